@@ -1,0 +1,50 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from '../core/logger.js';
+import type { AppContext } from '../runtime/context.js';
+import { requireAdminToken } from './auth.js';
+import { installErrorHandler } from './error-handler.js';
+import { createMetrics } from './metrics.js';
+import { registerAdminApi } from './routes/admin-api.js';
+import { registerFeedRoutes } from './routes/feeds.js';
+import { registerHealthRoutes } from './routes/health.js';
+
+export interface BuildAppOptions {
+  ctx: AppContext;
+  /** The admin token guarding `/api` and `/admin`. */
+  adminToken: string;
+  /** Request logging (the process logger); off in tests. */
+  logger?: Logger | false;
+}
+
+/**
+ * The HTTP side: feeds, health, metrics, the admin API and the queue dashboard. Routes only translate HTTP to
+ * the stores and queues of the context; tests drive it with `app.inject()`.
+ */
+export async function buildApp({ ctx, adminToken, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: logger || undefined, disableRequestLogging: !logger, bodyLimit: 1024 * 1024 }) as unknown as FastifyInstance;
+  installErrorHandler(app);
+  const metrics = createMetrics(ctx.queues);
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequests.inc({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+  });
+
+  registerHealthRoutes(app, ctx, metrics);
+  registerFeedRoutes(app, ctx, new Date(ctx.clock.now()));
+
+  await app.register(async (api) => {
+    api.addHook('onRequest', requireAdminToken(adminToken));
+    registerAdminApi(api, ctx);
+  });
+
+  const board = new FastifyAdapter();
+  createBullBoard({ queues: Object.values(ctx.queues).map((queue) => new BullMQAdapter(queue)), serverAdapter: board });
+  board.setBasePath('/admin/queues');
+  await app.register(async (admin) => {
+    admin.addHook('onRequest', requireAdminToken(adminToken, 'syndicate admin'));
+    await admin.register(board.registerPlugin(), { prefix: '/admin/queues' });
+  });
+  return app;
+}

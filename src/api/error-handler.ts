@@ -1,0 +1,25 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { SyndicateError } from '../core/errors.js';
+
+/** The JSON body of every API error: `{"error": {"code": "SYN_ERR_...", "message": "..."}}`. */
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}
+
+/** Answers every error, ours or fastify's, in the catalogue's shape with a fitting status. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | SyndicateError, request, reply) => {
+    if (err instanceof SyndicateError) {
+      if (err.httpStatus >= 500) request.log.error({ code: err.code, err: err.message }, 'request failed');
+      return reply.status(err.httpStatus).send(errorBody(err.code, err.message, err.details));
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err }, 'unexpected error');
+      return reply.status(status).send(errorBody('SYN_ERR_INTERNAL', 'internal error'));
+    }
+    const code = err.validation ? 'SYN_ERR_BAD_REQUEST' : status === 404 ? 'SYN_ERR_NOT_FOUND' : status === 401 ? 'SYN_ERR_UNAUTHORIZED' : 'SYN_ERR_BAD_REQUEST';
+    return reply.status(status).send(errorBody(code, err.message));
+  });
+  app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody('SYN_ERR_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
+}

@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../runtime/context.js';
+import { errorBody } from '../error-handler.js';
+import type { Metrics } from '../metrics.js';
+
+/** Liveness, readiness and Prometheus metrics (queue counts from BullMQ included). */
+export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext, metrics: Metrics): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_request, reply) => {
+    if (ctx.state.draining) return reply.status(503).send(errorBody('SYN_ERR_NOT_READY', 'draining: shutting down'));
+    try {
+      await Promise.race([ctx.redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1_000))]);
+    } catch (err) {
+      return reply.status(503).send(errorBody('SYN_ERR_REDIS_UNAVAILABLE', `Redis does not answer: ${(err as Error).message}`));
+    }
+    return { status: 'ready', workers: ctx.state.workersRunning };
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+}

@@ -1,0 +1,49 @@
+import type { Redis } from 'ioredis';
+import type { ChannelConfig, SourceConfig, SubscriptionConfig, SyndicationConfig } from '../config/schema.js';
+import type { RedisKeys } from '../redis/keys.js';
+
+type Kind = 'sources' | 'channels' | 'subscriptions';
+interface Entities {
+  sources: SourceConfig;
+  channels: ChannelConfig;
+  subscriptions: SubscriptionConfig;
+}
+
+/**
+ * Sources, channels and subscriptions, shared by every process through Redis. The config file seeds it at start;
+ * the API adds, changes and removes entries at run time, and every worker sees the change on its next job.
+ */
+export class Catalog {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  /** Writes every entry of the config file (the file wins over earlier API edits of the same id). */
+  async seedFromConfig(config: SyndicationConfig): Promise<void> {
+    const pipeline = this.redis.multi();
+    for (const kind of ['sources', 'channels', 'subscriptions'] as const) {
+      for (const entry of config[kind]) pipeline.hset(this.keys[kind], entry.id, JSON.stringify(entry));
+    }
+    await pipeline.exec();
+  }
+
+  async list<K extends Kind>(kind: K): Promise<Entities[K][]> {
+    const all = await this.redis.hvals(this.keys[kind]);
+    return all.map((json) => JSON.parse(json) as Entities[K]).sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async get<K extends Kind>(kind: K, id: string): Promise<Entities[K] | null> {
+    const json = await this.redis.hget(this.keys[kind], id);
+    return json ? (JSON.parse(json) as Entities[K]) : null;
+  }
+
+  async put<K extends Kind>(kind: K, entry: Entities[K]): Promise<void> {
+    await this.redis.hset(this.keys[kind], entry.id, JSON.stringify(entry));
+  }
+
+  /** Removes an entry; answers whether it existed. */
+  async remove(kind: Kind, id: string): Promise<boolean> {
+    return (await this.redis.hdel(this.keys[kind], id)) === 1;
+  }
+}

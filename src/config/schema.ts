@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { EVENT_TYPES } from '../core/item.js';
+import { parseDuration } from './duration.js';
+
+const id = z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+');
+
+const duration = (fallback: string) =>
+  z
+    .union([z.string(), z.number()])
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === null) {
+        ctx.addIssue({ code: 'custom', message: `not a duration: ${JSON.stringify(value)} (e.g. 90s, 5m, 1h)` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const url = z.string().refine((value) => {
+  try {
+    const { protocol } = new URL(value, 'file:///');
+    return ['http:', 'https:', 'file:'].includes(protocol);
+  } catch {
+    return false;
+  }
+}, 'must be an http(s) or file: URL');
+
+/** Per-source rules for furniture that the generic cleanup misses. */
+export const cleanupRulesSchema = z
+  .object({ removeSelectors: z.array(z.string()).optional(), removePatterns: z.array(z.string()).optional() })
+  .strict();
+
+export const sourceSchema = z
+  .object({
+    id,
+    name: z.string().min(1),
+    url,
+    /** Home page of the outlet; defaults to the feed's own link. */
+    homepage: z.string().url().optional(),
+    interval: duration('5m'),
+    enabled: z.boolean().default(true),
+    fullText: z.enum(['auto', 'always', 'never']).default('auto'),
+    cleanup: cleanupRulesSchema.optional(),
+  })
+  .strict();
+
+export const channelFilterSchema = z
+  .object({
+    kind: z.enum(['interview', 'article']).optional(),
+    sources: z.array(id).optional(),
+    language: z.string().optional(),
+    tags: z.array(z.string()).optional(),
+  })
+  .strict();
+
+export const channelSchema = z
+  .object({
+    id,
+    title: z.string().min(1),
+    description: z.string().optional(),
+    filter: channelFilterSchema.default({}),
+    pageSize: z.number().int().min(1).max(1000).default(50),
+  })
+  .strict();
+
+export const subscriptionSchema = z
+  .object({
+    id,
+    url: z.string().url(),
+    /** One secret, or several while rotating: every active secret signs each event. */
+    secret: z.union([z.string().regex(/^whsec_/, 'must start with whsec_'), z.array(z.string().regex(/^whsec_/)).min(1)]),
+    channels: z.array(id).optional(),
+    events: z.array(z.enum(EVENT_TYPES)).optional(),
+    enabled: z.boolean().default(true),
+    /** Deliveries per second to this endpoint, across all workers. */
+    rateLimit: z.number().positive().optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    sources: z.array(sourceSchema).default([]),
+    channels: z.array(channelSchema).default([]),
+    subscriptions: z.array(subscriptionSchema).default([]),
+    network: z
+      .object({ allowHosts: z.array(z.string()).default([]) })
+      .strict()
+      .prefault({}),
+    limits: z
+      .object({
+        fetchTimeout: duration('20s'),
+        maxFeedBytes: z.number().int().positive().default(10 * 1024 * 1024),
+        maxEntriesPerFetch: z.number().int().positive().default(500),
+        deliveryTimeout: duration('15s'),
+        retention: duration('30d'),
+        shutdownGrace: duration('10s'),
+      })
+      .strict()
+      .prefault({}),
+    delivery: z
+      .object({
+        /** Delays before each retry; the first attempt is immediate. */
+        retrySchedule: z.array(duration('5s')).prefault(['5s', '5m', '30m', '2h', '5h', '10h', '10h']),
+        jitter: z.number().min(0).max(1).default(0.2),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    for (const key of ['sources', 'channels', 'subscriptions'] as const) {
+      const seen = new Set<string>();
+      config[key].forEach((entry, index) => {
+        if (seen.has(entry.id)) ctx.addIssue({ code: 'custom', path: [key, index, 'id'], message: `duplicate id ${entry.id}` });
+        seen.add(entry.id);
+      });
+    }
+    const channelIds = new Set(config.channels.map((c) => c.id));
+    config.subscriptions.forEach((sub, index) =>
+      sub.channels?.forEach((channel, j) => {
+        if (!channelIds.has(channel))
+          ctx.addIssue({ code: 'custom', path: ['subscriptions', index, 'channels', j], message: `unknown channel ${channel}` });
+      }),
+    );
+  });
+
+export type SyndicationConfig = z.output<typeof configSchema>;
+export type SourceConfig = z.output<typeof sourceSchema>;
+export type ChannelConfig = z.output<typeof channelSchema>;
+export type ChannelFilter = z.output<typeof channelFilterSchema>;
+export type SubscriptionConfig = z.output<typeof subscriptionSchema>;

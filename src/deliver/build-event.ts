@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+import type { SubscriptionConfig } from '../config/schema.js';
+import type { EventType, NormalizedItem, WebhookEvent } from '../core/item.js';
+
+/**
+ * The id of an event, used as `webhook-id` on every attempt. Derived from what the event says, so that a retried
+ * publish job produces the same id and consumers (and our own job ids) drop the repeat.
+ */
+export function eventId(type: EventType, item: NormalizedItem, discriminator = ''): string {
+  const digest = createHash('sha256').update([type, item.id, discriminator].join('\u0000')).digest('base64url');
+  return `msg_${digest.slice(0, 27)}`;
+}
+
+/** Builds the event body the contract describes. Pure: `timestamp` comes from the caller. */
+export function buildEvent(type: EventType, item: NormalizedItem, timestamp: string): WebhookEvent {
+  return { type, timestamp, data: item };
+}
+
+/** Answers whether a subscription wants this event for a story in these channels. */
+export function subscriptionWants(subscription: SubscriptionConfig, type: EventType, storyChannels: string[]): boolean {
+  if (!subscription.enabled) return false;
+  if (subscription.events && !subscription.events.includes(type)) return false;
+  if (subscription.channels && !subscription.channels.some((c) => storyChannels.includes(c))) return false;
+  return true;
+}

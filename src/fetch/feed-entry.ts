@@ -1,0 +1,28 @@
+/** One entry of a parsed feed, before normalization: what the feed says, nothing more. */
+export interface FeedEntry {
+  guid: string | null;
+  link: string | null;
+  title: string;
+  publishedAt: string | null;
+  updatedAt: string | null;
+  author: string | null;
+  summary: string | null;
+  /** Full body when the feed carries one (`content:encoded`, Atom content, JSON Feed content_html). */
+  contentHtml: string | null;
+  categories: string[];
+  imageUrl: string | null;
+  language: string | null;
+}
+
+/** A parsed feed: its own metadata and entries. */
+export interface ParsedFeed {
+  title: string;
+  link: string | null;
+  language: string | null;
+  /** WebSub hub advertised by the feed (`rel="hub"`), if any. */
+  hubUrl: string | null;
+  selfUrl: string | null;
+  /** Feed-level TTL in minutes (`<ttl>`), if any. */
+  ttlMinutes: number | null;
+  entries: FeedEntry[];
+}

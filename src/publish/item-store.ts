@@ -1,0 +1,111 @@
+import type { Redis } from 'ioredis';
+import type { NormalizedItem, SourceRef } from '../core/item.js';
+import type { RedisKeys } from '../redis/keys.js';
+
+const sourceField = (source: SourceRef) => `${source.id} ${source.itemUrl}`;
+
+/** Channel bookkeeping: a version that changes with every change, and when it changed. */
+export interface ChannelState {
+  version: number;
+  lastModified: number;
+}
+
+/**
+ * Stored stories and channel membership in Redis. Stories are JSON strings; channels are sorted sets by
+ * publication time, with a version counter that the feed cache keys on.
+ */
+export class ItemStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  /**
+   * Stores (or replaces) a story's content. Its outlets are kept apart (one hash field each), so that adding an
+   * outlet is a single atomic HSETNX that never races with a content update.
+   */
+  async save(item: NormalizedItem): Promise<void> {
+    const { sources, ...content } = item;
+    const multi = this.redis
+      .multi()
+      .set(this.keys.item(item.id), JSON.stringify(content))
+      .zadd(this.keys.itemsByTime, Date.parse(item.publishedAt), item.id);
+    sources.forEach((source, order) => multi.hsetnx(this.keys.itemSources(item.id), sourceField(source), JSON.stringify({ order, source })));
+    await multi.exec();
+  }
+
+  async get(storyId: string): Promise<NormalizedItem | null> {
+    return (await this.getMany([storyId]))[0] ?? null;
+  }
+
+  /** The stories that exist among `storyIds`, in that order, each with all its outlets. */
+  async getMany(storyIds: string[]): Promise<NormalizedItem[]> {
+    if (storyIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of storyIds) pipeline.get(this.keys.item(id)).hvals(this.keys.itemSources(id));
+    const rows = (await pipeline.exec()) ?? [];
+    const items: NormalizedItem[] = [];
+    for (let i = 0; i < storyIds.length; i++) {
+      const json = rows[2 * i]?.[1] as string | null;
+      if (!json) continue;
+      const sources = ((rows[2 * i + 1]?.[1] as string[] | undefined) ?? [])
+        .map((row) => JSON.parse(row) as { order: number; source: SourceRef })
+        .sort((a, b) => a.order - b.order)
+        .map((row) => row.source);
+      items.push({ ...(JSON.parse(json) as Omit<NormalizedItem, 'sources'>), sources });
+    }
+    return items;
+  }
+
+  /**
+   * Adds an outlet to a story's sources. Returns the updated story, or null when the story is unknown or
+   * already lists that outlet's article (nothing changed).
+   */
+  async addSource(storyId: string, source: SourceRef, at: string): Promise<NormalizedItem | null> {
+    if ((await this.redis.exists(this.keys.item(storyId))) === 0) return null;
+    const added = await this.redis.hsetnx(this.keys.itemSources(storyId), sourceField(source), JSON.stringify({ order: Date.parse(at), source }));
+    return added === 1 ? this.get(storyId) : null;
+  }
+
+  /** Newest stories first, across all channels. */
+  async latest(limit: number, offset = 0): Promise<NormalizedItem[]> {
+    return this.getMany(await this.redis.zrevrange(this.keys.itemsByTime, offset, offset + limit - 1));
+  }
+
+  /** Puts a story in a channel and bumps the channel's version. */
+  async addToChannel(channelId: string, item: NormalizedItem, now: number): Promise<void> {
+    await this.redis
+      .multi()
+      .zadd(this.keys.channelItems(channelId), Date.parse(item.publishedAt), item.id)
+      .hincrby(this.keys.channelMeta(channelId), 'version', 1)
+      .hset(this.keys.channelMeta(channelId), 'lastModified', now)
+      .exec();
+  }
+
+  /** Bumps the version of every channel that holds the story (its content or sources changed). */
+  async touchChannelsHolding(storyId: string, channelIds: string[], now: number): Promise<string[]> {
+    const touched: string[] = [];
+    for (const channelId of channelIds) {
+      if ((await this.redis.zscore(this.keys.channelItems(channelId), storyId)) === null) continue;
+      await this.redis
+        .multi()
+        .hincrby(this.keys.channelMeta(channelId), 'version', 1)
+        .hset(this.keys.channelMeta(channelId), 'lastModified', now)
+        .exec();
+      touched.push(channelId);
+    }
+    return touched;
+  }
+
+  async channelState(channelId: string): Promise<ChannelState> {
+    const [version, lastModified] = await this.redis.hmget(this.keys.channelMeta(channelId), 'version', 'lastModified');
+    return { version: Number(version ?? 0), lastModified: Number(lastModified ?? 0) };
+  }
+
+  /** One page of a channel, newest first. */
+  async channelPage(channelId: string, limit: number, offset = 0): Promise<{ items: NormalizedItem[]; total: number }> {
+    const key = this.keys.channelItems(channelId);
+    const [ids, total] = await Promise.all([this.redis.zrevrange(key, offset, offset + limit - 1), this.redis.zcard(key)]);
+    return { items: await this.getMany(ids), total };
+  }
+}

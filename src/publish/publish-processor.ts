@@ -1,0 +1,56 @@
+import type { Job } from 'bullmq';
+import type { EventType, NormalizedItem } from '../core/item.js';
+import { buildEvent, eventId, subscriptionWants } from '../deliver/build-event.js';
+import type { PublishJob } from '../queues/pipeline.js';
+import type { AppContext } from '../runtime/context.js';
+import { matchesChannel } from './channel-filter.js';
+
+export interface PublishOutcome {
+  storyId: string;
+  event: EventType;
+  channels: string[];
+  deliveries: number;
+}
+
+/**
+ * Stores a story (or its change), files it in every channel whose filter it matches, bumps those channels so
+ * their feeds re-render, and fans the event out to every subscription that wants it. Idempotent: a retried job
+ * rewrites the same state and produces the same event ids, which the deliver queue drops as repeats.
+ */
+export async function processPublishJob(ctx: AppContext, job: Job<PublishJob>): Promise<PublishOutcome | null> {
+  const now = ctx.clock.now();
+  const data = job.data;
+  let item: NormalizedItem | null;
+  let discriminator = '';
+  if (data.event === 'item.source_added') {
+    item = await ctx.items.addSource(data.storyId, data.source, new Date(now).toISOString());
+    // null: the story already lists this outlet (a retry or a re-fetch), so there is nothing to announce.
+    if (!item) return null;
+    discriminator = `${data.source.id} ${data.source.itemUrl}`;
+  } else if (data.event === 'item.updated') {
+    const existing = await ctx.items.get(data.item.id);
+    item = existing ? { ...data.item, publishedAt: existing.publishedAt, sources: existing.sources } : data.item;
+    await ctx.items.save(item);
+    discriminator = `${item.updatedAt} ${item.title} ${item.contentText.length}`;
+  } else {
+    item = data.item;
+    await ctx.items.save(item);
+  }
+  const channels = (await ctx.catalog.list('channels')).filter((channel) => matchesChannel(item, channel.filter)).map((c) => c.id);
+  for (const channelId of channels) await ctx.items.addToChannel(channelId, item, now);
+
+  const id = eventId(data.event, item, discriminator);
+  const body = JSON.stringify(buildEvent(data.event, item, new Date(now).toISOString()));
+  let deliveries = 0;
+  for (const subscription of await ctx.catalog.list('subscriptions')) {
+    if (!subscriptionWants(subscription, data.event, channels)) continue;
+    await ctx.queues.deliver.add(
+      data.event,
+      { subscriptionId: subscription.id, eventId: id, eventType: data.event, body, storyId: item.id },
+      { jobId: `${subscription.id}-${id}` },
+    );
+    deliveries++;
+  }
+  ctx.logger.info({ storyId: item.id, event: data.event, channels, deliveries }, 'published');
+  return { storyId: item.id, event: data.event, channels, deliveries };
+}

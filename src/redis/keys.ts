@@ -1,0 +1,38 @@
+/**
+ * Every Redis key the system writes (besides BullMQ's own, which use the same prefix). One place, so the layout
+ * is visible and a prefix change moves everything. The prefix is a hash tag (`{syndicate}`): on Redis Cluster
+ * all keys land in one slot, which multi-key Lua scripts need.
+ */
+export function redisKeys(prefix: string) {
+  return {
+    prefix,
+    /** Hash of source id → JSON source definition (config and API). */
+    sources: `${prefix}:catalog:sources`,
+    channels: `${prefix}:catalog:channels`,
+    subscriptions: `${prefix}:catalog:subscriptions`,
+    /** Hash of field → value: fetch status of one source. */
+    sourceStatus: (sourceId: string) => `${prefix}:source:${sourceId}:status`,
+    /** Hash guid → hash of the raw entry: what a source already handed downstream. */
+    sourceSeen: (sourceId: string) => `${prefix}:source:${sourceId}:seen`,
+    /** String: JSON of the stored story. */
+    item: (storyId: string) => `${prefix}:item:${storyId}`,
+    /** Hash "sourceId itemUrl" → JSON {order, source}: the outlets that carried a story. */
+    itemSources: (storyId: string) => `${prefix}:item:${storyId}:sources`,
+    /** Sorted set of story ids by published time, all stories. */
+    itemsByTime: `${prefix}:items:by-time`,
+    /** Sorted set of story ids in a channel, scored by published time. */
+    channelItems: (channelId: string) => `${prefix}:channel:${channelId}:items`,
+    /** Hash: version counter and last-modified time of a channel. */
+    channelMeta: (channelId: string) => `${prefix}:channel:${channelId}:meta`,
+    /** List of the latest delivery attempts of a subscription (JSON, newest first). */
+    deliveryLog: (subscriptionId: string) => `${prefix}:delivery:${subscriptionId}:log`,
+    /** Dedup: exact keys of the foundation index. */
+    dedupGuid: (sourceId: string, guid: string) => `${prefix}:dedup:guid:${sourceId}:${guid}`,
+    dedupUrl: (url: string) => `${prefix}:dedup:url:${url}`,
+    dedupFingerprint: (fingerprint: string) => `${prefix}:dedup:fp:${fingerprint}`,
+    dedupDecision: (attemptId: string) => `${prefix}:dedup:decision:${attemptId}`,
+    dedupStory: (storyId: string) => `${prefix}:dedup:story:${storyId}`,
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;

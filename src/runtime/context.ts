@@ -1,0 +1,52 @@
+import type { Redis } from 'ioredis';
+import { Catalog } from '../catalog/catalog.js';
+import type { RuntimeEnv } from '../config/load-config.js';
+import type { SyndicationConfig } from '../config/schema.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import { ItemStore } from '../publish/item-store.js';
+import { createQueues, type PipelineQueues } from '../queues/queues.js';
+import { createClientConnection, createWorkerConnection } from '../redis/connection.js';
+import { redisKeys, type RedisKeys } from '../redis/keys.js';
+
+/**
+ * Everything a role needs, built once per process: settings, connections, stores and queue producers.
+ * Stages take it as an argument, so tests build one against their own key prefix.
+ */
+export interface AppContext {
+  env: RuntimeEnv;
+  config: SyndicationConfig;
+  logger: Logger;
+  clock: Clock;
+  /** Fail-fast connection for stores and producers. */
+  redis: Redis;
+  /** Blocking-tolerant connection template for BullMQ workers (each worker duplicates it). */
+  workerRedis: Redis;
+  keys: RedisKeys;
+  catalog: Catalog;
+  items: ItemStore;
+  queues: PipelineQueues;
+  /** Set when the process begins to shut down: readiness answers 503 from then on. */
+  state: { draining: boolean; workersRunning: number };
+}
+
+/** Builds the context (opens connections; call `closeContext` to release them). */
+export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger: Logger, clock: Clock = systemClock): AppContext {
+  const redis = createClientConnection(env.redisUrl, { enableOfflineQueue: true });
+  const workerRedis = createWorkerConnection(env.redisUrl);
+  for (const connection of [redis, workerRedis]) connection.on('error', (err) => logger.warn({ code: 'SYN_ERR_REDIS_UNAVAILABLE', err: err.message }, 'Redis connection error'));
+  const keys = redisKeys(env.redisPrefix);
+  return {
+    env,
+    config,
+    logger,
+    clock,
+    redis,
+    workerRedis,
+    keys,
+    catalog: new Catalog(redis, keys),
+    items: new ItemStore(redis, keys),
+    queues: createQueues(workerRedis, env.redisPrefix, config.delivery.retrySchedule.length + 1),
+    state: { draining: false, workersRunning: 0 },
+  };
+}

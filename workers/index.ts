@@ -1,0 +1,19 @@
+import type { RoleDefinition, RoleName } from '../src/runtime/role.js';
+import { apiRole } from './api.js';
+import { dedupRole } from './dedup.js';
+import { deliverRole } from './deliver.js';
+import { fetchRole } from './fetch.js';
+import { normalizeRole } from './normalize.js';
+import { publishRole } from './publish.js';
+import { schedulerRole } from './scheduler.js';
+
+/** Every role, by name, in pipeline order. */
+export const ROLES: Record<RoleName, RoleDefinition> = {
+  api: apiRole,
+  scheduler: schedulerRole,
+  fetch: fetchRole,
+  normalize: normalizeRole,
+  dedup: dedupRole,
+  publish: publishRole,
+  deliver: deliverRole,
+};

@@ -1,0 +1,9 @@
+import { processPublishJob } from '../src/publish/publish-processor.js';
+import { startStageWorker } from '../src/queues/stage-worker.js';
+import type { RoleDefinition } from '../src/runtime/role.js';
+
+/** The publish role: stores stories, files them in channels and fans events out to subscriptions. */
+export const publishRole: RoleDefinition = {
+  name: 'publish',
+  start: async (ctx) => startStageWorker(ctx, 'publish', 'publish', processPublishJob, { concurrency: 8 }),
+};

@@ -1,0 +1,22 @@
+import { syncSchedules } from '../src/scheduler/source-scheduler.js';
+import type { RoleDefinition } from '../src/runtime/role.js';
+
+const RECONCILE_MS = 60_000;
+
+/** The scheduler role: keeps one BullMQ job scheduler per enabled source, reconciled every minute. */
+export const schedulerRole: RoleDefinition = {
+  name: 'scheduler',
+  async start(ctx) {
+    const sync = async () => {
+      try {
+        await syncSchedules(ctx.queues.fetch, await ctx.catalog.list('sources'), ctx.clock.now());
+      } catch (err) {
+        ctx.logger.warn({ code: 'SYN_ERR_REDIS_UNAVAILABLE', err: (err as Error).message }, 'could not sync source schedules');
+      }
+    };
+    await sync();
+    const timer = setInterval(sync, RECONCILE_MS);
+    timer.unref();
+    return { name: 'scheduler', close: async () => clearInterval(timer) };
+  },
+};
