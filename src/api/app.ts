@@ -24,7 +24,7 @@ export interface BuildAppOptions {
  * the stores and queues of the context; tests drive it with `app.inject()`.
  */
 export async function buildApp({ ctx, adminToken, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: logger || undefined, disableRequestLogging: !logger, bodyLimit: 1024 * 1024 }) as unknown as FastifyInstance;
+  const app = Fastify({ loggerInstance: logger || undefined, bodyLimit: 1024 * 1024 }) as unknown as FastifyInstance;
   installErrorHandler(app);
   const metrics = createMetrics(ctx.queues);
   app.addHook('onResponse', async (request, reply) => {

@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { request } from 'undici';
 import { SyndicateError } from '../core/errors.js';
+import { assertUrlAllowed } from '../net/address-guard.js';
 import type { DeliverJob } from '../queues/pipeline.js';
 import type { AppContext } from '../runtime/context.js';
 import { signDelivery } from './sign.js';
@@ -52,8 +53,10 @@ export async function processDeliverJob(ctx: AppContext, job: Job<DeliverJob>): 
     status: null, durationMs: 0, ok: false, errorCode: null, error: null, response: '',
   };
   try {
+    assertUrlAllowed(subscription.url, ctx.guard.allow);
     const headers = signDelivery(secrets, eventId, new Date(started), body);
     const response = await request(subscription.url, {
+      dispatcher: ctx.guard.dispatcher,
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': 'syndicate-webhooks/0.1', ...headers },
       body,
@@ -69,9 +72,14 @@ export async function processDeliverJob(ctx: AppContext, job: Job<DeliverJob>): 
       attempt.error = `endpoint answered ${response.statusCode}`;
     }
   } catch (err) {
+    const cause = err instanceof SyndicateError ? err : (err as { cause?: unknown }).cause;
+    if (cause instanceof SyndicateError && cause.code === 'SYN_ERR_FETCH_BLOCKED_ADDRESS') {
+      attempt.errorCode = cause.code;
+      attempt.error = cause.message;
+    }
     const timedOut = /abort|timeout/i.test(`${(err as Error).name} ${(err as Error).message}`);
-    attempt.errorCode = timedOut ? 'SYN_ERR_DELIVERY_TIMEOUT' : 'SYN_ERR_DELIVERY_FAILED';
-    attempt.error = timedOut ? `no answer within ${ctx.config.limits.deliveryTimeout} ms` : (err as Error).message;
+    attempt.errorCode ??= timedOut ? 'SYN_ERR_DELIVERY_TIMEOUT' : 'SYN_ERR_DELIVERY_FAILED';
+    attempt.error ??= timedOut ? `no answer within ${ctx.config.limits.deliveryTimeout} ms` : (err as Error).message;
   }
   attempt.durationMs = ctx.clock.now() - started;
   await ctx.redis.multi().lpush(ctx.keys.deliveryLog(subscriptionId), JSON.stringify(attempt)).ltrim(ctx.keys.deliveryLog(subscriptionId), 0, LOG_LENGTH - 1).exec();

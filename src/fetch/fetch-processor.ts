@@ -32,7 +32,7 @@ export async function processFetchJob(ctx: AppContext, job: Job<FetchJob>): Prom
   const startedAt = new Date(ctx.clock.now()).toISOString();
   try {
     const limits = ctx.config.limits;
-    const response = await httpFetch(source.url, { timeoutMs: limits.fetchTimeout, maxBytes: limits.maxFeedBytes }, { etag: previous.etag, lastModified: previous.lastModified });
+    const response = await httpFetch(source.url, { timeoutMs: limits.fetchTimeout, maxBytes: limits.maxFeedBytes, guard: ctx.guard }, { etag: previous.etag, lastModified: previous.lastModified });
     if (response.notModified) {
       await ctx.redis.hset(statusKey, { lastFetchAt: startedAt, httpStatus: 304, errorCode: '', errorMessage: '', consecutiveErrors: 0 });
       return { sourceId, status: 304, entries: 0, newEntries: 0, notModified: true };

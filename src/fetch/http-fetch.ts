@@ -2,14 +2,23 @@ import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable, Transform } from 'node:stream';
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { SyndicateError } from '../core/errors.js';
+import { assertUrlAllowed, type AllowList } from '../net/address-guard.js';
 
 /** Limits for one fetch. */
 export interface FetchLimits {
   timeoutMs: number;
   maxBytes: number;
   maxRedirects?: number;
+  /** The private-address guard: checked on every hop; the dispatcher re-checks resolved addresses. */
+  guard?: NetworkGuard;
+}
+
+/** The private-address guard as the fetcher and the deliverer use it. */
+export interface NetworkGuard {
+  allow: AllowList;
+  dispatcher: Dispatcher;
 }
 
 /** Validators kept from the previous fetch, for a conditional GET. */
@@ -98,16 +107,21 @@ export async function httpFetch(url: string, limits: FetchLimits, conditional: C
     };
     if (conditional.etag) headers['if-none-match'] = conditional.etag;
     if (conditional.lastModified) headers['if-modified-since'] = conditional.lastModified;
+    if (limits.guard) assertUrlAllowed(current, limits.guard.allow);
     let response;
     try {
       response = await request(current, {
         method: 'GET',
+        dispatcher: limits.guard?.dispatcher,
         headers,
         signal: deadline,
         headersTimeout: limits.timeoutMs,
         bodyTimeout: limits.timeoutMs,
       });
     } catch (err) {
+      if (err instanceof SyndicateError) throw err;
+      const cause = (err as { cause?: unknown }).cause;
+      if (cause instanceof SyndicateError) throw cause;
       const timedOut = deadline.aborted || /timeout/i.test((err as Error).name + (err as Error).message);
       throw new SyndicateError(timedOut ? 'SYN_ERR_FETCH_TIMEOUT' : 'SYN_ERR_FETCH_FAILED', `${current}: ${timedOut ? `no answer within ${limits.timeoutMs} ms` : (err as Error).message}`, { cause: err });
     }

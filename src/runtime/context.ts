@@ -4,6 +4,8 @@ import type { RuntimeEnv } from '../config/load-config.js';
 import type { SyndicationConfig } from '../config/schema.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import type { NetworkGuard } from '../fetch/http-fetch.js';
+import { AllowList, createGuardedAgent } from '../net/address-guard.js';
 import { ItemStore } from '../publish/item-store.js';
 import { createQueues, type PipelineQueues } from '../queues/queues.js';
 import { createClientConnection, createWorkerConnection } from '../redis/connection.js';
@@ -26,6 +28,8 @@ export interface AppContext {
   catalog: Catalog;
   items: ItemStore;
   queues: PipelineQueues;
+  /** The private-address guard for every outgoing request (fetching and webhook delivery). */
+  guard: NetworkGuard;
   /** Set when the process begins to shut down: readiness answers 503 from then on. */
   state: { draining: boolean; workersRunning: number };
 }
@@ -36,6 +40,7 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
   const workerRedis = createWorkerConnection(env.redisUrl);
   for (const connection of [redis, workerRedis]) connection.on('error', (err) => logger.warn({ code: 'SYN_ERR_REDIS_UNAVAILABLE', err: err.message }, 'Redis connection error'));
   const keys = redisKeys(env.redisPrefix);
+  const allow = new AllowList(config.network.allowHosts);
   return {
     env,
     config,
@@ -47,6 +52,7 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
     catalog: new Catalog(redis, keys),
     items: new ItemStore(redis, keys),
     queues: createQueues(workerRedis, env.redisPrefix, config.delivery.retrySchedule.length + 1),
+    guard: { allow, dispatcher: createGuardedAgent(allow) },
     state: { draining: false, workersRunning: 0 },
   };
 }
