@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SyndicateError } from '../core/errors.js';
+import { ERROR_CATALOGUE } from '../core/errors.js';
+import { errorBody } from './error-handler.js';
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -20,12 +21,17 @@ export function presentedToken(header: string | undefined): string | null {
   return null;
 }
 
-/** A fastify hook that lets a request through only with the admin token. */
+/**
+ * A fastify hook that lets a request through only with the admin token. It answers the 401 itself rather than
+ * throwing, because plugins such as the dashboard install error handlers of their own.
+ */
 export function requireAdminToken(adminToken: string, realm?: string) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const token = presentedToken(request.headers.authorization);
     if (token && sameSecret(token, adminToken)) return;
     if (realm) reply.header('www-authenticate', `Basic realm="${realm}"`);
-    throw new SyndicateError('SYN_ERR_UNAUTHORIZED', 'a valid admin token is required (Authorization: Bearer $ADMIN_TOKEN)');
+    return reply
+      .status(ERROR_CATALOGUE.SYN_ERR_UNAUTHORIZED.httpStatus)
+      .send(errorBody('SYN_ERR_UNAUTHORIZED', 'a valid admin token is required (Authorization: Bearer $ADMIN_TOKEN)'));
   };
 }
