@@ -31,7 +31,7 @@ describe('end to end: a loopback feed to a republished feed and a signed webhook
   });
 
   afterAll(async () => {
-    await system?.stop();
+    await system?.cleanup();
     await feedServer?.close();
     await receiver?.close();
   });

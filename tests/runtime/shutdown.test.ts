@@ -50,6 +50,7 @@ describe('graceful shutdown', () => {
       await queue.close();
     } finally {
       release();
+      await system.cleanup();
       await app.close();
       await slowFeed.close();
     }
