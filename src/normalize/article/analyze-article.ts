@@ -78,7 +78,8 @@ export function analyzeArticle(input: ArticleInput): ArticleAnalysis {
   const extraction = extractTurns(textBlocks);
   const introBlocks = extraction ? textBlocks.slice(0, extraction.start) : textBlocks;
   const intro = plainText(introBlocks);
-  const evidence = gatherEvidence(input.title, intro, extraction);
+  const interviewee = extraction ? findInterviewee({ title: input.title, intro, answerer: extraction.answerer }) : null;
+  const evidence = gatherEvidence(input.title, intro, extraction, interviewee);
   const bodyText = plainText(clean.blocks);
   const language = normalizeLanguageTag(input.language) ?? detectLanguage(bodyText);
 
@@ -95,7 +96,6 @@ export function analyzeArticle(input: ArticleInput): ArticleAnalysis {
     };
   }
 
-  const interviewee = findInterviewee({ title: input.title, intro, answerer: extraction.answerer });
   const interview: Interview = {
     interviewee,
     interviewer: findInterviewer({

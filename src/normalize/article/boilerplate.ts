@@ -32,21 +32,21 @@ const LANGUAGE_SWITCHER = new RegExp(
 
 /** Lines that point to other stories. */
 const RELATED =
-  /^(?:news about|more news about|related(?: news| articles| stories| coverage)?|read (?:also|more)|also read|see also|more on this|more from|recommended|you may also like|trending|most read|читайте также|также читайте|смотрите также|ещё по теме|еще по теме|по теме|новости по теме|oxşar xəbərlər|həmçinin oxuyun|həmçinin bax|digər xəbərlər|mövzu ilə bağlı|ilgili haberler|ayrıca okuyun|bunu da okuyun)\b\s*[-:–—]?/iu;
+  /^(?:news about|more news about|related(?: news| articles| stories| coverage)?|read (?:also|more)|also read|see also|more on this|more from|recommended|you may also like|trending|most read|читайте также|также читайте|смотрите также|ещё по теме|еще по теме|по теме|новости по теме|oxşar xəbərlər|həmçinin oxuyun|həmçinin bax|digər xəbərlər|mövzu ilə bağlı|ilgili haberler|ayrıca okuyun|bunu da okuyun)(?![\p{L}\p{N}])\s*[-:–—]?/iu;
 
 /** Links that lead away: read-more, continue, share buttons. */
 const LEAVE_LINKS =
-  /^(?:read more|continue reading|read the full (?:story|article|interview)|click here|share (?:on|via|this)\b.*|follow us\b.*|subscribe to\b.*|join (?:us|our)\b.*|подробнее|читать далее|читать полностью|подписывайтесь\b.*|ətraflı|davamını oxu|bizi izləyin\b.*|devamını oku|devamı)\s*[.…:»>→]*$/iu;
+  /^(?:read more|continue reading|read the full (?:story|article|interview)|click here|share (?:on|via|this) .*|follow us .*|subscribe to .*|join (?:us|our) .*|подробнее|читать далее|читать полностью|подписывайтесь .*|ətraflı|davamını oxu|bizi izləyin .*|devamını oku|devamı)\s*[.…:»>→]*$/iu;
 
 /** Single words of page widgets: share buttons, counters' labels, bookmarks. */
 const WIDGET_WORDS =
-  /^(?:share|shares|tweet|print|email|e-mail|facebook|twitter|x|telegram|whatsapp|linkedin|vk|ok|copy link|link copied|copied|comments?|chosen|favou?rites?|bookmark|save|subscribe|follow|advertisement|advertising|ad|sponsored|loading\.*|back to top|top|tags|sources?|views?|likes?|поделиться|комментарии|избранное|в избранное|подписаться|реклама|теги|paylaş|şərhlər|seçilmiş|seçilmişlər|reklam|abunə ol|teqlər|yorumlar|etiketler)$/iu;
+  /^(?:share|shares|tweet|print|email|e-mail|facebook|twitter|x|telegram|whatsapp|linkedin|vk|ok|copy link|link copied|copied|comments?|chosen|favou?rites?|bookmark|save|subscribe|follow|advertisement|advertising|ad|sponsored|loading\.*|back to top|top|tags|sources?|views?|likes?|поделиться|комментарии|избранное|в избранное|подписаться|реклама|теги|paylaş|şərhlər|seçilmiş|seçilmişlər|reklam|abunə ol|teqlər|yorumlar|etiketler)\s*[:.]?$/iu;
 
 /** View, share and comment counters, bare numbers, datelines. */
 const COUNTERS = [
   /^[\d\s.,]+[kKmMкК]?$/u,
-  /^\d[\d\s.,]*[kKmM]?\s*(?:views?|reads?|shares?|comments?|likes?|sources?|просмотр\w*|комментари\w*|baxış\w*|şərh\w*|görüntülenme|okunma|yorum\w*)$/iu,
-  /^(?:views?|shares?|comments?|просмотр\w*|baxış\w*)\s*[:·]?\s*\d[\d\s.,]*[kKmM]?$/iu,
+  /^\d[\d\s.,]*[kKmM]?\s*(?:views?|reads?|shares?|comments?|likes?|sources?|просмотр\p{L}*|комментари\p{L}*|baxış\p{L}*|şərh\p{L}*|görüntülenme|okunma|yorum\p{L}*)$/iu,
+  /^(?:views?|shares?|comments?|просмотр\p{L}*|baxış\p{L}*(?:\s+sayı)?|görüntülenme)\s*[:·]?\s*\d[\d\s.,]*[kKmM]?$/iu,
   /^\d{1,2}[./:-]\d{1,2}(?:[./-]\d{2,4})?(?:,?\s+\d{1,2}:\d{2})?$/,
   /^\d{1,2}\s+\p{L}+\s+\d{4}(?:,?\s+\d{1,2}:\d{2})?$/u,
 ];
@@ -59,7 +59,8 @@ const SIGN_OFFS = [
   /^\/[^/]{2,40}\/$/u, // "/AZERTAC/"
   /^[([]?(?:source|источник|mənbə|kaynak)\s*:\s*[^.]{1,60}[)\]]?$/iu,
   /^(?:interviewed by|interview by|интервью (?:взял|взяла|записал|записала|подготовил|подготовила)|müsahibəni (?:apardı|hazırladı)|söhbəti apardı|röportaj)\s*:?\s*[\p{L}\s.'-]{2,60}$/iu,
-  /^(?:this|the) interview (?:has been|was) (?:edited|condensed)\b.{0,80}$/iu,
+  /^(?:this|the) interview (?:has been|was) (?:edited|condensed) .{0,80}$/iu,
+  /^(?:tags|теги|метки|teqlər|etiketler|keywords)\s*:.{0,200}$/iu,
 ];
 
 const CREDIT_WORDS = 'photos?|photo credit|image|picture|credit|фото|фотография|foto|şəkil|fotoğraf|görsel';

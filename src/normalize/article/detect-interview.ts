@@ -1,5 +1,5 @@
 import type { TurnExtraction } from './extract-turns.js';
-import { hasTitleMarker, INTERVIEW_WORD } from './interviewee.js';
+import { hasTitleMarker, INTERVIEW_WORD, type Person } from './interviewee.js';
 import { share } from './text.js';
 
 /** The evidence behind an interview decision, kept for tests and for logging a surprising verdict. */
@@ -13,6 +13,8 @@ export interface InterviewEvidence {
   /** Share of the questions addressed to "you". */
   secondPerson: number;
   explicitMarkers: boolean;
+  /** A person could be named as the interviewee. */
+  interviewee: boolean;
 }
 
 const INTRO_PHRASE = new RegExp(
@@ -34,7 +36,12 @@ const SECOND_PERSON = new RegExp(
 );
 
 /** Gathers the evidence for a body whose turns were read (or not). */
-export function gatherEvidence(title: string, intro: string, extraction: TurnExtraction | null): InterviewEvidence {
+export function gatherEvidence(
+  title: string,
+  intro: string,
+  extraction: TurnExtraction | null,
+  interviewee: Person | null,
+): InterviewEvidence {
   const turns = extraction?.turns ?? [];
   return {
     titleMarker: hasTitleMarker(title),
@@ -43,20 +50,25 @@ export function gatherEvidence(title: string, intro: string, extraction: TurnExt
     firstPerson: share(turns, (t) => FIRST_PERSON.test(t.answer)),
     secondPerson: share(turns, (t) => SECOND_PERSON.test(t.question)),
     explicitMarkers: extraction?.shape === 'label' || extraction?.shape === 'speaker',
+    interviewee: interviewee !== null,
   };
 }
 
 /**
  * Decides whether a body is an interview. Structure is required (at least two answered questions read
- * by one of the turn shapes); on top of it, either a genre signal (title marker, interview phrasing in the
- * intro) with a conversational voice, or, without a genre signal, a clear conversation: first-person
- * answers to questions addressed to "you", over three turns or more. A quoted line or a rhetorical
- * question yields no turns and so never makes an interview; an FAQ explainer lacks the voice.
+ * by one of the turn shapes). With a genre signal (title marker, interview phrasing in the intro), the
+ * answers must speak in the first person, or, when they do not, a named interviewee must be asked
+ * directly ("you") or through explicit `Q:`/speaker markers. Without a genre signal, only a clear
+ * conversation counts: first-person answers to questions addressed to "you", over three turns or more.
+ * A quoted line or a rhetorical question yields no turns; a "Q&A" explainer or a job-interview guide
+ * answers impersonally and names nobody.
  */
 export function isInterview(evidence: InterviewEvidence): boolean {
   if (evidence.turns < 2) return false;
   const voice = evidence.firstPerson >= 0.25;
   const address = evidence.secondPerson >= 0.3;
-  if (evidence.titleMarker || evidence.introPhrase) return voice || address;
+  if (evidence.titleMarker || evidence.introPhrase) {
+    return voice || (evidence.interviewee && (address || evidence.explicitMarkers));
+  }
   return voice && address && evidence.turns >= 3;
 }

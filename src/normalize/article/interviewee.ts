@@ -70,11 +70,14 @@ function isRoleWord(token: string): boolean {
   const word = bare(token).toLowerCase();
   if (word === '') return false;
   if (ROLE_WORDS.has(word) || ROLE_WORDS.has(word.split('-').pop() ?? '')) return true;
+  // Professions named after their field: seismologist, agronomist, technician.
+  if (/^\p{Ll}+(?:ologist|onomist|ician)$/u.test(word)) return true;
   return ROLE_STEMS.some((stem) => word.startsWith(stem));
 }
 
 function isNameToken(token: string): boolean {
-  return NAME_TOKEN.test(token) || INITIAL.test(token);
+  // "Report-a", "APA-ya": an Azerbaijani case ending after a hyphen marks an outlet, not a name.
+  return (NAME_TOKEN.test(token) && !/-\p{Ll}{1,4}$/u.test(token)) || INITIAL.test(token);
 }
 
 /** A word of a name in running text: a capitalised role word opening a sentence ("Politoloq …") is not one. */
@@ -82,15 +85,26 @@ function isPersonToken(token: string): boolean {
   return isNameToken(bare(token)) && !isRoleWord(token);
 }
 
-/** A leading `Name:` of two to four name words, after any genre marker; null when the title has none. */
-export function nameFromTitle(title: string): string | null {
+/**
+ * A leading `Name:` (or `Role Name:`) of two to four name words, after any genre marker; null when the
+ * title has none.
+ */
+export function personFromTitle(title: string): Person | null {
   const withoutMarker = squeeze(title).replace(MARKER_PREFIX, '');
   const colon = withoutMarker.search(/[:\uff1a]\s/);
   if (colon < 0) return null;
   const tokens = withoutMarker.slice(0, colon).trim().split(/\s+/);
-  if (tokens.length < 2 || tokens.length > 4 || !tokens.every(isNameToken)) return null;
-  if (tokens.some((t) => INTERVIEW_WORD.test(t))) return null;
-  return tokens.join(' ');
+  let first = 0;
+  while (first < tokens.length && isRoleWord(tokens[first]!)) first += 1;
+  const name = tokens.slice(first);
+  if (name.length < 2 || name.length > 4 || !name.every(isNameToken)) return null;
+  if (name.some((t) => INTERVIEW_WORD.test(t))) return null;
+  return first > 0 ? { name: name.join(' '), role: tokens.slice(0, first).join(' ') } : { name: name.join(' ') };
+}
+
+/** The name of {@link personFromTitle}. */
+export function nameFromTitle(title: string): string | null {
+  return personFromTitle(title)?.name ?? null;
 }
 
 /** The title without the interviewee prefix and the genre marker: what the interview is about. */
@@ -98,7 +112,7 @@ export function interviewHeadline(title: string, interviewee: string | null): st
   let headline = squeeze(title).replace(MARKER_SUFFIX, '').replace(MARKER_PREFIX, '');
   if (interviewee) {
     const prefix = nameFromTitle(headline);
-    if (prefix && compareKey(prefix) === compareKey(interviewee)) headline = headline.replace(/^[^:\uff1a]+[:\uff1a]\s*/u, '');
+    if (prefix && samePerson(prefix, interviewee)) headline = headline.replace(/^[^:\uff1a]+[:\uff1a]\s*/u, '');
   }
   return squeeze(headline);
 }
@@ -114,10 +128,16 @@ interface Mention {
   role: string;
 }
 
-/** The role words right before a name, read leftwards until punctuation or a function word. */
-function roleBefore(tokens: readonly string[], nameStart: number): string | null {
+/**
+ * The role words right before a name ("expert Grigory Trofimchuk", "Директор Института экономики НАНА
+ * Назим Имамов", "its artistic director, Lala Guliyeva,"), read leftwards until punctuation, a function
+ * word or an outlet name; it must contain a role word.
+ */
+function roleBefore(tokens: readonly string[], nameStart: number, nameEnd: number): string | null {
   const end = nameStart - 1;
-  if (end < 0 || !isRoleWord(tokens[end]!) || /[,;:.()]$/.test(tokens[end]!)) return null;
+  if (end < 0) return null;
+  // "role, Name," : the comma after the role is only allowed when the name is set off by commas too.
+  if (/[;:.()]$/.test(tokens[end]!) || (/,$/.test(tokens[end]!) && !/,$/.test(tokens[nameEnd] ?? ''))) return null;
   let start = end;
   while (start > 0 && end - start < 7) {
     const previous = tokens[start - 1]!;
@@ -126,14 +146,19 @@ function roleBefore(tokens: readonly string[], nameStart: number): string | null
     if (/\p{L}\.\p{L}/u.test(previous)) break;
     start -= 1;
   }
-  return tokens.slice(start, end + 1).join(' ');
+  const words = tokens.slice(start, end + 1);
+  return words.some(isRoleWord) ? words.join(' ').replace(/,$/, '') : null;
 }
 
-/** The appositive after a name: "Name, a senior fellow at X, said". */
+/** The appositive after a name: "Name, a senior fellow at X, said" or "Name is the director of X." */
 function roleAfter(tokens: readonly string[], nameEnd: number): string | null {
-  if (!/,$/.test(tokens[nameEnd] ?? '')) return null;
+  let from = nameEnd + 1;
+  if (!/,$/.test(tokens[nameEnd] ?? '')) {
+    if (!/^(?:is|was)$/.test(tokens[from] ?? '')) return null;
+    from += 1;
+  }
   const words: string[] = [];
-  for (let i = nameEnd + 1; i < tokens.length && words.length < 14; i += 1) {
+  for (let i = from; i < tokens.length && words.length < 14; i += 1) {
     words.push(tokens[i]!);
     if (/[,;.)]$/.test(tokens[i]!)) break;
   }
@@ -150,10 +175,15 @@ function mentions(text: string): Mention[] {
     if (!isPersonToken(tokens[i]!) || (i > 0 && isPersonToken(tokens[i - 1]!) && !/[,;:.]$/.test(tokens[i - 1]!))) continue;
     // A run of two or three name words; punctuation on a word closes the run.
     let end = i;
-    while (end + 1 < tokens.length && end - i < 2 && !/[,;:.!?)]$/.test(tokens[end]!) && isPersonToken(tokens[end + 1]!)) end += 1;
+    while (end + 1 < tokens.length && end - i < 3 && !/[,;:.!?)]$/.test(tokens[end]!) && isPersonToken(tokens[end + 1]!)) end += 1;
     if (end === i) continue;
-    const name = tokens.slice(i, end + 1).map(bare).join(' ');
-    const role = roleBefore(tokens, i) ?? roleAfter(tokens, end);
+    // "Ассоциации туроператоров Азербайджана Фуад Назаров": a longer run not opened right after a role
+    // word starts with the end of the role's complement; the name is its last two words.
+    const previous = i > 0 ? tokens[i - 1]! : '';
+    const continuesPhrase = previous !== '' && !/[,;:.!?)]$/.test(previous) && !isRoleWord(previous) && !ROLE_STOP.has(previous.toLowerCase());
+    const start = end - i >= 2 && continuesPhrase ? end - 1 : i;
+    const name = tokens.slice(start, end + 1).map(bare).join(' ');
+    const role = roleBefore(tokens, start, end) ?? roleAfter(tokens, end);
     if (role) found.push({ name, role: role.replace(/[,;:.]+$/, '') });
   }
   return found;
@@ -175,12 +205,13 @@ function samePerson(mentioned: string, name: string): boolean {
  */
 export function findInterviewee(args: { title: string; intro: string; answerer?: string }): Person | null {
   const people = mentions(args.intro);
-  const titleName = nameFromTitle(args.title);
-  const known = titleName ?? args.answerer ?? null;
+  const fromTitle = personFromTitle(args.title);
+  const known = fromTitle?.name ?? args.answerer ?? null;
   if (known) {
     const match = people.find((p) => samePerson(p.name, known));
-    const name = titleName ?? (match && samePerson(match.name, known) ? match.name : known);
-    return match ? { name, role: match.role } : { name };
+    const name = fromTitle?.name ?? match?.name ?? known;
+    const role = match?.role ?? fromTitle?.role;
+    return role ? { name, role } : { name };
   }
   const first = people[0];
   return first ? { name: first.name, role: first.role } : null;
