@@ -39,7 +39,7 @@ export interface BlockOptions {
 /** Elements whose content is never article text. */
 const JUNK_SELECTOR = [
   'script', 'style', 'noscript', 'iframe', 'object', 'embed', 'svg', 'canvas', 'form', 'button', 'input',
-  'select', 'textarea', 'nav', 'header', 'footer', 'aside', 'template', 'link', 'meta',
+  'select', 'textarea', 'nav', 'header', 'footer', 'aside', 'template', 'link', 'meta', 'head', 'title',
 ].join(',');
 
 /** Class or id words that mark site widgets rather than content. */

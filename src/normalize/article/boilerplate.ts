@@ -91,7 +91,9 @@ export function isFurniture(text: string, context: BoilerplateContext, extra: re
   if (flat === '') return true;
   const key = compareKey(flat);
   const titleKey = compareKey(context.title);
-  if (titleKey !== '' && (key === titleKey || (key.endsWith(titleKey) && key.length - titleKey.length <= 30))) return true;
+  // The title again, alone or with a short prefix or suffix ("News about -…", "… | News.Az").
+  const aroundTitle = (key.endsWith(titleKey) || key.startsWith(titleKey)) && key.length - titleKey.length <= 30;
+  if (titleKey !== '' && aroundTitle) return true;
   if (context.sourceName && key === compareKey(context.sourceName)) return true;
   if (LANGUAGE_SWITCHER.test(flat)) return true;
   if (flat.length <= 300 && RELATED.test(flat)) return true;
