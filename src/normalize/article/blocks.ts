@@ -1,7 +1,7 @@
 import { load } from 'cheerio/slim';
 import type { AnyNode, Element } from 'domhandler';
 import { startsLikeTurn } from './markers.js';
-import { escapeHtml, squeeze } from './text.js';
+import { endsSentence, escapeHtml, squeeze } from './text.js';
 
 /** A picture found in the body, before its caption and credit are sorted out. */
 export interface RawImage {
@@ -53,6 +53,9 @@ const BLOCK_TAGS = new Set([
 ]);
 
 const BOLD_TAGS = new Set(['strong', 'b']);
+
+/** htmlparser2 in HTML mode, serializing text as UTF-8 rather than numeric entities. */
+export const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true, encodeEntities: 'utf8' as const } };
 
 /** Recognises HTML by its tags; anything else is plain text with blank-line paragraphs. */
 export function looksLikeHtml(body: string): boolean {
@@ -126,7 +129,8 @@ function linesToBlocks(lines: (Line | null)[], kind: Block['kind']): Block[] {
       group.length > 1 &&
       (group.slice(1).some((l) => startsLikeTurn(l.text)) ||
         group.some((l) => l.bold !== group[0]!.bold) ||
-        group.every((l) => l.text.length <= 60));
+        // A column of widget words ("Chosen", "3", "news.az"): short lines, none ending a sentence.
+        group.every((l) => l.text.length <= 40 && !endsSentence(l.text)));
     if (separate) {
       for (const line of group) blocks.push({ kind, ...line });
     } else {
@@ -170,7 +174,7 @@ function hasBlockDescendant(el: Element): boolean {
 }
 
 function htmlBlocks(body: string, options: BlockOptions): Block[] {
-  const $ = load(body, { xml: false }, false);
+  const $ = load(body, HTML_OPTIONS, false);
   $(JUNK_SELECTOR).remove();
   $('[class],[id]').each((_, el) => {
     const attrs = `${$(el).attr('class') ?? ''} ${$(el).attr('id') ?? ''}`;

@@ -93,10 +93,11 @@ export function isFurniture(text: string, context: BoilerplateContext, extra: re
   const titleKey = compareKey(context.title);
   // The title again, alone or with a short prefix or suffix ("News about -…", "… | News.Az").
   const aroundTitle = (key.endsWith(titleKey) || key.startsWith(titleKey)) && key.length - titleKey.length <= 30;
-  if (titleKey !== '' && aroundTitle) return true;
+  if (titleKey !== '' && (key === titleKey || (titleKey.length >= 15 && aroundTitle))) return true;
   if (context.sourceName && key === compareKey(context.sourceName)) return true;
   if (LANGUAGE_SWITCHER.test(flat)) return true;
-  if (flat.length <= 300 && RELATED.test(flat)) return true;
+  // A link line has no sentence end, or sets the linked headline off with a colon or dash.
+  if (flat.length <= 300 && RELATED.test(flat) && (!endsSentence(flat) || /^[^.!?]*[-:\u2013\u2014]/.test(flat))) return true;
   if (LEAVE_LINKS.test(flat) || WIDGET_WORDS.test(flat) || BARE_DOMAIN.test(flat)) return true;
   if (COUNTERS.some((re) => re.test(flat)) || SIGN_OFFS.some((re) => re.test(flat))) return true;
   return extra.some((re) => re.test(flat));

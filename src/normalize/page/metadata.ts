@@ -1,6 +1,6 @@
 import { load, type CheerioAPI } from 'cheerio/slim';
 import type { Element } from 'domhandler';
-import { absoluteUrl } from '../article/blocks.js';
+import { absoluteUrl, HTML_OPTIONS } from '../article/blocks.js';
 import { normalizeLanguageTag } from '../article/language.js';
 import { escapeRegExp, squeeze } from '../article/text.js';
 import { canonicalizeUrl } from './canonical-url.js';
@@ -132,7 +132,7 @@ function mainContent($: CheerioAPI): string {
  * except the site's own name.
  */
 export function extractPageMetadata(html: string, pageUrl: string): PageMetadata {
-  const $ = load(html);
+  const $ = load(html, HTML_OPTIONS);
   const meta = (key: string): string | null =>
     pick($(`meta[property="${key}"]`).attr('content'), $(`meta[name="${key}"]`).attr('content'));
   const ld = jsonLdArticle($);
