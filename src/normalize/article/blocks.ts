@@ -1,0 +1,285 @@
+import { load } from 'cheerio/slim';
+import type { AnyNode, Element } from 'domhandler';
+import { startsLikeTurn } from './markers.js';
+import { endsSentence, escapeHtml, squeeze } from './text.js';
+
+/** A picture found in the body, before its caption and credit are sorted out. */
+export interface RawImage {
+  url: string;
+  alt: string;
+  /** The figure's caption text, credit still inside it. */
+  caption: string;
+}
+
+/**
+ * One paragraph-level piece of the body. Everything downstream (furniture removal, turn extraction,
+ * rendering) works on this list, so HTML and plain-text input are handled by the same rules.
+ */
+export interface Block {
+  kind: 'text' | 'heading' | 'image';
+  /** Plain text, white space collapsed; not altered otherwise (quotes and dashes stay as written). */
+  text: string;
+  /** Inline HTML of the block, unsanitized (the renderer sanitizes). */
+  html: string;
+  /** The whole text is bold (`<strong>`, `<b>`, `**…**`). */
+  bold: boolean;
+  /** Text of a bold run that opens the block, '' when there is none. */
+  leadBold: string;
+  image?: RawImage;
+}
+
+/** Options for {@link toBlocks}. */
+export interface BlockOptions {
+  /** Base URL for relative image addresses. */
+  baseUrl?: string;
+  /** CSS selectors removed before the walk (per-source rules). */
+  removeSelectors?: readonly string[];
+}
+
+/** Elements whose content is never article text. */
+const JUNK_SELECTOR = [
+  'script', 'style', 'noscript', 'iframe', 'object', 'embed', 'svg', 'canvas', 'form', 'button', 'input',
+  'select', 'textarea', 'nav', 'header', 'footer', 'aside', 'template', 'link', 'meta', 'head', 'title',
+].join(',');
+
+/** Class or id words that mark site widgets rather than content. */
+const WIDGET_ATTR =
+  /(?:^|[\s_-])(?:share|sharing|social|related|newsletter|subscribe|advert|ads|adv|promo|breadcrumbs?|comments?|tags|widget|popular|most-read|read-more|readmore|sidebar|banner|sponsor|lang-switch|language-switcher|langs)(?:$|[\s_-])/i;
+
+const BLOCK_TAGS = new Set([
+  'p', 'div', 'section', 'article', 'main', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
+  'blockquote', 'figure', 'figcaption', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'td', 'th', 'pre', 'hr',
+  'address', 'details', 'summary', 'center', 'picture',
+]);
+
+const BOLD_TAGS = new Set(['strong', 'b']);
+
+/** htmlparser2 in HTML mode, serializing text as UTF-8 rather than numeric entities. */
+export const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true, encodeEntities: 'utf8' as const } };
+
+/** Recognises HTML by its tags; anything else is plain text with blank-line paragraphs. */
+export function looksLikeHtml(body: string): boolean {
+  return /<\/?(?:p|div|br|h[1-6]|article|section|figure|img|strong|b|em|i|ul|ol|li|span|a|blockquote|table|main|body|html)\b[^>]*>/i.test(
+    body,
+  );
+}
+
+/** Resolves an address against the base URL; returns '' for what cannot be resolved or is not http(s). */
+export function absoluteUrl(url: string, baseUrl?: string): string {
+  const trimmed = url.trim();
+  if (trimmed === '') return '';
+  try {
+    const resolved = baseUrl ? new URL(trimmed, baseUrl) : new URL(trimmed);
+    return resolved.protocol === 'http:' || resolved.protocol === 'https:' ? resolved.href : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Splits a body into paragraph blocks. `body` may be HTML (a feed's `content:encoded`, a page's article
+ * element) or plain text whose paragraphs are separated by blank lines.
+ */
+export function toBlocks(body: string, options: BlockOptions = {}): Block[] {
+  return looksLikeHtml(body) ? htmlBlocks(body, options) : textBlocks(body);
+}
+
+/** One visual line inside a paragraph, as text plus the matching inline HTML. */
+interface Line {
+  text: string;
+  html: string;
+  bold: boolean;
+  leadBold: string;
+}
+
+/** A line under construction: segments of text with their boldness. */
+interface LineDraft {
+  parts: { text: string; bold: boolean }[];
+  html: string;
+}
+
+function finishLine(draft: LineDraft): Line | null {
+  const text = squeeze(draft.parts.map((p) => p.text).join(''));
+  if (text === '') return null;
+  const visible = draft.parts.filter((p) => p.text.trim() !== '');
+  let leadBold = '';
+  for (const part of visible) {
+    if (!part.bold) break;
+    leadBold += part.text;
+  }
+  leadBold = squeeze(leadBold);
+  return { text, html: draft.html.trim(), bold: leadBold === text, leadBold };
+}
+
+/**
+ * Turns the lines of one paragraph into blocks. Lines stay separate when they are different things (a
+ * line opening a turn, a bold question over a plain answer, a column of short widget words); otherwise
+ * they are one paragraph broken by the site's markup.
+ */
+function linesToBlocks(lines: (Line | null)[], kind: Block['kind']): Block[] {
+  const groups: Line[][] = [[]];
+  for (const line of lines) {
+    if (line === null) groups.push([]);
+    else groups[groups.length - 1]!.push(line);
+  }
+  const blocks: Block[] = [];
+  for (const group of groups) {
+    if (group.length === 0) continue;
+    const separate =
+      group.length > 1 &&
+      (group.slice(1).some((l) => startsLikeTurn(l.text)) ||
+        group.some((l) => l.bold !== group[0]!.bold) ||
+        // A column of widget words ("Chosen", "3", "news.az"): short lines, none ending a sentence.
+        group.every((l) => l.text.length <= 40 && !endsSentence(l.text)));
+    if (separate) {
+      for (const line of group) blocks.push({ kind, ...line });
+    } else {
+      const text = group.map((l) => l.text).join(' ');
+      const bold = group.every((l) => l.bold);
+      blocks.push({ kind, text, html: group.map((l) => l.html).join('<br>'), bold, leadBold: bold ? text : group[0]!.leadBold });
+    }
+  }
+  return blocks;
+}
+
+/** Plain text: blank lines part paragraphs; `**bold**` and `#` headings of Markdown are understood. */
+function textBlocks(body: string): Block[] {
+  const blocks: Block[] = [];
+  for (const paragraph of body.replace(/\r\n?/g, '\n').split(/\n[ \t\u00a0]*\n/)) {
+    let kind: Block['kind'] = 'text';
+    const lines = paragraph.split('\n').map((raw): Line | null => {
+      let line = raw.trim();
+      if (/^#{1,6}\s+/.test(line)) {
+        kind = 'heading';
+        line = line.replace(/^#{1,6}\s+/, '');
+      }
+      const whole = /^(?:\*\*|__)(.+)(?:\*\*|__)$/.exec(line);
+      const lead = /^(?:\*\*|__)(.+?)(?:\*\*|__)\s*(.*)$/.exec(line);
+      const leadBold = whole ? (whole[1] ?? '') : lead ? (lead[1] ?? '') : '';
+      const text = squeeze(line.replace(/\*\*|__/g, ''));
+      if (text === '') return null;
+      return { text, html: escapeHtml(text), bold: whole !== null || kind === 'heading', leadBold: squeeze(leadBold) };
+    });
+    blocks.push(...linesToBlocks(lines.filter((l) => l !== null), kind));
+  }
+  return blocks;
+}
+
+function isElement(node: AnyNode): node is Element {
+  return node.type === 'tag' || node.type === 'script' || node.type === 'style';
+}
+
+function hasBlockDescendant(el: Element): boolean {
+  return el.children.some((c) => isElement(c) && (BLOCK_TAGS.has(c.name) || c.name === 'img' || hasBlockDescendant(c)));
+}
+
+function htmlBlocks(body: string, options: BlockOptions): Block[] {
+  const $ = load(body, HTML_OPTIONS, false);
+  $(JUNK_SELECTOR).remove();
+  $('[class],[id]').each((_, el) => {
+    const attrs = `${$(el).attr('class') ?? ''} ${$(el).attr('id') ?? ''}`;
+    if (WIDGET_ATTR.test(attrs)) $(el).remove();
+  });
+  for (const selector of options.removeSelectors ?? []) {
+    try {
+      $(selector).remove();
+    } catch {
+      // A malformed selector in the config must not stop the item; the config validator reports it.
+    }
+  }
+
+  const blocks: Block[] = [];
+  const imageOf = (img: Element, caption: string): Block | null => {
+    const src = img.attribs['src'] || img.attribs['data-src'] || img.attribs['data-original'] || '';
+    const url = absoluteUrl(src, options.baseUrl);
+    if (url === '') return null;
+    const alt = squeeze(img.attribs['alt'] ?? '');
+    return { kind: 'image', text: '', html: '', bold: false, leadBold: '', image: { url, alt, caption } };
+  };
+
+  const emitInline = (nodes: AnyNode[], kind: Block['kind'], boldContext: boolean): void => {
+    const lines: (Line | null)[] = [];
+    const images: Block[] = [];
+    let draft: LineDraft = { parts: [], html: '' };
+    const breakLine = (): void => {
+      lines.push(finishLine(draft));
+      draft = { parts: [], html: '' };
+    };
+    const visit = (node: AnyNode, bold: boolean): void => {
+      if (node.type === 'text') {
+        const data = (node as unknown as { data: string }).data;
+        draft.parts.push({ text: data.replace(/\s+/g, ' '), bold });
+        draft.html += escapeHtml(data.replace(/\s+/g, ' '));
+        return;
+      }
+      if (!isElement(node)) return;
+      if (node.name === 'br') {
+        breakLine();
+        return;
+      }
+      if (node.name === 'img') {
+        const image = imageOf(node, '');
+        if (image) images.push(image);
+        return;
+      }
+      const childBold = bold || BOLD_TAGS.has(node.name);
+      const containsBreak = $(node).find('br,img').length > 0;
+      if (containsBreak) {
+        for (const child of node.children) visit(child, childBold);
+        return;
+      }
+      draft.parts.push({ text: $(node).text(), bold: childBold });
+      draft.html += $.html(node);
+    };
+    for (const node of nodes) visit(node, boldContext);
+    lines.push(finishLine(draft));
+    // A double <br> leaves an empty line between two non-empty ones: that is a paragraph break.
+    const collapsed: (Line | null)[] = [];
+    for (const line of lines) {
+      if (line === null && collapsed[collapsed.length - 1] === null) continue;
+      collapsed.push(line);
+    }
+    blocks.push(...images, ...linesToBlocks(collapsed, kind));
+  };
+
+  const walk = (parent: Element | { children: AnyNode[] }, boldContext: boolean): void => {
+    let inline: AnyNode[] = [];
+    const flush = (kind: Block['kind'] = 'text'): void => {
+      if (inline.length > 0) emitInline(inline, kind, boldContext);
+      inline = [];
+    };
+    for (const child of parent.children) {
+      if (!isElement(child)) {
+        inline.push(child);
+        continue;
+      }
+      const name = child.name;
+      if (name === 'figure') {
+        flush();
+        const caption = squeeze($(child).find('figcaption').text());
+        const img = $(child).find('img').get(0);
+        const image = img ? imageOf(img, caption) : null;
+        if (image) blocks.push(image);
+        else if (caption !== '') blocks.push({ kind: 'text', text: caption, html: escapeHtml(caption), bold: false, leadBold: '' });
+        continue;
+      }
+      if (name === 'img') {
+        flush();
+        const image = imageOf(child, '');
+        if (image) blocks.push(image);
+        continue;
+      }
+      if (BLOCK_TAGS.has(name) || hasBlockDescendant(child)) {
+        flush();
+        const bold = boldContext || BOLD_TAGS.has(name);
+        if (hasBlockDescendant(child)) walk(child, bold);
+        else emitInline(child.children, /^h[1-6]$/.test(name) ? 'heading' : 'text', bold);
+        continue;
+      }
+      inline.push(child);
+    }
+    flush();
+  };
+  walk($.root().get(0) as unknown as { children: AnyNode[] }, false);
+  return blocks.map((b) => (b.kind === 'heading' ? { ...b, bold: true, leadBold: b.text } : b));
+}

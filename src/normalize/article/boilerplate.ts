@@ -1,0 +1,176 @@
+import type { ImageRef } from '../../core/item.js';
+import type { Block } from './blocks.js';
+import { compareKey, endsSentence, squeeze, wordCount } from './text.js';
+
+/** What the furniture rules need to know about the article. */
+export interface BoilerplateContext {
+  title: string;
+  /** The outlet's display name: a paragraph holding only it is a sign-off. */
+  sourceName?: string;
+  /** Per-source patterns (regular expression source); a block matching one entirely is removed. */
+  removePatterns?: readonly string[];
+}
+
+/** The body without furniture; pictures stay in place as image blocks carrying their final reference. */
+export interface CleanBody {
+  blocks: CleanBlock[];
+  images: ImageRef[];
+}
+
+/** A content block; image blocks carry the picture with its caption and credit sorted out. */
+export type CleanBlock = Block & { ref?: ImageRef };
+
+const LANGUAGE_CODES =
+  'EN|ENG|RU|RUS|AZ|AZE|AZƏ|TR|TUR|DE|FR|ES|IT|AR|FA|UA|UK|KZ|KA|GE|HY|UZ|TJ|KG|PL|CN|ZH|JP|РУС|УКР|АЗ|ҚАЗ';
+const LANGUAGE_NAMES =
+  'English|Русский|Азербайджанский|Azərbaycan(?:ca)?|Azərbaycan dili|Türkçe|Deutsch|Français|Español|Українська|Қазақша|Oʻzbekcha|ქართული|Հայերեն|عربي|العربية|فارسی';
+/** A line of language codes or names only: `EN`, `AZ | RU | EN`, `English Русский`. */
+const LANGUAGE_SWITCHER = new RegExp(
+  `^(?:(?:${LANGUAGE_CODES})|(?:${LANGUAGE_NAMES}))(?:\\s*[|/·•,]?\\s*(?:(?:${LANGUAGE_CODES})|(?:${LANGUAGE_NAMES})))*$`,
+  'u',
+);
+
+/** Lines that point to other stories. */
+const RELATED =
+  /^(?:news about|more news about|related(?: news| articles| stories| coverage)?|read (?:also|more)|also read|see also|more on this|more from|recommended|you may also like|trending|most read|читайте также|также читайте|смотрите также|ещё по теме|еще по теме|по теме|новости по теме|oxşar xəbərlər|həmçinin oxuyun|həmçinin bax|digər xəbərlər|mövzu ilə bağlı|ilgili haberler|ayrıca okuyun|bunu da okuyun)(?![\p{L}\p{N}])\s*[-:–—]?/iu;
+
+/** Links that lead away: read-more, continue, share buttons. */
+const LEAVE_LINKS =
+  /^(?:read more|continue reading|read the full (?:story|article|interview)|click here|share (?:on|via|this) .*|follow us .*|subscribe to .*|join (?:us|our) .*|подробнее|читать далее|читать полностью|подписывайтесь .*|ətraflı|davamını oxu|bizi izləyin .*|devamını oku|devamı)\s*[.…:»>→]*$/iu;
+
+/** Single words of page widgets: share buttons, counters' labels, bookmarks. */
+const WIDGET_WORDS =
+  /^(?:share|shares|tweet|print|email|e-mail|facebook|twitter|x|telegram|whatsapp|linkedin|vk|ok|copy link|link copied|copied|comments?|chosen|favou?rites?|bookmark|save|subscribe|follow|advertisement|advertising|ad|sponsored|loading\.*|back to top|top|tags|sources?|views?|likes?|поделиться|комментарии|избранное|в избранное|подписаться|реклама|теги|paylaş|şərhlər|seçilmiş|seçilmişlər|reklam|abunə ol|teqlər|yorumlar|etiketler)\s*[:.]?$/iu;
+
+/** View, share and comment counters, bare numbers, datelines. */
+const COUNTERS = [
+  /^[\d\s.,]+[kKmMкК]?$/u,
+  /^\d[\d\s.,]*[kKmM]?\s*(?:views?|reads?|shares?|comments?|likes?|sources?|просмотр\p{L}*|комментари\p{L}*|baxış\p{L}*|şərh\p{L}*|görüntülenme|okunma|yorum\p{L}*)$/iu,
+  /^(?:views?|shares?|comments?|просмотр\p{L}*|baxış\p{L}*(?:\s+sayı)?|görüntülenme)\s*[:·]?\s*\d[\d\s.,]*[kKmM]?$/iu,
+  /^\d{1,2}[./:-]\d{1,2}(?:[./-]\d{2,4})?(?:,?\s+\d{1,2}:\d{2})?$/,
+  /^\d{1,2}\s+\p{L}+\s+\d{4}(?:,?\s+\d{1,2}:\d{2})?$/u,
+];
+
+/** A bare domain name (a source widget's label) or a bare URL. */
+const BARE_DOMAIN = /^(?:https?:\/\/)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:\/\S*)?$/i;
+
+/** Sign-offs and notes that close a story without being part of it. */
+const SIGN_OFFS = [
+  /^\/[^/]{2,40}\/$/u, // "/AZERTAC/"
+  /^[([]?(?:source|источник|mənbə|kaynak)\s*:\s*[^.]{1,60}[)\]]?$/iu,
+  /^(?:interviewed by|interview by|интервью (?:взял|взяла|записал|записала|подготовил|подготовила)|müsahibəni (?:apardı|hazırladı)|söhbəti apardı|röportaj)\s*:?\s*[\p{L}\s.'-]{2,60}$/iu,
+  /^(?:this|the) interview (?:has been|was) (?:edited|condensed) .{0,80}$/iu,
+  /^(?:tags|теги|метки|teqlər|etiketler|keywords)\s*:.{0,200}$/iu,
+];
+
+const CREDIT_WORDS = 'photos?|photo credit|image|picture|credit|фото|фотография|foto|şəkil|fotoğraf|görsel';
+/** `Photo: Flickr`, `Фото: РИА Новости`, `© Reuters`. */
+const CREDIT_LINE = new RegExp(`^(?:(?:${CREDIT_WORDS})\\s*(?:by)?\\s*[:©\\-–—]\\s*|©\\s*)([^]{1,80})$`, 'iu');
+/** A caption whose credit closes it: `… on June 4. (Photo: AZERTAC)`, `… Photo: Reuters`. */
+const CAPTION_WITH_CREDIT = new RegExp(
+  `^([^]{8,500}?)\\s*(?:[([]\\s*(?:${CREDIT_WORDS})\\s*(?:by)?\\s*[:©]?\\s*([^()[\\]]{1,80}?)\\s*[)\\]]\\.?|(?<=[.!?])\\s+(?:${CREDIT_WORDS})\\s*:\\s*([^.]{1,60}))$`,
+  'iu',
+);
+
+/** Splits caption text into caption and credit; null when the text carries no credit marker. */
+export function parseCaption(text: string): { caption?: string; credit?: string } | null {
+  const flat = squeeze(text);
+  const creditOnly = CREDIT_LINE.exec(flat);
+  if (creditOnly) return { credit: squeeze(creditOnly[1] ?? '').replace(/[.;]$/, '') };
+  const full = CAPTION_WITH_CREDIT.exec(flat);
+  if (full) {
+    const credit = squeeze(full[2] ?? full[3] ?? '');
+    return { caption: squeeze(full[1] ?? ''), credit };
+  }
+  return null;
+}
+
+/** True when a block is site furniture by the generic rules or the source's own patterns. */
+export function isFurniture(text: string, context: BoilerplateContext, extra: readonly RegExp[] = []): boolean {
+  const flat = squeeze(text);
+  if (flat === '') return true;
+  const key = compareKey(flat);
+  const titleKey = compareKey(context.title);
+  // The title again, alone or with a short prefix or suffix ("News about -…", "… | News.Az").
+  const aroundTitle = (key.endsWith(titleKey) || key.startsWith(titleKey)) && key.length - titleKey.length <= 30;
+  if (titleKey !== '' && (key === titleKey || (titleKey.length >= 15 && aroundTitle))) return true;
+  if (context.sourceName && key === compareKey(context.sourceName)) return true;
+  if (LANGUAGE_SWITCHER.test(flat)) return true;
+  // A link line has no sentence end, or sets the linked headline off with a colon or dash.
+  if (flat.length <= 300 && RELATED.test(flat) && (!endsSentence(flat) || /^[^.!?]*[-:\u2013\u2014]/.test(flat))) return true;
+  if (LEAVE_LINKS.test(flat) || WIDGET_WORDS.test(flat) || BARE_DOMAIN.test(flat)) return true;
+  if (COUNTERS.some((re) => re.test(flat)) || SIGN_OFFS.some((re) => re.test(flat))) return true;
+  return extra.some((re) => re.test(flat));
+}
+
+function compilePatterns(patterns: readonly string[] | undefined): RegExp[] {
+  const compiled: RegExp[] = [];
+  for (const source of patterns ?? []) {
+    try {
+      compiled.push(new RegExp(`^(?:${source})$`, 'iu'));
+    } catch {
+      // A broken pattern in the config is reported by the config validator; here it simply matches nothing.
+    }
+  }
+  return compiled;
+}
+
+/**
+ * Removes site furniture from the blocks and moves captions and credits out of the text into images.
+ * Generic rules come first; `context.removePatterns` catch what a given source adds beyond them.
+ */
+export function removeBoilerplate(blocks: readonly Block[], context: BoilerplateContext): CleanBody {
+  const extra = compilePatterns(context.removePatterns);
+  const counts = new Map<string, number>();
+  for (const b of blocks) counts.set(compareKey(b.text), (counts.get(compareKey(b.text)) ?? 0) + 1);
+
+  const out: CleanBlock[] = [];
+  let pendingCaption: { caption?: string; credit?: string } | null = null;
+  const attach = (parsed: { caption?: string; credit?: string }, at: number): void => {
+    const previous = out[out.length - 1];
+    const next = blocks[at + 1];
+    if (previous?.ref && !previous.ref.credit && !(parsed.caption && previous.ref.caption)) {
+      previous.ref = { ...previous.ref, ...withoutEmpty(parsed) };
+    } else if (next?.kind === 'image' && next.image && next.image.caption === '') {
+      // The caption sits above its picture: hand it to the picture's own figcaption slot.
+      pendingCaption = parsed;
+    } else {
+      out.push({ kind: 'image', text: '', html: '', bold: false, leadBold: '', ref: { url: '', ...withoutEmpty(parsed) } });
+    }
+  };
+
+  blocks.forEach((block, i) => {
+    if (block.kind === 'image' && block.image) {
+      const parsed = block.image.caption ? (parseCaption(block.image.caption) ?? { caption: squeeze(block.image.caption) }) : {};
+      const fromText = pendingCaption ?? {};
+      pendingCaption = null;
+      out.push({ ...block, ref: { url: block.image.url, ...withoutEmpty({ ...fromText, ...parsed }) } });
+      return;
+    }
+    const parsed = parseCaption(block.text);
+    if (parsed) {
+      attach(parsed, i);
+      return;
+    }
+    if (isFurniture(block.text, context, extra)) return;
+    const key = compareKey(block.text);
+    if ((counts.get(key) ?? 0) > 1 && wordCount(block.text) >= 3 && !endsSentence(block.text)) return;
+    out.push(block);
+  });
+
+  // Widget leftovers at the very end: short, unpunctuated scraps after the last real paragraph.
+  while (out.length > 0) {
+    const last = out[out.length - 1]!;
+    if (last.kind === 'image' || wordCount(last.text) > 3 || endsSentence(last.text)) break;
+    out.pop();
+  }
+  const images = out.filter((b) => b.ref).map((b) => b.ref!);
+  return { blocks: out, images };
+}
+
+function withoutEmpty(parts: { caption?: string; credit?: string }): { caption?: string; credit?: string } {
+  const result: { caption?: string; credit?: string } = {};
+  if (parts.caption) result.caption = parts.caption;
+  if (parts.credit) result.credit = parts.credit;
+  return result;
+}

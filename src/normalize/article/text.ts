@@ -1,0 +1,75 @@
+/**
+ * Small text helpers shared by the article modules. Kept in one place so that every module compares
+ * strings the same way (a title line removed by one rule must be recognised by the next).
+ */
+
+/** Collapses runs of horizontal white space (no-break spaces included) and trims. Keeps the text itself intact. */
+export function squeeze(text: string): string {
+  return text.replace(/[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+/g, ' ').trim();
+}
+
+/**
+ * A comparison key: lowercase, dashes and quotes unified, punctuation at the ends dropped.
+ * Used to recognise the same line written with a different dash or quote style.
+ */
+export function compareKey(text: string): string {
+  return squeeze(text)
+    .toLowerCase()
+    .replace(/[\u2010-\u2015\u2212]/g, '-')
+    .replace(/[\u2018\u2019\u201a\u201b`´]/g, "'")
+    .replace(/[\u201c\u201d\u201e\u00ab\u00bb]/g, '"')
+    .replace(/^[\s"'.,:;!?-]+|[\s"'.,:;!?-]+$/g, '');
+}
+
+/** Escapes text for an HTML text node or a double-quoted attribute. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Closing quotes and brackets that may follow the final punctuation of a sentence. */
+const TRAILING_CLOSERS = /[\s"'\u201d\u2019\u00bb)\]]+$/;
+
+/** True when the text ends as a question does, looking past closing quotes. */
+export function endsWithQuestion(text: string): boolean {
+  return /[?\uff1f\u061f]$/.test(text.replace(TRAILING_CLOSERS, ''));
+}
+
+/** True when the text ends with sentence punctuation, looking past closing quotes. */
+export function endsSentence(text: string): boolean {
+  return /[.!?\u2026\uff1f:;]$/.test(text.replace(TRAILING_CLOSERS, ''));
+}
+
+/** Number of words, counted on white space. */
+export function wordCount(text: string): number {
+  const trimmed = text.trim();
+  return trimmed === '' ? 0 : trimmed.split(/\s+/).length;
+}
+
+/** The share of items for which the predicate holds; 0 for an empty list. */
+export function share<T>(items: readonly T[], predicate: (item: T) => boolean): number {
+  if (items.length === 0) return 0;
+  return items.filter(predicate).length / items.length;
+}
+
+/** Escapes a string for use inside a regular expression. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The first sentences of a text, cut at a sentence end so that the result stays under `max` characters
+ * (a single over-long sentence is cut at a word boundary and marked with an ellipsis).
+ */
+export function leadSentences(text: string, max = 300): string {
+  const flat = squeeze(text);
+  if (flat.length <= max) return flat;
+  const sentences = flat.match(/[^.!?\u2026]+[.!?\u2026]+["'\u201d\u00bb)]*\s*/g) ?? [];
+  let out = '';
+  for (const sentence of sentences) {
+    if ((out + sentence).trim().length > max) break;
+    out += sentence;
+  }
+  if (out.trim() !== '') return out.trim();
+  const cut = flat.slice(0, max - 1);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 1))}\u2026`;
+}

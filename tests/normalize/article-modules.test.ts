@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeArticle } from '../../src/normalize/article/analyze-article.js';
+import { toBlocks } from '../../src/normalize/article/blocks.js';
+import { isFurniture, parseCaption, removeBoilerplate } from '../../src/normalize/article/boilerplate.js';
+import { gatherEvidence, isInterview } from '../../src/normalize/article/detect-interview.js';
+import { extractTurns } from '../../src/normalize/article/extract-turns.js';
+import { findInterviewee, findInterviewer, interviewHeadline } from '../../src/normalize/article/interviewee.js';
+import { detectLanguage, normalizeLanguageTag } from '../../src/normalize/article/language.js';
+import { sanitizeBody } from '../../src/normalize/article/render.js';
+
+describe('toBlocks', () => {
+  it('splits plain text on blank lines and keeps a column of widget words apart', () => {
+    const blocks = toBlocks('First paragraph\nwrapped here.\n\nChosen\n3\n1\nnews.az');
+    expect(blocks.map((b) => b.text)).toEqual(['First paragraph wrapped here.', 'Chosen', '3', '1', 'news.az']);
+  });
+
+  it('reads bold, headings, <br> breaks, figures and markdown bold', () => {
+    const blocks = toBlocks(
+      '<h3>Heading?</h3><p><strong>Q: Bold?</strong><br>A: Plain.</p><p>One<br><br>Two</p><figure><img src="/a.jpg"><figcaption>Cap (Photo: X)</figcaption></figure>',
+      { baseUrl: 'https://x.az/n/1' },
+    );
+    expect(blocks.map((b) => [b.kind, b.text, b.bold])).toEqual([
+      ['heading', 'Heading?', true],
+      ['text', 'Q: Bold?', true],
+      ['text', 'A: Plain.', false],
+      ['text', 'One', false],
+      ['text', 'Two', false],
+      ['image', '', false],
+    ]);
+    expect(blocks[5]!.image).toEqual({ url: 'https://x.az/a.jpg', alt: '', caption: 'Cap (Photo: X)' });
+    expect(toBlocks('**Is it bold?**\n\nYes.')[0]).toMatchObject({ text: 'Is it bold?', bold: true });
+  });
+
+  it('drops scripts, navigation and share widgets, and what the source rules select', () => {
+    const html = '<nav>Home</nav><p>Text.</p><div class="share-bar">Share</div><script>x()</script><p class="promo-x">Buy</p><p class="own">Own</p>';
+    expect(toBlocks(html, { removeSelectors: ['.own', ':::bad'] }).map((b) => b.text)).toEqual(['Text.']);
+  });
+});
+
+describe('boilerplate', () => {
+  const context = { title: 'Name Surname: Headline – INTERVIEW', sourceName: 'News.Az' };
+  it.each([
+    'EN', 'AZ | RU | EN', 'English Русский', 'News about -Name Surname: Headline – INTERVIEW', 'Name Surname: Headline – INTERVIEW | News.Az',
+    'Chosen', '3', '2Sources', '12 shares', 'Views: 2 341', '1 245 просмотров', 'Baxış sayı: 1 532', 'news.az', 'News.Az',
+    'Read more: Azerbaijan auctions 5G frequencies', 'Читайте также: Баку и Ереван', 'Oxşar xəbərlər', 'Share on Facebook',
+    'Поделиться:', 'Теги: концерт', '/AZERTAC/', 'Interviewed by Tom Ellison', '10.06.2025 13:00',
+  ])('%s is furniture', (line) => {
+    expect(isFurniture(line, context)).toBe(true);
+  });
+
+  it.each(['Thank you.', 'News about the summit was scarce in Moscow, he said.', 'Russia has no choice.'])('%s is not', (line) => {
+    expect(isFurniture(line, context)).toBe(false);
+  });
+
+  it('applies per-source patterns to whole paragraphs only', () => {
+    expect(isFurniture('Sponsored by Acme', context, [/^(?:Sponsored by .+)$/iu])).toBe(true);
+    const clean = removeBoilerplate(toBlocks('Keep this.\n\nSponsored by Acme\n\nAnd this, Sponsored by Acme.'), {
+      title: 't',
+      removePatterns: ['Sponsored by .+', '(unclosed'],
+    });
+    expect(clean.blocks.map((b) => b.text)).toEqual(['Keep this.', 'And this, Sponsored by Acme.']);
+  });
+
+  it('splits captions from credits', () => {
+    expect(parseCaption('Photo: Flickr')).toEqual({ credit: 'Flickr' });
+    expect(parseCaption('Фото: РИА Новости')).toEqual({ credit: 'РИА Новости' });
+    expect(parseCaption('The port in Alat. (Photo: APA)')).toEqual({ caption: 'The port in Alat.', credit: 'APA' });
+    expect(parseCaption('Biləsuvarda taxıl biçini. (Foto: Trend)')).toEqual({ caption: 'Biləsuvarda taxıl biçini.', credit: 'Trend' });
+    expect(parseCaption('An ordinary sentence.')).toBeNull();
+  });
+
+  it('hands a credit line to the picture before it, and keeps a lone credit as an image without address', () => {
+    const clean = removeBoilerplate(toBlocks('<p>Text.</p><img src="https://x.az/p.jpg"><p>Photo: Reuters</p><p>More.</p><p>Photo: AP</p>'), { title: 't' });
+    expect(clean.images).toEqual([{ url: 'https://x.az/p.jpg', credit: 'Reuters' }, { url: '', credit: 'AP' }]);
+    expect(clean.blocks.filter((b) => b.kind === 'text').map((b) => b.text)).toEqual(['Text.', 'More.']);
+  });
+});
+
+describe('extractTurns', () => {
+  const turns = (text: string) => extractTurns(toBlocks(text));
+
+  it('reads dash turns with answers of several paragraphs', () => {
+    const result = turns('Intro.\n\n— First?\n\n— One.\n\nTwo.\n\n— Second, then?\n\n— Three.');
+    expect(result).toMatchObject({ shape: 'dash', start: 1 });
+    expect(result!.turns).toEqual([
+      { question: 'First?', answer: 'One.\n\nTwo.' },
+      { question: 'Second, then?', answer: 'Three.' },
+    ]);
+  });
+
+  it('reads Q:/A:, Question:/Answer:, Вопрос:/Ответ: and Sual:/Cavab: labels', () => {
+    for (const [q, a] of [['Q:', 'A:'], ['Question:', 'Answer:'], ['Вопрос:', 'Ответ:'], ['Sual:', 'Cavab:']]) {
+      const result = turns(`${q} One?\n\n${a} Yes.\n\n${q} Two?\n\n${a} No.`);
+      expect(result?.shape).toBe('label');
+      expect(result!.turns).toEqual([{ question: 'One?', answer: 'Yes.' }, { question: 'Two?', answer: 'No.' }]);
+    }
+  });
+
+  it('reads speaker prefixes: the prefix that asks is the interviewer', () => {
+    const result = turns('News.Az: Why?\n\nSmith: Because.\n\nNews.Az: Really?\n\nSmith: Yes.\n\nIt is.');
+    expect(result).toMatchObject({ shape: 'speaker', questioner: 'News.Az', answerer: 'Smith' });
+    expect(result!.turns[1]).toEqual({ question: 'Really?', answer: 'Yes.\n\nIt is.' });
+  });
+
+  it('reads bold questions, a bold standfirst staying intro', () => {
+    const result = turns('**A bold standfirst.**\n\n**Why now?**\n\nBecause.\n\n**And then?**\n\nWe will see.');
+    expect(result).toMatchObject({ shape: 'emphasis', start: 1 });
+    expect(result!.turns).toEqual([{ question: 'Why now?', answer: 'Because.' }, { question: 'And then?', answer: 'We will see.' }]);
+  });
+
+  it('finds nothing in prose with a quoted line or a rhetorical question, nor in dashed direct speech', () => {
+    expect(turns('Is it over? Not quite.\n\n“We will win,” he said.\n\nWhy? Nobody knows.')).toBeNull();
+    expect(turns('— Мы не отступим, — сказал он.\n\nПо его словам, всё решено.\n\n— Это важно, — добавил он.')).toBeNull();
+  });
+});
+
+describe('interview detection', () => {
+  const evidence = (title: string, intro: string, body: string) => {
+    const extraction = extractTurns(toBlocks(body));
+    return gatherEvidence(title, intro, extraction, findInterviewee({ title, intro, answerer: extraction?.answerer }));
+  };
+
+  it('accepts a titled interview with first-person answers', () => {
+    expect(isInterview(evidence('X: Y – INTERVIEW', '', '— Your view?\n\n— I think so.\n\n— And?\n\n— We agree.'))).toBe(true);
+  });
+
+  it('accepts ИНТЕРВЬЮ, MÜSAHİBƏ and RÖPORTAJ as title markers', () => {
+    for (const marker of ['ИНТЕРВЬЮ', 'MÜSAHİBƏ', 'RÖPORTAJ', 'Q&A', 'exclusive interview']) {
+      expect(evidence(`A: b – ${marker}`, '', '').titleMarker).toBe(true);
+    }
+  });
+
+  it('rejects a one-turn exchange and an impersonal explainer', () => {
+    expect(isInterview(evidence('X – INTERVIEW', '', '— Why?\n\n— I do not know.'))).toBe(false);
+    expect(isInterview(evidence('Q&A: new rules', 'Here are the main points.', 'Q: What changed?\n\nA: The limit.\n\nQ: When?\n\nA: In May.'))).toBe(false);
+  });
+});
+
+describe('interviewee and interviewer', () => {
+  it('reads the name from the title and the role from the intro', () => {
+    const intro = 'In this exclusive interview with News.Az, Russian international affairs expert Grigory Trofimchuk offers his analysis.';
+    expect(findInterviewee({ title: 'Grigory Trofimchuk: Headline – INTERVIEW', intro })).toEqual({
+      name: 'Grigory Trofimchuk',
+      role: 'Russian international affairs expert',
+    });
+    expect(findInterviewer({ intro, sourceName: 'Other', interviewee: 'Grigory Trofimchuk' })).toBe('News.Az');
+  });
+
+  it('reads appositives, "is the" phrases, Russian word order and speaker surnames', () => {
+    expect(findInterviewee({ title: 'T', intro: 'Report spoke to its artistic director, Lala Guliyeva, about films.' })).toEqual({ name: 'Lala Guliyeva', role: 'artistic director' });
+    expect(findInterviewee({ title: 'T', intro: 'Marina Kessler is the director of the Network, which tracks water.' })).toEqual({ name: 'Marina Kessler', role: 'director of the Network' });
+    expect(findInterviewee({ title: 'T', intro: 'Глава Ассоциации туроператоров Азербайджана Фуад Назаров ответил на вопросы.', answerer: 'Назаров' })).toEqual({ name: 'Фуад Назаров', role: 'Глава Ассоциации туроператоров Азербайджана' });
+    expect(findInterviewee({ title: 'Режиссер Эльчин Мусаоглу: «Кино» – интервью', intro: '' })).toEqual({ name: 'Эльчин Мусаоглу', role: 'Режиссер' });
+  });
+
+  it('builds the headline without the name and the marker', () => {
+    expect(interviewHeadline('Grigory Trofimchuk: Russia has no choice – INTERVIEW', 'Grigory Trofimchuk')).toBe('Russia has no choice');
+    expect(interviewHeadline('INTERVIEW: What next for the corridor', null)).toBe('What next for the corridor');
+  });
+});
+
+describe('language', () => {
+  it('normalizes declared tags', () => {
+    expect(normalizeLanguageTag('en-US')).toBe('en');
+    expect(normalizeLanguageTag('az_Latn_AZ')).toBe('az');
+    expect(normalizeLanguageTag('x')).toBeNull();
+  });
+
+  it.each([
+    ['The government said that it was ready to talk with the opposition in the coming weeks.', 'en'],
+    ['Правительство заявило, что готово к переговорам с оппозицией в ближайшие недели.', 'ru'],
+    ['Hökumət bildirib ki, yaxın həftələrdə müxalifətlə danışıqlara hazırdır və bu çox vacibdir.', 'az'],
+    ['Hükümet, önümüzdeki haftalarda muhalefetle görüşmeye hazır olduğunu ve bu için çok çalıştığını açıkladı.', 'tr'],
+    ['Short', null],
+  ])('%s → %s', (text, language) => {
+    expect(detectLanguage(text)).toBe(language);
+  });
+});
+
+describe('rendering', () => {
+  it('sanitizes: no script, style, iframe, handlers or javascript: URLs; absolute addresses', () => {
+    const html = sanitizeBody(
+      '<p onclick="x()">Hi <a href="javascript:alert(1)">bad</a> <a href="/n/2">rel</a></p><script>x()</script><style>p{}</style><iframe src="https://e.com"></iframe><img src="/i.jpg" onerror="x()">',
+      'https://news.az/n/1',
+    );
+    expect(html).toBe('<p>Hi <a>bad</a> <a href="https://news.az/n/2">rel</a></p><img src="https://news.az/i.jpg" />');
+  });
+
+  it('marks up interviews the same way whatever the source shape', () => {
+    const bodies = [
+      'Intro.\n\n— Why?\n\n— Because I can.\n\n— Really?\n\n— We do.',
+      'Intro.\n\nQ: Why?\n\nA: Because I can.\n\nQ: Really?\n\nA: We do.',
+      '<p>Intro.</p><p><strong>Why?</strong></p><p>Because I can.</p><p><strong>Really?</strong></p><p>We do.</p>',
+    ];
+    const outputs = bodies.map((html) => analyzeArticle({ title: 'Ann Lee: Why – INTERVIEW', html }).contentHtml);
+    expect(new Set(outputs).size).toBe(1);
+    expect(outputs[0]).toBe('<p>Intro.</p>\n<p class="q"><strong>Why?</strong></p>\n<p class="a">Because I can.</p>\n<p class="q"><strong>Really?</strong></p>\n<p class="a">We do.</p>');
+  });
+});
