@@ -1,7 +1,9 @@
 import type { NormalizedItem } from '../core/item.js';
 import { SyndicateError } from '../core/errors.js';
 import { parseFeed, sniffFormat } from '../fetch/parse-feed.js';
+import type { FeedEntry } from '../fetch/feed-entry.js';
 import { normalizeEntry, type EntrySource } from './normalize-entry.js';
+import { extractPageMetadata } from './page/metadata.js';
 
 /**
  * Normalizes a whole document, a feed or an article page, as `syndicate normalize` prints it. Pure apart from
@@ -9,14 +11,31 @@ import { normalizeEntry, type EntrySource } from './normalize-entry.js';
  */
 export async function normalizeDocument(text: string, location: string, fetchedAt: string): Promise<NormalizedItem[]> {
   const format = sniffFormat(text);
+  const url = new URL(location);
+  const sourceId = (url.hostname || 'local').replace(/^www\./, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
   if (format === 'html') {
-    throw new SyndicateError('SYN_ERR_UNSUPPORTED_INPUT', `${location}: HTML article pages are not read yet`);
+    const page = extractPageMetadata(text, location);
+    if (!page.bodyHtml.trim()) throw new SyndicateError('SYN_ERR_PARSE_FAILED', `${location}: no article content found in the page`);
+    const entry: FeedEntry = {
+      guid: page.canonicalUrl,
+      link: page.canonicalUrl,
+      title: page.title ?? '',
+      publishedAt: page.publishedAt,
+      updatedAt: page.updatedAt,
+      author: page.author,
+      summary: page.description,
+      contentHtml: page.bodyHtml,
+      categories: [],
+      imageUrl: page.leadImage,
+      language: page.language,
+    };
+    const origin = url.protocol === 'file:' ? location : `${url.origin}/`;
+    return [normalizeEntry(entry, { id: sourceId, name: page.siteName ?? url.hostname ?? 'page', homepage: origin }, fetchedAt)];
   }
   const feed = await parseFeed(text);
-  const url = new URL(location);
   const homepage = feed.link ?? (url.protocol === 'file:' ? location : `${url.origin}/`);
   const source: EntrySource = {
-    id: (url.hostname || 'local').replace(/^www\./, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase(),
+    id: sourceId,
     name: feed.title || url.hostname || 'local file',
     homepage,
   };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { NormalizedItem, SourceRef } from '../core/item.js';
 import type { FeedEntry } from '../fetch/feed-entry.js';
 import { analyzeArticle, type SourceCleanupRules } from './article/analyze-article.js';
+import { canonicalizeUrl } from './page/canonical-url.js';
 
 /** What the normalizer needs to know of the source an entry came from. */
 export interface EntrySource {
@@ -32,7 +33,7 @@ export function summarize(text: string, max = 280): string {
  * The story id proposed here is the entry's own; the dedup stage may map it to an existing story.
  */
 export function normalizeEntry(entry: FeedEntry, source: EntrySource, fetchedAt: string): NormalizedItem {
-  const itemUrl = entry.link ?? source.homepage;
+  const itemUrl = canonicalizeUrl(entry.link ?? source.homepage);
   const analysis = analyzeArticle({
     title: entry.title,
     html: entry.contentHtml ?? entry.summary ?? '',
@@ -43,7 +44,9 @@ export function normalizeEntry(entry: FeedEntry, source: EntrySource, fetchedAt:
   });
   const ref: SourceRef = { id: source.id, name: source.name, url: source.homepage, itemUrl };
   const publishedAt = entry.publishedAt ?? entry.updatedAt ?? fetchedAt;
-  const images = analysis.images.length > 0 || !entry.imageUrl ? analysis.images : [{ url: entry.imageUrl }];
+  // A caption found in plain text has no picture address of its own; the entry's image is the likeliest one.
+  const images = analysis.images.map((image, index) => (index === 0 && !image.url && entry.imageUrl ? { ...image, url: entry.imageUrl } : image));
+  if (entry.imageUrl && !images.some((image) => image.url === entry.imageUrl)) images.unshift({ url: entry.imageUrl });
   return {
     id: stableId(source.id, entry.guid ?? itemUrl),
     url: itemUrl,
@@ -52,7 +55,7 @@ export function normalizeEntry(entry: FeedEntry, source: EntrySource, fetchedAt:
     language: analysis.language,
     publishedAt,
     updatedAt: entry.updatedAt ?? publishedAt,
-    summary: summarize(analysis.contentText || entry.summary || ''),
+    summary: summarize(analysis.summary || analysis.contentText || entry.summary || ''),
     contentHtml: analysis.contentHtml,
     contentText: analysis.contentText,
     source: ref,
