@@ -28,7 +28,22 @@ const url = z.string().refine((value) => {
 
 /** Per-source rules for furniture that the generic cleanup misses. */
 export const cleanupRulesSchema = z
-  .object({ removeSelectors: z.array(z.string()).optional(), removePatterns: z.array(z.string()).optional() })
+  .object({
+    removeSelectors: z.array(z.string().min(1)).optional(),
+    /** Regular expressions; a paragraph that one matches entirely is removed (case-insensitive). */
+    removePatterns: z
+      .array(
+        z.string().refine((pattern) => {
+          try {
+            new RegExp(pattern, 'i');
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'not a valid regular expression'),
+      )
+      .optional(),
+  })
   .strict();
 
 export const sourceSchema = z

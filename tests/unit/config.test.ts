@@ -98,3 +98,11 @@ describe('loadEnv', () => {
     expect(() => loadEnv({ PORT: 'eighty', REDIS_URL: 'not a url', SYNDICATE_REDIS_PREFIX: 'nohashtag' })).toThrow(/PORT[\s\S]*REDIS_URL|REDIS_URL[\s\S]*PORT/);
   });
 });
+
+describe('per-source cleanup rules', () => {
+  it('rejects a pattern that is not a regular expression, with its path', () => {
+    expect(() => parseConfig({ sources: [{ id: 'a', name: 'A', url: 'https://a.example/', cleanup: { removePatterns: ['^Share$', '(unclosed'] } }] })).toThrow(
+      /sources\.0\.cleanup\.removePatterns\.1: not a valid regular expression/,
+    );
+  });
+});

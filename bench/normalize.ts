@@ -1,0 +1,45 @@
+/**
+ * Normalize throughput on the seed interview (as the article HTML a feed's content:encoded carries), as a ratio
+ * to parsing the same HTML alone with the HTML parser the normalizer uses (cheerio/slim, i.e. htmlparser2).
+ */
+import { readFileSync } from 'node:fs';
+import { load } from 'cheerio/slim';
+import { normalizeEntry } from '../src/normalize/normalize-entry.js';
+import type { FeedEntry } from '../src/fetch/feed-entry.js';
+
+const seed = readFileSync(new URL('../tests/fixtures/seed/news-az-trofimchuk.txt', import.meta.url), 'utf8');
+const html = seed
+  .split(/\n\s*\n/)
+  .map((p) => p.trim())
+  .filter(Boolean)
+  .map((p) => `<p>${p.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>`)
+  .join('\n');
+
+function rate(run: () => void, seconds = 2): number {
+  for (let i = 0; i < 20; i++) run();
+  let count = 0;
+  const started = process.hrtime.bigint();
+  const budget = BigInt(seconds * 1e9);
+  while (process.hrtime.bigint() - started < budget) {
+    run();
+    count++;
+  }
+  return count / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+export default async function benchNormalize(): Promise<Record<string, number>> {
+  const entry: FeedEntry = {
+    guid: 'seed', link: 'https://news.az/news/seed', title: 'Grigory Trofimchuk: Russia has no choice but to accept the new regional order – INTERVIEW',
+    publishedAt: '2025-06-10T09:00:00.000Z', updatedAt: null, author: null, summary: null, contentHtml: html, categories: [], imageUrl: null, language: 'en',
+  };
+  const source = { id: 'news-az', name: 'News.Az', homepage: 'https://news.az/' };
+  if (normalizeEntry(entry, source, entry.publishedAt!).kind !== 'interview') throw new Error('the seed did not normalize to an interview');
+  const parseOnly = rate(() => void load(html).root());
+  const normalize = rate(() => void normalizeEntry(entry, source, entry.publishedAt!));
+  return {
+    'seed html bytes': Buffer.byteLength(html),
+    'parse only (cheerio/slim load), docs/s': parseOnly,
+    'normalize (full item), items/s': normalize,
+    'ratio normalize / parse': normalize / parseOnly,
+  };
+}
