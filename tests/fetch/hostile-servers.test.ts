@@ -52,7 +52,7 @@ describe('fetch stage against misbehaving loopback servers', () => {
     servers.laughs = await startServer((_req, res) => void res.end(laughs));
 
     system = await startTestSystem('fetch-hostile', {
-      limits: { fetchTimeout: '500ms', maxFeedBytes: 2 * 1024 * 1024, maxEntriesPerFetch: 50, hostSpacing: '0ms' },
+      limits: { fetchTimeout: '500ms', maxFeedBytes: 2 * 1024 * 1024, maxEntriesPerFetch: 50, hostSpacing: '0ms', shutdownGrace: '1s' },
       sources: [
         { id: 'conditional', name: 'C', url: `${servers.conditional.url}/feed`, interval: '150ms' },
         { id: 'moved', name: 'M', url: `${servers.moved.url}/a`, interval: '150ms' },
