@@ -54,11 +54,10 @@ describe('per-host politeness shared through Redis', () => {
   it('429 with Retry-After pauses that host for the time asked, for every source on it', async () => {
     await waitFor('the 429', () => limited.requests.length >= 1);
     const pausedAt = limited.requests[0]!.at;
-    const status = await waitFor('the rate-limited status', async () => {
-      const s = await system.ctx.redis.hgetall(system.ctx.keys.sourceStatus('r1'));
-      return s.errorCode === 'SYN_ERR_FETCH_RATE_LIMITED' ? s : null;
-    });
-    expect(Number(status.nextFetchAt) - pausedAt).toBeGreaterThanOrEqual(900);
+    const failed = await waitFor('the rate-limited job', async () => (await system.ctx.queues.fetch.getFailed()).find((j) => j.data.sourceId === 'r1'));
+    expect(failed.failedReason).toContain('429');
+    const paused = await system.ctx.redis.hget(system.ctx.keys.hostState(new URL(limited.url).host), 'pausedUntil');
+    expect(Number(paused) - pausedAt).toBeGreaterThanOrEqual(900);
     // A second source on the same host, added during the pause, waits for it too.
     const r2 = parseConfig({ sources: [{ id: 'r2', name: 'r2', url: `${limited.url}/r2`, interval: '1h' }] }).sources[0]!;
     await system.ctx.catalog.put('sources', r2);
