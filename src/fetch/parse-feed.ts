@@ -15,6 +15,10 @@ const parser = new Parser<RawFeed, RawItem>({
       ['dc:date', 'dcDate'] as never,
       'updated',
       'published',
+      // Atom 0.3 names its dates issued/modified (created is optional)
+      'issued',
+      'modified',
+      'created',
     ],
   },
 });
@@ -63,8 +67,8 @@ function fromRssParser(feed: RawFeed): ParsedFeed {
       guid: str(item.guid) ?? str(item.id),
       link: str(item.link),
       title: str(item.title) ?? '',
-      publishedAt: isoDate(item.isoDate, item.pubDate, item.published, item.dcDate),
-      updatedAt: isoDate(item.updated),
+      publishedAt: isoDate(item.isoDate, item.pubDate, item.published, item.dcDate, item.issued, item.created),
+      updatedAt: isoDate(item.updated, item.modified),
       author: str(item.creator) ?? str(item.author),
       summary: str(item.summary) ?? (encoded ? content : null),
       contentHtml: encoded ?? content,
