@@ -8,7 +8,9 @@ import { decideRedirect, freshnessFromHeaders, parseRetryAfter, planNextPoll, ty
 import { enqueuePoll, pollJobDueAt } from '../scheduler/source-scheduler.js';
 import { decodeText } from './decode-text.js';
 import { httpFetch, type FetchResult } from './http-fetch.js';
+import type { ParsedFeed } from './feed-entry.js';
 import { parseFeed } from './parse-feed.js';
+import { ensureWebSubSubscription, websubActive } from './websub.js';
 
 /** What the fetch stage did with one source. */
 export interface FetchOutcome {
@@ -113,13 +115,18 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
     let newEntries = 0;
     const fields: Record<string, string | number> = {};
     if (!response.notModified) {
-      const feed = await parseFeed(decodeText(response.body, response.headers['content-type']), limits.maxEntriesPerFetch);
-      const source = await ctx.catalog.get('sources', sourceId);
-      const homepage = source?.homepage ?? feed.link ?? new URL(response.url).origin + '/';
-      newEntries = await handOff(ctx, sourceId, homepage, feed.entries, startedAt);
+      const ingested = await ingestFeedDocument(ctx, sourceId, response.body, response.headers['content-type'], startedAt, response.url);
+      const { feed } = ingested;
+      newEntries = ingested.newEntries;
       entries = feed.entries.length;
       observation.ttlMinutes = feed.ttlMinutes;
       Object.assign(fields, { feedTitle: feed.title, feedTtl: feed.ttlMinutes ?? '', hubUrl: feed.hubUrl ?? '', entriesSeen: entries, newEntries });
+      if (feed.hubUrl) {
+        const subscription = await ensureWebSubSubscription(ctx, sourceId, new URL(feed.hubUrl, response.url).href, feed.selfUrl ? new URL(feed.selfUrl, response.url).href : response.url);
+        observation.pushActive = websubActive(subscription, now);
+      }
+    } else if (previous.hubUrl) {
+      observation.pushActive = websubActive((await ctx.redis.hgetall(ctx.keys.websub(sourceId))) as never, now);
     }
     observation.newEntries = newEntries;
     observation.entries = response.notModified ? 0 : entries;
@@ -166,11 +173,18 @@ async function planAndEnqueue(ctx: AppContext, sourceId: string, observation: Po
   return { nextFetchAt: at, nextFetchAtIso: new Date(at).toISOString(), currentInterval: plan.intervalMs };
 }
 
-/** Hands new or changed entries to normalize; what a source handed down before is remembered per guid. */
-async function handOff(ctx: AppContext, sourceId: string, homepage: string, entries: Awaited<ReturnType<typeof parseFeed>>['entries'], fetchedAt: string): Promise<number> {
+/**
+ * Decodes and parses a feed document and hands each new or changed entry to normalize. What a source handed down
+ * before is remembered per guid, so an unchanged entry costs nothing downstream. Shared by polling and WebSub
+ * pushes, so both go through the same limits and dedup.
+ */
+export async function ingestFeedDocument(ctx: AppContext, sourceId: string, body: Buffer, contentType: string | undefined, fetchedAt: string, documentUrl: string): Promise<{ feed: ParsedFeed; newEntries: number }> {
+  const feed = await parseFeed(decodeText(body, contentType), ctx.config.limits.maxEntriesPerFetch);
+  const source = await ctx.catalog.get('sources', sourceId);
+  const homepage = source?.homepage ?? feed.link ?? new URL(documentUrl).origin + '/';
   const seenKey = ctx.keys.sourceSeen(sourceId);
   let newEntries = 0;
-  for (const entry of entries) {
+  for (const entry of feed.entries) {
     const key = entry.guid ?? entry.link ?? entry.title;
     const digest = hashEntry(entry);
     if ((await ctx.redis.hget(seenKey, key)) === digest) continue;
@@ -179,7 +193,7 @@ async function handOff(ctx: AppContext, sourceId: string, homepage: string, entr
     newEntries++;
   }
   await ctx.redis.expire(seenKey, Math.ceil(ctx.config.limits.retention / 1000));
-  return newEntries;
+  return { feed, newEntries };
 }
 
 /**

@@ -7,7 +7,8 @@ type RawFeed = Record<string, unknown> & { items?: RawItem[] };
 
 const parser = new Parser<RawFeed, RawItem>({
   customFields: {
-    feed: ['language', 'ttl', ['atom:link', 'atomLinks', { keepArray: true }] as never, 'link'],
+    // Atom's own <link> elements (hub, self) are kept raw as allLinks; RSS carries them as atom:link.
+    feed: ['language', 'ttl', ['atom:link', 'atomLinks', { keepArray: true }] as never, ['link', 'allLinks', { keepArray: true }] as never],
     item: [
       ['media:content', 'mediaContent', { keepArray: true }] as never,
       ['media:thumbnail', 'mediaThumbnail'] as never,
@@ -82,8 +83,8 @@ function fromRssParser(feed: RawFeed): ParsedFeed {
     title: str(feed.title) ?? '',
     link: str(feed.link),
     language,
-    hubUrl: linkWithRel(feed.atomLinks, 'hub'),
-    selfUrl: linkWithRel(feed.atomLinks, 'self') ?? str(feed.feedUrl),
+    hubUrl: linkWithRel(feed.atomLinks, 'hub') ?? linkWithRel(feed.allLinks, 'hub'),
+    selfUrl: linkWithRel(feed.atomLinks, 'self') ?? linkWithRel(feed.allLinks, 'self') ?? str(feed.feedUrl),
     ttlMinutes: Number.isFinite(ttl) && ttl > 0 ? ttl : null,
     entries,
   };

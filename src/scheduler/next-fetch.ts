@@ -27,7 +27,12 @@ export interface PollObservation {
   retryAfterMs?: number | null;
   /** Upper bound; 24 h by default. */
   maxMs?: number;
+  /** A WebSub hub pushes this source's updates: polling is only a safety net, `PUSH_POLL_FACTOR` times slower. */
+  pushActive?: boolean;
 }
+
+/** How much slower a source is polled while its WebSub subscription is active. */
+export const PUSH_POLL_FACTOR = 12;
 
 /** The decision: the interval we now consider normal for the source, and the jittered delay to the next poll. */
 export interface PollPlan {
@@ -48,13 +53,15 @@ export const JITTER = 0.1;
  *   source keeps being probed and falls back to its normal rhythm on the first success.
  * - `Retry-After` is a floor in both cases.
  *
+ * While a WebSub subscription is active the base is `PUSH_POLL_FACTOR` times longer (pushes bring the news).
+ *
  * The result is clamped to [min(1 min, base), max]: operators (and tests) may configure a base below one minute,
  * but adaptation never pushes a source below one minute on its own. Jitter is ±10 % of the interval.
  */
 export function planNextPoll(observation: PollObservation, random: () => number = Math.random): PollPlan {
-  const { baseMs } = observation;
+  const baseMs = observation.baseMs * (observation.pushActive ? PUSH_POLL_FACTOR : 1);
   const maxMs = observation.maxMs ?? DAY_MS;
-  const minMs = Math.min(MINUTE_MS, baseMs);
+  const minMs = Math.min(MINUTE_MS, observation.baseMs);
   const errors = observation.consecutiveErrors ?? 0;
   let interval: number;
   if (errors > 0) {

@@ -38,6 +38,7 @@ describe('feed formats', () => {
   it('Atom 1.0 and Atom 0.3', async () => {
     const atom1 = await parseFeed(`<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A1</title><link rel="alternate" href="https://example.com/"/><link rel="hub" href="https://hub.example/"/>
       <entry><id>urn:1</id><title>Entry</title><link href="https://example.com/a"/><published>2025-06-10T09:00:00Z</published><updated>2025-06-11T09:00:00Z</updated><author><name>Ann</name></author><content type="html">&lt;p&gt;Body&lt;/p&gt;</content></entry></feed>`);
+    expect(atom1).toMatchObject({ link: 'https://example.com/', hubUrl: 'https://hub.example/' });
     expect(atom1.entries[0]).toMatchObject({ guid: 'urn:1', link: 'https://example.com/a', publishedAt: '2025-06-10T09:00:00.000Z', updatedAt: '2025-06-11T09:00:00.000Z', author: 'Ann' });
     const atom03 = await parseFeed(`<?xml version="1.0"?><feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>A03</title><link rel="alternate" type="text/html" href="https://example.com/"/>
       <entry><id>urn:2</id><title>Old entry</title><link rel="alternate" type="text/html" href="https://example.com/b"/><issued>2004-06-10T09:00:00Z</issued><modified>2004-06-11T09:00:00Z</modified><summary>Short</summary></entry></feed>`);

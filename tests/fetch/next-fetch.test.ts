@@ -82,3 +82,9 @@ describe('decideRedirect', () => {
     expect(decideRedirect([], { target: 'https://b/', seen: 1 }).moveTo).toBeNull();
   });
 });
+
+describe('planNextPoll with WebSub', () => {
+  it('polls 12× slower as a safety net while pushes arrive', () => {
+    expect(planNextPoll({ baseMs: base, newEntries: 1, entries: 9, pushActive: true }, mid).intervalMs).toBe(12 * base);
+  });
+});
