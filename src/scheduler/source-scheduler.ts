@@ -13,11 +13,23 @@ import type { RedisKeys } from '../redis/keys.js';
  * job scheduler (`every`) cannot do.
  *
  * There is no BullMQ job scheduler any more. The safety net is the scheduler role's reconcile pass (every
- * minute): a source that has never been fetched gets an `initial-*` job; a source whose `nextFetchAt` is overdue
+ * minute): a source that has never been fetched gets its first `poll-*` job; a source whose `nextFetchAt` is overdue
  * (the chain was lost, e.g. Redis lost the delayed job) gets its `poll-*` job added again, which BullMQ drops
  * when it still exists, so reconciling never doubles a chain. A fetch job whose `poll-*` time is not the
  * source's current `nextFetchAt` is stale (a newer chain exists) and does nothing.
  */
+
+const schedulerId = (sourceId: string) => `source-${sourceId}`;
+
+/**
+ * Where in a window a source's first fetch falls: a fixed fraction of the window derived from the source id,
+ * so that thousands of new sources spread out instead of firing together.
+ */
+export function pollOffset(sourceId: string, intervalMs: number): number {
+  let hash = 2166136261;
+  for (const char of sourceId) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619) >>> 0;
+  return Math.floor((hash / 2 ** 32) * intervalMs);
+}
 
 /** Job id of the poll due at `at`. */
 export const pollJobId = (sourceId: string, at: number) => `poll-${sourceId}-${at}`;
@@ -52,6 +64,9 @@ export async function unscheduleSource(queue: Queue<FetchJob>, sourceId: string)
   await queue.removeJobScheduler(`source-${sourceId}`);
 }
 
+/** The longest window over which the first fetches of many new sources are spread. */
+export const INITIAL_SPREAD_MAX_MS = 10_000;
+
 /** How late a poll may be before the reconcile pass assumes its job was lost. */
 export const OVERDUE_GRACE_MS = 60_000;
 
@@ -61,12 +76,19 @@ export const OVERDUE_GRACE_MS = 60_000;
  */
 export async function syncSchedules(queue: Queue<FetchJob>, redis: Redis, keys: RedisKeys, sources: SourceConfig[], now: number): Promise<void> {
   for (const legacy of await queue.getJobSchedulers(0, -1)) if (legacy.key.startsWith('source-')) await queue.removeJobScheduler(legacy.key);
+  // First fetches spread over 10 ms per source, at most 10 s: a handful start at once, thousands do not.
+  const spreadMs = Math.min(INITIAL_SPREAD_MAX_MS, sources.length * 10);
   for (const source of sources) {
     if (!source.enabled) continue;
-    const [nextFetchAt, gone] = await redis.hmget(keys.sourceStatus(source.id), 'nextFetchAt', 'gone');
+    const statusKey = keys.sourceStatus(source.id);
+    const [nextFetchAt, gone] = await redis.hmget(statusKey, 'nextFetchAt', 'gone');
     if (gone === '1') continue;
     const at = Number(nextFetchAt);
-    if (!nextFetchAt || !Number.isFinite(at)) await scheduleSource(queue, source, now);
-    else if (at + OVERDUE_GRACE_MS < now) await enqueuePoll(queue, source.id, at, now);
+    if (!nextFetchAt || !Number.isFinite(at)) {
+      // Start the chain through the status hash (HSETNX), so a first fetch still waiting on a paused host is not
+      // added again by the next pass or by another scheduler process.
+      const due = now + pollOffset(source.id, spreadMs);
+      if (await redis.hsetnx(statusKey, 'nextFetchAt', String(due))) await enqueuePoll(queue, source.id, due, now);
+    } else if (at + OVERDUE_GRACE_MS < now) await enqueuePoll(queue, source.id, at, now);
   }
 }

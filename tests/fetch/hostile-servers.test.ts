@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/api/app.js';
 import type { AppContext } from '../../src/runtime/context.js';
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
 import { startTestSystem } from '../support/system.js';
@@ -33,6 +34,7 @@ describe('fetch stage against misbehaving loopback servers', () => {
       else if (req.url === '/b') res.writeHead(308, { location: '/c' }).end();
       else res.end(rss(items(2, 'Moved')));
     });
+    servers.loop = await startServer((req, res) => void res.writeHead(302, { location: `/${Number(req.url!.slice(1)) + 1}` }).end());
     servers.gone = await startServer((_req, res) => void res.writeHead(410).end('gone'));
     servers.missing = await startServer((_req, res) => void res.writeHead(404).end('not here'));
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
@@ -56,6 +58,7 @@ describe('fetch stage against misbehaving loopback servers', () => {
       sources: [
         { id: 'conditional', name: 'C', url: `${servers.conditional.url}/feed`, interval: '150ms' },
         { id: 'moved', name: 'M', url: `${servers.moved.url}/a`, interval: '150ms' },
+        { id: 'loop', name: 'R', url: `${servers.loop!.url}/0`, interval: '1h' },
         { id: 'gone', name: 'G', url: `${servers.gone.url}/feed`, interval: '100ms' },
         { id: 'missing', name: 'N', url: `${servers.missing.url}/feed`, interval: '100ms' },
         { id: 'bomb', name: 'B', url: `${servers.bomb.url}/feed`, interval: '1h' },
@@ -100,6 +103,22 @@ describe('fetch stage against misbehaving loopback servers', () => {
     expect(await entriesOf(system.ctx, 'moved')).toHaveLength(2);
   });
 
+  it('follows at most 5 redirects', async () => {
+    const status = await waitFor('loop status', async () => ((await statusOf(system.ctx, 'loop')).errorCode ? statusOf(system.ctx, 'loop') : null));
+    expect(status.errorMessage).toContain('more than 5 redirects');
+    expect(servers.loop!.requests).toHaveLength(6);
+  });
+
+  it('shows the source status in the API: times, HTTP status, interval, entries, redirect', async () => {
+    const app = await buildApp({ ctx: system.ctx, adminToken: 'test-admin-token' });
+    const response = await app.inject({ method: 'GET', url: '/api/v1/sources/moved', headers: { authorization: 'Bearer test-admin-token' } });
+    await app.close();
+    const { source } = response.json() as { source: { url: string; status: Record<string, string> } };
+    expect(source.url).toBe(`${servers.moved!.url}/c`);
+    expect(source.status).toMatchObject({ httpStatus: '200', errorCode: '', redirectedFrom: `${servers.moved!.url}/a`, entriesSeen: '2' });
+    for (const field of ['lastFetchAt', 'lastSuccessAt', 'nextFetchAt', 'nextFetchAtIso', 'currentInterval']) expect(source.status[field], field).toBeTruthy();
+  });
+
   it('410: marks the source gone and stops polling it', async () => {
     const status = await waitFor('gone', async () => ((await statusOf(system.ctx, 'gone')).gone === '1' ? statusOf(system.ctx, 'gone') : null));
     expect(status.errorCode).toBe('SYN_ERR_FETCH_GONE');
@@ -111,9 +130,9 @@ describe('fetch stage against misbehaving loopback servers', () => {
     await waitFor('four probes of the 404 source', () => servers.missing!.requests.length >= 4, 5_000);
     const at = servers.missing!.requests.map((r) => r.at);
     const gaps = at.slice(1).map((t, i) => t - at[i]!);
-    // 100, 200, 400 ms ±10 % jitter, plus BullMQ's delayed-job latency
-    expect(gaps[1]!).toBeGreaterThan(gaps[0]!);
-    expect(gaps[2]!).toBeGreaterThan(gaps[1]!);
+    // at least 100, 200, 400 ms less 10 % jitter (a loaded machine only adds latency)
+    expect(gaps[0]!).toBeGreaterThanOrEqual(90);
+    expect(gaps[1]!).toBeGreaterThanOrEqual(180);
     expect(gaps[2]!).toBeGreaterThanOrEqual(360);
     const status = await statusOf(system.ctx, 'missing');
     expect(status.errorCode).toBe('SYN_ERR_FETCH_HTTP_STATUS');
