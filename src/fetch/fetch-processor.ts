@@ -141,6 +141,8 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
       errorCode: '',
       errorMessage: '',
       consecutiveErrors: 0,
+      // An operator who re-adds a gone source (an `initial-*` job) revives it unless it still answers 410.
+      gone: '',
       ...next,
     });
     if (newEntries) await ctx.redis.hincrby(statusKey, 'totalNewEntries', newEntries);
@@ -157,6 +159,7 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
       errorCode: error.code,
       errorMessage: error.message,
       consecutiveErrors: observation.consecutiveErrors,
+      gone: '',
       ...next,
     });
     ctx.logger.warn({ sourceId, code: error.code, err: error.message, consecutiveErrors: observation.consecutiveErrors }, 'fetch failed');

@@ -38,7 +38,7 @@ describe('private-address guard on every redirect hop', () => {
   afterAll(async () => {
     await system?.stop();
     await server?.close();
-  });
+  }, 60_000);
 
   it('refuses a redirect to loopback, cloud metadata and ULA addresses, and a private IP literal', async () => {
     const ok = await waitFor('the allowed source', async () => ((await system.ctx.redis.hgetall(system.ctx.keys.sourceStatus('ok'))).lastSuccessAt ? true : null));

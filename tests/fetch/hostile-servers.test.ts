@@ -3,6 +3,7 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import type { AppContext } from '../../src/runtime/context.js';
+import { scheduleSource } from '../../src/scheduler/source-scheduler.js';
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
 import { startTestSystem } from '../support/system.js';
 import { items, rss } from './feeds.js';
@@ -17,6 +18,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('fetch stage against misbehaving loopback servers', () => {
   const servers: Record<string, LoopbackServer> = {};
   let system: System;
+  let revived = false;
   const CYRILLIC = 'Интервью: Россия и новый региональный порядок';
 
   beforeAll(async () => {
@@ -35,7 +37,7 @@ describe('fetch stage against misbehaving loopback servers', () => {
       else res.end(rss(items(2, 'Moved')));
     });
     servers.loop = await startServer((req, res) => void res.writeHead(302, { location: `/${Number(req.url!.slice(1)) + 1}` }).end());
-    servers.gone = await startServer((_req, res) => void res.writeHead(410).end('gone'));
+    servers.gone = await startServer((_req, res) => (revived ? void res.end(rss(items(1, 'Back'))) : void res.writeHead(410).end('gone')));
     servers.missing = await startServer((_req, res) => void res.writeHead(404).end('not here'));
     const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
     servers.bomb = await startServer((_req, res) => void res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'application/rss+xml' }).end(bomb));
@@ -75,7 +77,7 @@ describe('fetch stage against misbehaving loopback servers', () => {
   afterAll(async () => {
     await system?.stop();
     await Promise.all(Object.values(servers).map((s) => s.close()));
-  });
+  }, 60_000);
 
   it('304: sends If-None-Match / If-Modified-Since, and a 304 hands nothing downstream', async () => {
     await waitFor('three conditional fetches', () => servers.conditional!.requests.length >= 3);
@@ -124,6 +126,11 @@ describe('fetch stage against misbehaving loopback servers', () => {
     expect(status.errorCode).toBe('SYN_ERR_FETCH_GONE');
     await sleep(500);
     expect(servers.gone!.requests).toHaveLength(1);
+    // An operator re-adding the source (PUT in the API) revives it once the server answers again.
+    revived = true;
+    await scheduleSource(system.ctx.queues.fetch, (await system.ctx.catalog.get('sources', 'gone'))!, Date.now());
+    await waitFor('revival', async () => (await statusOf(system.ctx, 'gone')).httpStatus === '200');
+    expect((await statusOf(system.ctx, 'gone')).gone).toBe('');
   });
 
   it('404: an error with exponential backoff, still probed', async () => {

@@ -42,7 +42,7 @@ describe('per-host politeness shared through Redis', () => {
     await system?.stop();
     await polite?.close();
     await limited?.close();
-  });
+  }, 60_000);
 
   it('keeps one request in flight and the minimum spacing per host, across the worker pool', async () => {
     await waitFor('three polite fetches', () => polite.requests.length >= 3, 5_000);
@@ -94,7 +94,7 @@ describe('one broken source never delays the others', () => {
     await system?.stop();
     await dead?.close();
     await good?.close();
-  });
+  }, 60_000);
 
   it('the good source is fetched and handed on while the dead ones hang', async () => {
     // The dead sources hold their requests for 8 s; the good one must not wait for them.

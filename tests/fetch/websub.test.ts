@@ -56,7 +56,7 @@ describe('WebSub subscriber with a hub on loopback', () => {
     await system?.stop();
     await feed?.close();
     await hub?.close();
-  });
+  }, 60_000);
 
   const pushed = async (id: string) => (await system.ctx.queues.normalize.getJobs(['waiting', 'prioritized'])).some((j) => j.data.sourceId === 'pushed' && j.data.entry.guid === `urn:${id}`);
   const push = (body: string, signature: string) => fetch(subscription.callback!, { method: 'POST', headers: { 'content-type': 'application/atom+xml', 'x-hub-signature': signature }, body });
