@@ -10,7 +10,7 @@ import { decodeText } from './decode-text.js';
 import { httpFetch, type FetchResult } from './http-fetch.js';
 import type { ParsedFeed } from './feed-entry.js';
 import { parseFeed } from './parse-feed.js';
-import { ensureWebSubSubscription, websubActive } from './websub.js';
+import { ensureWebSubSubscription, websubActive, type WebSubState } from './websub.js';
 
 /** What the fetch stage did with one source. */
 export interface FetchOutcome {
@@ -102,8 +102,9 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
       ctx.logger.warn({ sourceId, code: 'SYN_ERR_FETCH_GONE', url }, 'source is gone: polling stopped');
       return { sourceId, status: 410, entries: 0, newEntries: 0, notModified: false };
     }
-    if (response.status === 429 || response.status === 503) {
-      const retryAfterMs = parseRetryAfter(response.headers['retry-after'], now);
+    const retryAfterMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after'], now) : null;
+    // A 429, or a 503 that says when to come back, is the host asking for a pause: for the whole host, not the queue.
+    if (response.status === 429 || retryAfterMs !== null) {
       if (retryAfterMs !== null && host) await politenessOf(ctx).pause(host, now + retryAfterMs);
       observation.retryAfterMs = retryAfterMs;
       throw new SyndicateError('SYN_ERR_FETCH_RATE_LIMITED', `${url} answered ${response.status}${retryAfterMs !== null ? `, retry after ${Math.round(retryAfterMs / 1000)} s` : ''}`, { details: { status: response.status, retryAfterMs } });
@@ -126,7 +127,7 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
         observation.pushActive = websubActive(subscription, now);
       }
     } else if (previous.hubUrl) {
-      observation.pushActive = websubActive((await ctx.redis.hgetall(ctx.keys.websub(sourceId))) as never, now);
+      observation.pushActive = websubActive((await ctx.redis.hgetall(ctx.keys.websub(sourceId))) as WebSubState, now);
     }
     observation.newEntries = newEntries;
     observation.entries = response.notModified ? 0 : entries;
