@@ -21,11 +21,12 @@ function buildFeed(targetBytes: number): string {
   return `<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Bench</title><link>https://example.com/</link>${items.join('')}</channel></rss>`;
 }
 
-async function timeRuns(runs: number, body: () => Promise<unknown>): Promise<number> {
-  await body(); // warm-up
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function timeOnce(body: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
-  for (let i = 0; i < runs; i++) await body();
-  return (performance.now() - started) / runs;
+  await body();
+  return performance.now() - started;
 }
 
 export default async function benchFetch(): Promise<Record<string, number>> {
@@ -35,21 +36,27 @@ export default async function benchFetch(): Promise<Record<string, number>> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed`;
   const parser = new Parser();
-  const runs = 15;
+  const runs = 40;
+  const baselineRun = () => parser.parseString(bytes.toString('utf8'));
+  const oursRun = async () => {
+    const response = await httpFetch(url, { timeoutMs: 10_000, maxBytes: 10 * 1024 * 1024 });
+    return parseFeed(decodeText(response.body, response.headers['content-type']), 100_000);
+  };
   try {
-    // Interleave so both sides see the same machine load.
-    let ours = 0;
-    let baseline = 0;
-    for (let round = 0; round < 3; round++) {
-      baseline += await timeRuns(runs, () => parser.parseString(bytes.toString('utf8')));
-      ours += await timeRuns(runs, async () => {
-        const response = await httpFetch(url, { timeoutMs: 10_000, maxBytes: 10 * 1024 * 1024 });
-        return parseFeed(decodeText(response.body, response.headers['content-type']), 100_000);
-      });
+    await baselineRun();
+    await oursRun();
+    // Alternate run by run and take medians, so both sides see the same machine load and outliers do not count.
+    const baselineMs: number[] = [];
+    const oursMs: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      baselineMs.push(await timeOnce(baselineRun));
+      oursMs.push(await timeOnce(oursRun));
     }
+    const ours = median(oursMs);
+    const baseline = median(baselineMs);
     const mb = bytes.length / (1024 * 1024);
-    const oursMBs = mb / (ours / 3 / 1000);
-    const baselineMBs = mb / (baseline / 3 / 1000);
+    const oursMBs = mb / (ours / 1000);
+    const baselineMBs = mb / (baseline / 1000);
     return {
       'feed size (MB)': mb,
       'fetch+decode+parseFeed (MB/s)': oursMBs,
