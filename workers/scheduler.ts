@@ -3,13 +3,16 @@ import type { RoleDefinition } from '../src/runtime/role.js';
 
 const RECONCILE_MS = 60_000;
 
-/** The scheduler role: keeps one BullMQ job scheduler per enabled source, reconciled every minute. */
+/**
+ * The scheduler role: the fetch stage chains each source's polls itself (see source-scheduler.ts); this role starts
+ * new sources and, every minute, re-adds any poll whose job was lost.
+ */
 export const schedulerRole: RoleDefinition = {
   name: 'scheduler',
   async start(ctx) {
     const sync = async () => {
       try {
-        await syncSchedules(ctx.queues.fetch, await ctx.catalog.list('sources'), ctx.clock.now());
+        await syncSchedules(ctx.queues.fetch, ctx.redis, ctx.keys, await ctx.catalog.list('sources'), ctx.clock.now());
       } catch (err) {
         ctx.logger.warn({ code: 'SYN_ERR_REDIS_UNAVAILABLE', err: (err as Error).message }, 'could not sync source schedules');
       }

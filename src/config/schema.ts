@@ -107,6 +107,12 @@ export const configSchema = z
         fetchTimeout: duration('20s'),
         maxFeedBytes: z.number().int().positive().default(10 * 1024 * 1024),
         maxEntriesPerFetch: z.number().int().positive().default(500),
+        /** Requests in flight to one host, across all fetch workers. */
+        hostConcurrency: z.number().int().positive().default(2),
+        /** Minimum time between two requests to one host, across all fetch workers. */
+        hostSpacing: duration('1s'),
+        /** Longest poll interval, also the cap of the error backoff. */
+        maxInterval: duration('24h'),
         deliveryTimeout: duration('15s'),
         retention: duration('30d'),
         shutdownGrace: duration('10s'),

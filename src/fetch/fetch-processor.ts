@@ -1,77 +1,217 @@
 import { createHash } from 'node:crypto';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { SyndicateError, toSyndicateError } from '../core/errors.js';
+import { HostPoliteness, hostOf } from '../net/host-politeness.js';
 import type { FetchJob } from '../queues/pipeline.js';
 import type { AppContext } from '../runtime/context.js';
+import { decideRedirect, freshnessFromHeaders, parseRetryAfter, planNextPoll, type PollObservation } from '../scheduler/next-fetch.js';
+import { enqueuePoll, pollJobDueAt } from '../scheduler/source-scheduler.js';
 import { decodeText } from './decode-text.js';
-import { httpFetch } from './http-fetch.js';
+import { httpFetch, type FetchResult } from './http-fetch.js';
+import type { ParsedFeed } from './feed-entry.js';
 import { parseFeed } from './parse-feed.js';
+import { ensureWebSubSubscription, websubActive, type WebSubState } from './websub.js';
 
-/** What the fetch stage did with one source, also the shape of its status in the API. */
+/** What the fetch stage did with one source. */
 export interface FetchOutcome {
   sourceId: string;
   status: number | null;
   entries: number;
   newEntries: number;
   notModified: boolean;
+  /** Why nothing was fetched: the source is removed/disabled, gone, or the job was a stale poll. */
+  skipped?: 'disabled' | 'gone' | 'stale';
 }
 
 const hashEntry = (entry: unknown) => createHash('sha256').update(JSON.stringify(entry)).digest('base64url').slice(0, 22);
 
+const politenessByContext = new WeakMap<AppContext, HostPoliteness>();
+
+/** The process's per-host politeness gate (one per context, its state in Redis). */
+function politenessOf(ctx: AppContext): HostPoliteness {
+  let gate = politenessByContext.get(ctx);
+  if (!gate) {
+    const { limits } = ctx.config;
+    gate = new HostPoliteness(ctx.redis, (host) => ({ state: ctx.keys.hostState(host), active: ctx.keys.hostActive(host) }), {
+      maxConcurrent: limits.hostConcurrency,
+      minSpacingMs: limits.hostSpacing,
+      leaseMs: limits.fetchTimeout * 2 + 5_000,
+    });
+    politenessByContext.set(ctx, gate);
+  }
+  return gate;
+}
+
 /**
- * Fetches one source, parses it and hands each new or changed entry to the normalize stage. What the source
- * handed down before is remembered per guid, so an unchanged entry costs nothing downstream. The outcome, good
- * or bad, is written to the source's status hash, where the API shows it.
+ * Fetches one source, parses it and hands each new or changed entry to the normalize stage, then plans and
+ * enqueues the source's next poll (see scheduler/source-scheduler.ts). Before any request the source's host must
+ * grant a politeness slot; when it does not (busy, too soon, or paused by `Retry-After`) the job is moved back to
+ * the delayed set until then, so a paused host never holds a worker or delays other hosts' sources.
+ * Every outcome, good or bad, is written to the source's status hash, where the API shows it.
  */
-export async function processFetchJob(ctx: AppContext, job: Job<FetchJob>): Promise<FetchOutcome> {
+export async function processFetchJob(ctx: AppContext, job: Job<FetchJob>, token?: string): Promise<FetchOutcome> {
   const { sourceId } = job.data;
+  const nothing = (skipped: FetchOutcome['skipped']): FetchOutcome => ({ sourceId, status: null, entries: 0, newEntries: 0, notModified: false, skipped });
   const source = await ctx.catalog.get('sources', sourceId);
   const statusKey = ctx.keys.sourceStatus(sourceId);
-  if (!source || !source.enabled) return { sourceId, status: null, entries: 0, newEntries: 0, notModified: false };
+  if (!source || !source.enabled) {
+    // The chain ends here; the reconcile pass starts a new one if the source comes back.
+    await ctx.redis.hdel(statusKey, 'nextFetchAt');
+    return nothing('disabled');
+  }
   const previous = await ctx.redis.hgetall(statusKey);
-  const startedAt = new Date(ctx.clock.now()).toISOString();
+  const dueAt = pollJobDueAt(job.id, sourceId);
+  if (dueAt !== null && (previous.gone === '1' || String(dueAt) !== previous.nextFetchAt)) return nothing(previous.gone === '1' ? 'gone' : 'stale');
+
+  const host = hostOf(source.url);
+  const holder = `${job.id}`;
+  if (host) {
+    const retryAt = await politenessOf(ctx).acquire(host, holder, ctx.clock.now());
+    if (retryAt > 0) {
+      if (token) {
+        // A little jitter so the sources waiting on one host do not all come back in the same millisecond.
+        await job.moveToDelayed(retryAt + Math.floor(Math.random() * 50), token);
+        throw new DelayedError();
+      }
+      await new Promise((resolve) => setTimeout(resolve, retryAt - ctx.clock.now()));
+    }
+  }
   try {
-    const limits = ctx.config.limits;
-    const response = await httpFetch(source.url, { timeoutMs: limits.fetchTimeout, maxBytes: limits.maxFeedBytes, guard: ctx.guard }, { etag: previous.etag, lastModified: previous.lastModified });
-    if (response.notModified) {
-      await ctx.redis.hset(statusKey, { lastFetchAt: startedAt, httpStatus: 304, errorCode: '', errorMessage: '', consecutiveErrors: 0 });
-      return { sourceId, status: 304, entries: 0, newEntries: 0, notModified: true };
+    return await fetchSource(ctx, source.id, source.url, source.interval, previous, host);
+  } finally {
+    if (host) await politenessOf(ctx).release(host, holder);
+  }
+}
+
+type Status = Record<string, string>;
+
+async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseMs: number, previous: Status, host: string | null): Promise<FetchOutcome> {
+  const statusKey = ctx.keys.sourceStatus(sourceId);
+  const now = ctx.clock.now();
+  const startedAt = new Date(now).toISOString();
+  const limits = ctx.config.limits;
+  const observation: PollObservation = { baseMs, previousIntervalMs: Number(previous.currentInterval) || null, maxMs: limits.maxInterval };
+  let response: FetchResult | undefined;
+  try {
+    response = await httpFetch(url, { timeoutMs: limits.fetchTimeout, maxBytes: limits.maxFeedBytes, guard: ctx.guard }, { etag: previous.etag, lastModified: previous.lastModified });
+    await followPermanentRedirect(ctx, sourceId, url, response, previous);
+    observation.freshnessMs = freshnessFromHeaders(response.headers, now);
+    observation.ttlMinutes = Number(previous.feedTtl) || null;
+    if (response.status === 410) {
+      await ctx.redis.hset(statusKey, { lastFetchAt: startedAt, httpStatus: 410, gone: 1, goneAt: startedAt, errorCode: 'SYN_ERR_FETCH_GONE', errorMessage: `${url} answered 410 Gone: polling stopped`, nextFetchAt: '', nextFetchAtIso: '' });
+      ctx.logger.warn({ sourceId, code: 'SYN_ERR_FETCH_GONE', url }, 'source is gone: polling stopped');
+      return { sourceId, status: 410, entries: 0, newEntries: 0, notModified: false };
     }
-    if (response.status >= 400) {
-      throw new SyndicateError(response.status === 410 ? 'SYN_ERR_FETCH_GONE' : 'SYN_ERR_FETCH_HTTP_STATUS', `${source.url} answered ${response.status}`, { details: { status: response.status } });
+    const retryAfterMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after'], now) : null;
+    // A 429, or a 503 that says when to come back, is the host asking for a pause: for the whole host, not the queue.
+    if (response.status === 429 || retryAfterMs !== null) {
+      if (retryAfterMs !== null && host) await politenessOf(ctx).pause(host, now + retryAfterMs);
+      observation.retryAfterMs = retryAfterMs;
+      throw new SyndicateError('SYN_ERR_FETCH_RATE_LIMITED', `${url} answered ${response.status}${retryAfterMs !== null ? `, retry after ${Math.round(retryAfterMs / 1000)} s` : ''}`, { details: { status: response.status, retryAfterMs } });
     }
-    const feed = await parseFeed(decodeText(response.body, response.headers['content-type']), limits.maxEntriesPerFetch);
-    const homepage = source.homepage ?? feed.link ?? new URL(source.url).origin + '/';
-    const seenKey = ctx.keys.sourceSeen(sourceId);
+    if (response.status >= 400 || (response.status >= 300 && !response.notModified)) {
+      throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `${url} answered ${response.status}`, { details: { status: response.status } });
+    }
+    let entries = 0;
     let newEntries = 0;
-    for (const entry of feed.entries) {
-      const key = entry.guid ?? entry.link ?? entry.title;
-      const digest = hashEntry(entry);
-      if ((await ctx.redis.hget(seenKey, key)) === digest) continue;
-      await ctx.queues.normalize.add('normalize', { sourceId, sourceHomepage: homepage, entry, fetchedAt: startedAt }, { jobId: `${sourceId}-${digest}` });
-      await ctx.redis.hset(seenKey, key, digest);
-      newEntries++;
+    const fields: Record<string, string | number> = {};
+    if (!response.notModified) {
+      const ingested = await ingestFeedDocument(ctx, sourceId, response.body, response.headers['content-type'], startedAt, response.url);
+      const { feed } = ingested;
+      newEntries = ingested.newEntries;
+      entries = feed.entries.length;
+      observation.ttlMinutes = feed.ttlMinutes;
+      Object.assign(fields, { feedTitle: feed.title, feedTtl: feed.ttlMinutes ?? '', hubUrl: feed.hubUrl ?? '', entriesSeen: entries, newEntries });
+      if (feed.hubUrl) {
+        const subscription = await ensureWebSubSubscription(ctx, sourceId, new URL(feed.hubUrl, response.url).href, feed.selfUrl ? new URL(feed.selfUrl, response.url).href : response.url);
+        observation.pushActive = websubActive(subscription, now);
+      }
+    } else if (previous.hubUrl) {
+      observation.pushActive = websubActive((await ctx.redis.hgetall(ctx.keys.websub(sourceId))) as WebSubState, now);
     }
-    await ctx.redis.expire(seenKey, Math.ceil(ctx.config.limits.retention / 1000));
+    observation.newEntries = newEntries;
+    observation.entries = response.notModified ? 0 : entries;
+    const next = await planAndEnqueue(ctx, sourceId, observation);
     await ctx.redis.hset(statusKey, {
+      ...fields,
       lastFetchAt: startedAt,
       lastSuccessAt: startedAt,
       httpStatus: response.status,
-      etag: response.headers.etag ?? '',
-      lastModified: response.headers['last-modified'] ?? '',
-      entriesSeen: feed.entries.length,
-      newEntries,
-      feedTitle: feed.title,
+      etag: response.headers.etag ?? previous.etag ?? '',
+      lastModified: response.headers['last-modified'] ?? previous.lastModified ?? '',
       errorCode: '',
       errorMessage: '',
       consecutiveErrors: 0,
+      // An operator who re-adds a gone source (an `initial-*` job) revives it unless it still answers 410.
+      gone: '',
+      ...next,
     });
-    ctx.logger.info({ sourceId, status: response.status, entries: feed.entries.length, newEntries }, 'fetched source');
-    return { sourceId, status: response.status, entries: feed.entries.length, newEntries, notModified: false };
+    if (newEntries) await ctx.redis.hincrby(statusKey, 'totalNewEntries', newEntries);
+    ctx.logger.info({ sourceId, status: response.status, entries, newEntries, nextFetchAt: next.nextFetchAtIso }, response.notModified ? 'source not modified' : 'fetched source');
+    return { sourceId, status: response.status, entries, newEntries, notModified: response.notModified };
   } catch (err) {
     const error = toSyndicateError(err, 'SYN_ERR_FETCH_FAILED');
-    await ctx.redis.hset(statusKey, { lastFetchAt: startedAt, errorCode: error.code, errorMessage: error.message, consecutiveErrors: Number(previous.consecutiveErrors ?? 0) + 1 });
-    ctx.logger.warn({ sourceId, code: error.code, err: error.message }, 'fetch failed');
+    observation.consecutiveErrors = Number(previous.consecutiveErrors ?? 0) + 1;
+    // One bad source never stops polling: the next probe is planned whatever went wrong.
+    const next = await planAndEnqueue(ctx, sourceId, observation).catch(() => ({}));
+    await ctx.redis.hset(statusKey, {
+      lastFetchAt: startedAt,
+      httpStatus: response?.status ?? '',
+      errorCode: error.code,
+      errorMessage: error.message,
+      consecutiveErrors: observation.consecutiveErrors,
+      gone: '',
+      ...next,
+    });
+    ctx.logger.warn({ sourceId, code: error.code, err: error.message, consecutiveErrors: observation.consecutiveErrors }, 'fetch failed');
     throw error;
   }
+}
+
+/** Plans the next poll, enqueues it and answers the status fields that describe it. */
+async function planAndEnqueue(ctx: AppContext, sourceId: string, observation: PollObservation) {
+  const now = ctx.clock.now();
+  const plan = planNextPoll(observation);
+  const at = now + plan.delayMs;
+  await enqueuePoll(ctx.queues.fetch, sourceId, at, now);
+  return { nextFetchAt: at, nextFetchAtIso: new Date(at).toISOString(), currentInterval: plan.intervalMs };
+}
+
+/**
+ * Decodes and parses a feed document and hands each new or changed entry to normalize. What a source handed down
+ * before is remembered per guid, so an unchanged entry costs nothing downstream. Shared by polling and WebSub
+ * pushes, so both go through the same limits and dedup.
+ */
+export async function ingestFeedDocument(ctx: AppContext, sourceId: string, body: Buffer, contentType: string | undefined, fetchedAt: string, documentUrl: string): Promise<{ feed: ParsedFeed; newEntries: number }> {
+  const feed = await parseFeed(decodeText(body, contentType), ctx.config.limits.maxEntriesPerFetch);
+  const source = await ctx.catalog.get('sources', sourceId);
+  const homepage = source?.homepage ?? feed.link ?? new URL(documentUrl).origin + '/';
+  const seenKey = ctx.keys.sourceSeen(sourceId);
+  let newEntries = 0;
+  for (const entry of feed.entries) {
+    const key = entry.guid ?? entry.link ?? entry.title;
+    const digest = hashEntry(entry);
+    if ((await ctx.redis.hget(seenKey, key)) === digest) continue;
+    await ctx.queues.normalize.add('normalize', { sourceId, sourceHomepage: homepage, entry, fetchedAt }, { jobId: `${sourceId}-${digest}` });
+    await ctx.redis.hset(seenKey, key, digest);
+    newEntries++;
+  }
+  await ctx.redis.expire(seenKey, Math.ceil(ctx.config.limits.retention / 1000));
+  return { feed, newEntries };
+}
+
+/**
+ * Applies the redirect rule (`decideRedirect`): a permanent redirect seen on consecutive fetches moves the stored
+ * URL in the catalog, logged and recorded as `redirectedFrom` in the status.
+ */
+async function followPermanentRedirect(ctx: AppContext, sourceId: string, url: string, response: FetchResult, previous: Status): Promise<void> {
+  const decision = decideRedirect(response.redirects, { target: previous.permanentRedirectTarget || null, seen: Number(previous.permanentRedirectSeen) || 0 });
+  const statusKey = ctx.keys.sourceStatus(sourceId);
+  await ctx.redis.hset(statusKey, { permanentRedirectTarget: decision.memory.target ?? '', permanentRedirectSeen: decision.memory.seen });
+  if (!decision.moveTo) return;
+  const source = await ctx.catalog.get('sources', sourceId);
+  if (!source || source.url !== url) return;
+  await ctx.catalog.put('sources', { ...source, url: decision.moveTo });
+  await ctx.redis.hset(statusKey, { redirectedFrom: url, redirectedTo: decision.moveTo, redirectedAt: new Date(ctx.clock.now()).toISOString() });
+  ctx.logger.info({ sourceId, from: url, to: decision.moveTo }, 'source moved permanently: stored URL updated');
 }

@@ -7,7 +7,8 @@ type RawFeed = Record<string, unknown> & { items?: RawItem[] };
 
 const parser = new Parser<RawFeed, RawItem>({
   customFields: {
-    feed: ['language', 'ttl', ['atom:link', 'atomLinks', { keepArray: true }] as never, 'link'],
+    // Atom's own <link> elements (hub, self) are kept raw as allLinks; RSS carries them as atom:link.
+    feed: ['language', 'ttl', ['atom:link', 'atomLinks', { keepArray: true }] as never, ['link', 'allLinks', { keepArray: true }] as never],
     item: [
       ['media:content', 'mediaContent', { keepArray: true }] as never,
       ['media:thumbnail', 'mediaThumbnail'] as never,
@@ -15,6 +16,10 @@ const parser = new Parser<RawFeed, RawItem>({
       ['dc:date', 'dcDate'] as never,
       'updated',
       'published',
+      // Atom 0.3 names its dates issued/modified (created is optional)
+      'issued',
+      'modified',
+      'created',
     ],
   },
 });
@@ -63,8 +68,8 @@ function fromRssParser(feed: RawFeed): ParsedFeed {
       guid: str(item.guid) ?? str(item.id),
       link: str(item.link),
       title: str(item.title) ?? '',
-      publishedAt: isoDate(item.isoDate, item.pubDate, item.published, item.dcDate),
-      updatedAt: isoDate(item.updated),
+      publishedAt: isoDate(item.isoDate, item.pubDate, item.published, item.dcDate, item.issued, item.created),
+      updatedAt: isoDate(item.updated, item.modified),
       author: str(item.creator) ?? str(item.author),
       summary: str(item.summary) ?? (encoded ? content : null),
       contentHtml: encoded ?? content,
@@ -78,8 +83,8 @@ function fromRssParser(feed: RawFeed): ParsedFeed {
     title: str(feed.title) ?? '',
     link: str(feed.link),
     language,
-    hubUrl: linkWithRel(feed.atomLinks, 'hub'),
-    selfUrl: linkWithRel(feed.atomLinks, 'self') ?? str(feed.feedUrl),
+    hubUrl: linkWithRel(feed.atomLinks, 'hub') ?? linkWithRel(feed.allLinks, 'hub'),
+    selfUrl: linkWithRel(feed.atomLinks, 'self') ?? linkWithRel(feed.allLinks, 'self') ?? str(feed.feedUrl),
     ttlMinutes: Number.isFinite(ttl) && ttl > 0 ? ttl : null,
     entries,
   };

@@ -14,6 +14,12 @@ export function redisKeys(prefix: string) {
     sourceStatus: (sourceId: string) => `${prefix}:source:${sourceId}:status`,
     /** Hash guid → hash of the raw entry: what a source already handed downstream. */
     sourceSeen: (sourceId: string) => `${prefix}:source:${sourceId}:seen`,
+    /** Hash: politeness state of one host (`pausedUntil`, `nextSlotAt`), shared by every fetch worker. */
+    hostState: (host: string) => `${prefix}:host:${host}:state`,
+    /** Sorted set: requests in flight to one host, scored by lease expiry. */
+    hostActive: (host: string) => `${prefix}:host:${host}:active`,
+    /** Hash: WebSub subscription of one source (hub, topic, secret, state, leaseUntil). */
+    websub: (sourceId: string) => `${prefix}:source:${sourceId}:websub`,
     /** String: JSON of the stored story. */
     item: (storyId: string) => `${prefix}:item:${storyId}`,
     /** Hash "sourceId itemUrl" → JSON {order, source}: the outlets that carried a story. */

@@ -1,12 +1,29 @@
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { SourceConfig } from '../config/schema.js';
 import type { FetchJob } from '../queues/pipeline.js';
+import type { RedisKeys } from '../redis/keys.js';
+
+/**
+ * How sources are polled.
+ *
+ * Each fetch computes its source's next poll (`planNextPoll`) and enqueues it as one delayed job whose id is
+ * deterministic: `poll-<sourceId>-<nextFetchAt>`, with `nextFetchAt` also written to the source's status hash.
+ * So each source has exactly one chain of polls and its rhythm can change on every fetch, which a fixed BullMQ
+ * job scheduler (`every`) cannot do.
+ *
+ * There is no BullMQ job scheduler any more. The safety net is the scheduler role's reconcile pass (every
+ * minute): a source that has never been fetched gets its first `poll-*` job; a source whose `nextFetchAt` is overdue
+ * (the chain was lost, e.g. Redis lost the delayed job) gets its `poll-*` job added again, which BullMQ drops
+ * when it still exists, so reconciling never doubles a chain. A fetch job whose `poll-*` time is not the
+ * source's current `nextFetchAt` is stale (a newer chain exists) and does nothing.
+ */
 
 const schedulerId = (sourceId: string) => `source-${sourceId}`;
 
 /**
- * Where in its interval a source's polls fall: a fixed fraction of the interval derived from the source id,
- * so thousands of sources spread evenly and a restart keeps each one's rhythm.
+ * Where in a window a source's first fetch falls: a fixed fraction of the window derived from the source id,
+ * so that thousands of new sources spread out instead of firing together.
  */
 export function pollOffset(sourceId: string, intervalMs: number): number {
   let hash = 2166136261;
@@ -14,37 +31,64 @@ export function pollOffset(sourceId: string, intervalMs: number): number {
   return Math.floor((hash / 2 ** 32) * intervalMs);
 }
 
+/** Job id of the poll due at `at`. */
+export const pollJobId = (sourceId: string, at: number) => `poll-${sourceId}-${at}`;
+
+/** The due time a `poll-*` job id encodes, or null for any other job (initial, manual). */
+export function pollJobDueAt(jobId: string | undefined, sourceId: string): number | null {
+  const prefix = `poll-${sourceId}-`;
+  if (!jobId?.startsWith(prefix)) return null;
+  const at = Number(jobId.slice(prefix.length));
+  return Number.isFinite(at) ? at : null;
+}
+
+/** Enqueues the poll of a source due at `at` (idempotent: the id is deterministic). */
+export async function enqueuePoll(queue: Queue<FetchJob>, sourceId: string, at: number, now: number): Promise<void> {
+  await queue.add('fetch', { sourceId }, { jobId: pollJobId(sourceId, at), delay: Math.max(0, at - now) });
+}
+
 /**
- * Polls a source: one fetch now (so a new source shows up within seconds), then one every `interval`, offset by
- * `pollOffset` so sources do not fire together. Idempotent (BullMQ's `upsertJobScheduler`).
+ * Fetches a source now (a source just added or changed shows up within seconds). Its outcome starts a new chain of
+ * polls; any older pending poll becomes stale and is skipped.
  */
 export async function scheduleSource(queue: Queue<FetchJob>, source: SourceConfig, now: number): Promise<void> {
-  if (!source.enabled) {
-    await unscheduleSource(queue, source.id);
-    return;
-  }
+  if (!source.enabled) return;
   await queue.add('fetch', { sourceId: source.id }, { jobId: `initial-${source.id}-${Math.floor(now / 10_000)}` });
-  await queue.upsertJobScheduler(
-    schedulerId(source.id),
-    { every: source.interval, startDate: now + pollOffset(source.id, source.interval) },
-    { name: 'fetch', data: { sourceId: source.id } },
-  );
-}
-
-/** Stops polling a source. */
-export async function unscheduleSource(queue: Queue<FetchJob>, sourceId: string): Promise<void> {
-  await queue.removeJobScheduler(schedulerId(sourceId));
 }
 
 /**
- * Makes the schedules match the catalog: every enabled source polled, no schedule left for a removed or disabled
- * one. A source already scheduled with its interval is left alone, so reconciling does not disturb its rhythm.
+ * Stops polling a source. The pending poll, if any, finds the source gone or disabled and ends the chain; the
+ * legacy job scheduler of earlier versions is removed.
  */
-export async function syncSchedules(queue: Queue<FetchJob>, sources: SourceConfig[], now: number): Promise<void> {
-  const existing = new Map((await queue.getJobSchedulers(0, -1)).map((s) => [s.key, s.every]));
-  const wanted = new Map(sources.filter((s) => s.enabled).map((s) => [schedulerId(s.id), s]));
-  for (const key of existing.keys()) if (key.startsWith('source-') && !wanted.has(key)) await queue.removeJobScheduler(key);
-  for (const [key, source] of wanted) {
-    if (Number(existing.get(key)) !== source.interval) await scheduleSource(queue, source, now);
+export async function unscheduleSource(queue: Queue<FetchJob>, sourceId: string): Promise<void> {
+  await queue.removeJobScheduler(`source-${sourceId}`);
+}
+
+/** The longest window over which the first fetches of many new sources are spread. */
+export const INITIAL_SPREAD_MAX_MS = 10_000;
+
+/** How late a poll may be before the reconcile pass assumes its job was lost. */
+export const OVERDUE_GRACE_MS = 60_000;
+
+/**
+ * The safety net (see above): every enabled source that is not gone has a pending fetch. Also removes the
+ * `source-*` job schedulers that earlier versions created.
+ */
+export async function syncSchedules(queue: Queue<FetchJob>, redis: Redis, keys: RedisKeys, sources: SourceConfig[], now: number): Promise<void> {
+  for (const legacy of await queue.getJobSchedulers(0, -1)) if (legacy.key.startsWith('source-')) await queue.removeJobScheduler(legacy.key);
+  // First fetches spread over 10 ms per source, at most 10 s: a handful start at once, thousands do not.
+  const spreadMs = Math.min(INITIAL_SPREAD_MAX_MS, sources.length * 10);
+  for (const source of sources) {
+    if (!source.enabled) continue;
+    const statusKey = keys.sourceStatus(source.id);
+    const [nextFetchAt, gone] = await redis.hmget(statusKey, 'nextFetchAt', 'gone');
+    if (gone === '1') continue;
+    const at = Number(nextFetchAt);
+    if (!nextFetchAt || !Number.isFinite(at)) {
+      // Start the chain through the status hash (HSETNX), so a first fetch still waiting on a paused host is not
+      // added again by the next pass or by another scheduler process.
+      const due = now + pollOffset(source.id, spreadMs);
+      if (await redis.hsetnx(statusKey, 'nextFetchAt', String(due))) await enqueuePoll(queue, source.id, due, now);
+    } else if (at + OVERDUE_GRACE_MS < now) await enqueuePoll(queue, source.id, at, now);
   }
 }

@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify';
+import { toSyndicateError } from '../../core/errors.js';
+import { ingestFeedDocument } from '../../fetch/fetch-processor.js';
+import { websubSignatureValid, type WebSubState } from '../../fetch/websub.js';
+import type { AppContext } from '../../runtime/context.js';
+
+interface CallbackParams {
+  sourceId: string;
+}
+
+/**
+ * `/websub/:sourceId`: the WebSub subscriber callback. No bearer token (hubs cannot send one): a GET is answered
+ * only for the topic we asked for, and a POST is ingested only with a valid `X-Hub-Signature` made with the
+ * secret we gave that hub. Pushed content goes through the same parsing, entry cap and dedup as a poll, at once.
+ */
+export async function registerWebSubCallback(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  await app.register(async (scope) => {
+    // The signature covers the raw bytes, so every body arrives as a Buffer, whatever its content type.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ctx.config.limits.maxFeedBytes }, (_request, body, done) => done(null, body));
+
+    scope.get<{ Params: CallbackParams; Querystring: Record<string, string | undefined> }>('/websub/:sourceId', async (request, reply) => {
+      const { sourceId } = request.params;
+      const query = request.query;
+      const key = ctx.keys.websub(sourceId);
+      const state = (await ctx.redis.hgetall(key)) as WebSubState;
+      const mode = query['hub.mode'];
+      if (!state.topic || query['hub.topic'] !== state.topic) return reply.status(404).type('text/plain').send('unknown subscription');
+      const now = ctx.clock.now();
+      if (mode === 'denied') {
+        await ctx.redis.hset(key, { state: 'denied' });
+        await ctx.redis.hset(ctx.keys.sourceStatus(sourceId), { websubState: 'denied', websubError: `hub denied: ${query['hub.reason'] ?? 'no reason given'}` });
+        ctx.logger.warn({ sourceId, hub: state.hub, reason: query['hub.reason'] }, 'WebSub subscription denied');
+        return reply.status(200).send();
+      }
+      if (mode !== 'subscribe' || !query['hub.challenge']) return reply.status(404).type('text/plain').send('unexpected verification');
+      const leaseSeconds = Number(query['hub.lease_seconds']) || Number(state.leaseSeconds) || 86_400;
+      const leaseUntil = now + leaseSeconds * 1000;
+      await ctx.redis.hset(key, { state: 'active', leaseSeconds, leaseUntil });
+      await ctx.redis.hset(ctx.keys.sourceStatus(sourceId), { websubState: 'active', websubLeaseUntil: new Date(leaseUntil).toISOString(), websubError: '' });
+      ctx.logger.info({ sourceId, hub: state.hub, leaseSeconds }, 'WebSub subscription verified');
+      return reply.status(200).type('text/plain').send(query['hub.challenge']);
+    });
+
+    scope.post<{ Params: CallbackParams }>('/websub/:sourceId', async (request, reply) => {
+      const { sourceId } = request.params;
+      const state = (await ctx.redis.hgetall(ctx.keys.websub(sourceId))) as WebSubState;
+      if (!state.secret || (state.state !== 'active' && state.state !== 'pending')) return reply.status(410).send();
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const statusKey = ctx.keys.sourceStatus(sourceId);
+      const signature = request.headers['x-hub-signature'];
+      if (!websubSignatureValid(state.secret, body, Array.isArray(signature) ? signature[0] : signature)) {
+        // WebSub: answer 2xx anyway (the hub must not learn which secret works) and drop the content.
+        await ctx.redis.hset(statusKey, { websubError: 'SYN_ERR_WEBSUB_BAD_SIGNATURE: pushed content dropped' });
+        ctx.logger.warn({ sourceId, code: 'SYN_ERR_WEBSUB_BAD_SIGNATURE' }, 'WebSub push with a bad signature dropped');
+        return reply.status(202).send();
+      }
+      const receivedAt = new Date(ctx.clock.now()).toISOString();
+      try {
+        const { newEntries } = await ingestFeedDocument(ctx, sourceId, body, request.headers['content-type'], receivedAt, state.topic ?? ctx.env.publicUrl);
+        await ctx.redis.hset(statusKey, { lastPushAt: receivedAt, lastPushNewEntries: newEntries });
+        if (newEntries) await ctx.redis.hincrby(statusKey, 'totalNewEntries', newEntries);
+        ctx.logger.info({ sourceId, newEntries }, 'WebSub content ingested');
+      } catch (err) {
+        const error = toSyndicateError(err, 'SYN_ERR_PARSE_FAILED');
+        await ctx.redis.hset(statusKey, { websubError: `${error.code}: ${error.message}` });
+        ctx.logger.warn({ sourceId, code: error.code, err: error.message }, 'WebSub content could not be ingested');
+      }
+      return reply.status(204).send();
+    });
+  });
+}

@@ -1,0 +1,87 @@
+import type { Redis } from 'ioredis';
+
+/** Per-host politeness settings, shared by every worker through Redis. */
+export interface PolitenessSettings {
+  /** Requests in flight to one host, across all workers. */
+  maxConcurrent: number;
+  /** Minimum time between the starts of two requests to one host. */
+  minSpacingMs: number;
+  /** How long a slot is held when its holder dies without releasing it (longer than any fetch). */
+  leaseMs: number;
+}
+
+/** Redis keys of one host's politeness state. */
+export interface HostKeys {
+  /** Hash: `pausedUntil`, `nextSlotAt` (epoch ms). */
+  state: string;
+  /** Sorted set of slot holders scored by lease expiry. */
+  active: string;
+}
+
+// One round trip, atomic across workers: drop expired leases, then either grant a slot or say when to come back.
+const ACQUIRE = `
+local now = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+local paused = tonumber(redis.call('HGET', KEYS[1], 'pausedUntil') or '0')
+if paused > now then return paused end
+local nextSlot = tonumber(redis.call('HGET', KEYS[1], 'nextSlotAt') or '0')
+if nextSlot > now then return nextSlot end
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then return now + math.max(tonumber(ARGV[3]), 50) end
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[5])
+redis.call('HSET', KEYS[1], 'nextSlotAt', now + tonumber(ARGV[3]))
+local ttl = math.ceil((tonumber(ARGV[4]) + tonumber(ARGV[3])) / 1000) + 60
+redis.call('EXPIRE', KEYS[1], ttl)
+redis.call('EXPIRE', KEYS[2], ttl)
+return 0
+`;
+
+const PAUSE = `
+local current = tonumber(redis.call('HGET', KEYS[1], 'pausedUntil') or '0')
+local untilTs = tonumber(ARGV[1])
+if untilTs > current then
+  redis.call('HSET', KEYS[1], 'pausedUntil', untilTs)
+  redis.call('PEXPIREAT', KEYS[1], untilTs + 60000)
+end
+return 1
+`;
+
+/**
+ * Politeness towards each host, in Redis so that it holds across every fetch worker: at most `maxConcurrent`
+ * requests in flight, `minSpacingMs` between request starts, and a pause (from `Retry-After`) that delays only
+ * that host's sources. A small Lua script rather than a library: the three rules must be checked and applied in
+ * one atomic step, and a slot held by a killed worker must expire by itself (lease).
+ */
+export class HostPoliteness {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keysFor: (host: string) => HostKeys,
+    private readonly settings: PolitenessSettings,
+  ) {}
+
+  /** Takes a slot for `holder`; answers 0 when granted, else the epoch ms at which to try again. */
+  async acquire(host: string, holder: string, now: number): Promise<number> {
+    const keys = this.keysFor(host);
+    const { maxConcurrent, minSpacingMs, leaseMs } = this.settings;
+    return Number(await this.redis.eval(ACQUIRE, 2, keys.state, keys.active, now, maxConcurrent, minSpacingMs, leaseMs, holder));
+  }
+
+  /** Gives a slot back (idempotent). */
+  async release(host: string, holder: string): Promise<void> {
+    await this.redis.zrem(this.keysFor(host).active, holder);
+  }
+
+  /** Pauses a host until `untilMs` (never shortens a longer pause already set). */
+  async pause(host: string, untilMs: number): Promise<void> {
+    await this.redis.eval(PAUSE, 1, this.keysFor(host).state, untilMs);
+  }
+}
+
+/** The politeness key of a URL: host and port, so two services on one machine are two hosts. */
+export function hostOf(url: string): string | null {
+  try {
+    const { protocol, host } = new URL(url);
+    return protocol === 'http:' || protocol === 'https:' ? host.toLowerCase() : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,178 @@
+import { gzipSync } from 'node:zlib';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/api/app.js';
+import type { AppContext } from '../../src/runtime/context.js';
+import { scheduleSource } from '../../src/scheduler/source-scheduler.js';
+import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
+import { startTestSystem } from '../support/system.js';
+import { items, rss } from './feeds.js';
+
+type System = Awaited<ReturnType<typeof startTestSystem>>;
+
+const statusOf = (ctx: AppContext, id: string) => ctx.redis.hgetall(ctx.keys.sourceStatus(id));
+const entriesOf = async (ctx: AppContext, id: string) =>
+  (await ctx.queues.normalize.getJobs(['waiting', 'prioritized', 'delayed', 'active', 'completed'])).filter((j) => j.data.sourceId === id).map((j) => j.data.entry);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('fetch stage against misbehaving loopback servers', () => {
+  const servers: Record<string, LoopbackServer> = {};
+  let system: System;
+  let revived = false;
+  const CYRILLIC = 'Интервью: Россия и новый региональный порядок';
+
+  beforeAll(async () => {
+    servers.conditional = await startServer((req, res) => {
+      if (req.headers['if-none-match'] === '"v1"') {
+        res.statusCode = 304;
+        return void res.end();
+      }
+      res.setHeader('etag', '"v1"');
+      res.setHeader('last-modified', 'Tue, 10 Jun 2025 09:00:00 GMT');
+      res.end(rss(items(3, 'Conditional')));
+    });
+    servers.moved = await startServer((req, res) => {
+      if (req.url === '/a') res.writeHead(301, { location: '/b' }).end();
+      else if (req.url === '/b') res.writeHead(308, { location: '/c' }).end();
+      else res.end(rss(items(2, 'Moved')));
+    });
+    servers.loop = await startServer((req, res) => void res.writeHead(302, { location: `/${Number(req.url!.slice(1)) + 1}` }).end());
+    servers.gone = await startServer((_req, res) => (revived ? void res.end(rss(items(1, 'Back'))) : void res.writeHead(410).end('gone')));
+    servers.missing = await startServer((_req, res) => void res.writeHead(404).end('not here'));
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
+    servers.bomb = await startServer((_req, res) => void res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'application/rss+xml' }).end(bomb));
+    servers.slow = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml' });
+      const body = rss(items(1));
+      let i = 0;
+      const timer = setInterval(() => (i < body.length && !res.destroyed ? res.write(body[i++]) : clearInterval(timer)), 1000);
+      res.on('close', () => clearInterval(timer));
+    });
+    servers.mislabelled = await startServer((_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml; charset=windows-1251' }).end(rss([{ title: CYRILLIC }])));
+    servers.cp1251 = await startServer((_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(iconv.encode(rss([{ title: CYRILLIC }], { encoding: 'windows-1251' }), 'windows-1251')));
+    servers.koi8 = await startServer((_req, res) => void res.writeHead(200, { 'content-type': 'text/xml; charset=koi8-r' }).end(iconv.encode(rss([{ title: CYRILLIC }]), 'koi8-r')));
+    servers.huge = await startServer((_req, res) => void res.end(rss(items(3000, 'Huge'))));
+    const laughs = `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol "lol">${Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`).join('')}]><rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title></item></channel></rss>`;
+    servers.laughs = await startServer((_req, res) => void res.end(laughs));
+
+    system = await startTestSystem('fetch-hostile', {
+      limits: { fetchTimeout: '500ms', maxFeedBytes: 2 * 1024 * 1024, maxEntriesPerFetch: 50, hostSpacing: '0ms', shutdownGrace: '1s' },
+      sources: [
+        { id: 'conditional', name: 'C', url: `${servers.conditional.url}/feed`, interval: '150ms' },
+        { id: 'moved', name: 'M', url: `${servers.moved.url}/a`, interval: '150ms' },
+        { id: 'loop', name: 'R', url: `${servers.loop!.url}/0`, interval: '1h' },
+        { id: 'gone', name: 'G', url: `${servers.gone.url}/feed`, interval: '100ms' },
+        { id: 'missing', name: 'N', url: `${servers.missing.url}/feed`, interval: '100ms' },
+        { id: 'bomb', name: 'B', url: `${servers.bomb.url}/feed`, interval: '1h' },
+        { id: 'slow', name: 'S', url: `${servers.slow.url}/feed`, interval: '1h' },
+        { id: 'mislabelled', name: 'L', url: `${servers.mislabelled.url}/feed`, interval: '1h' },
+        { id: 'cp1251', name: 'W', url: `${servers.cp1251.url}/feed`, interval: '1h' },
+        { id: 'koi8', name: 'K', url: `${servers.koi8.url}/feed`, interval: '1h' },
+        { id: 'huge', name: 'H', url: `${servers.huge.url}/feed`, interval: '1h' },
+        { id: 'laughs', name: 'X', url: `${servers.laughs.url}/feed`, interval: '1h' },
+      ],
+    }, ['scheduler', 'fetch']);
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+    await Promise.all(Object.values(servers).map((s) => s.close()));
+  }, 60_000);
+
+  it('304: sends If-None-Match / If-Modified-Since, and a 304 hands nothing downstream', async () => {
+    await waitFor('three conditional fetches', () => servers.conditional!.requests.length >= 3);
+    const [first, second] = servers.conditional!.requests;
+    expect(first!.headers['if-none-match']).toBeUndefined();
+    expect(second!.headers['if-none-match']).toBe('"v1"');
+    expect(second!.headers['if-modified-since']).toBe('Tue, 10 Jun 2025 09:00:00 GMT');
+    const status = await waitFor('a 304 status', async () => ((await statusOf(system.ctx, 'conditional')).httpStatus === '304' ? statusOf(system.ctx, 'conditional') : null));
+    expect(Number(status.nextFetchAt)).toBeGreaterThan(0);
+    expect(Number(status.currentInterval)).toBeGreaterThan(150); // a quiet feed is polled less often
+    expect(await entriesOf(system.ctx, 'conditional')).toHaveLength(3);
+  });
+
+  it('301/308 chain: followed, and seen on consecutive fetches it moves the stored URL', async () => {
+    const source = await waitFor('the URL to move', async () => {
+      const s = await system.ctx.catalog.get('sources', 'moved');
+      return s?.url.endsWith('/c') ? s : null;
+    });
+    expect(source.url).toBe(`${servers.moved!.url}/c`);
+    const status = await statusOf(system.ctx, 'moved');
+    expect(status.redirectedFrom).toBe(`${servers.moved!.url}/a`);
+    const before = servers.moved!.requests.length;
+    await waitFor('a fetch of the new URL', () => servers.moved!.requests.length > before + 1);
+    expect(servers.moved!.requests.at(-1)!.url).toBe('/c');
+    expect(await entriesOf(system.ctx, 'moved')).toHaveLength(2);
+  });
+
+  it('follows at most 5 redirects', async () => {
+    const status = await waitFor('loop status', async () => ((await statusOf(system.ctx, 'loop')).errorCode ? statusOf(system.ctx, 'loop') : null));
+    expect(status.errorMessage).toContain('more than 5 redirects');
+    expect(servers.loop!.requests).toHaveLength(6);
+  });
+
+  it('shows the source status in the API: times, HTTP status, interval, entries, redirect', async () => {
+    const app = await buildApp({ ctx: system.ctx, adminToken: 'test-admin-token' });
+    const response = await app.inject({ method: 'GET', url: '/api/v1/sources/moved', headers: { authorization: 'Bearer test-admin-token' } });
+    await app.close();
+    const { source } = response.json() as { source: { url: string; status: Record<string, string> } };
+    expect(source.url).toBe(`${servers.moved!.url}/c`);
+    expect(source.status).toMatchObject({ httpStatus: '200', errorCode: '', redirectedFrom: `${servers.moved!.url}/a`, entriesSeen: '2' });
+    for (const field of ['lastFetchAt', 'lastSuccessAt', 'nextFetchAt', 'nextFetchAtIso', 'currentInterval']) expect(source.status[field], field).toBeTruthy();
+  });
+
+  it('410: marks the source gone and stops polling it', async () => {
+    const status = await waitFor('gone', async () => ((await statusOf(system.ctx, 'gone')).gone === '1' ? statusOf(system.ctx, 'gone') : null));
+    expect(status.errorCode).toBe('SYN_ERR_FETCH_GONE');
+    await sleep(500);
+    expect(servers.gone!.requests).toHaveLength(1);
+    // An operator re-adding the source (PUT in the API) revives it once the server answers again.
+    revived = true;
+    await scheduleSource(system.ctx.queues.fetch, (await system.ctx.catalog.get('sources', 'gone'))!, Date.now());
+    await waitFor('revival', async () => (await statusOf(system.ctx, 'gone')).httpStatus === '200');
+    expect((await statusOf(system.ctx, 'gone')).gone).toBe('');
+  });
+
+  it('404: an error with exponential backoff, still probed', async () => {
+    await waitFor('four probes of the 404 source', () => servers.missing!.requests.length >= 4, 5_000);
+    const at = servers.missing!.requests.map((r) => r.at);
+    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    // at least 100, 200, 400 ms less 10 % jitter (a loaded machine only adds latency)
+    expect(gaps[0]!).toBeGreaterThanOrEqual(90);
+    expect(gaps[1]!).toBeGreaterThanOrEqual(180);
+    expect(gaps[2]!).toBeGreaterThanOrEqual(360);
+    const status = await statusOf(system.ctx, 'missing');
+    expect(status.errorCode).toBe('SYN_ERR_FETCH_HTTP_STATUS');
+    expect(Number(status.consecutiveErrors)).toBeGreaterThanOrEqual(3);
+    expect(Number(status.currentInterval)).toBe(100 * 2 ** (Number(status.consecutiveErrors) - 1));
+  });
+
+  it('a gzip bomb stops at the byte cap after decompression', async () => {
+    const status = await waitFor('bomb status', async () => ((await statusOf(system.ctx, 'bomb')).errorCode ? statusOf(system.ctx, 'bomb') : null));
+    expect(status.errorCode).toBe('SYN_ERR_FETCH_TOO_LARGE');
+  });
+
+  it('a server sending one byte a second times out', async () => {
+    const status = await waitFor('slow status', async () => ((await statusOf(system.ctx, 'slow')).errorCode ? statusOf(system.ctx, 'slow') : null), 3_000);
+    expect(status.errorCode).toBe('SYN_ERR_FETCH_TIMEOUT');
+  });
+
+  it('charsets: a mislabelled UTF-8 feed stays UTF-8; windows-1251 (prolog) and koi8-r (header) are decoded', async () => {
+    for (const id of ['mislabelled', 'cp1251', 'koi8']) {
+      const [entry] = await waitFor(`${id} entries`, async () => ((await entriesOf(system.ctx, id)).length ? entriesOf(system.ctx, id) : null));
+      expect(entry!.title, id).toBe(CYRILLIC);
+    }
+  });
+
+  it('a huge feed is capped to maxEntriesPerFetch', async () => {
+    const status = await waitFor('huge status', async () => ((await statusOf(system.ctx, 'huge')).entriesSeen ? statusOf(system.ctx, 'huge') : null));
+    expect(status.entriesSeen).toBe('50');
+    expect(await entriesOf(system.ctx, 'huge')).toHaveLength(50);
+  });
+
+  it('a billion-laughs document is refused without expanding anything', async () => {
+    const status = await waitFor('laughs status', async () => ((await statusOf(system.ctx, 'laughs')).errorCode ? statusOf(system.ctx, 'laughs') : null));
+    expect(status.errorCode).toBe('SYN_ERR_PARSE_FAILED');
+    expect(await entriesOf(system.ctx, 'laughs')).toHaveLength(0);
+  });
+});
