@@ -10,6 +10,7 @@ import { createMetrics } from './metrics.js';
 import { registerAdminApi } from './routes/admin-api.js';
 import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerWebSubHub } from './routes/websub-hub.js';
 
 export interface BuildAppOptions {
   ctx: AppContext;
@@ -33,6 +34,7 @@ export async function buildApp({ ctx, adminToken, logger = false }: BuildAppOpti
 
   registerHealthRoutes(app, ctx, metrics);
   registerFeedRoutes(app, ctx, new Date(ctx.clock.now()));
+  await registerWebSubHub(app, ctx);
 
   await app.register(async (api) => {
     api.addHook('onRequest', requireAdminToken(adminToken));
