@@ -4,7 +4,8 @@ import type { FeedFormat } from '../publish/render-feed.js';
 
 /** A rendered feed with its validators. */
 export interface CachedFeed {
-  body: string;
+  /** Encoded once, so a poll writes bytes instead of re-encoding the document every time. */
+  body: Buffer;
   etag: string;
   lastModified: Date;
   archive: boolean;
@@ -38,7 +39,8 @@ export class FeedCache {
     const promise = render()
       .then((doc) => {
         if (!doc) return null;
-        const entry = { ...doc, etag: `"${createHash('sha1').update(doc.body).digest('base64url')}"` };
+        const body = Buffer.from(doc.body, 'utf8');
+        const entry = { ...doc, body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
         if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
         this.entries.set(key, entry);
         return entry;

@@ -24,6 +24,8 @@ export interface ChannelState {
  * publication time, with a version counter that the feed cache keys on.
  */
 export class ItemStore {
+  private readonly changeListeners = new Set<(channelId: string) => void>();
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
@@ -41,6 +43,20 @@ export class ItemStore {
       .zadd(this.keys.itemsByTime, Date.parse(item.publishedAt), item.id);
     sources.forEach((source, order) => multi.hsetnx(this.keys.itemSources(item.id), sourceField(source), JSON.stringify({ order, source })));
     await multi.exec();
+  }
+
+  /**
+   * Calls `listener` with the id of each channel this store changes (same process, synchronously after the
+   * write); other processes learn of it on the `channelChanges` pub/sub channel. Returns the unsubscribe.
+   */
+  onChannelChange(listener: (channelId: string) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private async changed(channelId: string): Promise<void> {
+    for (const listener of this.changeListeners) listener(channelId);
+    await this.redis.publish(this.keys.channelChanges, channelId);
   }
 
   async get(storyId: string): Promise<NormalizedItem | null> {
@@ -97,6 +113,7 @@ export class ItemStore {
       item.id,
       now,
     );
+    await this.changed(channelId);
   }
 
   /** How many stories a channel's log holds. */
@@ -123,6 +140,7 @@ export class ItemStore {
         .hincrby(this.keys.channelMeta(channelId), 'version', 1)
         .hset(this.keys.channelMeta(channelId), 'lastModified', now)
         .exec();
+      await this.changed(channelId);
       touched.push(channelId);
     }
     return touched;

@@ -224,13 +224,15 @@ function renderRss(channel: ChannelConfig, items: NormalizedItem[], links: Chann
   if (page.archive !== null) head += '        <fh:archive/>\n';
   rss = rss.replace('<rss version="2.0"', `<rss version="2.0" xmlns:fh="${FH_NS}"`);
   rss = rss.replace('<generator>syndicate</generator>\n', `<generator>syndicate</generator>\n${head}`);
+  const extras = new Map<string, string>();
   for (const item of items) {
-    const guid = `<guid isPermaLink="false">${storyUri(item.id)}</guid>\n`;
     let extra = `            <source url="${xml(item.source.url)}">${xml(item.source.name)}</source>\n`;
     for (const s of item.sources) extra += `            <dc:creator>${xml(s.name)}</dc:creator>\n`;
     for (const s of item.sources) extra += `            <atom:link rel="via" href="${xml(s.itemUrl)}" title="${xml(s.name)}"/>\n`;
-    rss = rss.replace(guid, guid + extra);
+    extras.set(storyUri(item.id), extra);
   }
+  // One pass over the document (a replace per item would be quadratic on a 500-item channel).
+  rss = rss.replace(/<guid isPermaLink="false">([^<]*)<\/guid>\n/g, (line: string, guid: string) => line + (extras.get(guid) ?? ''));
   return rss;
 }
 

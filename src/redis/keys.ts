@@ -27,6 +27,8 @@ export function redisKeys(prefix: string) {
      * RFC 5005 archive pages are cut from. The sequence counter is field `seq` of channelMeta.
      */
     channelLog: (channelId: string) => `${prefix}:channel:${channelId}:log`,
+    /** Pub/sub channel: the id of every channel whose stories changed, so feed caches in every process drop it. */
+    channelChanges: `${prefix}:channel-changes`,
     /** Hash callback URL → JSON WebSub subscription (secret, lease expiry) of one topic URL. */
     websubSubscriptions: (topic: string) => `${prefix}:websub:topic:${topic}`,
     /** Hash: version counter and last-modified time of a channel. */

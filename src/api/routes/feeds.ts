@@ -1,9 +1,40 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ChannelConfig } from '../../config/schema.js';
 import { SyndicateError } from '../../core/errors.js';
 import { renderChannelDocument } from '../../publish/channel-feed.js';
 import { FEED_CONTENT_TYPES, type FeedFormat } from '../../publish/render-feed.js';
+import type { ChannelState } from '../../publish/item-store.js';
 import type { AppContext } from '../../runtime/context.js';
 import { FeedCache } from '../feed-cache.js';
+
+/** How long a channel's definition and version are trusted without word of a change (a lost pub/sub message). */
+export const CHANNEL_STATE_TTL_MS = 1_000;
+
+/**
+ * Channel definitions and versions held in memory, so that a poll of an unchanged feed costs no Redis round
+ * trip. Dropped at once when this process changes a channel, when any process announces a change on the
+ * `channelChanges` pub/sub channel, when the admin API writes a channel, and in any case after the TTL.
+ */
+class ChannelStateMemo {
+  private readonly entries = new Map<string, { channel: ChannelConfig | null; state: ChannelState; at: number }>();
+
+  constructor(private readonly ctx: AppContext) {}
+
+  async get(channelId: string): Promise<{ channel: ChannelConfig | null; state: ChannelState }> {
+    const now = Date.now();
+    const hit = this.entries.get(channelId);
+    if (hit && now - hit.at < CHANNEL_STATE_TTL_MS) return hit;
+    const [channel, state] = await Promise.all([this.ctx.catalog.get('channels', channelId), this.ctx.items.channelState(channelId)]);
+    // Only the first 1000 channels are memoized: ids come from URLs, and unknown ones must not grow the map.
+    if (this.entries.size < 1000 || this.entries.has(channelId)) this.entries.set(channelId, { channel, state, at: now });
+    return { channel, state };
+  }
+
+  invalidate(channelId?: string): void {
+    if (channelId === undefined) this.entries.clear();
+    else this.entries.delete(channelId);
+  }
+}
 
 const FILE = /^([a-z0-9-]+)\.(rss|atom|json)$/;
 const ARCHIVE_FILE = /^([1-9][0-9]{0,8})\.(rss|atom|json)$/;
@@ -22,10 +53,23 @@ export function isNotModified(headers: { 'if-none-match'?: string; 'if-modified-
  */
 export function registerFeedRoutes(app: FastifyInstance, ctx: AppContext, startedAt: Date): void {
   const cache = new FeedCache();
+  const memo = new ChannelStateMemo(ctx);
+  const unsubscribeLocal = ctx.items.onChannelChange((channelId) => memo.invalidate(channelId));
+  const subscriber = ctx.redis.duplicate({ enableOfflineQueue: true });
+  subscriber.on('error', () => {}); // the main connection reports Redis errors; the TTL covers lost messages
+  subscriber.on('message', (_topic: string, channelId: string) => memo.invalidate(channelId));
+  subscriber.subscribe(ctx.keys.channelChanges).catch((err: Error) => ctx.logger.warn({ err: err.message }, 'feed cache: no change notifications, relying on the TTL'));
+  // Channel definitions are written through the admin API of this same process.
+  app.addHook('onResponse', async (request) => {
+    if (request.method !== 'GET' && request.url.startsWith('/api/v1/channels')) memo.invalidate();
+  });
+  app.addHook('onClose', async () => {
+    unsubscribeLocal();
+    subscriber.disconnect();
+  });
 
   async function serve(request: FastifyRequest, reply: FastifyReply, channelId: string, format: FeedFormat, archive: number | null) {
-    // One round trip for the definition and the version: every poll pays it, so it is the hot path.
-    const [channel, state] = await Promise.all([ctx.catalog.get('channels', channelId), ctx.items.channelState(channelId)]);
+    const { channel, state } = await memo.get(channelId);
     if (!channel) throw new SyndicateError('SYN_ERR_NOT_FOUND', `no channel ${channelId}`);
     const feed = await cache.get(FeedCache.keyOf(channel, format, state.version, archive), () => renderChannelDocument(ctx, channel, format, archive, startedAt));
     if (!feed) throw new SyndicateError('SYN_ERR_NOT_FOUND', `channel ${channelId} has no archive page ${archive} yet`);
