@@ -131,6 +131,9 @@ function newestUpdate(items: NormalizedItem[], fallback: Date): Date {
   return Number.isFinite(newest) ? new Date(newest) : fallback;
 }
 
+/** RFC 4287's hreflang pattern (a BCP 47 shape); anything else is left out rather than invalidating the feed. */
+const LANGUAGE_TAG = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
+
 const isoDate = (value: string) => {
   const t = Date.parse(value);
   return (Number.isNaN(t) ? new Date(0) : new Date(t)).toISOString();
@@ -162,10 +165,10 @@ function renderAtom(channel: ChannelConfig, items: NormalizedItem[], links: Chan
     out += `  <entry>\n    <id>${xml(storyUri(item.id))}</id>\n    <title type="text">${xml(item.title)}</title>\n`;
     out += `    <updated>${isoDate(item.updatedAt)}</updated>\n    <published>${isoDate(item.publishedAt)}</published>\n`;
     // Every outlet that carried the story is an author (as a publisher) and a rel="via" link to its article.
-    for (const s of item.sources) out += `    <author><name>${xml(s.name)}</name><uri>${xml(s.url)}</uri></author>\n`;
+    for (const s of item.sources) out += `    <author><name>${xml(s.name)}</name>${s.url ? `<uri>${xml(s.url)}</uri>` : ''}</author>\n`;
     if (item.sources.length === 0) out += `    <author><name>${xml(item.source.name)}</name></author>\n`;
-    out += `    <link rel="alternate" type="text/html" href="${xml(item.url)}"${item.language ? ` hreflang="${xml(item.language)}"` : ''}/>\n`;
-    for (const s of item.sources) out += `    <link rel="via" type="text/html" href="${xml(s.itemUrl)}" title="${xml(s.name)}"/>\n`;
+    out += `    <link rel="alternate" type="text/html" href="${xml(item.url)}"${item.language && LANGUAGE_TAG.test(item.language) ? ` hreflang="${item.language}"` : ''}/>\n`;
+    for (const s of item.sources.filter((source) => source.itemUrl)) out += `    <link rel="via" type="text/html" href="${xml(s.itemUrl)}" title="${xml(s.name)}"/>\n`;
     for (const c of categories(item)) out += `    <category term="${xml(c.term)}" scheme="${c.scheme}"${c.label ? ` label="${c.label}"` : ''}/>\n`;
     if (item.summary) out += `    <summary type="text">${xml(item.summary)}</summary>\n`;
     out += `    <content type="html">${xml(bodyHtml(item))}</content>\n`;
@@ -250,7 +253,7 @@ function renderJson(channel: ChannelConfig, items: NormalizedItem[], links: Chan
     const { author: _author, ...rest } = entry;
     return {
       ...rest,
-      authors: item.sources.map((s) => ({ name: s.name, url: s.url })),
+      authors: item.sources.map((s) => (s.url ? { name: s.name, url: s.url } : { name: s.name })),
       ...(item.language ? { language: item.language } : {}),
       _syndicate: { kind: item.kind, sources: item.sources, images: item.images },
       ...(item.interview ? { _interview: item.interview } : {}),

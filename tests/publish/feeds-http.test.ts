@@ -2,8 +2,10 @@ import type { Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
+import { ItemStore } from '../../src/publish/item-store.js';
 import { processPublishJob } from '../../src/publish/publish-processor.js';
 import type { PublishJob } from '../../src/queues/pipeline.js';
+import { waitFor } from '../support/http.js';
 import { startTestSystem } from '../support/system.js';
 import { articleItem, interviewItem } from './fixtures.js';
 
@@ -98,5 +100,33 @@ describe('feeds over HTTP: conditional GET and RFC 5005 archives', () => {
     const c = await app.inject({ method: 'GET', url: '/feeds/all.rss' });
     expect(c.headers.etag).not.toBe(a.headers.etag);
     expect(c.body).toContain('<dc:creator>РИА Новости</dc:creator>');
+  });
+
+  it('serves a change made by another process well within the cache TTL (pub/sub), and a channel edit at once', async () => {
+    const before = await app.inject({ method: 'GET', url: '/feeds/interviews.json' });
+    // Another process: its own connection and store, announcing the change on Redis pub/sub only.
+    const other = system.ctx.redis.duplicate();
+    try {
+      const store = new ItemStore(other, system.ctx.keys);
+      await store.save(interviewItem(9));
+      const at = Date.now();
+      await store.addToChannel('interviews', interviewItem(9), at);
+      const fresh = await waitFor('the change to show', async () => {
+        const res = await app.inject({ method: 'GET', url: '/feeds/interviews.json', headers: { 'if-none-match': String(before.headers.etag) } });
+        return res.statusCode === 200 ? res : null;
+      }, 5_000);
+      expect(Date.now() - at).toBeLessThan(500);
+      expect(fresh.body).toContain('story-9');
+    } finally {
+      other.disconnect();
+    }
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/channels/interviews',
+      headers: { authorization: 'Bearer test-admin-token' },
+      payload: { id: 'interviews', title: 'Müsahibələr', filter: { kind: 'interview' } },
+    });
+    expect(put.statusCode).toBe(200);
+    expect(JSON.parse((await app.inject({ method: 'GET', url: '/feeds/interviews.json' })).body).title).toBe('Müsahibələr');
   });
 });

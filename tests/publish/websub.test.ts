@@ -15,6 +15,7 @@ describe('the built-in WebSub hub', () => {
   let app: FastifyInstance;
   let subscriber: LoopbackServer;
   let liar: LoopbackServer;
+  let externalHub: LoopbackServer;
   /** Status codes the subscriber answers pushes with, in turn (then 204). */
   const pushAnswers: number[] = [];
   let store: WebSubStore;
@@ -36,7 +37,11 @@ describe('the built-in WebSub hub', () => {
     liar = await startServer((_req, res) => {
       res.end('not the challenge');
     });
-    system = await startTestSystem('websub', { channels: [{ id: 'news', title: 'News' }] }, ['publish']);
+    externalHub = await startServer((_req, res) => {
+      res.statusCode = 204;
+      res.end();
+    });
+    system = await startTestSystem('websub', { channels: [{ id: 'news', title: 'News' }], websub: { externalHubs: [`${externalHub.url}/hub`] } }, ['publish']);
     app = await buildApp({ ctx: system.ctx, adminToken: 'test-admin-token' });
     store = new WebSubStore(system.ctx.redis, system.ctx.keys);
   });
@@ -46,6 +51,7 @@ describe('the built-in WebSub hub', () => {
     await system?.stop();
     await subscriber?.close();
     await liar?.close();
+    await externalHub?.close();
   });
 
   it('verifies a subscription, then pushes a signed update within a second of a story being published', async () => {
@@ -66,8 +72,14 @@ describe('the built-in WebSub hub', () => {
     expect(push.headers['x-hub-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(push.body).digest('hex')}`);
     expect(push.headers.link).toBe(`<http://127.0.0.1:8080/websub>; rel="hub", <${TOPIC}>; rel="self"`);
     expect(push.body).toContain('urn:syndicate:story:story-7');
-    // What was pushed is what a poll returns.
-    expect((await app.inject({ method: 'GET', url: '/feeds/news.atom' })).body).toBe(push.body);
+    // What was pushed is what a poll returns; the poll advertises the hub by header too.
+    const poll = await app.inject({ method: 'GET', url: '/feeds/news.atom' });
+    expect(poll.body).toBe(push.body);
+    expect(poll.headers.link).toBe(push.headers.link);
+    // The external hub named in the config was pinged for each format of the channel.
+    const pings = await waitFor('the external hub pings', () => (externalHub.requests.length >= 3 ? externalHub.requests : null));
+    expect(pings.map((r) => new URLSearchParams(r.body).get('hub.url')).sort()).toEqual(['atom', 'json', 'rss'].map((f) => `http://127.0.0.1:8080/feeds/news.${f}`));
+    expect(new URLSearchParams(pings[0]!.body).get('hub.mode')).toBe('publish');
   });
 
   it('retries a push the subscriber did not accept', async () => {

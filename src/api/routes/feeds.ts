@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChannelConfig } from '../../config/schema.js';
 import { SyndicateError } from '../../core/errors.js';
-import { renderChannelDocument } from '../../publish/channel-feed.js';
-import { FEED_CONTENT_TYPES, type FeedFormat } from '../../publish/render-feed.js';
+import { hubUrl, renderChannelDocument } from '../../publish/channel-feed.js';
+import { channelUrl, FEED_CONTENT_TYPES, type FeedFormat } from '../../publish/render-feed.js';
 import type { ChannelState } from '../../publish/item-store.js';
 import type { AppContext } from '../../runtime/context.js';
 import { FeedCache } from '../feed-cache.js';
@@ -78,7 +78,9 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: AppContext, starte
       .header('last-modified', feed.lastModified.toUTCString())
       // A full archive page keeps its stories for good; only an edit of one of them changes it, so a day is safe.
       .header('cache-control', feed.archive ? 'public, max-age=86400, stale-while-revalidate=604800' : 'public, max-age=60')
-      .header('vary', 'accept-encoding');
+      .header('vary', 'accept-encoding')
+      // WebSub discovery (§4) by HTTP header too, for subscribers that do not parse the document.
+      .header('link', `<${hubUrl(ctx.env.publicUrl)}>; rel="hub", <${channelUrl(ctx.env.publicUrl, channelId, format, archive)}>; rel="self"`);
     if (isNotModified(request.headers, feed.etag, feed.lastModified)) return reply.status(304).send();
     return reply.type(FEED_CONTENT_TYPES[format]).send(feed.body);
   }
