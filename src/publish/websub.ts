@@ -1,8 +1,11 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { request } from 'undici';
+import { FeedCache } from '../api/feed-cache.js';
 import { SyndicateError } from '../core/errors.js';
 import { assertUrlAllowed } from '../net/address-guard.js';
+import type { WebSubJob } from '../queues/pipeline.js';
 import type { RedisKeys } from '../redis/keys.js';
 import type { AppContext } from '../runtime/context.js';
 import { hubUrl, renderChannelDocument, topicUrl } from './channel-feed.js';
@@ -10,9 +13,6 @@ import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from './render-feed
 
 /** Lease bounds (seconds): subscribers that ask for none get ten days; nobody gets more than thirty. */
 export const LEASE = { default: 10 * 86_400, min: 60, max: 30 * 86_400 } as const;
-
-/** Delays before each retry of a content distribution or hub ping; the first attempt is immediate. */
-export const PUSH_RETRY_DELAYS_MS = [1_000, 5_000, 30_000, 120_000, 600_000];
 
 /** One verified subscription of a callback to a topic (a channel's current feed in one format). */
 export interface WebSubSubscription {
@@ -147,59 +147,67 @@ export async function verifyAndApply(ctx: AppContext, req: HubRequest, store = n
   return true;
 }
 
-/**
- * POSTs with retries on PUSH_RETRY_DELAYS_MS, in this process (timers do not keep it alive). Only 2xx counts.
- * A retry lost to a restart is bounded harm: the subscriber's next poll (cheap, 304-aware) catches up.
- */
-async function postWithRetry(ctx: AppContext, url: string, headers: Record<string, string>, body: string, attempt = 0): Promise<boolean> {
-  let status: number | null = null;
-  try {
-    assertUrlAllowed(url, ctx.guard.allow);
-    const response = await request(url, { dispatcher: ctx.guard.dispatcher, method: 'POST', headers, body, signal: AbortSignal.timeout(ctx.config.limits.deliveryTimeout) });
-    status = response.statusCode;
-    await response.body.dump();
-    if (status >= 200 && status < 300) return true;
-  } catch (err) {
-    ctx.logger.warn({ url, attempt, err: (err as Error).message }, 'websub push failed');
-  }
-  const delay = PUSH_RETRY_DELAYS_MS[attempt];
-  if (delay === undefined || ctx.state.draining) return false;
-  ctx.logger.info({ url, status, attempt, retryInMs: delay }, 'websub push will be retried');
-  await new Promise((resolve) => setTimeout(resolve, delay).unref());
-  return postWithRetry(ctx, url, headers, body, attempt + 1);
+/** POSTs once; throws unless the answer is 2xx (BullMQ then retries with backoff). Returns the status. */
+async function postOnce(ctx: AppContext, url: string, headers: Record<string, string>, body: string): Promise<number> {
+  assertUrlAllowed(url, ctx.guard.allow);
+  const response = await request(url, { dispatcher: ctx.guard.dispatcher, method: 'POST', headers, body, signal: AbortSignal.timeout(ctx.config.limits.deliveryTimeout) });
+  await response.body.dump();
+  if (response.statusCode < 200 || response.statusCode >= 300) throw new SyndicateError('SYN_ERR_DELIVERY_FAILED', `${url} answered ${response.statusCode}`);
+  return response.statusCode;
 }
 
+const jobKey = (...parts: string[]) => createHash('sha1').update(parts.join('\n')).digest('base64url');
+
 /**
- * Pushes the new current document of each changed channel to every subscriber of each of its formats (signed
- * when the subscriber gave a secret) and pings the external hubs named in the config. Returns once the first
- * attempt of every push has been started; retries run on in the background.
+ * Queues the distribution of each changed channel: one push job per verified subscriber of each of its formats,
+ * and one ping per external hub named in the config. Job ids include the channel version, so a retried publish
+ * job does not push the same version twice.
  */
-export async function distributeChannelUpdates(ctx: AppContext, channelIds: string[]): Promise<Promise<boolean>[]> {
+export async function enqueueChannelUpdates(ctx: AppContext, channelIds: string[]): Promise<number> {
   const store = new WebSubStore(ctx.redis, ctx.keys);
   const now = ctx.clock.now();
-  const hub = hubUrl(ctx.env.publicUrl);
-  const pushes: Promise<boolean>[] = [];
+  const jobs: Array<{ name: string; data: WebSubJob; opts: { jobId: string } }> = [];
   for (const channelId of channelIds) {
-    const channel = await ctx.catalog.get('channels', channelId);
-    if (!channel) continue;
+    const { version } = await ctx.items.channelState(channelId);
     for (const format of FEED_FORMATS) {
       const topic = topicUrl(ctx.env.publicUrl, channelId, format);
-      for (const external of ctx.config.websub?.externalHubs ?? [])
-        pushes.push(postWithRetry(ctx, external, { 'content-type': 'application/x-www-form-urlencoded' }, new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': topic }).toString()));
-      const subscribers = await store.active(topic, now);
-      if (subscribers.length === 0) continue;
-      const doc = await renderChannelDocument(ctx, channel, format, null, new Date(now));
-      if (!doc) continue;
-      for (const sub of subscribers) {
-        const headers: Record<string, string> = {
-          'content-type': FEED_CONTENT_TYPES[format],
-          link: `<${hub}>; rel="hub", <${topic}>; rel="self"`,
-          'user-agent': 'syndicate-websub/0.1',
-        };
-        if (sub.secret) headers['x-hub-signature'] = signPayload(sub.secret, doc.body);
-        pushes.push(postWithRetry(ctx, sub.callback, headers, doc.body));
-      }
+      for (const hub of ctx.config.websub?.externalHubs ?? [])
+        jobs.push({ name: 'ping', data: { kind: 'ping', hub, topic }, opts: { jobId: `ping-${jobKey(hub, topic)}-${version}` } });
+      for (const sub of await store.active(topic, now))
+        jobs.push({ name: 'push', data: { kind: 'push', channelId, format, topic, callback: sub.callback }, opts: { jobId: `push-${jobKey(sub.callback, topic)}-${version}` } });
     }
   }
-  return pushes;
+  if (jobs.length) await ctx.queues.websub.addBulk(jobs);
+  return jobs.length;
+}
+
+/** Rendered current documents, shared by every subscriber of a topic (rendered once per channel version). */
+const documents = new FeedCache(200);
+
+/**
+ * Delivers one WebSub job. A push sends the topic's current document (the newest state, also on a retry), signed
+ * with `X-Hub-Signature` when the subscriber gave a secret; a subscription that was removed or expired since the
+ * job was queued is skipped. A ping tells an external hub that the topic changed.
+ */
+export async function processWebSubJob(ctx: AppContext, job: Job<WebSubJob>): Promise<'pushed' | 'pinged' | 'skipped'> {
+  const data = job.data;
+  if (data.kind === 'ping') {
+    await postOnce(ctx, data.hub, { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'syndicate-websub/0.1' }, new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': data.topic }).toString());
+    return 'pinged';
+  }
+  const sub = (await new WebSubStore(ctx.redis, ctx.keys).active(data.topic, ctx.clock.now())).find((s) => s.callback === data.callback);
+  const channel = await ctx.catalog.get('channels', data.channelId);
+  if (!sub || !channel) return 'skipped';
+  const { version } = await ctx.items.channelState(channel.id);
+  const doc = await documents.get(FeedCache.keyOf(channel, data.format, version), () => renderChannelDocument(ctx, channel, data.format, null, new Date(ctx.clock.now())));
+  if (!doc) return 'skipped';
+  const body = doc.body.toString('utf8');
+  const headers: Record<string, string> = {
+    'content-type': FEED_CONTENT_TYPES[data.format],
+    link: `<${hubUrl(ctx.env.publicUrl)}>; rel="hub", <${data.topic}>; rel="self"`,
+    'user-agent': 'syndicate-websub/0.1',
+  };
+  if (sub.secret) headers['x-hub-signature'] = signPayload(sub.secret, body);
+  await postOnce(ctx, sub.callback, headers, body);
+  return 'pushed';
 }

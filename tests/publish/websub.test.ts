@@ -41,7 +41,7 @@ describe('the built-in WebSub hub', () => {
       res.statusCode = 204;
       res.end();
     });
-    system = await startTestSystem('websub', { channels: [{ id: 'news', title: 'News' }], websub: { externalHubs: [`${externalHub.url}/hub`] } }, ['publish']);
+    system = await startTestSystem('websub', { channels: [{ id: 'news', title: 'News' }], websub: { externalHubs: [`${externalHub.url}/hub`] } }, ['publish', 'websub']);
     app = await buildApp({ ctx: system.ctx, adminToken: 'test-admin-token' });
     store = new WebSubStore(system.ctx.redis, system.ctx.keys);
   });
