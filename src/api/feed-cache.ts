@@ -24,9 +24,13 @@ export class FeedCache {
 
   constructor(private readonly maxEntries = 500) {}
 
+  /** A short digest of a channel's definition (callers on a hot path compute it once per definition). */
+  static definitionOf(channel: ChannelConfig): string {
+    return createHash('sha1').update(JSON.stringify(channel)).digest('base64url').slice(0, 10);
+  }
+
   /** The cache key of one document of a channel at one version. */
-  static keyOf(channel: ChannelConfig, format: FeedFormat, version: number, archive: number | null = null): string {
-    const definition = createHash('sha1').update(JSON.stringify(channel)).digest('base64url').slice(0, 10);
+  static keyOf(channel: ChannelConfig, format: FeedFormat, version: number, archive: number | null = null, definition = FeedCache.definitionOf(channel)): string {
     return `${channel.id}.${archive ?? 'current'}.${format}.${version}.${definition}`;
   }
 

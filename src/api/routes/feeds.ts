@@ -15,19 +15,28 @@ export const CHANNEL_STATE_TTL_MS = 1_000;
  * trip. Dropped at once when this process changes a channel, when any process announces a change on the
  * `channelChanges` pub/sub channel, when the admin API writes a channel, and in any case after the TTL.
  */
+interface MemoEntry {
+  channel: ChannelConfig | null;
+  state: ChannelState;
+  /** FeedCache.definitionOf(channel), computed once per load rather than per poll. */
+  definition: string;
+  at: number;
+}
+
 class ChannelStateMemo {
-  private readonly entries = new Map<string, { channel: ChannelConfig | null; state: ChannelState; at: number }>();
+  private readonly entries = new Map<string, MemoEntry>();
 
   constructor(private readonly ctx: AppContext) {}
 
-  async get(channelId: string): Promise<{ channel: ChannelConfig | null; state: ChannelState }> {
+  async get(channelId: string): Promise<MemoEntry> {
     const now = Date.now();
     const hit = this.entries.get(channelId);
     if (hit && now - hit.at < CHANNEL_STATE_TTL_MS) return hit;
     const [channel, state] = await Promise.all([this.ctx.catalog.get('channels', channelId), this.ctx.items.channelState(channelId)]);
     // Only the first 1000 channels are memoized: ids come from URLs, and unknown ones must not grow the map.
-    if (this.entries.size < 1000 || this.entries.has(channelId)) this.entries.set(channelId, { channel, state, at: now });
-    return { channel, state };
+    const entry = { channel, state, definition: channel ? FeedCache.definitionOf(channel) : '', at: now };
+    if (this.entries.size < 1000 || this.entries.has(channelId)) this.entries.set(channelId, entry);
+    return entry;
   }
 
   invalidate(channelId?: string): void {
@@ -69,9 +78,9 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: AppContext, starte
   });
 
   async function serve(request: FastifyRequest, reply: FastifyReply, channelId: string, format: FeedFormat, archive: number | null) {
-    const { channel, state } = await memo.get(channelId);
+    const { channel, state, definition } = await memo.get(channelId);
     if (!channel) throw new SyndicateError('SYN_ERR_NOT_FOUND', `no channel ${channelId}`);
-    const feed = await cache.get(FeedCache.keyOf(channel, format, state.version, archive), () => renderChannelDocument(ctx, channel, format, archive, startedAt));
+    const feed = await cache.get(FeedCache.keyOf(channel, format, state.version, archive, definition), () => renderChannelDocument(ctx, channel, format, archive, startedAt));
     if (!feed) throw new SyndicateError('SYN_ERR_NOT_FOUND', `channel ${channelId} has no archive page ${archive} yet`);
     reply
       .header('etag', feed.etag)
