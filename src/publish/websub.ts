@@ -195,10 +195,14 @@ export async function processWebSubJob(ctx: AppContext, job: Job<WebSubJob>): Pr
     await postOnce(ctx, data.hub, { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'syndicate-websub/0.1' }, new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': data.topic }).toString());
     return 'pinged';
   }
-  const sub = (await new WebSubStore(ctx.redis, ctx.keys).active(data.topic, ctx.clock.now())).find((s) => s.callback === data.callback);
-  const channel = await ctx.catalog.get('channels', data.channelId);
+  // Sent together: ioredis writes all three before reading, so this costs one round trip.
+  const [subs, channel, { version }] = await Promise.all([
+    new WebSubStore(ctx.redis, ctx.keys).active(data.topic, ctx.clock.now()),
+    ctx.catalog.get('channels', data.channelId),
+    ctx.items.channelState(data.channelId),
+  ]);
+  const sub = subs.find((s) => s.callback === data.callback);
   if (!sub || !channel) return 'skipped';
-  const { version } = await ctx.items.channelState(channel.id);
   const doc = await documents.get(FeedCache.keyOf(channel, data.format, version), () => renderChannelDocument(ctx, channel, data.format, null, new Date(ctx.clock.now())));
   if (!doc) return 'skipped';
   const body = doc.body.toString('utf8');
