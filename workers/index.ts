@@ -6,6 +6,7 @@ import { fetchRole } from './fetch.js';
 import { normalizeRole } from './normalize.js';
 import { publishRole } from './publish.js';
 import { schedulerRole } from './scheduler.js';
+import { websubRole } from './websub.js';
 
 /** Every role, by name, in pipeline order. */
 export const ROLES: Record<RoleName, RoleDefinition> = {
@@ -16,4 +17,5 @@ export const ROLES: Record<RoleName, RoleDefinition> = {
   dedup: dedupRole,
   publish: publishRole,
   deliver: deliverRole,
+  websub: websubRole,
 };

@@ -11,6 +11,7 @@ import { registerAdminApi } from './routes/admin-api.js';
 import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerWebSubCallback } from './routes/websub-callback.js';
+import { registerWebSubHub } from './routes/websub-hub.js';
 
 export interface BuildAppOptions {
   ctx: AppContext;
@@ -35,6 +36,7 @@ export async function buildApp({ ctx, adminToken, logger = false }: BuildAppOpti
   registerHealthRoutes(app, ctx, metrics);
   registerFeedRoutes(app, ctx, new Date(ctx.clock.now()));
   await registerWebSubCallback(app, ctx);
+  await registerWebSubHub(app, ctx);
 
   await app.register(async (api) => {
     api.addHook('onRequest', requireAdminToken(adminToken));

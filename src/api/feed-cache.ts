@@ -4,33 +4,53 @@ import type { FeedFormat } from '../publish/render-feed.js';
 
 /** A rendered feed with its validators. */
 export interface CachedFeed {
-  body: string;
+  /** Encoded once, so a poll writes bytes instead of re-encoding the document every time. */
+  body: Buffer;
   etag: string;
   lastModified: Date;
+  archive: boolean;
 }
 
 /**
- * Rendered feeds kept in memory, keyed by channel, format and the channel's version: a feed is rendered once per
- * change, and every poll in between is a map lookup. The channel's definition is part of the key, so editing a
- * channel's title re-renders too.
+ * Rendered feeds kept in memory, keyed by channel, document, format and the channel's version: a feed is
+ * rendered once per change, and every poll in between is a map lookup. The channel's definition is part of the
+ * key, so editing a channel's title re-renders too. The ETag is a hash of the body, so a re-render that changes
+ * nothing (an archive page after a newer story arrived) keeps answering 304.
  */
 export class FeedCache {
   private readonly entries = new Map<string, CachedFeed>();
+  /** Renders in progress, so a burst of polls after a change renders once. */
+  private readonly pending = new Map<string, Promise<CachedFeed | null>>();
 
   constructor(private readonly maxEntries = 500) {}
 
-  static keyOf(channel: ChannelConfig, format: FeedFormat, version: number): string {
-    const definition = createHash('sha1').update(JSON.stringify(channel)).digest('base64url').slice(0, 10);
-    return `${channel.id}.${format}.${version}.${definition}`;
+  /** A short digest of a channel's definition (callers on a hot path compute it once per definition). */
+  static definitionOf(channel: ChannelConfig): string {
+    return createHash('sha1').update(JSON.stringify(channel)).digest('base64url').slice(0, 10);
   }
 
-  async get(key: string, render: () => Promise<{ body: string; lastModified: Date }>): Promise<CachedFeed> {
+  /** The cache key of one document of a channel at one version. */
+  static keyOf(channel: ChannelConfig, format: FeedFormat, version: number, archive: number | null = null, definition = FeedCache.definitionOf(channel)): string {
+    return `${channel.id}.${archive ?? 'current'}.${format}.${version}.${definition}`;
+  }
+
+  /** The cached document under `key`, rendering it with `render` on a miss (null: no such document). */
+  async get(key: string, render: () => Promise<{ body: string; lastModified: Date; archive: boolean } | null>): Promise<CachedFeed | null> {
     const hit = this.entries.get(key);
     if (hit) return hit;
-    const { body, lastModified } = await render();
-    const entry = { body, lastModified, etag: `"${key}"` };
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, entry);
-    return entry;
+    const inFlight = this.pending.get(key);
+    if (inFlight) return inFlight;
+    const promise = render()
+      .then((doc) => {
+        if (!doc) return null;
+        const body = Buffer.from(doc.body, 'utf8');
+        const entry = { ...doc, body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+        if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+        this.entries.set(key, entry);
+        return entry;
+      })
+      .finally(() => this.pending.delete(key));
+    this.pending.set(key, promise);
+    return promise;
   }
 }

@@ -119,6 +119,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    websub: z
+      .object({
+        /** Hubs to ping (`hub.mode=publish`) whenever a channel changes, besides the built-in one at /websub. */
+        externalHubs: z.array(z.string().url()).default([]),
+      })
+      .strict()
+      .prefault({}),
     delivery: z
       .object({
         /** Delays before each retry; the first attempt is immediate. */

@@ -2,6 +2,15 @@ import type { Redis } from 'ioredis';
 import type { NormalizedItem, SourceRef } from '../core/item.js';
 import type { RedisKeys } from '../redis/keys.js';
 
+const ADD_TO_CHANNEL = `
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+if not redis.call('ZSCORE', KEYS[2], ARGV[2]) then
+  redis.call('ZADD', KEYS[2], redis.call('HINCRBY', KEYS[3], 'seq', 1), ARGV[2])
+end
+redis.call('HINCRBY', KEYS[3], 'version', 1)
+redis.call('HSET', KEYS[3], 'lastModified', ARGV[3])
+return 1`;
+
 const sourceField = (source: SourceRef) => `${source.id} ${source.itemUrl}`;
 
 /** Channel bookkeeping: a version that changes with every change, and when it changed. */
@@ -15,6 +24,8 @@ export interface ChannelState {
  * publication time, with a version counter that the feed cache keys on.
  */
 export class ItemStore {
+  private readonly changeListeners = new Set<(channelId: string) => void>();
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
@@ -32,6 +43,20 @@ export class ItemStore {
       .zadd(this.keys.itemsByTime, Date.parse(item.publishedAt), item.id);
     sources.forEach((source, order) => multi.hsetnx(this.keys.itemSources(item.id), sourceField(source), JSON.stringify({ order, source })));
     await multi.exec();
+  }
+
+  /**
+   * Calls `listener` with the id of each channel this store changes (same process, synchronously after the
+   * write); other processes learn of it on the `channelChanges` pub/sub channel. Returns the unsubscribe.
+   */
+  onChannelChange(listener: (channelId: string) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private async changed(channelId: string): Promise<void> {
+    for (const listener of this.changeListeners) listener(channelId);
+    await this.redis.publish(this.keys.channelChanges, channelId);
   }
 
   async get(storyId: string): Promise<NormalizedItem | null> {
@@ -72,14 +97,37 @@ export class ItemStore {
     return this.getMany(await this.redis.zrevrange(this.keys.itemsByTime, offset, offset + limit - 1));
   }
 
-  /** Puts a story in a channel and bumps the channel's version. */
+  /**
+   * Puts a story in a channel and bumps the channel's version. A story new to the channel also gets the next
+   * arrival sequence number in the channel's log (one script, so concurrent publishers never share a number and
+   * a retried job never moves a story): archive pages cut from that order stay the same once full.
+   */
   async addToChannel(channelId: string, item: NormalizedItem, now: number): Promise<void> {
-    await this.redis
-      .multi()
-      .zadd(this.keys.channelItems(channelId), Date.parse(item.publishedAt), item.id)
-      .hincrby(this.keys.channelMeta(channelId), 'version', 1)
-      .hset(this.keys.channelMeta(channelId), 'lastModified', now)
-      .exec();
+    await this.redis.eval(
+      ADD_TO_CHANNEL,
+      3,
+      this.keys.channelItems(channelId),
+      this.keys.channelLog(channelId),
+      this.keys.channelMeta(channelId),
+      Date.parse(item.publishedAt),
+      item.id,
+      now,
+    );
+    await this.changed(channelId);
+  }
+
+  /** How many stories a channel's log holds. */
+  async channelSize(channelId: string): Promise<number> {
+    return this.redis.zcard(this.keys.channelLog(channelId));
+  }
+
+  /**
+   * Stories of a channel by arrival order, `start`..`stop` inclusive (0 = the first to arrive), returned newest
+   * first as feeds list them.
+   */
+  async channelRange(channelId: string, start: number, stop: number): Promise<NormalizedItem[]> {
+    if (stop < start) return [];
+    return this.getMany((await this.redis.zrange(this.keys.channelLog(channelId), String(start), String(stop))).reverse());
   }
 
   /** Bumps the version of every channel that holds the story (its content or sources changed). */
@@ -92,6 +140,7 @@ export class ItemStore {
         .hincrby(this.keys.channelMeta(channelId), 'version', 1)
         .hset(this.keys.channelMeta(channelId), 'lastModified', now)
         .exec();
+      await this.changed(channelId);
       touched.push(channelId);
     }
     return touched;

@@ -4,6 +4,7 @@ import { buildEvent, eventId, subscriptionWants } from '../deliver/build-event.j
 import type { PublishJob } from '../queues/pipeline.js';
 import type { AppContext } from '../runtime/context.js';
 import { matchesChannel } from './channel-filter.js';
+import { enqueueChannelUpdates } from './websub.js';
 
 export interface PublishOutcome {
   storyId: string;
@@ -38,6 +39,9 @@ export async function processPublishJob(ctx: AppContext, job: Job<PublishJob>): 
   }
   const channels = (await ctx.catalog.list('channels')).filter((channel) => matchesChannel(item, channel.filter)).map((c) => c.id);
   for (const channelId of channels) await ctx.items.addToChannel(channelId, item, now);
+  // WebSub pushes go through their own queue: a slow subscriber must not hold up the pipeline, and its retries
+  // must not repeat the publication. Queued before the webhooks, since WebSub promises push within seconds.
+  if (channels.length) await enqueueChannelUpdates(ctx, channels);
 
   const id = eventId(data.event, item, discriminator);
   const body = JSON.stringify(buildEvent(data.event, item, new Date(now).toISOString()));

@@ -11,6 +11,7 @@ export const QUEUE_NAMES = {
   dedup: 'dedup',
   publish: 'publish',
   deliver: 'deliver',
+  websub: 'websub',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -50,6 +51,14 @@ export interface DeliverJob {
   storyId: string;
 }
 
+/**
+ * One WebSub content distribution (the topic's current document to one subscriber; the secret stays in the
+ * subscription, out of job data) or one ping of an external hub.
+ */
+export type WebSubJob =
+  | { kind: 'push'; channelId: string; format: 'rss' | 'atom' | 'json'; topic: string; callback: string }
+  | { kind: 'ping'; hub: string; topic: string };
+
 /** Job payload type of each queue. */
 export interface QueuePayloads {
   fetch: FetchJob;
@@ -57,4 +66,5 @@ export interface QueuePayloads {
   dedup: DedupJob;
   publish: PublishJob;
   deliver: DeliverJob;
+  websub: WebSubJob;
 }

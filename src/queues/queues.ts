@@ -17,6 +17,8 @@ export const STAGE_JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
   publish: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: DAY_S, count: 5000 }, removeOnFail: { age: 7 * DAY_S } },
   // Delivery retries follow the configured schedule (see deliver/retry-schedule.ts); failed ones are the dead letters.
   deliver: { backoff: { type: 'schedule' }, removeOnComplete: { age: 7 * DAY_S, count: 10_000 }, removeOnFail: false },
+  // WebSub pushes: 1 s, 2 s, 4 s … about 17 minutes in all; a subscriber down longer catches up by polling.
+  websub: { attempts: 11, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: DAY_S, count: 5000 }, removeOnFail: { age: 7 * DAY_S } },
 };
 
 /** Creates the producers of every queue on one connection, all under the BullMQ `prefix`. */
@@ -33,6 +35,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string, deli
     dedup: make(QUEUE_NAMES.dedup),
     publish: make(QUEUE_NAMES.publish),
     deliver: make(QUEUE_NAMES.deliver),
+    websub: make(QUEUE_NAMES.websub),
   };
 }
 

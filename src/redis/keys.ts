@@ -28,6 +28,15 @@ export function redisKeys(prefix: string) {
     itemsByTime: `${prefix}:items:by-time`,
     /** Sorted set of story ids in a channel, scored by published time. */
     channelItems: (channelId: string) => `${prefix}:channel:${channelId}:items`,
+    /**
+     * Sorted set of story ids in a channel, scored by arrival sequence (never moved once added): the stable order
+     * RFC 5005 archive pages are cut from. The sequence counter is field `seq` of channelMeta.
+     */
+    channelLog: (channelId: string) => `${prefix}:channel:${channelId}:log`,
+    /** Pub/sub channel: the id of every channel whose stories changed, so feed caches in every process drop it. */
+    channelChanges: `${prefix}:channel-changes`,
+    /** Hash callback URL → JSON WebSub subscription (secret, lease expiry) of one topic URL. */
+    websubSubscriptions: (topic: string) => `${prefix}:websub:topic:${topic}`,
     /** Hash: version counter and last-modified time of a channel. */
     channelMeta: (channelId: string) => `${prefix}:channel:${channelId}:meta`,
     /** List of the latest delivery attempts of a subscription (JSON, newest first). */

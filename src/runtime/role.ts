@@ -1,7 +1,7 @@
 import type { AppContext } from './context.js';
 
 /** The role names `syndicate start --roles` accepts, in pipeline order. */
-export const ROLE_NAMES = ['api', 'scheduler', 'fetch', 'normalize', 'dedup', 'publish', 'deliver'] as const;
+export const ROLE_NAMES = ['api', 'scheduler', 'fetch', 'normalize', 'dedup', 'publish', 'deliver', 'websub'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 
 /** A running role: something to stop at shutdown. */

@@ -1,10 +1,52 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ChannelConfig } from '../../config/schema.js';
 import { SyndicateError } from '../../core/errors.js';
-import { FEED_CONTENT_TYPES, renderChannel, type FeedFormat } from '../../publish/render-feed.js';
+import { hubUrl, renderChannelDocument } from '../../publish/channel-feed.js';
+import { channelUrl, FEED_CONTENT_TYPES, type FeedFormat } from '../../publish/render-feed.js';
+import type { ChannelState } from '../../publish/item-store.js';
 import type { AppContext } from '../../runtime/context.js';
 import { FeedCache } from '../feed-cache.js';
 
-const FORMATS = new Set<FeedFormat>(['rss', 'atom', 'json']);
+/** How long a channel's definition and version are trusted without word of a change (a lost pub/sub message). */
+export const CHANNEL_STATE_TTL_MS = 1_000;
+
+/**
+ * Channel definitions and versions held in memory, so that a poll of an unchanged feed costs no Redis round
+ * trip. Dropped at once when this process changes a channel, when any process announces a change on the
+ * `channelChanges` pub/sub channel, when the admin API writes a channel, and in any case after the TTL.
+ */
+interface MemoEntry {
+  channel: ChannelConfig | null;
+  state: ChannelState;
+  /** FeedCache.definitionOf(channel), computed once per load rather than per poll. */
+  definition: string;
+  at: number;
+}
+
+class ChannelStateMemo {
+  private readonly entries = new Map<string, MemoEntry>();
+
+  constructor(private readonly ctx: AppContext) {}
+
+  async get(channelId: string): Promise<MemoEntry> {
+    const now = Date.now();
+    const hit = this.entries.get(channelId);
+    if (hit && now - hit.at < CHANNEL_STATE_TTL_MS) return hit;
+    const [channel, state] = await Promise.all([this.ctx.catalog.get('channels', channelId), this.ctx.items.channelState(channelId)]);
+    // Only the first 1000 channels are memoized: ids come from URLs, and unknown ones must not grow the map.
+    const entry = { channel, state, definition: channel ? FeedCache.definitionOf(channel) : '', at: now };
+    if (this.entries.size < 1000 || this.entries.has(channelId)) this.entries.set(channelId, entry);
+    return entry;
+  }
+
+  invalidate(channelId?: string): void {
+    if (channelId === undefined) this.entries.clear();
+    else this.entries.delete(channelId);
+  }
+}
+
+const FILE = /^([a-z0-9-]+)\.(rss|atom|json)$/;
+const ARCHIVE_FILE = /^([1-9][0-9]{0,8})\.(rss|atom|json)$/;
 
 /** Answers whether the client's validators still match (RFC 9110: If-None-Match wins over If-Modified-Since). */
 export function isNotModified(headers: { 'if-none-match'?: string; 'if-modified-since'?: string }, etag: string, lastModified: Date): boolean {
@@ -14,27 +56,53 @@ export function isNotModified(headers: { 'if-none-match'?: string; 'if-modified-
   return !Number.isNaN(since) && Math.floor(lastModified.getTime() / 1000) <= Math.floor(since / 1000);
 }
 
-/** `GET /feeds/{channel}.rss|.atom|.json`: rendered once per channel change, then served from memory. */
+/**
+ * `GET /feeds/{channel}.rss|.atom|.json` (the current document) and `GET /feeds/{channel}/archive/{n}.{format}`
+ * (RFC 5005 archive pages, 1 the oldest): rendered once per channel change, then served from memory.
+ */
 export function registerFeedRoutes(app: FastifyInstance, ctx: AppContext, startedAt: Date): void {
   const cache = new FeedCache();
-  app.get<{ Params: { file: string } }>('/feeds/:file', async (request, reply) => {
-    const match = /^([a-z0-9-]+)\.(rss|atom|json)$/.exec(request.params.file);
-    if (!match || !FORMATS.has(match[2] as FeedFormat)) throw new SyndicateError('SYN_ERR_NOT_FOUND', `no feed ${request.params.file}: use {channel}.rss, .atom or .json`);
-    const [, channelId, format] = match as unknown as [string, string, FeedFormat];
-    const channel = await ctx.catalog.get('channels', channelId);
+  const memo = new ChannelStateMemo(ctx);
+  const unsubscribeLocal = ctx.items.onChannelChange((channelId) => memo.invalidate(channelId));
+  const subscriber = ctx.redis.duplicate({ enableOfflineQueue: true });
+  subscriber.on('error', () => {}); // the main connection reports Redis errors; the TTL covers lost messages
+  subscriber.on('message', (_topic: string, channelId: string) => memo.invalidate(channelId));
+  subscriber.subscribe(ctx.keys.channelChanges).catch((err: Error) => ctx.logger.warn({ err: err.message }, 'feed cache: no change notifications, relying on the TTL'));
+  // Channel definitions are written through the admin API of this same process.
+  app.addHook('onResponse', async (request) => {
+    if (request.method !== 'GET' && request.url.startsWith('/api/v1/channels')) memo.invalidate();
+  });
+  app.addHook('onClose', async () => {
+    unsubscribeLocal();
+    subscriber.disconnect();
+  });
+
+  async function serve(request: FastifyRequest, reply: FastifyReply, channelId: string, format: FeedFormat, archive: number | null) {
+    const { channel, state, definition } = await memo.get(channelId);
     if (!channel) throw new SyndicateError('SYN_ERR_NOT_FOUND', `no channel ${channelId}`);
-    const state = await ctx.items.channelState(channelId);
-    const feed = await cache.get(FeedCache.keyOf(channel, format, state.version), async () => {
-      const { items } = await ctx.items.channelPage(channelId, channel.pageSize);
-      const lastModified = new Date(state.lastModified || startedAt.getTime());
-      return { body: renderChannel(format, channel, items, { publicUrl: ctx.env.publicUrl }, lastModified), lastModified };
-    });
+    const feed = await cache.get(FeedCache.keyOf(channel, format, state.version, archive, definition), () => renderChannelDocument(ctx, channel, format, archive, startedAt));
+    if (!feed) throw new SyndicateError('SYN_ERR_NOT_FOUND', `channel ${channelId} has no archive page ${archive} yet`);
     reply
       .header('etag', feed.etag)
       .header('last-modified', feed.lastModified.toUTCString())
-      .header('cache-control', 'public, max-age=60')
-      .header('vary', 'accept-encoding');
+      // A full archive page keeps its stories for good; only an edit of one of them changes it, so a day is safe.
+      .header('cache-control', feed.archive ? 'public, max-age=86400, stale-while-revalidate=604800' : 'public, max-age=60')
+      .header('vary', 'accept-encoding')
+      // WebSub discovery (§4) by HTTP header too, for subscribers that do not parse the document.
+      .header('link', `<${hubUrl(ctx.env.publicUrl)}>; rel="hub", <${channelUrl(ctx.env.publicUrl, channelId, format, archive)}>; rel="self"`);
     if (isNotModified(request.headers, feed.etag, feed.lastModified)) return reply.status(304).send();
     return reply.type(FEED_CONTENT_TYPES[format]).send(feed.body);
+  }
+
+  app.get<{ Params: { file: string } }>('/feeds/:file', async (request, reply) => {
+    const match = FILE.exec(request.params.file);
+    if (!match) throw new SyndicateError('SYN_ERR_NOT_FOUND', `no feed ${request.params.file}: use {channel}.rss, .atom or .json`);
+    return serve(request, reply, match[1]!, match[2] as FeedFormat, null);
+  });
+
+  app.get<{ Params: { channel: string; file: string } }>('/feeds/:channel/archive/:file', async (request, reply) => {
+    const match = ARCHIVE_FILE.exec(request.params.file);
+    if (!match || !/^[a-z0-9-]+$/.test(request.params.channel)) throw new SyndicateError('SYN_ERR_NOT_FOUND', `no archive page ${request.params.file}: use {n}.rss, .atom or .json`);
+    return serve(request, reply, request.params.channel, match[2] as FeedFormat, Number(match[1]));
   });
 }

@@ -1,0 +1,217 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { request } from 'undici';
+import { FeedCache } from '../api/feed-cache.js';
+import { SyndicateError } from '../core/errors.js';
+import { assertUrlAllowed } from '../net/address-guard.js';
+import type { WebSubJob } from '../queues/pipeline.js';
+import type { RedisKeys } from '../redis/keys.js';
+import type { AppContext } from '../runtime/context.js';
+import { hubUrl, renderChannelDocument, topicUrl } from './channel-feed.js';
+import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from './render-feed.js';
+
+/** Lease bounds (seconds): subscribers that ask for none get ten days; nobody gets more than thirty. */
+export const LEASE = { default: 10 * 86_400, min: 60, max: 30 * 86_400 } as const;
+
+/** One verified subscription of a callback to a topic (a channel's current feed in one format). */
+export interface WebSubSubscription {
+  topic: string;
+  callback: string;
+  /** HMAC key for `X-Hub-Signature`; null when the subscriber gave none. */
+  secret: string | null;
+  leaseSeconds: number;
+  expiresAt: number;
+}
+
+/** A subscribe or unsubscribe request, validated. */
+export interface HubRequest {
+  mode: 'subscribe' | 'unsubscribe';
+  topic: string;
+  channelId: string;
+  format: FeedFormat;
+  callback: string;
+  leaseSeconds: number;
+  secret: string | null;
+}
+
+/** Verified subscriptions in Redis: one hash per topic, callback → subscription; expired leases are pruned on read. */
+export class WebSubStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  async save(sub: WebSubSubscription): Promise<void> {
+    await this.redis.hset(this.keys.websubSubscriptions(sub.topic), sub.callback, JSON.stringify(sub));
+  }
+
+  async remove(topic: string, callback: string): Promise<boolean> {
+    return (await this.redis.hdel(this.keys.websubSubscriptions(topic), callback)) === 1;
+  }
+
+  /** The subscriptions of a topic whose lease runs at `now`; expired ones are deleted on the way. */
+  async active(topic: string, now: number): Promise<WebSubSubscription[]> {
+    const all = Object.values(await this.redis.hgetall(this.keys.websubSubscriptions(topic))).map((row) => JSON.parse(row) as WebSubSubscription);
+    const expired = all.filter((sub) => sub.expiresAt <= now);
+    if (expired.length) await this.redis.hdel(this.keys.websubSubscriptions(topic), ...expired.map((sub) => sub.callback));
+    return all.filter((sub) => sub.expiresAt > now);
+  }
+}
+
+/** `X-Hub-Signature` of a distributed body (WebSub §8: `method=hex HMAC`, here SHA-256). */
+export function signPayload(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+const bad = (message: string) => new SyndicateError('SYN_ERR_BAD_REQUEST', message);
+
+/**
+ * Validates a form-encoded hub request. The topic must be the URL of one of our channels' current feeds; the
+ * callback must pass the private-address guard, since the hub will call it.
+ */
+export function parseHubRequest(form: Record<string, unknown>, ctx: Pick<AppContext, 'env' | 'guard'>): HubRequest {
+  const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
+  const mode = field('hub.mode');
+  if (mode !== 'subscribe' && mode !== 'unsubscribe') throw bad('hub.mode must be subscribe or unsubscribe');
+  const topic = field('hub.topic') ?? '';
+  const prefix = `${ctx.env.publicUrl}/feeds/`;
+  const match = topic.startsWith(prefix) ? /^([a-z0-9-]+)\.(rss|atom|json)$/.exec(topic.slice(prefix.length)) : null;
+  if (!match) throw bad(`hub.topic must be a feed of this hub: ${prefix}{channel}.rss|.atom|.json`);
+  const callback = field('hub.callback') ?? '';
+  try {
+    if (!/^https?:$/.test(new URL(callback).protocol)) throw new Error('not http(s)');
+  } catch {
+    throw bad('hub.callback must be an absolute http(s) URL');
+  }
+  try {
+    assertUrlAllowed(callback, ctx.guard.allow);
+  } catch (err) {
+    throw bad(`hub.callback refused: ${(err as Error).message}`);
+  }
+  const secret = field('hub.secret') ?? null;
+  // WebSub §5.1: secrets are under 200 bytes.
+  if (secret !== null && (secret.length === 0 || Buffer.byteLength(secret) >= 200)) throw bad('hub.secret must be 1 to 199 bytes');
+  const asked = Number(field('hub.lease_seconds') ?? LEASE.default);
+  const leaseSeconds = Number.isFinite(asked) ? Math.min(LEASE.max, Math.max(LEASE.min, Math.floor(asked))) : LEASE.default;
+  return { mode, topic, channelId: match[1]!, format: match[2] as FeedFormat, callback, leaseSeconds, secret };
+}
+
+/** Reads at most `max` bytes of a body, so a hostile callback cannot make us buffer megabytes. */
+async function readCapped(body: AsyncIterable<Buffer>, max = 4096): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > max) break;
+  }
+  return Buffer.concat(chunks).toString('utf8').slice(0, max);
+}
+
+/**
+ * Verifies the subscriber's intent (WebSub §5.3): a GET to the callback with a fresh challenge, which must come
+ * back verbatim in a 2xx body. Then stores or removes the subscription. Returns whether it was verified.
+ */
+export async function verifyAndApply(ctx: AppContext, req: HubRequest, store = new WebSubStore(ctx.redis, ctx.keys)): Promise<boolean> {
+  const challenge = randomBytes(16).toString('hex');
+  const url = new URL(req.callback);
+  url.searchParams.set('hub.mode', req.mode);
+  url.searchParams.set('hub.topic', req.topic);
+  url.searchParams.set('hub.challenge', challenge);
+  if (req.mode === 'subscribe') url.searchParams.set('hub.lease_seconds', String(req.leaseSeconds));
+  let verified = false;
+  try {
+    const response = await request(url, {
+      dispatcher: ctx.guard.dispatcher,
+      method: 'GET',
+      headers: { 'user-agent': 'syndicate-websub/0.1' },
+      signal: AbortSignal.timeout(ctx.config.limits.deliveryTimeout),
+    });
+    const text = await readCapped(response.body);
+    verified = response.statusCode >= 200 && response.statusCode < 300 && text.trim() === challenge;
+  } catch (err) {
+    ctx.logger.warn({ callback: req.callback, err: (err as Error).message }, 'websub intent verification failed');
+  }
+  if (!verified) return false;
+  if (req.mode === 'unsubscribe') await store.remove(req.topic, req.callback);
+  else
+    await store.save({
+      topic: req.topic,
+      callback: req.callback,
+      secret: req.secret,
+      leaseSeconds: req.leaseSeconds,
+      expiresAt: ctx.clock.now() + req.leaseSeconds * 1000,
+    });
+  ctx.logger.info({ mode: req.mode, topic: req.topic, callback: req.callback }, 'websub subscription verified');
+  return true;
+}
+
+/** POSTs once; throws unless the answer is 2xx (BullMQ then retries with backoff). Returns the status. */
+async function postOnce(ctx: AppContext, url: string, headers: Record<string, string>, body: string): Promise<number> {
+  assertUrlAllowed(url, ctx.guard.allow);
+  const response = await request(url, { dispatcher: ctx.guard.dispatcher, method: 'POST', headers, body, signal: AbortSignal.timeout(ctx.config.limits.deliveryTimeout) });
+  await response.body.dump();
+  if (response.statusCode < 200 || response.statusCode >= 300) throw new SyndicateError('SYN_ERR_DELIVERY_FAILED', `${url} answered ${response.statusCode}`);
+  return response.statusCode;
+}
+
+const jobKey = (...parts: string[]) => createHash('sha1').update(parts.join('\n')).digest('base64url');
+
+/**
+ * Queues the distribution of each changed channel: one push job per verified subscriber of each of its formats,
+ * and one ping per external hub named in the config. Job ids include the channel version, so a retried publish
+ * job does not push the same version twice.
+ */
+export async function enqueueChannelUpdates(ctx: AppContext, channelIds: string[]): Promise<number> {
+  const store = new WebSubStore(ctx.redis, ctx.keys);
+  const now = ctx.clock.now();
+  const jobs: Array<{ name: string; data: WebSubJob; opts: { jobId: string } }> = [];
+  for (const channelId of channelIds) {
+    const { version } = await ctx.items.channelState(channelId);
+    for (const format of FEED_FORMATS) {
+      const topic = topicUrl(ctx.env.publicUrl, channelId, format);
+      for (const hub of ctx.config.websub?.externalHubs ?? [])
+        jobs.push({ name: 'ping', data: { kind: 'ping', hub, topic }, opts: { jobId: `ping-${jobKey(hub, topic)}-${version}` } });
+      for (const sub of await store.active(topic, now))
+        jobs.push({ name: 'push', data: { kind: 'push', channelId, format, topic, callback: sub.callback }, opts: { jobId: `push-${jobKey(sub.callback, topic)}-${version}` } });
+    }
+  }
+  if (jobs.length) await ctx.queues.websub.addBulk(jobs);
+  return jobs.length;
+}
+
+/** Rendered current documents, shared by every subscriber of a topic (rendered once per channel version). */
+const documents = new FeedCache(200);
+
+/**
+ * Delivers one WebSub job. A push sends the topic's current document (the newest state, also on a retry), signed
+ * with `X-Hub-Signature` when the subscriber gave a secret; a subscription that was removed or expired since the
+ * job was queued is skipped. A ping tells an external hub that the topic changed.
+ */
+export async function processWebSubJob(ctx: AppContext, job: Job<WebSubJob>): Promise<'pushed' | 'pinged' | 'skipped'> {
+  const data = job.data;
+  if (data.kind === 'ping') {
+    await postOnce(ctx, data.hub, { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'syndicate-websub/0.1' }, new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': data.topic }).toString());
+    return 'pinged';
+  }
+  // Sent together: ioredis writes all three before reading, so this costs one round trip.
+  const [subs, channel, { version }] = await Promise.all([
+    new WebSubStore(ctx.redis, ctx.keys).active(data.topic, ctx.clock.now()),
+    ctx.catalog.get('channels', data.channelId),
+    ctx.items.channelState(data.channelId),
+  ]);
+  const sub = subs.find((s) => s.callback === data.callback);
+  if (!sub || !channel) return 'skipped';
+  const doc = await documents.get(FeedCache.keyOf(channel, data.format, version), () => renderChannelDocument(ctx, channel, data.format, null, new Date(ctx.clock.now())));
+  if (!doc) return 'skipped';
+  const body = doc.body.toString('utf8');
+  const headers: Record<string, string> = {
+    'content-type': FEED_CONTENT_TYPES[data.format],
+    link: `<${hubUrl(ctx.env.publicUrl)}>; rel="hub", <${data.topic}>; rel="self"`,
+    'user-agent': 'syndicate-websub/0.1',
+  };
+  if (sub.secret) headers['x-hub-signature'] = signPayload(sub.secret, body);
+  await postOnce(ctx, sub.callback, headers, body);
+  return 'pushed';
+}
