@@ -3,8 +3,8 @@ import type { AppContext } from '../runtime/context.js';
 import type { RoleHandle, RoleName } from '../runtime/role.js';
 import type { QueueName, QueuePayloads } from './pipeline.js';
 
-/** Processes one job of a stage with the process context. */
-export type StageProcessor<K extends QueueName> = (ctx: AppContext, job: Job<QueuePayloads[K]>) => Promise<unknown>;
+/** Processes one job of a stage with the process context; `token` (the job's lock) lets it `moveToDelayed`. */
+export type StageProcessor<K extends QueueName> = (ctx: AppContext, job: Job<QueuePayloads[K]>, token?: string) => Promise<unknown>;
 
 /**
  * Closes a BullMQ worker within `graceMs`: first gently (active jobs finish), then by force. BullMQ's `close()`
@@ -33,7 +33,7 @@ export function startStageWorker<K extends QueueName>(
   options: Partial<WorkerOptions> = {},
 ): RoleHandle {
   const concurrencyFromEnv = Number(process.env[`SYNDICATE_CONCURRENCY_${queue.toUpperCase()}`]);
-  const worker = new Worker<QueuePayloads[K]>(queue, (job) => processor(ctx, job), {
+  const worker = new Worker<QueuePayloads[K]>(queue, (job, token) => processor(ctx, job, token), {
     connection: ctx.workerRedis,
     prefix: ctx.env.redisPrefix,
     concurrency: Number.isInteger(concurrencyFromEnv) && concurrencyFromEnv > 0 ? concurrencyFromEnv : 4,

@@ -1,0 +1,128 @@
+import type { SubscriptionConfig } from '../config/schema.js';
+import type { AppContext } from '../runtime/context.js';
+import { rateWindow } from './policy.js';
+
+/**
+ * Admission in one round trip, atomically for all workers: refuses when the subscription is disabled, the endpoint
+ * asked us to wait, it already has `maxConcurrency` deliveries in flight, or its rate window is full; otherwise it
+ * takes a lease (expiring, so a killed worker's lease frees itself).
+ * KEYS: disabled hash, paused-until, leases, rate window. ARGV: subscription id, now, lease id, lease expiry,
+ * max concurrency, max per window (0 = no limit), window end.
+ */
+const ADMIT_SCRIPT = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return {'disabled', 0} end
+local now = tonumber(ARGV[2])
+local untilMs = tonumber(redis.call('GET', KEYS[2]) or '0')
+if untilMs > now then return {'paused', untilMs - now} end
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+if not redis.call('ZSCORE', KEYS[3], ARGV[3]) and redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[5]) then return {'busy', 0} end
+local maxPer = tonumber(ARGV[6])
+if maxPer > 0 then
+  local n = redis.call('INCR', KEYS[4])
+  if n == 1 then redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[7]) - now + 1000) end
+  if n > maxPer then return {'rate', tonumber(ARGV[7]) - now} end
+end
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
+return {'ok', 0}
+`;
+
+/** Why a delivery may not start now, and for how long (ms) when known. */
+export type Admission = { kind: 'ok' } | { kind: 'disabled' } | { kind: 'paused' | 'busy' | 'rate'; waitMs: number };
+
+/** What the deliver stage records about a disabled subscription. */
+export interface DisabledState {
+  at: string;
+  reason: string;
+}
+
+/** Per-endpoint state shared by every deliver worker through Redis. */
+export class EndpointState {
+  constructor(private readonly ctx: AppContext) {}
+
+  /** Tries to start a delivery of `leaseId` to `subscription` (see the admission script). */
+  async admit(subscription: SubscriptionConfig, leaseId: string, now: number): Promise<Admission> {
+    const { keys, config } = this.ctx;
+    const limit = subscription.rateLimit ? rateWindow(subscription.rateLimit) : null;
+    const window = limit ? Math.floor(now / limit.windowMs) : 0;
+    const windowEnd = limit ? (window + 1) * limit.windowMs : 0;
+    const leaseExpiry = now + config.limits.deliveryTimeout + 5_000;
+    const [kind, waitMs] = (await this.ctx.redis.eval(
+      ADMIT_SCRIPT,
+      4,
+      keys.deliveryDisabled,
+      keys.deliveryPausedUntil(subscription.id),
+      keys.deliveryLeases(subscription.id),
+      keys.deliveryRateWindow(subscription.id, window),
+      subscription.id,
+      now,
+      leaseId,
+      leaseExpiry,
+      subscription.maxConcurrency ?? config.delivery.endpointConcurrency,
+      limit?.max ?? 0,
+      windowEnd,
+    )) as [string, number];
+    if (kind === 'ok' || kind === 'disabled') return { kind };
+    return { kind: kind as 'paused' | 'busy' | 'rate', waitMs: Number(waitMs) };
+  }
+
+  /** Pauses every delivery to an endpoint until `until` (epoch ms), as its `Retry-After` asked. */
+  async pause(subscriptionId: string, until: number, now: number): Promise<void> {
+    await this.ctx.redis.set(this.ctx.keys.deliveryPausedUntil(subscriptionId), String(until), 'PX', Math.max(1, until - now));
+  }
+
+  /**
+   * Finishes an attempt in one round trip: appends it to the delivery log, frees the lease, counts the outcome and
+   * either clears the failure streak (success) or starts it if not started. Answers when the streak began.
+   */
+  async finish(subscriptionId: string, leaseId: string, entry: string, ok: boolean, outcome: string, now: number, logLength: number): Promise<number | null> {
+    const { keys } = this.ctx;
+    const tx = this.ctx.redis
+      .multi()
+      .lpush(keys.deliveryLog(subscriptionId), entry)
+      .ltrim(keys.deliveryLog(subscriptionId), 0, logLength - 1)
+      .zrem(keys.deliveryLeases(subscriptionId), leaseId)
+      .hincrby(keys.deliveryStats, outcome, 1);
+    if (ok) tx.del(keys.deliveryFailingSince(subscriptionId));
+    else tx.set(keys.deliveryFailingSince(subscriptionId), String(now), 'NX').get(keys.deliveryFailingSince(subscriptionId));
+    const results = await tx.exec();
+    if (ok || !results) return null;
+    const since = results[results.length - 1]?.[1];
+    return since ? Number(since) : null;
+  }
+
+  /** Frees a lease without logging (a delivery that never reached the endpoint). */
+  async release(subscriptionId: string, leaseId: string): Promise<void> {
+    await this.ctx.redis.zrem(this.ctx.keys.deliveryLeases(subscriptionId), leaseId);
+  }
+
+  /**
+   * Disables a subscription visibly: recorded in the disabled hash (which survives the config re-seed at start) and
+   * on the catalog entry (`enabled: false`, `disabledAt`, `disabledReason`), so fan-out stops and the API shows it.
+   */
+  async disable(subscriptionId: string, reason: string, now: number): Promise<void> {
+    const state: DisabledState = { at: new Date(now).toISOString(), reason };
+    await this.ctx.redis.hset(this.ctx.keys.deliveryDisabled, subscriptionId, JSON.stringify(state));
+    const subscription = await this.ctx.catalog.get('subscriptions', subscriptionId);
+    if (subscription) await this.ctx.catalog.put('subscriptions', { ...subscription, enabled: false, disabledAt: state.at, disabledReason: reason } as SubscriptionConfig);
+    this.ctx.logger.error({ code: reason.startsWith('410') ? 'SYN_ERR_DELIVERY_GONE' : 'SYN_ERR_SUBSCRIPTION_DISABLED', subscriptionId, reason }, 'subscription disabled');
+  }
+
+  /** Re-enables a subscription: clears the disabled record, the failure streak and any pause. */
+  async enable(subscriptionId: string): Promise<SubscriptionConfig | null> {
+    const { keys } = this.ctx;
+    const subscription = await this.ctx.catalog.get('subscriptions', subscriptionId);
+    if (!subscription) return null;
+    const { disabledAt: _at, disabledReason: _reason, ...rest } = subscription as SubscriptionConfig & { disabledAt?: string; disabledReason?: string };
+    const enabled = { ...rest, enabled: true };
+    await this.ctx.catalog.put('subscriptions', enabled);
+    await this.ctx.redis.multi().hdel(keys.deliveryDisabled, subscriptionId).del(keys.deliveryFailingSince(subscriptionId), keys.deliveryPausedUntil(subscriptionId)).exec();
+    this.ctx.logger.info({ subscriptionId }, 'subscription re-enabled');
+    return enabled;
+  }
+
+  /** Every subscription the deliver stage disabled, with when and why. */
+  async disabled(): Promise<Record<string, DisabledState>> {
+    const all = await this.ctx.redis.hgetall(this.ctx.keys.deliveryDisabled);
+    return Object.fromEntries(Object.entries(all).map(([id, json]) => [id, JSON.parse(json) as DisabledState]));
+  }
+}
