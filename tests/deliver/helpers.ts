@@ -23,3 +23,14 @@ export async function enqueueEvent(ctx: AppContext, subscriptionId: string, type
   await ctx.queues.deliver.add(type, { subscriptionId, eventId: id, eventType: type, body, storyId: item.id }, { jobId });
   return jobId;
 }
+
+/** Waits until `list()` holds at least `min` entries and answers them (polling every 50 ms). */
+export async function waitForList<T>(what: string, list: () => T[] | Promise<T[]>, min = 1, timeoutMs = 10_000): Promise<T[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const entries = await list();
+    if (entries.length >= min) return entries;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${entries.length} of ${min})`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
