@@ -111,10 +111,12 @@ async function send(ctx: AppContext, subscription: SubscriptionConfig, job: Job<
  */
 export async function processDeliverJob(ctx: AppContext, job: Job<DeliverJob>, token?: string): Promise<DeliveryAttempt> {
   const { subscriptionId, eventId, eventType, storyId } = job.data;
-  const endpoint = new EndpointState(ctx);
-  const subscription = await ctx.catalog.get('subscriptions', subscriptionId);
-  if (!subscription) throw unrecoverable('SYN_ERR_NOT_FOUND', `subscription ${subscriptionId} no longer exists`);
+  const endpoint = EndpointState.for(ctx);
   const now = ctx.clock.now();
+  let subscription = await endpoint.subscription(subscriptionId, now);
+  // A cached absence or "disabled" may be stale (just created or re-enabled): read again before refusing.
+  if (!subscription?.enabled) subscription = await endpoint.subscription(subscriptionId, now, true);
+  if (!subscription) throw unrecoverable('SYN_ERR_NOT_FOUND', `subscription ${subscriptionId} no longer exists`);
   const attempt: DeliveryAttempt = {
     eventId, eventType, storyId, jobId: job.id ?? '', attempt: job.attemptsMade + 1, at: new Date(now).toISOString(),
     status: null, durationMs: 0, ok: false, slim: false, errorCode: null, error: null, response: '',
