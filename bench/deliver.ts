@@ -6,12 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { Queue, Worker } from 'bullmq';
 import { Agent, request } from 'undici';
 import { loadEnv, parseConfig } from '../src/config/load-config.js';
 import { buildEvent, deliverJobId, eventId } from '../src/deliver/build-event.js';
+import type { AppContext } from '../src/runtime/context.js';
 import { startSystem } from '../src/runtime/start.js';
+import { deleteKeys } from '../tests/support/redis.js';
 import { DELIVER_CONCURRENCY, deliverRole } from '../workers/deliver.js';
 
 const ENDPOINTS = 100;
@@ -37,15 +39,22 @@ async function waitUntil(predicate: () => boolean, timeoutMs: number): Promise<v
   }
 }
 
-async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
+/**
+ * The floor of any one-job-per-delivery design: BullMQ no-op jobs/s with the same data size and concurrency, here.
+ * Shows how much of the gap to the plain POST loop is the queue itself rather than delivery work.
+ */
+async function bullmqNoopPerSecond(ctx: AppContext, prefix: string, body: string, total: number): Promise<number> {
+  const queue = new Queue('noop-floor', { connection: ctx.workerRedis, prefix });
+  const jobs = Array.from({ length: total }, (_, i) => ({ name: 'noop', data: { body }, opts: { jobId: `n${i}`, removeOnComplete: { age: 3600, count: total } } }));
+  for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000));
+  let done = 0;
+  const started = performance.now();
+  const worker = new Worker('noop-floor', async () => void done++, { connection: ctx.workerRedis, prefix, concurrency: CONCURRENCY });
+  await waitUntil(() => done >= total, 30_000);
+  const perS = total / ((performance.now() - started) / 1000);
+  await worker.close();
+  await queue.close();
+  return perS;
 }
 
 export default async function benchDeliver(): Promise<Record<string, number>> {
@@ -106,16 +115,21 @@ export default async function benchDeliver(): Promise<Record<string, number>> {
     await worker.close(5_000);
     const baselinePerS = total / (baselineMs / 1000);
     const workerPerS = total / (workerMs / 1000);
+    const noopPerS = await bullmqNoopPerSecond(ctx, env.redisPrefix, bodies[0]!, total);
+    // Even free delivery work costs one queue job plus one POST per delivery: 1 / (1/noop + 1/baseline).
+    const ceilingPerS = 1 / (1 / noopPerS + 1 / baselinePerS);
     return {
       'deliveries (events × endpoints)': total,
       concurrency: CONCURRENCY,
       'baseline plain POST loop deliveries/s': baselinePerS,
       'deliver worker deliveries/s': workerPerS,
       'ratio worker / baseline (goal >= 0.5)': workerPerS / baselinePerS,
+      'bullmq no-op jobs/s (same data, concurrency)': noopPerS,
+      'ceiling ratio of one job per delivery': ceilingPerS / baselinePerS,
     };
   } finally {
     await system.stop('bench done');
-    await deleteKeys(env.redisUrl, env.redisPrefix);
+    await deleteKeys(env.redisPrefix);
     server.closeAllConnections();
     server.close();
   }
