@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
 import { startTestSystem } from '../support/system.js';
-import { enqueueEvent, sampleItem, secretFor, waitForList } from './helpers.js';
+import { CLEANUP_TIMEOUT_MS, enqueueEvent, sampleItem, secretFor, waitForList } from './helpers.js';
 
 const SECRET = secretFor('dead-letter-test');
 const auth = { authorization: 'Bearer test-admin-token' };
@@ -38,7 +38,7 @@ describe('dead letters, replay and ordering', () => {
     await app?.close();
     await system?.stop();
     await receiver?.close();
-  });
+  }, CLEANUP_TIMEOUT_MS);
 
   it('keeps exhausted deliveries as dead letters and replays one, then a time range, through the API', async () => {
     const from = new Date().toISOString();

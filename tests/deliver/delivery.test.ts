@@ -4,7 +4,7 @@ import { buildApp } from '../../src/api/app.js';
 import type { DeliveryAttempt } from '../../src/deliver/deliver-processor.js';
 import { startServer, waitFor, type LoopbackServer, type ReceivedRequest } from '../support/http.js';
 import { startTestSystem } from '../support/system.js';
-import { enqueueEvent, sampleItem, secretFor, waitForList } from './helpers.js';
+import { CLEANUP_TIMEOUT_MS, enqueueEvent, sampleItem, secretFor, waitForList } from './helpers.js';
 
 const SECRET = secretFor('delivery-test');
 const OLD = secretFor('old-secret');
@@ -44,7 +44,7 @@ describe('webhook delivery to real loopback receivers', () => {
   afterAll(async () => {
     await system?.stop();
     await receiver?.close();
-  });
+  }, CLEANUP_TIMEOUT_MS);
 
   it('delivers a signed event that the standardwebhooks library verifies, and logs the attempt', async () => {
     await enqueueEvent(system.ctx, 'ok', 'item.published', sampleItem('s-ok'));

@@ -2,6 +2,12 @@ import type { EventType, NormalizedItem } from '../../src/core/item.js';
 import { buildEvent, deliverJobId, eventId } from '../../src/deliver/build-event.js';
 import type { AppContext } from '../../src/runtime/context.js';
 
+/**
+ * afterAll budget: stopping deletes the test's keys by SCAN over the whole keyspace, which takes longer than the
+ * default hook timeout when another run has filled the shared Redis with millions of keys.
+ */
+export const CLEANUP_TIMEOUT_MS = 90_000;
+
 /** A whole secret, valid for the standardwebhooks library. */
 export const secretFor = (label: string) => `whsec_${Buffer.from(label.padEnd(32, '.')).toString('base64')}`;
 

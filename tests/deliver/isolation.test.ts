@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
 import { startTestSystem } from '../support/system.js';
-import { enqueueEvent, sampleItem, secretFor } from './helpers.js';
+import { CLEANUP_TIMEOUT_MS, enqueueEvent, sampleItem, secretFor } from './helpers.js';
 
 const SECRET = secretFor('isolation-test');
 
@@ -37,7 +37,7 @@ describe('per-endpoint isolation (concurrency and rate limits in Redis)', () => 
   afterAll(async () => {
     await system?.stop();
     await receiver?.close();
-  });
+  }, CLEANUP_TIMEOUT_MS);
 
   it("a dead endpoint beside a healthy one: the healthy one's deliveries all arrive quickly", async () => {
     // The dead endpoint's events go first, 64 of them: without per-endpoint limits they would fill all 32 worker slots.
