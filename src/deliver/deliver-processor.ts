@@ -7,7 +7,7 @@ import type { DeliverJob } from '../queues/pipeline.js';
 import type { AppContext } from '../runtime/context.js';
 import { publishedJobId } from './build-event.js';
 import { EndpointState } from './endpoint-state.js';
-import { busyDelay, classifyResponse, fitPayload, orderDecision, shouldDisable } from './policy.js';
+import { busyDelay, classifyResponse, fitPayload, orderDecision, postponeDelay, shouldDisable } from './policy.js';
 import { signDelivery } from './sign.js';
 
 /** One attempt as the delivery log keeps it. */
@@ -33,7 +33,9 @@ const RESPONSE_KEEP_BYTES = 4096;
 const LOG_LENGTH = 1000;
 /** How long a job waits when its endpoint is at its concurrency limit or its story's published event is pending. */
 const BUSY_WAIT_MS = 100;
+const BUSY_WAIT_CAP_MS = 2_000;
 const ORDER_WAIT_MS = 200;
+const ORDER_WAIT_CAP_MS = 60_000;
 
 async function readHead(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
   const chunks: Buffer[] = [];
@@ -111,6 +113,8 @@ async function send(ctx: AppContext, subscription: SubscriptionConfig, job: Job<
  */
 export async function processDeliverJob(ctx: AppContext, job: Job<DeliverJob>, token?: string): Promise<DeliveryAttempt> {
   const { subscriptionId, eventId, eventType, storyId } = job.data;
+  // Times this job was taken up without being a real attempt (postponed): drives the growing postpone delay.
+  const postponed = Math.max(0, (job.attemptsStarted ?? 0) - job.attemptsMade - 1);
   const endpoint = EndpointState.for(ctx);
   const now = ctx.clock.now();
   let subscription = await endpoint.subscription(subscriptionId, now);
@@ -133,7 +137,7 @@ export async function processDeliverJob(ctx: AppContext, job: Job<DeliverJob>, t
 
   if (eventType !== 'item.published') {
     const decision = orderDecision(await ctx.queues.deliver.getJobState(publishedJobId(subscriptionId, storyId)));
-    if (decision === 'wait') return postpone(job, token, now + busyDelay(ORDER_WAIT_MS));
+    if (decision === 'wait') return postpone(job, token, now + postponeDelay(ORDER_WAIT_MS, postponed, ORDER_WAIT_CAP_MS));
     if (decision === 'blocked') {
       await refuse('SYN_ERR_DELIVERY_ORDER_BLOCKED', `item.published of story ${storyId} to ${subscriptionId} is a dead letter; replay it first`);
       throw new SyndicateError('SYN_ERR_DELIVERY_ORDER_BLOCKED', `${subscriptionId}: story ${storyId} not yet published to it`);
@@ -146,7 +150,7 @@ export async function processDeliverJob(ctx: AppContext, job: Job<DeliverJob>, t
     await refuse('SYN_ERR_SUBSCRIPTION_DISABLED', `subscription ${subscriptionId} is disabled`);
     throw unrecoverable('SYN_ERR_SUBSCRIPTION_DISABLED', `subscription ${subscriptionId} is disabled`);
   }
-  if (admission.kind === 'busy') return postpone(job, token, now + busyDelay(BUSY_WAIT_MS));
+  if (admission.kind === 'busy') return postpone(job, token, now + postponeDelay(BUSY_WAIT_MS, postponed, BUSY_WAIT_CAP_MS));
   if (admission.kind !== 'ok') return postpone(job, token, now + admission.waitMs + busyDelay(20));
 
   const payload = fitPayload(job.data.body, ctx.config.delivery.maxPayloadBytes);

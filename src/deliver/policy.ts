@@ -86,3 +86,11 @@ export function rateWindow(perSecond: number): { windowMs: number; max: number }
 export function busyDelay(baseMs: number, random: () => number = Math.random): number {
   return Math.round(baseMs * (0.5 + random()));
 }
+
+/**
+ * The wait of a job postponed for the `times`-th time (busy endpoint, pending published event): grows by half each
+ * time up to `capMs`, so a thousand jobs queued behind a dead endpoint poll Redis rarely, not ten times a second.
+ */
+export function postponeDelay(baseMs: number, times: number, capMs: number, random: () => number = Math.random): number {
+  return busyDelay(Math.min(capMs, baseMs * 1.5 ** Math.max(0, times)), random);
+}

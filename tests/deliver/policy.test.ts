@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { busyDelay, classifyResponse, fitPayload, orderDecision, parseRetryAfter, rateWindow, shouldDisable } from '../../src/deliver/policy.js';
+import { busyDelay, postponeDelay, classifyResponse, fitPayload, orderDecision, parseRetryAfter, rateWindow, shouldDisable } from '../../src/deliver/policy.js';
 import { retryDelay } from '../../src/deliver/retry-schedule.js';
 
 const NOW = Date.parse('2025-06-10T09:00:00Z');
@@ -59,5 +59,8 @@ describe('delivery policy (pure)', () => {
     expect(retryDelay(schedule, 5, 0.2, () => 1)).toBe(360_000);
     expect(busyDelay(100, () => 0)).toBe(50);
     expect(busyDelay(100, () => 1)).toBe(150);
+    expect(postponeDelay(100, 0, 2000, () => 0.5)).toBe(100);
+    expect(postponeDelay(100, 2, 2000, () => 0.5)).toBe(225);
+    expect(postponeDelay(100, 50, 2000, () => 0.5)).toBe(2000);
   });
 });
