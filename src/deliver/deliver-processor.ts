@@ -29,6 +29,14 @@ export interface DeliveryAttempt {
   response: string;
 }
 
+/** What a completed job keeps as its return value: small, since BullMQ stores it with the job (the log has the rest). */
+export interface DeliveryResult {
+  status: number;
+  durationMs: number;
+  attempt: number;
+  slim: boolean;
+}
+
 const RESPONSE_KEEP_BYTES = 4096;
 const LOG_LENGTH = 1000;
 /** How long a job waits when its endpoint is at its concurrency limit or its story's published event is pending. */
@@ -111,7 +119,7 @@ async function send(ctx: AppContext, subscription: SubscriptionConfig, job: Job<
  * endpoint; other failures throw so BullMQ retries on the schedule with the same `webhook-id`. An endpoint failing
  * without success for `delivery.disableAfter` is disabled. Every attempt goes to the delivery log.
  */
-export async function processDeliverJob(ctx: AppContext, job: Job<DeliverJob>, token?: string): Promise<DeliveryAttempt> {
+export async function processDeliverJob(ctx: AppContext, job: Job<DeliverJob>, token?: string): Promise<DeliveryResult> {
   const { subscriptionId, eventId, eventType, storyId } = job.data;
   // Times this job was taken up without being a real attempt (postponed): drives the growing postpone delay.
   const postponed = Math.max(0, (job.attemptsStarted ?? 0) - job.attemptsMade - 1);
@@ -167,7 +175,7 @@ export async function processDeliverJob(ctx: AppContext, job: Job<DeliverJob>, t
   const failingSince = await endpoint.finish(subscriptionId, leaseId, JSON.stringify(attempt), attempt.ok, attempt.errorCode ?? 'delivered', finished, LOG_LENGTH);
   if (attempt.ok) {
     ctx.logger.info({ subscriptionId, eventId, eventType, status: attempt.status, durationMs: attempt.durationMs, slim: attempt.slim }, 'delivered');
-    return attempt;
+    return { status: attempt.status!, durationMs: attempt.durationMs, attempt: attempt.attempt, slim: attempt.slim };
   }
 
   ctx.logger.warn({ subscriptionId, eventId, attempt: attempt.attempt, status: attempt.status, code: attempt.errorCode }, `delivery failed: ${attempt.error}`);
