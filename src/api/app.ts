@@ -8,6 +8,7 @@ import { requireAdminToken } from './auth.js';
 import { installErrorHandler } from './error-handler.js';
 import { createMetrics } from './metrics.js';
 import { registerAdminApi } from './routes/admin-api.js';
+import { registerDeliveriesApi, registerDeliveryMetrics } from './routes/deliveries-api.js';
 import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerWebSubCallback } from './routes/websub-callback.js';
@@ -29,6 +30,7 @@ export async function buildApp({ ctx, adminToken, logger = false }: BuildAppOpti
   const app = Fastify({ loggerInstance: logger || undefined, bodyLimit: 1024 * 1024 }) as unknown as FastifyInstance;
   installErrorHandler(app);
   const metrics = createMetrics(ctx.queues);
+  registerDeliveryMetrics(metrics.registry, ctx);
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpRequests.inc({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
   });
@@ -41,6 +43,7 @@ export async function buildApp({ ctx, adminToken, logger = false }: BuildAppOpti
   await app.register(async (api) => {
     api.addHook('onRequest', requireAdminToken(adminToken));
     registerAdminApi(api, ctx);
+    registerDeliveriesApi(api, ctx);
   });
 
   const board = new FastifyAdapter();

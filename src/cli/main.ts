@@ -10,11 +10,14 @@ import { normalizeDocument } from '../normalize/normalize-document.js';
 import { ROLE_NAMES, type RoleName } from '../runtime/role.js';
 import { startSystem } from '../runtime/start.js';
 import { ROLES } from '../../workers/index.js';
+import { replayCommand } from './replay.js';
 
 const USAGE = `usage: syndicate <command>
 
   normalize <file|url>          print the normalized items of a feed or article page (JSON); needs no Redis
   start [--roles a,b,...]       run the system; roles: ${ROLE_NAMES.join(', ')} (default: all)
+  replay [--job id] [--subscription id] [--from iso] [--to iso]
+                                replay failed webhook deliveries (one job, or all failed in a range); needs Redis
 
 environment: REDIS_URL, PORT, HOST, ADMIN_TOKEN, LOG_LEVEL, PUBLIC_URL, SYNDICATE_CONFIG`;
 
@@ -54,6 +57,7 @@ async function startCommand(rolesArg: string | undefined): Promise<number> {
 
 /** The `syndicate` command line. Returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'replay') return replayCommand(argv.slice(1));
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { roles: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   const [command, ...rest] = positionals;
   try {

@@ -90,6 +90,8 @@ export const subscriptionSchema = z
     enabled: z.boolean().default(true),
     /** Deliveries per second to this endpoint, across all workers. */
     rateLimit: z.number().positive().optional(),
+    /** Deliveries in flight to this endpoint at once, across all workers (default: `delivery.endpointConcurrency`). */
+    maxConcurrency: z.number().int().positive().optional(),
   })
   .strict();
 
@@ -131,6 +133,14 @@ export const configSchema = z
         /** Delays before each retry; the first attempt is immediate. */
         retrySchedule: z.array(duration('5s')).prefault(['5s', '5m', '30m', '2h', '5h', '10h', '10h']),
         jitter: z.number().min(0).max(1).default(0.2),
+        /** A subscription failing without a single success for this long is disabled. */
+        disableAfter: duration('5d'),
+        /** Bodies above this many bytes are sent as a slim event (id, url, title) instead of the full item. */
+        maxPayloadBytes: z.number().int().positive().default(256 * 1024),
+        /** Default per-endpoint concurrency, across all workers. */
+        endpointConcurrency: z.number().int().positive().default(8),
+        /** Longest `Retry-After` honoured; longer asks are cut to this. */
+        maxRetryAfter: duration('1h'),
       })
       .strict()
       .prefault({}),

@@ -25,6 +25,9 @@ export const ERROR_CATALOGUE = {
   SYN_ERR_UNSUPPORTED_INPUT: { httpStatus: 415, description: 'the input is of a kind we do not read' },
   SYN_ERR_DELIVERY_FAILED: { httpStatus: 502, description: 'the webhook endpoint did not accept the event' },
   SYN_ERR_DELIVERY_TIMEOUT: { httpStatus: 504, description: 'the webhook endpoint did not answer in time' },
+  SYN_ERR_DELIVERY_GONE: { httpStatus: 410, description: 'the webhook endpoint answered 410 Gone; its subscription is disabled' },
+  SYN_ERR_DELIVERY_THROTTLED: { httpStatus: 429, description: 'the webhook endpoint asked us to wait (429/503 with Retry-After)' },
+  SYN_ERR_DELIVERY_ORDER_BLOCKED: { httpStatus: 409, description: "the story's item.published delivery to this subscription failed, so later events wait" },
   SYN_ERR_SUBSCRIPTION_DISABLED: { httpStatus: 409, description: 'the subscription is disabled' },
 } as const;
 

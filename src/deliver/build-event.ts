@@ -6,9 +6,22 @@ import type { EventType, NormalizedItem, WebhookEvent } from '../core/item.js';
  * The id of an event, used as `webhook-id` on every attempt. Derived from what the event says, so that a retried
  * publish job produces the same id and consumers (and our own job ids) drop the repeat.
  */
-export function eventId(type: EventType, item: NormalizedItem, discriminator = ''): string {
+export function eventId(type: EventType, item: Pick<NormalizedItem, 'id'>, discriminator = ''): string {
   const digest = createHash('sha256').update([type, item.id, discriminator].join('\u0000')).digest('base64url');
   return `msg_${digest.slice(0, 27)}`;
+}
+
+/**
+ * The deliver job id of an event to a subscription. The publish stage adds jobs under it (so a repeated add is
+ * dropped) and the ordering rule finds a story's `item.published` job by it.
+ */
+export function deliverJobId(subscriptionId: string, id: string): string {
+  return `${subscriptionId}-${id}`;
+}
+
+/** The deliver job id of a story's `item.published` event to a subscription. */
+export function publishedJobId(subscriptionId: string, storyId: string): string {
+  return deliverJobId(subscriptionId, eventId('item.published', { id: storyId }));
 }
 
 /** Builds the event body the contract describes. Pure: `timestamp` comes from the caller. */

@@ -1,9 +1,13 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { request } from 'undici';
-import { SyndicateError } from '../core/errors.js';
+import type { SubscriptionConfig } from '../config/schema.js';
+import { SyndicateError, type ErrorCode } from '../core/errors.js';
 import { assertUrlAllowed } from '../net/address-guard.js';
 import type { DeliverJob } from '../queues/pipeline.js';
 import type { AppContext } from '../runtime/context.js';
+import { publishedJobId } from './build-event.js';
+import { EndpointState } from './endpoint-state.js';
+import { busyDelay, classifyResponse, fitPayload, orderDecision, postponeDelay, shouldDisable } from './policy.js';
 import { signDelivery } from './sign.js';
 
 /** One attempt as the delivery log keeps it. */
@@ -11,19 +15,35 @@ export interface DeliveryAttempt {
   eventId: string;
   eventType: string;
   storyId: string;
+  jobId: string;
   attempt: number;
   at: string;
   status: number | null;
   durationMs: number;
   ok: boolean;
-  errorCode: string | null;
+  /** True when the event was above `delivery.maxPayloadBytes` and went out slim. */
+  slim: boolean;
+  errorCode: ErrorCode | null;
   error: string | null;
   /** The first 4 KB of the response body. */
   response: string;
 }
 
+/** What a completed job keeps as its return value: small, since BullMQ stores it with the job (the log has the rest). */
+export interface DeliveryResult {
+  status: number;
+  durationMs: number;
+  attempt: number;
+  slim: boolean;
+}
+
 const RESPONSE_KEEP_BYTES = 4096;
 const LOG_LENGTH = 1000;
+/** How long a job waits when its endpoint is at its concurrency limit or its story's published event is pending. */
+const BUSY_WAIT_MS = 100;
+const BUSY_WAIT_CAP_MS = 2_000;
+const ORDER_WAIT_MS = 200;
+const ORDER_WAIT_CAP_MS = 60_000;
 
 async function readHead(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
   const chunks: Buffer[] = [];
@@ -37,56 +57,140 @@ async function readHead(body: AsyncIterable<Buffer> & { destroy(): void }): Prom
   return Buffer.concat(chunks).subarray(0, RESPONSE_KEEP_BYTES).toString('utf8');
 }
 
+/** An error that ends the job at once (a dead letter), carrying its code for the worker's failure log. */
+function unrecoverable(code: ErrorCode, message: string): UnrecoverableError {
+  return Object.assign(new UnrecoverableError(`${code}: ${message}`), { code });
+}
+
 /**
- * POSTs one signed event to one subscription. Only 2xx counts; redirects are not followed. Every attempt is
- * logged. A failure throws, and BullMQ retries on the configured schedule with the same `webhook-id`.
+ * Puts the job back to wait until `until` without spending an attempt (BullMQ counts a `DelayedError` as neither
+ * success nor failure), so a busy, paused or out-of-order endpoint never holds a worker slot.
  */
-export async function processDeliverJob(ctx: AppContext, job: Job<DeliverJob>): Promise<DeliveryAttempt> {
-  const { subscriptionId, eventId, eventType, body, storyId } = job.data;
-  const subscription = await ctx.catalog.get('subscriptions', subscriptionId);
-  if (!subscription) throw new UnrecoverableError(`SYN_ERR_NOT_FOUND: subscription ${subscriptionId} no longer exists`);
-  if (!subscription.enabled) throw new UnrecoverableError(`SYN_ERR_SUBSCRIPTION_DISABLED: subscription ${subscriptionId} is disabled`);
+async function postpone(job: Job<DeliverJob>, token: string | undefined, until: number): Promise<never> {
+  await job.moveToDelayed(Math.ceil(until), token);
+  throw new DelayedError();
+}
+
+async function logOnly(ctx: AppContext, attempt: DeliveryAttempt, subscriptionId: string): Promise<void> {
+  const key = ctx.keys.deliveryLog(subscriptionId);
+  await ctx.redis.multi().lpush(key, JSON.stringify(attempt)).ltrim(key, 0, LOG_LENGTH - 1).hincrby(ctx.keys.deliveryStats, attempt.errorCode ?? 'delivered', 1).exec();
+}
+
+/** POSTs the body and fills the attempt's status, response head and error; answers the `Retry-After` header. */
+async function send(ctx: AppContext, subscription: SubscriptionConfig, job: Job<DeliverJob>, body: string, attempt: DeliveryAttempt, started: number) {
   const secrets = Array.isArray(subscription.secret) ? subscription.secret : [subscription.secret];
-  const started = ctx.clock.now();
-  const attempt: DeliveryAttempt = {
-    eventId, eventType, storyId, attempt: job.attemptsMade + 1, at: new Date(started).toISOString(),
-    status: null, durationMs: 0, ok: false, errorCode: null, error: null, response: '',
-  };
+  const timeout = ctx.config.limits.deliveryTimeout;
   try {
     assertUrlAllowed(subscription.url, ctx.guard.allow);
-    const headers = signDelivery(secrets, eventId, new Date(started), body);
+    const headers = signDelivery(secrets, job.data.eventId, new Date(started), body);
     const response = await request(subscription.url, {
       dispatcher: ctx.guard.dispatcher,
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': 'syndicate-webhooks/0.1', ...headers },
       body,
-      signal: AbortSignal.timeout(ctx.config.limits.deliveryTimeout),
-      headersTimeout: ctx.config.limits.deliveryTimeout,
-      bodyTimeout: ctx.config.limits.deliveryTimeout,
+      signal: AbortSignal.timeout(timeout),
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
     });
     attempt.status = response.statusCode;
     attempt.response = await readHead(response.body);
-    attempt.ok = response.statusCode >= 200 && response.statusCode < 300;
-    if (!attempt.ok) {
-      attempt.errorCode = 'SYN_ERR_DELIVERY_FAILED';
-      attempt.error = `endpoint answered ${response.statusCode}`;
-    }
+    return response.headers['retry-after'];
   } catch (err) {
     const cause = err instanceof SyndicateError ? err : (err as { cause?: unknown }).cause;
     if (cause instanceof SyndicateError && cause.code === 'SYN_ERR_FETCH_BLOCKED_ADDRESS') {
       attempt.errorCode = cause.code;
       attempt.error = cause.message;
+    } else if (/abort|timeout/i.test(`${(err as Error).name} ${(err as Error).message}`)) {
+      attempt.errorCode = 'SYN_ERR_DELIVERY_TIMEOUT';
+      attempt.error = `no answer within ${timeout} ms`;
+    } else {
+      attempt.errorCode = 'SYN_ERR_DELIVERY_FAILED';
+      attempt.error = (err as Error).message;
     }
-    const timedOut = /abort|timeout/i.test(`${(err as Error).name} ${(err as Error).message}`);
-    attempt.errorCode ??= timedOut ? 'SYN_ERR_DELIVERY_TIMEOUT' : 'SYN_ERR_DELIVERY_FAILED';
-    attempt.error ??= timedOut ? `no answer within ${ctx.config.limits.deliveryTimeout} ms` : (err as Error).message;
+    return undefined;
   }
-  attempt.durationMs = ctx.clock.now() - started;
-  await ctx.redis.multi().lpush(ctx.keys.deliveryLog(subscriptionId), JSON.stringify(attempt)).ltrim(ctx.keys.deliveryLog(subscriptionId), 0, LOG_LENGTH - 1).exec();
-  if (!attempt.ok) {
-    ctx.logger.warn({ subscriptionId, eventId, attempt: attempt.attempt, status: attempt.status, code: attempt.errorCode }, `delivery failed: ${attempt.error}`);
-    throw new SyndicateError(attempt.errorCode as 'SYN_ERR_DELIVERY_FAILED', `${subscriptionId}: ${attempt.error}`);
+}
+
+/**
+ * Delivers one signed event to one subscription. Before sending: the ordering rule (later events wait for their
+ * story's `item.published`), then admission (disabled, paused by `Retry-After`, per-endpoint concurrency and rate
+ * limit, all in Redis for every worker); refused jobs are postponed without spending an attempt. Only 2xx is
+ * success, redirects are not followed; 410 disables the subscription; 429/503 with `Retry-After` pause the
+ * endpoint; other failures throw so BullMQ retries on the schedule with the same `webhook-id`. An endpoint failing
+ * without success for `delivery.disableAfter` is disabled. Every attempt goes to the delivery log.
+ */
+export async function processDeliverJob(ctx: AppContext, job: Job<DeliverJob>, token?: string): Promise<DeliveryResult> {
+  const { subscriptionId, eventId, eventType, storyId } = job.data;
+  // Times this job was taken up without being a real attempt (postponed): drives the growing postpone delay.
+  const postponed = Math.max(0, (job.attemptsStarted ?? 0) - job.attemptsMade - 1);
+  const endpoint = EndpointState.for(ctx);
+  const now = ctx.clock.now();
+  let subscription = await endpoint.subscription(subscriptionId, now);
+  // A cached absence or "disabled" may be stale (just created or re-enabled): read again before refusing.
+  if (!subscription?.enabled) subscription = await endpoint.subscription(subscriptionId, now, true);
+  if (!subscription) throw unrecoverable('SYN_ERR_NOT_FOUND', `subscription ${subscriptionId} no longer exists`);
+  const attempt: DeliveryAttempt = {
+    eventId, eventType, storyId, jobId: job.id ?? '', attempt: job.attemptsMade + 1, at: new Date(now).toISOString(),
+    status: null, durationMs: 0, ok: false, slim: false, errorCode: null, error: null, response: '',
+  };
+  const refuse = async (code: ErrorCode, message: string) => {
+    Object.assign(attempt, { errorCode: code, error: message });
+    await logOnly(ctx, attempt, subscriptionId);
+    ctx.logger.warn({ code, subscriptionId, eventId }, message);
+  };
+  if (!subscription.enabled) {
+    await refuse('SYN_ERR_SUBSCRIPTION_DISABLED', `subscription ${subscriptionId} is disabled`);
+    throw unrecoverable('SYN_ERR_SUBSCRIPTION_DISABLED', `subscription ${subscriptionId} is disabled`);
   }
-  ctx.logger.info({ subscriptionId, eventId, eventType, status: attempt.status, durationMs: attempt.durationMs }, 'delivered');
-  return attempt;
+
+  if (eventType !== 'item.published') {
+    const decision = orderDecision(await ctx.queues.deliver.getJobState(publishedJobId(subscriptionId, storyId)));
+    if (decision === 'wait') return postpone(job, token, now + postponeDelay(ORDER_WAIT_MS, postponed, ORDER_WAIT_CAP_MS));
+    if (decision === 'blocked') {
+      await refuse('SYN_ERR_DELIVERY_ORDER_BLOCKED', `item.published of story ${storyId} to ${subscriptionId} is a dead letter; replay it first`);
+      throw new SyndicateError('SYN_ERR_DELIVERY_ORDER_BLOCKED', `${subscriptionId}: story ${storyId} not yet published to it`);
+    }
+  }
+
+  const leaseId = job.id ?? eventId;
+  const admission = await endpoint.admit(subscription, leaseId, now);
+  if (admission.kind === 'disabled') {
+    await refuse('SYN_ERR_SUBSCRIPTION_DISABLED', `subscription ${subscriptionId} is disabled`);
+    throw unrecoverable('SYN_ERR_SUBSCRIPTION_DISABLED', `subscription ${subscriptionId} is disabled`);
+  }
+  if (admission.kind === 'busy') return postpone(job, token, now + postponeDelay(BUSY_WAIT_MS, postponed, BUSY_WAIT_CAP_MS));
+  if (admission.kind !== 'ok') return postpone(job, token, now + admission.waitMs + busyDelay(20));
+
+  const payload = fitPayload(job.data.body, ctx.config.delivery.maxPayloadBytes);
+  attempt.slim = payload.slim;
+  const retryAfter = await send(ctx, subscription, job, payload.body, attempt, now);
+  const finished = ctx.clock.now();
+  attempt.durationMs = finished - now;
+  const outcome = attempt.status === null ? { kind: 'failed' as const } : classifyResponse(attempt.status, retryAfter, finished, ctx.config.delivery.maxRetryAfter);
+  attempt.ok = outcome.kind === 'delivered';
+  if (attempt.status !== null && !attempt.ok) {
+    attempt.errorCode = outcome.kind === 'gone' ? 'SYN_ERR_DELIVERY_GONE' : outcome.kind === 'throttled' ? 'SYN_ERR_DELIVERY_THROTTLED' : 'SYN_ERR_DELIVERY_FAILED';
+    attempt.error = `endpoint answered ${attempt.status}`;
+  }
+  const failingSince = await endpoint.finish(subscriptionId, leaseId, JSON.stringify(attempt), attempt.ok, attempt.errorCode ?? 'delivered', finished, LOG_LENGTH);
+  if (attempt.ok) {
+    ctx.logger.info({ subscriptionId, eventId, eventType, status: attempt.status, durationMs: attempt.durationMs, slim: attempt.slim }, 'delivered');
+    return { status: attempt.status!, durationMs: attempt.durationMs, attempt: attempt.attempt, slim: attempt.slim };
+  }
+
+  ctx.logger.warn({ subscriptionId, eventId, attempt: attempt.attempt, status: attempt.status, code: attempt.errorCode }, `delivery failed: ${attempt.error}`);
+  if (outcome.kind === 'gone') {
+    await endpoint.disable(subscriptionId, `410 Gone from ${subscription.url}`, finished);
+    throw unrecoverable('SYN_ERR_DELIVERY_GONE', `${subscriptionId} answered 410 Gone; subscription disabled`);
+  }
+  if (shouldDisable(failingSince, finished, ctx.config.delivery.disableAfter)) {
+    await endpoint.disable(subscriptionId, `failing without success since ${new Date(failingSince!).toISOString()}`, finished);
+    throw unrecoverable('SYN_ERR_SUBSCRIPTION_DISABLED', `${subscriptionId} failed continuously; subscription disabled`);
+  }
+  if (outcome.kind === 'throttled') {
+    // Retry-After speaks for the whole endpoint: every job to it waits, and this one keeps its attempt count.
+    await endpoint.pause(subscriptionId, finished + outcome.delayMs, finished);
+    return postpone(job, token, finished + outcome.delayMs);
+  }
+  throw new SyndicateError(attempt.errorCode as ErrorCode, `${subscriptionId}: ${attempt.error}`);
 }

@@ -41,6 +41,18 @@ export function redisKeys(prefix: string) {
     channelMeta: (channelId: string) => `${prefix}:channel:${channelId}:meta`,
     /** List of the latest delivery attempts of a subscription (JSON, newest first). */
     deliveryLog: (subscriptionId: string) => `${prefix}:delivery:${subscriptionId}:log`,
+    /** Hash subscription id → JSON {at, reason}: subscriptions the deliver stage disabled (410, continuous failure). */
+    deliveryDisabled: `${prefix}:delivery:disabled`,
+    /** String: epoch ms until which an endpoint asked us to wait (429/503 Retry-After). */
+    deliveryPausedUntil: (subscriptionId: string) => `${prefix}:delivery:${subscriptionId}:paused-until`,
+    /** Sorted set of job id → lease expiry: deliveries in flight to an endpoint, across all workers. */
+    deliveryLeases: (subscriptionId: string) => `${prefix}:delivery:${subscriptionId}:leases`,
+    /** Counter of deliveries started in one rate-limit window of an endpoint. */
+    deliveryRateWindow: (subscriptionId: string, window: number) => `${prefix}:delivery:${subscriptionId}:rate:${window}`,
+    /** String: epoch ms of the first failure since the last success of an endpoint. */
+    deliveryFailingSince: (subscriptionId: string) => `${prefix}:delivery:${subscriptionId}:failing-since`,
+    /** Hash outcome → count: delivery attempts by outcome (for /metrics). */
+    deliveryStats: `${prefix}:delivery:stats`,
     /** Dedup: exact keys of the foundation index. */
     dedupGuid: (sourceId: string, guid: string) => `${prefix}:dedup:guid:${sourceId}:${guid}`,
     dedupUrl: (url: string) => `${prefix}:dedup:url:${url}`,

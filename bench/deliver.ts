@@ -1,0 +1,136 @@
+/**
+ * Webhook fan-out: N events × 100 loopback endpoints through the real deliver worker (signing, admission in
+ * Redis, delivery log), against a plain undici POST loop with the same concurrency to the same endpoints in the
+ * same run. Own Redis prefix, deleted afterwards. Bounded: a few thousand deliveries each, well under 60 s.
+ */
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { Queue, Worker } from 'bullmq';
+import { Agent, request } from 'undici';
+import { loadEnv, parseConfig } from '../src/config/load-config.js';
+import { buildEvent, deliverJobId, eventId } from '../src/deliver/build-event.js';
+import type { AppContext } from '../src/runtime/context.js';
+import { startSystem } from '../src/runtime/start.js';
+import { deleteKeys } from '../tests/support/redis.js';
+import { DELIVER_CONCURRENCY, deliverRole } from '../workers/deliver.js';
+
+const ENDPOINTS = 100;
+const STORIES = 50;
+/** The deliver worker's concurrency (`SYNDICATE_CONCURRENCY_DELIVER`, else the role's default); the baseline uses the same. */
+const CONCURRENCY = Number(process.env.SYNDICATE_CONCURRENCY_DELIVER) || DELIVER_CONCURRENCY;
+const SECRET = `whsec_${Buffer.from('bench-secret-0123456789abcdefghij').toString('base64')}`;
+
+function item(i: number) {
+  const source = { id: 'bench', name: 'Bench', url: 'https://example.org/', itemUrl: `https://example.org/${i}` };
+  return {
+    id: `story-${i}`, url: `https://example.org/${i}`, title: `Story ${i}`, kind: 'article' as const, language: 'en',
+    publishedAt: '2025-06-10T09:00:00.000Z', updatedAt: '2025-06-10T09:00:00.000Z', summary: 'summary '.repeat(20),
+    contentHtml: `<p>${'body text '.repeat(150)}</p>`, contentText: 'body text '.repeat(150), source, sources: [source], images: [], interview: null,
+  };
+}
+
+async function waitUntil(predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('bench/deliver: deliveries did not all arrive in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/**
+ * The floor of any one-job-per-delivery design: BullMQ no-op jobs/s with the same data size and concurrency, here.
+ * Shows how much of the gap to the plain POST loop is the queue itself rather than delivery work.
+ */
+async function bullmqNoopPerSecond(ctx: AppContext, prefix: string, body: string, total: number): Promise<number> {
+  const queue = new Queue('noop-floor', { connection: ctx.workerRedis, prefix });
+  const jobs = Array.from({ length: total }, (_, i) => ({ name: 'noop', data: { body }, opts: { jobId: `n${i}`, removeOnComplete: { age: 3600, count: total } } }));
+  for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000));
+  let done = 0;
+  const started = performance.now();
+  const worker = new Worker('noop-floor', async () => void done++, { connection: ctx.workerRedis, prefix, concurrency: CONCURRENCY });
+  await waitUntil(() => done >= total, 30_000);
+  const perS = total / ((performance.now() - started) / 1000);
+  await worker.close();
+  await queue.close();
+  return perS;
+}
+
+export default async function benchDeliver(): Promise<Record<string, number>> {
+  let received = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received++;
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const total = STORIES * ENDPOINTS;
+  const bodies = Array.from({ length: STORIES }, (_, i) => JSON.stringify(buildEvent('item.published', item(i), new Date().toISOString())));
+
+  // Baseline: a plain POST loop, same concurrency, same endpoints and bodies, no signing, no Redis.
+  const agent = new Agent();
+  const post = async (n: number) => {
+    const response = await request(`${base}/e/${n % ENDPOINTS}`, { dispatcher: agent, method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[Math.floor(n / ENDPOINTS)] });
+    await response.body.dump();
+  };
+  const loop = async () => {
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (next < total) await post(next++);
+    }));
+    return performance.now() - started;
+  };
+  await loop(); // warm-up
+  received = 0;
+  const baselineMs = await loop();
+  await agent.close();
+
+  // The real deliver worker on its own prefix.
+  const env = { ...loadEnv({ ...process.env, SYNDICATE_REDIS_PREFIX: `{syn-bench-deliver-${randomBytes(4).toString('hex')}}` }) };
+  const config = parseConfig({
+    network: { allowHosts: ['127.0.0.1'] },
+    subscriptions: Array.from({ length: ENDPOINTS }, (_, n) => ({ id: `e-${n}`, url: `${base}/e/${n}`, secret: SECRET })),
+  });
+  const system = await startSystem(env, config, [], pino({ level: 'silent' }));
+  const { ctx } = system;
+  try {
+    const jobs = [];
+    for (let s = 0; s < STORIES; s++) {
+      const id = eventId('item.published', { id: `story-${s}` });
+      for (let n = 0; n < ENDPOINTS; n++) {
+        jobs.push({ name: 'item.published', data: { subscriptionId: `e-${n}`, eventId: id, eventType: 'item.published' as const, body: bodies[s]!, storyId: `story-${s}` }, opts: { jobId: deliverJobId(`e-${n}`, id) } });
+      }
+    }
+    for (let i = 0; i < jobs.length; i += 1000) await ctx.queues.deliver.addBulk(jobs.slice(i, i + 1000));
+    received = 0;
+    const started = performance.now();
+    const worker = await deliverRole.start(ctx);
+    await waitUntil(() => received >= total, 50_000);
+    const workerMs = performance.now() - started;
+    await worker.close(5_000);
+    const baselinePerS = total / (baselineMs / 1000);
+    const workerPerS = total / (workerMs / 1000);
+    const noopPerS = await bullmqNoopPerSecond(ctx, env.redisPrefix, bodies[0]!, total);
+    // Even free delivery work costs one queue job plus one POST per delivery: 1 / (1/noop + 1/baseline).
+    const ceilingPerS = 1 / (1 / noopPerS + 1 / baselinePerS);
+    return {
+      'deliveries (events × endpoints)': total,
+      concurrency: CONCURRENCY,
+      'baseline plain POST loop deliveries/s': baselinePerS,
+      'deliver worker deliveries/s': workerPerS,
+      'ratio worker / baseline (goal >= 0.5)': workerPerS / baselinePerS,
+      'bullmq no-op jobs/s (same data, concurrency)': noopPerS,
+      'ceiling ratio of one job per delivery': ceilingPerS / baselinePerS,
+    };
+  } finally {
+    await system.stop('bench done');
+    await deleteKeys(env.redisPrefix);
+    server.closeAllConnections();
+    server.close();
+  }
+}

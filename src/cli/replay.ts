@@ -1,0 +1,43 @@
+import { parseArgs } from 'node:util';
+import { loadConfigFile, loadEnv } from '../config/load-config.js';
+import { SyndicateError, toSyndicateError } from '../core/errors.js';
+import { createLogger } from '../core/logger.js';
+import { parseTime, replayDeadLetter, replayDeadLetters, type DeadLetter } from '../deliver/dead-letters.js';
+import { closeQueues } from '../queues/queues.js';
+import { ensureRedis } from '../redis/ensure-redis.js';
+import { waitReady } from '../redis/connection.js';
+import { createContext } from '../runtime/context.js';
+
+/**
+ * `syndicate replay [--job id] [--subscription id] [--from iso] [--to iso]`: puts failed webhook deliveries (dead
+ * letters) back on the deliver queue; the running deliver workers send them. Same env and config as `start`.
+ * Prints the replayed deliveries as JSON; exit 0, or 1 with one line on stderr.
+ */
+export async function replayCommand(argv: string[]): Promise<number> {
+  try {
+    const { values } = parseArgs({ args: argv, options: { job: { type: 'string' }, subscription: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } });
+    const from = parseTime(values.from, '--from');
+    const to = parseTime(values.to, '--to');
+    if (!values.job && (from === undefined || to === undefined)) throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'replay needs --job id, or --from and --to (ISO 8601)');
+    const env = loadEnv();
+    const logger = createLogger(env.logLevel);
+    const config = loadConfigFile(env.configPath);
+    const redisHandle = await ensureRedis(env.redisUrl, './data', (msg) => logger.warn(msg));
+    const ctx = createContext(env, config, logger);
+    try {
+      await waitReady(ctx.redis);
+      const replayed: DeadLetter[] = values.job ? [await replayDeadLetter(ctx.queues, values.job)] : await replayDeadLetters(ctx.queues, { subscription: values.subscription, from, to });
+      process.stdout.write(`${JSON.stringify({ replayed }, null, 2)}\n`);
+      return 0;
+    } finally {
+      await Promise.race([closeQueues(ctx.queues), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+      ctx.redis.disconnect();
+      ctx.workerRedis.disconnect();
+      await redisHandle.stop();
+    }
+  } catch (err) {
+    const error = toSyndicateError(err);
+    process.stderr.write(`syndicate: ${error.code}: ${error.message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The decisions of webhook delivery, as pure functions: what an HTTP answer means, how long `Retry-After` asks us
+ * to wait, when a failing subscription is disabled, how a too-large event is slimmed, whether an event must wait
+ * for its story's `item.published`, and the window of a per-endpoint rate limit. No I/O here, so each is unit tested.
+ */
+
+/** What one HTTP answer means for the delivery. */
+export type ResponseOutcome =
+  | { kind: 'delivered' }
+  | { kind: 'gone' }
+  | { kind: 'throttled'; delayMs: number }
+  | { kind: 'failed' };
+
+/**
+ * Parses a `Retry-After` header (delta seconds or an HTTP date) into a delay in ms from `now`, capped at `capMs`.
+ * Returns null when absent or unparseable, so the caller falls back to the retry schedule.
+ */
+export function parseRetryAfter(value: string | string[] | undefined, now: number, capMs: number): number | null {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!text) return null;
+  let delay: number;
+  if (/^\d+$/.test(text)) delay = Number(text) * 1000;
+  else {
+    const at = Date.parse(text);
+    if (Number.isNaN(at)) return null;
+    delay = at - now;
+  }
+  return Math.min(Math.max(0, delay), capMs);
+}
+
+/**
+ * Classifies an answer: only 2xx is success; 410 disables the subscription; 429/503 with a usable `Retry-After`
+ * pause the endpoint (without spending an attempt); anything else is a failure retried on the schedule.
+ */
+export function classifyResponse(status: number, retryAfter: string | string[] | undefined, now: number, capMs: number): ResponseOutcome {
+  if (status >= 200 && status < 300) return { kind: 'delivered' };
+  if (status === 410) return { kind: 'gone' };
+  if (status === 429 || status === 503) {
+    const delayMs = parseRetryAfter(retryAfter, now, capMs);
+    if (delayMs !== null) return { kind: 'throttled', delayMs };
+  }
+  return { kind: 'failed' };
+}
+
+/** Answers whether an endpoint failing without success since `failingSince` (epoch ms) is to be disabled now. */
+export function shouldDisable(failingSince: number | null, now: number, disableAfterMs: number): boolean {
+  return failingSince !== null && now - failingSince >= disableAfterMs;
+}
+
+/**
+ * Returns the body to send: the event itself when it fits in `maxBytes`, else a slim event whose `data` keeps
+ * only id, url and title (and `slim: true`), so a consumer can fetch the rest from the API or the feed.
+ */
+export function fitPayload(body: string, maxBytes: number): { body: string; slim: boolean } {
+  if (Buffer.byteLength(body, 'utf8') <= maxBytes) return { body, slim: false };
+  const event = JSON.parse(body) as { type: string; timestamp: string; data: { id: string; url: string; title: string } };
+  const { id, url, title } = event.data;
+  return { body: JSON.stringify({ type: event.type, timestamp: event.timestamp, slim: true, data: { id, url, title } }), slim: true };
+}
+
+/** What a later event (`item.updated`, `item.source_added`) does, given the state of its story's published job. */
+export type OrderDecision = 'proceed' | 'wait' | 'blocked';
+
+/**
+ * Ordering rule. The published delivery job of the same subscription and story is looked up by its job id:
+ * - absent (`unknown`: never wanted by this subscription, or long since removed) or `completed` → proceed;
+ * - `failed` (a dead letter) → blocked: this event fails too, and a replay of both restores the order;
+ * - anything else (waiting, delayed, active, prioritized) → wait a little, without spending an attempt.
+ */
+export function orderDecision(publishedState: string): OrderDecision {
+  if (publishedState === 'unknown' || publishedState === 'completed') return 'proceed';
+  if (publishedState === 'failed') return 'blocked';
+  return 'wait';
+}
+
+/**
+ * The fixed window of a per-endpoint rate limit of `perSecond` deliveries/s: at least one second long, so a limit
+ * below 1/s (0.2/s = 1 per 5 s) still allows whole deliveries. `max` deliveries may start in each window.
+ */
+export function rateWindow(perSecond: number): { windowMs: number; max: number } {
+  const windowMs = Math.max(1000, Math.ceil(1000 / perSecond));
+  return { windowMs, max: Math.max(1, Math.floor((perSecond * windowMs) / 1000)) };
+}
+
+/** A short delay with jitter for re-queuing a job that found its endpoint busy: spreads the retries apart. */
+export function busyDelay(baseMs: number, random: () => number = Math.random): number {
+  return Math.round(baseMs * (0.5 + random()));
+}
+
+/**
+ * The wait of a job postponed for the `times`-th time (busy endpoint, pending published event): grows by half each
+ * time up to `capMs`, so a thousand jobs queued behind a dead endpoint poll Redis rarely, not ten times a second.
+ */
+export function postponeDelay(baseMs: number, times: number, capMs: number, random: () => number = Math.random): number {
+  return busyDelay(Math.min(capMs, baseMs * 1.5 ** Math.max(0, times)), random);
+}

@@ -1,0 +1,60 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
+import { startTestSystem } from '../support/system.js';
+import { CLEANUP_TIMEOUT_MS, enqueueEvent, sampleItem, secretFor } from './helpers.js';
+
+const SECRET = secretFor('cli-replay-test');
+
+describe('syndicate replay (CLI)', () => {
+  let receiver: LoopbackServer;
+  let system: Awaited<ReturnType<typeof startTestSystem>>;
+  let healthy = false;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    receiver = await startServer((_req, res) => void res.writeHead(healthy ? 204 : 500).end());
+    const raw = { network: { allowHosts: ['127.0.0.1'] }, subscriptions: [{ id: 'cli', url: `${receiver.url}/cli`, secret: SECRET }], delivery: { retrySchedule: ['50ms'], jitter: 0 } };
+    system = await startTestSystem('clireplay', raw, ['deliver']);
+    // The CLI reads the same env and config file as `start`: point it at this test's Redis prefix and a config file.
+    const dir = mkdtempSync(join(tmpdir(), 'syndicate-replay-'));
+    writeFileSync(join(dir, 'syndication.yaml'), JSON.stringify(raw));
+    Object.assign(process.env, { SYNDICATE_CONFIG: join(dir, 'syndication.yaml'), SYNDICATE_REDIS_PREFIX: system.env.redisPrefix, LOG_LEVEL: 'silent' });
+  });
+
+  afterAll(async () => {
+    process.env = saved;
+    await system?.stop();
+    await receiver?.close();
+  }, CLEANUP_TIMEOUT_MS);
+
+  it('replays one dead letter by job id, and all failed in a time range', async () => {
+    const from = new Date().toISOString();
+    const first = await enqueueEvent(system.ctx, 'cli', 'item.published', sampleItem('cli-1'));
+    const second = await enqueueEvent(system.ctx, 'cli', 'item.published', sampleItem('cli-2'));
+    const state = (id: string) => system.ctx.queues.deliver.getJobState(id);
+    await waitFor('dead letters', async () => (await state(first)) === 'failed' && (await state(second)) === 'failed');
+    healthy = true;
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(await main(['replay', '--job', first])).toBe(0);
+      await waitFor('first replayed', async () => (await state(first)) === 'completed');
+      expect(await state(second)).toBe('failed');
+      expect(await main(['replay', '--subscription', 'cli', '--from', from, '--to', new Date().toISOString()])).toBe(0);
+      await waitFor('range replayed', async () => (await state(second)) === 'completed');
+      expect(JSON.parse(String(out.mock.calls.at(-1)![0])).replayed.map((d: { jobId: string }) => d.jobId)).toEqual([second]);
+    } finally {
+      out.mockRestore();
+    }
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await main(['replay'])).toBe(1);
+      expect(String(err.mock.calls[0]![0])).toMatch(/^syndicate: SYN_ERR_BAD_REQUEST: replay needs --job/);
+    } finally {
+      err.mockRestore();
+    }
+  });
+});

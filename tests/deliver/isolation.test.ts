@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
+import { startTestSystem } from '../support/system.js';
+import { CLEANUP_TIMEOUT_MS, enqueueEvent, sampleItem, secretFor } from './helpers.js';
+
+const SECRET = secretFor('isolation-test');
+
+describe('per-endpoint isolation (concurrency and rate limits in Redis)', () => {
+  let receiver: LoopbackServer;
+  let system: Awaited<ReturnType<typeof startTestSystem>>;
+  let deadOpen = 0;
+  let deadMaxOpen = 0;
+  const at = (path: string) => receiver.requests.filter((r) => r.url === path);
+
+  beforeAll(async () => {
+    receiver = await startServer((req, res) => {
+      if (req.url === '/dead') {
+        // Never answers; counts how many of our requests it holds at once.
+        deadOpen++;
+        deadMaxOpen = Math.max(deadMaxOpen, deadOpen);
+        res.on('close', () => deadOpen--);
+        return;
+      }
+      res.writeHead(204).end();
+    });
+    system = await startTestSystem('isolation', {
+      subscriptions: [
+        { id: 'dead', url: `${receiver.url}/dead`, secret: SECRET },
+        { id: 'healthy', url: `${receiver.url}/healthy`, secret: SECRET },
+        { id: 'limited', url: `${receiver.url}/limited`, secret: SECRET, rateLimit: 5 },
+      ],
+      delivery: { retrySchedule: ['50ms', '50ms', '50ms'], jitter: 0, endpointConcurrency: 4 },
+      limits: { deliveryTimeout: '1500ms' },
+    }, ['deliver']);
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+    await receiver?.close();
+  }, CLEANUP_TIMEOUT_MS);
+
+  it("a dead endpoint beside a healthy one: the healthy one's deliveries all arrive quickly", async () => {
+    // The dead endpoint's events go first, 64 of them: without per-endpoint limits they would fill all 32 worker slots.
+    for (let i = 0; i < 64; i++) await enqueueEvent(system.ctx, 'dead', 'item.published', sampleItem(`dead-${i}`));
+    const enqueued = new Map<string, number>();
+    for (let i = 0; i < 40; i++) {
+      enqueued.set(`healthy-${i}`, Date.now());
+      await enqueueEvent(system.ctx, 'healthy', 'item.published', sampleItem(`healthy-${i}`));
+    }
+    await waitFor('all healthy deliveries', () => at('/healthy').length >= 40, 4000);
+    const latencies = at('/healthy').map((r) => r.at - enqueued.get(JSON.parse(r.body).data.id)!);
+    // Well under the dead endpoint's 1.5 s timeout: no healthy delivery waited behind a dead one.
+    expect(Math.max(...latencies)).toBeLessThan(800);
+    expect(deadMaxOpen).toBeGreaterThan(0);
+    expect(deadMaxOpen).toBeLessThanOrEqual(4);
+  });
+
+  it('keeps an endpoint within its rate limit across workers', async () => {
+    const started = Date.now();
+    for (let i = 0; i < 15; i++) await enqueueEvent(system.ctx, 'limited', 'item.published', sampleItem(`limited-${i}`));
+    await waitFor('all rate-limited deliveries', () => at('/limited').length >= 15, 4500);
+    const times = at('/limited').map((r) => r.at);
+    // 15 at 5/s in fixed 1 s windows spans at least three windows, so at least one whole second.
+    expect(Math.max(...times) - started).toBeGreaterThanOrEqual(1000);
+    for (const t of times) expect(times.filter((u) => u >= t && u < t + 1000).length).toBeLessThanOrEqual(10);
+  });
+});
