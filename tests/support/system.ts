@@ -7,7 +7,7 @@ import { ROLES } from '../../workers/index.js';
 import { deleteKeys, testEnv } from './redis.js';
 
 /** The worker roles (everything but the HTTP listener, which tests drive through `buildApp().inject()`). */
-export const WORKER_ROLES: RoleName[] = ['scheduler', 'fetch', 'normalize', 'dedup', 'publish', 'deliver'];
+export const WORKER_ROLES: RoleName[] = ['scheduler', 'fetch', 'normalize', 'dedup', 'publish', 'deliver', 'websub'];
 
 /**
  * Starts the real system on the test Redis under a prefix of its own, with the given raw config (validated like
