@@ -27,6 +27,21 @@ local function u32(s, i)
   return ((a * 256 + b) * 256 + c) * 256 + d
 end
 
+-- struct.unpack in chunks: far faster than byte arithmetic, and within Lua's C stack limit
+local CHUNK = 200
+local CHUNK_FMT = '>' .. string.rep('I4', CHUNK)
+local function decode_u32(s)
+  local out, n, pos = {}, #s / 4, 1
+  while n > 0 do
+    local take = math.min(n, CHUNK)
+    local vals = { struct.unpack(take == CHUNK and CHUNK_FMT or ('>' .. string.rep('I4', take)), s, pos) }
+    pos = vals[take + 1]
+    for k = 1, take do out[#out + 1] = vals[k] end
+    n = n - take
+  end
+  return out
+end
+
 -- band i (0-based) with key k lives in shard floor(k / 2^low) under field i * 2^low + k % 2^low
 local function band_slots(blob, shardBits)
   local span = 2 ^ (32 - shardBits)
@@ -139,39 +154,40 @@ if not story then
   end
 end
 if not story and #bands > 0 and #sh > 0 then
-  local seen, cands = {}, {}
+  local slots = band_slots(bands, shardBits)
+  local hits, cands = {}, {}
   for g = gen - lookback + 1, gen do
-    for _, slot in ipairs(band_slots(bands, shardBits)) do
+    for _, slot in ipairs(slots) do
       local v = redis.call('HGET', bkey(g, slot[1]), slot[2])
       if v then
         for x in string.gmatch(v, '[^,]+') do
-          if not seen[x] and #cands < maxCand then seen[x] = true; cands[#cands + 1] = x end
+          if hits[x] then hits[x] = hits[x] + 1
+          elseif #cands < maxCand then hits[x] = 1; cands[#cands + 1] = x end
         end
       end
     end
   end
   if #cands > 0 then
-    local mine = {}
-    for i = 1, #sh, 4 do mine[#mine + 1] = u32(sh, i) end
-    local best = -1
+    -- more shared bands means a higher Jaccard: confirm the likeliest first and stop at the first confirmed
+    table.sort(cands, function(a, b) return hits[a] > hits[b] end)
+    local mine = decode_u32(sh)
     for _, c in ipairs(cands) do
       local r = redis.call('HMGET', ekey(c), 's', 'sh')
       if r[1] and r[2] then
-        local other, o = r[2], 0
-        local nb = #other / 4
-        local i, j = 1, 1
-        local x, y = mine[1], nb > 0 and u32(other, 1) or nil
+        local other = decode_u32(r[2])
+        local o, i, j, x, y = 0, 1, 1, mine[1], other[1]
         while x and y do
-          if x == y then o = o + 1; i = i + 1; j = j + 1; x = mine[i]; y = j <= nb and u32(other, 4 * j - 3) or nil
+          if x == y then o = o + 1; i = i + 1; j = j + 1; x = mine[i]; y = other[j]
           elseif x < y then i = i + 1; x = mine[i]
-          else j = j + 1; y = j <= nb and u32(other, 4 * j - 3) or nil end
+          else j = j + 1; y = other[j] end
         end
-        local union = #mine + nb - o
-        local smaller = math.min(#mine, nb)
+        local union = #mine + #other - o
+        local smaller = math.min(#mine, #other)
         local jac = union > 0 and o / union or 0
         local con = smaller > 0 and o / smaller or 0
-        if o > 0 and (jac >= tJ or (con >= tC and smaller >= minC)) and jac > best then
-          best, story, matchedBy, matchedEntry = jac, r[1], 'near-duplicate', c
+        if o > 0 and (jac >= tJ or (con >= tC and smaller >= minC)) then
+          story, matchedBy, matchedEntry = r[1], 'near-duplicate', c
+          break
         end
       end
     end
