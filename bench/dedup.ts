@@ -1,11 +1,11 @@
 /**
  * Dedup benchmark: per-item resolve cost with 10 000 and with 1 000 000 stories indexed, and Redis memory per
  * stored story. The index is filled by a Lua bulk loader that writes the StoryIndex key layout directly (entry
- * hash with a shingle set of a typical article, exact keys, story hash, 32 band buckets spread over the
- * generations), because resolving a million real texts would take far longer than the lookups being measured.
+ * hash, its band keys and the shingle set of a typical article, exact keys, story hash, 32 band buckets spread
+ * over the generations), because resolving a million real texts would take far longer than the lookups measured.
  * Random band keys are what unrelated stories look like to LSH. Uses its own prefix and deletes it at the end.
  *
- * Run: npx tsx bench/dedup.ts   (BENCH_DEDUP_LARGE=200000 for a quicker run)
+ * Run: npx tsx bench/dedup.ts   (BENCH_DEDUP_LARGE=200000 for a quicker run; BENCH_DEDUP_DB picks the database, 15)
  */
 import { randomBytes, randomFillSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -40,8 +40,9 @@ for i = 0, count - 1 do
   local id = string.format('st-%020d', num)
   local gk, uk, fk = string.format('g%021d', num), string.format('u%021d', num), string.format('f%021d', num)
   local e = P .. ':dd:e:' .. num
-  redis.call('HSET', e, 's', id, 'src', 'src-' .. (num % 200), 'f', fk, 'gn', gen, 'sh', sh, 'bd', bd, 'gk', gk, 'uk', uk)
+  redis.call('HSET', e, 's', id, 'src', 'src-' .. (num % 200), 'f', fk, 'gn', gen, 'nb', bandBytes, 'gk', gk, 'uk', uk)
   redis.call('EXPIRE', e, ttl)
+  redis.call('SET', P .. ':dd:x:' .. num, bd .. sh, 'EX', ttl)
   redis.call('SET', P .. ':dd:g:' .. gk, num, 'EX', ttl)
   redis.call('SET', P .. ':dd:u:' .. uk, num, 'EX', ttl)
   redis.call('SET', P .. ':dd:f:' .. fk, num, 'EX', ttl)
@@ -64,7 +65,7 @@ async function usedMemory(redis: Redis): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
 }
 
-async function deleteByPrefix(redis: Redis, prefix: string): Promise<number> {
+export async function deleteByPrefix(redis: Redis, prefix: string): Promise<number> {
   let cursor = '0';
   let n = 0;
   do {
@@ -76,7 +77,7 @@ async function deleteByPrefix(redis: Redis, prefix: string): Promise<number> {
 }
 
 /** Writes stories [from, to) with the bulk loader; stops early when the time budget is spent. */
-async function fill(redis: Redis, prefix: string, from: number, to: number, deadline: number): Promise<number> {
+export async function fill(redis: Redis, prefix: string, from: number, to: number, deadline: number): Promise<number> {
   const { gen, expireAt } = generationOf(Date.now(), RETENTION, GENERATIONS);
   const genSpan = Math.ceil(RETENTION / GENERATIONS);
   const per = DEFAULT_LSH.bands * 4 + SHINGLES_PER_STORY * 4;
@@ -171,7 +172,9 @@ async function measure(indexes: StoryIndex[], docs: Doc[], tag: string) {
 export async function benchDedup(): Promise<Record<string, number>> {
   const large = Number(process.env.BENCH_DEDUP_LARGE ?? 1_000_000);
   const small = 10_000;
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  // A logical database of its own: other clients' SCAN-based cleanups in db 0 would otherwise walk our million
+  // stories (and slow everyone, this benchmark included). Memory figures come from INFO, which spans all databases.
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { db: Number(process.env.BENCH_DEDUP_DB ?? 15) });
   const tag = randomBytes(4).toString('hex');
   const prefixes = [`{syn-bench-dedup-${tag}-s}`, `{syn-bench-dedup-${tag}-l}`] as const;
   const [smallIndex, largeIndex] = prefixes.map((prefix) => new StoryIndex(redis, { prefix, retentionSeconds: RETENTION, generations: GENERATIONS, shardBits: SHARD_BITS }));

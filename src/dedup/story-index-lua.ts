@@ -5,8 +5,10 @@
  * Key layout (P is the prefix with its hash tag, so every key sits in one Cluster slot):
  *   P:dd:seq            counter of entry numbers (no TTL: numbers must never be reused)
  *   P:dd:e:<n>          hash, one per entry (an outlet's article): s story id, src source id, f fingerprint digest,
- *                       sh sorted 32-bit shingle hashes (binary), bd LSH band keys (binary), gn generation,
- *                       gk/uk digests of its guid and URL keys
+ *                       gn generation, nb bytes of band keys, gk/uk digests of its guid and URL keys. Only small
+ *                       fields, so Redis keeps it as a compact listpack.
+ *   P:dd:x:<n>          string: the entry's LSH band keys, then its sorted shingle hashes (32-bit big-endian);
+ *                       apart from the hash because one long value would turn the whole hash into a hashtable
  *   P:dd:g:<digest>     entry number by (source, guid)
  *   P:dd:u:<digest>     entry number by canonical URL
  *   P:dd:f:<digest>     entry number by content fingerprint
@@ -20,6 +22,7 @@
 const COMMON = `
 local P = ARGV[1]
 local function ekey(n) return P .. ':dd:e:' .. n end
+local function xkey(n) return P .. ':dd:x:' .. n end
 local function bkey(g, shard) return P .. ':dd:b:' .. g .. ':' .. shard end
 
 local function u32(s, i)
@@ -86,6 +89,7 @@ local function skey(id) return P .. ':dd:s:' .. id end
 local function touch_entry(n)
   local r = redis.call('HMGET', ekey(n), 'gk', 'uk', 'f')
   redis.call('EXPIRE', ekey(n), ttl)
+  redis.call('EXPIRE', xkey(n), ttl)
   if r[1] then redis.call('EXPIRE', P .. ':dd:g:' .. r[1], ttl) end
   if r[2] then redis.call('EXPIRE', P .. ':dd:u:' .. r[2], ttl) end
   if r[3] then redis.call('EXPIRE', P .. ':dd:f:' .. r[3], ttl) end
@@ -123,14 +127,16 @@ if not entry then
   end
 end
 if entry then
-  local r = redis.call('HMGET', ekey(entry), 's', 'f', 'gn', 'bd')
+  local r = redis.call('HMGET', ekey(entry), 's', 'f', 'gn', 'nb')
   local story = r[1]
   local outcome = 'unchanged'
   if r[2] ~= fp then
     outcome = 'updated'
-    unindex(entry, r[3], r[4], shardBits)
+    local old = redis.call('GET', xkey(entry))
+    if old and r[4] then unindex(entry, r[3], string.sub(old, 1, tonumber(r[4])), shardBits) end
     if r[2] and redis.call('GET', P .. ':dd:f:' .. r[2]) == entry then redis.call('DEL', P .. ':dd:f:' .. r[2]) end
-    redis.call('HSET', ekey(entry), 'f', fp, 'sh', sh, 'bd', bands, 'gn', gen)
+    redis.call('HSET', ekey(entry), 'f', fp, 'gn', gen, 'nb', #bands)
+    redis.call('SET', xkey(entry), bands .. sh, 'EX', ttl)
     redis.call('SET', KEYS[4], entry, 'EX', ttl, 'NX')
     index_bands(entry)
   end
@@ -172,9 +178,10 @@ if not story and #bands > 0 and #sh > 0 then
     table.sort(cands, function(a, b) return hits[a] > hits[b] end)
     local mine = decode_u32(sh)
     for _, c in ipairs(cands) do
-      local r = redis.call('HMGET', ekey(c), 's', 'sh')
-      if r[1] and r[2] then
-        local other = decode_u32(r[2])
+      local r = redis.call('HMGET', ekey(c), 's', 'nb')
+      local x = r[1] and r[2] and redis.call('GET', xkey(c))
+      if x then
+        local other = decode_u32(string.sub(x, tonumber(r[2]) + 1))
         local o, i, j, x, y = 0, 1, 1, mine[1], other[1]
         while x and y do
           if x == y then o = o + 1; i = i + 1; j = j + 1; x = mine[i]; y = other[j]
@@ -201,7 +208,10 @@ if not story then story, outcome = proposed, 'new' end
 local exact = matchedBy == 'url' or matchedBy == 'fingerprint'
 local rec = { 's', story, 'src', sourceId, 'f', fp, 'gn', gen }
 -- an exact copy adds nothing to match against, so it skips the shingles and bands
-if not exact then rec[#rec + 1] = 'sh'; rec[#rec + 1] = sh; rec[#rec + 1] = 'bd'; rec[#rec + 1] = bands end
+if not exact then
+  rec[#rec + 1] = 'nb'; rec[#rec + 1] = #bands
+  redis.call('SET', xkey(num), bands .. sh, 'EX', ttl)
+end
 if hasGuid then rec[#rec + 1] = 'gk'; rec[#rec + 1] = gk; redis.call('SET', KEYS[2], num, 'EX', ttl) end
 if redis.call('SET', KEYS[3], num, 'EX', ttl, 'NX') then rec[#rec + 1] = 'uk'; rec[#rec + 1] = uk end
 redis.call('SET', KEYS[4], num, 'EX', ttl, 'NX')
@@ -231,7 +241,7 @@ local removed = 0
 for _, f in ipairs(fields) do
   local num = string.match(f, '^e:(.+)$')
   if num then
-    local r = redis.call('HMGET', ekey(num), 'gk', 'uk', 'f', 'gn', 'bd')
+    local r = redis.call('HMGET', ekey(num), 'gk', 'uk', 'f', 'gn', 'nb')
     local exact = { { 'g', r[1] }, { 'u', r[2] }, { 'f', r[3] } }
     for _, x in ipairs(exact) do
       if x[2] then
@@ -239,8 +249,9 @@ for _, f in ipairs(fields) do
         if redis.call('GET', k) == num then redis.call('DEL', k) end
       end
     end
-    unindex(num, r[4], r[5], shardBits)
-    redis.call('DEL', ekey(num))
+    local x = redis.call('GET', xkey(num))
+    if x and r[5] then unindex(num, r[4], string.sub(x, 1, tonumber(r[5])), shardBits) end
+    redis.call('DEL', ekey(num), xkey(num))
     removed = removed + 1
   end
 end
