@@ -60,6 +60,29 @@ redis.call('SET', P .. ':dd:seq', start + count - 1)
 return count
 `;
 
+/**
+ * Bytes per story from MEMORY USAGE of sampled keys: 200 stories' own keys plus their share of the bucket hashes.
+ * Unlike the INFO delta, other clients of the same Redis do not blur it.
+ */
+async function sampledBytesPerStory(redis: Redis, prefix: string, stories: number): Promise<number> {
+  const keys = dedupKeys(prefix);
+  const next = mulberry32(stories);
+  const usage = async (key: string) => Number((await redis.memory('USAGE', key, 'SAMPLES', '0')) ?? 0);
+  let own = 0;
+  const sample = 200;
+  for (let i = 0; i < sample; i++) {
+    const num = 1 + (next() % stories);
+    const pad = (c: string) => `${c}${String(num).padStart(21, '0')}`;
+    const names = [keys.entry(num), `${prefix}:dd:x:${num}`, keys.guid(pad('g')), keys.url(pad('u')), keys.fingerprint(pad('f')), keys.story(`st-${String(num).padStart(20, '0')}`)];
+    for (const k of names) own += await usage(k);
+  }
+  const { gen } = generationOf(Date.now(), RETENTION, GENERATIONS);
+  let buckets = 0;
+  const probes = 400;
+  for (let i = 0; i < probes; i++) buckets += await usage(keys.bucket(gen - (i % GENERATIONS), next() % 2 ** SHARD_BITS));
+  return own / sample + (buckets / probes) * ((GENERATIONS * 2 ** SHARD_BITS) / stories);
+}
+
 async function usedMemory(redis: Redis): Promise<number> {
   const info = await redis.info('memory');
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
@@ -185,6 +208,7 @@ export async function benchDedup(): Promise<Record<string, number>> {
     await fill(redis, prefixes[0], 0, small, Date.now() + FILL_BUDGET_MS);
     const mem1 = await usedMemory(redis);
     out.memPerStory10kBytes = Math.round((mem1 - mem0) / small);
+    out.sampledBytesPerStory10k = Math.round(await sampledBytesPerStory(redis, prefixes[0], small));
     await probe([smallIndex!], docs.slice(0, 50), 'warm');
     const t0 = performance.now();
     for (const d of docs) sketchText(d.text);
@@ -198,6 +222,7 @@ export async function benchDedup(): Promise<Record<string, number>> {
     out.fillLargeMs = Date.now() - t1;
     out.largeStories = reached;
     out.memPerStoryLargeBytes = Math.round(((await usedMemory(redis)) - mem1) / reached);
+    out.sampledBytesPerStoryLarge = Math.round(await sampledBytesPerStory(redis, prefixes[1], reached));
 
     const [s, l] = await measure([smallIndex!, largeIndex!], docs, 'b');
     for (const [k, v] of Object.entries(s!)) out[`${k}At10k`] = v;
@@ -222,7 +247,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     `dedup: new story ${f(r.newStoryMsAt10k)} ms/item with 10k stories, ${f(r.newStoryMsAtLarge)} ms/item with ${n} (ratio ${f(r.ratioNewStory, 2)}); ` +
       `evaluation set (95% copies) ${f(r.evalMixMsAt10k)} / ${f(r.evalMixMsAtLarge)} ms (ratio ${f(r.ratioEvalMix, 2)}); ` +
       `10k measured alone before the fill: ${f(r.newStoryMsAt10kAlone)} ms (large/alone ${f(r.ratioNewStoryVs10kAlone, 2)}); sketch ${f(r.sketchMs)} ms; ` +
-      `Redis memory per story ${f(r.memPerStory10kBytes, 0)} B at 10k, ${f(r.memPerStoryLargeBytes, 0)} B at ${n}; fill ${f((r.fillLargeMs ?? 0) / 1000, 1)} s, cleanup ${f((r.cleanupMs ?? 0) / 1000, 1)} s`,
+      `Redis memory per story (INFO delta / sampled MEMORY USAGE) ${f(r.memPerStory10kBytes, 0)} / ${f(r.sampledBytesPerStory10k, 0)} B at 10k, ${f(r.memPerStoryLargeBytes, 0)} / ${f(r.sampledBytesPerStoryLarge, 0)} B at ${n}; fill ${f((r.fillLargeMs ?? 0) / 1000, 1)} s, cleanup ${f((r.cleanupMs ?? 0) / 1000, 1)} s`,
   );
   console.log(JSON.stringify(r));
 }

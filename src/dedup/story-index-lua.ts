@@ -136,7 +136,7 @@ if entry then
     if old and r[4] then unindex(entry, r[3], string.sub(old, 1, tonumber(r[4])), shardBits) end
     if r[2] and redis.call('GET', P .. ':dd:f:' .. r[2]) == entry then redis.call('DEL', P .. ':dd:f:' .. r[2]) end
     redis.call('HSET', ekey(entry), 'f', fp, 'gn', gen, 'nb', #bands)
-    redis.call('SET', xkey(entry), bands .. sh, 'EX', ttl)
+    if #bands > 0 then redis.call('SET', xkey(entry), bands .. sh, 'EX', ttl) else redis.call('DEL', xkey(entry)) end
     redis.call('SET', KEYS[4], entry, 'EX', ttl, 'NX')
     index_bands(entry)
   end
@@ -208,7 +208,7 @@ if not story then story, outcome = proposed, 'new' end
 local exact = matchedBy == 'url' or matchedBy == 'fingerprint'
 local rec = { 's', story, 'src', sourceId, 'f', fp, 'gn', gen }
 -- an exact copy adds nothing to match against, so it skips the shingles and bands
-if not exact then
+if not exact and #bands > 0 then
   rec[#rec + 1] = 'nb'; rec[#rec + 1] = #bands
   redis.call('SET', xkey(num), bands .. sh, 'EX', ttl)
 end

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { sketchText } from './analyze.js';
+import { SHINGLE_SIZE } from './fingerprint.js';
 import { DEFAULT_LSH } from './minhash.js';
 import { DEFAULT_THRESHOLDS, type SimilarityThresholds } from './similarity.js';
 import { REMOVE_LUA, RESOLVE_LUA } from './story-index-lua.js';
@@ -52,6 +53,9 @@ export interface StoryIndexOptions {
 export function keyDigest(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('base64url').slice(0, 22);
 }
+
+/** Bodies with fewer canonical words are matched by guid/URL only (see resolve). */
+const MIN_FINGERPRINT_WORDS = 8;
 
 const TRACKING_PARAM = /^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|yclid|_ga|ref|cmpid)$/i;
 
@@ -153,7 +157,10 @@ export class StoryIndex {
     const { gen, lookback, expireAt } = generationOf(this.now(), this.opts.retentionSeconds, this.generations);
     const gk = keyDigest(`${candidate.sourceId}\u0000${candidate.guid ?? ''}`);
     const uk = keyDigest(canonicalUrl(candidate.url));
-    const fk = keyDigest(sketch.fingerprint);
+    // An empty or near-empty body (a video post, a teaser) says nothing about the story: it is neither indexed nor
+    // matched by content, and its fingerprint is unique to the entry, so a re-fetch still compares equal.
+    const tooShort = sketch.shingles.length < MIN_FINGERPRINT_WORDS - SHINGLE_SIZE + 1;
+    const fk = keyDigest(tooShort ? `short\u0000${gk}\u0000${uk}\u0000${sketch.canonical}` : sketch.fingerprint);
     const t = this.thresholds;
     const reply = (await RESOLVE.run(
       this.redis,
@@ -163,8 +170,8 @@ export class StoryIndex {
         candidate.sourceId,
         candidate.proposedStoryId,
         fk,
-        packU32(sketch.shingles),
-        packU32(sketch.bands),
+        packU32(tooShort ? new Uint32Array(0) : sketch.shingles),
+        packU32(tooShort ? new Uint32Array(0) : sketch.bands),
         candidate.guid ? '1' : '0',
         this.opts.retentionSeconds,
         gen,

@@ -7,7 +7,7 @@ import { StoryIndex } from '../../src/dedup/story-index.js';
 import { type TextSketch, sketchText } from '../../src/dedup/analyze.js';
 import { shareBand } from '../../src/dedup/minhash.js';
 import { isNearDuplicate, shingleOverlap } from '../../src/dedup/similarity.js';
-import type { EvalSet } from '../fixtures/dedup/build-set.js';
+import { buildEvalSet, type EvalSet } from '../fixtures/dedup/build-set.js';
 
 const set = JSON.parse(readFileSync(new URL('../fixtures/dedup/eval-set.json', import.meta.url), 'utf8')) as EvalSet;
 const sketches = new Map<string, TextSketch>(set.docs.map((d) => [d.id, sketchText(d.text)]));
@@ -24,6 +24,10 @@ function predictDuplicate(a: TextSketch, b: TextSketch): boolean {
 }
 
 describe('near-duplicate evaluation set', () => {
+  it('is what build-set.ts generates (the committed JSON is current)', () => {
+    expect(buildEvalSet()).toEqual(set);
+  });
+
   it('has the size the issue asks for', () => {
     expect(set.pairs.filter((p) => p.kind === 'copy').length).toBeGreaterThanOrEqual(100);
     expect(set.pairs.filter((p) => p.kind === 'same-event').length).toBeGreaterThanOrEqual(100);

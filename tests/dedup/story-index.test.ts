@@ -81,6 +81,15 @@ describe('StoryIndex on Redis', () => {
     expect(await index.resolve(other)).toMatchObject({ outcome: 'new', storyId: 's6', matchedBy: null });
   });
 
+  it('never merges stories on an empty or near-empty body', async () => {
+    const index = new StoryIndex(redis, { prefix: `${PREFIX}:d`, retentionSeconds: RETENTION });
+    const video = { sourceId: 'a', guid: 'v1', url: 'https://a.example/v1', title: 'Video', contentText: 'Share\n\nA short caption here', proposedStoryId: 'v1' };
+    expect(await index.resolve(video)).toMatchObject({ outcome: 'new', storyId: 'v1' });
+    expect(await index.resolve({ ...video, sourceId: 'b', guid: 'v2', url: 'https://b.example/v2', proposedStoryId: 'v2' })).toMatchObject({ outcome: 'new', storyId: 'v2' });
+    expect(await index.resolve(video)).toMatchObject({ outcome: 'unchanged', storyId: 'v1' });
+    expect(await index.resolve({ ...video, contentText: 'A short caption, edited' })).toMatchObject({ outcome: 'updated', storyId: 'v1' });
+  });
+
   it('publishes one story once when 20 workers resolve copies of it at the same moment', async () => {
     const index = new StoryIndex(redis, { prefix: `${PREFIX}:b`, retentionSeconds: RETENTION });
     const workers = Array.from({ length: 20 }, () => new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'));
