@@ -1,0 +1,260 @@
+/**
+ * Lua side of the story index. One script makes the whole decision and writes it, so two workers resolving copies
+ * of one story at the same moment are serialized by Redis: the second sees the first one's entry.
+ *
+ * Key layout (P is the prefix with its hash tag, so every key sits in one Cluster slot):
+ *   P:dd:seq            counter of entry numbers (no TTL: numbers must never be reused)
+ *   P:dd:e:<n>          hash, one per entry (an outlet's article): s story id, src source id, f fingerprint digest,
+ *                       gn generation, nb bytes of band keys, gk/uk digests of its guid and URL keys. Only small
+ *                       fields, so Redis keeps it as a compact listpack.
+ *   P:dd:x:<n>          string: the entry's LSH band keys, then its sorted shingle hashes (32-bit big-endian);
+ *                       apart from the hash because one long value would turn the whole hash into a hashtable
+ *   P:dd:g:<digest>     entry number by (source, guid)
+ *   P:dd:u:<digest>     entry number by canonical URL
+ *   P:dd:f:<digest>     entry number by content fingerprint
+ *   P:dd:s:<story id>   hash: src:<source id> → order of arrival, e:<n> → 1, n → sources so far
+ *   P:dd:b:<gen>:<shard> hash: band bucket → comma-separated entry numbers. Buckets are grouped by generation
+ *                       (a slice of the retention window) because Redis 7.0 cannot expire hash fields: a whole
+ *                       generation's keys expire together, retention + one generation after it began.
+ * Candidate entry records are read by computed names; they share the hash tag, so this is Cluster-safe in practice.
+ */
+
+const COMMON = `
+local P = ARGV[1]
+local function ekey(n) return P .. ':dd:e:' .. n end
+local function xkey(n) return P .. ':dd:x:' .. n end
+local function bkey(g, shard) return P .. ':dd:b:' .. g .. ':' .. shard end
+
+local function u32(s, i)
+  local a, b, c, d = string.byte(s, i, i + 3)
+  return ((a * 256 + b) * 256 + c) * 256 + d
+end
+
+-- struct.unpack in chunks: far faster than byte arithmetic, and within Lua's C stack limit
+local CHUNK = 200
+local CHUNK_FMT = '>' .. string.rep('I4', CHUNK)
+local function decode_u32(s)
+  local out, n, pos = {}, #s / 4, 1
+  while n > 0 do
+    local take = math.min(n, CHUNK)
+    local vals = { struct.unpack(take == CHUNK and CHUNK_FMT or ('>' .. string.rep('I4', take)), s, pos) }
+    pos = vals[take + 1]
+    for k = 1, take do out[#out + 1] = vals[k] end
+    n = n - take
+  end
+  return out
+end
+
+-- band i (0-based) with key k lives in shard floor(k / 2^low) under field i * 2^low + k % 2^low
+local function band_slots(blob, shardBits)
+  local span = 2 ^ (32 - shardBits)
+  local out = {}
+  for i = 1, #blob, 4 do
+    local k = u32(blob, i)
+    local band = (i - 1) / 4
+    out[#out + 1] = { string.format('%d', math.floor(k / span)), string.format('%d', band * span + k % span) }
+  end
+  return out
+end
+
+local function unindex(num, gen, blob, shardBits)
+  if not gen or not blob or blob == '' then return end
+  for _, slot in ipairs(band_slots(blob, shardBits)) do
+    local key = bkey(gen, slot[1])
+    local v = redis.call('HGET', key, slot[2])
+    if v then
+      local kept = {}
+      for x in string.gmatch(v, '[^,]+') do if x ~= num then kept[#kept + 1] = x end end
+      if #kept == 0 then redis.call('HDEL', key, slot[2]) else redis.call('HSET', key, slot[2], table.concat(kept, ',')) end
+    end
+  end
+end
+`;
+
+/**
+ * KEYS: seq, guid key, url key, fingerprint key.
+ * ARGV: prefix, sourceId, proposedStoryId, fingerprint digest, shingles blob, band keys blob, has guid (0/1),
+ *       ttl seconds, current generation, generations to look back, expire-at of the current generation's buckets,
+ *       Jaccard threshold, containment threshold, min contained shingles, max entries per bucket, guid digest,
+ *       url digest, shard bits, max candidates.
+ * Returns { outcome, storyId, matchedBy ('' for none), newSource (0/1) }.
+ */
+export const RESOLVE_LUA = `${COMMON}
+local sourceId, proposed, fp, sh, bands = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local hasGuid, ttl, gen, lookback, genExpireAt = ARGV[7] == '1', tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11]
+local tJ, tC, minC, maxBucket = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15])
+local gk, uk, shardBits, maxCand = ARGV[16], ARGV[17], tonumber(ARGV[18]), tonumber(ARGV[19])
+
+local function skey(id) return P .. ':dd:s:' .. id end
+local function touch_entry(n)
+  local r = redis.call('HMGET', ekey(n), 'gk', 'uk', 'f')
+  redis.call('EXPIRE', ekey(n), ttl)
+  redis.call('EXPIRE', xkey(n), ttl)
+  if r[1] then redis.call('EXPIRE', P .. ':dd:g:' .. r[1], ttl) end
+  if r[2] then redis.call('EXPIRE', P .. ':dd:u:' .. r[2], ttl) end
+  if r[3] then redis.call('EXPIRE', P .. ':dd:f:' .. r[3], ttl) end
+end
+local function index_bands(num)
+  for _, slot in ipairs(band_slots(bands, shardBits)) do
+    local key = bkey(gen, slot[1])
+    local v = redis.call('HGET', key, slot[2])
+    if v then
+      local list = {}
+      for x in string.gmatch(v, '[^,]+') do list[#list + 1] = x end
+      list[#list + 1] = num
+      -- a bucket shared by very many entries is boilerplate-like; the newest ones are the useful candidates
+      while #list > maxBucket do table.remove(list, 1) end
+      v = table.concat(list, ',')
+    else
+      v = num
+    end
+    redis.call('HSET', key, slot[2], v)
+    redis.call('EXPIREAT', key, genExpireAt)
+  end
+end
+
+-- 1. The same entry again: same source and guid, or same canonical URL from the same source.
+local entry, by, urlOther = nil, nil, nil
+if hasGuid then
+  local n = redis.call('GET', KEYS[2])
+  if n and redis.call('EXISTS', ekey(n)) == 1 then entry, by = n, 'guid' end
+end
+if not entry then
+  local n = redis.call('GET', KEYS[3])
+  if n then
+    local src = redis.call('HGET', ekey(n), 'src')
+    if src == sourceId then entry, by = n, 'url' elseif src then urlOther = n end
+  end
+end
+if entry then
+  local r = redis.call('HMGET', ekey(entry), 's', 'f', 'gn', 'nb')
+  local story = r[1]
+  local outcome = 'unchanged'
+  if r[2] ~= fp then
+    outcome = 'updated'
+    local old = redis.call('GET', xkey(entry))
+    if old and r[4] then unindex(entry, r[3], string.sub(old, 1, tonumber(r[4])), shardBits) end
+    if r[2] and redis.call('GET', P .. ':dd:f:' .. r[2]) == entry then redis.call('DEL', P .. ':dd:f:' .. r[2]) end
+    redis.call('HSET', ekey(entry), 'f', fp, 'gn', gen, 'nb', #bands)
+    if #bands > 0 then redis.call('SET', xkey(entry), bands .. sh, 'EX', ttl) else redis.call('DEL', xkey(entry)) end
+    redis.call('SET', KEYS[4], entry, 'EX', ttl, 'NX')
+    index_bands(entry)
+  end
+  if hasGuid then redis.call('SET', KEYS[2], entry, 'EX', ttl); redis.call('HSET', ekey(entry), 'gk', gk) end
+  if not urlOther then redis.call('SET', KEYS[3], entry, 'EX', ttl, 'NX') end
+  touch_entry(entry)
+  redis.call('EXPIRE', skey(story), ttl)
+  return { outcome, story, by, 0 }
+end
+
+-- 2. A copy of a known story: exact URL of another source, exact fingerprint, or a confirmed LSH candidate.
+local story, matchedBy, matchedEntry = nil, nil, nil
+if urlOther then
+  story, matchedBy, matchedEntry = redis.call('HGET', ekey(urlOther), 's'), 'url', urlOther
+end
+if not story then
+  local n = redis.call('GET', KEYS[4])
+  if n then
+    local s = redis.call('HGET', ekey(n), 's')
+    if s then story, matchedBy, matchedEntry = s, 'fingerprint', n end
+  end
+end
+if not story and #bands > 0 and #sh > 0 then
+  local slots = band_slots(bands, shardBits)
+  local hits, cands = {}, {}
+  for g = gen - lookback + 1, gen do
+    for _, slot in ipairs(slots) do
+      local v = redis.call('HGET', bkey(g, slot[1]), slot[2])
+      if v then
+        for x in string.gmatch(v, '[^,]+') do
+          if hits[x] then hits[x] = hits[x] + 1
+          elseif #cands < maxCand then hits[x] = 1; cands[#cands + 1] = x end
+        end
+      end
+    end
+  end
+  if #cands > 0 then
+    -- more shared bands means a higher Jaccard: confirm the likeliest first and stop at the first confirmed
+    table.sort(cands, function(a, b) return hits[a] > hits[b] end)
+    local mine = decode_u32(sh)
+    for _, c in ipairs(cands) do
+      local r = redis.call('HMGET', ekey(c), 's', 'nb')
+      local x = r[1] and r[2] and redis.call('GET', xkey(c))
+      if x then
+        local other = decode_u32(string.sub(x, tonumber(r[2]) + 1))
+        local o, i, j, x, y = 0, 1, 1, mine[1], other[1]
+        while x and y do
+          if x == y then o = o + 1; i = i + 1; j = j + 1; x = mine[i]; y = other[j]
+          elseif x < y then i = i + 1; x = mine[i]
+          else j = j + 1; y = other[j] end
+        end
+        local union = #mine + #other - o
+        local smaller = math.min(#mine, #other)
+        local jac = union > 0 and o / union or 0
+        local con = smaller > 0 and o / smaller or 0
+        if o > 0 and (jac >= tJ or (con >= tC and smaller >= minC)) then
+          story, matchedBy, matchedEntry = r[1], 'near-duplicate', c
+          break
+        end
+      end
+    end
+  end
+end
+
+-- 3. Write the new entry (for a copy too, so its re-fetch is 'unchanged' and later copies can match it).
+local num = tostring(redis.call('INCR', KEYS[1]))
+local outcome = 'duplicate'
+if not story then story, outcome = proposed, 'new' end
+local exact = matchedBy == 'url' or matchedBy == 'fingerprint'
+local rec = { 's', story, 'src', sourceId, 'f', fp, 'gn', gen }
+-- an exact copy adds nothing to match against, so it skips the shingles and bands
+if not exact and #bands > 0 then
+  rec[#rec + 1] = 'nb'; rec[#rec + 1] = #bands
+  redis.call('SET', xkey(num), bands .. sh, 'EX', ttl)
+end
+if hasGuid then rec[#rec + 1] = 'gk'; rec[#rec + 1] = gk; redis.call('SET', KEYS[2], num, 'EX', ttl) end
+if redis.call('SET', KEYS[3], num, 'EX', ttl, 'NX') then rec[#rec + 1] = 'uk'; rec[#rec + 1] = uk end
+redis.call('SET', KEYS[4], num, 'EX', ttl, 'NX')
+redis.call('HSET', ekey(num), unpack(rec))
+redis.call('EXPIRE', ekey(num), ttl)
+if not exact then index_bands(num) end
+if matchedEntry then touch_entry(matchedEntry) end
+local sk = skey(story)
+local newSource = 0
+if redis.call('HEXISTS', sk, 'src:' .. sourceId) == 0 then
+  redis.call('HSET', sk, 'src:' .. sourceId, redis.call('HINCRBY', sk, 'n', 1))
+  newSource = 1
+end
+redis.call('HSET', sk, 'e:' .. num, 1)
+redis.call('EXPIRE', sk, ttl)
+return { outcome, story, matchedBy or '', newSource }
+`;
+
+/**
+ * KEYS: story key. ARGV: prefix, shard bits. Deletes the story, its entries, their exact keys (where they still
+ * point at the entry) and their band bucket entries. Returns the number of entries removed.
+ */
+export const REMOVE_LUA = `${COMMON}
+local shardBits = tonumber(ARGV[2])
+local fields = redis.call('HKEYS', KEYS[1])
+local removed = 0
+for _, f in ipairs(fields) do
+  local num = string.match(f, '^e:(.+)$')
+  if num then
+    local r = redis.call('HMGET', ekey(num), 'gk', 'uk', 'f', 'gn', 'nb')
+    local exact = { { 'g', r[1] }, { 'u', r[2] }, { 'f', r[3] } }
+    for _, x in ipairs(exact) do
+      if x[2] then
+        local k = P .. ':dd:' .. x[1] .. ':' .. x[2]
+        if redis.call('GET', k) == num then redis.call('DEL', k) end
+      end
+    end
+    local x = redis.call('GET', xkey(num))
+    if x and r[5] then unindex(num, r[4], string.sub(x, 1, tonumber(r[5])), shardBits) end
+    redis.call('DEL', ekey(num), xkey(num))
+    removed = removed + 1
+  end
+end
+redis.call('DEL', KEYS[1])
+return removed
+`;
