@@ -251,3 +251,4 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   );
   console.log(JSON.stringify(r));
 }
+export default benchDedup;

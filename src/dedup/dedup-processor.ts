@@ -1,20 +1,39 @@
 import type { Job } from 'bullmq';
 import type { DedupJob } from '../queues/pipeline.js';
 import type { AppContext } from '../runtime/context.js';
-import { ExactStoryIndex, type DedupDecision } from './exact-story-index.js';
+import { StoryIndex, type DedupResolution } from './story-index.js';
+
+const indexes = new WeakMap<AppContext, StoryIndex>();
+
+function indexOf(ctx: AppContext): StoryIndex {
+  let index = indexes.get(ctx);
+  if (!index) {
+    index = new StoryIndex(ctx.redis, { prefix: ctx.keys.prefix, retentionSeconds: Math.ceil(ctx.config.limits.retention / 1000) });
+    indexes.set(ctx, index);
+  }
+  return index;
+}
 
 /**
  * Decides what an incoming item is (a new story, another outlet's copy, an edit, or nothing new) and hands the
- * matching event to the publish stage.
+ * matching event to the publish stage. A copy from an outlet the story already lists announces nothing.
  */
-export async function processDedupJob(ctx: AppContext, job: Job<DedupJob>): Promise<DedupDecision> {
+export async function processDedupJob(ctx: AppContext, job: Job<DedupJob>): Promise<DedupResolution> {
   const { item, guid } = job.data;
-  const index = new ExactStoryIndex(ctx.redis, ctx.keys, Math.ceil(ctx.config.limits.retention / 1000));
-  const decision = await index.resolve({ sourceId: item.source.id, guid, url: item.url, title: item.title, contentText: item.contentText, proposedStoryId: item.id, attemptId: String(job.id) });
+  const decision = await indexOf(ctx).resolve({
+    sourceId: item.source.id,
+    guid,
+    url: item.url,
+    title: item.title,
+    contentText: item.contentText,
+    proposedStoryId: item.id,
+    attemptId: String(job.id),
+  });
   const jobId = `${decision.outcome}-${job.id}`;
   if (decision.outcome === 'new') await ctx.queues.publish.add('publish', { event: 'item.published', item }, { jobId });
   else if (decision.outcome === 'updated') await ctx.queues.publish.add('publish', { event: 'item.updated', item: { ...item, id: decision.storyId } }, { jobId });
-  else if (decision.outcome === 'duplicate') await ctx.queues.publish.add('publish', { event: 'item.source_added', storyId: decision.storyId, source: item.source }, { jobId });
+  else if (decision.outcome === 'duplicate' && decision.newSource)
+    await ctx.queues.publish.add('publish', { event: 'item.source_added', storyId: decision.storyId, source: item.source }, { jobId });
   ctx.logger.debug({ storyId: decision.storyId, outcome: decision.outcome, matchedBy: decision.matchedBy }, 'dedup decision');
   return decision;
 }

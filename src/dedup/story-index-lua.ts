@@ -13,6 +13,7 @@
  *   P:dd:u:<digest>     entry number by canonical URL
  *   P:dd:f:<digest>     entry number by content fingerprint
  *   P:dd:s:<story id>   hash: src:<source id> → order of arrival, e:<n> → 1, n → sources so far
+ *   P:dd:a:<attempt>    string: the decision already taken for one attempt (a job id), kept a day
  *   P:dd:b:<gen>:<shard> hash: band bucket → comma-separated entry numbers. Buckets are grouped by generation
  *                       (a slice of the retention window) because Redis 7.0 cannot expire hash fields: a whole
  *                       generation's keys expire together, retention + one generation after it began.
@@ -85,6 +86,19 @@ local hasGuid, ttl, gen, lookback, genExpireAt = ARGV[7] == '1', tonumber(ARGV[8
 local tJ, tC, minC, maxBucket = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15])
 local gk, uk, shardBits, maxCand = ARGV[16], ARGV[17], tonumber(ARGV[18]), tonumber(ARGV[19])
 
+-- A retried attempt (KEYS[5], the caller's attempt id) gets its first decision back: a worker that died after
+-- deciding "new" but before handing the story on must not see "unchanged" the second time.
+local memo = KEYS[5]
+if memo == P .. ':dd:a:-' then memo = nil end
+if memo then
+  local prior = redis.call('GET', memo)
+  if prior then return cjson.decode(prior) end
+end
+local function decided(reply)
+  if memo then redis.call('SET', memo, cjson.encode(reply), 'EX', 86400) end
+  return reply
+end
+
 local function skey(id) return P .. ':dd:s:' .. id end
 local function touch_entry(n)
   local r = redis.call('HMGET', ekey(n), 'gk', 'uk', 'f')
@@ -144,7 +158,7 @@ if entry then
   if not urlOther then redis.call('SET', KEYS[3], entry, 'EX', ttl, 'NX') end
   touch_entry(entry)
   redis.call('EXPIRE', skey(story), ttl)
-  return { outcome, story, by, 0 }
+  return decided({ outcome, story, by, 0 })
 end
 
 -- 2. A copy of a known story: exact URL of another source, exact fingerprint, or a confirmed LSH candidate.
@@ -227,7 +241,7 @@ if redis.call('HEXISTS', sk, 'src:' .. sourceId) == 0 then
 end
 redis.call('HSET', sk, 'e:' .. num, 1)
 redis.call('EXPIRE', sk, ttl)
-return { outcome, story, matchedBy or '', newSource }
+return decided({ outcome, story, matchedBy or '', newSource })
 `;
 
 /**

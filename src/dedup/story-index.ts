@@ -17,6 +17,11 @@ export interface DedupCandidate {
   contentText: string;
   /** Story id to use when the article is a new story. */
   proposedStoryId: string;
+  /**
+   * Id of the attempt (e.g. the dedup job's id). A retry with the same id gets the same decision back, so a worker
+   * that dies between deciding and handing the story on does not lose a new story.
+   */
+  attemptId?: string;
 }
 
 /** What the index decided. `newSource` says whether the story's source list grew (item.source_added). */
@@ -90,6 +95,8 @@ export function dedupKeys(prefix: string) {
     url: (digest: string) => `${prefix}:dd:u:${digest}`,
     fingerprint: (digest: string) => `${prefix}:dd:f:${digest}`,
     story: (storyId: string) => `${prefix}:dd:s:${storyId}`,
+    /** The decision of one attempt; `-` names no attempt (a key is passed either way, to stay in the slot). */
+    attempt: (attemptId: string | undefined) => `${prefix}:dd:a:${attemptId ?? '-'}`,
     bucket: (gen: number, shard: number) => `${prefix}:dd:b:${gen}:${shard}`,
     all: `${prefix}:dd:*`,
   };
@@ -164,7 +171,7 @@ export class StoryIndex {
     const t = this.thresholds;
     const reply = (await RESOLVE.run(
       this.redis,
-      [this.keys.seq, this.keys.guid(gk), this.keys.url(uk), this.keys.fingerprint(fk)],
+      [this.keys.seq, this.keys.guid(gk), this.keys.url(uk), this.keys.fingerprint(fk), this.keys.attempt(candidate.attemptId)],
       [
         this.opts.prefix,
         candidate.sourceId,

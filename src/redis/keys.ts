@@ -53,12 +53,7 @@ export function redisKeys(prefix: string) {
     deliveryFailingSince: (subscriptionId: string) => `${prefix}:delivery:${subscriptionId}:failing-since`,
     /** Hash outcome → count: delivery attempts by outcome (for /metrics). */
     deliveryStats: `${prefix}:delivery:stats`,
-    /** Dedup: exact keys of the foundation index. */
-    dedupGuid: (sourceId: string, guid: string) => `${prefix}:dedup:guid:${sourceId}:${guid}`,
-    dedupUrl: (url: string) => `${prefix}:dedup:url:${url}`,
-    dedupFingerprint: (fingerprint: string) => `${prefix}:dedup:fp:${fingerprint}`,
-    dedupDecision: (attemptId: string) => `${prefix}:dedup:decision:${attemptId}`,
-    dedupStory: (storyId: string) => `${prefix}:dedup:story:${storyId}`,
+    // The dedup stage's keys ({prefix}:dd:*) are laid out in src/dedup/story-index-lua.ts.
   };
 }
 
