@@ -72,9 +72,20 @@ const CAPTION_WITH_CREDIT = new RegExp(
   'iu',
 );
 
+/**
+ * A necessary condition of {@link CREDIT_LINE} and {@link CAPTION_WITH_CREDIT}: each alternative of their credit
+ * words contains one of these (same flags), so a text without any cannot match either pattern. Saves running
+ * the backtracking caption pattern over every long paragraph.
+ */
+const CREDIT_HINT = /photo|image|picture|credit|фото|foto|şəkil|fotoğraf|görsel|©/iu;
+
 /** Splits caption text into caption and credit; null when the text carries no credit marker. */
 export function parseCaption(text: string): { caption?: string; credit?: string } | null {
-  const flat = squeeze(text);
+  if (!CREDIT_HINT.test(text)) return null;
+  return parseFlatCaption(squeeze(text));
+}
+
+function parseFlatCaption(flat: string): { caption?: string; credit?: string } | null {
   const creditOnly = CREDIT_LINE.exec(flat);
   if (creditOnly) return { credit: squeeze(creditOnly[1] ?? '').replace(/[.;]$/, '') };
   const full = CAPTION_WITH_CREDIT.exec(flat);
@@ -85,16 +96,30 @@ export function parseCaption(text: string): { caption?: string; credit?: string 
   return null;
 }
 
+/** The article's own keys, computed once per body rather than once per block. */
+interface ContextKeys {
+  titleKey: string;
+  sourceKey: string | null;
+}
+
+function contextKeys(context: BoilerplateContext): ContextKeys {
+  return { titleKey: compareKey(context.title), sourceKey: context.sourceName ? compareKey(context.sourceName) : null };
+}
+
 /** True when a block is site furniture by the generic rules or the source's own patterns. */
 export function isFurniture(text: string, context: BoilerplateContext, extra: readonly RegExp[] = []): boolean {
   const flat = squeeze(text);
+  return isFlatFurniture(flat, compareKey(flat), contextKeys(context), extra);
+}
+
+/** {@link isFurniture} on a squeezed text whose compare key is known. */
+function isFlatFurniture(flat: string, key: string, keys: ContextKeys, extra: readonly RegExp[]): boolean {
   if (flat === '') return true;
-  const key = compareKey(flat);
-  const titleKey = compareKey(context.title);
+  const { titleKey } = keys;
   // The title again, alone or with a short prefix or suffix ("News about -…", "… | News.Az").
   const aroundTitle = (key.endsWith(titleKey) || key.startsWith(titleKey)) && key.length - titleKey.length <= 30;
   if (titleKey !== '' && (key === titleKey || (titleKey.length >= 15 && aroundTitle))) return true;
-  if (context.sourceName && key === compareKey(context.sourceName)) return true;
+  if (keys.sourceKey !== null && key === keys.sourceKey) return true;
   if (LANGUAGE_SWITCHER.test(flat)) return true;
   // A link line has no sentence end, or sets the linked headline off with a colon or dash.
   if (flat.length <= 300 && RELATED.test(flat) && (!endsSentence(flat) || /^[^.!?]*[-:\u2013\u2014]/.test(flat))) return true;
@@ -103,14 +128,23 @@ export function isFurniture(text: string, context: BoilerplateContext, extra: re
   return extra.some((re) => re.test(flat));
 }
 
+/** Compiled per-source patterns by source text (null: the pattern does not compile); sources reuse their config. */
+const patternCache = new Map<string, RegExp | null>();
+
 function compilePatterns(patterns: readonly string[] | undefined): RegExp[] {
   const compiled: RegExp[] = [];
   for (const source of patterns ?? []) {
-    try {
-      compiled.push(new RegExp(`^(?:${source})$`, 'iu'));
-    } catch {
-      // A broken pattern in the config is reported by the config validator; here it simply matches nothing.
+    let re = patternCache.get(source);
+    if (re === undefined) {
+      try {
+        re = new RegExp(`^(?:${source})$`, 'iu');
+      } catch {
+        // A broken pattern in the config is reported by the config validator; here it simply matches nothing.
+        re = null;
+      }
+      if (patternCache.size < 10_000) patternCache.set(source, re);
     }
+    if (re) compiled.push(re);
   }
   return compiled;
 }
@@ -121,8 +155,12 @@ function compilePatterns(patterns: readonly string[] | undefined): RegExp[] {
  */
 export function removeBoilerplate(blocks: readonly Block[], context: BoilerplateContext): CleanBody {
   const extra = compilePatterns(context.removePatterns);
+  const keys = contextKeys(context);
+  // squeeze is idempotent and compareKey squeezes first, so the key of the squeezed text is the text's key.
+  const flats = blocks.map((b) => squeeze(b.text));
+  const blockKeys = flats.map((flat) => compareKey(flat));
   const counts = new Map<string, number>();
-  for (const b of blocks) counts.set(compareKey(b.text), (counts.get(compareKey(b.text)) ?? 0) + 1);
+  for (const key of blockKeys) counts.set(key, (counts.get(key) ?? 0) + 1);
 
   const out: CleanBlock[] = [];
   let pendingCaption: { caption?: string; credit?: string } | null = null;
@@ -147,13 +185,13 @@ export function removeBoilerplate(blocks: readonly Block[], context: Boilerplate
       out.push({ ...block, ref: { url: block.image.url, ...withoutEmpty({ ...fromText, ...parsed }) } });
       return;
     }
-    const parsed = parseCaption(block.text);
+    const parsed = CREDIT_HINT.test(block.text) ? parseFlatCaption(flats[i]!) : null;
     if (parsed) {
       attach(parsed, i);
       return;
     }
-    if (isFurniture(block.text, context, extra)) return;
-    const key = compareKey(block.text);
+    const key = blockKeys[i]!;
+    if (isFlatFurniture(flats[i]!, key, keys, extra)) return;
     if ((counts.get(key) ?? 0) > 1 && wordCount(block.text) >= 3 && !endsSentence(block.text)) return;
     out.push(block);
   });

@@ -5,7 +5,50 @@
 
 /** Collapses runs of horizontal white space (no-break spaces included) and trims. Keeps the text itself intact. */
 export function squeeze(text: string): string {
+  // Most texts reaching here are squeezed already (blocks are built squeezed): skip the rewrite for them.
+  if (isSqueezed(text)) return text;
   return text.replace(/[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+/g, ' ').trim();
+}
+
+/**
+ * True for a character of {@link squeeze}'s class: `\s` (which is exactly what `trim` removes) plus U+200B.
+ * For code units other than the space.
+ */
+function isSqueezeSpace(code: number): boolean {
+  if (code < 0x80) return code >= 0x09 && code <= 0x0d;
+  return (
+    code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200b) || code === 0x2028 || code === 0x2029 ||
+    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
+}
+
+/** True when {@link squeeze} would return the text unchanged: single spaces only, none at either end. */
+function isSqueezed(text: string): boolean {
+  let previousSpace = true;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code === 0x20) {
+      if (previousSpace) return false;
+      previousSpace = true;
+    } else if (code > 0x20 && code < 0x7f) {
+      previousSpace = false;
+    } else if (isSqueezeSpace(code)) {
+      return false;
+    } else {
+      previousSpace = false;
+    }
+  }
+  return !previousSpace || text.length === 0;
+}
+
+/** Characters {@link compareKey} drops at both ends: white space (as `\s`), quotes and end punctuation. */
+function isKeyEdge(code: number): boolean {
+  switch (code) {
+    case 0x20: case 0x22: case 0x27: case 0x2e: case 0x2c: case 0x3a: case 0x3b: case 0x21: case 0x3f: case 0x2d:
+      return true;
+    default:
+      return isSqueezeSpace(code) && code !== 0x200b;
+  }
 }
 
 /**
@@ -13,12 +56,17 @@ export function squeeze(text: string): string {
  * Used to recognise the same line written with a different dash or quote style.
  */
 export function compareKey(text: string): string {
-  return squeeze(text)
+  const unified = squeeze(text)
     .toLowerCase()
     .replace(/[\u2010-\u2015\u2212]/g, '-')
     .replace(/[\u2018\u2019\u201a\u201b`´]/g, "'")
-    .replace(/[\u201c\u201d\u201e\u00ab\u00bb]/g, '"')
-    .replace(/^[\s"'.,:;!?-]+|[\s"'.,:;!?-]+$/g, '');
+    .replace(/[\u201c\u201d\u201e\u00ab\u00bb]/g, '"');
+  // Same as dropping /^[\s"'.,:;!?-]+|[\s"'.,:;!?-]+$/g, without the regular expression's scan of every position.
+  let start = 0;
+  let end = unified.length;
+  while (start < end && isKeyEdge(unified.charCodeAt(start))) start += 1;
+  while (end > start && isKeyEdge(unified.charCodeAt(end - 1))) end -= 1;
+  return start === 0 && end === unified.length ? unified : unified.slice(start, end);
 }
 
 /** Escapes text for an HTML text node or a double-quoted attribute. */
