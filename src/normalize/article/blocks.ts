@@ -37,10 +37,10 @@ export interface BlockOptions {
 }
 
 /** Elements whose content is never article text. */
-const JUNK_SELECTOR = [
+const JUNK_TAGS = new Set([
   'script', 'style', 'noscript', 'iframe', 'object', 'embed', 'svg', 'canvas', 'form', 'button', 'input',
   'select', 'textarea', 'nav', 'header', 'footer', 'aside', 'template', 'link', 'meta', 'head', 'title',
-].join(',');
+]);
 
 /** Class or id words that mark site widgets rather than content. */
 const WIDGET_ATTR =
@@ -173,13 +173,28 @@ function hasBlockDescendant(el: Element): boolean {
   return el.children.some((c) => isElement(c) && (BLOCK_TAGS.has(c.name) || c.name === 'img' || hasBlockDescendant(c)));
 }
 
+/** Tags that split an inline run into lines or pull a picture out of it. */
+const BREAK_TAGS = new Set(['br', 'img']);
+
+/** True when an element below `el` (at any depth) has one of the tag names (what `$(el).find('br,img')` finds). */
+function hasDescendantTag(el: Element, names: ReadonlySet<string>): boolean {
+  return el.children.some((c) => isElement(c) && (names.has(c.name) || hasDescendantTag(c, names)));
+}
+
 function htmlBlocks(body: string, options: BlockOptions): Block[] {
   const $ = load(body, HTML_OPTIONS, false);
-  $(JUNK_SELECTOR).remove();
-  $('[class],[id]').each((_, el) => {
-    const attrs = `${$(el).attr('class') ?? ''} ${$(el).attr('id') ?? ''}`;
-    if (WIDGET_ATTR.test(attrs)) $(el).remove();
-  });
+  // Junk elements and site widgets go with everything inside them; one walk instead of two selector queries
+  // (what survives is the same: the nodes with neither a junk element nor a widget above them).
+  const prune = (parent: { children: AnyNode[] }): void => {
+    for (const child of [...parent.children]) {
+      if (!isElement(child)) continue;
+      const { class: className, id } = child.attribs;
+      const widget = (className !== undefined || id !== undefined) && WIDGET_ATTR.test(`${className ?? ''} ${id ?? ''}`);
+      if (JUNK_TAGS.has(child.name) || widget) $(child).remove();
+      else prune(child);
+    }
+  };
+  prune($.root().get(0) as unknown as { children: AnyNode[] });
   for (const selector of options.removeSelectors ?? []) {
     try {
       $(selector).remove();
@@ -207,9 +222,9 @@ function htmlBlocks(body: string, options: BlockOptions): Block[] {
     };
     const visit = (node: AnyNode, bold: boolean): void => {
       if (node.type === 'text') {
-        const data = (node as unknown as { data: string }).data;
-        draft.parts.push({ text: data.replace(/\s+/g, ' '), bold });
-        draft.html += escapeHtml(data.replace(/\s+/g, ' '));
+        const text = (node as unknown as { data: string }).data.replace(/\s+/g, ' ');
+        draft.parts.push({ text, bold });
+        draft.html += escapeHtml(text);
         return;
       }
       if (!isElement(node)) return;
@@ -223,7 +238,7 @@ function htmlBlocks(body: string, options: BlockOptions): Block[] {
         return;
       }
       const childBold = bold || BOLD_TAGS.has(node.name);
-      const containsBreak = $(node).find('br,img').length > 0;
+      const containsBreak = hasDescendantTag(node, BREAK_TAGS);
       if (containsBreak) {
         for (const child of node.children) visit(child, childBold);
         return;
@@ -269,10 +284,11 @@ function htmlBlocks(body: string, options: BlockOptions): Block[] {
         if (image) blocks.push(image);
         continue;
       }
-      if (BLOCK_TAGS.has(name) || hasBlockDescendant(child)) {
+      const nested = hasBlockDescendant(child);
+      if (BLOCK_TAGS.has(name) || nested) {
         flush();
         const bold = boldContext || BOLD_TAGS.has(name);
-        if (hasBlockDescendant(child)) walk(child, bold);
+        if (nested) walk(child, bold);
         else emitInline(child.children, /^h[1-6]$/.test(name) ? 'heading' : 'text', bold);
         continue;
       }

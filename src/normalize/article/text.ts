@@ -10,10 +10,7 @@ export function squeeze(text: string): string {
   return text.replace(/[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+/g, ' ').trim();
 }
 
-/**
- * True for a character of {@link squeeze}'s class: `\s` (which is exactly what `trim` removes) plus U+200B.
- * For code units other than the space.
- */
+/** True for a code unit of `\s` (what `trim` removes) other than the space, or U+200B. */
 function isSqueezeSpace(code: number): boolean {
   if (code < 0x80) return code >= 0x09 && code <= 0x0d;
   return (
@@ -22,23 +19,15 @@ function isSqueezeSpace(code: number): boolean {
   );
 }
 
-/** True when {@link squeeze} would return the text unchanged: single spaces only, none at either end. */
+/**
+ * Matches where {@link squeeze} would change the text: white space other than a single inner space (`[^\S ]`
+ * is `\s` but the space; U+200B is the class's one addition to `\s`).
+ */
+const NOT_SQUEEZED = /[^\S ]|\u200b| {2}|^ | $/;
+
+/** True when {@link squeeze} would return the text unchanged. */
 function isSqueezed(text: string): boolean {
-  let previousSpace = true;
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    if (code === 0x20) {
-      if (previousSpace) return false;
-      previousSpace = true;
-    } else if (code > 0x20 && code < 0x7f) {
-      previousSpace = false;
-    } else if (isSqueezeSpace(code)) {
-      return false;
-    } else {
-      previousSpace = false;
-    }
-  }
-  return !previousSpace || text.length === 0;
+  return !NOT_SQUEEZED.test(text);
 }
 
 /** Characters {@link compareKey} drops at both ends: white space (as `\s`), quotes and end punctuation. */
