@@ -7,8 +7,10 @@ import { extractArticle } from '../../src/fetch/full-text/extract-article.js';
 import { mergePageIntoEntry } from '../../src/fetch/full-text/merge-page.js';
 import { needsFullText } from '../../src/fetch/full-text/needs-full-text.js';
 import { CANONICAL, FURNITURE, PAGE_URL, paragraphs, seedPage, TITLE } from '../support/seed.js';
+import { loadFixtures } from '../normalize/labelled-set.js';
 import { ARTICLE_PAGES, type ArticlePage } from './article-pages.js';
 
+const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 const squeeze = (s: string) => s.replace(/\s+/g, ' ').trim();
 const textOf = (html: string) => squeeze(load(html, null, false).text());
 
@@ -54,6 +56,29 @@ describe('full-text extraction measured against Mozilla Readability', () => {
       expect(furnitureKept).toEqual([]);
     });
   }
+
+  it('the labelled interview and article bodies, each set in a news-page shell: every paragraph Readability keeps, no furniture', () => {
+    // The hand-labelled bodies of tests/fixtures are fragments; the shell gives them what a real page adds around them.
+    const SHELL_FURNITURE = ['We use cookies', 'Another headline', 'completely disagree', 'All rights reserved', 'Popular story'];
+    const shell = (title: string, body: string) =>
+      `<!doctype html><html><head><title>${escapeText(title)} | Site</title></head><body><header><nav><a href="/">Home</a> <a href="/world">World</a></nav></header><div id="cookie-notice" class="cookie-banner"><p>We use cookies to improve your experience on our website and for advertising purposes.</p><button>OK</button></div><div class="page"><div class="main-col"><h1>${escapeText(title)}</h1><div class="share-bar"><a href="#">Facebook</a> <a href="#">Twitter</a></div><div class="article-text">${body}</div><div class="related-news"><h3>Related news</h3><ul><li><a href="/1">Another headline about the region and its politics</a></li><li><a href="/2">A second related headline about something else</a></li></ul></div><div id="comments"><h3>Comments</h3><div class="comment"><p>I completely disagree with everything this expert says about the region.</p></div></div></div><div class="sidebar"><h3>Most read</h3><ul><li><a href="/3">Popular story</a></li></ul></div></div><footer><p>© 2025 Site. All rights reserved.</p></footer></body></html>`;
+    const fixtures = [...loadFixtures('interviews'), ...loadFixtures('articles')].filter((f) => /<(?:p|div|h\d)\b/i.test(f.body));
+    let kept = 0;
+    let total = 0;
+    const missed: string[] = [];
+    for (const fixture of fixtures) {
+      const page: ArticlePage = { name: fixture.id, url: fixture.labels.baseUrl ?? 'https://example.com/a', html: shell(fixture.labels.title, fixture.body), paragraphs: [], furniture: SHELL_FURNITURE };
+      const ours = textOf(extractArticle(page.html, page.url).bodyHtml);
+      const { blocks } = readability(page);
+      total += blocks.length;
+      kept += blocks.filter((b) => ours.includes(b)).length;
+      missed.push(...blocks.filter((b) => !ours.includes(b)).map((b) => `${fixture.id}: ${b.slice(0, 60)}`));
+      expect(SHELL_FURNITURE.filter((f) => ours.includes(f)), fixture.id).toEqual([]);
+    }
+    rows.push(`${fixtures.length} labelled bodies in a page shell: recall vs Readability ${kept}/${total} paragraphs`);
+    expect(fixtures.length).toBeGreaterThan(20);
+    expect(missed).toEqual([]);
+  });
 
   it('Readability loses the genre marker the feed title and og:title keep', () => {
     expect(readability(SEED).title).not.toContain('INTERVIEW');
