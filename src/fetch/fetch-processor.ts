@@ -8,8 +8,10 @@ import { decideRedirect, freshnessFromHeaders, parseRetryAfter, planNextPoll, ty
 import { enqueuePoll, pollJobDueAt } from '../scheduler/source-scheduler.js';
 import { decodeText } from './decode-text.js';
 import { httpFetch, type FetchResult } from './http-fetch.js';
-import type { ParsedFeed } from './feed-entry.js';
+import type { FeedEntry, ParsedFeed } from './feed-entry.js';
+import type { FullTextMode } from './full-text/needs-full-text.js';
 import { parseFeed } from './parse-feed.js';
+import { fetchFullText } from './full-text/fetch-full-text.js';
 import { ensureWebSubSubscription, websubActive, type WebSubState } from './websub.js';
 
 /** What the fetch stage did with one source. */
@@ -77,7 +79,7 @@ export async function processFetchJob(ctx: AppContext, job: Job<FetchJob>, token
     }
   }
   try {
-    return await fetchSource(ctx, source.id, source.url, source.interval, previous, host);
+    return await fetchSource(ctx, source.id, source.url, source.interval, previous, host, holder);
   } finally {
     if (host) await politenessOf(ctx).release(host, holder);
   }
@@ -85,7 +87,7 @@ export async function processFetchJob(ctx: AppContext, job: Job<FetchJob>, token
 
 type Status = Record<string, string>;
 
-async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseMs: number, previous: Status, host: string | null): Promise<FetchOutcome> {
+async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseMs: number, previous: Status, host: string | null, holder: string): Promise<FetchOutcome> {
   const statusKey = ctx.keys.sourceStatus(sourceId);
   const now = ctx.clock.now();
   const startedAt = new Date(now).toISOString();
@@ -94,6 +96,9 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
   let response: FetchResult | undefined;
   try {
     response = await httpFetch(url, { timeoutMs: limits.fetchTimeout, maxBytes: limits.maxFeedBytes, guard: ctx.guard }, { etag: previous.etag, lastModified: previous.lastModified });
+    // The feed request is over: its slot goes back now, so that article pages on the same host can take one
+    // (with a concurrency of 1 they would otherwise wait for a slot this very job holds).
+    if (host) await politenessOf(ctx).release(host, holder);
     await followPermanentRedirect(ctx, sourceId, url, response, previous);
     observation.freshnessMs = freshnessFromHeaders(response.headers, now);
     observation.ttlMinutes = Number(previous.feedTtl) || null;
@@ -180,7 +185,9 @@ async function planAndEnqueue(ctx: AppContext, sourceId: string, observation: Po
 /**
  * Decodes and parses a feed document and hands each new or changed entry to normalize. What a source handed down
  * before is remembered per guid, so an unchanged entry costs nothing downstream. Shared by polling and WebSub
- * pushes, so both go through the same limits and dedup.
+ * pushes, so both go through the same limits and dedup. An entry that carries only a summary is first completed
+ * from its article page (per the source's `fullText`); a page that fails leaves the summary, and the error is
+ * counted and kept on the source status (`fullTextErrors`, `fullTextErrorCode`, `fullTextErrorMessage`).
  */
 export async function ingestFeedDocument(ctx: AppContext, sourceId: string, body: Buffer, contentType: string | undefined, fetchedAt: string, documentUrl: string): Promise<{ feed: ParsedFeed; newEntries: number }> {
   const feed = await parseFeed(decodeText(body, contentType), ctx.config.limits.maxEntriesPerFetch);
@@ -188,16 +195,31 @@ export async function ingestFeedDocument(ctx: AppContext, sourceId: string, body
   const homepage = source?.homepage ?? feed.link ?? new URL(documentUrl).origin + '/';
   const seenKey = ctx.keys.sourceSeen(sourceId);
   let newEntries = 0;
-  for (const entry of feed.entries) {
-    const key = entry.guid ?? entry.link ?? entry.title;
-    const digest = hashEntry(entry);
+  for (const feedEntry of feed.entries) {
+    const key = feedEntry.guid ?? feedEntry.link ?? feedEntry.title;
+    // The digest is the feed's entry, before its page is read: an unchanged entry never costs a page fetch.
+    const digest = hashEntry(feedEntry);
     if ((await ctx.redis.hget(seenKey, key)) === digest) continue;
+    const entry = await completeFromPage(ctx, sourceId, feedEntry, source?.fullText ?? 'auto');
     await ctx.queues.normalize.add('normalize', { sourceId, sourceHomepage: homepage, entry, fetchedAt }, { jobId: `${sourceId}-${digest}` });
     await ctx.redis.hset(seenKey, key, digest);
     newEntries++;
   }
   await ctx.redis.expire(seenKey, Math.ceil(ctx.config.limits.retention / 1000));
   return { feed, newEntries };
+}
+
+/** Completes one entry from its article page when it needs it; records the outcome on the source status. */
+async function completeFromPage(ctx: AppContext, sourceId: string, entry: FeedEntry, mode: FullTextMode): Promise<FeedEntry> {
+  const outcome = await fetchFullText(ctx, politenessOf(ctx), entry, mode);
+  const statusKey = ctx.keys.sourceStatus(sourceId);
+  if (outcome.fetched) await ctx.redis.hincrby(statusKey, 'fullTextFetched', 1);
+  if (outcome.error) {
+    await ctx.redis.hincrby(statusKey, 'fullTextErrors', 1);
+    await ctx.redis.hset(statusKey, { fullTextErrorCode: outcome.error.code, fullTextErrorMessage: outcome.error.message, fullTextErrorAt: new Date(ctx.clock.now()).toISOString(), fullTextErrorUrl: entry.link ?? '' });
+    ctx.logger.warn({ sourceId, code: outcome.error.code, err: outcome.error.message, url: entry.link }, 'article page unusable: entry kept with its summary');
+  }
+  return outcome.entry;
 }
 
 /**

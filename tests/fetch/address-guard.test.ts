@@ -23,12 +23,13 @@ describe('private-address guard on every redirect hop', () => {
         // Only the name `localhost` is exempt: the first hop is allowed, a hop to an address literal is not.
         network: { allowHosts: ['localhost'] },
         limits: { fetchTimeout: '1s', shutdownGrace: '1s' },
+        // fullText: never: the teaser items of these feeds link to example.com; article pages have a test of their own (full-text.test.ts).
         sources: [
-          { id: 'ok', name: 'ok', url: `${local}/ok`, interval: '1h' },
-          { id: 'to-loopback', name: 'a', url: `${local}/to-loopback`, interval: '1h' },
-          { id: 'to-metadata', name: 'b', url: `${local}/to-metadata`, interval: '1h' },
-          { id: 'to-ula', name: 'c', url: `${local}/to-ula`, interval: '1h' },
-          { id: 'literal', name: 'd', url: `${server.url}/feed`, interval: '1h' },
+          { id: 'ok', name: 'ok', url: `${local}/ok`, interval: '1h', fullText: 'never' },
+          { id: 'to-loopback', name: 'a', url: `${local}/to-loopback`, interval: '1h', fullText: 'never' },
+          { id: 'to-metadata', name: 'b', url: `${local}/to-metadata`, interval: '1h', fullText: 'never' },
+          { id: 'to-ula', name: 'c', url: `${local}/to-ula`, interval: '1h', fullText: 'never' },
+          { id: 'literal', name: 'd', url: `${server.url}/feed`, interval: '1h', fullText: 'never' },
         ],
       },
       ['scheduler', 'fetch'],

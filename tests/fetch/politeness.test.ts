@@ -29,9 +29,10 @@ describe('per-host politeness shared through Redis', () => {
       'fetch-polite',
       {
         limits: { fetchTimeout: '2s', hostConcurrency: 1, hostSpacing: '300ms', shutdownGrace: '1s' },
+        // fullText: never: the teaser items of these feeds link to example.com; article pages have a test of their own (full-text.test.ts).
         sources: [
-          ...['p1', 'p2', 'p3'].map((id) => ({ id, name: id, url: `${polite.url}/${id}`, interval: '1h' })),
-          { id: 'r1', name: 'r1', url: `${limited.url}/r1`, interval: '200ms' },
+          ...['p1', 'p2', 'p3'].map((id) => ({ id, name: id, url: `${polite.url}/${id}`, interval: '1h', fullText: 'never' as const })),
+          { id: 'r1', name: 'r1', url: `${limited.url}/r1`, interval: '200ms', fullText: 'never' },
         ],
       },
       ['scheduler', 'fetch'],
@@ -59,7 +60,7 @@ describe('per-host politeness shared through Redis', () => {
     const paused = await system.ctx.redis.hget(system.ctx.keys.hostState(new URL(limited.url).host), 'pausedUntil');
     expect(Number(paused) - pausedAt).toBeGreaterThanOrEqual(900);
     // A second source on the same host, added during the pause, waits for it too.
-    const r2 = parseConfig({ sources: [{ id: 'r2', name: 'r2', url: `${limited.url}/r2`, interval: '1h' }] }).sources[0]!;
+    const r2 = parseConfig({ sources: [{ id: 'r2', name: 'r2', url: `${limited.url}/r2`, interval: '1h', fullText: 'never' }] }).sources[0]!;
     await system.ctx.catalog.put('sources', r2);
     await scheduleSource(system.ctx.queues.fetch, r2, Date.now());
     await waitFor('r2 fetched', () => limited.requests.find((r) => r.url === '/r2'), 4_000);
@@ -82,8 +83,8 @@ describe('one broken source never delays the others', () => {
       {
         limits: { fetchTimeout: '8s', hostSpacing: '0ms', shutdownGrace: '1s' },
         sources: [
-          ...['dead-1', 'dead-2', 'dead-3', 'dead-4'].map((id) => ({ id, name: id, url: `${dead.url}/${id}`, interval: '1h' })),
-          { id: 'good', name: 'good', url: `${good.url}/feed`, interval: '1h' },
+          ...['dead-1', 'dead-2', 'dead-3', 'dead-4'].map((id) => ({ id, name: id, url: `${dead.url}/${id}`, interval: '1h', fullText: 'never' as const })),
+          { id: 'good', name: 'good', url: `${good.url}/feed`, interval: '1h', fullText: 'never' },
         ],
       },
       ['scheduler', 'fetch'],

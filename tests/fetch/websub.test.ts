@@ -43,7 +43,7 @@ describe('WebSub subscriber with a hub on loopback', () => {
     const port = await freePort();
     system = await startTestSystem(
       'fetch-websub',
-      { limits: { shutdownGrace: '1s' }, sources: [{ id: 'pushed', name: 'Pushed', url: `${feed.url}/feed`, interval: '1h' }] },
+      { limits: { shutdownGrace: '1s' }, sources: [{ id: 'pushed', name: 'Pushed', url: `${feed.url}/feed`, interval: '1h', fullText: 'never' }] },
       ['scheduler', 'fetch'],
       testEnv('fetch-websub', { publicUrl: `http://127.0.0.1:${port}` }),
     );

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { SyndicateError, toSyndicateError } from '../../core/errors.js';
+import { hostOf, type HostPoliteness } from '../../net/host-politeness.js';
+import type { AppContext } from '../../runtime/context.js';
+import { parseRetryAfter } from '../../scheduler/next-fetch.js';
+import { decodeText } from '../decode-text.js';
+import type { FeedEntry } from '../feed-entry.js';
+import { httpFetch } from '../http-fetch.js';
+import { extractArticle } from './extract-article.js';
+import { mergePageIntoEntry } from './merge-page.js';
+import { needsFullText, type FullTextMode, type FullTextReason } from './needs-full-text.js';
+
+/** What became of one entry's full text. */
+export interface FullTextOutcome {
+  /** The entry to normalize: enriched from its page, or as the feed gave it. */
+  entry: FeedEntry;
+  reason: FullTextReason;
+  /** True when the page was fetched and its content merged. */
+  fetched: boolean;
+  /** Why the page could not be used; the entry then keeps its summary. */
+  error?: SyndicateError;
+}
+
+/** Content types an article page may come as; absent is accepted, since many servers omit it. */
+const HTML_TYPES = /^\s*(?:text\/html|application\/xhtml\+xml)\b/i;
+
+/**
+ * Waits for a politeness slot on the page's host, for at most `maxWaitMs`: the page is one more request to
+ * that host and counts against its concurrency, spacing and `Retry-After` pause like a feed poll does.
+ */
+async function acquireSlot(gate: HostPoliteness, ctx: AppContext, host: string, holder: string, maxWaitMs: number): Promise<void> {
+  const giveUpAt = ctx.clock.now() + maxWaitMs;
+  for (;;) {
+    const retryAt = await gate.acquire(host, holder, ctx.clock.now());
+    if (retryAt === 0) return;
+    if (retryAt > giveUpAt) throw new SyndicateError('SYN_ERR_FETCH_RATE_LIMITED', `${host} has no free slot before ${new Date(retryAt).toISOString()}: article page skipped`);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(10, retryAt - ctx.clock.now())));
+  }
+}
+
+/**
+ * Fetches an entry's article page when the source's `fullText` setting and the entry call for it
+ * (see {@link needsFullText}), and merges the page's main content and metadata into the entry. The page goes
+ * through the same address guard, byte cap, timeout and per-host politeness as feeds. A failure never loses
+ * the entry: it comes back as the feed gave it, with the error for the caller to record.
+ */
+export async function fetchFullText(ctx: AppContext, gate: HostPoliteness, entry: FeedEntry, mode: FullTextMode): Promise<FullTextOutcome> {
+  const { fetch, reason } = needsFullText(entry, mode);
+  if (!fetch) return { entry, reason, fetched: false };
+  const url = entry.link!;
+  const limits = ctx.config.limits;
+  const host = hostOf(url);
+  const holder = `full-text:${randomUUID()}`;
+  try {
+    if (host) await acquireSlot(gate, ctx, host, holder, limits.fetchTimeout);
+    let response;
+    try {
+      response = await httpFetch(url, { timeoutMs: limits.fetchTimeout, maxBytes: limits.maxFeedBytes, guard: ctx.guard });
+    } finally {
+      if (host) await gate.release(host, holder);
+    }
+    if (response.status === 429 || response.status === 503) {
+      const retryAfterMs = parseRetryAfter(response.headers['retry-after'], ctx.clock.now());
+      if (retryAfterMs !== null && host) await gate.pause(host, ctx.clock.now() + retryAfterMs);
+    }
+    if (response.status >= 300) throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `article page ${url} answered ${response.status}`, { details: { status: response.status } });
+    const contentType = response.headers['content-type'];
+    if (contentType && !HTML_TYPES.test(contentType)) throw new SyndicateError('SYN_ERR_PARSE_FAILED', `article page ${url} is ${contentType}, not HTML`);
+    const page = extractArticle(decodeText(response.body, contentType), response.url);
+    if (!/\S/.test(page.bodyHtml.replace(/<[^>]*>/g, ''))) throw new SyndicateError('SYN_ERR_PARSE_FAILED', `article page ${url}: no article text found`);
+    return { entry: mergePageIntoEntry(entry, page), reason, fetched: true };
+  } catch (err) {
+    return { entry, reason, fetched: false, error: toSyndicateError(err, 'SYN_ERR_FETCH_FAILED') };
+  }
+}
