@@ -9,11 +9,19 @@ type System = Awaited<ReturnType<typeof startTestSystem>>;
 
 const ONE_LINE = 'Russian expert Grigory Trofimchuk speaks to News.Az about the new regional order.';
 
+/** Teasers of the other sources: each a different story, so the dedup stage keeps them apart. */
+const TEASERS: Record<string, string> = {
+  'never-1': 'The city council approved a new budget for public transport on Tuesday evening.',
+  'broken-1': 'Farmers in the south expect a record grape harvest after a mild and rainy spring.',
+  'ssrf-1': 'A new bridge over the river will open to traffic next month, the ministry said.',
+};
+
+/**
 /** An RSS feed with one item that carries only a one-line description and a link to its article page. */
 const teaserFeed = (base: string, title: string, path: string, guid: string) => `<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>News.Az</title><link>${base}/</link>
 <item><title>${escape(title)}</title><link>${base}${path}?utm_source=rss&amp;utm_medium=feed</link><guid isPermaLink="false">${guid}</guid>
-<description>${escape(ONE_LINE)}</description></item>
+<description>${escape(TEASERS[guid] ?? ONE_LINE)}</description></item>
 </channel></rss>`;
 
 async function storedItems(ctx: AppContext): Promise<NormalizedItem[]> {
@@ -75,13 +83,13 @@ describe('full text: an entry with only a summary is completed from its article 
   it('fullText never: the page is not fetched and the item keeps the summary', async () => {
     const item = await itemOf(system.ctx, 'never');
     expect(item.kind).toBe('article');
-    expect(item.contentText).toBe(ONE_LINE);
+    expect(item.contentText).toBe(TEASERS['never-1']);
     expect(site.requests.some((r) => r.url.startsWith('/never/page'))).toBe(false);
   });
 
   it('a page that answers 500 leaves the summary and records the error on the source status', async () => {
     const item = await itemOf(system.ctx, 'broken');
-    expect(item.contentText).toBe(ONE_LINE);
+    expect(item.contentText).toBe(TEASERS['broken-1']);
     expect(item.url).toBe(`${site.url}/broken/page`);
     const status = await system.ctx.redis.hgetall(system.ctx.keys.sourceStatus('broken'));
     expect(status).toMatchObject({ fullTextErrors: '1', fullTextErrorCode: 'SYN_ERR_FETCH_HTTP_STATUS', fullTextErrorUrl: expect.stringContaining('/broken/page') });
@@ -92,7 +100,7 @@ describe('full text: an entry with only a summary is completed from its article 
 
   it('article pages go through the address guard: a link to cloud metadata is refused, the summary kept', async () => {
     const item = await itemOf(system.ctx, 'ssrf');
-    expect(item.contentText).toBe(ONE_LINE);
+    expect(item.contentText).toBe(TEASERS['ssrf-1']);
     const status = await system.ctx.redis.hgetall(system.ctx.keys.sourceStatus('ssrf'));
     expect(status.fullTextErrorCode).toBe('SYN_ERR_FETCH_BLOCKED_ADDRESS');
   });
