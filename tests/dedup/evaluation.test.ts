@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { type TextSketch, sketchText } from '../../src/dedup/analyze.js';
 import { shareBand } from '../../src/dedup/minhash.js';
 import { isNearDuplicate, shingleOverlap } from '../../src/dedup/similarity.js';
 import { buildEvalSet, type EvalSet } from '../fixtures/dedup/build-set.js';
+import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
 
 const set = JSON.parse(readFileSync(new URL('../fixtures/dedup/eval-set.json', import.meta.url), 'utf8')) as EvalSet;
 const sketches = new Map<string, TextSketch>(set.docs.map((d) => [d.id, sketchText(d.text)]));
@@ -73,18 +73,13 @@ describe('near-duplicate evaluation set', () => {
 });
 
 describe('near-duplicate evaluation set through a real StoryIndex', () => {
-  const prefix = `{syn-test-dedup-eval-${randomBytes(4).toString('hex')}}`;
+  const prefix = uniquePrefix('dedup-eval');
   let redis: Redis;
   beforeAll(() => {
-    redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    redis = new Redis(TEST_REDIS_URL);
   });
   afterAll(async () => {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    await deleteKeys(prefix);
     await redis.quit();
   });
 
