@@ -28,15 +28,24 @@ return {'ok', 0}
 
 /**
  * The end of an attempt in one command (cheaper for client and server than a MULTI of six): log, trim, free the
- * lease, count the outcome, then clear the failure streak on success or start it (NX) and answer its start.
- * KEYS: log, leases, stats, failing-since. ARGV: entry, last log index, lease id, outcome, ok (1/0), now.
+ * lease, count the outcome, then clear the failure streak on success or start it (NX) and answer its start. A fan-out
+ * attempt also records its success in the event's done set (same command, so a retried fan-out job never misses it).
+ * KEYS: log, leases, stats, failing-since, done set. ARGV: entry, last log index, lease id, outcome, ok (1/0), now,
+ * subscription id for the done set ('' = none), done set TTL ms.
  */
 const FINISH_SCRIPT = `
 redis.call('LPUSH', KEYS[1], ARGV[1])
 redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]))
 redis.call('ZREM', KEYS[2], ARGV[3])
 redis.call('HINCRBY', KEYS[3], ARGV[4], 1)
-if ARGV[5] == '1' then redis.call('DEL', KEYS[4]) return false end
+if ARGV[5] == '1' then
+  if ARGV[7] ~= '' then
+    redis.call('SADD', KEYS[5], ARGV[7])
+    redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[8]))
+  end
+  redis.call('DEL', KEYS[4])
+  return false
+end
 redis.call('SET', KEYS[4], ARGV[6], 'NX')
 return redis.call('GET', KEYS[4])
 `;
@@ -45,7 +54,7 @@ type FinishFn = (...args: Array<string | number>) => Promise<string | null>;
 
 function finishCommand(redis: AppContext['redis']): FinishFn {
   const holder = redis as unknown as { syndicateFinish?: FinishFn };
-  if (!holder.syndicateFinish) redis.defineCommand('syndicateFinish', { numberOfKeys: 4, lua: FINISH_SCRIPT });
+  if (!holder.syndicateFinish) redis.defineCommand('syndicateFinish', { numberOfKeys: 5, lua: FINISH_SCRIPT });
   return (...args) => holder.syndicateFinish!.apply(redis, args);
 }
 
@@ -66,6 +75,9 @@ export interface DisabledState {
   at: string;
   reason: string;
 }
+
+/** How long an event's fan-out done set is kept: as long as finished deliver jobs, well past any fan-out retry. */
+const FANOUT_DONE_TTL_MS = 7 * 86_400_000;
 
 /** How long a process reuses a subscription read from the catalog (URL, secrets, limits) before reading it again. */
 const SUBSCRIPTION_CACHE_MS = 1_000;
@@ -128,12 +140,14 @@ export class EndpointState {
   /**
    * Finishes an attempt in one round trip: appends it to the delivery log, frees the lease, counts the outcome and
    * either clears the failure streak (success) or starts it if not started. Answers when the streak began.
+   * `doneKey`: the event's fan-out done set, which a success joins.
    */
-  async finish(subscriptionId: string, leaseId: string, entry: string, ok: boolean, outcome: string, now: number, logLength: number): Promise<number | null> {
+  async finish(subscriptionId: string, leaseId: string, entry: string, ok: boolean, outcome: string, now: number, logLength: number, doneKey?: string): Promise<number | null> {
     const { keys } = this.ctx;
+    const failingKey = keys.deliveryFailingSince(subscriptionId);
     const since = await finishCommand(this.ctx.redis)(
-      keys.deliveryLog(subscriptionId), keys.deliveryLeases(subscriptionId), keys.deliveryStats, keys.deliveryFailingSince(subscriptionId),
-      entry, logLength - 1, leaseId, outcome, ok ? 1 : 0, now,
+      keys.deliveryLog(subscriptionId), keys.deliveryLeases(subscriptionId), keys.deliveryStats, failingKey, doneKey ?? failingKey,
+      entry, logLength - 1, leaseId, outcome, ok ? 1 : 0, now, doneKey ? subscriptionId : '', FANOUT_DONE_TTL_MS,
     );
     return since === null || since === undefined ? null : Number(since);
   }

@@ -1,0 +1,219 @@
+import type { Job } from 'bullmq';
+import type { SubscriptionConfig } from '../config/schema.js';
+import type { DeliverJob, FanoutJob } from '../queues/pipeline.js';
+import type { AppContext } from '../runtime/context.js';
+import { deliverJobId, fanoutJobId, publishedJobId, eventId as makeEventId } from './build-event.js';
+import { BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, concludeAttempt, postpone, send, type AttemptVerdict, type DeliveryAttempt } from './deliver-processor.js';
+import { EndpointState, type Admission } from './endpoint-state.js';
+import { Permits } from './permits.js';
+import { busyDelay, fitPayload, postponeDelay } from './policy.js';
+import { retryDelay } from './retry-schedule.js';
+
+/** What a fan-out job did: delivered inline, handed to per-subscription jobs, skipped (done by an earlier run). */
+export interface FanoutResult {
+  delivered: number;
+  handedOff: number;
+  skipped: number;
+}
+
+/** What the fan-out does with one subscription before sending anything. */
+export type FanoutPlan = 'skip' | 'handoff' | 'inline';
+
+/**
+ * Plans one subscription of a fan-out (pure). `done`: a run of this fan-out job already delivered to it (skip);
+ * `ownJob`: it already has its per-subscription job (skip: that job owns the delivery now, a second add would be
+ * dropped anyway); `publishedJob`: for a later event, its story's `item.published` to this subscription has a job
+ * of its own, so it may still be pending or a dead letter: the per-subscription job applies the ordering rule.
+ */
+export function planSubscription(done: boolean, ownJob: boolean, publishedJob: boolean): FanoutPlan {
+  if (done || ownJob) return 'skip';
+  return publishedJob ? 'handoff' : 'inline';
+}
+
+/**
+ * The ordering rule at the fan-out level (pure): a later event's fan-out waits while its story's `item.published`
+ * fan-out job has not finished (first attempts in flight); once it has, each subscription's published job, if any,
+ * is checked by {@link planSubscription}. A failed published fan-out job (Redis trouble) does not block: its
+ * deliveries that were handed off carry the rule per subscription.
+ */
+export function fanoutOrderDecision(publishedFanoutState: string): 'proceed' | 'wait' {
+  return publishedFanoutState === 'unknown' || publishedFanoutState === 'completed' || publishedFanoutState === 'failed' ? 'proceed' : 'wait';
+}
+
+/** How a delivery leaves the fan-out for a job of its own: when it starts, attempts already spent, a dead-letter verdict. */
+export interface Handoff {
+  delayMs: number;
+  priorAttempts: number;
+  verdict?: DeliverJob['verdict'];
+}
+
+/**
+ * The hand-off of a refused admission or a concluded inline attempt (pure). Busy, paused and rate-limited
+ * endpoints wait as the per-subscription job would have postponed itself; a failure counts as attempt 1 and
+ * the job starts at retry 1 of the schedule; 410 / disable become an immediate dead letter.
+ */
+export function handoffFor(
+  outcome: Admission | AttemptVerdict | { kind: 'abandoned' },
+  delivery: { retrySchedule: number[]; jitter: number },
+  now: number,
+  random: () => number = Math.random,
+): Handoff | null {
+  switch (outcome.kind) {
+    case 'ok':
+    case 'delivered':
+      return null;
+    case 'disabled':
+    case 'abandoned':
+      // The per-subscription job re-reads the subscription and refuses (dead letter) or sends with the full timeout.
+      return { delayMs: 0, priorAttempts: 0 };
+    case 'busy':
+      return { delayMs: busyDelay(BUSY_WAIT_MS, random), priorAttempts: 0 };
+    case 'paused':
+      // From admission: how long the pause still runs; from an answer: the Retry-After it just set.
+      return { delayMs: 'waitMs' in outcome ? outcome.waitMs + busyDelay(20, random) : Math.max(0, outcome.until - now), priorAttempts: 0 };
+    case 'rate':
+      return { delayMs: outcome.waitMs + busyDelay(20, random), priorAttempts: 0 };
+    case 'dead':
+      return { delayMs: 0, priorAttempts: 1, verdict: { code: outcome.code, message: outcome.message } };
+    case 'retry':
+      return { delayMs: retryDelay(delivery.retrySchedule, 1, delivery.jitter, random), priorAttempts: 1 };
+  }
+}
+
+/** Base wait before asking again for a busy endpoint inside a fan-out (jittered). */
+const BUSY_RETRY_MS = 10;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const permitsOf = new WeakMap<AppContext, Permits>();
+
+/** The process's permits for first attempts (created with the deliver concurrency by the deliver role). */
+export function fanoutPermits(ctx: AppContext, size: number): Permits {
+  let permits = permitsOf.get(ctx);
+  if (!permits) permitsOf.set(ctx, (permits = new Permits(size)));
+  return permits;
+}
+
+/**
+ * Makes the first attempt of one event to every subscription that wanted it, in this one job: all start at once
+ * (bounded by the process's permits), each through the same checks as a per-subscription job (admission in Redis
+ * for disabled/paused/concurrency/rate, signing, log, failure streak, disabling). One queue job per event instead
+ * of one per delivery is what lets delivery keep pace with a plain POST loop.
+ *
+ * Only what does not succeed here becomes a per-subscription {@link DeliverJob} (same job id and `webhook-id` as
+ * before, so dead letters, replay and the ordering rule are unchanged): failures (attempt 1 spent, the schedule
+ * goes on from retry 1), refused admissions (no attempt spent), 410/disable verdicts (a dead letter at once).
+ *
+ * Isolation: the job never waits on a slow endpoint beyond `delivery.fanoutBudget`. A request unanswered after
+ * that long is abandoned (aborted, lease freed, not logged as an attempt) and handed to its own job, which sends
+ * again with the full timeout; the endpoint may then see the same `webhook-id` twice, which the Standard Webhooks
+ * contract tells consumers to drop. An endpoint busy (at its concurrency limit) for as long is handed off too.
+ * The budget runs per request, not per job: waiting for a permit is the process being busy, not an endpoint
+ * being slow, and every permit comes back within one budget, so the job still ends in bounded time.
+ *
+ * Idempotency: each inline success joins the event's done set in the same Redis command that logs it; a retried
+ * (or stalled and restarted) fan-out job skips those and any subscription that already has its own job.
+ */
+export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, token: string | undefined, permits: Permits): Promise<FanoutResult> {
+  const { eventId, eventType, storyId, subscriptionIds } = job.data;
+  const queue = ctx.queues.deliver;
+  const now = ctx.clock.now();
+  if (eventType !== 'item.published') {
+    const state = await queue.getJobState(fanoutJobId(makeEventId('item.published', { id: storyId })));
+    if (fanoutOrderDecision(state) === 'wait') {
+      const postponed = Math.max(0, (job.attemptsStarted ?? 0) - job.attemptsMade - 1);
+      return postpone(job, token, now + postponeDelay(ORDER_WAIT_MS, postponed, ORDER_WAIT_CAP_MS));
+    }
+  }
+
+  // One round trip for what earlier runs left behind: the done set, and which subscriptions have their own jobs.
+  const doneKey = ctx.keys.deliveryFanoutDone(eventId);
+  const check = ctx.redis.pipeline().smembers(doneKey);
+  for (const id of subscriptionIds) check.exists(queue.toKey(deliverJobId(id, eventId)));
+  const later = eventType !== 'item.published';
+  if (later) for (const id of subscriptionIds) check.exists(queue.toKey(publishedJobId(id, storyId)));
+  const answers = (await check.exec()) ?? [];
+  const value = (i: number) => {
+    const [err, result] = answers[i] ?? [new Error('no answer'), null];
+    if (err) throw err;
+    return result;
+  };
+  const done = new Set(value(0) as string[]);
+  const n = subscriptionIds.length;
+
+  const budgetMs = ctx.config.delivery.fanoutBudget;
+  const endpoint = EndpointState.for(ctx);
+  const payload = fitPayload(job.data.body, ctx.config.delivery.maxPayloadBytes);
+  const handoffs: Array<{ subscriptionId: string; handoff: Handoff }> = [];
+  const result: FanoutResult = { delivered: 0, handedOff: 0, skipped: 0 };
+
+  const attemptOne = async (subscriptionId: string): Promise<Handoff | null> => {
+    const leaseId = deliverJobId(subscriptionId, eventId);
+    let busySince: number | null = null;
+    for (;;) {
+      // No deadline here: permits come back within the budget of the requests holding them.
+      const release = (await permits.acquire())!;
+      let busy = false;
+      try {
+        const started = ctx.clock.now();
+        const subscription: SubscriptionConfig | null = await endpoint.subscription(subscriptionId, started);
+        // Gone or disabled: the per-subscription job re-reads it and refuses with a logged dead letter, as before.
+        if (!subscription?.enabled) return handoffFor({ kind: 'disabled' }, ctx.config.delivery, started);
+        const admission = await endpoint.admit(subscription, leaseId, started);
+        // Busy (other fan-outs are sending to it): a few ms is usually enough, so wait within the budget, permit freed.
+        if (admission.kind === 'busy') busy = true;
+        else if (admission.kind !== 'ok') return handoffFor(admission, ctx.config.delivery, started);
+        else {
+          const attempt: DeliveryAttempt = {
+            eventId, eventType, storyId, jobId: leaseId, attempt: 1, at: new Date(started).toISOString(),
+            status: null, durationMs: 0, ok: false, slim: payload.slim, errorCode: null, error: null, response: '',
+          };
+          const retryAfter = await send(ctx, subscription, eventId, payload.body, attempt, started, AbortSignal.timeout(budgetMs));
+          if (attempt.status === null && attempt.errorCode === null) {
+            await endpoint.release(subscriptionId, leaseId);
+            return handoffFor({ kind: 'abandoned' }, ctx.config.delivery, ctx.clock.now());
+          }
+          return handoffFor(await concludeAttempt(ctx, endpoint, subscription, leaseId, attempt, retryAfter, started, doneKey), ctx.config.delivery, ctx.clock.now());
+        }
+      } finally {
+        release();
+      }
+      if (busy) {
+        busySince ??= ctx.clock.now();
+        if (ctx.clock.now() - busySince >= budgetMs) return handoffFor({ kind: 'busy', waitMs: 0 }, ctx.config.delivery, ctx.clock.now());
+        await sleep(busyDelay(BUSY_RETRY_MS));
+      }
+    }
+  };
+
+  // Start at a different subscription in each job, so concurrent fan-outs do not all queue on the same endpoint.
+  const offset = Math.floor(Math.random() * Math.max(1, n));
+  const order = subscriptionIds.map((_, k) => (k + offset) % n);
+  await Promise.all(
+      order.map(async (i) => {
+        const subscriptionId = subscriptionIds[i]!;
+        const plan = planSubscription(done.has(subscriptionId), value(1 + i) === 1, later && value(1 + n + i) === 1);
+        if (plan === 'skip') return void result.skipped++;
+        const handoff = plan === 'handoff' ? { delayMs: 0, priorAttempts: 0 } : await attemptOne(subscriptionId);
+        if (handoff) handoffs.push({ subscriptionId, handoff });
+        else result.delivered++;
+      }),
+    );
+
+  if (handoffs.length) {
+    const attempts = ctx.config.delivery.retrySchedule.length + 1;
+    await queue.addBulk(
+      handoffs.map(({ subscriptionId, handoff }) => ({
+        name: eventType,
+        data: {
+          subscriptionId, eventId, eventType, body: job.data.body, storyId,
+          ...(handoff.priorAttempts ? { priorAttempts: handoff.priorAttempts } : {}),
+          ...(handoff.verdict ? { verdict: handoff.verdict } : {}),
+        } satisfies DeliverJob,
+        opts: { jobId: deliverJobId(subscriptionId, eventId), delay: handoff.delayMs, attempts: Math.max(1, attempts - handoff.priorAttempts) },
+      })),
+    );
+    result.handedOff = handoffs.length;
+  }
+  return result;
+}
