@@ -78,13 +78,13 @@ async function logOnly(ctx: AppContext, attempt: DeliveryAttempt, subscriptionId
 
 /**
  * POSTs the body and fills the attempt's status, response head and error; answers the `Retry-After` header.
- * `abandon` (the fan-out budget) cuts the request short: the attempt then carries no error, and the caller hands
- * the delivery on instead of counting it.
+ * `abandon` (the fan-out budget, never longer than the delivery timeout) replaces the timeout signal: when it cuts
+ * the request short, the attempt carries no status and no error, and the caller hands the delivery on uncounted.
  */
 export async function send(ctx: AppContext, subscription: SubscriptionConfig, eventId: string, body: string, attempt: DeliveryAttempt, started: number, abandon?: AbortSignal) {
   const secrets = Array.isArray(subscription.secret) ? subscription.secret : [subscription.secret];
   const timeout = ctx.config.limits.deliveryTimeout;
-  const timer = AbortSignal.timeout(timeout);
+  const signal = abandon ?? AbortSignal.timeout(timeout);
   try {
     assertUrlAllowed(subscription.url, ctx.guard.allow);
     const headers = signDelivery(secrets, eventId, new Date(started), body);
@@ -93,7 +93,7 @@ export async function send(ctx: AppContext, subscription: SubscriptionConfig, ev
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': 'syndicate-webhooks/0.1', ...headers },
       body,
-      signal: abandon ? AbortSignal.any([timer, abandon]) : timer,
+      signal,
       headersTimeout: timeout,
       bodyTimeout: timeout,
     });
@@ -102,7 +102,7 @@ export async function send(ctx: AppContext, subscription: SubscriptionConfig, ev
     return response.headers['retry-after'];
   } catch (err) {
     const cause = err instanceof SyndicateError ? err : (err as { cause?: unknown }).cause;
-    if (abandon?.aborted && !timer.aborted) {
+    if (abandon?.aborted) {
       attempt.status = null;
     } else if (cause instanceof SyndicateError && cause.code === 'SYN_ERR_FETCH_BLOCKED_ADDRESS') {
       attempt.errorCode = cause.code;

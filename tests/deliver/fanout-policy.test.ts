@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fanoutOrderDecision, handoffFor, planSubscription } from '../../src/deliver/fanout-processor.js';
+import { Batcher } from '../../src/deliver/batcher.js';
 import { Permits } from '../../src/deliver/permits.js';
 import { signDelivery } from '../../src/deliver/sign.js';
 import { Webhook } from 'standardwebhooks';
@@ -56,5 +57,21 @@ describe('signDelivery', () => {
     const headers = signDelivery(secrets, 'msg_1', new Date(), '{"a":1}');
     expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
     for (const secret of secrets) expect(() => new Webhook(secret).verify('{"a":1}', headers as unknown as Record<string, string>)).not.toThrow();
+  });
+});
+
+describe('Batcher', () => {
+  it('coalesces calls of one event-loop turn into one batch, each caller getting its own answer', async () => {
+    const batches: number[][] = [];
+    const batcher = new Batcher<number, number>(async (items) => {
+      batches.push(items);
+      return items.map((i) => i * 10);
+    }, 3);
+    const answers = await Promise.all([1, 2, 3, 4, 5].map((i) => batcher.call(i)));
+    expect(answers).toEqual([10, 20, 30, 40, 50]);
+    // The bound of 3 splits the turn's five calls.
+    expect(batches).toEqual([[1, 2, 3], [4, 5]]);
+    const failing = new Batcher<number, number>(async () => Promise.reject(new Error('redis down')));
+    await expect(Promise.all([failing.call(1), failing.call(2)])).rejects.toThrow('redis down');
   });
 });
