@@ -146,18 +146,28 @@ async function priorState(ctx: AppContext, doneKey: string, ids: string[], ownKe
   return holder.syndicateFanoutPrior!.apply(ctx.redis, [keys.length, ...keys, ...ids]);
 }
 
-const permitsOf = new WeakMap<AppContext, Permits>();
+/**
+ * A process's bounds on first attempts: `send` = requests in flight (the deliver concurrency); `ahead` = deliveries
+ * admitted (lease taken) and waiting for a send permit. Admitting one step ahead keeps the send permits busy with
+ * HTTP instead of Redis round trips, while bounding how many leases wait, so endpoints do not look busy for nothing.
+ */
+export interface FanoutPermits {
+  send: Permits;
+  ahead: Permits;
+}
 
-/** The process's permits for first attempts (created with the deliver concurrency by the deliver role). */
-export function fanoutPermits(ctx: AppContext, size: number): Permits {
+const permitsOf = new WeakMap<AppContext, FanoutPermits>();
+
+/** The process's fan-out permits (created with the deliver concurrency by the deliver role). */
+export function fanoutPermits(ctx: AppContext, size: number): FanoutPermits {
   let permits = permitsOf.get(ctx);
-  if (!permits) permitsOf.set(ctx, (permits = new Permits(size)));
+  if (!permits) permitsOf.set(ctx, (permits = { send: new Permits(size), ahead: new Permits(size) }));
   return permits;
 }
 
 /**
  * Makes the first attempt of one event to every subscription that wanted it, in this one job: all start at once
- * (bounded by the process's permits), each through the same checks as a per-subscription job (admission in Redis
+ * (bounded by the process's {@link FanoutPermits}), each through the same checks as a per-subscription job (admission in Redis
  * for disabled/paused/concurrency/rate, signing, log, failure streak, disabling). One queue job per event instead
  * of one per delivery is what lets delivery keep pace with a plain POST loop.
  *
@@ -175,7 +185,7 @@ export function fanoutPermits(ctx: AppContext, size: number): Permits {
  * Idempotency: each inline success joins the event's done set in the same Redis command that logs it; a retried
  * (or stalled and restarted) fan-out job skips those and any subscription that already has its own job.
  */
-export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, token: string | undefined, permits: Permits): Promise<FanoutResult> {
+export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, token: string | undefined, permits: FanoutPermits): Promise<FanoutResult> {
   const { eventId, eventType, storyId, subscriptionIds } = job.data;
   const queue = ctx.queues.deliver;
   const now = ctx.clock.now();
@@ -205,18 +215,22 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
     let busySince: number | null = null;
     for (;;) {
       // No deadline here: permits come back within the budget of the requests holding them.
-      const release = (await permits.acquire())!;
+      const ahead = (await permits.ahead.acquire())!;
+      let release = ahead;
       let busy = false;
       try {
-        const started = ctx.clock.now();
-        const subscription: SubscriptionConfig | null = await endpoint.subscription(subscriptionId, started);
+        const admittedAt = ctx.clock.now();
+        const subscription: SubscriptionConfig | null = await endpoint.subscription(subscriptionId, admittedAt);
         // Gone or disabled: the per-subscription job re-reads it and refuses with a logged dead letter, as before.
-        if (!subscription?.enabled) return handoffFor({ kind: 'disabled' }, ctx.config.delivery, started);
-        const admission = await endpoint.admit(subscription, leaseId, started);
-        // Busy (other fan-outs are sending to it): a few ms is usually enough, so wait within the budget, permit freed.
+        if (!subscription?.enabled) return handoffFor({ kind: 'disabled' }, ctx.config.delivery, admittedAt);
+        const admission = await endpoint.admit(subscription, leaseId, admittedAt);
+        // Busy (other fan-outs are sending to it): a few ms is usually enough, so wait within the budget, permits freed.
         if (admission.kind === 'busy') busy = true;
-        else if (admission.kind !== 'ok') return handoffFor(admission, ctx.config.delivery, started);
+        else if (admission.kind !== 'ok') return handoffFor(admission, ctx.config.delivery, admittedAt);
         else {
+          release = (await permits.send.acquire())!;
+          ahead();
+          const started = ctx.clock.now();
           const attempt: DeliveryAttempt = {
             eventId, eventType, storyId, jobId: leaseId, attempt: 1, at: new Date(started).toISOString(),
             status: null, durationMs: 0, ok: false, slim: payload.slim, errorCode: null, error: null, response: '',
