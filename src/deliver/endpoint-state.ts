@@ -97,6 +97,17 @@ export interface DisabledState {
   reason: string;
 }
 
+/**
+ * A subscription as it really stands (pure): the deliver stage's disable record, when there is one, wins over the
+ * catalog entry's `enabled`, and its when and why are shown with it. Without a record, the entry is as stored
+ * (minus stale disable fields).
+ */
+export function effectiveSubscription<S extends SubscriptionConfig>(subscription: S, state: DisabledState | null | undefined): S & { disabledAt?: string; disabledReason?: string } {
+  const { disabledAt: _at, disabledReason: _reason, ...rest } = subscription as S & { disabledAt?: string; disabledReason?: string };
+  if (!state) return rest as S;
+  return { ...rest, enabled: false, disabledAt: state.at, disabledReason: state.reason } as S & { disabledAt: string; disabledReason: string };
+}
+
 /** How long an event's fan-out done set is kept: as long as finished deliver jobs, well past any fan-out retry. */
 const FANOUT_DONE_TTL_MS = 7 * 86_400_000;
 
@@ -197,6 +208,30 @@ export class EndpointState {
     await this.ctx.redis.multi().hdel(keys.deliveryDisabled, subscriptionId).del(keys.deliveryFailingSince(subscriptionId), keys.deliveryPausedUntil(subscriptionId)).exec();
     this.ctx.logger.info({ subscriptionId }, 'subscription re-enabled');
     return enabled;
+  }
+
+  /** The deliver stage's disable record of one subscription, if any. */
+  async disabledState(subscriptionId: string): Promise<DisabledState | null> {
+    const json = await this.ctx.redis.hget(this.ctx.keys.deliveryDisabled, subscriptionId);
+    return json ? (JSON.parse(json) as DisabledState) : null;
+  }
+
+  /**
+   * Stores a subscription written through the API. `enabled: true` given explicitly in the request lifts a disable
+   * by the deliver stage (as `PUT …/enable` does): that is what a user means by it. Without it (an edit of the URL,
+   * say, where the schema defaults `enabled` to true), a disable stays, and the stored entry says so, so the API
+   * never shows `enabled: true` for a subscription whose deliveries are refused. Answers the stored entry.
+   */
+  async putFromApi(subscription: SubscriptionConfig, explicitEnable: boolean): Promise<SubscriptionConfig> {
+    const state = await this.disabledState(subscription.id);
+    if (state && explicitEnable) {
+      await this.ctx.catalog.put('subscriptions', subscription);
+      await this.enable(subscription.id);
+      return subscription;
+    }
+    const stored = effectiveSubscription(subscription, state);
+    await this.ctx.catalog.put('subscriptions', stored);
+    return stored;
   }
 
   /** Every subscription the deliver stage disabled, with when and why. */
