@@ -161,7 +161,7 @@ const permitsOf = new WeakMap<AppContext, FanoutPermits>();
 /** The process's fan-out permits (created with the deliver concurrency by the deliver role). */
 export function fanoutPermits(ctx: AppContext, size: number): FanoutPermits {
   let permits = permitsOf.get(ctx);
-  if (!permits) permitsOf.set(ctx, (permits = { send: new Permits(size), ahead: new Permits(size) }));
+  if (!permits) permitsOf.set(ctx, (permits = { send: new Permits(size), ahead: new Permits(4 * size) }));
   return permits;
 }
 
@@ -259,16 +259,24 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
   const offset = Math.floor(Math.random() * Math.max(1, n));
   const order = subscriptionIds.map((_, k) => (k + offset) % n);
   try {
-    await Promise.all(
-      order.map(async (i) => {
+    // Lanes pulling the next subscription, as many as the send permits: all could send at once, yet a fan-out of
+    // thousands does not park thousands of promises on the permits.
+    let next = 0;
+    const lane = async () => {
+      while (next < n) {
+        const i = order[next++]!;
         const subscriptionId = subscriptionIds[i]!;
         const plan = planSubscription((flags[i]! & 1) !== 0, (flags[i]! & 2) !== 0, (flags[i]! & 4) !== 0);
-        if (plan === 'skip') return void result.skipped++;
+        if (plan === 'skip') {
+          result.skipped++;
+          continue;
+        }
         const handoff = plan === 'handoff' ? { delayMs: 0, priorAttempts: 0 } : await attemptOne(subscriptionId);
         if (handoff) handoffs.push({ subscriptionId, handoff });
         else result.delivered++;
-      }),
-    );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(n, permits.send.size) }, lane));
   } finally {
     abandon.stop();
   }
