@@ -110,7 +110,9 @@ export async function send(ctx: AppContext, subscription: SubscriptionConfig, ev
       bodyTimeout: timeout,
     });
     attempt.status = response.statusCode;
-    attempt.response = await readHead(response.body);
+    // An empty answer (204, or Content-Length: 0, the usual webhook reply) needs no reader.
+    if (response.statusCode === 204 || response.headers['content-length'] === '0') await response.body.dump();
+    else attempt.response = await readHead(response.body);
     return response.headers['retry-after'];
   } catch (err) {
     const cause = err instanceof SyndicateError ? err : (err as { cause?: unknown }).cause;

@@ -216,7 +216,7 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
     for (;;) {
       // No deadline here: permits come back within the budget of the requests holding them.
       const ahead = (await permits.ahead.acquire())!;
-      let release = ahead;
+      let held = ahead;
       let busy = false;
       try {
         const admittedAt = ctx.clock.now();
@@ -228,8 +228,8 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
         if (admission.kind === 'busy') busy = true;
         else if (admission.kind !== 'ok') return handoffFor(admission, ctx.config.delivery, admittedAt);
         else {
-          release = (await permits.send.acquire())!;
-          ahead();
+          held = (await permits.send.acquire())!;
+          ahead.release();
           const started = ctx.clock.now();
           const attempt: DeliveryAttempt = {
             eventId, eventType, storyId, jobId: leaseId, attempt: 1, at: new Date(started).toISOString(),
@@ -237,7 +237,7 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
           };
           const retryAfter = await send(ctx, subscription, eventId, payload.body, attempt, started, abandon.signal(started));
           // The permit bounds requests in flight; the bookkeeping after the answer need not hold one.
-          release();
+          held.release();
           if (attempt.status === null && attempt.errorCode === null) {
             await endpoint.release(subscriptionId, leaseId);
             return handoffFor({ kind: 'abandoned' }, ctx.config.delivery, ctx.clock.now());
@@ -245,7 +245,7 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
           return handoffFor(await concludeAttempt(ctx, endpoint, subscription, leaseId, attempt, retryAfter, started, doneKey), ctx.config.delivery, ctx.clock.now());
         }
       } finally {
-        release();
+        held.release();
       }
       if (busy) {
         busySince ??= ctx.clock.now();

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 /** The Standard Webhooks headers of one delivery. */
 export interface SignedHeaders {
@@ -7,13 +7,13 @@ export interface SignedHeaders {
   'webhook-signature': string;
 }
 
-const keys = new Map<string, Buffer>();
+const keys = new Map<string, KeyObject>();
 
-/** The HMAC key of a `whsec_` secret (base64 after the prefix), decoded once per secret. */
-function keyOf(secret: string): Buffer {
+/** The HMAC key of a `whsec_` secret (base64 after the prefix), decoded and imported once per secret. */
+function keyOf(secret: string): KeyObject {
   let key = keys.get(secret);
   if (!key) {
-    key = Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64');
+    key = createSecretKey(Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64'));
     if (keys.size > 10_000) keys.clear();
     keys.set(secret, key);
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fanoutOrderDecision, handoffFor, planSubscription } from '../../src/deliver/fanout-processor.js';
 import { Batcher } from '../../src/deliver/batcher.js';
-import { Permits } from '../../src/deliver/permits.js';
+import { Permit, Permits } from '../../src/deliver/permits.js';
 import { signDelivery } from '../../src/deliver/sign.js';
 import { Webhook } from 'standardwebhooks';
 import { secretFor } from './helpers.js';
@@ -44,9 +44,9 @@ describe('Permits', () => {
     const next = permits.acquire();
     abort.abort();
     expect(await dropped).toBeNull();
-    a();
-    a(); // a second release is a no-op
-    expect(await next).toBeTypeOf('function');
+    a.release();
+    a.release(); // a second release is a no-op
+    expect(await next).toBeInstanceOf(Permit);
     expect(permits.inUse).toBe(2);
   });
 });
