@@ -90,10 +90,11 @@ async function logOnly(ctx: AppContext, attempt: DeliveryAttempt, subscriptionId
 
 /**
  * POSTs the body and fills the attempt's status, response head and error; answers the `Retry-After` header.
+ * `body` may be a Buffer encoded once for many sends (the fan-out), saving an encoding per request.
  * `abandon` (the fan-out budget, never longer than the delivery timeout) replaces the timeout signal: when it cuts
  * the request short, the attempt carries no status and no error, and the caller hands the delivery on uncounted.
  */
-export async function send(ctx: AppContext, subscription: SubscriptionConfig, eventId: string, body: string, attempt: DeliveryAttempt, started: number, abandon?: AbortSignal) {
+export async function send(ctx: AppContext, subscription: SubscriptionConfig, eventId: string, body: string | Buffer, attempt: DeliveryAttempt, started: number, abandon?: AbortSignal) {
   const secrets = Array.isArray(subscription.secret) ? subscription.secret : [subscription.secret];
   const timeout = ctx.config.limits.deliveryTimeout;
   const signal = abandon ?? AbortSignal.timeout(timeout);

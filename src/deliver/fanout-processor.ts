@@ -207,6 +207,8 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
   const abandon = new AbandonSignals(budgetMs);
   const endpoint = EndpointState.for(ctx);
   const payload = fitPayload(job.data.body, ctx.config.delivery.maxPayloadBytes);
+  // Encoded once for every send and signature of the event.
+  const bytes = Buffer.from(payload.body, 'utf8');
   const handoffs: Array<{ subscriptionId: string; handoff: Handoff }> = [];
   const result: FanoutResult = { delivered: 0, handedOff: 0, skipped: 0 };
 
@@ -235,7 +237,7 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
             eventId, eventType, storyId, jobId: leaseId, attempt: 1, at: new Date(started).toISOString(),
             status: null, durationMs: 0, ok: false, slim: payload.slim, errorCode: null, error: null, response: '',
           };
-          const retryAfter = await send(ctx, subscription, eventId, payload.body, attempt, started, abandon.signal(started));
+          const retryAfter = await send(ctx, subscription, eventId, bytes, attempt, started, abandon.signal(started));
           // The permit bounds requests in flight; the bookkeeping after the answer need not hold one.
           held.release();
           if (attempt.status === null && attempt.errorCode === null) {

@@ -26,7 +26,7 @@ function keyOf(secret: string): KeyObject {
  * which cost more CPU than the POST itself at fan-out rates; the tests verify every signature with that package.
  * Several secrets during a rotation give several space-separated signatures, any of which verifies.
  */
-export function signDelivery(secrets: string[], id: string, at: Date, body: string): SignedHeaders {
+export function signDelivery(secrets: string[], id: string, at: Date, body: string | Buffer): SignedHeaders {
   const timestamp = String(Math.floor(at.getTime() / 1000));
   const signatures = secrets.map((secret) => `v1,${createHmac('sha256', keyOf(secret)).update(`${id}.${timestamp}.`).update(body).digest('base64')}`);
   return { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signatures.join(' ') };
