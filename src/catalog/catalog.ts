@@ -19,13 +19,23 @@ export class Catalog {
     private readonly keys: RedisKeys,
   ) {}
 
-  /** Writes every entry of the config file (the file wins over earlier API edits of the same id). */
-  async seedFromConfig(config: SyndicationConfig): Promise<void> {
+  /**
+   * Writes every entry of the config file (the file wins over earlier API edits of the same id), except that a
+   * subscription the deliver stage disabled stays disabled (`enabled: false` with when and why): the file's
+   * default `enabled: true` must not mask it. Answers the ids of those subscriptions (the deliver role warns of them).
+   */
+  async seedFromConfig(config: SyndicationConfig): Promise<string[]> {
+    const disabled = await this.redis.hgetall(this.keys.deliveryDisabled);
     const pipeline = this.redis.multi();
     for (const kind of ['sources', 'channels', 'subscriptions'] as const) {
-      for (const entry of config[kind]) pipeline.hset(this.keys[kind], entry.id, JSON.stringify(entry));
+      for (const entry of config[kind]) {
+        const state = kind === 'subscriptions' ? disabled[entry.id] : undefined;
+        const stored = state ? { ...entry, enabled: false, disabledAt: (JSON.parse(state) as { at: string }).at, disabledReason: (JSON.parse(state) as { reason: string }).reason } : entry;
+        pipeline.hset(this.keys[kind], entry.id, JSON.stringify(stored));
+      }
     }
     await pipeline.exec();
+    return config.subscriptions.map((s) => s.id).filter((id) => disabled[id]);
   }
 
   async list<K extends Kind>(kind: K): Promise<Entities[K][]> {

@@ -141,6 +141,11 @@ export const configSchema = z
         endpointConcurrency: z.number().int().positive().default(8),
         /** Longest `Retry-After` honoured; longer asks are cut to this. */
         maxRetryAfter: duration('1h'),
+        /**
+         * How long an event's fan-out job waits for first attempts; a delivery still unanswered then is abandoned
+         * and handed to its own job (same `webhook-id`), so one slow endpoint never holds the fan-out.
+         */
+        fanoutBudget: duration('1s'),
       })
       .strict()
       .prefault({}),

@@ -19,6 +19,14 @@ export function deliverJobId(subscriptionId: string, id: string): string {
   return `${subscriptionId}-${id}`;
 }
 
+/** The job name of fan-out jobs on the deliver queue (per-subscription jobs are named after their event type). */
+export const FANOUT_JOB_NAME = 'fanout';
+
+/** The job id of an event's fan-out job: a repeated publish of the same event adds nothing. */
+export function fanoutJobId(id: string): string {
+  return `fanout-${id}`;
+}
+
 /** The deliver job id of a story's `item.published` event to a subscription. */
 export function publishedJobId(subscriptionId: string, storyId: string): string {
   return deliverJobId(subscriptionId, eventId('item.published', { id: storyId }));

@@ -34,6 +34,8 @@ export function parseTime(value: unknown, field: string): number | undefined {
 }
 
 function matches(job: Job<DeliverJob>, filter: DeadLetterFilter): boolean {
+  // Fan-out jobs share the queue; their deliveries that failed are per-subscription jobs, so only those are letters.
+  if (typeof job.data.subscriptionId !== 'string') return false;
   if (filter.subscription && job.data.subscriptionId !== filter.subscription) return false;
   const at = job.finishedOn ?? 0;
   return (filter.from === undefined || at >= filter.from) && (filter.to === undefined || at <= filter.to);
@@ -56,6 +58,13 @@ export function describeDeadLetter(job: Job<DeliverJob>): DeadLetter {
   return { jobId: job.id ?? '', subscriptionId, eventId, eventType, storyId, attemptsMade: job.attemptsMade, failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null, reason: job.failedReason };
 }
 
+/** A fan-out's verdict (410, disabled) made the job a dead letter at once; a replay must really send it again. */
+async function clearVerdict(job: Job<DeliverJob>): Promise<void> {
+  if (!job.data.verdict) return;
+  const { verdict: _verdict, ...data } = job.data;
+  await job.updateData(data);
+}
+
 /**
  * Replays one dead letter: back to waiting with its attempt counters reset, so it runs the whole schedule again
  * with the same job id and `webhook-id`. Throws SYN_ERR_NOT_FOUND / SYN_ERR_CONFLICT when it is not a dead letter.
@@ -66,6 +75,7 @@ export async function replayDeadLetter(queues: PipelineQueues, jobId: string): P
   const state = await job.getState();
   if (state !== 'failed') throw new SyndicateError('SYN_ERR_CONFLICT', `delivery job ${jobId} is ${state}, not failed`);
   const described = describeDeadLetter(job);
+  await clearVerdict(job);
   await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
   return described;
 }
@@ -79,6 +89,7 @@ export async function replayDeadLetters(queues: PipelineQueues, filter: DeadLett
   const replayed: DeadLetter[] = [];
   for (const job of jobs) {
     replayed.push(describeDeadLetter(job));
+    await clearVerdict(job);
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
   }
   return replayed;

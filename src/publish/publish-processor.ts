@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import type { EventType, NormalizedItem } from '../core/item.js';
-import { buildEvent, eventId, subscriptionWants } from '../deliver/build-event.js';
+import { FANOUT_JOB_NAME, buildEvent, eventId, fanoutJobId, subscriptionWants } from '../deliver/build-event.js';
 import type { PublishJob } from '../queues/pipeline.js';
 import type { AppContext } from '../runtime/context.js';
 import { matchesChannel } from './channel-filter.js';
@@ -16,7 +16,8 @@ export interface PublishOutcome {
 /**
  * Stores a story (or its change), files it in every channel whose filter it matches, bumps those channels so
  * their feeds re-render, and fans the event out to every subscription that wants it. Idempotent: a retried job
- * rewrites the same state and produces the same event ids, which the deliver queue drops as repeats.
+ * rewrites the same state and produces the same event ids, which the deliver queue drops as repeats (one fan-out
+ * job per event, see deliver/fanout-processor.ts).
  */
 export async function processPublishJob(ctx: AppContext, job: Job<PublishJob>): Promise<PublishOutcome | null> {
   const now = ctx.clock.now();
@@ -45,16 +46,18 @@ export async function processPublishJob(ctx: AppContext, job: Job<PublishJob>): 
 
   const id = eventId(data.event, item, discriminator);
   const body = JSON.stringify(buildEvent(data.event, item, new Date(now).toISOString()));
-  let deliveries = 0;
-  for (const subscription of await ctx.catalog.list('subscriptions')) {
-    if (!subscriptionWants(subscription, data.event, channels)) continue;
+  const wanted = (await ctx.catalog.list('subscriptions')).filter((subscription) => subscriptionWants(subscription, data.event, channels)).map((s) => s.id);
+  // One fan-out job per event makes every first attempt (the deliver stage hands failures to per-subscription
+  // jobs): a queue job per delivery would cost more than the POST itself. Its own attempts and backoff, since
+  // it only fails on Redis trouble, never on an endpoint.
+  if (wanted.length) {
     await ctx.queues.deliver.add(
-      data.event,
-      { subscriptionId: subscription.id, eventId: id, eventType: data.event, body, storyId: item.id },
-      { jobId: `${subscription.id}-${id}` },
+      FANOUT_JOB_NAME,
+      { eventId: id, eventType: data.event, body, storyId: item.id, subscriptionIds: wanted },
+      { jobId: fanoutJobId(id), attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
     );
-    deliveries++;
   }
+  const deliveries = wanted.length;
   ctx.logger.info({ storyId: item.id, event: data.event, channels, deliveries }, 'published');
   return { storyId: item.id, event: data.event, channels, deliveries };
 }

@@ -49,6 +49,29 @@ export interface DeliverJob {
   /** The JSON body, serialized once so every attempt sends the same bytes. */
   body: string;
   storyId: string;
+  /**
+   * Attempts already made inside the fan-out job before this job took over (0 or 1): they count toward the retry
+   * schedule and the attempt numbers in the delivery log, and the job was added with that many fewer attempts.
+   */
+  priorAttempts?: number;
+  /**
+   * Set when the fan-out already decided that this delivery is a dead letter (410 Gone, or the failure that
+   * disabled the subscription): the job fails at once with this code, so it is listed and replayable like any other.
+   */
+  verdict?: { code: 'SYN_ERR_DELIVERY_GONE' | 'SYN_ERR_SUBSCRIPTION_DISABLED'; message: string };
+}
+
+/**
+ * The first attempt of one event to every subscription that wants it, in one job (job name `fanout`). Only what
+ * does not succeed there becomes a {@link DeliverJob} of its own. Same `webhook-id` (the event id) everywhere.
+ */
+export interface FanoutJob {
+  eventId: string;
+  eventType: EventType;
+  body: string;
+  storyId: string;
+  /** The subscriptions that wanted the event when it was published. */
+  subscriptionIds: string[];
 }
 
 /**
@@ -65,6 +88,6 @@ export interface QueuePayloads {
   normalize: NormalizeJob;
   dedup: DedupJob;
   publish: PublishJob;
-  deliver: DeliverJob;
+  deliver: DeliverJob | FanoutJob;
   websub: WebSubJob;
 }

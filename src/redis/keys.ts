@@ -51,6 +51,8 @@ export function redisKeys(prefix: string) {
     deliveryRateWindow: (subscriptionId: string, window: number) => `${prefix}:delivery:${subscriptionId}:rate:${window}`,
     /** String: epoch ms of the first failure since the last success of an endpoint. */
     deliveryFailingSince: (subscriptionId: string) => `${prefix}:delivery:${subscriptionId}:failing-since`,
+    /** Set of subscription ids an event's fan-out job delivered to: a retried fan-out job skips them. */
+    deliveryFanoutDone: (eventId: string) => `${prefix}:delivery:fanout:${eventId}:done`,
     /** Hash outcome → count: delivery attempts by outcome (for /metrics). */
     deliveryStats: `${prefix}:delivery:stats`,
     // The dedup stage's keys ({prefix}:dd:*) are laid out in src/dedup/story-index-lua.ts.

@@ -1,5 +1,5 @@
 import type { EventType, NormalizedItem } from '../../src/core/item.js';
-import { buildEvent, deliverJobId, eventId } from '../../src/deliver/build-event.js';
+import { FANOUT_JOB_NAME, buildEvent, deliverJobId, eventId, fanoutJobId } from '../../src/deliver/build-event.js';
 import type { AppContext } from '../../src/runtime/context.js';
 
 /**
@@ -39,4 +39,12 @@ export async function waitForList<T>(what: string, list: () => T[] | Promise<T[]
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${entries.length} of ${min})`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Enqueues one event's fan-out job exactly as the publish stage does; answers the event id. */
+export async function enqueueFanout(ctx: AppContext, subscriptionIds: string[], type: EventType, item: NormalizedItem, discriminator = ''): Promise<string> {
+  const id = eventId(type, item, discriminator);
+  const body = JSON.stringify(buildEvent(type, item, new Date().toISOString()));
+  await ctx.queues.deliver.add(FANOUT_JOB_NAME, { eventId: id, eventType: type, body, storyId: item.id, subscriptionIds }, { jobId: fanoutJobId(id), attempts: 5 });
+  return id;
 }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { channelSchema, sourceSchema, subscriptionSchema, type SubscriptionConfig } from '../../config/schema.js';
 import { resolveFileUrl } from '../../config/load-config.js';
 import { SyndicateError } from '../../core/errors.js';
+import { EndpointState, effectiveSubscription } from '../../deliver/endpoint-state.js';
 import { scheduleSource, unscheduleSource } from '../../scheduler/source-scheduler.js';
 import type { AppContext } from '../../runtime/context.js';
 
@@ -72,17 +73,24 @@ export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
     return reply.status(204).send();
   });
 
-  app.get('/api/v1/subscriptions', async () => ({ subscriptions: (await ctx.catalog.list('subscriptions')).map(redactSubscription) }));
+  // Subscriptions show their effective state: a disable by the deliver stage (410, continuous failure) wins.
+  const endpoints = EndpointState.for(ctx);
+  app.get('/api/v1/subscriptions', async () => {
+    const disabled = await endpoints.disabled();
+    return { subscriptions: (await ctx.catalog.list('subscriptions')).map((s) => redactSubscription(effectiveSubscription(s, disabled[s.id]))) };
+  });
   app.get<{ Params: { id: string } }>('/api/v1/subscriptions/:id', async (request) => {
     const subscription = await ctx.catalog.get('subscriptions', request.params.id);
     if (!subscription) throw notFound('subscription', request.params.id);
-    return { subscription: redactSubscription(subscription) };
+    return { subscription: redactSubscription(effectiveSubscription(subscription, await endpoints.disabledState(subscription.id))) };
   });
   app.put<{ Params: { id: string } }>('/api/v1/subscriptions/:id', async (request, reply) => {
     const subscription = parseBody(subscriptionSchema, idMatches(request.params, request.body));
     const existed = (await ctx.catalog.get('subscriptions', subscription.id)) !== null;
-    await ctx.catalog.put('subscriptions', subscription);
-    return reply.status(existed ? 200 : 201).send({ subscription: redactSubscription(subscription) });
+    // An explicit `enabled: true` lifts a disable by the deliver stage; a PUT that leaves it out keeps it.
+    const explicitEnable = (request.body as { enabled?: unknown } | null)?.enabled === true;
+    const stored = await endpoints.putFromApi(subscription, explicitEnable);
+    return reply.status(existed ? 200 : 201).send({ subscription: redactSubscription(stored) });
   });
   app.delete<{ Params: { id: string } }>('/api/v1/subscriptions/:id', async (request, reply) => {
     if (!(await ctx.catalog.remove('subscriptions', request.params.id))) throw notFound('subscription', request.params.id);

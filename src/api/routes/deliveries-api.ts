@@ -17,7 +17,7 @@ interface RangeQuery {
  * Registered inside the admin scope, so the bearer token guards it.
  */
 export function registerDeliveriesApi(app: FastifyInstance, ctx: AppContext): void {
-  const endpoints = new EndpointState(ctx);
+  const endpoints = EndpointState.for(ctx);
 
   app.get<{ Querystring: RangeQuery }>('/api/v1/deliveries/failed', async (request) => {
     const { subscription, from, to, limit } = request.query;

@@ -1,0 +1,302 @@
+import { setMaxListeners } from 'node:events';
+import type { Job } from 'bullmq';
+import type { SubscriptionConfig } from '../config/schema.js';
+import type { DeliverJob, FanoutJob } from '../queues/pipeline.js';
+import type { AppContext } from '../runtime/context.js';
+import { deliverJobId, fanoutJobId, publishedJobId, eventId as makeEventId } from './build-event.js';
+import { BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, concludeAttempt, postpone, send, type AttemptVerdict, type DeliveryAttempt } from './deliver-processor.js';
+import { EndpointState, type Admission } from './endpoint-state.js';
+import { Permits } from './permits.js';
+import { busyDelay, fitPayload, postponeDelay } from './policy.js';
+import { retryDelay } from './retry-schedule.js';
+
+/** What a fan-out job did: delivered inline, handed to per-subscription jobs, skipped (done by an earlier run). */
+export interface FanoutResult {
+  delivered: number;
+  handedOff: number;
+  skipped: number;
+}
+
+/** What the fan-out does with one subscription before sending anything. */
+export type FanoutPlan = 'skip' | 'handoff' | 'inline';
+
+/**
+ * Plans one subscription of a fan-out (pure). `done`: a run of this fan-out job already delivered to it (skip);
+ * `ownJob`: it already has its per-subscription job (skip: that job owns the delivery now, a second add would be
+ * dropped anyway); `publishedJob`: for a later event, its story's `item.published` to this subscription has a job
+ * of its own, so it may still be pending or a dead letter: the per-subscription job applies the ordering rule.
+ */
+export function planSubscription(done: boolean, ownJob: boolean, publishedJob: boolean): FanoutPlan {
+  if (done || ownJob) return 'skip';
+  return publishedJob ? 'handoff' : 'inline';
+}
+
+/**
+ * The ordering rule at the fan-out level (pure): a later event's fan-out waits while its story's `item.published`
+ * fan-out job has not finished (first attempts in flight); once it has, each subscription's published job, if any,
+ * is checked by {@link planSubscription}. A failed published fan-out job (Redis trouble) does not block: its
+ * deliveries that were handed off carry the rule per subscription.
+ */
+export function fanoutOrderDecision(publishedFanoutState: string): 'proceed' | 'wait' {
+  return publishedFanoutState === 'unknown' || publishedFanoutState === 'completed' || publishedFanoutState === 'failed' ? 'proceed' : 'wait';
+}
+
+/** How a delivery leaves the fan-out for a job of its own: when it starts, attempts already spent, a dead-letter verdict. */
+export interface Handoff {
+  delayMs: number;
+  priorAttempts: number;
+  verdict?: DeliverJob['verdict'];
+}
+
+/**
+ * The hand-off of a refused admission or a concluded inline attempt (pure). Busy, paused and rate-limited
+ * endpoints wait as the per-subscription job would have postponed itself; a failure counts as attempt 1 and
+ * the job starts at retry 1 of the schedule; 410 / disable become an immediate dead letter.
+ */
+export function handoffFor(
+  outcome: Admission | AttemptVerdict | { kind: 'abandoned' },
+  delivery: { retrySchedule: number[]; jitter: number },
+  now: number,
+  random: () => number = Math.random,
+): Handoff | null {
+  switch (outcome.kind) {
+    case 'ok':
+    case 'delivered':
+      return null;
+    case 'disabled':
+    case 'abandoned':
+      // The per-subscription job re-reads the subscription and refuses (dead letter) or sends with the full timeout.
+      return { delayMs: 0, priorAttempts: 0 };
+    case 'busy':
+      return { delayMs: busyDelay(BUSY_WAIT_MS, random), priorAttempts: 0 };
+    case 'paused':
+      // From admission: how long the pause still runs; from an answer: the Retry-After it just set.
+      return { delayMs: 'waitMs' in outcome ? outcome.waitMs + busyDelay(20, random) : Math.max(0, outcome.until - now), priorAttempts: 0 };
+    case 'rate':
+      return { delayMs: outcome.waitMs + busyDelay(20, random), priorAttempts: 0 };
+    case 'dead':
+      return { delayMs: 0, priorAttempts: 1, verdict: { code: outcome.code, message: outcome.message } };
+    case 'retry':
+      return { delayMs: retryDelay(delivery.retrySchedule, 1, delivery.jitter, random), priorAttempts: 1 };
+  }
+}
+
+/** Base wait before asking again for a busy endpoint inside a fan-out (jittered). */
+const BUSY_RETRY_MS = 10;
+
+/** Width of the start-time buckets that share one abandon signal. */
+const ABANDON_BUCKET_MS = 20;
+
+/**
+ * The fan-out budget as abort signals shared by all requests started within the same 20 ms: one timer per bucket
+ * rather than a timer and a signal per request (which showed in the profile). A request is abandoned between
+ * `budgetMs` and `budgetMs` + 20 ms after it started.
+ */
+class AbandonSignals {
+  private readonly buckets = new Map<number, AbortController>();
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly budgetMs: number) {}
+
+  signal(startedAt: number): AbortSignal {
+    const bucket = Math.floor(startedAt / ABANDON_BUCKET_MS);
+    let controller = this.buckets.get(bucket);
+    if (!controller) {
+      const created = (controller = new AbortController());
+      // Every request of the bucket listens to it: more than the default ten listeners is expected, not a leak.
+      setMaxListeners(0, created.signal);
+      this.timers.push(setTimeout(() => created.abort(), (bucket + 1) * ABANDON_BUCKET_MS + this.budgetMs - startedAt));
+      this.buckets.set(bucket, controller);
+    }
+    return controller.signal;
+  }
+
+  /** Clears the timers once the job's requests have all ended. */
+  stop(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Per subscription, a bitmask: 1 = in the event's done set, 2 = its own deliver job exists, 4 = its story's
+ * published job exists (only when `publishedKeys` are given). KEYS: done set, own job keys, published job keys.
+ * ARGV: subscription ids.
+ */
+const PRIOR_STATE_SCRIPT = `
+local n = #ARGV
+local withPublished = #KEYS > n + 1
+local out = {}
+for i = 1, n do
+  local flags = 0
+  if redis.call('SISMEMBER', KEYS[1], ARGV[i]) == 1 then flags = flags + 1 end
+  if redis.call('EXISTS', KEYS[1 + i]) == 1 then flags = flags + 2 end
+  if withPublished and redis.call('EXISTS', KEYS[1 + n + i]) == 1 then flags = flags + 4 end
+  out[i] = flags
+end
+return out
+`;
+
+/** Runs {@link PRIOR_STATE_SCRIPT}: one command per fan-out, whatever the number of subscriptions. */
+async function priorState(ctx: AppContext, doneKey: string, ids: string[], ownKeys: string[], publishedKeys: string[]): Promise<number[]> {
+  const holder = ctx.redis as unknown as { syndicateFanoutPrior?: (...args: Array<string | number>) => Promise<number[]> };
+  if (!holder.syndicateFanoutPrior) ctx.redis.defineCommand('syndicateFanoutPrior', { lua: PRIOR_STATE_SCRIPT });
+  const keys = [doneKey, ...ownKeys, ...publishedKeys];
+  return holder.syndicateFanoutPrior!.apply(ctx.redis, [keys.length, ...keys, ...ids]);
+}
+
+/**
+ * A process's bounds on first attempts: `send` = requests in flight (the deliver concurrency); `ahead` = deliveries
+ * admitted (lease taken) and waiting for a send permit. Admitting one step ahead keeps the send permits busy with
+ * HTTP instead of Redis round trips, while bounding how many leases wait, so endpoints do not look busy for nothing.
+ */
+export interface FanoutPermits {
+  send: Permits;
+  ahead: Permits;
+}
+
+const permitsOf = new WeakMap<AppContext, FanoutPermits>();
+
+/** The process's fan-out permits (created with the deliver concurrency by the deliver role). */
+export function fanoutPermits(ctx: AppContext, size: number): FanoutPermits {
+  let permits = permitsOf.get(ctx);
+  if (!permits) permitsOf.set(ctx, (permits = { send: new Permits(size), ahead: new Permits(4 * size) }));
+  return permits;
+}
+
+/**
+ * Makes the first attempt of one event to every subscription that wanted it, in this one job: all start at once
+ * (bounded by the process's {@link FanoutPermits}), each through the same checks as a per-subscription job (admission in Redis
+ * for disabled/paused/concurrency/rate, signing, log, failure streak, disabling). One queue job per event instead
+ * of one per delivery is what lets delivery keep pace with a plain POST loop.
+ *
+ * Only what does not succeed here becomes a per-subscription {@link DeliverJob} (same job id and `webhook-id` as
+ * before, so dead letters, replay and the ordering rule are unchanged): failures (attempt 1 spent, the schedule
+ * goes on from retry 1), refused admissions (no attempt spent), 410/disable verdicts (a dead letter at once).
+ *
+ * Isolation: the job never waits on a slow endpoint beyond `delivery.fanoutBudget`. A request unanswered after
+ * that long is abandoned (aborted, lease freed, not logged as an attempt) and handed to its own job, which sends
+ * again with the full timeout; the endpoint may then see the same `webhook-id` twice, which the Standard Webhooks
+ * contract tells consumers to drop. An endpoint busy (at its concurrency limit) for as long is handed off too.
+ * The budget runs per request, not per job: waiting for a permit is the process being busy, not an endpoint
+ * being slow, and every permit comes back within one budget, so the job still ends in bounded time.
+ *
+ * Idempotency: each inline success joins the event's done set in the same Redis command that logs it; a retried
+ * (or stalled and restarted) fan-out job skips those and any subscription that already has its own job.
+ */
+export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, token: string | undefined, permits: FanoutPermits): Promise<FanoutResult> {
+  const { eventId, eventType, storyId, subscriptionIds } = job.data;
+  const queue = ctx.queues.deliver;
+  const now = ctx.clock.now();
+  if (eventType !== 'item.published') {
+    const state = await queue.getJobState(fanoutJobId(makeEventId('item.published', { id: storyId })));
+    if (fanoutOrderDecision(state) === 'wait') {
+      const postponed = Math.max(0, (job.attemptsStarted ?? 0) - job.attemptsMade - 1);
+      return postpone(job, token, now + postponeDelay(ORDER_WAIT_MS, postponed, ORDER_WAIT_CAP_MS));
+    }
+  }
+
+  // One command for what earlier runs (or the ordering rule) left behind, per subscription.
+  const later = eventType !== 'item.published';
+  const doneKey = ctx.keys.deliveryFanoutDone(eventId);
+  const n = subscriptionIds.length;
+  const flags = await priorState(ctx, doneKey, subscriptionIds, subscriptionIds.map((id) => queue.toKey(deliverJobId(id, eventId))),
+    later ? subscriptionIds.map((id) => queue.toKey(publishedJobId(id, storyId))) : []);
+  const budgetMs = Math.min(ctx.config.delivery.fanoutBudget, ctx.config.limits.deliveryTimeout);
+  const abandon = new AbandonSignals(budgetMs);
+  const endpoint = EndpointState.for(ctx);
+  const payload = fitPayload(job.data.body, ctx.config.delivery.maxPayloadBytes);
+  // Encoded once for every send and signature of the event.
+  const bytes = Buffer.from(payload.body, 'utf8');
+  const handoffs: Array<{ subscriptionId: string; handoff: Handoff }> = [];
+  const result: FanoutResult = { delivered: 0, handedOff: 0, skipped: 0 };
+
+  const attemptOne = async (subscriptionId: string): Promise<Handoff | null> => {
+    const leaseId = deliverJobId(subscriptionId, eventId);
+    let busySince: number | null = null;
+    for (;;) {
+      // No deadline here: permits come back within the budget of the requests holding them.
+      const ahead = (await permits.ahead.acquire())!;
+      let held = ahead;
+      let busy = false;
+      try {
+        const admittedAt = ctx.clock.now();
+        const subscription: SubscriptionConfig | null = await endpoint.subscription(subscriptionId, admittedAt);
+        // Gone or disabled: the per-subscription job re-reads it and refuses with a logged dead letter, as before.
+        if (!subscription?.enabled) return handoffFor({ kind: 'disabled' }, ctx.config.delivery, admittedAt);
+        const admission = await endpoint.admit(subscription, leaseId, admittedAt);
+        // Busy (other fan-outs are sending to it): a few ms is usually enough, so wait within the budget, permits freed.
+        if (admission.kind === 'busy') busy = true;
+        else if (admission.kind !== 'ok') return handoffFor(admission, ctx.config.delivery, admittedAt);
+        else {
+          held = (await permits.send.acquire())!;
+          ahead.release();
+          const started = ctx.clock.now();
+          const attempt: DeliveryAttempt = {
+            eventId, eventType, storyId, jobId: leaseId, attempt: 1, at: new Date(started).toISOString(),
+            status: null, durationMs: 0, ok: false, slim: payload.slim, errorCode: null, error: null, response: '',
+          };
+          const retryAfter = await send(ctx, subscription, eventId, bytes, attempt, started, abandon.signal(started));
+          // The permit bounds requests in flight; the bookkeeping after the answer need not hold one.
+          held.release();
+          if (attempt.status === null && attempt.errorCode === null) {
+            await endpoint.release(subscriptionId, leaseId);
+            return handoffFor({ kind: 'abandoned' }, ctx.config.delivery, ctx.clock.now());
+          }
+          return handoffFor(await concludeAttempt(ctx, endpoint, subscription, leaseId, attempt, retryAfter, started, doneKey), ctx.config.delivery, ctx.clock.now());
+        }
+      } finally {
+        held.release();
+      }
+      if (busy) {
+        busySince ??= ctx.clock.now();
+        if (ctx.clock.now() - busySince >= budgetMs) return handoffFor({ kind: 'busy', waitMs: 0 }, ctx.config.delivery, ctx.clock.now());
+        await sleep(busyDelay(BUSY_RETRY_MS));
+      }
+    }
+  };
+
+  // Start at a different subscription in each job, so concurrent fan-outs do not all queue on the same endpoint.
+  const offset = Math.floor(Math.random() * Math.max(1, n));
+  const order = subscriptionIds.map((_, k) => (k + offset) % n);
+  try {
+    // Lanes pulling the next subscription, as many as the send permits: all could send at once, yet a fan-out of
+    // thousands does not park thousands of promises on the permits.
+    let next = 0;
+    const lane = async () => {
+      while (next < n) {
+        const i = order[next++]!;
+        const subscriptionId = subscriptionIds[i]!;
+        const plan = planSubscription((flags[i]! & 1) !== 0, (flags[i]! & 2) !== 0, (flags[i]! & 4) !== 0);
+        if (plan === 'skip') {
+          result.skipped++;
+          continue;
+        }
+        const handoff = plan === 'handoff' ? { delayMs: 0, priorAttempts: 0 } : await attemptOne(subscriptionId);
+        if (handoff) handoffs.push({ subscriptionId, handoff });
+        else result.delivered++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(n, permits.send.size) }, lane));
+  } finally {
+    abandon.stop();
+  }
+
+  if (handoffs.length) {
+    const attempts = ctx.config.delivery.retrySchedule.length + 1;
+    await queue.addBulk(
+      handoffs.map(({ subscriptionId, handoff }) => ({
+        name: eventType,
+        data: {
+          subscriptionId, eventId, eventType, body: job.data.body, storyId,
+          ...(handoff.priorAttempts ? { priorAttempts: handoff.priorAttempts } : {}),
+          ...(handoff.verdict ? { verdict: handoff.verdict } : {}),
+        } satisfies DeliverJob,
+        opts: { jobId: deliverJobId(subscriptionId, eventId), delay: handoff.delayMs, attempts: Math.max(1, attempts - handoff.priorAttempts) },
+      })),
+    );
+    result.handedOff = handoffs.length;
+  }
+  return result;
+}
