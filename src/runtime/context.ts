@@ -11,6 +11,9 @@ import { createQueues, type PipelineQueues } from '../queues/queues.js';
 import { createClientConnection, createWorkerConnection } from '../redis/connection.js';
 import { redisKeys, type RedisKeys } from '../redis/keys.js';
 
+/** The longest wait for a TCP/TLS connection to a feed, page or webhook endpoint. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /**
  * Everything a role needs, built once per process: settings, connections, stores and queue producers.
  * Stages take it as an argument, so tests build one against their own key prefix.
@@ -52,7 +55,8 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
     catalog: new Catalog(redis, keys),
     items: new ItemStore(redis, keys),
     queues: createQueues(workerRedis, env.redisPrefix, config.delivery.retrySchedule.length + 1),
-    guard: { allow, dispatcher: createGuardedAgent(allow) },
+    // A host that does not even accept the connection is given up on sooner than the whole request's budget.
+    guard: { allow, dispatcher: createGuardedAgent(allow, { connect: { timeout: Math.min(config.limits.fetchTimeout, CONNECT_TIMEOUT_MS) } }) },
     state: { draining: false, workersRunning: 0 },
   };
 }
