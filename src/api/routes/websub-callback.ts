@@ -14,6 +14,11 @@ interface CallbackParams {
  * secret we gave that hub. Pushed content goes through the same parsing, entry cap and dedup as a poll, at once.
  */
 export async function registerWebSubCallback(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const inFlight = new Set<Promise<void>>();
+  // Shutdown waits for pushes being ingested, within the grace period.
+  app.addHook('onClose', async () => {
+    await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, ctx.config.limits.shutdownGrace))]);
+  });
   await app.register(async (scope) => {
     // The signature covers the raw bytes, so every body arrives as a Buffer, whatever its content type.
     scope.removeAllContentTypeParsers();
@@ -56,17 +61,27 @@ export async function registerWebSubCallback(app: FastifyInstance, ctx: AppConte
         return reply.status(202).send();
       }
       const receivedAt = new Date(ctx.clock.now()).toISOString();
-      try {
-        const { newEntries } = await ingestFeedDocument(ctx, sourceId, body, request.headers['content-type'], receivedAt, state.topic ?? ctx.env.publicUrl);
-        await ctx.redis.hset(statusKey, { lastPushAt: receivedAt, lastPushNewEntries: newEntries });
-        if (newEntries) await ctx.redis.hincrby(statusKey, 'totalNewEntries', newEntries);
-        ctx.logger.info({ sourceId, newEntries }, 'WebSub content ingested');
-      } catch (err) {
-        const error = toSyndicateError(err, 'SYN_ERR_PARSE_FAILED');
-        await ctx.redis.hset(statusKey, { websubError: `${error.code}: ${error.message}` });
-        ctx.logger.warn({ sourceId, code: error.code, err: error.message }, 'WebSub content could not be ingested');
-      }
-      return reply.status(204).send();
+      // Answered before ingesting: completing summary-only entries from their pages can take longer than a hub
+      // waits. Content lost to a crash meanwhile is not marked seen, so the safety-net poll picks it up.
+      const ingesting = ingestPush(ctx, sourceId, body, request.headers['content-type'], receivedAt, state.topic ?? ctx.env.publicUrl);
+      inFlight.add(ingesting);
+      void ingesting.finally(() => inFlight.delete(ingesting));
+      return reply.status(202).send();
     });
   });
+}
+
+/** Ingests pushed content like a poll's; the outcome goes to the source status and the log, never to the hub. */
+async function ingestPush(ctx: AppContext, sourceId: string, body: Buffer, contentType: string | undefined, receivedAt: string, documentUrl: string): Promise<void> {
+  const statusKey = ctx.keys.sourceStatus(sourceId);
+  try {
+    const { newEntries } = await ingestFeedDocument(ctx, sourceId, body, contentType, receivedAt, documentUrl);
+    await ctx.redis.hset(statusKey, { lastPushAt: receivedAt, lastPushNewEntries: newEntries });
+    if (newEntries) await ctx.redis.hincrby(statusKey, 'totalNewEntries', newEntries);
+    ctx.logger.info({ sourceId, newEntries }, 'WebSub content ingested');
+  } catch (err) {
+    const error = toSyndicateError(err, 'SYN_ERR_PARSE_FAILED');
+    await ctx.redis.hset(statusKey, { websubError: `${error.code}: ${error.message}` }).catch(() => undefined);
+    ctx.logger.warn({ sourceId, code: error.code, err: error.message }, 'WebSub content could not be ingested');
+  }
 }
