@@ -27,7 +27,7 @@ describe('syndicate replay (CLI)', () => {
 
   afterAll(async () => {
     process.env = saved;
-    await system?.stop();
+    await system?.cleanup();
     await receiver?.close();
   }, CLEANUP_TIMEOUT_MS);
 

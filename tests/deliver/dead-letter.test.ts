@@ -36,7 +36,7 @@ describe('dead letters, replay and ordering', () => {
 
   afterAll(async () => {
     await app?.close();
-    await system?.stop();
+    await system?.cleanup();
     await receiver?.close();
   }, CLEANUP_TIMEOUT_MS);
 

@@ -42,7 +42,7 @@ describe('webhook delivery to real loopback receivers', () => {
   });
 
   afterAll(async () => {
-    await system?.stop();
+    await system?.cleanup();
     await receiver?.close();
   }, CLEANUP_TIMEOUT_MS);
 

@@ -23,7 +23,7 @@ describe('disable after continuous failure, and recover', () => {
   });
 
   afterAll(async () => {
-    await system?.stop();
+    await system?.cleanup();
     await receiver?.close();
   }, CLEANUP_TIMEOUT_MS);
 

@@ -41,7 +41,7 @@ describe('fan-out: the first attempt of every subscription in one job per event'
   });
 
   afterAll(async () => {
-    await system?.stop();
+    await system?.cleanup();
     await receiver?.close();
   }, CLEANUP_TIMEOUT_MS);
 

@@ -35,7 +35,7 @@ describe('per-endpoint isolation (concurrency and rate limits in Redis)', () => 
   });
 
   afterAll(async () => {
-    await system?.stop();
+    await system?.cleanup();
     await receiver?.close();
   }, CLEANUP_TIMEOUT_MS);
 

@@ -33,7 +33,7 @@ describe('Retry-After from live receivers: an HTTP date, and a 503', () => {
   });
 
   afterAll(async () => {
-    await system?.stop();
+    await system?.cleanup();
     await receiver?.close();
   }, CLEANUP_TIMEOUT_MS);
 

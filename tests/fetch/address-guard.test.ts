@@ -37,7 +37,7 @@ describe('private-address guard on every redirect hop', () => {
   });
 
   afterAll(async () => {
-    await system?.stop();
+    await system?.cleanup();
     await server?.close();
   }, 60_000);
 

@@ -76,7 +76,7 @@ describe('fetch stage against misbehaving loopback servers', () => {
   });
 
   afterAll(async () => {
-    await system?.stop();
+    await system?.cleanup();
     await Promise.all(Object.values(servers).map((s) => s.close()));
   }, 60_000);
 

@@ -40,7 +40,7 @@ describe('per-host politeness shared through Redis', () => {
   });
 
   afterAll(async () => {
-    await system?.stop();
+    await system?.cleanup();
     await polite?.close();
     await limited?.close();
   }, 60_000);
@@ -92,7 +92,7 @@ describe('one broken source never delays the others', () => {
   });
 
   afterAll(async () => {
-    await system?.stop();
+    await system?.cleanup();
     await dead?.close();
     await good?.close();
   }, 60_000);

@@ -53,7 +53,7 @@ describe('WebSub subscriber with a hub on loopback', () => {
 
   afterAll(async () => {
     await app?.close();
-    await system?.stop();
+    await system?.cleanup();
     await feed?.close();
     await hub?.close();
   }, 60_000);

@@ -27,7 +27,7 @@ describe('feeds over HTTP: conditional GET and RFC 5005 archives', () => {
 
   afterAll(async () => {
     await app?.close();
-    await system?.stop();
+    await system?.cleanup();
   });
 
   it('answers 304 to If-None-Match while nothing changed, and 200 with the new story after one is published', async () => {

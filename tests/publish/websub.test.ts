@@ -48,7 +48,7 @@ describe('the built-in WebSub hub', () => {
 
   afterAll(async () => {
     await app?.close();
-    await system?.stop();
+    await system?.cleanup();
     await subscriber?.close();
     await liar?.close();
     await externalHub?.close();
