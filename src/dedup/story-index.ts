@@ -4,6 +4,7 @@ import { sketchText } from './analyze.js';
 import { SHINGLE_SIZE } from './fingerprint.js';
 import { DEFAULT_LSH } from './minhash.js';
 import { DEFAULT_THRESHOLDS, type SimilarityThresholds } from './similarity.js';
+import { canonicalizeUrl } from '../normalize/page/canonical-url.js';
 import { REMOVE_LUA, RESOLVE_LUA } from './story-index-lua.js';
 
 /** One outlet's article, as the dedup stage sees it. */
@@ -62,20 +63,21 @@ export function keyDigest(text: string): string {
 /** Bodies with fewer canonical words are matched by guid/URL only (see resolve). */
 const MIN_FINGERPRINT_WORDS = 8;
 
-const TRACKING_PARAM = /^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|yclid|_ga|ref|cmpid)$/i;
-
-/** Canonical form of an article URL for exact matching: lowercase host, no fragment, no tracking parameters. */
+/**
+ * The identity of an article URL for matching: the published canonical form (tracking parameters and fragment
+ * removed, AMP mapped; `canonicalizeUrl`), then folded further so that spellings of one address meet: scheme,
+ * `www.`, parameter order and a trailing slash do not count.
+ */
 export function canonicalUrl(url: string): string {
+  const canonical = canonicalizeUrl(url);
   try {
-    const u = new URL(url.trim());
-    u.hash = '';
-    u.hostname = u.hostname.toLowerCase().replace(/^www\./, '');
-    for (const name of [...u.searchParams.keys()]) if (TRACKING_PARAM.test(name)) u.searchParams.delete(name);
+    const u = new URL(canonical);
+    u.hostname = u.hostname.replace(/^www\./, '');
     u.searchParams.sort();
     if (u.pathname.length > 1) u.pathname = u.pathname.replace(/\/+$/, '');
     return `${u.protocol === 'http:' ? 'https:' : u.protocol}//${u.host}${u.pathname}${u.search}`;
   } catch {
-    return url.trim();
+    return canonical;
   }
 }
 

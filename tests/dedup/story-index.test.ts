@@ -54,7 +54,7 @@ describe('StoryIndex on Redis', () => {
     // the copy's own re-fetch is nothing new
     expect(await index.resolve({ ...copy, proposedStoryId: 's3' })).toMatchObject({ outcome: 'unchanged', storyId: 's1' });
     // an exact copy under another guid of the same source is a duplicate that adds no source
-    expect(await index.resolve({ ...orig, guid: 'nc-1-amp', url: 'https://news.example/amp/aktau', proposedStoryId: 's4' })).toEqual({
+    expect(await index.resolve({ ...orig, guid: 'nc-1-print', url: 'https://news.example/print/aktau', proposedStoryId: 's4' })).toEqual({
       outcome: 'duplicate',
       storyId: 's1',
       matchedBy: 'fingerprint',
