@@ -87,6 +87,7 @@ describe('key helpers', () => {
   it('canonicalizes URLs and digests keys to a fixed length', () => {
     expect(canonicalUrl('http://WWW.News.example/a/b/?utm_source=x&id=2&fbclid=y#top')).toBe('https://news.example/a/b?id=2');
     expect(canonicalUrl('not a url ')).toBe('not a url');
+    expect(canonicalUrl('https://www.news.example/amp/a/?b=2&a=1')).toBe(canonicalUrl('http://news.example/a?a=1&b=2'));
     expect(keyDigest('x')).toHaveLength(22);
     expect([...packU32(Uint32Array.from([1, 0xffffffff]))]).toEqual([0, 0, 0, 1, 255, 255, 255, 255]);
   });
