@@ -11,6 +11,41 @@ redis.call('HINCRBY', KEYS[3], 'version', 1)
 redis.call('HSET', KEYS[3], 'lastModified', ARGV[3])
 return 1`;
 
+/**
+ * Re-files a channel after a backfill. KEYS: channel items, channel log, channel meta, the channels catalog hash.
+ * ARGV: now, channel id, definition digest, number of adds, then (published-at score, id) pairs oldest first, then
+ * ids to remove. Answers -1 when the catalog definition no longer has that digest (a newer definition's job will
+ * do the work, so this one must not record a stale digest or membership), else how many stories moved.
+ * A story already in the channel is skipped, so a story a concurrent publish just filed is never duplicated.
+ * When membership changed, the arrival log is renumbered by publication time: the channel was redefined, so its
+ * archive pages are cut afresh (oldest story first) rather than leaving old stories after newer ones.
+ */
+const REFILE_CHANNEL = `
+local definition = redis.call('HGET', KEYS[4], ARGV[2])
+if not definition or redis.sha1hex(definition) ~= ARGV[3] then return -1 end
+local changed = 0
+local adds = tonumber(ARGV[4])
+for i = 0, adds - 1 do
+  local id = ARGV[6 + 2 * i]
+  if not redis.call('ZSCORE', KEYS[1], id) then
+    redis.call('ZADD', KEYS[1], ARGV[5 + 2 * i], id)
+    changed = changed + 1
+  end
+end
+for j = 5 + 2 * adds, #ARGV do
+  changed = changed + redis.call('ZREM', KEYS[1], ARGV[j])
+  redis.call('ZREM', KEYS[2], ARGV[j])
+end
+redis.call('HSET', KEYS[3], 'definitionDigest', ARGV[3])
+if changed == 0 then return 0 end
+local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+redis.call('DEL', KEYS[2])
+for i, id in ipairs(ids) do redis.call('ZADD', KEYS[2], i, id) end
+redis.call('HSET', KEYS[3], 'seq', #ids)
+redis.call('HINCRBY', KEYS[3], 'version', 1)
+redis.call('HSET', KEYS[3], 'lastModified', ARGV[1])
+return changed`;
+
 const sourceField = (source: SourceRef) => `${source.id} ${source.itemUrl}`;
 
 /** Channel bookkeeping: a version that changes with every change, and when it changed. */
@@ -114,6 +149,45 @@ export class ItemStore {
       now,
     );
     await this.changed(channelId);
+  }
+
+  /**
+   * Applies a backfill to a channel in one script: adds `add` (oldest first) unless already there, removes
+   * `remove`, records `digest` as the definition the channel was last filed for, and bumps the version when
+   * membership changed. Answers how many stories moved, or -1 when the definition changed meanwhile (nothing done).
+   */
+  async refileChannel(channelId: string, digest: string, add: Array<{ id: string; score: number }>, remove: string[], now: number): Promise<number> {
+    const args: Array<string | number> = [now, channelId, digest, add.length];
+    for (const { id, score } of add) args.push(score, id);
+    args.push(...remove);
+    const changed = Number(
+      await this.redis.eval(REFILE_CHANNEL, 4, this.keys.channelItems(channelId), this.keys.channelLog(channelId), this.keys.channelMeta(channelId), this.keys.channels, ...args),
+    );
+    if (changed > 0) await this.changed(channelId);
+    return changed;
+  }
+
+  /** The definition digest a channel was last filed for (see publish/backfill.ts), null if never. */
+  async filedDigest(channelId: string): Promise<string | null> {
+    return this.redis.hget(this.keys.channelMeta(channelId), 'definitionDigest');
+  }
+
+  /** Forgets which definition a channel was filed for, so that a channel re-created under the same id is backfilled. */
+  async forgetDigest(channelId: string): Promise<void> {
+    await this.redis.hdel(this.keys.channelMeta(channelId), 'definitionDigest');
+  }
+
+  /** Story ids with their publication time, newest first, `offset`..`offset + limit - 1`. */
+  async idsByTime(limit: number, offset = 0): Promise<Array<{ id: string; score: number }>> {
+    const flat = await this.redis.zrevrange(this.keys.itemsByTime, String(offset), String(offset + limit - 1), 'WITHSCORES');
+    const rows: Array<{ id: string; score: number }> = [];
+    for (let i = 0; i < flat.length; i += 2) rows.push({ id: flat[i]!, score: Number(flat[i + 1]) });
+    return rows;
+  }
+
+  /** Every story id filed in a channel. */
+  async channelMembers(channelId: string): Promise<string[]> {
+    return this.redis.zrange(this.keys.channelItems(channelId), '0', '-1');
   }
 
   /** How many stories a channel's log holds. */

@@ -3,6 +3,7 @@ import type { EventType, NormalizedItem } from '../core/item.js';
 import { FANOUT_JOB_NAME, buildEvent, eventId, fanoutJobId, subscriptionWants } from '../deliver/build-event.js';
 import type { PublishJob } from '../queues/pipeline.js';
 import type { AppContext } from '../runtime/context.js';
+import { backfillChannel, type BackfillOutcome } from './backfill.js';
 import { matchesChannel } from './channel-filter.js';
 import { enqueueChannelUpdates } from './websub.js';
 
@@ -19,9 +20,11 @@ export interface PublishOutcome {
  * rewrites the same state and produces the same event ids, which the deliver queue drops as repeats (one fan-out
  * job per event, see deliver/fanout-processor.ts).
  */
-export async function processPublishJob(ctx: AppContext, job: Job<PublishJob>): Promise<PublishOutcome | null> {
-  const now = ctx.clock.now();
+export async function processPublishJob(ctx: AppContext, job: Job<PublishJob>): Promise<PublishOutcome | BackfillOutcome | null> {
   const data = job.data;
+  // Backfills share the publish queue so they are serialized with nothing but run by the same workers.
+  if (data.event === 'channel.backfill') return backfillChannel(ctx, data.channelId);
+  const now = ctx.clock.now();
   let item: NormalizedItem | null;
   let discriminator = '';
   if (data.event === 'item.source_added') {

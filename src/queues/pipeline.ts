@@ -39,7 +39,12 @@ export interface DedupJob {
 /** Store a story and fan out its event. */
 export type PublishJob =
   | { event: 'item.published' | 'item.updated'; item: NormalizedItem }
-  | { event: 'item.source_added'; storyId: string; source: SourceRef };
+  | { event: 'item.source_added'; storyId: string; source: SourceRef }
+  /**
+   * File a channel's already-stored stories after its definition changed (see publish/backfill.ts). Carries only
+   * the id: the job reads the definition current when it runs, so a stale job never applies an old filter.
+   */
+  | { event: 'channel.backfill'; channelId: string };
 
 /** Deliver one event to one subscription. The event id is the `webhook-id` of every attempt. */
 export interface DeliverJob {

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { channelSchema, sourceSchema, subscriptionSchema, type SubscriptionConfig } from '../../config/schema.js';
 import { resolveFileUrl } from '../../config/load-config.js';
 import { SyndicateError } from '../../core/errors.js';
+import { requestBackfill } from '../../publish/backfill.js';
 import { EndpointState, effectiveSubscription } from '../../deliver/endpoint-state.js';
 import { scheduleSource, unscheduleSource } from '../../scheduler/source-scheduler.js';
 import type { AppContext } from '../../runtime/context.js';
@@ -66,10 +67,14 @@ export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
     const channel = parseBody(channelSchema, idMatches(request.params, request.body));
     const existed = (await ctx.catalog.get('channels', channel.id)) !== null;
     await ctx.catalog.put('channels', channel);
+    // After the put, so the backfill and any concurrent publish both see the new filter (see publish/backfill.ts).
+    await requestBackfill(ctx, channel.id);
     return reply.status(existed ? 200 : 201).send({ channel });
   });
   app.delete<{ Params: { id: string } }>('/api/v1/channels/:id', async (request, reply) => {
     if (!(await ctx.catalog.remove('channels', request.params.id))) throw notFound('channel', request.params.id);
+    // A channel created again under this id must be filed afresh, even with the same definition.
+    await ctx.items.forgetDigest(request.params.id);
     return reply.status(204).send();
   });
 
