@@ -36,7 +36,8 @@ export async function processPublishJob(ctx: AppContext, job: Job<PublishJob>): 
     const existing = await ctx.items.get(data.item.id);
     item = existing ? { ...data.item, publishedAt: existing.publishedAt, sources: existing.sources } : data.item;
     await ctx.items.save(item);
-    discriminator = `${item.updatedAt} ${item.title} ${item.contentText.length}`;
+    // The edit itself names the event: two different edits get two ids, a retried job the same one.
+    discriminator = `${item.title}\u0000${item.contentText}`;
   } else {
     item = data.item;
     await ctx.items.save(item);

@@ -90,5 +90,15 @@ describe('one story, many outlets, two workers', () => {
     expect(update.type).toBe('item.updated');
     expect(update.data.contentText).toContain('updated with a correction');
     expect(update.data.sources).toHaveLength(2);
+
+    // A second correction of exactly the same length is another edit, with an event of its own.
+    const count = receiver.requests.length;
+    original = original.replace('updated with a correction on June 11', 'updated with a correction on June 12');
+    await systems[0]!.ctx.queues.fetch.add('fetch', { sourceId: 'news-az' }, { jobId: 'refetch-after-second-edit' });
+    await waitFor('the second update event', () => receiver.requests.length > count, 10_000);
+    const second = events().at(-1)!;
+    expect(second.type).toBe('item.updated');
+    expect(second.data.contentText).toContain('June 12');
+    expect(receiver.requests.at(-1)!.headers['webhook-id']).not.toBe(receiver.requests.at(-2)!.headers['webhook-id']);
   });
 });
