@@ -88,6 +88,19 @@ async function logOnly(ctx: AppContext, attempt: DeliveryAttempt, subscriptionId
   await ctx.redis.multi().lpush(key, JSON.stringify(attempt)).ltrim(key, 0, LOG_LENGTH - 1).hincrby(ctx.keys.deliveryStats, attempt.errorCode ?? 'delivered', 1).exec();
 }
 
+/** URLs that passed {@link assertUrlAllowed}, per allow list (fixed once built): the check parses the URL, per delivery otherwise. */
+const allowedUrls = new WeakMap<AppContext['guard']['allow'], Set<string>>();
+
+/** {@link assertUrlAllowed}, remembering the URLs that pass (a refusal is checked, and thrown, every time). */
+function urlAllowed(url: string, allow: AppContext['guard']['allow']): void {
+  let passed = allowedUrls.get(allow);
+  if (passed?.has(url)) return;
+  assertUrlAllowed(url, allow);
+  if (!passed) allowedUrls.set(allow, (passed = new Set()));
+  if (passed.size >= 10_000) passed.clear();
+  passed.add(url);
+}
+
 /**
  * POSTs the body and fills the attempt's status, response head and error; answers the `Retry-After` header.
  * `body` may be a Buffer encoded once for many sends (the fan-out), saving an encoding per request.
@@ -99,12 +112,15 @@ export async function send(ctx: AppContext, subscription: SubscriptionConfig, ev
   const timeout = ctx.config.limits.deliveryTimeout;
   const signal = abandon ?? AbortSignal.timeout(timeout);
   try {
-    assertUrlAllowed(subscription.url, ctx.guard.allow);
-    const headers = signDelivery(secrets, eventId, new Date(started), body);
+    urlAllowed(subscription.url, ctx.guard.allow);
+    const signed = signDelivery(secrets, eventId, new Date(started), body);
     const response = await request(subscription.url, {
       dispatcher: ctx.guard.dispatcher,
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'syndicate-webhooks/0.1', ...headers },
+      headers: {
+        'content-type': 'application/json', 'user-agent': 'syndicate-webhooks/0.1',
+        'webhook-id': signed['webhook-id'], 'webhook-timestamp': signed['webhook-timestamp'], 'webhook-signature': signed['webhook-signature'],
+      },
       body,
       signal,
       headersTimeout: timeout,

@@ -161,6 +161,12 @@ export class EndpointState {
     return subscription;
   }
 
+  /** The cached subscription when still fresh (null: known absent), else undefined: saves an await per delivery. */
+  cachedSubscription(id: string, now: number): SubscriptionConfig | null | undefined {
+    const hit = this.cache.get(id);
+    return hit && hit.until > now ? hit.subscription : undefined;
+  }
+
   /** Tries to start a delivery of `leaseId` to `subscription` (see the admission script). */
   async admit(subscription: SubscriptionConfig, leaseId: string, now: number): Promise<Admission> {
     const { keys, config } = this.ctx;

@@ -217,12 +217,13 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
     let busySince: number | null = null;
     for (;;) {
       // No deadline here: permits come back within the budget of the requests holding them.
-      const ahead = (await permits.ahead.acquire())!;
+      const ahead = permits.ahead.tryAcquire() ?? (await permits.ahead.acquire())!;
       let held = ahead;
       let busy = false;
       try {
         const admittedAt = ctx.clock.now();
-        const subscription: SubscriptionConfig | null = await endpoint.subscription(subscriptionId, admittedAt);
+        const cached = endpoint.cachedSubscription(subscriptionId, admittedAt);
+        const subscription: SubscriptionConfig | null = cached !== undefined ? cached : await endpoint.subscription(subscriptionId, admittedAt);
         // Gone or disabled: the per-subscription job re-reads it and refuses with a logged dead letter, as before.
         if (!subscription?.enabled) return handoffFor({ kind: 'disabled' }, ctx.config.delivery, admittedAt);
         const admission = await endpoint.admit(subscription, leaseId, admittedAt);
@@ -230,7 +231,7 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
         if (admission.kind === 'busy') busy = true;
         else if (admission.kind !== 'ok') return handoffFor(admission, ctx.config.delivery, admittedAt);
         else {
-          held = (await permits.send.acquire())!;
+          held = permits.send.tryAcquire() ?? (await permits.send.acquire())!;
           ahead.release();
           const started = ctx.clock.now();
           const attempt: DeliveryAttempt = {

@@ -18,7 +18,9 @@ export class Permit {
  */
 export class Permits {
   private free: number;
-  private readonly waiters: Array<(granted: boolean) => void> = [];
+  /** Waiters in arrival order from `head` on: an index instead of `shift`, which moves the whole array (a thousand lanes may wait). */
+  private waiters: Array<((granted: boolean) => void) | null> = [];
+  private head = 0;
 
   constructor(readonly size: number) {
     this.free = size;
@@ -27,6 +29,13 @@ export class Permits {
   /** Permits in use now. */
   get inUse(): number {
     return this.size - this.free;
+  }
+
+  /** Takes a permit if one is free, without waiting (no promise: the fan-out's common case). */
+  tryAcquire(): Permit | null {
+    if (this.free <= 0) return null;
+    this.free--;
+    return new Permit(this);
   }
 
   /**
@@ -45,9 +54,19 @@ export class Permits {
 
   /** Called by {@link Permit.release}: hands the permit straight to the next waiter, so it cannot be taken in between. */
   giveBack(): void {
-    const next = this.waiters.shift();
-    if (next) next(true);
-    else this.free++;
+    while (this.head < this.waiters.length) {
+      const next = this.waiters[this.head];
+      this.waiters[this.head++] = null;
+      if (this.head === this.waiters.length || this.head >= 1024) this.compact();
+      if (next) return next(true);
+    }
+    this.free++;
+  }
+
+  /** Drops the served (and abandoned) waiters in front. */
+  private compact(): void {
+    this.waiters = this.head === this.waiters.length ? [] : this.waiters.slice(this.head);
+    this.head = 0;
   }
 
   private waitAbortable(signal: AbortSignal): Promise<boolean> {
@@ -57,8 +76,9 @@ export class Permits {
         resolve(ok);
       };
       const onAbort = () => {
-        const i = this.waiters.indexOf(waiter);
-        if (i >= 0) this.waiters.splice(i, 1);
+        // Left in place as null (the queue keeps its order), skipped by giveBack.
+        const i = this.waiters.indexOf(waiter, this.head);
+        if (i >= 0) this.waiters[i] = null;
         resolve(false);
       };
       signal.addEventListener('abort', onAbort, { once: true });
