@@ -29,11 +29,18 @@ export class Batcher<T, R> {
   private flush(): void {
     this.scheduled = false;
     const batch = this.pending;
-    if (!batch.length) return;
+    const n = batch.length;
+    if (!n) return;
     this.pending = [];
-    this.run(batch.map((entry) => entry.item)).then(
-      (results) => batch.forEach((entry, i) => entry.resolve(results[i]!)),
-      (err: unknown) => batch.forEach((entry) => entry.reject(err)),
+    const items = new Array<T>(n);
+    for (let i = 0; i < n; i++) items[i] = batch[i]!.item;
+    this.run(items).then(
+      (results) => {
+        for (let i = 0; i < n; i++) batch[i]!.resolve(results[i]!);
+      },
+      (err: unknown) => {
+        for (let i = 0; i < n; i++) batch[i]!.reject(err);
+      },
     );
   }
 }

@@ -4,48 +4,55 @@ import { Batcher } from './batcher.js';
 import { rateWindow } from './policy.js';
 
 /**
- * Splits one packed argument into `n` fields (newline-separated; the last field is the rest, so it may hold
- * anything). One argument per call instead of seven or eight: ioredis' per-argument cost showed in the profile.
+ * Splits the one packed argument of a batch into its fields (newline-separated; no field holds a newline: ids do
+ * not, and a JSON log entry never does). One argument per batch instead of one per call, and each distinct key
+ * declared once: ioredis' per-argument cost (and the bytes of repeated keys) showed in the profile.
  */
 const FIELDS_LUA = `
-local function fields(s, n)
-  local out, i = {}, 1
-  for k = 1, n - 1 do
+local function fields(s)
+  local out, i, n = {}, 1, 0
+  while true do
     local j = string.find(s, '\\n', i, true)
-    out[k] = string.sub(s, i, j - 1)
+    n = n + 1
+    if not j then
+      out[n] = string.sub(s, i)
+      return out
+    end
+    out[n] = string.sub(s, i, j - 1)
     i = j + 1
   end
-  out[n] = string.sub(s, i)
-  return out
 end`;
 
 /**
  * Admission in one round trip, atomically for all workers: refuses when the subscription is disabled, the endpoint
  * asked us to wait, it already has `maxConcurrency` deliveries in flight, or its rate window is full; otherwise it
- * takes a lease (expiring, so a killed worker's lease frees itself). Batched: ARGV[1] admissions follow, each with
- * KEYS: disabled hash, paused-until, leases, rate window; one packed ARGV: subscription id, now, lease id, lease
- * expiry, max concurrency, max per window (0 = no limit), window end. Answers kind and wait per admission, flattened.
+ * takes a lease (expiring, so a killed worker's lease frees itself). Batched: ARGV[1] admissions follow in ARGV[2],
+ * 11 fields each: the KEYS indices of the disabled hash, paused-until, leases and rate window, then subscription
+ * id, now, lease id, lease expiry, max concurrency, max per window (0 = no limit), window end. Answers kind and
+ * wait per admission, flattened.
  */
 const ADMIT_SCRIPT = `${FIELDS_LUA}
-local function admit(k, f)
-  if redis.call('HEXISTS', KEYS[k + 1], f[1]) == 1 then return 'disabled', 0 end
-  local now = tonumber(f[2])
-  local untilMs = tonumber(redis.call('GET', KEYS[k + 2]) or '0')
+local function admit(disabled, pausedUntil, leases, rate, f, o)
+  if redis.call('HEXISTS', disabled, f[o + 1]) == 1 then return 'disabled', 0 end
+  local now = tonumber(f[o + 2])
+  local untilMs = tonumber(redis.call('GET', pausedUntil) or '0')
   if untilMs > now then return 'paused', untilMs - now end
-  redis.call('ZREMRANGEBYSCORE', KEYS[k + 3], '-inf', now)
-  if not redis.call('ZSCORE', KEYS[k + 3], f[3]) and redis.call('ZCARD', KEYS[k + 3]) >= tonumber(f[5]) then return 'busy', 0 end
-  local maxPer = tonumber(f[6])
+  redis.call('ZREMRANGEBYSCORE', leases, '-inf', now)
+  if not redis.call('ZSCORE', leases, f[o + 3]) and redis.call('ZCARD', leases) >= tonumber(f[o + 5]) then return 'busy', 0 end
+  local maxPer = tonumber(f[o + 6])
   if maxPer > 0 then
-    local n = redis.call('INCR', KEYS[k + 4])
-    if n == 1 then redis.call('PEXPIRE', KEYS[k + 4], tonumber(f[7]) - now + 1000) end
-    if n > maxPer then return 'rate', tonumber(f[7]) - now end
+    local n = redis.call('INCR', rate)
+    if n == 1 then redis.call('PEXPIRE', rate, tonumber(f[o + 7]) - now + 1000) end
+    if n > maxPer then return 'rate', tonumber(f[o + 7]) - now end
   end
-  redis.call('ZADD', KEYS[k + 3], f[4], f[3])
+  redis.call('ZADD', leases, f[o + 4], f[o + 3])
   return 'ok', 0
 end
+local f = fields(ARGV[2])
 local out = {}
 for i = 0, tonumber(ARGV[1]) - 1 do
-  local kind, wait = admit(i * 4, fields(ARGV[2 + i], 7))
+  local b = i * 11
+  local kind, wait = admit(KEYS[tonumber(f[b + 1])], KEYS[tonumber(f[b + 2])], KEYS[tonumber(f[b + 3])], KEYS[tonumber(f[b + 4])], f, b + 4)
   out[#out + 1] = kind
   out[#out + 1] = wait
 end
@@ -56,52 +63,87 @@ return out
  * The end of an attempt in one command (cheaper for client and server than a MULTI of six): log, trim, free the
  * lease, count the outcome, then clear the failure streak on success or start it (NX) and answer its start (-1:
  * none). A fan-out attempt also records its success in the event's done set, in the same command, so a retried
- * fan-out job never misses it. Batched: ARGV[1] finishes follow, each with KEYS: log, leases, stats, failing-since,
- * done set; one packed ARGV: last log index, lease id, outcome, ok (1/0), now, subscription id for the done set
- * ('' = none), done set TTL ms, and last the log entry.
+ * fan-out job never misses it. Batched: ARGV[1] finishes follow in ARGV[2], 13 fields each: the KEYS indices of
+ * the log, leases, stats, failing-since and done set, then last log index, lease id, outcome, ok (1/0), now,
+ * subscription id for the done set ('' = none), done set TTL ms, the log entry.
  */
 const FINISH_SCRIPT = `${FIELDS_LUA}
-local function finish(k, f)
-  redis.call('LPUSH', KEYS[k + 1], f[8])
-  redis.call('LTRIM', KEYS[k + 1], 0, tonumber(f[1]))
-  redis.call('ZREM', KEYS[k + 2], f[2])
-  redis.call('HINCRBY', KEYS[k + 3], f[3], 1)
-  if f[4] == '1' then
-    if f[6] ~= '' then
-      redis.call('SADD', KEYS[k + 5], f[6])
-      redis.call('PEXPIRE', KEYS[k + 5], tonumber(f[7]))
+local function finish(log, leases, stats, failing, done, f, o)
+  redis.call('LPUSH', log, f[o + 8])
+  redis.call('LTRIM', log, 0, tonumber(f[o + 1]))
+  redis.call('ZREM', leases, f[o + 2])
+  redis.call('HINCRBY', stats, f[o + 3], 1)
+  if f[o + 4] == '1' then
+    if f[o + 6] ~= '' then
+      redis.call('SADD', done, f[o + 6])
+      redis.call('PEXPIRE', done, tonumber(f[o + 7]))
     end
-    redis.call('DEL', KEYS[k + 4])
+    redis.call('DEL', failing)
     return -1
   end
-  redis.call('SET', KEYS[k + 4], f[5], 'NX')
-  return tonumber(redis.call('GET', KEYS[k + 4]))
+  redis.call('SET', failing, f[o + 5], 'NX')
+  return tonumber(redis.call('GET', failing))
 end
+local f = fields(ARGV[2])
 local out = {}
-for i = 0, tonumber(ARGV[1]) - 1 do out[#out + 1] = finish(i * 5, fields(ARGV[2 + i], 8)) end
+for i = 0, tonumber(ARGV[1]) - 1 do
+  local b = i * 13
+  out[#out + 1] = finish(KEYS[tonumber(f[b + 1])], KEYS[tonumber(f[b + 2])], KEYS[tonumber(f[b + 3])], KEYS[tonumber(f[b + 4])], KEYS[tonumber(f[b + 5])], f, b + 5)
+end
 return out
 `;
 
-/** One call of a batched script: its keys and its arguments (packed into one, newline-separated; none but the last may hold a newline). */
+/** One call of a batched script: its keys, and its other fields packed into one string (newline-separated; no field may hold a newline). */
 interface ScriptCall {
   keys: string[];
-  args: Array<string | number>;
+  packed: string;
 }
 
 type RawScript = (...args: Array<string | number>) => Promise<unknown[]>;
 
 /**
  * A batched script as an ioredis command (EVALSHA after the first call: the script is not resent each time),
- * fed by a {@link Batcher}: all calls of one event-loop turn go in one command. Answers `width` values per call.
+ * fed by a {@link Batcher}: all calls of one event-loop turn go in one command, each distinct key declared once
+ * and every call's fields (its keys' indices first) in one argument. Answers `width` values per call (the value
+ * itself when `width` is 1).
  */
-function batchedScript(redis: AppContext['redis'], name: string, lua: string, width: number): Batcher<ScriptCall, unknown[]> {
+function batchedScript(redis: AppContext['redis'], name: string, lua: string, width: number): Batcher<ScriptCall, unknown> {
   const holder = redis as unknown as Record<string, RawScript | undefined>;
   if (!holder[name]) redis.defineCommand(name, { lua });
   return new Batcher(async (calls) => {
-    const keys = calls.flatMap((c) => c.keys);
-    const flat = (await holder[name]!.apply(redis, [keys.length, ...keys, calls.length, ...calls.map((c) => c.args.join('\n'))])) as unknown[];
-    return calls.map((_, i) => flat.slice(i * width, (i + 1) * width));
+    const n = calls.length;
+    const index = new Map<string, number>();
+    const args: Array<string | number> = [0];
+    let packed = '';
+    for (let i = 0; i < n; i++) {
+      const call = calls[i]!;
+      for (let k = 0; k < call.keys.length; k++) {
+        const key = call.keys[k]!;
+        let at = index.get(key);
+        if (at === undefined) index.set(key, (at = args.push(key) - 1));
+        packed += `${at}\n`;
+      }
+      packed += i + 1 < n ? `${call.packed}\n` : call.packed;
+    }
+    args[0] = args.length - 1;
+    args.push(n, packed);
+    const flat = (await holder[name]!.apply(redis, args)) as unknown[];
+    if (width === 1) return flat;
+    const out = new Array<unknown[]>(n);
+    for (let i = 0; i < n; i++) out[i] = flat.slice(i * width, (i + 1) * width);
+    return out;
   });
+}
+
+/** The Redis keys of one subscription, built once per process: saves building (and flattening) them per delivery. */
+interface SubscriptionKeys {
+  log: string;
+  leases: string;
+  pausedUntil: string;
+  failingSince: string;
+  /** Rate window key of `window`, with the last one built kept. */
+  rateWindow: number;
+  rateKey: string;
 }
 
 /** Why a delivery may not start now, and for how long (ms) when known. */
@@ -134,12 +176,13 @@ const instances = new WeakMap<AppContext, EndpointState>();
 /** Per-endpoint state shared by every deliver worker through Redis. */
 export class EndpointState {
   private readonly cache = new Map<string, { subscription: SubscriptionConfig | null; until: number }>();
-  private readonly admits: Batcher<ScriptCall, unknown[]>;
-  private readonly finishes: Batcher<ScriptCall, unknown[]>;
+  private readonly admits: Batcher<ScriptCall, unknown>;
+  private readonly finishes: Batcher<ScriptCall, unknown>;
+  private readonly subscriptionKeys = new Map<string, SubscriptionKeys>();
 
   constructor(private readonly ctx: AppContext) {
-    this.admits = batchedScript(ctx.redis, 'syndicateAdmitMany', ADMIT_SCRIPT, 2);
-    this.finishes = batchedScript(ctx.redis, 'syndicateFinishMany', FINISH_SCRIPT, 1);
+    this.admits = batchedScript(ctx.redis, 'syndicateAdmitBatch', ADMIT_SCRIPT, 2);
+    this.finishes = batchedScript(ctx.redis, 'syndicateFinishBatch', FINISH_SCRIPT, 1);
   }
 
   /** The one instance of a process context (its subscription cache is shared by all of the process's jobs). */
@@ -167,16 +210,37 @@ export class EndpointState {
     return hit && hit.until > now ? hit.subscription : undefined;
   }
 
+  /** The cached key strings of one subscription. */
+  private keysOf(subscriptionId: string): SubscriptionKeys {
+    let cached = this.subscriptionKeys.get(subscriptionId);
+    if (!cached) {
+      const { keys } = this.ctx;
+      if (this.subscriptionKeys.size >= 10_000) this.subscriptionKeys.clear();
+      cached = {
+        log: keys.deliveryLog(subscriptionId), leases: keys.deliveryLeases(subscriptionId), pausedUntil: keys.deliveryPausedUntil(subscriptionId),
+        failingSince: keys.deliveryFailingSince(subscriptionId), rateWindow: 0, rateKey: keys.deliveryRateWindow(subscriptionId, 0),
+      };
+      this.subscriptionKeys.set(subscriptionId, cached);
+    }
+    return cached;
+  }
+
   /** Tries to start a delivery of `leaseId` to `subscription` (see the admission script). */
   async admit(subscription: SubscriptionConfig, leaseId: string, now: number): Promise<Admission> {
-    const { keys, config } = this.ctx;
+    const { config } = this.ctx;
+    const id = subscription.id;
     const limit = subscription.rateLimit ? rateWindow(subscription.rateLimit) : null;
     const window = limit ? Math.floor(now / limit.windowMs) : 0;
     const windowEnd = limit ? (window + 1) * limit.windowMs : 0;
     const leaseExpiry = now + config.limits.deliveryTimeout + 5_000;
+    const sub = this.keysOf(id);
+    if (sub.rateWindow !== window) {
+      sub.rateWindow = window;
+      sub.rateKey = this.ctx.keys.deliveryRateWindow(id, window);
+    }
     const [kind, waitMs] = (await this.admits.call({
-      keys: [keys.deliveryDisabled, keys.deliveryPausedUntil(subscription.id), keys.deliveryLeases(subscription.id), keys.deliveryRateWindow(subscription.id, window)],
-      args: [subscription.id, now, leaseId, leaseExpiry, subscription.maxConcurrency ?? config.delivery.endpointConcurrency, limit?.max ?? 0, windowEnd],
+      keys: [this.ctx.keys.deliveryDisabled, sub.pausedUntil, sub.leases, sub.rateKey],
+      packed: `${id}\n${now}\n${leaseId}\n${leaseExpiry}\n${subscription.maxConcurrency ?? config.delivery.endpointConcurrency}\n${limit?.max ?? 0}\n${windowEnd}`,
     })) as [string, number];
     if (kind === 'ok' || kind === 'disabled') return { kind };
     return { kind: kind as 'paused' | 'busy' | 'rate', waitMs: Number(waitMs) };
@@ -193,18 +257,17 @@ export class EndpointState {
    * `doneKey`: the event's fan-out done set, which a success joins.
    */
   async finish(subscriptionId: string, leaseId: string, entry: string, ok: boolean, outcome: string, now: number, logLength: number, doneKey?: string): Promise<number | null> {
-    const { keys } = this.ctx;
-    const failingKey = keys.deliveryFailingSince(subscriptionId);
-    const [since] = await this.finishes.call({
-      keys: [keys.deliveryLog(subscriptionId), keys.deliveryLeases(subscriptionId), keys.deliveryStats, failingKey, doneKey ?? failingKey],
-      args: [logLength - 1, leaseId, outcome, ok ? 1 : 0, now, doneKey ? subscriptionId : '', FANOUT_DONE_TTL_MS, entry],
+    const sub = this.keysOf(subscriptionId);
+    const since = await this.finishes.call({
+      keys: [sub.log, sub.leases, this.ctx.keys.deliveryStats, sub.failingSince, doneKey ?? sub.failingSince],
+      packed: `${logLength - 1}\n${leaseId}\n${outcome}\n${ok ? 1 : 0}\n${now}\n${doneKey ? subscriptionId : ''}\n${FANOUT_DONE_TTL_MS}\n${entry}`,
     });
     return since === null || since === undefined || Number(since) < 0 ? null : Number(since);
   }
 
   /** Frees a lease without logging (a delivery that never reached the endpoint). */
   async release(subscriptionId: string, leaseId: string): Promise<void> {
-    await this.ctx.redis.zrem(this.ctx.keys.deliveryLeases(subscriptionId), leaseId);
+    await this.ctx.redis.zrem(this.keysOf(subscriptionId).leases, leaseId);
   }
 
   /**
