@@ -1,10 +1,9 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
-import type { DeliveryAttempt } from '../../src/deliver/deliver-processor.js';
 import { startServer, waitFor, type LoopbackServer, type ReceivedRequest } from '../support/http.js';
 import { startTestSystem } from '../support/system.js';
-import { CLEANUP_TIMEOUT_MS, enqueueEvent, sampleItem, secretFor, waitForList } from './helpers.js';
+import { CLEANUP_TIMEOUT_MS, deliveryLogOf, enqueueEvent, sampleItem, secretFor, waitForList } from './helpers.js';
 
 const SECRET = secretFor('delivery-test');
 const OLD = secretFor('old-secret');
@@ -16,7 +15,7 @@ describe('webhook delivery to real loopback receivers', () => {
   let system: Awaited<ReturnType<typeof startTestSystem>>;
   const seen = new Map<string, number>();
   const at = (path: string) => receiver.requests.filter((r) => r.url === path);
-  const log = async (sub: string) => (await system.ctx.redis.lrange(system.ctx.keys.deliveryLog(sub), 0, -1)).map((j) => JSON.parse(j) as DeliveryAttempt).reverse();
+  const log = (sub: string) => deliveryLogOf(system.ctx, sub);
 
   beforeAll(async () => {
     receiver = await startServer((req, res) => {

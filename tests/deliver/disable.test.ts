@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
-import type { DeliveryAttempt } from '../../src/deliver/deliver-processor.js';
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
 import { startTestSystem } from '../support/system.js';
-import { CLEANUP_TIMEOUT_MS, enqueueEvent, sampleItem, secretFor, waitForList } from './helpers.js';
+import { CLEANUP_TIMEOUT_MS, deliveryLogOf, enqueueEvent, sampleItem, secretFor, waitForList } from './helpers.js';
 
 const auth = { authorization: 'Bearer test-admin-token' };
 
@@ -11,7 +10,7 @@ describe('disable after continuous failure, and recover', () => {
   let receiver: LoopbackServer;
   let system: Awaited<ReturnType<typeof startTestSystem>>;
   let healthy = false;
-  const log = async () => (await system.ctx.redis.lrange(system.ctx.keys.deliveryLog('flapping'), 0, -1)).map((j) => JSON.parse(j) as DeliveryAttempt).reverse();
+  const log = () => deliveryLogOf(system.ctx, 'flapping');
 
   beforeAll(async () => {
     receiver = await startServer((_req, res) => void res.writeHead(healthy ? 200 : 500).end());

@@ -2,13 +2,12 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from 'bullmq';
 import { deliverJobId, fanoutJobId } from '../../src/deliver/build-event.js';
-import type { DeliveryAttempt } from '../../src/deliver/deliver-processor.js';
 import { fanoutPermits, processFanoutJob } from '../../src/deliver/fanout-processor.js';
 import { listDeadLetters } from '../../src/deliver/dead-letters.js';
 import type { FanoutJob } from '../../src/queues/pipeline.js';
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
 import { startTestSystem } from '../support/system.js';
-import { CLEANUP_TIMEOUT_MS, enqueueFanout, sampleItem, secretFor, waitForList } from './helpers.js';
+import { CLEANUP_TIMEOUT_MS, deliveryLogOf, enqueueFanout, sampleItem, secretFor, waitForList } from './helpers.js';
 
 const SECRET = secretFor('fanout-test');
 const BUDGET_MS = 300;
@@ -18,7 +17,7 @@ describe('fan-out: the first attempt of every subscription in one job per event'
   let system: Awaited<ReturnType<typeof startTestSystem>>;
   const seen = new Map<string, number>();
   const at = (path: string) => receiver.requests.filter((r) => r.url === path);
-  const log = async (id: string) => (await system.ctx.redis.lrange(system.ctx.keys.deliveryLog(id), 0, -1)).map((j) => JSON.parse(j) as DeliveryAttempt).reverse();
+  const log = (id: string) => deliveryLogOf(system.ctx, id);
   const fanoutState = (id: string) => system.ctx.queues.deliver.getJobState(fanoutJobId(id));
 
   beforeAll(async () => {

@@ -1,5 +1,6 @@
 import type { EventType, NormalizedItem } from '../../src/core/item.js';
 import { FANOUT_JOB_NAME, buildEvent, deliverJobId, eventId, fanoutJobId } from '../../src/deliver/build-event.js';
+import type { DeliveryAttempt } from '../../src/deliver/deliver-processor.js';
 import type { AppContext } from '../../src/runtime/context.js';
 
 /**
@@ -10,6 +11,11 @@ export const CLEANUP_TIMEOUT_MS = 90_000;
 
 /** A whole secret, valid for the standardwebhooks library. */
 export const secretFor = (label: string) => `whsec_${Buffer.from(label.padEnd(32, '.')).toString('base64')}`;
+
+/** A subscription's delivery log, oldest attempt first. */
+export async function deliveryLogOf(ctx: AppContext, subscriptionId: string): Promise<DeliveryAttempt[]> {
+  return (await ctx.redis.lrange(ctx.keys.deliveryLog(subscriptionId), 0, -1)).map((j) => JSON.parse(j) as DeliveryAttempt).reverse();
+}
 
 /** A normalized story with just enough content to be an event. */
 export function sampleItem(id: string, extra: Partial<NormalizedItem> = {}): NormalizedItem {

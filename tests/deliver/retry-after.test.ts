@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeliveryAttempt } from '../../src/deliver/deliver-processor.js';
 import { startServer, type LoopbackServer } from '../support/http.js';
 import { startTestSystem } from '../support/system.js';
-import { CLEANUP_TIMEOUT_MS, enqueueEvent, enqueueFanout, sampleItem, secretFor, waitForList } from './helpers.js';
+import { CLEANUP_TIMEOUT_MS, deliveryLogOf, enqueueEvent, enqueueFanout, sampleItem, secretFor, waitForList } from './helpers.js';
 
 const SECRET = secretFor('retry-after-test');
 
@@ -11,7 +10,7 @@ describe('Retry-After from live receivers: an HTTP date, and a 503', () => {
   let system: Awaited<ReturnType<typeof startTestSystem>>;
   const seen = new Map<string, number>();
   const at = (path: string) => receiver.requests.filter((r) => r.url === path);
-  const log = async (sub: string) => (await system.ctx.redis.lrange(system.ctx.keys.deliveryLog(sub), 0, -1)).map((j) => JSON.parse(j) as DeliveryAttempt).reverse();
+  const log = (sub: string) => deliveryLogOf(system.ctx, sub);
 
   beforeAll(async () => {
     receiver = await startServer((req, res) => {
