@@ -1,5 +1,4 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { request } from 'undici';
 import type { SubscriptionConfig } from '../config/schema.js';
 import { SyndicateError, type ErrorCode } from '../core/errors.js';
 import { assertUrlAllowed } from '../net/address-guard.js';
@@ -9,6 +8,7 @@ import { publishedJobId } from './build-event.js';
 import { EndpointState } from './endpoint-state.js';
 import { busyDelay, classifyResponse, fitPayload, orderDecision, postponeDelay, shouldDisable } from './policy.js';
 import { signDelivery } from './sign.js';
+import { AbandonGroups, PostAbortedError, WebhookPost } from './webhook-post.js';
 
 /** One attempt as the delivery log keeps it. */
 export interface DeliveryAttempt {
@@ -37,37 +37,13 @@ export interface DeliveryResult {
   slim: boolean;
 }
 
-const RESPONSE_KEEP_BYTES = 4096;
 export const LOG_LENGTH = 1000;
+const USER_AGENT = 'syndicate-webhooks/0.1';
 /** How long a job waits when its endpoint is at its concurrency limit or its story's published event is pending. */
 export const BUSY_WAIT_MS = 100;
 const BUSY_WAIT_CAP_MS = 2_000;
 export const ORDER_WAIT_MS = 200;
 export const ORDER_WAIT_CAP_MS = 60_000;
-
-/**
- * The first 4 KB of a response body, then the rest is dropped. Listeners rather than `for await`: an async
- * iterator per response showed in the fan-out profile, and most webhook answers are empty.
- */
-function readHead(body: NodeJS.ReadableStream & { destroy(): void }): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = () => {
-      body.removeListener('data', onData);
-      resolve(Buffer.concat(chunks).subarray(0, RESPONSE_KEEP_BYTES).toString('utf8'));
-    };
-    const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size >= RESPONSE_KEEP_BYTES) {
-        body.destroy();
-        done();
-      }
-    };
-    body.on('data', onData).once('end', done).once('error', (err) => (size >= RESPONSE_KEEP_BYTES ? undefined : reject(err)));
-  });
-}
 
 /** An error that ends the job at once (a dead letter), carrying its code for the worker's failure log. */
 function unrecoverable(code: ErrorCode, message: string): UnrecoverableError {
@@ -88,57 +64,63 @@ async function logOnly(ctx: AppContext, attempt: DeliveryAttempt, subscriptionId
   await ctx.redis.multi().lpush(key, JSON.stringify(attempt)).ltrim(key, 0, LOG_LENGTH - 1).hincrby(ctx.keys.deliveryStats, attempt.errorCode ?? 'delivered', 1).exec();
 }
 
-/** URLs that passed {@link assertUrlAllowed}, per allow list (fixed once built): the check parses the URL, per delivery otherwise. */
-const allowedUrls = new WeakMap<AppContext['guard']['allow'], Set<string>>();
+/** Where a subscription URL is POSTed (undici dispatch wants origin and path apart). */
+interface Target {
+  origin: string;
+  path: string;
+}
 
-/** {@link assertUrlAllowed}, remembering the URLs that pass (a refusal is checked, and thrown, every time). */
-function urlAllowed(url: string, allow: AppContext['guard']['allow']): void {
-  let passed = allowedUrls.get(allow);
-  if (passed?.has(url)) return;
+/** URLs that passed {@link assertUrlAllowed}, split, per allow list (fixed once built): parsing per delivery showed in the profile. */
+const allowedTargets = new WeakMap<AppContext['guard']['allow'], Map<string, Target>>();
+
+/** The target of a subscription URL once it passes {@link assertUrlAllowed} (a refusal is checked, and thrown, every time). */
+function allowedTarget(url: string, allow: AppContext['guard']['allow']): Target {
+  let passed = allowedTargets.get(allow);
+  const known = passed?.get(url);
+  if (known) return known;
   assertUrlAllowed(url, allow);
-  if (!passed) allowedUrls.set(allow, (passed = new Set()));
+  const parsed = new URL(url);
+  const target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+  if (!passed) allowedTargets.set(allow, (passed = new Map()));
   if (passed.size >= 10_000) passed.clear();
-  passed.add(url);
+  passed.set(url, target);
+  return target;
 }
 
 /**
  * POSTs the body and fills the attempt's status, response head and error; answers the `Retry-After` header.
  * `body` may be a Buffer encoded once for many sends (the fan-out), saving an encoding per request.
- * `abandon` (the fan-out budget, never longer than the delivery timeout) replaces the timeout signal: when it cuts
- * the request short, the attempt carries no status and no error, and the caller hands the delivery on uncounted.
+ * `abandon` (the fan-out budget, never longer than the delivery timeout) puts the request under the fan-out's
+ * budget: when it cuts the request short, the attempt carries no status and no error, and the caller hands the
+ * delivery on uncounted. Otherwise the attempt has `limits.deliveryTimeout` in all.
  */
-export async function send(ctx: AppContext, subscription: SubscriptionConfig, eventId: string, body: string | Buffer, attempt: DeliveryAttempt, started: number, abandon?: AbortSignal) {
+export async function send(ctx: AppContext, subscription: SubscriptionConfig, eventId: string, body: string | Buffer, attempt: DeliveryAttempt, started: number, abandon?: AbandonGroups) {
   const secrets = Array.isArray(subscription.secret) ? subscription.secret : [subscription.secret];
   const timeout = ctx.config.limits.deliveryTimeout;
-  const signal = abandon ?? AbortSignal.timeout(timeout);
+  const post = new WebhookPost(timeout);
+  let timer: NodeJS.Timeout | undefined;
   try {
-    urlAllowed(subscription.url, ctx.guard.allow);
+    const target = allowedTarget(subscription.url, ctx.guard.allow);
     const signed = signDelivery(secrets, eventId, new Date(started), body);
-    const response = await request(subscription.url, {
-      dispatcher: ctx.guard.dispatcher,
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json', 'user-agent': 'syndicate-webhooks/0.1',
-        'webhook-id': signed['webhook-id'], 'webhook-timestamp': signed['webhook-timestamp'], 'webhook-signature': signed['webhook-signature'],
-      },
-      body,
-      signal,
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-    });
-    attempt.status = response.statusCode;
-    // An empty answer (204, or Content-Length: 0, the usual webhook reply) needs no reader.
-    if (response.statusCode === 204 || response.headers['content-length'] === '0') await response.body.dump();
-    else attempt.response = await readHead(response.body);
-    return response.headers['retry-after'];
+    const headers = [
+      'content-type', 'application/json', 'user-agent', USER_AGENT,
+      'webhook-id', signed['webhook-id'], 'webhook-timestamp', signed['webhook-timestamp'], 'webhook-signature', signed['webhook-signature'],
+    ];
+    if (abandon) abandon.watch(post, started);
+    // The whole attempt, connecting included (undici's own timeouts cover only the wait for headers and body).
+    else timer = setTimeout(() => post.abort(new PostAbortedError('timeout')), timeout);
+    const answer = await post.start(ctx.guard.dispatcher, target.origin, target.path, headers, body, timeout).answer;
+    attempt.status = answer.status;
+    attempt.response = answer.head;
+    return answer.retryAfter;
   } catch (err) {
     const cause = err instanceof SyndicateError ? err : (err as { cause?: unknown }).cause;
-    if (abandon?.aborted) {
+    if (err instanceof PostAbortedError && err.why === 'abandoned') {
       attempt.status = null;
     } else if (cause instanceof SyndicateError && cause.code === 'SYN_ERR_FETCH_BLOCKED_ADDRESS') {
       attempt.errorCode = cause.code;
       attempt.error = cause.message;
-    } else if (/abort|timeout/i.test(`${(err as Error).name} ${(err as Error).message}`)) {
+    } else if (err instanceof PostAbortedError || /abort|timeout/i.test(`${(err as Error).name} ${(err as Error).message}`)) {
       attempt.errorCode = 'SYN_ERR_DELIVERY_TIMEOUT';
       attempt.error = `no answer within ${timeout} ms`;
     } else {
@@ -146,6 +128,8 @@ export async function send(ctx: AppContext, subscription: SubscriptionConfig, ev
       attempt.error = (err as Error).message;
     }
     return undefined;
+  } finally {
+    if (timer) clearTimeout(timer);
   }
 }
 

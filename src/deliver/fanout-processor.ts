@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type { Job } from 'bullmq';
 import type { SubscriptionConfig } from '../config/schema.js';
 import type { DeliverJob, FanoutJob } from '../queues/pipeline.js';
@@ -9,6 +8,7 @@ import { EndpointState, type Admission } from './endpoint-state.js';
 import { Permits } from './permits.js';
 import { busyDelay, fitPayload, postponeDelay } from './policy.js';
 import { retryDelay } from './retry-schedule.js';
+import { AbandonGroups } from './webhook-post.js';
 
 /** What a fan-out job did: delivered inline, handed to per-subscription jobs, skipped (done by an earlier run). */
 export interface FanoutResult {
@@ -83,39 +83,6 @@ export function handoffFor(
 
 /** Base wait before asking again for a busy endpoint inside a fan-out (jittered). */
 const BUSY_RETRY_MS = 10;
-
-/** Width of the start-time buckets that share one abandon signal. */
-const ABANDON_BUCKET_MS = 20;
-
-/**
- * The fan-out budget as abort signals shared by all requests started within the same 20 ms: one timer per bucket
- * rather than a timer and a signal per request (which showed in the profile). A request is abandoned between
- * `budgetMs` and `budgetMs` + 20 ms after it started.
- */
-class AbandonSignals {
-  private readonly buckets = new Map<number, AbortController>();
-  private readonly timers: NodeJS.Timeout[] = [];
-
-  constructor(private readonly budgetMs: number) {}
-
-  signal(startedAt: number): AbortSignal {
-    const bucket = Math.floor(startedAt / ABANDON_BUCKET_MS);
-    let controller = this.buckets.get(bucket);
-    if (!controller) {
-      const created = (controller = new AbortController());
-      // Every request of the bucket listens to it: more than the default ten listeners is expected, not a leak.
-      setMaxListeners(0, created.signal);
-      this.timers.push(setTimeout(() => created.abort(), (bucket + 1) * ABANDON_BUCKET_MS + this.budgetMs - startedAt));
-      this.buckets.set(bucket, controller);
-    }
-    return controller.signal;
-  }
-
-  /** Clears the timers once the job's requests have all ended. */
-  stop(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-  }
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -204,7 +171,7 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
   const flags = await priorState(ctx, doneKey, subscriptionIds, subscriptionIds.map((id) => queue.toKey(deliverJobId(id, eventId))),
     later ? subscriptionIds.map((id) => queue.toKey(publishedJobId(id, storyId))) : []);
   const budgetMs = Math.min(ctx.config.delivery.fanoutBudget, ctx.config.limits.deliveryTimeout);
-  const abandon = new AbandonSignals(budgetMs);
+  const abandon = new AbandonGroups(budgetMs);
   const endpoint = EndpointState.for(ctx);
   const payload = fitPayload(job.data.body, ctx.config.delivery.maxPayloadBytes);
   // Encoded once for every send and signature of the event.
@@ -238,7 +205,7 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
             eventId, eventType, storyId, jobId: leaseId, attempt: 1, at: new Date(started).toISOString(),
             status: null, durationMs: 0, ok: false, slim: payload.slim, errorCode: null, error: null, response: '',
           };
-          const retryAfter = await send(ctx, subscription, eventId, bytes, attempt, started, abandon.signal(started));
+          const retryAfter = await send(ctx, subscription, eventId, bytes, attempt, started, abandon);
           // The permit bounds requests in flight; the bookkeeping after the answer need not hold one.
           held.release();
           if (attempt.status === null && attempt.errorCode === null) {

@@ -1,0 +1,83 @@
+import { Agent } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AbandonGroups, PostAbortedError, RESPONSE_KEEP_BYTES, WebhookPost } from '../../src/deliver/webhook-post.js';
+import { startServer, type LoopbackServer } from '../support/http.js';
+
+describe('WebhookPost against a real loopback endpoint', () => {
+  let endpoint: LoopbackServer;
+  const agent = new Agent();
+  const headers = ['content-type', 'application/json', 'webhook-id', 'msg_test'];
+  const post = (path: string, timeoutMs = 2_000) => new WebhookPost(timeoutMs).start(agent, endpoint.url, path, headers, Buffer.from('{"a":1}'), timeoutMs);
+
+  beforeAll(async () => {
+    endpoint = await startServer((request, response) => {
+      if (request.url === '/empty') return void response.writeHead(204).end();
+      if (request.url === '/throttle') return void response.writeHead(429, { 'retry-after': '7' }).end('slow down');
+      if (request.url === '/redirect') return void response.writeHead(302, { location: '/empty' }).end();
+      if (request.url === '/huge') return void response.writeHead(200).end('x'.repeat(1_000_000));
+      if (request.url === '/drip') {
+        // Each chunk well within the chunk timeout, the whole body far beyond the attempt's time.
+        response.writeHead(200);
+        const timer = setInterval(() => response.write('.'), 50);
+        response.on('close', () => clearInterval(timer));
+        return;
+      }
+      if (request.url === '/silent') return; // never answers
+      response.writeHead(200).end(`echo ${request.headers['webhook-id']} ${request.body}`);
+    });
+  });
+
+  afterAll(async () => {
+    await agent.close();
+    await endpoint.close();
+  });
+
+  it('answers the status, the body and the Retry-After header, and sends the given headers and body', async () => {
+    expect(await post('/echo').answer).toEqual({ status: 200, retryAfter: undefined, head: 'echo msg_test {"a":1}' });
+    expect(await post('/empty').answer).toEqual({ status: 204, retryAfter: undefined, head: '' });
+    expect(await post('/throttle').answer).toEqual({ status: 429, retryAfter: '7', head: 'slow down' });
+  });
+
+  it('does not follow redirects', async () => {
+    const before = endpoint.requests.filter((r) => r.url === '/empty').length;
+    expect((await post('/redirect').answer).status).toBe(302);
+    expect(endpoint.requests.filter((r) => r.url === '/empty')).toHaveLength(before);
+  });
+
+  it('keeps only the first 4 KB of a large answer', async () => {
+    const answer = await post('/huge').answer;
+    expect(answer.status).toBe(200);
+    expect(answer.head).toBe('x'.repeat(RESPONSE_KEEP_BYTES));
+  });
+
+  it('ends a body that trickles in past the attempt time, though every chunk arrives in time', async () => {
+    const started = performance.now();
+    await expect(post('/drip', 300).answer).rejects.toMatchObject({ why: 'timeout' });
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('is abandoned with its group once the budget is spent', async () => {
+    const groups = new AbandonGroups(150);
+    const silent = new WebhookPost(5_000);
+    groups.watch(silent, Date.now());
+    const started = performance.now();
+    const outcome = silent.start(agent, endpoint.url, '/silent', headers, '{}', 5_000).answer.catch((err: unknown) => err);
+    const quick = post('/empty');
+    groups.watch(quick, Date.now());
+    expect((await quick.answer).status).toBe(204);
+    const err = await outcome;
+    groups.stop();
+    expect(err).toBeInstanceOf(PostAbortedError);
+    expect((err as PostAbortedError).why).toBe('abandoned');
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(140);
+    expect(waited).toBeLessThan(1_000);
+  });
+
+  it('aborts at once when told to before the request has a connection', async () => {
+    const early = new WebhookPost(5_000);
+    early.abort(new PostAbortedError('abandoned'));
+    early.start(agent, endpoint.url, '/silent', headers, '{}', 5_000);
+    await expect(early.answer).rejects.toMatchObject({ why: 'abandoned' });
+  });
+});
