@@ -1,7 +1,7 @@
 import type { SubscriptionConfig } from '../config/schema.js';
 import type { AppContext } from '../runtime/context.js';
 import { Batcher } from './batcher.js';
-import { rateWindow } from './policy.js';
+import { rateInterval } from './policy.js';
 
 /**
  * Splits the one packed argument of a batch into its fields (newline-separated; no field holds a newline: ids do
@@ -25,25 +25,27 @@ end`;
 
 /**
  * Admission in one round trip, atomically for all workers: refuses when the subscription is disabled, the endpoint
- * asked us to wait, it already has `maxConcurrency` deliveries in flight, or its rate window is full; otherwise it
- * takes a lease (expiring, so a killed worker's lease frees itself). Batched: ARGV[1] admissions follow in ARGV[2],
- * 11 fields each: the KEYS indices of the disabled hash, paused-until, leases and rate window, then subscription
- * id, now, lease id, lease expiry, max concurrency, max per window (0 = no limit), window end. Answers kind and
- * wait per admission, flattened.
+ * asked us to wait, it already has `maxConcurrency` deliveries in flight, or its rate limit's next start time has
+ * not come; otherwise it takes a lease (expiring, so a killed worker's lease frees itself) and moves the next start
+ * time one interval on. The rate limit spaces starts evenly (a GCRA without burst: the key holds the earliest next
+ * start), so no 1-second window, wherever it falls, ever sees more than the limit. Batched: ARGV[1] admissions
+ * follow in ARGV[2], 10 fields each: the KEYS indices of the disabled hash, paused-until, leases and next-start
+ * keys, then subscription id, now, lease id, lease expiry, max concurrency, ms between starts (0 = no limit).
+ * Answers kind and wait per admission, flattened.
  */
 const ADMIT_SCRIPT = `${FIELDS_LUA}
-local function admit(disabled, pausedUntil, leases, rate, f, o)
+local function admit(disabled, pausedUntil, leases, nextStart, f, o)
   if redis.call('HEXISTS', disabled, f[o + 1]) == 1 then return 'disabled', 0 end
   local now = tonumber(f[o + 2])
   local untilMs = tonumber(redis.call('GET', pausedUntil) or '0')
   if untilMs > now then return 'paused', untilMs - now end
   redis.call('ZREMRANGEBYSCORE', leases, '-inf', now)
   if not redis.call('ZSCORE', leases, f[o + 3]) and redis.call('ZCARD', leases) >= tonumber(f[o + 5]) then return 'busy', 0 end
-  local maxPer = tonumber(f[o + 6])
-  if maxPer > 0 then
-    local n = redis.call('INCR', rate)
-    if n == 1 then redis.call('PEXPIRE', rate, tonumber(f[o + 7]) - now + 1000) end
-    if n > maxPer then return 'rate', tonumber(f[o + 7]) - now end
+  local interval = tonumber(f[o + 6])
+  if interval > 0 then
+    local nextMs = tonumber(redis.call('GET', nextStart) or '0')
+    if nextMs > now then return 'rate', nextMs - now end
+    redis.call('SET', nextStart, now + interval, 'PX', interval + 1000)
   end
   redis.call('ZADD', leases, f[o + 4], f[o + 3])
   return 'ok', 0
@@ -51,7 +53,7 @@ end
 local f = fields(ARGV[2])
 local out = {}
 for i = 0, tonumber(ARGV[1]) - 1 do
-  local b = i * 11
+  local b = i * 10
   local kind, wait = admit(KEYS[tonumber(f[b + 1])], KEYS[tonumber(f[b + 2])], KEYS[tonumber(f[b + 3])], KEYS[tonumber(f[b + 4])], f, b + 4)
   out[#out + 1] = kind
   out[#out + 1] = wait
@@ -141,9 +143,7 @@ interface SubscriptionKeys {
   leases: string;
   pausedUntil: string;
   failingSince: string;
-  /** Rate window key of `window`, with the last one built kept. */
-  rateWindow: number;
-  rateKey: string;
+  nextStart: string;
 }
 
 /** Why a delivery may not start now, and for how long (ms) when known. */
@@ -218,7 +218,7 @@ export class EndpointState {
       if (this.subscriptionKeys.size >= 10_000) this.subscriptionKeys.clear();
       cached = {
         log: keys.deliveryLog(subscriptionId), leases: keys.deliveryLeases(subscriptionId), pausedUntil: keys.deliveryPausedUntil(subscriptionId),
-        failingSince: keys.deliveryFailingSince(subscriptionId), rateWindow: 0, rateKey: keys.deliveryRateWindow(subscriptionId, 0),
+        failingSince: keys.deliveryFailingSince(subscriptionId), nextStart: keys.deliveryNextStart(subscriptionId),
       };
       this.subscriptionKeys.set(subscriptionId, cached);
     }
@@ -229,18 +229,12 @@ export class EndpointState {
   async admit(subscription: SubscriptionConfig, leaseId: string, now: number): Promise<Admission> {
     const { config } = this.ctx;
     const id = subscription.id;
-    const limit = subscription.rateLimit ? rateWindow(subscription.rateLimit) : null;
-    const window = limit ? Math.floor(now / limit.windowMs) : 0;
-    const windowEnd = limit ? (window + 1) * limit.windowMs : 0;
+    const interval = subscription.rateLimit ? rateInterval(subscription.rateLimit) : 0;
     const leaseExpiry = now + config.limits.deliveryTimeout + 5_000;
     const sub = this.keysOf(id);
-    if (sub.rateWindow !== window) {
-      sub.rateWindow = window;
-      sub.rateKey = this.ctx.keys.deliveryRateWindow(id, window);
-    }
     const [kind, waitMs] = (await this.admits.call({
-      keys: [this.ctx.keys.deliveryDisabled, sub.pausedUntil, sub.leases, sub.rateKey],
-      packed: `${id}\n${now}\n${leaseId}\n${leaseExpiry}\n${subscription.maxConcurrency ?? config.delivery.endpointConcurrency}\n${limit?.max ?? 0}\n${windowEnd}`,
+      keys: [this.ctx.keys.deliveryDisabled, sub.pausedUntil, sub.leases, sub.nextStart],
+      packed: `${id}\n${now}\n${leaseId}\n${leaseExpiry}\n${subscription.maxConcurrency ?? config.delivery.endpointConcurrency}\n${interval}`,
     })) as [string, number];
     if (kind === 'ok' || kind === 'disabled') return { kind };
     return { kind: kind as 'paused' | 'busy' | 'rate', waitMs: Number(waitMs) };

@@ -1,7 +1,7 @@
 /**
  * The decisions of webhook delivery, as pure functions: what an HTTP answer means, how long `Retry-After` asks us
  * to wait, when a failing subscription is disabled, how a too-large event is slimmed, whether an event must wait
- * for its story's `item.published`, and the window of a per-endpoint rate limit. No I/O here, so each is unit tested.
+ * for its story's `item.published`, and the spacing of a per-endpoint rate limit. No I/O here, so each is unit tested.
  */
 
 /** What one HTTP answer means for the delivery. */
@@ -74,12 +74,11 @@ export function orderDecision(publishedState: string): OrderDecision {
 }
 
 /**
- * The fixed window of a per-endpoint rate limit of `perSecond` deliveries/s: at least one second long, so a limit
- * below 1/s (0.2/s = 1 per 5 s) still allows whole deliveries. `max` deliveries may start in each window.
+ * The time between delivery starts to an endpoint limited to `perSecond` deliveries/s, in whole ms rounded up, so
+ * the limit is never exceeded in any 1-second window (a limit below 1/s, such as 0.2/s, is one start per 5 s).
  */
-export function rateWindow(perSecond: number): { windowMs: number; max: number } {
-  const windowMs = Math.max(1000, Math.ceil(1000 / perSecond));
-  return { windowMs, max: Math.max(1, Math.floor((perSecond * windowMs) / 1000)) };
+export function rateInterval(perSecond: number): number {
+  return Math.ceil(1000 / perSecond);
 }
 
 /** A short delay with jitter for re-queuing a job that found its endpoint busy: spreads the retries apart. */

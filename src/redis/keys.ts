@@ -47,8 +47,8 @@ export function redisKeys(prefix: string) {
     deliveryPausedUntil: (subscriptionId: string) => `${prefix}:delivery:${subscriptionId}:paused-until`,
     /** Sorted set of job id → lease expiry: deliveries in flight to an endpoint, across all workers. */
     deliveryLeases: (subscriptionId: string) => `${prefix}:delivery:${subscriptionId}:leases`,
-    /** Counter of deliveries started in one rate-limit window of an endpoint. */
-    deliveryRateWindow: (subscriptionId: string, window: number) => `${prefix}:delivery:${subscriptionId}:rate:${window}`,
+    /** String: epoch ms before which no delivery to a rate-limited endpoint may start (expires soon after). */
+    deliveryNextStart: (subscriptionId: string) => `${prefix}:delivery:${subscriptionId}:next-start`,
     /** String: epoch ms of the first failure since the last success of an endpoint. */
     deliveryFailingSince: (subscriptionId: string) => `${prefix}:delivery:${subscriptionId}:failing-since`,
     /** Set of subscription ids an event's fan-out job delivered to: a retried fan-out job skips them. */

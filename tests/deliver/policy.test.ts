@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { busyDelay, postponeDelay, classifyResponse, fitPayload, orderDecision, parseRetryAfter, rateWindow, shouldDisable } from '../../src/deliver/policy.js';
+import { busyDelay, postponeDelay, classifyResponse, fitPayload, orderDecision, parseRetryAfter, rateInterval, shouldDisable } from '../../src/deliver/policy.js';
 import { retryDelay } from '../../src/deliver/retry-schedule.js';
 
 const NOW = Date.parse('2025-06-10T09:00:00Z');
@@ -46,10 +46,11 @@ describe('delivery policy (pure)', () => {
     for (const state of ['waiting', 'delayed', 'active', 'prioritized']) expect(orderDecision(state)).toBe('wait');
   });
 
-  it('computes rate-limit windows, also below one per second', () => {
-    expect(rateWindow(10)).toEqual({ windowMs: 1000, max: 10 });
-    expect(rateWindow(0.2)).toEqual({ windowMs: 5000, max: 1 });
-    expect(rateWindow(2.5)).toEqual({ windowMs: 1000, max: 2 });
+  it('spaces rate-limited starts so that no second holds more than the limit, also below one per second', () => {
+    expect(rateInterval(10)).toBe(100);
+    expect(rateInterval(0.2)).toBe(5000);
+    expect(rateInterval(3)).toBe(334);
+    for (const perSecond of [1, 3, 7, 2.5, 30]) expect(Math.ceil(1000 / rateInterval(perSecond))).toBeLessThanOrEqual(Math.ceil(perSecond));
   });
 
   it('spreads retries over the schedule with jitter, staying on the last step', () => {
