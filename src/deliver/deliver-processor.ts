@@ -1,4 +1,4 @@
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import type { SubscriptionConfig } from '../config/schema.js';
 import { SyndicateError, type ErrorCode } from '../core/errors.js';
 import { assertUrlAllowed } from '../net/address-guard.js';
@@ -6,7 +6,8 @@ import type { DeliverJob } from '../queues/pipeline.js';
 import type { AppContext } from '../runtime/context.js';
 import { publishedJobId } from './build-event.js';
 import { EndpointState } from './endpoint-state.js';
-import { busyDelay, classifyResponse, fitPayload, orderDecision, postponeDelay, shouldDisable } from './policy.js';
+import { jittered, postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
+import { classifyResponse, fitPayload, orderDecision, shouldDisable } from './policy.js';
 import { signDelivery } from './sign.js';
 import { AbandonGroups, PostAbortedError, WebhookPost } from './webhook-post.js';
 
@@ -48,15 +49,6 @@ export const ORDER_WAIT_CAP_MS = 60_000;
 /** An error that ends the job at once (a dead letter), carrying its code for the worker's failure log. */
 function unrecoverable(code: ErrorCode, message: string): UnrecoverableError {
   return Object.assign(new UnrecoverableError(`${code}: ${message}`), { code });
-}
-
-/**
- * Puts the job back to wait until `until` without spending an attempt (BullMQ counts a `DelayedError` as neither
- * success nor failure), so a busy, paused or out-of-order endpoint never holds a worker slot.
- */
-export async function postpone(job: Job, token: string | undefined, until: number): Promise<never> {
-  await job.moveToDelayed(Math.ceil(until), token);
-  throw new DelayedError();
 }
 
 async function logOnly(ctx: AppContext, attempt: DeliveryAttempt, subscriptionId: string): Promise<void> {
@@ -194,7 +186,7 @@ export async function concludeAttempt(
 export async function processDeliverJob(ctx: AppContext, job: Job<DeliverJob>, token?: string): Promise<DeliveryResult> {
   const { subscriptionId, eventId, eventType, storyId } = job.data;
   // Times this job was taken up without being a real attempt (postponed): drives the growing postpone delay.
-  const postponed = Math.max(0, (job.attemptsStarted ?? 0) - job.attemptsMade - 1);
+  const postponed = timesPostponed(job);
   const endpoint = EndpointState.for(ctx);
   const now = ctx.clock.now();
   let subscription = await endpoint.subscription(subscriptionId, now);
@@ -233,7 +225,7 @@ export async function processDeliverJob(ctx: AppContext, job: Job<DeliverJob>, t
     throw unrecoverable('SYN_ERR_SUBSCRIPTION_DISABLED', `subscription ${subscriptionId} is disabled`);
   }
   if (admission.kind === 'busy') return postpone(job, token, now + postponeDelay(BUSY_WAIT_MS, postponed, BUSY_WAIT_CAP_MS));
-  if (admission.kind !== 'ok') return postpone(job, token, now + admission.waitMs + busyDelay(20));
+  if (admission.kind !== 'ok') return postpone(job, token, now + admission.waitMs + jittered(20));
 
   const payload = fitPayload(job.data.body, ctx.config.delivery.maxPayloadBytes);
   attempt.slim = payload.slim;

@@ -3,10 +3,11 @@ import type { SubscriptionConfig } from '../config/schema.js';
 import type { DeliverJob, FanoutJob } from '../queues/pipeline.js';
 import type { AppContext } from '../runtime/context.js';
 import { deliverJobId, fanoutJobId, publishedJobId, eventId as makeEventId } from './build-event.js';
-import { BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, concludeAttempt, postpone, send, type AttemptVerdict, type DeliveryAttempt } from './deliver-processor.js';
+import { BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, concludeAttempt, send, type AttemptVerdict, type DeliveryAttempt } from './deliver-processor.js';
 import { EndpointState, type Admission } from './endpoint-state.js';
 import { Permits } from './permits.js';
-import { busyDelay, fitPayload, postponeDelay } from './policy.js';
+import { jittered, postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
+import { fitPayload } from './policy.js';
 import { retryDelay } from './retry-schedule.js';
 import { AbandonGroups } from './webhook-post.js';
 
@@ -68,12 +69,12 @@ export function handoffFor(
       // The per-subscription job re-reads the subscription and refuses (dead letter) or sends with the full timeout.
       return { delayMs: 0, priorAttempts: 0 };
     case 'busy':
-      return { delayMs: busyDelay(BUSY_WAIT_MS, random), priorAttempts: 0 };
+      return { delayMs: jittered(BUSY_WAIT_MS, random), priorAttempts: 0 };
     case 'paused':
       // From admission: how long the pause still runs; from an answer: the Retry-After it just set.
-      return { delayMs: 'waitMs' in outcome ? outcome.waitMs + busyDelay(20, random) : Math.max(0, outcome.until - now), priorAttempts: 0 };
+      return { delayMs: 'waitMs' in outcome ? outcome.waitMs + jittered(20, random) : Math.max(0, outcome.until - now), priorAttempts: 0 };
     case 'rate':
-      return { delayMs: outcome.waitMs + busyDelay(20, random), priorAttempts: 0 };
+      return { delayMs: outcome.waitMs + jittered(20, random), priorAttempts: 0 };
     case 'dead':
       return { delayMs: 0, priorAttempts: 1, verdict: { code: outcome.code, message: outcome.message } };
     case 'retry':
@@ -159,8 +160,7 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
   if (eventType !== 'item.published') {
     const state = await queue.getJobState(fanoutJobId(makeEventId('item.published', { id: storyId })));
     if (fanoutOrderDecision(state) === 'wait') {
-      const postponed = Math.max(0, (job.attemptsStarted ?? 0) - job.attemptsMade - 1);
-      return postpone(job, token, now + postponeDelay(ORDER_WAIT_MS, postponed, ORDER_WAIT_CAP_MS));
+      return postpone(job, token, now + postponeDelay(ORDER_WAIT_MS, timesPostponed(job), ORDER_WAIT_CAP_MS));
     }
   }
 
@@ -220,7 +220,7 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
       if (busy) {
         busySince ??= ctx.clock.now();
         if (ctx.clock.now() - busySince >= budgetMs) return handoffFor({ kind: 'busy', waitMs: 0 }, ctx.config.delivery, ctx.clock.now());
-        await sleep(busyDelay(BUSY_RETRY_MS));
+        await sleep(jittered(BUSY_RETRY_MS));
       }
     }
   };

@@ -80,16 +80,3 @@ export function orderDecision(publishedState: string): OrderDecision {
 export function rateInterval(perSecond: number): number {
   return Math.ceil(1000 / perSecond);
 }
-
-/** A short delay with jitter for re-queuing a job that found its endpoint busy: spreads the retries apart. */
-export function busyDelay(baseMs: number, random: () => number = Math.random): number {
-  return Math.round(baseMs * (0.5 + random()));
-}
-
-/**
- * The wait of a job postponed for the `times`-th time (busy endpoint, pending published event): grows by half each
- * time up to `capMs`, so a thousand jobs queued behind a dead endpoint poll Redis rarely, not ten times a second.
- */
-export function postponeDelay(baseMs: number, times: number, capMs: number, random: () => number = Math.random): number {
-  return busyDelay(Math.min(capMs, baseMs * 1.5 ** Math.max(0, times)), random);
-}

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { DelayedError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { SyndicateError, toSyndicateError } from '../core/errors.js';
 import { HostPoliteness, hostOf } from '../net/host-politeness.js';
 import type { FetchJob } from '../queues/pipeline.js';
+import { postpone } from '../queues/postpone.js';
 import type { AppContext } from '../runtime/context.js';
 import { decideRedirect, freshnessFromHeaders, parseRetryAfter, planNextPoll, type PollObservation } from '../scheduler/next-fetch.js';
 import { enqueuePoll, pollJobDueAt } from '../scheduler/source-scheduler.js';
@@ -72,8 +73,7 @@ export async function processFetchJob(ctx: AppContext, job: Job<FetchJob>, token
     if (retryAt > 0) {
       if (token) {
         // A little jitter so the sources waiting on one host do not all come back in the same millisecond.
-        await job.moveToDelayed(retryAt + Math.floor(Math.random() * 50), token);
-        throw new DelayedError();
+        await postpone(job, token, retryAt + Math.floor(Math.random() * 50));
       }
       await new Promise((resolve) => setTimeout(resolve, retryAt - ctx.clock.now()));
     }

@@ -118,13 +118,14 @@ export class ItemStore {
   }
 
   /**
-   * Adds an outlet to a story's sources. Returns the updated story, or null when the story is unknown or
-   * already lists that outlet's article (nothing changed).
+   * Adds an outlet to a story's sources. Returns the updated story; `known` when the story already lists that
+   * outlet's article (nothing changed); `no-story` when the story is not stored (yet), leaving nothing behind.
    */
-  async addSource(storyId: string, source: SourceRef, at: string): Promise<NormalizedItem | null> {
-    if ((await this.redis.exists(this.keys.item(storyId))) === 0) return null;
+  async addSource(storyId: string, source: SourceRef, at: string): Promise<NormalizedItem | 'known' | 'no-story'> {
+    if ((await this.redis.exists(this.keys.item(storyId))) === 0) return 'no-story';
     const added = await this.redis.hsetnx(this.keys.itemSources(storyId), sourceField(source), JSON.stringify({ order: Date.parse(at), source }));
-    return added === 1 ? this.get(storyId) : null;
+    if (added !== 1) return 'known';
+    return (await this.get(storyId)) ?? 'no-story';
   }
 
   /** Newest stories first, across all channels. */

@@ -1,7 +1,9 @@
 import type { Job } from 'bullmq';
 import type { EventType, NormalizedItem } from '../core/item.js';
 import { FANOUT_JOB_NAME, buildEvent, eventId, fanoutJobId, subscriptionWants } from '../deliver/build-event.js';
+import { SyndicateError } from '../core/errors.js';
 import type { PublishJob } from '../queues/pipeline.js';
+import { postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
 import type { AppContext } from '../runtime/context.js';
 import { backfillChannel, type BackfillOutcome } from './backfill.js';
 import { matchesChannel } from './channel-filter.js';
@@ -14,13 +16,31 @@ export interface PublishOutcome {
   deliveries: number;
 }
 
+/** First wait of a later event whose story is not stored yet; it grows by half each time up to the cap. */
+const STORY_WAIT_MS = 250;
+const STORY_WAIT_CAP_MS = 30_000;
+/** Waits before giving up on the story (about 5 minutes in all), then the job fails visibly and retries. */
+const STORY_WAIT_LIMIT = 20;
+
+/**
+ * A later event (`item.source_added`, `item.updated`) whose story is not stored yet. The dedup stage can decide
+ * that a second outlet carries a story before the story's own `item.published` job has stored it (both jobs then
+ * sit in the publish queue, and workers take them in parallel): the event waits, without spending an attempt,
+ * rather than lose the outlet or store an edit that the older version would then overwrite.
+ */
+async function waitForStory(ctx: AppContext, job: Job<PublishJob>, token: string | undefined, storyId: string): Promise<never> {
+  const times = timesPostponed(job);
+  if (times < STORY_WAIT_LIMIT) return postpone(job, token, ctx.clock.now() + postponeDelay(STORY_WAIT_MS, times, STORY_WAIT_CAP_MS));
+  throw new SyndicateError('SYN_ERR_STORY_NOT_STORED', `story ${storyId} is still not stored after ${times} waits: its item.published job did not run`);
+}
+
 /**
  * Stores a story (or its change), files it in every channel whose filter it matches, bumps those channels so
  * their feeds re-render, and fans the event out to every subscription that wants it. Idempotent: a retried job
  * rewrites the same state and produces the same event ids, which the deliver queue drops as repeats (one fan-out
- * job per event, see deliver/fanout-processor.ts).
+ * job per event, see deliver/fanout-processor.ts). A later event whose story is not stored yet waits for it.
  */
-export async function processPublishJob(ctx: AppContext, job: Job<PublishJob>): Promise<PublishOutcome | BackfillOutcome | null> {
+export async function processPublishJob(ctx: AppContext, job: Job<PublishJob>, token?: string): Promise<PublishOutcome | BackfillOutcome | null> {
   const data = job.data;
   // Backfills share the publish queue so they are serialized with nothing but run by the same workers.
   if (data.event === 'channel.backfill') return backfillChannel(ctx, data.channelId);
@@ -28,13 +48,16 @@ export async function processPublishJob(ctx: AppContext, job: Job<PublishJob>): 
   let item: NormalizedItem | null;
   let discriminator = '';
   if (data.event === 'item.source_added') {
-    item = await ctx.items.addSource(data.storyId, data.source, new Date(now).toISOString());
-    // null: the story already lists this outlet (a retry or a re-fetch), so there is nothing to announce.
-    if (!item) return null;
+    const added = await ctx.items.addSource(data.storyId, data.source, new Date(now).toISOString());
+    if (added === 'no-story') return waitForStory(ctx, job, token, data.storyId);
+    // The story already lists this outlet (a retry or a re-fetch), so there is nothing to announce.
+    if (added === 'known') return null;
+    item = added;
     discriminator = `${data.source.id} ${data.source.itemUrl}`;
   } else if (data.event === 'item.updated') {
     const existing = await ctx.items.get(data.item.id);
-    item = existing ? { ...data.item, publishedAt: existing.publishedAt, sources: existing.sources } : data.item;
+    if (!existing) return waitForStory(ctx, job, token, data.item.id);
+    item = { ...data.item, publishedAt: existing.publishedAt, sources: existing.sources };
     await ctx.items.save(item);
     // The edit itself names the event: two different edits get two ids, a retried job the same one.
     discriminator = `${item.title}\u0000${item.contentText}`;

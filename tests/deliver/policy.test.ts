@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { busyDelay, postponeDelay, classifyResponse, fitPayload, orderDecision, parseRetryAfter, rateInterval, shouldDisable } from '../../src/deliver/policy.js';
+import { classifyResponse, fitPayload, orderDecision, parseRetryAfter, rateInterval, shouldDisable } from '../../src/deliver/policy.js';
+import { jittered, postponeDelay } from '../../src/queues/postpone.js';
 import { retryDelay } from '../../src/deliver/retry-schedule.js';
 
 const NOW = Date.parse('2025-06-10T09:00:00Z');
@@ -58,8 +59,8 @@ describe('delivery policy (pure)', () => {
     expect(retryDelay(schedule, 1, 0.2, () => 0.5)).toBe(5_000);
     expect(retryDelay(schedule, 1, 0.2, () => 0)).toBe(4_000);
     expect(retryDelay(schedule, 5, 0.2, () => 1)).toBe(360_000);
-    expect(busyDelay(100, () => 0)).toBe(50);
-    expect(busyDelay(100, () => 1)).toBe(150);
+    expect(jittered(100, () => 0)).toBe(50);
+    expect(jittered(100, () => 1)).toBe(150);
     expect(postponeDelay(100, 0, 2000, () => 0.5)).toBe(100);
     expect(postponeDelay(100, 2, 2000, () => 0.5)).toBe(225);
     expect(postponeDelay(100, 50, 2000, () => 0.5)).toBe(2000);

@@ -1,0 +1,34 @@
+import { DelayedError, type Job } from 'bullmq';
+
+/**
+ * Putting a job back to wait without spending an attempt: for a job that cannot run yet through no fault of its
+ * own (a busy or paused endpoint or host, an event whose story is not stored yet). Pure delay arithmetic plus the
+ * one BullMQ call that does it.
+ */
+
+/** A delay of about `baseMs` with jitter (0.5× to 1.5×), so jobs waiting on the same thing do not all come back at once. */
+export function jittered(baseMs: number, random: () => number = Math.random): number {
+  return Math.round(baseMs * (0.5 + random()));
+}
+
+/**
+ * The wait of a job postponed for the `times`-th time: grows by half each time up to `capMs` (jittered), so a
+ * thousand jobs queued behind a dead endpoint poll Redis rarely, not ten times a second.
+ */
+export function postponeDelay(baseMs: number, times: number, capMs: number, random: () => number = Math.random): number {
+  return jittered(Math.min(capMs, baseMs * 1.5 ** Math.max(0, times)), random);
+}
+
+/** How many times this job was taken up only to be postponed (BullMQ counts those starts, but not as attempts made). */
+export function timesPostponed(job: Job): number {
+  return Math.max(0, (job.attemptsStarted ?? 0) - job.attemptsMade - 1);
+}
+
+/**
+ * Puts the job back to wait until `until` (epoch ms) without spending an attempt: BullMQ counts a `DelayedError`
+ * as neither success nor failure. Needs the worker's lock `token`.
+ */
+export async function postpone(job: Job, token: string | undefined, until: number): Promise<never> {
+  await job.moveToDelayed(Math.ceil(until), token);
+  throw new DelayedError();
+}
