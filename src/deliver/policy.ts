@@ -3,6 +3,7 @@
  * to wait, when a failing subscription is disabled, how a too-large event is slimmed, whether an event must wait
  * for its story's `item.published`, and the spacing of a per-endpoint rate limit. No I/O here, so each is unit tested.
  */
+import { parseRetryAfter } from '../net/retry-after.js';
 
 /** What one HTTP answer means for the delivery. */
 export type ResponseOutcome =
@@ -12,32 +13,16 @@ export type ResponseOutcome =
   | { kind: 'failed' };
 
 /**
- * Parses a `Retry-After` header (delta seconds or an HTTP date) into a delay in ms from `now`, capped at `capMs`.
- * Returns null when absent or unparseable, so the caller falls back to the retry schedule.
- */
-export function parseRetryAfter(value: string | string[] | undefined, now: number, capMs: number): number | null {
-  const text = (Array.isArray(value) ? value[0] : value)?.trim();
-  if (!text) return null;
-  let delay: number;
-  if (/^\d+$/.test(text)) delay = Number(text) * 1000;
-  else {
-    const at = Date.parse(text);
-    if (Number.isNaN(at)) return null;
-    delay = at - now;
-  }
-  return Math.min(Math.max(0, delay), capMs);
-}
-
-/**
  * Classifies an answer: only 2xx is success; 410 disables the subscription; 429/503 with a usable `Retry-After`
- * pause the endpoint (without spending an attempt); anything else is a failure retried on the schedule.
+ * pause the endpoint (without spending an attempt; for at most `capMs`); anything else is a failure retried on
+ * the schedule.
  */
 export function classifyResponse(status: number, retryAfter: string | string[] | undefined, now: number, capMs: number): ResponseOutcome {
   if (status >= 200 && status < 300) return { kind: 'delivered' };
   if (status === 410) return { kind: 'gone' };
   if (status === 429 || status === 503) {
-    const delayMs = parseRetryAfter(retryAfter, now, capMs);
-    if (delayMs !== null) return { kind: 'throttled', delayMs };
+    const delayMs = parseRetryAfter(retryAfter, now);
+    if (delayMs !== null) return { kind: 'throttled', delayMs: Math.min(delayMs, capMs) };
   }
   return { kind: 'failed' };
 }

@@ -84,18 +84,6 @@ export function planNextPoll(observation: PollObservation, random: () => number 
 }
 
 /**
- * Parses `Retry-After` (delta seconds or an HTTP date) into a wait in milliseconds from `now`; null when absent or
- * unreadable. A date in the past means "now" (0).
- */
-export function parseRetryAfter(value: string | undefined | null, now: number): number | null {
-  if (!value) return null;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
-
-/**
  * The freshness lifetime a response announces: `Cache-Control: max-age` (or `s-maxage`) wins over `Expires`, as in
  * RFC 9111. `no-cache`/`no-store` announce nothing. Null when nothing usable is present.
  */

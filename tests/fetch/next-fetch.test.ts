@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, MINUTE_MS, decideRedirect, freshnessFromHeaders, parseRetryAfter, planNextPoll } from '../../src/scheduler/next-fetch.js';
+import { DAY_MS, MINUTE_MS, decideRedirect, freshnessFromHeaders, planNextPoll } from '../../src/scheduler/next-fetch.js';
 
 const mid = () => 0.5; // no jitter
 const base = 5 * MINUTE_MS;
@@ -45,17 +45,6 @@ describe('planNextPoll', () => {
     expect(planNextPoll({ baseMs: base, newEntries: 1, entries: 9 }, () => 0).delayMs).toBe(base * 0.9);
     expect(planNextPoll({ baseMs: base, newEntries: 1, entries: 9 }, () => 1).delayMs).toBe(base * 1.1);
     expect(planNextPoll({ baseMs: 200, newEntries: 1, entries: 9 }, mid).delayMs).toBe(200);
-  });
-});
-
-describe('parseRetryAfter', () => {
-  const now = Date.parse('2025-06-10T09:00:00Z');
-  it('reads delta seconds and HTTP dates', () => {
-    expect(parseRetryAfter('120', now)).toBe(120_000);
-    expect(parseRetryAfter('Tue, 10 Jun 2025 09:01:00 GMT', now)).toBe(60_000);
-    expect(parseRetryAfter('Tue, 10 Jun 2025 08:00:00 GMT', now)).toBe(0);
-    expect(parseRetryAfter('soon', now)).toBeNull();
-    expect(parseRetryAfter(undefined, now)).toBeNull();
   });
 });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SyndicateError, toSyndicateError } from '../../core/errors.js';
 import { hostOf, type HostPoliteness } from '../../net/host-politeness.js';
 import type { AppContext } from '../../runtime/context.js';
-import { parseRetryAfter } from '../../scheduler/next-fetch.js';
+import { parseRetryAfter } from '../../net/retry-after.js';
 import { decodeText } from '../decode-text.js';
 import type { FeedEntry } from '../feed-entry.js';
 import { httpFetch } from '../http-fetch.js';
