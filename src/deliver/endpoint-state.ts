@@ -28,12 +28,12 @@ end`;
  * asked us to wait, it already has `maxConcurrency` deliveries in flight, or its rate limit's next start time has
  * not come; otherwise it takes a lease (expiring, so a killed worker's lease frees itself) and moves the next start
  * time one interval on. The rate limit spaces starts evenly (a GCRA without burst: the key holds the earliest next
- * start), so no 1-second window, wherever it falls, ever sees more than the limit. Batched: ARGV[1] admissions
- * follow in ARGV[2], 10 fields each: the KEYS indices of the disabled hash, paused-until, leases and next-start
- * keys, then subscription id, now, lease id, lease expiry, max concurrency, ms between starts (0 = no limit).
- * Answers kind and wait per admission, flattened.
+ * start), so no 1-second window, wherever it falls, ever sees more than the limit. 10 fields per admission (see
+ * {@link ENDPOINT_BATCH_SCRIPT}): the KEYS indices of the disabled hash, paused-until, leases and next-start keys,
+ * then subscription id, now, lease id, lease expiry, max concurrency, ms between starts (0 = no limit). Answers
+ * kind and wait.
  */
-const ADMIT_SCRIPT = `${FIELDS_LUA}
+const ADMIT_LUA = `
 local function admit(disabled, pausedUntil, leases, nextStart, f, o)
   if redis.call('HEXISTS', disabled, f[o + 1]) == 1 then return 'disabled', 0 end
   local now = tonumber(f[o + 2])
@@ -50,26 +50,17 @@ local function admit(disabled, pausedUntil, leases, nextStart, f, o)
   redis.call('ZADD', leases, f[o + 4], f[o + 3])
   return 'ok', 0
 end
-local f = fields(ARGV[2])
-local out = {}
-for i = 0, tonumber(ARGV[1]) - 1 do
-  local b = i * 10
-  local kind, wait = admit(KEYS[tonumber(f[b + 1])], KEYS[tonumber(f[b + 2])], KEYS[tonumber(f[b + 3])], KEYS[tonumber(f[b + 4])], f, b + 4)
-  out[#out + 1] = kind
-  out[#out + 1] = wait
-end
-return out
 `;
 
 /**
- * The end of an attempt in one command (cheaper for client and server than a MULTI of six): log, trim, free the
- * lease, count the outcome, then clear the failure streak on success or start it (NX) and answer its start (-1:
- * none). A fan-out attempt also records its success in the event's done set, in the same command, so a retried
- * fan-out job never misses it. Batched: ARGV[1] finishes follow in ARGV[2], 13 fields each: the KEYS indices of
- * the log, leases, stats, failing-since and done set, then last log index, lease id, outcome, ok (1/0), now,
- * subscription id for the done set ('' = none), done set TTL ms, the log entry.
+ * The end of an attempt (cheaper for client and server than a MULTI of six): log, trim, free the lease, count the
+ * outcome, then clear the failure streak on success or start it (NX) and answer its start (-1: none). A fan-out
+ * attempt also records its success in the event's done set, in the same command, so a retried fan-out job never
+ * misses it. 13 fields per finish (see {@link ENDPOINT_BATCH_SCRIPT}): the KEYS indices of the log, leases, stats,
+ * failing-since and done set, then last log index, lease id, outcome, ok (1/0), now, subscription id for the done
+ * set ('' = none), done set TTL ms, the log entry.
  */
-const FINISH_SCRIPT = `${FIELDS_LUA}
+const FINISH_LUA = `
 local function finish(log, leases, stats, failing, done, f, o)
   redis.call('LPUSH', log, f[o + 8])
   redis.call('LTRIM', log, 0, tonumber(f[o + 1]))
@@ -86,17 +77,38 @@ local function finish(log, leases, stats, failing, done, f, o)
   redis.call('SET', failing, f[o + 5], 'NX')
   return tonumber(redis.call('GET', failing))
 end
-local f = fields(ARGV[2])
+`;
+
+/** Fields per call in the packed argument. */
+const FINISH_FIELDS = 13;
+const ADMIT_FIELDS = 10;
+
+/**
+ * Every finish and admission of one event-loop turn in one command: ARGV[1] finishes and ARGV[2] admissions, their
+ * fields in ARGV[3] (finishes first). Finishes run first, so a lease they free can go to an admission of the same
+ * batch. Answers, flattened: one value per finish, then kind and wait per admission.
+ */
+const ENDPOINT_BATCH_SCRIPT = `${FIELDS_LUA}${FINISH_LUA}${ADMIT_LUA}
+local f = fields(ARGV[3])
 local out = {}
-for i = 0, tonumber(ARGV[1]) - 1 do
-  local b = i * 13
+local finishes = tonumber(ARGV[1])
+for i = 0, finishes - 1 do
+  local b = i * ${FINISH_FIELDS}
   out[#out + 1] = finish(KEYS[tonumber(f[b + 1])], KEYS[tonumber(f[b + 2])], KEYS[tonumber(f[b + 3])], KEYS[tonumber(f[b + 4])], KEYS[tonumber(f[b + 5])], f, b + 5)
+end
+local base = finishes * ${FINISH_FIELDS}
+for i = 0, tonumber(ARGV[2]) - 1 do
+  local b = base + i * ${ADMIT_FIELDS}
+  local kind, wait = admit(KEYS[tonumber(f[b + 1])], KEYS[tonumber(f[b + 2])], KEYS[tonumber(f[b + 3])], KEYS[tonumber(f[b + 4])], f, b + 4)
+  out[#out + 1] = kind
+  out[#out + 1] = wait
 end
 return out
 `;
 
-/** One call of a batched script: its keys, and its other fields packed into one string (newline-separated; no field may hold a newline). */
-interface ScriptCall {
+/** One call of the batched script: a finish or an admission, its keys, its other fields packed (newline-separated; no field may hold a newline). */
+interface EndpointCall {
+  finish: boolean;
   keys: string[];
   packed: string;
 }
@@ -104,35 +116,51 @@ interface ScriptCall {
 type RawScript = (...args: Array<string | number>) => Promise<unknown[]>;
 
 /**
- * A batched script as an ioredis command (EVALSHA after the first call: the script is not resent each time),
- * fed by a {@link Batcher}: all calls of one event-loop turn go in one command, each distinct key declared once
- * and every call's fields (its keys' indices first) in one argument. Answers `width` values per call (the value
- * itself when `width` is 1).
+ * {@link ENDPOINT_BATCH_SCRIPT} as an ioredis command (EVALSHA after the first call: the script is not resent each
+ * time), fed by a {@link Batcher}: the finishes and admissions of one event-loop turn go in one command, each
+ * distinct key declared once and every call's fields (its keys' indices first) in one argument. Answers the
+ * finish's value, or the admission's [kind, wait].
  */
-function batchedScript(redis: AppContext['redis'], name: string, lua: string, width: number): Batcher<ScriptCall, unknown> {
+function endpointBatch(redis: AppContext['redis']): Batcher<EndpointCall, unknown> {
+  const name = 'syndicateEndpointBatch';
   const holder = redis as unknown as Record<string, RawScript | undefined>;
-  if (!holder[name]) redis.defineCommand(name, { lua });
+  if (!holder[name]) redis.defineCommand(name, { lua: ENDPOINT_BATCH_SCRIPT });
   return new Batcher(async (calls) => {
     const n = calls.length;
     const index = new Map<string, number>();
     const args: Array<string | number> = [0];
-    let packed = '';
+    let finishes = 0;
+    let finishPacked = '';
+    let admitPacked = '';
     for (let i = 0; i < n; i++) {
       const call = calls[i]!;
+      let packed = '';
       for (let k = 0; k < call.keys.length; k++) {
         const key = call.keys[k]!;
         let at = index.get(key);
         if (at === undefined) index.set(key, (at = args.push(key) - 1));
         packed += `${at}\n`;
       }
-      packed += i + 1 < n ? `${call.packed}\n` : call.packed;
+      packed += `${call.packed}\n`;
+      if (call.finish) {
+        finishes++;
+        finishPacked += packed;
+      } else admitPacked += packed;
     }
     args[0] = args.length - 1;
-    args.push(n, packed);
+    // The last newline would make an empty last field: harmless, as fields are read by position.
+    args.push(finishes, n - finishes, finishPacked + admitPacked);
     const flat = (await holder[name]!.apply(redis, args)) as unknown[];
-    if (width === 1) return flat;
-    const out = new Array<unknown[]>(n);
-    for (let i = 0; i < n; i++) out[i] = flat.slice(i * width, (i + 1) * width);
+    const out = new Array<unknown>(n);
+    let nextFinish = 0;
+    let nextAdmit = finishes;
+    for (let i = 0; i < n; i++) {
+      if (calls[i]!.finish) out[i] = flat[nextFinish++];
+      else {
+        out[i] = [flat[nextAdmit], flat[nextAdmit + 1]];
+        nextAdmit += 2;
+      }
+    }
     return out;
   });
 }
@@ -176,13 +204,11 @@ const instances = new WeakMap<AppContext, EndpointState>();
 /** Per-endpoint state shared by every deliver worker through Redis. */
 export class EndpointState {
   private readonly cache = new Map<string, { subscription: SubscriptionConfig | null; until: number }>();
-  private readonly admits: Batcher<ScriptCall, unknown>;
-  private readonly finishes: Batcher<ScriptCall, unknown>;
+  private readonly batch: Batcher<EndpointCall, unknown>;
   private readonly subscriptionKeys = new Map<string, SubscriptionKeys>();
 
   constructor(private readonly ctx: AppContext) {
-    this.admits = batchedScript(ctx.redis, 'syndicateAdmitBatch', ADMIT_SCRIPT, 2);
-    this.finishes = batchedScript(ctx.redis, 'syndicateFinishBatch', FINISH_SCRIPT, 1);
+    this.batch = endpointBatch(ctx.redis);
   }
 
   /** The one instance of a process context (its subscription cache is shared by all of the process's jobs). */
@@ -232,7 +258,8 @@ export class EndpointState {
     const interval = subscription.rateLimit ? rateInterval(subscription.rateLimit) : 0;
     const leaseExpiry = now + config.limits.deliveryTimeout + 5_000;
     const sub = this.keysOf(id);
-    const [kind, waitMs] = (await this.admits.call({
+    const [kind, waitMs] = (await this.batch.call({
+      finish: false,
       keys: [this.ctx.keys.deliveryDisabled, sub.pausedUntil, sub.leases, sub.nextStart],
       packed: `${id}\n${now}\n${leaseId}\n${leaseExpiry}\n${subscription.maxConcurrency ?? config.delivery.endpointConcurrency}\n${interval}`,
     })) as [string, number];
@@ -252,7 +279,8 @@ export class EndpointState {
    */
   async finish(subscriptionId: string, leaseId: string, entry: string, ok: boolean, outcome: string, now: number, logLength: number, doneKey?: string): Promise<number | null> {
     const sub = this.keysOf(subscriptionId);
-    const since = await this.finishes.call({
+    const since = await this.batch.call({
+      finish: true,
       keys: [sub.log, sub.leases, this.ctx.keys.deliveryStats, sub.failingSince, doneKey ?? sub.failingSince],
       packed: `${logLength - 1}\n${leaseId}\n${outcome}\n${ok ? 1 : 0}\n${now}\n${doneKey ? subscriptionId : ''}\n${FANOUT_DONE_TTL_MS}\n${entry}`,
     });
