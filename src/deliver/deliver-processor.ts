@@ -155,7 +155,10 @@ export async function concludeAttempt(
   }
   const failingSince = await endpoint.finish(subscriptionId, leaseId, JSON.stringify(attempt), attempt.ok, attempt.errorCode ?? 'delivered', finished, LOG_LENGTH, doneKey);
   if (attempt.ok) {
-    ctx.logger.info({ subscriptionId, eventId: attempt.eventId, eventType: attempt.eventType, status: attempt.status, durationMs: attempt.durationMs, slim: attempt.slim }, 'delivered');
+    // Debug, not info: at fan-out rates a line per success would flood the log; the delivery log keeps every attempt.
+    if (ctx.logger.isLevelEnabled('debug')) {
+      ctx.logger.debug({ subscriptionId, eventId: attempt.eventId, eventType: attempt.eventType, status: attempt.status, durationMs: attempt.durationMs, slim: attempt.slim }, 'delivered');
+    }
     return { kind: 'delivered' };
   }
   ctx.logger.warn({ subscriptionId, eventId: attempt.eventId, attempt: attempt.attempt, status: attempt.status, code: attempt.errorCode }, `delivery failed: ${attempt.error}`);
