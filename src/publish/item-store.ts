@@ -46,6 +46,23 @@ redis.call('HINCRBY', KEYS[3], 'version', 1)
 redis.call('HSET', KEYS[3], 'lastModified', ARGV[1])
 return changed`;
 
+/**
+ * Takes a story out of a channel unless a full archive page holds it. KEYS: channel items, channel log, channel
+ * meta. ARGV: story id, page size, now. Archive pages are cut from the log by rank, so taking out a story at or
+ * after the first rank not in a full page changes no full page (and not their number); one in a full page stays,
+ * as archives never change once full. Answers 1 when the story was taken out, 0 otherwise.
+ */
+const LEAVE_CHANNEL = `
+local rank = redis.call('ZRANK', KEYS[2], ARGV[1])
+if not rank then return redis.call('ZREM', KEYS[1], ARGV[1]) end
+local pageSize = tonumber(ARGV[2])
+if rank < math.floor(redis.call('ZCARD', KEYS[2]) / pageSize) * pageSize then return 0 end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('HINCRBY', KEYS[3], 'version', 1)
+redis.call('HSET', KEYS[3], 'lastModified', ARGV[3])
+return 1`;
+
 const sourceField = (source: SourceRef) => `${source.id} ${source.itemUrl}`;
 
 /** Channel bookkeeping: a version that changes with every change, and when it changed. */
@@ -150,6 +167,18 @@ export class ItemStore {
       now,
     );
     await this.changed(channelId);
+  }
+
+  /**
+   * Takes a story that no longer matches a channel (an edit changed it) out of the channel, unless it is already in
+   * a full archive page, which never changes. Answers whether the channel changed.
+   */
+  async removeFromChannel(channelId: string, storyId: string, pageSize: number, now: number): Promise<boolean> {
+    const removed = Number(
+      await this.redis.eval(LEAVE_CHANNEL, 3, this.keys.channelItems(channelId), this.keys.channelLog(channelId), this.keys.channelMeta(channelId), storyId, pageSize, now),
+    );
+    if (removed === 1) await this.changed(channelId);
+    return removed === 1;
   }
 
   /**

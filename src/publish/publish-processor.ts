@@ -65,11 +65,19 @@ export async function processPublishJob(ctx: AppContext, job: Job<PublishJob>, t
     item = data.item;
     await ctx.items.save(item);
   }
-  const channels = (await ctx.catalog.list('channels')).filter((channel) => matchesChannel(item, channel.filter)).map((c) => c.id);
+  const allChannels = await ctx.catalog.list('channels');
+  const channels = allChannels.filter((channel) => matchesChannel(item, channel.filter)).map((c) => c.id);
   for (const channelId of channels) await ctx.items.addToChannel(channelId, item, now);
+  // An edit can make a story stop matching a channel (its kind or language changed): it leaves those channels.
+  const left: string[] = [];
+  if (data.event === 'item.updated') {
+    for (const channel of allChannels) {
+      if (!channels.includes(channel.id) && (await ctx.items.removeFromChannel(channel.id, item.id, channel.pageSize, now))) left.push(channel.id);
+    }
+  }
   // WebSub pushes go through their own queue: a slow subscriber must not hold up the pipeline, and its retries
   // must not repeat the publication. Queued before the webhooks, since WebSub promises push within seconds.
-  if (channels.length) await enqueueChannelUpdates(ctx, channels);
+  if (channels.length || left.length) await enqueueChannelUpdates(ctx, [...channels, ...left]);
 
   const id = eventId(data.event, item, discriminator);
   const body = JSON.stringify(buildEvent(data.event, item, new Date(now).toISOString()));
@@ -85,6 +93,6 @@ export async function processPublishJob(ctx: AppContext, job: Job<PublishJob>, t
     );
   }
   const deliveries = wanted.length;
-  ctx.logger.info({ storyId: item.id, event: data.event, channels, deliveries }, 'published');
+  ctx.logger.info({ storyId: item.id, event: data.event, channels, ...(left.length ? { leftChannels: left } : {}), deliveries }, 'published');
   return { storyId: item.id, event: data.event, channels, deliveries };
 }
