@@ -39,8 +39,16 @@ export class Catalog {
   }
 
   async list<K extends Kind>(kind: K): Promise<Entities[K][]> {
+    return (await this.listStored(kind)).map((stored) => stored.entry);
+  }
+
+  /**
+   * Every entry with the JSON it is stored as, by id. The JSON is what a script in Redis can compare against (see
+   * publish/backfill.ts `definitionDigest`) to notice an entry changed after it was read.
+   */
+  async listStored<K extends Kind>(kind: K): Promise<Array<{ entry: Entities[K]; json: string }>> {
     const all = await this.redis.hvals(this.keys[kind]);
-    return all.map((json) => JSON.parse(json) as Entities[K]).sort((a, b) => a.id.localeCompare(b.id));
+    return all.map((json) => ({ entry: JSON.parse(json) as Entities[K], json })).sort((a, b) => a.entry.id.localeCompare(b.entry.id));
   }
 
   async get<K extends Kind>(kind: K, id: string): Promise<Entities[K] | null> {

@@ -62,9 +62,8 @@ export interface BackfillOutcome {
  * the walk began is filed by its own publish job (with the new filter) and skipped here; a story saved before is
  * in `itemsByTime` and found by the walk. A story's channel membership is decided from its stored content, which
  * the walk reads, so neither path loses it and the script's membership check keeps either from duplicating it.
- * One window remains: a publish job that read the old definition before the PUT and files its story only after
- * this job finished can leave a story the new filter excludes; the next redefinition (or a re-run after
- * `forgetDigest`) removes it. Closing it would need the publish script to re-check the filter inside Redis.
+ * A publish job that read the old definition before the PUT files nothing in the channel once the definition has
+ * changed (its filing script compares the definition's digest): this job decides for that story instead.
  */
 export async function backfillChannel(ctx: AppContext, channelId: string): Promise<BackfillOutcome> {
   const json = await ctx.redis.hget(ctx.keys.channels, channelId);

@@ -2,7 +2,16 @@ import type { Redis } from 'ioredis';
 import type { NormalizedItem, SourceRef } from '../core/item.js';
 import type { RedisKeys } from '../redis/keys.js';
 
+/**
+ * Files a story in a channel, unless the channel's definition changed since the publisher read it. KEYS: channel
+ * items, channel log, channel meta, the channels catalog hash. ARGV: published-at score, story id, now, channel id,
+ * SHA-1 of the definition read ('' = no check). Answers 1 when filed (or already there), 0 when superseded.
+ */
 const ADD_TO_CHANNEL = `
+if ARGV[5] ~= '' then
+  local definition = redis.call('HGET', KEYS[4], ARGV[4])
+  if not definition or redis.sha1hex(definition) ~= ARGV[5] then return 0 end
+end
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
 if not redis.call('ZSCORE', KEYS[2], ARGV[2]) then
   redis.call('ZADD', KEYS[2], redis.call('HINCRBY', KEYS[3], 'seq', 1), ARGV[2])
@@ -47,12 +56,15 @@ redis.call('HSET', KEYS[3], 'lastModified', ARGV[1])
 return changed`;
 
 /**
- * Takes a story out of a channel unless a full archive page holds it. KEYS: channel items, channel log, channel
- * meta. ARGV: story id, page size, now. Archive pages are cut from the log by rank, so taking out a story at or
- * after the first rank not in a full page changes no full page (and not their number); one in a full page stays,
- * as archives never change once full. Answers 1 when the story was taken out, 0 otherwise.
+ * Takes a story out of a channel unless a full archive page holds it or the channel's definition changed since the
+ * publisher read it. KEYS: channel items, channel log, channel meta, the channels catalog hash. ARGV: story id,
+ * page size, now, channel id, SHA-1 of the definition read. Archive pages are cut from the log by rank, so taking
+ * out a story at or after the first rank not in a full page changes no full page (and not their number); one in a
+ * full page stays, as archives never change once full. Answers 1 when the story was taken out, 0 otherwise.
  */
 const LEAVE_CHANNEL = `
+local definition = redis.call('HGET', KEYS[4], ARGV[4])
+if not definition or redis.sha1hex(definition) ~= ARGV[5] then return 0 end
 local rank = redis.call('ZRANK', KEYS[2], ARGV[1])
 if not rank then return redis.call('ZREM', KEYS[1], ARGV[1]) end
 local pageSize = tonumber(ARGV[2])
@@ -154,28 +166,40 @@ export class ItemStore {
    * Puts a story in a channel and bumps the channel's version. A story new to the channel also gets the next
    * arrival sequence number in the channel's log (one script, so concurrent publishers never share a number and
    * a retried job never moves a story): archive pages cut from that order stay the same once full.
+   * `definitionDigest`: of the channel definition the caller matched the story against; when the stored one
+   * differs (redefined meanwhile), nothing is filed and the answer is false: the backfill that every
+   * redefinition queues decides for the new definition, from the stored story.
    */
-  async addToChannel(channelId: string, item: NormalizedItem, now: number): Promise<void> {
-    await this.redis.eval(
+  async addToChannel(channelId: string, item: NormalizedItem, now: number, definitionDigest = ''): Promise<boolean> {
+    const filed = await this.redis.eval(
       ADD_TO_CHANNEL,
-      3,
+      4,
       this.keys.channelItems(channelId),
       this.keys.channelLog(channelId),
       this.keys.channelMeta(channelId),
+      this.keys.channels,
       Date.parse(item.publishedAt),
       item.id,
       now,
+      channelId,
+      definitionDigest,
     );
+    if (Number(filed) !== 1) return false;
     await this.changed(channelId);
+    return true;
   }
 
   /**
    * Takes a story that no longer matches a channel (an edit changed it) out of the channel, unless it is already in
-   * a full archive page, which never changes. Answers whether the channel changed.
+   * a full archive page, which never changes, or the channel was redefined since the caller read the definition
+   * of `definitionDigest` (its backfill decides then). Answers whether the channel changed.
    */
-  async removeFromChannel(channelId: string, storyId: string, pageSize: number, now: number): Promise<boolean> {
+  async removeFromChannel(channelId: string, storyId: string, pageSize: number, now: number, definitionDigest: string): Promise<boolean> {
     const removed = Number(
-      await this.redis.eval(LEAVE_CHANNEL, 3, this.keys.channelItems(channelId), this.keys.channelLog(channelId), this.keys.channelMeta(channelId), storyId, pageSize, now),
+      await this.redis.eval(
+        LEAVE_CHANNEL, 4, this.keys.channelItems(channelId), this.keys.channelLog(channelId), this.keys.channelMeta(channelId), this.keys.channels,
+        storyId, pageSize, now, channelId, definitionDigest,
+      ),
     );
     if (removed === 1) await this.changed(channelId);
     return removed === 1;

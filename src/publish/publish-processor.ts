@@ -5,7 +5,7 @@ import { SyndicateError } from '../core/errors.js';
 import type { PublishJob } from '../queues/pipeline.js';
 import { postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
 import type { AppContext } from '../runtime/context.js';
-import { backfillChannel, type BackfillOutcome } from './backfill.js';
+import { backfillChannel, definitionDigest, type BackfillOutcome } from './backfill.js';
 import { matchesChannel } from './channel-filter.js';
 import { enqueueChannelUpdates } from './websub.js';
 
@@ -65,19 +65,26 @@ export async function processPublishJob(ctx: AppContext, job: Job<PublishJob>, t
     item = data.item;
     await ctx.items.save(item);
   }
-  const allChannels = await ctx.catalog.list('channels');
-  const channels = allChannels.filter((channel) => matchesChannel(item, channel.filter)).map((c) => c.id);
-  for (const channelId of channels) await ctx.items.addToChannel(channelId, item, now);
-  // An edit can make a story stop matching a channel (its kind or language changed): it leaves those channels.
+  // Each channel is decided on the definition read here; a channel redefined meanwhile is left to the backfill its
+  // redefinition queued (the story is stored already, so that backfill finds it). `channels`, the story's channels
+  // by this reading, route the webhooks; the `changed` feeds are pushed to WebSub subscribers.
+  const channels: string[] = [];
+  const changed: string[] = [];
   const left: string[] = [];
-  if (data.event === 'item.updated') {
-    for (const channel of allChannels) {
-      if (!channels.includes(channel.id) && (await ctx.items.removeFromChannel(channel.id, item.id, channel.pageSize, now))) left.push(channel.id);
+  for (const { entry: channel, json } of await ctx.catalog.listStored('channels')) {
+    const digest = definitionDigest(json);
+    if (matchesChannel(item, channel.filter)) {
+      channels.push(channel.id);
+      if (await ctx.items.addToChannel(channel.id, item, now, digest)) changed.push(channel.id);
+    } else if (data.event === 'item.updated' && (await ctx.items.removeFromChannel(channel.id, item.id, channel.pageSize, now, digest))) {
+      // An edit made the story stop matching the channel (its kind or language changed): it leaves the channel.
+      left.push(channel.id);
+      changed.push(channel.id);
     }
   }
   // WebSub pushes go through their own queue: a slow subscriber must not hold up the pipeline, and its retries
   // must not repeat the publication. Queued before the webhooks, since WebSub promises push within seconds.
-  if (channels.length || left.length) await enqueueChannelUpdates(ctx, [...channels, ...left]);
+  if (changed.length) await enqueueChannelUpdates(ctx, changed);
 
   const id = eventId(data.event, item, discriminator);
   const body = JSON.stringify(buildEvent(data.event, item, new Date(now).toISOString()));

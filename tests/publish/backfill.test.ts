@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
-import { backfillChannel } from '../../src/publish/backfill.js';
+import { backfillChannel, definitionDigest } from '../../src/publish/backfill.js';
 import { topicUrl } from '../../src/publish/channel-feed.js';
 import { processPublishJob } from '../../src/publish/publish-processor.js';
 import { WebSubStore } from '../../src/publish/websub.js';
@@ -87,6 +87,21 @@ describe('channel backfill: a new or changed channel shows the stories already s
     const ids = await feedIds('/feeds/ru-interviews.json');
     expect(ids).toHaveLength(2);
     expect(ids!.join(' ')).not.toContain('story-');
+  });
+
+  it('files nothing from a publish that read the definition before the channel was redefined', async () => {
+    expect((await putChannel('late', { title: 'Late', filter: { kind: 'interview' } })).statusCode).toBe(201);
+    const [read] = (await system.ctx.catalog.listStored('channels')).filter((c) => c.entry.id === 'late');
+    await waitFor('the first backfill', async () => (await system.ctx.items.filedDigest('late')) === definitionDigest(read!.json), 5_000);
+    // A publisher read the interviews-only definition and matched interview 7; before it files the story, the
+    // channel becomes articles-only. Its filing, made with the old reading, must not land.
+    expect((await putChannel('late', { title: 'Late', filter: { kind: 'article' } })).statusCode).toBe(200);
+    expect(await system.ctx.items.addToChannel('late', interviewItem(7), Date.now(), definitionDigest(read!.json))).toBe(false);
+    expect(await system.ctx.items.channelMembers('late')).not.toContain('story-7');
+    // The same call with the definition as it now stands files the story: the check is what refused it.
+    const [now] = (await system.ctx.catalog.listStored('channels')).filter((c) => c.entry.id === 'late');
+    expect(await system.ctx.items.addToChannel('late', interviewItem(7), Date.now(), definitionDigest(now!.json))).toBe(true);
+    expect(await system.ctx.items.channelMembers('late')).toContain('story-7');
   });
 
   it('neither loses nor duplicates a story published while the backfill runs', async () => {
