@@ -6,6 +6,7 @@ import { gatherEvidence, isInterview } from '../../src/normalize/article/detect-
 import { extractTurns } from '../../src/normalize/article/extract-turns.js';
 import { findInterviewee, findInterviewer, interviewHeadline } from '../../src/normalize/article/interviewee.js';
 import { detectLanguage, normalizeLanguageTag } from '../../src/normalize/article/language.js';
+import { nominativeName } from '../../src/normalize/article/russian-name-case.js';
 import { sanitizeBody } from '../../src/normalize/article/render.js';
 
 describe('toBlocks', () => {
@@ -153,9 +154,78 @@ describe('interviewee and interviewer', () => {
     expect(findInterviewee({ title: 'Режиссер Эльчин Мусаоглу: «Кино» – интервью', intro: '' })).toEqual({ name: 'Эльчин Мусаоглу', role: 'Режиссер' });
   });
 
+  it.each([
+    ['News.Az interviewed Ambassador of Azerbaijan to the Netherlands Rahman Mustafayev.', 'Rahman Mustafayev', 'Ambassador of Azerbaijan to the Netherlands'],
+    ["In an interview with News.Az, Azerbaijan's ambassador to France Leyla Abdullayeva spoke.", 'Leyla Abdullayeva', "Azerbaijan's ambassador to France"],
+    ['Special Representative of the EU for the South Caucasus Magdalena Grono answered.', 'Magdalena Grono', 'Special Representative of the EU for the South Caucasus'],
+    ['Minister of Foreign Affairs of Georgia Ilia Darchiashvili told News.Az about the talks.', 'Ilia Darchiashvili', 'Minister of Foreign Affairs of Georgia'],
+    ['Ambassador of Italy to Azerbaijan Luca Di Gianfrancesco answered questions from Trend.', 'Luca Di Gianfrancesco', 'Ambassador of Italy to Azerbaijan'],
+    ['Беседа с послом Азербайджана в России Полад Бюльбюльоглы.', 'Полад Бюльбюльоглы', 'послом Азербайджана в России'],
+  ])('keeps the complement of a role before the name out of the name: %s', (intro, name, role) => {
+    expect(findInterviewee({ title: 'T', intro })).toEqual({ name, role });
+  });
+
+  it('does not carry a role across a link word that follows a verb', () => {
+    expect(findInterviewee({ title: 'T', intro: 'The correspondent spoke to Vilayat Guliyev about trade.' })).toBeNull();
+  });
+
+  it('reads a role phrase before the name in a Name: title and drops it from the headline', () => {
+    const title = "Azerbaijan's Ambassador to Hungary Vilayat Guliyev: Our ties are growing – INTERVIEW";
+    expect(findInterviewee({ title, intro: '' })).toEqual({ name: 'Vilayat Guliyev', role: "Azerbaijan's Ambassador to Hungary" });
+    expect(interviewHeadline(title, 'Vilayat Guliyev')).toBe('Our ties are growing');
+    // A headline that merely contains a role and a name before its colon is not a name prefix.
+    expect(findInterviewee({ title: 'Why the ambassador Vilayat Guliyev stayed: a story', intro: '' })).toBeNull();
+  });
+
+  it('restores inflected Russian names from "интервью с" titles and intros', () => {
+    expect(findInterviewee({ title: 'Интервью с Григорием Трофимчуком', intro: '' })).toEqual({ name: 'Григорий Трофимчук' });
+    expect(findInterviewee({ title: 'T', intro: 'News.Az побеседовал с политологом Сергеем Марковым о выборах.' })).toEqual({
+      name: 'Сергей Марков',
+      role: 'политологом',
+    });
+    expect(findInterviewee({ title: 'T', intro: 'Известному политологу Анне Ивановой задали вопросы.' })).toEqual({
+      name: 'Анна Иванова',
+      role: 'Известному политологу',
+    });
+    // A speaker prefix with the surname alone is completed from a role-less mention of the full name.
+    expect(findInterviewee({ title: 'T', intro: 'Сергею Маркову задали вопрос о выборах.', answerer: 'Марков' })).toEqual({ name: 'Сергей Марков' });
+  });
+
   it('builds the headline without the name and the marker', () => {
     expect(interviewHeadline('Grigory Trofimchuk: Russia has no choice – INTERVIEW', 'Grigory Trofimchuk')).toBe('Russia has no choice');
     expect(interviewHeadline('INTERVIEW: What next for the corridor', null)).toBe('What next for the corridor');
+  });
+});
+
+describe('nominativeName', () => {
+  it('restores the instrumental after с/со, masculine and feminine, with patronymic and fleeting vowels', () => {
+    expect(nominativeName('Григорием Трофимчуком', true)).toBe('Григорий Трофимчук');
+    expect(nominativeName('Фуадом Назаровым', true)).toBe('Фуад Назаров');
+    expect(nominativeName('Андреем Зеленским', true)).toBe('Андрей Зеленский');
+    expect(nominativeName('Игорем Коротченко', true)).toBe('Игорь Коротченко');
+    expect(nominativeName('Павлом Фельгенгауэром', true)).toBe('Павел Фельгенгауэр');
+    expect(nominativeName('Анной Ивановой', true)).toBe('Анна Иванова');
+    expect(nominativeName('Марией Захаровой', true)).toBe('Мария Захарова');
+    expect(nominativeName('Иваном Ивановичем Сидоровым', true)).toBe('Иван Иванович Сидоров');
+    expect(nominativeName('Поладом Бюльбюльоглы', true)).toBe('Полад Бюльбюльоглы');
+  });
+
+  it('restores the dative only when the surname shows it too', () => {
+    expect(nominativeName('Сергею Маркову', false)).toBe('Сергей Марков');
+    expect(nominativeName('Григорию Трофимчуку', false)).toBe('Григорий Трофимчук');
+    expect(nominativeName('Анне Ивановой', false)).toBe('Анна Иванова');
+    expect(nominativeName('Эльчину Мусаоглу', false)).toBe('Эльчину Мусаоглу');
+  });
+
+  it('leaves nominatives, unsure forms and the instrumental without с as written', () => {
+    for (const name of ['Сергей Марков', 'Полад Бюльбюльоглы', 'Лев Толстой', 'Анна Иванова', 'Luca Di Gianfrancesco']) {
+      expect(nominativeName(name, true)).toBe(name);
+    }
+    expect(nominativeName('Григорием Трофимчуком', false)).toBe('Григорием Трофимчуком');
+    // Masculine prepositional: the feminine dative rule for the first name must not fire on it.
+    expect(nominativeName('Иване Петрове', false)).toBe('Иване Петрове');
+    // Genders disagree: no rule set fits both words.
+    expect(nominativeName('Сергеем Ивановой', true)).toBe('Сергеем Ивановой');
   });
 });
 
