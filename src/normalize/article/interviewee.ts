@@ -1,4 +1,4 @@
-import { nominativeName } from './russian-name-case.js';
+import { nominativeName, nominativeRoleHead } from './russian-name-case.js';
 import { compareKey, squeeze } from './text.js';
 
 /** Who is interviewed, as the title and the intro name them. */
@@ -61,7 +61,8 @@ const ROLE_STOP = new Set(
   (
     'in with to this that interview exclusive told said says by for from and as at on where when which who whom our ' +
     'the a an his her their its interviewed asked met spoke talked ' +
-    'в во с со интервью беседе рассказал рассказала и что как по на нашему ' +
+    'в во с со интервью беседе рассказал рассказала задал задала задали ответил ответила побеседовал и что как по на ' +
+    'нашему ' +
     'ilə və ki müsahibəsində müsahibədə bu'
   ).split(' '),
 );
@@ -260,11 +261,14 @@ function mentions(tokens: readonly string[]): Mention[] {
       previous !== '' && !/[,;:.!?)]$/.test(previous) && !isRoleWord(previous) && (afterRoleLink || !ROLE_STOP.has(lower));
     const start = end - i >= 2 && continuesPhrase ? nameStartInRun(tokens, i, end) : i;
     const before = roleBefore(tokens, start, end);
-    const role = (before?.role ?? roleAfter(tokens, end))?.replace(/[,;:.]+$/, '');
+    const writtenRole = (before?.role ?? roleAfter(tokens, end))?.replace(/[,;:.]+$/, '');
     const from = before?.start ?? start;
     // The case of a Russian name follows the word governing the whole phrase: "с послом … Поладом".
     const afterWith = /^со?$/iu.test(tokens[from - 1] ?? '');
-    const name = nominativeName(tokens.slice(start, end + 1).map(bare).join(' '), afterWith);
+    const { name, writtenIn } = nominativeName(tokens.slice(start, end + 1).map(bare).join(' '), afterWith);
+    // The role noun shares the name's case; after "с" it is instrumental even when the name was left as written.
+    const roleCase = writtenIn ?? (afterWith ? 'instrumental' : null);
+    const role = writtenRole && roleCase && isRoleWord(writtenRole.split(' ')[0]!) ? nominativeRoleHead(writtenRole, roleCase) : writtenRole;
     found.push(role ? { name, role, from, to: end } : { name, from, to: end });
   }
   return found;
@@ -286,7 +290,8 @@ function samePerson(mentioned: string, name: string): boolean {
  * names seen in the instrumental or dative come out in the nominative where the endings are unambiguous.
  */
 export function findInterviewee(args: { title: string; intro: string; answerer?: string }): Person | null {
-  const people = mentions(squeeze(args.intro).split(' '));
+  // Paragraph by paragraph: a role phrase never runs on from the previous paragraph's last line.
+  const people = args.intro.split(/\n\s*\n/).flatMap((paragraph) => mentions(squeeze(paragraph).split(' ')));
   const withRole = people.filter((p) => p.role !== undefined);
   const fromTitle = personFromTitle(args.title) ?? personAfterMarker(args.title);
   const known = fromTitle?.name ?? args.answerer ?? null;

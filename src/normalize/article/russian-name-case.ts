@@ -96,6 +96,15 @@ function underDeclension(words: readonly string[], declension: Declension, surna
   return [FLEETING_VOWEL[given] ?? given, ...(middle as string[]), restoredSurname];
 }
 
+/** The two cases a name is restored from. */
+export type ObliqueCase = 'instrumental' | 'dative';
+
+/** A name in the nominative, and the case it was written in (null when left as written). */
+export interface RestoredName {
+  name: string;
+  writtenIn: ObliqueCase | null;
+}
+
 /**
  * The nominative of a Cyrillic name of two to three words (given name, optional patronymic, surname) seen in
  * the instrumental or the dative; the name unchanged when no rule set fits every word.
@@ -103,10 +112,42 @@ function underDeclension(words: readonly string[], declension: Declension, surna
  * @param afterWith whether the name (or the role phrase in front of it) follows `с`/`со`, the one context in
  *   which the instrumental is trusted.
  */
-export function nominativeName(name: string, afterWith: boolean): string {
+export function nominativeName(name: string, afterWith: boolean): RestoredName {
   const words = name.split(' ');
-  if (words.length < 2 || words.length > 3 || !words.every((w) => /^[А-ЯЁ][а-яё-]+$/u.test(w))) return name;
-  const candidates = [...(afterWith ? INSTRUMENTAL.map((d) => underDeclension(words, d, true)) : []), ...DATIVE.map((d) => underDeclension(words, d, false))];
-  const restored = candidates.find((c) => c !== null);
-  return restored ? restored.join(' ') : name;
+  if (words.length < 2 || words.length > 3 || !words.every((w) => /^[А-ЯЁ][а-яё-]+$/u.test(w))) return { name, writtenIn: null };
+  const readings: [ObliqueCase, readonly Declension[], boolean][] = [
+    ...(afterWith ? [['instrumental', INSTRUMENTAL, true] as [ObliqueCase, readonly Declension[], boolean]] : []),
+    ['dative', DATIVE, false],
+  ];
+  for (const [writtenIn, declensions, surnameMayStay] of readings) {
+    for (const declension of declensions) {
+      const restored = underDeclension(words, declension, surnameMayStay);
+      if (restored) return { name: restored.join(' '), writtenIn };
+    }
+  }
+  return { name, writtenIn: null };
+}
+
+/**
+ * Role nouns heading a role phrase (политологом, послу, руководителем, главой): consonant stems, stems in
+ * -тель and nouns in -а/-ца. Adjectives are left alone: their nominative ending (-ый, -ий, -ой) cannot be
+ * told from the oblique one.
+ */
+const ROLE_NOUN: Readonly<Record<ObliqueCase, readonly EndingRule[]>> = {
+  instrumental: [ending('(тел)ем', '$1ь'), ending('(ц)ей', '$1а'), ending(`(${CONSONANT})ом`, '$1'), ending(`(${CONSONANT})ой`, '$1а')],
+  dative: [ending('(тел)ю', '$1ь'), ending(`(${CONSONANT})у`, '$1'), ending(`(${CONSONANT})е`, '$1а')],
+};
+
+/** `посол` loses its vowel when declined (послом, послу). */
+const ROLE_FLEETING_VOWEL: Readonly<Record<string, string>> = { посл: 'посол', Посл: 'Посол' };
+
+/**
+ * The role phrase with its first word, the role noun, put back in the nominative ("послом Азербайджана в
+ * России" → "посол Азербайджана в России"); the complement after it is genitive and stays as written.
+ */
+export function nominativeRoleHead(role: string, writtenIn: ObliqueCase): string {
+  const [head = '', ...rest] = role.split(' ');
+  const restored = rewrite(head, ROLE_NOUN[writtenIn]);
+  if (restored === null) return role;
+  return [ROLE_FLEETING_VOWEL[restored] ?? restored, ...rest].join(' ');
 }
