@@ -61,8 +61,7 @@ const ROLE_STOP = new Set(
   (
     'in with to this that interview exclusive told said says by for from and as at on where when which who whom our ' +
     'the a an his her their its interviewed asked met spoke talked ' +
-    'в во с со интервью беседе рассказал рассказала задал задала задали ответил ответила побеседовал и что как по на ' +
-    'нашему ' +
+    'в во с со интервью беседе рассказал рассказала задал задала задали ответил ответила побеседовал и что как по на нашему ' +
     'ilə və ki müsahibəsində müsahibədə bu'
   ).split(' '),
 );
@@ -74,7 +73,7 @@ const ROLE_STOP = new Set(
  */
 const ROLE_LINKS = new Set('of to for in at the в во при по'.split(' '));
 
-/** Lowercase words joining a given name to a surname ("Luca Di Gianfrancesco", "Ludwig van Beethoven"). */
+/** Particles that belong to the surname ("Luca Di Gianfrancesco", "Ludwig van Beethoven"), compared in lowercase. */
 const NAME_PARTICLES = new Set('da de del della der di dos du el ibn bin al la le van von'.split(' '));
 /** A Russian patronymic in any case: the middle word of a three-word name. */
 const PATRONYMIC = /(?:ович|евич|ьич|овн|евн|ичн)\p{Ll}{0,2}$/u;
