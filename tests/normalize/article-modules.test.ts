@@ -6,6 +6,7 @@ import { gatherEvidence, isInterview } from '../../src/normalize/article/detect-
 import { extractTurns } from '../../src/normalize/article/extract-turns.js';
 import { findInterviewee, findInterviewer, interviewHeadline } from '../../src/normalize/article/interviewee.js';
 import { detectLanguage, normalizeLanguageTag } from '../../src/normalize/article/language.js';
+import { nominativeName, nominativeRoleHead } from '../../src/normalize/article/russian-name-case.js';
 import { sanitizeBody } from '../../src/normalize/article/render.js';
 
 describe('toBlocks', () => {
@@ -153,9 +154,98 @@ describe('interviewee and interviewer', () => {
     expect(findInterviewee({ title: 'Режиссер Эльчин Мусаоглу: «Кино» – интервью', intro: '' })).toEqual({ name: 'Эльчин Мусаоглу', role: 'Режиссер' });
   });
 
+  it.each([
+    ['News.Az interviewed Ambassador of Azerbaijan to the Netherlands Rahman Mustafayev.', 'Rahman Mustafayev', 'Ambassador of Azerbaijan to the Netherlands'],
+    ["In an interview with News.Az, Azerbaijan's ambassador to France Leyla Abdullayeva spoke.", 'Leyla Abdullayeva', "Azerbaijan's ambassador to France"],
+    ['Special Representative of the EU for the South Caucasus Magdalena Grono answered.', 'Magdalena Grono', 'Special Representative of the EU for the South Caucasus'],
+    ['Minister of Foreign Affairs of Georgia Ilia Darchiashvili told News.Az about the talks.', 'Ilia Darchiashvili', 'Minister of Foreign Affairs of Georgia'],
+    ['Ambassador of Italy to Azerbaijan Luca Di Gianfrancesco answered questions from Trend.', 'Luca Di Gianfrancesco', 'Ambassador of Italy to Azerbaijan'],
+    ['Беседа с послом Азербайджана в России Полад Бюльбюльоглы.', 'Полад Бюльбюльоглы', 'посол Азербайджана в России'],
+  ])('keeps the complement of a role before the name out of the name: %s', (intro, name, role) => {
+    expect(findInterviewee({ title: 'T', intro })).toEqual({ name, role });
+  });
+
+  it('does not carry a role across a link word that follows a verb', () => {
+    expect(findInterviewee({ title: 'T', intro: 'The correspondent spoke to Vilayat Guliyev about trade.' })).toBeNull();
+  });
+
+  it('does not read a role across a paragraph break', () => {
+    expect(findInterviewee({ title: 'T', intro: 'Politics and diplomacy\n\nAmbassador Rauf Mammadzada answered questions.' })).toEqual({
+      name: 'Rauf Mammadzada',
+      role: 'Ambassador',
+    });
+  });
+
+  it('reads a role phrase before the name in a Name: title and drops it from the headline', () => {
+    const title = "Azerbaijan's Ambassador to Hungary Vilayat Guliyev: Our ties are growing – INTERVIEW";
+    expect(findInterviewee({ title, intro: '' })).toEqual({ name: 'Vilayat Guliyev', role: "Azerbaijan's Ambassador to Hungary" });
+    expect(interviewHeadline(title, 'Vilayat Guliyev')).toBe('Our ties are growing');
+    // A headline that merely contains a role and a name before its colon is not a name prefix.
+    expect(findInterviewee({ title: 'Why the ambassador Vilayat Guliyev stayed: a story', intro: '' })).toBeNull();
+  });
+
+  it('restores inflected Russian names from "интервью с" titles and intros', () => {
+    expect(findInterviewee({ title: 'Интервью с Григорием Трофимчуком', intro: '' })).toEqual({ name: 'Григорий Трофимчук' });
+    expect(findInterviewee({ title: 'T', intro: 'News.Az побеседовал с политологом Сергеем Марковым о выборах.' })).toEqual({
+      name: 'Сергей Марков',
+      role: 'политолог',
+    });
+    expect(findInterviewee({ title: 'T', intro: 'Эти вопросы мы задали политологу Анне Ивановой.' })).toEqual({ name: 'Анна Иванова', role: 'политолог' });
+    // An adjective before the role noun has no certain nominative ending: the role stays as written.
+    expect(findInterviewee({ title: 'T', intro: 'Известному политологу Анне Ивановой задали вопросы.' })).toEqual({
+      name: 'Анна Иванова',
+      role: 'Известному политологу',
+    });
+    // A speaker prefix with the surname alone is completed from a role-less mention of the full name.
+    expect(findInterviewee({ title: 'T', intro: 'Сергею Маркову задали вопрос о выборах.', answerer: 'Марков' })).toEqual({ name: 'Сергей Марков' });
+  });
+
   it('builds the headline without the name and the marker', () => {
     expect(interviewHeadline('Grigory Trofimchuk: Russia has no choice – INTERVIEW', 'Grigory Trofimchuk')).toBe('Russia has no choice');
     expect(interviewHeadline('INTERVIEW: What next for the corridor', null)).toBe('What next for the corridor');
+  });
+});
+
+describe('nominativeName', () => {
+  const instrumental = [
+    ['Григорием Трофимчуком', 'Григорий Трофимчук'], ['Фуадом Назаровым', 'Фуад Назаров'], ['Андреем Зеленским', 'Андрей Зеленский'],
+    ['Игорем Коротченко', 'Игорь Коротченко'], ['Павлом Фельгенгауэром', 'Павел Фельгенгауэр'], ['Поладом Бюльбюльоглы', 'Полад Бюльбюльоглы'],
+    ['Анной Ивановой', 'Анна Иванова'], ['Марией Захаровой', 'Мария Захарова'], ['Иваном Ивановичем Сидоровым', 'Иван Иванович Сидоров'],
+  ] as const;
+  const dative = [['Сергею Маркову', 'Сергей Марков'], ['Григорию Трофимчуку', 'Григорий Трофимчук'], ['Анне Ивановой', 'Анна Иванова']] as const;
+
+  it.each([...instrumental.map((c) => [...c, 'instrumental'] as const), ...dative.map((c) => [...c, 'dative'] as const)])(
+    'restores %s as %s (%s; the instrumental only after с)',
+    (written, nominative, writtenIn) => {
+      expect(nominativeName(written, writtenIn === 'instrumental')).toEqual({ name: nominative, writtenIn });
+    },
+  );
+
+  it.each([
+    ['Сергей Марков', true],
+    ['Полад Бюльбюльоглы', true],
+    ['Лев Толстой', true],
+    ['Анна Иванова', true],
+    ['Luca Di Gianfrancesco', true],
+    // The instrumental is not trusted without "с".
+    ['Григорием Трофимчуком', false],
+    // The dative needs the surname to show it: Мусаоглу does not decline.
+    ['Эльчину Мусаоглу', false],
+    // Masculine prepositional: the feminine dative rule for the first name must not fire on it.
+    ['Иване Петрове', false],
+    // Genders disagree: no rule set fits both words.
+    ['Сергеем Ивановой', true],
+  ] as const)('leaves %s as written (after с: %s)', (name, afterWith) => {
+    expect(nominativeName(name, afterWith)).toEqual({ name, writtenIn: null });
+  });
+
+  it('puts the role noun heading a role phrase back in the nominative, leaving adjectives and complements', () => {
+    expect(nominativeRoleHead('послом Азербайджана в России', 'instrumental')).toBe('посол Азербайджана в России');
+    expect(nominativeRoleHead('руководителем отдела', 'instrumental')).toBe('руководитель отдела');
+    expect(nominativeRoleHead('главой ассоциации', 'instrumental')).toBe('глава ассоциации');
+    expect(nominativeRoleHead('послу', 'dative')).toBe('посол');
+    expect(nominativeRoleHead('экономисту', 'dative')).toBe('экономист');
+    expect(nominativeRoleHead('известным политологом', 'instrumental')).toBe('известным политологом');
   });
 });
 

@@ -1,3 +1,4 @@
+import { nominativeName, nominativeRoleHead } from './russian-name-case.js';
 import { compareKey, squeeze } from './text.js';
 
 /** Who is interviewed, as the title and the intro name them. */
@@ -52,15 +53,30 @@ const ROLE_STEMS = (
   'uzman analist ekonomist profesör direktör başkan bakan büyükelçi milletvekili yazar gazeteci danışman akademisyen'
 ).split(' ');
 
+/** Forms of `посол` whose stem loses its vowel (послом, послу), which a word-beginning stem cannot match. */
+const ROLE_FORMS = new Set('посла послу послом послы послов послам послами'.split(' '));
+
 /** Words that end a role phrase when reading leftwards from the name. */
 const ROLE_STOP = new Set(
   (
     'in with to this that interview exclusive told said says by for from and as at on where when which who whom our ' +
-    'the a an his her their its ' +
-    'в во с со интервью беседе рассказал рассказала и что как по на нашему ' +
+    'the a an his her their its interviewed asked met spoke talked ' +
+    'в во с со интервью беседе рассказал рассказала задал задала задали ответил ответила побеседовал и что как по на нашему ' +
     'ilə və ki müsahibəsində müsahibədə bu'
   ).split(' '),
 );
+
+/**
+ * Prepositions and articles that also sit inside a role phrase ("Ambassador of Azerbaijan to the
+ * Netherlands", "посол Азербайджана в России"); reading leftwards, a role phrase continues across them
+ * only when capitalised words lead to a role word.
+ */
+const ROLE_LINKS = new Set('of to for in at the в во при по'.split(' '));
+
+/** Particles that belong to the surname ("Luca Di Gianfrancesco", "Ludwig van Beethoven"), compared in lowercase. */
+const NAME_PARTICLES = new Set('da de del della der di dos du el ibn bin al la le van von'.split(' '));
+/** A Russian patronymic in any case: the middle word of a three-word name. */
+const PATRONYMIC = /(?:ович|евич|ьич|овн|евн|ичн)\p{Ll}{0,2}$/u;
 
 function bare(token: string): string {
   return token.replace(/^[("«\u201c\u2018']+|[)"»\u201d\u2019',.;:!?]+$/gu, '');
@@ -69,7 +85,7 @@ function bare(token: string): string {
 function isRoleWord(token: string): boolean {
   const word = bare(token).toLowerCase();
   if (word === '') return false;
-  if (ROLE_WORDS.has(word) || ROLE_WORDS.has(word.split('-').pop() ?? '')) return true;
+  if (ROLE_WORDS.has(word) || ROLE_WORDS.has(word.split('-').pop() ?? '') || ROLE_FORMS.has(word)) return true;
   // Professions named after their field: seismologist, agronomist, technician.
   if (/^\p{Ll}+(?:ologist|onomist|ician)$/u.test(word)) return true;
   return ROLE_STEMS.some((stem) => word.startsWith(stem));
@@ -86,8 +102,9 @@ function isPersonToken(token: string): boolean {
 }
 
 /**
- * A leading `Name:` (or `Role Name:`) of two to four name words, after any genre marker; null when the
- * title has none.
+ * A leading `Name:` (or `Role Name:`) of two to four name words, after any genre marker; also a longer
+ * role phrase before the name ("Azerbaijan's Ambassador to Hungary Vilayat Guliyev:"). Null when the title
+ * has none.
  */
 export function personFromTitle(title: string): Person | null {
   const withoutMarker = squeeze(title).replace(MARKER_PREFIX, '');
@@ -97,9 +114,21 @@ export function personFromTitle(title: string): Person | null {
   let first = 0;
   while (first < tokens.length && isRoleWord(tokens[first]!)) first += 1;
   const name = tokens.slice(first);
-  if (name.length < 2 || name.length > 4 || !name.every(isNameToken)) return null;
-  if (name.some((t) => INTERVIEW_WORD.test(t))) return null;
-  return first > 0 ? { name: name.join(' '), role: tokens.slice(0, first).join(' ') } : { name: name.join(' ') };
+  if (name.length >= 2 && name.length <= 4 && name.every(isNameToken) && !name.some((t) => INTERVIEW_WORD.test(t))) {
+    return first > 0 ? { name: name.join(' '), role: tokens.slice(0, first).join(' ') } : { name: name.join(' ') };
+  }
+  // The whole prefix must be the role and the name, or a headline with a name in it would be taken for one.
+  const whole = mentions(tokens).find((m) => m.role !== undefined && m.from === 0 && m.to === tokens.length - 1);
+  return whole ? asPerson(whole) : null;
+}
+
+/** The person of an "interview with …" title: "Интервью с Григорием Трофимчуком", "…: интервью с послом X Y Z". */
+function personAfterMarker(title: string): Person | null {
+  const tokens = squeeze(title).split(' ');
+  const marker = tokens.findIndex((t, i) => INTERVIEW_WORD.test(t) && /^(?:with|с|со)$/iu.test(tokens[i + 1] ?? ''));
+  if (marker < 0) return null;
+  const person = mentions(tokens).find((m) => m.from === marker + 2);
+  return person ? asPerson(person) : null;
 }
 
 /** The name of {@link personFromTitle}. */
@@ -122,34 +151,66 @@ export function hasTitleMarker(title: string): boolean {
   return INTERVIEW_WORD.test(title);
 }
 
-/** A person mentioned in the intro together with a role. */
-interface Mention {
-  name: string;
-  role: string;
+/** A person named in a text: the name (in the nominative where it could be restored), the role next to it if any. */
+interface Mention extends Person {
+  /** Index of the first token of the phrase, role included. */
+  from: number;
+  /** Index of the last token of the name. */
+  to: number;
+}
+
+function asPerson(mention: Mention): Person {
+  return mention.role === undefined ? { name: mention.name } : { name: mention.name, role: mention.role };
+}
+
+/** Sentence punctuation closing a token: a role phrase does not run across it. */
+const CLOSES_PHRASE = /[,;:.!?()\u201d"»]$/;
+
+/**
+ * Reading leftwards from a link word (`to`, `в`), the role word that the capitalised complement in between
+ * leads to ("Ambassador of Azerbaijan to"), or -1 when the link belongs to something else ("spoke to").
+ */
+function roleWordAcrossLink(tokens: readonly string[], link: number): number {
+  for (let i = link - 1; i >= 0 && link - i <= 8; i -= 1) {
+    const token = tokens[i]!;
+    if (CLOSES_PHRASE.test(token) || /\p{L}\.\p{L}/u.test(token)) return -1;
+    if (isRoleWord(token)) return i;
+    if (!ROLE_LINKS.has(token.toLowerCase()) && !/^\p{Lu}/u.test(token)) return -1;
+  }
+  return -1;
 }
 
 /**
  * The role words right before a name ("expert Grigory Trofimchuk", "Директор Института экономики НАНА
- * Назим Имамов", "its artistic director, Lala Guliyeva,"), read leftwards until punctuation, a function
- * word or an outlet name; it must contain a role word.
+ * Назим Имамов", "its artistic director, Lala Guliyeva,", "Ambassador of Azerbaijan to the Netherlands
+ * Rahman Mustafayev"), read leftwards until punctuation, a function word or an outlet name; it must contain
+ * a role word. Returns the role and the index of its first token.
  */
-function roleBefore(tokens: readonly string[], nameStart: number, nameEnd: number): string | null {
+function roleBefore(tokens: readonly string[], nameStart: number, nameEnd: number): { role: string; start: number } | null {
   const end = nameStart - 1;
   if (end < 0) return null;
   // "role, Name," : the comma after the role is only allowed when the name is set off by commas too.
   if (/[;:.()]$/.test(tokens[end]!) || (/,$/.test(tokens[end]!) && !/,$/.test(tokens[nameEnd] ?? ''))) return null;
   let start = end;
-  while (start > 0 && end - start < 7) {
+  // Counts the words taken one by one; a complement crossed through a link word does not use up the budget.
+  let words = 0;
+  while (start > 0 && words < 7) {
     const previous = tokens[start - 1]!;
-    if (/[,;:.!?()\u201d"»]$/.test(previous) || ROLE_STOP.has(previous.toLowerCase())) break;
+    if (CLOSES_PHRASE.test(previous)) break;
     // An outlet such as "News.Az" is not part of the role.
     if (/\p{L}\.\p{L}/u.test(previous)) break;
+    if (ROLE_STOP.has(previous.toLowerCase())) {
+      const roleWord = ROLE_LINKS.has(previous.toLowerCase()) ? roleWordAcrossLink(tokens, start - 1) : -1;
+      if (roleWord < 0) break;
+      start = roleWord;
+      continue;
+    }
     start -= 1;
+    words += 1;
   }
-  const words = tokens.slice(start, end + 1);
-  return words.some(isRoleWord) ? words.join(' ').replace(/,$/, '') : null;
+  const role = tokens.slice(start, end + 1);
+  return role.some(isRoleWord) ? { role: role.join(' ').replace(/,$/, ''), start } : null;
 }
-
 /** The appositive after a name: "Name, a senior fellow at X, said" or "Name is the director of X." */
 function roleAfter(tokens: readonly string[], nameEnd: number): string | null {
   let from = nameEnd + 1;
@@ -167,24 +228,47 @@ function roleAfter(tokens: readonly string[], nameEnd: number): string | null {
   return role === '' ? null : role;
 }
 
-/** People named in a text with a role word next to their name. */
-function mentions(text: string): Mention[] {
-  const tokens = squeeze(text).split(' ');
+/**
+ * Where the name begins in a run of capitalised words that opens with the end of a role's complement
+ * ("Hungary Vilayat Guliyev"): its last two words, three when the middle one binds to the surname (a
+ * particle such as "Di", a patronymic).
+ */
+function nameStartInRun(tokens: readonly string[], runStart: number, runEnd: number): number {
+  const middle = bare(tokens[runEnd - 1]!);
+  const binds = NAME_PARTICLES.has(middle.toLowerCase()) || PATRONYMIC.test(middle);
+  return binds && runEnd - 2 >= runStart ? runEnd - 2 : runEnd - 1;
+}
+
+/** People named in a text by two to four capitalised words, with the role next to their name when there is one. */
+function mentions(tokens: readonly string[]): Mention[] {
   const found: Mention[] = [];
   for (let i = 0; i < tokens.length; i += 1) {
     if (!isPersonToken(tokens[i]!) || (i > 0 && isPersonToken(tokens[i - 1]!) && !/[,;:.]$/.test(tokens[i - 1]!))) continue;
-    // A run of two or three name words; punctuation on a word closes the run.
+    // A run of two to four name words; punctuation on a word closes the run.
     let end = i;
     while (end + 1 < tokens.length && end - i < 3 && !/[,;:.!?)]$/.test(tokens[end]!) && isPersonToken(tokens[end + 1]!)) end += 1;
     if (end === i) continue;
-    // "Ассоциации туроператоров Азербайджана Фуад Назаров": a longer run not opened right after a role
-    // word starts with the end of the role's complement; the name is its last two words.
     const previous = i > 0 ? tokens[i - 1]! : '';
-    const continuesPhrase = previous !== '' && !/[,;:.!?)]$/.test(previous) && !isRoleWord(previous) && !ROLE_STOP.has(previous.toLowerCase());
-    const start = end - i >= 2 && continuesPhrase ? end - 1 : i;
-    const name = tokens.slice(start, end + 1).map(bare).join(' ');
-    const role = roleBefore(tokens, start, end) ?? roleAfter(tokens, end);
-    if (role) found.push({ name, role: role.replace(/[,;:.]+$/, '') });
+    const lower = previous.toLowerCase();
+    const afterRoleLink = ROLE_LINKS.has(lower) && roleWordAcrossLink(tokens, i - 1) >= 0;
+    // Right after a role's link word the run opens with the complement ("of Foreign Affairs of Georgia"):
+    // two words leave no room for a name.
+    if (afterRoleLink && end - i < 2) continue;
+    // "Ассоциации туроператоров Азербайджана Фуад Назаров", "to Hungary Vilayat Guliyev": a longer run not
+    // opened right after a role word starts with the end of the role's complement.
+    const continuesPhrase =
+      previous !== '' && !/[,;:.!?)]$/.test(previous) && !isRoleWord(previous) && (afterRoleLink || !ROLE_STOP.has(lower));
+    const start = end - i >= 2 && continuesPhrase ? nameStartInRun(tokens, i, end) : i;
+    const before = roleBefore(tokens, start, end);
+    const writtenRole = (before?.role ?? roleAfter(tokens, end))?.replace(/[,;:.]+$/, '');
+    const from = before?.start ?? start;
+    // The case of a Russian name follows the word governing the whole phrase: "с послом … Поладом".
+    const afterWith = /^со?$/iu.test(tokens[from - 1] ?? '');
+    const { name, writtenIn } = nominativeName(tokens.slice(start, end + 1).map(bare).join(' '), afterWith);
+    // The role noun shares the name's case; after "с" it is instrumental even when the name was left as written.
+    const roleCase = writtenIn ?? (afterWith ? 'instrumental' : null);
+    const role = writtenRole && roleCase && isRoleWord(writtenRole.split(' ')[0]!) ? nominativeRoleHead(writtenRole, roleCase) : writtenRole;
+    found.push(role ? { name, role, from, to: end } : { name, from, to: end });
   }
   return found;
 }
@@ -200,21 +284,25 @@ function samePerson(mentioned: string, name: string): boolean {
 }
 
 /**
- * Finds the interviewee: the name from a `Name: headline` title, a speaker prefix, or the intro's
- * "role Name" / "Name, role," phrasing; the role from the intro next to that name.
+ * Finds the interviewee: the name from a `Name: headline` or `interview with Name` title, a speaker prefix,
+ * or the intro's "role Name" / "Name, role," phrasing; the role from the intro next to that name. Russian
+ * names seen in the instrumental or dative come out in the nominative where the endings are unambiguous.
  */
 export function findInterviewee(args: { title: string; intro: string; answerer?: string }): Person | null {
-  const people = mentions(args.intro);
-  const fromTitle = personFromTitle(args.title);
+  // Paragraph by paragraph: a role phrase never runs on from the previous paragraph's last line.
+  const people = args.intro.split(/\n\s*\n/).flatMap((paragraph) => mentions(squeeze(paragraph).split(' ')));
+  const withRole = people.filter((p) => p.role !== undefined);
+  const fromTitle = personFromTitle(args.title) ?? personAfterMarker(args.title);
   const known = fromTitle?.name ?? args.answerer ?? null;
   if (known) {
-    const match = people.find((p) => samePerson(p.name, known));
-    const name = fromTitle?.name ?? match?.name ?? known;
+    const match = withRole.find((p) => samePerson(p.name, known));
+    // A speaker prefix often gives the surname alone; the intro may name the person in full without a role.
+    const name = fromTitle?.name ?? match?.name ?? people.find((p) => samePerson(p.name, known))?.name ?? known;
     const role = match?.role ?? fromTitle?.role;
     return role ? { name, role } : { name };
   }
-  const first = people[0];
-  return first ? { name: first.name, role: first.role } : null;
+  const first = withRole[0];
+  return first ? asPerson(first) : null;
 }
 
 /** `interview with News.Az`, `told News.Az`, `в интервью News.Az`, `News.Az-a müsahibəsində`. */
