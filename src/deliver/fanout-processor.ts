@@ -184,7 +184,7 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
     let busySince: number | null = null;
     for (;;) {
       // No deadline here: permits come back within the budget of the requests holding them.
-      const ahead = permits.ahead.tryAcquire() ?? (await permits.ahead.acquire())!;
+      const ahead = permits.ahead.tryAcquire() ?? (await permits.ahead.acquire());
       let held = ahead;
       let busy = false;
       try {
@@ -198,7 +198,7 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
         if (admission.kind === 'busy') busy = true;
         else if (admission.kind !== 'ok') return handoffFor(admission, ctx.config.delivery, admittedAt);
         else {
-          held = permits.send.tryAcquire() ?? (await permits.send.acquire())!;
+          held = permits.send.tryAcquire() ?? (await permits.send.acquire());
           ahead.release();
           const started = ctx.clock.now();
           const attempt: DeliveryAttempt = {

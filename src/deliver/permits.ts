@@ -19,7 +19,7 @@ export class Permit {
 export class Permits {
   private free: number;
   /** Waiters in arrival order from `head` on: an index instead of `shift`, which moves the whole array (a thousand lanes may wait). */
-  private waiters: Array<((granted: boolean) => void) | null> = [];
+  private waiters: Array<() => void> = [];
   private head = 0;
 
   constructor(readonly size: number) {
@@ -38,51 +38,28 @@ export class Permits {
     return new Permit(this);
   }
 
-  /**
-   * Takes a permit, waiting if none is free. Answers the permit, or null when `signal` aborted first (the waiter
-   * is then dropped, and a permit freed later goes to the next waiter).
-   */
-  async acquire(signal?: AbortSignal): Promise<Permit | null> {
-    if (signal?.aborted) return null;
+  /** Takes a permit, waiting (in arrival order) if none is free. */
+  async acquire(): Promise<Permit> {
     if (this.free > 0) {
       this.free--;
       return new Permit(this);
     }
-    const granted = signal ? await this.waitAbortable(signal) : await new Promise<boolean>((resolve) => this.waiters.push(resolve));
-    return granted ? new Permit(this) : null;
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+    return new Permit(this);
   }
 
   /** Called by {@link Permit.release}: hands the permit straight to the next waiter, so it cannot be taken in between. */
   giveBack(): void {
-    while (this.head < this.waiters.length) {
-      const next = this.waiters[this.head];
-      this.waiters[this.head++] = null;
-      if (this.head === this.waiters.length || this.head >= 1024) this.compact();
-      if (next) return next(true);
+    if (this.head === this.waiters.length) {
+      this.free++;
+      return;
     }
-    this.free++;
-  }
-
-  /** Drops the served (and abandoned) waiters in front. */
-  private compact(): void {
-    this.waiters = this.head === this.waiters.length ? [] : this.waiters.slice(this.head);
-    this.head = 0;
-  }
-
-  private waitAbortable(signal: AbortSignal): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
-      const waiter = (ok: boolean) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(ok);
-      };
-      const onAbort = () => {
-        // Left in place as null (the queue keeps its order), skipped by giveBack.
-        const i = this.waiters.indexOf(waiter, this.head);
-        if (i >= 0) this.waiters[i] = null;
-        resolve(false);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(waiter);
-    });
+    const next = this.waiters[this.head++]!;
+    // Drops the served waiters in front now and then, rather than on every hand-over.
+    if (this.head === this.waiters.length || this.head >= 1024) {
+      this.waiters = this.waiters.slice(this.head);
+      this.head = 0;
+    }
+    next();
   }
 }

@@ -35,19 +35,23 @@ describe('fan-out decisions', () => {
 });
 
 describe('Permits', () => {
-  it('bounds holders, hands a freed permit to the next waiter, and drops waiters whose signal aborts', async () => {
+  it('bounds holders and hands freed permits to the waiters in arrival order', async () => {
     const permits = new Permits(2);
-    const a = (await permits.acquire())!;
-    await permits.acquire();
-    const abort = new AbortController();
-    const dropped = permits.acquire(abort.signal);
-    const next = permits.acquire();
-    abort.abort();
-    expect(await dropped).toBeNull();
+    const a = await permits.acquire();
+    const b = permits.tryAcquire()!;
+    expect(permits.tryAcquire()).toBeNull();
+    const served: string[] = [];
+    const first = permits.acquire().then((p) => (served.push('first'), p));
+    const second = permits.acquire().then((p) => (served.push('second'), p));
     a.release();
     a.release(); // a second release is a no-op
-    expect(await next).toBeInstanceOf(Permit);
+    expect(await first).toBeInstanceOf(Permit);
+    b.release();
+    await second;
+    expect(served).toEqual(['first', 'second']);
     expect(permits.inUse).toBe(2);
+    // The freed permit went to a waiter, never back to the pool in between.
+    expect(permits.tryAcquire()).toBeNull();
   });
 });
 
