@@ -45,6 +45,7 @@ describe('boilerplate', () => {
     'Chosen', '3', '2Sources', '12 shares', 'Views: 2 341', '1 245 просмотров', 'Baxış sayı: 1 532', 'news.az', 'News.Az',
     'Read more: Azerbaijan auctions 5G frequencies', 'Читайте также: Баку и Ереван', 'Oxşar xəbərlər', 'Share on Facebook',
     'Поделиться:', 'Теги: концерт', '/AZERTAC/', 'Interviewed by Tom Ellison', '10.06.2025 13:00',
+    'Home / Politics', 'Главная / Политика / Интервью', 'Ana səhifə » Siyasət', 'Home > World > Europe', 'Xəbərlər › Elm və təhsil › Müsahibə',
   ])('%s is furniture', (line) => {
     expect(isFurniture(line, context)).toBe(true);
   });
@@ -68,6 +69,27 @@ describe('boilerplate', () => {
     expect(parseCaption('The port in Alat. (Photo: APA)')).toEqual({ caption: 'The port in Alat.', credit: 'APA' });
     expect(parseCaption('Biləsuvarda taxıl biçini. (Foto: Trend)')).toEqual({ caption: 'Biləsuvarda taxıl biçini.', credit: 'Trend' });
     expect(parseCaption('An ordinary sentence.')).toBeNull();
+  });
+
+  it('removes breadcrumbs, one separator only above the story, and keeps lines that merely hold a slash', () => {
+    const kept = ['EU/US relations were discussed at length', 'Q: Home / Away?', 'Газета «Бакинский рабочий» / Архив', 'Baku / Tbilisi', 'Trains run daily.'];
+    const body = ['Home / Politics', 'Politics / Interview', 'The talks went on.', ...kept].join('\n\n');
+    expect(removeBoilerplate(toBlocks(body), { title: 't' }).blocks.map((b) => b.text)).toEqual(['The talks went on.', ...kept]);
+  });
+
+  it('splits a caption from an unbracketed credit after its last sentence', () => {
+    expect(parseCaption('President Aliyev met the delegation in Baku. Photo: AZERTAC.')).toEqual({ caption: 'President Aliyev met the delegation in Baku.', credit: 'AZERTAC' });
+    expect(parseCaption('Участники саммита в Ханкенди. Фото: Report.az')).toEqual({ caption: 'Участники саммита в Ханкенди.', credit: 'Report.az' });
+    expect(parseCaption('The opening of "Baku Energy Week." Photo by J. Smith / Reuters')).toEqual({ caption: 'The opening of "Baku Energy Week."', credit: 'J. Smith / Reuters' });
+    expect(parseCaption('Görüş Bakıda keçirilib. Foto – AZƏRTAC')).toEqual({ caption: 'Görüş Bakıda keçirilib.', credit: 'AZƏRTAC' });
+    expect(parseCaption('Встреча в Баку. Фото: пресс-служба МИД')).toEqual({ caption: 'Встреча в Баку.', credit: 'пресс-служба МИД' });
+  });
+
+  it('leaves prose that merely mentions a photo alone', () => {
+    expect(parseCaption('We searched the archive for weeks. Photo: none of them survived the war')).toBeNull();
+    expect(parseCaption('He kept one thing. Photo: The last one. He took it in Paris.')).toBeNull();
+    expect(parseCaption('Did he take it himself? Photo: who knows')).toBeNull();
+    expect(parseCaption('Then he showed me an old photo: my grandfather in uniform, standing in Shusha.')).toBeNull();
   });
 
   it('hands a credit line to the picture before it, and keeps a lone credit as an image without address', () => {
