@@ -183,8 +183,26 @@ describe('interviewee and interviewer', () => {
     ['Minister of Foreign Affairs of Georgia Ilia Darchiashvili told News.Az about the talks.', 'Ilia Darchiashvili', 'Minister of Foreign Affairs of Georgia'],
     ['Ambassador of Italy to Azerbaijan Luca Di Gianfrancesco answered questions from Trend.', 'Luca Di Gianfrancesco', 'Ambassador of Italy to Azerbaijan'],
     ['Беседа с послом Азербайджана в России Полад Бюльбюльоглы.', 'Полад Бюльбюльоглы', 'посол Азербайджана в России'],
-  ])('keeps the complement of a role before the name out of the name: %s', (intro, name, role) => {
+    // A conjunction enclosed by role material belongs to the role.
+    ['Minister of Culture and Tourism Adil Karimli answered questions.', 'Adil Karimli', 'Minister of Culture and Tourism'],
+    ['Ambassador of Azerbaijan to Belgium and Luxembourg Vaqif Sadiqov spoke.', 'Vaqif Sadiqov', 'Ambassador of Azerbaijan to Belgium and Luxembourg'],
+    ['Chairman and CEO of Azercell Ali Aliyev spoke.', 'Ali Aliyev', 'Chairman and CEO of Azercell'],
+    ['Azərbaycanın Fransadakı fövqəladə və səlahiyyətli səfiri Leyla Abdullayeva News.Az-a müsahibə verib.', 'Leyla Abdullayeva', 'Azərbaycanın Fransadakı fövqəladə və səlahiyyətli səfiri'],
+    ['На вопросы ответил министр культуры и туризма Адиль Керимли.', 'Адиль Керимли', 'министр культуры и туризма'],
+    ['Директор Института истории и этнографии Ильгар Гасанов ответил.', 'Ильгар Гасанов', 'Директор Института истории и этнографии'],
+  ])('reads the whole role phrase before the name and keeps its complement out of the name: %s', (intro, name, role) => {
     expect(findInterviewee({ title: 'T', intro })).toEqual({ name, role });
+  });
+
+  it('takes a conjunction into a title\'s role, but keeps one between unlike words or after a name out', () => {
+    expect(findInterviewee({ title: 'Minister of Culture and Tourism Adil Karimli: Heritage first – INTERVIEW', intro: '' })).toEqual({
+      name: 'Adil Karimli',
+      role: 'Minister of Culture and Tourism',
+    });
+    expect(findInterviewee({ title: 'T', intro: 'Rahim and expert Ali Aliyev spoke.' })).toEqual({ name: 'Ali Aliyev', role: 'expert' });
+    expect(findInterviewee({ title: 'T', intro: 'The minister noted and analyst Ali Aliyev agreed.' })).toEqual({ name: 'Ali Aliyev', role: 'analyst' });
+    const intro = 'We met President Vladimir Putin and Prime Minister Ali Asadov in Baku.';
+    expect(findInterviewee({ title: 'T', intro, answerer: 'Asadov' })).toEqual({ name: 'Ali Asadov', role: 'Prime Minister' });
   });
 
   it('does not carry a role across a link word that follows a verb', () => {
