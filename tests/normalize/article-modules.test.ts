@@ -83,6 +83,7 @@ describe('boilerplate', () => {
     expect(parseCaption('The opening of "Baku Energy Week." Photo by J. Smith / Reuters')).toEqual({ caption: 'The opening of "Baku Energy Week."', credit: 'J. Smith / Reuters' });
     expect(parseCaption('Görüş Bakıda keçirilib. Foto – AZƏRTAC')).toEqual({ caption: 'Görüş Bakıda keçirilib.', credit: 'AZƏRTAC' });
     expect(parseCaption('Встреча в Баку. Фото: пресс-служба МИД')).toEqual({ caption: 'Встреча в Баку.', credit: 'пресс-служба МИД' });
+    expect(parseCaption('Старый Баку. Фото: из открытых источников.')).toEqual({ caption: 'Старый Баку.', credit: 'из открытых источников' });
   });
 
   it('leaves prose that merely mentions a photo alone', () => {

@@ -109,9 +109,9 @@ const CAPTION_WITH_TRAILING_CREDIT = new RegExp(
  */
 const CREDIT_HINT = /photo|image|picture|credit|фото|foto|şəkil|fotoğraf|görsel|©/iu;
 
-/** Credits that open in lowercase: a press service, an archive, "courtesy of …". */
+/** Credits that open in lowercase (word beginnings): a press service, an archive, the author, "courtesy of …". */
 const LOWERCASE_CREDIT =
-  /^(?:courtesy|press service|(?:personal |family )?archive|open sources|social media|пресс-служб|(?:из )?(?:личного |семейного )?архив|открытые источники|соцсети|mətbuat xidməti|(?:şəxsi |ailə )?arxiv|açıq mənbələr|sosial şəbəkələr)/iu;
+  /^(?:courtesy|press service|(?:personal |family )?archive|open source|social media|(?:the )?author|пресс-служб|(?:из )?(?:личного |семейного )?архив|(?:из )?открыт\p{L}* источник|соцсет|автор|mətbuat xidmət|(?:şəxsi |ailə )?arxiv|açıq mənbə|sosial şəbəkə|müəllif)/iu;
 
 /**
  * True when the text after an unbracketed `Photo:` names a source rather than going on with the story: a few
