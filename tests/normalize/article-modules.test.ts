@@ -45,6 +45,7 @@ describe('boilerplate', () => {
     'Chosen', '3', '2Sources', '12 shares', 'Views: 2 341', '1 245 просмотров', 'Baxış sayı: 1 532', 'news.az', 'News.Az',
     'Read more: Azerbaijan auctions 5G frequencies', 'Читайте также: Баку и Ереван', 'Oxşar xəbərlər', 'Share on Facebook',
     'Поделиться:', 'Теги: концерт', '/AZERTAC/', 'Interviewed by Tom Ellison', '10.06.2025 13:00',
+    'Home / Politics', 'Главная / Политика / Интервью', 'Ana səhifə » Siyasət', 'Home > World > Europe', 'Xəbərlər › Elm və təhsil › Müsahibə',
   ])('%s is furniture', (line) => {
     expect(isFurniture(line, context)).toBe(true);
   });
@@ -68,6 +69,28 @@ describe('boilerplate', () => {
     expect(parseCaption('The port in Alat. (Photo: APA)')).toEqual({ caption: 'The port in Alat.', credit: 'APA' });
     expect(parseCaption('Biləsuvarda taxıl biçini. (Foto: Trend)')).toEqual({ caption: 'Biləsuvarda taxıl biçini.', credit: 'Trend' });
     expect(parseCaption('An ordinary sentence.')).toBeNull();
+  });
+
+  it('removes breadcrumbs, one separator only above the story, and keeps lines that merely hold a slash', () => {
+    const kept = ['EU/US relations were discussed at length', 'Q: Home / Away?', 'Газета «Бакинский рабочий» / Архив', 'Baku / Tbilisi', 'Trains run daily.'];
+    const body = ['Home / Politics', 'Politics / Interview', 'The talks went on.', ...kept].join('\n\n');
+    expect(removeBoilerplate(toBlocks(body), { title: 't' }).blocks.map((b) => b.text)).toEqual(['The talks went on.', ...kept]);
+  });
+
+  it('splits a caption from an unbracketed credit after its last sentence', () => {
+    expect(parseCaption('President Aliyev met the delegation in Baku. Photo: AZERTAC.')).toEqual({ caption: 'President Aliyev met the delegation in Baku.', credit: 'AZERTAC' });
+    expect(parseCaption('Участники саммита в Ханкенди. Фото: Report.az')).toEqual({ caption: 'Участники саммита в Ханкенди.', credit: 'Report.az' });
+    expect(parseCaption('The opening of "Baku Energy Week." Photo by J. Smith / Reuters')).toEqual({ caption: 'The opening of "Baku Energy Week."', credit: 'J. Smith / Reuters' });
+    expect(parseCaption('Görüş Bakıda keçirilib. Foto – AZƏRTAC')).toEqual({ caption: 'Görüş Bakıda keçirilib.', credit: 'AZƏRTAC' });
+    expect(parseCaption('Встреча в Баку. Фото: пресс-служба МИД')).toEqual({ caption: 'Встреча в Баку.', credit: 'пресс-служба МИД' });
+    expect(parseCaption('Старый Баку. Фото: из открытых источников.')).toEqual({ caption: 'Старый Баку.', credit: 'из открытых источников' });
+  });
+
+  it('leaves prose that merely mentions a photo alone', () => {
+    expect(parseCaption('We searched the archive for weeks. Photo: none of them survived the war')).toBeNull();
+    expect(parseCaption('He kept one thing. Photo: The last one. He took it in Paris.')).toBeNull();
+    expect(parseCaption('Did he take it himself? Photo: who knows')).toBeNull();
+    expect(parseCaption('Then he showed me an old photo: my grandfather in uniform, standing in Shusha.')).toBeNull();
   });
 
   it('hands a credit line to the picture before it, and keeps a lone credit as an image without address', () => {
@@ -161,8 +184,26 @@ describe('interviewee and interviewer', () => {
     ['Minister of Foreign Affairs of Georgia Ilia Darchiashvili told News.Az about the talks.', 'Ilia Darchiashvili', 'Minister of Foreign Affairs of Georgia'],
     ['Ambassador of Italy to Azerbaijan Luca Di Gianfrancesco answered questions from Trend.', 'Luca Di Gianfrancesco', 'Ambassador of Italy to Azerbaijan'],
     ['Беседа с послом Азербайджана в России Полад Бюльбюльоглы.', 'Полад Бюльбюльоглы', 'посол Азербайджана в России'],
-  ])('keeps the complement of a role before the name out of the name: %s', (intro, name, role) => {
+    // A conjunction enclosed by role material belongs to the role.
+    ['Minister of Culture and Tourism Adil Karimli answered questions.', 'Adil Karimli', 'Minister of Culture and Tourism'],
+    ['Ambassador of Azerbaijan to Belgium and Luxembourg Vaqif Sadiqov spoke.', 'Vaqif Sadiqov', 'Ambassador of Azerbaijan to Belgium and Luxembourg'],
+    ['Chairman and CEO of Azercell Ali Aliyev spoke.', 'Ali Aliyev', 'Chairman and CEO of Azercell'],
+    ['Azərbaycanın Fransadakı fövqəladə və səlahiyyətli səfiri Leyla Abdullayeva News.Az-a müsahibə verib.', 'Leyla Abdullayeva', 'Azərbaycanın Fransadakı fövqəladə və səlahiyyətli səfiri'],
+    ['На вопросы ответил министр культуры и туризма Адиль Керимли.', 'Адиль Керимли', 'министр культуры и туризма'],
+    ['Директор Института истории и этнографии Ильгар Гасанов ответил.', 'Ильгар Гасанов', 'Директор Института истории и этнографии'],
+  ])('reads the whole role phrase before the name and keeps its complement out of the name: %s', (intro, name, role) => {
     expect(findInterviewee({ title: 'T', intro })).toEqual({ name, role });
+  });
+
+  it('takes a conjunction into a title\'s role, but keeps one between unlike words or after a name out', () => {
+    expect(findInterviewee({ title: 'Minister of Culture and Tourism Adil Karimli: Heritage first – INTERVIEW', intro: '' })).toEqual({
+      name: 'Adil Karimli',
+      role: 'Minister of Culture and Tourism',
+    });
+    expect(findInterviewee({ title: 'T', intro: 'Rahim and expert Ali Aliyev spoke.' })).toEqual({ name: 'Ali Aliyev', role: 'expert' });
+    expect(findInterviewee({ title: 'T', intro: 'The minister noted and analyst Ali Aliyev agreed.' })).toEqual({ name: 'Ali Aliyev', role: 'analyst' });
+    const intro = 'We met President Vladimir Putin and Prime Minister Ali Asadov in Baku.';
+    expect(findInterviewee({ title: 'T', intro, answerer: 'Asadov' })).toEqual({ name: 'Ali Asadov', role: 'Prime Minister' });
   });
 
   it('does not carry a role across a link word that follows a verb', () => {

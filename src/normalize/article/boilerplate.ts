@@ -51,6 +51,27 @@ const COUNTERS = [
   /^\d{1,2}\s+\p{L}+\s+\d{4}(?:,?\s+\d{1,2}:\d{2})?$/u,
 ];
 
+/** A crumb naming the site's home page, which opens most breadcrumb trails. */
+const HOME_CRUMB = /^(?:home(?: ?page)?|main(?: page)?|главная(?: страница)?|ana səhifə|əsas səhifə|ana ?sayfa)$/iu;
+/** The marks that part the crumbs of a trail. */
+const CRUMB_SEPARATOR = /\s*[/»>›|→]\s*/u;
+/** One crumb: a section's name of up to four words, the first capitalised ("Xarici siyasət", "Elm və təhsil"). */
+const CRUMB = /^\p{Lu}[\p{L}\p{M}\p{N}'\u2019&-]*(?: [\p{L}\p{M}\p{N}'\u2019&-]+){0,3}$/u;
+
+/**
+ * True for a breadcrumb trail: "Home / Politics", "Главная / Политика / Интервью", "Home > World > Europe".
+ * Every crumb is a short capitalised name and the line has no sentence punctuation or quotes, so a sentence
+ * with a slash ("EU/US relations were discussed at length") is none. A single separator makes a trail only
+ * when it starts from the home page ("Ana səhifə » Siyasət") or sits at the top of the body, before the story.
+ */
+function isBreadcrumb(flat: string, atTop = false): boolean {
+  // "»" parts crumbs, but an opening "«" is a quotation's.
+  if (flat.length > 120 || /[.,;:!?()"«\u201c\u201d\u201e]/u.test(flat)) return false;
+  const crumbs = flat.split(CRUMB_SEPARATOR);
+  if (crumbs.length < 2 || crumbs.length > 8 || !crumbs.every((c) => c.length <= 30 && CRUMB.test(c))) return false;
+  return crumbs.length > 2 || atTop || HOME_CRUMB.test(crumbs[0]!);
+}
+
 /** A bare domain name (a source widget's label) or a bare URL. */
 const BARE_DOMAIN = /^(?:https?:\/\/)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:\/\S*)?$/i;
 
@@ -66,18 +87,41 @@ const SIGN_OFFS = [
 const CREDIT_WORDS = 'photos?|photo credit|image|picture|credit|фото|фотография|foto|şəkil|fotoğraf|görsel';
 /** `Photo: Flickr`, `Фото: РИА Новости`, `© Reuters`. */
 const CREDIT_LINE = new RegExp(`^(?:(?:${CREDIT_WORDS})\\s*(?:by)?\\s*[:©\\-–—]\\s*|©\\s*)([^]{1,80})$`, 'iu');
-/** A caption whose credit closes it: `… on June 4. (Photo: AZERTAC)`, `… Photo: Reuters`. */
-const CAPTION_WITH_CREDIT = new RegExp(
-  `^([^]{8,500}?)\\s*(?:[([]\\s*(?:${CREDIT_WORDS})\\s*(?:by)?\\s*[:©]?\\s*([^()[\\]]{1,80}?)\\s*[)\\]]\\.?|(?<=[.!?])\\s+(?:${CREDIT_WORDS})\\s*:\\s*([^.]{1,60}))$`,
+/** A caption whose bracketed credit closes it: `… on June 4. (Photo: AZERTAC)`, `… [Фото: Report.az]`. */
+const CAPTION_WITH_BRACKETED_CREDIT = new RegExp(
+  `^([^]{8,500}?)\\s*[([]\\s*(?:${CREDIT_WORDS})\\s*(?:by)?\\s*[:©]?\\s*([^()[\\]]{1,80}?)\\s*[)\\]]\\.?$`,
+  'iu',
+);
+/**
+ * A caption whose credit follows its last sentence without brackets: `… in Baku. Photo: AZERTAC`,
+ * `… в Ханкенди. Фото: Report.az.`, `… Photo by J. Smith`. Prose can read the same way, so the credit must
+ * also pass {@link looksLikeCredit}.
+ */
+const CAPTION_WITH_TRAILING_CREDIT = new RegExp(
+  `^([^]{8,500}?[.!?\u2026]["'\u201d\u00bb)]*)\\s+(?:${CREDIT_WORDS})(?:\\s+by\\s+|\\s*:\\s*|\\s+[-\u2013\u2014]\\s+)([^]{1,60}?)\\.?$`,
   'iu',
 );
 
 /**
- * A necessary condition of {@link CREDIT_LINE} and {@link CAPTION_WITH_CREDIT}: each alternative of their credit
+ * A necessary condition of {@link CREDIT_LINE} and the caption patterns: each alternative of their credit
  * words contains one of these (same flags), so a text without any cannot match either pattern. Saves running
- * the backtracking caption pattern over every long paragraph.
+ * the backtracking caption patterns over every long paragraph.
  */
 const CREDIT_HINT = /photo|image|picture|credit|фото|foto|şəkil|fotoğraf|görsel|©/iu;
+
+/** Credits that open in lowercase (word beginnings): a press service, an archive, the author, "courtesy of …". */
+const LOWERCASE_CREDIT =
+  /^(?:courtesy|press service|(?:personal |family )?archive|open source|social media|(?:the )?author|пресс-служб|(?:из )?(?:личного |семейного )?архив|(?:из )?открыт\p{L}* источник|соцсет|автор|mətbuat xidmət|(?:şəxsi |ailə )?arxiv|açıq mənbə|sosial şəbəkə|müəllif)/iu;
+
+/**
+ * True when the text after an unbracketed `Photo:` names a source rather than going on with the story: a few
+ * words, opening with a capital, a digit, `©`/`@` or a source noun ("пресс-служба МИД"), and no sentence
+ * inside it (a full stop only after an initial: "J. Smith"). "… Photo: none of them survived" stays prose.
+ */
+function looksLikeCredit(credit: string): boolean {
+  if (wordCount(credit) > 8 || /[!?]/.test(credit) || /(?<!(?:^|\s)\p{Lu})\.\s/u.test(credit)) return false;
+  return /^[\p{Lu}\p{N}©@]/u.test(credit) || LOWERCASE_CREDIT.test(credit);
+}
 
 /** Splits caption text into caption and credit; null when the text carries no credit marker. */
 export function parseCaption(text: string): { caption?: string; credit?: string } | null {
@@ -88,12 +132,10 @@ export function parseCaption(text: string): { caption?: string; credit?: string 
 function parseFlatCaption(flat: string): { caption?: string; credit?: string } | null {
   const creditOnly = CREDIT_LINE.exec(flat);
   if (creditOnly) return { credit: squeeze(creditOnly[1] ?? '').replace(/[.;]$/, '') };
-  const full = CAPTION_WITH_CREDIT.exec(flat);
-  if (full) {
-    const credit = squeeze(full[2] ?? full[3] ?? '');
-    return { caption: squeeze(full[1] ?? ''), credit };
-  }
-  return null;
+  const bracketed = CAPTION_WITH_BRACKETED_CREDIT.exec(flat);
+  const trailing = bracketed ? null : CAPTION_WITH_TRAILING_CREDIT.exec(flat);
+  const full = bracketed ?? (trailing && looksLikeCredit(trailing[2] ?? '') ? trailing : null);
+  return full ? { caption: squeeze(full[1] ?? ''), credit: squeeze(full[2] ?? '') } : null;
 }
 
 /** The article's own keys, computed once per body rather than once per block. */
@@ -112,15 +154,15 @@ export function isFurniture(text: string, context: BoilerplateContext, extra: re
   return isFlatFurniture(flat, compareKey(flat), contextKeys(context), extra);
 }
 
-/** {@link isFurniture} on a squeezed text whose compare key is known. */
-function isFlatFurniture(flat: string, key: string, keys: ContextKeys, extra: readonly RegExp[]): boolean {
+/** {@link isFurniture} on a squeezed text whose compare key is known; `atTop`: no paragraph of the story precedes it. */
+function isFlatFurniture(flat: string, key: string, keys: ContextKeys, extra: readonly RegExp[], atTop = false): boolean {
   if (flat === '') return true;
   const { titleKey } = keys;
   // The title again, alone or with a short prefix or suffix ("News about -…", "… | News.Az").
   const aroundTitle = (key.endsWith(titleKey) || key.startsWith(titleKey)) && key.length - titleKey.length <= 30;
   if (titleKey !== '' && (key === titleKey || (titleKey.length >= 15 && aroundTitle))) return true;
   if (keys.sourceKey !== null && key === keys.sourceKey) return true;
-  if (LANGUAGE_SWITCHER.test(flat)) return true;
+  if (LANGUAGE_SWITCHER.test(flat) || isBreadcrumb(flat, atTop)) return true;
   // A link line has no sentence end, or sets the linked headline off with a colon or dash.
   if (flat.length <= 300 && RELATED.test(flat) && (!endsSentence(flat) || /^[^.!?]*[-:\u2013\u2014]/.test(flat))) return true;
   if (LEAVE_LINKS.test(flat) || WIDGET_WORDS.test(flat) || BARE_DOMAIN.test(flat)) return true;
@@ -164,6 +206,8 @@ export function removeBoilerplate(blocks: readonly Block[], context: Boilerplate
 
   const out: CleanBlock[] = [];
   let pendingCaption: { caption?: string; credit?: string } | null = null;
+  // The story has started once a kept paragraph ends a sentence; furniture lines come before that.
+  let storyStarted = false;
   const attach = (parsed: { caption?: string; credit?: string }, at: number): void => {
     const previous = out[out.length - 1];
     const next = blocks[at + 1];
@@ -191,8 +235,9 @@ export function removeBoilerplate(blocks: readonly Block[], context: Boilerplate
       return;
     }
     const key = blockKeys[i]!;
-    if (isFlatFurniture(flats[i]!, key, keys, extra)) return;
+    if (isFlatFurniture(flats[i]!, key, keys, extra, !storyStarted)) return;
     if ((counts.get(key) ?? 0) > 1 && wordCount(block.text) >= 3 && !endsSentence(block.text)) return;
+    storyStarted ||= endsSentence(block.text);
     out.push(block);
   });
 

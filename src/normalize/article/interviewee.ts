@@ -167,17 +167,52 @@ function asPerson(mention: Mention): Person {
 const CLOSES_PHRASE = /[,;:.!?()\u201d"»]$/;
 
 /**
- * Reading leftwards from a link word (`to`, `в`), the role word that the capitalised complement in between
- * leads to ("Ambassador of Azerbaijan to"), or -1 when the link belongs to something else ("spoke to").
+ * Reading leftwards from `at` (exclusive), the role word that a complement of capitalised words and link
+ * words leads back to ("Ambassador of Azerbaijan to" from `to`), and whether a link word lies on the way;
+ * null when something else comes first ("spoke to").
  */
-function roleWordAcrossLink(tokens: readonly string[], link: number): number {
-  for (let i = link - 1; i >= 0 && link - i <= 8; i -= 1) {
+function roleHeadLeftOf(tokens: readonly string[], at: number): { index: number; acrossLink: boolean } | null {
+  let acrossLink = false;
+  for (let i = at - 1; i >= 0 && at - i <= 8; i -= 1) {
     const token = tokens[i]!;
-    if (CLOSES_PHRASE.test(token) || /\p{L}\.\p{L}/u.test(token)) return -1;
-    if (isRoleWord(token)) return i;
-    if (!ROLE_LINKS.has(token.toLowerCase()) && !/^\p{Lu}/u.test(token)) return -1;
+    if (CLOSES_PHRASE.test(token) || /\p{L}\.\p{L}/u.test(token)) return null;
+    if (isRoleWord(token)) return { index: i, acrossLink };
+    if (ROLE_LINKS.has(token.toLowerCase())) acrossLink = true;
+    else if (!/^\p{Lu}/u.test(token)) return null;
   }
-  return -1;
+  return null;
+}
+
+/** Conjunctions that may join two parts of one role. */
+const ROLE_CONJUNCTIONS = new Set(['and', '&', 'və', 'и']);
+
+/** What a word can be in a role phrase, for comparing the two sides of a conjunction. */
+function roleWordKind(token: string): 'role' | 'capitalised' | 'lowercase' {
+  if (isRoleWord(token)) return 'role';
+  return /^\p{Lu}/u.test(token) ? 'capitalised' : 'lowercase';
+}
+
+/**
+ * True when the conjunction at `at` joins two parts of one role rather than two people or clauses. Its
+ * neighbours must be alike, bare words of the phrase, and role material must enclose them:
+ * - two role words: "Chairman and CEO", "экономист и политолог";
+ * - two capitalised words of a complement reached through a link word: "Minister of Culture and Tourism"
+ *   (right after a role word a capitalised word is a name: "President Putin and Prime Minister");
+ * - two lowercase words completing the role word on their left ("министр культуры и туризма") or
+ *   qualifying the role noun right after them ("fövqəladə və səlahiyyətli səfiri").
+ * Unlike neighbours ("Rahim and expert", "noted and analyst") keep the conjunction out of the role.
+ */
+function conjoinsRole(tokens: readonly string[], at: number): boolean {
+  const left = tokens[at - 1];
+  const right = tokens[at + 1];
+  if (!ROLE_CONJUNCTIONS.has(tokens[at]?.toLowerCase() ?? '') || left === undefined || right === undefined) return false;
+  if ([left, right].some((t) => CLOSES_PHRASE.test(t) || ROLE_STOP.has(t.toLowerCase()))) return false;
+  const kind = roleWordKind(left);
+  if (kind !== roleWordKind(right)) return false;
+  if (kind === 'role') return true;
+  const head = roleHeadLeftOf(tokens, at - 1);
+  if (kind === 'capitalised') return head?.acrossLink === true;
+  return head !== null || isRoleWord(tokens[at + 2] ?? '');
 }
 
 /**
@@ -200,9 +235,13 @@ function roleBefore(tokens: readonly string[], nameStart: number, nameEnd: numbe
     // An outlet such as "News.Az" is not part of the role.
     if (/\p{L}\.\p{L}/u.test(previous)) break;
     if (ROLE_STOP.has(previous.toLowerCase())) {
-      const roleWord = ROLE_LINKS.has(previous.toLowerCase()) ? roleWordAcrossLink(tokens, start - 1) : -1;
-      if (roleWord < 0) break;
-      start = roleWord;
+      if (conjoinsRole(tokens, start - 1)) {
+        start -= 1;
+        continue;
+      }
+      const roleWord = ROLE_LINKS.has(previous.toLowerCase()) ? roleHeadLeftOf(tokens, start - 1) : null;
+      if (roleWord === null) break;
+      start = roleWord.index;
       continue;
     }
     start -= 1;
@@ -250,9 +289,9 @@ function mentions(tokens: readonly string[]): Mention[] {
     if (end === i) continue;
     const previous = i > 0 ? tokens[i - 1]! : '';
     const lower = previous.toLowerCase();
-    const afterRoleLink = ROLE_LINKS.has(lower) && roleWordAcrossLink(tokens, i - 1) >= 0;
-    // Right after a role's link word the run opens with the complement ("of Foreign Affairs of Georgia"):
-    // two words leave no room for a name.
+    // Right after a role's link word or conjunction the run opens with the complement ("of Foreign Affairs
+    // of Georgia", "and Tourism"): two words leave no room for a name.
+    const afterRoleLink = (ROLE_LINKS.has(lower) && roleHeadLeftOf(tokens, i - 1) !== null) || conjoinsRole(tokens, i - 1);
     if (afterRoleLink && end - i < 2) continue;
     // "Ассоциации туроператоров Азербайджана Фуад Назаров", "to Hungary Vilayat Guliyev": a longer run not
     // opened right after a role word starts with the end of the role's complement.
