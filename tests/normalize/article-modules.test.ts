@@ -184,6 +184,10 @@ describe('interviewee and interviewer', () => {
     ['Minister of Foreign Affairs of Georgia Ilia Darchiashvili told News.Az about the talks.', 'Ilia Darchiashvili', 'Minister of Foreign Affairs of Georgia'],
     ['Ambassador of Italy to Azerbaijan Luca Di Gianfrancesco answered questions from Trend.', 'Luca Di Gianfrancesco', 'Ambassador of Italy to Azerbaijan'],
     ['Беседа с послом Азербайджана в России Полад Бюльбюльоглы.', 'Полад Бюльбюльоглы', 'посол Азербайджана в России'],
+    // Russian: a genitive complement right after the role noun, no link word; a patronymic makes three name words.
+    ['На вопросы ответил посол России Михаил Петров.', 'Михаил Петров', 'посол России'],
+    ['На вопросы ответил директор Института Кавказа Александр Искандарян.', 'Александр Искандарян', 'директор Института Кавказа'],
+    ['На вопросы ответил политолог Андрей Викторович Петров.', 'Андрей Викторович Петров', 'политолог'],
     // A conjunction enclosed by role material belongs to the role.
     ['Minister of Culture and Tourism Adil Karimli answered questions.', 'Adil Karimli', 'Minister of Culture and Tourism'],
     ['Ambassador of Azerbaijan to Belgium and Luxembourg Vaqif Sadiqov spoke.', 'Vaqif Sadiqov', 'Ambassador of Azerbaijan to Belgium and Luxembourg'],

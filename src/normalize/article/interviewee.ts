@@ -297,7 +297,10 @@ function mentions(tokens: readonly string[]): Mention[] {
     // opened right after a role word starts with the end of the role's complement.
     const continuesPhrase =
       previous !== '' && !/[,;:.!?)]$/.test(previous) && !isRoleWord(previous) && (afterRoleLink || !ROLE_STOP.has(lower));
-    const start = end - i >= 2 && continuesPhrase ? nameStartInRun(tokens, i, end) : i;
+    // Russian puts the role's complement in the genitive right after the noun, with no link word ("посол России
+    // Михаил Петров", "директор Института Кавказа …"); a Russian full name has three words only with a patronymic.
+    const russianComplement = isRoleWord(previous) && /^\p{Script=Cyrillic}/u.test(tokens[i]!);
+    const start = end - i >= 2 && (continuesPhrase || russianComplement) ? nameStartInRun(tokens, i, end) : i;
     const before = roleBefore(tokens, start, end);
     const writtenRole = (before?.role ?? roleAfter(tokens, end))?.replace(/[,;:.]+$/, '');
     const from = before?.start ?? start;
