@@ -24,25 +24,38 @@ local function fields(s)
 end`;
 
 /**
+ * An endpoint's keys, built inside the script from the deliver key prefix and the subscription id, exactly as
+ * `RedisKeys` names them (`deliveryLeases` and the others): passing four or five key names per call, and
+ * deduplicating them per batch, cost more client CPU than anything else in the batch. All keys share the prefix's
+ * hash tag, so they live in one slot (on Redis Cluster too), as BullMQ's scripts rely on for theirs.
+ */
+const ENDPOINT_KEYS_LUA = `
+local function endpointKey(prefix, id, suffix)
+  return prefix .. id .. ':' .. suffix
+end`;
+
+/**
  * Admission in one round trip, atomically for all workers: refuses when the subscription is disabled, the endpoint
  * asked us to wait, it already has `maxConcurrency` deliveries in flight, or its rate limit's next start time has
  * not come; otherwise it takes a lease (expiring, so a killed worker's lease frees itself) and moves the next start
  * time one interval on. The rate limit spaces starts evenly (a GCRA without burst: the key holds the earliest next
- * start), so no 1-second window, wherever it falls, ever sees more than the limit. 10 fields per admission (see
- * {@link ENDPOINT_BATCH_SCRIPT}): the KEYS indices of the disabled hash, paused-until, leases and next-start keys,
- * then subscription id, now, lease id, lease expiry, max concurrency, ms between starts (0 = no limit). Answers
- * kind and wait.
+ * start), so no 1-second window, wherever it falls, ever sees more than the limit. Fields (see
+ * {@link ENDPOINT_BATCH_SCRIPT}): subscription id, now, lease id, lease expiry, max concurrency, ms between starts
+ * (0 = no limit). Answers kind and wait.
  */
 const ADMIT_LUA = `
-local function admit(disabled, pausedUntil, leases, nextStart, f, o)
-  if redis.call('HEXISTS', disabled, f[o + 1]) == 1 then return 'disabled', 0 end
+local function admit(prefix, disabled, f, o)
+  local id = f[o + 1]
+  if redis.call('HEXISTS', disabled, id) == 1 then return 'disabled', 0 end
   local now = tonumber(f[o + 2])
-  local untilMs = tonumber(redis.call('GET', pausedUntil) or '0')
+  local untilMs = tonumber(redis.call('GET', endpointKey(prefix, id, 'paused-until')) or '0')
   if untilMs > now then return 'paused', untilMs - now end
+  local leases = endpointKey(prefix, id, 'leases')
   redis.call('ZREMRANGEBYSCORE', leases, '-inf', now)
   if not redis.call('ZSCORE', leases, f[o + 3]) and redis.call('ZCARD', leases) >= tonumber(f[o + 5]) then return 'busy', 0 end
   local interval = tonumber(f[o + 6])
   if interval > 0 then
+    local nextStart = endpointKey(prefix, id, 'next-start')
     local nextMs = tonumber(redis.call('GET', nextStart) or '0')
     if nextMs > now then return 'rate', nextMs - now end
     redis.call('SET', nextStart, now + interval, 'PX', interval + 1000)
@@ -56,60 +69,61 @@ end
  * The end of an attempt (cheaper for client and server than a MULTI of six): log, trim, free the lease, count the
  * outcome, then clear the failure streak on success or start it (NX) and answer its start (-1: none). A fan-out
  * attempt also records its success in the event's done set, in the same command, so a retried fan-out job never
- * misses it. 13 fields per finish (see {@link ENDPOINT_BATCH_SCRIPT}): the KEYS indices of the log, leases, stats,
- * failing-since and done set, then last log index, lease id, outcome, ok (1/0), now, subscription id for the done
- * set ('' = none), done set TTL ms, the log entry.
+ * misses it. Fields (see {@link ENDPOINT_BATCH_SCRIPT}): subscription id, last log index, lease id, outcome, ok
+ * (1/0), now, the event's done set ('' = none), done set TTL ms, the log entry.
  */
 const FINISH_LUA = `
-local function finish(log, leases, stats, failing, done, f, o)
-  redis.call('LPUSH', log, f[o + 8])
-  redis.call('LTRIM', log, 0, tonumber(f[o + 1]))
-  redis.call('ZREM', leases, f[o + 2])
-  redis.call('HINCRBY', stats, f[o + 3], 1)
-  if f[o + 4] == '1' then
-    if f[o + 6] ~= '' then
-      redis.call('SADD', done, f[o + 6])
-      redis.call('PEXPIRE', done, tonumber(f[o + 7]))
+local function finish(prefix, stats, f, o)
+  local id = f[o + 1]
+  local log = endpointKey(prefix, id, 'log')
+  redis.call('LPUSH', log, f[o + 9])
+  redis.call('LTRIM', log, 0, tonumber(f[o + 2]))
+  redis.call('ZREM', endpointKey(prefix, id, 'leases'), f[o + 3])
+  redis.call('HINCRBY', stats, f[o + 4], 1)
+  local failing = endpointKey(prefix, id, 'failing-since')
+  if f[o + 5] == '1' then
+    if f[o + 7] ~= '' then
+      redis.call('SADD', f[o + 7], id)
+      redis.call('PEXPIRE', f[o + 7], tonumber(f[o + 8]))
     end
     redis.call('DEL', failing)
     return -1
   end
-  redis.call('SET', failing, f[o + 5], 'NX')
+  redis.call('SET', failing, f[o + 6], 'NX')
   return tonumber(redis.call('GET', failing))
 end
 `;
 
 /** Fields per call in the packed argument. */
-const FINISH_FIELDS = 13;
-const ADMIT_FIELDS = 10;
+const FINISH_FIELDS = 9;
+const ADMIT_FIELDS = 6;
 
 /**
- * Every finish and admission of one event-loop turn in one command: ARGV[1] finishes and ARGV[2] admissions, their
- * fields in ARGV[3] (finishes first). Finishes run first, so a lease they free can go to an admission of the same
- * batch. Answers, flattened: one value per finish, then kind and wait per admission.
+ * Every finish and admission of one event-loop turn in one command. KEYS: the disabled hash, the stats hash. ARGV:
+ * the deliver key prefix, the number of finishes, of admissions, then their fields in one argument (finishes
+ * first). Finishes run first, so a lease they free can go to an admission of the same batch. Answers, flattened:
+ * one value per finish, then kind and wait per admission.
  */
-const ENDPOINT_BATCH_SCRIPT = `${FIELDS_LUA}${FINISH_LUA}${ADMIT_LUA}
-local f = fields(ARGV[3])
+const ENDPOINT_BATCH_SCRIPT = `${FIELDS_LUA}${ENDPOINT_KEYS_LUA}${FINISH_LUA}${ADMIT_LUA}
+local prefix = ARGV[1]
+local f = fields(ARGV[4])
 local out = {}
-local finishes = tonumber(ARGV[1])
+local finishes = tonumber(ARGV[2])
 for i = 0, finishes - 1 do
-  local b = i * ${FINISH_FIELDS}
-  out[#out + 1] = finish(KEYS[tonumber(f[b + 1])], KEYS[tonumber(f[b + 2])], KEYS[tonumber(f[b + 3])], KEYS[tonumber(f[b + 4])], KEYS[tonumber(f[b + 5])], f, b + 5)
+  out[#out + 1] = finish(prefix, KEYS[2], f, i * ${FINISH_FIELDS})
 end
 local base = finishes * ${FINISH_FIELDS}
-for i = 0, tonumber(ARGV[2]) - 1 do
-  local b = base + i * ${ADMIT_FIELDS}
-  local kind, wait = admit(KEYS[tonumber(f[b + 1])], KEYS[tonumber(f[b + 2])], KEYS[tonumber(f[b + 3])], KEYS[tonumber(f[b + 4])], f, b + 4)
+for i = 0, tonumber(ARGV[3]) - 1 do
+  local kind, wait = admit(prefix, KEYS[1], f, base + i * ${ADMIT_FIELDS})
   out[#out + 1] = kind
   out[#out + 1] = wait
 end
 return out
 `;
 
-/** One call of the batched script: a finish or an admission, its keys, its other fields packed (newline-separated; no field may hold a newline). */
+/** One call of the batched script: a finish or an admission, its fields packed (newline-separated; no field may hold a newline). */
 interface EndpointCall {
   finish: boolean;
-  keys: string[];
   packed: string;
 }
 
@@ -117,40 +131,27 @@ type RawScript = (...args: Array<string | number>) => Promise<unknown[]>;
 
 /**
  * {@link ENDPOINT_BATCH_SCRIPT} as an ioredis command (EVALSHA after the first call: the script is not resent each
- * time), fed by a {@link Batcher}: the finishes and admissions of one event-loop turn go in one command, each
- * distinct key declared once and every call's fields (its keys' indices first) in one argument. Answers the
- * finish's value, or the admission's [kind, wait].
+ * time), fed by a {@link Batcher}: the finishes and admissions of one event-loop turn go in one command, all their
+ * fields in one argument. Answers the finish's value, or the admission's [kind, wait].
  */
-function endpointBatch(redis: AppContext['redis']): Batcher<EndpointCall, unknown> {
+function endpointBatch(redis: AppContext['redis'], keys: AppContext['keys']): Batcher<EndpointCall, unknown> {
   const name = 'syndicateEndpointBatch';
   const holder = redis as unknown as Record<string, RawScript | undefined>;
-  if (!holder[name]) redis.defineCommand(name, { lua: ENDPOINT_BATCH_SCRIPT });
+  if (!holder[name]) redis.defineCommand(name, { lua: ENDPOINT_BATCH_SCRIPT, numberOfKeys: 2 });
   return new Batcher(async (calls) => {
     const n = calls.length;
-    const index = new Map<string, number>();
-    const args: Array<string | number> = [0];
     let finishes = 0;
     let finishPacked = '';
     let admitPacked = '';
     for (let i = 0; i < n; i++) {
       const call = calls[i]!;
-      let packed = '';
-      for (let k = 0; k < call.keys.length; k++) {
-        const key = call.keys[k]!;
-        let at = index.get(key);
-        if (at === undefined) index.set(key, (at = args.push(key) - 1));
-        packed += `${at}\n`;
-      }
-      packed += `${call.packed}\n`;
       if (call.finish) {
         finishes++;
-        finishPacked += packed;
-      } else admitPacked += packed;
+        finishPacked += `${call.packed}\n`;
+      } else admitPacked += `${call.packed}\n`;
     }
-    args[0] = args.length - 1;
-    // The last newline would make an empty last field: harmless, as fields are read by position.
-    args.push(finishes, n - finishes, finishPacked + admitPacked);
-    const flat = (await holder[name]!.apply(redis, args)) as unknown[];
+    // The last newline makes an empty last field: harmless, as fields are read by position.
+    const flat = (await holder[name]!.call(redis, keys.deliveryDisabled, keys.deliveryStats, keys.deliveryKeyPrefix, finishes, n - finishes, finishPacked + admitPacked)) as unknown[];
     const out = new Array<unknown>(n);
     let nextFinish = 0;
     let nextAdmit = finishes;
@@ -163,15 +164,6 @@ function endpointBatch(redis: AppContext['redis']): Batcher<EndpointCall, unknow
     }
     return out;
   });
-}
-
-/** The Redis keys of one subscription, built once per process: saves building (and flattening) them per delivery. */
-interface SubscriptionKeys {
-  log: string;
-  leases: string;
-  pausedUntil: string;
-  failingSince: string;
-  nextStart: string;
 }
 
 /** Why a delivery may not start now, and for how long (ms) when known. */
@@ -205,10 +197,9 @@ const instances = new WeakMap<AppContext, EndpointState>();
 export class EndpointState {
   private readonly cache = new Map<string, { subscription: SubscriptionConfig | null; until: number }>();
   private readonly batch: Batcher<EndpointCall, unknown>;
-  private readonly subscriptionKeys = new Map<string, SubscriptionKeys>();
 
   constructor(private readonly ctx: AppContext) {
-    this.batch = endpointBatch(ctx.redis);
+    this.batch = endpointBatch(ctx.redis, ctx.keys);
   }
 
   /** The one instance of a process context (its subscription cache is shared by all of the process's jobs). */
@@ -236,31 +227,14 @@ export class EndpointState {
     return hit && hit.until > now ? hit.subscription : undefined;
   }
 
-  /** The cached key strings of one subscription. */
-  private keysOf(subscriptionId: string): SubscriptionKeys {
-    let cached = this.subscriptionKeys.get(subscriptionId);
-    if (!cached) {
-      const { keys } = this.ctx;
-      if (this.subscriptionKeys.size >= 10_000) this.subscriptionKeys.clear();
-      cached = {
-        log: keys.deliveryLog(subscriptionId), leases: keys.deliveryLeases(subscriptionId), pausedUntil: keys.deliveryPausedUntil(subscriptionId),
-        failingSince: keys.deliveryFailingSince(subscriptionId), nextStart: keys.deliveryNextStart(subscriptionId),
-      };
-      this.subscriptionKeys.set(subscriptionId, cached);
-    }
-    return cached;
-  }
-
   /** Tries to start a delivery of `leaseId` to `subscription` (see the admission script). */
   async admit(subscription: SubscriptionConfig, leaseId: string, now: number): Promise<Admission> {
     const { config } = this.ctx;
     const id = subscription.id;
     const interval = subscription.rateLimit ? rateInterval(subscription.rateLimit) : 0;
     const leaseExpiry = now + config.limits.deliveryTimeout + 5_000;
-    const sub = this.keysOf(id);
     const [kind, waitMs] = (await this.batch.call({
       finish: false,
-      keys: [this.ctx.keys.deliveryDisabled, sub.pausedUntil, sub.leases, sub.nextStart],
       packed: `${id}\n${now}\n${leaseId}\n${leaseExpiry}\n${subscription.maxConcurrency ?? config.delivery.endpointConcurrency}\n${interval}`,
     })) as [string, number];
     if (kind === 'ok' || kind === 'disabled') return { kind };
@@ -278,18 +252,16 @@ export class EndpointState {
    * `doneKey`: the event's fan-out done set, which a success joins.
    */
   async finish(subscriptionId: string, leaseId: string, entry: string, ok: boolean, outcome: string, now: number, logLength: number, doneKey?: string): Promise<number | null> {
-    const sub = this.keysOf(subscriptionId);
     const since = await this.batch.call({
       finish: true,
-      keys: [sub.log, sub.leases, this.ctx.keys.deliveryStats, sub.failingSince, doneKey ?? sub.failingSince],
-      packed: `${logLength - 1}\n${leaseId}\n${outcome}\n${ok ? 1 : 0}\n${now}\n${doneKey ? subscriptionId : ''}\n${FANOUT_DONE_TTL_MS}\n${entry}`,
+      packed: `${subscriptionId}\n${logLength - 1}\n${leaseId}\n${outcome}\n${ok ? 1 : 0}\n${now}\n${doneKey ?? ''}\n${FANOUT_DONE_TTL_MS}\n${entry}`,
     });
     return since === null || since === undefined || Number(since) < 0 ? null : Number(since);
   }
 
   /** Frees a lease without logging (a delivery that never reached the endpoint). */
   async release(subscriptionId: string, leaseId: string): Promise<void> {
-    await this.ctx.redis.zrem(this.keysOf(subscriptionId).leases, leaseId);
+    await this.ctx.redis.zrem(this.ctx.keys.deliveryLeases(subscriptionId), leaseId);
   }
 
   /**

@@ -4,6 +4,7 @@
  * all keys land in one slot, which multi-key Lua scripts need.
  */
 export function redisKeys(prefix: string) {
+  const deliveryKeyPrefix = `${prefix}:delivery:`;
   return {
     prefix,
     /** Hash of source id → JSON source definition (config and API). */
@@ -39,18 +40,23 @@ export function redisKeys(prefix: string) {
     websubSubscriptions: (topic: string) => `${prefix}:websub:topic:${topic}`,
     /** Hash: version counter and last-modified time of a channel. */
     channelMeta: (channelId: string) => `${prefix}:channel:${channelId}:meta`,
+    /**
+     * What every endpoint key below starts with, followed by the subscription id and a suffix: the deliver stage's
+     * batch script (deliver/endpoint-state.ts) builds the endpoint keys from it, so their names must keep this shape.
+     */
+    deliveryKeyPrefix,
     /** List of the latest delivery attempts of a subscription (JSON, newest first). */
-    deliveryLog: (subscriptionId: string) => `${prefix}:delivery:${subscriptionId}:log`,
+    deliveryLog: (subscriptionId: string) => `${deliveryKeyPrefix}${subscriptionId}:log`,
     /** Hash subscription id → JSON {at, reason}: subscriptions the deliver stage disabled (410, continuous failure). */
     deliveryDisabled: `${prefix}:delivery:disabled`,
     /** String: epoch ms until which an endpoint asked us to wait (429/503 Retry-After). */
-    deliveryPausedUntil: (subscriptionId: string) => `${prefix}:delivery:${subscriptionId}:paused-until`,
+    deliveryPausedUntil: (subscriptionId: string) => `${deliveryKeyPrefix}${subscriptionId}:paused-until`,
     /** Sorted set of job id → lease expiry: deliveries in flight to an endpoint, across all workers. */
-    deliveryLeases: (subscriptionId: string) => `${prefix}:delivery:${subscriptionId}:leases`,
+    deliveryLeases: (subscriptionId: string) => `${deliveryKeyPrefix}${subscriptionId}:leases`,
     /** String: epoch ms before which no delivery to a rate-limited endpoint may start (expires soon after). */
-    deliveryNextStart: (subscriptionId: string) => `${prefix}:delivery:${subscriptionId}:next-start`,
+    deliveryNextStart: (subscriptionId: string) => `${deliveryKeyPrefix}${subscriptionId}:next-start`,
     /** String: epoch ms of the first failure since the last success of an endpoint. */
-    deliveryFailingSince: (subscriptionId: string) => `${prefix}:delivery:${subscriptionId}:failing-since`,
+    deliveryFailingSince: (subscriptionId: string) => `${deliveryKeyPrefix}${subscriptionId}:failing-since`,
     /** Set of subscription ids an event's fan-out job delivered to: a retried fan-out job skips them. */
     deliveryFanoutDone: (eventId: string) => `${prefix}:delivery:fanout:${eventId}:done`,
     /** Hash outcome → count: delivery attempts by outcome (for /metrics). */
