@@ -5,8 +5,8 @@ import { rateInterval } from './policy.js';
 
 /**
  * Splits the one packed argument of a batch into its fields (newline-separated; no field holds a newline: ids do
- * not, and a JSON log entry never does). One argument per batch instead of one per call, and each distinct key
- * declared once: ioredis' per-argument cost (and the bytes of repeated keys) showed in the profile.
+ * not, and a JSON log entry never does). One argument per batch instead of several per call: ioredis'
+ * per-argument cost showed in the profile.
  */
 const FIELDS_LUA = `
 local function fields(s)
