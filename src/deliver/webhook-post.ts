@@ -80,16 +80,21 @@ export class WebhookPost implements Dispatcher.DispatchHandler {
     this.slot = group.posts.push(this) - 1;
   }
 
-  /** Ends the request (if still running) with `reason`. Safe before the request has a connection: it is aborted on start. */
+  /**
+   * Ends the request (if still running) with `reason`. Before the request has a connection (an endpoint that never
+   * completes the TCP handshake), the answer settles at once and the request is aborted as soon as it starts:
+   * undici offers no way to cancel a connect, and the attempt must not wait for undici's own connect timeout.
+   */
   abort(reason: PostAbortedError): void {
     if (this.settled || this.abortReason) return;
     this.abortReason = reason;
-    this.controller?.abort(reason);
+    if (this.controller) this.controller.abort(reason);
+    else this.fail(reason);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.abortReason) return controller.abort(this.abortReason);
     this.controller = controller;
-    if (this.abortReason) controller.abort(this.abortReason);
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {

@@ -1,7 +1,7 @@
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbandonGroups, PostAbortedError, RESPONSE_KEEP_BYTES, WebhookPost } from '../../src/deliver/webhook-post.js';
-import { startServer, type LoopbackServer } from '../support/http.js';
+import { startServer, startUnresponsiveListener, type LoopbackServer } from '../support/http.js';
 
 describe('WebhookPost against a real loopback endpoint', () => {
   let endpoint: LoopbackServer;
@@ -72,6 +72,23 @@ describe('WebhookPost against a real loopback endpoint', () => {
     const waited = performance.now() - started;
     expect(waited).toBeGreaterThanOrEqual(140);
     expect(waited).toBeLessThan(1_000);
+  });
+
+  it('ends on time when the endpoint never completes the TCP handshake', async () => {
+    const blackhole = await startUnresponsiveListener();
+    try {
+      const started = performance.now();
+      const hung = new WebhookPost(5_000).start(agent, blackhole.url, '/hook', headers, '{}', 5_000);
+      // What the per-subscription job does: one timer for the whole attempt (undici's connect timeout is 10 s).
+      const timer = setTimeout(() => hung.abort(new PostAbortedError('timeout')), 300);
+      await expect(hung.answer).rejects.toMatchObject({ why: 'timeout' });
+      clearTimeout(timer);
+      const waited = performance.now() - started;
+      expect(waited).toBeGreaterThanOrEqual(290);
+      expect(waited).toBeLessThan(1_500);
+    } finally {
+      blackhole.close();
+    }
   });
 
   it('aborts at once when told to before the request has a connection', async () => {

@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 
 /** A request a loopback server received, body read in full. */
 export interface ReceivedRequest {
@@ -54,4 +55,25 @@ export async function waitFor<T>(what: string, predicate: () => T | Promise<T>, 
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * A loopback port whose connects never complete, as with a blackholed host: a child process listens with a backlog
+ * of one and is stopped (SIGSTOP) so it never accepts; filler connections take the queue, and the kernel drops
+ * further SYNs. A process of its own because Node accepts every connection a server of this process gets.
+ */
+export async function startUnresponsiveListener(): Promise<{ url: string; close(): void }> {
+  const listen = "const s=require('net').createServer();s.listen({port:0,host:'127.0.0.1',backlog:1},()=>process.stdout.write(s.address().port+'\\n'))";
+  const child = spawn(process.execPath, ['-e', listen], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve) => child.stdout.once('data', (data: Buffer) => resolve(Number(String(data).trim()))));
+  child.kill('SIGSTOP');
+  const fillers = Array.from({ length: 4 }, () => net.connect(port, '127.0.0.1').on('error', () => undefined));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => {
+      for (const filler of fillers) filler.destroy();
+      child.kill('SIGKILL');
+    },
+  };
 }
