@@ -3,39 +3,37 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
-import { startTestSystem } from '../support/system.js';
-import { CLEANUP_TIMEOUT_MS, enqueueEvent, sampleItem, secretFor } from './helpers.js';
+import { waitFor } from '../support/http.js';
+import { CLEANUP_TIMEOUT_MS, enqueueEvent, sampleItem, secretFor, startDeliverRig, type DeliverRig } from './helpers.js';
 
 const SECRET = secretFor('cli-replay-test');
 
 describe('syndicate replay (CLI)', () => {
-  let receiver: LoopbackServer;
-  let system: Awaited<ReturnType<typeof startTestSystem>>;
+  let rig: DeliverRig;
   let healthy = false;
   const saved = { ...process.env };
 
   beforeAll(async () => {
-    receiver = await startServer((_req, res) => void res.writeHead(healthy ? 204 : 500).end());
-    const raw = { network: { allowHosts: ['127.0.0.1'] }, subscriptions: [{ id: 'cli', url: `${receiver.url}/cli`, secret: SECRET }], delivery: { retrySchedule: ['50ms'], jitter: 0 } };
-    system = await startTestSystem('clireplay', raw, ['deliver']);
+    rig = await startDeliverRig('clireplay', {
+      answer: (_req, res) => void res.writeHead(healthy ? 204 : 500).end(),
+      config: (url) => ({ network: { allowHosts: ['127.0.0.1'] }, subscriptions: [{ id: 'cli', url: `${url}/cli`, secret: SECRET }], delivery: { retrySchedule: ['50ms'], jitter: 0 } }),
+    });
     // The CLI reads the same env and config file as `start`: point it at this test's Redis prefix and a config file.
     const dir = mkdtempSync(join(tmpdir(), 'syndicate-replay-'));
-    writeFileSync(join(dir, 'syndication.yaml'), JSON.stringify(raw));
-    Object.assign(process.env, { SYNDICATE_CONFIG: join(dir, 'syndication.yaml'), SYNDICATE_REDIS_PREFIX: system.env.redisPrefix, LOG_LEVEL: 'silent' });
+    writeFileSync(join(dir, 'syndication.yaml'), JSON.stringify(rig.config));
+    Object.assign(process.env, { SYNDICATE_CONFIG: join(dir, 'syndication.yaml'), SYNDICATE_REDIS_PREFIX: rig.system.env.redisPrefix, LOG_LEVEL: 'silent' });
   });
 
   afterAll(async () => {
     process.env = saved;
-    await system?.cleanup();
-    await receiver?.close();
+    await rig?.close();
   }, CLEANUP_TIMEOUT_MS);
 
   it('replays one dead letter by job id, and all failed in a time range', async () => {
     const from = new Date().toISOString();
-    const first = await enqueueEvent(system.ctx, 'cli', 'item.published', sampleItem('cli-1'));
-    const second = await enqueueEvent(system.ctx, 'cli', 'item.published', sampleItem('cli-2'));
-    const state = (id: string) => system.ctx.queues.deliver.getJobState(id);
+    const first = await enqueueEvent(rig.system.ctx, 'cli', 'item.published', sampleItem('cli-1'));
+    const second = await enqueueEvent(rig.system.ctx, 'cli', 'item.published', sampleItem('cli-2'));
+    const state = (id: string) => rig.system.ctx.queues.deliver.getJobState(id);
     await waitFor('dead letters', async () => (await state(first)) === 'failed' && (await state(second)) === 'failed');
     healthy = true;
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);

@@ -1,41 +1,31 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { EndpointState, effectiveSubscription } from '../../src/deliver/endpoint-state.js';
 import { startSystem } from '../../src/runtime/start.js';
 import { ROLES } from '../../workers/index.js';
-import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
-import { startTestSystem } from '../support/system.js';
-import { CLEANUP_TIMEOUT_MS, enqueueFanout, sampleItem, secretFor } from './helpers.js';
-
-const auth = { authorization: 'Bearer test-admin-token' };
+import { waitFor } from '../support/http.js';
+import { ADMIN_AUTH, CLEANUP_TIMEOUT_MS, enqueueFanout, sampleItem, secretFor, startDeliverRig, type DeliverRigWithApi } from './helpers.js';
 
 describe('the disabled state is one truth: API, PUT enabled: true, config re-seed', () => {
-  let receiver: LoopbackServer;
-  let system: Awaited<ReturnType<typeof startTestSystem>>;
-  let app: Awaited<ReturnType<typeof buildApp>>;
-  let raw: Record<string, unknown>;
+  let rig: DeliverRigWithApi;
 
   beforeAll(async () => {
-    receiver = await startServer((_req, res) => void res.writeHead(204).end());
-    raw = { subscriptions: [{ id: 'trap', url: `${receiver.url}/trap`, secret: secretFor('enable-test') }] };
-    system = await startTestSystem('enable', raw, ['deliver']);
-    app = await buildApp({ ctx: system.ctx, adminToken: 'test-admin-token' });
+    rig = await startDeliverRig('enable', {
+      withApi: true,
+      answer: (_req, res) => void res.writeHead(204).end(),
+      config: (url) => ({ subscriptions: [{ id: 'trap', url: `${url}/trap`, secret: secretFor('enable-test') }] }),
+    });
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await system?.cleanup();
-    await receiver?.close();
-  }, CLEANUP_TIMEOUT_MS);
+  afterAll(() => rig?.close(), CLEANUP_TIMEOUT_MS);
 
-  const get = async () => JSON.parse((await app.inject({ method: 'GET', url: '/api/v1/subscriptions/trap', headers: auth })).body).subscription;
-  const list = async () => JSON.parse((await app.inject({ method: 'GET', url: '/api/v1/subscriptions', headers: auth })).body).subscriptions;
+  const get = async () => JSON.parse((await rig.app.inject({ method: 'GET', url: '/api/v1/subscriptions/trap', headers: ADMIN_AUTH })).body).subscription;
+  const list = async () => JSON.parse((await rig.app.inject({ method: 'GET', url: '/api/v1/subscriptions', headers: ADMIN_AUTH })).body).subscriptions;
 
   it('shows a disable, keeps it through a config re-seed with a warning at start, and lifts it on PUT enabled: true', async () => {
-    await EndpointState.for(system.ctx).disable('trap', '410 Gone from the test', Date.now());
+    await EndpointState.for(rig.system.ctx).disable('trap', '410 Gone from the test', Date.now());
     const disabled = { enabled: false, disabledAt: expect.any(String), disabledReason: '410 Gone from the test' };
     expect(await get()).toMatchObject(disabled);
     expect(await list()).toEqual([expect.objectContaining({ id: 'trap', ...disabled })]);
@@ -43,26 +33,26 @@ describe('the disabled state is one truth: API, PUT enabled: true, config re-see
     // A restart: another process on the same Redis seeds the catalog from the same config (enabled: true by default).
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, next) => void (lines.push(String(chunk)), next()) });
-    const restarted = await startSystem(system.env, parseConfig({ network: { allowHosts: ['127.0.0.1'] }, ...raw }), [ROLES.deliver], pino({ level: 'warn' }, sink), { listenForHealth: false });
+    const restarted = await startSystem(rig.system.env, parseConfig({ network: { allowHosts: ['127.0.0.1'] }, ...rig.config }), [ROLES.deliver], pino({ level: 'warn' }, sink), { listenForHealth: false });
     await restarted.stop('test');
     expect(lines.some((l) => /subscription trap stays disabled/.test(l) && /410 Gone from the test/.test(l))).toBe(true);
     expect(await get()).toMatchObject(disabled);
-    expect(await system.ctx.catalog.get('subscriptions', 'trap')).toMatchObject({ enabled: false });
+    expect(await rig.system.ctx.catalog.get('subscriptions', 'trap')).toMatchObject({ enabled: false });
 
     // A PUT that leaves `enabled` out (an unrelated edit) keeps the disable, and says so.
-    const edit = await app.inject({ method: 'PUT', url: '/api/v1/subscriptions/trap', headers: auth, payload: { url: `${receiver.url}/trap`, secret: secretFor('enable-test') } });
+    const edit = await rig.app.inject({ method: 'PUT', url: '/api/v1/subscriptions/trap', headers: ADMIN_AUTH, payload: { url: `${rig.receiver.url}/trap`, secret: secretFor('enable-test') } });
     expect(JSON.parse(edit.body).subscription).toMatchObject(disabled);
 
     // PUT with enabled: true lifts it, everywhere.
-    const put = await app.inject({ method: 'PUT', url: '/api/v1/subscriptions/trap', headers: auth, payload: { url: `${receiver.url}/trap`, secret: secretFor('enable-test'), enabled: true } });
+    const put = await rig.app.inject({ method: 'PUT', url: '/api/v1/subscriptions/trap', headers: ADMIN_AUTH, payload: { url: `${rig.receiver.url}/trap`, secret: secretFor('enable-test'), enabled: true } });
     expect(put.statusCode).toBe(200);
     expect(JSON.parse(put.body).subscription).toMatchObject({ enabled: true });
     const lifted = await get();
     expect(lifted).toMatchObject({ enabled: true });
     expect(lifted.disabledAt).toBeUndefined();
-    expect(await EndpointState.for(system.ctx).disabledState('trap')).toBeNull();
-    await enqueueFanout(system.ctx, ['trap'], 'item.published', sampleItem('after-enable'));
-    await waitFor('delivery after the lift', () => receiver.requests.length === 1, 5000);
+    expect(await EndpointState.for(rig.system.ctx).disabledState('trap')).toBeNull();
+    await enqueueFanout(rig.system.ctx, ['trap'], 'item.published', sampleItem('after-enable'));
+    await waitFor('delivery after the lift', () => rig.receiver.requests.length === 1, 5000);
   });
 });
 

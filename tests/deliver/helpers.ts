@@ -1,7 +1,12 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/app.js';
 import type { EventType, NormalizedItem } from '../../src/core/item.js';
 import { FANOUT_JOB_NAME, buildEvent, deliverJobId, eventId, fanoutJobId } from '../../src/deliver/build-event.js';
 import type { DeliveryAttempt } from '../../src/deliver/deliver-processor.js';
 import type { AppContext } from '../../src/runtime/context.js';
+import { startServer, type LoopbackServer, type ReceivedRequest } from '../support/http.js';
+import { startTestSystem } from '../support/system.js';
 
 /**
  * afterAll budget: stopping deletes the test's keys by SCAN over the whole keyspace, which takes longer than the
@@ -53,4 +58,83 @@ export async function enqueueFanout(ctx: AppContext, subscriptionIds: string[], 
   const body = JSON.stringify(buildEvent(type, item, new Date().toISOString()));
   await ctx.queues.deliver.add(FANOUT_JOB_NAME, { eventId: id, eventType: type, body, storyId: item.id, subscriptionIds }, { jobId: fanoutJobId(id), attempts: 5 });
   return id;
+}
+
+/** The admin token of the API a rig builds, and the request headers that carry it. */
+export const ADMIN_TOKEN = 'test-admin-token';
+export const ADMIN_AUTH = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+/** Subscriptions signed with `secret`, each at the receiver path named after its id. */
+export const subscriptionsAt = (receiverUrl: string, secret: string, ids: string[]) => ids.map((id) => ({ id, url: `${receiverUrl}/${id}`, secret }));
+
+/** A system started by `startTestSystem`. */
+export type TestSystem = Awaited<ReturnType<typeof startTestSystem>>;
+
+/** What `startDeliverRig` starts. */
+export interface DeliverRigOptions {
+  /** The raw config, given the receiver's base URL (no trailing slash) for the subscriptions to point at. */
+  config: (receiverUrl: string) => Record<string, unknown>;
+  /** Also build the admin API on the system (as `app`, token `ADMIN_TOKEN`). */
+  withApi?: boolean;
+  /** Answers each request the receiver gets; `n` counts the requests to that URL so far, this one included. */
+  answer: (request: ReceivedRequest, response: ServerResponse, n: number) => void | Promise<void>;
+}
+
+/** A loopback receiver and the deliver stage pointed at it. */
+export interface DeliverRig {
+  receiver: LoopbackServer;
+  system: TestSystem;
+  /** The raw config the system started with. */
+  config: Record<string, unknown>;
+  /** The requests the receiver got at `path`, in arrival order. */
+  at(path: string): ReceivedRequest[];
+  /** A subscription's delivery log, oldest attempt first. */
+  log(subscriptionId: string): Promise<DeliveryAttempt[]>;
+  /** Closes the API (if any), stops the system and deletes its keys, then closes the receiver. */
+  close(): Promise<void>;
+}
+
+/** A `DeliverRig` with the admin API. */
+export interface DeliverRigWithApi extends DeliverRig {
+  app: FastifyInstance;
+}
+
+/**
+ * Starts a loopback receiver answering with `answer`, then the system with only the deliver role on `config`, and
+ * with `withApi` the admin API. Close it in `afterAll` with `CLEANUP_TIMEOUT_MS`.
+ */
+export async function startDeliverRig(label: string, options: DeliverRigOptions & { withApi: true }): Promise<DeliverRigWithApi>;
+export async function startDeliverRig(label: string, options: DeliverRigOptions): Promise<DeliverRig>;
+export async function startDeliverRig(label: string, { config, withApi = false, answer }: DeliverRigOptions): Promise<DeliverRig | DeliverRigWithApi> {
+  const seen = new Map<string, number>();
+  const receiver = await startServer((request, response) => {
+    const n = (seen.get(request.url) ?? 0) + 1;
+    seen.set(request.url, n);
+    return answer(request, response, n);
+  });
+  let system: TestSystem | undefined;
+  try {
+    const raw = config(receiver.url);
+    system = await startTestSystem(label, raw, ['deliver']);
+    const started = system;
+    const app = withApi ? await buildApp({ ctx: system.ctx, adminToken: ADMIN_TOKEN }) : undefined;
+    return {
+      receiver,
+      system,
+      config: raw,
+      ...(app && { app }),
+      at: (path) => receiver.requests.filter((r) => r.url === path),
+      log: (subscriptionId) => deliveryLogOf(started.ctx, subscriptionId),
+      async close() {
+        await app?.close();
+        await started.cleanup();
+        await receiver.close();
+      },
+    };
+  } catch (err) {
+    // The caller gets no rig to close: stop what did start, so a failed start leaves no keys or open port behind.
+    await system?.cleanup();
+    await receiver.close();
+    throw err;
+  }
 }

@@ -1,54 +1,46 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
-import { startTestSystem } from '../support/system.js';
-import { CLEANUP_TIMEOUT_MS, enqueueEvent, sampleItem, secretFor } from './helpers.js';
+import { waitFor } from '../support/http.js';
+import { CLEANUP_TIMEOUT_MS, enqueueEvent, sampleItem, secretFor, startDeliverRig, subscriptionsAt, type DeliverRig } from './helpers.js';
 
 const SECRET = secretFor('isolation-test');
 
 describe('per-endpoint isolation (concurrency and rate limits in Redis)', () => {
-  let receiver: LoopbackServer;
-  let system: Awaited<ReturnType<typeof startTestSystem>>;
+  let rig: DeliverRig;
   let deadOpen = 0;
   let deadMaxOpen = 0;
-  const at = (path: string) => receiver.requests.filter((r) => r.url === path);
 
   beforeAll(async () => {
-    receiver = await startServer((req, res) => {
-      if (req.url === '/dead') {
-        // Never answers; counts how many of our requests it holds at once.
-        deadOpen++;
-        deadMaxOpen = Math.max(deadMaxOpen, deadOpen);
-        res.on('close', () => deadOpen--);
-        return;
-      }
-      res.writeHead(204).end();
+    rig = await startDeliverRig('isolation', {
+      answer: (req, res) => {
+        if (req.url === '/dead') {
+          // Never answers; counts how many of our requests it holds at once.
+          deadOpen++;
+          deadMaxOpen = Math.max(deadMaxOpen, deadOpen);
+          res.on('close', () => deadOpen--);
+          return;
+        }
+        res.writeHead(204).end();
+      },
+      config: (url) => ({
+        subscriptions: [...subscriptionsAt(url, SECRET, ['dead', 'healthy']), { id: 'limited', url: `${url}/limited`, secret: SECRET, rateLimit: 5 }],
+        delivery: { retrySchedule: ['50ms', '50ms', '50ms'], jitter: 0, endpointConcurrency: 4 },
+        limits: { deliveryTimeout: '1500ms' },
+      }),
     });
-    system = await startTestSystem('isolation', {
-      subscriptions: [
-        { id: 'dead', url: `${receiver.url}/dead`, secret: SECRET },
-        { id: 'healthy', url: `${receiver.url}/healthy`, secret: SECRET },
-        { id: 'limited', url: `${receiver.url}/limited`, secret: SECRET, rateLimit: 5 },
-      ],
-      delivery: { retrySchedule: ['50ms', '50ms', '50ms'], jitter: 0, endpointConcurrency: 4 },
-      limits: { deliveryTimeout: '1500ms' },
-    }, ['deliver']);
   });
 
-  afterAll(async () => {
-    await system?.cleanup();
-    await receiver?.close();
-  }, CLEANUP_TIMEOUT_MS);
+  afterAll(() => rig?.close(), CLEANUP_TIMEOUT_MS);
 
   it("a dead endpoint beside a healthy one: the healthy one's deliveries all arrive quickly", async () => {
     // The dead endpoint's events go first, 64 of them: without per-endpoint limits they would fill all 32 worker slots.
-    for (let i = 0; i < 64; i++) await enqueueEvent(system.ctx, 'dead', 'item.published', sampleItem(`dead-${i}`));
+    for (let i = 0; i < 64; i++) await enqueueEvent(rig.system.ctx, 'dead', 'item.published', sampleItem(`dead-${i}`));
     const enqueued = new Map<string, number>();
     for (let i = 0; i < 40; i++) {
       enqueued.set(`healthy-${i}`, Date.now());
-      await enqueueEvent(system.ctx, 'healthy', 'item.published', sampleItem(`healthy-${i}`));
+      await enqueueEvent(rig.system.ctx, 'healthy', 'item.published', sampleItem(`healthy-${i}`));
     }
-    await waitFor('all healthy deliveries', () => at('/healthy').length >= 40, 4000);
-    const latencies = at('/healthy').map((r) => r.at - enqueued.get(JSON.parse(r.body).data.id)!);
+    await waitFor('all healthy deliveries', () => rig.at('/healthy').length >= 40, 4000);
+    const latencies = rig.at('/healthy').map((r) => r.at - enqueued.get(JSON.parse(r.body).data.id)!);
     // Well under the dead endpoint's 1.5 s timeout: no healthy delivery waited behind a dead one.
     expect(Math.max(...latencies)).toBeLessThan(800);
     expect(deadMaxOpen).toBeGreaterThan(0);
@@ -56,9 +48,9 @@ describe('per-endpoint isolation (concurrency and rate limits in Redis)', () => 
   });
 
   it('keeps an endpoint within its rate limit, in every 1-second window', async () => {
-    for (let i = 0; i < 12; i++) await enqueueEvent(system.ctx, 'limited', 'item.published', sampleItem(`limited-${i}`));
-    await waitFor('all rate-limited deliveries', () => at('/limited').length >= 12, 8000);
-    const times = at('/limited').map((r) => r.at).sort((a, b) => a - b);
+    for (let i = 0; i < 12; i++) await enqueueEvent(rig.system.ctx, 'limited', 'item.published', sampleItem(`limited-${i}`));
+    await waitFor('all rate-limited deliveries', () => rig.at('/limited').length >= 12, 8000);
+    const times = rig.at('/limited').map((r) => r.at).sort((a, b) => a - b);
     // 5/s: starts at least 200 ms apart, so 12 span at least 11 intervals, and no second (wherever it starts) holds
     // more than 5. Arrival times jitter by a few ms around the starts: 50 ms of slack (a fixed window would allow 10).
     expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(11 * 200 - 50);

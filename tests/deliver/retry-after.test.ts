@@ -1,58 +1,46 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type LoopbackServer } from '../support/http.js';
-import { startTestSystem } from '../support/system.js';
-import { CLEANUP_TIMEOUT_MS, deliveryLogOf, enqueueEvent, enqueueFanout, sampleItem, secretFor, waitForList } from './helpers.js';
+import { CLEANUP_TIMEOUT_MS, enqueueEvent, enqueueFanout, sampleItem, secretFor, startDeliverRig, subscriptionsAt, waitForList, type DeliverRig } from './helpers.js';
 
 const SECRET = secretFor('retry-after-test');
 
 describe('Retry-After from live receivers: an HTTP date, and a 503', () => {
-  let receiver: LoopbackServer;
-  let system: Awaited<ReturnType<typeof startTestSystem>>;
-  const seen = new Map<string, number>();
-  const at = (path: string) => receiver.requests.filter((r) => r.url === path);
-  const log = (sub: string) => deliveryLogOf(system.ctx, sub);
+  let rig: DeliverRig;
 
   beforeAll(async () => {
-    receiver = await startServer((req, res) => {
-      const n = (seen.get(req.url) ?? 0) + 1;
-      seen.set(req.url, n);
-      // An HTTP date two seconds ahead (whole seconds, so the wait is between one and two seconds).
-      if (req.url === '/date' && n === 1) return void res.writeHead(429, { 'retry-after': new Date(Date.now() + 2000).toUTCString() }).end();
-      if (req.url === '/unavailable' && n === 1) return void res.writeHead(503, { 'retry-after': '1' }).end('maintenance');
-      res.writeHead(204).end();
+    rig = await startDeliverRig('retry-after', {
+      answer: (req, res, n) => {
+        // An HTTP date two seconds ahead (whole seconds, so the wait is between one and two seconds).
+        if (req.url === '/date' && n === 1) return void res.writeHead(429, { 'retry-after': new Date(Date.now() + 2000).toUTCString() }).end();
+        if (req.url === '/unavailable' && n === 1) return void res.writeHead(503, { 'retry-after': '1' }).end('maintenance');
+        res.writeHead(204).end();
+      },
+      config: (url) => ({
+        subscriptions: subscriptionsAt(url, SECRET, ['date', 'unavailable']),
+        // Retries of the schedule would come after 50 ms: a later second attempt can only be the Retry-After.
+        delivery: { retrySchedule: ['50ms', '50ms'], jitter: 0 },
+      }),
     });
-    system = await startTestSystem('retry-after', {
-      subscriptions: [
-        { id: 'date', url: `${receiver.url}/date`, secret: SECRET },
-        { id: 'unavailable', url: `${receiver.url}/unavailable`, secret: SECRET },
-      ],
-      // Retries of the schedule would come after 50 ms: a later second attempt can only be the Retry-After.
-      delivery: { retrySchedule: ['50ms', '50ms'], jitter: 0 },
-    }, ['deliver']);
   });
 
-  afterAll(async () => {
-    await system?.cleanup();
-    await receiver?.close();
-  }, CLEANUP_TIMEOUT_MS);
+  afterAll(() => rig?.close(), CLEANUP_TIMEOUT_MS);
 
   it('waits until an HTTP-date Retry-After (fan-out first attempt), without spending an attempt', async () => {
-    await enqueueFanout(system.ctx, ['date'], 'item.published', sampleItem('ra-date'));
-    const requests = await waitForList('the attempt after the date', () => at('/date'), 2, 5000);
+    await enqueueFanout(rig.system.ctx, ['date'], 'item.published', sampleItem('ra-date'));
+    const requests = await waitForList('the attempt after the date', () => rig.at('/date'), 2, 5000);
     expect(requests[1]!.at - requests[0]!.at).toBeGreaterThanOrEqual(900);
     expect(requests[1]!.headers['webhook-id']).toBe(requests[0]!.headers['webhook-id']);
-    const attempts = await waitForList('log', () => log('date'), 2);
+    const attempts = await waitForList('log', () => rig.log('date'), 2);
     expect(attempts.map((a) => [a.status, a.attempt, a.errorCode])).toEqual([[429, 1, 'SYN_ERR_DELIVERY_THROTTLED'], [204, 1, null]]);
   });
 
   it('pauses the endpoint on 503 with Retry-After, and every delivery to it waits', async () => {
-    await enqueueEvent(system.ctx, 'unavailable', 'item.published', sampleItem('ra-503-a'));
-    await waitForList('the 503', () => at('/unavailable'));
+    await enqueueEvent(rig.system.ctx, 'unavailable', 'item.published', sampleItem('ra-503-a'));
+    await waitForList('the 503', () => rig.at('/unavailable'));
     // A second event while paused must wait for the pause too, though its own job never saw the 503.
-    await enqueueEvent(system.ctx, 'unavailable', 'item.published', sampleItem('ra-503-b'));
-    const requests = await waitForList('both after the pause', () => at('/unavailable'), 3, 5000);
+    await enqueueEvent(rig.system.ctx, 'unavailable', 'item.published', sampleItem('ra-503-b'));
+    const requests = await waitForList('both after the pause', () => rig.at('/unavailable'), 3, 5000);
     for (const later of requests.slice(1)) expect(later.at - requests[0]!.at).toBeGreaterThanOrEqual(950);
-    const attempts = await waitForList('log', () => log('unavailable'), 3);
+    const attempts = await waitForList('log', () => rig.log('unavailable'), 3);
     expect(attempts[0]).toMatchObject({ status: 503, attempt: 1, errorCode: 'SYN_ERR_DELIVERY_THROTTLED', response: 'maintenance' });
     expect(attempts.slice(1).map((a) => [a.status, a.attempt])).toEqual([[204, 1], [204, 1]]);
   });
