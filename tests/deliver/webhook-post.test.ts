@@ -1,6 +1,7 @@
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbandonGroups, PostAbortedError, RESPONSE_KEEP_BYTES, WebhookPost } from '../../src/deliver/webhook-post.js';
+import { AllowList, createGuardedAgent } from '../../src/net/address-guard.js';
 import { startServer, startUnresponsiveListener, type LoopbackServer } from '../support/http.js';
 
 describe('WebhookPost against a real loopback endpoint', () => {
@@ -88,6 +89,21 @@ describe('WebhookPost against a real loopback endpoint', () => {
       expect(waited).toBeLessThan(1_500);
     } finally {
       blackhole.close();
+    }
+  });
+
+  it('carries the private-address guard: a host name resolving to loopback is refused at connect time', async () => {
+    const guarded = createGuardedAgent(new AllowList([]));
+    try {
+      const port = new URL(endpoint.url).port;
+      const refused = new WebhookPost(2_000).start(guarded, `http://localhost:${port}`, '/echo', headers, '{}', 2_000);
+      await expect(refused.answer).rejects.toMatchObject({ code: 'SYN_ERR_FETCH_BLOCKED_ADDRESS' });
+      // The same name once allowed goes through: the guard, not the endpoint, refused it.
+      const allowed = createGuardedAgent(new AllowList(['localhost']));
+      expect((await new WebhookPost(2_000).start(allowed, `http://localhost:${port}`, '/empty', headers, '{}', 2_000).answer).status).toBe(204);
+      await allowed.close();
+    } finally {
+      await guarded.close();
     }
   });
 
