@@ -125,6 +125,19 @@ export async function send(ctx: AppContext, subscription: SubscriptionConfig, ev
   }
 }
 
+/** The last time {@link attemptTime} rendered: thousands of attempts a second start in the same millisecond. */
+let lastAttemptMs = -1;
+let lastAttemptIso = '';
+
+/** An attempt's start as the delivery log writes it (ISO 8601). */
+export function attemptTime(ms: number): string {
+  if (ms !== lastAttemptMs) {
+    lastAttemptMs = ms;
+    lastAttemptIso = new Date(ms).toISOString();
+  }
+  return lastAttemptIso;
+}
+
 /** What an attempt that reached (or tried to reach) the endpoint leads to. */
 export type AttemptVerdict =
   | { kind: 'delivered' }
@@ -134,6 +147,9 @@ export type AttemptVerdict =
   | { kind: 'paused'; until: number }
   /** An ordinary failure: retried on the schedule. */
   | { kind: 'retry' };
+
+/** One verdict object for every success (no allocation per delivery). */
+const DELIVERED: AttemptVerdict = Object.freeze({ kind: 'delivered' });
 
 /**
  * Concludes an attempt, shared by the per-subscription job and the fan-out: classifies the answer, finishes it in
@@ -159,7 +175,7 @@ export async function concludeAttempt(
     if (ctx.logger.isLevelEnabled('debug')) {
       ctx.logger.debug({ subscriptionId, eventId: attempt.eventId, eventType: attempt.eventType, status: attempt.status, durationMs: attempt.durationMs, slim: attempt.slim }, 'delivered');
     }
-    return { kind: 'delivered' };
+    return DELIVERED;
   }
   ctx.logger.warn({ subscriptionId, eventId: attempt.eventId, attempt: attempt.attempt, status: attempt.status, code: attempt.errorCode }, `delivery failed: ${attempt.error}`);
   if (outcome.kind === 'gone') {
@@ -199,7 +215,7 @@ export async function processDeliverJob(ctx: AppContext, job: Job<DeliverJob>, t
   // Decided (and logged) by the fan-out already: a dead letter at once, listed and replayable like the others.
   if (job.data.verdict && job.attemptsMade === 0 && postponed === 0) throw unrecoverable(job.data.verdict.code, job.data.verdict.message);
   const attempt: DeliveryAttempt = {
-    eventId, eventType, storyId, jobId: job.id ?? '', attempt: job.attemptsMade + 1 + (job.data.priorAttempts ?? 0), at: new Date(now).toISOString(),
+    eventId, eventType, storyId, jobId: job.id ?? '', attempt: job.attemptsMade + 1 + (job.data.priorAttempts ?? 0), at: attemptTime(now),
     status: null, durationMs: 0, ok: false, slim: false, errorCode: null, error: null, response: '',
   };
   const refuse = async (code: ErrorCode, message: string) => {

@@ -3,7 +3,7 @@ import type { SubscriptionConfig } from '../config/schema.js';
 import type { DeliverJob, FanoutJob } from '../queues/pipeline.js';
 import type { AppContext } from '../runtime/context.js';
 import { deliverJobId, fanoutJobId, publishedJobId, eventId as makeEventId } from './build-event.js';
-import { BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, concludeAttempt, send, type AttemptVerdict, type DeliveryAttempt } from './deliver-processor.js';
+import { BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, attemptTime, concludeAttempt, send, type AttemptVerdict, type DeliveryAttempt } from './deliver-processor.js';
 import { EndpointState, type Admission } from './endpoint-state.js';
 import { Permits } from './permits.js';
 import { jittered, postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
@@ -202,7 +202,7 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
           ahead.release();
           const started = ctx.clock.now();
           const attempt: DeliveryAttempt = {
-            eventId, eventType, storyId, jobId: leaseId, attempt: 1, at: new Date(started).toISOString(),
+            eventId, eventType, storyId, jobId: leaseId, attempt: 1, at: attemptTime(started),
             status: null, durationMs: 0, ok: false, slim: payload.slim, errorCode: null, error: null, response: '',
           };
           const retryAfter = await send(ctx, subscription, eventId, bytes, attempt, started, abandon);

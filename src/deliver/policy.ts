@@ -12,13 +12,15 @@ export type ResponseOutcome =
   | { kind: 'throttled'; delayMs: number }
   | { kind: 'failed' };
 
+const DELIVERED: ResponseOutcome = Object.freeze({ kind: 'delivered' });
+
 /**
  * Classifies an answer: only 2xx is success; 410 disables the subscription; 429/503 with a usable `Retry-After`
  * pause the endpoint (without spending an attempt; for at most `capMs`); anything else is a failure retried on
  * the schedule.
  */
 export function classifyResponse(status: number, retryAfter: string | string[] | undefined, now: number, capMs: number): ResponseOutcome {
-  if (status >= 200 && status < 300) return { kind: 'delivered' };
+  if (status >= 200 && status < 300) return DELIVERED;
   if (status === 410) return { kind: 'gone' };
   if (status === 429 || status === 503) {
     const delayMs = parseRetryAfter(retryAfter, now);
