@@ -88,7 +88,9 @@ export async function processPublishJob(ctx: AppContext, job: Job<PublishJob>, t
 
   const id = eventId(data.event, item, discriminator);
   const body = JSON.stringify(buildEvent(data.event, item, new Date(now).toISOString()));
-  const wanted = (await ctx.catalog.list('subscriptions')).filter((subscription) => subscriptionWants(subscription, data.event, channels)).map((s) => s.id);
+  // A subscriber of a channel the story just left still holds the old version: the edit is news to it too.
+  const routedBy = left.length ? [...channels, ...left] : channels;
+  const wanted = (await ctx.catalog.list('subscriptions')).filter((subscription) => subscriptionWants(subscription, data.event, routedBy)).map((s) => s.id);
   // One fan-out job per event makes every first attempt (the deliver stage hands failures to per-subscription
   // jobs): a queue job per delivery would cost more than the POST itself. Its own attempts and backoff, since
   // it only fails on Redis trouble, never on an endpoint.

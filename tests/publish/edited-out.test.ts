@@ -17,7 +17,10 @@ describe('a story edited so that it no longer matches a channel', () => {
   const members = () => system.ctx.items.channelMembers('interviews');
 
   beforeAll(async () => {
-    system = await startTestSystem('edited-out', { channels: [interviews, { id: 'all', title: 'Everything', pageSize: 2 }] }, []);
+    system = await startTestSystem('edited-out', {
+      channels: [interviews, { id: 'all', title: 'Everything', pageSize: 2 }],
+      subscriptions: [{ id: 'interviews-only', url: 'http://127.0.0.1:9/hook', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', channels: ['interviews'] }],
+    }, []);
     // Interviews 1 and 2 fill archive page 1 of the interviews channel; interview 3 is in the current document only.
     for (const n of [1, 2, 3]) await publish({ event: 'item.published', item: interviewItem(n) });
   });
@@ -36,6 +39,10 @@ describe('a story edited so that it no longer matches a channel', () => {
     expect((await render(null))!.body).not.toContain('urn:syndicate:story:story-3');
     // Still where it matches.
     expect(await system.ctx.items.channelMembers('all')).toContain('story-3');
+    // The interviews channel's subscriber had the story: it hears of the edit that took it out.
+    const fanouts = await system.ctx.queues.deliver.getJobs(['waiting', 'delayed', 'prioritized']);
+    const update = fanouts.find((job) => job.data.eventType === 'item.updated' && job.data.storyId === 'story-3');
+    expect(update && 'subscriptionIds' in update.data ? update.data.subscriptionIds : null).toEqual(['interviews-only']);
   });
 
   it('stays in a full archive page, which never changes', async () => {
