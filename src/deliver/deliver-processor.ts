@@ -1,34 +1,12 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { SubscriptionConfig } from '../config/schema.js';
 import { SyndicateError, type ErrorCode } from '../core/errors.js';
-import { assertUrlAllowed } from '../net/address-guard.js';
 import type { DeliverJob } from '../queues/pipeline.js';
+import { jittered, postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
 import type { AppContext } from '../runtime/context.js';
+import { LOG_LENGTH, attemptTime, concludeAttempt, send, type DeliveryAttempt } from './attempt.js';
 import { publishedJobId } from './build-event.js';
 import { EndpointState } from './endpoint-state.js';
-import { jittered, postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
-import { classifyResponse, fitPayload, orderDecision, shouldDisable } from './policy.js';
-import { signDelivery } from './sign.js';
-import { AbandonGroups, PostAbortedError, WebhookPost } from './webhook-post.js';
-
-/** One attempt as the delivery log keeps it. */
-export interface DeliveryAttempt {
-  eventId: string;
-  eventType: string;
-  storyId: string;
-  jobId: string;
-  attempt: number;
-  at: string;
-  status: number | null;
-  durationMs: number;
-  ok: boolean;
-  /** True when the event was above `delivery.maxPayloadBytes` and went out slim. */
-  slim: boolean;
-  errorCode: ErrorCode | null;
-  error: string | null;
-  /** The first 4 KB of the response body. */
-  response: string;
-}
+import { BUSY_WAIT_CAP_MS, BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, fitPayload, orderDecision } from './policy.js';
 
 /** What a completed job keeps as its return value: small, since BullMQ stores it with the job (the log has the rest). */
 export interface DeliveryResult {
@@ -38,14 +16,6 @@ export interface DeliveryResult {
   slim: boolean;
 }
 
-export const LOG_LENGTH = 1000;
-const USER_AGENT = 'syndicate-webhooks/0.1';
-/** How long a job waits when its endpoint is at its concurrency limit or its story's published event is pending. */
-export const BUSY_WAIT_MS = 100;
-const BUSY_WAIT_CAP_MS = 2_000;
-export const ORDER_WAIT_MS = 200;
-export const ORDER_WAIT_CAP_MS = 60_000;
-
 /** An error that ends the job at once (a dead letter), carrying its code for the worker's failure log. */
 function unrecoverable(code: ErrorCode, message: string): UnrecoverableError {
   return Object.assign(new UnrecoverableError(`${code}: ${message}`), { code });
@@ -54,144 +24,6 @@ function unrecoverable(code: ErrorCode, message: string): UnrecoverableError {
 async function logOnly(ctx: AppContext, attempt: DeliveryAttempt, subscriptionId: string): Promise<void> {
   const key = ctx.keys.deliveryLog(subscriptionId);
   await ctx.redis.multi().lpush(key, JSON.stringify(attempt)).ltrim(key, 0, LOG_LENGTH - 1).hincrby(ctx.keys.deliveryStats, attempt.errorCode ?? 'delivered', 1).exec();
-}
-
-/** Where a subscription URL is POSTed (undici dispatch wants origin and path apart). */
-interface Target {
-  origin: string;
-  path: string;
-}
-
-/** URLs that passed {@link assertUrlAllowed}, split, per allow list (fixed once built): parsing per delivery showed in the profile. */
-const allowedTargets = new WeakMap<AppContext['guard']['allow'], Map<string, Target>>();
-
-/** The target of a subscription URL once it passes {@link assertUrlAllowed} (a refusal is checked, and thrown, every time). */
-function allowedTarget(url: string, allow: AppContext['guard']['allow']): Target {
-  let passed = allowedTargets.get(allow);
-  const known = passed?.get(url);
-  if (known) return known;
-  assertUrlAllowed(url, allow);
-  const parsed = new URL(url);
-  const target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
-  if (!passed) allowedTargets.set(allow, (passed = new Map()));
-  if (passed.size >= 10_000) passed.clear();
-  passed.set(url, target);
-  return target;
-}
-
-/**
- * POSTs the body and fills the attempt's status, response head and error; answers the `Retry-After` header.
- * `body` may be a Buffer encoded once for many sends (the fan-out), saving an encoding per request.
- * `abandon` (the fan-out budget, never longer than the delivery timeout) puts the request under the fan-out's
- * budget: when it cuts the request short, the attempt carries no status and no error, and the caller hands the
- * delivery on uncounted. Otherwise the attempt has `limits.deliveryTimeout` in all.
- */
-export async function send(ctx: AppContext, subscription: SubscriptionConfig, eventId: string, body: string | Buffer, attempt: DeliveryAttempt, started: number, abandon?: AbandonGroups) {
-  const secrets = Array.isArray(subscription.secret) ? subscription.secret : [subscription.secret];
-  const timeout = ctx.config.limits.deliveryTimeout;
-  const post = new WebhookPost(timeout);
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const target = allowedTarget(subscription.url, ctx.guard.allow);
-    const signed = signDelivery(secrets, eventId, new Date(started), body);
-    const headers = [
-      'content-type', 'application/json', 'user-agent', USER_AGENT,
-      'webhook-id', signed['webhook-id'], 'webhook-timestamp', signed['webhook-timestamp'], 'webhook-signature', signed['webhook-signature'],
-    ];
-    if (abandon) abandon.watch(post, started);
-    // The whole attempt, connecting included (undici's own timeouts cover only the wait for headers and body).
-    else timer = setTimeout(() => post.abort(new PostAbortedError('timeout')), timeout);
-    const answer = await post.start(ctx.guard.dispatcher, target.origin, target.path, headers, body, timeout).answer;
-    attempt.status = answer.status;
-    attempt.response = answer.head;
-    return answer.retryAfter;
-  } catch (err) {
-    const cause = err instanceof SyndicateError ? err : (err as { cause?: unknown }).cause;
-    if (err instanceof PostAbortedError && err.why === 'abandoned') {
-      attempt.status = null;
-    } else if (cause instanceof SyndicateError && cause.code === 'SYN_ERR_FETCH_BLOCKED_ADDRESS') {
-      attempt.errorCode = cause.code;
-      attempt.error = cause.message;
-    } else if (err instanceof PostAbortedError || /abort|timeout/i.test(`${(err as Error).name} ${(err as Error).message}`)) {
-      attempt.errorCode = 'SYN_ERR_DELIVERY_TIMEOUT';
-      attempt.error = `no answer within ${timeout} ms`;
-    } else {
-      attempt.errorCode = 'SYN_ERR_DELIVERY_FAILED';
-      attempt.error = (err as Error).message;
-    }
-    return undefined;
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
-}
-
-/** The last time {@link attemptTime} rendered: thousands of attempts a second start in the same millisecond. */
-let lastAttemptMs = -1;
-let lastAttemptIso = '';
-
-/** An attempt's start as the delivery log writes it (ISO 8601). */
-export function attemptTime(ms: number): string {
-  if (ms !== lastAttemptMs) {
-    lastAttemptMs = ms;
-    lastAttemptIso = new Date(ms).toISOString();
-  }
-  return lastAttemptIso;
-}
-
-/** What an attempt that reached (or tried to reach) the endpoint leads to. */
-export type AttemptVerdict =
-  | { kind: 'delivered' }
-  /** A dead letter now: 410 Gone, or the failure that disabled the subscription. */
-  | { kind: 'dead'; code: 'SYN_ERR_DELIVERY_GONE' | 'SYN_ERR_SUBSCRIPTION_DISABLED'; message: string }
-  /** The endpoint asked us to wait (Retry-After) until `until`; no attempt spent. */
-  | { kind: 'paused'; until: number }
-  /** An ordinary failure: retried on the schedule. */
-  | { kind: 'retry' };
-
-/** One verdict object for every success (no allocation per delivery). */
-const DELIVERED: AttemptVerdict = Object.freeze({ kind: 'delivered' });
-
-/**
- * Concludes an attempt, shared by the per-subscription job and the fan-out: classifies the answer, finishes it in
- * Redis (log, lease, stats, failure streak; `doneKey` also records the success for a fan-out retry), disables the
- * subscription on 410 or after `delivery.disableAfter` of failure, pauses the endpoint on Retry-After.
- */
-export async function concludeAttempt(
-  ctx: AppContext, endpoint: EndpointState, subscription: SubscriptionConfig, leaseId: string, attempt: DeliveryAttempt,
-  retryAfter: string | string[] | undefined, started: number, doneKey?: string,
-): Promise<AttemptVerdict> {
-  const subscriptionId = subscription.id;
-  const finished = ctx.clock.now();
-  attempt.durationMs = finished - started;
-  const outcome = attempt.status === null ? { kind: 'failed' as const } : classifyResponse(attempt.status, retryAfter, finished, ctx.config.delivery.maxRetryAfter);
-  attempt.ok = outcome.kind === 'delivered';
-  if (attempt.status !== null && !attempt.ok) {
-    attempt.errorCode = outcome.kind === 'gone' ? 'SYN_ERR_DELIVERY_GONE' : outcome.kind === 'throttled' ? 'SYN_ERR_DELIVERY_THROTTLED' : 'SYN_ERR_DELIVERY_FAILED';
-    attempt.error = `endpoint answered ${attempt.status}`;
-  }
-  const failingSince = await endpoint.finish(subscriptionId, leaseId, JSON.stringify(attempt), attempt.ok, attempt.errorCode ?? 'delivered', finished, LOG_LENGTH, doneKey);
-  if (attempt.ok) {
-    // Debug, not info: at fan-out rates a line per success would flood the log; the delivery log keeps every attempt.
-    if (ctx.logger.isLevelEnabled('debug')) {
-      ctx.logger.debug({ subscriptionId, eventId: attempt.eventId, eventType: attempt.eventType, status: attempt.status, durationMs: attempt.durationMs, slim: attempt.slim }, 'delivered');
-    }
-    return DELIVERED;
-  }
-  ctx.logger.warn({ subscriptionId, eventId: attempt.eventId, attempt: attempt.attempt, status: attempt.status, code: attempt.errorCode }, `delivery failed: ${attempt.error}`);
-  if (outcome.kind === 'gone') {
-    await endpoint.disable(subscriptionId, `410 Gone from ${subscription.url}`, finished);
-    return { kind: 'dead', code: 'SYN_ERR_DELIVERY_GONE', message: `${subscriptionId} answered 410 Gone; subscription disabled` };
-  }
-  if (shouldDisable(failingSince, finished, ctx.config.delivery.disableAfter)) {
-    await endpoint.disable(subscriptionId, `failing without success since ${new Date(failingSince!).toISOString()}`, finished);
-    return { kind: 'dead', code: 'SYN_ERR_SUBSCRIPTION_DISABLED', message: `${subscriptionId} failed continuously; subscription disabled` };
-  }
-  if (outcome.kind === 'throttled') {
-    // Retry-After speaks for the whole endpoint: every delivery to it waits, and this one keeps its attempt count.
-    await endpoint.pause(subscriptionId, finished + outcome.delayMs, finished);
-    return { kind: 'paused', until: finished + outcome.delayMs };
-  }
-  return { kind: 'retry' };
 }
 
 /**

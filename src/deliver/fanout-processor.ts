@@ -3,11 +3,11 @@ import type { SubscriptionConfig } from '../config/schema.js';
 import type { DeliverJob, FanoutJob } from '../queues/pipeline.js';
 import type { AppContext } from '../runtime/context.js';
 import { deliverJobId, fanoutJobId, publishedJobId, eventId as makeEventId } from './build-event.js';
-import { BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, attemptTime, concludeAttempt, send, type AttemptVerdict, type DeliveryAttempt } from './deliver-processor.js';
+import { attemptTime, concludeAttempt, send, type AttemptVerdict, type DeliveryAttempt } from './attempt.js';
 import { EndpointState, type Admission } from './endpoint-state.js';
 import { Permits } from './permits.js';
 import { jittered, postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
-import { fitPayload } from './policy.js';
+import { BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, fitPayload } from './policy.js';
 import { retryDelay } from './retry-schedule.js';
 import { AbandonGroups } from './webhook-post.js';
 

@@ -5,6 +5,13 @@
  */
 import { parseRetryAfter } from '../net/retry-after.js';
 
+/** How long a job waits when its endpoint is at its concurrency limit (growing up to the cap while it stays busy). */
+export const BUSY_WAIT_MS = 100;
+export const BUSY_WAIT_CAP_MS = 2_000;
+/** How long a later event waits while its story's `item.published` is pending (growing up to the cap). */
+export const ORDER_WAIT_MS = 200;
+export const ORDER_WAIT_CAP_MS = 60_000;
+
 /** What one HTTP answer means for the delivery. */
 export type ResponseOutcome =
   | { kind: 'delivered' }

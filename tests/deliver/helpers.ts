@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import type { EventType, NormalizedItem } from '../../src/core/item.js';
 import { FANOUT_JOB_NAME, buildEvent, deliverJobId, eventId, fanoutJobId } from '../../src/deliver/build-event.js';
-import type { DeliveryAttempt } from '../../src/deliver/deliver-processor.js';
+import type { DeliveryAttempt } from '../../src/deliver/attempt.js';
 import type { AppContext } from '../../src/runtime/context.js';
 import { startServer, type LoopbackServer, type ReceivedRequest } from '../support/http.js';
 import { startTestSystem } from '../support/system.js';
