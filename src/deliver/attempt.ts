@@ -1,3 +1,7 @@
+/**
+ * One delivery attempt, the same for a fan-out's first attempt and a per-subscription job's retry: sign and POST
+ * ({@link send}), then classify the answer and record it ({@link concludeAttempt}).
+ */
 import type { SubscriptionConfig } from '../config/schema.js';
 import { SyndicateError, type ErrorCode } from '../core/errors.js';
 import { assertUrlAllowed } from '../net/address-guard.js';
@@ -6,11 +10,6 @@ import type { EndpointState } from './endpoint-state.js';
 import { classifyResponse, shouldDisable } from './policy.js';
 import { signDelivery } from './sign.js';
 import { PostAbortedError, WebhookPost, type AbandonGroups } from './webhook-post.js';
-
-/**
- * One delivery attempt, the same for a fan-out's first attempt and a per-subscription job's retry: sign and POST
- * ({@link send}), then classify the answer and record it ({@link concludeAttempt}).
- */
 
 /** One attempt as the delivery log keeps it. */
 export interface DeliveryAttempt {

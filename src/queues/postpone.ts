@@ -1,10 +1,9 @@
-import { DelayedError, type Job } from 'bullmq';
-
 /**
  * Putting a job back to wait without spending an attempt: for a job that cannot run yet through no fault of its
  * own (a busy or paused endpoint or host, an event whose story is not stored yet). Pure delay arithmetic plus the
  * one BullMQ call that does it.
  */
+import { DelayedError, type Job } from 'bullmq';
 
 /** A delay of about `baseMs` with jitter (0.5× to 1.5×), so jobs waiting on the same thing do not all come back at once. */
 export function jittered(baseMs: number, random: () => number = Math.random): number {
