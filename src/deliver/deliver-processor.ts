@@ -6,7 +6,7 @@ import type { AppContext } from '../runtime/context.js';
 import { LOG_LENGTH, attemptTime, concludeAttempt, send, type DeliveryAttempt } from './attempt.js';
 import { publishedJobId } from './build-event.js';
 import { EndpointState } from './endpoint-state.js';
-import { BUSY_WAIT_CAP_MS, BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, fitPayload, orderDecision } from './policy.js';
+import { BUSY_WAIT_CAP_MS, BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, RATE_WAIT_CAP_MS, fitPayload, orderDecision } from './policy.js';
 
 /** What a completed job keeps as its return value: small, since BullMQ stores it with the job (the log has the rest). */
 export interface DeliveryResult {
@@ -76,6 +76,10 @@ export async function processDeliverJob(ctx: AppContext, job: Job<DeliverJob>, t
     throw unrecoverable('SYN_ERR_SUBSCRIPTION_DISABLED', `subscription ${subscriptionId} is disabled`);
   }
   if (admission.kind === 'busy') return postpone(job, token, now + postponeDelay(BUSY_WAIT_MS, postponed, BUSY_WAIT_CAP_MS));
+  // Paused: every job may go when the pause ends. Rate-limited: only one job gets each slot, so the others spread
+  // out, more with each refusal, rather than all coming back for every slot (a backlog of 1,000 jobs behind a 1/s
+  // endpoint would otherwise ask Redis 1,000 times a second).
+  if (admission.kind === 'rate') return postpone(job, token, now + admission.waitMs + postponeDelay(Math.max(20, admission.waitMs), postponed, RATE_WAIT_CAP_MS));
   if (admission.kind !== 'ok') return postpone(job, token, now + admission.waitMs + jittered(20));
 
   const payload = fitPayload(job.data.body, ctx.config.delivery.maxPayloadBytes);

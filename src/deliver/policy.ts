@@ -11,6 +11,8 @@ export const BUSY_WAIT_CAP_MS = 2_000;
 /** How long a later event waits while its story's `item.published` is pending (growing up to the cap). */
 export const ORDER_WAIT_MS = 200;
 export const ORDER_WAIT_CAP_MS = 60_000;
+/** The longest extra wait of a job refused by its endpoint's rate limit, on top of the time to the next slot. */
+export const RATE_WAIT_CAP_MS = 60_000;
 
 /** What one HTTP answer means for the delivery. */
 export type ResponseOutcome =
