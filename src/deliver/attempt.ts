@@ -67,8 +67,8 @@ function allowedTarget(url: string, allow: AppContext['guard']['allow']): Target
 export async function send(ctx: AppContext, subscription: SubscriptionConfig, eventId: string, body: string | Buffer, attempt: DeliveryAttempt, started: number, abandon?: AbandonGroups) {
   const secrets = Array.isArray(subscription.secret) ? subscription.secret : [subscription.secret];
   const timeout = ctx.config.limits.deliveryTimeout;
-  const post = new WebhookPost(timeout);
-  let timer: NodeJS.Timeout | undefined;
+  // Under a fan-out's budget the group ends the request; otherwise the post keeps the attempt's whole timeout.
+  const post = new WebhookPost(abandon ? undefined : timeout);
   try {
     const target = allowedTarget(subscription.url, ctx.guard.allow);
     const signed = signDelivery(secrets, eventId, new Date(started), body);
@@ -77,8 +77,6 @@ export async function send(ctx: AppContext, subscription: SubscriptionConfig, ev
       'webhook-id', signed['webhook-id'], 'webhook-timestamp', signed['webhook-timestamp'], 'webhook-signature', signed['webhook-signature'],
     ];
     if (abandon) abandon.watch(post, started);
-    // The whole attempt, connecting included (undici's own timeouts cover only the wait for headers and body).
-    else timer = setTimeout(() => post.abort(new PostAbortedError('timeout')), timeout);
     const answer = await post.start(ctx.guard.dispatcher, target.origin, target.path, headers, body, timeout).answer;
     attempt.status = answer.status;
     attempt.response = answer.head;
@@ -98,8 +96,6 @@ export async function send(ctx: AppContext, subscription: SubscriptionConfig, ev
       attempt.error = (err as Error).message;
     }
     return undefined;
-  } finally {
-    if (timer) clearTimeout(timer);
   }
 }
 

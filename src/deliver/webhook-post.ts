@@ -47,16 +47,16 @@ export class WebhookPost implements Dispatcher.DispatchHandler {
   private retryAfter: string | undefined;
   private chunks: Buffer[] | null = null;
   private size = 0;
-  private bodyTimer: NodeJS.Timeout | null = null;
+  private attemptTimer: NodeJS.Timeout | null = null;
   private group: AbandonGroup | null = null;
   private slot = 0;
 
-  /** When the attempt's time is up (monotonic ms): enforced on a slow response body too, headers having undici's timeout. */
-  private readonly deadline: number;
-
-  /** `timeoutMs`: the whole attempt's time. */
-  constructor(timeoutMs: number) {
-    this.deadline = performance.now() + timeoutMs;
+  /**
+   * `timeoutMs`: the whole attempt's time, connecting and a slowly trickling body included (undici's own timeouts
+   * bound only each wait for headers or the next chunk). Left out under a fan-out's {@link AbandonGroups}, whose
+   * budget is never longer: one timer per group rather than one per request.
+   */
+  constructor(private readonly timeoutMs?: number) {
     this.answer = new Promise<WebhookAnswer>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -65,6 +65,7 @@ export class WebhookPost implements Dispatcher.DispatchHandler {
 
   /** Starts the POST on `dispatcher`; `timeoutMs` bounds the wait for headers and between body chunks. */
   start(dispatcher: Dispatcher, origin: string, path: string, headers: string[], body: Buffer | string, timeoutMs: number): this {
+    if (this.timeoutMs !== undefined) this.attemptTimer = setTimeout(() => this.abort(new PostAbortedError('timeout')), this.timeoutMs);
     try {
       dispatcher.dispatch({ origin, path, method: 'POST', headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, this);
     } catch (err) {
@@ -101,10 +102,6 @@ export class WebhookPost implements Dispatcher.DispatchHandler {
     this.status = statusCode;
     const retryAfter = headers['retry-after'];
     this.retryAfter = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
-    // An empty answer (204, Content-Length: 0: the usual webhook reply) ends at once; any other gets the rest of the deadline.
-    if (statusCode !== 204 && headers['content-length'] !== '0') {
-      this.bodyTimer = setTimeout(() => this.abort(new PostAbortedError('timeout')), Math.max(0, this.deadline - performance.now()));
-    }
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -139,7 +136,7 @@ export class WebhookPost implements Dispatcher.DispatchHandler {
   private finish(): boolean {
     if (this.settled) return false;
     this.settled = true;
-    if (this.bodyTimer) clearTimeout(this.bodyTimer);
+    if (this.attemptTimer) clearTimeout(this.attemptTimer);
     if (this.group) this.group.posts[this.slot] = null;
     this.group = null;
     this.controller = null;
