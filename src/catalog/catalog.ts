@@ -9,6 +9,23 @@ interface Entities {
   subscriptions: SubscriptionConfig;
 }
 
+/** What the deliver stage records about a disabled subscription. */
+export interface DisabledState {
+  at: string;
+  reason: string;
+}
+
+/**
+ * A subscription as it really stands (pure): the deliver stage's disable record, when there is one, wins over the
+ * catalog entry's `enabled`, and its when and why are shown with it. Without a record, the entry is as stored
+ * (minus stale disable fields).
+ */
+export function effectiveSubscription<S extends SubscriptionConfig>(subscription: S, state: DisabledState | null | undefined): S & { disabledAt?: string; disabledReason?: string } {
+  const { disabledAt: _at, disabledReason: _reason, ...rest } = subscription as S & { disabledAt?: string; disabledReason?: string };
+  if (!state) return rest as S;
+  return { ...rest, enabled: false, disabledAt: state.at, disabledReason: state.reason } as S & { disabledAt: string; disabledReason: string };
+}
+
 /**
  * Sources, channels and subscriptions, shared by every process through Redis. The config file seeds it at start;
  * the API adds, changes and removes entries at run time, and every worker sees the change on its next job.
@@ -30,7 +47,7 @@ export class Catalog {
     for (const kind of ['sources', 'channels', 'subscriptions'] as const) {
       for (const entry of config[kind]) {
         const state = kind === 'subscriptions' ? disabled[entry.id] : undefined;
-        const stored = state ? { ...entry, enabled: false, disabledAt: (JSON.parse(state) as { at: string }).at, disabledReason: (JSON.parse(state) as { reason: string }).reason } : entry;
+        const stored = state ? effectiveSubscription(entry as SubscriptionConfig, JSON.parse(state) as DisabledState) : entry;
         pipeline.hset(this.keys[kind], entry.id, JSON.stringify(stored));
       }
     }

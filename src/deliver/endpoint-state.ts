@@ -1,3 +1,4 @@
+import { effectiveSubscription, type DisabledState } from '../catalog/catalog.js';
 import type { SubscriptionConfig } from '../config/schema.js';
 import type { AppContext } from '../runtime/context.js';
 import { Batcher } from './batcher.js';
@@ -168,23 +169,6 @@ function endpointBatch(redis: AppContext['redis'], keys: AppContext['keys']): Ba
 
 /** Why a delivery may not start now, and for how long (ms) when known. */
 export type Admission = { kind: 'ok' } | { kind: 'disabled' } | { kind: 'paused' | 'busy' | 'rate'; waitMs: number };
-
-/** What the deliver stage records about a disabled subscription. */
-export interface DisabledState {
-  at: string;
-  reason: string;
-}
-
-/**
- * A subscription as it really stands (pure): the deliver stage's disable record, when there is one, wins over the
- * catalog entry's `enabled`, and its when and why are shown with it. Without a record, the entry is as stored
- * (minus stale disable fields).
- */
-export function effectiveSubscription<S extends SubscriptionConfig>(subscription: S, state: DisabledState | null | undefined): S & { disabledAt?: string; disabledReason?: string } {
-  const { disabledAt: _at, disabledReason: _reason, ...rest } = subscription as S & { disabledAt?: string; disabledReason?: string };
-  if (!state) return rest as S;
-  return { ...rest, enabled: false, disabledAt: state.at, disabledReason: state.reason } as S & { disabledAt: string; disabledReason: string };
-}
 
 /** How long an event's fan-out done set is kept: as long as finished deliver jobs, well past any fan-out retry. */
 const FANOUT_DONE_TTL_MS = 7 * 86_400_000;

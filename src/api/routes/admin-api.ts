@@ -4,7 +4,8 @@ import { channelSchema, sourceSchema, subscriptionSchema, type SubscriptionConfi
 import { resolveFileUrl } from '../../config/load-config.js';
 import { SyndicateError } from '../../core/errors.js';
 import { requestBackfill } from '../../publish/backfill.js';
-import { EndpointState, effectiveSubscription } from '../../deliver/endpoint-state.js';
+import { effectiveSubscription } from '../../catalog/catalog.js';
+import { EndpointState } from '../../deliver/endpoint-state.js';
 import { scheduleSource, unscheduleSource } from '../../scheduler/source-scheduler.js';
 import type { AppContext } from '../../runtime/context.js';
 
