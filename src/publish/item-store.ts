@@ -258,22 +258,6 @@ export class ItemStore {
     return this.getMany((await this.redis.zrange(this.keys.channelLog(channelId), String(start), String(stop))).reverse());
   }
 
-  /** Bumps the version of every channel that holds the story (its content or sources changed). */
-  async touchChannelsHolding(storyId: string, channelIds: string[], now: number): Promise<string[]> {
-    const touched: string[] = [];
-    for (const channelId of channelIds) {
-      if ((await this.redis.zscore(this.keys.channelItems(channelId), storyId)) === null) continue;
-      await this.redis
-        .multi()
-        .hincrby(this.keys.channelMeta(channelId), 'version', 1)
-        .hset(this.keys.channelMeta(channelId), 'lastModified', now)
-        .exec();
-      await this.changed(channelId);
-      touched.push(channelId);
-    }
-    return touched;
-  }
-
   async channelState(channelId: string): Promise<ChannelState> {
     const [version, lastModified] = await this.redis.hmget(this.keys.channelMeta(channelId), 'version', 'lastModified');
     return { version: Number(version ?? 0), lastModified: Number(lastModified ?? 0) };
