@@ -3,21 +3,33 @@ import type { NormalizedItem, SourceRef } from '../core/item.js';
 import type { RedisKeys } from '../redis/keys.js';
 
 /**
+ * What the channel scripts share: whether the catalog still holds the channel definition the caller read (by the
+ * SHA-1 of its stored JSON, see publish/backfill.ts `definitionDigest`), and the version bump that tells every feed
+ * cache the channel changed.
+ */
+const CHANNEL_LUA = `
+local function definitionIs(catalog, channelId, digest)
+  local definition = redis.call('HGET', catalog, channelId)
+  return definition ~= false and redis.sha1hex(definition) == digest
+end
+local function bumpVersion(meta, now)
+  redis.call('HINCRBY', meta, 'version', 1)
+  redis.call('HSET', meta, 'lastModified', now)
+end
+`;
+
+/**
  * Files a story in a channel, unless the channel's definition changed since the publisher read it. KEYS: channel
  * items, channel log, channel meta, the channels catalog hash. ARGV: published-at score, story id, now, channel id,
  * SHA-1 of the definition read ('' = no check). Answers 1 when filed (or already there), 0 when superseded.
  */
-const ADD_TO_CHANNEL = `
-if ARGV[5] ~= '' then
-  local definition = redis.call('HGET', KEYS[4], ARGV[4])
-  if not definition or redis.sha1hex(definition) ~= ARGV[5] then return 0 end
-end
+const ADD_TO_CHANNEL = `${CHANNEL_LUA}
+if ARGV[5] ~= '' and not definitionIs(KEYS[4], ARGV[4], ARGV[5]) then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
 if not redis.call('ZSCORE', KEYS[2], ARGV[2]) then
   redis.call('ZADD', KEYS[2], redis.call('HINCRBY', KEYS[3], 'seq', 1), ARGV[2])
 end
-redis.call('HINCRBY', KEYS[3], 'version', 1)
-redis.call('HSET', KEYS[3], 'lastModified', ARGV[3])
+bumpVersion(KEYS[3], ARGV[3])
 return 1`;
 
 /**
@@ -29,9 +41,8 @@ return 1`;
  * When membership changed, the arrival log is renumbered by publication time: the channel was redefined, so its
  * archive pages are cut afresh (oldest story first) rather than leaving old stories after newer ones.
  */
-const REFILE_CHANNEL = `
-local definition = redis.call('HGET', KEYS[4], ARGV[2])
-if not definition or redis.sha1hex(definition) ~= ARGV[3] then return -1 end
+const REFILE_CHANNEL = `${CHANNEL_LUA}
+if not definitionIs(KEYS[4], ARGV[2], ARGV[3]) then return -1 end
 local changed = 0
 local adds = tonumber(ARGV[4])
 for i = 0, adds - 1 do
@@ -51,8 +62,7 @@ local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
 redis.call('DEL', KEYS[2])
 for i, id in ipairs(ids) do redis.call('ZADD', KEYS[2], i, id) end
 redis.call('HSET', KEYS[3], 'seq', #ids)
-redis.call('HINCRBY', KEYS[3], 'version', 1)
-redis.call('HSET', KEYS[3], 'lastModified', ARGV[1])
+bumpVersion(KEYS[3], ARGV[1])
 return changed`;
 
 /**
@@ -62,17 +72,15 @@ return changed`;
  * out a story at or after the first rank not in a full page changes no full page (and not their number); one in a
  * full page stays, as archives never change once full. Answers 1 when the story was taken out, 0 otherwise.
  */
-const LEAVE_CHANNEL = `
-local definition = redis.call('HGET', KEYS[4], ARGV[4])
-if not definition or redis.sha1hex(definition) ~= ARGV[5] then return 0 end
+const LEAVE_CHANNEL = `${CHANNEL_LUA}
+if not definitionIs(KEYS[4], ARGV[4], ARGV[5]) then return 0 end
 local rank = redis.call('ZRANK', KEYS[2], ARGV[1])
 if not rank then return redis.call('ZREM', KEYS[1], ARGV[1]) end
 local pageSize = tonumber(ARGV[2])
 if rank < math.floor(redis.call('ZCARD', KEYS[2]) / pageSize) * pageSize then return 0 end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('HINCRBY', KEYS[3], 'version', 1)
-redis.call('HSET', KEYS[3], 'lastModified', ARGV[3])
+bumpVersion(KEYS[3], ARGV[3])
 return 1`;
 
 const sourceField = (source: SourceRef) => `${source.id} ${source.itemUrl}`;
