@@ -25,4 +25,6 @@ export interface ParsedFeed {
   /** Feed-level TTL in minutes (`<ttl>`), if any. */
   ttlMinutes: number | null;
   entries: FeedEntry[];
+  /** What was wrong with a document read leniently (undeclared entities, unclosed elements, bad items); empty when it was well-formed. */
+  warnings: string[];
 }
