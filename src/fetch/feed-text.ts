@@ -45,7 +45,6 @@ export function htmlToText(html: string): string {
 /** Plain text as an HTML fragment: escaped, blank-line paragraphs kept as paragraphs. */
 export function textToHtml(text: string): string {
   const paragraphs = text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
-  if (paragraphs.length <= 1) return escapeHtml(text.trim());
   return paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('');
 }
 

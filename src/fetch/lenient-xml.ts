@@ -85,6 +85,9 @@ export class XmlElement implements FieldNode {
   }
 }
 
+/** Thrown for a DOCTYPE whose entities nest: the shape of an entity-expansion ("billion laughs") attack. */
+export class NestedEntitiesError extends Error {}
+
 /** A leniently read document: its root element (null when it has none) and what was wrong with it. */
 export interface LenientDocument {
   root: XmlElement | null;
@@ -99,10 +102,16 @@ function takeDoctype(text: string): { body: string; entities: Map<string, string
     for (const m of (subset ?? '').matchAll(/<!ENTITY\s+([\w.-]+)\s+(?:"([^"]*)"|'([^']*)')\s*>/g)) entities.set(m[1]!, m[2] ?? m[3] ?? '');
     return prolog;
   });
+  for (const value of entities.values()) {
+    for (const m of value.matchAll(/&([\w.-]+);/g)) if (entities.has(m[1]!)) throw new NestedEntitiesError(`entity &${m[1]}; is used inside another entity's declaration`);
+  }
   return { body, entities };
 }
 
-/** Reads an XML document leniently; never throws. */
+/**
+ * Reads an XML document leniently. Throws only {@link NestedEntitiesError}: entities are expanded one level, never
+ * recursively, and a document that declares nested ones is not read at all.
+ */
 export function readXmlLeniently(text: string): LenientDocument {
   const { body, entities } = takeDoctype(text.replace(/^\uFEFF/, ''));
   const decode = (raw: string): string => {

@@ -1,10 +1,11 @@
 import Parser from 'rss-parser';
 import { SyndicateError } from '../core/errors.js';
+import { demoronize } from './decode-text.js';
 import type { FeedEntry, ParsedFeed } from './feed-entry.js';
 import { parseFeedDate } from './feed-date.js';
 import { ENTRY_ELEMENTS, FEED_ELEMENTS, mapFeed, type FieldNode } from './feed-fields.js';
 import { escapeHtml, textToHtml } from './feed-text.js';
-import { knownPrefix, readXmlLeniently, type XmlElement } from './lenient-xml.js';
+import { knownPrefix, NestedEntitiesError, readXmlLeniently, type XmlElement } from './lenient-xml.js';
 
 /**
  * Reading a feed document. Two ways in, one field mapper (`feed-fields.ts`):
@@ -51,9 +52,10 @@ class Xml2jsNode implements FieldNode {
   }
 
   text(): string {
-    if (typeof this.value === 'string') return this.value;
+    if (typeof this.value === 'string') return demoronize(this.value);
     if (this.hasElements()) throw new NeedsLenientRead();
-    return typeof this.object?._ === 'string' ? this.object._ : '';
+    // xml2js turns &#146; into a C1 control; HTML (and the lenient reader) read it as windows-1252's ’.
+    return typeof this.object?._ === 'string' ? demoronize(this.object._) : '';
   }
 
   innerHtml(): string {
@@ -113,8 +115,17 @@ function firstNamed(element: XmlElement, name: string): XmlElement | null {
 
 const FEED_ROOTS = new Set(['rss', 'rdf:rdf', 'feed', 'channel']);
 
+function readLeniently(text: string) {
+  try {
+    return readXmlLeniently(text);
+  } catch (err) {
+    if (err instanceof NestedEntitiesError) throw new SyndicateError('SYN_ERR_PARSE_FAILED', `not read: the DOCTYPE declares nested entities, the shape of an entity-expansion attack (${err.message})`);
+    throw err;
+  }
+}
+
 function lenientPath(text: string, strictError: Error | null): ParsedFeed {
-  const { root, warnings } = readXmlLeniently(text);
+  const { root, warnings } = readLeniently(text);
   if (!root) throw new SyndicateError('SYN_ERR_PARSE_FAILED', 'not a feed: the document holds no XML element');
   const entries = entriesOf(root);
   if (!FEED_ROOTS.has(root.name) && entries.length === 0) {
