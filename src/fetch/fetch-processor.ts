@@ -9,7 +9,7 @@ import { parseRetryAfter } from '../net/retry-after.js';
 import { decideRedirect, freshnessFromHeaders, planNextPoll, type PollObservation } from '../scheduler/next-fetch.js';
 import { enqueuePoll, pollJobDueAt } from '../scheduler/source-scheduler.js';
 import { decodeText } from './decode-text.js';
-import { httpFetch, type FetchResult } from './http-fetch.js';
+import { fetchLimits, httpFetch, type FetchResult } from './http-fetch.js';
 import type { FeedEntry, ParsedFeed } from './feed-entry.js';
 import type { FullTextMode } from './full-text/needs-full-text.js';
 import { parseFeed } from './parse-feed.js';
@@ -96,7 +96,7 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
   const observation: PollObservation = { baseMs, previousIntervalMs: Number(previous.currentInterval) || null, maxMs: limits.maxInterval };
   let response: FetchResult | undefined;
   try {
-    response = await httpFetch(url, { timeoutMs: limits.fetchTimeout, maxBytes: limits.maxFeedBytes, guard: ctx.guard }, { etag: previous.etag, lastModified: previous.lastModified });
+    response = await httpFetch(url, fetchLimits(ctx.config, ctx.guard), { etag: previous.etag, lastModified: previous.lastModified });
     // The feed request is over: its slot goes back now, so that article pages on the same host can take one
     // (with a concurrency of 1 they would otherwise wait for a slot this very job holds).
     if (host) await politenessOf(ctx).release(host, holder);

@@ -5,7 +5,7 @@ import type { AppContext } from '../../runtime/context.js';
 import { parseRetryAfter } from '../../net/retry-after.js';
 import { decodeText } from '../decode-text.js';
 import type { FeedEntry } from '../feed-entry.js';
-import { httpFetch } from '../http-fetch.js';
+import { fetchLimits, httpFetch } from '../http-fetch.js';
 import { extractArticle } from './extract-article.js';
 import { mergePageIntoEntry } from './merge-page.js';
 import { needsFullText, type FullTextMode, type FullTextReason } from './needs-full-text.js';
@@ -55,7 +55,7 @@ export async function fetchFullText(ctx: AppContext, gate: HostPoliteness, entry
     if (host) await acquireSlot(gate, ctx, host, holder, limits.fetchTimeout);
     let response;
     try {
-      response = await httpFetch(url, { timeoutMs: limits.fetchTimeout, maxBytes: limits.maxFeedBytes, guard: ctx.guard });
+      response = await httpFetch(url, fetchLimits(ctx.config, ctx.guard));
     } finally {
       if (host) await gate.release(host, holder);
     }
