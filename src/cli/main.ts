@@ -33,7 +33,8 @@ async function startCommand(rolesArg: string | undefined): Promise<number> {
   const logger = createLogger(env.logLevel);
   const config = loadConfigFile(env.configPath);
   const roles = parseRoles(rolesArg);
-  const system = await startSystem(env, config, roles.map((name) => ROLES[name]), logger);
+  // Only the one-command demo (no --roles, no REDIS_URL) may start a private Redis; see StartOptions.mayStartRedis.
+  const system = await startSystem(env, config, roles.map((name) => ROLES[name]), logger, { mayStartRedis: rolesArg === undefined && !process.env.REDIS_URL });
   await new Promise<void>((done) => {
     const onSignal = (signal: string) => void system.stop(signal).then(done);
     process.once('SIGTERM', onSignal);

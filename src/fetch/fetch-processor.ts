@@ -148,7 +148,7 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
       errorCode: '',
       errorMessage: '',
       consecutiveErrors: 0,
-      // An operator who re-adds a gone source (an `initial-*` job) revives it unless it still answers 410.
+      // An operator who re-adds a gone source (scheduleSource clears `gone`) revives it unless it still answers 410.
       gone: '',
       ...next,
     });

@@ -7,7 +7,7 @@ import type { Logger } from '../core/logger.js';
 import { createNetworkGuard, type NetworkGuard } from '../fetch/http-fetch.js';
 import { ItemStore } from '../publish/item-store.js';
 import { createQueues, type PipelineQueues } from '../queues/queues.js';
-import { createClientConnection, createWorkerConnection } from '../redis/connection.js';
+import { createStoreConnection, createWorkerConnection } from '../redis/connection.js';
 import { redisKeys, type RedisKeys } from '../redis/keys.js';
 
 /**
@@ -19,7 +19,7 @@ export interface AppContext {
   config: SyndicationConfig;
   logger: Logger;
   clock: Clock;
-  /** Fail-fast connection for stores and producers. */
+  /** Connection for stores: waits through outages (the HTTP side has a fail-fast one, api/http-context.ts). */
   redis: Redis;
   /** Blocking-tolerant connection template for BullMQ workers (each worker duplicates it). */
   workerRedis: Redis;
@@ -35,7 +35,7 @@ export interface AppContext {
 
 /** Builds the context (opens connections; call `closeContext` to release them). */
 export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger: Logger, clock: Clock = systemClock): AppContext {
-  const redis = createClientConnection(env.redisUrl, { enableOfflineQueue: true });
+  const redis = createStoreConnection(env.redisUrl);
   const workerRedis = createWorkerConnection(env.redisUrl);
   for (const connection of [redis, workerRedis]) connection.on('error', (err) => logger.warn({ code: 'SYN_ERR_REDIS_UNAVAILABLE', err: err.message }, 'Redis connection error'));
   const keys = redisKeys(env.redisPrefix);
