@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import type { Clock } from '../core/clock.js';
+import { SyndicateError } from '../core/errors.js';
 
 /** Per-host politeness settings, shared by every worker through Redis. */
 export interface PolitenessSettings {
@@ -73,6 +75,64 @@ export class HostPoliteness {
   /** Pauses a host until `untilMs` (never shortens a longer pause already set). */
   async pause(host: string, untilMs: number): Promise<void> {
     await this.redis.eval(PAUSE, 1, this.keysFor(host).state, untilMs);
+  }
+}
+
+/**
+ * Waits for a slot on `host` for at most `maxWaitMs`, polling the gate at the times it names. Throws
+ * `SYN_ERR_FETCH_RATE_LIMITED` at once when the host will not grant one within that wait (a long `Retry-After`
+ * pause): the caller gives up on this request instead of holding a worker for it.
+ */
+export async function waitForSlot(gate: HostPoliteness, clock: Clock, host: string, holder: string, maxWaitMs: number): Promise<void> {
+  const giveUpAt = clock.now() + maxWaitMs;
+  for (;;) {
+    const retryAt = await gate.acquire(host, holder, clock.now());
+    if (retryAt === 0) return;
+    if (retryAt > giveUpAt) throw new SyndicateError('SYN_ERR_FETCH_RATE_LIMITED', `${host} has no free slot before ${new Date(retryAt).toISOString()}`, { details: { host, retryAt } });
+    await new Promise((resolve) => setTimeout(resolve, Math.max(10, retryAt - clock.now())));
+  }
+}
+
+/**
+ * The politeness slots of one request chain (a feed or an article page, then each redirect hop): every request
+ * takes a slot of its own on its host, so a 301 and its target on the same host are spaced like any two requests.
+ * Call {@link before} ahead of each request and {@link release} when the chain is over (idempotent). A chain may
+ * start with a slot its caller already holds (`held`): the first request to that host uses it.
+ */
+export class RequestSlots {
+  /** True while `held` was taken for the chain's first request and that request has not gone out yet. */
+  private unused: boolean;
+
+  constructor(
+    private readonly gate: HostPoliteness,
+    private readonly clock: Clock,
+    private readonly holder: string,
+    private readonly maxWaitMs: number,
+    private held: string | null = null,
+  ) {
+    this.unused = held !== null;
+  }
+
+  /** Before a request to `url`: gives back the previous request's slot and waits for one on this URL's host. */
+  async before(url: string): Promise<void> {
+    const host = hostOf(url);
+    if (this.unused && host === this.held) {
+      this.unused = false;
+      return;
+    }
+    this.unused = false;
+    await this.release();
+    if (!host) return;
+    await waitForSlot(this.gate, this.clock, host, this.holder, this.maxWaitMs);
+    this.held = host;
+  }
+
+  /** Gives back the slot held, if any. */
+  async release(): Promise<void> {
+    const host = this.held;
+    this.held = null;
+    this.unused = false;
+    if (host) await this.gate.release(host, this.holder);
   }
 }
 
