@@ -6,7 +6,7 @@ import { SyndicateError } from '../core/errors.js';
 export interface PolitenessSettings {
   /** Requests in flight to one host, across all workers. */
   maxConcurrent: number;
-  /** Minimum time between the starts of two requests to one host. */
+  /** Minimum time between the starts of two requests to one host, and from the end of one to the next start. */
   minSpacingMs: number;
   /** How long a slot is held when its holder dies without releasing it (longer than any fetch). */
   leaseMs: number;
@@ -37,6 +37,19 @@ redis.call('EXPIRE', KEYS[2], ttl)
 return 0
 `;
 
+// The request is over: its slot goes back, and the host's next request starts no sooner than the spacing from now.
+// Spacing from the end as well as from the start, so that the time we spend between taking a slot and sending
+// (or a slow answer) never shortens the gap the host sees between one request and the next.
+const RELEASE = `
+redis.call('ZREM', KEYS[2], ARGV[1])
+local nextSlot = tonumber(ARGV[2]) + tonumber(ARGV[3])
+if nextSlot > tonumber(redis.call('HGET', KEYS[1], 'nextSlotAt') or '0') then
+  redis.call('HSET', KEYS[1], 'nextSlotAt', nextSlot)
+  redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[3]) / 1000) + 60)
+end
+return 1
+`;
+
 const PAUSE = `
 local current = tonumber(redis.call('HGET', KEYS[1], 'pausedUntil') or '0')
 local untilTs = tonumber(ARGV[1])
@@ -49,7 +62,7 @@ return 1
 
 /**
  * Politeness towards each host, in Redis so that it holds across every fetch worker: at most `maxConcurrent`
- * requests in flight, `minSpacingMs` between request starts, and a pause (from `Retry-After`) that delays only
+ * requests in flight, `minSpacingMs` between request starts and from the end of a request to the next start, and a pause (from `Retry-After`) that delays only
  * that host's sources. A small Lua script rather than a library: the three rules must be checked and applied in
  * one atomic step, and a slot held by a killed worker must expire by itself (lease).
  */
@@ -67,9 +80,10 @@ export class HostPoliteness {
     return Number(await this.redis.eval(ACQUIRE, 2, keys.state, keys.active, now, maxConcurrent, minSpacingMs, leaseMs, holder));
   }
 
-  /** Gives a slot back (idempotent). */
-  async release(host: string, holder: string): Promise<void> {
-    await this.redis.zrem(this.keysFor(host).active, holder);
+  /** Gives a slot back at `now` (idempotent); the host's next request waits the spacing from then. */
+  async release(host: string, holder: string, now: number): Promise<void> {
+    const keys = this.keysFor(host);
+    await this.redis.eval(RELEASE, 2, keys.state, keys.active, holder, now, this.settings.minSpacingMs);
   }
 
   /** Pauses a host until `untilMs` (never shortens a longer pause already set). */
@@ -132,7 +146,7 @@ export class RequestSlots {
     const host = this.held;
     this.held = null;
     this.unused = false;
-    if (host) await this.gate.release(host, this.holder);
+    if (host) await this.gate.release(host, this.holder, this.clock.now());
   }
 }
 
