@@ -36,7 +36,19 @@ export function startStageWorker<K extends QueueName>(
   options: Partial<WorkerOptions> = {},
 ): RoleHandle {
   const concurrencyFromEnv = Number(process.env[`SYNDICATE_CONCURRENCY_${queue.toUpperCase()}`]);
-  const worker = new Worker<QueuePayloads[K]>(queue, (job, token) => processor(ctx, job, token), {
+  const run = async (job: Job<QueuePayloads[K]>, token?: string) => {
+    const stop = ctx.metrics.jobDuration.startTimer({ stage: queue });
+    try {
+      const result = await processor(ctx, job, token);
+      stop({ result: 'completed' });
+      return result;
+    } catch (err) {
+      // A postponed job (DelayedError) is not a failure, but its time is spent all the same.
+      stop({ result: (err as Error).name === 'DelayedError' ? 'delayed' : 'failed' });
+      throw err;
+    }
+  };
+  const worker = new Worker<QueuePayloads[K]>(queue, run, {
     connection: ctx.workerRedis,
     prefix: ctx.env.redisPrefix,
     concurrency: Number.isInteger(concurrencyFromEnv) && concurrencyFromEnv > 0 ? concurrencyFromEnv : 4,

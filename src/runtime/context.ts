@@ -10,6 +10,7 @@ import { ItemStore } from '../publish/item-store.js';
 import { createQueues, type PipelineQueues } from '../queues/queues.js';
 import { createClientConnection, createWorkerConnection } from '../redis/connection.js';
 import { redisKeys, type RedisKeys } from '../redis/keys.js';
+import { createStageMetrics, type StageMetrics } from './stage-metrics.js';
 
 /** The longest wait for a TCP/TLS connection to a feed, page or webhook endpoint. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -33,6 +34,8 @@ export interface AppContext {
   queues: PipelineQueues;
   /** The private-address guard for every outgoing request (fetching and webhook delivery). */
   guard: NetworkGuard;
+  /** Per-stage counters and histograms of this process (served on `/metrics` with the queue gauges). */
+  metrics: StageMetrics;
   /** Set when the process begins to shut down: readiness answers 503 from then on. */
   state: { draining: boolean; workersRunning: number };
 }
@@ -57,6 +60,7 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
     queues: createQueues(workerRedis, env.redisPrefix, config.delivery.retrySchedule.length + 1),
     // A host that does not even accept the connection is given up on sooner than the whole request's budget.
     guard: { allow, dispatcher: createGuardedAgent(allow, { connect: { timeout: Math.min(config.limits.fetchTimeout, CONNECT_TIMEOUT_MS) } }) },
+    metrics: createStageMetrics(redis),
     state: { draining: false, workersRunning: 0 },
   };
 }

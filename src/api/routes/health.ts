@@ -19,6 +19,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext, metr
 
   app.get('/metrics', async (_request, reply) => {
     reply.type(metrics.registry.contentType);
-    return metrics.registry.metrics();
+    // The stage metrics live on the context (the workers count into them); the HTTP side adds its own.
+    return `${await metrics.registry.metrics()}\n${await ctx.metrics.registry.metrics()}`;
   });
 }
