@@ -41,7 +41,7 @@ function parseRoles(value: string | undefined): RoleName[] {
 
 async function startCommand(rolesArg: string | undefined): Promise<number> {
   const env = loadEnv();
-  const logger = createLogger(env.logLevel);
+  const logger = createLogger(env.logLevel, { secrets: [env.adminToken] });
   const config = loadConfigFile(env.configPath);
   const roles = parseRoles(rolesArg);
   const system = await startSystem(env, config, roles.map((name) => ROLES[name]), logger);
