@@ -1,3 +1,4 @@
+import { syndicationPeriodMinutes } from '../scheduler/next-fetch.js';
 import type { FeedEntry, ParsedFeed } from './feed-entry.js';
 import { parseFeedDate } from './feed-date.js';
 import { feedTextHtml, feedTextPlain, readTextConstruct, type FeedText, type TextDeclaration } from './feed-text.js';
@@ -32,7 +33,7 @@ export const ENTRY_ELEMENTS = [
 ] as const;
 
 /** Every feed-level element name the mapper reads. */
-export const FEED_ELEMENTS = ['title', 'dc:title', 'link', 'language', 'dc:language', 'ttl'] as const;
+export const FEED_ELEMENTS = ['title', 'dc:title', 'link', 'language', 'dc:language', 'ttl', 'sy:updateperiod', 'sy:updatefrequency'] as const;
 
 const first = (node: FieldNode, ...names: string[]): FieldNode | null => {
   for (const name of names) {
@@ -186,6 +187,7 @@ export function mapFeed(channel: FieldNode, entries: FieldNode[], atom: boolean,
     hubUrl: linkOf(channel, 'hub'),
     selfUrl: linkOf(channel, 'self'),
     ttlMinutes: Number.isFinite(ttl) && ttl > 0 ? ttl : null,
+    updatePeriodMinutes: syndicationPeriodMinutes(first(channel, 'sy:updateperiod')?.text(), first(channel, 'sy:updatefrequency')?.text()),
     entries: entries.map((entry) => mapEntry(entry, atom, language)),
     warnings: [],
   };

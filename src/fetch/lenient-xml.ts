@@ -16,6 +16,7 @@ const NAMESPACES: Record<string, string> = {
   'http://purl.org/dc/elements/1.1/': 'dc',
   'http://purl.org/dc/terms/': 'dcterms',
   'http://purl.org/rss/1.0/modules/content/': 'content',
+  'http://purl.org/rss/1.0/modules/syndication/': 'sy',
   'http://www.w3.org/2005/atom': '',
   'http://purl.org/atom/ns#': '',
   'http://search.yahoo.com/mrss/': 'media',

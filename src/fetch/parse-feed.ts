@@ -203,6 +203,7 @@ export function parseJsonFeed(text: string): ParsedFeed {
     hubUrl: hub ?? null,
     selfUrl: asString(doc.feed_url),
     ttlMinutes: null,
+    updatePeriodMinutes: null,
     entries,
     warnings,
   };
