@@ -101,6 +101,8 @@ function rootOf(text: string): { name: string; attrs: string } | null {
 function fastPathFits(text: string): boolean {
   const root = rootOf(text);
   if (!root || root.name !== 'rss' || !/\bversion\s*=\s*["']\s*(?:2|0\.9)/.test(root.attrs)) return false;
+  // xml2js leaves entities declared in a DOCTYPE unexpanded ("&brand;"); the lenient reader expands them.
+  if (/<!ENTITY/.test(text.slice(0, text.indexOf('<rss')))) return false;
   for (const m of text.matchAll(/\bxmlns:([\w.-]+)\s*=\s*["']([^"']*)["']/g)) {
     const usual = knownPrefix(m[2]!);
     if (usual !== undefined && usual !== m[1]!.toLowerCase() && !(usual === '' && m[1] === 'atom')) return false;
