@@ -110,11 +110,11 @@ function fastPathFits(text: string): boolean {
   return true;
 }
 
-async function fastPath(text: string): Promise<ParsedFeed> {
+async function fastPath(text: string, maxEntries: number): Promise<ParsedFeed> {
   const feed = await parser.parseString(text.replace(/^\uFEFF/, ''));
   const c1 = /&#(?:1[2-5]\d|x[89][0-9a-f]);/i.test(text);
   const items = (feed['raw item'] as unknown[] | undefined) ?? [];
-  return mapFeed(new Xml2jsNode(feed, true, c1), items.map((item) => new Xml2jsNode(item, false, c1)), false);
+  return mapFeed(new Xml2jsNode(feed, true, c1), items.slice(0, maxEntries).map((item) => new Xml2jsNode(item, false, c1)), false);
 }
 
 /** Finds the entries of a leniently read document: every `item`/`entry`, wherever it sits, not nested. */
@@ -146,7 +146,7 @@ function readLeniently(text: string) {
   }
 }
 
-function lenientPath(text: string, strictError: Error | null): ParsedFeed {
+function lenientPath(text: string, strictError: Error | null, maxEntries: number): ParsedFeed {
   const { root, warnings } = readLeniently(text);
   if (!root) throw new SyndicateError('SYN_ERR_PARSE_FAILED', 'not a feed: the document holds no XML element');
   const entries = entriesOf(root);
@@ -155,7 +155,7 @@ function lenientPath(text: string, strictError: Error | null): ParsedFeed {
   }
   const atom = root.name === 'feed';
   const channel = atom ? root : (firstNamed(root, 'channel') ?? root);
-  const feed = mapFeed(channel, entries, atom, root.attrs['xml:lang'] ?? null);
+  const feed = mapFeed(channel, entries.slice(0, maxEntries), atom, root.attrs['xml:lang'] ?? null);
   // What a strict parser said counts only when it was about the XML itself (xml2js names a line), not the format.
   if (strictError && warnings.length === 0 && /Line:/.test(strictError.message)) {
     warnings.push(`not well-formed XML (${strictError.message.split('\n').map((l) => l.trim()).filter(Boolean).join(', ')})`);
@@ -255,12 +255,12 @@ export async function parseFeed(text: string, maxEntries = 500): Promise<ParsedF
     let fast: ParsedFeed | null = null;
     if (fastPathFits(text)) {
       try {
-        fast = await fastPath(text);
+        fast = await fastPath(text, maxEntries);
       } catch (err) {
         if (!(err instanceof NeedsLenientRead)) strictError = err as Error;
       }
     }
-    feed = fast ?? lenientPath(text, strictError);
+    feed = fast ?? lenientPath(text, strictError, maxEntries);
   } else {
     throw new SyndicateError('SYN_ERR_PARSE_FAILED', `not a feed (looks like ${format === 'html' ? 'an HTML page' : 'neither XML nor JSON'})`);
   }
