@@ -10,7 +10,7 @@ import { parseRetryAfter } from '../net/retry-after.js';
 import { decideRedirect, freshnessFromHeaders, planNextPoll, type PollObservation } from '../scheduler/next-fetch.js';
 import { enqueuePoll, pollJobDueAt } from '../scheduler/source-scheduler.js';
 import { decodeText } from './decode-text.js';
-import { httpFetch, type FetchResult } from './http-fetch.js';
+import { fetchLimits, httpFetch, type FetchResult } from './http-fetch.js';
 import type { FeedEntry, ParsedFeed } from './feed-entry.js';
 import type { FullTextMode } from './full-text/needs-full-text.js';
 import { parseFeed } from './parse-feed.js';
@@ -98,7 +98,7 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
   const observation: PollObservation = { baseMs, previousIntervalMs: Number(previous.currentInterval) || null, maxMs: limits.maxInterval };
   let response: FetchResult | undefined;
   try {
-    response = await httpFetch(url, { timeoutMs: limits.fetchTimeout, maxBytes: limits.maxFeedBytes, guard: ctx.guard, beforeRequest: (hop) => slots.before(hop) }, { etag: previous.etag, lastModified: previous.lastModified });
+    response = await httpFetch(url, { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop) }, { etag: previous.etag, lastModified: previous.lastModified });
     // The feed request is over: its slot goes back now, so that article pages on the same host can take one
     // (with a concurrency of 1 they would otherwise wait for a slot this very job holds).
     await slots.release();
@@ -155,7 +155,7 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
       errorCode: '',
       errorMessage: '',
       consecutiveErrors: 0,
-      // An operator who re-adds a gone source (an `initial-*` job) revives it unless it still answers 410.
+      // An operator who re-adds a gone source (scheduleSource clears `gone`) revives it unless it still answers 410.
       gone: '',
       ...next,
     });

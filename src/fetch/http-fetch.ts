@@ -4,7 +4,8 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable, Transform } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { SyndicateError } from '../core/errors.js';
-import { assertUrlAllowed, type AllowList } from '../net/address-guard.js';
+import type { SyndicationConfig } from '../config/schema.js';
+import { AllowList, assertUrlAllowed, createGuardedAgent } from '../net/address-guard.js';
 
 /** Limits for one fetch. */
 export interface FetchLimits {
@@ -42,6 +43,24 @@ export interface FetchResult {
   /** Body bytes after decompression; empty for 304. */
   body: Buffer;
   notModified: boolean;
+}
+
+/** The longest wait for a TCP/TLS connection to a feed, page or webhook endpoint. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * The private-address guard the configuration asks for (`network.allowHosts`). Built once per process: the worker
+ * context and `syndicate normalize` both use it, so a preview refuses exactly what the fetch worker refuses.
+ */
+export function createNetworkGuard(config: Pick<SyndicationConfig, 'network' | 'limits'>): NetworkGuard {
+  const allow = new AllowList(config.network.allowHosts);
+  // A host that does not even accept the connection is given up on sooner than the whole request's budget.
+  return { allow, dispatcher: createGuardedAgent(allow, { connect: { timeout: Math.min(config.limits.fetchTimeout, CONNECT_TIMEOUT_MS) } }) };
+}
+
+/** The limits every feed or article-page request runs under: the configuration's timeout and byte cap, and the guard. */
+export function fetchLimits(config: Pick<SyndicationConfig, 'limits'>, guard: NetworkGuard): FetchLimits {
+  return { timeoutMs: config.limits.fetchTimeout, maxBytes: config.limits.maxFeedBytes, guard };
 }
 
 const USER_AGENT = 'syndicate/0.1 (+https://github.com/syndicate/syndicate)';

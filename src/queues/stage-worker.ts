@@ -2,6 +2,7 @@ import { Worker, type Job, type WorkerOptions } from 'bullmq';
 import type { AppContext } from '../runtime/context.js';
 import type { RoleHandle, RoleName } from '../runtime/role.js';
 import type { QueueName, QueuePayloads } from './pipeline.js';
+import { STALL_POLICY } from './queues.js';
 
 /**
  * Processes one job of a stage with the process context. `token` is the worker's lock token, which
@@ -40,6 +41,7 @@ export function startStageWorker<K extends QueueName>(
     connection: ctx.workerRedis,
     prefix: ctx.env.redisPrefix,
     concurrency: Number.isInteger(concurrencyFromEnv) && concurrencyFromEnv > 0 ? concurrencyFromEnv : 4,
+    ...STALL_POLICY[queue],
     ...options,
   });
   worker.on('failed', (job, err) =>

@@ -54,7 +54,7 @@ export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
     source.url = resolveFileUrl(source.url, process.cwd());
     const existed = (await ctx.catalog.get('sources', source.id)) !== null;
     await ctx.catalog.put('sources', source);
-    await scheduleSource(ctx.queues.fetch, source, ctx.clock.now());
+    await scheduleSource({ queue: ctx.queues.fetch, redis: ctx.redis, keys: ctx.keys }, source, ctx.clock.now());
     return reply.status(existed ? 200 : 201).send({ source });
   });
   app.delete<{ Params: { id: string } }>('/api/v1/sources/:id', async (request, reply) => {

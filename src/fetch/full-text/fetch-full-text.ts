@@ -5,7 +5,7 @@ import type { AppContext } from '../../runtime/context.js';
 import { parseRetryAfter } from '../../net/retry-after.js';
 import { decodeText } from '../decode-text.js';
 import type { FeedEntry } from '../feed-entry.js';
-import { httpFetch } from '../http-fetch.js';
+import { fetchLimits, httpFetch } from '../http-fetch.js';
 import { extractArticle } from './extract-article.js';
 import { mergePageIntoEntry } from './merge-page.js';
 import { needsFullText, type FullTextMode, type FullTextReason } from './needs-full-text.js';
@@ -40,7 +40,7 @@ export async function fetchFullText(ctx: AppContext, gate: HostPoliteness, entry
   try {
     let response;
     try {
-      response = await httpFetch(url, { timeoutMs: limits.fetchTimeout, maxBytes: limits.maxFeedBytes, guard: ctx.guard, beforeRequest: (hop) => slots.before(hop) });
+      response = await httpFetch(url, { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop) });
     } finally {
       await slots.release();
     }
