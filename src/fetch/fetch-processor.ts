@@ -95,7 +95,14 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
   const now = ctx.clock.now();
   const startedAt = new Date(now).toISOString();
   const limits = ctx.config.limits;
-  const observation: PollObservation = { baseMs, previousIntervalMs: Number(previous.currentInterval) || null, maxMs: limits.maxInterval };
+  // The feed's own floors as last seen, so that they hold even when this fetch fails before reading the feed.
+  const observation: PollObservation = {
+    baseMs,
+    previousIntervalMs: Number(previous.currentInterval) || null,
+    maxMs: limits.maxInterval,
+    ttlMinutes: Number(previous.feedTtl) || null,
+    updatePeriodMinutes: Number(previous.feedUpdatePeriod) || null,
+  };
   let response: FetchResult | undefined;
   try {
     response = await httpFetch(url, { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop) }, { etag: previous.etag, lastModified: previous.lastModified });
@@ -106,8 +113,6 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
     const host = hostOf(response.url);
     await followPermanentRedirect(ctx, sourceId, url, response, previous);
     observation.freshnessMs = freshnessFromHeaders(response.headers, now);
-    observation.ttlMinutes = Number(previous.feedTtl) || null;
-    observation.updatePeriodMinutes = Number(previous.feedUpdatePeriod) || null;
     if (response.status === 410) {
       await ctx.redis.hset(statusKey, { lastFetchAt: startedAt, httpStatus: 410, entriesSeen: 0, newEntries: 0, notModified: '', gone: 1, goneAt: startedAt, errorCode: 'SYN_ERR_FETCH_GONE', errorMessage: `${url} answered 410 Gone: polling stopped`, nextFetchAt: '', nextFetchAtIso: '' });
       ctx.logger.warn({ sourceId, code: 'SYN_ERR_FETCH_GONE', url }, 'source is gone: polling stopped');
