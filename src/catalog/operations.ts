@@ -71,7 +71,7 @@ export class CatalogOperations {
     source.url = resolveFileUrl(source.url, baseDir);
     const created = (await this.ctx.catalog.get('sources', source.id)) === null;
     await this.ctx.catalog.put('sources', source);
-    await scheduleSource(this.ctx.queues.fetch, source, this.ctx.clock.now());
+    await scheduleSource({ queue: this.ctx.queues.fetch, redis: this.ctx.redis, keys: this.ctx.keys }, source, this.ctx.clock.now());
     return { source, created };
   }
 

@@ -3,6 +3,7 @@ import { withJobContext } from '../core/logger.js';
 import type { AppContext } from '../runtime/context.js';
 import type { RoleHandle, RoleName } from '../runtime/role.js';
 import type { QueueName, QueuePayloads } from './pipeline.js';
+import { STALL_POLICY } from './queues.js';
 
 /**
  * Processes one job of a stage with the process context. `token` is the worker's lock token, which
@@ -69,6 +70,7 @@ export function startStageWorker<K extends QueueName>(
     connection: ctx.workerRedis,
     prefix: ctx.env.redisPrefix,
     concurrency: Number.isInteger(concurrencyFromEnv) && concurrencyFromEnv > 0 ? concurrencyFromEnv : 4,
+    ...STALL_POLICY[queue],
     ...options,
   });
   worker.on('failed', (job, err) =>

@@ -70,10 +70,10 @@ describe('syndicate CLI: catalog commands, OPML, misuse', () => {
   it('every misuse prints one error line and the usage, never a stack trace', async () => {
     for (const argv of [['normalize', '--bogus', 'x'], ['bogus'], ['sources', 'add', 'only-id'], ['sources', 'frobnicate'], ['subscriptions', 'add', 'a', 'http://x/'], ['start', '--roles'], ['channels', 'add', 'x', '--kind', 'poem', '--title', 't']]) {
       const { code, stdout, stderr } = await run(...argv);
-      expect(code, argv.join(' ')).toBe(1);
+      expect(code, argv.join(' ')).toBe(2);
       expect(stdout).toBe('');
       const lines = stderr.split('\n');
-      expect(lines[0], argv.join(' ')).toMatch(/^error: /);
+      expect(lines[0], argv.join(' ')).toMatch(/^syndicate: \S/);
       expect(stderr).toContain('Usage: syndicate');
       expect(stderr).not.toMatch(/^\s+at /m);
     }

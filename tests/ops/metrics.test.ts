@@ -90,7 +90,7 @@ describe('/metrics after an ingest: every stage is counted, with no label per so
   });
 
   it('a worker-only process serves the stage metrics on its health port too', async () => {
-    const health = buildHealthApp(system.ctx);
+    const health = await buildHealthApp(system.ctx);
     const text = (await health.inject({ method: 'GET', url: '/metrics' })).body;
     expect(sample(text, 'syndicate_items_normalized_total{kind="interview"}')).toBe(2);
     expect(sample(text, 'syndicate_redis_up')).toBe(1);

@@ -5,6 +5,7 @@ import { describeDeadLetter, listDeadLetters, parseTime, replayDeadLetter, repla
 import { EndpointState } from '../../deliver/endpoint-state.js';
 import { CatalogOperations } from '../../catalog/operations.js';
 import type { AppContext } from '../../runtime/context.js';
+import { withinOrNull } from '../metrics.js';
 
 interface RangeQuery {
   subscription?: string;
@@ -61,7 +62,7 @@ export function registerDeliveryMetrics(registry: Registry, ctx: AppContext): vo
     labelNames: ['outcome'],
     registers: [registry],
     async collect() {
-      const stats = await ctx.redis.hgetall(ctx.keys.deliveryStats).catch(() => ({}) as Record<string, string>);
+      const stats = (await withinOrNull(ctx.redis.hgetall(ctx.keys.deliveryStats))) ?? {};
       for (const [outcome, count] of Object.entries(stats)) this.set({ outcome }, Number(count));
     },
   });
@@ -70,7 +71,8 @@ export function registerDeliveryMetrics(registry: Registry, ctx: AppContext): vo
     help: 'Subscriptions disabled by the deliver stage (410 Gone or continuous failure)',
     registers: [registry],
     async collect() {
-      this.set(await ctx.redis.hlen(ctx.keys.deliveryDisabled).catch(() => 0));
+      const disabled = await withinOrNull(ctx.redis.hlen(ctx.keys.deliveryDisabled));
+      if (disabled !== null) this.set(disabled);
     },
   });
 }
