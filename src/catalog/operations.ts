@@ -30,6 +30,15 @@ export function redactSubscription(subscription: SubscriptionConfig & { disabled
   return { ...subscription, secret: undefined, secrets: secrets.map((s) => `${s.slice(0, 10)}…`) };
 }
 
+/** How a source stands, in one word: `disabled`, `gone` (410), `failing` (last fetch failed), `pending` (never fetched) or `ok`. */
+export function sourceHealth(source: Pick<SourceWithStatus, 'enabled' | 'status'>): 'ok' | 'failing' | 'gone' | 'disabled' | 'pending' {
+  if (!source.enabled) return 'disabled';
+  if (source.status.gone === '1') return 'gone';
+  if (source.status.errorCode) return 'failing';
+  if (!source.status.lastFetchAt) return 'pending';
+  return 'ok';
+}
+
 const notFound = (what: string, id: string) => new SyndicateError('SYN_ERR_NOT_FOUND', `no ${what} ${id}`);
 
 /**
