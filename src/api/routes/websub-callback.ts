@@ -3,6 +3,7 @@ import { toSyndicateError } from '../../core/errors.js';
 import { ingestFeedDocument } from '../../fetch/fetch-processor.js';
 import { websubSignatureValid, type WebSubState } from '../../fetch/websub.js';
 import type { AppContext } from '../../runtime/context.js';
+import { schemaOf } from '../schemas.js';
 
 interface CallbackParams {
   sourceId: string;
@@ -24,7 +25,7 @@ export async function registerWebSubCallback(app: FastifyInstance, ctx: AppConte
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ctx.config.limits.maxFeedBytes }, (_request, body, done) => done(null, body));
 
-    scope.get<{ Params: CallbackParams; Querystring: Record<string, string | undefined> }>('/websub/:sourceId', async (request, reply) => {
+    scope.get<{ Params: CallbackParams; Querystring: Record<string, string | undefined> }>('/websub/:sourceId', { schema: schemaOf('GET /websub/:sourceId') }, async (request, reply) => {
       const { sourceId } = request.params;
       const query = request.query;
       const key = ctx.keys.websub(sourceId);
@@ -47,7 +48,7 @@ export async function registerWebSubCallback(app: FastifyInstance, ctx: AppConte
       return reply.status(200).type('text/plain').send(query['hub.challenge']);
     });
 
-    scope.post<{ Params: CallbackParams }>('/websub/:sourceId', async (request, reply) => {
+    scope.post<{ Params: CallbackParams }>('/websub/:sourceId', { schema: schemaOf('POST /websub/:sourceId') }, async (request, reply) => {
       const { sourceId } = request.params;
       const state = (await ctx.redis.hgetall(ctx.keys.websub(sourceId))) as WebSubState;
       if (!state.secret || (state.state !== 'active' && state.state !== 'pending')) return reply.status(410).send();
