@@ -27,6 +27,12 @@ const time = z.union([z.string(), z.number()]).refine((value) => {
 
 const byId = z.object({ id: idSchema.max(128) }).strict();
 
+/** The query of an API route that takes none: anything given is a mistake worth a 400, not silence. */
+const noQuery = z.object({}).strict();
+
+/** The body of a route that takes none: nothing, or an empty object. */
+const noBody = z.object({}).strict().nullish();
+
 /** Queues whose failed jobs the API lists and replays (deliver has its own: `/api/v1/deliveries`). */
 export const REPLAYABLE_QUEUES = ['normalize', 'dedup', 'publish'] as const;
 const byQueue = z.object({ queue: z.enum(REPLAYABLE_QUEUES) }).strict();
@@ -45,33 +51,33 @@ export const ROUTE_SCHEMAS = {
   'POST /websub/:sourceId': { params: z.object({ sourceId: idSchema.max(128) }).strict() },
   'POST /websub': { body: z.record(z.string(), z.string().max(4096)) },
 
-  'GET /api/v1/sources': {},
-  'GET /api/v1/sources/:id': { params: byId },
-  'PUT /api/v1/sources/:id': { params: byId, body: sourceSchema.extend(optionalId) },
-  'DELETE /api/v1/sources/:id': { params: byId },
-  'GET /api/v1/channels': {},
-  'PUT /api/v1/channels/:id': { params: byId, body: channelSchema.extend(optionalId) },
-  'DELETE /api/v1/channels/:id': { params: byId },
-  'GET /api/v1/subscriptions': {},
-  'GET /api/v1/subscriptions/:id': { params: byId },
+  'GET /api/v1/sources': { querystring: noQuery },
+  'GET /api/v1/sources/:id': { params: byId, querystring: noQuery },
+  'PUT /api/v1/sources/:id': { params: byId, body: sourceSchema.extend(optionalId), querystring: noQuery },
+  'DELETE /api/v1/sources/:id': { params: byId, querystring: noQuery },
+  'GET /api/v1/channels': { querystring: noQuery },
+  'PUT /api/v1/channels/:id': { params: byId, body: channelSchema.extend(optionalId), querystring: noQuery },
+  'DELETE /api/v1/channels/:id': { params: byId, querystring: noQuery },
+  'GET /api/v1/subscriptions': { querystring: noQuery },
+  'GET /api/v1/subscriptions/:id': { params: byId, querystring: noQuery },
   // `enabled` without its default: the handler must tell an explicit `true` (which lifts a disable) from none.
-  'PUT /api/v1/subscriptions/:id': { params: byId, body: subscriptionSchema.extend({ ...optionalId, enabled: z.boolean().optional() }) },
-  'DELETE /api/v1/subscriptions/:id': { params: byId },
-  'PUT /api/v1/subscriptions/:id/enable': { params: byId },
+  'PUT /api/v1/subscriptions/:id': { params: byId, body: subscriptionSchema.extend({ ...optionalId, enabled: z.boolean().optional() }), querystring: noQuery },
+  'DELETE /api/v1/subscriptions/:id': { params: byId, querystring: noQuery },
+  'PUT /api/v1/subscriptions/:id/enable': { params: byId, body: noBody, querystring: noQuery },
   'GET /api/v1/subscriptions/:id/deliveries': { params: byId, querystring: z.object({ limit: count(1000).optional() }).strict() },
   'GET /api/v1/items': {
     querystring: z.object({ limit: count(500).optional(), offset: z.coerce.number().int().min(0).max(1_000_000).optional(), channel: idSchema.max(128).optional() }).strict(),
   },
-  'GET /api/v1/items/:id': { params: z.object({ id: opaqueId }).strict() },
+  'GET /api/v1/items/:id': { params: z.object({ id: opaqueId }).strict(), querystring: noQuery },
   'GET /api/v1/deliveries/failed': {
     querystring: z.object({ subscription: idSchema.max(128).optional(), from: time.optional(), to: time.optional(), limit: count(1000).optional() }).strict(),
   },
-  'GET /api/v1/deliveries/disabled': {},
-  'POST /api/v1/deliveries/:jobId/replay': { params: z.object({ jobId: opaqueId }).strict() },
-  'POST /api/v1/deliveries/replay': { body: z.object({ subscription: idSchema.max(128).optional(), from: time, to: time }).strict() },
+  'GET /api/v1/deliveries/disabled': { querystring: noQuery },
+  'POST /api/v1/deliveries/:jobId/replay': { params: z.object({ jobId: opaqueId }).strict(), body: noBody, querystring: noQuery },
+  'POST /api/v1/deliveries/replay': { body: z.object({ subscription: idSchema.max(128).optional(), from: time, to: time }).strict(), querystring: noQuery },
   'GET /api/v1/jobs/:queue/failed': { params: byQueue, querystring: z.object({ from: time.optional(), to: time.optional(), limit: count(1000).optional() }).strict() },
-  'POST /api/v1/jobs/:queue/:jobId/replay': { params: byQueue.extend({ jobId: opaqueId }).strict() },
-  'POST /api/v1/jobs/:queue/replay': { params: byQueue, body: z.object({ from: time, to: time }).strict() },
+  'POST /api/v1/jobs/:queue/:jobId/replay': { params: byQueue.extend({ jobId: opaqueId }).strict(), body: noBody, querystring: noQuery },
+  'POST /api/v1/jobs/:queue/replay': { params: byQueue, body: z.object({ from: time, to: time }).strict(), querystring: noQuery },
 } satisfies Record<string, { params?: z.ZodType; querystring?: z.ZodType; body?: z.ZodType }>;
 
 export type RouteKey = keyof typeof ROUTE_SCHEMAS;
