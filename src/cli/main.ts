@@ -30,7 +30,7 @@ function parseRoles(value: string | undefined): RoleName[] {
 
 async function startCommand(rolesArg: string | undefined): Promise<number> {
   const env = loadEnv();
-  const logger = createLogger(env.logLevel);
+  const logger = createLogger(env.logLevel, { secrets: [env.adminToken] });
   const config = loadConfigFile(env.configPath);
   const roles = parseRoles(rolesArg);
   // Only the one-command demo (no --roles, no REDIS_URL) may start a private Redis; see StartOptions.mayStartRedis.

@@ -105,7 +105,12 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
   };
   let response: FetchResult | undefined;
   try {
-    response = await httpFetch(url, { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop) }, { etag: previous.etag, lastModified: previous.lastModified });
+    const stopTimer = ctx.metrics.fetchLatency.startTimer();
+    try {
+      response = await httpFetch(url, { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop) }, { etag: previous.etag, lastModified: previous.lastModified });
+    } finally {
+      stopTimer();
+    }
     // The feed request is over: its slot goes back now, so that article pages on the same host can take one
     // (with a concurrency of 1 they would otherwise wait for a slot this very job holds).
     await slots.release();
@@ -113,6 +118,7 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
     const host = hostOf(response.url);
     await followPermanentRedirect(ctx, sourceId, url, response, previous);
     observation.freshnessMs = freshnessFromHeaders(response.headers, now);
+    ctx.metrics.fetchOutcomes.inc({ code: String(response.status) });
     if (response.status === 410) {
       await ctx.redis.hset(statusKey, { lastFetchAt: startedAt, httpStatus: 410, entriesSeen: 0, newEntries: 0, notModified: '', gone: 1, goneAt: startedAt, errorCode: 'SYN_ERR_FETCH_GONE', errorMessage: `${url} answered 410 Gone: polling stopped`, nextFetchAt: '', nextFetchAtIso: '' });
       ctx.logger.warn({ sourceId, code: 'SYN_ERR_FETCH_GONE', url }, 'source is gone: polling stopped');
@@ -171,6 +177,8 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
     return { sourceId, status: response.status, entries, newEntries, notModified: response.notModified };
   } catch (err) {
     const error = toSyndicateError(err, 'SYN_ERR_FETCH_FAILED');
+    // An answer was counted by its status already; a fetch that got none is counted by why.
+    if (!response) ctx.metrics.fetchOutcomes.inc({ code: error.code });
     observation.consecutiveErrors = Number(previous.consecutiveErrors ?? 0) + 1;
     // One bad source never stops polling: the next probe is planned whatever went wrong.
     const next = await planAndEnqueue(ctx, sourceId, observation).catch(() => ({}));
@@ -237,6 +245,8 @@ export async function ingestFeedDocument(ctx: AppContext, sourceId: string, body
     newEntries++;
   }
   await ctx.redis.expire(seenKey, Math.ceil(ctx.config.limits.retention / 1000));
+  ctx.metrics.entriesFetched.inc({ result: 'new' }, newEntries);
+  ctx.metrics.entriesFetched.inc({ result: 'unchanged' }, feed.entries.length - newEntries);
   return { feed, newEntries };
 }
 

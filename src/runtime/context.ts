@@ -9,6 +9,7 @@ import { ItemStore } from '../publish/item-store.js';
 import { createQueues, type PipelineQueues } from '../queues/queues.js';
 import { createStoreConnection, createWorkerConnection } from '../redis/connection.js';
 import { redisKeys, type RedisKeys } from '../redis/keys.js';
+import { createStageMetrics, type StageMetrics } from './stage-metrics.js';
 
 /**
  * Everything a role needs, built once per process: settings, connections, stores and queue producers.
@@ -29,6 +30,8 @@ export interface AppContext {
   queues: PipelineQueues;
   /** The private-address guard for every outgoing request (fetching and webhook delivery). */
   guard: NetworkGuard;
+  /** Per-stage counters and histograms of this process (served on `/metrics` with the queue gauges). */
+  metrics: StageMetrics;
   /** Set when the process begins to shut down: readiness answers 503 from then on. */
   state: { draining: boolean; workersRunning: number };
 }
@@ -51,6 +54,7 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
     items: new ItemStore(redis, keys),
     queues: createQueues(workerRedis, env.redisPrefix, config.delivery.retrySchedule.length + 1),
     guard: createNetworkGuard(config),
+    metrics: createStageMetrics(redis),
     state: { draining: false, workersRunning: 0 },
   };
 }
