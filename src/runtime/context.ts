@@ -54,7 +54,7 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
     items: new ItemStore(redis, keys),
     queues: createQueues(workerRedis, env.redisPrefix, config.delivery.retrySchedule.length + 1),
     guard: createNetworkGuard(config),
-    metrics: createStageMetrics(redis),
+    metrics: createStageMetrics(),
     state: { draining: false, workersRunning: 0 },
   };
 }
