@@ -147,7 +147,10 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
       entries = feed.entries.length;
       observation.ttlMinutes = feed.ttlMinutes;
       observation.updatePeriodMinutes = feed.updatePeriodMinutes;
-      Object.assign(fields, { feedTitle: feed.title, feedTtl: feed.ttlMinutes ?? '', feedUpdatePeriod: feed.updatePeriodMinutes ?? '', hubUrl: feed.hubUrl ?? '', entriesSeen: entries, newEntries });
+      // An ill-formed document read leniently says what was wrong (empty once the publisher fixes it).
+      const parseWarning = feed.warnings.join('; ');
+      if (parseWarning) ctx.logger.warn({ sourceId, warning: parseWarning }, 'feed is ill-formed: read leniently');
+      Object.assign(fields, { feedTitle: feed.title, feedTtl: feed.ttlMinutes ?? '', feedUpdatePeriod: feed.updatePeriodMinutes ?? '', hubUrl: feed.hubUrl ?? '', entriesSeen: entries, newEntries, parseWarning });
       if (feed.hubUrl) {
         const subscription = await ensureWebSubSubscription(ctx, sourceId, new URL(feed.hubUrl, response.url).href, feed.selfUrl ? new URL(feed.selfUrl, response.url).href : response.url);
         observation.pushActive = websubActive(subscription, now);
