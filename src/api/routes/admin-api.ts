@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { channelSchema, sourceSchema, subscriptionSchema, type SubscriptionConfig } from '../../config/schema.js';
 import { resolveFileUrl } from '../../config/load-config.js';
 import { SyndicateError } from '../../core/errors.js';
+import { safeItem } from '../../core/safe-item.js';
 import { requestBackfill } from '../../publish/backfill.js';
 import { effectiveSubscription } from '../../catalog/catalog.js';
 import { EndpointState } from '../../deliver/endpoint-state.js';
@@ -113,13 +114,14 @@ export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
     const offset = intQuery(request.query.offset, 0, Number.MAX_SAFE_INTEGER);
     if (request.query.channel) {
       if (!(await ctx.catalog.get('channels', request.query.channel))) throw notFound('channel', request.query.channel);
-      return ctx.items.channelPage(request.query.channel, limit, offset);
+      const page = await ctx.items.channelPage(request.query.channel, limit, offset);
+      return { ...page, items: page.items.map((item) => safeItem(item)) };
     }
-    return { items: await ctx.items.latest(limit, offset) };
+    return { items: (await ctx.items.latest(limit, offset)).map((item) => safeItem(item)) };
   });
   app.get<{ Params: { id: string } }>('/api/v1/items/:id', async (request) => {
     const item = await ctx.items.get(request.params.id);
     if (!item) throw notFound('item', request.params.id);
-    return { item };
+    return { item: safeItem(item) };
   });
 }

@@ -1,5 +1,6 @@
 import { load } from 'cheerio/slim';
 import type { AnyNode, Element } from 'domhandler';
+import { safeUrl } from '../../core/url-policy.js';
 import { startsLikeTurn } from './markers.js';
 import { endsSentence, escapeHtml, squeeze } from './text.js';
 
@@ -57,23 +58,17 @@ const BOLD_TAGS = new Set(['strong', 'b']);
 /** htmlparser2 in HTML mode, serializing text as UTF-8 rather than numeric entities. */
 export const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true, encodeEntities: 'utf8' as const } };
 
-/** Recognises HTML by its tags; anything else is plain text with blank-line paragraphs. */
+/**
+ * Recognises HTML by its tags: any element's start or end tag, not only the common ones, so a body whose only
+ * markup is an `<iframe>`, `<meta>` or `<applet>` is parsed as HTML (and sanitized) rather than kept as text.
+ */
 export function looksLikeHtml(body: string): boolean {
-  return /<\/?(?:p|div|br|h[1-6]|article|section|figure|img|strong|b|em|i|ul|ol|li|span|a|blockquote|table|main|body|html)\b[^>]*>/i.test(
-    body,
-  );
+  return /<[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>|<\/[a-z][a-z0-9-]*\s*>/i.test(body);
 }
 
-/** Resolves an address against the base URL; returns '' for what cannot be resolved or is not http(s). */
+/** Resolves an address against the base URL; returns '' for what the URL policy drops (`safeUrl`). */
 export function absoluteUrl(url: string, baseUrl?: string): string {
-  const trimmed = url.trim();
-  if (trimmed === '') return '';
-  try {
-    const resolved = baseUrl ? new URL(trimmed, baseUrl) : new URL(trimmed);
-    return resolved.protocol === 'http:' || resolved.protocol === 'https:' ? resolved.href : '';
-  } catch {
-    return '';
-  }
+  return safeUrl(url, { base: baseUrl }) ?? '';
 }
 
 /**
