@@ -14,6 +14,11 @@ export interface FetchLimits {
   maxRedirects?: number;
   /** The private-address guard: checked on every hop; the dispatcher re-checks resolved addresses. */
   guard?: NetworkGuard;
+  /**
+   * Called before every request of the chain, the first and each redirect hop, with the URL about to be requested:
+   * where the fetch takes its per-host politeness slot (see `RequestSlots`). May wait; a throw ends the fetch.
+   */
+  beforeRequest?: (url: string) => Promise<void>;
 }
 
 /** The private-address guard as the fetcher and the deliverer use it. */
@@ -127,6 +132,7 @@ export async function httpFetch(url: string, limits: FetchLimits, conditional: C
     if (conditional.etag) headers['if-none-match'] = conditional.etag;
     if (conditional.lastModified) headers['if-modified-since'] = conditional.lastModified;
     if (limits.guard) assertUrlAllowed(current, limits.guard.allow);
+    await limits.beforeRequest?.(current);
     let response;
     try {
       response = await request(current, {
