@@ -9,7 +9,7 @@
  * (script, style, xmp, noscript, textarea, title, …) or foreign content (SVG, MathML), every kept attribute value
  * and text is re-escaped, and so the serialized result parses the same way in every HTML parser.
  */
-import { decodeHTML } from 'entities';
+import { Parser } from 'htmlparser2';
 import sanitizeHtml from 'sanitize-html';
 import { safeUrl } from './url-policy.js';
 
@@ -89,25 +89,43 @@ export function stripMarkup(text: string): string {
   return text.replace(TAG_START, '< ');
 }
 
-// Block boundaries become spaces, so `<p>a</p><p>b</p>` reads "a b", not "ab".
-const BLOCK_BOUNDARY = /<\/?(?:p|div|br|hr|li|ul|ol|dl|dt|dd|h[1-6]|tr|td|th|table|blockquote|section|article|header|footer|figure|figcaption|pre)\b[^>]*>/gi;
+/** Elements whose content is never text a reader sees. */
+const HIDDEN = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'applet', 'head', 'title']);
+/** Elements that part words: their boundaries become spaces in plain text. */
+const BREAKING = /^(?:br|p|div|li|ul|ol|tr|td|th|h[1-6]|blockquote|pre|section|article|table|dd|dt|hr|img)$/;
 
-/** Elements whose text is no part of a plain-text field: code and styles (what feedparser drops too). */
-const CODE_TAGS = ['script', 'style', 'applet', 'template'];
+/** The text a reader sees in an HTML fragment: tags dropped, hidden elements' content dropped, entities decoded. */
+export function htmlToText(html: string): string {
+  if (!/[<&]/.test(html)) return html.replace(/\s+/g, ' ').trim();
+  let out = '';
+  let hidden = 0;
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (HIDDEN.has(name)) hidden++;
+        else if (BREAKING.test(name)) out += ' ';
+      },
+      onclosetag(name) {
+        if (HIDDEN.has(name)) hidden = Math.max(0, hidden - 1);
+        else if (BREAKING.test(name)) out += ' ';
+      },
+      ontext(text) {
+        if (!hidden) out += text;
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.end(html);
+  return out.replace(/\s+/g, ' ').trim();
+}
 
 /**
- * A source's title, summary, category or author name as plain text: elements removed (script and style contents
- * with them), entities decoded, white space collapsed; literal text that looks like a tag (escaped in the source,
- * "the &lt;blink&gt; tag") is kept, made inert by {@link stripMarkup}.
+ * A source's title, summary, category or author name as plain text: what a reader sees of it as HTML
+ * ({@link htmlToText}: elements removed, script and style contents with them, entities decoded, white space
+ * collapsed), with nothing left that a reader could take for a tag ({@link stripMarkup}).
  */
 export function plainText(value: string | null | undefined): string {
-  if (!value) return '';
-  let text = value;
-  if (/[<&]/.test(text)) {
-    const escaped = sanitizeHtml(text.replace(BLOCK_BOUNDARY, ' $&'), { allowedTags: [], allowedAttributes: {}, nonTextTags: CODE_TAGS });
-    text = stripMarkup(decodeHTML(escaped));
-  }
-  return text.replace(/\s+/g, ' ').trim();
+  return value ? stripMarkup(htmlToText(value)) : '';
 }
 
 /** Text made safe as HTML character data or a quoted attribute value. */

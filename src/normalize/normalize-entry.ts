@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { plainText, stripMarkup } from '../core/content-policy.js';
+import { htmlToText, plainText } from '../core/content-policy.js';
 import type { NormalizedItem, SourceRef } from '../core/item.js';
 import { safeItem } from '../core/safe-item.js';
 import { safeUrl } from '../core/url-policy.js';
@@ -62,6 +62,8 @@ export function normalizeEntry(entry: FeedEntry, source: EntrySource, fetchedAt:
     rules: source.cleanup,
   });
   const itemUrl = ownUrl ?? '';
+  // The feed's own summary, beside a full body, is what its publisher wrote to sum the story up.
+  const feedSummary = entry.summary ? htmlToText(entry.summary) : '';
   const ref: SourceRef = { id: source.id, name: plainText(source.name), url: homepage, itemUrl };
   const publishedAt = entry.publishedAt ?? entry.updatedAt ?? fetchedAt;
   const imageUrl = safeUrl(entry.imageUrl, { base: ownUrl ?? homepage });
@@ -78,7 +80,7 @@ export function normalizeEntry(entry: FeedEntry, source: EntrySource, fetchedAt:
     updatedAt: entry.updatedAt ?? publishedAt,
     // When the body analysis keeps no text (all of it taken for furniture or markup), the source's own words still
     // make the summary.
-    summary: summarize(stripMarkup(analysis.summary || analysis.contentText || plainText(entry.summary ?? entry.contentHtml))),
+    summary: summarize(feedSummary && entry.contentHtml ? feedSummary : analysis.summary || analysis.contentText || feedSummary || plainText(entry.contentHtml)),
     contentHtml: analysis.contentHtml,
     contentText: analysis.contentText,
     source: ref,

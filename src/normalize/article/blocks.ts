@@ -59,11 +59,11 @@ const BOLD_TAGS = new Set(['strong', 'b']);
 export const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true, encodeEntities: 'utf8' as const } };
 
 /**
- * Recognises HTML by its tags: any element's start or end tag, not only the common ones, so a body whose only
- * markup is an `<iframe>`, `<meta>` or `<applet>` is parsed as HTML (and sanitized) rather than kept as text.
+ * Recognises HTML by its tags; anything else is plain text with blank-line paragraphs. Any complete tag counts:
+ * a body holding only `<script>`, `<iframe>` or `<code>` is HTML too, and must not reach the text as markup.
  */
 export function looksLikeHtml(body: string): boolean {
-  return /<[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>|<\/[a-z][a-z0-9-]*\s*>/i.test(body);
+  return /<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>|<!--|<!\[CDATA\[/i.test(body);
 }
 
 /** Resolves an address against the base URL; returns '' for what the URL policy drops (`safeUrl`). */
