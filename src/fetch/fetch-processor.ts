@@ -15,6 +15,7 @@ import type { FeedEntry, ParsedFeed } from './feed-entry.js';
 import type { FullTextMode } from './full-text/needs-full-text.js';
 import { parseFeed } from './parse-feed.js';
 import { fetchFullText } from './full-text/fetch-full-text.js';
+import { sourceHomepage } from '../core/url-policy.js';
 import { ensureWebSubSubscription, websubActive, type WebSubState } from './websub.js';
 
 /** What the fetch stage did with one source. */
@@ -236,7 +237,7 @@ async function planAndEnqueue(ctx: AppContext, sourceId: string, observation: Po
 export async function ingestFeedDocument(ctx: AppContext, sourceId: string, body: Buffer, contentType: string | undefined, fetchedAt: string, documentUrl: string): Promise<{ feed: ParsedFeed; newEntries: number }> {
   const feed = await parseFeed(decodeText(body, contentType), ctx.config.limits.maxEntriesPerFetch);
   const source = await ctx.catalog.get('sources', sourceId);
-  const homepage = source?.homepage ?? feed.link ?? new URL(documentUrl).origin + '/';
+  const homepage = sourceHomepage(source?.homepage, feed.link, documentUrl);
   const seenKey = ctx.keys.sourceSeen(sourceId);
   let newEntries = 0;
   for (const feedEntry of feed.entries) {
