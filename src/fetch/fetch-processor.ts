@@ -15,6 +15,7 @@ import type { FeedEntry, ParsedFeed } from './feed-entry.js';
 import type { FullTextMode } from './full-text/needs-full-text.js';
 import { parseFeed } from './parse-feed.js';
 import { fetchFullText } from './full-text/fetch-full-text.js';
+import { sourceHomepage } from '../core/url-policy.js';
 import { ensureWebSubSubscription, websubActive, type WebSubState } from './websub.js';
 
 /** What the fetch stage did with one source. */
@@ -124,10 +125,12 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
       ctx.logger.warn({ sourceId, code: 'SYN_ERR_FETCH_GONE', url }, 'source is gone: polling stopped');
       return { sourceId, status: 410, entries: 0, newEntries: 0, notModified: false };
     }
-    const retryAfterMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after'], now) : null;
+    // Retry-After counts from the answer, which waiting for a host slot may have put well after the job's start.
+    const answeredAt = ctx.clock.now();
+    const retryAfterMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after'], answeredAt) : null;
     // A 429, or a 503 that says when to come back, is the host asking for a pause: for the whole host, not the queue.
     if (response.status === 429 || retryAfterMs !== null) {
-      if (retryAfterMs !== null && host) await politenessOf(ctx).pause(host, now + retryAfterMs);
+      if (retryAfterMs !== null && host) await politenessOf(ctx).pause(host, answeredAt + retryAfterMs);
       observation.retryAfterMs = retryAfterMs;
       throw new SyndicateError('SYN_ERR_FETCH_RATE_LIMITED', `${url} answered ${response.status}${retryAfterMs !== null ? `, retry after ${Math.round(retryAfterMs / 1000)} s` : ''}`, { details: { status: response.status, retryAfterMs } });
     }
@@ -234,7 +237,7 @@ async function planAndEnqueue(ctx: AppContext, sourceId: string, observation: Po
 export async function ingestFeedDocument(ctx: AppContext, sourceId: string, body: Buffer, contentType: string | undefined, fetchedAt: string, documentUrl: string): Promise<{ feed: ParsedFeed; newEntries: number }> {
   const feed = await parseFeed(decodeText(body, contentType), ctx.config.limits.maxEntriesPerFetch);
   const source = await ctx.catalog.get('sources', sourceId);
-  const homepage = source?.homepage ?? feed.link ?? new URL(documentUrl).origin + '/';
+  const homepage = sourceHomepage(source?.homepage, feed.link, documentUrl);
   const seenKey = ctx.keys.sourceSeen(sourceId);
   let newEntries = 0;
   for (const feedEntry of feed.entries) {

@@ -3,6 +3,7 @@ import { SyndicateError } from '../core/errors.js';
 import { decodeText } from '../fetch/decode-text.js';
 import { parseFeed, sniffFormat } from '../fetch/parse-feed.js';
 import type { FeedEntry } from '../fetch/feed-entry.js';
+import { sourceHomepage } from '../core/url-policy.js';
 import { normalizeEntry, type EntrySource } from './normalize-entry.js';
 import { extractPageMetadata } from './page/metadata.js';
 
@@ -41,15 +42,13 @@ export async function normalizeDocument(document: FetchedDocument, options: { fe
       imageUrl: page.leadImage,
       language: page.language,
     };
-    const origin = url.protocol === 'file:' ? location : `${url.origin}/`;
-    return [normalizeEntry(entry, { id: sourceId, name: page.siteName ?? url.hostname ?? 'page', homepage: origin }, fetchedAt)];
+    return [normalizeEntry(entry, { id: sourceId, name: page.siteName ?? url.hostname ?? 'page', homepage: sourceHomepage(null, null, location) }, fetchedAt)];
   }
   const feed = await parseFeed(text, options.maxEntries);
-  const homepage = feed.link ?? (url.protocol === 'file:' ? location : `${url.origin}/`);
   const source: EntrySource = {
     id: sourceId,
     name: feed.title || url.hostname || 'local file',
-    homepage,
+    homepage: sourceHomepage(null, feed.link, location),
   };
   return feed.entries.map((entry) => normalizeEntry(entry, source, fetchedAt));
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CatalogOperations } from '../../catalog/operations.js';
 import { SyndicateError } from '../../core/errors.js';
+import { safeItem } from '../../core/safe-item.js';
 import type { AppContext } from '../../runtime/context.js';
 import { schemaOf, type RouteRequest } from '../schemas.js';
 
@@ -68,13 +69,14 @@ export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
     const offset = request.query.offset ?? 0;
     if (request.query.channel) {
       if (!(await ctx.catalog.get('channels', request.query.channel))) throw notFound('channel', request.query.channel);
-      return ctx.items.channelPage(request.query.channel, limit, offset);
+      const page = await ctx.items.channelPage(request.query.channel, limit, offset);
+      return { ...page, items: page.items.map((item) => safeItem(item)) };
     }
-    return { items: await ctx.items.latest(limit, offset) };
+    return { items: (await ctx.items.latest(limit, offset)).map((item) => safeItem(item)) };
   });
   app.get<RouteRequest<'GET /api/v1/items/:id'>>('/api/v1/items/:id', { schema: schemaOf('GET /api/v1/items/:id') }, async (request) => {
     const item = await ctx.items.get(request.params.id);
     if (!item) throw notFound('item', request.params.id);
-    return { item };
+    return { item: safeItem(item) };
   });
 }

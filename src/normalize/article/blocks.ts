@@ -1,5 +1,6 @@
 import { load } from 'cheerio/slim';
 import type { AnyNode, Element } from 'domhandler';
+import { safeUrl } from '../../core/url-policy.js';
 import { startsLikeTurn } from './markers.js';
 import { endsSentence, escapeHtml, squeeze } from './text.js';
 
@@ -65,16 +66,9 @@ export function looksLikeHtml(body: string): boolean {
   return /<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>|<!--|<!\[CDATA\[/i.test(body);
 }
 
-/** Resolves an address against the base URL; returns '' for what cannot be resolved or is not http(s). */
+/** Resolves an address against the base URL; returns '' for what the URL policy drops (`safeUrl`). */
 export function absoluteUrl(url: string, baseUrl?: string): string {
-  const trimmed = url.trim();
-  if (trimmed === '') return '';
-  try {
-    const resolved = baseUrl ? new URL(trimmed, baseUrl) : new URL(trimmed);
-    return resolved.protocol === 'http:' || resolved.protocol === 'https:' ? resolved.href : '';
-  } catch {
-    return '';
-  }
+  return safeUrl(url, { base: baseUrl }) ?? '';
 }
 
 /**
