@@ -236,7 +236,6 @@ export function removeBoilerplate(blocks: readonly Block[], context: Boilerplate
     }
     const key = blockKeys[i]!;
     if (isFlatFurniture(flats[i]!, key, keys, extra, !storyStarted)) return;
-    if ((counts.get(key) ?? 0) > 1 && wordCount(block.text) >= 3 && !endsSentence(block.text)) return;
     storyStarted ||= endsSentence(block.text);
     out.push(block);
   });
