@@ -5,12 +5,16 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from '../core/logger.js';
 import type { AppContext } from '../runtime/context.js';
 import { requireAdminToken } from './auth.js';
-import { installErrorHandler } from './error-handler.js';
+import { frameworkErrors, installErrorHandler } from './error-handler.js';
+import { createHttpContext, installOutageGuard, requireRedis } from './http-context.js';
 import { createMetrics } from './metrics.js';
 import { registerAdminApi } from './routes/admin-api.js';
 import { registerDeliveriesApi, registerDeliveryMetrics } from './routes/deliveries-api.js';
 import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerStatusPage } from './routes/status-page.js';
+import { registerJobsApi } from './routes/jobs-api.js';
+import { zodValidatorCompiler } from './schemas.js';
 import { registerWebSubCallback } from './routes/websub-callback.js';
 import { registerWebSubHub } from './routes/websub-hub.js';
 
@@ -26,24 +30,33 @@ export interface BuildAppOptions {
  * The HTTP side: feeds, health, metrics, the admin API and the queue dashboard. Routes only translate HTTP to
  * the stores and queues of the context; tests drive it with `app.inject()`.
  */
-export async function buildApp({ ctx, adminToken, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: logger || undefined, bodyLimit: 1024 * 1024 }) as unknown as FastifyInstance;
-  installErrorHandler(app);
-  const metrics = createMetrics(ctx.queues);
+export async function buildApp({ ctx: processCtx, adminToken, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: logger || undefined, bodyLimit: 1024 * 1024, frameworkErrors }) as unknown as FastifyInstance;
+  // Everything below reads and writes through the fail-fast HTTP context, so an outage answers instead of hanging.
+  const ctx = await createHttpContext(processCtx);
+  installErrorHandler(app, ctx);
+  installOutageGuard(app, ctx);
+  const metrics = createMetrics(ctx);
   registerDeliveryMetrics(metrics.registry, ctx);
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpRequests.inc({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
   });
 
-  registerHealthRoutes(app, ctx, metrics);
-  registerFeedRoutes(app, ctx, new Date(ctx.clock.now()));
-  await registerWebSubCallback(app, ctx);
-  await registerWebSubHub(app, ctx);
-
-  await app.register(async (api) => {
-    api.addHook('onRequest', requireAdminToken(adminToken));
-    registerAdminApi(api, ctx);
-    registerDeliveriesApi(api, ctx);
+  // Our routes validate params, query and body with the zod schemas of schemas.ts; the dashboard, registered
+  // beside them, keeps fastify's JSON-schema validator for its own routes.
+  await app.register(async (routes) => {
+    routes.setValidatorCompiler(zodValidatorCompiler);
+    registerHealthRoutes(routes, ctx, metrics);
+    registerFeedRoutes(routes, ctx, new Date(ctx.clock.now()), processCtx.items);
+    await registerWebSubCallback(routes, ctx);
+    await registerWebSubHub(routes, ctx);
+    await routes.register(async (api) => {
+      api.addHook('onRequest', requireAdminToken(adminToken));
+      api.addHook('onRequest', requireRedis(ctx));
+      registerAdminApi(api, ctx);
+      registerDeliveriesApi(api, ctx);
+      registerJobsApi(api, ctx);
+    });
   });
 
   const board = new FastifyAdapter();
@@ -51,6 +64,8 @@ export async function buildApp({ ctx, adminToken, logger = false }: BuildAppOpti
   board.setBasePath('/admin/queues');
   await app.register(async (admin) => {
     admin.addHook('onRequest', requireAdminToken(adminToken, 'syndicate admin'));
+    admin.addHook('onRequest', requireRedis(ctx));
+    registerStatusPage(admin, ctx);
     await admin.register(board.registerPlugin(), { prefix: '/admin/queues' });
   });
   return app;

@@ -16,8 +16,37 @@ export interface RunningSystem {
   stop(reason?: string): Promise<void>;
 }
 
+/** How a process finds Redis. */
+export interface StartOptions {
+  /** Where a private Redis keeps its data. */
+  redisDataDir?: string;
+  /** Answer `/healthz`, `/readyz` and `/metrics` on PORT when the api role is not among the roles. */
+  listenForHealth?: boolean;
+  /**
+   * Start a private Redis when nothing answers: only `npm start` / `syndicate start` with no `--roles` and no
+   * `REDIS_URL` (the one-command demo). Any other process waits for the operator's Redis instead: a second, empty
+   * Redis on the configured port would take the real one's place for every worker (see the contract).
+   */
+  mayStartRedis?: boolean;
+}
+
 /**
- * Starts the given roles in this process: finds (or starts) Redis, seeds the catalog from the config file and
+ * Waits, however long it takes, until Redis answers: a role started while Redis is down (a supervisor restarting a
+ * container) starts nothing of its own and reports not ready (`/readyz` 503 on PORT) meanwhile.
+ */
+async function waitForRedis(ctx: AppContext, logger: Logger, listenForHealth: boolean): Promise<void> {
+  if (await waitReady(ctx.redis, 2_000).then(() => true, () => false)) return;
+  logger.warn({ code: 'SYN_ERR_REDIS_UNAVAILABLE', redis: ctx.env.redisUrl }, 'Redis does not answer: waiting for it (not ready meanwhile; this process never starts a Redis of its own)');
+  const health = listenForHealth ? await buildHealthApp(ctx) : null;
+  if (health) await health.listen({ host: ctx.env.host, port: ctx.env.port });
+  await waitReady(ctx.redis, Number.POSITIVE_INFINITY);
+  await health?.close();
+  logger.info({ redis: ctx.env.redisUrl }, 'Redis answers: starting');
+}
+
+/**
+ * Starts the given roles in this process: finds Redis (waiting for it, or starting a private one only when
+ * `mayStartRedis`), seeds the catalog from the config file and
  * starts each role. A process without the api role still answers health checks on PORT. Stopping turns readiness to 503 first, then closes roles in pipeline order so that upstream
  * stages stop feeding downstream ones, each within the grace period.
  */
@@ -26,11 +55,13 @@ export async function startSystem(
   config: SyndicationConfig,
   roles: RoleDefinition[],
   logger: Logger,
-  { redisDataDir = './data', listenForHealth = true }: { redisDataDir?: string; listenForHealth?: boolean } = {},
+  { redisDataDir = './data', listenForHealth = true, mayStartRedis = false }: StartOptions = {},
 ): Promise<RunningSystem> {
-  const redisHandle: RedisHandle = await ensureRedis(env.redisUrl, redisDataDir, (msg) => logger.warn(msg));
+  const redisHandle: RedisHandle = mayStartRedis
+    ? await ensureRedis(env.redisUrl, redisDataDir, (msg) => logger.warn(msg), { mayStart: true })
+    : { url: env.redisUrl, startedHere: false, stop: async () => {} };
   const ctx = createContext(env, config, logger);
-  await waitReady(ctx.redis);
+  await waitForRedis(ctx, logger, listenForHealth);
   await ctx.catalog.seedFromConfig(config);
   const handles: RoleHandle[] = [];
   for (const role of roles) {
@@ -38,7 +69,7 @@ export async function startSystem(
     logger.info({ role: role.name }, 'role started');
   }
   if (listenForHealth && !roles.some((r) => r.name === 'api')) {
-    const health = buildHealthApp(ctx);
+    const health = await buildHealthApp(ctx);
     const address = await health.listen({ host: env.host, port: env.port });
     logger.info({ address }, 'health endpoints listening (/healthz, /readyz, /metrics)');
     handles.push({ name: 'api', close: async () => void (await health.close()) });
