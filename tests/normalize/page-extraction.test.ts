@@ -11,7 +11,8 @@ const URL_ = 'https://daily.example/2025/07/01/story';
 const page = (head: string, body: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8">${head}</head><body>${body}</body></html>`;
 const prose = (n: number, topic: string) =>
   Array.from({ length: n }, (_, i) => `<p>Paragraph ${i + 1} about ${topic}: the council met again on Tuesday, and the members who spoke said the plan would take several more years to finish.</p>`).join('\n');
-const textOf = async (html: string) => (await normalizeDocument(html, URL_, '2025-07-01T00:00:00.000Z'))[0]!.contentText;
+const normalizePage = (html: string) => normalizeDocument({ body: Buffer.from(html), contentType: 'text/html; charset=utf-8', location: URL_ }, { fetchedAt: '2025-07-01T00:00:00.000Z', maxEntries: 100 });
+const textOf = async (html: string) => (await normalizePage(html))[0]!.contentText;
 
 describe('reading an article page: the rule that picks the main content', () => {
   it('a long comments section does not outweigh the article', async () => {
@@ -72,6 +73,6 @@ describe('reading an article page: the rule that picks the main content', () => 
 
   it('a page with no article at all is a SYN_ERR_ code, not an empty item', async () => {
     const html = page('<title>Home</title>', '<nav><a href="/">Home</a></nav><div id="app"></div>');
-    await expect(normalizeDocument(html, URL_, '2025-07-01T00:00:00.000Z')).rejects.toSatisfy((e: unknown) => e instanceof SyndicateError && e.code === 'SYN_ERR_NO_ARTICLE');
+    await expect(normalizePage(html)).rejects.toSatisfy((e: unknown) => e instanceof SyndicateError && e.code === 'SYN_ERR_NO_ARTICLE');
   });
 });
