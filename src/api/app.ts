@@ -12,6 +12,7 @@ import { registerAdminApi } from './routes/admin-api.js';
 import { registerDeliveriesApi, registerDeliveryMetrics } from './routes/deliveries-api.js';
 import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerStatusPage } from './routes/status-page.js';
 import { registerJobsApi } from './routes/jobs-api.js';
 import { zodValidatorCompiler } from './schemas.js';
 import { registerWebSubCallback } from './routes/websub-callback.js';
@@ -64,6 +65,7 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
   await app.register(async (admin) => {
     admin.addHook('onRequest', requireAdminToken(adminToken, 'syndicate admin'));
     admin.addHook('onRequest', requireRedis(ctx));
+    registerStatusPage(admin, ctx);
     await admin.register(board.registerPlugin(), { prefix: '/admin/queues' });
   });
   return app;

@@ -55,6 +55,7 @@ export const ROUTE_SCHEMAS = {
   'GET /api/v1/sources/:id': { params: byId, querystring: noQuery },
   'PUT /api/v1/sources/:id': { params: byId, body: sourceSchema.extend(optionalId), querystring: noQuery },
   'DELETE /api/v1/sources/:id': { params: byId, querystring: noQuery },
+  'POST /api/v1/sources/:id/fetch': { params: byId, body: noBody, querystring: noQuery },
   'GET /api/v1/channels': { querystring: noQuery },
   'PUT /api/v1/channels/:id': { params: byId, body: channelSchema.extend(optionalId), querystring: noQuery },
   'DELETE /api/v1/channels/:id': { params: byId, querystring: noQuery },

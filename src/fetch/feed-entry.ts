@@ -24,5 +24,9 @@ export interface ParsedFeed {
   selfUrl: string | null;
   /** Feed-level TTL in minutes (`<ttl>`), if any. */
   ttlMinutes: number | null;
+  /** Minutes between updates announced by `sy:updatePeriod`/`sy:updateFrequency`, if any. */
+  updatePeriodMinutes: number | null;
   entries: FeedEntry[];
+  /** What was wrong with a document read leniently (undeclared entities, unclosed elements, bad items); empty when it was well-formed. */
+  warnings: string[];
 }

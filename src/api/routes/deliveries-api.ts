@@ -3,6 +3,7 @@ import { Gauge, type Registry } from 'prom-client';
 import { SyndicateError } from '../../core/errors.js';
 import { describeDeadLetter, listDeadLetters, parseTime, replayDeadLetter, replayDeadLetters } from '../../deliver/dead-letters.js';
 import { EndpointState } from '../../deliver/endpoint-state.js';
+import { CatalogOperations } from '../../catalog/operations.js';
 import type { AppContext } from '../../runtime/context.js';
 import { withinOrNull } from '../metrics.js';
 import { schemaOf, type RouteRequest } from '../schemas.js';
@@ -13,6 +14,7 @@ import { schemaOf, type RouteRequest } from '../schemas.js';
  */
 export function registerDeliveriesApi(app: FastifyInstance, ctx: AppContext): void {
   const endpoints = EndpointState.for(ctx);
+  const ops = new CatalogOperations(ctx);
 
   app.get<RouteRequest<'GET /api/v1/deliveries/failed'>>('/api/v1/deliveries/failed', { schema: schemaOf('GET /api/v1/deliveries/failed') }, async (request) => {
     const { subscription, from, to, limit = 100 } = request.query;
@@ -39,8 +41,7 @@ export function registerDeliveriesApi(app: FastifyInstance, ctx: AppContext): vo
   app.get('/api/v1/deliveries/disabled', { schema: schemaOf('GET /api/v1/deliveries/disabled') }, async () => ({ disabled: await endpoints.disabled() }));
 
   app.put<RouteRequest<'PUT /api/v1/subscriptions/:id/enable'>>('/api/v1/subscriptions/:id/enable', { schema: schemaOf('PUT /api/v1/subscriptions/:id/enable') }, async (request) => {
-    const subscription = await endpoints.enable(request.params.id);
-    if (!subscription) throw new SyndicateError('SYN_ERR_NOT_FOUND', `no subscription ${request.params.id}`);
+    const subscription = await ops.enableSubscription(request.params.id);
     return { subscription: { id: subscription.id, url: subscription.url, enabled: subscription.enabled } };
   });
 }

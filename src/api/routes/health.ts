@@ -21,6 +21,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: HttpContext, met
 
   app.get('/metrics', { schema: schemaOf('GET /metrics') }, async (_request, reply) => {
     reply.type(metrics.registry.contentType);
-    return metrics.registry.metrics();
+    // The stage metrics live on the context (the workers count into them); the HTTP side adds its own.
+    return `${await metrics.registry.metrics()}\n${await ctx.metrics.registry.metrics()}`;
   });
 }
