@@ -41,6 +41,17 @@ describe('a job whose worker is killed twice still completes', () => {
   /** Ids of the jobs active in a queue right now (one Redis round trip, so it can be polled fast). */
   const activeIds = (queue: string) => inspector.redis.lrange(`${PREFIX}:${queue}:active`, 0, -1);
 
+  /**
+   * Which of `first` (jobs of a killed process) are active again, taken by another process. A dead process's job
+   * stays in the active list until stall detection moves it back, raising its stall counter (`stc`): only one that
+   * is active after that is held by a successor.
+   */
+  const retaken = async (queue: string, first: string[], active: string[]) => {
+    const candidates = active.filter((id) => first.includes(id));
+    const counters = await Promise.all(candidates.map((id) => inspector.redis.hget(`${PREFIX}:${queue}:${id}`, 'stc')));
+    return candidates.filter((_id, i) => Number(counters[i]) >= 1);
+  };
+
   it('in deliver: the event is delivered, with one webhook-id, and no dead letter', async () => {
     // Only the first source: the second is added later, for publish.
     const configPath = writeConfig(feeds.url, 1, receiver.url);
@@ -60,8 +71,7 @@ describe('a job whose worker is killed twice still completes', () => {
       'a job of the killed worker to be held again by its successor',
       async () => {
         if (receiver.heldCount() <= heldBefore) return null;
-        const active = new Set(await activeIds('deliver'));
-        const both = first.filter((id) => active.has(id));
+        const both = await retaken('deliver', first, await activeIds('deliver'));
         return both.length ? both : null;
       },
       180_000,
@@ -120,14 +130,7 @@ describe('a job whose worker is killed twice still completes', () => {
     await publish.kill();
     const killedAt = Date.now();
     publish.start();
-    // A job of the dead process stays in the active list until stall detection moves it back (its stall counter
-    // then goes up): only one active again after that is held by the new process.
-    const stalledOnce = async (ids: string[]) => {
-      const candidates = ids.filter((id) => first.includes(id));
-      const counters = await Promise.all(candidates.map((id) => inspector.redis.hget(`${PREFIX}:publish:${id}`, 'stc')));
-      return candidates.filter((_id, i) => Number(counters[i]) >= 1);
-    };
-    const again = await catchHolding(publish, stalledOnce);
+    const again = await catchHolding(publish, (ids) => retaken('publish', first, ids));
     const backAfterMs = Date.now() - killedAt;
     await publish.kill();
     publish.start();
