@@ -64,7 +64,12 @@ export function installOutageGuard(app: FastifyInstance, http: HttpContext): voi
       if (reply.sent) return clearInterval(timer);
       if (http.redisUp()) return;
       clearInterval(timer);
-      sendRedisUnavailable(reply);
+      try {
+        sendRedisUnavailable(reply);
+      } catch (err) {
+        // A timer must never throw: the process would die of an answer it could not send.
+        request.log.warn({ err: (err as Error).message }, 'could not answer 503 during a Redis outage');
+      }
     }, OUTAGE_CHECK_MS);
     timer.unref();
     outageTimers.set(request, timer);

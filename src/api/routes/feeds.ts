@@ -51,9 +51,16 @@ class ChannelStateMemo {
     return entry;
   }
 
+  /**
+   * Marks entries stale rather than dropping them: the next request reloads them from Redis, but while Redis is
+   * away the last known state (whose document the feed cache still holds) keeps answering.
+   */
   invalidate(channelId?: string): void {
-    if (channelId === undefined) this.entries.clear();
-    else this.entries.delete(channelId);
+    if (channelId === undefined) for (const entry of this.entries.values()) entry.at = 0;
+    else {
+      const entry = this.entries.get(channelId);
+      if (entry) entry.at = 0;
+    }
   }
 }
 
