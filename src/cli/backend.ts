@@ -71,6 +71,11 @@ class RedisBackend extends CatalogOperations implements CatalogBackend {
   ) {
     super(ctx);
   }
+
+  /** On the operator's own machine a `file:` feed is allowed, relative to the working directory, as in the config file. */
+  override putSource(raw: unknown) {
+    return super.putSource(raw, { allowFile: true });
+  }
 }
 
 /** Talks to the admin API of a running system (`/api/v1`, bearer token). */

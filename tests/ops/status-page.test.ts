@@ -111,7 +111,7 @@ describe('/admin: the status page, as a person sees it in Chromium', () => {
     expect(broken[3]).toMatch(/^SYN_ERR_FETCH_HTTP_STATUS .*answered 503$/);
     expect(broken[5]).toBe('0');
     // The health badge is coloured: a failing source stands out.
-    expect(await sources.locator('tr[data-source="broken"] .badge').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(253, 224, 224)');
+    expect(await sources.locator('tr[data-source="broken"] .badge').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor)).toBe('rgb(253, 224, 224)');
 
     const story = page.locator('#stories tbody tr').first();
     const cells = (await story.locator('td').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
