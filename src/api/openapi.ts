@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ERROR_CATALOGUE, type ErrorCode } from '../core/errors.js';
 
@@ -57,6 +58,7 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'POST /api/v1/jobs/:queue/:jobId/replay': { summary: 'Replay one failed job', tag: 'jobs', ok: { 202: '`{"replayed":[…]}`' }, errors: ['SYN_ERR_NOT_FOUND', 'SYN_ERR_CONFLICT'] },
   'POST /api/v1/jobs/:queue/replay': { summary: 'Replay every failed job of a queue in a time range', tag: 'jobs', ok: { 202: '`{"replayed":[…]}`' } },
   'GET /api/v1/openapi.json': { summary: 'This description (OpenAPI 3.1)', tag: 'meta', ok: { 200: 'the OpenAPI document' } },
+  'GET /admin': { summary: 'The status page: sources, recent stories with their outlets, subscriptions, queues (HTML)', tag: 'meta', ok: { 200: 'the page' }, content: 'text/html' },
 };
 
 /** JSON Schema (2020-12, what OpenAPI 3.1 uses) of what a client sends: the input side of each zod schema. */
@@ -149,4 +151,17 @@ export function buildOpenApiDocument(routes: Record<string, RouteSchemas>, info:
       },
     },
   };
+}
+
+/** The package version (package.json is two levels up from src/api, three from dist/src/api). */
+export function packageVersion(): string {
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const json = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (json.name === 'syndicate' && json.version) return json.version;
+    } catch {
+      // not at this level
+    }
+  }
+  return '0.0.0';
 }

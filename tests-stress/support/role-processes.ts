@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -49,13 +50,17 @@ export function metric(body: string, series: string): number {
   return line === undefined ? 0 : Number(line.slice(series.length + 1));
 }
 
-/** A feed document per source, each entry its own story (distinct title and text, so no two are near-duplicates). */
+/**
+ * A feed document per source, each entry its own story: random words (from a hash of the entry's number) in title
+ * and text, so that no two entries look alike to the dedup stage's fingerprint or near-duplicate matching.
+ */
 export function makeFeed(sourceIndex: number, entries: number): string {
-  const words = ['harbour', 'election', 'pipeline', 'drought', 'summit', 'vaccine', 'railway', 'festival', 'tariff', 'satellite', 'glacier', 'orchestra'];
+  const word = (n: number, w: number) => createHash('sha256').update(`${n}/${w}`).digest('base64').replace(/[^a-z]/g, '').slice(0, 7) || 'word';
   const items = Array.from({ length: entries }, (_, i) => {
     const n = sourceIndex * 10_000 + i;
-    const text = Array.from({ length: 40 }, (_, w) => `${words[(n * 7 + w * 3) % words.length]}${(n * 31 + w * 17) % 997}`).join(' ');
-    return `<item><guid>s${sourceIndex}-e${i}</guid><link>http://127.0.0.1/s${sourceIndex}/story-${i}</link><title>Story ${n}: ${words[n % words.length]} report number ${n}</title><pubDate>${new Date(Date.UTC(2026, 0, 1) + n * 60_000).toUTCString()}</pubDate><description>Story ${n}. ${text}</description></item>`;
+    const text = Array.from({ length: 60 }, (_, w) => word(n, w)).join(' ');
+    const title = Array.from({ length: 6 }, (_, w) => word(n, 100 + w)).join(' ');
+    return `<item><guid>s${sourceIndex}-e${i}</guid><link>http://127.0.0.1/s${sourceIndex}/story-${i}</link><title>Story ${n}: ${title}</title><pubDate>${new Date(Date.UTC(2026, 0, 1) + n * 60_000).toUTCString()}</pubDate><description>${text}.</description></item>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Source ${sourceIndex}</title><link>http://127.0.0.1/s${sourceIndex}/</link><description>test</description>${items.join('')}</channel></rss>`;
 }
