@@ -20,35 +20,53 @@ export interface HostKeys {
   active: string;
 }
 
-// One round trip, atomic across workers: drop expired leases, then either grant a slot or say when to come back.
-const ACQUIRE = `
-local now = tonumber(ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-local paused = tonumber(redis.call('HGET', KEYS[1], 'pausedUntil') or '0')
-if paused > now then return paused end
-local nextSlot = tonumber(redis.call('HGET', KEYS[1], 'nextSlotAt') or '0')
-if nextSlot > now then return nextSlot end
-if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then return now + math.max(tonumber(ARGV[3]), 50) end
-redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[5])
-redis.call('HSET', KEYS[1], 'nextSlotAt', now + tonumber(ARGV[3]))
-local ttl = math.ceil((tonumber(ARGV[4]) + tonumber(ARGV[3])) / 1000) + 60
-redis.call('EXPIRE', KEYS[1], ttl)
-redis.call('EXPIRE', KEYS[2], ttl)
-return 0
+// Atomic across workers: drop expired leases, then either grant a slot or say when to come back.
+const ACQUIRE_FN = `
+local function acquire(state, active, now, maxConcurrent, spacing, lease, holder)
+  redis.call('ZREMRANGEBYSCORE', active, '-inf', now)
+  local paused = tonumber(redis.call('HGET', state, 'pausedUntil') or '0')
+  if paused > now then return paused end
+  local nextSlot = tonumber(redis.call('HGET', state, 'nextSlotAt') or '0')
+  if nextSlot > now then return nextSlot end
+  if redis.call('ZCARD', active) >= maxConcurrent then return now + math.max(spacing, 50) end
+  redis.call('ZADD', active, now + lease, holder)
+  redis.call('HSET', state, 'nextSlotAt', now + spacing)
+  local ttl = math.ceil((lease + spacing) / 1000) + 60
+  if redis.call('TTL', state) < ttl then redis.call('EXPIRE', state, ttl) end
+  redis.call('EXPIRE', active, ttl)
+  return 0
+end
 `;
 
 // The request is over: its slot goes back, and the host's next request starts no sooner than the spacing from now.
 // Spacing from the end as well as from the start, so that the time we spend between taking a slot and sending
-// (or a slow answer) never shortens the gap the host sees between one request and the next.
-const RELEASE = `
-redis.call('ZREM', KEYS[2], ARGV[1])
-local nextSlot = tonumber(ARGV[2]) + tonumber(ARGV[3])
-if nextSlot > tonumber(redis.call('HGET', KEYS[1], 'nextSlotAt') or '0') then
-  redis.call('HSET', KEYS[1], 'nextSlotAt', nextSlot)
-  redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[3]) / 1000) + 60)
+// (or a slow answer) never shortens the gap the host sees between one request and the next. Expiries only grow:
+// the state may carry a longer pause.
+const RELEASE_FN = `
+local function release(state, active, holder, now, spacing)
+  redis.call('ZREM', active, holder)
+  local nextSlot = now + spacing
+  if nextSlot > tonumber(redis.call('HGET', state, 'nextSlotAt') or '0') then
+    redis.call('HSET', state, 'nextSlotAt', nextSlot)
+    local ttl = math.ceil(spacing / 1000) + 60
+    if redis.call('TTL', state) < ttl then redis.call('EXPIRE', state, ttl) end
+  end
+  return 1
 end
-return 1
 `;
+
+/** KEYS: state, active. ARGV: now, max concurrent, spacing, lease, holder. */
+const ACQUIRE = `${ACQUIRE_FN}
+return acquire(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5])`;
+
+/** KEYS: state, active. ARGV: holder, now, spacing. */
+const RELEASE = `${RELEASE_FN}
+return release(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]))`;
+
+/** A redirect hop in one round trip: gives back the slot on one host (KEYS 3, 4), then asks for one on the next (KEYS 1, 2). ARGV as ACQUIRE. */
+const HAND_OVER = `${ACQUIRE_FN}${RELEASE_FN}
+release(KEYS[3], KEYS[4], ARGV[5], tonumber(ARGV[1]), tonumber(ARGV[3]))
+return acquire(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5])`;
 
 const PAUSE = `
 local current = tonumber(redis.call('HGET', KEYS[1], 'pausedUntil') or '0')
@@ -62,8 +80,8 @@ return 1
 
 /**
  * Politeness towards each host, in Redis so that it holds across every fetch worker: at most `maxConcurrent`
- * requests in flight, `minSpacingMs` between request starts and from the end of a request to the next start, and a pause (from `Retry-After`) that delays only
- * that host's sources. A small Lua script rather than a library: the three rules must be checked and applied in
+ * requests in flight, `minSpacingMs` between request starts and from the end of a request to the next start, and
+ * a pause (from `Retry-After`) that delays only that host's sources. A small Lua script rather than a library: the three rules must be checked and applied in
  * one atomic step, and a slot held by a killed worker must expire by itself (lease).
  */
 export class HostPoliteness {
@@ -73,11 +91,22 @@ export class HostPoliteness {
     private readonly settings: PolitenessSettings,
   ) {}
 
-  /** Takes a slot for `holder`; answers 0 when granted, else the epoch ms at which to try again. */
-  async acquire(host: string, holder: string, now: number): Promise<number> {
+  /**
+   * Takes a slot for `holder`; answers 0 when granted, else the epoch ms at which to try again. With `releasing`,
+   * first gives back the slot `holder` has on that host (whatever the answer), in the same round trip.
+   */
+  async acquire(host: string, holder: string, now: number, releasing: string | null = null): Promise<number> {
     const keys = this.keysFor(host);
     const { maxConcurrent, minSpacingMs, leaseMs } = this.settings;
-    return Number(await this.redis.eval(ACQUIRE, 2, keys.state, keys.active, now, maxConcurrent, minSpacingMs, leaseMs, holder));
+    const args = [now, maxConcurrent, minSpacingMs, leaseMs, holder];
+    if (releasing === null) return Number(await this.redis.eval(ACQUIRE, 2, keys.state, keys.active, ...args));
+    const released = this.keysFor(releasing);
+    return Number(await this.redis.eval(HAND_OVER, 4, keys.state, keys.active, released.state, released.active, ...args));
+  }
+
+  /** The spacing between requests to one host. */
+  get spacingMs(): number {
+    return this.settings.minSpacingMs;
   }
 
   /** Gives a slot back at `now` (idempotent); the host's next request waits the spacing from then. */
@@ -97,10 +126,10 @@ export class HostPoliteness {
  * `SYN_ERR_FETCH_RATE_LIMITED` at once when the host will not grant one within that wait (a long `Retry-After`
  * pause): the caller gives up on this request instead of holding a worker for it.
  */
-export async function waitForSlot(gate: HostPoliteness, clock: Clock, host: string, holder: string, maxWaitMs: number): Promise<void> {
+export async function waitForSlot(gate: HostPoliteness, clock: Clock, host: string, holder: string, maxWaitMs: number, releasing: string | null = null): Promise<void> {
   const giveUpAt = clock.now() + maxWaitMs;
-  for (;;) {
-    const retryAt = await gate.acquire(host, holder, clock.now());
+  for (let first = true; ; first = false) {
+    const retryAt = await gate.acquire(host, holder, clock.now(), first ? releasing : null);
     if (retryAt === 0) return;
     if (retryAt > giveUpAt) throw new SyndicateError('SYN_ERR_FETCH_RATE_LIMITED', `${host} has no free slot before ${new Date(retryAt).toISOString()}`, { details: { host, retryAt } });
     await new Promise((resolve) => setTimeout(resolve, Math.max(10, retryAt - clock.now())));
@@ -130,14 +159,18 @@ export class RequestSlots {
   /** Before a request to `url`: gives back the previous request's slot and waits for one on this URL's host. */
   async before(url: string): Promise<void> {
     const host = hostOf(url);
-    if (this.unused && host === this.held) {
+    // The slot taken for this request, or (with no spacing to keep) a hop on the host of the slot held: giving it
+    // back to take it again would change nothing but the round trip.
+    if (host !== null && host === this.held && (this.unused || this.gate.spacingMs === 0)) {
       this.unused = false;
       return;
     }
     this.unused = false;
-    await this.release();
-    if (!host) return;
-    await waitForSlot(this.gate, this.clock, host, this.holder, this.maxWaitMs);
+    if (!host) return this.release();
+    // The previous request's slot goes back in the same round trip as this one is asked for.
+    const releasing = this.held;
+    this.held = null;
+    await waitForSlot(this.gate, this.clock, host, this.holder, this.maxWaitMs, releasing);
     this.held = host;
   }
 

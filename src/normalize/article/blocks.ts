@@ -57,11 +57,12 @@ const BOLD_TAGS = new Set(['strong', 'b']);
 /** htmlparser2 in HTML mode, serializing text as UTF-8 rather than numeric entities. */
 export const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true, encodeEntities: 'utf8' as const } };
 
-/** Recognises HTML by its tags; anything else is plain text with blank-line paragraphs. */
+/**
+ * Recognises HTML by its tags; anything else is plain text with blank-line paragraphs. Any complete tag counts:
+ * a body holding only `<script>`, `<iframe>` or `<code>` is HTML too, and must not reach the text as markup.
+ */
 export function looksLikeHtml(body: string): boolean {
-  return /<\/?(?:p|div|br|h[1-6]|article|section|figure|img|strong|b|em|i|ul|ol|li|span|a|blockquote|table|main|body|html)\b[^>]*>/i.test(
-    body,
-  );
+  return /<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>|<!--|<!\[CDATA\[/i.test(body);
 }
 
 /** Resolves an address against the base URL; returns '' for what cannot be resolved or is not http(s). */
