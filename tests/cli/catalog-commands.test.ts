@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -40,10 +42,14 @@ describe('syndicate CLI: catalog commands, OPML, misuse', () => {
   let ctx: AppContext;
 
   beforeAll(() => {
-    // The CLI reads the same environment as the running system: here, the test's Redis prefix.
+    // The CLI reads the same environment as the running system: here, the test's Redis prefix, and a config file
+    // that lets loopback feeds through the private-address guard (as tests and demos do).
+    const dir = mkdtempSync(join(tmpdir(), 'syndicate-cli-'));
+    writeFileSync(join(dir, 'syndication.yaml'), 'network:\n  allowHosts: [127.0.0.1]\n');
     process.env.REDIS_URL = env.redisUrl;
     process.env.SYNDICATE_REDIS_PREFIX = env.redisPrefix;
-    ctx = createContext(env, parseConfig({}), pino({ level: 'silent' }));
+    process.env.SYNDICATE_CONFIG = join(dir, 'syndication.yaml');
+    ctx = createContext(env, parseConfig({ network: { allowHosts: ['127.0.0.1'] } }), pino({ level: 'silent' }));
   });
 
   afterAll(async () => {
