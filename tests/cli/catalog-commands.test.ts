@@ -42,13 +42,13 @@ describe('syndicate CLI: catalog commands, OPML, misuse', () => {
   let ctx: AppContext;
 
   beforeAll(() => {
-    // The CLI reads the same environment as the running system: here, the test's Redis prefix, and a config file
-    // that lets loopback feeds through the private-address guard (as tests and demos do).
-    const dir = mkdtempSync(join(tmpdir(), 'syndicate-cli-'));
-    writeFileSync(join(dir, 'syndication.yaml'), 'network:\n  allowHosts: [127.0.0.1]\n');
+    // The CLI reads the same environment as the running system: here, the test's Redis prefix.
     process.env.REDIS_URL = env.redisUrl;
     process.env.SYNDICATE_REDIS_PREFIX = env.redisPrefix;
-    process.env.SYNDICATE_CONFIG = join(dir, 'syndication.yaml');
+    // Its config file exempts loopback from the private-address guard, as a test or demo config does.
+    const configPath = join(mkdtempSync(join(tmpdir(), 'syndicate-cli-')), 'syndication.yaml');
+    writeFileSync(configPath, 'network:\n  allowHosts: [127.0.0.1]\n');
+    process.env.SYNDICATE_CONFIG = configPath;
     ctx = createContext(env, parseConfig({ network: { allowHosts: ['127.0.0.1'] } }), pino({ level: 'silent' }));
   });
 
