@@ -4,12 +4,11 @@ import { parseArgs } from 'node:util';
 import { loadConfigFile, loadEnv } from '../config/load-config.js';
 import { SyndicateError, toSyndicateError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
-import { decodeText } from '../fetch/decode-text.js';
+import { decodeText } from '../content/decode-text.js';
 import { httpFetch } from '../fetch/http-fetch.js';
 import { normalizeDocument } from '../normalize/normalize-document.js';
-import { ROLE_NAMES, type RoleName } from '../runtime/role.js';
+import { ROLE_NAMES, type RoleName, type RoleSet } from '../runtime/role.js';
 import { startSystem } from '../runtime/start.js';
-import { ROLES } from '../../workers/index.js';
 import { replayCommand } from './replay.js';
 
 const USAGE = `usage: syndicate <command>
@@ -39,12 +38,13 @@ function parseRoles(value: string | undefined): RoleName[] {
   return names as RoleName[];
 }
 
-async function startCommand(rolesArg: string | undefined): Promise<number> {
+async function startCommand(rolesArg: string | undefined, roleSet: RoleSet | undefined): Promise<number> {
+  if (!roleSet) throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'start needs the roles of workers/ (run it through bin/syndicate.js)');
   const env = loadEnv();
   const logger = createLogger(env.logLevel);
   const config = loadConfigFile(env.configPath);
   const roles = parseRoles(rolesArg);
-  const system = await startSystem(env, config, roles.map((name) => ROLES[name]), logger);
+  const system = await startSystem(env, config, roles.map((name) => roleSet.roles[name]), logger, { health: roleSet.health });
   await new Promise<void>((done) => {
     const onSignal = (signal: string) => void system.stop(signal).then(done);
     process.once('SIGTERM', onSignal);
@@ -55,8 +55,11 @@ async function startCommand(rolesArg: string | undefined): Promise<number> {
   return 0;
 }
 
-/** The `syndicate` command line. Returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * The `syndicate` command line. Returns the exit code. `roleSet` comes from `workers/` (bin/syndicate.js passes
+ * it): src/ never imports workers/, which sit above it.
+ */
+export async function main(argv: string[], roleSet?: RoleSet): Promise<number> {
   if (argv[0] === 'replay') return replayCommand(argv.slice(1));
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { roles: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   const [command, ...rest] = positionals;
@@ -66,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
       return values.help ? 0 : 1;
     }
     if (command === 'normalize') return await normalizeCommand(rest[0]);
-    if (command === 'start') return await startCommand(values.roles);
+    if (command === 'start') return await startCommand(values.roles, roleSet);
     throw new SyndicateError('SYN_ERR_BAD_REQUEST', `unknown command ${command}\n${USAGE}`);
   } catch (err) {
     const error = toSyndicateError(err);

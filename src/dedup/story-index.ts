@@ -4,7 +4,7 @@ import { sketchText } from './analyze.js';
 import { SHINGLE_SIZE } from './fingerprint.js';
 import { DEFAULT_LSH } from './minhash.js';
 import { DEFAULT_THRESHOLDS, type SimilarityThresholds } from './similarity.js';
-import { canonicalizeUrl } from '../normalize/page/canonical-url.js';
+import { canonicalizeUrl } from '../content/canonical-url.js';
 import { REMOVE_LUA, RESOLVE_LUA } from './story-index-lua.js';
 
 /** One outlet's article, as the dedup stage sees it. */

@@ -186,7 +186,6 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
       // No deadline here: permits come back within the budget of the requests holding them.
       const ahead = permits.ahead.tryAcquire() ?? (await permits.ahead.acquire());
       let held = ahead;
-      let busy = false;
       try {
         const admittedAt = ctx.clock.now();
         const cached = endpoint.cachedSubscription(subscriptionId, admittedAt);
@@ -194,9 +193,11 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
         // Gone or disabled: the per-subscription job re-reads it and refuses with a logged dead letter, as before.
         if (!subscription?.enabled) return handoffFor({ kind: 'disabled' }, ctx.config.delivery, admittedAt);
         const admission = await endpoint.admit(subscription, leaseId, admittedAt);
-        // Busy (other fan-outs are sending to it): a few ms is usually enough, so wait within the budget, permits freed.
-        if (admission.kind === 'busy') busy = true;
-        else if (admission.kind !== 'ok') return handoffFor(admission, ctx.config.delivery, admittedAt);
+        // Busy (other fan-outs are sending to it): a few ms is usually enough, so wait (below) within the budget,
+        // permits freed. Every other outcome returns.
+        if (admission.kind === 'busy') {
+          // falls through to the wait
+        } else if (admission.kind !== 'ok') return handoffFor(admission, ctx.config.delivery, admittedAt);
         else {
           held = permits.send.tryAcquire() ?? (await permits.send.acquire());
           ahead.release();
@@ -217,11 +218,9 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
       } finally {
         held.release();
       }
-      if (busy) {
-        busySince ??= ctx.clock.now();
-        if (ctx.clock.now() - busySince >= budgetMs) return handoffFor({ kind: 'busy', waitMs: 0 }, ctx.config.delivery, ctx.clock.now());
-        await sleep(jittered(BUSY_RETRY_MS));
-      }
+      busySince ??= ctx.clock.now();
+      if (ctx.clock.now() - busySince >= budgetMs) return handoffFor({ kind: 'busy', waitMs: 0 }, ctx.config.delivery, ctx.clock.now());
+      await sleep(jittered(BUSY_RETRY_MS));
     }
   };
 

@@ -8,11 +8,11 @@ import type { AppContext } from '../runtime/context.js';
 import { parseRetryAfter } from '../net/retry-after.js';
 import { decideRedirect, freshnessFromHeaders, planNextPoll, type PollObservation } from '../scheduler/next-fetch.js';
 import { enqueuePoll, pollJobDueAt } from '../scheduler/source-scheduler.js';
-import { decodeText } from './decode-text.js';
+import { decodeText } from '../content/decode-text.js';
 import { httpFetch, type FetchResult } from './http-fetch.js';
-import type { FeedEntry, ParsedFeed } from './feed-entry.js';
+import type { FeedEntry, ParsedFeed } from '../content/feed-entry.js';
 import type { FullTextMode } from './full-text/needs-full-text.js';
-import { parseFeed } from './parse-feed.js';
+import { parseFeed } from '../content/parse-feed.js';
 import { fetchFullText } from './full-text/fetch-full-text.js';
 import { ensureWebSubSubscription, websubActive, type WebSubState } from './websub.js';
 

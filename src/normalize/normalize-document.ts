@@ -1,9 +1,9 @@
 import type { NormalizedItem } from '../core/item.js';
 import { SyndicateError } from '../core/errors.js';
-import { parseFeed, sniffFormat } from '../fetch/parse-feed.js';
-import type { FeedEntry } from '../fetch/feed-entry.js';
+import { parseFeed, sniffFormat } from '../content/parse-feed.js';
+import type { FeedEntry } from '../content/feed-entry.js';
 import { normalizeEntry, type EntrySource } from './normalize-entry.js';
-import { extractPageMetadata } from './page/metadata.js';
+import { extractPageMetadata } from '../content/page-metadata.js';
 
 /**
  * Normalizes a whole document, a feed or an article page, as `syndicate normalize` prints it. Pure apart from

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { NormalizedItem, SourceRef } from '../core/item.js';
-import type { FeedEntry } from '../fetch/feed-entry.js';
+import type { FeedEntry } from '../content/feed-entry.js';
 import { analyzeArticle, type SourceCleanupRules } from './article/analyze-article.js';
-import { canonicalizeUrl } from './page/canonical-url.js';
+import { canonicalizeUrl } from '../content/canonical-url.js';
 
 /** What the normalizer needs to know of the source an entry came from. */
 export interface EntrySource {

@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { request } from 'undici';
-import { FeedCache } from '../api/feed-cache.js';
+import { FeedCache } from './feed-cache.js';
 import { SyndicateError } from '../core/errors.js';
 import { assertUrlAllowed } from '../net/address-guard.js';
 import type { WebSubJob } from '../queues/pipeline.js';

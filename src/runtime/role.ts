@@ -16,3 +16,12 @@ export interface RoleDefinition {
   name: RoleName;
   start(ctx: AppContext): Promise<RoleHandle>;
 }
+
+/**
+ * What `workers/` offers the process runner: every role by name, and the health listener a process without the
+ * api role starts instead, so container health checks and Prometheus scrapes work for every role.
+ */
+export interface RoleSet {
+  roles: Record<RoleName, RoleDefinition>;
+  health: RoleDefinition;
+}

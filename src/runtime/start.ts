@@ -1,7 +1,6 @@
 import type { RuntimeEnv } from '../config/load-config.js';
 import type { SyndicationConfig } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
-import { buildHealthApp } from '../api/health-app.js';
 import { closeQueues } from '../queues/queues.js';
 import { ensureRedis, type RedisHandle } from '../redis/ensure-redis.js';
 import { waitReady } from '../redis/connection.js';
@@ -18,15 +17,16 @@ export interface RunningSystem {
 
 /**
  * Starts the given roles in this process: finds (or starts) Redis, seeds the catalog from the config file and
- * starts each role. A process without the api role still answers health checks on PORT. Stopping turns readiness to 503 first, then closes roles in pipeline order so that upstream
- * stages stop feeding downstream ones, each within the grace period.
+ * starts each role. A process without the api role starts `health` instead (when given), so it still answers
+ * health checks on PORT. Stopping turns readiness to 503 first, then closes every worker role at once (each
+ * within the grace period), then the HTTP side last, so readiness keeps saying 503 while the workers drain.
  */
 export async function startSystem(
   env: RuntimeEnv,
   config: SyndicationConfig,
   roles: RoleDefinition[],
   logger: Logger,
-  { redisDataDir = './data', listenForHealth = true }: { redisDataDir?: string; listenForHealth?: boolean } = {},
+  { redisDataDir = './data', health }: { redisDataDir?: string; health?: RoleDefinition } = {},
 ): Promise<RunningSystem> {
   const redisHandle: RedisHandle = await ensureRedis(env.redisUrl, redisDataDir, (msg) => logger.warn(msg));
   const ctx = createContext(env, config, logger);
@@ -37,12 +37,7 @@ export async function startSystem(
     handles.push(await role.start(ctx));
     logger.info({ role: role.name }, 'role started');
   }
-  if (listenForHealth && !roles.some((r) => r.name === 'api')) {
-    const health = buildHealthApp(ctx);
-    const address = await health.listen({ host: env.host, port: env.port });
-    logger.info({ address }, 'health endpoints listening (/healthz, /readyz, /metrics)');
-    handles.push({ name: 'api', close: async () => void (await health.close()) });
-  }
+  if (health && !roles.some((r) => r.name === 'api')) handles.push(await health.start(ctx));
   let stopping: Promise<void> | null = null;
   const stop = (reason = 'stop') =>
     (stopping ??= (async () => {

@@ -34,7 +34,7 @@ describe('the disabled state is one truth: API, PUT enabled: true, config re-see
     // A restart: another process on the same Redis seeds the catalog from the same config (enabled: true by default).
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, next) => void (lines.push(String(chunk)), next()) });
-    const restarted = await startSystem(rig.system.env, parseConfig({ network: { allowHosts: ['127.0.0.1'] }, ...rig.config }), [ROLES.deliver], pino({ level: 'warn' }, sink), { listenForHealth: false });
+    const restarted = await startSystem(rig.system.env, parseConfig({ network: { allowHosts: ['127.0.0.1'] }, ...rig.config }), [ROLES.deliver], pino({ level: 'warn' }, sink));
     await restarted.stop('test');
     expect(lines.some((l) => /subscription trap stays disabled/.test(l) && /410 Gone from the test/.test(l))).toBe(true);
     expect(await get()).toMatchObject(disabled);

@@ -2,7 +2,7 @@ import { Readability } from '@mozilla/readability';
 import { load } from 'cheerio/slim';
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
-import type { FeedEntry } from '../../src/fetch/feed-entry.js';
+import type { FeedEntry } from '../../src/content/feed-entry.js';
 import { extractArticle } from '../../src/fetch/full-text/extract-article.js';
 import { mergePageIntoEntry } from '../../src/fetch/full-text/merge-page.js';
 import { needsFullText } from '../../src/fetch/full-text/needs-full-text.js';

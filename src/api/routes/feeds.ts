@@ -5,7 +5,7 @@ import { hubUrl, renderChannelDocument } from '../../publish/channel-feed.js';
 import { channelUrl, FEED_CONTENT_TYPES, type FeedFormat } from '../../publish/render-feed.js';
 import type { ChannelState } from '../../publish/item-store.js';
 import type { AppContext } from '../../runtime/context.js';
-import { FeedCache } from '../feed-cache.js';
+import { FeedCache } from '../../publish/feed-cache.js';
 
 /** How long a channel's definition and version are trusted without word of a change (a lost pub/sub message). */
 export const CHANNEL_STATE_TTL_MS = 1_000;

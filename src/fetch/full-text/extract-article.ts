@@ -1,7 +1,7 @@
 import { load, type CheerioAPI } from 'cheerio/slim';
 import type { Element } from 'domhandler';
-import { HTML_OPTIONS } from '../../normalize/article/blocks.js';
-import { extractPageMetadata, type PageMetadata } from '../../normalize/page/metadata.js';
+import { HTML_OPTIONS } from '../../content/html.js';
+import { extractPageMetadata, type PageMetadata } from '../../content/page-metadata.js';
 
 /**
  * Words in a class or id that mark page furniture rather than article text (after Readability's

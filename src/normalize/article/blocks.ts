@@ -1,7 +1,8 @@
 import { load } from 'cheerio/slim';
 import type { AnyNode, Element } from 'domhandler';
 import { startsLikeTurn } from './markers.js';
-import { endsSentence, escapeHtml, squeeze } from './text.js';
+import { absoluteUrl, HTML_OPTIONS } from '../../content/html.js';
+import { endsSentence, escapeHtml, squeeze } from '../../content/text.js';
 
 /** A picture found in the body, before its caption and credit are sorted out. */
 export interface RawImage {
@@ -54,26 +55,11 @@ const BLOCK_TAGS = new Set([
 
 const BOLD_TAGS = new Set(['strong', 'b']);
 
-/** htmlparser2 in HTML mode, serializing text as UTF-8 rather than numeric entities. */
-export const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true, encodeEntities: 'utf8' as const } };
-
 /** Recognises HTML by its tags; anything else is plain text with blank-line paragraphs. */
 export function looksLikeHtml(body: string): boolean {
   return /<\/?(?:p|div|br|h[1-6]|article|section|figure|img|strong|b|em|i|ul|ol|li|span|a|blockquote|table|main|body|html)\b[^>]*>/i.test(
     body,
   );
-}
-
-/** Resolves an address against the base URL; returns '' for what cannot be resolved or is not http(s). */
-export function absoluteUrl(url: string, baseUrl?: string): string {
-  const trimmed = url.trim();
-  if (trimmed === '') return '';
-  try {
-    const resolved = baseUrl ? new URL(trimmed, baseUrl) : new URL(trimmed);
-    return resolved.protocol === 'http:' || resolved.protocol === 'https:' ? resolved.href : '';
-  } catch {
-    return '';
-  }
 }
 
 /**

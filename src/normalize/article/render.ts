@@ -1,8 +1,8 @@
 import sanitizeHtml from 'sanitize-html';
 import type { QaTurn } from '../../core/item.js';
-import { absoluteUrl } from './blocks.js';
+import { absoluteUrl } from '../../content/html.js';
 import type { CleanBlock } from './boilerplate.js';
-import { escapeHtml } from './text.js';
+import { escapeHtml } from '../../content/text.js';
 
 const ALLOWED_TAGS = [
   'p', 'br', 'h2', 'h3', 'h4', 'strong', 'b', 'em', 'i', 'u', 's', 'sub', 'sup', 'a', 'ul', 'ol', 'li', 'blockquote',

@@ -1,8 +1,7 @@
 import { load, type CheerioAPI } from 'cheerio/slim';
 import type { Element } from 'domhandler';
-import { absoluteUrl, HTML_OPTIONS } from '../article/blocks.js';
-import { normalizeLanguageTag } from '../article/language.js';
-import { escapeRegExp, squeeze } from '../article/text.js';
+import { absoluteUrl, HTML_OPTIONS } from './html.js';
+import { escapeRegExp, normalizeLanguageTag, squeeze } from './text.js';
 import { canonicalizeUrl } from './canonical-url.js';
 
 /** What an HTML article page says about itself, and its main content. */

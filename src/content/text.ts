@@ -110,3 +110,9 @@ export function leadSentences(text: string, max = 300): string {
   const cut = flat.slice(0, max - 1);
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 1))}\u2026`;
 }
+
+/** Reduces a declared tag (`en-US`, `az_Latn_AZ`, `RU`) to its ISO 639-1 code; null when it is not one. */
+export function normalizeLanguageTag(tag: string | null | undefined): string | null {
+  const code = (tag ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  return /^[a-z]{2}$/.test(code) ? code : null;
+}
