@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import type { SubscriptionConfig } from '../config/schema.js';
 import type { DeliverJob, FanoutJob } from '../queues/pipeline.js';
 import type { AppContext } from '../runtime/context.js';
+import { luaScript, runScript } from '../redis/scripts.js';
 import { deliverJobId, fanoutJobId, publishedJobId, eventId as makeEventId } from './build-event.js';
 import { attemptTime, concludeAttempt, send, type AttemptVerdict, type DeliveryAttempt } from './attempt.js';
 import { EndpointState, type Admission } from './endpoint-state.js';
@@ -87,31 +88,16 @@ const BUSY_RETRY_MS = 10;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * Per subscription, a bitmask: 1 = in the event's done set, 2 = its own deliver job exists, 4 = its story's
- * published job exists (only when `publishedKeys` are given). KEYS: done set, own job keys, published job keys.
- * ARGV: subscription ids.
- */
-const PRIOR_STATE_SCRIPT = `
-local n = #ARGV
-local withPublished = #KEYS > n + 1
-local out = {}
-for i = 1, n do
-  local flags = 0
-  if redis.call('SISMEMBER', KEYS[1], ARGV[i]) == 1 then flags = flags + 1 end
-  if redis.call('EXISTS', KEYS[1 + i]) == 1 then flags = flags + 2 end
-  if withPublished and redis.call('EXISTS', KEYS[1 + n + i]) == 1 then flags = flags + 4 end
-  out[i] = flags
-end
-return out
-`;
+const PRIOR_STATE = luaScript('fanout-prior-state');
 
-/** Runs {@link PRIOR_STATE_SCRIPT}: one command per fan-out, whatever the number of subscriptions. */
+/**
+ * What is done already for each subscription (redis/lua/fanout-prior-state.lua), one command per fan-out whatever
+ * the number of subscriptions: per subscription a bitmask, 1 = in the event's done set, 2 = its own deliver job
+ * exists, 4 = its story's published job exists (only when `publishedKeys` are given).
+ */
 async function priorState(ctx: AppContext, doneKey: string, ids: string[], ownKeys: string[], publishedKeys: string[]): Promise<number[]> {
-  const holder = ctx.redis as unknown as { syndicateFanoutPrior?: (...args: Array<string | number>) => Promise<number[]> };
-  if (!holder.syndicateFanoutPrior) ctx.redis.defineCommand('syndicateFanoutPrior', { lua: PRIOR_STATE_SCRIPT });
-  const keys = [doneKey, ...ownKeys, ...publishedKeys];
-  return holder.syndicateFanoutPrior!.apply(ctx.redis, [keys.length, ...keys, ...ids]);
+  const flags = await runScript(ctx.redis, PRIOR_STATE, [doneKey, ...ownKeys, ...publishedKeys], ids);
+  return Array.isArray(flags) ? flags.map(Number) : [];
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { luaScript, runScript } from '../redis/scripts.js';
 
 /** Per-host politeness settings, shared by every worker through Redis. */
 export interface PolitenessSettings {
@@ -18,32 +19,8 @@ export interface HostKeys {
   active: string;
 }
 
-// One round trip, atomic across workers: drop expired leases, then either grant a slot or say when to come back.
-const ACQUIRE = `
-local now = tonumber(ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-local paused = tonumber(redis.call('HGET', KEYS[1], 'pausedUntil') or '0')
-if paused > now then return paused end
-local nextSlot = tonumber(redis.call('HGET', KEYS[1], 'nextSlotAt') or '0')
-if nextSlot > now then return nextSlot end
-if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then return now + math.max(tonumber(ARGV[3]), 50) end
-redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[5])
-redis.call('HSET', KEYS[1], 'nextSlotAt', now + tonumber(ARGV[3]))
-local ttl = math.ceil((tonumber(ARGV[4]) + tonumber(ARGV[3])) / 1000) + 60
-redis.call('EXPIRE', KEYS[1], ttl)
-redis.call('EXPIRE', KEYS[2], ttl)
-return 0
-`;
-
-const PAUSE = `
-local current = tonumber(redis.call('HGET', KEYS[1], 'pausedUntil') or '0')
-local untilTs = tonumber(ARGV[1])
-if untilTs > current then
-  redis.call('HSET', KEYS[1], 'pausedUntil', untilTs)
-  redis.call('PEXPIREAT', KEYS[1], untilTs + 60000)
-end
-return 1
-`;
+const ACQUIRE = luaScript('host-acquire');
+const PAUSE = luaScript('host-pause');
 
 /**
  * Politeness towards each host, in Redis so that it holds across every fetch worker: at most `maxConcurrent`
@@ -62,7 +39,7 @@ export class HostPoliteness {
   async acquire(host: string, holder: string, now: number): Promise<number> {
     const keys = this.keysFor(host);
     const { maxConcurrent, minSpacingMs, leaseMs } = this.settings;
-    return Number(await this.redis.eval(ACQUIRE, 2, keys.state, keys.active, now, maxConcurrent, minSpacingMs, leaseMs, holder));
+    return Number(await runScript(this.redis, ACQUIRE, [keys.state, keys.active], [now, maxConcurrent, minSpacingMs, leaseMs, holder]));
   }
 
   /** Gives a slot back (idempotent). */
@@ -72,7 +49,7 @@ export class HostPoliteness {
 
   /** Pauses a host until `untilMs` (never shortens a longer pause already set). */
   async pause(host: string, untilMs: number): Promise<void> {
-    await this.redis.eval(PAUSE, 1, this.keysFor(host).state, untilMs);
+    await runScript(this.redis, PAUSE, [this.keysFor(host).state], [untilMs]);
   }
 }
 
