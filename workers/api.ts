@@ -9,7 +9,9 @@ export const apiRole: RoleDefinition = {
     let adminToken = ctx.env.adminToken;
     if (!adminToken) {
       adminToken = randomBytes(18).toString('base64url');
-      ctx.logger.warn({ adminToken }, 'ADMIN_TOKEN is not set: generated a token for this run; set ADMIN_TOKEN to choose one');
+      // Logs never carry secrets (they are shipped and kept): the generated token is shown only on a terminal.
+      if (process.stderr.isTTY) process.stderr.write(`ADMIN_TOKEN is not set; this run's admin token: ${adminToken}\n`);
+      ctx.logger.warn('ADMIN_TOKEN is not set: generated a token for this run (shown on the terminal only); set ADMIN_TOKEN to choose one');
     }
     const app = await buildApp({ ctx, adminToken, logger: ctx.logger.child({ role: 'api' }) });
     const address = await app.listen({ host: ctx.env.host, port: ctx.env.port });

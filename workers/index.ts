@@ -3,7 +3,7 @@ import { apiRole } from './api.js';
 import { dedupRole } from './dedup.js';
 import { deliverRole } from './deliver.js';
 import { fetchRole } from './fetch.js';
-import { healthRole } from './health.js';
+import { listenForHealth } from './health.js';
 import { normalizeRole } from './normalize.js';
 import { publishRole } from './publish.js';
 import { schedulerRole } from './scheduler.js';
@@ -22,4 +22,4 @@ export const ROLES: Record<RoleName, RoleDefinition> = {
 };
 
 /** The roles and the health listener, as the CLI's `start` hands them to the process runner. */
-export const ROLE_SET: RoleSet = { roles: ROLES, health: healthRole };
+export const ROLE_SET: RoleSet = { roles: ROLES, health: listenForHealth };

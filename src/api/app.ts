@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger.js';
 import type { AppContext } from '../runtime/context.js';
 import { requireAdminToken } from './auth.js';
 import { installErrorHandler } from './error-handler.js';
+import { createHttpContext, installOutageGuard, requireRedis } from './http-context.js';
 import { createMetrics } from './metrics.js';
 import { registerAdminApi } from './routes/admin-api.js';
 import { registerDeliveriesApi, registerDeliveryMetrics } from './routes/deliveries-api.js';
@@ -26,22 +27,26 @@ export interface BuildAppOptions {
  * The HTTP side: feeds, health, metrics, the admin API and the queue dashboard. Routes only translate HTTP to
  * the stores and queues of the context; tests drive it with `app.inject()`.
  */
-export async function buildApp({ ctx, adminToken, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({ ctx: processCtx, adminToken, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: logger || undefined, bodyLimit: 1024 * 1024 }) as unknown as FastifyInstance;
-  installErrorHandler(app);
-  const metrics = createMetrics(ctx.queues);
+  // Everything below reads and writes through the fail-fast HTTP context, so an outage answers instead of hanging.
+  const ctx = await createHttpContext(processCtx);
+  installErrorHandler(app, ctx);
+  installOutageGuard(app, ctx);
+  const metrics = createMetrics(ctx);
   registerDeliveryMetrics(metrics.registry, ctx);
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpRequests.inc({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
   });
 
   registerHealthRoutes(app, ctx, metrics);
-  registerFeedRoutes(app, ctx, new Date(ctx.clock.now()));
+  registerFeedRoutes(app, ctx, new Date(ctx.clock.now()), processCtx.items);
   await registerWebSubCallback(app, ctx);
   await registerWebSubHub(app, ctx);
 
   await app.register(async (api) => {
     api.addHook('onRequest', requireAdminToken(adminToken));
+    api.addHook('onRequest', requireRedis(ctx));
     registerAdminApi(api, ctx);
     registerDeliveriesApi(api, ctx);
   });
@@ -51,6 +56,7 @@ export async function buildApp({ ctx, adminToken, logger = false }: BuildAppOpti
   board.setBasePath('/admin/queues');
   await app.register(async (admin) => {
     admin.addHook('onRequest', requireAdminToken(adminToken, 'syndicate admin'));
+    admin.addHook('onRequest', requireRedis(ctx));
     await admin.register(board.registerPlugin(), { prefix: '/admin/queues' });
   });
   return app;

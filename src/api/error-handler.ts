@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { SyndicateError } from '../core/errors.js';
 
 /** The JSON body of every API error: `{"error": {"code": "SYN_ERR_...", "message": "..."}}`. */
@@ -6,9 +6,24 @@ export function errorBody(code: string, message: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
 }
 
+/** How long a client is told to wait before asking again while Redis is away. */
+export const OUTAGE_RETRY_AFTER_S = 5;
+
+/** The 503 of a Redis outage, with `Retry-After`. */
+export function sendRedisUnavailable(reply: FastifyReply): FastifyReply {
+  return reply
+    .status(503)
+    .header('retry-after', String(OUTAGE_RETRY_AFTER_S))
+    .send(errorBody('SYN_ERR_REDIS_UNAVAILABLE', `Redis is unavailable; retry in ${OUTAGE_RETRY_AFTER_S} s`));
+}
+
 /** Answers every error, ours or fastify's, in the catalogue's shape with a fitting status. */
-export function installErrorHandler(app: FastifyInstance): void {
+export function installErrorHandler(app: FastifyInstance, http?: { redisUp(): boolean }): void {
   app.setErrorHandler((err: FastifyError | SyndicateError, request, reply) => {
+    // Whatever failed while Redis is away failed for that reason: say so, and when to come back.
+    if (http && !http.redisUp() && !(err instanceof SyndicateError && err.httpStatus < 500) && !((err as FastifyError).statusCode! < 500)) {
+      return sendRedisUnavailable(reply);
+    }
     if (err instanceof SyndicateError) {
       if (err.httpStatus >= 500) request.log.error({ code: err.code, err: err.message }, 'request failed');
       return reply.status(err.httpStatus).send(errorBody(err.code, err.message, err.details));

@@ -1,20 +1,43 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PipelineQueues } from '../queues/queues.js';
+import type { HttpContext } from './http-context.js';
+
+/** The longest a scrape waits for one Redis-backed figure: a slow Redis leaves it out rather than hanging /metrics. */
+const COLLECT_TIMEOUT_MS = 500;
+
+/** `promise`, or null once `ms` have passed or it failed. */
+export function withinOrNull<T>(promise: Promise<T>, ms = COLLECT_TIMEOUT_MS): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise.catch(() => null), new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)))]).finally(() => clearTimeout(timer));
+}
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'waiting-children'] as const;
 
-/** The process's Prometheus registry: default process metrics, job counts per queue and state, HTTP requests. */
-export function createMetrics(queues: PipelineQueues) {
+/**
+ * The process's Prometheus registry: default process metrics, Redis reachability, job counts per queue and state
+ * (failed ones are the jobs kept for an operator to replay), HTTP requests. While Redis is away the scrape still
+ * answers at once, with `syndicate_redis_up 0` and without the figures only Redis knows.
+ */
+export function createMetrics(http: HttpContext) {
+  const { queues } = http;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'syndicate_' });
+  new Gauge({
+    name: 'syndicate_redis_up',
+    help: 'Whether this process is connected to Redis (1) or not (0)',
+    registers: [registry],
+    collect() {
+      this.set(http.redisUp() ? 1 : 0);
+    },
+  });
   new Gauge({
     name: 'syndicate_queue_jobs',
     help: 'Jobs in each pipeline queue, by state',
     labelNames: ['queue', 'state'],
     registers: [registry],
     async collect() {
+      if (!http.redisUp()) return;
       for (const [name, queue] of Object.entries(queues)) {
-        const counts = await queue.getJobCounts(...JOB_STATES).catch(() => null);
+        const counts = await withinOrNull(queue.getJobCounts(...JOB_STATES));
         if (!counts) continue;
         for (const state of JOB_STATES) this.set({ queue: name, state }, counts[state] ?? 0);
       }

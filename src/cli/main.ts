@@ -1,34 +1,23 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfigFile, loadEnv } from '../config/load-config.js';
 import { SyndicateError, toSyndicateError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
-import { decodeText } from '../content/decode-text.js';
-import { httpFetch } from '../fetch/http-fetch.js';
-import { normalizeDocument } from '../normalize/normalize-document.js';
 import { ROLE_NAMES, type RoleName, type RoleSet } from '../runtime/role.js';
 import { startSystem } from '../runtime/start.js';
+import { normalizeCommand } from './normalize.js';
 import { replayCommand } from './replay.js';
+import { asUsageError, CliUsageError } from './usage-error.js';
 
 const USAGE = `usage: syndicate <command>
 
   normalize <file|url>          print the normalized items of a feed or article page (JSON); needs no Redis
+  normalize --jsonl <file|url>...
+                                one JSON line per input, in order: {"input","items"} or {"input","error"}
   start [--roles a,b,...]       run the system; roles: ${ROLE_NAMES.join(', ')} (default: all)
   replay [--job id] [--subscription id] [--from iso] [--to iso]
                                 replay failed webhook deliveries (one job, or all failed in a range); needs Redis
 
 environment: REDIS_URL, PORT, HOST, ADMIN_TOKEN, LOG_LEVEL, PUBLIC_URL, SYNDICATE_CONFIG`;
-
-async function normalizeCommand(target: string | undefined): Promise<number> {
-  if (!target) throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'normalize needs a file or URL');
-  const location = /^(https?|file):/.test(target) ? target : pathToFileURL(resolve(target)).href;
-  const response = await httpFetch(location, { timeoutMs: 20_000, maxBytes: 10 * 1024 * 1024 });
-  if (response.status >= 400) throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `${location} answered ${response.status}`);
-  const items = await normalizeDocument(decodeText(response.body, response.headers['content-type']), response.url, new Date().toISOString());
-  process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
-  return 0;
-}
 
 function parseRoles(value: string | undefined): RoleName[] {
   if (!value) return [...ROLE_NAMES];
@@ -41,10 +30,14 @@ function parseRoles(value: string | undefined): RoleName[] {
 async function startCommand(rolesArg: string | undefined, roleSet: RoleSet | undefined): Promise<number> {
   if (!roleSet) throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'start needs the roles of workers/ (run it through bin/syndicate.js)');
   const env = loadEnv();
-  const logger = createLogger(env.logLevel);
+  const logger = createLogger(env.logLevel, { secrets: [env.adminToken] });
   const config = loadConfigFile(env.configPath);
   const roles = parseRoles(rolesArg);
-  const system = await startSystem(env, config, roles.map((name) => roleSet.roles[name]), logger, { health: roleSet.health });
+  // Only the one-command demo (no --roles, no REDIS_URL) may start a private Redis; see StartOptions.mayStartRedis.
+  const system = await startSystem(env, config, roles.map((name) => roleSet.roles[name]), logger, {
+    health: roleSet.health,
+    mayStartRedis: rolesArg === undefined && !process.env.REDIS_URL,
+  });
   await new Promise<void>((done) => {
     const onSignal = (signal: string) => void system.stop(signal).then(done);
     process.once('SIGTERM', onSignal);
@@ -61,17 +54,22 @@ async function startCommand(rolesArg: string | undefined, roleSet: RoleSet | und
  */
 export async function main(argv: string[], roleSet?: RoleSet): Promise<number> {
   if (argv[0] === 'replay') return replayCommand(argv.slice(1));
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { roles: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  const [command, ...rest] = positionals;
   try {
+    if (argv[0] === 'normalize') return await normalizeCommand(argv.slice(1), USAGE);
+    const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { roles: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    const [command] = positionals;
     if (values.help || !command) {
       process.stdout.write(`${USAGE}\n`);
       return values.help ? 0 : 1;
     }
-    if (command === 'normalize') return await normalizeCommand(rest[0]);
     if (command === 'start') return await startCommand(values.roles, roleSet);
-    throw new SyndicateError('SYN_ERR_BAD_REQUEST', `unknown command ${command}\n${USAGE}`);
+    throw new CliUsageError(`unknown command ${command}`);
   } catch (err) {
+    const misuse = asUsageError(err);
+    if (misuse) {
+      process.stderr.write(`syndicate: ${misuse.message}\n${USAGE}\n`);
+      return 2;
+    }
     const error = toSyndicateError(err);
     process.stderr.write(`syndicate: ${error.code}: ${error.message}\n`);
     return 1;

@@ -20,7 +20,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
     const to = parseTime(values.to, '--to');
     if (!values.job && (from === undefined || to === undefined)) throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'replay needs --job id, or --from and --to (ISO 8601)');
     const env = loadEnv();
-    const logger = createLogger(env.logLevel);
+    const logger = createLogger(env.logLevel, { secrets: [env.adminToken] });
     const config = loadConfigFile(env.configPath);
     const redisHandle = await ensureRedis(env.redisUrl, './data', (msg) => logger.warn(msg));
     const ctx = createContext(env, config, logger);

@@ -24,5 +24,7 @@ export interface ParsedFeed {
   selfUrl: string | null;
   /** Feed-level TTL in minutes (`<ttl>`), if any. */
   ttlMinutes: number | null;
+  /** Minutes between updates announced by `sy:updatePeriod`/`sy:updateFrequency`, if any. */
+  updatePeriodMinutes: number | null;
   entries: FeedEntry[];
 }

@@ -1,6 +1,7 @@
 import Parser from 'rss-parser';
 import { SyndicateError } from '../core/errors.js';
 import type { FeedEntry, ParsedFeed } from './feed-entry.js';
+import { syndicationPeriodMinutes } from './syndication-period.js';
 
 type RawItem = Record<string, unknown>;
 type RawFeed = Record<string, unknown> & { items?: RawItem[] };
@@ -8,7 +9,7 @@ type RawFeed = Record<string, unknown> & { items?: RawItem[] };
 const parser = new Parser<RawFeed, RawItem>({
   customFields: {
     // Atom's own <link> elements (hub, self) are kept raw as allLinks; RSS carries them as atom:link.
-    feed: ['language', 'ttl', ['atom:link', 'atomLinks', { keepArray: true }] as never, ['link', 'allLinks', { keepArray: true }] as never],
+    feed: ['language', 'ttl', ['sy:updatePeriod', 'syUpdatePeriod'] as never, ['sy:updateFrequency', 'syUpdateFrequency'] as never, ['atom:link', 'atomLinks', { keepArray: true }] as never, ['link', 'allLinks', { keepArray: true }] as never],
     item: [
       ['media:content', 'mediaContent', { keepArray: true }] as never,
       ['media:thumbnail', 'mediaThumbnail'] as never,
@@ -86,6 +87,7 @@ function fromRssParser(feed: RawFeed): ParsedFeed {
     hubUrl: linkWithRel(feed.atomLinks, 'hub') ?? linkWithRel(feed.allLinks, 'hub'),
     selfUrl: linkWithRel(feed.atomLinks, 'self') ?? linkWithRel(feed.allLinks, 'self') ?? str(feed.feedUrl),
     ttlMinutes: Number.isFinite(ttl) && ttl > 0 ? ttl : null,
+    updatePeriodMinutes: syndicationPeriodMinutes(str(feed.syUpdatePeriod), str(feed.syUpdateFrequency)),
     entries,
   };
 }
@@ -130,6 +132,7 @@ export function parseJsonFeed(text: string): ParsedFeed {
     hubUrl: doc.hubs?.find((h) => h.url)?.url ?? null,
     selfUrl: doc.feed_url ?? null,
     ttlMinutes: null,
+    updatePeriodMinutes: null,
     entries: doc.items.map((item) => ({
       guid: item.id === undefined || item.id === null ? null : String(item.id),
       link: item.url ?? item.external_url ?? null,

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { DedupJob } from '../queues/pipeline.js';
 import type { AppContext } from '../runtime/context.js';
+import { matchKind } from '../runtime/stage-metrics.js';
 import { StoryIndex, type DedupResolution } from './story-index.js';
 
 const indexes = new WeakMap<AppContext, StoryIndex>();
@@ -34,6 +35,7 @@ export async function processDedupJob(ctx: AppContext, job: Job<DedupJob>): Prom
   else if (decision.outcome === 'updated') await ctx.queues.publish.add('publish', { event: 'item.updated', item: { ...item, id: decision.storyId } }, { jobId });
   else if (decision.outcome === 'duplicate' && decision.newSource)
     await ctx.queues.publish.add('publish', { event: 'item.source_added', storyId: decision.storyId, source: item.source }, { jobId });
+  ctx.metrics.dedupDecisions.inc({ outcome: decision.outcome, match: matchKind(decision.matchedBy) });
   ctx.logger.debug({ storyId: decision.storyId, outcome: decision.outcome, matchedBy: decision.matchedBy }, 'dedup decision');
   return decision;
 }

@@ -1,5 +1,5 @@
-import type { Job } from 'bullmq';
-import { SyndicateError } from '../core/errors.js';
+import type { Job, Queue } from 'bullmq';
+import { failedWithin, getFailedJob, listFailedJobs, parseTime, retryFailedJob } from '../queues/failed-jobs.js';
 import type { DeliverJob } from '../queues/pipeline.js';
 import type { PipelineQueues } from '../queues/queues.js';
 
@@ -23,33 +23,19 @@ export interface DeadLetter {
   reason: string;
 }
 
-const PAGE = 500;
-
-/** Parses an ISO time (or epoch ms) from a query or flag; throws SYN_ERR_BAD_REQUEST naming the field. */
-export function parseTime(value: unknown, field: string): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const ms = /^\d+$/.test(String(value)) ? Number(value) : Date.parse(String(value));
-  if (Number.isNaN(ms)) throw new SyndicateError('SYN_ERR_BAD_REQUEST', `${field}: not a time: ${String(value)} (ISO 8601, e.g. 2025-06-10T09:00:00Z)`);
-  return ms;
-}
+/** Parses an ISO time (or epoch ms): the one parser, shared with every queue's failed jobs. */
+export { parseTime };
 
 function matches(job: Job<DeliverJob>, filter: DeadLetterFilter): boolean {
   // Fan-out jobs share the queue; their deliveries that failed are per-subscription jobs, so only those are letters.
   if (typeof job.data.subscriptionId !== 'string') return false;
   if (filter.subscription && job.data.subscriptionId !== filter.subscription) return false;
-  const at = job.finishedOn ?? 0;
-  return (filter.from === undefined || at >= filter.from) && (filter.to === undefined || at <= filter.to);
+  return failedWithin(job, filter);
 }
 
 /** Failed deliveries (exhausted, 410, disabled) matching the filter, newest first, at most `limit`. */
 export async function listDeadLetters(queues: PipelineQueues, filter: DeadLetterFilter, limit = 1000): Promise<Job<DeliverJob>[]> {
-  const found: Job<DeliverJob>[] = [];
-  for (let start = 0; found.length < limit; start += PAGE) {
-    const page = (await queues.deliver.getFailed(start, start + PAGE - 1)) as Job<DeliverJob>[];
-    for (const job of page) if (job && matches(job, filter) && found.length < limit) found.push(job);
-    if (page.length < PAGE) break;
-  }
-  return found;
+  return listFailedJobs(queues.deliver as unknown as Queue<DeliverJob>, (job) => matches(job, filter), limit);
 }
 
 /** The API view of a dead letter. */
@@ -70,13 +56,10 @@ async function clearVerdict(job: Job<DeliverJob>): Promise<void> {
  * with the same job id and `webhook-id`. Throws SYN_ERR_NOT_FOUND / SYN_ERR_CONFLICT when it is not a dead letter.
  */
 export async function replayDeadLetter(queues: PipelineQueues, jobId: string): Promise<DeadLetter> {
-  const job = (await queues.deliver.getJob(jobId)) as Job<DeliverJob> | undefined;
-  if (!job) throw new SyndicateError('SYN_ERR_NOT_FOUND', `no delivery job ${jobId}`);
-  const state = await job.getState();
-  if (state !== 'failed') throw new SyndicateError('SYN_ERR_CONFLICT', `delivery job ${jobId} is ${state}, not failed`);
+  const job = (await getFailedJob(queues.deliver, jobId, 'delivery job')) as Job<DeliverJob>;
   const described = describeDeadLetter(job);
   await clearVerdict(job);
-  await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+  await retryFailedJob(job);
   return described;
 }
 
@@ -90,7 +73,7 @@ export async function replayDeadLetters(queues: PipelineQueues, filter: DeadLett
   for (const job of jobs) {
     replayed.push(describeDeadLetter(job));
     await clearVerdict(job);
-    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    await retryFailedJob(job);
   }
   return replayed;
 }

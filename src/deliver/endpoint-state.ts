@@ -5,10 +5,6 @@ import { luaScript, runScript } from '../redis/scripts.js';
 import { Batcher } from './batcher.js';
 import { rateInterval } from './policy.js';
 
-/** Fields per call in the packed argument (endpoint-batch.lua reads the same numbers). */
-const FINISH_FIELDS = 9;
-const ADMIT_FIELDS = 6;
-
 /** Every finish and admission of one event-loop turn in one command: redis/lua/endpoint-batch.lua. */
 const ENDPOINT_BATCH = luaScript('endpoint-batch');
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
+import type { ChainableCommander } from 'ioredis';
 import { SyndicateError, toSyndicateError } from '../core/errors.js';
-import { HostPoliteness, hostOf } from '../net/host-politeness.js';
+import { HostPoliteness, RequestSlots, hostOf, waitForSlot } from '../net/host-politeness.js';
 import type { FetchJob } from '../queues/pipeline.js';
 import { postpone } from '../queues/postpone.js';
 import type { AppContext } from '../runtime/context.js';
@@ -9,7 +10,7 @@ import { parseRetryAfter } from '../net/retry-after.js';
 import { decideRedirect, freshnessFromHeaders, planNextPoll, type PollObservation } from '../scheduler/next-fetch.js';
 import { enqueuePoll, pollJobDueAt } from '../scheduler/source-scheduler.js';
 import { decodeText } from '../content/decode-text.js';
-import { httpFetch, type FetchResult } from './http-fetch.js';
+import { fetchLimits, httpFetch, type FetchResult } from './http-fetch.js';
 import type { FeedEntry, ParsedFeed } from '../content/feed-entry.js';
 import type { FullTextMode } from './full-text/needs-full-text.js';
 import { parseFeed } from '../content/parse-feed.js';
@@ -69,26 +70,27 @@ export async function processFetchJob(ctx: AppContext, job: Job<FetchJob>, token
 
   const host = hostOf(source.url);
   const holder = `${job.id}`;
+  const gate = politenessOf(ctx);
   if (host) {
-    const retryAt = await politenessOf(ctx).acquire(host, holder, ctx.clock.now());
+    const retryAt = await gate.acquire(host, holder, ctx.clock.now());
     if (retryAt > 0) {
-      if (token) {
-        // A little jitter so the sources waiting on one host do not all come back in the same millisecond.
-        await postpone(job, token, retryAt + Math.floor(Math.random() * 50));
-      }
-      await new Promise((resolve) => setTimeout(resolve, retryAt - ctx.clock.now()));
+      // A little jitter so the sources waiting on one host do not all come back in the same millisecond.
+      if (token) await postpone(job, token, retryAt + Math.floor(Math.random() * 50));
+      await waitForSlot(gate, ctx.clock, host, holder, Math.max(0, retryAt - ctx.clock.now()) + ctx.config.limits.fetchTimeout);
     }
   }
+  // The feed request uses the slot just taken; each redirect hop takes one of its own (see RequestSlots).
+  const slots = new RequestSlots(gate, ctx.clock, holder, ctx.config.limits.fetchTimeout, host);
   try {
-    return await fetchSource(ctx, source.id, source.url, source.interval, previous, host, holder);
+    return await fetchSource(ctx, source.id, source.url, source.interval, previous, slots);
   } finally {
-    if (host) await politenessOf(ctx).release(host, holder);
+    await slots.release();
   }
 }
 
 type Status = Record<string, string>;
 
-async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseMs: number, previous: Status, host: string | null, holder: string): Promise<FetchOutcome> {
+async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseMs: number, previous: Status, slots: RequestSlots): Promise<FetchOutcome> {
   const statusKey = ctx.keys.sourceStatus(sourceId);
   const now = ctx.clock.now();
   const startedAt = new Date(now).toISOString();
@@ -96,15 +98,24 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
   const observation: PollObservation = { baseMs, previousIntervalMs: Number(previous.currentInterval) || null, maxMs: limits.maxInterval };
   let response: FetchResult | undefined;
   try {
-    response = await httpFetch(url, { timeoutMs: limits.fetchTimeout, maxBytes: limits.maxFeedBytes, guard: ctx.guard }, { etag: previous.etag, lastModified: previous.lastModified });
+    const stopTimer = ctx.metrics.fetchLatency.startTimer();
+    try {
+      response = await httpFetch(url, { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop) }, { etag: previous.etag, lastModified: previous.lastModified });
+    } finally {
+      stopTimer();
+    }
     // The feed request is over: its slot goes back now, so that article pages on the same host can take one
     // (with a concurrency of 1 they would otherwise wait for a slot this very job holds).
-    if (host) await politenessOf(ctx).release(host, holder);
+    await slots.release();
+    // A pause asked for below is for the host that answered, which a redirect may have changed.
+    const host = hostOf(response.url);
     await followPermanentRedirect(ctx, sourceId, url, response, previous);
     observation.freshnessMs = freshnessFromHeaders(response.headers, now);
     observation.ttlMinutes = Number(previous.feedTtl) || null;
+    observation.updatePeriodMinutes = Number(previous.feedUpdatePeriod) || null;
+    ctx.metrics.fetchOutcomes.inc({ code: String(response.status) });
     if (response.status === 410) {
-      await ctx.redis.hset(statusKey, { lastFetchAt: startedAt, httpStatus: 410, gone: 1, goneAt: startedAt, errorCode: 'SYN_ERR_FETCH_GONE', errorMessage: `${url} answered 410 Gone: polling stopped`, nextFetchAt: '', nextFetchAtIso: '' });
+      await ctx.redis.hset(statusKey, { lastFetchAt: startedAt, httpStatus: 410, entriesSeen: 0, newEntries: 0, notModified: '', gone: 1, goneAt: startedAt, errorCode: 'SYN_ERR_FETCH_GONE', errorMessage: `${url} answered 410 Gone: polling stopped`, nextFetchAt: '', nextFetchAtIso: '' });
       ctx.logger.warn({ sourceId, code: 'SYN_ERR_FETCH_GONE', url }, 'source is gone: polling stopped');
       return { sourceId, status: 410, entries: 0, newEntries: 0, notModified: false };
     }
@@ -120,14 +131,16 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
     }
     let entries = 0;
     let newEntries = 0;
-    const fields: Record<string, string | number> = {};
+    // What this fetch did, not what the last 200 did: a 304 saw no entries and brought none.
+    const fields: Record<string, string | number> = { entriesSeen: 0, newEntries: 0, notModified: response.notModified ? 1 : '' };
     if (!response.notModified) {
       const ingested = await ingestFeedDocument(ctx, sourceId, response.body, response.headers['content-type'], startedAt, response.url);
       const { feed } = ingested;
       newEntries = ingested.newEntries;
       entries = feed.entries.length;
       observation.ttlMinutes = feed.ttlMinutes;
-      Object.assign(fields, { feedTitle: feed.title, feedTtl: feed.ttlMinutes ?? '', hubUrl: feed.hubUrl ?? '', entriesSeen: entries, newEntries });
+      observation.updatePeriodMinutes = feed.updatePeriodMinutes;
+      Object.assign(fields, { feedTitle: feed.title, feedTtl: feed.ttlMinutes ?? '', feedUpdatePeriod: feed.updatePeriodMinutes ?? '', hubUrl: feed.hubUrl ?? '', entriesSeen: entries, newEntries });
       if (feed.hubUrl) {
         const subscription = await ensureWebSubSubscription(ctx, sourceId, new URL(feed.hubUrl, response.url).href, feed.selfUrl ? new URL(feed.selfUrl, response.url).href : response.url);
         observation.pushActive = websubActive(subscription, now);
@@ -138,7 +151,7 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
     observation.newEntries = newEntries;
     observation.entries = response.notModified ? 0 : entries;
     const next = await planAndEnqueue(ctx, sourceId, observation);
-    await ctx.redis.hset(statusKey, {
+    const status = ctx.redis.multi().hset(statusKey, {
       ...fields,
       lastFetchAt: startedAt,
       lastSuccessAt: startedAt,
@@ -148,30 +161,50 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
       errorCode: '',
       errorMessage: '',
       consecutiveErrors: 0,
-      // An operator who re-adds a gone source (an `initial-*` job) revives it unless it still answers 410.
+      // An operator who re-adds a gone source (scheduleSource clears `gone`) revives it unless it still answers 410.
       gone: '',
       ...next,
     });
-    if (newEntries) await ctx.redis.hincrby(statusKey, 'totalNewEntries', newEntries);
+    // Running totals beside the last fetch's own figures, in the same transaction so a reader sees both agree.
+    countFetch(status, statusKey, response.notModified ? 'totalNotModified' : null, newEntries);
+    await status.exec();
     ctx.logger.info({ sourceId, status: response.status, entries, newEntries, nextFetchAt: next.nextFetchAtIso }, response.notModified ? 'source not modified' : 'fetched source');
     return { sourceId, status: response.status, entries, newEntries, notModified: response.notModified };
   } catch (err) {
     const error = toSyndicateError(err, 'SYN_ERR_FETCH_FAILED');
+    // An answer was counted by its status already; a fetch that got none is counted by why.
+    if (!response) ctx.metrics.fetchOutcomes.inc({ code: error.code });
     observation.consecutiveErrors = Number(previous.consecutiveErrors ?? 0) + 1;
     // One bad source never stops polling: the next probe is planned whatever went wrong.
     const next = await planAndEnqueue(ctx, sourceId, observation).catch(() => ({}));
-    await ctx.redis.hset(statusKey, {
+    const status = ctx.redis.multi().hset(statusKey, {
       lastFetchAt: startedAt,
       httpStatus: response?.status ?? '',
       errorCode: error.code,
       errorMessage: error.message,
       consecutiveErrors: observation.consecutiveErrors,
+      // A failed fetch saw no entries either.
+      entriesSeen: 0,
+      newEntries: 0,
+      notModified: '',
       gone: '',
       ...next,
     });
+    countFetch(status, statusKey, 'totalErrors', 0);
+    await status.exec();
     ctx.logger.warn({ sourceId, code: error.code, err: error.message, consecutiveErrors: observation.consecutiveErrors }, 'fetch failed');
     throw error;
   }
+}
+
+/**
+ * Adds one fetch to a source's running totals (`totalFetches`, the outcome's own counter if any, `totalNewEntries`),
+ * as part of `transaction`.
+ */
+function countFetch(transaction: ChainableCommander, statusKey: string, outcome: 'totalNotModified' | 'totalErrors' | null, newEntries: number): void {
+  transaction.hincrby(statusKey, 'totalFetches', 1);
+  if (outcome) transaction.hincrby(statusKey, outcome, 1);
+  if (newEntries) transaction.hincrby(statusKey, 'totalNewEntries', newEntries);
 }
 
 /** Plans the next poll, enqueues it and answers the status fields that describe it. */
@@ -207,6 +240,8 @@ export async function ingestFeedDocument(ctx: AppContext, sourceId: string, body
     newEntries++;
   }
   await ctx.redis.expire(seenKey, Math.ceil(ctx.config.limits.retention / 1000));
+  ctx.metrics.entriesFetched.inc({ result: 'new' }, newEntries);
+  ctx.metrics.entriesFetched.inc({ result: 'unchanged' }, feed.entries.length - newEntries);
   return { feed, newEntries };
 }
 

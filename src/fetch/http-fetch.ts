@@ -4,7 +4,8 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable, Transform } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { SyndicateError } from '../core/errors.js';
-import { assertUrlAllowed, type AllowList } from '../net/address-guard.js';
+import type { SyndicationConfig } from '../config/schema.js';
+import { AllowList, assertUrlAllowed, createGuardedAgent } from '../net/address-guard.js';
 
 /** Limits for one fetch. */
 export interface FetchLimits {
@@ -13,6 +14,11 @@ export interface FetchLimits {
   maxRedirects?: number;
   /** The private-address guard: checked on every hop; the dispatcher re-checks resolved addresses. */
   guard?: NetworkGuard;
+  /**
+   * Called before every request of the chain, the first and each redirect hop, with the URL about to be requested:
+   * where the fetch takes its per-host politeness slot (see `RequestSlots`). May wait; a throw ends the fetch.
+   */
+  beforeRequest?: (url: string) => Promise<void>;
 }
 
 /** The private-address guard as the fetcher and the deliverer use it. */
@@ -37,6 +43,24 @@ export interface FetchResult {
   /** Body bytes after decompression; empty for 304. */
   body: Buffer;
   notModified: boolean;
+}
+
+/** The longest wait for a TCP/TLS connection to a feed, page or webhook endpoint. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * The private-address guard the configuration asks for (`network.allowHosts`). Built once per process: the worker
+ * context and `syndicate normalize` both use it, so a preview refuses exactly what the fetch worker refuses.
+ */
+export function createNetworkGuard(config: Pick<SyndicationConfig, 'network' | 'limits'>): NetworkGuard {
+  const allow = new AllowList(config.network.allowHosts);
+  // A host that does not even accept the connection is given up on sooner than the whole request's budget.
+  return { allow, dispatcher: createGuardedAgent(allow, { connect: { timeout: Math.min(config.limits.fetchTimeout, CONNECT_TIMEOUT_MS) } }) };
+}
+
+/** The limits every feed or article-page request runs under: the configuration's timeout and byte cap, and the guard. */
+export function fetchLimits(config: Pick<SyndicationConfig, 'limits'>, guard: NetworkGuard): FetchLimits {
+  return { timeoutMs: config.limits.fetchTimeout, maxBytes: config.limits.maxFeedBytes, guard };
 }
 
 const USER_AGENT = 'syndicate/0.1 (+https://github.com/syndicate/syndicate)';
@@ -108,6 +132,7 @@ export async function httpFetch(url: string, limits: FetchLimits, conditional: C
     if (conditional.etag) headers['if-none-match'] = conditional.etag;
     if (conditional.lastModified) headers['if-modified-since'] = conditional.lastModified;
     if (limits.guard) assertUrlAllowed(current, limits.guard.allow);
+    await limits.beforeRequest?.(current);
     let response;
     try {
       response = await request(current, {

@@ -1,11 +1,13 @@
 import type { Redis } from 'ioredis';
+import type { Clock } from '../core/clock.js';
+import { SyndicateError } from '../core/errors.js';
 import { luaScript, runScript } from '../redis/scripts.js';
 
 /** Per-host politeness settings, shared by every worker through Redis. */
 export interface PolitenessSettings {
   /** Requests in flight to one host, across all workers. */
   maxConcurrent: number;
-  /** Minimum time between the starts of two requests to one host. */
+  /** Minimum time between the starts of two requests to one host, and from the end of one to the next start. */
   minSpacingMs: number;
   /** How long a slot is held when its holder dies without releasing it (longer than any fetch). */
   leaseMs: number;
@@ -19,12 +21,14 @@ export interface HostKeys {
   active: string;
 }
 
+// Each in redis/lua/: what the script does, its keys and arguments are in its header.
 const ACQUIRE = luaScript('host-acquire');
+const RELEASE = luaScript('host-release');
 const PAUSE = luaScript('host-pause');
 
 /**
  * Politeness towards each host, in Redis so that it holds across every fetch worker: at most `maxConcurrent`
- * requests in flight, `minSpacingMs` between request starts, and a pause (from `Retry-After`) that delays only
+ * requests in flight, `minSpacingMs` between request starts and from the end of a request to the next start, and a pause (from `Retry-After`) that delays only
  * that host's sources. A small Lua script rather than a library: the three rules must be checked and applied in
  * one atomic step, and a slot held by a killed worker must expire by itself (lease).
  */
@@ -42,14 +46,73 @@ export class HostPoliteness {
     return Number(await runScript(this.redis, ACQUIRE, [keys.state, keys.active], [now, maxConcurrent, minSpacingMs, leaseMs, holder]));
   }
 
-  /** Gives a slot back (idempotent). */
-  async release(host: string, holder: string): Promise<void> {
-    await this.redis.zrem(this.keysFor(host).active, holder);
+  /** Gives a slot back at `now` (idempotent); the host's next request waits the spacing from then. */
+  async release(host: string, holder: string, now: number): Promise<void> {
+    const keys = this.keysFor(host);
+    await runScript(this.redis, RELEASE, [keys.state, keys.active], [holder, now, this.settings.minSpacingMs]);
   }
 
   /** Pauses a host until `untilMs` (never shortens a longer pause already set). */
   async pause(host: string, untilMs: number): Promise<void> {
     await runScript(this.redis, PAUSE, [this.keysFor(host).state], [untilMs]);
+  }
+}
+
+/**
+ * Waits for a slot on `host` for at most `maxWaitMs`, polling the gate at the times it names. Throws
+ * `SYN_ERR_FETCH_RATE_LIMITED` at once when the host will not grant one within that wait (a long `Retry-After`
+ * pause): the caller gives up on this request instead of holding a worker for it.
+ */
+export async function waitForSlot(gate: HostPoliteness, clock: Clock, host: string, holder: string, maxWaitMs: number): Promise<void> {
+  const giveUpAt = clock.now() + maxWaitMs;
+  for (;;) {
+    const retryAt = await gate.acquire(host, holder, clock.now());
+    if (retryAt === 0) return;
+    if (retryAt > giveUpAt) throw new SyndicateError('SYN_ERR_FETCH_RATE_LIMITED', `${host} has no free slot before ${new Date(retryAt).toISOString()}`, { details: { host, retryAt } });
+    await new Promise((resolve) => setTimeout(resolve, Math.max(10, retryAt - clock.now())));
+  }
+}
+
+/**
+ * The politeness slots of one request chain (a feed or an article page, then each redirect hop): every request
+ * takes a slot of its own on its host, so a 301 and its target on the same host are spaced like any two requests.
+ * Call {@link before} ahead of each request and {@link release} when the chain is over (idempotent). A chain may
+ * start with a slot its caller already holds (`held`): the first request to that host uses it.
+ */
+export class RequestSlots {
+  /** True while `held` was taken for the chain's first request and that request has not gone out yet. */
+  private unused: boolean;
+
+  constructor(
+    private readonly gate: HostPoliteness,
+    private readonly clock: Clock,
+    private readonly holder: string,
+    private readonly maxWaitMs: number,
+    private held: string | null = null,
+  ) {
+    this.unused = held !== null;
+  }
+
+  /** Before a request to `url`: gives back the previous request's slot and waits for one on this URL's host. */
+  async before(url: string): Promise<void> {
+    const host = hostOf(url);
+    if (this.unused && host === this.held) {
+      this.unused = false;
+      return;
+    }
+    this.unused = false;
+    await this.release();
+    if (!host) return;
+    await waitForSlot(this.gate, this.clock, host, this.holder, this.maxWaitMs);
+    this.held = host;
+  }
+
+  /** Gives back the slot held, if any. */
+  async release(): Promise<void> {
+    const host = this.held;
+    this.held = null;
+    this.unused = false;
+    if (host) await this.gate.release(host, this.holder, this.clock.now());
   }
 }
 

@@ -1,15 +1,27 @@
 import type { NormalizedItem } from '../core/item.js';
 import { SyndicateError } from '../core/errors.js';
+import { decodeText } from '../content/decode-text.js';
 import { parseFeed, sniffFormat } from '../content/parse-feed.js';
 import type { FeedEntry } from '../content/feed-entry.js';
 import { normalizeEntry, type EntrySource } from './normalize-entry.js';
 import { extractPageMetadata } from '../content/page-metadata.js';
 
+/** A fetched document: its bytes, its declared content type and where it was read from (URL or file URL). */
+export interface FetchedDocument {
+  body: Buffer;
+  contentType?: string;
+  location: string;
+}
+
 /**
  * Normalizes a whole document, a feed or an article page, as `syndicate normalize` prints it. Pure apart from
- * parsing: the caller fetched the text. `location` names the document (URL or file URL) and fills the source.
+ * parsing: the caller fetched it. A feed is decoded and parsed exactly as the fetch worker does (`decodeText`,
+ * `parseFeed` capped to `maxEntries`, the configuration's `limits.maxEntriesPerFetch`); `location` fills the source.
  */
-export async function normalizeDocument(text: string, location: string, fetchedAt: string): Promise<NormalizedItem[]> {
+export async function normalizeDocument(document: FetchedDocument, options: { fetchedAt: string; maxEntries: number }): Promise<NormalizedItem[]> {
+  const { location } = document;
+  const { fetchedAt } = options;
+  const text = decodeText(document.body, document.contentType);
   const format = sniffFormat(text);
   const url = new URL(location);
   const sourceId = (url.hostname || 'local').replace(/^www\./, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
@@ -32,7 +44,7 @@ export async function normalizeDocument(text: string, location: string, fetchedA
     const origin = url.protocol === 'file:' ? location : `${url.origin}/`;
     return [normalizeEntry(entry, { id: sourceId, name: page.siteName ?? url.hostname ?? 'page', homepage: origin }, fetchedAt)];
   }
-  const feed = await parseFeed(text);
+  const feed = await parseFeed(text, options.maxEntries);
   const homepage = feed.link ?? (url.protocol === 'file:' ? location : `${url.origin}/`);
   const source: EntrySource = {
     id: sourceId,

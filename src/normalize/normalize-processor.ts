@@ -10,5 +10,6 @@ export async function processNormalizeJob(ctx: AppContext, job: Job<NormalizeJob
   if (!source) return null;
   const item = normalizeEntry(entry, { id: source.id, name: source.name, homepage: sourceHomepage, cleanup: source.cleanup }, fetchedAt);
   await ctx.queues.dedup.add('dedup', { item, guid: entry.guid }, { jobId: `${job.id}` });
+  ctx.metrics.itemsNormalized.inc({ kind: item.kind });
   return { storyId: item.id, kind: item.kind };
 }

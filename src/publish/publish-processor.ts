@@ -102,6 +102,7 @@ export async function processPublishJob(ctx: AppContext, job: Job<PublishJob>, t
     );
   }
   const deliveries = wanted.length;
+  ctx.metrics.storiesPublished.inc({ event: data.event });
   ctx.logger.info({ storyId: item.id, event: data.event, channels, ...(left.length ? { leftChannels: left } : {}), deliveries }, 'published');
   return { storyId: item.id, event: data.event, channels, deliveries };
 }

@@ -1,7 +1,9 @@
 import { Worker, type Job, type WorkerOptions } from 'bullmq';
+import { withJobContext } from '../core/logger.js';
 import type { AppContext } from '../runtime/context.js';
 import type { RoleHandle, RoleName } from '../runtime/role.js';
 import type { QueueName, QueuePayloads } from './pipeline.js';
+import { STALL_POLICY } from './queues.js';
 
 /**
  * Processes one job of a stage with the process context. `token` is the worker's lock token, which
@@ -25,6 +27,21 @@ export async function closeWorkerWithin(worker: Worker, graceMs: number): Promis
 }
 
 /**
+ * The ids every log line of a job carries: its stage and job id, and the source and story it concerns when its
+ * payload names them (each stage's payload names them differently).
+ */
+export function jobLogBindings(stage: QueueName, job: Pick<Job, 'id' | 'data'>): Record<string, string> {
+  const data = (job.data ?? {}) as { sourceId?: string; storyId?: string; subscriptionId?: string; item?: { id?: string; source?: { id?: string } }; source?: { id?: string } };
+  const bindings: Record<string, string> = { stage, jobId: String(job.id) };
+  const sourceId = data.sourceId ?? data.item?.source?.id ?? data.source?.id;
+  const storyId = data.storyId ?? data.item?.id;
+  if (sourceId) bindings.sourceId = sourceId;
+  if (storyId) bindings.storyId = storyId;
+  if (data.subscriptionId) bindings.subscriptionId = data.subscriptionId;
+  return bindings;
+}
+
+/**
  * Starts the BullMQ worker of one stage. Errors are logged with their code; BullMQ retries per the stage's
  * job options.
  */
@@ -36,14 +53,28 @@ export function startStageWorker<K extends QueueName>(
   options: Partial<WorkerOptions> = {},
 ): RoleHandle {
   const concurrencyFromEnv = Number(process.env[`SYNDICATE_CONCURRENCY_${queue.toUpperCase()}`]);
-  const worker = new Worker<QueuePayloads[K]>(queue, (job, token) => processor(ctx, job, token), {
+  const run = (job: Job<QueuePayloads[K]>, token?: string) => withJobContext(jobLogBindings(queue, job), () => timed(job, token));
+  const timed = async (job: Job<QueuePayloads[K]>, token?: string) => {
+    const stop = ctx.metrics.jobDuration.startTimer({ stage: queue });
+    try {
+      const result = await processor(ctx, job, token);
+      stop({ result: 'completed' });
+      return result;
+    } catch (err) {
+      // A postponed job (DelayedError) is not a failure, but its time is spent all the same.
+      stop({ result: (err as Error).name === 'DelayedError' ? 'delayed' : 'failed' });
+      throw err;
+    }
+  };
+  const worker = new Worker<QueuePayloads[K]>(queue, run, {
     connection: ctx.workerRedis,
     prefix: ctx.env.redisPrefix,
     concurrency: Number.isInteger(concurrencyFromEnv) && concurrencyFromEnv > 0 ? concurrencyFromEnv : 4,
+    ...STALL_POLICY[queue],
     ...options,
   });
   worker.on('failed', (job, err) =>
-    ctx.logger.warn({ queue, jobId: job?.id, attemptsMade: job?.attemptsMade, code: (err as { code?: string }).code, err: err.message }, 'job failed'),
+    ctx.logger.warn({ ...(job ? jobLogBindings(queue, job) : { stage: queue }), attemptsMade: job?.attemptsMade, code: (err as { code?: string }).code, err: err.message }, 'job failed'),
   );
   worker.on('error', (err) => ctx.logger.error({ queue, err: err.message }, 'worker error'));
   ctx.state.workersRunning++;

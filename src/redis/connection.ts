@@ -8,8 +8,8 @@ export function createWorkerConnection(url: string, options: RedisOptions = {}):
 }
 
 /**
- * A connection for request handlers and producers: fails fast when Redis is away, so an HTTP request errors
- * instead of hanging.
+ * A connection for request handlers: fails fast when Redis is away (no offline queue, one retry), so an HTTP
+ * request errors instead of hanging. Workers' stores use {@link createStoreConnection}.
  */
 export function createClientConnection(url: string, options: RedisOptions = {}): Redis {
   return new Redis(url, {
@@ -21,14 +21,28 @@ export function createClientConnection(url: string, options: RedisOptions = {}):
   });
 }
 
-/** Resolves once the connection is ready (or rejects after `timeoutMs`). */
+/**
+ * A connection for the stores and producers that workers use: a command issued during an outage waits for the
+ * reconnect (offline queue, no retry limit) instead of failing the job's attempt, as BullMQ's own commands do.
+ */
+export function createStoreConnection(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: true, connectionName: 'syndicate-store', ...options });
+}
+
+/** Resolves once the connection is ready (or rejects after `timeoutMs`; `Infinity` waits for good). */
 export async function waitReady(redis: Redis, timeoutMs = 5_000): Promise<void> {
   if (redis.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Redis not ready after ${timeoutMs} ms`)), timeoutMs);
-    redis.once('ready', () => {
+    const onReady = () => {
       clearTimeout(timer);
       resolve();
-    });
+    };
+    const timer = Number.isFinite(timeoutMs)
+      ? setTimeout(() => {
+          redis.off('ready', onReady);
+          reject(new Error(`Redis not ready after ${timeoutMs} ms`));
+        }, timeoutMs)
+      : undefined;
+    redis.once('ready', onReady);
   });
 }

@@ -39,15 +39,16 @@ function commandExists(command: string): boolean {
 }
 
 /**
- * Finds Redis as the contract says: `url` if it answers; else, when that is the default local address and
- * `redis-server` is on the PATH, a private server on it with data under `dataDir` and AOF on.
- * Throws `SYN_ERR_REDIS_UNAVAILABLE` with one line saying how to get Redis otherwise.
+ * Finds Redis as the contract says: `url` if it answers; else, when `mayStart` (only the one-command demo: no
+ * `--roles`, no `REDIS_URL`), that is a local address and `redis-server` is on the PATH, a private server on it
+ * with data under `dataDir` and AOF on. Throws `SYN_ERR_REDIS_UNAVAILABLE` with one line saying how to get Redis
+ * otherwise.
  */
-export async function ensureRedis(url: string, dataDir = './data', log: (msg: string) => void = () => {}): Promise<RedisHandle> {
+export async function ensureRedis(url: string, dataDir = './data', log: (msg: string) => void = () => {}, { mayStart = false }: { mayStart?: boolean } = {}): Promise<RedisHandle> {
   if (await redisAnswers(url)) return { url, startedHere: false, stop: async () => {} };
   const { hostname, port } = new URL(url);
   const local = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(hostname);
-  if (!local || !commandExists('redis-server')) {
+  if (!mayStart || !local || !commandExists('redis-server')) {
     throw new SyndicateError(
       'SYN_ERR_REDIS_UNAVAILABLE',
       `no Redis answers at ${url}: start one (e.g. 'apt-get install redis-server' or 'docker run -p 6379:6379 redis:7') or set REDIS_URL`,

@@ -20,6 +20,7 @@ export type ScriptName =
   | 'endpoint-batch'
   | 'fanout-prior-state'
   | 'host-acquire'
+  | 'host-release'
   | 'host-pause';
 
 /** A loaded script: its expanded source, its SHA-1, and how many KEYS it takes (null: variable, see its header). */

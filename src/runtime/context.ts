@@ -4,15 +4,12 @@ import type { RuntimeEnv } from '../config/load-config.js';
 import type { SyndicationConfig } from '../config/schema.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import type { NetworkGuard } from '../fetch/http-fetch.js';
-import { AllowList, createGuardedAgent } from '../net/address-guard.js';
+import { createNetworkGuard, type NetworkGuard } from '../fetch/http-fetch.js';
 import { ItemStore } from '../publish/item-store.js';
 import { createQueues, type PipelineQueues } from '../queues/queues.js';
-import { createClientConnection, createWorkerConnection } from '../redis/connection.js';
+import { createStoreConnection, createWorkerConnection } from '../redis/connection.js';
 import { redisKeys, type RedisKeys } from '../redis/keys.js';
-
-/** The longest wait for a TCP/TLS connection to a feed, page or webhook endpoint. */
-const CONNECT_TIMEOUT_MS = 10_000;
+import { createStageMetrics, type StageMetrics } from './stage-metrics.js';
 
 /**
  * Everything a role needs, built once per process: settings, connections, stores and queue producers.
@@ -23,7 +20,7 @@ export interface AppContext {
   config: SyndicationConfig;
   logger: Logger;
   clock: Clock;
-  /** Fail-fast connection for stores and producers. */
+  /** Connection for stores: waits through outages (the HTTP side has a fail-fast one, api/http-context.ts). */
   redis: Redis;
   /** Blocking-tolerant connection template for BullMQ workers (each worker duplicates it). */
   workerRedis: Redis;
@@ -33,17 +30,18 @@ export interface AppContext {
   queues: PipelineQueues;
   /** The private-address guard for every outgoing request (fetching and webhook delivery). */
   guard: NetworkGuard;
+  /** Per-stage counters and histograms of this process (served on `/metrics` with the queue gauges). */
+  metrics: StageMetrics;
   /** Set when the process begins to shut down: readiness answers 503 from then on. */
   state: { draining: boolean; workersRunning: number };
 }
 
 /** Builds the context (opens connections; call `closeContext` to release them). */
 export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger: Logger, clock: Clock = systemClock): AppContext {
-  const redis = createClientConnection(env.redisUrl, { enableOfflineQueue: true });
+  const redis = createStoreConnection(env.redisUrl);
   const workerRedis = createWorkerConnection(env.redisUrl);
   for (const connection of [redis, workerRedis]) connection.on('error', (err) => logger.warn({ code: 'SYN_ERR_REDIS_UNAVAILABLE', err: err.message }, 'Redis connection error'));
   const keys = redisKeys(env.redisPrefix);
-  const allow = new AllowList(config.network.allowHosts);
   return {
     env,
     config,
@@ -55,8 +53,8 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
     catalog: new Catalog(redis, keys),
     items: new ItemStore(redis, keys),
     queues: createQueues(workerRedis, env.redisPrefix, config.delivery.retrySchedule.length + 1),
-    // A host that does not even accept the connection is given up on sooner than the whole request's budget.
-    guard: { allow, dispatcher: createGuardedAgent(allow, { connect: { timeout: Math.min(config.limits.fetchTimeout, CONNECT_TIMEOUT_MS) } }) },
+    guard: createNetworkGuard(config),
+    metrics: createStageMetrics(redis),
     state: { draining: false, workersRunning: 0 },
   };
 }

@@ -18,10 +18,13 @@ export interface RoleDefinition {
 }
 
 /**
- * What `workers/` offers the process runner: every role by name, and the health listener a process without the
- * api role starts instead, so container health checks and Prometheus scrapes work for every role.
+ * Starts what answers `/healthz`, `/readyz` and `/metrics` on PORT in a process without the api role (and while a
+ * process waits for Redis), so container health checks and Prometheus scrapes work for every role.
  */
+export type HealthListener = (ctx: AppContext) => Promise<{ address: string; close(): Promise<void> }>;
+
+/** What `workers/` offers the process runner: every role by name, and the health listener. */
 export interface RoleSet {
   roles: Record<RoleName, RoleDefinition>;
-  health: RoleDefinition;
+  health: HealthListener;
 }

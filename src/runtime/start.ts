@@ -5,7 +5,7 @@ import { closeQueues } from '../queues/queues.js';
 import { ensureRedis, type RedisHandle } from '../redis/ensure-redis.js';
 import { waitReady } from '../redis/connection.js';
 import { createContext, type AppContext } from './context.js';
-import type { RoleDefinition, RoleHandle } from './role.js';
+import type { HealthListener, RoleDefinition, RoleHandle } from './role.js';
 
 /** A running process: its context and roles, and how to stop it. */
 export interface RunningSystem {
@@ -15,29 +15,66 @@ export interface RunningSystem {
   stop(reason?: string): Promise<void>;
 }
 
+/** How a process finds Redis. */
+export interface StartOptions {
+  /** Where a private Redis keeps its data. */
+  redisDataDir?: string;
+  /**
+   * What answers `/healthz`, `/readyz` and `/metrics` on PORT while waiting for Redis and when the api role is not
+   * among the roles (workers/ passes it; without it, nothing listens).
+   */
+  health?: HealthListener;
+  /**
+   * Start a private Redis when nothing answers: only `npm start` / `syndicate start` with no `--roles` and no
+   * `REDIS_URL` (the one-command demo). Any other process waits for the operator's Redis instead: a second, empty
+   * Redis on the configured port would take the real one's place for every worker (see the contract).
+   */
+  mayStartRedis?: boolean;
+}
+
 /**
- * Starts the given roles in this process: finds (or starts) Redis, seeds the catalog from the config file and
- * starts each role. A process without the api role starts `health` instead (when given), so it still answers
- * health checks on PORT. Stopping turns readiness to 503 first, then closes every worker role at once (each
- * within the grace period), then the HTTP side last, so readiness keeps saying 503 while the workers drain.
+ * Waits, however long it takes, until Redis answers: a role started while Redis is down (a supervisor restarting a
+ * container) starts nothing of its own and reports not ready (`/readyz` 503 on PORT) meanwhile.
+ */
+async function waitForRedis(ctx: AppContext, logger: Logger, health: HealthListener | undefined): Promise<void> {
+  if (await waitReady(ctx.redis, 2_000).then(() => true, () => false)) return;
+  logger.warn({ code: 'SYN_ERR_REDIS_UNAVAILABLE', redis: ctx.env.redisUrl }, 'Redis does not answer: waiting for it (not ready meanwhile; this process never starts a Redis of its own)');
+  const listening = health ? await health(ctx) : null;
+  await waitReady(ctx.redis, Number.POSITIVE_INFINITY);
+  await listening?.close();
+  logger.info({ redis: ctx.env.redisUrl }, 'Redis answers: starting');
+}
+
+/**
+ * Starts the given roles in this process: finds Redis (waiting for it, or starting a private one only when
+ * `mayStartRedis`), seeds the catalog from the config file and starts each role. A process without the api role
+ * still answers health checks on PORT (`health`). Stopping turns readiness to 503 first, then closes every worker
+ * role at once (each within the grace period), then the HTTP side last, so readiness keeps saying 503 while the
+ * workers drain.
  */
 export async function startSystem(
   env: RuntimeEnv,
   config: SyndicationConfig,
   roles: RoleDefinition[],
   logger: Logger,
-  { redisDataDir = './data', health }: { redisDataDir?: string; health?: RoleDefinition } = {},
+  { redisDataDir = './data', health, mayStartRedis = false }: StartOptions = {},
 ): Promise<RunningSystem> {
-  const redisHandle: RedisHandle = await ensureRedis(env.redisUrl, redisDataDir, (msg) => logger.warn(msg));
+  const redisHandle: RedisHandle = mayStartRedis
+    ? await ensureRedis(env.redisUrl, redisDataDir, (msg) => logger.warn(msg), { mayStart: true })
+    : { url: env.redisUrl, startedHere: false, stop: async () => {} };
   const ctx = createContext(env, config, logger);
-  await waitReady(ctx.redis);
+  await waitForRedis(ctx, logger, health);
   await ctx.catalog.seedFromConfig(config);
   const handles: RoleHandle[] = [];
   for (const role of roles) {
     handles.push(await role.start(ctx));
     logger.info({ role: role.name }, 'role started');
   }
-  if (health && !roles.some((r) => r.name === 'api')) handles.push(await health.start(ctx));
+  if (health && !roles.some((r) => r.name === 'api')) {
+    const listening = await health(ctx);
+    logger.info({ address: listening.address }, 'health endpoints listening (/healthz, /readyz, /metrics)');
+    handles.push({ name: 'api', close: () => listening.close() });
+  }
   let stopping: Promise<void> | null = null;
   const stop = (reason = 'stop') =>
     (stopping ??= (async () => {

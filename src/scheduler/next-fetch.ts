@@ -15,6 +15,8 @@ export interface PollObservation {
   previousIntervalMs?: number | null;
   /** Feed `<ttl>` in minutes. */
   ttlMinutes?: number | null;
+  /** The feed's `sy:updatePeriod`/`sy:updateFrequency` as minutes between updates (see content/syndication-period.ts). */
+  updatePeriodMinutes?: number | null;
   /** Freshness lifetime the server announced (`Cache-Control: max-age` or `Expires`). */
   freshnessMs?: number | null;
   /** Entries new or changed in this fetch; 0 for a 304. */
@@ -47,23 +49,29 @@ export const JITTER = 0.1;
  * Computes the next poll of a source.
  *
  * - Success: start from the base interval. A quiet feed (no new entries) stretches the previous interval by 1.5×
- *   up to 8× the base; a feed whose every entry is new (we may be missing some) halves the base. The feed's
- *   `<ttl>` and the server's freshness lifetime are floors: we never poll more often than the publisher asks.
+ *   up to 8× the base; a feed whose every entry is new (we may be missing some) halves the base.
  * - Error: exponential backoff from the base (2^(n-1)), capped at the maximum, but always a finite delay: a failing
  *   source keeps being probed and falls back to its normal rhythm on the first success.
- * - `Retry-After` is a floor in both cases.
+ *
+ * The publisher's floor: after a success the feed's `<ttl>`, its `sy:updatePeriod`/`sy:updateFrequency` and the
+ * server's freshness lifetime (`max-age`/`Expires`); in both cases `Retry-After`. We never poll earlier than it
+ * (a floor above the maximum is cut to the maximum, except `Retry-After`, which is always honoured).
  *
  * While a WebSub subscription is active the base is `PUSH_POLL_FACTOR` times longer (pushes bring the news).
  *
  * The result is clamped to [min(1 min, base), max]: operators (and tests) may configure a base below one minute,
- * but adaptation never pushes a source below one minute on its own. Jitter is ±10 % of the interval.
+ * but adaptation never pushes a source below one minute on its own. Jitter is ±10 % of the interval, but only ever
+ * adds time to the floor: a draw that would land before the floor is mirrored above it (so polls held at the floor
+ * still spread over [floor, floor + 10 %] instead of piling up on it).
  */
 export function planNextPoll(observation: PollObservation, random: () => number = Math.random): PollPlan {
   const baseMs = observation.baseMs * (observation.pushActive ? PUSH_POLL_FACTOR : 1);
   const maxMs = observation.maxMs ?? DAY_MS;
   const minMs = Math.min(MINUTE_MS, observation.baseMs);
   const errors = observation.consecutiveErrors ?? 0;
+  const retryAfterMs = observation.retryAfterMs ?? 0;
   let interval: number;
+  let hintMs = 0;
   if (errors > 0) {
     interval = baseMs * 2 ** Math.min(errors - 1, 40);
   } else {
@@ -73,13 +81,15 @@ export function planNextPoll(observation: PollObservation, random: () => number 
     if (fresh === 0) interval = Math.min(Math.max(previous, baseMs) * 1.5, baseMs * 8);
     else if (total > 1 && fresh >= total) interval = baseMs / 2;
     else interval = baseMs;
-    const hint = Math.max((observation.ttlMinutes ?? 0) * MINUTE_MS, observation.freshnessMs ?? 0);
-    interval = Math.max(interval, hint);
+    hintMs = Math.max((observation.ttlMinutes ?? 0) * MINUTE_MS, (observation.updatePeriodMinutes ?? 0) * MINUTE_MS, observation.freshnessMs ?? 0);
   }
-  interval = Math.max(interval, observation.retryAfterMs ?? 0);
-  interval = Math.round(Math.min(Math.max(interval, minMs), maxMs));
+  // Whole milliseconds, rounded up, so that rounding the delay can never land it before the floor.
+  const floorMs = Math.ceil(Math.max(Math.min(hintMs, maxMs), retryAfterMs));
+  interval = Math.max(Math.round(Math.min(Math.max(interval, minMs), maxMs)), floorMs);
   const jittered = interval * (1 + (random() * 2 - 1) * JITTER);
-  const delay = Math.max(observation.retryAfterMs ?? 0, Math.min(jittered, maxMs));
+  // The maximum holds, unless a Retry-After beyond it is being honoured (then that pause is spread like any floor).
+  const ceiling = floorMs > maxMs ? floorMs * (1 + JITTER) : maxMs;
+  const delay = Math.min(jittered < floorMs ? 2 * floorMs - jittered : jittered, ceiling);
   return { intervalMs: interval, delayMs: Math.round(delay) };
 }
 

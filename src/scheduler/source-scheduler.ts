@@ -46,12 +46,16 @@ export async function enqueuePoll(queue: Queue<FetchJob>, sourceId: string, at: 
 }
 
 /**
- * Fetches a source now (a source just added or changed shows up within seconds). Its outcome starts a new chain of
- * polls; any older pending poll becomes stale and is skipped.
+ * Fetches a source now (a source just added or changed shows up within seconds), exactly once: the fetch is a
+ * `poll-*` job due now, and `nextFetchAt` says so before it is added. So the reconcile pass, which starts a chain
+ * only where `nextFetchAt` is unset (HSETNX), adds no second fetch beside it; and any older pending poll no longer
+ * matches `nextFetchAt` and is skipped as stale. Clearing `gone` lets an operator revive a source that answered
+ * 410 by putting it again (it stops again if it still answers 410).
  */
-export async function scheduleSource(queue: Queue<FetchJob>, source: SourceConfig, now: number): Promise<void> {
+export async function scheduleSource(target: { queue: Queue<FetchJob>; redis: Redis; keys: RedisKeys }, source: SourceConfig, now: number): Promise<void> {
   if (!source.enabled) return;
-  await queue.add('fetch', { sourceId: source.id }, { jobId: `initial-${source.id}-${Math.floor(now / 10_000)}` });
+  await target.redis.hset(target.keys.sourceStatus(source.id), { nextFetchAt: String(now), gone: '' });
+  await enqueuePoll(target.queue, source.id, now, now);
 }
 
 /**

@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { NormalizedItem } from '../../src/core/item.js';
 import { startServer, type LoopbackServer } from '../support/http.js';
@@ -9,12 +11,17 @@ const sampleFeed = readFileSync(new URL('../../config/samples/news-az-interview.
 
 /** Runs `syndicate normalize <target>` in-process, capturing what it prints. */
 async function normalize(target: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(['normalize', target]);
+}
+
+/** Runs `syndicate <args>` in-process, capturing what it prints. */
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
   const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
   try {
-    return { code: await main(['normalize', target]), stdout, stderr };
+    return { code: await main(args), stdout, stderr };
   } finally {
     out.mockRestore();
     err.mockRestore();
@@ -30,14 +37,30 @@ function expectSeedInterview(item: NormalizedItem): void {
   for (const furniture of ['News about -', 'Photo: Flickr', '2Sources', 'Chosen']) expect(item.contentText).not.toContain(furniture);
 }
 
+/** A configuration file as an operator writes it, used through SYNDICATE_CONFIG like `syndicate start` would. */
+function useConfig(dir: string, yaml: string): void {
+  const path = join(dir, `syndication-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(path, yaml);
+  vi.stubEnv('SYNDICATE_CONFIG', path);
+}
+
 describe('syndicate normalize', () => {
   let server: LoopbackServer;
+  const dir = mkdtempSync(join(tmpdir(), 'syndicate-normalize-'));
+
+  afterEach(() => vi.unstubAllEnvs());
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   beforeAll(async () => {
     server = await startServer((request, res) => {
       if (request.url === '/rss') {
         res.setHeader('content-type', 'application/rss+xml; charset=utf-8');
         return void res.end(sampleFeed);
+      }
+      if (request.url === '/many.json') {
+        res.setHeader('content-type', 'application/feed+json');
+        const items = Array.from({ length: 30 }, (_, i) => ({ id: `e${i}`, url: `https://example.com/${i}`, title: `Entry ${i}`, content_text: `Body of entry ${i}.` }));
+        return void res.end(JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'Many', items }));
       }
       if (request.url?.startsWith('/news/')) {
         res.setHeader('content-type', 'text/html; charset=utf-8');
@@ -58,6 +81,7 @@ describe('syndicate normalize', () => {
   });
 
   it('reads a feed and an article page over HTTP', async () => {
+    useConfig(dir, 'network:\n  allowHosts: [127.0.0.1]\n');
     const feed = await normalize(`${server.url}/rss`);
     expectSeedInterview((JSON.parse(feed.stdout) as NormalizedItem[])[0]!);
     const page = await normalize(`${server.url}/news/grigory-trofimchuk-russia-has-no-choice?utm_source=x`);
@@ -69,6 +93,7 @@ describe('syndicate normalize', () => {
   });
 
   it('exits 1 with one line naming what is wrong', async () => {
+    useConfig(dir, 'network:\n  allowHosts: [127.0.0.1]\n');
     const missing = await normalize(`${server.url}/nothing`);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^syndicate: SYN_ERR_FETCH_HTTP_STATUS: .*answered 404\n$/);
@@ -76,5 +101,67 @@ describe('syndicate normalize', () => {
     expect(notFeed.code).toBe(1);
     expect(notFeed.stderr.trim().split('\n')).toHaveLength(1);
     expect(notFeed.stderr).toMatch(/SYN_ERR_PARSE_FAILED/);
+  });
+
+  it('refuses a private address the configuration does not allow, as the fetch worker does', async () => {
+    useConfig(dir, 'network:\n  allowHosts: []\n');
+    const before = server.requests.length;
+    const refused = await normalize(`${server.url}/rss`);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^syndicate: SYN_ERR_FETCH_BLOCKED_ADDRESS: .*127\.0\.0\.1 is a private address.*\n$/);
+    expect(server.requests.length).toBe(before);
+    // The shipped configuration allows nothing private either.
+    vi.stubEnv('SYNDICATE_CONFIG', 'config/syndication.yaml');
+    expect((await normalize(`${server.url}/rss`)).stderr).toMatch(/SYN_ERR_FETCH_BLOCKED_ADDRESS/);
+    expect(server.requests.length).toBe(before);
+  });
+
+  it("applies the configuration's entry cap, like the fetch worker", async () => {
+    useConfig(dir, 'network:\n  allowHosts: [127.0.0.1]\nlimits:\n  maxEntriesPerFetch: 7\n');
+    const { code, stdout } = await normalize(`${server.url}/many.json`);
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as NormalizedItem[]).map((item) => item.title)).toEqual(['Entry 0', 'Entry 1', 'Entry 2', 'Entry 3', 'Entry 4', 'Entry 5', 'Entry 6']);
+  });
+
+  it('--jsonl prints one line per input, in order; a bad input never stops the others', async () => {
+    useConfig(dir, 'network:\n  allowHosts: [127.0.0.1]\n');
+    const inputs = ['config/samples/news-az-interview.rss', `${server.url}/nothing`, 'package.json', 'no/such/file.rss', 'gopher://example.com/feed', `${server.url}/rss`];
+    const { code, stdout, stderr } = await run(['normalize', '--jsonl', ...inputs]);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { input: string; items?: NormalizedItem[]; error?: { code: string; message: string } });
+    expect(lines.map((line) => line.input)).toEqual(inputs);
+    expectSeedInterview(lines[0]!.items![0]!);
+    expect(lines[1]!.error).toMatchObject({ code: 'SYN_ERR_FETCH_HTTP_STATUS', message: expect.stringContaining('answered 404') });
+    expect(lines[2]!.error?.code).toBe('SYN_ERR_PARSE_FAILED');
+    expect(lines[3]!.error).toMatchObject({ code: 'SYN_ERR_FETCH_FAILED', message: expect.stringContaining('no such file') });
+    expect(lines[4]!.error?.code).toBe('SYN_ERR_UNSUPPORTED_INPUT');
+    expectSeedInterview(lines[5]!.items![0]!);
+    for (const line of lines) expect(Object.keys(line).sort()).toEqual(line.error ? ['error', 'input'] : ['input', 'items']);
+  });
+
+  it('--jsonl applies the private-address guard per input', async () => {
+    useConfig(dir, 'network:\n  allowHosts: []\n');
+    const { code, stdout } = await run(['normalize', '--jsonl', `${server.url}/rss`, 'config/samples/news-az-interview.rss']);
+    expect(code).toBe(0);
+    const [blocked, file] = stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    expect(blocked.error.code).toBe('SYN_ERR_FETCH_BLOCKED_ADDRESS');
+    expect(file.items).toHaveLength(1);
+  });
+
+  it('misuse prints one line and the usage, never a stack trace, and exits 2', async () => {
+    for (const args of [['normalize', '--bogus', 'x.rss'], ['normalize'], ['normalize', '--jsonl'], ['normalize', 'a.rss', 'b.rss'], ['frobnicate']]) {
+      const { code, stdout, stderr } = await run(args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stdout).toBe('');
+      const [first, ...rest] = stderr.split('\n');
+      expect(first).toMatch(/^syndicate: \S/);
+      expect(rest.join('\n')).toContain('usage: syndicate <command>');
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
+    expect((await run(['normalize', '--bogus'])).stderr.split('\n')[0]).toBe("syndicate: Unknown option '--bogus'");
+    const help = await run(['normalize', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('normalize --jsonl');
   });
 });

@@ -129,7 +129,7 @@ describe('fetch stage against misbehaving loopback servers', () => {
     expect(servers.gone!.requests).toHaveLength(1);
     // An operator re-adding the source (PUT in the API) revives it once the server answers again.
     revived = true;
-    await scheduleSource(system.ctx.queues.fetch, (await system.ctx.catalog.get('sources', 'gone'))!, Date.now());
+    await scheduleSource({ queue: system.ctx.queues.fetch, redis: system.ctx.redis, keys: system.ctx.keys }, (await system.ctx.catalog.get('sources', 'gone'))!, Date.now());
     await waitFor('revival', async () => (await statusOf(system.ctx, 'gone')).httpStatus === '200');
     expect((await statusOf(system.ctx, 'gone')).gone).toBe('');
   });
@@ -166,8 +166,9 @@ describe('fetch stage against misbehaving loopback servers', () => {
   });
 
   it('a huge feed is capped to maxEntriesPerFetch', async () => {
-    const status = await waitFor('huge status', async () => ((await statusOf(system.ctx, 'huge')).entriesSeen ? statusOf(system.ctx, 'huge') : null));
-    expect(status.entriesSeen).toBe('50');
+    // Waits for the success: a failed fetch also writes entriesSeen (0, what it saw).
+    const status = await waitFor('huge status', async () => ((await statusOf(system.ctx, 'huge')).lastSuccessAt ? statusOf(system.ctx, 'huge') : null));
+    expect(status.entriesSeen, JSON.stringify(status)).toBe('50');
     expect(await entriesOf(system.ctx, 'huge')).toHaveLength(50);
   });
 

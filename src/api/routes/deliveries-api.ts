@@ -3,7 +3,9 @@ import { Gauge, type Registry } from 'prom-client';
 import { SyndicateError } from '../../core/errors.js';
 import { describeDeadLetter, listDeadLetters, parseTime, replayDeadLetter, replayDeadLetters } from '../../deliver/dead-letters.js';
 import { EndpointState } from '../../deliver/endpoint-state.js';
+import { CatalogOperations } from '../../catalog/operations.js';
 import type { AppContext } from '../../runtime/context.js';
+import { withinOrNull } from '../metrics.js';
 
 interface RangeQuery {
   subscription?: string;
@@ -18,6 +20,7 @@ interface RangeQuery {
  */
 export function registerDeliveriesApi(app: FastifyInstance, ctx: AppContext): void {
   const endpoints = EndpointState.for(ctx);
+  const ops = new CatalogOperations(ctx);
 
   app.get<{ Querystring: RangeQuery }>('/api/v1/deliveries/failed', async (request) => {
     const { subscription, from, to, limit } = request.query;
@@ -46,8 +49,7 @@ export function registerDeliveriesApi(app: FastifyInstance, ctx: AppContext): vo
   app.get('/api/v1/deliveries/disabled', async () => ({ disabled: await endpoints.disabled() }));
 
   app.put<{ Params: { id: string } }>('/api/v1/subscriptions/:id/enable', async (request) => {
-    const subscription = await endpoints.enable(request.params.id);
-    if (!subscription) throw new SyndicateError('SYN_ERR_NOT_FOUND', `no subscription ${request.params.id}`);
+    const subscription = await ops.enableSubscription(request.params.id);
     return { subscription: { id: subscription.id, url: subscription.url, enabled: subscription.enabled } };
   });
 }
@@ -60,7 +62,7 @@ export function registerDeliveryMetrics(registry: Registry, ctx: AppContext): vo
     labelNames: ['outcome'],
     registers: [registry],
     async collect() {
-      const stats = await ctx.redis.hgetall(ctx.keys.deliveryStats).catch(() => ({}) as Record<string, string>);
+      const stats = (await withinOrNull(ctx.redis.hgetall(ctx.keys.deliveryStats))) ?? {};
       for (const [outcome, count] of Object.entries(stats)) this.set({ outcome }, Number(count));
     },
   });
@@ -69,7 +71,8 @@ export function registerDeliveryMetrics(registry: Registry, ctx: AppContext): vo
     help: 'Subscriptions disabled by the deliver stage (410 Gone or continuous failure)',
     registers: [registry],
     async collect() {
-      this.set(await ctx.redis.hlen(ctx.keys.deliveryDisabled).catch(() => 0));
+      const disabled = await withinOrNull(ctx.redis.hlen(ctx.keys.deliveryDisabled));
+      if (disabled !== null) this.set(disabled);
     },
   });
 }

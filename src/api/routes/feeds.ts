@@ -4,7 +4,8 @@ import { SyndicateError } from '../../core/errors.js';
 import { hubUrl, renderChannelDocument } from '../../publish/channel-feed.js';
 import { channelUrl, FEED_CONTENT_TYPES, type FeedFormat } from '../../publish/render-feed.js';
 import type { ChannelState } from '../../publish/item-store.js';
-import type { AppContext } from '../../runtime/context.js';
+import type { ItemStore } from '../../publish/item-store.js';
+import type { HttpContext } from '../http-context.js';
 import { FeedCache } from '../../publish/feed-cache.js';
 
 /** How long a channel's definition and version are trusted without word of a change (a lost pub/sub message). */
@@ -26,13 +27,23 @@ interface MemoEntry {
 class ChannelStateMemo {
   private readonly entries = new Map<string, MemoEntry>();
 
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: HttpContext) {}
 
   async get(channelId: string): Promise<MemoEntry> {
     const now = Date.now();
     const hit = this.entries.get(channelId);
     if (hit && now - hit.at < CHANNEL_STATE_TTL_MS) return hit;
-    const [channel, state] = await Promise.all([this.ctx.catalog.get('channels', channelId), this.ctx.items.channelState(channelId)]);
+    // While Redis is away, the last known state serves: the document it names is still in the feed cache, with
+    // the same ETag (stale-if-error). Without one, the request fails and is answered 503 with Retry-After.
+    if (hit && !this.ctx.redisUp()) return hit;
+    let loaded: [ChannelConfig | null, ChannelState];
+    try {
+      loaded = await Promise.all([this.ctx.catalog.get('channels', channelId), this.ctx.items.channelState(channelId)]);
+    } catch (err) {
+      if (hit) return hit;
+      throw err;
+    }
+    const [channel, state] = loaded;
     // Only the first 1000 channels are memoized: ids come from URLs, and unknown ones must not grow the map.
     const entry = { channel, state, definition: channel ? FeedCache.definitionOf(channel) : '', at: now };
     if (this.entries.size < 1000 || this.entries.has(channelId)) this.entries.set(channelId, entry);
@@ -60,10 +71,11 @@ export function isNotModified(headers: { 'if-none-match'?: string; 'if-modified-
  * `GET /feeds/{channel}.rss|.atom|.json` (the current document) and `GET /feeds/{channel}/archive/{n}.{format}`
  * (RFC 5005 archive pages, 1 the oldest): rendered once per channel change, then served from memory.
  */
-export function registerFeedRoutes(app: FastifyInstance, ctx: AppContext, startedAt: Date): void {
+export function registerFeedRoutes(app: FastifyInstance, ctx: HttpContext, startedAt: Date, localChanges: ItemStore = ctx.items): void {
   const cache = new FeedCache();
   const memo = new ChannelStateMemo(ctx);
-  const unsubscribeLocal = ctx.items.onChannelChange((channelId) => memo.invalidate(channelId));
+  // The workers of this process write through the process's own store: its change notices come from there.
+  const unsubscribeLocal = localChanges.onChannelChange((channelId) => memo.invalidate(channelId));
   const subscriber = ctx.redis.duplicate({ enableOfflineQueue: true });
   subscriber.on('error', () => {}); // the main connection reports Redis errors; the TTL covers lost messages
   subscriber.on('message', (_topic: string, channelId: string) => memo.invalidate(channelId));

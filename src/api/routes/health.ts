@@ -1,14 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../runtime/context.js';
+import type { HttpContext } from '../http-context.js';
 import { errorBody } from '../error-handler.js';
 import type { Metrics } from '../metrics.js';
 
 /** Liveness, readiness and Prometheus metrics (queue counts from BullMQ included). */
-export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext, metrics: Metrics): void {
+export function registerHealthRoutes(app: FastifyInstance, ctx: HttpContext, metrics: Metrics): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
     if (ctx.state.draining) return reply.status(503).send(errorBody('SYN_ERR_NOT_READY', 'draining: shutting down'));
+    if (!ctx.redisUp()) return reply.status(503).send(errorBody('SYN_ERR_REDIS_UNAVAILABLE', 'Redis is unavailable: reconnecting'));
     try {
       await Promise.race([ctx.redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1_000))]);
     } catch (err) {
@@ -19,6 +20,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext, metr
 
   app.get('/metrics', async (_request, reply) => {
     reply.type(metrics.registry.contentType);
-    return metrics.registry.metrics();
+    // The stage metrics live on the context (the workers count into them); the HTTP side adds its own.
+    return `${await metrics.registry.metrics()}\n${await ctx.metrics.registry.metrics()}`;
   });
 }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { SyndicateError, toSyndicateError } from '../../core/errors.js';
-import { hostOf, type HostPoliteness } from '../../net/host-politeness.js';
+import { RequestSlots, hostOf, type HostPoliteness } from '../../net/host-politeness.js';
 import type { AppContext } from '../../runtime/context.js';
 import { parseRetryAfter } from '../../net/retry-after.js';
 import { decodeText } from '../../content/decode-text.js';
 import type { FeedEntry } from '../../content/feed-entry.js';
-import { httpFetch } from '../http-fetch.js';
+import { fetchLimits, httpFetch } from '../http-fetch.js';
 import { extractArticle } from './extract-article.js';
 import { mergePageIntoEntry } from './merge-page.js';
 import { needsFullText, type FullTextMode, type FullTextReason } from './needs-full-text.js';
@@ -25,20 +25,6 @@ export interface FullTextOutcome {
 const HTML_TYPES = /^\s*(?:text\/html|application\/xhtml\+xml)\b/i;
 
 /**
- * Waits for a politeness slot on the page's host, for at most `maxWaitMs`: the page is one more request to
- * that host and counts against its concurrency, spacing and `Retry-After` pause like a feed poll does.
- */
-async function acquireSlot(gate: HostPoliteness, ctx: AppContext, host: string, holder: string, maxWaitMs: number): Promise<void> {
-  const giveUpAt = ctx.clock.now() + maxWaitMs;
-  for (;;) {
-    const retryAt = await gate.acquire(host, holder, ctx.clock.now());
-    if (retryAt === 0) return;
-    if (retryAt > giveUpAt) throw new SyndicateError('SYN_ERR_FETCH_RATE_LIMITED', `${host} has no free slot before ${new Date(retryAt).toISOString()}: article page skipped`);
-    await new Promise((resolve) => setTimeout(resolve, Math.max(10, retryAt - ctx.clock.now())));
-  }
-}
-
-/**
  * Fetches an entry's article page when the source's `fullText` setting and the entry call for it
  * (see {@link needsFullText}), and merges the page's main content and metadata into the entry. The page goes
  * through the same address guard, byte cap, timeout and per-host politeness as feeds. A failure never loses
@@ -49,16 +35,16 @@ export async function fetchFullText(ctx: AppContext, gate: HostPoliteness, entry
   if (!fetch) return { entry, reason, fetched: false };
   const url = entry.link!;
   const limits = ctx.config.limits;
-  const host = hostOf(url);
-  const holder = `full-text:${randomUUID()}`;
+  // The page and each of its redirect hops take a politeness slot of their own, waiting at most the fetch timeout.
+  const slots = new RequestSlots(gate, ctx.clock, `full-text:${randomUUID()}`, limits.fetchTimeout);
   try {
-    if (host) await acquireSlot(gate, ctx, host, holder, limits.fetchTimeout);
     let response;
     try {
-      response = await httpFetch(url, { timeoutMs: limits.fetchTimeout, maxBytes: limits.maxFeedBytes, guard: ctx.guard });
+      response = await httpFetch(url, { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop) });
     } finally {
-      if (host) await gate.release(host, holder);
+      await slots.release();
     }
+    const host = hostOf(response.url);
     if (response.status === 429 || response.status === 503) {
       const retryAfterMs = parseRetryAfter(response.headers['retry-after'], ctx.clock.now());
       if (retryAfterMs !== null && host) await gate.pause(host, ctx.clock.now() + retryAfterMs);

@@ -19,7 +19,7 @@
     flattened: one value per finish (see finish), then kind and wait per admission (see admit)
 ]]
 
--- Fields per call; endpoint-state.ts packs the same numbers.
+-- Fields per call, as endpoint-state.ts packs them (see finish and admit below).
 local FINISH_FIELDS = 9
 local ADMIT_FIELDS = 6
 

@@ -1,0 +1,134 @@
+import type { z } from 'zod';
+import { resolveFileUrl } from '../config/load-config.js';
+import { channelSchema, sourceSchema, subscriptionSchema, type ChannelConfig, type SourceConfig, type SubscriptionConfig } from '../config/schema.js';
+import { SyndicateError } from '../core/errors.js';
+import { EndpointState } from '../deliver/endpoint-state.js';
+import { requestBackfill } from '../publish/backfill.js';
+import type { AppContext } from '../runtime/context.js';
+import { scheduleSource, unscheduleSource } from '../scheduler/source-scheduler.js';
+import { effectiveSubscription } from './catalog.js';
+
+/** A source with its fetch status (the status hash the fetch stage writes: lastFetchAt, errorCode, nextFetchAtIso…). */
+export type SourceWithStatus = SourceConfig & { status: Record<string, string> };
+
+/** A subscription as shown outside: its effective state, secrets replaced by their count and a short prefix. */
+export type PublicSubscription = Omit<SubscriptionConfig, 'secret'> & { secret?: undefined; secrets: string[]; disabledAt?: string; disabledReason?: string };
+
+/** Validates an entry with its config schema, reporting every problem at once (`SYN_ERR_BAD_REQUEST`). */
+export function parseEntry<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
+    throw new SyndicateError('SYN_ERR_BAD_REQUEST', `invalid body: ${problems.join('; ')}`, { details: problems });
+  }
+  return parsed.data;
+}
+
+/** Secrets never leave: only their count and a short prefix. */
+export function redactSubscription(subscription: SubscriptionConfig & { disabledAt?: string; disabledReason?: string }): PublicSubscription {
+  const secrets = Array.isArray(subscription.secret) ? subscription.secret : [subscription.secret];
+  return { ...subscription, secret: undefined, secrets: secrets.map((s) => `${s.slice(0, 10)}…`) };
+}
+
+const notFound = (what: string, id: string) => new SyndicateError('SYN_ERR_NOT_FOUND', `no ${what} ${id}`);
+
+/**
+ * What an operator can change in the running system, in one place: the admin API and the CLI (talking to Redis
+ * directly) both call these, so a source added either way is validated, stored and scheduled the same way.
+ * `created` says whether the entry is new (the API answers 201 then).
+ */
+export class CatalogOperations {
+  private readonly endpoints: EndpointState;
+
+  constructor(private readonly ctx: AppContext) {
+    this.endpoints = EndpointState.for(ctx);
+  }
+
+  async listSources(): Promise<SourceWithStatus[]> {
+    const sources = await this.ctx.catalog.list('sources');
+    const statuses = await Promise.all(sources.map((s) => this.ctx.redis.hgetall(this.ctx.keys.sourceStatus(s.id))));
+    return sources.map((source, i) => ({ ...source, status: statuses[i] ?? {} }));
+  }
+
+  async getSource(id: string): Promise<SourceWithStatus> {
+    const source = await this.ctx.catalog.get('sources', id);
+    if (!source) throw notFound('source', id);
+    return { ...source, status: await this.ctx.redis.hgetall(this.ctx.keys.sourceStatus(source.id)) };
+  }
+
+  /** Creates or replaces a source (raw input, validated here); its first fetch follows within seconds. */
+  async putSource(raw: unknown, baseDir = process.cwd()): Promise<{ source: SourceConfig; created: boolean }> {
+    const source = parseEntry(sourceSchema, raw);
+    source.url = resolveFileUrl(source.url, baseDir);
+    const created = (await this.ctx.catalog.get('sources', source.id)) === null;
+    await this.ctx.catalog.put('sources', source);
+    await scheduleSource({ queue: this.ctx.queues.fetch, redis: this.ctx.redis, keys: this.ctx.keys }, source, this.ctx.clock.now());
+    return { source, created };
+  }
+
+  async removeSource(id: string): Promise<void> {
+    if (!(await this.ctx.catalog.remove('sources', id))) throw notFound('source', id);
+    await unscheduleSource(this.ctx.queues.fetch, id);
+  }
+
+  /** Queues a fetch of the source at once (a new chain of polls starts from its outcome). Answers the job id. */
+  async fetchNow(id: string): Promise<string> {
+    const source = await this.ctx.catalog.get('sources', id);
+    if (!source) throw notFound('source', id);
+    if (!source.enabled) throw new SyndicateError('SYN_ERR_BAD_REQUEST', `source ${id} is disabled`);
+    const jobId = `manual-${id}-${this.ctx.clock.now()}`;
+    await this.ctx.queues.fetch.add('fetch', { sourceId: id }, { jobId });
+    return jobId;
+  }
+
+  listChannels(): Promise<ChannelConfig[]> {
+    return this.ctx.catalog.list('channels');
+  }
+
+  async putChannel(raw: unknown): Promise<{ channel: ChannelConfig; created: boolean }> {
+    const channel = parseEntry(channelSchema, raw);
+    const created = (await this.ctx.catalog.get('channels', channel.id)) === null;
+    await this.ctx.catalog.put('channels', channel);
+    // After the put, so the backfill and any concurrent publish both see the new filter (see publish/backfill.ts).
+    await requestBackfill(this.ctx, channel.id);
+    return { channel, created };
+  }
+
+  async removeChannel(id: string): Promise<void> {
+    if (!(await this.ctx.catalog.remove('channels', id))) throw notFound('channel', id);
+    // A channel created again under this id must be filed afresh, even with the same definition.
+    await this.ctx.items.forgetDigest(id);
+  }
+
+  /** Subscriptions in their effective state: a disable by the deliver stage (410, continuous failure) wins. */
+  async listSubscriptions(): Promise<PublicSubscription[]> {
+    const disabled = await this.endpoints.disabled();
+    return (await this.ctx.catalog.list('subscriptions')).map((s) => redactSubscription(effectiveSubscription(s, disabled[s.id])));
+  }
+
+  async getSubscription(id: string): Promise<PublicSubscription> {
+    const subscription = await this.ctx.catalog.get('subscriptions', id);
+    if (!subscription) throw notFound('subscription', id);
+    return redactSubscription(effectiveSubscription(subscription, await this.endpoints.disabledState(subscription.id)));
+  }
+
+  /** Creates or replaces a subscription. An explicit `enabled: true` lifts a disable by the deliver stage; leaving it out keeps it. */
+  async putSubscription(raw: unknown): Promise<{ subscription: PublicSubscription; created: boolean }> {
+    const subscription = parseEntry(subscriptionSchema, raw);
+    const created = (await this.ctx.catalog.get('subscriptions', subscription.id)) === null;
+    const explicitEnable = (raw as { enabled?: unknown } | null)?.enabled === true;
+    const stored = await this.endpoints.putFromApi(subscription, explicitEnable);
+    return { subscription: redactSubscription(stored), created };
+  }
+
+  async removeSubscription(id: string): Promise<void> {
+    if (!(await this.ctx.catalog.remove('subscriptions', id))) throw notFound('subscription', id);
+  }
+
+  /** Re-enables a subscription (disabled by hand or by the deliver stage). */
+  async enableSubscription(id: string): Promise<PublicSubscription> {
+    const subscription = await this.endpoints.enable(id);
+    if (!subscription) throw notFound('subscription', id);
+    return redactSubscription(subscription);
+  }
+}
