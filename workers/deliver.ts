@@ -20,8 +20,7 @@ export const DELIVER_CONCURRENCY = 32;
 export const deliverRole: RoleDefinition = {
   name: 'deliver',
   start: async (ctx) => {
-    const fromEnv = Number(process.env.SYNDICATE_CONCURRENCY_DELIVER);
-    const concurrency = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DELIVER_CONCURRENCY;
+    const concurrency = ctx.env.concurrency.deliver ?? DELIVER_CONCURRENCY;
     const permits = fanoutPermits(ctx, concurrency);
     // The config re-seed keeps these disabled whatever the file says: say so, so nobody wonders why nothing arrives.
     for (const [subscriptionId, state] of Object.entries(await EndpointState.for(ctx).disabled())) {
