@@ -5,7 +5,6 @@ import { jittered, postpone, postponeDelay, timesPostponed } from '../queues/pos
 import type { AppContext } from '../runtime/context.js';
 import { LOG_LENGTH, attemptTime, concludeAttempt, send, type DeliveryAttempt } from './attempt.js';
 import { publishedJobId } from './build-event.js';
-import { EndpointState } from './endpoint-state.js';
 import { BUSY_WAIT_CAP_MS, BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, RATE_WAIT_CAP_MS, fitPayload, orderDecision } from './policy.js';
 
 /** What a completed job keeps as its return value: small, since BullMQ stores it with the job (the log has the rest). */
@@ -38,7 +37,7 @@ export async function processDeliverJob(ctx: AppContext, job: Job<DeliverJob>, t
   const { subscriptionId, eventId, eventType, storyId } = job.data;
   // Times this job was taken up without being a real attempt (postponed): drives the growing postpone delay.
   const postponed = timesPostponed(job);
-  const endpoint = EndpointState.for(ctx);
+  const endpoint = ctx.endpoints;
   const now = ctx.clock.now();
   let subscription = await endpoint.subscription(subscriptionId, now);
   // A cached absence or "disabled" may be stale (just created or re-enabled): read again before refusing.

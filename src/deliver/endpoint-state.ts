@@ -56,22 +56,18 @@ const FANOUT_DONE_TTL_MS = 7 * 86_400_000;
 
 /** How long a process reuses a subscription read from the catalog (URL, secrets, limits) before reading it again. */
 const SUBSCRIPTION_CACHE_MS = 1_000;
-const instances = new WeakMap<AppContext, EndpointState>();
+
+/** What the endpoint state uses: its connection and keys, the catalog (subscriptions), the limits, the logger. */
+export type EndpointStateDeps = Pick<AppContext, 'redis' | 'keys' | 'catalog' | 'logger' | 'config'>;
 
 /** Per-endpoint state shared by every deliver worker through Redis. */
 export class EndpointState {
   private readonly cache = new Map<string, { subscription: SubscriptionConfig | null; until: number }>();
   private readonly batch: Batcher<EndpointCall, unknown>;
 
-  constructor(private readonly ctx: AppContext) {
+  /** One per connection, built with the other stores (its subscription cache is shared by all of the process's jobs). */
+  constructor(private readonly ctx: EndpointStateDeps) {
     this.batch = endpointBatch(ctx.redis, ctx.keys);
-  }
-
-  /** The one instance of a process context (its subscription cache is shared by all of the process's jobs). */
-  static for(ctx: AppContext): EndpointState {
-    let state = instances.get(ctx);
-    if (!state) instances.set(ctx, (state = new EndpointState(ctx)));
-    return state;
   }
 
   /**

@@ -5,7 +5,7 @@ import type { AppContext } from '../runtime/context.js';
 import { luaScript, runScript } from '../redis/scripts.js';
 import { deliverJobId, fanoutJobId, publishedJobId, eventId as makeEventId } from './build-event.js';
 import { attemptTime, concludeAttempt, send, type AttemptVerdict, type DeliveryAttempt } from './attempt.js';
-import { EndpointState, type Admission } from './endpoint-state.js';
+import type { Admission } from './endpoint-state.js';
 import { Permits } from './permits.js';
 import { jittered, postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
 import { BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, fitPayload } from './policy.js';
@@ -110,13 +110,9 @@ export interface FanoutPermits {
   ahead: Permits;
 }
 
-const permitsOf = new WeakMap<AppContext, FanoutPermits>();
-
-/** The process's fan-out permits (created with the deliver concurrency by the deliver role). */
-export function fanoutPermits(ctx: AppContext, size: number): FanoutPermits {
-  let permits = permitsOf.get(ctx);
-  if (!permits) permitsOf.set(ctx, (permits = { send: new Permits(size), ahead: new Permits(4 * size) }));
-  return permits;
+/** A process's fan-out permits, for `size` requests in flight (the deliver role makes one with its concurrency). */
+export function createFanoutPermits(size: number): FanoutPermits {
+  return { send: new Permits(size), ahead: new Permits(4 * size) };
 }
 
 /**
@@ -158,7 +154,7 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
     later ? subscriptionIds.map((id) => queue.toKey(publishedJobId(id, storyId))) : []);
   const budgetMs = Math.min(ctx.config.delivery.fanoutBudget, ctx.config.limits.deliveryTimeout);
   const abandon = new AbandonGroups(budgetMs);
-  const endpoint = EndpointState.for(ctx);
+  const endpoint = ctx.endpoints;
   const payload = fitPayload(job.data.body, ctx.config.delivery.maxPayloadBytes);
   // Encoded once for every send and signature of the event.
   const bytes = Buffer.from(payload.body, 'utf8');

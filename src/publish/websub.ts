@@ -181,15 +181,13 @@ export async function enqueueChannelUpdates(ctx: AppContext, channelIds: string[
   return jobs.length;
 }
 
-/** Rendered current documents, shared by every subscriber of a topic (rendered once per channel version). */
-const documents = new FeedCache(200);
-
 /**
  * Delivers one WebSub job. A push sends the topic's current document (the newest state, also on a retry), signed
  * with `X-Hub-Signature` when the subscriber gave a secret; a subscription that was removed or expired since the
- * job was queued is skipped. A ping tells an external hub that the topic changed.
+ * job was queued is skipped. A ping tells an external hub that the topic changed. `documents`: the rendered current
+ * documents, shared by every subscriber of a topic (rendered once per channel version); the websub role keeps one.
  */
-export async function processWebSubJob(ctx: AppContext, job: Job<WebSubJob>): Promise<'pushed' | 'pinged' | 'skipped'> {
+export async function processWebSubJob(ctx: AppContext, job: Job<WebSubJob>, documents: FeedCache): Promise<'pushed' | 'pinged' | 'skipped'> {
   const data = job.data;
   if (data.kind === 'ping') {
     await postOnce(ctx, data.hub, { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'syndicate-websub/0.1' }, new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': data.topic }).toString());

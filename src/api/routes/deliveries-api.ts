@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { Gauge, type Registry } from 'prom-client';
 import { SyndicateError } from '../../core/errors.js';
 import { describeDeadLetter, listDeadLetters, parseTime, replayDeadLetter, replayDeadLetters } from '../../deliver/dead-letters.js';
-import { EndpointState } from '../../deliver/endpoint-state.js';
 import { CatalogOperations } from '../../catalog/operations.js';
 import type { AppContext } from '../../runtime/context.js';
 import { withinOrNull } from '../metrics.js';
@@ -19,7 +18,7 @@ interface RangeQuery {
  * Registered inside the admin scope, so the bearer token guards it.
  */
 export function registerDeliveriesApi(app: FastifyInstance, ctx: AppContext): void {
-  const endpoints = EndpointState.for(ctx);
+  const endpoints = ctx.endpoints;
   const ops = new CatalogOperations(ctx);
 
   app.get<{ Querystring: RangeQuery }>('/api/v1/deliveries/failed', async (request) => {
