@@ -20,11 +20,6 @@ function unrecoverable(code: ErrorCode, message: string): UnrecoverableError {
   return Object.assign(new UnrecoverableError(`${code}: ${message}`), { code });
 }
 
-async function logOnly(ctx: AppContext, attempt: DeliveryAttempt, subscriptionId: string): Promise<void> {
-  const key = ctx.keys.deliveryLog(subscriptionId);
-  await ctx.redis.multi().lpush(key, JSON.stringify(attempt)).ltrim(key, 0, LOG_LENGTH - 1).hincrby(ctx.keys.deliveryStats, attempt.errorCode ?? 'delivered', 1).exec();
-}
-
 /**
  * Delivers one signed event to one subscription. Before sending: the ordering rule (later events wait for their
  * story's `item.published`), then admission (disabled, paused by `Retry-After`, per-endpoint concurrency and rate
@@ -51,7 +46,7 @@ export async function processDeliverJob(ctx: AppContext, job: Job<DeliverJob>, t
   };
   const refuse = async (code: ErrorCode, message: string) => {
     Object.assign(attempt, { errorCode: code, error: message });
-    await logOnly(ctx, attempt, subscriptionId);
+    await ctx.endpoints.logOnly(subscriptionId, JSON.stringify(attempt), attempt.errorCode ?? 'delivered', LOG_LENGTH);
     ctx.logger.warn({ code, subscriptionId, eventId }, message);
   };
   if (!subscription.enabled) {

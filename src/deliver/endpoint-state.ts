@@ -120,6 +120,33 @@ export class EndpointState {
     return since === null || since === undefined || Number(since) < 0 ? null : Number(since);
   }
 
+  /**
+   * Logs an attempt that held no lease (a job refused before sending: disabled, gone, no subscription): appended to
+   * the delivery log and counted, as {@link finish} does for the others. The log has no other writer.
+   */
+  async logOnly(subscriptionId: string, entry: string, outcome: string, logLength: number): Promise<void> {
+    const { redis, keys } = this.ctx;
+    const log = keys.deliveryLog(subscriptionId);
+    await redis.multi().lpush(log, entry).ltrim(log, 0, logLength - 1).hincrby(keys.deliveryStats, outcome, 1).exec();
+  }
+
+  /** The latest `limit` attempts of a subscription's delivery log, newest first (the JSON entries as written). */
+  async log(subscriptionId: string, limit: number): Promise<unknown[]> {
+    const rows = await this.ctx.redis.lrange(this.ctx.keys.deliveryLog(subscriptionId), 0, limit - 1);
+    return rows.map((row) => JSON.parse(row) as unknown);
+  }
+
+  /** Delivery attempts since the data began, by outcome (`delivered` or a SYN_ERR_* code). */
+  async outcomeCounts(): Promise<Record<string, number>> {
+    const stats = await this.ctx.redis.hgetall(this.ctx.keys.deliveryStats);
+    return Object.fromEntries(Object.entries(stats).map(([outcome, count]) => [outcome, Number(count)]));
+  }
+
+  /** How many subscriptions the deliver stage has disabled. */
+  async disabledCount(): Promise<number> {
+    return this.ctx.redis.hlen(this.ctx.keys.deliveryDisabled);
+  }
+
   /** Frees a lease without logging (a delivery that never reached the endpoint). */
   async release(subscriptionId: string, leaseId: string): Promise<void> {
     await this.ctx.redis.zrem(this.ctx.keys.deliveryLeases(subscriptionId), leaseId);

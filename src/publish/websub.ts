@@ -1,28 +1,16 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { request } from 'undici';
 import { FeedCache } from './feed-cache.js';
 import { SyndicateError } from '../core/errors.js';
 import { assertUrlAllowed } from '../net/address-guard.js';
 import type { WebSubJob } from '../queues/pipeline.js';
-import type { RedisKeys } from '../redis/keys.js';
 import type { AppContext } from '../runtime/context.js';
 import { hubUrl, renderChannelDocument, topicUrl } from './channel-feed.js';
 import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from './render-feed.js';
 
 /** Lease bounds (seconds): subscribers that ask for none get ten days; nobody gets more than thirty. */
 export const LEASE = { default: 10 * 86_400, min: 60, max: 30 * 86_400 } as const;
-
-/** One verified subscription of a callback to a topic (a channel's current feed in one format). */
-export interface WebSubSubscription {
-  topic: string;
-  callback: string;
-  /** HMAC key for `X-Hub-Signature`; null when the subscriber gave none. */
-  secret: string | null;
-  leaseSeconds: number;
-  expiresAt: number;
-}
 
 /** A subscribe or unsubscribe request, validated. */
 export interface HubRequest {
@@ -33,30 +21,6 @@ export interface HubRequest {
   callback: string;
   leaseSeconds: number;
   secret: string | null;
-}
-
-/** Verified subscriptions in Redis: one hash per topic, callback → subscription; expired leases are pruned on read. */
-export class WebSubStore {
-  constructor(
-    private readonly redis: Redis,
-    private readonly keys: RedisKeys,
-  ) {}
-
-  async save(sub: WebSubSubscription): Promise<void> {
-    await this.redis.hset(this.keys.websubSubscriptions(sub.topic), sub.callback, JSON.stringify(sub));
-  }
-
-  async remove(topic: string, callback: string): Promise<boolean> {
-    return (await this.redis.hdel(this.keys.websubSubscriptions(topic), callback)) === 1;
-  }
-
-  /** The subscriptions of a topic whose lease runs at `now`; expired ones are deleted on the way. */
-  async active(topic: string, now: number): Promise<WebSubSubscription[]> {
-    const all = Object.values(await this.redis.hgetall(this.keys.websubSubscriptions(topic))).map((row) => JSON.parse(row) as WebSubSubscription);
-    const expired = all.filter((sub) => sub.expiresAt <= now);
-    if (expired.length) await this.redis.hdel(this.keys.websubSubscriptions(topic), ...expired.map((sub) => sub.callback));
-    return all.filter((sub) => sub.expiresAt > now);
-  }
 }
 
 /** `X-Hub-Signature` of a distributed body (WebSub §8: `method=hex HMAC`, here SHA-256). */
@@ -113,7 +77,7 @@ async function readCapped(body: AsyncIterable<Buffer>, max = 4096): Promise<stri
  * Verifies the subscriber's intent (WebSub §5.3): a GET to the callback with a fresh challenge, which must come
  * back verbatim in a 2xx body. Then stores or removes the subscription. Returns whether it was verified.
  */
-export async function verifyAndApply(ctx: AppContext, req: HubRequest, store = new WebSubStore(ctx.redis, ctx.keys)): Promise<boolean> {
+export async function verifyAndApply(ctx: AppContext, req: HubRequest, store = ctx.hubSubscriptions): Promise<boolean> {
   const challenge = randomBytes(16).toString('hex');
   const url = new URL(req.callback);
   url.searchParams.set('hub.mode', req.mode);
@@ -164,7 +128,7 @@ const jobKey = (...parts: string[]) => createHash('sha1').update(parts.join('\n'
  * job does not push the same version twice.
  */
 export async function enqueueChannelUpdates(ctx: AppContext, channelIds: string[]): Promise<number> {
-  const store = new WebSubStore(ctx.redis, ctx.keys);
+  const store = ctx.hubSubscriptions;
   const now = ctx.clock.now();
   const jobs: Array<{ name: string; data: WebSubJob; opts: { jobId: string } }> = [];
   for (const channelId of channelIds) {
@@ -195,7 +159,7 @@ export async function processWebSubJob(ctx: AppContext, job: Job<WebSubJob>, doc
   }
   // Sent together: ioredis writes all three before reading, so this costs one round trip.
   const [subs, channel, { version }] = await Promise.all([
-    new WebSubStore(ctx.redis, ctx.keys).active(data.topic, ctx.clock.now()),
+    ctx.hubSubscriptions.active(data.topic, ctx.clock.now()),
     ctx.catalog.get('channels', data.channelId),
     ctx.items.channelState(data.channelId),
   ]);

@@ -6,6 +6,7 @@ import { StoryIndex } from '../dedup/story-index.js';
 import { EndpointState } from '../deliver/endpoint-state.js';
 import { HostPoliteness } from '../net/host-politeness.js';
 import { ItemStore } from '../publish/item-store.js';
+import { WebSubStore } from '../publish/websub-store.js';
 import type { RedisKeys } from '../redis/keys.js';
 
 /**
@@ -24,6 +25,8 @@ export interface Stores {
   storyIndex: StoryIndex;
   /** Per-host politeness of the fetch stage (article pages included). */
   politeness: HostPoliteness;
+  /** Our WebSub hub's verified subscriptions (callbacks per topic). */
+  hubSubscriptions: WebSubStore;
 }
 
 /** Builds every store on one connection. */
@@ -34,6 +37,7 @@ export function createStores(redis: Redis, keys: RedisKeys, config: SyndicationC
     catalog,
     items: new ItemStore(redis, keys),
     endpoints: new EndpointState({ redis, keys, catalog, logger, config }),
+    hubSubscriptions: new WebSubStore(redis, keys),
     storyIndex: new StoryIndex(redis, { prefix: keys.prefix, retentionSeconds: Math.ceil(limits.retention / 1000) }),
     politeness: new HostPoliteness(redis, (host) => ({ state: keys.hostState(host), active: keys.hostActive(host) }), {
       maxConcurrent: limits.hostConcurrency,

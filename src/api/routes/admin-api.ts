@@ -55,8 +55,7 @@ export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
   });
   app.get<{ Params: { id: string }; Querystring: { limit?: string } }>('/api/v1/subscriptions/:id/deliveries', async (request) => {
     const limit = intQuery(request.query.limit, 50, 1000);
-    const rows = await ctx.redis.lrange(ctx.keys.deliveryLog(request.params.id), 0, limit - 1);
-    return { deliveries: rows.map((row) => JSON.parse(row)) };
+    return { deliveries: await ctx.endpoints.log(request.params.id, limit) };
   });
 
   app.get<{ Querystring: { limit?: string; offset?: string; channel?: string } }>('/api/v1/items', async (request) => {

@@ -61,8 +61,8 @@ export function registerDeliveryMetrics(registry: Registry, ctx: AppContext): vo
     labelNames: ['outcome'],
     registers: [registry],
     async collect() {
-      const stats = (await withinOrNull(ctx.redis.hgetall(ctx.keys.deliveryStats))) ?? {};
-      for (const [outcome, count] of Object.entries(stats)) this.set({ outcome }, Number(count));
+      const stats = (await withinOrNull(ctx.endpoints.outcomeCounts())) ?? {};
+      for (const [outcome, count] of Object.entries(stats)) this.set({ outcome }, count);
     },
   });
   new Gauge({
@@ -70,7 +70,7 @@ export function registerDeliveryMetrics(registry: Registry, ctx: AppContext): vo
     help: 'Subscriptions disabled by the deliver stage (410 Gone or continuous failure)',
     registers: [registry],
     async collect() {
-      const disabled = await withinOrNull(ctx.redis.hlen(ctx.keys.deliveryDisabled));
+      const disabled = await withinOrNull(ctx.endpoints.disabledCount());
       if (disabled !== null) this.set(disabled);
     },
   });

@@ -1,0 +1,36 @@
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../redis/keys.js';
+
+/** One verified subscription of a callback to a topic (a channel's current feed in one format). */
+export interface WebSubSubscription {
+  topic: string;
+  callback: string;
+  /** HMAC key for `X-Hub-Signature`; null when the subscriber gave none. */
+  secret: string | null;
+  leaseSeconds: number;
+  expiresAt: number;
+}
+
+/** Verified subscriptions in Redis: one hash per topic, callback → subscription; expired leases are pruned on read. */
+export class WebSubStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  async save(sub: WebSubSubscription): Promise<void> {
+    await this.redis.hset(this.keys.websubSubscriptions(sub.topic), sub.callback, JSON.stringify(sub));
+  }
+
+  async remove(topic: string, callback: string): Promise<boolean> {
+    return (await this.redis.hdel(this.keys.websubSubscriptions(topic), callback)) === 1;
+  }
+
+  /** The subscriptions of a topic whose lease runs at `now`; expired ones are deleted on the way. */
+  async active(topic: string, now: number): Promise<WebSubSubscription[]> {
+    const all = Object.values(await this.redis.hgetall(this.keys.websubSubscriptions(topic))).map((row) => JSON.parse(row) as WebSubSubscription);
+    const expired = all.filter((sub) => sub.expiresAt <= now);
+    if (expired.length) await this.redis.hdel(this.keys.websubSubscriptions(topic), ...expired.map((sub) => sub.callback));
+    return all.filter((sub) => sub.expiresAt > now);
+  }
+}
