@@ -5,13 +5,16 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from '../core/logger.js';
 import type { AppContext } from '../runtime/context.js';
 import { requireAdminToken } from './auth.js';
-import { installErrorHandler } from './error-handler.js';
+import { frameworkErrors, installErrorHandler } from './error-handler.js';
 import { createHttpContext, installOutageGuard, requireRedis } from './http-context.js';
 import { createMetrics } from './metrics.js';
 import { registerAdminApi } from './routes/admin-api.js';
 import { registerDeliveriesApi, registerDeliveryMetrics } from './routes/deliveries-api.js';
 import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerStatusPage } from './routes/status-page.js';
+import { registerJobsApi } from './routes/jobs-api.js';
+import { zodValidatorCompiler } from './schemas.js';
 import { registerWebSubCallback } from './routes/websub-callback.js';
 import { registerWebSubHub } from './routes/websub-hub.js';
 
@@ -28,7 +31,7 @@ export interface BuildAppOptions {
  * the stores and queues of the context; tests drive it with `app.inject()`.
  */
 export async function buildApp({ ctx: processCtx, adminToken, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: logger || undefined, bodyLimit: 1024 * 1024 }) as unknown as FastifyInstance;
+  const app = Fastify({ loggerInstance: logger || undefined, bodyLimit: 1024 * 1024, frameworkErrors }) as unknown as FastifyInstance;
   // Everything below reads and writes through the fail-fast HTTP context, so an outage answers instead of hanging.
   const ctx = await createHttpContext(processCtx);
   installErrorHandler(app, ctx);
@@ -39,16 +42,21 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
     metrics.httpRequests.inc({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
   });
 
-  registerHealthRoutes(app, ctx, metrics);
-  registerFeedRoutes(app, ctx, new Date(ctx.clock.now()), processCtx.items);
-  await registerWebSubCallback(app, ctx);
-  await registerWebSubHub(app, ctx);
-
-  await app.register(async (api) => {
-    api.addHook('onRequest', requireAdminToken(adminToken));
-    api.addHook('onRequest', requireRedis(ctx));
-    registerAdminApi(api, ctx);
-    registerDeliveriesApi(api, ctx);
+  // Our routes validate params, query and body with the zod schemas of schemas.ts; the dashboard, registered
+  // beside them, keeps fastify's JSON-schema validator for its own routes.
+  await app.register(async (routes) => {
+    routes.setValidatorCompiler(zodValidatorCompiler);
+    registerHealthRoutes(routes, ctx, metrics);
+    registerFeedRoutes(routes, ctx, new Date(ctx.clock.now()), processCtx.items);
+    await registerWebSubCallback(routes, ctx);
+    await registerWebSubHub(routes, ctx);
+    await routes.register(async (api) => {
+      api.addHook('onRequest', requireAdminToken(adminToken));
+      api.addHook('onRequest', requireRedis(ctx));
+      registerAdminApi(api, ctx);
+      registerDeliveriesApi(api, ctx);
+      registerJobsApi(api, ctx);
+    });
   });
 
   const board = new FastifyAdapter();
@@ -57,6 +65,7 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
   await app.register(async (admin) => {
     admin.addHook('onRequest', requireAdminToken(adminToken, 'syndicate admin'));
     admin.addHook('onRequest', requireRedis(ctx));
+    registerStatusPage(admin, ctx);
     await admin.register(board.registerPlugin(), { prefix: '/admin/queues' });
   });
   return app;

@@ -17,6 +17,25 @@ export function sendRedisUnavailable(reply: FastifyReply): FastifyReply {
     .send(errorBody('SYN_ERR_REDIS_UNAVAILABLE', `Redis is unavailable; retry in ${OUTAGE_RETRY_AFTER_S} s`));
 }
 
+/** The catalogue code of a 4xx that fastify itself raised (bad JSON, body too large, unknown content type, …). */
+function codeForStatus(status: number): 'SYN_ERR_NOT_FOUND' | 'SYN_ERR_UNAUTHORIZED' | 'SYN_ERR_UNSUPPORTED_INPUT' | 'SYN_ERR_BAD_REQUEST' {
+  if (status === 404) return 'SYN_ERR_NOT_FOUND';
+  if (status === 401) return 'SYN_ERR_UNAUTHORIZED';
+  if (status === 415) return 'SYN_ERR_UNSUPPORTED_INPUT';
+  return 'SYN_ERR_BAD_REQUEST';
+}
+
+/**
+ * Fastify's `frameworkErrors` option: the errors its router raises before any route or error handler (a malformed
+ * URL, 400; a path segment over `maxParamLength`, 414) in the documented shape too. The path is not repeated: it
+ * can be long, and it is the client's own.
+ */
+export function frameworkErrors(error: FastifyError, _request: unknown, reply: FastifyReply): void {
+  const status = error.statusCode ?? 400;
+  const message = status === 414 ? 'a path segment is too long' : 'the URL is malformed';
+  void reply.status(status).send(errorBody('SYN_ERR_BAD_REQUEST', message));
+}
+
 /** Answers every error, ours or fastify's, in the catalogue's shape with a fitting status. */
 export function installErrorHandler(app: FastifyInstance, http?: { redisUp(): boolean }): void {
   app.setErrorHandler((err: FastifyError | SyndicateError, request, reply) => {
@@ -33,8 +52,7 @@ export function installErrorHandler(app: FastifyInstance, http?: { redisUp(): bo
       request.log.error({ err }, 'unexpected error');
       return reply.status(status).send(errorBody('SYN_ERR_INTERNAL', 'internal error'));
     }
-    const code = err.validation ? 'SYN_ERR_BAD_REQUEST' : status === 404 ? 'SYN_ERR_NOT_FOUND' : status === 401 ? 'SYN_ERR_UNAUTHORIZED' : 'SYN_ERR_BAD_REQUEST';
-    return reply.status(status).send(errorBody(code, err.message));
+    return reply.status(status).send(errorBody(codeForStatus(status), err.message));
   });
   app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody('SYN_ERR_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
 }

@@ -3,6 +3,7 @@ import { resolveFileUrl } from '../config/load-config.js';
 import { channelSchema, sourceSchema, subscriptionSchema, type ChannelConfig, type SourceConfig, type SubscriptionConfig } from '../config/schema.js';
 import { SyndicateError } from '../core/errors.js';
 import { EndpointState } from '../deliver/endpoint-state.js';
+import { assertUrlStorable } from '../net/address-guard.js';
 import { requestBackfill } from '../publish/backfill.js';
 import type { AppContext } from '../runtime/context.js';
 import { scheduleSource, unscheduleSource } from '../scheduler/source-scheduler.js';
@@ -28,6 +29,15 @@ export function parseEntry<S extends z.ZodType>(schema: S, body: unknown): z.out
 export function redactSubscription(subscription: SubscriptionConfig & { disabledAt?: string; disabledReason?: string }): PublicSubscription {
   const secrets = Array.isArray(subscription.secret) ? subscription.secret : [subscription.secret];
   return { ...subscription, secret: undefined, secrets: secrets.map((s) => `${s.slice(0, 10)}…`) };
+}
+
+/** How a source stands, in one word: `disabled`, `gone` (410), `failing` (last fetch failed), `pending` (never fetched) or `ok`. */
+export function sourceHealth(source: Pick<SourceWithStatus, 'enabled' | 'status'>): 'ok' | 'failing' | 'gone' | 'disabled' | 'pending' {
+  if (!source.enabled) return 'disabled';
+  if (source.status.gone === '1') return 'gone';
+  if (source.status.errorCode) return 'failing';
+  if (!source.status.lastFetchAt) return 'pending';
+  return 'ok';
 }
 
 const notFound = (what: string, id: string) => new SyndicateError('SYN_ERR_NOT_FOUND', `no ${what} ${id}`);
@@ -56,10 +66,19 @@ export class CatalogOperations {
     return { ...source, status: await this.ctx.redis.hgetall(this.ctx.keys.sourceStatus(source.id)) };
   }
 
-  /** Creates or replaces a source (raw input, validated here); its first fetch follows within seconds. */
-  async putSource(raw: unknown, baseDir = process.cwd()): Promise<{ source: SourceConfig; created: boolean }> {
+  /**
+   * Creates or replaces a source (raw input, validated here); its first fetch follows within seconds. Its URL is
+   * checked against the private-address guard now (and again at connect time). `file:` URLs read local files: only
+   * callers on this machine (the CLI, relative to `baseDir`) may pass `allowFile`; the API never does.
+   */
+  async putSource(raw: unknown, { allowFile = false, baseDir = process.cwd() }: { allowFile?: boolean; baseDir?: string } = {}): Promise<{ source: SourceConfig; created: boolean }> {
     const source = parseEntry(sourceSchema, raw);
-    source.url = resolveFileUrl(source.url, baseDir);
+    if (/^file:/i.test(source.url)) {
+      if (!allowFile) throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'body.url: sources added through the API must be http(s) URLs (file: only in the config file)');
+      source.url = resolveFileUrl(source.url, baseDir);
+    } else {
+      await assertUrlStorable(source.url, this.ctx.guard.allow);
+    }
     const created = (await this.ctx.catalog.get('sources', source.id)) === null;
     await this.ctx.catalog.put('sources', source);
     await scheduleSource({ queue: this.ctx.queues.fetch, redis: this.ctx.redis, keys: this.ctx.keys }, source, this.ctx.clock.now());
@@ -115,6 +134,8 @@ export class CatalogOperations {
   /** Creates or replaces a subscription. An explicit `enabled: true` lifts a disable by the deliver stage; leaving it out keeps it. */
   async putSubscription(raw: unknown): Promise<{ subscription: PublicSubscription; created: boolean }> {
     const subscription = parseEntry(subscriptionSchema, raw);
+    if (!/^https?:\/\//i.test(subscription.url)) throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'body.url: a webhook endpoint must be an http(s) URL');
+    await assertUrlStorable(subscription.url, this.ctx.guard.allow);
     const created = (await this.ctx.catalog.get('subscriptions', subscription.id)) === null;
     const explicitEnable = (raw as { enabled?: unknown } | null)?.enabled === true;
     const stored = await this.endpoints.putFromApi(subscription, explicitEnable);

@@ -1,23 +1,18 @@
-import { parseArgs } from 'node:util';
+import { Command, CommanderError, Option } from 'commander';
 import { loadConfigFile, loadEnv } from '../config/load-config.js';
 import { SyndicateError, toSyndicateError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { ROLE_NAMES, type RoleName, type RoleSet } from '../runtime/role.js';
 import { startSystem } from '../runtime/start.js';
+import { channelsCommand, exportOpmlCommand, importOpmlCommand, sourcesCommand, subscriptionsCommand } from './catalog-commands.js';
 import { normalizeCommand } from './normalize.js';
 import { replayCommand } from './replay.js';
-import { asUsageError, CliUsageError } from './usage-error.js';
+import { CliUsageError } from './usage-error.js';
 
-const USAGE = `usage: syndicate <command>
-
-  normalize <file|url>          print the normalized items of a feed or article page (JSON); needs no Redis
-  normalize --jsonl <file|url>...
-                                one JSON line per input, in order: {"input","items"} or {"input","error"}
-  start [--roles a,b,...]       run the system; roles: ${ROLE_NAMES.join(', ')} (default: all)
-  replay [--job id] [--subscription id] [--from iso] [--to iso]
-                                replay failed webhook deliveries (one job, or all failed in a range); needs Redis
-
-environment: REDIS_URL, PORT, HOST, ADMIN_TOKEN, LOG_LEVEL, PUBLIC_URL, SYNDICATE_CONFIG`;
+const ENVIRONMENT_HELP = `
+Environment: REDIS_URL, PORT, HOST, ADMIN_TOKEN, LOG_LEVEL, PUBLIC_URL, SYNDICATE_CONFIG, SYNDICATE_REDIS_PREFIX.
+Commands that change things talk to the running system through Redis (REDIS_URL, no token needed), or through
+the admin API with --url http://host:8080 and --token (default $ADMIN_TOKEN).`;
 
 function parseRoles(value: string | undefined): RoleName[] {
   if (!value) return [...ROLE_NAMES];
@@ -27,7 +22,7 @@ function parseRoles(value: string | undefined): RoleName[] {
   return names as RoleName[];
 }
 
-async function startCommand(rolesArg: string | undefined, roleSet: RoleSet | undefined): Promise<number> {
+async function startCommand(rolesArg: string | undefined, roleSet: RoleSet | undefined): Promise<void> {
   if (!roleSet) throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'start needs the roles of workers/ (run it through bin/syndicate.js)');
   const env = loadEnv();
   const logger = createLogger(env.logLevel, { secrets: [env.adminToken] });
@@ -45,33 +40,92 @@ async function startCommand(rolesArg: string | undefined, roleSet: RoleSet | und
   });
   // Whatever a library still holds open must not keep a stopped process alive.
   setTimeout(() => process.exit(0), 500).unref();
-  return 0;
 }
 
 /**
- * The `syndicate` command line. Returns the exit code. `roleSet` comes from `workers/` (bin/syndicate.js passes
- * it): src/ never imports workers/, which sit above it.
+ * The whole command tree. Misuse (unknown command or option, missing argument) throws a `CommanderError` after
+ * printing one line and the usage of the command concerned; `main` turns it into exit code 2. `roleSet` (what
+ * `start` runs) comes from `workers/`: src/ never imports workers/, which sit above it.
+ */
+export function buildProgram(roleSet?: RoleSet): Command {
+  const program = new Command('syndicate')
+    .description('event-driven content syndication: feeds in, deduplicated stories out as feeds and signed webhooks')
+    .exitOverride()
+    .showHelpAfterError()
+    .configureOutput(OUTPUT)
+    .addHelpText('after', ENVIRONMENT_HELP);
+
+  program
+    .command('start')
+    .description('run the system (what npm start runs); each container can run some roles only')
+    .addOption(new Option('--roles <roles>', `comma-separated roles: ${ROLE_NAMES.join(', ')} (default: all)`))
+    .action(async (o: { roles?: string }) => startCommand(o.roles, roleSet));
+
+  program
+    .command('normalize')
+    .description('print the normalized items of a feed or article page as JSON; needs no Redis')
+    .argument('[file|url...]', 'a feed (RSS, Atom, JSON Feed) or an HTML article page; several with --jsonl')
+    .option('--jsonl', 'several inputs: one JSON line per input, in order: {"input","items"} or {"input","error"}')
+    .addHelpText('after', '\nExamples:\n  syndicate normalize config/samples/news-az-interview.rss\n  syndicate normalize --jsonl https://news.az/rss feed.atom page.html')
+    .action(async (inputs: string[], o: { jsonl?: boolean }, command: Command) => {
+      try {
+        process.exitCode = await normalizeCommand(inputs, o.jsonl ?? false);
+      } catch (err) {
+        // Misuse found after parsing (no input, several without --jsonl): one line and this command's usage.
+        if (err instanceof CliUsageError) command.error(err.message, { exitCode: 2, code: 'syndicate.usage' });
+        throw err;
+      }
+    });
+
+  program
+    .command('replay')
+    .description('replay failed webhook deliveries (dead letters): one job, or all failed in a range; needs Redis')
+    .option('--job <id>', 'the dead-lettered delivery job to replay')
+    .option('--subscription <id>', 'only this subscription')
+    .option('--from <iso>', 'failed at or after (ISO 8601)')
+    .option('--to <iso>', 'failed at or before (ISO 8601)')
+    .action(async (o: { job?: string; subscription?: string; from?: string; to?: string }) => {
+      process.exitCode = await replayCommand(o);
+    });
+
+  for (const command of [sourcesCommand(), channelsCommand(), subscriptionsCommand(), importOpmlCommand(), exportOpmlCommand()]) program.addCommand(command);
+  inheritSettings(program);
+  return program;
+}
+
+/** Where commander writes: stdout and stderr, read at each write (tests capture them); errors as `syndicate: …`. */
+const OUTPUT = {
+  writeOut: (s: string) => void process.stdout.write(s),
+  writeErr: (s: string) => void process.stderr.write(s),
+  outputError: (s: string, write: (s: string) => void) => write(`syndicate: ${s.replace(/^error: /, '')}`),
+};
+
+/** Subcommands built on their own (addCommand) take the program's error handling and output too. */
+function inheritSettings(parent: Command): void {
+  for (const child of parent.commands) {
+    child.exitOverride().showHelpAfterError().configureOutput(OUTPUT);
+    inheritSettings(child);
+  }
+}
+
+/**
+ * The `syndicate` command line. Returns the exit code; never throws, never prints a stack trace. bin/syndicate.js
+ * passes `roleSet` from workers/.
  */
 export async function main(argv: string[], roleSet?: RoleSet): Promise<number> {
-  if (argv[0] === 'replay') return replayCommand(argv.slice(1));
+  process.exitCode = undefined;
+  const program = buildProgram(roleSet);
   try {
-    if (argv[0] === 'normalize') return await normalizeCommand(argv.slice(1), USAGE);
-    const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { roles: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-    const [command] = positionals;
-    if (values.help || !command) {
-      process.stdout.write(`${USAGE}\n`);
-      return values.help ? 0 : 1;
-    }
-    if (command === 'start') return await startCommand(values.roles, roleSet);
-    throw new CliUsageError(`unknown command ${command}`);
+    await program.parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? 0);
   } catch (err) {
-    const misuse = asUsageError(err);
-    if (misuse) {
-      process.stderr.write(`syndicate: ${misuse.message}\n${USAGE}\n`);
-      return 2;
-    }
+    // Commander has already printed the one line and the usage (or the help asked for, which exits 0). Misuse exits
+    // 2, so a script can tell it from a run that failed (1).
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     const error = toSyndicateError(err);
     process.stderr.write(`syndicate: ${error.code}: ${error.message}\n`);
     return 1;
+  } finally {
+    process.exitCode = undefined;
   }
 }

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { loadConfigFile, loadEnv, parseConfig } from '../config/load-config.js';
 import type { SyndicationConfig } from '../config/schema.js';
 import { SyndicateError, toSyndicateError } from '../core/errors.js';
@@ -61,20 +60,15 @@ async function readAndNormalize(location: string, { config, guard }: Preview): P
  * `syndicate normalize <file|url>` prints one input's normalized items as a JSON array (exit 1 with one line on
  * stderr when the input is bad); `syndicate normalize --jsonl <file|url>...` prints one JSON line per input, in
  * order, `{"input", "items"}` or `{"input", "error": {"code", "message"}}`, and exits 0 whatever the inputs held.
- * Needs no Redis. Throws `CliUsageError` when misused.
+ * Needs no Redis. Options are parsed by cli/main.ts; throws `CliUsageError` when the inputs do not fit the mode.
  */
-export async function normalizeCommand(argv: string[], usage: string): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { jsonl: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  if (positionals.length === 0) throw new CliUsageError(`normalize needs ${values.jsonl ? 'at least one file or URL' : 'a file or URL'}`);
-  if (!values.jsonl && positionals.length > 1) throw new CliUsageError('normalize takes one file or URL; use --jsonl for several');
+export async function normalizeCommand(positionals: string[], jsonl: boolean): Promise<number> {
+  if (positionals.length === 0) throw new CliUsageError(`normalize needs ${jsonl ? 'at least one file or URL' : 'a file or URL'}`);
+  if (!jsonl && positionals.length > 1) throw new CliUsageError('normalize takes one file or URL; use --jsonl for several');
   const config = previewConfig();
   const preview: Preview = { config, guard: createNetworkGuard(config) };
   try {
-    if (!values.jsonl) {
+    if (!jsonl) {
       const items = await previewOne(positionals[0]!, preview);
       process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
       return 0;

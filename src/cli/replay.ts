@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { loadConfigFile, loadEnv } from '../config/load-config.js';
 import { SyndicateError, toSyndicateError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
@@ -9,13 +8,12 @@ import { waitReady } from '../redis/connection.js';
 import { createContext } from '../runtime/context.js';
 
 /**
- * `syndicate replay [--job id] [--subscription id] [--from iso] [--to iso]`: puts failed webhook deliveries (dead
+ * `syndicate replay [--job id] [--subscription id] [--from iso] [--to iso]` (options parsed by cli/main.ts): puts failed webhook deliveries (dead
  * letters) back on the deliver queue; the running deliver workers send them. Same env and config as `start`.
  * Prints the replayed deliveries as JSON; exit 0, or 1 with one line on stderr.
  */
-export async function replayCommand(argv: string[]): Promise<number> {
+export async function replayCommand(values: { job?: string; subscription?: string; from?: string; to?: string }): Promise<number> {
   try {
-    const { values } = parseArgs({ args: argv, options: { job: { type: 'string' }, subscription: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } });
     const from = parseTime(values.from, '--from');
     const to = parseTime(values.to, '--to');
     if (!values.job && (from === undefined || to === undefined)) throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'replay needs --job id, or --from and --to (ISO 8601)');

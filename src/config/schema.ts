@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { EVENT_TYPES } from '../core/item.js';
 import { parseDuration } from './duration.js';
 
-const id = z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+');
+/** The id of a source, channel or subscription. */
+export const idSchema = z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+');
+const id = idSchema;
 
 const duration = (fallback: string) =>
   z

@@ -1,17 +1,61 @@
 import iconv from 'iconv-lite';
 
-const normalizeLabel = (label: string) => label.trim().toLowerCase().replace(/^["']|["']$/g, '');
+/** WHATWG's reading of labels: documents labelled Latin-1 or ASCII are windows-1252 in practice (0x92 is ’). */
+const ALIASES: Record<string, string> = {
+  'iso-8859-1': 'windows-1252', 'iso8859-1': 'windows-1252', latin1: 'windows-1252', 'us-ascii': 'windows-1252', ascii: 'windows-1252', 'iso_8859-1': 'windows-1252',
+};
 
-/** Finds the declared charset: BOM first, then the HTTP header, then the XML prolog or an HTML meta tag. */
+const normalizeLabel = (label: string) => {
+  const clean = label.trim().toLowerCase().replace(/^["']|["']$/g, '');
+  return ALIASES[clean] ?? clean;
+};
+
+/**
+ * The Unicode encoding the first bytes reveal: a byte-order mark (UTF-8, UTF-16, UTF-32), or, without one, the
+ * zero bytes around the document's first ASCII character (`<` or `{`), as XML 1.0 Appendix F describes.
+ */
+export function sniffUnicode(body: Buffer): string | null {
+  const [a, b, c, d] = [body[0], body[1], body[2], body[3]];
+  if (a === 0xef && b === 0xbb && c === 0xbf) return 'utf-8';
+  if (a === 0x00 && b === 0x00 && c === 0xfe && d === 0xff) return 'utf-32be';
+  if (a === 0xff && b === 0xfe && c === 0x00 && d === 0x00) return 'utf-32le';
+  if (a === 0xfe && b === 0xff) return 'utf-16be';
+  if (a === 0xff && b === 0xfe) return 'utf-16le';
+  if (body.length < 4) return null;
+  const ascii = (x: number | undefined) => x !== undefined && x > 0 && x < 0x80;
+  if (a === 0 && b === 0 && c === 0 && ascii(d)) return 'utf-32be';
+  if (ascii(a) && b === 0 && c === 0 && d === 0) return 'utf-32le';
+  if (a === 0 && ascii(b) && c === 0 && ascii(d)) return 'utf-16be';
+  if (ascii(a) && b === 0 && ascii(c) && d === 0) return 'utf-16le';
+  return null;
+}
+
+/**
+ * Finds the charset: what the first bytes reveal (BOM, or UTF-16/32 without one) first, then the HTTP header,
+ * then the XML prolog or an HTML meta tag. A prolog claiming UTF-16/32 over 8-bit bytes is not believed.
+ */
 export function declaredCharset(body: Buffer, contentType?: string): string | null {
-  if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) return 'utf-8';
-  if (body[0] === 0xff && body[1] === 0xfe) return 'utf-16le';
-  if (body[0] === 0xfe && body[1] === 0xff) return 'utf-16be';
+  const sniffed = sniffUnicode(body);
+  if (sniffed) return sniffed;
   const fromHeader = contentType?.match(/charset\s*=\s*([^;\s]+)/i)?.[1];
-  if (fromHeader) return normalizeLabel(fromHeader);
+  if (fromHeader && !/^["']?utf-?(?:16|32)/i.test(fromHeader)) return normalizeLabel(fromHeader);
   const head = body.subarray(0, 1024).toString('latin1');
   const fromProlog = head.match(/<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/i)?.[1] ?? head.match(/<meta[^>]+charset\s*=\s*["']?([\w-]+)/i)?.[1];
-  return fromProlog ? normalizeLabel(fromProlog) : null;
+  if (!fromProlog || /^utf-?(?:16|32)/i.test(fromProlog)) return null;
+  return normalizeLabel(fromProlog);
+}
+
+/** C1 control characters as windows-1252 meant them (0x92 → ’); the five it leaves undefined stay. */
+const C1_AS_1252 = new Map(
+  Array.from({ length: 32 }, (_, i) => [String.fromCharCode(0x80 + i), iconv.decode(Buffer.from([0x80 + i]), 'windows-1252')] as const).filter(([c, w]) => w !== '\ufffd' && w !== c),
+);
+
+/**
+ * C1 controls never belong in a feed's text: they are windows-1252 punctuation decoded as Latin-1 or copied
+ * into UTF-8 by a tool that did (the "smart quotes" problem). Read them as the punctuation they were.
+ */
+export function demoronize(text: string): string {
+  return /[\u0080-\u009f]/.test(text) ? text.replace(/[\u0080-\u009f]/g, (c) => C1_AS_1252.get(c) ?? c) : text;
 }
 
 /**
@@ -19,6 +63,10 @@ export function declaredCharset(body: Buffer, contentType?: string): string | nu
  * are valid UTF-8 with non-ASCII characters: then the declaration is wrong and UTF-8 is kept.
  */
 export function decodeText(body: Buffer, contentType?: string): string {
+  return demoronize(decodeBytes(body, contentType));
+}
+
+function decodeBytes(body: Buffer, contentType?: string): string {
   const charset = declaredCharset(body, contentType);
   const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   if (!charset || charset === 'utf-8' || charset === 'utf8') {
@@ -29,7 +77,7 @@ export function decodeText(body: Buffer, contentType?: string): string {
     }
   }
   const hasHighBytes = body.some((byte) => byte >= 0x80);
-  if (hasHighBytes && !charset.startsWith('utf-16')) {
+  if (hasHighBytes && !/^utf-(?:16|32)/.test(charset)) {
     try {
       return utf8.decode(body);
     } catch {

@@ -27,4 +27,6 @@ export interface ParsedFeed {
   /** Minutes between updates announced by `sy:updatePeriod`/`sy:updateFrequency`, if any. */
   updatePeriodMinutes: number | null;
   entries: FeedEntry[];
+  /** What was wrong with a document read leniently (undeclared entities, unclosed elements, bad items); empty when it was well-formed. */
+  warnings: string[];
 }

@@ -1,8 +1,8 @@
-import { load, type CheerioAPI } from 'cheerio/slim';
-import type { Element } from 'domhandler';
-import { absoluteUrl, HTML_OPTIONS } from './html.js';
+import { absoluteUrl } from './html.js';
 import { escapeRegExp, normalizeLanguageTag, squeeze } from './text.js';
 import { canonicalizeUrl } from './canonical-url.js';
+import { parsePage, textOf, type DomDocument } from './dom.js';
+import { findMainContent, type ContentSource } from './main-content.js';
 
 /** What an HTML article page says about itself, and its main content. */
 export interface PageMetadata {
@@ -20,8 +20,10 @@ export interface PageMetadata {
   language: string | null;
   siteName: string | null;
   description: string | null;
-  /** The main content's HTML, without navigation, header, footer, asides and scripts. */
+  /** The main content's HTML ('' when the page holds no article), without navigation, header, footer, asides and scripts. */
   bodyHtml: string;
+  /** The rule of {@link findMainContent} that chose `bodyHtml`. */
+  contentSource: ContentSource;
 }
 
 /** JSON-LD types that describe the article itself. */
@@ -44,15 +46,16 @@ function typeMatches(obj: Json): boolean {
 }
 
 /** The article object of the page's JSON-LD, the most specific type first; {} when there is none. */
-function jsonLdArticle($: CheerioAPI): Json {
+function jsonLdArticle(document: DomDocument): Json {
   const objects: Json[] = [];
-  $('script[type="application/ld+json"]').each((_, el) => {
+  const scripts = document.querySelectorAll('script[type="application/ld+json"]');
+  for (let i = 0; i < scripts.length; i += 1) {
     try {
-      objects.push(...asObjects(JSON.parse($(el).text())));
+      objects.push(...asObjects(JSON.parse(scripts[i]!.textContent ?? '')));
     } catch {
       // Broken JSON-LD is common; the other metadata still applies.
     }
-  });
+  }
   const articles = objects.filter(typeMatches);
   return articles.find((o) => o['@type'] !== 'WebPage') ?? articles[0] ?? {};
 }
@@ -92,37 +95,6 @@ function pick(...values: (string | null | undefined)[]): string | null {
   return null;
 }
 
-/** Elements that hold no article content. */
-const CHROME = 'script, style, noscript, template, iframe, nav, header, footer, aside, form, button, svg';
-
-/**
- * The main content: `[itemprop=articleBody]`, else the `<article>` with the most text, else the element
- * whose own paragraphs hold the most text (the densest block).
- */
-function mainContent($: CheerioAPI): string {
-  $(CHROME).remove();
-  const textLength = (el: Element): number => squeeze($(el).text()).length;
-  const byItemprop = $('[itemprop="articleBody"]').get(0);
-  if (byItemprop) return $.html(byItemprop);
-  const articles = $('article').get().sort((a, b) => textLength(b) - textLength(a));
-  if (articles[0] && textLength(articles[0]) > 0) return $.html(articles[0]);
-  let best: Element | null = null;
-  let bestScore = 0;
-  $('p').each((_, p) => {
-    const parent = p.parent as Element | null;
-    if (!parent || parent.type !== 'tag') return;
-    const score = $(parent)
-      .children('p')
-      .get()
-      .reduce((sum, child) => sum + textLength(child), 0);
-    if (score > bestScore) {
-      best = parent;
-      bestScore = score;
-    }
-  });
-  return best ? $.html(best) : ($('body').html() ?? '');
-}
-
 /**
  * Reads an HTML article page: canonical URL, title, dates, author, lead image, language, site name and
  * the main content. `pageUrl` is the address the page was fetched from. Pure.
@@ -131,35 +103,48 @@ function mainContent($: CheerioAPI): string {
  * except the site's own name.
  */
 export function extractPageMetadata(html: string, pageUrl: string): PageMetadata {
-  const $ = load(html, HTML_OPTIONS);
-  const meta = (key: string): string | null =>
-    pick($(`meta[property="${key}"]`).attr('content'), $(`meta[name="${key}"]`).attr('content'));
-  const ld = jsonLdArticle($);
+  const document = parsePage(html);
+  // One pass over the <meta> tags: property= and name= share one namespace, the first tag of a key wins.
+  const metas = new Map<string, string>();
+  let contentLanguage: string | null = null;
+  const metaTags = document.querySelectorAll('meta');
+  for (let i = 0; i < metaTags.length; i += 1) {
+    const tag = metaTags[i]!;
+    const content = tag.getAttribute('content');
+    if (content === null || content.trim() === '') continue;
+    for (const key of [tag.getAttribute('property'), tag.getAttribute('name')]) {
+      if (key && !metas.has(key)) metas.set(key, content);
+    }
+    if (tag.getAttribute('http-equiv')?.toLowerCase() === 'content-language') contentLanguage ??= content;
+  }
+  const meta = (key: string): string | null => pick(metas.get(key));
+  const ld = jsonLdArticle(document);
   const publisher = ld['publisher'] as Json | undefined;
 
-  const canonicalHref = $('link[rel~="canonical"]').attr('href');
+  const canonicalHref = document.querySelector('link[rel~="canonical"]')?.getAttribute('href');
   const canonicalSource = pick(canonicalHref ? absoluteUrl(canonicalHref, pageUrl) : null, meta('og:url') ? absoluteUrl(meta('og:url')!, pageUrl) : null, pageUrl);
   const siteName = pick(meta('og:site_name'), text(publisher?.['name']), meta('application-name'));
-  const documentTitle = pick($('title').first().text());
+  const documentTitle = pick(textOf(document.querySelector('title')));
   const siteSuffix = siteName ? new RegExp(`\\s*[|\\u2013\\u2014-]\\s*${escapeRegExp(siteName)}\\s*$`, 'i') : null;
   const title = pick(
     meta('og:title'),
     meta('twitter:title'),
     text(ld['headline']),
-    $('h1').first().text(),
+    textOf(document.querySelector('h1')),
     siteSuffix && documentTitle ? documentTitle.replace(siteSuffix, '') : documentTitle,
   );
   const metaAuthor = meta('article:author');
-  const author = pick(meta('author'), text(ld['author']), metaAuthor && !/^https?:/i.test(metaAuthor) ? metaAuthor : null, $('[rel="author"]').first().text());
+  const author = pick(meta('author'), text(ld['author']), metaAuthor && !/^https?:/i.test(metaAuthor) ? metaAuthor : null, textOf(document.querySelector('[rel="author"]')));
   const image = pick(meta('og:image:secure_url'), meta('og:image'), meta('twitter:image'), firstImage(ld['image']));
   const language =
-    normalizeLanguageTag($('html').attr('lang')) ??
+    normalizeLanguageTag(document.documentElement?.getAttribute('lang')) ??
     normalizeLanguageTag(meta('og:locale')) ??
-    normalizeLanguageTag($('meta[http-equiv="content-language" i]').attr('content')) ??
+    normalizeLanguageTag(contentLanguage) ??
     normalizeLanguageTag(text(ld['inLanguage']));
-  const time = $('article time[datetime], time[datetime]').first().attr('datetime');
+  const time = (document.querySelector('article time[datetime]') ?? document.querySelector('time[datetime]'))?.getAttribute('datetime');
+  const articleBody = typeof ld['articleBody'] === 'string' ? ld['articleBody'] : null;
 
-  return {
+  const metadata = {
     canonicalUrl: canonicalizeUrl(canonicalSource ?? pageUrl),
     title,
     publishedAt: isoDate(pick(meta('article:published_time'), text(ld['datePublished']), meta('date'), time)),
@@ -169,6 +154,8 @@ export function extractPageMetadata(html: string, pageUrl: string): PageMetadata
     language,
     siteName,
     description: pick(meta('og:description'), meta('description'), text(ld['description'])),
-    bodyHtml: mainContent($),
   };
+  // Last: finding the content alters the document the metadata was read from.
+  const content = findMainContent(document, articleBody);
+  return { ...metadata, bodyHtml: content.html, contentSource: content.source };
 }

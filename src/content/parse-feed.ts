@@ -1,178 +1,244 @@
 import Parser from 'rss-parser';
 import { SyndicateError } from '../core/errors.js';
+import { demoronize } from './decode-text.js';
 import type { FeedEntry, ParsedFeed } from './feed-entry.js';
-import { syndicationPeriodMinutes } from './syndication-period.js';
+import { parseFeedDate } from './feed-date.js';
+import { ENTRY_ELEMENTS, FEED_ELEMENTS, mapFeed, type FieldNode } from './feed-fields.js';
+import { escapeHtml, textToHtml } from './feed-text.js';
+import { knownPrefix, NestedEntitiesError, readXmlLeniently, type XmlElement } from './lenient-xml.js';
+
+/**
+ * Reading a feed document. Two ways in, one field mapper (`feed-fields.ts`):
+ * - the fast path: rss-parser (strict XML through xml2js) for versioned RSS 0.9x/2.0 whose namespaces carry their
+ *   usual prefixes; its raw elements go to the mapper;
+ * - the lenient path (`lenient-xml.ts`) for everything else (Atom, RDF, unversioned or namespace-prefixed RSS, CDF)
+ *   and whenever the fast path fails (ill-formed XML) or meets a field it cannot read (inline markup).
+ * Ill-formed documents read leniently carry `warnings` saying what was wrong.
+ */
 
 type RawItem = Record<string, unknown>;
 type RawFeed = Record<string, unknown> & { items?: RawItem[] };
 
+/** rss-parser hands over each element the mapper reads, raw (xml2js arrays), under "raw <name>". */
+const raw = (names: readonly string[]) => [...names, 'atom:link'].map((name) => [name, `raw ${name}`, { keepArray: true }] as never);
 const parser = new Parser<RawFeed, RawItem>({
-  customFields: {
-    // Atom's own <link> elements (hub, self) are kept raw as allLinks; RSS carries them as atom:link.
-    feed: ['language', 'ttl', ['sy:updatePeriod', 'syUpdatePeriod'] as never, ['sy:updateFrequency', 'syUpdateFrequency'] as never, ['atom:link', 'atomLinks', { keepArray: true }] as never, ['link', 'allLinks', { keepArray: true }] as never],
-    item: [
-      ['media:content', 'mediaContent', { keepArray: true }] as never,
-      ['media:thumbnail', 'mediaThumbnail'] as never,
-      ['dc:language', 'dcLanguage'] as never,
-      ['dc:date', 'dcDate'] as never,
-      'updated',
-      'published',
-      // Atom 0.3 names its dates issued/modified (created is optional)
-      'issued',
-      'modified',
-      'created',
-    ],
-  },
+  // Lower-case tag names are what the mapper's canonical names are (pubDate is pubdate).
+  xml2js: { normalizeTags: true },
+  customFields: { feed: raw(FEED_ELEMENTS), item: raw(ENTRY_ELEMENTS) },
 });
 
-const str = (value: unknown): string | null => {
-  if (typeof value === 'string') return value.trim() || null;
-  if (value && typeof value === 'object' && '_' in value) return str((value as { _: unknown })._);
-  return null;
-};
+/** Thrown by the fast path's nodes when a field needs what xml2js cannot give (mixed content, in order). */
+class NeedsLenientRead extends Error {}
 
-const isoDate = (...values: unknown[]): string | null => {
-  for (const value of values) {
-    const text = str(value);
-    if (!text) continue;
-    const time = Date.parse(text);
-    if (!Number.isNaN(time)) return new Date(time).toISOString();
+/** An xml2js value (string, or `{_: text, $: attributes, child: [...]}`) seen as a {@link FieldNode}. */
+class Xml2jsNode implements FieldNode {
+  readonly attrs: Record<string, string>;
+  private readonly object: Record<string, unknown> | null;
+
+  constructor(private readonly value: unknown) {
+    this.object = value && typeof value === 'object' ? (value as Record<string, unknown>) : null;
+    const $ = (this.object?.$ ?? {}) as Record<string, string>;
+    this.attrs = Object.fromEntries(Object.entries($).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  }
+
+  children(name: string): FieldNode[] {
+    if (!this.object) return [];
+    const found = [...((this.object[name] as unknown[]) ?? []), ...(name.includes(':') ? [] : ((this.object[`atom:${name}`] as unknown[]) ?? []))];
+    return found.map((v) => new Xml2jsNode(v));
+  }
+
+  hasElements(): boolean {
+    return !!this.object && Object.keys(this.object).some((k) => k !== '_' && k !== '$');
+  }
+
+  text(): string {
+    if (typeof this.value === 'string') return demoronize(this.value);
+    if (this.hasElements()) throw new NeedsLenientRead();
+    // xml2js turns &#146; into a C1 control; HTML (and the lenient reader) read it as windows-1252's ’.
+    return typeof this.object?._ === 'string' ? demoronize(this.object._) : '';
+  }
+
+  innerHtml(): string {
+    if (this.hasElements()) throw new NeedsLenientRead();
+    return escapeHtml(this.text());
+  }
+}
+
+/** The raw elements rss-parser kept for one item or the channel, as one node. */
+function rawNode(parsed: Record<string, unknown>): FieldNode {
+  const object: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed)) if (key.startsWith('raw ')) object[key.slice(4)] = value;
+  return new Xml2jsNode(object);
+}
+
+/** A first element, skipping the prolog, comments, processing instructions and the DOCTYPE. */
+const ROOT = /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*<([A-Za-z_][\w.:-]*)([^>]*)>/;
+
+function rootOf(text: string): { name: string; attrs: string } | null {
+  const m = ROOT.exec(text.replace(/^\uFEFF/, '').slice(0, 65_536));
+  return m ? { name: m[1]!, attrs: m[2]! } : null;
+}
+
+/** True when rss-parser can read the document and the mapper can take its raw elements by their usual names. */
+function fastPathFits(text: string): boolean {
+  const root = rootOf(text);
+  if (!root || root.name !== 'rss' || !/\bversion\s*=\s*["']\s*(?:2|0\.9)/.test(root.attrs)) return false;
+  for (const m of text.matchAll(/\bxmlns:([\w.-]+)\s*=\s*["']([^"']*)["']/g)) {
+    const usual = knownPrefix(m[2]!);
+    if (usual !== undefined && usual !== m[1]!.toLowerCase() && !(usual === '' && m[1] === 'atom')) return false;
+  }
+  return true;
+}
+
+async function fastPath(text: string): Promise<ParsedFeed> {
+  const feed = await parser.parseString(text.replace(/^\uFEFF/, ''));
+  return mapFeed(rawNode(feed), (feed.items ?? []).map(rawNode), false);
+}
+
+/** Finds the entries of a leniently read document: every `item`/`entry`, wherever it sits, not nested. */
+function entriesOf(element: XmlElement, found: XmlElement[] = []): XmlElement[] {
+  for (const child of element.elements()) {
+    if (child.name === 'item' || child.name === 'entry') found.push(child);
+    else entriesOf(child, found);
+  }
+  return found;
+}
+
+function firstNamed(element: XmlElement, name: string): XmlElement | null {
+  for (const child of element.elements()) {
+    if (child.name === name) return child;
+    const deeper = child.name === 'item' || child.name === 'entry' ? null : firstNamed(child, name);
+    if (deeper) return deeper;
   }
   return null;
-};
-
-function linkWithRel(links: unknown, rel: string): string | null {
-  if (!Array.isArray(links)) return null;
-  for (const link of links) {
-    const attrs = (link as { $?: Record<string, string> }).$;
-    if (attrs?.rel === rel && attrs.href) return attrs.href;
-  }
-  return null;
 }
 
-function mediaUrl(item: RawItem): string | null {
-  const enclosure = item.enclosure as { url?: string; type?: string } | undefined;
-  if (enclosure?.url && (!enclosure.type || enclosure.type.startsWith('image/'))) return enclosure.url;
-  const contents = item.mediaContent as Array<{ $?: { url?: string; medium?: string; type?: string } }> | undefined;
-  const image = contents?.find((c) => c.$?.url && (c.$.medium === 'image' || c.$.type?.startsWith('image/') || !c.$.type));
-  if (image?.$?.url) return image.$.url;
-  const thumb = item.mediaThumbnail as { $?: { url?: string } } | undefined;
-  return thumb?.$?.url ?? null;
-}
+const FEED_ROOTS = new Set(['rss', 'rdf:rdf', 'feed', 'channel']);
 
-function fromRssParser(feed: RawFeed): ParsedFeed {
-  const language = str(feed.language);
-  const entries = (feed.items ?? []).map((item): FeedEntry => {
-    const encoded = str(item['content:encoded']);
-    const content = str(item.content);
-    return {
-      guid: str(item.guid) ?? str(item.id),
-      link: str(item.link),
-      title: str(item.title) ?? '',
-      publishedAt: isoDate(item.isoDate, item.pubDate, item.published, item.dcDate, item.issued, item.created),
-      updatedAt: isoDate(item.updated, item.modified),
-      author: str(item.creator) ?? str(item.author),
-      summary: str(item.summary) ?? (encoded ? content : null),
-      contentHtml: encoded ?? content,
-      categories: Array.isArray(item.categories) ? item.categories.map(str).filter((c): c is string => !!c) : [],
-      imageUrl: mediaUrl(item),
-      language: str(item.dcLanguage) ?? language,
-    };
-  });
-  const ttl = Number(str(feed.ttl));
-  return {
-    title: str(feed.title) ?? '',
-    link: str(feed.link),
-    language,
-    hubUrl: linkWithRel(feed.atomLinks, 'hub') ?? linkWithRel(feed.allLinks, 'hub'),
-    selfUrl: linkWithRel(feed.atomLinks, 'self') ?? linkWithRel(feed.allLinks, 'self') ?? str(feed.feedUrl),
-    ttlMinutes: Number.isFinite(ttl) && ttl > 0 ? ttl : null,
-    updatePeriodMinutes: syndicationPeriodMinutes(str(feed.syUpdatePeriod), str(feed.syUpdateFrequency)),
-    entries,
-  };
-}
-
-interface JsonFeedItem {
-  id?: unknown;
-  url?: string;
-  external_url?: string;
-  title?: string;
-  content_html?: string;
-  content_text?: string;
-  summary?: string;
-  image?: string;
-  banner_image?: string;
-  date_published?: string;
-  date_modified?: string;
-  author?: { name?: string };
-  authors?: Array<{ name?: string }>;
-  tags?: string[];
-  language?: string;
-}
-
-const escapeText = (text: string) =>
-  text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? c);
-
-/** Reads JSON Feed 1.0 and 1.1 (rss-parser does not). */
-export function parseJsonFeed(text: string): ParsedFeed {
-  let doc: { version?: string; title?: string; home_page_url?: string; feed_url?: string; language?: string; hubs?: Array<{ url?: string }>; items?: JsonFeedItem[] };
+function readLeniently(text: string) {
   try {
-    doc = JSON.parse(text);
+    return readXmlLeniently(text);
+  } catch (err) {
+    if (err instanceof NestedEntitiesError) throw new SyndicateError('SYN_ERR_PARSE_FAILED', `not read: the DOCTYPE declares nested entities, the shape of an entity-expansion attack (${err.message})`);
+    throw err;
+  }
+}
+
+function lenientPath(text: string, strictError: Error | null): ParsedFeed {
+  const { root, warnings } = readLeniently(text);
+  if (!root) throw new SyndicateError('SYN_ERR_PARSE_FAILED', 'not a feed: the document holds no XML element');
+  const entries = entriesOf(root);
+  if (!FEED_ROOTS.has(root.name) && entries.length === 0) {
+    throw new SyndicateError('SYN_ERR_PARSE_FAILED', `not a feed: no RSS, RDF or Atom feed in the document (its root element is <${root.localName}>)`);
+  }
+  const atom = root.name === 'feed';
+  const channel = atom ? root : (firstNamed(root, 'channel') ?? root);
+  const feed = mapFeed(channel, entries, atom, root.attrs['xml:lang'] ?? null);
+  // What a strict parser said counts only when it was about the XML itself (xml2js names a line), not the format.
+  if (strictError && warnings.length === 0 && /Line:/.test(strictError.message)) {
+    warnings.push(`not well-formed XML (${strictError.message.split('\n').map((l) => l.trim()).filter(Boolean).join(', ')})`);
+  }
+  feed.warnings = warnings;
+  return feed;
+}
+
+const asString = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value : typeof value === 'number' ? String(value) : null);
+const asObject = (value: unknown): Record<string, unknown> | null => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null);
+
+function jsonAuthor(item: Record<string, unknown>): string | null {
+  const authors = Array.isArray(item.authors) ? item.authors : [item.author];
+  for (const author of authors) {
+    const name = asString(asObject(author)?.name) ?? asString(author);
+    if (name) return name.trim();
+  }
+  return null;
+}
+
+/**
+ * Reads JSON Feed 1.0 and 1.1 (rss-parser does not). A member of the wrong type is ignored, an item that is not
+ * an object is skipped with a warning; only a document that is not a JSON Feed at all is refused.
+ */
+export function parseJsonFeed(text: string): ParsedFeed {
+  let doc: Record<string, unknown> | null;
+  try {
+    doc = asObject(JSON.parse(text.replace(/^\uFEFF/, '')));
   } catch (err) {
     throw new SyndicateError('SYN_ERR_PARSE_FAILED', `not valid JSON: ${(err as Error).message}`, { cause: err });
   }
-  if (typeof doc?.version !== 'string' || !doc.version.startsWith('https://jsonfeed.org/version/') || !Array.isArray(doc.items)) {
-    throw new SyndicateError('SYN_ERR_PARSE_FAILED', 'JSON document is not a JSON Feed (no jsonfeed.org version or items)');
+  const version = asString(doc?.version);
+  if (!doc || !version || !/^https?:\/\/jsonfeed\.org\/version\//.test(version) || !Array.isArray(doc.items)) {
+    throw new SyndicateError('SYN_ERR_PARSE_FAILED', 'not a feed: the JSON document is not a JSON Feed (no jsonfeed.org version or no items list)');
   }
-  const language = doc.language ?? null;
+  const language = asString(doc.language);
+  const warnings: string[] = [];
+  const entries: FeedEntry[] = [];
+  doc.items.forEach((value, index) => {
+    const item = asObject(value);
+    if (!item) {
+      warnings.push(`JSON Feed item ${index} is not an object (${value === null ? 'null' : typeof value}): skipped`);
+      return;
+    }
+    const contentText = asString(item.content_text);
+    const contentHtml = asString(item.content_html);
+    const id = asString(item.id);
+    entries.push({
+      guid: id,
+      link: asString(item.url) ?? asString(item.external_url) ?? (id && /^https?:\/\//i.test(id) ? id : null),
+      title: asString(item.title)?.trim() ?? '',
+      publishedAt: parseFeedDate(asString(item.date_published)),
+      updatedAt: parseFeedDate(asString(item.date_modified)),
+      author: jsonAuthor(item),
+      summary: asString(item.summary) ? escapeHtml(asString(item.summary)!) : contentHtml && contentText ? textToHtml(contentText) : null,
+      contentHtml: contentHtml ?? (contentText ? textToHtml(contentText) : null),
+      categories: Array.isArray(item.tags) ? item.tags.map(asString).filter((t): t is string => !!t) : [],
+      imageUrl: asString(item.image) ?? asString(item.banner_image),
+      language: asString(item.language) ?? language,
+    });
+  });
+  const hub = Array.isArray(doc.hubs) ? doc.hubs.map((h) => asString(asObject(h)?.url)).find(Boolean) : null;
   return {
-    title: doc.title ?? '',
-    link: doc.home_page_url ?? null,
+    title: asString(doc.title) ?? '',
+    link: asString(doc.home_page_url),
     language,
-    hubUrl: doc.hubs?.find((h) => h.url)?.url ?? null,
-    selfUrl: doc.feed_url ?? null,
+    hubUrl: hub ?? null,
+    selfUrl: asString(doc.feed_url),
     ttlMinutes: null,
     updatePeriodMinutes: null,
-    entries: doc.items.map((item) => ({
-      guid: item.id === undefined || item.id === null ? null : String(item.id),
-      link: item.url ?? item.external_url ?? null,
-      title: item.title ?? '',
-      publishedAt: isoDate(item.date_published),
-      updatedAt: isoDate(item.date_modified),
-      author: item.authors?.[0]?.name ?? item.author?.name ?? null,
-      summary: item.summary ?? null,
-      contentHtml: item.content_html ?? (item.content_text ? `<p>${escapeText(item.content_text).replace(/\n\s*\n/g, '</p><p>')}</p>` : null),
-      categories: item.tags ?? [],
-      imageUrl: item.image ?? item.banner_image ?? null,
-      language: item.language ?? language,
-    })),
+    entries,
+    warnings,
   };
 }
 
-/** Tells a feed document's format from its first bytes. */
+/** Tells a feed document's format from its first element (or brace). */
 export function sniffFormat(text: string): 'json' | 'xml' | 'html' | 'unknown' {
-  const head = text.replace(/^\uFEFF/, '').trimStart().slice(0, 1024).toLowerCase();
+  const head = text.replace(/^\uFEFF/, '').trimStart();
   if (head.startsWith('{')) return 'json';
-  if (/^<!doctype html|^<html|^(<!--[\s\S]*?-->\s*)*<html/.test(head)) return 'html';
-  if (/<(rss|feed|rdf:rdf)[\s>]/.test(head)) return 'xml';
-  if (head.startsWith('<?xml')) return /<html[\s>]/.test(head) ? 'html' : 'xml';
+  const root = rootOf(head);
+  if (root) return /^(?:html|head|body)$/i.test(root.name) ? 'html' : 'xml';
+  if (/^<!doctype html/i.test(head)) return 'html';
   return 'unknown';
 }
 
 /**
- * Parses a feed document (RSS 0.9x/1.0/2.0, Atom 0.3/1.0 or JSON Feed 1.x), capped to `maxEntries` entries.
- * Throws `SYN_ERR_PARSE_FAILED` naming what is wrong.
+ * Parses a feed document (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, CDF or JSON Feed 1.x), capped to `maxEntries` entries.
+ * Ill-formed XML is read leniently and says so in `warnings`; only a document with no recognizable feed is refused,
+ * with `SYN_ERR_PARSE_FAILED` naming what is wrong.
  */
 export async function parseFeed(text: string, maxEntries = 500): Promise<ParsedFeed> {
   const format = sniffFormat(text);
   let feed: ParsedFeed;
   if (format === 'json') feed = parseJsonFeed(text);
   else if (format === 'xml') {
-    try {
-      feed = fromRssParser(await parser.parseString(text.replace(/^\uFEFF/, '')));
-    } catch (err) {
-      throw new SyndicateError('SYN_ERR_PARSE_FAILED', `not a readable RSS/Atom feed: ${(err as Error).message}`, { cause: err });
+    let strictError: Error | null = null;
+    let fast: ParsedFeed | null = null;
+    if (fastPathFits(text)) {
+      try {
+        fast = await fastPath(text);
+      } catch (err) {
+        if (!(err instanceof NeedsLenientRead)) strictError = err as Error;
+      }
     }
+    feed = fast ?? lenientPath(text, strictError);
   } else {
     throw new SyndicateError('SYN_ERR_PARSE_FAILED', `not a feed (looks like ${format === 'html' ? 'an HTML page' : 'neither XML nor JSON'})`);
   }

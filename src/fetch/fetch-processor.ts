@@ -78,7 +78,14 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
   const now = ctx.clock.now();
   const startedAt = new Date(now).toISOString();
   const limits = ctx.config.limits;
-  const observation: PollObservation = { baseMs, previousIntervalMs: Number(previous.currentInterval) || null, maxMs: limits.maxInterval };
+  // The feed's own floors as last seen, so that they hold even when this fetch fails before reading the feed.
+  const observation: PollObservation = {
+    baseMs,
+    previousIntervalMs: Number(previous.currentInterval) || null,
+    maxMs: limits.maxInterval,
+    ttlMinutes: Number(previous.feedTtl) || null,
+    updatePeriodMinutes: Number(previous.feedUpdatePeriod) || null,
+  };
   let response: FetchResult | undefined;
   try {
     const stopTimer = ctx.metrics.fetchLatency.startTimer();
@@ -94,8 +101,6 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
     const host = hostOf(response.url);
     await followPermanentRedirect(ctx, sourceId, url, response, previous);
     observation.freshnessMs = freshnessFromHeaders(response.headers, now);
-    observation.ttlMinutes = Number(previous.feedTtl) || null;
-    observation.updatePeriodMinutes = Number(previous.feedUpdatePeriod) || null;
     ctx.metrics.fetchOutcomes.inc({ code: String(response.status) });
     if (response.status === 410) {
       await ctx.redis.hset(statusKey, { lastFetchAt: startedAt, httpStatus: 410, entriesSeen: 0, newEntries: 0, notModified: '', gone: 1, goneAt: startedAt, errorCode: 'SYN_ERR_FETCH_GONE', errorMessage: `${url} answered 410 Gone: polling stopped`, nextFetchAt: '', nextFetchAtIso: '' });

@@ -76,3 +76,26 @@ export function createGuardedAgent(allow: AllowList, options: Agent.Options = {}
   }) as typeof dns.lookup;
   return new Agent({ ...options, connect: { ...(options.connect as object), lookup } });
 }
+
+/** How long a store-time check waits for DNS before leaving the decision to the connect-time guard. */
+const STORE_LOOKUP_TIMEOUT_MS = 2_000;
+
+/**
+ * Checks a URL before it is stored (a source or subscription added through the API), so a private target is refused
+ * with a 4xx at once instead of failing later in a worker: an IP literal as {@link assertUrlAllowed} does, a host
+ * name by resolving it now. A name that does not resolve (yet) is accepted: the guarded agent checks again at every
+ * connect, which also covers a name that changes its address later (DNS rebinding).
+ * Throws `SYN_ERR_FETCH_BLOCKED_ADDRESS`.
+ */
+export async function assertUrlStorable(url: string, allow: AllowList): Promise<void> {
+  assertUrlAllowed(url, allow);
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  if (net.isIP(host) || allow.allowsHost(host)) return;
+  let timer: NodeJS.Timeout | undefined;
+  const addresses = await Promise.race([
+    dns.promises.lookup(host, { all: true }).catch(() => [] as dns.LookupAddress[]),
+    new Promise<dns.LookupAddress[]>((resolve) => (timer = setTimeout(() => resolve([]), STORE_LOOKUP_TIMEOUT_MS))),
+  ]).finally(() => clearTimeout(timer));
+  const blocked = addresses.find((a) => isPrivateAddress(a.address) && !allow.allowsAddress(a.address));
+  if (blocked) throw new SyndicateError('SYN_ERR_FETCH_BLOCKED_ADDRESS', `${url}: ${host} resolves to private address ${blocked.address} (add it to network.allowHosts to allow it)`);
+}

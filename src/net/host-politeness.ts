@@ -24,12 +24,13 @@ export interface HostKeys {
 // Each in redis/lua/: what the script does, its keys and arguments are in its header.
 const ACQUIRE = luaScript('host-acquire');
 const RELEASE = luaScript('host-release');
+const HAND_OVER = luaScript('host-hand-over');
 const PAUSE = luaScript('host-pause');
 
 /**
  * Politeness towards each host, in Redis so that it holds across every fetch worker: at most `maxConcurrent`
- * requests in flight, `minSpacingMs` between request starts and from the end of a request to the next start, and a pause (from `Retry-After`) that delays only
- * that host's sources. A small Lua script rather than a library: the three rules must be checked and applied in
+ * requests in flight, `minSpacingMs` between request starts and from the end of a request to the next start, and
+ * a pause (from `Retry-After`) that delays only that host's sources. A small Lua script rather than a library: the three rules must be checked and applied in
  * one atomic step, and a slot held by a killed worker must expire by itself (lease).
  */
 export class HostPoliteness {
@@ -39,11 +40,22 @@ export class HostPoliteness {
     private readonly settings: PolitenessSettings,
   ) {}
 
-  /** Takes a slot for `holder`; answers 0 when granted, else the epoch ms at which to try again. */
-  async acquire(host: string, holder: string, now: number): Promise<number> {
+  /**
+   * Takes a slot for `holder`; answers 0 when granted, else the epoch ms at which to try again. With `releasing`,
+   * first gives back the slot `holder` has on that host (whatever the answer), in the same round trip.
+   */
+  async acquire(host: string, holder: string, now: number, releasing: string | null = null): Promise<number> {
     const keys = this.keysFor(host);
     const { maxConcurrent, minSpacingMs, leaseMs } = this.settings;
-    return Number(await runScript(this.redis, ACQUIRE, [keys.state, keys.active], [now, maxConcurrent, minSpacingMs, leaseMs, holder]));
+    const args = [now, maxConcurrent, minSpacingMs, leaseMs, holder];
+    if (releasing === null) return Number(await runScript(this.redis, ACQUIRE, [keys.state, keys.active], args));
+    const released = this.keysFor(releasing);
+    return Number(await runScript(this.redis, HAND_OVER, [keys.state, keys.active, released.state, released.active], args));
+  }
+
+  /** The spacing between requests to one host. */
+  get spacingMs(): number {
+    return this.settings.minSpacingMs;
   }
 
   /** Gives a slot back at `now` (idempotent); the host's next request waits the spacing from then. */
@@ -63,10 +75,10 @@ export class HostPoliteness {
  * `SYN_ERR_FETCH_RATE_LIMITED` at once when the host will not grant one within that wait (a long `Retry-After`
  * pause): the caller gives up on this request instead of holding a worker for it.
  */
-export async function waitForSlot(gate: HostPoliteness, clock: Clock, host: string, holder: string, maxWaitMs: number): Promise<void> {
+export async function waitForSlot(gate: HostPoliteness, clock: Clock, host: string, holder: string, maxWaitMs: number, releasing: string | null = null): Promise<void> {
   const giveUpAt = clock.now() + maxWaitMs;
-  for (;;) {
-    const retryAt = await gate.acquire(host, holder, clock.now());
+  for (let first = true; ; first = false) {
+    const retryAt = await gate.acquire(host, holder, clock.now(), first ? releasing : null);
     if (retryAt === 0) return;
     if (retryAt > giveUpAt) throw new SyndicateError('SYN_ERR_FETCH_RATE_LIMITED', `${host} has no free slot before ${new Date(retryAt).toISOString()}`, { details: { host, retryAt } });
     await new Promise((resolve) => setTimeout(resolve, Math.max(10, retryAt - clock.now())));
@@ -96,14 +108,18 @@ export class RequestSlots {
   /** Before a request to `url`: gives back the previous request's slot and waits for one on this URL's host. */
   async before(url: string): Promise<void> {
     const host = hostOf(url);
-    if (this.unused && host === this.held) {
+    // The slot taken for this request, or (with no spacing to keep) a hop on the host of the slot held: giving it
+    // back to take it again would change nothing but the round trip.
+    if (host !== null && host === this.held && (this.unused || this.gate.spacingMs === 0)) {
       this.unused = false;
       return;
     }
     this.unused = false;
-    await this.release();
-    if (!host) return;
-    await waitForSlot(this.gate, this.clock, host, this.holder, this.maxWaitMs);
+    if (!host) return this.release();
+    // The previous request's slot goes back in the same round trip as this one is asked for.
+    const releasing = this.held;
+    this.held = null;
+    await waitForSlot(this.gate, this.clock, host, this.holder, this.maxWaitMs, releasing);
     this.held = host;
   }
 

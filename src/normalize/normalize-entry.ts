@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { NormalizedItem, SourceRef } from '../core/item.js';
 import type { FeedEntry } from '../content/feed-entry.js';
+import { htmlToText } from '../content/feed-text.js';
 import { analyzeArticle, type SourceCleanupRules } from './article/analyze-article.js';
 import { canonicalizeUrl } from '../content/canonical-url.js';
 
@@ -42,6 +43,8 @@ export function normalizeEntry(entry: FeedEntry, source: EntrySource, fetchedAt:
     language: entry.language,
     rules: source.cleanup,
   });
+  // The feed's own summary, beside a full body, is what its publisher wrote to sum the story up.
+  const feedSummary = entry.summary ? htmlToText(entry.summary) : '';
   const ref: SourceRef = { id: source.id, name: source.name, url: source.homepage, itemUrl };
   const publishedAt = entry.publishedAt ?? entry.updatedAt ?? fetchedAt;
   // A caption found in plain text has no picture address of its own; the entry's image is the likeliest one.
@@ -55,7 +58,7 @@ export function normalizeEntry(entry: FeedEntry, source: EntrySource, fetchedAt:
     language: analysis.language,
     publishedAt,
     updatedAt: entry.updatedAt ?? publishedAt,
-    summary: summarize(analysis.summary || analysis.contentText || entry.summary || ''),
+    summary: summarize(feedSummary && entry.contentHtml ? feedSummary : analysis.summary || analysis.contentText || feedSummary),
     contentHtml: analysis.contentHtml,
     contentText: analysis.contentText,
     source: ref,

@@ -23,14 +23,25 @@ export class WebSubStore {
   }
 
   async remove(topic: string, callback: string): Promise<boolean> {
-    return (await this.redis.hdel(this.keys.websubSubscriptions(topic), callback)) === 1;
+    const [[, removed]] = (await this.redis.multi().hdel(this.keys.websubSubscriptions(topic), callback).hdel(this.keys.websubPushed(topic), callback).exec()) as [[Error | null, number]];
+    return removed === 1;
   }
 
   /** The subscriptions of a topic whose lease runs at `now`; expired ones are deleted on the way. */
   async active(topic: string, now: number): Promise<WebSubSubscription[]> {
     const all = Object.values(await this.redis.hgetall(this.keys.websubSubscriptions(topic))).map((row) => JSON.parse(row) as WebSubSubscription);
-    const expired = all.filter((sub) => sub.expiresAt <= now);
-    if (expired.length) await this.redis.hdel(this.keys.websubSubscriptions(topic), ...expired.map((sub) => sub.callback));
+    const expired = all.filter((sub) => sub.expiresAt <= now).map((sub) => sub.callback);
+    if (expired.length) await this.redis.multi().hdel(this.keys.websubSubscriptions(topic), ...expired).hdel(this.keys.websubPushed(topic), ...expired).exec();
     return all.filter((sub) => sub.expiresAt > now);
+  }
+
+  /** Digest of the last document a callback accepted for a topic (null before the first). */
+  async lastPushed(topic: string, callback: string): Promise<string | null> {
+    return this.redis.hget(this.keys.websubPushed(topic), callback);
+  }
+
+  /** Remembers the document a callback just accepted, so the same document is never pushed to it again. */
+  async recordPushed(topic: string, callback: string, digest: string): Promise<void> {
+    await this.redis.hset(this.keys.websubPushed(topic), callback, digest);
   }
 }

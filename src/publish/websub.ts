@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import type { Job } from 'bullmq';
+import type { Job, JobsOptions } from 'bullmq';
 import { request } from 'undici';
 import { FeedCache } from './feed-cache.js';
 import { SyndicateError } from '../core/errors.js';
@@ -123,22 +123,31 @@ async function postOnce(ctx: AppContext, url: string, headers: Record<string, st
 const jobKey = (...parts: string[]) => createHash('sha1').update(parts.join('\n')).digest('base64url');
 
 /**
+ * Job options that make a subscriber's pushes of a topic (or an external hub's pings of it) coalesce: while one is
+ * waiting, further channel changes add nothing, since the waiting job sends the document current when it runs;
+ * while one is in flight, at most one more is kept (BullMQ `keepLastIfActive`) and runs after it, for the changes
+ * the one in flight may have missed. So a burst of publishes costs each subscriber one push in flight plus one,
+ * never one per publish, and two pushes to one subscriber never race.
+ */
+export function coalescingOptions(kind: WebSubJob['kind'], target: string, topic: string): JobsOptions {
+  return { deduplication: { id: `${kind}-${jobKey(target, topic)}`, keepLastIfActive: true } };
+}
+
+/**
  * Queues the distribution of each changed channel: one push job per verified subscriber of each of its formats,
- * and one ping per external hub named in the config. Job ids include the channel version, so a retried publish
- * job does not push the same version twice.
+ * and one ping per external hub named in the config, coalesced per subscriber and topic (see
+ * {@link coalescingOptions}).
  */
 export async function enqueueChannelUpdates(ctx: AppContext, channelIds: string[]): Promise<number> {
   const store = ctx.hubSubscriptions;
   const now = ctx.clock.now();
-  const jobs: Array<{ name: string; data: WebSubJob; opts: { jobId: string } }> = [];
+  const jobs: Array<{ name: string; data: WebSubJob; opts: JobsOptions }> = [];
   for (const channelId of channelIds) {
-    const { version } = await ctx.items.channelState(channelId);
     for (const format of FEED_FORMATS) {
       const topic = topicUrl(ctx.env.publicUrl, channelId, format);
-      for (const hub of ctx.config.websub?.externalHubs ?? [])
-        jobs.push({ name: 'ping', data: { kind: 'ping', hub, topic }, opts: { jobId: `ping-${jobKey(hub, topic)}-${version}` } });
+      for (const hub of ctx.config.websub?.externalHubs ?? []) jobs.push({ name: 'ping', data: { kind: 'ping', hub, topic }, opts: coalescingOptions('ping', hub, topic) });
       for (const sub of await store.active(topic, now))
-        jobs.push({ name: 'push', data: { kind: 'push', channelId, format, topic, callback: sub.callback }, opts: { jobId: `push-${jobKey(sub.callback, topic)}-${version}` } });
+        jobs.push({ name: 'push', data: { kind: 'push', channelId, format, topic, callback: sub.callback }, opts: coalescingOptions('push', sub.callback, topic) });
     }
   }
   if (jobs.length) await ctx.queues.websub.addBulk(jobs);
@@ -148,18 +157,21 @@ export async function enqueueChannelUpdates(ctx: AppContext, channelIds: string[
 /**
  * Delivers one WebSub job. A push sends the topic's current document (the newest state, also on a retry), signed
  * with `X-Hub-Signature` when the subscriber gave a secret; a subscription that was removed or expired since the
- * job was queued is skipped. A ping tells an external hub that the topic changed. `documents`: the rendered current
- * documents, shared by every subscriber of a topic (rendered once per channel version); the websub role keeps one.
+ * job was queued is skipped, and so is a document the subscriber already accepted (an earlier push carried the
+ * changes this job was queued for). A ping tells an external hub that the topic changed. `documents`: the rendered
+ * current documents, shared by every subscriber of a topic (rendered once per channel version); the websub role
+ * keeps one.
  */
-export async function processWebSubJob(ctx: AppContext, job: Job<WebSubJob>, documents: FeedCache): Promise<'pushed' | 'pinged' | 'skipped'> {
+export async function processWebSubJob(ctx: AppContext, job: Job<WebSubJob>, documents: FeedCache): Promise<'pushed' | 'pinged' | 'skipped' | 'unchanged'> {
   const data = job.data;
   if (data.kind === 'ping') {
     await postOnce(ctx, data.hub, { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'syndicate-websub/0.1' }, new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': data.topic }).toString());
     return 'pinged';
   }
+  const store = ctx.hubSubscriptions;
   // Sent together: ioredis writes all three before reading, so this costs one round trip.
   const [subs, channel, { version }] = await Promise.all([
-    ctx.hubSubscriptions.active(data.topic, ctx.clock.now()),
+    store.active(data.topic, ctx.clock.now()),
     ctx.catalog.get('channels', data.channelId),
     ctx.items.channelState(data.channelId),
   ]);
@@ -167,6 +179,8 @@ export async function processWebSubJob(ctx: AppContext, job: Job<WebSubJob>, doc
   if (!sub || !channel) return 'skipped';
   const doc = await documents.get(FeedCache.keyOf(channel, data.format, version), () => renderChannelDocument(ctx, channel, data.format, null, new Date(ctx.clock.now())));
   if (!doc) return 'skipped';
+  // The ETag is the document's digest: the same document twice is one push.
+  if ((await store.lastPushed(data.topic, sub.callback)) === doc.etag) return 'unchanged';
   const body = doc.body.toString('utf8');
   const headers: Record<string, string> = {
     'content-type': FEED_CONTENT_TYPES[data.format],
@@ -175,5 +189,6 @@ export async function processWebSubJob(ctx: AppContext, job: Job<WebSubJob>, doc
   };
   if (sub.secret) headers['x-hub-signature'] = signPayload(sub.secret, body);
   await postOnce(ctx, sub.callback, headers, body);
+  await store.recordPushed(data.topic, sub.callback, doc.etag);
   return 'pushed';
 }

@@ -38,6 +38,8 @@ export function redisKeys(prefix: string) {
     channelChanges: `${prefix}:channel-changes`,
     /** Hash callback URL → JSON WebSub subscription (secret, lease expiry) of one topic URL. */
     websubSubscriptions: (topic: string) => `${prefix}:websub:topic:${topic}`,
+    /** Hash callback URL → digest of the last document pushed to it for one topic URL (a push never repeats it). */
+    websubPushed: (topic: string) => `${prefix}:websub:pushed:${topic}`,
     /** Hash: version counter and last-modified time of a channel. */
     channelMeta: (channelId: string) => `${prefix}:channel:${channelId}:meta`,
     /**

@@ -20,6 +20,7 @@ export type ScriptName =
   | 'endpoint-batch'
   | 'fanout-prior-state'
   | 'host-acquire'
+  | 'host-hand-over'
   | 'host-release'
   | 'host-pause';
 

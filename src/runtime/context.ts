@@ -50,7 +50,7 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
     ...createStores(redis, keys, config, logger),
     queues: createQueues(workerRedis, env.redisPrefix, config.delivery.retrySchedule.length + 1),
     guard: createNetworkGuard(config),
-    metrics: createStageMetrics(redis),
+    metrics: createStageMetrics(),
     state: { draining: false, workersRunning: 0 },
   };
 }

@@ -1,12 +1,11 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Redis } from 'ioredis';
+import { Counter, Histogram, Registry } from 'prom-client';
 
 /**
  * What each pipeline stage counts, in one registry per process (each process answers `/metrics`, and Prometheus
- * sums over processes). Labels are bounded on purpose: never a source, story or URL, so the series count stays
+ * sums over processes; `syndicate_redis_up` and the queue gauges are the HTTP side's, api/metrics.ts). Labels are bounded on purpose: never a source, story or URL, so the series count stays
  * the same however many sources an operator adds.
  */
-export function createStageMetrics(redis: Pick<Redis, 'status'>) {
+export function createStageMetrics() {
   const registry = new Registry();
   const registers = [registry];
   return {
@@ -31,14 +30,6 @@ export function createStageMetrics(redis: Pick<Redis, 'status'>) {
       labelNames: ['stage', 'result'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
-    }),
-    redisUp: new Gauge({
-      name: 'syndicate_redis_up',
-      help: '1 while this process has a ready connection to Redis, 0 otherwise',
-      registers,
-      collect() {
-        this.set(redis.status === 'ready' ? 1 : 0);
-      },
     }),
   };
 }

@@ -53,9 +53,10 @@ export const JITTER = 0.1;
  * - Error: exponential backoff from the base (2^(n-1)), capped at the maximum, but always a finite delay: a failing
  *   source keeps being probed and falls back to its normal rhythm on the first success.
  *
- * The publisher's floor: after a success the feed's `<ttl>`, its `sy:updatePeriod`/`sy:updateFrequency` and the
- * server's freshness lifetime (`max-age`/`Expires`); in both cases `Retry-After`. We never poll earlier than it
- * (a floor above the maximum is cut to the maximum, except `Retry-After`, which is always honoured).
+ * The publisher's floor: the feed's `<ttl>` and `sy:updatePeriod`/`sy:updateFrequency` (as last seen), the
+ * server's freshness lifetime (`max-age`/`Expires`) and `Retry-After`, after a success and after a failure alike.
+ * We never poll earlier than it (a floor above the maximum is cut to the maximum, except `Retry-After`, which is
+ * always honoured).
  *
  * While a WebSub subscription is active the base is `PUSH_POLL_FACTOR` times longer (pushes bring the news).
  *
@@ -71,7 +72,6 @@ export function planNextPoll(observation: PollObservation, random: () => number 
   const errors = observation.consecutiveErrors ?? 0;
   const retryAfterMs = observation.retryAfterMs ?? 0;
   let interval: number;
-  let hintMs = 0;
   if (errors > 0) {
     interval = baseMs * 2 ** Math.min(errors - 1, 40);
   } else {
@@ -81,8 +81,9 @@ export function planNextPoll(observation: PollObservation, random: () => number 
     if (fresh === 0) interval = Math.min(Math.max(previous, baseMs) * 1.5, baseMs * 8);
     else if (total > 1 && fresh >= total) interval = baseMs / 2;
     else interval = baseMs;
-    hintMs = Math.max((observation.ttlMinutes ?? 0) * MINUTE_MS, (observation.updatePeriodMinutes ?? 0) * MINUTE_MS, observation.freshnessMs ?? 0);
   }
+  // The publisher's word holds after a failure too: polling sooner would not find the feed updated any sooner.
+  const hintMs = Math.max((observation.ttlMinutes ?? 0) * MINUTE_MS, (observation.updatePeriodMinutes ?? 0) * MINUTE_MS, observation.freshnessMs ?? 0);
   // Whole milliseconds, rounded up, so that rounding the delay can never land it before the floor.
   const floorMs = Math.ceil(Math.max(Math.min(hintMs, maxMs), retryAfterMs));
   interval = Math.max(Math.round(Math.min(Math.max(interval, minMs), maxMs)), floorMs);

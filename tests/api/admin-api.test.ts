@@ -58,7 +58,7 @@ describe('admin API and health routes', () => {
     expect(response.statusCode).toBe(400);
     const body = response.json();
     expect(body.error.code).toBe('SYN_ERR_BAD_REQUEST');
-    expect(body.error.details).toEqual(expect.arrayContaining([expect.stringMatching(/^name/), expect.stringMatching(/^url/), expect.stringMatching(/^interval/)]));
+    expect(body.error.details).toEqual(expect.arrayContaining([expect.stringMatching(/^body\.name/), expect.stringMatching(/^body\.url/), expect.stringMatching(/^body\.interval/)]));
     const mismatch = await app.inject({ method: 'PUT', url: '/api/v1/channels/a', headers: auth, payload: { id: 'b', title: 'B' } });
     expect(mismatch.statusCode).toBe(400);
     const notJson = await app.inject({ method: 'PUT', url: '/api/v1/channels/a', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"id":' });

@@ -156,10 +156,10 @@ describe('syndicate normalize', () => {
       expect(stdout).toBe('');
       const [first, ...rest] = stderr.split('\n');
       expect(first).toMatch(/^syndicate: \S/);
-      expect(rest.join('\n')).toContain('usage: syndicate <command>');
+      expect(rest.join('\n')).toContain('Usage: syndicate');
       expect(stderr).not.toMatch(/\n\s+at /);
     }
-    expect((await run(['normalize', '--bogus'])).stderr.split('\n')[0]).toBe("syndicate: Unknown option '--bogus'");
+    expect((await run(['normalize', '--bogus'])).stderr.split('\n')[0]).toBe("syndicate: unknown option '--bogus'");
     const help = await run(['normalize', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('normalize --jsonl');

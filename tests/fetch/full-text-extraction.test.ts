@@ -3,7 +3,7 @@ import { load } from 'cheerio/slim';
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import type { FeedEntry } from '../../src/content/feed-entry.js';
-import { extractArticle } from '../../src/fetch/full-text/extract-article.js';
+import { extractPageMetadata as extractArticle } from '../../src/content/page-metadata.js';
 import { mergePageIntoEntry } from '../../src/fetch/full-text/merge-page.js';
 import { needsFullText } from '../../src/fetch/full-text/needs-full-text.js';
 import { CANONICAL, FURNITURE, PAGE_URL, paragraphs, seedPage, TITLE } from '../support/seed.js';

@@ -138,3 +138,12 @@ describe('syndicationPeriodMinutes', () => {
     expect(syndicationPeriodMinutes('hourly', 'often')).toBeNull();
   });
 });
+
+describe('the publisher\'s floor after a failure', () => {
+  it('keeps the feed\'s <ttl> and sy: period as floors while backing off', () => {
+    expect(planNextPoll({ baseMs: base, consecutiveErrors: 1, ttlMinutes: 60 }, () => 0).delayMs).toBeGreaterThanOrEqual(60 * MINUTE_MS);
+    expect(planNextPoll({ baseMs: base, consecutiveErrors: 1, updatePeriodMinutes: 30 }, mid).delayMs).toBe(30 * MINUTE_MS);
+    // and the backoff takes over once it is the longer wait
+    expect(planNextPoll({ baseMs: base, consecutiveErrors: 6, ttlMinutes: 60 }, mid).delayMs).toBe(32 * base);
+  });
+});

@@ -2,72 +2,76 @@ import type { FastifyInstance } from 'fastify';
 import { CatalogOperations } from '../../catalog/operations.js';
 import { SyndicateError } from '../../core/errors.js';
 import type { AppContext } from '../../runtime/context.js';
-
-const intQuery = (value: unknown, fallback: number, max: number) => {
-  const n = Number(value);
-  return Number.isInteger(n) && n >= 0 ? Math.min(n, max) : fallback;
-};
+import { schemaOf, type RouteRequest } from '../schemas.js';
 
 /**
- * `/api/v1`: sources (with fetch status), channels, subscriptions, items and deliveries. Changes go through
- * `CatalogOperations`, the same code the CLI uses when it talks to Redis directly.
+ * `/api/v1`: sources (with fetch status), channels, subscriptions, items and deliveries. Requests are validated by
+ * the route schemas (`../schemas.ts`); changes go through `CatalogOperations`, the same code the CLI uses when it
+ * talks to Redis directly.
  */
 export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
   const notFound = (what: string, id: string) => new SyndicateError('SYN_ERR_NOT_FOUND', `no ${what} ${id}`);
-  const idMatches = (params: { id: string }, body: unknown) => {
-    if (body && typeof body === 'object' && 'id' in body && (body as { id: unknown }).id !== params.id)
-      throw new SyndicateError('SYN_ERR_BAD_REQUEST', `body id ${(body as { id: unknown }).id} differs from path id ${params.id}`);
-    return { ...(body as object), id: params.id };
+  /** The body (validated by the route's schema) with the path's id, which a body id must not contradict. */
+  const withPathId = <B extends { id?: string }>(params: { id: string }, body: B): B & { id: string } => {
+    if (body.id !== undefined && body.id !== params.id) throw new SyndicateError('SYN_ERR_BAD_REQUEST', `body id ${body.id} differs from path id ${params.id}`);
+    return { ...body, id: params.id };
   };
   const ops = new CatalogOperations(ctx);
 
-  app.get('/api/v1/sources', async () => ({ sources: await ops.listSources() }));
-  app.get<{ Params: { id: string } }>('/api/v1/sources/:id', async (request) => ({ source: await ops.getSource(request.params.id) }));
-  app.put<{ Params: { id: string } }>('/api/v1/sources/:id', async (request, reply) => {
-    const { source, created } = await ops.putSource(idMatches(request.params, request.body));
+  app.get('/api/v1/sources', { schema: schemaOf('GET /api/v1/sources') }, async () => ({ sources: await ops.listSources() }));
+  app.get<RouteRequest<'GET /api/v1/sources/:id'>>('/api/v1/sources/:id', { schema: schemaOf('GET /api/v1/sources/:id') }, async (request) => ({
+    source: await ops.getSource(request.params.id),
+  }));
+  app.put<RouteRequest<'PUT /api/v1/sources/:id'>>('/api/v1/sources/:id', { schema: schemaOf('PUT /api/v1/sources/:id') }, async (request, reply) => {
+    // file: URLs read local files: they stay a feature of the config file (relative to it), never of the API.
+    const { source, created } = await ops.putSource(withPathId(request.params, request.body), { allowFile: false });
     return reply.status(created ? 201 : 200).send({ source });
   });
-  app.delete<{ Params: { id: string } }>('/api/v1/sources/:id', async (request, reply) => {
+  app.delete<RouteRequest<'DELETE /api/v1/sources/:id'>>('/api/v1/sources/:id', { schema: schemaOf('DELETE /api/v1/sources/:id') }, async (request, reply) => {
     await ops.removeSource(request.params.id);
     return reply.status(204).send();
   });
-  app.post<{ Params: { id: string } }>('/api/v1/sources/:id/fetch', async (request, reply) => reply.status(202).send({ queued: await ops.fetchNow(request.params.id) }));
+  app.post<RouteRequest<'POST /api/v1/sources/:id/fetch'>>('/api/v1/sources/:id/fetch', { schema: schemaOf('POST /api/v1/sources/:id/fetch') }, async (request, reply) =>
+    reply.status(202).send({ queued: await ops.fetchNow(request.params.id) }),
+  );
 
-  app.get('/api/v1/channels', async () => ({ channels: await ops.listChannels() }));
-  app.put<{ Params: { id: string } }>('/api/v1/channels/:id', async (request, reply) => {
-    const { channel, created } = await ops.putChannel(idMatches(request.params, request.body));
+  app.get('/api/v1/channels', { schema: schemaOf('GET /api/v1/channels') }, async () => ({ channels: await ops.listChannels() }));
+  app.put<RouteRequest<'PUT /api/v1/channels/:id'>>('/api/v1/channels/:id', { schema: schemaOf('PUT /api/v1/channels/:id') }, async (request, reply) => {
+    const { channel, created } = await ops.putChannel(withPathId(request.params, request.body));
     return reply.status(created ? 201 : 200).send({ channel });
   });
-  app.delete<{ Params: { id: string } }>('/api/v1/channels/:id', async (request, reply) => {
+  app.delete<RouteRequest<'DELETE /api/v1/channels/:id'>>('/api/v1/channels/:id', { schema: schemaOf('DELETE /api/v1/channels/:id') }, async (request, reply) => {
     await ops.removeChannel(request.params.id);
     return reply.status(204).send();
   });
 
-  app.get('/api/v1/subscriptions', async () => ({ subscriptions: await ops.listSubscriptions() }));
-  app.get<{ Params: { id: string } }>('/api/v1/subscriptions/:id', async (request) => ({ subscription: await ops.getSubscription(request.params.id) }));
-  app.put<{ Params: { id: string } }>('/api/v1/subscriptions/:id', async (request, reply) => {
-    const { subscription, created } = await ops.putSubscription(idMatches(request.params, request.body));
+  app.get('/api/v1/subscriptions', { schema: schemaOf('GET /api/v1/subscriptions') }, async () => ({ subscriptions: await ops.listSubscriptions() }));
+  app.get<RouteRequest<'GET /api/v1/subscriptions/:id'>>('/api/v1/subscriptions/:id', { schema: schemaOf('GET /api/v1/subscriptions/:id') }, async (request) => ({
+    subscription: await ops.getSubscription(request.params.id),
+  }));
+  app.put<RouteRequest<'PUT /api/v1/subscriptions/:id'>>('/api/v1/subscriptions/:id', { schema: schemaOf('PUT /api/v1/subscriptions/:id') }, async (request, reply) => {
+    const { subscription, created } = await ops.putSubscription(withPathId(request.params, request.body));
     return reply.status(created ? 201 : 200).send({ subscription });
   });
-  app.delete<{ Params: { id: string } }>('/api/v1/subscriptions/:id', async (request, reply) => {
+  app.delete<RouteRequest<'DELETE /api/v1/subscriptions/:id'>>('/api/v1/subscriptions/:id', { schema: schemaOf('DELETE /api/v1/subscriptions/:id') }, async (request, reply) => {
     await ops.removeSubscription(request.params.id);
     return reply.status(204).send();
   });
-  app.get<{ Params: { id: string }; Querystring: { limit?: string } }>('/api/v1/subscriptions/:id/deliveries', async (request) => {
-    const limit = intQuery(request.query.limit, 50, 1000);
+  app.get<RouteRequest<'GET /api/v1/subscriptions/:id/deliveries'>>('/api/v1/subscriptions/:id/deliveries', { schema: schemaOf('GET /api/v1/subscriptions/:id/deliveries') }, async (request) => {
+    const limit = request.query.limit ?? 50;
     return { deliveries: await ctx.endpoints.log(request.params.id, limit) };
   });
 
-  app.get<{ Querystring: { limit?: string; offset?: string; channel?: string } }>('/api/v1/items', async (request) => {
-    const limit = intQuery(request.query.limit, 50, 500);
-    const offset = intQuery(request.query.offset, 0, Number.MAX_SAFE_INTEGER);
+  app.get<RouteRequest<'GET /api/v1/items'>>('/api/v1/items', { schema: schemaOf('GET /api/v1/items') }, async (request) => {
+    const limit = request.query.limit ?? 50;
+    const offset = request.query.offset ?? 0;
     if (request.query.channel) {
       if (!(await ctx.catalog.get('channels', request.query.channel))) throw notFound('channel', request.query.channel);
       return ctx.items.channelPage(request.query.channel, limit, offset);
     }
     return { items: await ctx.items.latest(limit, offset) };
   });
-  app.get<{ Params: { id: string } }>('/api/v1/items/:id', async (request) => {
+  app.get<RouteRequest<'GET /api/v1/items/:id'>>('/api/v1/items/:id', { schema: schemaOf('GET /api/v1/items/:id') }, async (request) => {
     const item = await ctx.items.get(request.params.id);
     if (!item) throw notFound('item', request.params.id);
     return { item };

@@ -1,17 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Gauge, type Registry } from 'prom-client';
-import { SyndicateError } from '../../core/errors.js';
 import { describeDeadLetter, listDeadLetters, parseTime, replayDeadLetter, replayDeadLetters } from '../../deliver/dead-letters.js';
 import { CatalogOperations } from '../../catalog/operations.js';
 import type { AppContext } from '../../runtime/context.js';
 import { withinOrNull } from '../metrics.js';
-
-interface RangeQuery {
-  subscription?: string;
-  from?: string;
-  to?: string;
-  limit?: string;
-}
+import { schemaOf, type RouteRequest } from '../schemas.js';
 
 /**
  * `/api/v1/deliveries` (dead letters: list, replay one, replay a range) and re-enabling a disabled subscription.
@@ -21,33 +14,31 @@ export function registerDeliveriesApi(app: FastifyInstance, ctx: AppContext): vo
   const endpoints = ctx.endpoints;
   const ops = new CatalogOperations(ctx);
 
-  app.get<{ Querystring: RangeQuery }>('/api/v1/deliveries/failed', async (request) => {
-    const { subscription, from, to, limit } = request.query;
-    const max = Math.min(Math.max(1, Number(limit) || 100), 1000);
-    const jobs = await listDeadLetters(ctx.queues, { subscription, from: parseTime(from, 'from'), to: parseTime(to, 'to') }, max);
+  app.get<RouteRequest<'GET /api/v1/deliveries/failed'>>('/api/v1/deliveries/failed', { schema: schemaOf('GET /api/v1/deliveries/failed') }, async (request) => {
+    const { subscription, from, to, limit = 100 } = request.query;
+    const jobs = await listDeadLetters(ctx.queues, { subscription, from: parseTime(from, 'from'), to: parseTime(to, 'to') }, limit);
     return { deliveries: jobs.map(describeDeadLetter) };
   });
 
-  app.post<{ Params: { jobId: string } }>('/api/v1/deliveries/:jobId/replay', async (request, reply) => {
+  app.post<RouteRequest<'POST /api/v1/deliveries/:jobId/replay'>>('/api/v1/deliveries/:jobId/replay', { schema: schemaOf('POST /api/v1/deliveries/:jobId/replay') }, async (request, reply) => {
     const replayed = await replayDeadLetter(ctx.queues, request.params.jobId);
     ctx.logger.info({ jobId: replayed.jobId, subscriptionId: replayed.subscriptionId }, 'dead letter replayed');
     return reply.status(202).send({ replayed: [replayed] });
   });
 
-  app.post<{ Body: { subscription?: string; from?: string; to?: string } | undefined }>('/api/v1/deliveries/replay', async (request, reply) => {
-    const body = request.body ?? {};
+  // A range is required (by the schema) so that "replay everything ever" is a deliberate act, not a missing field.
+  app.post<RouteRequest<'POST /api/v1/deliveries/replay'>>('/api/v1/deliveries/replay', { schema: schemaOf('POST /api/v1/deliveries/replay') }, async (request, reply) => {
+    const body = request.body;
     const from = parseTime(body.from, 'from');
     const to = parseTime(body.to, 'to');
-    // A range is required so that "replay everything ever" is a deliberate act, not a missing field.
-    if (from === undefined || to === undefined) throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'from and to are required (ISO 8601 times)');
     const replayed = await replayDeadLetters(ctx.queues, { subscription: body.subscription, from, to });
     ctx.logger.info({ count: replayed.length, subscription: body.subscription, from: body.from, to: body.to }, 'dead letters replayed');
     return reply.status(202).send({ replayed });
   });
 
-  app.get('/api/v1/deliveries/disabled', async () => ({ disabled: await endpoints.disabled() }));
+  app.get('/api/v1/deliveries/disabled', { schema: schemaOf('GET /api/v1/deliveries/disabled') }, async () => ({ disabled: await endpoints.disabled() }));
 
-  app.put<{ Params: { id: string } }>('/api/v1/subscriptions/:id/enable', async (request) => {
+  app.put<RouteRequest<'PUT /api/v1/subscriptions/:id/enable'>>('/api/v1/subscriptions/:id/enable', { schema: schemaOf('PUT /api/v1/subscriptions/:id/enable') }, async (request) => {
     const subscription = await ops.enableSubscription(request.params.id);
     return { subscription: { id: subscription.id, url: subscription.url, enabled: subscription.enabled } };
   });

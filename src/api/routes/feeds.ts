@@ -7,6 +7,7 @@ import type { ChannelState } from '../../publish/item-store.js';
 import type { ItemStore } from '../../publish/item-store.js';
 import type { HttpContext } from '../http-context.js';
 import { FeedCache } from '../../publish/feed-cache.js';
+import { schemaOf, type RouteRequest } from '../schemas.js';
 
 /** How long a channel's definition and version are trusted without word of a change (a lost pub/sub message). */
 export const CHANNEL_STATE_TTL_MS = 1_000;
@@ -106,13 +107,13 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: HttpContext, start
     return reply.type(FEED_CONTENT_TYPES[format]).send(feed.body);
   }
 
-  app.get<{ Params: { file: string } }>('/feeds/:file', async (request, reply) => {
+  app.get<RouteRequest<'GET /feeds/:file'>>('/feeds/:file', { schema: schemaOf('GET /feeds/:file') }, async (request, reply) => {
     const match = FILE.exec(request.params.file);
     if (!match) throw new SyndicateError('SYN_ERR_NOT_FOUND', `no feed ${request.params.file}: use {channel}.rss, .atom or .json`);
     return serve(request, reply, match[1]!, match[2] as FeedFormat, null);
   });
 
-  app.get<{ Params: { channel: string; file: string } }>('/feeds/:channel/archive/:file', async (request, reply) => {
+  app.get<RouteRequest<'GET /feeds/:channel/archive/:file'>>('/feeds/:channel/archive/:file', { schema: schemaOf('GET /feeds/:channel/archive/:file') }, async (request, reply) => {
     const match = ARCHIVE_FILE.exec(request.params.file);
     if (!match || !/^[a-z0-9-]+$/.test(request.params.channel)) throw new SyndicateError('SYN_ERR_NOT_FOUND', `no archive page ${request.params.file}: use {n}.rss, .atom or .json`);
     return serve(request, reply, request.params.channel, match[2] as FeedFormat, Number(match[1]));

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { HttpContext } from '../http-context.js';
 import { errorBody } from '../error-handler.js';
+import { schemaOf } from '../schemas.js';
 import type { Metrics } from '../metrics.js';
 
 /** Liveness, readiness and Prometheus metrics (queue counts from BullMQ included). */
 export function registerHealthRoutes(app: FastifyInstance, ctx: HttpContext, metrics: Metrics): void {
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: schemaOf('GET /healthz') }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/readyz', { schema: schemaOf('GET /readyz') }, async (_request, reply) => {
     if (ctx.state.draining) return reply.status(503).send(errorBody('SYN_ERR_NOT_READY', 'draining: shutting down'));
     if (!ctx.redisUp()) return reply.status(503).send(errorBody('SYN_ERR_REDIS_UNAVAILABLE', 'Redis is unavailable: reconnecting'));
     try {
@@ -18,7 +19,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: HttpContext, met
     return { status: 'ready', workers: ctx.state.workersRunning };
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { schema: schemaOf('GET /metrics') }, async (_request, reply) => {
     reply.type(metrics.registry.contentType);
     // The stage metrics live on the context (the workers count into them); the HTTP side adds its own.
     return `${await metrics.registry.metrics()}\n${await ctx.metrics.registry.metrics()}`;

@@ -3,6 +3,8 @@ import { toSyndicateError } from '../../core/errors.js';
 import { ingestFeedDocument } from '../../fetch/fetch-processor.js';
 import { websubSignatureValid, type WebSubState } from '../../fetch/websub.js';
 import type { AppContext } from '../../runtime/context.js';
+import { errorBody } from '../error-handler.js';
+import { schemaOf } from '../schemas.js';
 
 interface CallbackParams {
   sourceId: string;
@@ -24,13 +26,13 @@ export async function registerWebSubCallback(app: FastifyInstance, ctx: AppConte
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ctx.config.limits.maxFeedBytes }, (_request, body, done) => done(null, body));
 
-    scope.get<{ Params: CallbackParams; Querystring: Record<string, string | undefined> }>('/websub/:sourceId', async (request, reply) => {
+    scope.get<{ Params: CallbackParams; Querystring: Record<string, string | undefined> }>('/websub/:sourceId', { schema: schemaOf('GET /websub/:sourceId') }, async (request, reply) => {
       const { sourceId } = request.params;
       const query = request.query;
       const key = ctx.keys.websub(sourceId);
       const state = (await ctx.redis.hgetall(key)) as WebSubState;
       const mode = query['hub.mode'];
-      if (!state.topic || query['hub.topic'] !== state.topic) return reply.status(404).type('text/plain').send('unknown subscription');
+      if (!state.topic || query['hub.topic'] !== state.topic) return reply.status(404).send(errorBody('SYN_ERR_NOT_FOUND', 'unknown subscription'));
       const now = ctx.clock.now();
       if (mode === 'denied') {
         await ctx.redis.hset(key, { state: 'denied' });
@@ -38,7 +40,7 @@ export async function registerWebSubCallback(app: FastifyInstance, ctx: AppConte
         ctx.logger.warn({ sourceId, hub: state.hub, reason: query['hub.reason'] }, 'WebSub subscription denied');
         return reply.status(200).send();
       }
-      if (mode !== 'subscribe' || !query['hub.challenge']) return reply.status(404).type('text/plain').send('unexpected verification');
+      if (mode !== 'subscribe' || !query['hub.challenge']) return reply.status(404).send(errorBody('SYN_ERR_NOT_FOUND', 'unexpected verification'));
       const leaseSeconds = Number(query['hub.lease_seconds']) || Number(state.leaseSeconds) || 86_400;
       const leaseUntil = now + leaseSeconds * 1000;
       await ctx.redis.hset(key, { state: 'active', leaseSeconds, leaseUntil });
@@ -47,10 +49,11 @@ export async function registerWebSubCallback(app: FastifyInstance, ctx: AppConte
       return reply.status(200).type('text/plain').send(query['hub.challenge']);
     });
 
-    scope.post<{ Params: CallbackParams }>('/websub/:sourceId', async (request, reply) => {
+    scope.post<{ Params: CallbackParams }>('/websub/:sourceId', { schema: schemaOf('POST /websub/:sourceId') }, async (request, reply) => {
       const { sourceId } = request.params;
       const state = (await ctx.redis.hgetall(ctx.keys.websub(sourceId))) as WebSubState;
-      if (!state.secret || (state.state !== 'active' && state.state !== 'pending')) return reply.status(410).send();
+      // 410 tells the hub to stop pushing (WebSub): nothing here subscribes to it any more.
+      if (!state.secret || (state.state !== 'active' && state.state !== 'pending')) return reply.status(410).send(errorBody('SYN_ERR_NOT_FOUND', 'no active subscription for this callback'));
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const statusKey = ctx.keys.sourceStatus(sourceId);
       const signature = request.headers['x-hub-signature'];

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseHubRequest, verifyAndApply } from '../../publish/websub.js';
 import type { AppContext } from '../../runtime/context.js';
 import { SyndicateError } from '../../core/errors.js';
+import { schemaOf } from '../schemas.js';
 
 /**
  * The built-in WebSub hub (W3C WebSub §5): `POST /websub` with a form-encoded `hub.mode` (subscribe or
@@ -14,7 +15,7 @@ export async function registerWebSubHub(app: FastifyInstance, ctx: AppContext): 
     hub.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
-    hub.post('/websub', async (request, reply) => {
+    hub.post('/websub', { schema: schemaOf('POST /websub') }, async (request, reply) => {
       if (!request.body || typeof request.body !== 'object') throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'send the hub request as application/x-www-form-urlencoded');
       const hubRequest = parseHubRequest(request.body as Record<string, unknown>, ctx);
       const channel = await ctx.catalog.get('channels', hubRequest.channelId);

@@ -6,7 +6,7 @@ import { parseRetryAfter } from '../../net/retry-after.js';
 import { decodeText } from '../../content/decode-text.js';
 import type { FeedEntry } from '../../content/feed-entry.js';
 import { fetchLimits, httpFetch } from '../http-fetch.js';
-import { extractArticle } from './extract-article.js';
+import { extractPageMetadata } from '../../content/page-metadata.js';
 import { mergePageIntoEntry } from './merge-page.js';
 import { needsFullText, type FullTextMode, type FullTextReason } from './needs-full-text.js';
 
@@ -52,7 +52,7 @@ export async function fetchFullText(ctx: AppContext, gate: HostPoliteness, entry
     if (response.status >= 300) throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `article page ${url} answered ${response.status}`, { details: { status: response.status } });
     const contentType = response.headers['content-type'];
     if (contentType && !HTML_TYPES.test(contentType)) throw new SyndicateError('SYN_ERR_PARSE_FAILED', `article page ${url} is ${contentType}, not HTML`);
-    const page = extractArticle(decodeText(response.body, contentType), response.url);
+    const page = extractPageMetadata(decodeText(response.body, contentType), response.url);
     if (!/\S/.test(page.bodyHtml.replace(/<[^>]*>/g, ''))) throw new SyndicateError('SYN_ERR_PARSE_FAILED', `article page ${url}: no article text found`);
     return { entry: mergePageIntoEntry(entry, page), reason, fetched: true };
   } catch (err) {

@@ -55,11 +55,12 @@ const BLOCK_TAGS = new Set([
 
 const BOLD_TAGS = new Set(['strong', 'b']);
 
-/** Recognises HTML by its tags; anything else is plain text with blank-line paragraphs. */
+/**
+ * Recognises HTML by its tags; anything else is plain text with blank-line paragraphs. Any complete tag counts:
+ * a body holding only `<script>`, `<iframe>` or `<code>` is HTML too, and must not reach the text as markup.
+ */
 export function looksLikeHtml(body: string): boolean {
-  return /<\/?(?:p|div|br|h[1-6]|article|section|figure|img|strong|b|em|i|ul|ol|li|span|a|blockquote|table|main|body|html)\b[^>]*>/i.test(
-    body,
-  );
+  return /<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>|<!--|<!\[CDATA\[/i.test(body);
 }
 
 /**

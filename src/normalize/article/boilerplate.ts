@@ -248,6 +248,12 @@ export function removeBoilerplate(blocks: readonly Block[], context: Boilerplate
     out.pop();
   }
   const images = out.filter((b) => b.ref).map((b) => b.ref!);
+  // Furniture rules judge lines by their look; a body that is nothing but such a line ("Example description",
+  // a two-word teaser) is the entry's only text, and removing it would leave the item empty.
+  if (!out.some((b) => b.kind !== 'image')) {
+    const texts = blocks.filter((b, i) => b.kind !== 'image' && flats[i] !== '');
+    if (texts.length > 0) return { blocks: [...texts, ...out], images };
+  }
   return { blocks: out, images };
 }
 

@@ -1,0 +1,111 @@
+/**
+ * The request schemas of every HTTP route, in one place: params, query and body, as zod schemas. Fastify
+ * validates each request with them before its handler runs (see `zodValidatorCompiler`), so a bad request is a 400
+ * `SYN_ERR_BAD_REQUEST` in the documented error shape; the same objects can be exported as JSON Schema
+ * (`z.toJSONSchema`) to describe the API (OpenAPI). Routes refer to their entry by its `METHOD path` key.
+ */
+import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
+import { z } from 'zod';
+import { channelSchema, idSchema, sourceSchema, subscriptionSchema } from '../config/schema.js';
+import { SyndicateError } from '../core/errors.js';
+import { parseTime } from '../queues/failed-jobs.js';
+
+/** A path segment naming an item or a job: any printable text of sane length. */
+const opaqueId = z.string().min(1).max(256);
+
+/** A bounded count in a query string: digits only (`limit=-1` and `limit=abc` are refused, not ignored). */
+const count = (max: number) => z.coerce.number().int().min(1).max(max);
+
+/** A time in a query or body: ISO 8601 or epoch ms. */
+const time = z.union([z.string(), z.number()]).refine((value) => {
+  try {
+    return parseTime(value, 'time') !== undefined;
+  } catch {
+    return false;
+  }
+}, 'not a time (ISO 8601, e.g. 2025-06-10T09:00:00Z, or epoch ms)');
+
+const byId = z.object({ id: idSchema.max(128) }).strict();
+
+/** The query of an API route that takes none: anything given is a mistake worth a 400, not silence. */
+const noQuery = z.object({}).strict();
+
+/** The body of a route that takes none: nothing, or an empty object. */
+const noBody = z.object({}).strict().nullish();
+
+/** Queues whose failed jobs the API lists and replays (deliver has its own: `/api/v1/deliveries`). */
+export const REPLAYABLE_QUEUES = ['normalize', 'dedup', 'publish'] as const;
+const byQueue = z.object({ queue: z.enum(REPLAYABLE_QUEUES) }).strict();
+
+/** A body's `id`, when given, must be the path's (checked by the handler); the path supplies it otherwise. */
+const optionalId = { id: idSchema.optional() };
+
+/** Every route's request schemas, by `METHOD path` (fastify's path syntax). */
+export const ROUTE_SCHEMAS = {
+  'GET /healthz': {},
+  'GET /readyz': {},
+  'GET /metrics': {},
+  'GET /feeds/:file': { params: z.object({ file: z.string().min(1).max(200) }).strict() },
+  'GET /feeds/:channel/archive/:file': { params: z.object({ channel: z.string().min(1).max(200), file: z.string().min(1).max(200) }).strict() },
+  'GET /websub/:sourceId': { params: z.object({ sourceId: idSchema.max(128) }).strict(), querystring: z.record(z.string(), z.string().max(4096)) },
+  'POST /websub/:sourceId': { params: z.object({ sourceId: idSchema.max(128) }).strict() },
+  'POST /websub': { body: z.record(z.string(), z.string().max(4096)) },
+
+  'GET /api/v1/sources': { querystring: noQuery },
+  'GET /api/v1/sources/:id': { params: byId, querystring: noQuery },
+  'PUT /api/v1/sources/:id': { params: byId, body: sourceSchema.extend(optionalId), querystring: noQuery },
+  'DELETE /api/v1/sources/:id': { params: byId, querystring: noQuery },
+  'POST /api/v1/sources/:id/fetch': { params: byId, body: noBody, querystring: noQuery },
+  'GET /api/v1/channels': { querystring: noQuery },
+  'PUT /api/v1/channels/:id': { params: byId, body: channelSchema.extend(optionalId), querystring: noQuery },
+  'DELETE /api/v1/channels/:id': { params: byId, querystring: noQuery },
+  'GET /api/v1/subscriptions': { querystring: noQuery },
+  'GET /api/v1/subscriptions/:id': { params: byId, querystring: noQuery },
+  // `enabled` without its default: the handler must tell an explicit `true` (which lifts a disable) from none.
+  'PUT /api/v1/subscriptions/:id': { params: byId, body: subscriptionSchema.extend({ ...optionalId, enabled: z.boolean().optional() }), querystring: noQuery },
+  'DELETE /api/v1/subscriptions/:id': { params: byId, querystring: noQuery },
+  'PUT /api/v1/subscriptions/:id/enable': { params: byId, body: noBody, querystring: noQuery },
+  'GET /api/v1/subscriptions/:id/deliveries': { params: byId, querystring: z.object({ limit: count(1000).optional() }).strict() },
+  'GET /api/v1/items': {
+    querystring: z.object({ limit: count(500).optional(), offset: z.coerce.number().int().min(0).max(1_000_000).optional(), channel: idSchema.max(128).optional() }).strict(),
+  },
+  'GET /api/v1/items/:id': { params: z.object({ id: opaqueId }).strict(), querystring: noQuery },
+  'GET /api/v1/deliveries/failed': {
+    querystring: z.object({ subscription: idSchema.max(128).optional(), from: time.optional(), to: time.optional(), limit: count(1000).optional() }).strict(),
+  },
+  'GET /api/v1/deliveries/disabled': { querystring: noQuery },
+  'POST /api/v1/deliveries/:jobId/replay': { params: z.object({ jobId: opaqueId }).strict(), body: noBody, querystring: noQuery },
+  'POST /api/v1/deliveries/replay': { body: z.object({ subscription: idSchema.max(128).optional(), from: time, to: time }).strict(), querystring: noQuery },
+  'GET /api/v1/jobs/:queue/failed': { params: byQueue, querystring: z.object({ from: time.optional(), to: time.optional(), limit: count(1000).optional() }).strict() },
+  'POST /api/v1/jobs/:queue/:jobId/replay': { params: byQueue.extend({ jobId: opaqueId }).strict(), body: noBody, querystring: noQuery },
+  'POST /api/v1/jobs/:queue/replay': { params: byQueue, body: z.object({ from: time, to: time }).strict(), querystring: noQuery },
+} satisfies Record<string, { params?: z.ZodType; querystring?: z.ZodType; body?: z.ZodType }>;
+
+export type RouteKey = keyof typeof ROUTE_SCHEMAS;
+
+/** The fastify `schema` option of a route (its zod schemas, compiled by {@link zodValidatorCompiler}). */
+export function schemaOf(route: RouteKey): FastifySchema {
+  return ROUTE_SCHEMAS[route] as FastifySchema;
+}
+
+/** What a route's handler receives once its request validated. */
+export type RouteRequest<K extends RouteKey> = {
+  Params: (typeof ROUTE_SCHEMAS)[K] extends { params: z.ZodType } ? z.output<(typeof ROUTE_SCHEMAS)[K]['params']> : unknown;
+  Querystring: (typeof ROUTE_SCHEMAS)[K] extends { querystring: z.ZodType } ? z.output<(typeof ROUTE_SCHEMAS)[K]['querystring']> : unknown;
+  Body: (typeof ROUTE_SCHEMAS)[K] extends { body: z.ZodType } ? z.output<(typeof ROUTE_SCHEMAS)[K]['body']> : unknown;
+};
+
+/**
+ * Fastify's validator for zod schemas: the parsed (coerced, defaulted) value replaces the raw one, and every
+ * problem is reported at once in a `SYN_ERR_BAD_REQUEST` naming where it is (`query.limit: …`). Messages never
+ * repeat the value given, so a secret sent in the wrong field is not echoed.
+ */
+export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart }) => {
+  const part = httpPart === 'querystring' ? 'query' : (httpPart ?? 'request');
+  return (data: unknown) => {
+    const parsed = schema.safeParse(data);
+    if (parsed.success) return { value: parsed.data };
+    const problems = parsed.error.issues.map((issue) => `${[part, ...issue.path].join('.')}: ${issue.message}`);
+    return { error: new SyndicateError('SYN_ERR_BAD_REQUEST', `invalid ${part}: ${problems.join('; ')}`, { details: problems }) };
+  };
+};

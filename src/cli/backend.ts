@@ -1,0 +1,156 @@
+import { existsSync } from 'node:fs';
+import type { ChannelConfig, SourceConfig } from '../config/schema.js';
+import { loadConfigFile, loadEnv, parseConfig } from '../config/load-config.js';
+import { CatalogOperations, type PublicSubscription, type SourceWithStatus } from '../catalog/operations.js';
+import { ERROR_CATALOGUE, SyndicateError, type ErrorCode } from '../core/errors.js';
+import { createLogger } from '../core/logger.js';
+import { closeQueues } from '../queues/queues.js';
+import { waitReady } from '../redis/connection.js';
+import { createContext, type AppContext } from '../runtime/context.js';
+
+/**
+ * What the CLI's catalog commands need from the running system. Two ways to reach it: Redis directly (same
+ * machine or network, no token: the same `CatalogOperations` the API runs) or the admin API (`--url`, token).
+ */
+export interface CatalogBackend {
+  listSources(): Promise<SourceWithStatus[]>;
+  getSource(id: string): Promise<SourceWithStatus>;
+  putSource(raw: unknown): Promise<{ source: SourceConfig; created: boolean }>;
+  removeSource(id: string): Promise<void>;
+  fetchNow(id: string): Promise<string>;
+  listChannels(): Promise<ChannelConfig[]>;
+  putChannel(raw: unknown): Promise<{ channel: ChannelConfig; created: boolean }>;
+  removeChannel(id: string): Promise<void>;
+  listSubscriptions(): Promise<PublicSubscription[]>;
+  putSubscription(raw: unknown): Promise<{ subscription: PublicSubscription; created: boolean }>;
+  removeSubscription(id: string): Promise<void>;
+  enableSubscription(id: string): Promise<PublicSubscription>;
+  close(): Promise<void>;
+}
+
+/** How a command reaches the system: `--url`/`--token` pick the API, else Redis from `REDIS_URL`. */
+export interface RemoteOptions {
+  url?: string;
+  token?: string;
+}
+
+/** Opens the backend the options ask for. */
+export async function openBackend(options: RemoteOptions): Promise<CatalogBackend> {
+  return options.url ? new ApiBackend(options.url, options.token ?? process.env.ADMIN_TOKEN) : openRedisBackend();
+}
+
+/**
+ * Talks to Redis the way the running processes do (same env, key prefix and config). Never starts a Redis: a CLI
+ * that cannot reach the system says so in one line.
+ */
+async function openRedisBackend(): Promise<CatalogBackend> {
+  const env = loadEnv();
+  // The config file gives limits and delivery settings; the catalog itself lives in Redis.
+  const config = existsSync(env.configPath) ? loadConfigFile(env.configPath) : parseConfig({});
+  const logger = createLogger('fatal', { destination: process.stderr, secrets: [env.adminToken] });
+  const ctx = createContext(env, config, logger);
+  const close = async () => {
+    await Promise.race([closeQueues(ctx.queues), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+    ctx.redis.disconnect();
+    ctx.workerRedis.disconnect();
+  };
+  try {
+    await waitReady(ctx.redis, 3_000);
+  } catch {
+    await close();
+    throw new SyndicateError('SYN_ERR_REDIS_UNAVAILABLE', `no Redis answers at ${env.redisUrl} (set REDIS_URL, or use --url and --token to go through the API)`);
+  }
+  return new RedisBackend(ctx, close);
+}
+
+/** The operations the API runs, on this process's own connection. */
+class RedisBackend extends CatalogOperations implements CatalogBackend {
+  constructor(
+    ctx: AppContext,
+    readonly close: () => Promise<void>,
+  ) {
+    super(ctx);
+  }
+
+  /** On the operator's own machine a `file:` feed is allowed, relative to the working directory, as in the config file. */
+  override putSource(raw: unknown) {
+    return super.putSource(raw, { allowFile: true });
+  }
+}
+
+/** Talks to the admin API of a running system (`/api/v1`, bearer token). */
+export class ApiBackend implements CatalogBackend {
+  private readonly base: string;
+
+  constructor(url: string, private readonly token: string | undefined) {
+    this.base = url.replace(/\/+$/, '');
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.base}${path}`, {
+        method,
+        headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(30_000),
+      });
+    } catch (err) {
+      throw new SyndicateError('SYN_ERR_NOT_READY', `the API at ${this.base} does not answer: ${(err as Error).message}`);
+    }
+    const text = await response.text();
+    const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+    if (response.status >= 400) {
+      const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+      const code = error?.code && error.code in ERROR_CATALOGUE ? (error.code as ErrorCode) : 'SYN_ERR_INTERNAL';
+      throw new SyndicateError(code, error?.message ?? `${method} ${path} answered ${response.status}`);
+    }
+    return { status: response.status, body: parsed as T };
+  }
+
+  private path(kind: string, id?: string) {
+    return `/api/v1/${kind}${id === undefined ? '' : `/${encodeURIComponent(id)}`}`;
+  }
+
+  async listSources() {
+    return (await this.call<{ sources: SourceWithStatus[] }>('GET', this.path('sources'))).body.sources;
+  }
+  async getSource(id: string) {
+    return (await this.call<{ source: SourceWithStatus }>('GET', this.path('sources', id))).body.source;
+  }
+  async putSource(raw: unknown) {
+    const { status, body } = await this.call<{ source: SourceConfig }>('PUT', this.path('sources', (raw as { id: string }).id), raw);
+    return { source: body.source, created: status === 201 };
+  }
+  async removeSource(id: string) {
+    await this.call('DELETE', this.path('sources', id));
+  }
+  async fetchNow(id: string) {
+    return (await this.call<{ queued: string }>('POST', `${this.path('sources', id)}/fetch`)).body.queued;
+  }
+  async listChannels() {
+    return (await this.call<{ channels: ChannelConfig[] }>('GET', this.path('channels'))).body.channels;
+  }
+  async putChannel(raw: unknown) {
+    const { status, body } = await this.call<{ channel: ChannelConfig }>('PUT', this.path('channels', (raw as { id: string }).id), raw);
+    return { channel: body.channel, created: status === 201 };
+  }
+  async removeChannel(id: string) {
+    await this.call('DELETE', this.path('channels', id));
+  }
+  async listSubscriptions() {
+    return (await this.call<{ subscriptions: PublicSubscription[] }>('GET', this.path('subscriptions'))).body.subscriptions;
+  }
+  async putSubscription(raw: unknown) {
+    const { status, body } = await this.call<{ subscription: PublicSubscription }>('PUT', this.path('subscriptions', (raw as { id: string }).id), raw);
+    return { subscription: body.subscription, created: status === 201 };
+  }
+  async removeSubscription(id: string) {
+    await this.call('DELETE', this.path('subscriptions', id));
+  }
+  async enableSubscription(id: string) {
+    await this.call('PUT', `${this.path('subscriptions', id)}/enable`);
+    return (await this.call<{ subscription: PublicSubscription }>('GET', this.path('subscriptions', id))).body.subscription;
+  }
+  async close() {}
+}

@@ -1,0 +1,261 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { sourceHealth } from '../catalog/operations.js';
+import { parseOpml, renderOpml } from '../catalog/opml.js';
+import { SyndicateError } from '../core/errors.js';
+import { decodeText } from '../content/decode-text.js';
+import { httpFetch } from '../fetch/http-fetch.js';
+import { openBackend, type CatalogBackend, type RemoteOptions } from './backend.js';
+import { print, ProgressBar, renderTable } from './output.js';
+
+type CommonOptions = RemoteOptions & { json?: boolean };
+
+/** `--json`, `--url` and `--token`, which every catalog command takes. */
+function withCommon(command: Command): Command {
+  return command
+    .option('--json', 'print JSON (for scripts) instead of text')
+    .option('--url <api>', 'go through the admin API at this base URL (e.g. http://host:8080) instead of Redis')
+    .option('--token <token>', 'admin token for --url (default: $ADMIN_TOKEN)');
+}
+
+/** Runs `fn` with an open backend and closes it after, whatever happens. */
+async function withBackend<T>(options: RemoteOptions, fn: (backend: CatalogBackend) => Promise<T>): Promise<T> {
+  const backend = await openBackend(options);
+  try {
+    return await fn(backend);
+  } finally {
+    await backend.close();
+  }
+}
+
+const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
+const when = (iso: string | undefined) => (iso ? iso.replace(/\.\d{3}Z$/, 'Z') : '-');
+
+/** Reads a local file or fetches a URL (OPML files are small: 5 MiB at most). */
+async function readInput(target: string): Promise<string> {
+  if (/^https?:/.test(target)) {
+    const response = await httpFetch(target, { timeoutMs: 20_000, maxBytes: 5 * 1024 * 1024 });
+    if (response.status >= 400) throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `${target} answered ${response.status}`);
+    return decodeText(response.body, response.headers['content-type']);
+  }
+  try {
+    return await readFile(target.startsWith('file:') ? new URL(target) : resolve(target), 'utf8');
+  } catch (err) {
+    throw new SyndicateError('SYN_ERR_UNSUPPORTED_INPUT', `cannot read ${target}: ${(err as Error).message}`);
+  }
+}
+
+/** `sources list|add|remove|status|fetch-now`. */
+export function sourcesCommand(): Command {
+  const sources = new Command('sources').description('list, add, remove, inspect and fetch sources (feeds)');
+  withCommon(sources.command('list').description('every source with its health, last fetch and next poll')).action(async (o: CommonOptions) =>
+    withBackend(o, async (backend) => {
+      const all = await backend.listSources();
+      print(o.json ?? false, { sources: all }, () =>
+        all.length === 0
+          ? 'no sources\n'
+          : renderTable(
+              ['ID', 'HEALTH', 'LAST FETCH', 'NEXT POLL', 'ERROR', 'URL'],
+              all.map((s) => [s.id, sourceHealth(s), when(s.status.lastFetchAt), when(s.status.nextFetchAtIso), s.status.errorCode || '-', s.url]),
+            ),
+      );
+    }),
+  );
+  withCommon(
+    sources
+      .command('add')
+      .description('add (or replace) a source; its first fetch follows within seconds')
+      .argument('<id>', 'source id: lowercase letters, digits and dashes')
+      .argument('<url>', 'feed URL (http, https, or file:)')
+      .option('--name <name>', 'display name (default: the id)')
+      .option('--interval <duration>', 'base polling interval, e.g. 90s, 5m, 1h', '5m')
+      .option('--homepage <url>', "the outlet's home page")
+      .addOption(new Option('--full-text <mode>', 'fetch article pages').choices(['auto', 'always', 'never']).default('auto'))
+      .option('--disabled', 'add it without polling it'),
+  ).action(async (id: string, url: string, o: CommonOptions & { name?: string; interval: string; homepage?: string; fullText: string; disabled?: boolean }) =>
+    withBackend(o, async (backend) => {
+      const raw = { id, name: o.name ?? id, url, interval: o.interval, fullText: o.fullText, enabled: !o.disabled, ...(o.homepage ? { homepage: o.homepage } : {}) };
+      const { source, created } = await backend.putSource(raw);
+      print(o.json ?? false, { source, created }, () => `${created ? 'added' : 'replaced'} source ${source.id} (${source.url})\n`);
+    }),
+  );
+  withCommon(sources.command('remove').description('remove a source (polling stops)').argument('<id>', 'source id')).action(async (id: string, o: CommonOptions) =>
+    withBackend(o, async (backend) => {
+      await backend.removeSource(id);
+      print(o.json ?? false, { removed: id }, () => `removed source ${id}\n`);
+    }),
+  );
+  withCommon(sources.command('status').description("one source's definition and fetch status").argument('<id>', 'source id')).action(async (id: string, o: CommonOptions) =>
+    withBackend(o, async (backend) => {
+      const source = await backend.getSource(id);
+      print(o.json ?? false, { source }, () => {
+        const { status, ...definition } = source;
+        const rows = [['health', sourceHealth(source)], ...Object.entries(definition).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]), ...Object.entries(status).filter(([, v]) => v !== '').map(([k, v]) => [k, v])];
+        return renderTable(['FIELD', 'VALUE'], rows);
+      });
+    }),
+  );
+  withCommon(sources.command('fetch-now').description('fetch a source at once (its polling restarts from there)').argument('<id>', 'source id')).action(async (id: string, o: CommonOptions) =>
+    withBackend(o, async (backend) => {
+      const job = await backend.fetchNow(id);
+      print(o.json ?? false, { queued: job }, () => `queued fetch of ${id} (job ${job})\n`);
+    }),
+  );
+  return sources;
+}
+
+/** `channels list|add|remove`. */
+export function channelsCommand(): Command {
+  const channels = new Command('channels').description('list, add and remove republished channels (/feeds/{id}.rss|.atom|.json)');
+  withCommon(channels.command('list').description('every channel with its filter')).action(async (o: CommonOptions) =>
+    withBackend(o, async (backend) => {
+      const all = await backend.listChannels();
+      print(o.json ?? false, { channels: all }, () => (all.length === 0 ? 'no channels\n' : renderTable(['ID', 'TITLE', 'FILTER'], all.map((c) => [c.id, c.title, JSON.stringify(c.filter)]))));
+    }),
+  );
+  withCommon(
+    channels
+      .command('add')
+      .description('add (or redefine) a channel; matching stored stories are filed in it')
+      .argument('<id>', 'channel id')
+      .requiredOption('--title <title>', 'feed title')
+      .option('--description <text>', 'feed description')
+      .addOption(new Option('--kind <kind>', 'only this kind of story').choices(['interview', 'article']))
+      .option('--sources <ids>', 'only these sources (comma-separated ids)', list)
+      .option('--language <code>', 'only this language, e.g. en')
+      .option('--page-size <n>', 'entries per feed document', (v) => Number.parseInt(v, 10)),
+  ).action(async (id: string, o: CommonOptions & { title: string; description?: string; kind?: string; sources?: string[]; language?: string; pageSize?: number }) =>
+    withBackend(o, async (backend) => {
+      const filter = { ...(o.kind ? { kind: o.kind } : {}), ...(o.sources ? { sources: o.sources } : {}), ...(o.language ? { language: o.language } : {}) };
+      const raw = { id, title: o.title, filter, ...(o.description ? { description: o.description } : {}), ...(o.pageSize !== undefined ? { pageSize: o.pageSize } : {}) };
+      const { channel, created } = await backend.putChannel(raw);
+      print(o.json ?? false, { channel, created }, () => `${created ? 'added' : 'redefined'} channel ${channel.id}\n`);
+    }),
+  );
+  withCommon(channels.command('remove').description('remove a channel').argument('<id>', 'channel id')).action(async (id: string, o: CommonOptions) =>
+    withBackend(o, async (backend) => {
+      await backend.removeChannel(id);
+      print(o.json ?? false, { removed: id }, () => `removed channel ${id}\n`);
+    }),
+  );
+  return channels;
+}
+
+/** `subscriptions list|add|remove|enable`. */
+export function subscriptionsCommand(): Command {
+  const subscriptions = new Command('subscriptions').description('list, add, remove and re-enable webhook subscriptions');
+  withCommon(subscriptions.command('list').description('every subscription with its state (secrets are never shown)')).action(async (o: CommonOptions) =>
+    withBackend(o, async (backend) => {
+      const all = await backend.listSubscriptions();
+      print(o.json ?? false, { subscriptions: all }, () =>
+        all.length === 0
+          ? 'no subscriptions\n'
+          : renderTable(
+              ['ID', 'STATE', 'CHANNELS', 'EVENTS', 'URL'],
+              all.map((s) => [s.id, s.enabled ? 'enabled' : `disabled${s.disabledReason ? ` (${s.disabledReason})` : ''}`, s.channels?.join(',') ?? 'all', s.events?.join(',') ?? 'all', s.url]),
+            ),
+      );
+    }),
+  );
+  withCommon(
+    subscriptions
+      .command('add')
+      .description('add (or replace) a webhook subscription')
+      .argument('<id>', 'subscription id')
+      .argument('<url>', 'endpoint URL')
+      .requiredOption('--secret <whsec>', 'signing secret (whsec_…); repeat while rotating', (v: string, all: string[] = []) => [...all, v])
+      .option('--channels <ids>', 'only these channels (comma-separated)', list)
+      .option('--events <types>', 'only these events (item.published, item.updated, item.source_added)', list)
+      .option('--rate-limit <perSecond>', 'deliveries per second at most', Number)
+      .option('--disabled', 'add it disabled'),
+  ).action(async (id: string, url: string, o: CommonOptions & { secret: string[]; channels?: string[]; events?: string[]; rateLimit?: number; disabled?: boolean }) =>
+    withBackend(o, async (backend) => {
+      const raw = {
+        id,
+        url,
+        secret: o.secret.length === 1 ? o.secret[0] : o.secret,
+        enabled: !o.disabled,
+        ...(o.channels ? { channels: o.channels } : {}),
+        ...(o.events ? { events: o.events } : {}),
+        ...(o.rateLimit !== undefined ? { rateLimit: o.rateLimit } : {}),
+      };
+      const { subscription, created } = await backend.putSubscription(raw);
+      print(o.json ?? false, { subscription, created }, () => `${created ? 'added' : 'replaced'} subscription ${subscription.id} (${subscription.url})\n`);
+    }),
+  );
+  withCommon(subscriptions.command('remove').description('remove a subscription').argument('<id>', 'subscription id')).action(async (id: string, o: CommonOptions) =>
+    withBackend(o, async (backend) => {
+      await backend.removeSubscription(id);
+      print(o.json ?? false, { removed: id }, () => `removed subscription ${id}\n`);
+    }),
+  );
+  withCommon(subscriptions.command('enable').description('re-enable a subscription (e.g. one disabled after 410 or continuous failure)').argument('<id>', 'subscription id')).action(
+    async (id: string, o: CommonOptions) =>
+      withBackend(o, async (backend) => {
+        const subscription = await backend.enableSubscription(id);
+        print(o.json ?? false, { subscription }, () => `enabled subscription ${subscription.id}\n`);
+      }),
+  );
+  return subscriptions;
+}
+
+/** `import-opml FILE|URL`: every feed of an OPML file (nested folders too) becomes a source. */
+export function importOpmlCommand(): Command {
+  return withCommon(
+    new Command('import-opml')
+      .description('add every feed of an OPML file or URL as a source (folders are flattened); a source already known by URL keeps its id')
+      .argument('<file|url>', 'OPML file path or http(s) URL')
+      .option('--interval <duration>', 'polling interval for feeds whose outline does not say (default: 5m)')
+      .option('--progress', 'draw the progress bar even when stderr is not a terminal')
+      .option('--dry-run', 'show what would be added, change nothing'),
+  ).action(async (target: string, o: CommonOptions & { interval?: string; progress?: boolean; dryRun?: boolean }) => {
+    const text = await readInput(target);
+    await withBackend(o, async (backend) => {
+      const existing = await backend.listSources();
+      const feeds = parseOpml(text, existing);
+      const byUrl = new Map(existing.map(({ status: _status, ...source }) => [source.url, source]));
+      const bar = new ProgressBar(feeds.length, process.stderr, !o.json && (o.progress ?? Boolean(process.stderr.isTTY)));
+      const results: Array<{ id: string; url: string; outcome: 'added' | 'replaced' | 'failed' | 'would add'; error?: string }> = [];
+      bar.update(0);
+      for (const [i, feed] of feeds.entries()) {
+        const { folder: _folder, ...raw } = feed;
+        try {
+          if (o.dryRun) results.push({ id: feed.id, url: feed.url, outcome: 'would add' });
+          else {
+            // A feed already known keeps what the outline does not say (its interval, cleanup rules, …).
+            const known = byUrl.get(feed.url);
+            const { created } = await backend.putSource({ ...known, ...raw, interval: raw.interval ?? o.interval ?? known?.interval ?? '5m' });
+            results.push({ id: feed.id, url: feed.url, outcome: created ? 'added' : 'replaced' });
+          }
+        } catch (err) {
+          // One bad outline (say, a javascript: URL) never stops the rest of the import.
+          results.push({ id: feed.id, url: feed.url, outcome: 'failed', error: (err as Error).message });
+        }
+        bar.update(i + 1, feed.id);
+      }
+      bar.done();
+      const count = (outcome: string) => results.filter((r) => r.outcome === outcome).length;
+      print(o.json ?? false, { sources: results }, () => {
+        const failed = results.filter((r) => r.outcome === 'failed').map((r) => `  failed ${r.id} (${r.url}): ${r.error}\n`);
+        return `${o.dryRun ? `${count('would add')} feeds would be imported` : `imported ${feeds.length} feeds: ${count('added')} added, ${count('replaced')} replaced, ${count('failed')} failed`}\n${failed.join('')}`;
+      });
+      if (count('failed')) process.exitCode = 1;
+    });
+  });
+}
+
+/** `export-opml`: the sources as OPML 2.0 (stdout, or a file). */
+export function exportOpmlCommand(): Command {
+  return withCommon(
+    new Command('export-opml').description('print every source as OPML 2.0 (imports back unchanged, and into any feed reader)').option('-o, --output <file>', 'write to this file instead of stdout'),
+  ).action(async (o: CommonOptions & { output?: string }) =>
+    withBackend(o, async (backend) => {
+      const opml = renderOpml(await backend.listSources());
+      if (o.output) {
+        await writeFile(o.output, opml);
+        print(o.json ?? false, { written: o.output }, () => `wrote ${o.output}\n`);
+      } else print(o.json ?? false, { opml }, () => opml);
+    }),
+  );
+}
