@@ -107,10 +107,12 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
       ctx.logger.warn({ sourceId, code: 'SYN_ERR_FETCH_GONE', url }, 'source is gone: polling stopped');
       return { sourceId, status: 410, entries: 0, newEntries: 0, notModified: false };
     }
-    const retryAfterMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after'], now) : null;
+    // Retry-After counts from the answer, which waiting for a host slot may have put well after the job's start.
+    const answeredAt = ctx.clock.now();
+    const retryAfterMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after'], answeredAt) : null;
     // A 429, or a 503 that says when to come back, is the host asking for a pause: for the whole host, not the queue.
     if (response.status === 429 || retryAfterMs !== null) {
-      if (retryAfterMs !== null && host) await ctx.politeness.pause(host, now + retryAfterMs);
+      if (retryAfterMs !== null && host) await ctx.politeness.pause(host, answeredAt + retryAfterMs);
       observation.retryAfterMs = retryAfterMs;
       throw new SyndicateError('SYN_ERR_FETCH_RATE_LIMITED', `${url} answered ${response.status}${retryAfterMs !== null ? `, retry after ${Math.round(retryAfterMs / 1000)} s` : ''}`, { details: { status: response.status, retryAfterMs } });
     }
