@@ -31,7 +31,7 @@ async function startCommand(rolesArg: string | undefined, roleSet: RoleSet | und
   // Only the one-command demo (no --roles, no REDIS_URL) may start a private Redis; see StartOptions.mayStartRedis.
   const system = await startSystem(env, config, roles.map((name) => roleSet.roles[name]), logger, {
     health: roleSet.health,
-    mayStartRedis: rolesArg === undefined && !process.env.REDIS_URL,
+    mayStartRedis: rolesArg === undefined && !process.env.REDIS_URL && !env.redisCluster,
   });
   await new Promise<void>((done) => {
     const onSignal = (signal: string) => void system.stop(signal).then(done);

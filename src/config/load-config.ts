@@ -22,6 +22,8 @@ export interface RuntimeEnv {
    * stage not named here (or named with anything but a positive integer) runs with its default.
    */
   concurrency: Readonly<Record<string, number>>;
+  /** Seed nodes of a Redis Cluster (`REDIS_CLUSTER_NODES=host:port,…`), or null for one server at `redisUrl`. */
+  redisCluster: Array<{ host: string; port: number }> | null;
 }
 
 /** Reads `SYNDICATE_CONCURRENCY_<QUEUE>` variables: positive integers only, by lowercase queue name. */
@@ -43,6 +45,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.string().url().optional(),
   SYNDICATE_CONFIG: z.string().default('config/syndication.yaml'),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^\s*[^\s,:]+:\d+(\s*,\s*[^\s,:]+:\d+)*\s*$/, 'must list cluster nodes as host:port,host:port')
+    .optional(),
   SYNDICATE_REDIS_PREFIX: z.string().regex(/^\{[^{}]+\}$/, 'must be a Redis hash tag such as {syndicate}').default('{syndicate}'),
 });
 
@@ -69,6 +75,12 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv {
     configPath: e.SYNDICATE_CONFIG,
     redisPrefix: e.SYNDICATE_REDIS_PREFIX,
     concurrency: concurrencyFrom(env),
+    redisCluster: e.REDIS_CLUSTER_NODES
+      ? e.REDIS_CLUSTER_NODES.split(',').map((node) => {
+          const [host = '', port = ''] = node.trim().split(':');
+          return { host, port: Number(port) };
+        })
+      : null,
   };
 }
 
