@@ -14,7 +14,8 @@ import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerStatusPage } from './routes/status-page.js';
 import { registerJobsApi } from './routes/jobs-api.js';
-import { zodValidatorCompiler } from './schemas.js';
+import { registerOpenApiRoute } from './routes/openapi.js';
+import { ROUTE_SCHEMAS, zodValidatorCompiler } from './schemas.js';
 import { registerWebSubCallback } from './routes/websub-callback.js';
 import { registerWebSubHub } from './routes/websub-hub.js';
 
@@ -46,10 +47,18 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
   // beside them, keeps fastify's JSON-schema validator for its own routes.
   await app.register(async (routes) => {
     routes.setValidatorCompiler(zodValidatorCompiler);
+    // A route without its entry in ROUTE_SCHEMAS would be neither validated nor described (openapi.ts): refuse to start.
+    routes.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) {
+        if (method !== 'HEAD' && !(`${method} ${route.url}` in ROUTE_SCHEMAS)) throw new Error(`route ${method} ${route.url} has no entry in ROUTE_SCHEMAS (src/api/schemas.ts)`);
+      }
+    });
     registerHealthRoutes(routes, ctx, metrics);
     registerFeedRoutes(routes, ctx, new Date(ctx.clock.now()), processCtx.items);
     await registerWebSubCallback(routes, ctx);
     await registerWebSubHub(routes, ctx);
+    // The API's description is public (it holds no data): outside the token scope below.
+    registerOpenApiRoute(routes);
     await routes.register(async (api) => {
       api.addHook('onRequest', requireAdminToken(adminToken));
       api.addHook('onRequest', requireRedis(ctx));
