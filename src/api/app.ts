@@ -14,7 +14,6 @@ import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerStatusPage } from './routes/status-page.js';
 import { registerJobsApi } from './routes/jobs-api.js';
-import { registerOpenApiRoute } from './routes/openapi.js';
 import { ROUTE_SCHEMAS, zodValidatorCompiler } from './schemas.js';
 import { registerWebSubCallback } from './routes/websub-callback.js';
 import { registerWebSubHub } from './routes/websub-hub.js';
@@ -57,8 +56,6 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
     registerFeedRoutes(routes, ctx, new Date(ctx.clock.now()), processCtx.items);
     await registerWebSubCallback(routes, ctx);
     await registerWebSubHub(routes, ctx);
-    // The API's description is public (it holds no data): outside the token scope below.
-    registerOpenApiRoute(routes);
     await routes.register(async (api) => {
       api.addHook('onRequest', requireAdminToken(adminToken));
       api.addHook('onRequest', requireRedis(ctx));
@@ -74,7 +71,10 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
   await app.register(async (admin) => {
     admin.addHook('onRequest', requireAdminToken(adminToken, 'syndicate admin'));
     admin.addHook('onRequest', requireRedis(ctx));
-    registerStatusPage(admin, ctx);
+    await admin.register(async (page) => {
+      page.setValidatorCompiler(zodValidatorCompiler);
+      registerStatusPage(page, ctx);
+    });
     await admin.register(board.registerPlugin(), { prefix: '/admin/queues' });
   });
   return app;

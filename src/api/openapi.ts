@@ -1,278 +1,167 @@
-/**
- * The API's description, OpenAPI 3.1, built from the objects that validate requests: the zod schemas of
- * `ROUTE_SCHEMAS` (exported as JSON Schema draft 2020-12, OpenAPI 3.1's dialect, with `io: 'input'` so it
- * describes what a client sends, before coercion and defaults) and the error catalogue. A route's parameters and
- * body therefore cannot drift from what it accepts; what schemas cannot say (a summary, the success statuses, the
- * errors a handler raises) is in {@link ROUTE_DOCS}, keyed by the same route keys, so a route added to the table
- * without its documentation does not compile.
- *
- * Not described: Bull Board's dashboard under `/admin/queues` (a third-party UI whose internal JSON API is not ours
- * to promise, behind the same token).
- */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ERROR_CATALOGUE, type ErrorCode } from '../core/errors.js';
-import { ROUTE_SCHEMAS, type RouteKey } from './schemas.js';
 
-/** What the schemas of a route cannot say about it. */
+/** A route's request schemas as the route table holds them (see api/schemas.ts). */
+export interface RouteSchemas {
+  params?: z.ZodType;
+  querystring?: z.ZodType;
+  body?: z.ZodType;
+}
+
+/** What the description adds to a route: a summary, its success answers, and the errors it can give besides the usual. */
 export interface RouteDoc {
   summary: string;
-  tag: 'health' | 'feeds' | 'websub' | 'sources' | 'channels' | 'subscriptions' | 'items' | 'deliveries' | 'jobs' | 'admin' | 'meta';
-  /** Success statuses and what they mean. */
+  tag: string;
+  /** Status → description of the success answers (JSON unless `content` says otherwise). */
   ok: Record<number, string>;
-  /** The media types of a success body (JSON unless said). */
-  produces?: string[];
-  /** Errors the handler itself raises (validation, token and Redis outage errors are added from the route's shape). */
+  /** Content type of the success body when not JSON (feeds, metrics, HTML). */
+  content?: string;
+  /** Error codes this route answers besides those every route of its kind can (bad request, token, Redis). */
   errors?: ErrorCode[];
-  /** Whether the route reads Redis outside the token scope (so it may answer a 503 `SYN_ERR_REDIS_UNAVAILABLE`). */
-  redis?: boolean;
-  /** The media type of a request body the schemas do not describe (the raw body is the handler's). */
-  rawBody?: string;
-  /** The media type of the body the schema describes (JSON unless said). */
-  bodyType?: string;
 }
 
-const JSON_TYPE = 'application/json';
-/** A channel's feed and archive pages, by file extension. */
-const FEED_TYPES = ['application/rss+xml', 'application/atom+xml', 'application/feed+json'];
-/** A `PUT` that creates (201) or replaces (200) a catalogue entry, answering it as `{"<noun>": {…}}`. */
-const putRoute = (tag: RouteDoc['tag'], noun: string, summary: string, errors?: ErrorCode[]): RouteDoc => ({
-  tag,
-  summary,
-  ok: { 200: `replaced: \`{"${noun}":{…}}\``, 201: `created: \`{"${noun}":{…}}\`` },
-  ...(errors ? { errors } : {}),
-});
-/** What a feed route answers besides errors. */
-const feedRoute = (summary: string, ok: string): RouteDoc => ({
-  tag: 'feeds',
-  summary,
-  ok: { 200: ok, 304: 'not modified since the conditional request' },
-  produces: FEED_TYPES,
-  errors: ['SYN_ERR_NOT_FOUND'],
-  redis: true,
-});
-
-/** One entry per route of {@link ROUTE_SCHEMAS}. */
-export const ROUTE_DOCS: Record<RouteKey, RouteDoc> = {
-  'GET /healthz': { tag: 'health', summary: 'Liveness: the process answers', ok: { 200: '`{"status":"ok"}`' } },
-  'GET /readyz': { tag: 'health', summary: 'Readiness: Redis answers and the process is not draining', ok: { 200: '`{"status":"ready","workers":…}`' }, errors: ['SYN_ERR_NOT_READY', 'SYN_ERR_REDIS_UNAVAILABLE'] },
-  'GET /metrics': { tag: 'health', summary: 'Prometheus metrics: per-stage counters, histograms and queue depths', ok: { 200: 'Prometheus text exposition format' }, produces: ['text/plain'] },
-  'GET /feeds/:file': feedRoute('A channel as RSS, Atom or JSON Feed (`{channel}.rss|.atom|.json`), with ETag and Last-Modified', 'the feed'),
-  'GET /feeds/:channel/archive/:file': feedRoute('An RFC 5005 archive page of a channel (`{n}.rss|.atom|.json`, 1 is the oldest)', 'the archive page'),
-  'GET /websub/:sourceId': {
-    tag: 'websub',
-    summary: "WebSub subscriber callback: a hub's verification of intent (`hub.mode`, `hub.topic`, `hub.challenge`)",
-    ok: { 200: 'the challenge echoed (or an acknowledged denial)' },
-    produces: ['text/plain'],
-    errors: ['SYN_ERR_NOT_FOUND'],
-    redis: true,
-  },
-  'POST /websub/:sourceId': {
-    tag: 'websub',
-    summary: 'WebSub subscriber callback: content pushed by a hub, checked against `X-Hub-Signature`',
-    ok: { 202: 'accepted (content with a bad signature is dropped, and still answered 202 as WebSub requires)' },
-    errors: ['SYN_ERR_NOT_FOUND'],
-    rawBody: '*/*',
-    redis: true,
-  },
-  'POST /websub': {
-    tag: 'websub',
-    summary: "WebSub hub: subscribe to or unsubscribe from a channel's feed (`hub.mode`, `hub.topic`, `hub.callback`)",
-    ok: { 202: 'accepted; the callback is verified asynchronously' },
-    bodyType: 'application/x-www-form-urlencoded',
-    redis: true,
-  },
-
-  'GET /api/v1/openapi.json': { tag: 'meta', summary: 'This document (OpenAPI 3.1); served without the token', ok: { 200: 'the OpenAPI document' } },
-  'GET /api/v1/sources': { tag: 'sources', summary: 'List sources with their fetch status', ok: { 200: '`{"sources":[…]}`' } },
-  'GET /api/v1/sources/:id': { tag: 'sources', summary: 'One source with its fetch status', ok: { 200: '`{"source":{…}}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
-  'PUT /api/v1/sources/:id': putRoute('sources', 'source', 'Create or replace a source (http(s) URLs only; its first fetch follows within seconds)', ['SYN_ERR_FETCH_BLOCKED_ADDRESS']),
-  'DELETE /api/v1/sources/:id': { tag: 'sources', summary: 'Remove a source and its polling schedule', ok: { 204: 'removed' }, errors: ['SYN_ERR_NOT_FOUND'] },
-  'POST /api/v1/sources/:id/fetch': { tag: 'sources', summary: 'Fetch a source now, outside its schedule', ok: { 202: '`{"queued":…}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
-  'GET /api/v1/channels': { tag: 'channels', summary: 'List channels', ok: { 200: '`{"channels":[…]}`' } },
-  'PUT /api/v1/channels/:id': putRoute('channels', 'channel', 'Create or replace a channel (backfilled with the matching stored stories)'),
-  'DELETE /api/v1/channels/:id': { tag: 'channels', summary: 'Remove a channel', ok: { 204: 'removed' }, errors: ['SYN_ERR_NOT_FOUND'] },
-  'GET /api/v1/subscriptions': { tag: 'subscriptions', summary: 'List webhook subscriptions (secrets are never shown)', ok: { 200: '`{"subscriptions":[…]}`' } },
-  'GET /api/v1/subscriptions/:id': { tag: 'subscriptions', summary: 'One webhook subscription (secrets are never shown)', ok: { 200: '`{"subscription":{…}}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
-  'PUT /api/v1/subscriptions/:id': putRoute('subscriptions', 'subscription', 'Create or replace a webhook subscription (`enabled: true` lifts a disable)', ['SYN_ERR_FETCH_BLOCKED_ADDRESS']),
-  'DELETE /api/v1/subscriptions/:id': { tag: 'subscriptions', summary: 'Remove a webhook subscription', ok: { 204: 'removed' }, errors: ['SYN_ERR_NOT_FOUND'] },
-  'PUT /api/v1/subscriptions/:id/enable': { tag: 'subscriptions', summary: 'Re-enable a disabled subscription', ok: { 200: '`{"subscription":{"id","url","enabled"}}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
-  'GET /api/v1/subscriptions/:id/deliveries': {
-    tag: 'subscriptions',
-    summary: 'The delivery log of a subscription: time, status, duration, first 4 KB of the response, error code',
-    ok: { 200: '`{"deliveries":[…]}` (newest first)' },
-  },
-  'GET /api/v1/items': { tag: 'items', summary: 'Stored stories, newest first (of one channel with `channel`)', ok: { 200: '`{"items":[…]}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
-  'GET /api/v1/items/:id': { tag: 'items', summary: 'One stored story', ok: { 200: '`{"item":{…}}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
-  'GET /api/v1/deliveries/failed': { tag: 'deliveries', summary: 'Dead letters: deliveries that exhausted their attempts', ok: { 200: '`{"deliveries":[…]}`' } },
-  'GET /api/v1/deliveries/disabled': { tag: 'deliveries', summary: 'Subscriptions disabled by their endpoint (410 Gone, or too many failures)', ok: { 200: '`{"disabled":[…]}`' } },
-  'POST /api/v1/deliveries/:jobId/replay': {
-    tag: 'deliveries',
-    summary: 'Replay one dead letter',
-    ok: { 202: '`{"replayed":[…]}`' },
-    errors: ['SYN_ERR_NOT_FOUND', 'SYN_ERR_CONFLICT'],
-  },
-  'POST /api/v1/deliveries/replay': { tag: 'deliveries', summary: 'Replay every dead letter in a time range (oldest first)', ok: { 202: '`{"replayed":[…]}`' } },
-  'GET /api/v1/jobs/:queue/failed': { tag: 'jobs', summary: "A stage's failed jobs (normalize, dedup or publish)", ok: { 200: '`{"jobs":[…]}`' } },
-  'POST /api/v1/jobs/:queue/:jobId/replay': { tag: 'jobs', summary: 'Replay one failed job', ok: { 202: '`{"replayed":[…]}`' }, errors: ['SYN_ERR_NOT_FOUND', 'SYN_ERR_CONFLICT'] },
-  'POST /api/v1/jobs/:queue/replay': { tag: 'jobs', summary: "Replay a stage's failed jobs in a time range", ok: { 202: '`{"replayed":[…]}`' } },
-  'GET /admin': {
-    tag: 'admin',
-    summary: 'The status page (server-rendered HTML): sources, recent stories with their outlets, subscriptions, queues',
-    ok: { 200: 'the page' },
-    produces: ['text/html'],
-  },
+/**
+ * Every route's documentation, keyed like the route table (`METHOD path`). A route in the table without an entry here
+ * (or the reverse) fails the OpenAPI test, so the two cannot drift apart either.
+ */
+export const ROUTE_DOCS: Record<string, RouteDoc> = {
+  'GET /healthz': { summary: 'Liveness: the process is up', tag: 'health', ok: { 200: '`{"status":"ok"}`' } },
+  'GET /readyz': { summary: 'Readiness: Redis answers, workers running, not draining', tag: 'health', ok: { 200: '`{"status":"ready","workers":n}`' }, errors: ['SYN_ERR_NOT_READY', 'SYN_ERR_REDIS_UNAVAILABLE'] },
+  'GET /metrics': { summary: 'Prometheus metrics of this process (per-stage counters, queue depths, redis_up)', tag: 'health', ok: { 200: 'Prometheus text format' }, content: 'text/plain; version=0.0.4' },
+  'GET /feeds/:file': { summary: 'A channel as RSS 2.0, Atom 1.0 or JSON Feed 1.1 (`{channel}.rss|.atom|.json`); conditional GET', tag: 'feeds', ok: { 200: 'the feed document', 304: 'not modified' }, content: 'application/atom+xml', errors: ['SYN_ERR_NOT_FOUND'] },
+  'GET /feeds/:channel/archive/:file': { summary: 'An RFC 5005 archive page of a channel (`{n}.rss|.atom|.json`, 1 is the oldest)', tag: 'feeds', ok: { 200: 'the archive page', 304: 'not modified' }, content: 'application/atom+xml', errors: ['SYN_ERR_NOT_FOUND'] },
+  'GET /websub/:sourceId': { summary: "WebSub subscriber callback: a hub's intent verification", tag: 'websub', ok: { 200: 'the challenge echoed' }, content: 'text/plain', errors: ['SYN_ERR_NOT_FOUND'] },
+  'POST /websub/:sourceId': { summary: 'WebSub subscriber callback: content pushed by a hub (signed X-Hub-Signature)', tag: 'websub', ok: { 202: 'accepted' }, errors: ['SYN_ERR_NOT_FOUND', 'SYN_ERR_WEBSUB_BAD_SIGNATURE'] },
+  'POST /websub': { summary: 'The WebSub hub: subscribe or unsubscribe to a channel (form-encoded hub.* fields)', tag: 'websub', ok: { 202: 'accepted; intent is verified asynchronously' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'GET /api/v1/sources': { summary: 'Every source with its fetch status', tag: 'sources', ok: { 200: '`{"sources":[…]}`' } },
+  'GET /api/v1/sources/:id': { summary: 'One source with its fetch status', tag: 'sources', ok: { 200: '`{"source":{…}}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'PUT /api/v1/sources/:id': { summary: 'Create or replace a source; its first fetch follows within seconds', tag: 'sources', ok: { 200: 'replaced', 201: 'created' }, errors: ['SYN_ERR_FETCH_BLOCKED_ADDRESS'] },
+  'DELETE /api/v1/sources/:id': { summary: 'Remove a source (polling stops)', tag: 'sources', ok: { 204: 'removed' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'POST /api/v1/sources/:id/fetch': { summary: 'Fetch a source now (its polling restarts from there)', tag: 'sources', ok: { 202: '`{"queued":"<job id>"}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'GET /api/v1/channels': { summary: 'Every channel', tag: 'channels', ok: { 200: '`{"channels":[…]}`' } },
+  'PUT /api/v1/channels/:id': { summary: 'Create or redefine a channel (stored stories are backfilled into it)', tag: 'channels', ok: { 200: 'redefined', 201: 'created' } },
+  'DELETE /api/v1/channels/:id': { summary: 'Remove a channel', tag: 'channels', ok: { 204: 'removed' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'GET /api/v1/subscriptions': { summary: 'Every webhook subscription in its effective state (secrets never shown)', tag: 'subscriptions', ok: { 200: '`{"subscriptions":[…]}`' } },
+  'GET /api/v1/subscriptions/:id': { summary: 'One webhook subscription', tag: 'subscriptions', ok: { 200: '`{"subscription":{…}}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'PUT /api/v1/subscriptions/:id': { summary: 'Create or replace a subscription (`enabled: true` lifts a disable)', tag: 'subscriptions', ok: { 200: 'replaced', 201: 'created' }, errors: ['SYN_ERR_FETCH_BLOCKED_ADDRESS'] },
+  'DELETE /api/v1/subscriptions/:id': { summary: 'Remove a subscription', tag: 'subscriptions', ok: { 204: 'removed' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'PUT /api/v1/subscriptions/:id/enable': { summary: 'Re-enable a subscription disabled by hand or by the deliver stage', tag: 'subscriptions', ok: { 200: '`{"subscription":{id,url,enabled}}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'GET /api/v1/subscriptions/:id/deliveries': { summary: 'The delivery log of a subscription (newest first)', tag: 'deliveries', ok: { 200: '`{"deliveries":[…]}`' } },
+  'GET /api/v1/items': { summary: 'Stored stories, newest first (optionally one channel)', tag: 'items', ok: { 200: '`{"items":[…]}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'GET /api/v1/items/:id': { summary: 'One stored story (the normalized item)', tag: 'items', ok: { 200: '`{"item":{…}}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'GET /api/v1/deliveries/failed': { summary: 'Dead letters: deliveries that exhausted their retries (or hit 410 / a disabled subscription)', tag: 'deliveries', ok: { 200: '`{"deliveries":[…]}`' } },
+  'GET /api/v1/deliveries/disabled': { summary: 'Subscriptions the deliver stage disabled, with when and why', tag: 'deliveries', ok: { 200: '`{"disabled":{…}}`' } },
+  'POST /api/v1/deliveries/:jobId/replay': { summary: 'Replay one dead letter (same webhook-id)', tag: 'deliveries', ok: { 202: '`{"replayed":[…]}`' }, errors: ['SYN_ERR_NOT_FOUND', 'SYN_ERR_CONFLICT'] },
+  'POST /api/v1/deliveries/replay': { summary: 'Replay every dead letter failed in a time range (oldest first)', tag: 'deliveries', ok: { 202: '`{"replayed":[…]}`' } },
+  'GET /api/v1/jobs/:queue/failed': { summary: 'Failed jobs of the normalize, dedup or publish queue', tag: 'jobs', ok: { 200: '`{"jobs":[…]}`' } },
+  'POST /api/v1/jobs/:queue/:jobId/replay': { summary: 'Replay one failed job', tag: 'jobs', ok: { 202: '`{"replayed":[…]}`' }, errors: ['SYN_ERR_NOT_FOUND', 'SYN_ERR_CONFLICT'] },
+  'POST /api/v1/jobs/:queue/replay': { summary: 'Replay every failed job of a queue in a time range', tag: 'jobs', ok: { 202: '`{"replayed":[…]}`' } },
+  'GET /api/v1/openapi.json': { summary: 'This description (OpenAPI 3.1)', tag: 'meta', ok: { 200: 'the OpenAPI document' } },
+  'GET /admin': { summary: 'The status page: sources, recent stories with their outlets, subscriptions, queues (HTML)', tag: 'meta', ok: { 200: 'the page' }, content: 'text/html' },
 };
 
-type JsonSchema = Record<string, unknown>;
-
-/** A zod schema as JSON Schema 2020-12, as a client writes it (before coercion, defaults and transforms). */
-function toJsonSchema(schema: z.ZodType): JsonSchema {
-  // Refinements (e.g. "is a time") cannot be said in JSON Schema: the request is still checked by them.
-  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as JsonSchema;
-  return json;
+/** JSON Schema (2020-12, what OpenAPI 3.1 uses) of what a client sends: the input side of each zod schema. */
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
 }
 
-/** `/api/v1/sources/:id` → `/api/v1/sources/{id}`. */
-export function openApiPath(fastifyPath: string): string {
-  return fastifyPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-}
-
-/** Routes that the admin token guards (the OpenAPI document itself is public: it holds no data). */
-export function requiresToken(path: string): boolean {
-  return (path.startsWith('/api/') || path === '/admin' || path.startsWith('/admin/')) && path !== '/api/v1/openapi.json';
-}
-
-/** One OpenAPI parameter per property of an object schema (a free-form one becomes a single exploded object). */
-function parametersOf(schema: z.ZodType | undefined, location: 'path' | 'query'): JsonSchema[] {
+function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
   if (!schema) return [];
-  const json = toJsonSchema(schema);
-  const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
-  const required = new Set((json.required ?? []) as string[]);
-  if (!json.properties && location === 'query') {
-    return [{ name: 'query', in: 'query', required: false, style: 'form', explode: true, schema: json, description: 'any query parameters (free-form)' }];
-  }
-  return Object.entries(properties).map(([name, propertySchema]) => ({
+  const json = jsonSchema(schema) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
     name,
-    in: location,
-    required: location === 'path' || required.has(name),
-    schema: propertySchema,
-    ...(typeof propertySchema.description === 'string' ? { description: propertySchema.description } : {}),
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    ...(typeof property.description === 'string' ? { description: property.description } : {}),
+    schema: property,
   }));
 }
 
-const errorRef = { $ref: '#/components/schemas/Error' };
-
-/** The error response of one status, naming the codes a route answers with it. */
-function errorResponse(status: number, codes: ErrorCode[]): JsonSchema {
-  const description = codes.map((code) => `\`${code}\`: ${ERROR_CATALOGUE[code].description}`).join('; ');
-  return {
-    description,
-    content: {
-      [JSON_TYPE]: {
-        schema: { allOf: [errorRef, { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: codes } } } } }] },
-      },
-    },
-  };
-}
-
-/** The operation of one route. */
-function operationOf(key: RouteKey, path: string, schemas: { params?: z.ZodType; querystring?: z.ZodType; body?: z.ZodType }, doc: RouteDoc): JsonSchema {
-  const guarded = requiresToken(path);
-  const codes = new Set<ErrorCode>();
-  if (schemas.params || schemas.querystring || schemas.body) codes.add('SYN_ERR_BAD_REQUEST');
-  if (guarded) codes.add('SYN_ERR_UNAUTHORIZED');
-  for (const code of doc.errors ?? []) codes.add(code);
-  if (guarded || doc.redis) codes.add('SYN_ERR_REDIS_UNAVAILABLE');
-  codes.add('SYN_ERR_INTERNAL');
-
-  const responses: Record<string, JsonSchema> = {};
-  for (const [status, description] of Object.entries(doc.ok)) {
-    const empty = status === '204' || status === '304' || (status === '202' && !description.includes('`'));
-    const content = Object.fromEntries((doc.produces ?? [JSON_TYPE]).map((type) => [type, { schema: type.endsWith('json') ? { type: 'object' } : { type: 'string' } }]));
-    responses[status] = empty ? { description } : { description, content };
-  }
-  const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of codes) {
-    const status = ERROR_CATALOGUE[code].httpStatus;
-    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
-  }
-  for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) responses[String(status)] = errorResponse(status, list);
-
-  const operation: JsonSchema = {
-    operationId: key.replace(/[^A-Za-z0-9]+/g, '_').replace(/_+$/, ''),
-    summary: doc.summary,
-    tags: [doc.tag],
-    parameters: [...parametersOf(schemas.params, 'path'), ...parametersOf(schemas.querystring, 'query')],
-    responses,
-  };
-  if (schemas.body) {
-    operation.requestBody = { required: !schemas.body.safeParse(undefined).success, content: { [doc.bodyType ?? JSON_TYPE]: { schema: toJsonSchema(schemas.body) } } };
-  } else if (doc.rawBody) {
-    operation.requestBody = { required: true, content: { [doc.rawBody]: { schema: {} } } };
-  }
-  operation.security = guarded ? [{ bearerAuth: [] }, { basicAuth: [] }] : [];
-  return operation;
-}
+const errorRef = (codes: ErrorCode[]) => ({
+  description: codes.map((code) => `\`${code}\`: ${ERROR_CATALOGUE[code].description}`).join('; '),
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, examples: Object.fromEntries(codes.map((code) => [code, { value: { error: { code, message: ERROR_CATALOGUE[code].description } } }])) } },
+});
 
 /**
- * The OpenAPI 3.1 document of the HTTP API: every route of `routes` with its parameters, body, success and error
- * responses, the bearer token on `/api/v1` and `/admin`, and the error shape whose `code` lists the catalogue.
- * Pure: the same tables give the same document.
+ * The OpenAPI 3.1 document of the HTTP API, built from the very zod schemas that validate requests (`routes`), so
+ * the description cannot drift from what the server accepts. Every route of the table and every error code of
+ * the catalogue is described; error answers are grouped by HTTP status with the codes each can carry.
  */
-export function buildOpenApiDocument(
-  routes: Record<string, { params?: z.ZodType; querystring?: z.ZodType; body?: z.ZodType }> = ROUTE_SCHEMAS,
-  docs: Record<string, RouteDoc> = ROUTE_DOCS,
-  catalogue: Record<string, { httpStatus: number; description: string }> = ERROR_CATALOGUE,
-  version = '0.1.0',
-): JsonSchema {
-  const paths: Record<string, Record<string, JsonSchema>> = {};
+export function buildOpenApiDocument(routes: Record<string, RouteSchemas>, info: { version: string; serverUrl?: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
   for (const [key, schemas] of Object.entries(routes)) {
-    const [method, fastifyPath] = key.split(' ') as [string, string];
-    const doc = docs[key];
-    if (!doc) throw new Error(`route ${key} has no documentation in ROUTE_DOCS`);
-    const path = openApiPath(fastifyPath);
-    (paths[path] ??= {})[method.toLowerCase()] = operationOf(key as RouteKey, fastifyPath, schemas, doc);
+    const [method = 'GET', path = '/'] = key.split(' ');
+    const doc = ROUTE_DOCS[key];
+    if (!doc) throw new Error(`route ${key} has no entry in ROUTE_DOCS`);
+    const admin = path.startsWith('/api/') || path.startsWith('/admin');
+    const codes = new Set<ErrorCode>(doc.errors ?? []);
+    if (schemas.params || schemas.querystring || schemas.body || method !== 'GET') codes.add('SYN_ERR_BAD_REQUEST');
+    if (admin) codes.add('SYN_ERR_UNAUTHORIZED');
+    if (admin || path.startsWith('/feeds') || path.startsWith('/websub')) codes.add('SYN_ERR_REDIS_UNAVAILABLE');
+    codes.add('SYN_ERR_INTERNAL');
+    const byStatus = new Map<number, ErrorCode[]>();
+    for (const code of codes) byStatus.set(ERROR_CATALOGUE[code].httpStatus, [...(byStatus.get(ERROR_CATALOGUE[code].httpStatus) ?? []), code]);
+    const responses: Record<string, unknown> = {};
+    for (const [status, description] of Object.entries(doc.ok)) {
+      const empty = status === '204' || status === '304';
+      responses[status] = { description, ...(empty ? {} : { content: { [doc.content ?? 'application/json']: { schema: doc.content ? { type: 'string' } : { type: 'object' } } } }) };
+    }
+    for (const [status, list] of [...byStatus.entries()].sort(([a], [b]) => a - b)) responses[String(status)] = errorRef(list);
+    const openApiPath = path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    paths[openApiPath] ??= {};
+    paths[openApiPath]![method.toLowerCase()] = {
+      operationId: `${method.toLowerCase()}${openApiPath.replace(/[{}]/g, '').replace(/(^|[/._-])([a-z0-9])/gi, (_m, _s, c: string) => c.toUpperCase())}`,
+      summary: doc.summary,
+      tags: [doc.tag],
+      ...(admin ? { security: [{ bearer: [] }, { basic: [] }] } : {}),
+      parameters: [...parameters(schemas.params, 'path'), ...parameters(schemas.querystring, 'query')],
+      ...(schemas.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(schemas.body) } } } } : {}),
+      responses,
+    };
   }
-  const codes = Object.keys(catalogue);
-  const codeTable = Object.entries(catalogue)
-    .map(([code, { httpStatus, description }]) => `| \`${code}\` | ${httpStatus} | ${description} |`)
-    .join('\n');
+  const allCodes = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
   return {
     openapi: '3.1.0',
     info: {
       title: 'syndicate',
-      version,
-      description:
-        'Feeds, WebSub, health and the admin API of syndicate. `/api/v1` and `/admin` need the admin token ' +
-        '(`Authorization: Bearer $ADMIN_TOKEN`, or Basic auth with the token as password); this document does not. ' +
-        'Every error answers `{"error":{"code","message"}}` with a stable `SYN_ERR_*` code. Not described here: the ' +
-        "queue dashboard under `/admin/queues` (Bull Board's own UI and API).",
+      version: info.version,
+      description: 'Feeds in; deduplicated stories out as RSS, Atom, JSON Feed and signed webhooks. The admin API (`/api/v1`) needs `Authorization: Bearer $ADMIN_TOKEN`. Errors are `{"error":{"code":"SYN_ERR_…","message":"…"}}`; the codes are listed under `components.schemas.ErrorCode`.',
     },
-    tags: [...new Set(Object.values(docs).map((doc) => doc.tag))].map((name) => ({ name })),
+    ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
     paths,
     components: {
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', description: 'the admin token (`ADMIN_TOKEN`)' },
-        basicAuth: { type: 'http', scheme: 'basic', description: 'any user name, the admin token as password (for browsers)' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'the admin token (ADMIN_TOKEN)' },
+        basic: { type: 'http', scheme: 'basic', description: 'for browsers: any user name, the admin token as password' },
       },
       schemas: {
-        ErrorCode: { type: 'string', enum: codes, description: `The error catalogue (code, HTTP status, meaning):\n\n| code | status | meaning |\n|---|---|---|\n${codeTable}` },
+        ErrorCode: {
+          type: 'string',
+          enum: allCodes,
+          description: allCodes.map((code) => `- \`${code}\` (HTTP ${ERROR_CATALOGUE[code].httpStatus}): ${ERROR_CATALOGUE[code].description}`).join('\n'),
+          'x-error-codes': Object.fromEntries(allCodes.map((code) => [code, ERROR_CATALOGUE[code]])),
+        },
         Error: {
           type: 'object',
           required: ['error'],
-          properties: {
-            error: {
-              type: 'object',
-              required: ['code', 'message'],
-              properties: {
-                code: { $ref: '#/components/schemas/ErrorCode' },
-                message: { type: 'string' },
-                details: { description: 'structured context, e.g. every validation problem as `part.field: problem`' },
-              },
-            },
-          },
+          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { $ref: '#/components/schemas/ErrorCode' }, message: { type: 'string' }, details: {} } } },
         },
       },
     },
   };
+}
+
+/** The package version (package.json is two levels up from src/api, three from dist/src/api). */
+export function packageVersion(): string {
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const json = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (json.name === 'syndicate' && json.version) return json.version;
+    } catch {
+      // not at this level
+    }
+  }
+  return '0.0.0';
 }

@@ -51,8 +51,8 @@ export const ROUTE_SCHEMAS = {
   'POST /websub/:sourceId': { params: z.object({ sourceId: idSchema.max(128) }).strict() },
   'POST /websub': { body: z.record(z.string(), z.string().max(4096)) },
 
-  // Served without the token (it describes the API, holds no data): see `openapi.ts`.
   'GET /api/v1/openapi.json': { querystring: noQuery },
+  'GET /admin': { querystring: noQuery },
   'GET /api/v1/sources': { querystring: noQuery },
   'GET /api/v1/sources/:id': { params: byId, querystring: noQuery },
   'PUT /api/v1/sources/:id': { params: byId, body: sourceSchema.extend(optionalId), querystring: noQuery },
@@ -81,9 +81,6 @@ export const ROUTE_SCHEMAS = {
   'GET /api/v1/jobs/:queue/failed': { params: byQueue, querystring: z.object({ from: time.optional(), to: time.optional(), limit: count(1000).optional() }).strict() },
   'POST /api/v1/jobs/:queue/:jobId/replay': { params: byQueue.extend({ jobId: opaqueId }).strict(), body: noBody, querystring: noQuery },
   'POST /api/v1/jobs/:queue/replay': { params: byQueue, body: z.object({ from: time, to: time }).strict(), querystring: noQuery },
-  // The status page takes nothing (its scope keeps fastify's own validator, for the dashboard under /admin/queues:
-  // Bull Board's routes, validated and described by itself, so not in this table).
-  'GET /admin': {},
 } satisfies Record<string, { params?: z.ZodType; querystring?: z.ZodType; body?: z.ZodType }>;
 
 export type RouteKey = keyof typeof ROUTE_SCHEMAS;

@@ -4,6 +4,7 @@ import { sketchText } from './analyze.js';
 import { SHINGLE_SIZE } from './fingerprint.js';
 import { DEFAULT_LSH } from './minhash.js';
 import { DEFAULT_THRESHOLDS, type SimilarityThresholds } from './similarity.js';
+import { safeUrl } from '../core/url-policy.js';
 import { canonicalizeUrl } from '../normalize/page/canonical-url.js';
 import { REMOVE_LUA, RESOLVE_LUA } from './story-index-lua.js';
 
@@ -11,6 +12,7 @@ import { REMOVE_LUA, RESOLVE_LUA } from './story-index-lua.js';
 export interface DedupCandidate {
   sourceId: string;
   guid: string | null;
+  /** The article's own address; `''` when it has none (the URL policy dropped it, or the entry had no link). */
   url: string;
   /** Not hashed (republishers retitle); kept in the signature for callers and logs. */
   title: string;
@@ -165,7 +167,10 @@ export class StoryIndex {
     const sketch = sketchText(candidate.contentText, DEFAULT_LSH);
     const { gen, lookback, expireAt } = generationOf(this.now(), this.opts.retentionSeconds, this.generations);
     const gk = keyDigest(`${candidate.sourceId}\u0000${candidate.guid ?? ''}`);
-    const uk = keyDigest(canonicalUrl(candidate.url));
+    // An entry without a usable address of its own (none, or one the URL policy dropped) is matched by its guid,
+    // content or its own story id, never by a shared empty or hostile URL: it stays its own story.
+    const ownUrl = safeUrl(candidate.url);
+    const uk = keyDigest(ownUrl ? canonicalUrl(ownUrl) : `no-url\u0000${candidate.sourceId}\u0000${candidate.proposedStoryId}`);
     // An empty or near-empty body (a video post, a teaser) says nothing about the story: it is neither indexed nor
     // matched by content, and its fingerprint is unique to the entry, so a re-fetch still compares equal.
     const tooShort = sketch.shingles.length < MIN_FINGERPRINT_WORDS - SHINGLE_SIZE + 1;

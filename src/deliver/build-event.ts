@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SubscriptionConfig } from '../config/schema.js';
 import type { EventType, NormalizedItem, WebhookEvent } from '../core/item.js';
+import { safeItem } from '../core/safe-item.js';
 
 /**
  * The id of an event, used as `webhook-id` on every attempt. Derived from what the event says, so that a retried
@@ -32,9 +33,12 @@ export function publishedJobId(subscriptionId: string, storyId: string): string 
   return deliverJobId(subscriptionId, eventId('item.published', { id: storyId }));
 }
 
-/** Builds the event body the contract describes. Pure: `timestamp` comes from the caller. */
+/**
+ * Builds the event body the contract describes, the story through the outputs' policy (`safeItem`): consumers
+ * store and render what we send. Pure: `timestamp` comes from the caller.
+ */
 export function buildEvent(type: EventType, item: NormalizedItem, timestamp: string): WebhookEvent {
-  return { type, timestamp, data: item };
+  return { type, timestamp, data: safeItem(item) };
 }
 
 /** Answers whether a subscription wants this event for a story in these channels. */

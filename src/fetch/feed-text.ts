@@ -1,4 +1,5 @@
-import { Parser } from 'htmlparser2';
+import { escapeHtml, htmlToText } from '../core/content-policy.js';
+
 
 /**
  * Text helpers of the feed readers: text constructs (RFC 4287 §3.1 and Atom 0.3's modes) and plain text ↔ HTML.
@@ -8,39 +9,8 @@ import { Parser } from 'htmlparser2';
 /** What a feed element says: plain text, or HTML (escaped HTML, inline XHTML or HTML decoded from base64). */
 export type FeedText = { kind: 'text'; value: string } | { kind: 'html'; value: string };
 
-/** Escapes text for HTML element content and attribute values. */
-export const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
-
-/** Elements whose content is never text a reader sees. */
-const HIDDEN = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'applet', 'head', 'title']);
-/** Elements that part words: their boundaries become spaces in plain text. */
-const BREAKING = /^(?:br|p|div|li|ul|ol|tr|td|th|h[1-6]|blockquote|pre|section|article|table|dd|dt|hr|img)$/;
-
-/** The text a reader sees in an HTML fragment: tags dropped, hidden elements' content dropped, entities decoded. */
-export function htmlToText(html: string): string {
-  if (!/[<&]/.test(html)) return html.replace(/\s+/g, ' ').trim();
-  let out = '';
-  let hidden = 0;
-  const parser = new Parser(
-    {
-      onopentag(name) {
-        if (HIDDEN.has(name)) hidden++;
-        else if (BREAKING.test(name)) out += ' ';
-      },
-      onclosetag(name) {
-        if (HIDDEN.has(name)) hidden = Math.max(0, hidden - 1);
-        else if (BREAKING.test(name)) out += ' ';
-      },
-      ontext(text) {
-        if (!hidden) out += text;
-      },
-    },
-    { decodeEntities: true, lowerCaseTags: true },
-  );
-  parser.end(html);
-  return out.replace(/\s+/g, ' ').trim();
-}
+// The HTML ↔ text rules are the content policy's (one way to read HTML as text, one way to escape).
+export { escapeHtml, htmlToText };
 
 /** Plain text as an HTML fragment: escaped, blank-line paragraphs kept as paragraphs. */
 export function textToHtml(text: string): string {
@@ -51,7 +21,7 @@ export function textToHtml(text: string): string {
 /** A feed text as HTML. */
 export const feedTextHtml = (t: FeedText): string => (t.kind === 'html' ? t.value : textToHtml(t.value));
 /** A feed text as plain text. */
-export const feedTextPlain = (t: FeedText): string => (t.kind === 'html' ? htmlToText(t.value) : t.value.replace(/\s+/g, ' ').trim());
+export const feedTextPlain = (t: FeedText): string => (t.kind === 'html' ? htmlToText(t.value) : (/\s\s|[\t\n\r\f]/.test(t.value) ? t.value.replace(/\s+/g, ' ') : t.value).trim());
 
 /**
  * True when text labelled plain (or not labelled, as in RSS) is in fact HTML: a closing tag, a known element or

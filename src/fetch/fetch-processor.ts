@@ -15,6 +15,7 @@ import type { FeedEntry, ParsedFeed } from './feed-entry.js';
 import type { FullTextMode } from './full-text/needs-full-text.js';
 import { parseFeed } from './parse-feed.js';
 import { fetchFullText } from './full-text/fetch-full-text.js';
+import { sourceHomepage } from '../core/url-policy.js';
 import { ensureWebSubSubscription, websubActive, type WebSubState } from './websub.js';
 
 /** What the fetch stage did with one source. */
@@ -147,7 +148,10 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
       entries = feed.entries.length;
       observation.ttlMinutes = feed.ttlMinutes;
       observation.updatePeriodMinutes = feed.updatePeriodMinutes;
-      Object.assign(fields, { feedTitle: feed.title, feedTtl: feed.ttlMinutes ?? '', feedUpdatePeriod: feed.updatePeriodMinutes ?? '', hubUrl: feed.hubUrl ?? '', entriesSeen: entries, newEntries });
+      // An ill-formed document read leniently says what was wrong (empty once the publisher fixes it).
+      const parseWarning = feed.warnings.join('; ');
+      if (parseWarning) ctx.logger.warn({ sourceId, warning: parseWarning }, 'feed is ill-formed: read leniently');
+      Object.assign(fields, { feedTitle: feed.title, feedTtl: feed.ttlMinutes ?? '', feedUpdatePeriod: feed.updatePeriodMinutes ?? '', hubUrl: feed.hubUrl ?? '', entriesSeen: entries, newEntries, parseWarning });
       if (feed.hubUrl) {
         const subscription = await ensureWebSubSubscription(ctx, sourceId, new URL(feed.hubUrl, response.url).href, feed.selfUrl ? new URL(feed.selfUrl, response.url).href : response.url);
         observation.pushActive = websubActive(subscription, now);
@@ -233,7 +237,7 @@ async function planAndEnqueue(ctx: AppContext, sourceId: string, observation: Po
 export async function ingestFeedDocument(ctx: AppContext, sourceId: string, body: Buffer, contentType: string | undefined, fetchedAt: string, documentUrl: string): Promise<{ feed: ParsedFeed; newEntries: number }> {
   const feed = await parseFeed(decodeText(body, contentType), ctx.config.limits.maxEntriesPerFetch);
   const source = await ctx.catalog.get('sources', sourceId);
-  const homepage = source?.homepage ?? feed.link ?? new URL(documentUrl).origin + '/';
+  const homepage = sourceHomepage(source?.homepage, feed.link, documentUrl);
   const seenKey = ctx.keys.sourceSeen(sourceId);
   let newEntries = 0;
   for (const feedEntry of feed.entries) {

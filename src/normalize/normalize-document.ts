@@ -3,6 +3,7 @@ import { SyndicateError } from '../core/errors.js';
 import { decodeText } from '../fetch/decode-text.js';
 import { parseFeed, sniffFormat } from '../fetch/parse-feed.js';
 import type { FeedEntry } from '../fetch/feed-entry.js';
+import { sourceHomepage } from '../core/url-policy.js';
 import { normalizeEntry, type EntrySource } from './normalize-entry.js';
 import { extractPageMetadata } from './page/metadata.js';
 
@@ -27,7 +28,7 @@ export async function normalizeDocument(document: FetchedDocument, options: { fe
   const sourceId = (url.hostname || 'local').replace(/^www\./, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
   if (format === 'html') {
     const page = extractPageMetadata(text, location);
-    if (!page.bodyHtml.trim()) throw new SyndicateError('SYN_ERR_PARSE_FAILED', `${location}: no article content found in the page`);
+    if (page.contentSource === 'none') throw new SyndicateError('SYN_ERR_NO_ARTICLE', `${location}: no article text found in the page`);
     const entry: FeedEntry = {
       guid: page.canonicalUrl,
       link: page.canonicalUrl,
@@ -41,15 +42,16 @@ export async function normalizeDocument(document: FetchedDocument, options: { fe
       imageUrl: page.leadImage,
       language: page.language,
     };
-    const origin = url.protocol === 'file:' ? location : `${url.origin}/`;
-    return [normalizeEntry(entry, { id: sourceId, name: page.siteName ?? url.hostname ?? 'page', homepage: origin }, fetchedAt)];
+    const item = normalizeEntry(entry, { id: sourceId, name: page.siteName ?? url.hostname ?? 'page', homepage: sourceHomepage(null, null, location) }, fetchedAt);
+    // What was found may be all furniture (a cookie notice, a byline): that is no article either.
+    if (item.contentText.trim() === '') throw new SyndicateError('SYN_ERR_NO_ARTICLE', `${location}: the page's main content holds no article text`);
+    return [item];
   }
   const feed = await parseFeed(text, options.maxEntries);
-  const homepage = feed.link ?? (url.protocol === 'file:' ? location : `${url.origin}/`);
   const source: EntrySource = {
     id: sourceId,
     name: feed.title || url.hostname || 'local file',
-    homepage,
+    homepage: sourceHomepage(null, feed.link, location),
   };
   return feed.entries.map((entry) => normalizeEntry(entry, source, fetchedAt));
 }

@@ -1,7 +1,8 @@
 import { Feed } from 'feed';
-import sanitizeHtml from 'sanitize-html';
 import type { ChannelConfig } from '../config/schema.js';
+import { escapeHtml } from '../core/content-policy.js';
 import type { Interview, NormalizedItem } from '../core/item.js';
+import { safeItem } from '../core/safe-item.js';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 
@@ -74,18 +75,6 @@ function cdataSafe(text: string): string {
   return text.replace(XML_INVALID, '').replace(/]]>/g, ']]&gt;');
 }
 
-/**
- * Stored HTML is sanitized at normalization; sanitizing again here keeps a feed safe even for stories written
- * through the API or by an older normalizer, since every reader trusts our markup.
- */
-function safeHtml(html: string): string {
-  return sanitizeHtml(html, {
-    allowedTags: sanitizeHtml.defaults.allowedTags.concat(['img', 'figure', 'figcaption']),
-    allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'title', 'width', 'height'], '*': ['class'] },
-    allowedSchemes: ['http', 'https', 'mailto'],
-  });
-}
-
 const paragraphs = (text: string) =>
   text
     .split(/\n\s*\n/)
@@ -107,9 +96,12 @@ export function interviewHtml(interview: Interview): string {
   return `<div class="syndicate-interview">${who}${intro}<dl class="qa">${qa}</dl></div>`;
 }
 
-/** The body HTML of a story in every format. */
+/**
+ * The body HTML of a story in every format. The item has been through `safeItem` (renderChannel), so
+ * `contentHtml` is the one sanitizer's output; the Q&A markup is built from plain text, escaped.
+ */
 function bodyHtml(item: NormalizedItem): string {
-  return item.interview && item.interview.qa.length > 0 ? interviewHtml(item.interview) : safeHtml(item.contentHtml);
+  return item.interview && item.interview.qa.length > 0 ? interviewHtml(item.interview) : item.contentHtml;
 }
 
 interface Category {
@@ -167,13 +159,15 @@ function renderAtom(channel: ChannelConfig, items: NormalizedItem[], links: Chan
     // Every outlet that carried the story is an author (as a publisher) and a rel="via" link to its article.
     for (const s of item.sources) out += `    <author><name>${xml(s.name)}</name>${s.url ? `<uri>${xml(s.url)}</uri>` : ''}</author>\n`;
     if (item.sources.length === 0) out += `    <author><name>${xml(item.source.name)}</name></author>\n`;
-    out += `    <link rel="alternate" type="text/html" href="${xml(item.url)}"${item.language && LANGUAGE_TAG.test(item.language) ? ` hreflang="${item.language}"` : ''}/>\n`;
+    if (item.url) out += `    <link rel="alternate" type="text/html" href="${xml(item.url)}"${item.language && LANGUAGE_TAG.test(item.language) ? ` hreflang="${item.language}"` : ''}/>\n`;
     for (const s of item.sources.filter((source) => source.itemUrl)) out += `    <link rel="via" type="text/html" href="${xml(s.itemUrl)}" title="${xml(s.name)}"/>\n`;
     for (const c of categories(item)) out += `    <category term="${xml(c.term)}" scheme="${c.scheme}"${c.label ? ` label="${c.label}"` : ''}/>\n`;
     if (item.summary) out += `    <summary type="text">${xml(item.summary)}</summary>\n`;
     out += `    <content type="html">${xml(bodyHtml(item))}</content>\n`;
     // atom:source holds one feed only (RFC 4287 §4.2.11): the outlet the story was first seen at.
-    out += `    <source><id>${xml(item.source.url)}</id><title type="text">${xml(item.source.name)}</title><link rel="alternate" type="text/html" href="${xml(item.source.url)}"/></source>\n`;
+    // An outlet whose home page the URL policy dropped is still named; its id then is its own URN.
+    const sourceId = item.source.url || `urn:syndicate:source:${encodeURIComponent(item.source.id)}`;
+    out += `    <source><id>${xml(sourceId)}</id><title type="text">${xml(item.source.name)}</title>${item.source.url ? `<link rel="alternate" type="text/html" href="${xml(item.source.url)}"/>` : ''}</source>\n`;
     out += `  </entry>\n`;
   }
   return out + '</feed>\n';
@@ -184,7 +178,7 @@ function buildFeed(channel: ChannelConfig, items: NormalizedItem[], links: Chann
   const feed = new Feed({
     id: channelUrl(links.publicUrl, channel.id, 'atom'),
     title: cdataSafe(channel.title),
-    description: cdataSafe(channel.description ?? channel.title),
+    description: cdataSafe(format === 'rss' ? escapeHtml(channel.description ?? channel.title) : (channel.description ?? channel.title)),
     link: links.publicUrl + '/',
     updated,
     generator: 'syndicate',
@@ -196,16 +190,19 @@ function buildFeed(channel: ChannelConfig, items: NormalizedItem[], links: Chann
     feed.addItem({
       id: storyUri(item.id),
       guid: storyUri(item.id),
+      // Plain text (safeItem): no markup inside the CDATA `feed` wraps titles in.
       title: cdataSafe(item.title),
       link: item.url,
       date: new Date(isoDate(item.updatedAt)),
       published: new Date(isoDate(item.publishedAt)),
-      description: cdataSafe(item.summary),
+      // RSS readers render <description> as HTML, so the plain-text summary goes in escaped; JSON Feed's summary
+      // is plain text and goes in as it is.
+      description: cdataSafe(format === 'rss' ? escapeHtml(item.summary) : item.summary),
       content: cdataSafe(bodyHtml(item)),
       // RSS <author> must be an e-mail address: outlets go in dc:creator instead (added after rendering).
       author: format === 'json' ? item.sources.map((s) => ({ name: s.name, link: s.url })) : undefined,
       category: categories(item).map((c) => ({ name: cdataSafe(c.term), term: c.term, domain: c.scheme })),
-      image: item.images[0]?.url,
+      image: item.images.find((image) => image.url)?.url,
     });
   }
   return feed;
@@ -229,9 +226,9 @@ function renderRss(channel: ChannelConfig, items: NormalizedItem[], links: Chann
   rss = rss.replace('<generator>syndicate</generator>\n', `<generator>syndicate</generator>\n${head}`);
   const extras = new Map<string, string>();
   for (const item of items) {
-    let extra = `            <source url="${xml(item.source.url)}">${xml(item.source.name)}</source>\n`;
+    let extra = item.source.url ? `            <source url="${xml(item.source.url)}">${xml(item.source.name)}</source>\n` : '';
     for (const s of item.sources) extra += `            <dc:creator>${xml(s.name)}</dc:creator>\n`;
-    for (const s of item.sources) extra += `            <atom:link rel="via" href="${xml(s.itemUrl)}" title="${xml(s.name)}"/>\n`;
+    for (const s of item.sources.filter((source) => source.itemUrl)) extra += `            <atom:link rel="via" href="${xml(s.itemUrl)}" title="${xml(s.name)}"/>\n`;
     extras.set(storyUri(item.id), extra);
   }
   // One pass over the document (a replace per item would be quadratic on a 500-item channel).
@@ -266,7 +263,10 @@ function renderJson(channel: ChannelConfig, items: NormalizedItem[], links: Chan
  * Renders one document of a channel (its stories newest first) in one format. Pure: `updated` is the channel's
  * last change, used for the current document; an archive page carries its newest story's date instead.
  */
-export function renderChannel(format: FeedFormat, channel: ChannelConfig, items: NormalizedItem[], links: ChannelLinks, updated: Date, page: FeedPage = CURRENT_PAGE): string {
+export function renderChannel(format: FeedFormat, channel: ChannelConfig, stored: NormalizedItem[], links: ChannelLinks, updated: Date, page: FeedPage = CURRENT_PAGE): string {
+  // Every story leaves through the same policy, whatever state it was stored in: one hostile entry can neither
+  // reach a reader nor make the document fail to render.
+  const items = stored.map((item) => safeItem(item));
   const when = page.archive === null ? updated : newestUpdate(items, updated);
   if (format === 'rss') return renderRss(channel, items, links, page, when);
   if (format === 'atom') return renderAtom(channel, items, links, page, when);

@@ -7,7 +7,7 @@ import { extractTurns } from '../../src/normalize/article/extract-turns.js';
 import { findInterviewee, findInterviewer, interviewHeadline } from '../../src/normalize/article/interviewee.js';
 import { detectLanguage, normalizeLanguageTag } from '../../src/normalize/article/language.js';
 import { nominativeName, nominativeRoleHead } from '../../src/normalize/article/russian-name-case.js';
-import { sanitizeBody } from '../../src/normalize/article/render.js';
+import { sanitizeContentHtml } from '../../src/core/content-policy.js';
 
 describe('toBlocks', () => {
   it('splits plain text on blank lines and keeps a column of widget words apart', () => {
@@ -314,7 +314,7 @@ describe('language', () => {
 
 describe('rendering', () => {
   it('sanitizes: no script, style, iframe, handlers or javascript: URLs; absolute addresses', () => {
-    const html = sanitizeBody(
+    const html = sanitizeContentHtml(
       '<p onclick="x()">Hi <a href="javascript:alert(1)">bad</a> <a href="/n/2">rel</a></p><script>x()</script><style>p{}</style><iframe src="https://e.com"></iframe><img src="/i.jpg" onerror="x()">',
       'https://news.az/n/1',
     );

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { CatalogOperations } from '../../catalog/operations.js';
 import { SyndicateError } from '../../core/errors.js';
+import { safeItem } from '../../core/safe-item.js';
 import type { AppContext } from '../../runtime/context.js';
-import { schemaOf, type RouteRequest } from '../schemas.js';
+import { buildOpenApiDocument, packageVersion } from '../openapi.js';
+import { ROUTE_SCHEMAS, schemaOf, type RouteRequest } from '../schemas.js';
 
 /**
  * `/api/v1`: sources (with fetch status), channels, subscriptions, items and deliveries. Requests are validated by
@@ -11,6 +13,9 @@ import { schemaOf, type RouteRequest } from '../schemas.js';
  */
 export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
   const notFound = (what: string, id: string) => new SyndicateError('SYN_ERR_NOT_FOUND', `no ${what} ${id}`);
+  // Built from the same schemas that validate every request, once per process.
+  let openApi: ReturnType<typeof buildOpenApiDocument> | undefined;
+  app.get('/api/v1/openapi.json', { schema: schemaOf('GET /api/v1/openapi.json') }, async () => (openApi ??= buildOpenApiDocument(ROUTE_SCHEMAS, { version: packageVersion(), serverUrl: ctx.env.publicUrl })));
   /** The body (validated by the route's schema) with the path's id, which a body id must not contradict. */
   const withPathId = <B extends { id?: string }>(params: { id: string }, body: B): B & { id: string } => {
     if (body.id !== undefined && body.id !== params.id) throw new SyndicateError('SYN_ERR_BAD_REQUEST', `body id ${body.id} differs from path id ${params.id}`);
@@ -68,13 +73,14 @@ export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
     const offset = request.query.offset ?? 0;
     if (request.query.channel) {
       if (!(await ctx.catalog.get('channels', request.query.channel))) throw notFound('channel', request.query.channel);
-      return ctx.items.channelPage(request.query.channel, limit, offset);
+      const page = await ctx.items.channelPage(request.query.channel, limit, offset);
+      return { ...page, items: page.items.map((item) => safeItem(item)) };
     }
-    return { items: await ctx.items.latest(limit, offset) };
+    return { items: (await ctx.items.latest(limit, offset)).map((item) => safeItem(item)) };
   });
   app.get<RouteRequest<'GET /api/v1/items/:id'>>('/api/v1/items/:id', { schema: schemaOf('GET /api/v1/items/:id') }, async (request) => {
     const item = await ctx.items.get(request.params.id);
     if (!item) throw notFound('item', request.params.id);
-    return { item };
+    return { item: safeItem(item) };
   });
 }

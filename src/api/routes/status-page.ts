@@ -3,8 +3,8 @@ import { CatalogOperations, sourceHealth } from '../../catalog/operations.js';
 import type { DeliveryAttempt } from '../../deliver/attempt.js';
 import { listDeadLetters } from '../../deliver/dead-letters.js';
 import type { AppContext } from '../../runtime/context.js';
-import { renderStatusPage, type StatusView } from '../status/render-status.js';
 import { schemaOf } from '../schemas.js';
+import { renderStatusPage, type StatusView } from '../status/render-status.js';
 
 /** Stories the per-source counts look at, and how many of them the page lists. */
 const STORY_WINDOW = 500;

@@ -1,5 +1,6 @@
 import { load } from 'cheerio/slim';
 import type { AnyNode, Element } from 'domhandler';
+import { safeUrl } from '../../core/url-policy.js';
 import { startsLikeTurn } from './markers.js';
 import { endsSentence, escapeHtml, squeeze } from './text.js';
 
@@ -65,16 +66,9 @@ export function looksLikeHtml(body: string): boolean {
   return /<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>|<!--|<!\[CDATA\[/i.test(body);
 }
 
-/** Resolves an address against the base URL; returns '' for what cannot be resolved or is not http(s). */
+/** Resolves an address against the base URL; returns '' for what the URL policy drops (`safeUrl`). */
 export function absoluteUrl(url: string, baseUrl?: string): string {
-  const trimmed = url.trim();
-  if (trimmed === '') return '';
-  try {
-    const resolved = baseUrl ? new URL(trimmed, baseUrl) : new URL(trimmed);
-    return resolved.protocol === 'http:' || resolved.protocol === 'https:' ? resolved.href : '';
-  } catch {
-    return '';
-  }
+  return safeUrl(url, { base: baseUrl }) ?? '';
 }
 
 /**
@@ -173,6 +167,9 @@ function isElement(node: AnyNode): node is Element {
 function hasBlockDescendant(el: Element): boolean {
   return el.children.some((c) => isElement(c) && (BLOCK_TAGS.has(c.name) || c.name === 'img' || hasBlockDescendant(c)));
 }
+
+/** A table or picture inside a row: the row is layout (a figure with its caption, a nested grid), walked like any block. */
+const LAYOUT_ROW_TAGS = new Set(['table', 'img']);
 
 /** Tags that split an inline run into lines or pull a picture out of it. */
 const BREAK_TAGS = new Set(['br', 'img']);
@@ -283,6 +280,14 @@ function htmlBlocks(body: string, options: BlockOptions): Block[] {
         flush();
         const image = imageOf(child, '');
         if (image) blocks.push(image);
+        continue;
+      }
+      if (name === 'tr' && !hasDescendantTag(child, LAYOUT_ROW_TAGS)) {
+        // A table row is one line of data: its cells read together ("3 Kevin Harvick 5033"), not as scraps.
+        flush();
+        const cells = child.children.filter((c): c is Element => isElement(c) && (c.name === 'td' || c.name === 'th'));
+        const text = squeeze(cells.map((c) => $(c).text()).join(' '));
+        if (text !== '') blocks.push({ kind: 'text', text, html: cells.map((c) => escapeHtml(squeeze($(c).text()))).join(' '), bold: false, leadBold: '' });
         continue;
       }
       const nested = hasBlockDescendant(child);

@@ -1,38 +1,7 @@
-import sanitizeHtml from 'sanitize-html';
+import { sanitizeContentHtml } from '../../core/content-policy.js';
 import type { QaTurn } from '../../core/item.js';
-import { absoluteUrl } from './blocks.js';
 import type { CleanBlock } from './boilerplate.js';
 import { escapeHtml } from './text.js';
-
-const ALLOWED_TAGS = [
-  'p', 'br', 'h2', 'h3', 'h4', 'strong', 'b', 'em', 'i', 'u', 's', 'sub', 'sup', 'a', 'ul', 'ol', 'li', 'blockquote',
-  'figure', 'img', 'code', 'pre', 'span', 'abbr', 'q', 'cite', 'small', 'mark', 'time',
-];
-
-/**
- * Sanitizes HTML for republishing: no script, style, iframe or event handler survives, only http(s) and
- * mailto links, and every link and picture address is made absolute against `baseUrl` (one that cannot
- * be made absolute is dropped).
- */
-export function sanitizeBody(html: string, baseUrl?: string): string {
-  const absolute = (attr: string) => (tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag => {
-    const value = attribs[attr] ?? '';
-    const resolved = /^mailto:/i.test(value) ? value : absoluteUrl(value, baseUrl);
-    const next = { ...attribs };
-    if (resolved === '') delete next[attr];
-    else next[attr] = resolved;
-    return { tagName, attribs: next };
-  };
-  return sanitizeHtml(html, {
-    allowedTags: ALLOWED_TAGS,
-    allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt', 'width', 'height'], p: ['class'], time: ['datetime'] },
-    allowedClasses: { p: ['q', 'a'] },
-    allowedSchemes: ['http', 'https', 'mailto'],
-    allowProtocolRelative: false,
-    transformTags: { a: absolute('href'), img: absolute('src') },
-    exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs['src'],
-  }).trim();
-}
 
 function paragraphs(text: string, className?: string): string {
   const attr = className ? ` class="${className}"` : '';
@@ -51,7 +20,7 @@ function paragraphs(text: string, className?: string): string {
 export function renderInterviewHtml(intro: readonly CleanBlock[], turns: readonly QaTurn[], baseUrl?: string): string {
   const introHtml = intro.map((b) => `<p>${b.html}</p>`).join('\n');
   const qa = turns.map((t) => `${paragraphs(t.question, 'q')}\n${paragraphs(t.answer, 'a')}`).join('\n');
-  return sanitizeBody(`${introHtml}\n${qa}`, baseUrl);
+  return sanitizeContentHtml(`${introHtml}\n${qa}`, baseUrl);
 }
 
 /** Article markup: paragraphs and subheadings as cleaned, pictures in place without their captions. */
@@ -63,5 +32,5 @@ export function renderArticleHtml(blocks: readonly CleanBlock[], baseUrl?: strin
     })
     .filter(Boolean)
     .join('\n');
-  return sanitizeBody(html, baseUrl);
+  return sanitizeContentHtml(html, baseUrl);
 }

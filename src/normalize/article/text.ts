@@ -58,10 +58,8 @@ export function compareKey(text: string): string {
   return start === 0 && end === unified.length ? unified : unified.slice(start, end);
 }
 
-/** Escapes text for an HTML text node or a double-quoted attribute. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+/** Escapes text for an HTML text node or a double-quoted attribute (one definition, in the content policy). */
+export { escapeHtml } from '../../core/content-policy.js';
 
 /** Closing quotes and brackets that may follow the final punctuation of a sentence. */
 const TRAILING_CLOSERS = /[\s"'\u201d\u2019\u00bb)\]]+$/;

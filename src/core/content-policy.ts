@@ -1,0 +1,134 @@
+/**
+ * What a republished item may carry besides addresses (those are `url-policy.ts`'s): `contentHtml` passes the one
+ * allow-list sanitizer, {@link sanitizeContentHtml}; every other text field is plain text ({@link plainText} at
+ * ingest, {@link stripMarkup} as the outputs' defence). Used at normalization and again by every output, so a
+ * story stored by an older version or written through the API leaves as safe as a new one. Pure.
+ *
+ * Why the sanitizer resists mutation XSS (markup that a browser parses differently from the sanitizer, such as
+ * `<noscript><p title="</noscript><img …>">` or `<svg><style><img …>`): no element it keeps is a raw-text element
+ * (script, style, xmp, noscript, textarea, title, …) or foreign content (SVG, MathML), every kept attribute value
+ * and text is re-escaped, and so the serialized result parses the same way in every HTML parser.
+ */
+import { Parser } from 'htmlparser2';
+import sanitizeHtml from 'sanitize-html';
+import { safeUrl } from './url-policy.js';
+
+/** Elements a body may keep: structure, inline emphasis, links, pictures, lists, quotes, tables. */
+const ALLOWED_TAGS = [
+  'p', 'br', 'hr', 'h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'b', 'em', 'i', 'u', 's', 'sub', 'sup', 'a', 'ul', 'ol', 'li',
+  'blockquote', 'figure', 'figcaption', 'img', 'code', 'pre', 'span', 'abbr', 'q', 'cite', 'small', 'mark', 'time',
+  'div', 'dl', 'dt', 'dd', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption',
+];
+
+/** Attributes per element; no `style`, no `on*`, no `srcset`, `xlink:href`, `formaction`, `background`, `data-*`. */
+const ALLOWED_ATTRIBUTES: sanitizeHtml.IOptions['allowedAttributes'] = {
+  a: ['href', 'title'],
+  img: ['src', 'alt', 'title', 'width', 'height'],
+  time: ['datetime'],
+  abbr: ['title'],
+  td: ['colspan', 'rowspan'],
+  th: ['colspan', 'rowspan', 'scope'],
+  '*': ['class'],
+};
+
+/** The classes of the one interview markup (`render.ts`, `render-feed.ts`); no other class survives. */
+const ALLOWED_CLASSES: sanitizeHtml.IOptions['allowedClasses'] = {
+  p: ['q', 'a', 'interviewee'],
+  div: ['syndicate-interview', 'intro'],
+  dl: ['qa'],
+  dt: ['question'],
+  dd: ['answer'],
+};
+
+/** Elements whose text is dropped with them: code, styles, raw-text and foreign-content containers. */
+const NON_TEXT_TAGS = ['script', 'style', 'textarea', 'option', 'noscript', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext', 'title', 'template', 'object', 'applet', 'svg', 'math'];
+
+/** Keeps an element's address attribute only when the URL policy does, made absolute against `baseUrl`. */
+function addressOf(attr: string, baseUrl: string | undefined, allowMailto: boolean): sanitizeHtml.Transformer {
+  return (tagName, attribs) => {
+    const next = { ...attribs };
+    const kept = safeUrl(attribs[attr], { base: baseUrl, allowMailto });
+    if (kept === null) delete next[attr];
+    else next[attr] = kept;
+    return { tagName, attribs: next };
+  };
+}
+
+/**
+ * The one allow-list sanitizer for `contentHtml`: only the elements, attributes and interview classes above survive;
+ * every link and picture address passes the URL policy (absolute `http`/`https`; `mailto` on links) or is dropped,
+ * and a picture left without an address goes. Idempotent: sanitizing its own output changes nothing.
+ */
+export function sanitizeContentHtml(html: string, baseUrl?: string): string {
+  if (!html) return '';
+  return sanitizeHtml(html, {
+    allowedTags: ALLOWED_TAGS,
+    allowedAttributes: ALLOWED_ATTRIBUTES,
+    allowedClasses: ALLOWED_CLASSES,
+    allowedSchemes: ['http', 'https', 'mailto'],
+    allowedSchemesByTag: { img: ['http', 'https'] },
+    allowProtocolRelative: false,
+    nonTextTags: NON_TEXT_TAGS,
+    parseStyleAttributes: false,
+    transformTags: { a: addressOf('href', baseUrl, true), img: addressOf('src', baseUrl, false) },
+    exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs['src'],
+  }).trim();
+}
+
+// A tag, comment, doctype or processing instruction starts, for any HTML reader, with `<` and a letter, `/`, `!`
+// or `?`. A space after the `<` makes it text for every reader and keeps what the source wrote readable.
+const TAG_START = /<(?=[A-Za-z!/?])/g;
+
+/**
+ * Makes sure a plain-text field holds nothing an HTML reader would take for markup: each `<` that would open a
+ * tag, comment or doctype gets a space after it (`< b>`), so literal text such as "the <blink> tag" stays legible
+ * and inert. Entities are left alone, so text already plain comes back unchanged: the outputs apply it to stored
+ * items, and applying it twice changes nothing.
+ */
+export function stripMarkup(text: string): string {
+  return text.replace(TAG_START, '< ');
+}
+
+/** Elements whose content is never text a reader sees. */
+const HIDDEN = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'applet', 'head', 'title']);
+/** Elements that part words: their boundaries become spaces in plain text. */
+const BREAKING = /^(?:br|p|div|li|ul|ol|tr|td|th|h[1-6]|blockquote|pre|section|article|table|dd|dt|hr|img)$/;
+
+/** The text a reader sees in an HTML fragment: tags dropped, hidden elements' content dropped, entities decoded. */
+export function htmlToText(html: string): string {
+  if (!/[<&]/.test(html)) return html.replace(/\s+/g, ' ').trim();
+  let out = '';
+  let hidden = 0;
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (HIDDEN.has(name)) hidden++;
+        else if (BREAKING.test(name)) out += ' ';
+      },
+      onclosetag(name) {
+        if (HIDDEN.has(name)) hidden = Math.max(0, hidden - 1);
+        else if (BREAKING.test(name)) out += ' ';
+      },
+      ontext(text) {
+        if (!hidden) out += text;
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.end(html);
+  return out.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * A source's title, summary, category or author name as plain text: what a reader sees of it as HTML
+ * ({@link htmlToText}: elements removed, script and style contents with them, entities decoded, white space
+ * collapsed), with nothing left that a reader could take for a tag ({@link stripMarkup}).
+ */
+export function plainText(value: string | null | undefined): string {
+  return value ? stripMarkup(htmlToText(value)) : '';
+}
+
+/** Text made safe as HTML character data or a quoted attribute value. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
