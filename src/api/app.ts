@@ -14,7 +14,7 @@ import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerStatusPage } from './routes/status-page.js';
 import { registerJobsApi } from './routes/jobs-api.js';
-import { zodValidatorCompiler } from './schemas.js';
+import { ROUTE_SCHEMAS, zodValidatorCompiler } from './schemas.js';
 import { registerWebSubCallback } from './routes/websub-callback.js';
 import { registerWebSubHub } from './routes/websub-hub.js';
 
@@ -46,6 +46,12 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
   // beside them, keeps fastify's JSON-schema validator for its own routes.
   await app.register(async (routes) => {
     routes.setValidatorCompiler(zodValidatorCompiler);
+    // A route without its entry in ROUTE_SCHEMAS would be neither validated nor described (openapi.ts): refuse to start.
+    routes.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) {
+        if (method !== 'HEAD' && !(`${method} ${route.url}` in ROUTE_SCHEMAS)) throw new Error(`route ${method} ${route.url} has no entry in ROUTE_SCHEMAS (src/api/schemas.ts)`);
+      }
+    });
     registerHealthRoutes(routes, ctx, metrics);
     registerFeedRoutes(routes, ctx, new Date(ctx.clock.now()), processCtx.items);
     await registerWebSubCallback(routes, ctx);
