@@ -65,7 +65,10 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
   await app.register(async (admin) => {
     admin.addHook('onRequest', requireAdminToken(adminToken, 'syndicate admin'));
     admin.addHook('onRequest', requireRedis(ctx));
-    registerStatusPage(admin, ctx);
+    await admin.register(async (page) => {
+      page.setValidatorCompiler(zodValidatorCompiler);
+      registerStatusPage(page, ctx);
+    });
     await admin.register(board.registerPlugin(), { prefix: '/admin/queues' });
   });
   return app;

@@ -9,12 +9,16 @@ export function errorBody(code: string, message: string, details?: unknown) {
 /** How long a client is told to wait before asking again while Redis is away. */
 export const OUTAGE_RETRY_AFTER_S = 5;
 
-/** The 503 of a Redis outage, with `Retry-After`. */
+/**
+ * The 503 of a Redis outage, with `Retry-After`. Serialized here and typed as JSON, because the outage guard may
+ * answer for a handler that already set another content type (`/metrics` sets text/plain).
+ */
 export function sendRedisUnavailable(reply: FastifyReply): FastifyReply {
   return reply
     .status(503)
+    .type('application/json; charset=utf-8')
     .header('retry-after', String(OUTAGE_RETRY_AFTER_S))
-    .send(errorBody('SYN_ERR_REDIS_UNAVAILABLE', `Redis is unavailable; retry in ${OUTAGE_RETRY_AFTER_S} s`));
+    .send(JSON.stringify(errorBody('SYN_ERR_REDIS_UNAVAILABLE', `Redis is unavailable; retry in ${OUTAGE_RETRY_AFTER_S} s`)));
 }
 
 /** The catalogue code of a 4xx that fastify itself raised (bad JSON, body too large, unknown content type, …). */

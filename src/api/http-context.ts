@@ -27,7 +27,7 @@ export interface HttpContext extends AppContext {
  * finds it ready at once). Close it with the app: `onClose` disconnects it.
  */
 export async function createHttpContext(ctx: AppContext): Promise<HttpContext> {
-  const redis: Redis = createClientConnection(ctx.env.redisUrl, { connectionName: 'syndicate-http' });
+  const redis: Redis = createClientConnection({ url: ctx.env.redisUrl, cluster: ctx.env.redisCluster }, { connectionName: 'syndicate-http' });
   redis.on('error', () => {}); // the process's own connections log Redis errors once; this one would only repeat them
   await waitReady(redis, 2_000).catch(() => undefined);
   return {
@@ -64,7 +64,12 @@ export function installOutageGuard(app: FastifyInstance, http: HttpContext): voi
       if (reply.sent) return clearInterval(timer);
       if (http.redisUp()) return;
       clearInterval(timer);
-      sendRedisUnavailable(reply);
+      try {
+        sendRedisUnavailable(reply);
+      } catch (err) {
+        // A timer must never throw: the process would die of an answer it could not send.
+        request.log.warn({ err: (err as Error).message }, 'could not answer 503 during a Redis outage');
+      }
     }, OUTAGE_CHECK_MS);
     timer.unref();
     outageTimers.set(request, timer);

@@ -51,6 +51,8 @@ export const ROUTE_SCHEMAS = {
   'POST /websub/:sourceId': { params: z.object({ sourceId: idSchema.max(128) }).strict() },
   'POST /websub': { body: z.record(z.string(), z.string().max(4096)) },
 
+  'GET /api/v1/openapi.json': { querystring: noQuery },
+  'GET /admin': { querystring: noQuery },
   'GET /api/v1/sources': { querystring: noQuery },
   'GET /api/v1/sources/:id': { params: byId, querystring: noQuery },
   'PUT /api/v1/sources/:id': { params: byId, body: sourceSchema.extend(optionalId), querystring: noQuery },

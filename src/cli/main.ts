@@ -29,7 +29,7 @@ async function startCommand(rolesArg: string | undefined): Promise<void> {
   const config = loadConfigFile(env.configPath);
   const roles = parseRoles(rolesArg);
   // Only the one-command demo (no --roles, no REDIS_URL) may start a private Redis; see StartOptions.mayStartRedis.
-  const system = await startSystem(env, config, roles.map((name) => ROLES[name]), logger, { mayStartRedis: rolesArg === undefined && !process.env.REDIS_URL });
+  const system = await startSystem(env, config, roles.map((name) => ROLES[name]), logger, { mayStartRedis: rolesArg === undefined && !process.env.REDIS_URL && !env.redisCluster });
   await new Promise<void>((done) => {
     const onSignal = (signal: string) => void system.stop(signal).then(done);
     process.once('SIGTERM', onSignal);

@@ -17,6 +17,8 @@ export interface RuntimeEnv {
   configPath: string;
   /** Key prefix shared by every Redis key; the hash tag keeps multi-key scripts in one Cluster slot. */
   redisPrefix: string;
+  /** Seed nodes of a Redis Cluster (`REDIS_CLUSTER_NODES=host:port,…`), or null for one server at `redisUrl`. */
+  redisCluster: Array<{ host: string; port: number }> | null;
 }
 
 const envSchema = z.object({
@@ -27,6 +29,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.string().url().optional(),
   SYNDICATE_CONFIG: z.string().default('config/syndication.yaml'),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^\s*[^\s,:]+:\d+(\s*,\s*[^\s,:]+:\d+)*\s*$/, 'must list cluster nodes as host:port,host:port')
+    .optional(),
   SYNDICATE_REDIS_PREFIX: z.string().regex(/^\{[^{}]+\}$/, 'must be a Redis hash tag such as {syndicate}').default('{syndicate}'),
 });
 
@@ -52,6 +58,12 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv {
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     configPath: e.SYNDICATE_CONFIG,
     redisPrefix: e.SYNDICATE_REDIS_PREFIX,
+    redisCluster: e.REDIS_CLUSTER_NODES
+      ? e.REDIS_CLUSTER_NODES.split(',').map((node) => {
+          const [host = '', port = ''] = node.trim().split(':');
+          return { host, port: Number(port) };
+        })
+      : null,
   };
 }
 

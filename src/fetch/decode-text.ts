@@ -63,15 +63,11 @@ export function demoronize(text: string): string {
  * are valid UTF-8 with non-ASCII characters: then the declaration is wrong and UTF-8 is kept.
  */
 export function decodeText(body: Buffer, contentType?: string): string {
-  return demoronize(decodeBytes(body, contentType));
-}
-
-function decodeBytes(body: Buffer, contentType?: string): string {
   const charset = declaredCharset(body, contentType);
   const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   if (!charset || charset === 'utf-8' || charset === 'utf8') {
     try {
-      return utf8.decode(body);
+      return fromUtf8(utf8, body);
     } catch {
       return iconv.decode(body, 'windows-1252');
     }
@@ -79,10 +75,20 @@ function decodeBytes(body: Buffer, contentType?: string): string {
   const hasHighBytes = body.some((byte) => byte >= 0x80);
   if (hasHighBytes && !/^utf-(?:16|32)/.test(charset)) {
     try {
-      return utf8.decode(body);
+      return fromUtf8(utf8, body);
     } catch {
       // not UTF-8: the declaration stands
     }
   }
-  return iconv.encodingExists(charset) ? iconv.decode(body, charset) : new TextDecoder('utf-8').decode(body);
+  return demoronize(iconv.encodingExists(charset) ? iconv.decode(body, charset) : new TextDecoder('utf-8').decode(body));
+}
+
+/** UTF-8 decoding; C1 controls (bytes C2 80–C2 9F) are looked for in the bytes, which is much cheaper than in the text. */
+function fromUtf8(decoder: { decode(input: Uint8Array): string }, body: Buffer): string {
+  const text = decoder.decode(body);
+  for (let i = body.indexOf(0xc2); i >= 0; i = body.indexOf(0xc2, i + 1)) {
+    const next = body[i + 1]!;
+    if (next >= 0x80 && next <= 0x9f) return demoronize(text);
+  }
+  return text;
 }

@@ -45,7 +45,8 @@ const first = (node: FieldNode, ...names: string[]): FieldNode | null => {
 };
 
 const clean = (text: string | null | undefined): string | null => {
-  const trimmed = text?.replace(/\s+/g, ' ').trim();
+  if (!text) return null;
+  const trimmed = (/\s\s|[\t\n\r\f]/.test(text) ? text.replace(/\s+/g, ' ') : text).trim();
   return trimmed ? trimmed : null;
 };
 
@@ -103,15 +104,14 @@ function linkOf(node: FieldNode, rel = 'alternate'): string | null {
 
 const isWebUrl = (value: string | null): value is string => !!value && /^https?:\/\//i.test(value);
 
-function imageOf(entry: FieldNode): string | null {
+function imageOf(entry: FieldNode, groups: FieldNode[]): string | null {
   const enclosure = first(entry, 'enclosure');
   const type = enclosure?.attrs.type ?? '';
   if (enclosure?.attrs.url && (!type || type.startsWith('image/'))) return enclosure.attrs.url;
-  const groups = entry.children('media:group');
-  const media = [entry, ...groups].flatMap((n) => n.children('media:content'));
+  const media = groups.length ? [entry, ...groups].flatMap((n) => n.children('media:content')) : entry.children('media:content');
   const image = media.find((c) => c.attrs.url && (c.attrs.medium === 'image' || c.attrs.type?.startsWith('image/') || (!c.attrs.type && !c.attrs.medium)));
   if (image) return image.attrs.url!;
-  const thumb = [entry, ...groups].flatMap((n) => n.children('media:thumbnail')).find((t) => t.attrs.url);
+  const thumb = (groups.length ? [entry, ...groups].flatMap((n) => n.children('media:thumbnail')) : entry.children('media:thumbnail')).find((t) => t.attrs.url);
   if (thumb) return thumb.attrs.url!;
   return clean(first(entry, 'itunes:image')?.attrs.href);
 }
@@ -170,7 +170,7 @@ export function mapEntry(entry: FieldNode, atom: boolean, feedLanguage: string |
     summary: summary ? feedTextHtml(summary) : null,
     contentHtml: content ? feedTextHtml(content) : null,
     categories: [...new Set(categories)],
-    imageUrl: imageOf(entry),
+    imageUrl: imageOf(entry, groups),
     language: clean(first(entry, 'dc:language')?.text()) ?? clean(entry.attrs['xml:lang']) ?? feedLanguage,
   };
 }

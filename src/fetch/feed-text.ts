@@ -21,7 +21,7 @@ export function textToHtml(text: string): string {
 /** A feed text as HTML. */
 export const feedTextHtml = (t: FeedText): string => (t.kind === 'html' ? t.value : textToHtml(t.value));
 /** A feed text as plain text. */
-export const feedTextPlain = (t: FeedText): string => (t.kind === 'html' ? htmlToText(t.value) : t.value.replace(/\s+/g, ' ').trim());
+export const feedTextPlain = (t: FeedText): string => (t.kind === 'html' ? htmlToText(t.value) : (/\s\s|[\t\n\r\f]/.test(t.value) ? t.value.replace(/\s+/g, ' ') : t.value).trim());
 
 /**
  * True when text labelled plain (or not labelled, as in RSS) is in fact HTML: a closing tag, a known element or

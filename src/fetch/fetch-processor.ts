@@ -125,10 +125,12 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
       ctx.logger.warn({ sourceId, code: 'SYN_ERR_FETCH_GONE', url }, 'source is gone: polling stopped');
       return { sourceId, status: 410, entries: 0, newEntries: 0, notModified: false };
     }
-    const retryAfterMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after'], now) : null;
+    // Retry-After counts from the answer, which waiting for a host slot may have put well after the job's start.
+    const answeredAt = ctx.clock.now();
+    const retryAfterMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after'], answeredAt) : null;
     // A 429, or a 503 that says when to come back, is the host asking for a pause: for the whole host, not the queue.
     if (response.status === 429 || retryAfterMs !== null) {
-      if (retryAfterMs !== null && host) await politenessOf(ctx).pause(host, now + retryAfterMs);
+      if (retryAfterMs !== null && host) await politenessOf(ctx).pause(host, answeredAt + retryAfterMs);
       observation.retryAfterMs = retryAfterMs;
       throw new SyndicateError('SYN_ERR_FETCH_RATE_LIMITED', `${url} answered ${response.status}${retryAfterMs !== null ? `, retry after ${Math.round(retryAfterMs / 1000)} s` : ''}`, { details: { status: response.status, retryAfterMs } });
     }
@@ -146,7 +148,10 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
       entries = feed.entries.length;
       observation.ttlMinutes = feed.ttlMinutes;
       observation.updatePeriodMinutes = feed.updatePeriodMinutes;
-      Object.assign(fields, { feedTitle: feed.title, feedTtl: feed.ttlMinutes ?? '', feedUpdatePeriod: feed.updatePeriodMinutes ?? '', hubUrl: feed.hubUrl ?? '', entriesSeen: entries, newEntries });
+      // An ill-formed document read leniently says what was wrong (empty once the publisher fixes it).
+      const parseWarning = feed.warnings.join('; ');
+      if (parseWarning) ctx.logger.warn({ sourceId, warning: parseWarning }, 'feed is ill-formed: read leniently');
+      Object.assign(fields, { feedTitle: feed.title, feedTtl: feed.ttlMinutes ?? '', feedUpdatePeriod: feed.updatePeriodMinutes ?? '', hubUrl: feed.hubUrl ?? '', entriesSeen: entries, newEntries, parseWarning });
       if (feed.hubUrl) {
         const subscription = await ensureWebSubSubscription(ctx, sourceId, new URL(feed.hubUrl, response.url).href, feed.selfUrl ? new URL(feed.selfUrl, response.url).href : response.url);
         observation.pushActive = websubActive(subscription, now);

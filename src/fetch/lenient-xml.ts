@@ -170,8 +170,10 @@ export function readXmlLeniently(text: string): LenientDocument {
         stack.push({ element, scope });
       },
       onclosetag(qname, isImplied) {
-        const top = stack.pop();
-        if (isImplied && top && !VOID.has(top.element.localName.toLowerCase())) note(`unclosed <${qname}>`);
+        stack.pop();
+        // htmlparser2 calls a self-closing tag's close implied too: only one that no "/>" ends was left open.
+        const end = parser.endIndex;
+        if (isImplied && !(body[end] === '>' && body[end - 1] === '/')) note(`unclosed <${qname}>`);
       },
       ontext(raw) {
         const parent = stack[stack.length - 1];

@@ -3,7 +3,7 @@ import { SyndicateError } from '../core/errors.js';
 import { demoronize } from './decode-text.js';
 import type { FeedEntry, ParsedFeed } from './feed-entry.js';
 import { parseFeedDate } from './feed-date.js';
-import { ENTRY_ELEMENTS, FEED_ELEMENTS, mapFeed, type FieldNode } from './feed-fields.js';
+import { FEED_ELEMENTS, mapFeed, type FieldNode } from './feed-fields.js';
 import { escapeHtml, textToHtml } from './feed-text.js';
 import { knownPrefix, NestedEntitiesError, readXmlLeniently, type XmlElement } from './lenient-xml.js';
 
@@ -19,56 +19,74 @@ import { knownPrefix, NestedEntitiesError, readXmlLeniently, type XmlElement } f
 type RawItem = Record<string, unknown>;
 type RawFeed = Record<string, unknown> & { items?: RawItem[] };
 
-/** rss-parser hands over each element the mapper reads, raw (xml2js arrays), under "raw <name>". */
-const raw = (names: readonly string[]) => [...names, 'atom:link'].map((name) => [name, `raw ${name}`, { keepArray: true }] as never);
+/**
+ * rss-parser hands over the channel's elements the mapper reads, and the channel's raw `<item>` elements (xml2js
+ * objects), under "raw <name>": the mapper reads items from those, so rss-parser copies nothing per item for us.
+ */
+const RAW_KEYS = new Map([...FEED_ELEMENTS, 'atom:link', 'item'].map((name) => [name, `raw ${name}`]));
 const parser = new Parser<RawFeed, RawItem>({
   // Lower-case tag names are what the mapper's canonical names are (pubDate is pubdate).
   xml2js: { normalizeTags: true },
-  customFields: { feed: raw(FEED_ELEMENTS), item: raw(ENTRY_ELEMENTS) },
+  customFields: { feed: [...RAW_KEYS].map(([name, key]) => [name, key, { keepArray: true }] as never) },
 });
 
 /** Thrown by the fast path's nodes when a field needs what xml2js cannot give (mixed content, in order). */
 class NeedsLenientRead extends Error {}
 
-/** An xml2js value (string, or `{_: text, $: attributes, child: [...]}`) seen as a {@link FieldNode}. */
+const NONE: FieldNode[] = [];
+const NO_ATTRS: Record<string, string> = {};
+
+/**
+ * An xml2js value (string, or `{_: text, $: attributes, child: [...]}`) seen as a {@link FieldNode}. The channel
+ * rss-parser built is one too (`parsed`): its raw elements sit under their "raw <name>" keys. RSS carries
+ * Atom's `<link>` as `atom:link`, which the mapper reads as `link` like the lenient reader does.
+ */
 class Xml2jsNode implements FieldNode {
   readonly attrs: Record<string, string>;
   private readonly object: Record<string, unknown> | null;
+  private cachedText: string | undefined;
 
-  constructor(private readonly value: unknown) {
+  constructor(
+    private readonly value: unknown,
+    private readonly parsed = false,
+    /** The document has numeric references to C1 controls (`&#146;`), which xml2js decodes literally. */
+    private readonly c1 = false,
+  ) {
     this.object = value && typeof value === 'object' ? (value as Record<string, unknown>) : null;
-    const $ = (this.object?.$ ?? {}) as Record<string, string>;
-    this.attrs = Object.fromEntries(Object.entries($).map(([k, v]) => [k.toLowerCase(), String(v)]));
+    const $ = parsed ? undefined : (this.object?.$ as Record<string, string> | undefined);
+    this.attrs = $ ? Object.fromEntries(Object.entries($).map(([k, v]) => [k.toLowerCase(), String(v)])) : NO_ATTRS;
+  }
+
+  private values(name: string): unknown[] | undefined {
+    return this.object?.[this.parsed ? (RAW_KEYS.get(name) ?? name) : name] as unknown[] | undefined;
   }
 
   children(name: string): FieldNode[] {
-    if (!this.object) return [];
-    const found = [...((this.object[name] as unknown[]) ?? []), ...(name.includes(':') ? [] : ((this.object[`atom:${name}`] as unknown[]) ?? []))];
-    return found.map((v) => new Xml2jsNode(v));
+    const own = this.values(name);
+    const atom = name === 'link' ? this.values('atom:link') : undefined;
+    if (!own && !atom) return NONE;
+    return (atom ? [...(own ?? []), ...atom] : own!).map((v) => new Xml2jsNode(v, false, this.c1));
   }
 
   hasElements(): boolean {
-    return !!this.object && Object.keys(this.object).some((k) => k !== '_' && k !== '$');
+    if (!this.object) return false;
+    for (const key in this.object) if (key !== '_' && key !== '$') return true;
+    return false;
   }
 
   text(): string {
-    if (typeof this.value === 'string') return demoronize(this.value);
+    if (this.cachedText !== undefined) return this.cachedText;
     if (this.hasElements()) throw new NeedsLenientRead();
+    const value = typeof this.value === 'string' ? this.value : typeof this.object?._ === 'string' ? this.object._ : '';
     // xml2js turns &#146; into a C1 control; HTML (and the lenient reader) read it as windows-1252's ’.
-    return typeof this.object?._ === 'string' ? demoronize(this.object._) : '';
+    this.cachedText = this.c1 ? demoronize(value) : value;
+    return this.cachedText;
   }
 
   innerHtml(): string {
     if (this.hasElements()) throw new NeedsLenientRead();
     return escapeHtml(this.text());
   }
-}
-
-/** The raw elements rss-parser kept for one item or the channel, as one node. */
-function rawNode(parsed: Record<string, unknown>): FieldNode {
-  const object: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(parsed)) if (key.startsWith('raw ')) object[key.slice(4)] = value;
-  return new Xml2jsNode(object);
 }
 
 /** A first element, skipping the prolog, comments, processing instructions and the DOCTYPE. */
@@ -83,6 +101,8 @@ function rootOf(text: string): { name: string; attrs: string } | null {
 function fastPathFits(text: string): boolean {
   const root = rootOf(text);
   if (!root || root.name !== 'rss' || !/\bversion\s*=\s*["']\s*(?:2|0\.9)/.test(root.attrs)) return false;
+  // xml2js leaves entities declared in a DOCTYPE unexpanded ("&brand;"); the lenient reader expands them.
+  if (/<!ENTITY/.test(text.slice(0, text.indexOf('<rss')))) return false;
   for (const m of text.matchAll(/\bxmlns:([\w.-]+)\s*=\s*["']([^"']*)["']/g)) {
     const usual = knownPrefix(m[2]!);
     if (usual !== undefined && usual !== m[1]!.toLowerCase() && !(usual === '' && m[1] === 'atom')) return false;
@@ -90,9 +110,11 @@ function fastPathFits(text: string): boolean {
   return true;
 }
 
-async function fastPath(text: string): Promise<ParsedFeed> {
+async function fastPath(text: string, maxEntries: number): Promise<ParsedFeed> {
   const feed = await parser.parseString(text.replace(/^\uFEFF/, ''));
-  return mapFeed(rawNode(feed), (feed.items ?? []).map(rawNode), false);
+  const c1 = /&#(?:1[2-5]\d|x[89][0-9a-f]);/i.test(text);
+  const items = (feed['raw item'] as unknown[] | undefined) ?? [];
+  return mapFeed(new Xml2jsNode(feed, true, c1), items.slice(0, maxEntries).map((item) => new Xml2jsNode(item, false, c1)), false);
 }
 
 /** Finds the entries of a leniently read document: every `item`/`entry`, wherever it sits, not nested. */
@@ -124,7 +146,7 @@ function readLeniently(text: string) {
   }
 }
 
-function lenientPath(text: string, strictError: Error | null): ParsedFeed {
+function lenientPath(text: string, strictError: Error | null, maxEntries: number): ParsedFeed {
   const { root, warnings } = readLeniently(text);
   if (!root) throw new SyndicateError('SYN_ERR_PARSE_FAILED', 'not a feed: the document holds no XML element');
   const entries = entriesOf(root);
@@ -133,7 +155,7 @@ function lenientPath(text: string, strictError: Error | null): ParsedFeed {
   }
   const atom = root.name === 'feed';
   const channel = atom ? root : (firstNamed(root, 'channel') ?? root);
-  const feed = mapFeed(channel, entries, atom, root.attrs['xml:lang'] ?? null);
+  const feed = mapFeed(channel, entries.slice(0, maxEntries), atom, root.attrs['xml:lang'] ?? null);
   // What a strict parser said counts only when it was about the XML itself (xml2js names a line), not the format.
   if (strictError && warnings.length === 0 && /Line:/.test(strictError.message)) {
     warnings.push(`not well-formed XML (${strictError.message.split('\n').map((l) => l.trim()).filter(Boolean).join(', ')})`);
@@ -233,12 +255,12 @@ export async function parseFeed(text: string, maxEntries = 500): Promise<ParsedF
     let fast: ParsedFeed | null = null;
     if (fastPathFits(text)) {
       try {
-        fast = await fastPath(text);
+        fast = await fastPath(text, maxEntries);
       } catch (err) {
         if (!(err instanceof NeedsLenientRead)) strictError = err as Error;
       }
     }
-    feed = fast ?? lenientPath(text, strictError);
+    feed = fast ?? lenientPath(text, strictError, maxEntries);
   } else {
     throw new SyndicateError('SYN_ERR_PARSE_FAILED', `not a feed (looks like ${format === 'html' ? 'an HTML page' : 'neither XML nor JSON'})`);
   }

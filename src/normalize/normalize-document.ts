@@ -28,7 +28,7 @@ export async function normalizeDocument(document: FetchedDocument, options: { fe
   const sourceId = (url.hostname || 'local').replace(/^www\./, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
   if (format === 'html') {
     const page = extractPageMetadata(text, location);
-    if (!page.bodyHtml.trim()) throw new SyndicateError('SYN_ERR_PARSE_FAILED', `${location}: no article content found in the page`);
+    if (page.contentSource === 'none') throw new SyndicateError('SYN_ERR_NO_ARTICLE', `${location}: no article text found in the page`);
     const entry: FeedEntry = {
       guid: page.canonicalUrl,
       link: page.canonicalUrl,
@@ -42,7 +42,10 @@ export async function normalizeDocument(document: FetchedDocument, options: { fe
       imageUrl: page.leadImage,
       language: page.language,
     };
-    return [normalizeEntry(entry, { id: sourceId, name: page.siteName ?? url.hostname ?? 'page', homepage: sourceHomepage(null, null, location) }, fetchedAt)];
+    const item = normalizeEntry(entry, { id: sourceId, name: page.siteName ?? url.hostname ?? 'page', homepage: sourceHomepage(null, null, location) }, fetchedAt);
+    // What was found may be all furniture (a cookie notice, a byline): that is no article either.
+    if (item.contentText.trim() === '') throw new SyndicateError('SYN_ERR_NO_ARTICLE', `${location}: the page's main content holds no article text`);
+    return [item];
   }
   const feed = await parseFeed(text, options.maxEntries);
   const source: EntrySource = {

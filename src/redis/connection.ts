@@ -1,18 +1,45 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * Where Redis is: one server (`url`), or a Redis Cluster (`cluster`: seed nodes, from `REDIS_CLUSTER_NODES`). On a
+ * cluster every key carries the hash-tagged prefix (`{syndicate}`), so all of them, BullMQ's included, live in one
+ * slot and multi-key scripts work; the cluster adds failover and room for several deployments, not sharding of one.
+ */
+export interface RedisTarget {
+  url: string;
+  cluster?: Array<{ host: string; port: number }> | null;
+}
+
+/**
+ * Opens a connection to `target` with `options`: an ioredis `Redis`, or a `Cluster` with the same options per node.
+ * A Cluster speaks the same commands, so it is typed as `Redis` for the rest of the code.
+ */
+function connect(target: string | RedisTarget, options: RedisOptions): Redis {
+  const { url, cluster } = typeof target === 'string' ? { url: target, cluster: null } : target;
+  if (!cluster?.length) return new Redis(url, options);
+  const { password, username } = new URL(url);
+  const { maxRetriesPerRequest, enableOfflineQueue, ...nodeOptions } = options;
+  return new Cluster(cluster, {
+    redisOptions: { ...nodeOptions, ...(password ? { password: decodeURIComponent(password) } : {}), ...(username ? { username: decodeURIComponent(username) } : {}) },
+    ...(maxRetriesPerRequest !== undefined ? { maxRetriesPerRequest } : {}),
+    ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
+    lazyConnect: options.lazyConnect,
+  } as ConstructorParameters<typeof Cluster>[1]) as unknown as Redis;
+}
 
 /**
  * A connection for BullMQ workers: commands wait through reconnects (`maxRetriesPerRequest: null`), as BullMQ asks.
  */
-export function createWorkerConnection(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, connectionName: 'syndicate-worker', ...options });
+export function createWorkerConnection(url: string | RedisTarget, options: RedisOptions = {}): Redis {
+  return connect(url, { maxRetriesPerRequest: null, connectionName: 'syndicate-worker', ...options });
 }
 
 /**
  * A connection for request handlers: fails fast when Redis is away (no offline queue, one retry), so an HTTP
  * request errors instead of hanging. Workers' stores use {@link createStoreConnection}.
  */
-export function createClientConnection(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, {
+export function createClientConnection(url: string | RedisTarget, options: RedisOptions = {}): Redis {
+  return connect(url, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     connectionName: 'syndicate-client',
@@ -25,8 +52,14 @@ export function createClientConnection(url: string, options: RedisOptions = {}):
  * A connection for the stores and producers that workers use: a command issued during an outage waits for the
  * reconnect (offline queue, no retry limit) instead of failing the job's attempt, as BullMQ's own commands do.
  */
-export function createStoreConnection(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableOfflineQueue: true, connectionName: 'syndicate-store', ...options });
+export function createStoreConnection(url: string | RedisTarget, options: RedisOptions = {}): Redis {
+  return connect(url, { maxRetriesPerRequest: null, enableOfflineQueue: true, connectionName: 'syndicate-store', ...options });
+}
+
+/** A second connection like `redis` (e.g. for SUBSCRIBE), on a Cluster too (whose `duplicate` takes nodes first). */
+export function duplicateConnection(redis: Redis, options: Pick<RedisOptions, 'enableOfflineQueue'> = {}): Redis {
+  if (redis instanceof Cluster) return (redis as Cluster).duplicate(undefined, options) as unknown as Redis;
+  return redis.duplicate(options);
 }
 
 /** Resolves once the connection is ready (or rejects after `timeoutMs`; `Infinity` waits for good). */

@@ -38,8 +38,9 @@ export interface AppContext {
 
 /** Builds the context (opens connections; call `closeContext` to release them). */
 export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger: Logger, clock: Clock = systemClock): AppContext {
-  const redis = createStoreConnection(env.redisUrl);
-  const workerRedis = createWorkerConnection(env.redisUrl);
+  const target = { url: env.redisUrl, cluster: env.redisCluster };
+  const redis = createStoreConnection(target);
+  const workerRedis = createWorkerConnection(target);
   for (const connection of [redis, workerRedis]) connection.on('error', (err) => logger.warn({ code: 'SYN_ERR_REDIS_UNAVAILABLE', err: err.message }, 'Redis connection error'));
   const keys = redisKeys(env.redisPrefix);
   return {

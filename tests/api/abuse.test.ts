@@ -137,7 +137,7 @@ describe('API abuse: every route × every kind of bad request', () => {
       let tried = 0;
       for (const route of routes) {
         const [method, path] = route.split(' ') as [string, string];
-        const request = abuse.request(method, urlOf(path), path.startsWith('/api/'));
+        const request = abuse.request(method, urlOf(path), path.startsWith('/api/') || path.startsWith('/admin'));
         if (!request) continue;
         tried++;
         await check(`${abuse.name}: ${route}`, request, abuse.expect);

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -43,7 +45,11 @@ describe('syndicate CLI: catalog commands, OPML, misuse', () => {
     // The CLI reads the same environment as the running system: here, the test's Redis prefix.
     process.env.REDIS_URL = env.redisUrl;
     process.env.SYNDICATE_REDIS_PREFIX = env.redisPrefix;
-    ctx = createContext(env, parseConfig({}), pino({ level: 'silent' }));
+    // Its config file exempts loopback from the private-address guard, as a test or demo config does.
+    const configPath = join(mkdtempSync(join(tmpdir(), 'syndicate-cli-')), 'syndication.yaml');
+    writeFileSync(configPath, 'network:\n  allowHosts: [127.0.0.1]\n');
+    process.env.SYNDICATE_CONFIG = configPath;
+    ctx = createContext(env, parseConfig({ network: { allowHosts: ['127.0.0.1'] } }), pino({ level: 'silent' }));
   });
 
   afterAll(async () => {

@@ -54,6 +54,8 @@ describe('fetch stage against misbehaving loopback servers', () => {
     servers.huge = await startServer((_req, res) => void res.end(rss(items(3000, 'Huge'))));
     const laughs = `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol "lol">${Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`).join('')}]><rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title></item></channel></rss>`;
     servers.laughs = await startServer((_req, res) => void res.end(laughs));
+    // Ill-formed: an undeclared HTML entity, a bare & and the closing tags missing; a reader reads it anyway.
+    servers.illformed = await startServer((_req, res) => void res.end('<rss><channel><title>Ill&nbsp;formed</title><item><title>Q&A</title><link>https://example.com/a?x=1&y=2</link><guid>ill-1</guid></item>'));
 
     system = await startTestSystem('fetch-hostile', {
       limits: { fetchTimeout: '500ms', maxFeedBytes: 2 * 1024 * 1024, maxEntriesPerFetch: 50, hostSpacing: '0ms', shutdownGrace: '1s' },
@@ -71,6 +73,7 @@ describe('fetch stage against misbehaving loopback servers', () => {
         { id: 'koi8', name: 'K', url: `${servers.koi8.url}/feed`, interval: '1h', fullText: 'never' },
         { id: 'huge', name: 'H', url: `${servers.huge.url}/feed`, interval: '1h', fullText: 'never' },
         { id: 'laughs', name: 'X', url: `${servers.laughs.url}/feed`, interval: '1h', fullText: 'never' },
+        { id: 'illformed', name: 'I', url: `${servers.illformed.url}/feed`, interval: '1h', fullText: 'never' },
       ],
     }, ['scheduler', 'fetch']);
   });
@@ -176,5 +179,13 @@ describe('fetch stage against misbehaving loopback servers', () => {
     const status = await waitFor('laughs status', async () => ((await statusOf(system.ctx, 'laughs')).errorCode ? statusOf(system.ctx, 'laughs') : null));
     expect(status.errorCode).toBe('SYN_ERR_PARSE_FAILED');
     expect(await entriesOf(system.ctx, 'laughs')).toHaveLength(0);
+  });
+
+  it('an ill-formed feed is read leniently and its status says what was wrong', async () => {
+    const status = await waitFor('illformed status', async () => ((await statusOf(system.ctx, 'illformed')).lastSuccessAt ? statusOf(system.ctx, 'illformed') : null));
+    expect(status.errorCode).toBe('');
+    expect(status.parseWarning).toBe('undeclared entity &nbsp;; unescaped & (2 times); unclosed <channel>; unclosed <rss>');
+    const [entry] = await entriesOf(system.ctx, 'illformed');
+    expect(entry).toMatchObject({ title: 'Q&A', link: 'https://example.com/a?x=1&y=2' });
   });
 });

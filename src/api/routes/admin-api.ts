@@ -3,7 +3,8 @@ import { CatalogOperations } from '../../catalog/operations.js';
 import { SyndicateError } from '../../core/errors.js';
 import { safeItem } from '../../core/safe-item.js';
 import type { AppContext } from '../../runtime/context.js';
-import { schemaOf, type RouteRequest } from '../schemas.js';
+import { buildOpenApiDocument, packageVersion } from '../openapi.js';
+import { ROUTE_SCHEMAS, schemaOf, type RouteRequest } from '../schemas.js';
 
 /**
  * `/api/v1`: sources (with fetch status), channels, subscriptions, items and deliveries. Requests are validated by
@@ -12,6 +13,9 @@ import { schemaOf, type RouteRequest } from '../schemas.js';
  */
 export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
   const notFound = (what: string, id: string) => new SyndicateError('SYN_ERR_NOT_FOUND', `no ${what} ${id}`);
+  // Built from the same schemas that validate every request, once per process.
+  let openApi: ReturnType<typeof buildOpenApiDocument> | undefined;
+  app.get('/api/v1/openapi.json', { schema: schemaOf('GET /api/v1/openapi.json') }, async () => (openApi ??= buildOpenApiDocument(ROUTE_SCHEMAS, { version: packageVersion(), serverUrl: ctx.env.publicUrl })));
   /** The body (validated by the route's schema) with the path's id, which a body id must not contradict. */
   const withPathId = <B extends { id?: string }>(params: { id: string }, body: B): B & { id: string } => {
     if (body.id !== undefined && body.id !== params.id) throw new SyndicateError('SYN_ERR_BAD_REQUEST', `body id ${body.id} differs from path id ${params.id}`);

@@ -7,6 +7,7 @@ import type { ChannelState } from '../../publish/item-store.js';
 import type { ItemStore } from '../../publish/item-store.js';
 import type { HttpContext } from '../http-context.js';
 import { FeedCache } from '../feed-cache.js';
+import { duplicateConnection } from '../../redis/connection.js';
 import { schemaOf, type RouteRequest } from '../schemas.js';
 
 /** How long a channel's definition and version are trusted without word of a change (a lost pub/sub message). */
@@ -51,9 +52,16 @@ class ChannelStateMemo {
     return entry;
   }
 
+  /**
+   * Marks entries stale rather than dropping them: the next request reloads them from Redis, but while Redis is
+   * away the last known state (whose document the feed cache still holds) keeps answering.
+   */
   invalidate(channelId?: string): void {
-    if (channelId === undefined) this.entries.clear();
-    else this.entries.delete(channelId);
+    if (channelId === undefined) for (const entry of this.entries.values()) entry.at = 0;
+    else {
+      const entry = this.entries.get(channelId);
+      if (entry) entry.at = 0;
+    }
   }
 }
 
@@ -77,7 +85,7 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: HttpContext, start
   const memo = new ChannelStateMemo(ctx);
   // The workers of this process write through the process's own store: its change notices come from there.
   const unsubscribeLocal = localChanges.onChannelChange((channelId) => memo.invalidate(channelId));
-  const subscriber = ctx.redis.duplicate({ enableOfflineQueue: true });
+  const subscriber = duplicateConnection(ctx.redis, { enableOfflineQueue: true });
   subscriber.on('error', () => {}); // the main connection reports Redis errors; the TTL covers lost messages
   subscriber.on('message', (_topic: string, channelId: string) => memo.invalidate(channelId));
   subscriber.subscribe(ctx.keys.channelChanges).catch((err: Error) => ctx.logger.warn({ err: err.message }, 'feed cache: no change notifications, relying on the TTL'));

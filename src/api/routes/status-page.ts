@@ -3,6 +3,7 @@ import { CatalogOperations, sourceHealth } from '../../catalog/operations.js';
 import type { DeliveryAttempt } from '../../deliver/attempt.js';
 import { listDeadLetters } from '../../deliver/dead-letters.js';
 import type { AppContext } from '../../runtime/context.js';
+import { schemaOf } from '../schemas.js';
 import { renderStatusPage, type StatusView } from '../status/render-status.js';
 
 /** Stories the per-source counts look at, and how many of them the page lists. */
@@ -74,7 +75,7 @@ export async function loadStatusView(ctx: AppContext): Promise<StatusView> {
 
 /** `GET /admin`: the status page (register it in a scope guarded by the admin token). */
 export function registerStatusPage(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/admin', async (_request, reply) => {
+  app.get('/admin', { schema: schemaOf('GET /admin') }, async (_request, reply) => {
     const html = renderStatusPage(await loadStatusView(ctx));
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   });

@@ -53,7 +53,7 @@ export async function fetchFullText(ctx: AppContext, gate: HostPoliteness, entry
     const contentType = response.headers['content-type'];
     if (contentType && !HTML_TYPES.test(contentType)) throw new SyndicateError('SYN_ERR_PARSE_FAILED', `article page ${url} is ${contentType}, not HTML`);
     const page = extractPageMetadata(decodeText(response.body, contentType), response.url);
-    if (!/\S/.test(page.bodyHtml.replace(/<[^>]*>/g, ''))) throw new SyndicateError('SYN_ERR_PARSE_FAILED', `article page ${url}: no article text found`);
+    if (page.contentSource === 'none') throw new SyndicateError('SYN_ERR_NO_ARTICLE', `article page ${url}: no article text found`);
     return { entry: mergePageIntoEntry(entry, page), reason, fetched: true };
   } catch (err) {
     return { entry, reason, fetched: false, error: toSyndicateError(err, 'SYN_ERR_FETCH_FAILED') };

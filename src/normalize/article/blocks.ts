@@ -168,6 +168,9 @@ function hasBlockDescendant(el: Element): boolean {
   return el.children.some((c) => isElement(c) && (BLOCK_TAGS.has(c.name) || c.name === 'img' || hasBlockDescendant(c)));
 }
 
+/** A table or picture inside a row: the row is layout (a figure with its caption, a nested grid), walked like any block. */
+const LAYOUT_ROW_TAGS = new Set(['table', 'img']);
+
 /** Tags that split an inline run into lines or pull a picture out of it. */
 const BREAK_TAGS = new Set(['br', 'img']);
 
@@ -277,6 +280,14 @@ function htmlBlocks(body: string, options: BlockOptions): Block[] {
         flush();
         const image = imageOf(child, '');
         if (image) blocks.push(image);
+        continue;
+      }
+      if (name === 'tr' && !hasDescendantTag(child, LAYOUT_ROW_TAGS)) {
+        // A table row is one line of data: its cells read together ("3 Kevin Harvick 5033"), not as scraps.
+        flush();
+        const cells = child.children.filter((c): c is Element => isElement(c) && (c.name === 'td' || c.name === 'th'));
+        const text = squeeze(cells.map((c) => $(c).text()).join(' '));
+        if (text !== '') blocks.push({ kind: 'text', text, html: cells.map((c) => escapeHtml(squeeze($(c).text()))).join(' '), bold: false, leadBold: '' });
         continue;
       }
       const nested = hasBlockDescendant(child);

@@ -98,9 +98,18 @@ const CAPTION_WITH_BRACKETED_CREDIT = new RegExp(
  * also pass {@link looksLikeCredit}.
  */
 const CAPTION_WITH_TRAILING_CREDIT = new RegExp(
-  `^([^]{8,500}?[.!?\u2026]["'\u201d\u00bb)]*)\\s+(?:${CREDIT_WORDS})(?:\\s+by\\s+|\\s*:\\s*|\\s+[-\u2013\u2014]\\s+)([^]{1,60}?)\\.?$`,
+  `^([^]{8,500}?[.!?\u2026]["'\u201d\u00bb)]*)\\s+(?:(?:${CREDIT_WORDS})(?:\\s+by\\s+|\\s*:\\s*|\\s+[-\u2013\u2014]\\s+)|©\\s*)([^]{1,60}?)\\.?$`,
   'iu',
 );
+
+/** A caption closed by a bare bracketed source, `… in May (AZERTAC)`: read so only where the block is a caption by its place and style. */
+const CAPTION_WITH_BARE_CREDIT = /^([^]{8,500}?)\s*[([]([^()[\]]{1,60})[)\]]\.?$/u;
+
+/** Inline HTML that is wholly italic or small print: how sites set a caption under a picture as a paragraph. */
+const CAPTION_STYLED = /^\s*<(em|i|small)\b[^>]*>[^]*<\/\1>\s*$/i;
+
+/** Longest text taken for a caption by its place after a picture. */
+const MAX_CAPTION_CHARS = 300;
 
 /**
  * A necessary condition of {@link CREDIT_LINE} and the caption patterns: each alternative of their credit
@@ -230,13 +239,29 @@ export function removeBoilerplate(blocks: readonly Block[], context: Boilerplate
       return;
     }
     const parsed = CREDIT_HINT.test(block.text) ? parseFlatCaption(flats[i]!) : null;
+    const previous = out[out.length - 1];
+    const uncaptioned = (b: CleanBlock | undefined): boolean => b?.ref !== undefined && b.ref.url !== '' && !b.ref.caption && !b.ref.credit;
+    // Right under an uncaptioned picture, a short italic or small-print paragraph is its caption, wherever the
+    // picture stands (inside an answer too); a bare bracketed source closing it is the credit.
+    if (!parsed && uncaptioned(previous) && flats[i]!.length <= MAX_CAPTION_CHARS && CAPTION_STYLED.test(block.html)) {
+      const bare = CAPTION_WITH_BARE_CREDIT.exec(flats[i]!);
+      const credit = bare && looksLikeCredit(squeeze(bare[2] ?? '')) ? squeeze(bare[2] ?? '') : '';
+      previous!.ref = { ...previous!.ref!, ...withoutEmpty(credit ? { caption: squeeze(bare![1] ?? ''), credit } : { caption: flats[i]! }) };
+      return;
+    }
+    // Picture, short line, credit line: the line between them is the caption the credit closes.
+    const beforePrevious = out[out.length - 2];
+    if (parsed?.credit && !parsed.caption && previous && !previous.ref && previous.kind === 'text' && uncaptioned(beforePrevious) && previous.text.length <= MAX_CAPTION_CHARS) {
+      out.pop();
+      beforePrevious!.ref = { ...beforePrevious!.ref!, caption: squeeze(previous.text), credit: parsed.credit };
+      return;
+    }
     if (parsed) {
       attach(parsed, i);
       return;
     }
     const key = blockKeys[i]!;
     if (isFlatFurniture(flats[i]!, key, keys, extra, !storyStarted)) return;
-    if ((counts.get(key) ?? 0) > 1 && wordCount(block.text) >= 3 && !endsSentence(block.text)) return;
     storyStarted ||= endsSentence(block.text);
     out.push(block);
   });

@@ -58,6 +58,7 @@ export function compareKey(text: string): string {
   return start === 0 && end === unified.length ? unified : unified.slice(start, end);
 }
 
+/** Escapes text for an HTML text node or a double-quoted attribute (one definition, in the content policy). */
 export { escapeHtml } from '../../core/content-policy.js';
 
 /** Closing quotes and brackets that may follow the final punctuation of a sentence. */

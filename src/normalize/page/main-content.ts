@@ -32,6 +32,41 @@ function itempropBody(document: DomDocument): DomElement | null {
   return best;
 }
 
+/** Length of an element's text and the share of it inside links. */
+function linkDensity(el: DomElement): { length: number; density: number } {
+  const length = textOf(el).length;
+  if (length === 0) return { length, density: 0 };
+  let linked = 0;
+  const links = el.querySelectorAll('a');
+  for (let i = 0; i < links.length; i += 1) linked += textOf(links[i]).length;
+  return { length, density: linked / length };
+}
+
+/**
+ * Takes out of Readability's pick the link lists it keeps (Readability 0.6 spares lists whatever their link
+ * density): "more stories", "you may also like" teasers, tag clouds. A block goes when most of its text is
+ * links, it holds no real paragraph and no picture; a short heading just before it goes with it.
+ */
+function removeLinkLists(root: DomElement): void {
+  const candidates = root.querySelectorAll('ul, ol, div, section, table');
+  for (let i = 0; i < candidates.length; i += 1) {
+    const el = candidates[i]!;
+    if (!el.parentNode || el.querySelector('img, figure, picture')) continue;
+    const { length, density } = linkDensity(el);
+    if (length === 0 || density <= 0.6) continue;
+    const paragraphs = el.querySelectorAll('p');
+    let prose = false;
+    for (let j = 0; j < paragraphs.length && !prose; j += 1) {
+      const p = linkDensity(paragraphs[j]!);
+      prose = p.length >= 80 && p.density < 0.3;
+    }
+    if (prose) continue;
+    const heading = el.previousElementSibling;
+    if (heading && /^H[2-6]$/i.test(heading.tagName) && textOf(heading).length <= 40) heading.remove();
+    el.remove();
+  }
+}
+
 /** Plain-text `articleBody` as HTML paragraphs (its line breaks are the only structure it has). */
 function jsonLdBodyHtml(articleBody: string): string {
   return articleBody
@@ -50,18 +85,26 @@ function jsonLdBodyHtml(articleBody: string): string {
  *    JSON-LD `articleBody` says more;
  * 3. else the JSON-LD `articleBody` (`jsonLdBody`), the text publishers hand to search engines;
  * 4. else nothing: `html` is '' and the caller reports that no article was found.
- * Readability alters the document, so the caller reads its metadata first. Furniture left inside the chosen
+ * Link lists are then taken out of the pick ({@link removeLinkLists}). Readability and that pass alter the
+ * document, so the caller reads its metadata first. Furniture left inside the chosen
  * element (share bars, captions, sign-offs) is the article analysis' job, not this one's.
  */
 export function findMainContent(document: DomDocument, jsonLdBody: string | null): MainContent {
   const marked = itempropBody(document);
-  if (marked) return { html: marked.outerHTML, source: 'itemprop' };
+  if (marked) {
+    removeLinkLists(marked);
+    return { html: marked.outerHTML, source: 'itemprop' };
+  }
   const ldBody = jsonLdBody?.trim() ?? '';
   // Readability's output drops class names: site frameworks put words such as "widget" on the article's own
   // wrappers, which the article analysis would otherwise take for furniture.
-  const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0]).parse();
-  const picked = article?.content ?? '';
-  const pickedLength = (article?.textContent ?? '').replace(/\s+/g, ' ').trim().length;
+  const article = new Readability(document as unknown as ConstructorParameters<typeof Readability<DomElement>>[0], {
+    serializer: (node) => node as unknown as DomElement,
+    disableJSONLD: true,
+  }).parse();
+  if (article?.content) removeLinkLists(article.content);
+  const picked = article?.content?.innerHTML ?? '';
+  const pickedLength = textOf(article?.content).length;
   if (pickedLength > 0 && (pickedLength >= MIN_ARTICLE_CHARS || pickedLength >= ldBody.length)) return { html: picked, source: 'readability' };
   if (ldBody !== '') return { html: jsonLdBodyHtml(ldBody), source: 'json-ld' };
   return { html: '', source: 'none' };

@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ERROR_CATALOGUE, type ErrorCode } from '../core/errors.js';
+
+/** A route's request schemas as the route table holds them (see api/schemas.ts). */
+export interface RouteSchemas {
+  params?: z.ZodType;
+  querystring?: z.ZodType;
+  body?: z.ZodType;
+}
+
+/** What the description adds to a route: a summary, its success answers, and the errors it can give besides the usual. */
+export interface RouteDoc {
+  summary: string;
+  tag: string;
+  /** Status → description of the success answers (JSON unless `content` says otherwise). */
+  ok: Record<number, string>;
+  /** Content type of the success body when not JSON (feeds, metrics, HTML). */
+  content?: string;
+  /** Error codes this route answers besides those every route of its kind can (bad request, token, Redis). */
+  errors?: ErrorCode[];
+}
+
+/**
+ * Every route's documentation, keyed like the route table (`METHOD path`). A route in the table without an entry here
+ * (or the reverse) fails the OpenAPI test, so the two cannot drift apart either.
+ */
+export const ROUTE_DOCS: Record<string, RouteDoc> = {
+  'GET /healthz': { summary: 'Liveness: the process is up', tag: 'health', ok: { 200: '`{"status":"ok"}`' } },
+  'GET /readyz': { summary: 'Readiness: Redis answers, workers running, not draining', tag: 'health', ok: { 200: '`{"status":"ready","workers":n}`' }, errors: ['SYN_ERR_NOT_READY', 'SYN_ERR_REDIS_UNAVAILABLE'] },
+  'GET /metrics': { summary: 'Prometheus metrics of this process (per-stage counters, queue depths, redis_up)', tag: 'health', ok: { 200: 'Prometheus text format' }, content: 'text/plain; version=0.0.4' },
+  'GET /feeds/:file': { summary: 'A channel as RSS 2.0, Atom 1.0 or JSON Feed 1.1 (`{channel}.rss|.atom|.json`); conditional GET', tag: 'feeds', ok: { 200: 'the feed document', 304: 'not modified' }, content: 'application/atom+xml', errors: ['SYN_ERR_NOT_FOUND'] },
+  'GET /feeds/:channel/archive/:file': { summary: 'An RFC 5005 archive page of a channel (`{n}.rss|.atom|.json`, 1 is the oldest)', tag: 'feeds', ok: { 200: 'the archive page', 304: 'not modified' }, content: 'application/atom+xml', errors: ['SYN_ERR_NOT_FOUND'] },
+  'GET /websub/:sourceId': { summary: "WebSub subscriber callback: a hub's intent verification", tag: 'websub', ok: { 200: 'the challenge echoed' }, content: 'text/plain', errors: ['SYN_ERR_NOT_FOUND'] },
+  'POST /websub/:sourceId': { summary: 'WebSub subscriber callback: content pushed by a hub (signed X-Hub-Signature)', tag: 'websub', ok: { 202: 'accepted' }, errors: ['SYN_ERR_NOT_FOUND', 'SYN_ERR_WEBSUB_BAD_SIGNATURE'] },
+  'POST /websub': { summary: 'The WebSub hub: subscribe or unsubscribe to a channel (form-encoded hub.* fields)', tag: 'websub', ok: { 202: 'accepted; intent is verified asynchronously' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'GET /api/v1/sources': { summary: 'Every source with its fetch status', tag: 'sources', ok: { 200: '`{"sources":[…]}`' } },
+  'GET /api/v1/sources/:id': { summary: 'One source with its fetch status', tag: 'sources', ok: { 200: '`{"source":{…}}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'PUT /api/v1/sources/:id': { summary: 'Create or replace a source; its first fetch follows within seconds', tag: 'sources', ok: { 200: 'replaced', 201: 'created' }, errors: ['SYN_ERR_FETCH_BLOCKED_ADDRESS'] },
+  'DELETE /api/v1/sources/:id': { summary: 'Remove a source (polling stops)', tag: 'sources', ok: { 204: 'removed' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'POST /api/v1/sources/:id/fetch': { summary: 'Fetch a source now (its polling restarts from there)', tag: 'sources', ok: { 202: '`{"queued":"<job id>"}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'GET /api/v1/channels': { summary: 'Every channel', tag: 'channels', ok: { 200: '`{"channels":[…]}`' } },
+  'PUT /api/v1/channels/:id': { summary: 'Create or redefine a channel (stored stories are backfilled into it)', tag: 'channels', ok: { 200: 'redefined', 201: 'created' } },
+  'DELETE /api/v1/channels/:id': { summary: 'Remove a channel', tag: 'channels', ok: { 204: 'removed' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'GET /api/v1/subscriptions': { summary: 'Every webhook subscription in its effective state (secrets never shown)', tag: 'subscriptions', ok: { 200: '`{"subscriptions":[…]}`' } },
+  'GET /api/v1/subscriptions/:id': { summary: 'One webhook subscription', tag: 'subscriptions', ok: { 200: '`{"subscription":{…}}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'PUT /api/v1/subscriptions/:id': { summary: 'Create or replace a subscription (`enabled: true` lifts a disable)', tag: 'subscriptions', ok: { 200: 'replaced', 201: 'created' }, errors: ['SYN_ERR_FETCH_BLOCKED_ADDRESS'] },
+  'DELETE /api/v1/subscriptions/:id': { summary: 'Remove a subscription', tag: 'subscriptions', ok: { 204: 'removed' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'PUT /api/v1/subscriptions/:id/enable': { summary: 'Re-enable a subscription disabled by hand or by the deliver stage', tag: 'subscriptions', ok: { 200: '`{"subscription":{id,url,enabled}}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'GET /api/v1/subscriptions/:id/deliveries': { summary: 'The delivery log of a subscription (newest first)', tag: 'deliveries', ok: { 200: '`{"deliveries":[…]}`' } },
+  'GET /api/v1/items': { summary: 'Stored stories, newest first (optionally one channel)', tag: 'items', ok: { 200: '`{"items":[…]}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'GET /api/v1/items/:id': { summary: 'One stored story (the normalized item)', tag: 'items', ok: { 200: '`{"item":{…}}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'GET /api/v1/deliveries/failed': { summary: 'Dead letters: deliveries that exhausted their retries (or hit 410 / a disabled subscription)', tag: 'deliveries', ok: { 200: '`{"deliveries":[…]}`' } },
+  'GET /api/v1/deliveries/disabled': { summary: 'Subscriptions the deliver stage disabled, with when and why', tag: 'deliveries', ok: { 200: '`{"disabled":{…}}`' } },
+  'POST /api/v1/deliveries/:jobId/replay': { summary: 'Replay one dead letter (same webhook-id)', tag: 'deliveries', ok: { 202: '`{"replayed":[…]}`' }, errors: ['SYN_ERR_NOT_FOUND', 'SYN_ERR_CONFLICT'] },
+  'POST /api/v1/deliveries/replay': { summary: 'Replay every dead letter failed in a time range (oldest first)', tag: 'deliveries', ok: { 202: '`{"replayed":[…]}`' } },
+  'GET /api/v1/jobs/:queue/failed': { summary: 'Failed jobs of the normalize, dedup or publish queue', tag: 'jobs', ok: { 200: '`{"jobs":[…]}`' } },
+  'POST /api/v1/jobs/:queue/:jobId/replay': { summary: 'Replay one failed job', tag: 'jobs', ok: { 202: '`{"replayed":[…]}`' }, errors: ['SYN_ERR_NOT_FOUND', 'SYN_ERR_CONFLICT'] },
+  'POST /api/v1/jobs/:queue/replay': { summary: 'Replay every failed job of a queue in a time range', tag: 'jobs', ok: { 202: '`{"replayed":[…]}`' } },
+  'GET /api/v1/openapi.json': { summary: 'This description (OpenAPI 3.1)', tag: 'meta', ok: { 200: 'the OpenAPI document' } },
+  'GET /admin': { summary: 'The status page: sources, recent stories with their outlets, subscriptions, queues (HTML)', tag: 'meta', ok: { 200: 'the page' }, content: 'text/html' },
+};
+
+/** JSON Schema (2020-12, what OpenAPI 3.1 uses) of what a client sends: the input side of each zod schema. */
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
+
+function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
+  if (!schema) return [];
+  const json = jsonSchema(schema) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    ...(typeof property.description === 'string' ? { description: property.description } : {}),
+    schema: property,
+  }));
+}
+
+const errorRef = (codes: ErrorCode[]) => ({
+  description: codes.map((code) => `\`${code}\`: ${ERROR_CATALOGUE[code].description}`).join('; '),
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, examples: Object.fromEntries(codes.map((code) => [code, { value: { error: { code, message: ERROR_CATALOGUE[code].description } } }])) } },
+});
+
+/**
+ * The OpenAPI 3.1 document of the HTTP API, built from the very zod schemas that validate requests (`routes`), so
+ * the description cannot drift from what the server accepts. Every route of the table and every error code of
+ * the catalogue is described; error answers are grouped by HTTP status with the codes each can carry.
+ */
+export function buildOpenApiDocument(routes: Record<string, RouteSchemas>, info: { version: string; serverUrl?: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [key, schemas] of Object.entries(routes)) {
+    const [method = 'GET', path = '/'] = key.split(' ');
+    const doc = ROUTE_DOCS[key];
+    if (!doc) throw new Error(`route ${key} has no entry in ROUTE_DOCS`);
+    const admin = path.startsWith('/api/') || path.startsWith('/admin');
+    const codes = new Set<ErrorCode>(doc.errors ?? []);
+    if (schemas.params || schemas.querystring || schemas.body || method !== 'GET') codes.add('SYN_ERR_BAD_REQUEST');
+    if (admin) codes.add('SYN_ERR_UNAUTHORIZED');
+    if (admin || path.startsWith('/feeds') || path.startsWith('/websub')) codes.add('SYN_ERR_REDIS_UNAVAILABLE');
+    codes.add('SYN_ERR_INTERNAL');
+    const byStatus = new Map<number, ErrorCode[]>();
+    for (const code of codes) byStatus.set(ERROR_CATALOGUE[code].httpStatus, [...(byStatus.get(ERROR_CATALOGUE[code].httpStatus) ?? []), code]);
+    const responses: Record<string, unknown> = {};
+    for (const [status, description] of Object.entries(doc.ok)) {
+      const empty = status === '204' || status === '304';
+      responses[status] = { description, ...(empty ? {} : { content: { [doc.content ?? 'application/json']: { schema: doc.content ? { type: 'string' } : { type: 'object' } } } }) };
+    }
+    for (const [status, list] of [...byStatus.entries()].sort(([a], [b]) => a - b)) responses[String(status)] = errorRef(list);
+    const openApiPath = path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    paths[openApiPath] ??= {};
+    paths[openApiPath]![method.toLowerCase()] = {
+      operationId: `${method.toLowerCase()}${openApiPath.replace(/[{}]/g, '').replace(/(^|[/._-])([a-z0-9])/gi, (_m, _s, c: string) => c.toUpperCase())}`,
+      summary: doc.summary,
+      tags: [doc.tag],
+      ...(admin ? { security: [{ bearer: [] }, { basic: [] }] } : {}),
+      parameters: [...parameters(schemas.params, 'path'), ...parameters(schemas.querystring, 'query')],
+      ...(schemas.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(schemas.body) } } } } : {}),
+      responses,
+    };
+  }
+  const allCodes = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'syndicate',
+      version: info.version,
+      description: 'Feeds in; deduplicated stories out as RSS, Atom, JSON Feed and signed webhooks. The admin API (`/api/v1`) needs `Authorization: Bearer $ADMIN_TOKEN`. Errors are `{"error":{"code":"SYN_ERR_…","message":"…"}}`; the codes are listed under `components.schemas.ErrorCode`.',
+    },
+    ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'the admin token (ADMIN_TOKEN)' },
+        basic: { type: 'http', scheme: 'basic', description: 'for browsers: any user name, the admin token as password' },
+      },
+      schemas: {
+        ErrorCode: {
+          type: 'string',
+          enum: allCodes,
+          description: allCodes.map((code) => `- \`${code}\` (HTTP ${ERROR_CATALOGUE[code].httpStatus}): ${ERROR_CATALOGUE[code].description}`).join('\n'),
+          'x-error-codes': Object.fromEntries(allCodes.map((code) => [code, ERROR_CATALOGUE[code]])),
+        },
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { $ref: '#/components/schemas/ErrorCode' }, message: { type: 'string' }, details: {} } } },
+        },
+      },
+    },
+  };
+}
+
+/** The package version (package.json is two levels up from src/api, three from dist/src/api). */
+export function packageVersion(): string {
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const json = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (json.name === 'syndicate' && json.version) return json.version;
+    } catch {
+      // not at this level
+    }
+  }
+  return '0.0.0';
+}
