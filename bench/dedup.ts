@@ -14,7 +14,8 @@ import { Redis } from 'ioredis';
 import { sketchText } from '../src/dedup/analyze.js';
 import { mulberry32 } from '../src/dedup/hash.js';
 import { DEFAULT_LSH } from '../src/dedup/minhash.js';
-import { dedupKeys, generationOf, StoryIndex } from '../src/dedup/story-index.js';
+import { generationOf, StoryIndex } from '../src/dedup/story-index.js';
+import { dedupKeys } from '../src/redis/keys.js';
 
 const RETENTION = 30 * 24 * 3600;
 const GENERATIONS = 4;

@@ -6,9 +6,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Parser from 'rss-parser';
-import { decodeText } from '../src/fetch/decode-text.js';
+import { decodeText } from '../src/content/decode-text.js';
 import { httpFetch } from '../src/fetch/http-fetch.js';
-import { parseFeed } from '../src/fetch/parse-feed.js';
+import { parseFeed } from '../src/content/parse-feed.js';
 
 function buildFeed(targetBytes: number): string {
   const items: string[] = [];

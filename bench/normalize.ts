@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { load } from 'cheerio/slim';
 import { normalizeEntry } from '../src/normalize/normalize-entry.js';
-import type { FeedEntry } from '../src/fetch/feed-entry.js';
+import type { FeedEntry } from '../src/content/feed-entry.js';
 
 const seed = readFileSync(new URL('../tests/fixtures/seed/news-az-trofimchuk.txt', import.meta.url), 'utf8');
 const html = seed

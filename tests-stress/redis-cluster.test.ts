@@ -89,7 +89,7 @@ describe('Redis Cluster: the whole pipeline on a local 3-master cluster, feed to
       subscriptions: [{ id: 'receiver', url: `${receiver.url}/hooks`, secret: SECRET }],
     });
     const roles = (['scheduler', 'fetch', 'normalize', 'dedup', 'publish', 'deliver', 'websub'] as const).map((r) => ROLES[r]);
-    system = await startSystem(env, config, roles, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), { listenForHealth: false });
+    system = await startSystem(env, config, roles, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
     expect(system.ctx.redis).toBeInstanceOf(Cluster);
 
     const delivery = await waitFor('the webhook delivery', () => receiver.requests[0], 60_000);

@@ -1,8 +1,7 @@
 import type { Job } from 'bullmq';
 import { FANOUT_JOB_NAME } from '../src/deliver/build-event.js';
 import { processDeliverJob } from '../src/deliver/deliver-processor.js';
-import { EndpointState } from '../src/deliver/endpoint-state.js';
-import { fanoutPermits, processFanoutJob } from '../src/deliver/fanout-processor.js';
+import { createFanoutPermits, processFanoutJob } from '../src/deliver/fanout-processor.js';
 import { retryDelay } from '../src/deliver/retry-schedule.js';
 import type { DeliverJob, FanoutJob } from '../src/queues/pipeline.js';
 import { startStageWorker } from '../src/queues/stage-worker.js';
@@ -20,11 +19,10 @@ export const DELIVER_CONCURRENCY = 32;
 export const deliverRole: RoleDefinition = {
   name: 'deliver',
   start: async (ctx) => {
-    const fromEnv = Number(process.env.SYNDICATE_CONCURRENCY_DELIVER);
-    const concurrency = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DELIVER_CONCURRENCY;
-    const permits = fanoutPermits(ctx, concurrency);
+    const concurrency = ctx.env.concurrency.deliver ?? DELIVER_CONCURRENCY;
+    const permits = createFanoutPermits(concurrency);
     // The config re-seed keeps these disabled whatever the file says: say so, so nobody wonders why nothing arrives.
-    for (const [subscriptionId, state] of Object.entries(await EndpointState.for(ctx).disabled())) {
+    for (const [subscriptionId, state] of Object.entries(await ctx.endpoints.disabled())) {
       ctx.logger.warn(
         { code: 'SYN_ERR_SUBSCRIPTION_DISABLED', subscriptionId, disabledAt: state.at, reason: state.reason },
         `subscription ${subscriptionId} stays disabled (since ${state.at}: ${state.reason}); lift it with PUT /api/v1/subscriptions/${subscriptionId}/enable or a PUT with enabled: true`,

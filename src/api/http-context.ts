@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
-import { Catalog } from '../catalog/catalog.js';
-import { ItemStore } from '../publish/item-store.js';
 import { closeQueues, createQueues } from '../queues/queues.js';
 import { createClientConnection, waitReady } from '../redis/connection.js';
 import type { AppContext } from '../runtime/context.js';
+import { createStores } from '../runtime/stores.js';
 import { sendRedisUnavailable } from './error-handler.js';
 
 /** How often a request in progress checks that Redis is still there (so an outage answers within this). */
@@ -33,8 +32,7 @@ export async function createHttpContext(ctx: AppContext): Promise<HttpContext> {
   return {
     ...ctx,
     redis,
-    catalog: new Catalog(redis, ctx.keys),
-    items: new ItemStore(redis, ctx.keys),
+    ...createStores(redis, ctx.keys, ctx.config, ctx.logger),
     queues: createQueues(redis, ctx.env.redisPrefix, ctx.config.delivery.retrySchedule.length + 1),
     redisUp: () => redis.status === 'ready',
   };

@@ -37,6 +37,14 @@ export class Catalog {
   ) {}
 
   /**
+   * An entry's stored JSON exactly as written (null when absent): what the channel scripts compare by SHA-1 to tell
+   * whether a definition changed since it was read (publish/backfill.ts `definitionDigest`).
+   */
+  async storedJson(kind: Kind, id: string): Promise<string | null> {
+    return this.redis.hget(this.keys[kind], id);
+  }
+
+  /**
    * Writes every entry of the config file (the file wins over earlier API edits of the same id), except that a
    * subscription the deliver stage disabled stays disabled (`enabled: false` with when and why): the file's
    * default `enabled: true` must not mask it. Answers the ids of those subscriptions (the deliver role warns of them).

@@ -51,7 +51,7 @@ export class CatalogOperations {
   private readonly endpoints: EndpointState;
 
   constructor(private readonly ctx: AppContext) {
-    this.endpoints = EndpointState.for(ctx);
+    this.endpoints = ctx.endpoints;
   }
 
   async listSources(): Promise<SourceWithStatus[]> {

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { sourceHealth } from '../catalog/operations.js';
 import { parseOpml, renderOpml } from '../catalog/opml.js';
 import { SyndicateError } from '../core/errors.js';
-import { decodeText } from '../fetch/decode-text.js';
+import { decodeText } from '../content/decode-text.js';
 import { httpFetch } from '../fetch/http-fetch.js';
 import { openBackend, type CatalogBackend, type RemoteOptions } from './backend.js';
 import { print, ProgressBar, renderTable } from './output.js';

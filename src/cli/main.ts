@@ -2,9 +2,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { loadConfigFile, loadEnv } from '../config/load-config.js';
 import { SyndicateError, toSyndicateError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
-import { ROLE_NAMES, type RoleName } from '../runtime/role.js';
+import { ROLE_NAMES, type RoleName, type RoleSet } from '../runtime/role.js';
 import { startSystem } from '../runtime/start.js';
-import { ROLES } from '../../workers/index.js';
 import { channelsCommand, exportOpmlCommand, importOpmlCommand, sourcesCommand, subscriptionsCommand } from './catalog-commands.js';
 import { normalizeCommand } from './normalize.js';
 import { replayCommand } from './replay.js';
@@ -23,13 +22,17 @@ function parseRoles(value: string | undefined): RoleName[] {
   return names as RoleName[];
 }
 
-async function startCommand(rolesArg: string | undefined): Promise<void> {
+async function startCommand(rolesArg: string | undefined, roleSet: RoleSet | undefined): Promise<void> {
+  if (!roleSet) throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'start needs the roles of workers/ (run it through bin/syndicate.js)');
   const env = loadEnv();
   const logger = createLogger(env.logLevel, { secrets: [env.adminToken] });
   const config = loadConfigFile(env.configPath);
   const roles = parseRoles(rolesArg);
   // Only the one-command demo (no --roles, no REDIS_URL) may start a private Redis; see StartOptions.mayStartRedis.
-  const system = await startSystem(env, config, roles.map((name) => ROLES[name]), logger, { mayStartRedis: rolesArg === undefined && !process.env.REDIS_URL && !env.redisCluster });
+  const system = await startSystem(env, config, roles.map((name) => roleSet.roles[name]), logger, {
+    health: roleSet.health,
+    mayStartRedis: rolesArg === undefined && !process.env.REDIS_URL && !env.redisCluster,
+  });
   await new Promise<void>((done) => {
     const onSignal = (signal: string) => void system.stop(signal).then(done);
     process.once('SIGTERM', onSignal);
@@ -41,9 +44,10 @@ async function startCommand(rolesArg: string | undefined): Promise<void> {
 
 /**
  * The whole command tree. Misuse (unknown command or option, missing argument) throws a `CommanderError` after
- * printing one line and the usage of the command concerned; `main` turns it into exit code 2.
+ * printing one line and the usage of the command concerned; `main` turns it into exit code 2. `roleSet` (what
+ * `start` runs) comes from `workers/`: src/ never imports workers/, which sit above it.
  */
-export function buildProgram(): Command {
+export function buildProgram(roleSet?: RoleSet): Command {
   const program = new Command('syndicate')
     .description('event-driven content syndication: feeds in, deduplicated stories out as feeds and signed webhooks')
     .exitOverride()
@@ -55,7 +59,7 @@ export function buildProgram(): Command {
     .command('start')
     .description('run the system (what npm start runs); each container can run some roles only')
     .addOption(new Option('--roles <roles>', `comma-separated roles: ${ROLE_NAMES.join(', ')} (default: all)`))
-    .action(async (o: { roles?: string }) => startCommand(o.roles));
+    .action(async (o: { roles?: string }) => startCommand(o.roles, roleSet));
 
   program
     .command('normalize')
@@ -104,10 +108,13 @@ function inheritSettings(parent: Command): void {
   }
 }
 
-/** The `syndicate` command line. Returns the exit code; never throws, never prints a stack trace. */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * The `syndicate` command line. Returns the exit code; never throws, never prints a stack trace. bin/syndicate.js
+ * passes `roleSet` from workers/.
+ */
+export async function main(argv: string[], roleSet?: RoleSet): Promise<number> {
   process.exitCode = undefined;
-  const program = buildProgram();
+  const program = buildProgram(roleSet);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return Number(process.exitCode ?? 0);

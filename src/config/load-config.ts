@@ -17,8 +17,24 @@ export interface RuntimeEnv {
   configPath: string;
   /** Key prefix shared by every Redis key; the hash tag keeps multi-key scripts in one Cluster slot. */
   redisPrefix: string;
+  /**
+   * Jobs in flight per process, by stage queue (`fetch`, `deliver`...), from `SYNDICATE_CONCURRENCY_<QUEUE>`; a
+   * stage not named here (or named with anything but a positive integer) runs with its default.
+   */
+  concurrency: Readonly<Record<string, number>>;
   /** Seed nodes of a Redis Cluster (`REDIS_CLUSTER_NODES=host:port,…`), or null for one server at `redisUrl`. */
   redisCluster: Array<{ host: string; port: number }> | null;
+}
+
+/** Reads `SYNDICATE_CONCURRENCY_<QUEUE>` variables: positive integers only, by lowercase queue name. */
+function concurrencyFrom(env: NodeJS.ProcessEnv): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const queue = /^SYNDICATE_CONCURRENCY_([A-Z]+)$/.exec(name)?.[1];
+    const n = Number(value);
+    if (queue && Number.isInteger(n) && n > 0) out[queue.toLowerCase()] = n;
+  }
+  return out;
 }
 
 const envSchema = z.object({
@@ -58,6 +74,7 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv {
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     configPath: e.SYNDICATE_CONFIG,
     redisPrefix: e.SYNDICATE_REDIS_PREFIX,
+    concurrency: concurrencyFrom(env),
     redisCluster: e.REDIS_CLUSTER_NODES
       ? e.REDIS_CLUSTER_NODES.split(',').map((node) => {
           const [host = '', port = ''] = node.trim().split(':');

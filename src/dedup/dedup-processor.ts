@@ -2,18 +2,7 @@ import type { Job } from 'bullmq';
 import type { DedupJob } from '../queues/pipeline.js';
 import type { AppContext } from '../runtime/context.js';
 import { matchKind } from '../runtime/stage-metrics.js';
-import { StoryIndex, type DedupResolution } from './story-index.js';
-
-const indexes = new WeakMap<AppContext, StoryIndex>();
-
-function indexOf(ctx: AppContext): StoryIndex {
-  let index = indexes.get(ctx);
-  if (!index) {
-    index = new StoryIndex(ctx.redis, { prefix: ctx.keys.prefix, retentionSeconds: Math.ceil(ctx.config.limits.retention / 1000) });
-    indexes.set(ctx, index);
-  }
-  return index;
-}
+import type { DedupResolution } from './story-index.js';
 
 /**
  * Decides what an incoming item is (a new story, another outlet's copy, an edit, or nothing new) and hands the
@@ -21,7 +10,7 @@ function indexOf(ctx: AppContext): StoryIndex {
  */
 export async function processDedupJob(ctx: AppContext, job: Job<DedupJob>): Promise<DedupResolution> {
   const { item, guid } = job.data;
-  const decision = await indexOf(ctx).resolve({
+  const decision = await ctx.storyIndex.resolve({
     sourceId: item.source.id,
     guid,
     url: item.url,

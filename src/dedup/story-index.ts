@@ -5,8 +5,9 @@ import { SHINGLE_SIZE } from './fingerprint.js';
 import { DEFAULT_LSH } from './minhash.js';
 import { DEFAULT_THRESHOLDS, type SimilarityThresholds } from './similarity.js';
 import { safeUrl } from '../core/url-policy.js';
-import { canonicalizeUrl } from '../normalize/page/canonical-url.js';
-import { REMOVE_LUA, RESOLVE_LUA } from './story-index-lua.js';
+import { canonicalizeUrl } from '../content/canonical-url.js';
+import { dedupKeys } from '../redis/keys.js';
+import { luaScript, runScript } from '../redis/scripts.js';
 
 /** One outlet's article, as the dedup stage sees it. */
 export interface DedupCandidate {
@@ -90,22 +91,6 @@ export function packU32(values: Uint32Array): Buffer {
   return buf;
 }
 
-/** Key names of the layout described in story-index-lua.ts, shared with the benchmark's bulk loader. */
-export function dedupKeys(prefix: string) {
-  return {
-    seq: `${prefix}:dd:seq`,
-    entry: (n: number | string) => `${prefix}:dd:e:${n}`,
-    guid: (digest: string) => `${prefix}:dd:g:${digest}`,
-    url: (digest: string) => `${prefix}:dd:u:${digest}`,
-    fingerprint: (digest: string) => `${prefix}:dd:f:${digest}`,
-    story: (storyId: string) => `${prefix}:dd:s:${storyId}`,
-    /** The decision of one attempt; `-` names no attempt (a key is passed either way, to stay in the slot). */
-    attempt: (attemptId: string | undefined) => `${prefix}:dd:a:${attemptId ?? '-'}`,
-    bucket: (gen: number, shard: number) => `${prefix}:dd:b:${gen}:${shard}`,
-    all: `${prefix}:dd:*`,
-  };
-}
-
 /** Generation arithmetic of the band buckets. */
 export function generationOf(nowMs: number, retentionSeconds: number, generations: number) {
   const span = Math.max(1, Math.ceil(retentionSeconds / generations));
@@ -113,23 +98,8 @@ export function generationOf(nowMs: number, retentionSeconds: number, generation
   return { gen, lookback: generations + 1, expireAt: (gen + 1) * span + retentionSeconds };
 }
 
-class Script {
-  private readonly sha: string;
-  constructor(private readonly source: string) {
-    this.sha = createHash('sha1').update(source).digest('hex');
-  }
-  async run(redis: Redis, keys: string[], args: Array<string | Buffer | number>): Promise<unknown> {
-    try {
-      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.includes('NOSCRIPT')) throw err;
-      return redis.eval(this.source, keys.length, ...keys, ...args);
-    }
-  }
-}
-
-const RESOLVE = new Script(RESOLVE_LUA);
-const REMOVE = new Script(REMOVE_LUA);
+const RESOLVE = luaScript('dedup-resolve');
+const REMOVE = luaScript('dedup-remove');
 
 /**
  * The story index in Redis: decides whether an incoming article is a new story, a copy of a known one, or an edit
@@ -176,8 +146,9 @@ export class StoryIndex {
     const tooShort = sketch.shingles.length < MIN_FINGERPRINT_WORDS - SHINGLE_SIZE + 1;
     const fk = keyDigest(tooShort ? `short\u0000${gk}\u0000${uk}\u0000${sketch.canonical}` : sketch.fingerprint);
     const t = this.thresholds;
-    const reply = (await RESOLVE.run(
+    const reply = (await runScript(
       this.redis,
+      RESOLVE,
       [this.keys.seq, this.keys.guid(gk), this.keys.url(uk), this.keys.fingerprint(fk), this.keys.attempt(candidate.attemptId)],
       [
         this.opts.prefix,
@@ -221,6 +192,6 @@ export class StoryIndex {
 
   /** Forgets a story and every entry of it; returns how many entries were removed. */
   async remove(storyId: string): Promise<number> {
-    return Number(await REMOVE.run(this.redis, [this.keys.story(storyId)], [this.opts.prefix, this.shardBits]));
+    return Number(await runScript(this.redis, REMOVE, [this.keys.story(storyId)], [this.opts.prefix, this.shardBits]));
   }
 }

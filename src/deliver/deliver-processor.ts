@@ -5,7 +5,6 @@ import { jittered, postpone, postponeDelay, timesPostponed } from '../queues/pos
 import type { AppContext } from '../runtime/context.js';
 import { LOG_LENGTH, attemptTime, concludeAttempt, send, type DeliveryAttempt } from './attempt.js';
 import { publishedJobId } from './build-event.js';
-import { EndpointState } from './endpoint-state.js';
 import { BUSY_WAIT_CAP_MS, BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, RATE_WAIT_CAP_MS, fitPayload, orderDecision } from './policy.js';
 
 /** What a completed job keeps as its return value: small, since BullMQ stores it with the job (the log has the rest). */
@@ -21,11 +20,6 @@ function unrecoverable(code: ErrorCode, message: string): UnrecoverableError {
   return Object.assign(new UnrecoverableError(`${code}: ${message}`), { code });
 }
 
-async function logOnly(ctx: AppContext, attempt: DeliveryAttempt, subscriptionId: string): Promise<void> {
-  const key = ctx.keys.deliveryLog(subscriptionId);
-  await ctx.redis.multi().lpush(key, JSON.stringify(attempt)).ltrim(key, 0, LOG_LENGTH - 1).hincrby(ctx.keys.deliveryStats, attempt.errorCode ?? 'delivered', 1).exec();
-}
-
 /**
  * Delivers one signed event to one subscription. Before sending: the ordering rule (later events wait for their
  * story's `item.published`), then admission (disabled, paused by `Retry-After`, per-endpoint concurrency and rate
@@ -38,7 +32,7 @@ export async function processDeliverJob(ctx: AppContext, job: Job<DeliverJob>, t
   const { subscriptionId, eventId, eventType, storyId } = job.data;
   // Times this job was taken up without being a real attempt (postponed): drives the growing postpone delay.
   const postponed = timesPostponed(job);
-  const endpoint = EndpointState.for(ctx);
+  const endpoint = ctx.endpoints;
   const now = ctx.clock.now();
   let subscription = await endpoint.subscription(subscriptionId, now);
   // A cached absence or "disabled" may be stale (just created or re-enabled): read again before refusing.
@@ -52,7 +46,7 @@ export async function processDeliverJob(ctx: AppContext, job: Job<DeliverJob>, t
   };
   const refuse = async (code: ErrorCode, message: string) => {
     Object.assign(attempt, { errorCode: code, error: message });
-    await logOnly(ctx, attempt, subscriptionId);
+    await ctx.endpoints.logOnly(subscriptionId, JSON.stringify(attempt), attempt.errorCode ?? 'delivered', LOG_LENGTH);
     ctx.logger.warn({ code, subscriptionId, eventId }, message);
   };
   if (!subscription.enabled) {

@@ -1,126 +1,12 @@
 import { effectiveSubscription, type DisabledState } from '../catalog/catalog.js';
 import type { SubscriptionConfig } from '../config/schema.js';
 import type { AppContext } from '../runtime/context.js';
+import { luaScript, runScript } from '../redis/scripts.js';
 import { Batcher } from './batcher.js';
 import { rateInterval } from './policy.js';
 
-/**
- * Splits the one packed argument of a batch into its fields (newline-separated; no field holds a newline: ids do
- * not, and a JSON log entry never does). One argument per batch instead of several per call: ioredis'
- * per-argument cost showed in the profile.
- */
-const FIELDS_LUA = `
-local function fields(s)
-  local out, i, n = {}, 1, 0
-  while true do
-    local j = string.find(s, '\\n', i, true)
-    n = n + 1
-    if not j then
-      out[n] = string.sub(s, i)
-      return out
-    end
-    out[n] = string.sub(s, i, j - 1)
-    i = j + 1
-  end
-end`;
-
-/**
- * An endpoint's keys, built inside the script from the deliver key prefix and the subscription id, exactly as
- * `RedisKeys` names them (`deliveryLeases` and the others): passing four or five key names per call, and
- * deduplicating them per batch, cost more client CPU than anything else in the batch. All keys share the prefix's
- * hash tag, so they live in one slot (on Redis Cluster too), as BullMQ's scripts rely on for theirs.
- */
-const ENDPOINT_KEYS_LUA = `
-local function endpointKey(prefix, id, suffix)
-  return prefix .. id .. ':' .. suffix
-end`;
-
-/**
- * Admission in one round trip, atomically for all workers: refuses when the subscription is disabled, the endpoint
- * asked us to wait, it already has `maxConcurrency` deliveries in flight, or its rate limit's next start time has
- * not come; otherwise it takes a lease (expiring, so a killed worker's lease frees itself) and moves the next start
- * time one interval on. The rate limit spaces starts evenly (a GCRA without burst: the key holds the earliest next
- * start), so no 1-second window, wherever it falls, ever sees more than the limit. Fields (see
- * {@link ENDPOINT_BATCH_SCRIPT}): subscription id, now, lease id, lease expiry, max concurrency, ms between starts
- * (0 = no limit). Answers kind and wait.
- */
-const ADMIT_LUA = `
-local function admit(prefix, disabled, f, o)
-  local id = f[o + 1]
-  if redis.call('HEXISTS', disabled, id) == 1 then return 'disabled', 0 end
-  local now = tonumber(f[o + 2])
-  local untilMs = tonumber(redis.call('GET', endpointKey(prefix, id, 'paused-until')) or '0')
-  if untilMs > now then return 'paused', untilMs - now end
-  local leases = endpointKey(prefix, id, 'leases')
-  redis.call('ZREMRANGEBYSCORE', leases, '-inf', now)
-  if not redis.call('ZSCORE', leases, f[o + 3]) and redis.call('ZCARD', leases) >= tonumber(f[o + 5]) then return 'busy', 0 end
-  local interval = tonumber(f[o + 6])
-  if interval > 0 then
-    local nextStart = endpointKey(prefix, id, 'next-start')
-    local nextMs = tonumber(redis.call('GET', nextStart) or '0')
-    if nextMs > now then return 'rate', nextMs - now end
-    redis.call('SET', nextStart, now + interval, 'PX', interval + 1000)
-  end
-  redis.call('ZADD', leases, f[o + 4], f[o + 3])
-  return 'ok', 0
-end
-`;
-
-/**
- * The end of an attempt (cheaper for client and server than a MULTI of six): log, trim, free the lease, count the
- * outcome, then clear the failure streak on success or start it (NX) and answer its start (-1: none). A fan-out
- * attempt also records its success in the event's done set, in the same command, so a retried fan-out job never
- * misses it. Fields (see {@link ENDPOINT_BATCH_SCRIPT}): subscription id, last log index, lease id, outcome, ok
- * (1/0), now, the event's done set ('' = none), done set TTL ms, the log entry.
- */
-const FINISH_LUA = `
-local function finish(prefix, stats, f, o)
-  local id = f[o + 1]
-  local log = endpointKey(prefix, id, 'log')
-  redis.call('LPUSH', log, f[o + 9])
-  redis.call('LTRIM', log, 0, tonumber(f[o + 2]))
-  redis.call('ZREM', endpointKey(prefix, id, 'leases'), f[o + 3])
-  redis.call('HINCRBY', stats, f[o + 4], 1)
-  local failing = endpointKey(prefix, id, 'failing-since')
-  if f[o + 5] == '1' then
-    if f[o + 7] ~= '' then
-      redis.call('SADD', f[o + 7], id)
-      redis.call('PEXPIRE', f[o + 7], tonumber(f[o + 8]))
-    end
-    redis.call('DEL', failing)
-    return -1
-  end
-  redis.call('SET', failing, f[o + 6], 'NX')
-  return tonumber(redis.call('GET', failing))
-end
-`;
-
-/** Fields per call in the packed argument. */
-const FINISH_FIELDS = 9;
-const ADMIT_FIELDS = 6;
-
-/**
- * Every finish and admission of one event-loop turn in one command. KEYS: the disabled hash, the stats hash. ARGV:
- * the deliver key prefix, the number of finishes, of admissions, then their fields in one argument (finishes
- * first). Finishes run first, so a lease they free can go to an admission of the same batch. Answers, flattened:
- * one value per finish, then kind and wait per admission.
- */
-const ENDPOINT_BATCH_SCRIPT = `${FIELDS_LUA}${ENDPOINT_KEYS_LUA}${FINISH_LUA}${ADMIT_LUA}
-local prefix = ARGV[1]
-local f = fields(ARGV[4])
-local out = {}
-local finishes = tonumber(ARGV[2])
-for i = 0, finishes - 1 do
-  out[#out + 1] = finish(prefix, KEYS[2], f, i * ${FINISH_FIELDS})
-end
-local base = finishes * ${FINISH_FIELDS}
-for i = 0, tonumber(ARGV[3]) - 1 do
-  local kind, wait = admit(prefix, KEYS[1], f, base + i * ${ADMIT_FIELDS})
-  out[#out + 1] = kind
-  out[#out + 1] = wait
-end
-return out
-`;
+/** Every finish and admission of one event-loop turn in one command: redis/lua/endpoint-batch.lua. */
+const ENDPOINT_BATCH = luaScript('endpoint-batch');
 
 /** One call of the batched script: a finish or an admission, its fields packed (newline-separated; no field may hold a newline). */
 interface EndpointCall {
@@ -128,17 +14,12 @@ interface EndpointCall {
   packed: string;
 }
 
-type RawScript = (...args: Array<string | number>) => Promise<unknown[]>;
-
 /**
- * {@link ENDPOINT_BATCH_SCRIPT} as an ioredis command (EVALSHA after the first call: the script is not resent each
- * time), fed by a {@link Batcher}: the finishes and admissions of one event-loop turn go in one command, all their
+ * {@link ENDPOINT_BATCH} fed by a {@link Batcher}: the finishes and admissions of one event-loop turn go in one command, all their
  * fields in one argument. Answers the finish's value, or the admission's [kind, wait].
  */
 function endpointBatch(redis: AppContext['redis'], keys: AppContext['keys']): Batcher<EndpointCall, unknown> {
-  const name = 'syndicateEndpointBatch';
-  const holder = redis as unknown as Record<string, RawScript | undefined>;
-  if (!holder[name]) redis.defineCommand(name, { lua: ENDPOINT_BATCH_SCRIPT, numberOfKeys: 2 });
+  const batchKeys = [keys.deliveryDisabled, keys.deliveryStats];
   return new Batcher(async (calls) => {
     const n = calls.length;
     let finishes = 0;
@@ -152,7 +33,7 @@ function endpointBatch(redis: AppContext['redis'], keys: AppContext['keys']): Ba
       } else admitPacked += `${call.packed}\n`;
     }
     // The last newline makes an empty last field: harmless, as fields are read by position.
-    const flat = (await holder[name]!.call(redis, keys.deliveryDisabled, keys.deliveryStats, keys.deliveryKeyPrefix, finishes, n - finishes, finishPacked + admitPacked)) as unknown[];
+    const flat = (await runScript(redis, ENDPOINT_BATCH, batchKeys, [keys.deliveryKeyPrefix, finishes, n - finishes, finishPacked + admitPacked])) as unknown[];
     const out = new Array<unknown>(n);
     let nextFinish = 0;
     let nextAdmit = finishes;
@@ -175,22 +56,18 @@ const FANOUT_DONE_TTL_MS = 7 * 86_400_000;
 
 /** How long a process reuses a subscription read from the catalog (URL, secrets, limits) before reading it again. */
 const SUBSCRIPTION_CACHE_MS = 1_000;
-const instances = new WeakMap<AppContext, EndpointState>();
+
+/** What the endpoint state uses: its connection and keys, the catalog (subscriptions), the limits, the logger. */
+export type EndpointStateDeps = Pick<AppContext, 'redis' | 'keys' | 'catalog' | 'logger' | 'config'>;
 
 /** Per-endpoint state shared by every deliver worker through Redis. */
 export class EndpointState {
   private readonly cache = new Map<string, { subscription: SubscriptionConfig | null; until: number }>();
   private readonly batch: Batcher<EndpointCall, unknown>;
 
-  constructor(private readonly ctx: AppContext) {
+  /** One per connection, built with the other stores (its subscription cache is shared by all of the process's jobs). */
+  constructor(private readonly ctx: EndpointStateDeps) {
     this.batch = endpointBatch(ctx.redis, ctx.keys);
-  }
-
-  /** The one instance of a process context (its subscription cache is shared by all of the process's jobs). */
-  static for(ctx: AppContext): EndpointState {
-    let state = instances.get(ctx);
-    if (!state) instances.set(ctx, (state = new EndpointState(ctx)));
-    return state;
   }
 
   /**
@@ -241,6 +118,33 @@ export class EndpointState {
       packed: `${subscriptionId}\n${logLength - 1}\n${leaseId}\n${outcome}\n${ok ? 1 : 0}\n${now}\n${doneKey ?? ''}\n${FANOUT_DONE_TTL_MS}\n${entry}`,
     });
     return since === null || since === undefined || Number(since) < 0 ? null : Number(since);
+  }
+
+  /**
+   * Logs an attempt that held no lease (a job refused before sending: disabled, gone, no subscription): appended to
+   * the delivery log and counted, as {@link finish} does for the others. The log has no other writer.
+   */
+  async logOnly(subscriptionId: string, entry: string, outcome: string, logLength: number): Promise<void> {
+    const { redis, keys } = this.ctx;
+    const log = keys.deliveryLog(subscriptionId);
+    await redis.multi().lpush(log, entry).ltrim(log, 0, logLength - 1).hincrby(keys.deliveryStats, outcome, 1).exec();
+  }
+
+  /** The latest `limit` attempts of a subscription's delivery log, newest first (the JSON entries as written). */
+  async log(subscriptionId: string, limit: number): Promise<unknown[]> {
+    const rows = await this.ctx.redis.lrange(this.ctx.keys.deliveryLog(subscriptionId), 0, limit - 1);
+    return rows.map((row) => JSON.parse(row) as unknown);
+  }
+
+  /** Delivery attempts since the data began, by outcome (`delivered` or a SYN_ERR_* code). */
+  async outcomeCounts(): Promise<Record<string, number>> {
+    const stats = await this.ctx.redis.hgetall(this.ctx.keys.deliveryStats);
+    return Object.fromEntries(Object.entries(stats).map(([outcome, count]) => [outcome, Number(count)]));
+  }
+
+  /** How many subscriptions the deliver stage has disabled. */
+  async disabledCount(): Promise<number> {
+    return this.ctx.redis.hlen(this.ctx.keys.deliveryDisabled);
   }
 
   /** Frees a lease without logging (a delivery that never reached the endpoint). */

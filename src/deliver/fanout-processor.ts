@@ -2,9 +2,10 @@ import type { Job } from 'bullmq';
 import type { SubscriptionConfig } from '../config/schema.js';
 import type { DeliverJob, FanoutJob } from '../queues/pipeline.js';
 import type { AppContext } from '../runtime/context.js';
+import { luaScript, runScript } from '../redis/scripts.js';
 import { deliverJobId, fanoutJobId, publishedJobId, eventId as makeEventId } from './build-event.js';
 import { attemptTime, concludeAttempt, send, type AttemptVerdict, type DeliveryAttempt } from './attempt.js';
-import { EndpointState, type Admission } from './endpoint-state.js';
+import type { Admission } from './endpoint-state.js';
 import { Permits } from './permits.js';
 import { jittered, postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
 import { BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, fitPayload } from './policy.js';
@@ -87,31 +88,16 @@ const BUSY_RETRY_MS = 10;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * Per subscription, a bitmask: 1 = in the event's done set, 2 = its own deliver job exists, 4 = its story's
- * published job exists (only when `publishedKeys` are given). KEYS: done set, own job keys, published job keys.
- * ARGV: subscription ids.
- */
-const PRIOR_STATE_SCRIPT = `
-local n = #ARGV
-local withPublished = #KEYS > n + 1
-local out = {}
-for i = 1, n do
-  local flags = 0
-  if redis.call('SISMEMBER', KEYS[1], ARGV[i]) == 1 then flags = flags + 1 end
-  if redis.call('EXISTS', KEYS[1 + i]) == 1 then flags = flags + 2 end
-  if withPublished and redis.call('EXISTS', KEYS[1 + n + i]) == 1 then flags = flags + 4 end
-  out[i] = flags
-end
-return out
-`;
+const PRIOR_STATE = luaScript('fanout-prior-state');
 
-/** Runs {@link PRIOR_STATE_SCRIPT}: one command per fan-out, whatever the number of subscriptions. */
+/**
+ * What is done already for each subscription (redis/lua/fanout-prior-state.lua), one command per fan-out whatever
+ * the number of subscriptions: per subscription a bitmask, 1 = in the event's done set, 2 = its own deliver job
+ * exists, 4 = its story's published job exists (only when `publishedKeys` are given).
+ */
 async function priorState(ctx: AppContext, doneKey: string, ids: string[], ownKeys: string[], publishedKeys: string[]): Promise<number[]> {
-  const holder = ctx.redis as unknown as { syndicateFanoutPrior?: (...args: Array<string | number>) => Promise<number[]> };
-  if (!holder.syndicateFanoutPrior) ctx.redis.defineCommand('syndicateFanoutPrior', { lua: PRIOR_STATE_SCRIPT });
-  const keys = [doneKey, ...ownKeys, ...publishedKeys];
-  return holder.syndicateFanoutPrior!.apply(ctx.redis, [keys.length, ...keys, ...ids]);
+  const flags = await runScript(ctx.redis, PRIOR_STATE, [doneKey, ...ownKeys, ...publishedKeys], ids);
+  return Array.isArray(flags) ? flags.map(Number) : [];
 }
 
 /**
@@ -124,13 +110,9 @@ export interface FanoutPermits {
   ahead: Permits;
 }
 
-const permitsOf = new WeakMap<AppContext, FanoutPermits>();
-
-/** The process's fan-out permits (created with the deliver concurrency by the deliver role). */
-export function fanoutPermits(ctx: AppContext, size: number): FanoutPermits {
-  let permits = permitsOf.get(ctx);
-  if (!permits) permitsOf.set(ctx, (permits = { send: new Permits(size), ahead: new Permits(4 * size) }));
-  return permits;
+/** A process's fan-out permits, for `size` requests in flight (the deliver role makes one with its concurrency). */
+export function createFanoutPermits(size: number): FanoutPermits {
+  return { send: new Permits(size), ahead: new Permits(4 * size) };
 }
 
 /**
@@ -172,7 +154,7 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
     later ? subscriptionIds.map((id) => queue.toKey(publishedJobId(id, storyId))) : []);
   const budgetMs = Math.min(ctx.config.delivery.fanoutBudget, ctx.config.limits.deliveryTimeout);
   const abandon = new AbandonGroups(budgetMs);
-  const endpoint = EndpointState.for(ctx);
+  const endpoint = ctx.endpoints;
   const payload = fitPayload(job.data.body, ctx.config.delivery.maxPayloadBytes);
   // Encoded once for every send and signature of the event.
   const bytes = Buffer.from(payload.body, 'utf8');
@@ -186,7 +168,6 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
       // No deadline here: permits come back within the budget of the requests holding them.
       const ahead = permits.ahead.tryAcquire() ?? (await permits.ahead.acquire());
       let held = ahead;
-      let busy = false;
       try {
         const admittedAt = ctx.clock.now();
         const cached = endpoint.cachedSubscription(subscriptionId, admittedAt);
@@ -194,9 +175,11 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
         // Gone or disabled: the per-subscription job re-reads it and refuses with a logged dead letter, as before.
         if (!subscription?.enabled) return handoffFor({ kind: 'disabled' }, ctx.config.delivery, admittedAt);
         const admission = await endpoint.admit(subscription, leaseId, admittedAt);
-        // Busy (other fan-outs are sending to it): a few ms is usually enough, so wait within the budget, permits freed.
-        if (admission.kind === 'busy') busy = true;
-        else if (admission.kind !== 'ok') return handoffFor(admission, ctx.config.delivery, admittedAt);
+        // Busy (other fan-outs are sending to it): a few ms is usually enough, so wait (below) within the budget,
+        // permits freed. Every other outcome returns.
+        if (admission.kind === 'busy') {
+          // falls through to the wait
+        } else if (admission.kind !== 'ok') return handoffFor(admission, ctx.config.delivery, admittedAt);
         else {
           held = permits.send.tryAcquire() ?? (await permits.send.acquire());
           ahead.release();
@@ -217,11 +200,9 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
       } finally {
         held.release();
       }
-      if (busy) {
-        busySince ??= ctx.clock.now();
-        if (ctx.clock.now() - busySince >= budgetMs) return handoffFor({ kind: 'busy', waitMs: 0 }, ctx.config.delivery, ctx.clock.now());
-        await sleep(jittered(BUSY_RETRY_MS));
-      }
+      busySince ??= ctx.clock.now();
+      if (ctx.clock.now() - busySince >= budgetMs) return handoffFor({ kind: 'busy', waitMs: 0 }, ctx.config.delivery, ctx.clock.now());
+      await sleep(jittered(BUSY_RETRY_MS));
     }
   };
 

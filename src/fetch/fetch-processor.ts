@@ -2,18 +2,18 @@ import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
 import type { ChainableCommander } from 'ioredis';
 import { SyndicateError, toSyndicateError } from '../core/errors.js';
-import { HostPoliteness, RequestSlots, hostOf, waitForSlot } from '../net/host-politeness.js';
+import { RequestSlots, hostOf, waitForSlot } from '../net/host-politeness.js';
 import type { FetchJob } from '../queues/pipeline.js';
 import { postpone } from '../queues/postpone.js';
 import type { AppContext } from '../runtime/context.js';
 import { parseRetryAfter } from '../net/retry-after.js';
 import { decideRedirect, freshnessFromHeaders, planNextPoll, type PollObservation } from '../scheduler/next-fetch.js';
 import { enqueuePoll, pollJobDueAt } from '../scheduler/source-scheduler.js';
-import { decodeText } from './decode-text.js';
+import { decodeText } from '../content/decode-text.js';
 import { fetchLimits, httpFetch, type FetchResult } from './http-fetch.js';
-import type { FeedEntry, ParsedFeed } from './feed-entry.js';
+import type { FeedEntry, ParsedFeed } from '../content/feed-entry.js';
 import type { FullTextMode } from './full-text/needs-full-text.js';
-import { parseFeed } from './parse-feed.js';
+import { parseFeed } from '../content/parse-feed.js';
 import { fetchFullText } from './full-text/fetch-full-text.js';
 import { sourceHomepage } from '../core/url-policy.js';
 import { ensureWebSubSubscription, websubActive, type WebSubState } from './websub.js';
@@ -30,23 +30,6 @@ export interface FetchOutcome {
 }
 
 const hashEntry = (entry: unknown) => createHash('sha256').update(JSON.stringify(entry)).digest('base64url').slice(0, 22);
-
-const politenessByContext = new WeakMap<AppContext, HostPoliteness>();
-
-/** The process's per-host politeness gate (one per context, its state in Redis). */
-function politenessOf(ctx: AppContext): HostPoliteness {
-  let gate = politenessByContext.get(ctx);
-  if (!gate) {
-    const { limits } = ctx.config;
-    gate = new HostPoliteness(ctx.redis, (host) => ({ state: ctx.keys.hostState(host), active: ctx.keys.hostActive(host) }), {
-      maxConcurrent: limits.hostConcurrency,
-      minSpacingMs: limits.hostSpacing,
-      leaseMs: limits.fetchTimeout * 2 + 5_000,
-    });
-    politenessByContext.set(ctx, gate);
-  }
-  return gate;
-}
 
 /**
  * Fetches one source, parses it and hands each new or changed entry to the normalize stage, then plans and
@@ -71,7 +54,7 @@ export async function processFetchJob(ctx: AppContext, job: Job<FetchJob>, token
 
   const host = hostOf(source.url);
   const holder = `${job.id}`;
-  const gate = politenessOf(ctx);
+  const gate = ctx.politeness;
   if (host) {
     const retryAt = await gate.acquire(host, holder, ctx.clock.now());
     if (retryAt > 0) {
@@ -130,7 +113,7 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
     const retryAfterMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after'], answeredAt) : null;
     // A 429, or a 503 that says when to come back, is the host asking for a pause: for the whole host, not the queue.
     if (response.status === 429 || retryAfterMs !== null) {
-      if (retryAfterMs !== null && host) await politenessOf(ctx).pause(host, answeredAt + retryAfterMs);
+      if (retryAfterMs !== null && host) await ctx.politeness.pause(host, answeredAt + retryAfterMs);
       observation.retryAfterMs = retryAfterMs;
       throw new SyndicateError('SYN_ERR_FETCH_RATE_LIMITED', `${url} answered ${response.status}${retryAfterMs !== null ? `, retry after ${Math.round(retryAfterMs / 1000)} s` : ''}`, { details: { status: response.status, retryAfterMs } });
     }
@@ -258,7 +241,7 @@ export async function ingestFeedDocument(ctx: AppContext, sourceId: string, body
 
 /** Completes one entry from its article page when it needs it; records the outcome on the source status. */
 async function completeFromPage(ctx: AppContext, sourceId: string, entry: FeedEntry, mode: FullTextMode): Promise<FeedEntry> {
-  const outcome = await fetchFullText(ctx, politenessOf(ctx), entry, mode);
+  const outcome = await fetchFullText(ctx, ctx.politeness, entry, mode);
   const statusKey = ctx.keys.sourceStatus(sourceId);
   if (outcome.fetched) await ctx.redis.hincrby(statusKey, 'fullTextFetched', 1);
   if (outcome.error) {

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Clock } from '../core/clock.js';
 import { SyndicateError } from '../core/errors.js';
+import { luaScript, runScript } from '../redis/scripts.js';
 
 /** Per-host politeness settings, shared by every worker through Redis. */
 export interface PolitenessSettings {
@@ -20,63 +21,11 @@ export interface HostKeys {
   active: string;
 }
 
-// Atomic across workers: drop expired leases, then either grant a slot or say when to come back.
-const ACQUIRE_FN = `
-local function acquire(state, active, now, maxConcurrent, spacing, lease, holder)
-  redis.call('ZREMRANGEBYSCORE', active, '-inf', now)
-  local paused = tonumber(redis.call('HGET', state, 'pausedUntil') or '0')
-  if paused > now then return paused end
-  local nextSlot = tonumber(redis.call('HGET', state, 'nextSlotAt') or '0')
-  if nextSlot > now then return nextSlot end
-  if redis.call('ZCARD', active) >= maxConcurrent then return now + math.max(spacing, 50) end
-  redis.call('ZADD', active, now + lease, holder)
-  redis.call('HSET', state, 'nextSlotAt', now + spacing)
-  local ttl = math.ceil((lease + spacing) / 1000) + 60
-  if redis.call('TTL', state) < ttl then redis.call('EXPIRE', state, ttl) end
-  redis.call('EXPIRE', active, ttl)
-  return 0
-end
-`;
-
-// The request is over: its slot goes back, and the host's next request starts no sooner than the spacing from now.
-// Spacing from the end as well as from the start, so that the time we spend between taking a slot and sending
-// (or a slow answer) never shortens the gap the host sees between one request and the next. Expiries only grow:
-// the state may carry a longer pause.
-const RELEASE_FN = `
-local function release(state, active, holder, now, spacing)
-  redis.call('ZREM', active, holder)
-  local nextSlot = now + spacing
-  if nextSlot > tonumber(redis.call('HGET', state, 'nextSlotAt') or '0') then
-    redis.call('HSET', state, 'nextSlotAt', nextSlot)
-    local ttl = math.ceil(spacing / 1000) + 60
-    if redis.call('TTL', state) < ttl then redis.call('EXPIRE', state, ttl) end
-  end
-  return 1
-end
-`;
-
-/** KEYS: state, active. ARGV: now, max concurrent, spacing, lease, holder. */
-const ACQUIRE = `${ACQUIRE_FN}
-return acquire(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5])`;
-
-/** KEYS: state, active. ARGV: holder, now, spacing. */
-const RELEASE = `${RELEASE_FN}
-return release(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]))`;
-
-/** A redirect hop in one round trip: gives back the slot on one host (KEYS 3, 4), then asks for one on the next (KEYS 1, 2). ARGV as ACQUIRE. */
-const HAND_OVER = `${ACQUIRE_FN}${RELEASE_FN}
-release(KEYS[3], KEYS[4], ARGV[5], tonumber(ARGV[1]), tonumber(ARGV[3]))
-return acquire(KEYS[1], KEYS[2], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5])`;
-
-const PAUSE = `
-local current = tonumber(redis.call('HGET', KEYS[1], 'pausedUntil') or '0')
-local untilTs = tonumber(ARGV[1])
-if untilTs > current then
-  redis.call('HSET', KEYS[1], 'pausedUntil', untilTs)
-  redis.call('PEXPIREAT', KEYS[1], untilTs + 60000)
-end
-return 1
-`;
+// Each in redis/lua/: what the script does, its keys and arguments are in its header.
+const ACQUIRE = luaScript('host-acquire');
+const RELEASE = luaScript('host-release');
+const HAND_OVER = luaScript('host-hand-over');
+const PAUSE = luaScript('host-pause');
 
 /**
  * Politeness towards each host, in Redis so that it holds across every fetch worker: at most `maxConcurrent`
@@ -99,9 +48,9 @@ export class HostPoliteness {
     const keys = this.keysFor(host);
     const { maxConcurrent, minSpacingMs, leaseMs } = this.settings;
     const args = [now, maxConcurrent, minSpacingMs, leaseMs, holder];
-    if (releasing === null) return Number(await this.redis.eval(ACQUIRE, 2, keys.state, keys.active, ...args));
+    if (releasing === null) return Number(await runScript(this.redis, ACQUIRE, [keys.state, keys.active], args));
     const released = this.keysFor(releasing);
-    return Number(await this.redis.eval(HAND_OVER, 4, keys.state, keys.active, released.state, released.active, ...args));
+    return Number(await runScript(this.redis, HAND_OVER, [keys.state, keys.active, released.state, released.active], args));
   }
 
   /** The spacing between requests to one host. */
@@ -112,12 +61,12 @@ export class HostPoliteness {
   /** Gives a slot back at `now` (idempotent); the host's next request waits the spacing from then. */
   async release(host: string, holder: string, now: number): Promise<void> {
     const keys = this.keysFor(host);
-    await this.redis.eval(RELEASE, 2, keys.state, keys.active, holder, now, this.settings.minSpacingMs);
+    await runScript(this.redis, RELEASE, [keys.state, keys.active], [holder, now, this.settings.minSpacingMs]);
   }
 
   /** Pauses a host until `untilMs` (never shortens a longer pause already set). */
   async pause(host: string, untilMs: number): Promise<void> {
-    await this.redis.eval(PAUSE, 1, this.keysFor(host).state, untilMs);
+    await runScript(this.redis, PAUSE, [this.keysFor(host).state], [untilMs]);
   }
 }
 

@@ -1,11 +1,11 @@
 import type { NormalizedItem } from '../core/item.js';
 import { SyndicateError } from '../core/errors.js';
-import { decodeText } from '../fetch/decode-text.js';
-import { parseFeed, sniffFormat } from '../fetch/parse-feed.js';
-import type { FeedEntry } from '../fetch/feed-entry.js';
+import { decodeText } from '../content/decode-text.js';
+import { parseFeed, sniffFormat } from '../content/parse-feed.js';
+import type { FeedEntry } from '../content/feed-entry.js';
 import { sourceHomepage } from '../core/url-policy.js';
 import { normalizeEntry, type EntrySource } from './normalize-entry.js';
-import { extractPageMetadata } from './page/metadata.js';
+import { extractPageMetadata } from '../content/page-metadata.js';
 
 /** A fetched document: its bytes, its declared content type and where it was read from (URL or file URL). */
 export interface FetchedDocument {

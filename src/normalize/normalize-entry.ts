@@ -3,9 +3,9 @@ import { htmlToText, plainText } from '../core/content-policy.js';
 import type { NormalizedItem, SourceRef } from '../core/item.js';
 import { safeItem } from '../core/safe-item.js';
 import { safeUrl } from '../core/url-policy.js';
-import type { FeedEntry } from '../fetch/feed-entry.js';
+import type { FeedEntry } from '../content/feed-entry.js';
 import { analyzeArticle, type SourceCleanupRules } from './article/analyze-article.js';
-import { canonicalizeUrl } from './page/canonical-url.js';
+import { canonicalizeUrl } from '../content/canonical-url.js';
 
 /** What the normalizer needs to know of the source an entry came from. */
 export interface EntrySource {

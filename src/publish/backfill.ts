@@ -19,7 +19,7 @@ export function definitionDigest(storedJson: string): string {
 
 /** The digest of the channel's current catalog definition, null when the channel does not exist. */
 async function currentDigest(ctx: AppContext, channelId: string): Promise<string | null> {
-  const json = await ctx.redis.hget(ctx.keys.channels, channelId);
+  const json = await ctx.catalog.storedJson('channels', channelId);
   return json === null ? null : definitionDigest(json);
 }
 
@@ -66,7 +66,7 @@ export interface BackfillOutcome {
  * changed (its filing script compares the definition's digest): this job decides for that story instead.
  */
 export async function backfillChannel(ctx: AppContext, channelId: string): Promise<BackfillOutcome> {
-  const json = await ctx.redis.hget(ctx.keys.channels, channelId);
+  const json = await ctx.catalog.storedJson('channels', channelId);
   if (json === null) return { channelId, added: 0, removed: 0, skipped: 'gone' };
   const digest = definitionDigest(json);
   if (digest === (await ctx.items.filedDigest(channelId))) return { channelId, added: 0, removed: 0, skipped: 'unchanged' };

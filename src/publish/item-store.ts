@@ -1,87 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { NormalizedItem, SourceRef } from '../core/item.js';
 import type { RedisKeys } from '../redis/keys.js';
+import { luaScript, runScript } from '../redis/scripts.js';
 
-/**
- * What the channel scripts share: whether the catalog still holds the channel definition the caller read (by the
- * SHA-1 of its stored JSON, see publish/backfill.ts `definitionDigest`), and the version bump that tells every feed
- * cache the channel changed.
- */
-const CHANNEL_LUA = `
-local function definitionIs(catalog, channelId, digest)
-  local definition = redis.call('HGET', catalog, channelId)
-  return definition ~= false and redis.sha1hex(definition) == digest
-end
-local function bumpVersion(meta, now)
-  redis.call('HINCRBY', meta, 'version', 1)
-  redis.call('HSET', meta, 'lastModified', now)
-end
-`;
-
-/**
- * Files a story in a channel, unless the channel's definition changed since the publisher read it. KEYS: channel
- * items, channel log, channel meta, the channels catalog hash. ARGV: published-at score, story id, now, channel id,
- * SHA-1 of the definition read ('' = no check). Answers 1 when filed (or already there), 0 when superseded.
- */
-const ADD_TO_CHANNEL = `${CHANNEL_LUA}
-if ARGV[5] ~= '' and not definitionIs(KEYS[4], ARGV[4], ARGV[5]) then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
-if not redis.call('ZSCORE', KEYS[2], ARGV[2]) then
-  redis.call('ZADD', KEYS[2], redis.call('HINCRBY', KEYS[3], 'seq', 1), ARGV[2])
-end
-bumpVersion(KEYS[3], ARGV[3])
-return 1`;
-
-/**
- * Re-files a channel after a backfill. KEYS: channel items, channel log, channel meta, the channels catalog hash.
- * ARGV: now, channel id, definition digest, number of adds, then (published-at score, id) pairs oldest first, then
- * ids to remove. Answers -1 when the catalog definition no longer has that digest (a newer definition's job will
- * do the work, so this one must not record a stale digest or membership), else how many stories moved.
- * A story already in the channel is skipped, so a story a concurrent publish just filed is never duplicated.
- * When membership changed, the arrival log is renumbered by publication time: the channel was redefined, so its
- * archive pages are cut afresh (oldest story first) rather than leaving old stories after newer ones.
- */
-const REFILE_CHANNEL = `${CHANNEL_LUA}
-if not definitionIs(KEYS[4], ARGV[2], ARGV[3]) then return -1 end
-local changed = 0
-local adds = tonumber(ARGV[4])
-for i = 0, adds - 1 do
-  local id = ARGV[6 + 2 * i]
-  if not redis.call('ZSCORE', KEYS[1], id) then
-    redis.call('ZADD', KEYS[1], ARGV[5 + 2 * i], id)
-    changed = changed + 1
-  end
-end
-for j = 5 + 2 * adds, #ARGV do
-  changed = changed + redis.call('ZREM', KEYS[1], ARGV[j])
-  redis.call('ZREM', KEYS[2], ARGV[j])
-end
-redis.call('HSET', KEYS[3], 'definitionDigest', ARGV[3])
-if changed == 0 then return 0 end
-local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
-redis.call('DEL', KEYS[2])
-for i, id in ipairs(ids) do redis.call('ZADD', KEYS[2], i, id) end
-redis.call('HSET', KEYS[3], 'seq', #ids)
-bumpVersion(KEYS[3], ARGV[1])
-return changed`;
-
-/**
- * Takes a story out of a channel unless a full archive page holds it or the channel's definition changed since the
- * publisher read it. KEYS: channel items, channel log, channel meta, the channels catalog hash. ARGV: story id,
- * page size, now, channel id, SHA-1 of the definition read. Archive pages are cut from the log by rank, so taking
- * out a story at or after the first rank not in a full page changes no full page (and not their number); one in a
- * full page stays, as archives never change once full. Answers 1 when the story was taken out, 0 otherwise.
- */
-const LEAVE_CHANNEL = `${CHANNEL_LUA}
-if not definitionIs(KEYS[4], ARGV[4], ARGV[5]) then return 0 end
-local rank = redis.call('ZRANK', KEYS[2], ARGV[1])
-if not rank then return redis.call('ZREM', KEYS[1], ARGV[1]) end
-local pageSize = tonumber(ARGV[2])
-if rank < math.floor(redis.call('ZCARD', KEYS[2]) / pageSize) * pageSize then return 0 end
-redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('ZREM', KEYS[2], ARGV[1])
-bumpVersion(KEYS[3], ARGV[3])
-return 1`;
+const ADD_TO_CHANNEL = luaScript('channel-add');
+const REFILE_CHANNEL = luaScript('channel-refile');
+const LEAVE_CHANNEL = luaScript('channel-leave');
 
 const sourceField = (source: SourceRef) => `${source.id} ${source.itemUrl}`;
 
@@ -179,19 +103,7 @@ export class ItemStore {
    * redefinition queues decides for the new definition, from the stored story.
    */
   async addToChannel(channelId: string, item: NormalizedItem, now: number, definitionDigest = ''): Promise<boolean> {
-    const filed = await this.redis.eval(
-      ADD_TO_CHANNEL,
-      4,
-      this.keys.channelItems(channelId),
-      this.keys.channelLog(channelId),
-      this.keys.channelMeta(channelId),
-      this.keys.channels,
-      Date.parse(item.publishedAt),
-      item.id,
-      now,
-      channelId,
-      definitionDigest,
-    );
+    const filed = await runScript(this.redis, ADD_TO_CHANNEL, this.channelScriptKeys(channelId), [Date.parse(item.publishedAt), item.id, now, channelId, definitionDigest]);
     if (Number(filed) !== 1) return false;
     await this.changed(channelId);
     return true;
@@ -204,10 +116,7 @@ export class ItemStore {
    */
   async removeFromChannel(channelId: string, storyId: string, pageSize: number, now: number, definitionDigest: string): Promise<boolean> {
     const removed = Number(
-      await this.redis.eval(
-        LEAVE_CHANNEL, 4, this.keys.channelItems(channelId), this.keys.channelLog(channelId), this.keys.channelMeta(channelId), this.keys.channels,
-        storyId, pageSize, now, channelId, definitionDigest,
-      ),
+      await runScript(this.redis, LEAVE_CHANNEL, this.channelScriptKeys(channelId), [storyId, pageSize, now, channelId, definitionDigest]),
     );
     if (removed === 1) await this.changed(channelId);
     return removed === 1;
@@ -223,10 +132,15 @@ export class ItemStore {
     for (const { id, score } of add) args.push(score, id);
     args.push(...remove);
     const changed = Number(
-      await this.redis.eval(REFILE_CHANNEL, 4, this.keys.channelItems(channelId), this.keys.channelLog(channelId), this.keys.channelMeta(channelId), this.keys.channels, ...args),
+      await runScript(this.redis, REFILE_CHANNEL, this.channelScriptKeys(channelId), args),
     );
     if (changed > 0) await this.changed(channelId);
     return changed;
+  }
+
+  /** The keys every channel script takes (see redis/lua/channel-*.lua): items, log, meta, the channels catalog. */
+  private channelScriptKeys(channelId: string): string[] {
+    return [this.keys.channelItems(channelId), this.keys.channelLog(channelId), this.keys.channelMeta(channelId), this.keys.channels];
   }
 
   /** The definition digest a channel was last filed for (see publish/backfill.ts), null if never. */

@@ -1,28 +1,16 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Job, JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { request } from 'undici';
-import { FeedCache } from '../api/feed-cache.js';
+import { FeedCache } from './feed-cache.js';
 import { SyndicateError } from '../core/errors.js';
 import { assertUrlAllowed } from '../net/address-guard.js';
 import type { WebSubJob } from '../queues/pipeline.js';
-import type { RedisKeys } from '../redis/keys.js';
 import type { AppContext } from '../runtime/context.js';
 import { hubUrl, renderChannelDocument, topicUrl } from './channel-feed.js';
 import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from './render-feed.js';
 
 /** Lease bounds (seconds): subscribers that ask for none get ten days; nobody gets more than thirty. */
 export const LEASE = { default: 10 * 86_400, min: 60, max: 30 * 86_400 } as const;
-
-/** One verified subscription of a callback to a topic (a channel's current feed in one format). */
-export interface WebSubSubscription {
-  topic: string;
-  callback: string;
-  /** HMAC key for `X-Hub-Signature`; null when the subscriber gave none. */
-  secret: string | null;
-  leaseSeconds: number;
-  expiresAt: number;
-}
 
 /** A subscribe or unsubscribe request, validated. */
 export interface HubRequest {
@@ -33,41 +21,6 @@ export interface HubRequest {
   callback: string;
   leaseSeconds: number;
   secret: string | null;
-}
-
-/** Verified subscriptions in Redis: one hash per topic, callback → subscription; expired leases are pruned on read. */
-export class WebSubStore {
-  constructor(
-    private readonly redis: Redis,
-    private readonly keys: RedisKeys,
-  ) {}
-
-  async save(sub: WebSubSubscription): Promise<void> {
-    await this.redis.hset(this.keys.websubSubscriptions(sub.topic), sub.callback, JSON.stringify(sub));
-  }
-
-  async remove(topic: string, callback: string): Promise<boolean> {
-    const [[, removed]] = (await this.redis.multi().hdel(this.keys.websubSubscriptions(topic), callback).hdel(this.keys.websubPushed(topic), callback).exec()) as [[Error | null, number]];
-    return removed === 1;
-  }
-
-  /** The subscriptions of a topic whose lease runs at `now`; expired ones are deleted on the way. */
-  async active(topic: string, now: number): Promise<WebSubSubscription[]> {
-    const all = Object.values(await this.redis.hgetall(this.keys.websubSubscriptions(topic))).map((row) => JSON.parse(row) as WebSubSubscription);
-    const expired = all.filter((sub) => sub.expiresAt <= now).map((sub) => sub.callback);
-    if (expired.length) await this.redis.multi().hdel(this.keys.websubSubscriptions(topic), ...expired).hdel(this.keys.websubPushed(topic), ...expired).exec();
-    return all.filter((sub) => sub.expiresAt > now);
-  }
-
-  /** Digest of the last document a callback accepted for a topic (null before the first). */
-  async lastPushed(topic: string, callback: string): Promise<string | null> {
-    return this.redis.hget(this.keys.websubPushed(topic), callback);
-  }
-
-  /** Remembers the document a callback just accepted, so the same document is never pushed to it again. */
-  async recordPushed(topic: string, callback: string, digest: string): Promise<void> {
-    await this.redis.hset(this.keys.websubPushed(topic), callback, digest);
-  }
 }
 
 /** `X-Hub-Signature` of a distributed body (WebSub §8: `method=hex HMAC`, here SHA-256). */
@@ -124,7 +77,7 @@ async function readCapped(body: AsyncIterable<Buffer>, max = 4096): Promise<stri
  * Verifies the subscriber's intent (WebSub §5.3): a GET to the callback with a fresh challenge, which must come
  * back verbatim in a 2xx body. Then stores or removes the subscription. Returns whether it was verified.
  */
-export async function verifyAndApply(ctx: AppContext, req: HubRequest, store = new WebSubStore(ctx.redis, ctx.keys)): Promise<boolean> {
+export async function verifyAndApply(ctx: AppContext, req: HubRequest, store = ctx.hubSubscriptions): Promise<boolean> {
   const challenge = randomBytes(16).toString('hex');
   const url = new URL(req.callback);
   url.searchParams.set('hub.mode', req.mode);
@@ -186,7 +139,7 @@ export function coalescingOptions(kind: WebSubJob['kind'], target: string, topic
  * {@link coalescingOptions}).
  */
 export async function enqueueChannelUpdates(ctx: AppContext, channelIds: string[]): Promise<number> {
-  const store = new WebSubStore(ctx.redis, ctx.keys);
+  const store = ctx.hubSubscriptions;
   const now = ctx.clock.now();
   const jobs: Array<{ name: string; data: WebSubJob; opts: JobsOptions }> = [];
   for (const channelId of channelIds) {
@@ -201,22 +154,21 @@ export async function enqueueChannelUpdates(ctx: AppContext, channelIds: string[
   return jobs.length;
 }
 
-/** Rendered current documents, shared by every subscriber of a topic (rendered once per channel version). */
-const documents = new FeedCache(200);
-
 /**
  * Delivers one WebSub job. A push sends the topic's current document (the newest state, also on a retry), signed
  * with `X-Hub-Signature` when the subscriber gave a secret; a subscription that was removed or expired since the
  * job was queued is skipped, and so is a document the subscriber already accepted (an earlier push carried the
- * changes this job was queued for). A ping tells an external hub that the topic changed.
+ * changes this job was queued for). A ping tells an external hub that the topic changed. `documents`: the rendered
+ * current documents, shared by every subscriber of a topic (rendered once per channel version); the websub role
+ * keeps one.
  */
-export async function processWebSubJob(ctx: AppContext, job: Job<WebSubJob>): Promise<'pushed' | 'pinged' | 'skipped' | 'unchanged'> {
+export async function processWebSubJob(ctx: AppContext, job: Job<WebSubJob>, documents: FeedCache): Promise<'pushed' | 'pinged' | 'skipped' | 'unchanged'> {
   const data = job.data;
   if (data.kind === 'ping') {
     await postOnce(ctx, data.hub, { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'syndicate-websub/0.1' }, new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': data.topic }).toString());
     return 'pinged';
   }
-  const store = new WebSubStore(ctx.redis, ctx.keys);
+  const store = ctx.hubSubscriptions;
   // Sent together: ioredis writes all three before reading, so this costs one round trip.
   const [subs, channel, { version }] = await Promise.all([
     store.active(data.topic, ctx.clock.now()),

@@ -1,5 +1,5 @@
 import type { EventType, NormalizedItem, SourceRef } from '../core/item.js';
-import type { FeedEntry } from '../fetch/feed-entry.js';
+import type { FeedEntry } from '../content/feed-entry.js';
 
 /**
  * The pipeline's queues, in the order an item travels through them. Each is its own worker role.

@@ -52,7 +52,6 @@ export function startStageWorker<K extends QueueName>(
   processor: StageProcessor<K>,
   options: Partial<WorkerOptions> = {},
 ): RoleHandle {
-  const concurrencyFromEnv = Number(process.env[`SYNDICATE_CONCURRENCY_${queue.toUpperCase()}`]);
   const run = (job: Job<QueuePayloads[K]>, token?: string) => withJobContext(jobLogBindings(queue, job), () => timed(job, token));
   const timed = async (job: Job<QueuePayloads[K]>, token?: string) => {
     const stop = ctx.metrics.jobDuration.startTimer({ stage: queue });
@@ -69,7 +68,7 @@ export function startStageWorker<K extends QueueName>(
   const worker = new Worker<QueuePayloads[K]>(queue, run, {
     connection: ctx.workerRedis,
     prefix: ctx.env.redisPrefix,
-    concurrency: Number.isInteger(concurrencyFromEnv) && concurrencyFromEnv > 0 ? concurrencyFromEnv : 4,
+    concurrency: ctx.env.concurrency[queue] ?? 4,
     ...STALL_POLICY[queue],
     ...options,
   });

@@ -63,7 +63,27 @@ export function redisKeys(prefix: string) {
     deliveryFanoutDone: (eventId: string) => `${prefix}:delivery:fanout:${eventId}:done`,
     /** Hash outcome → count: delivery attempts by outcome (for /metrics). */
     deliveryStats: `${prefix}:delivery:stats`,
-    // The dedup stage's keys ({prefix}:dd:*) are laid out in src/dedup/story-index-lua.ts.
+    /** The dedup stage's story index ({prefix}:dd:*), laid out in redis/lua/includes/story-index.lua. */
+    dedup: dedupKeys(prefix),
+  };
+}
+
+/**
+ * The story index's keys (layout in redis/lua/includes/story-index.lua, whose scripts build the entry and bucket
+ * names `e`, `x`, `b` from the same prefix). Shared with the benchmark's bulk loader.
+ */
+export function dedupKeys(prefix: string) {
+  return {
+    seq: `${prefix}:dd:seq`,
+    entry: (n: number | string) => `${prefix}:dd:e:${n}`,
+    guid: (digest: string) => `${prefix}:dd:g:${digest}`,
+    url: (digest: string) => `${prefix}:dd:u:${digest}`,
+    fingerprint: (digest: string) => `${prefix}:dd:f:${digest}`,
+    story: (storyId: string) => `${prefix}:dd:s:${storyId}`,
+    /** The decision of one attempt; `-` names no attempt (a key is passed either way, to stay in the slot). */
+    attempt: (attemptId: string | undefined) => `${prefix}:dd:a:${attemptId ?? '-'}`,
+    bucket: (gen: number, shard: number) => `${prefix}:dd:b:${gen}:${shard}`,
+    all: `${prefix}:dd:*`,
   };
 }
 

@@ -1,21 +1,20 @@
 import type { Redis } from 'ioredis';
-import { Catalog } from '../catalog/catalog.js';
 import type { RuntimeEnv } from '../config/load-config.js';
 import type { SyndicationConfig } from '../config/schema.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { createNetworkGuard, type NetworkGuard } from '../fetch/http-fetch.js';
-import { ItemStore } from '../publish/item-store.js';
 import { createQueues, type PipelineQueues } from '../queues/queues.js';
 import { createStoreConnection, createWorkerConnection } from '../redis/connection.js';
 import { redisKeys, type RedisKeys } from '../redis/keys.js';
 import { createStageMetrics, type StageMetrics } from './stage-metrics.js';
+import { createStores, type Stores } from './stores.js';
 
 /**
- * Everything a role needs, built once per process: settings, connections, stores and queue producers.
- * Stages take it as an argument, so tests build one against their own key prefix.
+ * Everything a role needs, built once per process: settings, connections, stores (see stores.ts) and queue
+ * producers. Stages take it as an argument, so tests build one against their own key prefix.
  */
-export interface AppContext {
+export interface AppContext extends Stores {
   env: RuntimeEnv;
   config: SyndicationConfig;
   logger: Logger;
@@ -25,8 +24,6 @@ export interface AppContext {
   /** Blocking-tolerant connection template for BullMQ workers (each worker duplicates it). */
   workerRedis: Redis;
   keys: RedisKeys;
-  catalog: Catalog;
-  items: ItemStore;
   queues: PipelineQueues;
   /** The private-address guard for every outgoing request (fetching and webhook delivery). */
   guard: NetworkGuard;
@@ -51,8 +48,7 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
     redis,
     workerRedis,
     keys,
-    catalog: new Catalog(redis, keys),
-    items: new ItemStore(redis, keys),
+    ...createStores(redis, keys, config, logger),
     queues: createQueues(workerRedis, env.redisPrefix, config.delivery.retrySchedule.length + 1),
     guard: createNetworkGuard(config),
     metrics: createStageMetrics(),

@@ -16,3 +16,15 @@ export interface RoleDefinition {
   name: RoleName;
   start(ctx: AppContext): Promise<RoleHandle>;
 }
+
+/**
+ * Starts what answers `/healthz`, `/readyz` and `/metrics` on PORT in a process without the api role (and while a
+ * process waits for Redis), so container health checks and Prometheus scrapes work for every role.
+ */
+export type HealthListener = (ctx: AppContext) => Promise<{ address: string; close(): Promise<void> }>;
+
+/** What `workers/` offers the process runner: every role by name, and the health listener. */
+export interface RoleSet {
+  roles: Record<RoleName, RoleDefinition>;
+  health: HealthListener;
+}

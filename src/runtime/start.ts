@@ -1,12 +1,11 @@
 import type { RuntimeEnv } from '../config/load-config.js';
 import type { SyndicationConfig } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
-import { buildHealthApp } from '../api/health-app.js';
 import { closeQueues } from '../queues/queues.js';
 import { ensureRedis, type RedisHandle } from '../redis/ensure-redis.js';
 import { waitReady } from '../redis/connection.js';
 import { createContext, type AppContext } from './context.js';
-import type { RoleDefinition, RoleHandle } from './role.js';
+import type { HealthListener, RoleDefinition, RoleHandle } from './role.js';
 
 /** A running process: its context and roles, and how to stop it. */
 export interface RunningSystem {
@@ -20,8 +19,11 @@ export interface RunningSystem {
 export interface StartOptions {
   /** Where a private Redis keeps its data. */
   redisDataDir?: string;
-  /** Answer `/healthz`, `/readyz` and `/metrics` on PORT when the api role is not among the roles. */
-  listenForHealth?: boolean;
+  /**
+   * What answers `/healthz`, `/readyz` and `/metrics` on PORT while waiting for Redis and when the api role is not
+   * among the roles (workers/ passes it; without it, nothing listens).
+   */
+  health?: HealthListener;
   /**
    * Start a private Redis when nothing answers: only `npm start` / `syndicate start` with no `--roles` and no
    * `REDIS_URL` (the one-command demo). Any other process waits for the operator's Redis instead: a second, empty
@@ -34,45 +36,44 @@ export interface StartOptions {
  * Waits, however long it takes, until Redis answers: a role started while Redis is down (a supervisor restarting a
  * container) starts nothing of its own and reports not ready (`/readyz` 503 on PORT) meanwhile.
  */
-async function waitForRedis(ctx: AppContext, logger: Logger, listenForHealth: boolean): Promise<void> {
+async function waitForRedis(ctx: AppContext, logger: Logger, health: HealthListener | undefined): Promise<void> {
   if (await waitReady(ctx.redis, 2_000).then(() => true, () => false)) return;
   logger.warn({ code: 'SYN_ERR_REDIS_UNAVAILABLE', redis: ctx.env.redisUrl }, 'Redis does not answer: waiting for it (not ready meanwhile; this process never starts a Redis of its own)');
-  const health = listenForHealth ? await buildHealthApp(ctx) : null;
-  if (health) await health.listen({ host: ctx.env.host, port: ctx.env.port });
+  const listening = health ? await health(ctx) : null;
   await waitReady(ctx.redis, Number.POSITIVE_INFINITY);
-  await health?.close();
+  await listening?.close();
   logger.info({ redis: ctx.env.redisUrl }, 'Redis answers: starting');
 }
 
 /**
  * Starts the given roles in this process: finds Redis (waiting for it, or starting a private one only when
- * `mayStartRedis`), seeds the catalog from the config file and
- * starts each role. A process without the api role still answers health checks on PORT. Stopping turns readiness to 503 first, then closes roles in pipeline order so that upstream
- * stages stop feeding downstream ones, each within the grace period.
+ * `mayStartRedis`), seeds the catalog from the config file and starts each role. A process without the api role
+ * still answers health checks on PORT (`health`). Stopping turns readiness to 503 first, then closes every worker
+ * role at once (each within the grace period), then the HTTP side last, so readiness keeps saying 503 while the
+ * workers drain.
  */
 export async function startSystem(
   env: RuntimeEnv,
   config: SyndicationConfig,
   roles: RoleDefinition[],
   logger: Logger,
-  { redisDataDir = './data', listenForHealth = true, mayStartRedis = false }: StartOptions = {},
+  { redisDataDir = './data', health, mayStartRedis = false }: StartOptions = {},
 ): Promise<RunningSystem> {
   const redisHandle: RedisHandle = mayStartRedis
     ? await ensureRedis(env.redisUrl, redisDataDir, (msg) => logger.warn(msg), { mayStart: true })
     : { url: env.redisUrl, startedHere: false, stop: async () => {} };
   const ctx = createContext(env, config, logger);
-  await waitForRedis(ctx, logger, listenForHealth);
+  await waitForRedis(ctx, logger, health);
   await ctx.catalog.seedFromConfig(config);
   const handles: RoleHandle[] = [];
   for (const role of roles) {
     handles.push(await role.start(ctx));
     logger.info({ role: role.name }, 'role started');
   }
-  if (listenForHealth && !roles.some((r) => r.name === 'api')) {
-    const health = await buildHealthApp(ctx);
-    const address = await health.listen({ host: env.host, port: env.port });
-    logger.info({ address }, 'health endpoints listening (/healthz, /readyz, /metrics)');
-    handles.push({ name: 'api', close: async () => void (await health.close()) });
+  if (health && !roles.some((r) => r.name === 'api')) {
+    const listening = await health(ctx);
+    logger.info({ address: listening.address }, 'health endpoints listening (/healthz, /readyz, /metrics)');
+    handles.push({ name: 'api', close: () => listening.close() });
   }
   let stopping: Promise<void> | null = null;
   const stop = (reason = 'stop') =>

@@ -19,8 +19,6 @@ import type { RedisKeys } from '../redis/keys.js';
  * source's current `nextFetchAt` is stale (a newer chain exists) and does nothing.
  */
 
-const schedulerId = (sourceId: string) => `source-${sourceId}`;
-
 /**
  * Where in a window a source's first fetch falls: a fixed fraction of the window derived from the source id,
  * so that thousands of new sources spread out instead of firing together.

@@ -3,7 +3,6 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { effectiveSubscription } from '../../src/catalog/catalog.js';
-import { EndpointState } from '../../src/deliver/endpoint-state.js';
 import { startSystem } from '../../src/runtime/start.js';
 import { ROLES } from '../../workers/index.js';
 import { waitFor } from '../support/http.js';
@@ -26,7 +25,7 @@ describe('the disabled state is one truth: API, PUT enabled: true, config re-see
   const list = async () => JSON.parse((await rig.app.inject({ method: 'GET', url: '/api/v1/subscriptions', headers: ADMIN_AUTH })).body).subscriptions;
 
   it('shows a disable, keeps it through a config re-seed with a warning at start, and lifts it on PUT enabled: true', async () => {
-    await EndpointState.for(rig.system.ctx).disable('trap', '410 Gone from the test', Date.now());
+    await rig.system.ctx.endpoints.disable('trap', '410 Gone from the test', Date.now());
     const disabled = { enabled: false, disabledAt: expect.any(String), disabledReason: '410 Gone from the test' };
     expect(await get()).toMatchObject(disabled);
     expect(await list()).toEqual([expect.objectContaining({ id: 'trap', ...disabled })]);
@@ -34,7 +33,7 @@ describe('the disabled state is one truth: API, PUT enabled: true, config re-see
     // A restart: another process on the same Redis seeds the catalog from the same config (enabled: true by default).
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, next) => void (lines.push(String(chunk)), next()) });
-    const restarted = await startSystem(rig.system.env, parseConfig({ network: { allowHosts: ['127.0.0.1'] }, ...rig.config }), [ROLES.deliver], pino({ level: 'warn' }, sink), { listenForHealth: false });
+    const restarted = await startSystem(rig.system.env, parseConfig({ network: { allowHosts: ['127.0.0.1'] }, ...rig.config }), [ROLES.deliver], pino({ level: 'warn' }, sink));
     await restarted.stop('test');
     expect(lines.some((l) => /subscription trap stays disabled/.test(l) && /410 Gone from the test/.test(l))).toBe(true);
     expect(await get()).toMatchObject(disabled);
@@ -51,7 +50,7 @@ describe('the disabled state is one truth: API, PUT enabled: true, config re-see
     const lifted = await get();
     expect(lifted).toMatchObject({ enabled: true });
     expect(lifted.disabledAt).toBeUndefined();
-    expect(await EndpointState.for(rig.system.ctx).disabledState('trap')).toBeNull();
+    expect(await rig.system.ctx.endpoints.disabledState('trap')).toBeNull();
     await enqueueFanout(rig.system.ctx, ['trap'], 'item.published', sampleItem('after-enable'));
     await waitFor('delivery after the lift', () => rig.receiver.requests.length === 1, 5000);
   });

@@ -16,7 +16,7 @@ describe('EndpointState: admission and finish in Redis', () => {
 
   beforeAll(async () => {
     system = await startTestSystem('endpoint-state', { delivery: { endpointConcurrency: 2 } }, []);
-    endpoint = EndpointState.for(system.ctx);
+    endpoint = system.ctx.endpoints;
   });
 
   afterAll(async () => {

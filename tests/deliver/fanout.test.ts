@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from 'bullmq';
 import { deliverJobId, fanoutJobId } from '../../src/deliver/build-event.js';
-import { fanoutPermits, processFanoutJob } from '../../src/deliver/fanout-processor.js';
+import { createFanoutPermits, processFanoutJob } from '../../src/deliver/fanout-processor.js';
 import { listDeadLetters } from '../../src/deliver/dead-letters.js';
 import type { FanoutJob } from '../../src/queues/pipeline.js';
 import { waitFor } from '../support/http.js';
@@ -75,7 +75,7 @@ describe('fan-out: the first attempt of every subscription in one job per event'
     const before = rig.receiver.requests.length;
     const job = (await rig.system.ctx.queues.deliver.getJob(fanoutJobId(id))) as Job<FanoutJob>;
     // Run it again as a retry would (same job data and id): everything is recorded as done.
-    expect(await processFanoutJob(rig.system.ctx, job, undefined, fanoutPermits(rig.system.ctx, 4))).toEqual({ delivered: 0, handedOff: 0, skipped: 2 });
+    expect(await processFanoutJob(rig.system.ctx, job, undefined, createFanoutPermits(4))).toEqual({ delivered: 0, handedOff: 0, skipped: 2 });
     expect(rig.receiver.requests.length).toBe(before);
   });
 

@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { decodeText, declaredCharset } from '../../src/fetch/decode-text.js';
+import { decodeText, declaredCharset } from '../../src/content/decode-text.js';
 
 const text = 'Привет, мир — Ελληνικά';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { FeedEntry } from '../../src/fetch/feed-entry.js';
-import { parseFeedDate } from '../../src/fetch/feed-date.js';
-import { parseFeed } from '../../src/fetch/parse-feed.js';
+import type { FeedEntry } from '../../src/content/feed-entry.js';
+import { parseFeedDate } from '../../src/content/feed-date.js';
+import { parseFeed } from '../../src/content/parse-feed.js';
 import { normalizeEntry } from '../../src/normalize/normalize-entry.js';
 
 const ATOM = 'xmlns="http://www.w3.org/2005/Atom"';

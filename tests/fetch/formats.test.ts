@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFeed } from '../../src/fetch/parse-feed.js';
+import { parseFeed } from '../../src/content/parse-feed.js';
 
 describe('feed formats', () => {
   it('RSS 1.0 (RDF) with Dublin Core dates and creator', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, JITTER, MINUTE_MS, decideRedirect, freshnessFromHeaders, planNextPoll, syndicationPeriodMinutes, type PollObservation } from '../../src/scheduler/next-fetch.js';
+import { DAY_MS, JITTER, MINUTE_MS, decideRedirect, freshnessFromHeaders, planNextPoll, type PollObservation } from '../../src/scheduler/next-fetch.js';
+import { syndicationPeriodMinutes } from '../../src/content/syndication-period.js';
 
 const mid = () => 0.5; // no jitter
 const base = 5 * MINUTE_MS;

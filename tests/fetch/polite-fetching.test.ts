@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFeed } from '../../src/fetch/parse-feed.js';
+import { parseFeed } from '../../src/content/parse-feed.js';
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
 import { escape, seedPage } from '../support/seed.js';
 import { startTestSystem } from '../support/system.js';

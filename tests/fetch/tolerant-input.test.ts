@@ -1,8 +1,8 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { SyndicateError } from '../../src/core/errors.js';
-import { decodeText } from '../../src/fetch/decode-text.js';
-import { parseFeed } from '../../src/fetch/parse-feed.js';
+import { decodeText } from '../../src/content/decode-text.js';
+import { parseFeed } from '../../src/content/parse-feed.js';
 
 /** One RSS item, for documents that differ only around it. */
 const ITEM = '<item><title>First story</title><link>https://example.com/1</link><description>Body of the first story.</description></item>';

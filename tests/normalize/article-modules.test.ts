@@ -5,7 +5,8 @@ import { isFurniture, parseCaption, removeBoilerplate } from '../../src/normaliz
 import { gatherEvidence, isInterview } from '../../src/normalize/article/detect-interview.js';
 import { extractTurns } from '../../src/normalize/article/extract-turns.js';
 import { findInterviewee, findInterviewer, interviewHeadline } from '../../src/normalize/article/interviewee.js';
-import { detectLanguage, normalizeLanguageTag } from '../../src/normalize/article/language.js';
+import { normalizeLanguageTag } from '../../src/content/text.js';
+import { detectLanguage } from '../../src/normalize/article/language.js';
 import { nominativeName, nominativeRoleHead } from '../../src/normalize/article/russian-name-case.js';
 import { sanitizeContentHtml } from '../../src/core/content-policy.js';
 

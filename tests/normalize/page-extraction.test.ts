@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SyndicateError } from '../../src/core/errors.js';
 import { normalizeDocument } from '../../src/normalize/normalize-document.js';
-import { extractPageMetadata } from '../../src/normalize/page/metadata.js';
+import { extractPageMetadata } from '../../src/content/page-metadata.js';
 
 /**
  * One hand-written page per failure class seen on real news pages (the wrong block chosen, empty text, cut

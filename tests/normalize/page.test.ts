@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalizeUrl } from '../../src/normalize/page/canonical-url.js';
-import { extractPageMetadata } from '../../src/normalize/page/metadata.js';
+import { canonicalizeUrl } from '../../src/content/canonical-url.js';
+import { extractPageMetadata } from '../../src/content/page-metadata.js';
 
 describe('canonicalizeUrl', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { load } from 'cheerio/slim';
 import { describe, expect, it } from 'vitest';
 import { analyzeArticle, type ArticleAnalysis } from '../../src/normalize/article/analyze-article.js';
-import { extractPageMetadata } from '../../src/normalize/page/metadata.js';
+import { extractPageMetadata } from '../../src/content/page-metadata.js';
 import { seed, TITLE, PAGE_URL, CANONICAL, CAPTION, paragraphs, expectedTurns, escape, seedPage } from '../support/seed.js';
 
 /** The page as an RSS 2.0 item whose content:encoded carries the page's HTML; read back as a feed parser would. */

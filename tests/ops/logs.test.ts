@@ -90,7 +90,7 @@ describe('logs: JSON for machines, readable on a terminal, never a secret', () =
       const { testEnv, deleteKeys } = await import('../support/redis.js');
       const env = testEnv('logs');
       const config = parseConfig({ network: { allowHosts: ['127.0.0.1'] }, sources: [{ id: 'news-az', name: 'News.Az', url: `${feeds.url}/rss`, interval: '1h' }], channels: [{ id: 'all', title: 'All' }] });
-      const running = await startSystem(env, config, (['scheduler', 'fetch', 'normalize', 'dedup', 'publish'] as const).map((r) => ROLES[r]), logger, { listenForHealth: false });
+      const running = await startSystem(env, config, (['scheduler', 'fetch', 'normalize', 'dedup', 'publish'] as const).map((r) => ROLES[r]), logger);
       system = { ...running, env, cleanup: async () => { await running.stop('test'); await deleteKeys(env.redisPrefix); } };
       const published = await waitFor('the published line', () => lines().find((l) => l.msg === 'published'), 15_000);
       expect(published).toMatchObject({ stage: 'publish', sourceId: 'news-az' });

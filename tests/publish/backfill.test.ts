@@ -5,7 +5,7 @@ import { buildApp } from '../../src/api/app.js';
 import { backfillChannel, definitionDigest } from '../../src/publish/backfill.js';
 import { topicUrl } from '../../src/publish/channel-feed.js';
 import { processPublishJob } from '../../src/publish/publish-processor.js';
-import { WebSubStore } from '../../src/publish/websub.js';
+import { WebSubStore } from '../../src/publish/websub-store.js';
 import type { PublishJob } from '../../src/queues/pipeline.js';
 import { waitFor } from '../support/http.js';
 import { testEnv } from '../support/redis.js';

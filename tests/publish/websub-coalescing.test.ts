@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSubStore } from '../../src/publish/websub.js';
+import { WebSubStore } from '../../src/publish/websub-store.js';
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
 import { startTestSystem } from '../support/system.js';
 import { articleItem, interviewItem } from './fixtures.js';

@@ -16,7 +16,7 @@ export const WORKER_ROLES: RoleName[] = ['scheduler', 'fetch', 'normalize', 'ded
 export async function startTestSystem(label: string, rawConfig: Record<string, unknown>, roles: RoleName[] = WORKER_ROLES, env: RuntimeEnv = testEnv(label)): Promise<RunningSystem & { env: RuntimeEnv; cleanup(): Promise<void> }> {
   const config = parseConfig({ network: { allowHosts: ['127.0.0.1', 'localhost'] }, ...rawConfig });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const system = await startSystem(env, config, roles.map((r) => ROLES[r]), logger, { listenForHealth: false });
+  const system = await startSystem(env, config, roles.map((r) => ROLES[r]), logger);
   return {
     ...system,
     env,

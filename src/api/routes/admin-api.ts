@@ -64,8 +64,7 @@ export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
   });
   app.get<RouteRequest<'GET /api/v1/subscriptions/:id/deliveries'>>('/api/v1/subscriptions/:id/deliveries', { schema: schemaOf('GET /api/v1/subscriptions/:id/deliveries') }, async (request) => {
     const limit = request.query.limit ?? 50;
-    const rows = await ctx.redis.lrange(ctx.keys.deliveryLog(request.params.id), 0, limit - 1);
-    return { deliveries: rows.map((row) => JSON.parse(row)) };
+    return { deliveries: await ctx.endpoints.log(request.params.id, limit) };
   });
 
   app.get<RouteRequest<'GET /api/v1/items'>>('/api/v1/items', { schema: schemaOf('GET /api/v1/items') }, async (request) => {

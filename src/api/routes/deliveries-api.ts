@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Gauge, type Registry } from 'prom-client';
-import { SyndicateError } from '../../core/errors.js';
 import { describeDeadLetter, listDeadLetters, parseTime, replayDeadLetter, replayDeadLetters } from '../../deliver/dead-letters.js';
-import { EndpointState } from '../../deliver/endpoint-state.js';
 import { CatalogOperations } from '../../catalog/operations.js';
 import type { AppContext } from '../../runtime/context.js';
 import { withinOrNull } from '../metrics.js';
@@ -13,7 +11,7 @@ import { schemaOf, type RouteRequest } from '../schemas.js';
  * Registered inside the admin scope, so the bearer token guards it.
  */
 export function registerDeliveriesApi(app: FastifyInstance, ctx: AppContext): void {
-  const endpoints = EndpointState.for(ctx);
+  const endpoints = ctx.endpoints;
   const ops = new CatalogOperations(ctx);
 
   app.get<RouteRequest<'GET /api/v1/deliveries/failed'>>('/api/v1/deliveries/failed', { schema: schemaOf('GET /api/v1/deliveries/failed') }, async (request) => {
@@ -54,8 +52,8 @@ export function registerDeliveryMetrics(registry: Registry, ctx: AppContext): vo
     labelNames: ['outcome'],
     registers: [registry],
     async collect() {
-      const stats = (await withinOrNull(ctx.redis.hgetall(ctx.keys.deliveryStats))) ?? {};
-      for (const [outcome, count] of Object.entries(stats)) this.set({ outcome }, Number(count));
+      const stats = (await withinOrNull(ctx.endpoints.outcomeCounts())) ?? {};
+      for (const [outcome, count] of Object.entries(stats)) this.set({ outcome }, count);
     },
   });
   new Gauge({
@@ -63,7 +61,7 @@ export function registerDeliveryMetrics(registry: Registry, ctx: AppContext): vo
     help: 'Subscriptions disabled by the deliver stage (410 Gone or continuous failure)',
     registers: [registry],
     async collect() {
-      const disabled = await withinOrNull(ctx.redis.hlen(ctx.keys.deliveryDisabled));
+      const disabled = await withinOrNull(ctx.endpoints.disabledCount());
       if (disabled !== null) this.set(disabled);
     },
   });

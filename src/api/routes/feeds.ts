@@ -6,7 +6,7 @@ import { channelUrl, FEED_CONTENT_TYPES, type FeedFormat } from '../../publish/r
 import type { ChannelState } from '../../publish/item-store.js';
 import type { ItemStore } from '../../publish/item-store.js';
 import type { HttpContext } from '../http-context.js';
-import { FeedCache } from '../feed-cache.js';
+import { FeedCache } from '../../publish/feed-cache.js';
 import { duplicateConnection } from '../../redis/connection.js';
 import { schemaOf, type RouteRequest } from '../schemas.js';
 

@@ -20,7 +20,7 @@ export async function loadStatusView(ctx: AppContext): Promise<StatusView> {
   for (const story of stories) for (const outlet of story.sources) storiesBySource.set(outlet.id, (storiesBySource.get(outlet.id) ?? 0) + 1);
   const lettersBySubscription = new Map<string, number>();
   for (const job of deadLetters) lettersBySubscription.set(job.data.subscriptionId, (lettersBySubscription.get(job.data.subscriptionId) ?? 0) + 1);
-  const logs = await Promise.all(subscriptions.map((s) => ctx.redis.lrange(ctx.keys.deliveryLog(s.id), 0, RECENT_ATTEMPTS - 1)));
+  const logs = await Promise.all(subscriptions.map((s) => ctx.endpoints.log(s.id, RECENT_ATTEMPTS)));
   const queues = await Promise.all(
     Object.entries(ctx.queues).map(async ([name, queue]) => {
       const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
@@ -54,7 +54,7 @@ export async function loadStatusView(ctx: AppContext): Promise<StatusView> {
       outlets: story.sources.map((o) => ({ id: o.id, name: o.name, itemUrl: o.itemUrl })),
     })),
     subscriptions: subscriptions.map((s, i) => {
-      const attempts = (logs[i] ?? []).map((row) => JSON.parse(row) as DeliveryAttempt);
+      const attempts = (logs[i] ?? []) as DeliveryAttempt[];
       const last = attempts[0];
       return {
         id: s.id,

@@ -3,10 +3,10 @@ import { SyndicateError, toSyndicateError } from '../../core/errors.js';
 import { RequestSlots, hostOf, type HostPoliteness } from '../../net/host-politeness.js';
 import type { AppContext } from '../../runtime/context.js';
 import { parseRetryAfter } from '../../net/retry-after.js';
-import { decodeText } from '../decode-text.js';
-import type { FeedEntry } from '../feed-entry.js';
+import { decodeText } from '../../content/decode-text.js';
+import type { FeedEntry } from '../../content/feed-entry.js';
 import { fetchLimits, httpFetch } from '../http-fetch.js';
-import { extractPageMetadata } from '../../normalize/page/metadata.js';
+import { extractPageMetadata } from '../../content/page-metadata.js';
 import { mergePageIntoEntry } from './merge-page.js';
 import { needsFullText, type FullTextMode, type FullTextReason } from './needs-full-text.js';
 

@@ -1,6 +1,6 @@
 import { load } from 'cheerio/slim';
-import type { PageMetadata } from '../../normalize/page/metadata.js';
-import type { FeedEntry } from '../feed-entry.js';
+import type { PageMetadata } from '../../content/page-metadata.js';
+import type { FeedEntry } from '../../content/feed-entry.js';
 
 const textLength = (html: string | null): number => (html ? load(html, null, false).text().replace(/\s+/g, ' ').trim().length : 0);
 

@@ -1,5 +1,5 @@
 import { load } from 'cheerio/slim';
-import type { FeedEntry } from '../feed-entry.js';
+import type { FeedEntry } from '../../content/feed-entry.js';
 
 /** Per-source full-text setting (`sources[].fullText`). */
 export type FullTextMode = 'auto' | 'always' | 'never';

@@ -4,9 +4,10 @@ import { removeBoilerplate, type CleanBlock } from './boilerplate.js';
 import { gatherEvidence, isInterview, type InterviewEvidence } from './detect-interview.js';
 import { extractTurns } from './extract-turns.js';
 import { findInterviewee, findInterviewer, interviewHeadline } from './interviewee.js';
-import { detectLanguage, normalizeLanguageTag } from './language.js';
+import { normalizeLanguageTag } from '../../content/text.js';
+import { detectLanguage } from './language.js';
 import { renderArticleHtml, renderInterviewHtml } from './render.js';
-import { leadSentences } from './text.js';
+import { leadSentences } from '../../content/text.js';
 
 /** Per-source cleanup rules from the config, for furniture the generic rules miss. */
 export interface SourceCleanupRules {

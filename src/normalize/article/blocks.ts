@@ -1,8 +1,8 @@
 import { load } from 'cheerio/slim';
 import type { AnyNode, Element } from 'domhandler';
-import { safeUrl } from '../../core/url-policy.js';
 import { startsLikeTurn } from './markers.js';
-import { endsSentence, escapeHtml, squeeze } from './text.js';
+import { absoluteUrl, HTML_OPTIONS } from '../../content/html.js';
+import { endsSentence, escapeHtml, squeeze } from '../../content/text.js';
 
 /** A picture found in the body, before its caption and credit are sorted out. */
 export interface RawImage {
@@ -55,20 +55,12 @@ const BLOCK_TAGS = new Set([
 
 const BOLD_TAGS = new Set(['strong', 'b']);
 
-/** htmlparser2 in HTML mode, serializing text as UTF-8 rather than numeric entities. */
-export const HTML_OPTIONS = { xml: { xmlMode: false, decodeEntities: true, encodeEntities: 'utf8' as const } };
-
 /**
  * Recognises HTML by its tags; anything else is plain text with blank-line paragraphs. Any complete tag counts:
  * a body holding only `<script>`, `<iframe>` or `<code>` is HTML too, and must not reach the text as markup.
  */
 export function looksLikeHtml(body: string): boolean {
   return /<\/?[a-z][a-z0-9-]*(?:\s[^<>]*)?\/?>|<!--|<!\[CDATA\[/i.test(body);
-}
-
-/** Resolves an address against the base URL; returns '' for what the URL policy drops (`safeUrl`). */
-export function absoluteUrl(url: string, baseUrl?: string): string {
-  return safeUrl(url, { base: baseUrl }) ?? '';
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ImageRef } from '../../core/item.js';
 import type { Block } from './blocks.js';
-import { compareKey, endsSentence, squeeze, wordCount } from './text.js';
+import { compareKey, endsSentence, squeeze, wordCount } from '../../content/text.js';
 
 /** What the furniture rules need to know about the article. */
 export interface BoilerplateContext {

@@ -1,6 +1,6 @@
 import type { TurnExtraction } from './extract-turns.js';
 import { hasTitleMarker, INTERVIEW_WORD, type Person } from './interviewee.js';
-import { share } from './text.js';
+import { share } from '../../content/text.js';
 
 /** The evidence behind an interview decision, kept for tests and for logging a surprising verdict. */
 export interface InterviewEvidence {

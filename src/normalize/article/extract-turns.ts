@@ -1,7 +1,7 @@
 import type { QaTurn } from '../../core/item.js';
 import type { Block } from './blocks.js';
 import { ANSWER_LABEL, DASH_LEAD, QUESTION_LABEL, SPEAKER_PREFIX } from './markers.js';
-import { compareKey, endsWithQuestion, share, squeeze } from './text.js';
+import { compareKey, endsWithQuestion, share, squeeze } from '../../content/text.js';
 
 /** How the questions are told apart from the answers in the body. */
 export type TurnShape = 'label' | 'speaker' | 'dash' | 'emphasis';

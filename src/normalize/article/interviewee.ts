@@ -1,5 +1,5 @@
 import { nominativeName, nominativeRoleHead } from './russian-name-case.js';
-import { compareKey, squeeze } from './text.js';
+import { compareKey, squeeze } from '../../content/text.js';
 
 /** Who is interviewed, as the title and the intro name them. */
 export interface Person {

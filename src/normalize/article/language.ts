@@ -3,12 +3,6 @@
  * apart (en, ru, uk, kk, az, tr, de, fr, es); a declared language always wins over this guess.
  */
 
-/** Reduces a declared tag (`en-US`, `az_Latn_AZ`, `RU`) to its ISO 639-1 code; null when it is not one. */
-export function normalizeLanguageTag(tag: string | null | undefined): string | null {
-  const code = (tag ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
-  return /^[a-z]{2}$/.test(code) ? code : null;
-}
-
 /** Frequent short words per Latin-script language; whole-word matches are counted. */
 const STOPWORDS: Record<string, readonly string[]> = {
   en: ['the', 'and', 'of', 'to', 'in', 'is', 'that', 'it', 'for', 'with', 'was', 'this', 'are', 'be'],

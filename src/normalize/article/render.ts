@@ -1,7 +1,7 @@
 import { sanitizeContentHtml } from '../../core/content-policy.js';
 import type { QaTurn } from '../../core/item.js';
 import type { CleanBlock } from './boilerplate.js';
-import { escapeHtml } from './text.js';
+import { escapeHtml } from '../../content/text.js';
 
 function paragraphs(text: string, className?: string): string {
   const attr = className ? ` class="${className}"` : '';

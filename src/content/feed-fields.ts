@@ -1,4 +1,4 @@
-import { syndicationPeriodMinutes } from '../scheduler/next-fetch.js';
+import { syndicationPeriodMinutes } from './syndication-period.js';
 import type { FeedEntry, ParsedFeed } from './feed-entry.js';
 import { parseFeedDate } from './feed-date.js';
 import { feedTextHtml, feedTextPlain, readTextConstruct, type FeedText, type TextDeclaration } from './feed-text.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ChannelConfig } from '../config/schema.js';
-import type { FeedFormat } from '../publish/render-feed.js';
+import type { FeedFormat } from './render-feed.js';
 
 /** A rendered feed with its validators. */
 export interface CachedFeed {

@@ -1,6 +1,5 @@
-import { absoluteUrl } from '../article/blocks.js';
-import { normalizeLanguageTag } from '../article/language.js';
-import { escapeRegExp, squeeze } from '../article/text.js';
+import { absoluteUrl } from './html.js';
+import { escapeRegExp, normalizeLanguageTag, squeeze } from './text.js';
 import { canonicalizeUrl } from './canonical-url.js';
 import { parsePage, textOf, type DomDocument } from './dom.js';
 import { findMainContent, type ContentSource } from './main-content.js';

@@ -1,5 +1,5 @@
 import { Readability } from '@mozilla/readability';
-import { escapeHtml } from '../article/text.js';
+import { escapeHtml } from './text.js';
 import { textOf, type DomDocument, type DomElement } from './dom.js';
 
 /** Which rule gave the page's main content (logged and tested, so each rule stays visible). */

@@ -1,86 +1,36 @@
-/**
- * Lua side of the story index. One script makes the whole decision and writes it, so two workers resolving copies
- * of one story at the same moment are serialized by Redis: the second sees the first one's entry.
- *
- * Key layout (P is the prefix with its hash tag, so every key sits in one Cluster slot):
- *   P:dd:seq            counter of entry numbers (no TTL: numbers must never be reused)
- *   P:dd:e:<n>          hash, one per entry (an outlet's article): s story id, src source id, f fingerprint digest,
- *                       gn generation, nb bytes of band keys, gk/uk digests of its guid and URL keys. Only small
- *                       fields, so Redis keeps it as a compact listpack.
- *   P:dd:x:<n>          string: the entry's LSH band keys, then its sorted shingle hashes (32-bit big-endian);
- *                       apart from the hash because one long value would turn the whole hash into a hashtable
- *   P:dd:g:<digest>     entry number by (source, guid)
- *   P:dd:u:<digest>     entry number by canonical URL
- *   P:dd:f:<digest>     entry number by content fingerprint
- *   P:dd:s:<story id>   hash: src:<source id> → order of arrival, e:<n> → 1, n → sources so far
- *   P:dd:a:<attempt>    string: the decision already taken for one attempt (a job id), kept a day
- *   P:dd:b:<gen>:<shard> hash: band bucket → comma-separated entry numbers. Buckets are grouped by generation
- *                       (a slice of the retention window) because Redis 7.0 cannot expire hash fields: a whole
- *                       generation's keys expire together, retention + one generation after it began.
- * Candidate entry records are read by computed names; they share the hash tag, so this is Cluster-safe in practice.
- */
+--[[
+  Resolves one article against the story index and records the decision, atomically: two workers resolving copies
+  of one story at the same moment are serialized by Redis, so the second sees the first one's entry.
 
-const COMMON = `
-local P = ARGV[1]
-local function ekey(n) return P .. ':dd:e:' .. n end
-local function xkey(n) return P .. ':dd:x:' .. n end
-local function bkey(g, shard) return P .. ':dd:b:' .. g .. ':' .. shard end
-
-local function u32(s, i)
-  local a, b, c, d = string.byte(s, i, i + 3)
-  return ((a * 256 + b) * 256 + c) * 256 + d
-end
-
--- struct.unpack in chunks: far faster than byte arithmetic, and within Lua's C stack limit
-local CHUNK = 200
-local CHUNK_FMT = '>' .. string.rep('I4', CHUNK)
-local function decode_u32(s)
-  local out, n, pos = {}, #s / 4, 1
-  while n > 0 do
-    local take = math.min(n, CHUNK)
-    local vals = { struct.unpack(take == CHUNK and CHUNK_FMT or ('>' .. string.rep('I4', take)), s, pos) }
-    pos = vals[take + 1]
-    for k = 1, take do out[#out + 1] = vals[k] end
-    n = n - take
-  end
-  return out
-end
-
--- band i (0-based) with key k lives in shard floor(k / 2^low) under field i * 2^low + k % 2^low
-local function band_slots(blob, shardBits)
-  local span = 2 ^ (32 - shardBits)
-  local out = {}
-  for i = 1, #blob, 4 do
-    local k = u32(blob, i)
-    local band = (i - 1) / 4
-    out[#out + 1] = { string.format('%d', math.floor(k / span)), string.format('%d', band * span + k % span) }
-  end
-  return out
-end
-
-local function unindex(num, gen, blob, shardBits)
-  if not gen or not blob or blob == '' then return end
-  for _, slot in ipairs(band_slots(blob, shardBits)) do
-    local key = bkey(gen, slot[1])
-    local v = redis.call('HGET', key, slot[2])
-    if v then
-      local kept = {}
-      for x in string.gmatch(v, '[^,]+') do if x ~= num then kept[#kept + 1] = x end end
-      if #kept == 0 then redis.call('HDEL', key, slot[2]) else redis.call('HSET', key, slot[2], table.concat(kept, ',')) end
-    end
-  end
-end
-`;
-
-/**
- * KEYS: seq, guid key, url key, fingerprint key.
- * ARGV: prefix, sourceId, proposedStoryId, fingerprint digest, shingles blob, band keys blob, has guid (0/1),
- *       ttl seconds, current generation, generations to look back, expire-at of the current generation's buckets,
- *       Jaccard threshold, containment threshold, min contained shingles, max entries per bucket, guid digest,
- *       url digest, shard bits, max candidates.
- * Returns { outcome, storyId, matchedBy ('' for none), newSource (0/1) }.
- */
-export const RESOLVE_LUA = `${COMMON}
+  Input:
+    KEYS[1] entry number counter (P:dd:seq)
+    KEYS[2] entry by (source, guid) (P:dd:g:<digest>)
+    KEYS[3] entry by canonical URL (P:dd:u:<digest>)
+    KEYS[4] entry by content fingerprint (P:dd:f:<digest>)
+    KEYS[5] decision of this attempt (P:dd:a:<attempt id>; P:dd:a:- for none)
+    ARGV[1] key prefix (with its hash tag)
+    ARGV[2] source id
+    ARGV[3] proposed story id (used when the article is a new story)
+    ARGV[4] fingerprint digest
+    ARGV[5] shingle hashes (packed 32-bit big-endian)
+    ARGV[6] LSH band keys (packed 32-bit big-endian)
+    ARGV[7] has a guid (1/0)
+    ARGV[8] retention, seconds
+    ARGV[9] current generation
+    ARGV[10] generations to look back
+    ARGV[11] expire-at (epoch s) of the current generation's buckets
+    ARGV[12] Jaccard threshold
+    ARGV[13] containment threshold
+    ARGV[14] min contained shingles
+    ARGV[15] max entries per bucket
+    ARGV[16] guid digest
+    ARGV[17] URL digest
+    ARGV[18] shard bits
+    ARGV[19] max candidates confirmed
+  Output:
+    { outcome ('new' | 'duplicate' | 'updated' | 'unchanged'), story id, matched by ('' for none), new source (0/1) }
+]]
+--- @include "includes/story-index"
 local sourceId, proposed, fp, sh, bands = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local hasGuid, ttl, gen, lookback, genExpireAt = ARGV[7] == '1', tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11]
 local tJ, tC, minC, maxBucket = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15])
@@ -242,33 +192,3 @@ end
 redis.call('HSET', sk, 'e:' .. num, 1)
 redis.call('EXPIRE', sk, ttl)
 return decided({ outcome, story, matchedBy or '', newSource })
-`;
-
-/**
- * KEYS: story key. ARGV: prefix, shard bits. Deletes the story, its entries, their exact keys (where they still
- * point at the entry) and their band bucket entries. Returns the number of entries removed.
- */
-export const REMOVE_LUA = `${COMMON}
-local shardBits = tonumber(ARGV[2])
-local fields = redis.call('HKEYS', KEYS[1])
-local removed = 0
-for _, f in ipairs(fields) do
-  local num = string.match(f, '^e:(.+)$')
-  if num then
-    local r = redis.call('HMGET', ekey(num), 'gk', 'uk', 'f', 'gn', 'nb')
-    local exact = { { 'g', r[1] }, { 'u', r[2] }, { 'f', r[3] } }
-    for _, x in ipairs(exact) do
-      if x[2] then
-        local k = P .. ':dd:' .. x[1] .. ':' .. x[2]
-        if redis.call('GET', k) == num then redis.call('DEL', k) end
-      end
-    end
-    local x = redis.call('GET', xkey(num))
-    if x and r[5] then unindex(num, r[4], string.sub(x, 1, tonumber(r[5])), shardBits) end
-    redis.call('DEL', ekey(num), xkey(num))
-    removed = removed + 1
-  end
-end
-redis.call('DEL', KEYS[1])
-return removed
-`;

@@ -59,7 +59,7 @@ export function compareKey(text: string): string {
 }
 
 /** Escapes text for an HTML text node or a double-quoted attribute (one definition, in the content policy). */
-export { escapeHtml } from '../../core/content-policy.js';
+export { escapeHtml } from '../core/content-policy.js';
 
 /** Closing quotes and brackets that may follow the final punctuation of a sentence. */
 const TRAILING_CLOSERS = /[\s"'\u201d\u2019\u00bb)\]]+$/;
@@ -107,4 +107,10 @@ export function leadSentences(text: string, max = 300): string {
   if (out.trim() !== '') return out.trim();
   const cut = flat.slice(0, max - 1);
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 1))}\u2026`;
+}
+
+/** Reduces a declared tag (`en-US`, `az_Latn_AZ`, `RU`) to its ISO 639-1 code; null when it is not one. */
+export function normalizeLanguageTag(tag: string | null | undefined): string | null {
+  const code = (tag ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  return /^[a-z]{2}$/.test(code) ? code : null;
 }

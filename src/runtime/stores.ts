@@ -1,0 +1,48 @@
+import type { Redis } from 'ioredis';
+import { Catalog } from '../catalog/catalog.js';
+import type { SyndicationConfig } from '../config/schema.js';
+import type { Logger } from '../core/logger.js';
+import { StoryIndex } from '../dedup/story-index.js';
+import { EndpointState } from '../deliver/endpoint-state.js';
+import { HostPoliteness } from '../net/host-politeness.js';
+import { ItemStore } from '../publish/item-store.js';
+import { WebSubStore } from '../publish/websub-store.js';
+import type { RedisKeys } from '../redis/keys.js';
+
+/**
+ * The stores: every Redis key of the system is read and written through one of these (and BullMQ's own through
+ * the queues). Built once per connection, by {@link createStores}: the process context builds them on the workers'
+ * store connection, the HTTP side again on its fail-fast one. Stages take the ones they use from the context.
+ */
+export interface Stores {
+  /** Sources, channels and subscriptions as defined (config file and admin API). */
+  catalog: Catalog;
+  /** Stored stories and channel membership. */
+  items: ItemStore;
+  /** Per-endpoint delivery state: leases, rate limits, pauses, failure streaks, the delivery log, disabled ones. */
+  endpoints: EndpointState;
+  /** The dedup stage's story index. */
+  storyIndex: StoryIndex;
+  /** Per-host politeness of the fetch stage (article pages included). */
+  politeness: HostPoliteness;
+  /** Our WebSub hub's verified subscriptions (callbacks per topic). */
+  hubSubscriptions: WebSubStore;
+}
+
+/** Builds every store on one connection. */
+export function createStores(redis: Redis, keys: RedisKeys, config: SyndicationConfig, logger: Logger): Stores {
+  const catalog = new Catalog(redis, keys);
+  const { limits } = config;
+  return {
+    catalog,
+    items: new ItemStore(redis, keys),
+    endpoints: new EndpointState({ redis, keys, catalog, logger, config }),
+    hubSubscriptions: new WebSubStore(redis, keys),
+    storyIndex: new StoryIndex(redis, { prefix: keys.prefix, retentionSeconds: Math.ceil(limits.retention / 1000) }),
+    politeness: new HostPoliteness(redis, (host) => ({ state: keys.hostState(host), active: keys.hostActive(host) }), {
+      maxConcurrent: limits.hostConcurrency,
+      minSpacingMs: limits.hostSpacing,
+      leaseMs: limits.fetchTimeout * 2 + 5_000,
+    }),
+  };
+}
