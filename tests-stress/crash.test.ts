@@ -6,7 +6,7 @@ import { freePort, Inspector, makeFeeds, publishedOnce, roleEnv, sleep, startFee
 import { report } from './support/report.js';
 
 /**
- * Crash: 10 loopback sources × 200 entries, each role in its own process, random SIGKILLs and restarts during the
+ * Crash: 10 loopback sources × 400 entries, each role in its own process, random SIGKILLs and restarts during the
  * ingest. Every story is published exactly once (one `webhook-id` per story's item.published), every event is
  * received at least once, and at the end no job is failed or stuck.
  */
