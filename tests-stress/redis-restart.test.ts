@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, freePort, Inspector, makeFeeds, publishedOnce, roleEnv, sleep, startFeedServer, startReceiver, startRoles, TestRedis, timedGet, until, writeConfig, type RoleProcess } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, publishedOnce, roleEnv, sleep, startRoles, timedGet, until, writeConfig, useStressRig } from './support/harness.js';
 import { report } from './support/report.js';
 
 /**
@@ -29,37 +29,17 @@ interface Probe {
 }
 
 describe('Redis restart in the middle of the ingest', () => {
-  const redis = new TestRedis(0);
-  let inspector: Inspector;
-  let processes: Map<string, RoleProcess>;
-  let feeds: Awaited<ReturnType<typeof startFeedServer>>;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
-
-  beforeAll(async () => {
-    (redis as { port: number }).port = await freePort();
-    await redis.start();
-    inspector = new Inspector(redis.url);
-    feeds = await startFeedServer(makeFeeds(SOURCES, PER_SOURCE));
-    receiver = await startReceiver(20);
-  });
-
-  afterAll(async () => {
-    for (const p of processes?.values() ?? []) await p.kill();
-    await inspector?.close();
-    await redis.stop();
-    await feeds?.close();
-    await receiver?.close();
-  });
+  const rig = useStressRig(SOURCES, PER_SOURCE, 20);
 
   it('loses nothing, reports the outage in readiness, and answers every request within a second throughout', async () => {
     const total = SOURCES * PER_SOURCE;
-    const configPath = writeConfig(feeds.url, SOURCES, receiver.url);
+    const configPath = writeConfig(rig.feeds.url, SOURCES, rig.receiver.url);
     const logDir = mkdtempSync(join(tmpdir(), 'syn-stress-restart-'));
-    processes = await startRoles(ROLES, roleEnv(redis.url, configPath), logDir);
-    for (const p of processes.values()) await p.ready();
-    const api = `http://127.0.0.1:${processes.get('api')!.port}`;
+    rig.processes = await startRoles(ROLES, roleEnv(rig.redis.url, configPath), logDir);
+    for (const p of rig.processes.values()) await p.ready();
+    const api = `http://127.0.0.1:${rig.processes.get('api')!.port}`;
 
-    await until('the ingest to be under way', async () => (await inspector.storyCount()) >= total * 0.1, 300_000, 100);
+    await until('the ingest to be under way', async () => (await rig.inspector.storyCount()) >= total * 0.1, 300_000, 100);
 
     // Probe every 200 ms, before, during and after the outage.
     const probes: Probe[] = [];
@@ -87,12 +67,12 @@ describe('Redis restart in the middle of the ingest', () => {
     })();
 
     await sleep(1_500);
-    const storiesAtStop = await inspector.storyCount();
-    await redis.stop();
+    const storiesAtStop = await rig.inspector.storyCount();
+    await rig.redis.stop();
     stoppedAt = Date.now();
     phase = 'down';
     await sleep(OUTAGE_MS);
-    await redis.start();
+    await rig.redis.start();
     const restartedAt = Date.now();
     phase = 'after';
     const readyAgain = await until('the API process to be ready again', async () => (await timedGet(`${api}/readyz`)).status === 200, 60_000, 100);
@@ -103,19 +83,19 @@ describe('Redis restart in the middle of the ingest', () => {
     await probeLoop;
 
     // Everything still gets through: stored, delivered once per story, nothing failed or stuck.
-    await until('every story stored', async () => (await inspector.storyCount()) >= total, 300_000, 500);
-    await until('every event delivered', () => publishedOnce(receiver.received).stories >= total, 120_000, 500);
-    await until('no job active, waiting, delayed or failed', () => inspector.idle(), 90_000, 500).catch(async (err) => {
-      throw new Error(`${(err as Error).message}: ${JSON.stringify(await inspector.unfinished())}`);
+    await until('every story stored', async () => (await rig.inspector.storyCount()) >= total, 300_000, 500);
+    await until('every event delivered', () => publishedOnce(rig.receiver.received).stories >= total, 120_000, 500);
+    await until('no job active, waiting, delayed or failed', () => rig.inspector.idle(), 90_000, 500).catch(async (err) => {
+      throw new Error(`${(err as Error).message}: ${JSON.stringify(await rig.inspector.unfinished())}`);
     });
 
     const down = probes.filter((p) => p.phase === 'down' && p.t > 1_000);
     const of = (what: Probe['what'], list = probes) => list.filter((p) => p.what === what);
     const maxMs = (list: Probe[]) => Math.round(Math.max(0, ...list.map((p) => p.ms)));
     const lastFeedBefore = of('feed').filter((p) => p.phase === 'before' && p.status === 200).at(-1);
-    const once = publishedOnce(receiver.received);
+    const once = publishedOnce(rig.receiver.received);
     report('redis-restart', {
-      stories: await inspector.storyCount(),
+      stories: await rig.inspector.storyCount(),
       storiesAtStop,
       outageSeconds: OUTAGE_MS / 1000,
       readyAfterRestartMs: readyAfterMs,
@@ -155,7 +135,7 @@ describe('Redis restart in the middle of the ingest', () => {
     expect(of('feed', down).some((p) => p.status === 200)).toBe(true);
     expect(of('metrics', probes.filter((p) => p.phase === 'after')).at(-1)!.body).toMatch(/^syndicate_redis_up 1$/m);
     // Nothing lost.
-    expect(await inspector.storyCount()).toBe(total);
+    expect(await rig.inspector.storyCount()).toBe(total);
     expect(once.stories).toBe(total);
     expect(once.duplicates).toEqual([]);
   });

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { afterAll, beforeAll } from 'vitest';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -374,4 +375,37 @@ export function publishedOnce(received: WebhookDelivery[]): { stories: number; d
     ids.set(d.storyId, set);
   }
   return { stories: ids.size, duplicates: [...ids].filter(([, s]) => s.size > 1).map(([id]) => id), repeats };
+}
+
+/** What a stress file shares between its tests: its Redis, an inspector on it, the feeds, the receiver and the role processes it started. */
+export interface StressRig {
+  redis: TestRedis;
+  inspector: Inspector;
+  feeds: Awaited<ReturnType<typeof startFeedServer>>;
+  receiver: Awaited<ReturnType<typeof startReceiver>>;
+  processes: Map<string, RoleProcess>;
+}
+
+/**
+ * Sets up a stress file's rig before its tests (a Redis of its own on a free port, loopback feeds of `sources` ×
+ * `perSource` entries, a receiver answering after `receiverDelayMs`) and stops all of it, role processes included,
+ * after them.
+ */
+export function useStressRig(sources: number, perSource: number, receiverDelayMs = 0): StressRig {
+  const rig = { redis: new TestRedis(0), processes: new Map<string, RoleProcess>() } as StressRig;
+  beforeAll(async () => {
+    (rig.redis as { port: number }).port = await freePort();
+    await rig.redis.start();
+    rig.inspector = new Inspector(rig.redis.url);
+    rig.feeds = await startFeedServer(makeFeeds(sources, perSource));
+    rig.receiver = await startReceiver(receiverDelayMs);
+  });
+  afterAll(async () => {
+    for (const p of rig.processes.values()) await p.kill();
+    await rig.inspector?.close();
+    await rig.redis.stop();
+    await rig.feeds?.close();
+    await rig.receiver?.close();
+  });
+  return rig;
 }
