@@ -1,32 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app.js';
-import { parseConfig } from '../../src/config/load-config.js';
-import { createContext, type AppContext } from '../../src/runtime/context.js';
-import { closeQueues } from '../../src/queues/queues.js';
-import { deleteKeys, testEnv } from '../support/redis.js';
-
-const auth = { authorization: 'Bearer test-admin-token' };
+import type { AppContext } from '../../src/runtime/context.js';
+import { openTestApp, testAuth as auth } from '../support/app.js';
 
 describe('admin API and health routes', () => {
   let ctx: AppContext;
   let app: FastifyInstance;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const config = parseConfig({ channels: [{ id: 'all', title: 'All' }] });
-    ctx = createContext(testEnv('api'), config, pino({ level: 'silent' }));
-    await ctx.catalog.seedFromConfig(config);
-    app = await buildApp({ ctx, adminToken: 'test-admin-token' });
+    ({ ctx, app, close } = await openTestApp('api', { channels: [{ id: 'all', title: 'All' }] }));
   });
 
-  afterAll(async () => {
-    await app.close();
-    await closeQueues(ctx.queues);
-    ctx.redis.disconnect();
-    ctx.workerRedis.disconnect();
-    await deleteKeys(ctx.env.redisPrefix);
-  });
+  afterAll(() => close());
 
   it('refuses the API and the dashboard without the token, with a catalogued error', async () => {
     for (const url of ['/api/v1/sources', '/admin/queues']) {

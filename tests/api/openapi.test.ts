@@ -1,41 +1,27 @@
 import type { FastifyInstance } from 'fastify';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app.js';
 import { ROUTE_DOCS } from '../../src/api/openapi.js';
 import { ROUTE_SCHEMAS } from '../../src/api/schemas.js';
-import { parseConfig } from '../../src/config/load-config.js';
 import { ERROR_CATALOGUE } from '../../src/core/errors.js';
-import { closeQueues } from '../../src/queues/queues.js';
-import { createContext, type AppContext } from '../../src/runtime/context.js';
-import { deleteKeys, testEnv } from '../support/redis.js';
-
-const auth = { authorization: 'Bearer test-admin-token' };
+import { openTestApp, testAuth as auth } from '../support/app.js';
 type Operation = { operationId: string; summary: string; parameters: Array<{ name: string; in: string; required: boolean; schema: object }>; requestBody?: { content: { 'application/json': { schema: object } } }; responses: Record<string, { description: string }>; security?: unknown[] };
 type Document = { openapi: string; info: { version: string }; paths: Record<string, Record<string, Operation>>; components: { schemas: { ErrorCode: { enum: string[]; description: string } } } };
 
 describe('/api/v1/openapi.json: OpenAPI 3.1 from the schemas that validate requests', () => {
-  let ctx: AppContext;
   let app: FastifyInstance;
+  let close: () => Promise<void>;
   let doc: Document;
 
   beforeAll(async () => {
-    ctx = createContext(testEnv('openapi'), parseConfig({}), pino({ level: 'silent' }));
-    app = await buildApp({ ctx, adminToken: 'test-admin-token' });
+    ({ app, close } = await openTestApp('openapi', {}));
     const response = await app.inject({ method: 'GET', url: '/api/v1/openapi.json', headers: auth });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('application/json');
     doc = response.json() as Document;
   });
 
-  afterAll(async () => {
-    await app.close();
-    await closeQueues(ctx.queues);
-    ctx.redis.disconnect();
-    ctx.workerRedis.disconnect();
-    await deleteKeys(ctx.env.redisPrefix);
-  });
+  afterAll(() => close());
 
   it('is behind the token like the rest of /api', async () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).statusCode).toBe(401);
