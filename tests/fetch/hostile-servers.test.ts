@@ -119,10 +119,13 @@ describe('fetch stage against misbehaving loopback servers', () => {
     const app = await buildApp({ ctx: system.ctx, adminToken: 'test-admin-token' });
     const response = await app.inject({ method: 'GET', url: '/api/v1/sources/moved', headers: { authorization: 'Bearer test-admin-token' } });
     await app.close();
-    const { source } = response.json() as { source: { url: string; status: Record<string, string> } };
+    const { source } = response.json() as { source: { url: string; status: Record<string, unknown> } };
     expect(source.url).toBe(`${servers.moved!.url}/c`);
-    expect(source.status).toMatchObject({ httpStatus: '200', errorCode: '', redirectedFrom: `${servers.moved!.url}/a`, entriesSeen: '2' });
-    for (const field of ['lastFetchAt', 'lastSuccessAt', 'nextFetchAt', 'nextFetchAtIso', 'currentInterval']) expect(source.status[field], field).toBeTruthy();
+    // Typed: numbers as numbers, times as ISO 8601, the redirect as one object; the poller's internals left out.
+    expect(source.status).toMatchObject({ httpStatus: 200, errorCode: null, redirect: { from: `${servers.moved!.url}/a`, to: `${servers.moved!.url}/c` }, entriesSeen: 2, consecutiveErrors: 0, gone: false });
+    for (const field of ['lastFetchAt', 'lastSuccessAt', 'nextFetchAt']) expect(new Date(source.status[field] as string).toISOString(), field).toBe(source.status[field]);
+    expect(source.status.intervalMs).toBeGreaterThan(0);
+    for (const internal of ['etag', 'lastModified', 'permanentRedirectSeen', 'permanentRedirectTarget', 'currentInterval', 'nextFetchAtIso']) expect(source.status, internal).not.toHaveProperty(internal);
   });
 
   it('410: marks the source gone and stops polling it', async () => {
@@ -132,7 +135,7 @@ describe('fetch stage against misbehaving loopback servers', () => {
     expect(servers.gone!.requests).toHaveLength(1);
     // An operator re-adding the source (PUT in the API) revives it once the server answers again.
     revived = true;
-    await scheduleSource({ queue: system.ctx.queues.fetch, redis: system.ctx.redis, keys: system.ctx.keys }, (await system.ctx.catalog.get('sources', 'gone'))!, Date.now());
+    await scheduleSource({ queue: system.ctx.queues.fetch, sourceStatus: system.ctx.sourceStatus }, (await system.ctx.catalog.get('sources', 'gone'))!, Date.now());
     await waitFor('revival', async () => (await statusOf(system.ctx, 'gone')).httpStatus === '200');
     expect((await statusOf(system.ctx, 'gone')).gone).toBe('');
   });
