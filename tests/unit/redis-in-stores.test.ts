@@ -38,8 +38,8 @@ const COMMANDS = new Set(
   ).split(' '),
 );
 
-/** A command called on something named like a connection (`redis`, `ctx.redis`, `this.redis`, `connection`). */
-const CALL = /\b(?:redis|connection|client)\s*\.\s*([a-z]+)\s*\(/gi;
+/** A command called on something named like a connection (`redis`, `ctx.redis`, `this.redis`, `connection`, a pub/sub `subscriber`). */
+const CALL = /\b(?:redis|connection|client|subscriber)\s*\.\s*([a-z]+)\s*\(/gi;
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -76,7 +76,7 @@ describe('Redis commands only in store modules', () => {
   });
 
   it('recognises a raw command where it would be one', () => {
-    const sample = 'await ctx.redis.hgetall(key); await this.redis.set(k, v); redis.on("error", f); ctx.redis.disconnect();';
-    expect([...sample.matchAll(CALL)].filter((m) => COMMANDS.has(m[1]!.toLowerCase())).map((m) => m[1])).toEqual(['hgetall', 'set']);
+    const sample = 'await ctx.redis.hgetall(key); await this.redis.set(k, v); redis.on("error", f); ctx.redis.disconnect(); subscriber.subscribe(c);';
+    expect([...sample.matchAll(CALL)].filter((m) => COMMANDS.has(m[1]!.toLowerCase())).map((m) => m[1])).toEqual(['hgetall', 'set', 'subscribe']);
   });
 });
