@@ -254,13 +254,14 @@ export class RoleProcess {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  start(): void {
+  /** Starts (or restarts) the process; `extraEnv` applies to this start only (e.g. fault injection). */
+  start(extraEnv: Record<string, string> = {}): void {
     const log = createWriteStream(this.logPath, { flags: 'a' });
     log.write(`--- start ${++this.starts} at ${new Date().toISOString()}\n`);
     // An empty role: `syndicate start` with no --roles, the whole system in one process.
     this.child = spawn(process.execPath, [join(ROOT, 'bin/syndicate.js'), 'start', ...(this.role ? ['--roles', this.role] : [])], {
       cwd: ROOT,
-      env: { ...process.env, ...this.env, PORT: String(this.port) },
+      env: { ...process.env, ...this.env, ...extraEnv, PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.pipe(log);
