@@ -49,7 +49,7 @@ const hashEntry = (entry: unknown) => createHash('sha256').update(JSON.stringify
  * enqueues the source's next poll (see scheduler/source-scheduler.ts). Before any request the source's host must
  * grant a politeness slot; when it does not (busy, too soon, or paused by `Retry-After`) the job is moved back to
  * the delayed set until then, so a paused host never holds a worker or delays other hosts' sources.
- * Every outcome, good or bad, is written to the source's status hash, where the API shows it.
+ * Every outcome, good or bad, is recorded in the source status (fetch/source-status.ts), where the API shows it.
  */
 export async function processFetchJob(ctx: FetchDeps, job: Job<FetchJob>, token?: string): Promise<FetchOutcome> {
   const { sourceId } = job.data;

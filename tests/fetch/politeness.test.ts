@@ -66,7 +66,10 @@ describe('per-host politeness shared through Redis', () => {
     await waitFor('r2 fetched', () => limited.requests.find((r) => r.url === '/r2'), 4_000);
     for (const request of limited.requests.slice(1)) expect(request.at - pausedAt).toBeGreaterThanOrEqual(950);
     // and r1 recovers its normal rhythm
-    await waitFor('r1 recovered', async () => (await system.ctx.redis.hget(system.ctx.keys.sourceStatus('r1'), 'consecutiveErrors')) === '0', 4_000);
+    await waitFor('r1 recovered', async () => {
+      const status = await system.ctx.sourceStatus.get('r1');
+      return status.lastSuccessAt !== null && status.consecutiveErrors === 0;
+    }, 4_000);
   });
 });
 
