@@ -193,7 +193,7 @@ async function planAndEnqueue(ctx: Pick<FetchDeps, 'clock' | 'queues'>, sourceId
  * before is remembered per guid, so an unchanged entry costs nothing downstream. Shared by polling and WebSub
  * pushes, so both go through the same limits and dedup. An entry that carries only a summary is first completed
  * from its article page (per the source's `fullText`); a page that fails leaves the summary, and the error is
- * counted and kept on the source status (`fullTextErrors`, `fullTextErrorCode`, `fullTextErrorMessage`).
+ * counted and kept on the source status (`fullText.errors`, `fullText.lastError`).
  */
 export async function ingestFeedDocument(ctx: IngestDeps, sourceId: string, body: Buffer, contentType: string | undefined, fetchedAt: string, documentUrl: string): Promise<{ feed: ParsedFeed; newEntries: number }> {
   const feed = await parseFeed(decodeText(body, contentType), ctx.config.limits.maxEntriesPerFetch);
@@ -229,7 +229,7 @@ async function completeFromPage(ctx: IngestDeps, sourceId: string, entry: FeedEn
 
 /**
  * Applies the redirect rule (`decideRedirect`): a permanent redirect seen on consecutive fetches moves the stored
- * URL in the catalog, logged and recorded as `redirectedFrom` in the status.
+ * URL in the catalog, logged and recorded as the status's `redirect`.
  */
 async function followPermanentRedirect(ctx: FetchDeps, sourceId: string, url: string, response: FetchResult, previous: Previous): Promise<void> {
   const decision = decideRedirect(response.redirects, previous.poll.permanentRedirect);
