@@ -37,7 +37,7 @@ const LEAVE_LINKS = new RegExp(`^${anyOf((lexicon) => lexicon.furniture.leaveLin
 const WIDGET_WORDS = new RegExp(`^${anyOf((lexicon) => lexicon.furniture.widgetWords)}\\s*[:.]?$`, 'iu');
 
 /** Letters abbreviating thousands or millions after a counter's number ("1.2k"). */
-const COUNT_SUFFIX = `[${entries((lexicon) => lexicon.furniture.counterSuffixes, { caseless: true }).join('')}]?`;
+const COUNT_SUFFIX = `[${entries((lexicon) => lexicon.furniture.counterSuffixes).join('')}]?`;
 /** View, share and comment counters, bare numbers, datelines. */
 const COUNTERS = [
   new RegExp(`^[\\d\\s.,]+${COUNT_SUFFIX}$`, 'iu'),

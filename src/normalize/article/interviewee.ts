@@ -11,7 +11,7 @@ export interface Person {
 }
 
 /** The genre words of every known language ("interview", "интервью", "müsahibə", "röportaj"), whole words. */
-export const INTERVIEW_WORD = new RegExp(`${WORD_START}${alternation(knownEntries((language) => language.interviewWords ?? []))}${WORD_END}`, 'iu');
+export const INTERVIEW_WORD = new RegExp(`${WORD_START}${alternation(knownEntries((language) => language.interviewWords ?? []), { caseless: true })}${WORD_END}`, 'iu');
 
 /** "Exclusive" before a genre word. */
 const EXCLUSIVE = `(?:${anyOf((lexicon) => lexicon.genre.exclusiveWords)}\\s+)?`;

@@ -4,8 +4,7 @@
  * from the union of every registered lexicon (a page mixing languages is read with all of them, as it always was).
  *
  * Entries are words and phrases, not regular expressions. Unless a field says otherwise:
- * - matching ignores case (each entry is also tried in its language's own upper case, so Azerbaijani and Turkish
- *   `i` finds `İ`);
+ * - matching ignores case, Azerbaijani and Turkish dotted and dotless i included (`i` finds `İ`, `ı` finds `I`);
  * - a space in an entry matches any run of white space;
  * - a word ending in `*` matches every word that begins with it (`просмотр*`: просмотров, просмотры);
  * - an entry ending in ` …` also takes whatever follows on the line (`share on …`).

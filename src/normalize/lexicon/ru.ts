@@ -9,8 +9,8 @@ const ending = (inflected: string, nominative: string): EndingRule => [inflected
 export const ru: Lexicon = {
   code: 'ru',
   name: 'Russian',
-  // Cyrillic text that no other Cyrillic language's letters claim is read as Russian.
-  signature: { code: 'ru', script: 'Cyrillic', stopwords: [], scriptDefault: true },
+  // Cyrillic text that no other Cyrillic language's letters claim is read as Russian, whatever its words.
+  signature: { code: 'ru', script: 'Cyrillic', stopwords: ['и', 'в', 'не', 'на', 'что', 'с', 'по', 'это', 'как', 'для', 'он', 'она'], scriptDefault: true },
   switcherLabels: ['RU', 'RUS', 'РУС', 'Русский'],
   interviewWords: ['интервью'],
 
