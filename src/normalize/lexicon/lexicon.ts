@@ -127,7 +127,7 @@ export interface Lexicon extends KnownLanguage {
     exclusiveWords: readonly string[];
     /** "with", between a genre word and the person ("Interview with …", "Интервью с …"). */
     withWords: readonly string[];
-    /** Phrases in an intro telling how the text came about ("spoke to", "в беседе"): anywhere, as word beginnings. */
+    /** Phrases in an intro telling how the text came about ("spoke to", "беседе", "müsahibə*"), anywhere in it. */
     introPhrases: readonly string[];
     /** Where the outlet that asked is named. */
     outletCues: readonly OutletCue[];
