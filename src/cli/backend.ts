@@ -4,9 +4,8 @@ import { loadConfigFile, loadEnv, parseConfig } from '../config/load-config.js';
 import { CatalogOperations, type PublicSubscription, type SourceWithStatus } from '../catalog/operations.js';
 import { ERROR_CATALOGUE, SyndicateError, type ErrorCode } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
-import { closeQueues } from '../queues/queues.js';
 import { waitReady } from '../redis/connection.js';
-import { createContext, type AppContext } from '../runtime/context.js';
+import { closeContext, createContext, type AppContext } from '../runtime/context.js';
 
 /**
  * What the CLI's catalog commands need from the running system. Two ways to reach it: Redis directly (same
@@ -49,11 +48,7 @@ async function openRedisBackend(): Promise<CatalogBackend> {
   const config = existsSync(env.configPath) ? loadConfigFile(env.configPath) : parseConfig({});
   const logger = createLogger('fatal', { destination: process.stderr, secrets: [env.adminToken] });
   const ctx = createContext(env, config, logger);
-  const close = async () => {
-    await Promise.race([closeQueues(ctx.queues), new Promise((resolve) => setTimeout(resolve, 2_000))]);
-    ctx.redis.disconnect();
-    ctx.workerRedis.disconnect();
-  };
+  const close = () => closeContext(ctx);
   try {
     await waitReady(ctx.redis, 3_000);
   } catch {

@@ -2,10 +2,9 @@ import { loadConfigFile, loadEnv } from '../config/load-config.js';
 import { SyndicateError, toSyndicateError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { parseTime, replayDeadLetter, replayDeadLetters, type DeadLetter } from '../deliver/dead-letters.js';
-import { closeQueues } from '../queues/queues.js';
 import { ensureRedis } from '../redis/ensure-redis.js';
 import { waitReady } from '../redis/connection.js';
-import { createContext } from '../runtime/context.js';
+import { closeContext, createContext } from '../runtime/context.js';
 
 /**
  * `syndicate replay [--job id] [--subscription id] [--from iso] [--to iso]` (options parsed by cli/main.ts): puts failed webhook deliveries (dead
@@ -28,9 +27,7 @@ export async function replayCommand(values: { job?: string; subscription?: strin
       process.stdout.write(`${JSON.stringify({ replayed }, null, 2)}\n`);
       return 0;
     } finally {
-      await Promise.race([closeQueues(ctx.queues), new Promise((resolve) => setTimeout(resolve, 2_000))]);
-      ctx.redis.disconnect();
-      ctx.workerRedis.disconnect();
+      await closeContext(ctx);
       await redisHandle.stop();
     }
   } catch (err) {

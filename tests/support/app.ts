@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { buildApp } from '../../src/api/app.js';
 import { parseConfig } from '../../src/config/load-config.js';
-import { closeQueues } from '../../src/queues/queues.js';
-import { createContext, type AppContext } from '../../src/runtime/context.js';
+import { closeContext, createContext, type AppContext } from '../../src/runtime/context.js';
 import { deleteKeys, testEnv } from './redis.js';
 
 /** The admin token of {@link openTestApp}'s app, and the header that presents it. */
@@ -24,9 +23,7 @@ export async function openTestApp(label: string, rawConfig: Record<string, unkno
     app,
     async close() {
       await app.close();
-      await closeQueues(ctx.queues);
-      ctx.redis.disconnect();
-      ctx.workerRedis.disconnect();
+      await closeContext(ctx);
       await deleteKeys(ctx.env.redisPrefix);
     },
   };
