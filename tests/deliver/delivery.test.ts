@@ -75,7 +75,8 @@ describe('webhook delivery to real loopback receivers', () => {
       return body.subscription?.enabled === false && body.subscription;
     });
     expect(sub.disabledReason).toContain('410');
-    expect(await rig.system.ctx.queues.deliver.getJobState(jobId)).toBe('failed');
+    // The worker disables the subscription before the job it is running moves to failed.
+    await waitFor('the job failed', async () => (await rig.system.ctx.queues.deliver.getJobState(jobId)) === 'failed');
     expect(rig.at('/gone')).toHaveLength(1); // no retries after 410
     expect((await rig.log('gone'))[0]).toMatchObject({ status: 410, errorCode: 'SYN_ERR_DELIVERY_GONE' });
     const disabled = JSON.parse((await app.inject({ method: 'GET', url: '/api/v1/deliveries/disabled', headers: ADMIN_AUTH })).body);
