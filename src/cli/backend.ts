@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import type { ChannelConfig, SourceConfig } from '../config/schema.js';
 import { loadConfigFile, loadEnv, parseConfig } from '../config/load-config.js';
+import type { Queue } from 'bullmq';
 import { CatalogOperations, type PublicSubscription, type SourceWithStatus } from '../catalog/operations.js';
 import { ERROR_CATALOGUE, SyndicateError, type ErrorCode } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
-import { closeQueues } from '../queues/queues.js';
+import { describeDeadLetter, listDeadLetters, replayDeadLetter, replayDeadLetters, type DeadLetter } from '../deliver/dead-letters.js';
+import { describeFailedJob, failedWithin, getFailedJob, listFailedJobs, replayFailedJobs, retryFailedJob, type FailedJob } from '../queues/failed-jobs.js';
 import { waitReady } from '../redis/connection.js';
-import { createContext, type AppContext } from '../runtime/context.js';
+import { closeContext, createContext, type AppContext } from '../runtime/context.js';
 
 /**
  * What the CLI's catalog commands need from the running system. Two ways to reach it: Redis directly (same
@@ -25,7 +27,23 @@ export interface CatalogBackend {
   putSubscription(raw: unknown): Promise<{ subscription: PublicSubscription; created: boolean }>;
   removeSubscription(id: string): Promise<void>;
   enableSubscription(id: string): Promise<PublicSubscription>;
+  /** Failed jobs of a queue, newest first (deliver: the dead letters, per subscription if asked). */
+  failedJobs(queue: JobQueue, filter: FailedFilter, limit: number): Promise<FailedJobView[]>;
+  /** Puts failed jobs back to run: one by id, or every one in a time range; answers those replayed. */
+  replayJobs(queue: JobQueue, which: { job: string } | FailedFilter): Promise<FailedJobView[]>;
   close(): Promise<void>;
+}
+
+/** The queues whose failed jobs an operator can list and replay. */
+export const JOB_QUEUES = ['normalize', 'dedup', 'publish', 'deliver'] as const;
+export type JobQueue = (typeof JOB_QUEUES)[number];
+/** A failed job as the API shows it: a dead letter for deliver, else the stage job. */
+export type FailedJobView = FailedJob | DeadLetter;
+/** Which failed jobs: failure time range (epoch ms, inclusive) and, for deliver, one subscription. */
+export interface FailedFilter {
+  from?: number;
+  to?: number;
+  subscription?: string;
 }
 
 /** How a command reaches the system: `--url`/`--token` pick the API, else Redis from `REDIS_URL`. */
@@ -49,11 +67,7 @@ async function openRedisBackend(): Promise<CatalogBackend> {
   const config = existsSync(env.configPath) ? loadConfigFile(env.configPath) : parseConfig({});
   const logger = createLogger('fatal', { destination: process.stderr, secrets: [env.adminToken] });
   const ctx = createContext(env, config, logger);
-  const close = async () => {
-    await Promise.race([closeQueues(ctx.queues), new Promise((resolve) => setTimeout(resolve, 2_000))]);
-    ctx.redis.disconnect();
-    ctx.workerRedis.disconnect();
-  };
+  const close = () => closeContext(ctx);
   try {
     await waitReady(ctx.redis, 3_000);
   } catch {
@@ -66,10 +80,28 @@ async function openRedisBackend(): Promise<CatalogBackend> {
 /** The operations the API runs, on this process's own connection. */
 class RedisBackend extends CatalogOperations implements CatalogBackend {
   constructor(
-    ctx: AppContext,
+    private readonly system: AppContext,
     readonly close: () => Promise<void>,
   ) {
-    super(ctx);
+    super(system);
+  }
+
+  async failedJobs(queue: JobQueue, filter: FailedFilter, limit: number): Promise<FailedJobView[]> {
+    if (queue === 'deliver') return (await listDeadLetters(this.system.queues, filter, limit)).map(describeDeadLetter);
+    return (await listFailedJobs(this.stageQueue(queue), (job) => failedWithin(job, filter), limit)).map(describeFailedJob);
+  }
+
+  async replayJobs(queue: JobQueue, which: { job: string } | FailedFilter): Promise<FailedJobView[]> {
+    if (queue === 'deliver') return 'job' in which ? [await replayDeadLetter(this.system.queues, which.job)] : replayDeadLetters(this.system.queues, which);
+    if (!('job' in which)) return replayFailedJobs(this.stageQueue(queue), which);
+    const job = await getFailedJob(this.stageQueue(queue), which.job);
+    const described = describeFailedJob(job);
+    await retryFailedJob(job);
+    return [described];
+  }
+
+  private stageQueue(queue: Exclude<JobQueue, 'deliver'>): Queue<unknown> {
+    return this.system.queues[queue] as unknown as Queue<unknown>;
   }
 
   /** On the operator's own machine a `file:` feed is allowed, relative to the working directory, as in the config file. */
@@ -151,6 +183,22 @@ export class ApiBackend implements CatalogBackend {
   async enableSubscription(id: string) {
     await this.call('PUT', `${this.path('subscriptions', id)}/enable`);
     return (await this.call<{ subscription: PublicSubscription }>('GET', this.path('subscriptions', id))).body.subscription;
+  }
+  async failedJobs(queue: JobQueue, filter: FailedFilter, limit: number) {
+    const query = new URLSearchParams({ limit: String(limit) });
+    for (const [name, value] of [['from', filter.from], ['to', filter.to]] as const) if (value !== undefined) query.set(name, new Date(value).toISOString());
+    if (queue === 'deliver') {
+      if (filter.subscription) query.set('subscription', filter.subscription);
+      return (await this.call<{ deliveries: DeadLetter[] }>('GET', `/api/v1/deliveries/failed?${query}`)).body.deliveries;
+    }
+    return (await this.call<{ jobs: FailedJob[] }>('GET', `/api/v1/jobs/${queue}/failed?${query}`)).body.jobs;
+  }
+  async replayJobs(queue: JobQueue, which: { job: string } | FailedFilter) {
+    const base = queue === 'deliver' ? '/api/v1/deliveries' : `/api/v1/jobs/${queue}`;
+    if ('job' in which) return (await this.call<{ replayed: FailedJobView[] }>('POST', `${base}/${encodeURIComponent(which.job)}/replay`)).body.replayed;
+    const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+    const body = { from: iso(which.from), to: iso(which.to), ...(queue === 'deliver' && which.subscription ? { subscription: which.subscription } : {}) };
+    return (await this.call<{ replayed: FailedJobView[] }>('POST', `${base}/replay`, body)).body.replayed;
   }
   async close() {}
 }

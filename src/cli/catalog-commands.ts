@@ -6,28 +6,8 @@ import { parseOpml, renderOpml } from '../catalog/opml.js';
 import { SyndicateError } from '../core/errors.js';
 import { decodeText } from '../content/decode-text.js';
 import { httpFetch } from '../fetch/http-fetch.js';
-import { openBackend, type CatalogBackend, type RemoteOptions } from './backend.js';
+import { withBackend, withCommon, type CommonOptions } from './common-options.js';
 import { print, ProgressBar, renderTable } from './output.js';
-
-type CommonOptions = RemoteOptions & { json?: boolean };
-
-/** `--json`, `--url` and `--token`, which every catalog command takes. */
-function withCommon(command: Command): Command {
-  return command
-    .option('--json', 'print JSON (for scripts) instead of text')
-    .option('--url <api>', 'go through the admin API at this base URL (e.g. http://host:8080) instead of Redis')
-    .option('--token <token>', 'admin token for --url (default: $ADMIN_TOKEN)');
-}
-
-/** Runs `fn` with an open backend and closes it after, whatever happens. */
-async function withBackend<T>(options: RemoteOptions, fn: (backend: CatalogBackend) => Promise<T>): Promise<T> {
-  const backend = await openBackend(options);
-  try {
-    return await fn(backend);
-  } finally {
-    await backend.close();
-  }
-}
 
 const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
 const when = (iso: string | undefined) => (iso ? iso.replace(/\.\d{3}Z$/, 'Z') : '-');

@@ -6,7 +6,7 @@ import { ROLE_NAMES, type RoleName, type RoleSet } from '../runtime/role.js';
 import { startSystem } from '../runtime/start.js';
 import { channelsCommand, exportOpmlCommand, importOpmlCommand, sourcesCommand, subscriptionsCommand } from './catalog-commands.js';
 import { normalizeCommand } from './normalize.js';
-import { replayCommand } from './replay.js';
+import { jobsCommand, replayCommand } from './jobs-commands.js';
 import { CliUsageError } from './usage-error.js';
 
 const ENVIRONMENT_HELP = `
@@ -77,18 +77,7 @@ export function buildProgram(roleSet?: RoleSet): Command {
       }
     });
 
-  program
-    .command('replay')
-    .description('replay failed webhook deliveries (dead letters): one job, or all failed in a range; needs Redis')
-    .option('--job <id>', 'the dead-lettered delivery job to replay')
-    .option('--subscription <id>', 'only this subscription')
-    .option('--from <iso>', 'failed at or after (ISO 8601)')
-    .option('--to <iso>', 'failed at or before (ISO 8601)')
-    .action(async (o: { job?: string; subscription?: string; from?: string; to?: string }) => {
-      process.exitCode = await replayCommand(o);
-    });
-
-  for (const command of [sourcesCommand(), channelsCommand(), subscriptionsCommand(), importOpmlCommand(), exportOpmlCommand()]) program.addCommand(command);
+  for (const command of [sourcesCommand(), channelsCommand(), subscriptionsCommand(), importOpmlCommand(), exportOpmlCommand(), jobsCommand(), replayCommand()]) program.addCommand(command);
   inheritSettings(program);
   return program;
 }

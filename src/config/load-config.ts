@@ -24,6 +24,12 @@ export interface RuntimeEnv {
   concurrency: Readonly<Record<string, number>>;
   /** Seed nodes of a Redis Cluster (`REDIS_CLUSTER_NODES=host:port,…`), or null for one server at `redisUrl`. */
   redisCluster: Array<{ host: string; port: number }> | null;
+  /**
+   * Fault injection for crash drills, never for production (`SYNDICATE_FAULT_HOLD_JOBS=publish,deliver`): the named
+   * stages take jobs and hold them, lock renewed, until the process dies, so a test can kill a worker that
+   * certainly holds a job instead of racing to catch one in flight.
+   */
+  holdJobs: readonly string[];
 }
 
 /** Reads `SYNDICATE_CONCURRENCY_<QUEUE>` variables: positive integers only, by lowercase queue name. */
@@ -50,6 +56,7 @@ const envSchema = z.object({
     .regex(/^\s*[^\s,:]+:\d+(\s*,\s*[^\s,:]+:\d+)*\s*$/, 'must list cluster nodes as host:port,host:port')
     .optional(),
   SYNDICATE_REDIS_PREFIX: z.string().regex(/^\{[^{}]+\}$/, 'must be a Redis hash tag such as {syndicate}').default('{syndicate}'),
+  SYNDICATE_FAULT_HOLD_JOBS: z.string().regex(/^[a-z]+(,[a-z]+)*$/, 'must list stage queues as fetch,publish').optional(),
 });
 
 /** Formats zod issues as `path: message` lines, all of them at once. */
@@ -81,6 +88,7 @@ export function loadEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv {
           return { host, port: Number(port) };
         })
       : null,
+    holdJobs: e.SYNDICATE_FAULT_HOLD_JOBS?.split(',') ?? [],
   };
 }
 

@@ -53,7 +53,10 @@ export function startStageWorker<K extends QueueName>(
   options: Partial<WorkerOptions> = {},
 ): RoleHandle {
   const run = (job: Job<QueuePayloads[K]>, token?: string) => withJobContext(jobLogBindings(queue, job), () => timed(job, token));
+  const hold = ctx.env.holdJobs.includes(queue);
+  if (hold) ctx.logger.warn({ queue }, 'SYNDICATE_FAULT_HOLD_JOBS: every job of this stage is held until the process dies (crash drills only)');
   const timed = async (job: Job<QueuePayloads[K]>, token?: string) => {
+    if (hold) await new Promise<never>(() => {});
     const stop = ctx.metrics.jobDuration.startTimer({ stage: queue });
     try {
       const result = await processor(ctx, job, token);
@@ -68,9 +71,10 @@ export function startStageWorker<K extends QueueName>(
   const worker = new Worker<QueuePayloads[K]>(queue, run, {
     connection: ctx.workerRedis,
     prefix: ctx.env.redisPrefix,
-    concurrency: ctx.env.concurrency[queue] ?? 4,
     ...STALL_POLICY[queue],
     ...options,
+    // The operator's SYNDICATE_CONCURRENCY_<QUEUE> wins over the role's default.
+    concurrency: ctx.env.concurrency[queue] ?? options.concurrency ?? 4,
   });
   worker.on('failed', (job, err) =>
     ctx.logger.warn({ ...(job ? jobLogBindings(queue, job) : { stage: queue }), attemptsMade: job?.attemptsMade, code: (err as { code?: string }).code, err: err.message }, 'job failed'),

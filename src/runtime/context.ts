@@ -4,7 +4,7 @@ import type { SyndicationConfig } from '../config/schema.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { createNetworkGuard, type NetworkGuard } from '../fetch/http-fetch.js';
-import { createQueues, type PipelineQueues } from '../queues/queues.js';
+import { closeQueues, createQueues, type PipelineQueues } from '../queues/queues.js';
 import { createStoreConnection, createWorkerConnection } from '../redis/connection.js';
 import { redisKeys, type RedisKeys } from '../redis/keys.js';
 import { createStageMetrics, type StageMetrics } from './stage-metrics.js';
@@ -54,4 +54,14 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
     metrics: createStageMetrics(),
     state: { draining: false, workersRunning: 0 },
   };
+}
+
+/**
+ * Releases what {@link createContext} opened: the queue producers (at most 2 s: closing waits for Redis, which may
+ * be away) and both connections.
+ */
+export async function closeContext(ctx: AppContext): Promise<void> {
+  await Promise.race([closeQueues(ctx.queues), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+  ctx.redis.disconnect();
+  ctx.workerRedis.disconnect();
 }

@@ -1,10 +1,9 @@
 import type { RuntimeEnv } from '../config/load-config.js';
 import type { SyndicationConfig } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
-import { closeQueues } from '../queues/queues.js';
 import { ensureRedis, type RedisHandle } from '../redis/ensure-redis.js';
 import { waitReady } from '../redis/connection.js';
-import { createContext, type AppContext } from './context.js';
+import { closeContext, createContext, type AppContext } from './context.js';
 import type { HealthListener, RoleDefinition, RoleHandle } from './role.js';
 
 /** A running process: its context and roles, and how to stop it. */
@@ -86,9 +85,7 @@ export async function startSystem(
       // Workers drain together; the API goes last, so readiness says 503 while they do.
       await Promise.all(handles.filter((h) => h.name !== 'api').map(close));
       await Promise.all(handles.filter((h) => h.name === 'api').map(close));
-      await Promise.race([closeQueues(ctx.queues), new Promise((resolve) => setTimeout(resolve, 2_000))]);
-      ctx.redis.disconnect();
-      ctx.workerRedis.disconnect();
+      await closeContext(ctx);
       await redisHandle.stop();
       logger.info('stopped');
     })());

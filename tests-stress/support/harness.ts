@@ -231,7 +231,10 @@ export function writeConfig(feedServerUrl: string, sources: number, receiverUrl:
   return path;
 }
 
-/** One role process: `node bin/syndicate.js start --roles <role>` (no --roles for role ''), restartable, with its output in a log file. */
+/**
+ * One role process: `node bin/syndicate.js start --roles <role>` (no --roles for role ''), restartable, with its
+ * output in a log file. `name` tells apart several processes of one role (`fetch#2`).
+ */
 export class RoleProcess {
   private child: ChildProcess | null = null;
   starts = 0;
@@ -242,8 +245,13 @@ export class RoleProcess {
     readonly port: number,
     private readonly env: Record<string, string>,
     logDir: string,
+    readonly name = role || 'all',
   ) {
-    this.logPath = join(logDir, `${role || 'all'}.log`);
+    this.logPath = join(logDir, `${name}.log`);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
   }
 
   get pid(): number | undefined {
@@ -254,13 +262,14 @@ export class RoleProcess {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  start(): void {
+  /** Starts (or restarts) the process; `extraEnv` applies to this start only (e.g. fault injection). */
+  start(extraEnv: Record<string, string> = {}): void {
     const log = createWriteStream(this.logPath, { flags: 'a' });
     log.write(`--- start ${++this.starts} at ${new Date().toISOString()}\n`);
     // An empty role: `syndicate start` with no --roles, the whole system in one process.
     this.child = spawn(process.execPath, [join(ROOT, 'bin/syndicate.js'), 'start', ...(this.role ? ['--roles', this.role] : [])], {
       cwd: ROOT,
-      env: { ...process.env, ...this.env, PORT: String(this.port) },
+      env: { ...process.env, ...this.env, ...extraEnv, PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.pipe(log);
@@ -285,6 +294,29 @@ export class RoleProcess {
   signal(signal: NodeJS.Signals): void {
     this.child?.kill(signal);
   }
+
+  /** This process's own `/metrics` body. */
+  async metrics(): Promise<string> {
+    return (await timedGet(`${this.url}/metrics`)).body;
+  }
+
+  /** SIGTERM, then waits for the exit (SIGKILL after `graceMs`); answers the exit code. */
+  async stop(graceMs = 20_000): Promise<number | null> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  }
+}
+
+/** The value of one Prometheus series in a /metrics body (0 when absent). */
+export function metric(body: string, series: string): number {
+  const line = body.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
 }
 
 /** Starts one process per role on its own health/API port. */

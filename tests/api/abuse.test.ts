@@ -2,12 +2,9 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app.js';
 import { ROUTE_SCHEMAS, type RouteKey } from '../../src/api/schemas.js';
-import { parseConfig } from '../../src/config/load-config.js';
-import { closeQueues } from '../../src/queues/queues.js';
-import { createContext, type AppContext } from '../../src/runtime/context.js';
-import { deleteKeys, testEnv } from '../support/redis.js';
+import type { AppContext } from '../../src/runtime/context.js';
+import { openTestApp, TEST_ADMIN_TOKEN } from '../support/app.js';
 
 /**
  * Untrusted input, table-driven: every route of the HTTP API (read from the one schema table, so a route added
@@ -15,7 +12,7 @@ import { deleteKeys, testEnv } from '../support/redis.js';
  * secret (the admin token, a webhook secret) shows up in any response or any log line.
  */
 
-const ADMIN_TOKEN = 'adm1n-t0ken-that-must-never-leak-4f9c2';
+const ADMIN_TOKEN = TEST_ADMIN_TOKEN;
 const STORED_SECRET = 'whsec_StoredSecretThatMustNeverLeak00000';
 const SENT_SECRET = 'whsec_SentSecretThatMustNeverLeak1111111';
 const SECRETS = [ADMIN_TOKEN, STORED_SECRET, SENT_SECRET, STORED_SECRET.slice('whsec_'.length), SENT_SECRET.slice('whsec_'.length)];
@@ -85,33 +82,25 @@ const HOSTILE_URLS = ['file:///etc/passwd', 'file:../../../etc/hostname', 'http:
 describe('API abuse: every route × every kind of bad request', () => {
   let ctx: AppContext;
   let app: FastifyInstance;
+  let close: () => Promise<void>;
   const logLines: string[] = [];
 
   beforeAll(async () => {
-    // Loopback is not allowed here (no allowHosts): the private-address guard is what the test exercises.
-    const config = parseConfig({
-      channels: [{ id: 'all', title: 'All' }],
-      subscriptions: [{ id: 'partner', url: 'https://partner.example/hooks', secret: STORED_SECRET }],
-    });
     const sink = new Writable({
       write(chunk, _encoding, done) {
         logLines.push(String(chunk));
         done();
       },
     });
-    const logger = pino({ level: 'trace' }, sink);
-    ctx = createContext(testEnv('abuse', { adminToken: ADMIN_TOKEN }), config, logger);
-    await ctx.catalog.seedFromConfig(config);
-    app = await buildApp({ ctx, adminToken: ADMIN_TOKEN, logger });
+    // Loopback is not allowed here (no allowHosts): the private-address guard is what the test exercises.
+    ({ ctx, app, close } = await openTestApp(
+      'abuse',
+      { channels: [{ id: 'all', title: 'All' }], subscriptions: [{ id: 'partner', url: 'https://partner.example/hooks', secret: STORED_SECRET }] },
+      pino({ level: 'trace' }, sink),
+    ));
   });
 
-  afterAll(async () => {
-    await app.close();
-    await closeQueues(ctx.queues);
-    ctx.redis.disconnect();
-    ctx.workerRedis.disconnect();
-    await deleteKeys(ctx.env.redisPrefix);
-  });
+  afterAll(() => close());
 
   const answers: Array<{ what: string; status: number; body: string }> = [];
 

@@ -4,30 +4,18 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
-import { main } from '../../src/cli/main.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { closeQueues } from '../../src/queues/queues.js';
 import { createContext, type AppContext } from '../../src/runtime/context.js';
+import { runCli } from '../support/cli.js';
 import { startServer, type LoopbackServer } from '../support/http.js';
 import { deleteKeys, testEnv } from '../support/redis.js';
 
 const readerOpml = readFileSync(new URL('../fixtures/opml/reader-export.opml', import.meta.url), 'utf8');
 
-/** Runs `syndicate …` in-process, capturing what it prints. */
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await main(argv), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const run = runCli;
 
 const json = async (...argv: string[]) => {
   const result = await run(...argv, '--json');
@@ -63,7 +51,7 @@ describe('syndicate CLI: catalog commands, OPML, misuse', () => {
   it('--help lists every command, and each command has its own --help', async () => {
     const { code, stdout } = await run('--help');
     expect(code).toBe(0);
-    for (const command of ['start', 'normalize', 'replay', 'sources', 'channels', 'subscriptions', 'import-opml', 'export-opml']) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of ['start', 'normalize', 'replay', 'jobs', 'sources', 'channels', 'subscriptions', 'import-opml', 'export-opml']) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     const sources = await run('sources', '--help');
     for (const sub of ['list', 'add', 'remove', 'status', 'fetch-now']) expect(sources.stdout).toMatch(new RegExp(`^  ${sub}\\b`, 'm'));
     const add = await run('subscriptions', 'add', '--help');

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import type { NormalizedItem } from '../../src/core/item.js';
+import { runCli } from '../support/cli.js';
 import { startServer, type LoopbackServer } from '../support/http.js';
 import { expectedTurns, seedPage } from '../support/seed.js';
 
@@ -14,19 +14,7 @@ async function normalize(target: string): Promise<{ code: number; stdout: string
   return run(['normalize', target]);
 }
 
-/** Runs `syndicate <args>` in-process, capturing what it prints. */
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const run = (args: string[]) => runCli(...args);
 
 function expectSeedInterview(item: NormalizedItem): void {
   expect(item.kind).toBe('interview');

@@ -7,7 +7,7 @@ import { extractTurns } from '../../src/normalize/article/extract-turns.js';
 import { findInterviewee, findInterviewer, interviewHeadline } from '../../src/normalize/article/interviewee.js';
 import { normalizeLanguageTag } from '../../src/content/text.js';
 import { detectLanguage } from '../../src/normalize/article/language.js';
-import { nominativeName, nominativeRoleHead } from '../../src/normalize/article/russian-name-case.js';
+import { nominativeName, nominativeRoleHead } from '../../src/normalize/article/name-case.js';
 import { sanitizeContentHtml } from '../../src/core/content-policy.js';
 
 describe('toBlocks', () => {
@@ -263,7 +263,7 @@ describe('nominativeName', () => {
   it.each([...instrumental.map((c) => [...c, 'instrumental'] as const), ...dative.map((c) => [...c, 'dative'] as const)])(
     'restores %s as %s (%s; the instrumental only after с)',
     (written, nominative, writtenIn) => {
-      expect(nominativeName(written, writtenIn === 'instrumental')).toEqual({ name: nominative, writtenIn });
+      expect(nominativeName(written, writtenIn === 'instrumental' ? 'с' : '')).toEqual({ name: nominative, writtenIn });
     },
   );
 
@@ -282,7 +282,7 @@ describe('nominativeName', () => {
     // Genders disagree: no rule set fits both words.
     ['Сергеем Ивановой', true],
   ] as const)('leaves %s as written (after с: %s)', (name, afterWith) => {
-    expect(nominativeName(name, afterWith)).toEqual({ name, writtenIn: null });
+    expect(nominativeName(name, afterWith ? 'с' : '')).toEqual({ name, writtenIn: null });
   });
 
   it('puts the role noun heading a role phrase back in the nominative, leaving adjectives and complements', () => {

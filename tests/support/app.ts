@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { buildApp } from '../../src/api/app.js';
 import { parseConfig } from '../../src/config/load-config.js';
-import { closeQueues } from '../../src/queues/queues.js';
-import { createContext, type AppContext } from '../../src/runtime/context.js';
+import { closeContext, createContext, type AppContext } from '../../src/runtime/context.js';
 import { deleteKeys, testEnv } from './redis.js';
 
 /** The admin token of {@link openTestApp}'s app, and the header that presents it. */
@@ -13,20 +12,23 @@ export const testAuth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 /**
  * The HTTP app on the test Redis under a prefix of its own, its catalogue seeded from `rawConfig` (validated like
  * the YAML file), for `app.inject()`. `close()` closes the app and its connections and deletes the test's keys.
+ * `logger` (silent by default) serves both the context and the app, for tests that read the log.
  */
-export async function openTestApp(label: string, rawConfig: Record<string, unknown>): Promise<{ ctx: AppContext; app: FastifyInstance; close(): Promise<void> }> {
+export async function openTestApp(
+  label: string,
+  rawConfig: Record<string, unknown>,
+  logger: Logger = pino({ level: 'silent' }),
+): Promise<{ ctx: AppContext; app: FastifyInstance; close(): Promise<void> }> {
   const config = parseConfig(rawConfig);
-  const ctx = createContext(testEnv(label), config, pino({ level: 'silent' }));
+  const ctx = createContext(testEnv(label, { adminToken: TEST_ADMIN_TOKEN }), config, logger);
   await ctx.catalog.seedFromConfig(config);
-  const app = await buildApp({ ctx, adminToken: TEST_ADMIN_TOKEN });
+  const app = await buildApp({ ctx, adminToken: TEST_ADMIN_TOKEN, logger });
   return {
     ctx,
     app,
     async close() {
       await app.close();
-      await closeQueues(ctx.queues);
-      ctx.redis.disconnect();
-      ctx.workerRedis.disconnect();
+      await closeContext(ctx);
       await deleteKeys(ctx.env.redisPrefix);
     },
   };

@@ -1,6 +1,8 @@
 import type { ImageRef } from '../../core/item.js';
 import type { Block } from './blocks.js';
 import { compareKey, endsSentence, squeeze, wordCount } from '../../content/text.js';
+import { alternation, anyOf, entries, WORD_END } from '../lexicon/compile.js';
+import { KNOWN_LANGUAGES } from '../lexicon/index.js';
 
 /** What the furniture rules need to know about the article. */
 export interface BoilerplateContext {
@@ -20,39 +22,33 @@ export interface CleanBody {
 /** A content block; image blocks carry the picture with its caption and credit sorted out. */
 export type CleanBlock = Block & { ref?: ImageRef };
 
-const LANGUAGE_CODES =
-  'EN|ENG|RU|RUS|AZ|AZE|AZƏ|TR|TUR|DE|FR|ES|IT|AR|FA|UA|UK|KZ|KA|GE|HY|UZ|TJ|KG|PL|CN|ZH|JP|РУС|УКР|АЗ|ҚАЗ';
-const LANGUAGE_NAMES =
-  'English|Русский|Азербайджанский|Azərbaycan(?:ca)?|Azərbaycan dili|Türkçe|Deutsch|Français|Español|Українська|Қазақша|Oʻzbekcha|ქართული|Հայերեն|عربي|العربية|فارسی';
+/** What a language switcher shows: every known language's labels, case-sensitive ("EN", "Русский"). */
+const SWITCHER_LABEL = alternation([...new Set(KNOWN_LANGUAGES.flatMap((language) => language.switcherLabels))]);
 /** A line of language codes or names only: `EN`, `AZ | RU | EN`, `English Русский`. */
-const LANGUAGE_SWITCHER = new RegExp(
-  `^(?:(?:${LANGUAGE_CODES})|(?:${LANGUAGE_NAMES}))(?:\\s*[|/·•,]?\\s*(?:(?:${LANGUAGE_CODES})|(?:${LANGUAGE_NAMES})))*$`,
-  'u',
-);
+const LANGUAGE_SWITCHER = new RegExp(`^${SWITCHER_LABEL}(?:\\s*[|/·•,]?\\s*${SWITCHER_LABEL})*$`, 'u');
 
 /** Lines that point to other stories. */
-const RELATED =
-  /^(?:news about|more news about|related(?: news| articles| stories| coverage)?|read (?:also|more)|also read|see also|more on this|more from|recommended|you may also like|trending|most read|читайте также|также читайте|смотрите также|ещё по теме|еще по теме|по теме|новости по теме|oxşar xəbərlər|həmçinin oxuyun|həmçinin bax|digər xəbərlər|mövzu ilə bağlı|ilgili haberler|ayrıca okuyun|bunu da okuyun)(?![\p{L}\p{N}])\s*[-:–—]?/iu;
+const RELATED = new RegExp(`^${anyOf((lexicon) => lexicon.furniture.related)}${WORD_END}\\s*[-:\\u2013\\u2014]?`, 'iu');
 
 /** Links that lead away: read-more, continue, share buttons. */
-const LEAVE_LINKS =
-  /^(?:read more|continue reading|read the full (?:story|article|interview)|click here|share (?:on|via|this) .*|follow us .*|subscribe to .*|join (?:us|our) .*|подробнее|читать далее|читать полностью|подписывайтесь .*|ətraflı|davamını oxu|bizi izləyin .*|devamını oku|devamı)\s*[.…:»>→]*$/iu;
+const LEAVE_LINKS = new RegExp(`^${anyOf((lexicon) => lexicon.furniture.leaveLinks)}\\s*[.\\u2026:\\u00bb>\\u2192]*$`, 'iu');
 
 /** Single words of page widgets: share buttons, counters' labels, bookmarks. */
-const WIDGET_WORDS =
-  /^(?:share|shares|tweet|print|email|e-mail|facebook|twitter|x|telegram|whatsapp|linkedin|vk|ok|copy link|link copied|copied|comments?|chosen|favou?rites?|bookmark|save|subscribe|follow|advertisement|advertising|ad|sponsored|loading\.*|back to top|top|tags|sources?|views?|likes?|поделиться|комментарии|избранное|в избранное|подписаться|реклама|теги|paylaş|şərhlər|seçilmiş|seçilmişlər|reklam|abunə ol|teqlər|yorumlar|etiketler)\s*[:.]?$/iu;
+const WIDGET_WORDS = new RegExp(`^${anyOf((lexicon) => lexicon.furniture.widgetWords)}\\s*[:.]?$`, 'iu');
 
+/** Letters abbreviating thousands or millions after a counter's number ("1.2k"). */
+const COUNT_SUFFIX = `[${entries((lexicon) => lexicon.furniture.counterSuffixes).join('')}]?`;
 /** View, share and comment counters, bare numbers, datelines. */
 const COUNTERS = [
-  /^[\d\s.,]+[kKmMкК]?$/u,
-  /^\d[\d\s.,]*[kKmM]?\s*(?:views?|reads?|shares?|comments?|likes?|sources?|просмотр\p{L}*|комментари\p{L}*|baxış\p{L}*|şərh\p{L}*|görüntülenme|okunma|yorum\p{L}*)$/iu,
-  /^(?:views?|shares?|comments?|просмотр\p{L}*|baxış\p{L}*(?:\s+sayı)?|görüntülenme)\s*[:·]?\s*\d[\d\s.,]*[kKmM]?$/iu,
+  new RegExp(`^[\\d\\s.,]+${COUNT_SUFFIX}$`, 'iu'),
+  new RegExp(`^\\d[\\d\\s.,]*${COUNT_SUFFIX}\\s*${anyOf((lexicon) => lexicon.furniture.counterNouns)}$`, 'iu'),
+  new RegExp(`^${anyOf((lexicon) => lexicon.furniture.counterLabels)}\\s*[:·]?\\s*\\d[\\d\\s.,]*${COUNT_SUFFIX}$`, 'iu'),
   /^\d{1,2}[./:-]\d{1,2}(?:[./-]\d{2,4})?(?:,?\s+\d{1,2}:\d{2})?$/,
   /^\d{1,2}\s+\p{L}+\s+\d{4}(?:,?\s+\d{1,2}:\d{2})?$/u,
 ];
 
 /** A crumb naming the site's home page, which opens most breadcrumb trails. */
-const HOME_CRUMB = /^(?:home(?: ?page)?|main(?: page)?|главная(?: страница)?|ana səhifə|əsas səhifə|ana ?sayfa)$/iu;
+const HOME_CRUMB = new RegExp(`^${anyOf((lexicon) => lexicon.furniture.homeCrumbs)}$`, 'iu');
 /** The marks that part the crumbs of a trail. */
 const CRUMB_SEPARATOR = /\s*[/»>›|→]\s*/u;
 /** One crumb: a section's name of up to four words, the first capitalised ("Xarici siyasət", "Elm və təhsil"). */
@@ -78,18 +74,21 @@ const BARE_DOMAIN = /^(?:https?:\/\/)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-
 /** Sign-offs and notes that close a story without being part of it. */
 const SIGN_OFFS = [
   /^\/[^/]{2,40}\/$/u, // "/AZERTAC/"
-  /^[([]?(?:source|источник|mənbə|kaynak)\s*:\s*[^.]{1,60}[)\]]?$/iu,
-  /^(?:interviewed by|interview by|интервью (?:взял|взяла|записал|записала|подготовил|подготовила)|müsahibəni (?:apardı|hazırladı)|söhbəti apardı|röportaj)\s*:?\s*[\p{L}\s.'-]{2,60}$/iu,
-  /^(?:this|the) interview (?:has been|was) (?:edited|condensed) .{0,80}$/iu,
-  /^(?:tags|теги|метки|teqlər|etiketler|keywords)\s*:.{0,200}$/iu,
+  new RegExp(`^[([]?${anyOf((lexicon) => lexicon.furniture.sourceLabels)}\\s*:\\s*[^.]{1,60}[)\\]]?$`, 'iu'),
+  new RegExp(`^${anyOf((lexicon) => lexicon.furniture.interviewerCredits)}\\s*:?\\s*[\\p{L}\\s.'-]{2,60}$`, 'iu'),
+  new RegExp(`^${anyOf((lexicon) => lexicon.furniture.editorNotes)} .{0,80}$`, 'iu'),
+  new RegExp(`^${anyOf((lexicon) => lexicon.furniture.tagLabels)}\\s*:.{0,200}$`, 'iu'),
 ];
 
-const CREDIT_WORDS = 'photos?|photo credit|image|picture|credit|фото|фотография|foto|şəkil|fotoğraf|görsel';
+/** The words that introduce a credit: "Photo", "Фото", "Şəkil". */
+const CREDIT_WORDS = anyOf((lexicon) => lexicon.captions.creditWords);
+/** "by" after a credit word: "Photo by J. Smith". */
+const CREDIT_BY = anyOf((lexicon) => lexicon.captions.creditBy);
 /** `Photo: Flickr`, `Фото: РИА Новости`, `© Reuters`. */
-const CREDIT_LINE = new RegExp(`^(?:(?:${CREDIT_WORDS})\\s*(?:by)?\\s*[:©\\-–—]\\s*|©\\s*)([^]{1,80})$`, 'iu');
+const CREDIT_LINE = new RegExp(`^(?:${CREDIT_WORDS}\\s*${CREDIT_BY}?\\s*[:©\\-–—]\\s*|©\\s*)([^]{1,80})$`, 'iu');
 /** A caption whose bracketed credit closes it: `… on June 4. (Photo: AZERTAC)`, `… [Фото: Report.az]`. */
 const CAPTION_WITH_BRACKETED_CREDIT = new RegExp(
-  `^([^]{8,500}?)\\s*[([]\\s*(?:${CREDIT_WORDS})\\s*(?:by)?\\s*[:©]?\\s*([^()[\\]]{1,80}?)\\s*[)\\]]\\.?$`,
+  `^([^]{8,500}?)\\s*[([]\\s*${CREDIT_WORDS}\\s*${CREDIT_BY}?\\s*[:©]?\\s*([^()[\\]]{1,80}?)\\s*[)\\]]\\.?$`,
   'iu',
 );
 /**
@@ -98,7 +97,7 @@ const CAPTION_WITH_BRACKETED_CREDIT = new RegExp(
  * also pass {@link looksLikeCredit}.
  */
 const CAPTION_WITH_TRAILING_CREDIT = new RegExp(
-  `^([^]{8,500}?[.!?\u2026]["'\u201d\u00bb)]*)\\s+(?:(?:${CREDIT_WORDS})(?:\\s+by\\s+|\\s*:\\s*|\\s+[-\u2013\u2014]\\s+)|©\\s*)([^]{1,60}?)\\.?$`,
+  `^([^]{8,500}?[.!?\u2026]["'\u201d\u00bb)]*)\\s+(?:${CREDIT_WORDS}(?:\\s+${CREDIT_BY}\\s+|\\s*:\\s*|\\s+[-\u2013\u2014]\\s+)|©\\s*)([^]{1,60}?)\\.?$`,
   'iu',
 );
 
@@ -112,15 +111,14 @@ const CAPTION_STYLED = /^\s*<(em|i|small)\b[^>]*>[^]*<\/\1>\s*$/i;
 const MAX_CAPTION_CHARS = 300;
 
 /**
- * A necessary condition of {@link CREDIT_LINE} and the caption patterns: each alternative of their credit
- * words contains one of these (same flags), so a text without any cannot match either pattern. Saves running
- * the backtracking caption patterns over every long paragraph.
+ * A necessary condition of {@link CREDIT_LINE} and the caption patterns: a credit word or `©` somewhere in the text,
+ * so a text without any cannot match either pattern. Saves running the backtracking caption patterns over every
+ * long paragraph.
  */
-const CREDIT_HINT = /photo|image|picture|credit|фото|foto|şəkil|fotoğraf|görsel|©/iu;
+const CREDIT_HINT = new RegExp(`${CREDIT_WORDS}|©`, 'iu');
 
 /** Credits that open in lowercase (word beginnings): a press service, an archive, the author, "courtesy of …". */
-const LOWERCASE_CREDIT =
-  /^(?:courtesy|press service|(?:personal |family )?archive|open source|social media|(?:the )?author|пресс-служб|(?:из )?(?:личного |семейного )?архив|(?:из )?открыт\p{L}* источник|соцсет|автор|mətbuat xidmət|(?:şəxsi |ailə )?arxiv|açıq mənbə|sosial şəbəkə|müəllif)/iu;
+const LOWERCASE_CREDIT = new RegExp(`^${anyOf((lexicon) => lexicon.captions.lowercaseCredits)}`, 'iu');
 
 /**
  * True when the text after an unbracketed `Photo:` names a source rather than going on with the story: a few

@@ -1,6 +1,8 @@
 import type { TurnExtraction } from './extract-turns.js';
 import { hasTitleMarker, INTERVIEW_WORD, type Person } from './interviewee.js';
 import { share } from '../../content/text.js';
+import { alternation, anyOf, capitalised, WORD_END, WORD_START } from '../lexicon/compile.js';
+import { LEXICONS } from '../lexicon/index.js';
 
 /** The evidence behind an interview decision, kept for tests and for logging a surprising verdict. */
 export interface InterviewEvidence {
@@ -17,21 +19,20 @@ export interface InterviewEvidence {
   interviewee: boolean;
 }
 
+/** How an intro says the text came about: a genre word, or a phrase such as "spoke to" or "в беседе". */
 const INTRO_PHRASE = new RegExp(
-  `${INTERVIEW_WORD.source}|\\b(?:spoke|speaking|talked|talking|sat down|chatted)\\s+(?:to|with)\\b|in conversation with|беседе|побеседовал|рассказал\\p{L}* в|söhbət|söyləşi|müsahibə|konuştu|söyleşi`,
+  `${INTERVIEW_WORD.source}|${WORD_START}${anyOf((lexicon) => lexicon.genre.introPhrases)}${WORD_END}`,
   'iu',
 );
 
-const NOT_LETTER = '(?<![\\p{L}\\p{N}])';
-const END = '(?![\\p{L}\\p{N}])';
-/** First-person words: English (case-sensitive "I", "us" only in lowercase: "US" is a country), Russian, Azerbaijani, Turkish. */
+/** First-person words, as written or capitalised, and nothing else: "I" but not "i", "us" but not "US" (a country). */
 const FIRST_PERSON = new RegExp(
-  `${NOT_LETTER}(?:I|I['\u2019](?:m|ve|d|ll)|[Mm]e|[Mm]y|[Ww]e|[Ww]e['\u2019](?:re|ve|ll)|[Oo]ur|us|[Яя]|мне|меня|мной|[Мм]ой|[Мм]оя|[Мм]оё|[Мм]ое|[Мм]ои|[Мм]ы|нас|нам|[Нн]аш\\p{L}*|считаю|думаю|[Mm]ən|[Mm]əncə|[Mm]ənim|mənə|[Bb]iz|[Bb]izim|bizə|[Ff]ikrimcə|hesab edirəm|düşünürəm|[Bb]en|[Bb]ence|[Bb]enim|[Dd]üşünüyorum)${END}`,
+  `${WORD_START}${alternation(LEXICONS.flatMap((lexicon) => lexicon.voice.firstPerson.flatMap((word) => capitalised(word, lexicon.code))))}${WORD_END}`,
   'u',
 );
-/** Words addressing the interviewee. */
+/** Words addressing the interviewee, and verb forms ending like them. */
 const SECOND_PERSON = new RegExp(
-  `${NOT_LETTER}(?:you|your|yours|yourself|вы|вас|вам|вами|ваш\\p{L}*|siz|sizin|sizcə|sizə|sizi|fikrinizcə|\\p{L}+(?:siniz|sınız|sunuz|sünüz)|size|sizce)${END}`,
+  `${WORD_START}(?:${anyOf((lexicon) => lexicon.voice.secondPerson)}|\\p{L}+${anyOf((lexicon) => lexicon.voice.secondPersonEndings)})${WORD_END}`,
   'iu',
 );
 

@@ -1,6 +1,6 @@
 import type { QaTurn } from '../../core/item.js';
 import type { Block } from './blocks.js';
-import { ANSWER_LABEL, DASH_LEAD, QUESTION_LABEL, SPEAKER_PREFIX } from './markers.js';
+import { ANSWER_LABEL, DASH_LEAD, INLINE_ANSWER, QUESTION_LABEL, SPEAKER_PREFIX } from './markers.js';
 import { compareKey, endsWithQuestion, share, squeeze } from '../../content/text.js';
 
 /** How the questions are told apart from the answers in the body. */
@@ -39,7 +39,7 @@ function finish(shape: TurnShape, start: number, drafts: Draft[], extra: Partial
   return { shape, start, turns, questionShare: share(turns, (t) => endsWithQuestion(t.question)), ...extra };
 }
 
-/** `Q:` / `A:` labels (and `Question:` / `Answer:`, `Вопрос:` / `Ответ:`, `Sual:` / `Cavab:`). */
+/** `Q:` / `A:` labels, and the label words of every lexicon (`Question:` / `Answer:`, `Sual:` / `Cavab:`). */
 function byLabels(blocks: readonly Block[]): TurnExtraction | null {
   const hasAnswerLabels = blocks.some((b) => ANSWER_LABEL.test(b.text));
   const drafts: Draft[] = [];
@@ -51,7 +51,7 @@ function byLabels(blocks: readonly Block[]): TurnExtraction | null {
       if (start < 0) start = i;
       const rest = block.text.replace(QUESTION_LABEL, '');
       // "Q: …? A: …" in one paragraph.
-      const inline = /^(.*?[?？])\s+(?:A|О|C|Answer|Ответ|Cavab|Cevap)\s*[:：]\s*(.+)$/su.exec(rest);
+      const inline = INLINE_ANSWER.exec(rest);
       drafts.push(inline ? { question: [inline[1]!], answer: [inline[2]!] } : { question: [rest], answer: [] });
       inQuestion = hasAnswerLabels && !inline;
     } else if (current && ANSWER_LABEL.test(block.text)) {

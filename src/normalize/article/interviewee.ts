@@ -1,5 +1,8 @@
-import { nominativeName, nominativeRoleHead } from './russian-name-case.js';
+import { caseAfter, nominativeName, nominativeRoleHead } from './name-case.js';
 import { compareKey, squeeze } from '../../content/text.js';
+import { alternation, anyOf, entries, knownEntries, WORD_END, WORD_START } from '../lexicon/compile.js';
+import { LEXICONS } from '../lexicon/index.js';
+import type { OutletCue } from '../lexicon/lexicon.js';
 
 /** Who is interviewed, as the title and the intro name them. */
 export interface Person {
@@ -7,76 +10,59 @@ export interface Person {
   role?: string;
 }
 
-/** The genre words of the region's outlets; an uppercase `İ` does not fold to `i`, hence the explicit forms. */
-export const INTERVIEW_WORD =
-  /(?<![\p{L}\p{N}])(?:interview|q\s*&\s*a|интервью|müsahibə(?:si)?|MÜSAHİBƏ(?:Sİ)?|röportaj|RÖPORTAJ|söyləşi|SÖYLƏŞİ|söyleşi|SÖYLEŞİ|entrevista|entretien)(?![\p{L}\p{N}])/iu;
+/** The genre words of every known language ("interview", "интервью", "müsahibə", "röportaj"), whole words. */
+export const INTERVIEW_WORD = new RegExp(`${WORD_START}${alternation(knownEntries((language) => language.interviewWords ?? []), { caseless: true })}${WORD_END}`, 'iu');
 
+/** "Exclusive" before a genre word. */
+const EXCLUSIVE = `(?:${anyOf((lexicon) => lexicon.genre.exclusiveWords)}\\s+)?`;
 /** A genre marker closing a title (`… – INTERVIEW`) or opening it (`INTERVIEW: …`, `Exclusive interview | …`). */
-const MARKER_SUFFIX = new RegExp(
-  `\\s*[\\u2013\\u2014|-]\\s*(?:exclusive\\s+|эксклюзивное\\s+|eksklüziv\\s+)?${INTERVIEW_WORD.source}\\s*$`,
-  'iu',
-);
+const MARKER_SUFFIX = new RegExp(`\\s*[\\u2013\\u2014|-]\\s*${EXCLUSIVE}${INTERVIEW_WORD.source}\\s*$`, 'iu');
 const MARKER_PREFIX = new RegExp(
-  `^\\s*(?:exclusive\\s+|эксклюзивное\\s+|eksklüziv\\s+)?${INTERVIEW_WORD.source}(?:\\s+(?:with|с|ilə))?\\s*[:|\\u2013\\u2014-]\\s*`,
+  `^\\s*${EXCLUSIVE}${INTERVIEW_WORD.source}(?:\\s+${anyOf((lexicon) => lexicon.genre.withWords)})?\\s*[:|\\u2013\\u2014-]\\s*`,
   'iu',
 );
+/** "with" after a genre word: "Interview with …", "Интервью с …". */
+const WITH_WORD = new RegExp(`^${anyOf((lexicon) => lexicon.genre.withWords)}$`, 'iu');
 
 /** A word of a person's name: capitalised, letters only (initials such as `J.` are handled apart). */
 const NAME_TOKEN = /^\p{Lu}[\p{L}\p{M}'\u2019-]*\p{Ll}$/u;
 const INITIAL = /^\p{Lu}\.$/u;
 
-/** English role nouns, matched whole (case-insensitive). */
-const ROLE_WORDS = new Set(
-  (
-    'expert analyst economist scientist professor researcher director head chairman chairwoman chair minister ambassador ' +
-    'deputy lawmaker mp member president ceo cfo cto coo founder co-founder editor journalist writer author novelist poet ' +
-    'historian diplomat general officer spokesperson spokesman spokeswoman adviser advisor manager coach player artist ' +
-    'musician singer actor actress doctor physician lawyer attorney specialist lecturer rector governor mayor commissioner ' +
-    'executive chief secretary leader official envoy representative partner strategist fellow politician orientalist ' +
-    'sociologist entrepreneur composer filmmaker architect engineer activist grandmaster champion athlete designer ' +
-    'photographer scholar academic observer commentator columnist curator conductor chef owner investor banker consultant ' +
-    'pianist violinist producer turkologist political scientist'
-  ).split(' '),
-);
+/** A set of one field's entries across the lexicons, in lower case (compared with lower-cased tokens). */
+const lowerSet = (pick: Parameters<typeof entries>[0]): ReadonlySet<string> => new Set(entries(pick).map((entry) => entry.toLowerCase()));
 
-/** Russian, Azerbaijani and Turkish role nouns, matched as word beginnings (they inflect). */
-const ROLE_STEMS = (
-  'эксперт политолог аналитик экономист профессор директор руководител глава председател министр посол депутат ' +
-  'президент основател редактор журналист писател историк дипломат генерал советник сотрудник специалист доцент ' +
-  'ректор член заведующ востоковед социолог юрист адвокат врач тренер политик публицист режиссер режиссёр актер актёр ' +
-  'певиц певец композитор художник архитектор инженер чемпион исследовател учены учёны представител губернатор мэр ' +
-  'обозревател комментатор предпринимател гроссмейстер шахматист пианист ' +
-  'ekspert politoloq analitik iqtisadçı professor direktor rəhbər sədr nazir səfir deputat prezident təsisçi redaktor ' +
-  'jurnalist yazıçı tarixçi diplomat general müşavir mütəxəssis əməkdaş rektor üzv hüquqşünas həkim məşqçi müdir ' +
-  'şərqşünas sosioloq alim dosent şair bəstəkar rejissor aktyor müğənni rəssam memar mühəndis çempion qrossmeyster ' +
-  'şahmatçı nümayəndə sahibkar pianoçu türkoloq ' +
-  'uzman analist ekonomist profesör direktör başkan bakan büyükelçi milletvekili yazar gazeteci danışman akademisyen'
-).split(' ');
-
-/** Forms of `посол` whose stem loses its vowel (послом, послу), which a word-beginning stem cannot match. */
-const ROLE_FORMS = new Set('посла послу послом послы послов послам послами'.split(' '));
+/** Role nouns matched whole ("ambassador"). */
+const ROLE_WORDS = lowerSet((lexicon) => lexicon.people.roleWords);
+/** Role nouns that inflect, matched as word beginnings ("политолог", "səfir"). */
+const ROLE_STEMS = entries((lexicon) => lexicon.people.roleStems);
+/** Inflected role forms that no stem reaches ("послом"). */
+const ROLE_FORMS = lowerSet((lexicon) => lexicon.people.roleForms);
+/** Professions named by their ending ("-ologist"). */
+const ROLE_SUFFIX = new RegExp(`^\\p{Ll}+${alternation(entries((lexicon) => lexicon.people.roleSuffixes))}$`, 'u');
 
 /** Words that end a role phrase when reading leftwards from the name. */
-const ROLE_STOP = new Set(
-  (
-    'in with to this that interview exclusive told said says by for from and as at on where when which who whom our ' +
-    'the a an his her their its interviewed asked met spoke talked ' +
-    'в во с со интервью беседе рассказал рассказала задал задала задали ответил ответила побеседовал и что как по на нашему ' +
-    'ilə və ki müsahibəsində müsahibədə bu'
-  ).split(' '),
-);
+const ROLE_STOP = lowerSet((lexicon) => lexicon.people.roleStop);
 
 /**
  * Prepositions and articles that also sit inside a role phrase ("Ambassador of Azerbaijan to the
  * Netherlands", "посол Азербайджана в России"); reading leftwards, a role phrase continues across them
  * only when capitalised words lead to a role word.
  */
-const ROLE_LINKS = new Set('of to for in at the в во при по'.split(' '));
+const ROLE_LINKS = lowerSet((lexicon) => lexicon.people.roleLinks);
 
 /** Particles that belong to the surname ("Luca Di Gianfrancesco", "Ludwig van Beethoven"), compared in lowercase. */
-const NAME_PARTICLES = new Set('da de del della der di dos du el ibn bin al la le van von'.split(' '));
-/** A Russian patronymic in any case: the middle word of a three-word name. */
-const PATRONYMIC = /(?:ович|евич|ьич|овн|евн|ичн)\p{Ll}{0,2}$/u;
+const NAME_PARTICLES = lowerSet((lexicon) => lexicon.people.nameParticles);
+/** A patronymic in any case: the middle word of a three-word name. */
+const PATRONYMIC = new RegExp(`${alternation(entries((lexicon) => lexicon.people.patronymicEndings))}\\p{Ll}{0,2}$`, 'u');
+/** "Name is …", "Name was …": the role follows the name. */
+const COPULA = new RegExp(`^${alternation(entries((lexicon) => lexicon.people.copulas))}$`, 'u');
+/** An article opening a role ("a senior fellow"), dropped. */
+const LEADING_ARTICLE = new RegExp(`^${anyOf((lexicon) => lexicon.people.articles)}\\s+`, 'iu');
+/** A first word in the script of a language whose role complements follow the role noun without a link word. */
+const COMPLEMENT_SCRIPT = new RegExp(
+  `^(?:${['(?!)', ...LEXICONS.filter((lexicon) => lexicon.people.complementFollowsRole).map((lexicon) => `\\p{Script=${lexicon.signature.script}}`)].join('|')})`,
+  'u',
+);
 
 function bare(token: string): string {
   return token.replace(/^[("«\u201c\u2018']+|[)"»\u201d\u2019',.;:!?]+$/gu, '');
@@ -86,8 +72,7 @@ function isRoleWord(token: string): boolean {
   const word = bare(token).toLowerCase();
   if (word === '') return false;
   if (ROLE_WORDS.has(word) || ROLE_WORDS.has(word.split('-').pop() ?? '') || ROLE_FORMS.has(word)) return true;
-  // Professions named after their field: seismologist, agronomist, technician.
-  if (/^\p{Ll}+(?:ologist|onomist|ician)$/u.test(word)) return true;
+  if (ROLE_SUFFIX.test(word)) return true;
   return ROLE_STEMS.some((stem) => word.startsWith(stem));
 }
 
@@ -125,7 +110,7 @@ export function personFromTitle(title: string): Person | null {
 /** The person of an "interview with …" title: "Интервью с Григорием Трофимчуком", "…: интервью с послом X Y Z". */
 function personAfterMarker(title: string): Person | null {
   const tokens = squeeze(title).split(' ');
-  const marker = tokens.findIndex((t, i) => INTERVIEW_WORD.test(t) && /^(?:with|с|со)$/iu.test(tokens[i + 1] ?? ''));
+  const marker = tokens.findIndex((t, i) => INTERVIEW_WORD.test(t) && WITH_WORD.test(tokens[i + 1] ?? ''));
   if (marker < 0) return null;
   const person = mentions(tokens).find((m) => m.from === marker + 2);
   return person ? asPerson(person) : null;
@@ -184,7 +169,7 @@ function roleHeadLeftOf(tokens: readonly string[], at: number): { index: number;
 }
 
 /** Conjunctions that may join two parts of one role. */
-const ROLE_CONJUNCTIONS = new Set(['and', '&', 'və', 'и']);
+const ROLE_CONJUNCTIONS = lowerSet((lexicon) => lexicon.people.roleConjunctions);
 
 /** What a word can be in a role phrase, for comparing the two sides of a conjunction. */
 function roleWordKind(token: string): 'role' | 'capitalised' | 'lowercase' {
@@ -254,7 +239,7 @@ function roleBefore(tokens: readonly string[], nameStart: number, nameEnd: numbe
 function roleAfter(tokens: readonly string[], nameEnd: number): string | null {
   let from = nameEnd + 1;
   if (!/,$/.test(tokens[nameEnd] ?? '')) {
-    if (!/^(?:is|was)$/.test(tokens[from] ?? '')) return null;
+    if (!COPULA.test(tokens[from] ?? '')) return null;
     from += 1;
   }
   const words: string[] = [];
@@ -263,7 +248,7 @@ function roleAfter(tokens: readonly string[], nameEnd: number): string | null {
     if (/[,;.)]$/.test(tokens[i]!)) break;
   }
   if (!words.some(isRoleWord)) return null;
-  const role = words.join(' ').replace(/[,;.)]+$/, '').replace(/^(?:a|an|the)\s+/i, '');
+  const role = words.join(' ').replace(/[,;.)]+$/, '').replace(LEADING_ARTICLE, '');
   return role === '' ? null : role;
 }
 
@@ -299,16 +284,16 @@ function mentions(tokens: readonly string[]): Mention[] {
       previous !== '' && !/[,;:.!?)]$/.test(previous) && !isRoleWord(previous) && (afterRoleLink || !ROLE_STOP.has(lower));
     // Russian puts the role's complement in the genitive right after the noun, with no link word ("посол России
     // Михаил Петров", "директор Института Кавказа …"); a Russian full name has three words only with a patronymic.
-    const russianComplement = isRoleWord(previous) && /^\p{Script=Cyrillic}/u.test(tokens[i]!);
-    const start = end - i >= 2 && (continuesPhrase || russianComplement) ? nameStartInRun(tokens, i, end) : i;
+    const complementAfterRole = isRoleWord(previous) && COMPLEMENT_SCRIPT.test(tokens[i]!);
+    const start = end - i >= 2 && (continuesPhrase || complementAfterRole) ? nameStartInRun(tokens, i, end) : i;
     const before = roleBefore(tokens, start, end);
     const writtenRole = (before?.role ?? roleAfter(tokens, end))?.replace(/[,;:.]+$/, '');
     const from = before?.start ?? start;
     // The case of a Russian name follows the word governing the whole phrase: "с послом … Поладом".
-    const afterWith = /^со?$/iu.test(tokens[from - 1] ?? '');
-    const { name, writtenIn } = nominativeName(tokens.slice(start, end + 1).map(bare).join(' '), afterWith);
+    const governing = tokens[from - 1] ?? '';
+    const { name, writtenIn } = nominativeName(tokens.slice(start, end + 1).map(bare).join(' '), governing);
     // The role noun shares the name's case; after "с" it is instrumental even when the name was left as written.
-    const roleCase = writtenIn ?? (afterWith ? 'instrumental' : null);
+    const roleCase = writtenIn ?? caseAfter(governing);
     const role = writtenRole && roleCase && isRoleWord(writtenRole.split(' ')[0]!) ? nominativeRoleHead(writtenRole, roleCase) : writtenRole;
     found.push(role ? { name, role, from, to: end } : { name, from, to: end });
   }
@@ -347,13 +332,22 @@ export function findInterviewee(args: { title: string; intro: string; answerer?:
   return first ? asPerson(first) : null;
 }
 
-/** `interview with News.Az`, `told News.Az`, `в интервью News.Az`, `News.Az-a müsahibəsində`. */
-const OUTLET_PHRASES = [
-  /(?:interview|conversation|talk)\s+(?:given\s+)?(?:to|with)\s+([\p{Lu}][\p{L}\p{N}.'\u2019&-]*(?:\s+[\p{Lu}][\p{L}\p{N}.'\u2019&-]*){0,3})/u,
-  /(?:told|speaking to|spoke to|talked to)\s+([\p{Lu}][\p{L}\p{N}.'\u2019&-]*(?:\s+[\p{Lu}][\p{L}\p{N}.'\u2019&-]*){0,3})/u,
-  /(?:интервью|беседе с)\s+(?:агентству\s+|изданию\s+|порталу\s+)?([\p{Lu}][\p{L}\p{N}.'\u2019&-]*)/u,
-  /([\p{Lu}][\p{L}\p{N}.'\u2019&]*)-(?:a|ə|ya|yə|ye|ya)\s+(?:verdiyi\s+|eksklüziv\s+)?(?:müsahibə|açıqlama)/u,
-];
+/** A word of an outlet's name: capitalised, dots allowed ("News.Az"). */
+const OUTLET_WORD = "[\\p{Lu}][\\p{L}\\p{N}.'\\u2019&-]*";
+
+/** The pattern of one cue; group 1 is the outlet's name. */
+function outletPattern(cue: OutletCue): RegExp {
+  if ('before' in cue) {
+    const nouns = cue.nouns ? `(?:${alternation(cue.nouns)}\\s+)?` : '';
+    return new RegExp(`${alternation(cue.before)}\\s+${nouns}(${OUTLET_WORD}(?:\\s+${OUTLET_WORD}){0,${cue.maxWords - 1}})`, 'u');
+  }
+  // The case ending follows a hyphen, so the name itself has none.
+  const qualifiers = `(?:${alternation(cue.qualifiers)}\\s+)?`;
+  return new RegExp(`(${OUTLET_WORD.replace('-]', ']')})-${alternation(cue.hyphenSuffixes)}\\s+${qualifiers}${alternation(cue.nouns)}`, 'u');
+}
+
+/** `interview with News.Az`, `told News.Az`, `в интервью News.Az`, `News.Az-a müsahibəsində`: every lexicon's cues, in registry order. */
+const OUTLET_PHRASES = LEXICONS.flatMap((lexicon) => lexicon.genre.outletCues.map(outletPattern));
 
 /**
  * The interviewer: the outlet the intro names ("interview with News.Az"), else the asking speaker's

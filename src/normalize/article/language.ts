@@ -1,32 +1,34 @@
 /**
- * Language of a text from its script and a few frequent words. Enough to tell the region's languages
- * apart (en, ru, uk, kk, az, tr, de, fr, es); a declared language always wins over this guess.
+ * Language of a text from its script and a few frequent words, by the signatures of the known languages
+ * (`../lexicon/`: the read ones and those only recognized, such as de, fr, es, uk, kk). A declared language always
+ * wins over this guess.
  */
+import { SIGNATURES, type LanguageSignature } from '../lexicon/index.js';
 
-/** Frequent short words per Latin-script language; whole-word matches are counted. */
-const STOPWORDS: Record<string, readonly string[]> = {
-  en: ['the', 'and', 'of', 'to', 'in', 'is', 'that', 'it', 'for', 'with', 'was', 'this', 'are', 'be'],
-  tr: ['ve', 'bir', 'bu', 'için', 'ile', 'da', 'de', 'çok', 'olarak', 'daha', 'ama', 'gibi', 'değil'],
-  az: ['və', 'bir', 'bu', 'üçün', 'ilə', 'da', 'də', 'çox', 'olaraq', 'daha', 'amma', 'kimi', 'deyil', 'ki'],
-  de: ['der', 'die', 'und', 'das', 'ist', 'nicht', 'mit', 'den', 'ein', 'eine', 'auch', 'sich'],
-  fr: ['le', 'la', 'les', 'et', 'des', 'est', 'une', 'pour', 'dans', 'pas', 'qui', 'que', 'sur'],
-  es: ['el', 'los', 'las', 'y', 'es', 'una', 'para', 'por', 'con', 'que', 'del', 'se', 'no'],
-};
-
-/** Each stopword with the indexes (into {@link LANGUAGES}) of the languages listing it. */
-const LANGUAGES = Object.keys(STOPWORDS);
-const STOPWORD_LANGUAGES = new Map<string, number[]>();
-LANGUAGES.forEach((language, index) => {
-  for (const word of STOPWORDS[language]!) STOPWORD_LANGUAGES.set(word, [...(STOPWORD_LANGUAGES.get(word) ?? []), index]);
-});
+/** The scripts of the known languages, in registry order (the first one holding half the letters is the text's). */
+const SCRIPTS = [...new Set(SIGNATURES.map((signature) => signature.script))];
+/** The languages with letters of their own, in registry order (which decides when two could claim a text). */
+const OWN_LETTERS = SIGNATURES.filter((signature) => signature.ownLetters);
 
 /**
- * The character classes counted by {@link detectLanguage}, in this order: letters, Cyrillic, Latin, the Kazakh
- * and the Ukrainian letters, the schwa. Bit `i` of a code point's flags stands for pattern `i`.
+ * The character classes counted by {@link detectLanguage}, in this order: letters, each script, each language's
+ * own letters. Bit `i` of a code point's flags stands for pattern `i`.
  */
-const CLASS_PATTERNS = [/\p{L}/u, /\p{Script=Cyrillic}/u, /\p{Script=Latin}/u, /[әғқңөұүһ]/iu, /[іїєґ]/iu, /[əƏ]/u];
-/** Flags of an ASCII letter: a letter, Latin. */
-const ASCII_LETTER = 0b101;
+const CLASS_PATTERNS = [
+  /\p{L}/u,
+  ...SCRIPTS.map((script) => new RegExp(`\\p{Script=${script}}`, 'u')),
+  ...OWN_LETTERS.map((signature) => new RegExp(`[${signature.ownLetters!.letters}]`, 'iu')),
+];
+const scriptIndex = (script: string): number => 1 + SCRIPTS.indexOf(script);
+const ownLettersIndex = (signature: LanguageSignature): number => 1 + SCRIPTS.length + OWN_LETTERS.indexOf(signature);
+/** Flags of an ASCII letter: a letter, of the Latin script. */
+const ASCII_LETTER = 1 | (1 << scriptIndex('Latin'));
+
+/** Each stopword with the signatures listing it. */
+const STOPWORD_LANGUAGES = new Map<string, LanguageSignature[]>();
+for (const signature of SIGNATURES) {
+  for (const word of signature.stopwords) STOPWORD_LANGUAGES.set(word, [...(STOPWORD_LANGUAGES.get(word) ?? []), signature]);
+}
 
 /** Flags of a code point, computed with the very patterns they stand for; memoized (texts reuse few characters). */
 const flagCache = new Map<number, number>();
@@ -40,8 +42,8 @@ function flagsOf(codePoint: number): number {
   return flags;
 }
 
-/** Guesses the language of a text; null when there is too little text to tell. */
-export function detectLanguage(text: string): string | null {
+/** How many letters of each class of {@link CLASS_PATTERNS} the text holds. */
+function countClasses(text: string): number[] {
   // One pass over the code points (as the `u` patterns see them) instead of one regular-expression scan per class.
   const counts = CLASS_PATTERNS.map(() => 0);
   for (let i = 0; i < text.length; i += 1) {
@@ -62,30 +64,45 @@ export function detectLanguage(text: string): string | null {
     }
     for (let bit = 0; flags !== 0; bit += 1, flags >>= 1) if (flags & 1) counts[bit]! += 1;
   }
-  const [letters = 0, cyrillic = 0, latin = 0, kazakh = 0, ukrainian = 0, schwa = 0] = counts;
-  if (letters < 20) return null;
-  if (cyrillic / letters > 0.5) {
-    if (kazakh / cyrillic > 0.01) return 'kk';
-    if (ukrainian / cyrillic > 0.005) return 'uk';
-    return 'ru';
-  }
-  if (latin / letters < 0.5) return null;
-  // The schwa is Azerbaijani's own letter; dotless ı and ğ without it point to Turkish.
-  if (schwa / latin > 0.005) return 'az';
-  const scores = new Array<number>(LANGUAGES.length).fill(0);
+  return counts;
+}
+
+/** The language of the script's texts whose frequent words score highest (at least two); null when none does. */
+function byStopwords(text: string, script: string): string | null {
+  const scores = new Map<LanguageSignature, number>();
   for (const match of text.toLowerCase().matchAll(/\p{L}+/gu)) {
-    const languages = STOPWORD_LANGUAGES.get(match[0]);
-    if (languages) for (const index of languages) scores[index]! += 1;
-  }
-  let best: string | null = null;
-  let bestScore = 0;
-  LANGUAGES.forEach((language, index) => {
-    if (scores[index]! > bestScore) {
-      best = language;
-      bestScore = scores[index]!;
+    for (const signature of STOPWORD_LANGUAGES.get(match[0]) ?? []) {
+      if (signature.script === script) scores.set(signature, (scores.get(signature) ?? 0) + 1);
     }
-  });
-  if (bestScore < 2) return null;
-  // Azerbaijani words without a single schwa are Turkish: the two share most short words.
-  return best === 'az' ? 'tr' : best;
+  }
+  let best: LanguageSignature | null = null;
+  let bestScore = 0;
+  // Registry order breaks ties: the first language listed wins.
+  for (const signature of SIGNATURES) {
+    const score = scores.get(signature) ?? 0;
+    if (score > bestScore) {
+      best = signature;
+      bestScore = score;
+    }
+  }
+  if (!best || bestScore < 2) return null;
+  // A language with letters of its own that scores without them is the one it is taken for (Azerbaijani → Turkish).
+  return best.ownLetters?.withoutThemRead ?? best.code;
+}
+
+/**
+ * Guesses the language of a text; null when there is too little text to tell. The script holding at least half the
+ * letters comes first; within it, a language's own letters decide (the schwa: Azerbaijani; і, ї: Ukrainian), then
+ * the frequent short words, then the script's default language (Cyrillic: Russian).
+ */
+export function detectLanguage(text: string): string | null {
+  const counts = countClasses(text);
+  const letters = counts[0]!;
+  if (letters < 20) return null;
+  const script = SCRIPTS.find((s) => counts[scriptIndex(s)]! / letters >= 0.5);
+  if (script === undefined) return null;
+  const scriptLetters = counts[scriptIndex(script)]!;
+  const own = OWN_LETTERS.find((s) => s.script === script && counts[ownLettersIndex(s)]! / scriptLetters > s.ownLetters!.minShare);
+  if (own) return own.code;
+  return byStopwords(text, script) ?? SIGNATURES.find((s) => s.script === script && s.scriptDefault)?.code ?? null;
 }

@@ -2,17 +2,47 @@
  * The markers that open a question or an answer, shared by the block splitter (which must not glue a
  * `Q:` line to the line before it) and by the turn extractor.
  */
+import { alternation, capitalised, entries } from '../lexicon/compile.js';
+import { LEXICONS, type Lexicon } from '../lexicon/index.js';
 
 /** A dash that opens a turn: en or em dash (space optional), or a hyphen followed by a space. */
 export const DASH_LEAD = /^(?:[\u2013\u2014\u2015]\s*|-\s+)(?=\S)/;
 
-/** `Q:` / `Question:` and their Russian, Azerbaijani and Turkish forms (single letters are case-sensitive). */
-export const QUESTION_LABEL =
-  /^(?:\*\*)?(?:(?:Q|В|S)\s*[:\uff1a]|(?:[Qq]uestion|QUESTION|[Вв]опрос|ВОПРОС|[Ss]ual|SUAL|[Ss]oru|SORU)\s*[:\uff1a.\u2013\u2014])(?:\*\*)?\s*/;
+/**
+ * A label opening a question or an answer: a letter (`Q:`, `В:`, case-sensitive) or a word (`Question:`, `Вопрос.`,
+ * lower case, capitalised or upper case) of any lexicon, optionally in markdown bold.
+ */
+function labelPattern(letters: (lexicon: Lexicon) => readonly string[], words: (lexicon: Lexicon) => readonly string[]): RegExp {
+  const wordForms = LEXICONS.flatMap((lexicon) => words(lexicon).flatMap((word) => [...capitalised(word, lexicon.code), word.toLocaleUpperCase(lexicon.code)]));
+  return new RegExp(
+    `^(?:\\*\\*)?(?:${alternation(entries(letters))}\\s*[:\\uff1a]|${alternation(wordForms)}\\s*[:\\uff1a.\\u2013\\u2014])(?:\\*\\*)?\\s*`,
+    'u',
+  );
+}
 
-/** `A:` / `Answer:` and their Russian (`О:`, `Ответ:`), Azerbaijani (`C:`, `Cavab:`) and Turkish forms. */
-export const ANSWER_LABEL =
-  /^(?:\*\*)?(?:(?:A|О|C)\s*[:\uff1a]|(?:[Aa]nswer|ANSWER|[Оо]твет|ОТВЕТ|[Cc]avab|CAVAB|[Cc]evap|CEVAP)\s*[:\uff1a.\u2013\u2014])(?:\*\*)?\s*/;
+/** `Q:` / `Question:` and their forms in every lexicon (`Вопрос:`, `Sual:`, `Soru:`). */
+export const QUESTION_LABEL = labelPattern(
+  (lexicon) => lexicon.turns.questionLetters,
+  (lexicon) => lexicon.turns.questionWords,
+);
+
+/** `A:` / `Answer:` and their forms in every lexicon (`О:`, `Ответ:`, `C:`, `Cavab:`, `Cevap:`). */
+export const ANSWER_LABEL = labelPattern(
+  (lexicon) => lexicon.turns.answerLetters,
+  (lexicon) => lexicon.turns.answerWords,
+);
+
+/**
+ * An answer label inside a question's paragraph ("Q: …? A: …"): a letter or a capitalised word, then a colon.
+ * Group 1 is the question, group 2 the answer.
+ */
+export const INLINE_ANSWER = new RegExp(
+  `^(.*?[?\\uff1f])\\s+${alternation([
+    ...entries((lexicon) => lexicon.turns.answerLetters),
+    ...LEXICONS.flatMap((lexicon) => lexicon.turns.answerWords.map((word) => capitalised(word, lexicon.code)[1]!)),
+  ])}\\s*[:\\uff1a]\\s*(.+)$`,
+  'su',
+);
 
 /**
  * A speaker prefix such as `News.Az:` or `Grigory Trofimchuk:`: one to four capitalised tokens, then a colon.

@@ -1,0 +1,70 @@
+/**
+ * Turns lexicon entries into regular-expression sources, the one way every normalize file reads them. The entry
+ * syntax is described in `lexicon.ts`: a space is any white space, `word*` a word beginning, a closing ` …` the rest
+ * of the line, an apostrophe either `'` or `’`.
+ */
+import { escapeRegExp } from '../../content/text.js';
+import { KNOWN_LANGUAGES, LEXICONS } from './index.js';
+import type { KnownLanguage, Lexicon } from './lexicon.js';
+
+/** Lookbehind: no letter or digit right before (a word starts here). */
+export const WORD_START = '(?<![\\p{L}\\p{N}])';
+/** Lookahead: no letter or digit right after (a word ends here). */
+export const WORD_END = '(?![\\p{L}\\p{N}])';
+
+/** How a pattern compares letters: as written, or ignoring case (the pattern carries the `i` flag). */
+export interface Casing {
+  caseless?: boolean;
+}
+
+/**
+ * Dotted and dotless i in a caseless pattern: `i` also matches `İ`, and `ı` also matches `I`, the upper-case forms of
+ * Azerbaijani and Turkish, which case-insensitive matching does not fold ("İlgili haberler", "BAXIŞ").
+ */
+const TURKIC_I: Readonly<Record<string, string>> = { i: '[iİ]', ı: '[ıI]' };
+
+/** The regular-expression source of one entry. */
+export function entrySource(entry: string, casing: Casing = {}): string {
+  const rest = entry.endsWith(' \u2026');
+  const words = (rest ? entry.slice(0, -2) : entry).split(' ');
+  const source = words
+    .map((word) => {
+      const stem = word.length > 1 && word.endsWith('*');
+      let escaped = escapeRegExp(stem ? word.slice(0, -1) : word).replace(/['\u2019]/g, "['\u2019]");
+      if (casing.caseless) escaped = escaped.replace(/[iı]/g, (letter) => TURKIC_I[letter]!);
+      return stem ? `${escaped}\\p{L}*` : escaped;
+    })
+    .join('\\s+');
+  return rest ? `${source}\\s.*` : source;
+}
+
+/**
+ * A non-capturing alternation of the entries (duplicates dropped, longest first, so that an entry is preferred to
+ * its own beginning as a greedy `?` would be); `(?!)`, which never matches, when there are none.
+ */
+export function alternation(entries: readonly string[], casing: Casing = {}): string {
+  // No entries: a pattern that matches nothing (an empty alternation would match everywhere).
+  if (entries.length === 0) return '(?!)';
+  const sources = [...new Set(entries.map((entry) => entrySource(entry, casing)))].sort((a, b) => b.length - a.length);
+  return `(?:${sources.join('|')})`;
+}
+
+/** One field's entries across every registered lexicon, in registry order, without repeats. */
+export function entries(pick: (lexicon: Lexicon) => readonly string[]): string[] {
+  return [...new Set(LEXICONS.flatMap(pick))];
+}
+
+/** {@link entries} across every known language, the recognized-only ones included. */
+export function knownEntries(pick: (language: KnownLanguage) => readonly string[]): string[] {
+  return [...new Set(KNOWN_LANGUAGES.flatMap(pick))];
+}
+
+/** {@link alternation} of a field's {@link entries}, for a pattern that ignores case (`i` flag). */
+export function anyOf(pick: (lexicon: Lexicon) => readonly string[]): string {
+  return alternation(entries(pick), { caseless: true });
+}
+
+/** An entry as written and with its first letter in upper case (for case-sensitive patterns). */
+export function capitalised(entry: string, code: string): string[] {
+  return [entry, entry.charAt(0).toLocaleUpperCase(code) + entry.slice(1)];
+}
