@@ -21,7 +21,7 @@ set -euo pipefail
 # and survives until the EXIT trap has taken the project down; --kill-after leaves that trap time to finish.
 if [ -z "${SYNDICATE_CT_BOUNDED:-}" ]; then
   export SYNDICATE_CT_BOUNDED=1
-  exec timeout --kill-after=120 "${SYNDICATE_CT_TIMEOUT:-900}" bash "$0" "$@"
+  exec timeout --kill-after=180 "${SYNDICATE_CT_TIMEOUT:-900}" bash "$0" "$@"
 fi
 
 cd "$(dirname "$0")/.."
@@ -65,14 +65,14 @@ cleanup() {
   trap - EXIT INT TERM
   log "== cleanup"
   if [ "$COMPOSE_UP" = 1 ]; then
-    timeout 90 "${COMPOSE[@]}" down -v --remove-orphans >"$RUN_DIR/down.log" 2>&1 || { log "compose down failed:"; tail -5 "$RUN_DIR/down.log"; }
+    timeout 60 "${COMPOSE[@]}" down -v --remove-orphans >"$RUN_DIR/down.log" 2>&1 || { log "compose down failed:"; tail -5 "$RUN_DIR/down.log"; }
     log "project down"
   fi
   if [ -n "$STARTED_DOCKERD_PID" ]; then
     # Anything still running here belongs to this engine: remove it so that no containerd-shim outlives it.
     local left
     left=$(docker ps -aq 2>/dev/null)
-    [ -z "$left" ] || timeout 60 docker rm -f $left >/dev/null 2>&1
+    [ -z "$left" ] || timeout 30 docker rm -f $left >/dev/null 2>&1
     kill -TERM "$STARTED_DOCKERD_PID" 2>/dev/null
     for _ in $(seq 1 30); do kill -0 "$STARTED_DOCKERD_PID" 2>/dev/null || break; sleep 1; done
     kill -0 "$STARTED_DOCKERD_PID" 2>/dev/null && { log "dockerd did not stop: SIGKILL"; kill -KILL "$STARTED_DOCKERD_PID"; }
@@ -83,10 +83,12 @@ cleanup() {
     fi
     log "engine stopped (dockerd $STARTED_DOCKERD_PID, containerd ${STARTED_CONTAINERD_PID:-none})"
   fi
-  if ip -br link | grep -Eq '^(docker0|br-)'; then
-    log "FAIL a bridge is left behind:"; ip -br link | grep -E '^(docker0|br-)'; rc=1
+  local bridges
+  bridges=$(bridges)
+  if [ "$bridges" != "$BRIDGES_BEFORE" ]; then
+    log "FAIL a bridge is left behind:"; echo "$bridges"; rc=1
   else
-    log "no bridge on the machine (ip link: no docker0, no br-*)"
+    log "no bridge left behind (ip link: ${bridges:-no docker0, no br-*})"
   fi
   # The engine leaves its network namespace mounted under the exec root: unmount whatever is left under RUN_DIR.
   awk -v d="$RUN_DIR/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -ru | while read -r m; do umount -l "$m"; done
@@ -99,6 +101,8 @@ cleanup() {
   if [ "$rc" = 0 ]; then echo "container-test: PASS"; else echo "container-test: FAIL (exit $rc)"; fi
   exit "$rc"
 }
+bridges() { ip -br link | awk '$1 ~ /^(docker0|br-)/ { print $1 }'; }
+BRIDGES_BEFORE=$(bridges)
 trap cleanup EXIT
 trap 'log "interrupted"; exit 143' INT TERM
 
@@ -206,7 +210,7 @@ API="http://127.0.0.1:$SYNDICATE_PORT_API"
 export PUBLIC_URL=$API
 ADMIN_TOKEN=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export ADMIN_TOKEN
-# A feed this test writes after the crash (check 3), read by the fetch role as a file: source.
+# A feed this test writes in check 3, read by the fetch role as a file: source.
 mkdir -p "$RUN_DIR/feeds"
 chmod 755 "$RUN_DIR" "$RUN_DIR/feeds"
 cat >"$RUN_DIR/compose.test.yml" <<EOF
@@ -222,8 +226,10 @@ COMPOSE_UP=1
 SERVICES=(redis api scheduler fetch normalize dedup publish deliver websub)
 ROLES=(api scheduler fetch normalize dedup publish deliver websub)
 cid() { docker ps -aq --filter "label=com.docker.compose.project=$PROJECT" --filter "label=com.docker.compose.service=$1"; }
-networks=$(docker network ls --format '{{.Driver}} {{.Name}}')
-if grep -Ev '^(host|null) ' <<<"$networks"; then fail "no bridge network" "$(tr '\n' ' ' <<<"$networks")"; fi
+# Host networking only: no network of the project's own, every container in the host's namespace.
+networks=$(docker network ls -q --filter "label=com.docker.compose.project=$PROJECT")
+modes=$(for s in "${SERVICES[@]}"; do docker inspect -f "$s={{.HostConfig.NetworkMode}}" "$(cid "$s")"; done)
+if [ -n "$networks" ] || grep -qv '=host$' <<<"$modes"; then fail "host networking only" "networks: ${networks:-none}; $(tr '\n' ' ' <<<"$modes")"; fi
 step_done
 
 # --- Check 1: every service healthy --------------------------------------------------------------------------------
@@ -237,7 +243,6 @@ show_probes() {
     id=$(cid "$s")
     start=$(date -d "$(docker inspect -f '{{.State.StartedAt}}' "$id")" +%s%N)
     logs=$(docker logs "$id" 2>&1)
-    # The first "listening" line of this run of the process (a restarted container keeps its earlier logs).
     heard=$(grep -m1 'listening' <<<"$logs" | sed -E 's/.*"time":"([^"]+)".*/\1/' || true)
     probes=""
     while read -r began end code; do
