@@ -103,7 +103,7 @@ describe('Redis Cluster: the whole pipeline on a local 3-master cluster, feed to
     expect(atom.statusCode).toBe(200);
     expect(atom.body).toContain('Grigory Trofimchuk: Russia has no choice but to accept the new regional order');
     const api = await app.inject({ method: 'GET', url: '/api/v1/sources/news-az', headers: { authorization: 'Bearer cluster-token' } });
-    expect(JSON.parse(api.body).source.status.httpStatus).toBe('200');
+    expect(JSON.parse(api.body).source.status.httpStatus).toBe(200);
     await app.close();
 
     // A second fetch of the same feed publishes nothing new (dedup's Lua scripts work on the cluster).

@@ -9,8 +9,6 @@ import { sendRedisUnavailable } from './error-handler.js';
 /** How often a request in progress checks that Redis is still there (so an outage answers within this). */
 export const OUTAGE_CHECK_MS = 300;
 
-const outageTimers = new WeakMap<FastifyRequest, NodeJS.Timeout>();
-
 /**
  * The context the HTTP side works with: the process's, but with its stores and producers on a connection of their
  * own that fails fast (no offline queue, one retry). Workers' connections wait through a Redis outage, as BullMQ
@@ -57,6 +55,8 @@ export function requireRedis(http: HttpContext) {
  * requests are left alone. Also closes the HTTP context with the app.
  */
 export function installOutageGuard(app: FastifyInstance, http: HttpContext): void {
+  // Each request's check timer, per app (weak: a request aborted before its response leaves nothing behind).
+  const outageTimers = new WeakMap<FastifyRequest, NodeJS.Timeout>();
   app.addHook('onRequest', async (request, reply) => {
     const timer = setInterval(() => {
       if (reply.sent) return clearInterval(timer);

@@ -7,6 +7,8 @@ export interface RouteSchemas {
   params?: z.ZodType;
   querystring?: z.ZodType;
   body?: z.ZodType;
+  /** The body of the route's first success answer (JSON), when it is described. */
+  response?: z.ZodType;
 }
 
 /** What the description adds to a route: a summary, its success answers, and the errors it can give besides the usual. */
@@ -61,9 +63,12 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /admin': { summary: 'The status page: sources, recent stories with their outlets, subscriptions, queues (HTML)', tag: 'meta', ok: { 200: 'the page' }, content: 'text/html' },
 };
 
-/** JSON Schema (2020-12, what OpenAPI 3.1 uses) of what a client sends: the input side of each zod schema. */
-function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+/**
+ * JSON Schema (2020-12, what OpenAPI 3.1 uses) of a zod schema: its input side for what a client sends, its output
+ * side for what the server answers.
+ */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 }
 
@@ -106,7 +111,8 @@ export function buildOpenApiDocument(routes: Record<string, RouteSchemas>, info:
     const responses: Record<string, unknown> = {};
     for (const [status, description] of Object.entries(doc.ok)) {
       const empty = status === '204' || status === '304';
-      responses[status] = { description, ...(empty ? {} : { content: { [doc.content ?? 'application/json']: { schema: doc.content ? { type: 'string' } : { type: 'object' } } } }) };
+      const body = doc.content ? { type: 'string' } : schemas.response ? jsonSchema(schemas.response, 'output') : { type: 'object' };
+      responses[status] = { description, ...(empty ? {} : { content: { [doc.content ?? 'application/json']: { schema: body } } }) };
     }
     for (const [status, list] of [...byStatus.entries()].sort(([a], [b]) => a - b)) responses[String(status)] = errorRef(list);
     const openApiPath = path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');

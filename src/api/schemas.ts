@@ -8,6 +8,7 @@ import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
 import { channelSchema, idSchema, sourceSchema, subscriptionSchema } from '../config/schema.js';
 import { SyndicateError } from '../core/errors.js';
+import type { SourceStatus } from '../fetch/source-status.js';
 import { parseTime } from '../queues/failed-jobs.js';
 
 /** A path segment naming an item or a job: any printable text of sane length. */
@@ -40,7 +41,66 @@ const byQueue = z.object({ queue: z.enum(REPLAYABLE_QUEUES) }).strict();
 /** A body's `id`, when given, must be the path's (checked by the handler); the path supplies it otherwise. */
 const optionalId = { id: idSchema.optional() };
 
-/** Every route's request schemas, by `METHOD path` (fastify's path syntax). */
+/** A time in an answer: ISO 8601 (UTC), null for what has not happened yet. */
+const when = (description: string) => z.iso.datetime().nullable().describe(description);
+const tally = (description: string) => z.number().int().min(0).describe(description);
+
+/**
+ * A source's fetch status as the API answers it (fetch/source-status.ts `SourceStatus`, which the compiler keeps
+ * this in step with): numbers as numbers, times as ISO 8601, the poller's internals (validators, the redirect it
+ * is confirming, the feed's own floors) left out.
+ */
+export const sourceStatusSchema = z
+  .object({
+    lastFetchAt: when('when the last fetch started'),
+    lastSuccessAt: when('when the last successful fetch (200 or 304) started'),
+    httpStatus: z.number().int().nullable().describe("HTTP status of the last fetch's answer; null when it got none (timeout, refused address…)"),
+    notModified: z.boolean().describe('the last fetch was answered 304 Not Modified'),
+    entriesSeen: z.number().int().min(0).nullable().describe('entries the last fetch read (0 for a 304 or a failure); null before the first fetch'),
+    newEntries: tally('entries of the last fetch that were new or changed'),
+    errorCode: z.string().nullable().describe("`SYN_ERR_*` code of the last fetch's failure; null when it succeeded"),
+    errorMessage: z.string().nullable().describe("what went wrong in the last fetch; null when it succeeded"),
+    consecutiveErrors: tally('failed fetches in a row; 0 after a success'),
+    gone: z.boolean().describe('the source answered 410 Gone: polling stopped until the source is put again'),
+    goneAt: when('when it answered 410 Gone'),
+    nextFetchAt: when('when the next poll is due; null when none is planned (disabled, gone, not yet scheduled)'),
+    intervalMs: z.number().int().nullable().describe('the polling interval now in use (adapted from the configured one), in milliseconds'),
+    feedTitle: z.string().nullable().describe("the feed's title as last read"),
+    hubUrl: z.string().nullable().describe('the WebSub hub the feed names, if any'),
+    parseWarning: z.string().nullable().describe('what was wrong with an ill-formed feed read leniently; null once it is well-formed'),
+    totals: z
+      .object({ fetches: tally('fetches'), notModified: tally('fetches answered 304'), errors: tally('failed fetches'), newEntries: tally('new or changed entries, polled and pushed') })
+      .describe('running totals since the first fetch'),
+    fullText: z
+      .object({
+        fetched: tally('article pages read to complete summary-only entries'),
+        errors: tally('article pages that could not be used'),
+        lastError: z.object({ code: z.string(), message: z.string(), at: when('when'), url: z.string().nullable() }).nullable().describe('the last article page that failed'),
+      })
+      .describe('article pages read for entries that carry only a summary'),
+    redirect: z.object({ from: z.string(), to: z.string(), at: when('when') }).nullable().describe("the last permanent redirect that moved the source's stored URL"),
+    websub: z
+      .object({
+        hub: z.string().nullable(),
+        state: z.string().nullable().describe('pending, active, denied or failed'),
+        leaseUntil: when('when the lease the hub granted ends'),
+        error: z.string().nullable().describe('the last problem (a refused request, a denial, a badly signed push)'),
+      })
+      .nullable()
+      .describe("our WebSub subscription at the feed's hub, when the feed names one"),
+    lastPush: z.object({ at: z.iso.datetime(), newEntries: tally('new or changed entries it carried') }).nullable().describe('the last content a hub pushed'),
+  })
+  .describe('the fetch status of a source');
+
+/** Both ways equal: the schema names every field of `SourceStatus` and no other (a compile error otherwise). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _statusSchemaMatchesStore: Same<z.output<typeof sourceStatusSchema>, SourceStatus> = true;
+
+/** A source as the API answers it: its definition (interval in milliseconds) and, when asked for, its status. */
+const sourceAnswer = sourceSchema.extend({ interval: z.number().int().describe('base polling interval, in milliseconds') });
+const sourceWithStatusAnswer = sourceAnswer.extend({ status: sourceStatusSchema });
+
+/** Every route's request schemas, by `METHOD path` (fastify's path syntax), and the answer of some (`response`, documentation only). */
 export const ROUTE_SCHEMAS = {
   'GET /healthz': {},
   'GET /readyz': {},
@@ -53,9 +113,9 @@ export const ROUTE_SCHEMAS = {
 
   'GET /api/v1/openapi.json': { querystring: noQuery },
   'GET /admin': { querystring: noQuery },
-  'GET /api/v1/sources': { querystring: noQuery },
-  'GET /api/v1/sources/:id': { params: byId, querystring: noQuery },
-  'PUT /api/v1/sources/:id': { params: byId, body: sourceSchema.extend(optionalId), querystring: noQuery },
+  'GET /api/v1/sources': { querystring: noQuery, response: z.object({ sources: z.array(sourceWithStatusAnswer) }) },
+  'GET /api/v1/sources/:id': { params: byId, querystring: noQuery, response: z.object({ source: sourceWithStatusAnswer }) },
+  'PUT /api/v1/sources/:id': { params: byId, body: sourceSchema.extend(optionalId), querystring: noQuery, response: z.object({ source: sourceAnswer }) },
   'DELETE /api/v1/sources/:id': { params: byId, querystring: noQuery },
   'POST /api/v1/sources/:id/fetch': { params: byId, body: noBody, querystring: noQuery },
   'GET /api/v1/channels': { querystring: noQuery },
@@ -81,13 +141,18 @@ export const ROUTE_SCHEMAS = {
   'GET /api/v1/jobs/:queue/failed': { params: byQueue, querystring: z.object({ from: time.optional(), to: time.optional(), limit: count(1000).optional() }).strict() },
   'POST /api/v1/jobs/:queue/:jobId/replay': { params: byQueue.extend({ jobId: opaqueId }).strict(), body: noBody, querystring: noQuery },
   'POST /api/v1/jobs/:queue/replay': { params: byQueue, body: z.object({ from: time, to: time }).strict(), querystring: noQuery },
-} satisfies Record<string, { params?: z.ZodType; querystring?: z.ZodType; body?: z.ZodType }>;
+} satisfies Record<string, { params?: z.ZodType; querystring?: z.ZodType; body?: z.ZodType; response?: z.ZodType }>;
 
 export type RouteKey = keyof typeof ROUTE_SCHEMAS;
 
-/** The fastify `schema` option of a route (its zod schemas, compiled by {@link zodValidatorCompiler}). */
+/**
+ * The fastify `schema` option of a route: its request schemas, compiled by {@link zodValidatorCompiler}. The
+ * `response` schema stays out (it documents the answer in the OpenAPI description; fastify would try to compile it
+ * as a serializer).
+ */
 export function schemaOf(route: RouteKey): FastifySchema {
-  return ROUTE_SCHEMAS[route] as FastifySchema;
+  const { response: _documented, ...request } = ROUTE_SCHEMAS[route] as { response?: z.ZodType };
+  return request as FastifySchema;
 }
 
 /** What a route's handler receives once its request validated. */

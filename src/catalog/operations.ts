@@ -2,15 +2,17 @@ import type { z } from 'zod';
 import { resolveFileUrl } from '../config/load-config.js';
 import { channelSchema, sourceSchema, subscriptionSchema, type ChannelConfig, type SourceConfig, type SubscriptionConfig } from '../config/schema.js';
 import { SyndicateError } from '../core/errors.js';
-import { EndpointState } from '../deliver/endpoint-state.js';
+import type { EndpointState } from '../deliver/endpoint-state.js';
+import type { SourceStatus } from '../fetch/source-status.js';
 import { assertUrlStorable } from '../net/address-guard.js';
 import { requestBackfill } from '../publish/backfill.js';
+import type { PipelineQueues } from '../queues/queues.js';
 import type { AppContext } from '../runtime/context.js';
 import { scheduleSource, unscheduleSource } from '../scheduler/source-scheduler.js';
 import { effectiveSubscription } from './catalog.js';
 
-/** A source with its fetch status (the status hash the fetch stage writes: lastFetchAt, errorCode, nextFetchAtIso…). */
-export type SourceWithStatus = SourceConfig & { status: Record<string, string> };
+/** A source with its fetch status (see fetch/source-status.ts: typed, internals left out). */
+export type SourceWithStatus = SourceConfig & { status: SourceStatus };
 
 /** A subscription as shown outside: its effective state, secrets replaced by their count and a short prefix. */
 export type PublicSubscription = Omit<SubscriptionConfig, 'secret'> & { secret?: undefined; secrets: string[]; disabledAt?: string; disabledReason?: string };
@@ -34,11 +36,14 @@ export function redactSubscription(subscription: SubscriptionConfig & { disabled
 /** How a source stands, in one word: `disabled`, `gone` (410), `failing` (last fetch failed), `pending` (never fetched) or `ok`. */
 export function sourceHealth(source: Pick<SourceWithStatus, 'enabled' | 'status'>): 'ok' | 'failing' | 'gone' | 'disabled' | 'pending' {
   if (!source.enabled) return 'disabled';
-  if (source.status.gone === '1') return 'gone';
+  if (source.status.gone) return 'gone';
   if (source.status.errorCode) return 'failing';
   if (!source.status.lastFetchAt) return 'pending';
   return 'ok';
 }
+
+/** What the operations touch: the catalog and the stores beside it, the fetch and publish queues, the guard. */
+export type CatalogOperationsDeps = Pick<AppContext, 'catalog' | 'sourceStatus' | 'endpoints' | 'items' | 'guard' | 'clock'> & { queues: Pick<PipelineQueues, 'fetch' | 'publish'> };
 
 const notFound = (what: string, id: string) => new SyndicateError('SYN_ERR_NOT_FOUND', `no ${what} ${id}`);
 
@@ -50,20 +55,20 @@ const notFound = (what: string, id: string) => new SyndicateError('SYN_ERR_NOT_F
 export class CatalogOperations {
   private readonly endpoints: EndpointState;
 
-  constructor(private readonly ctx: AppContext) {
+  constructor(private readonly ctx: CatalogOperationsDeps) {
     this.endpoints = ctx.endpoints;
   }
 
   async listSources(): Promise<SourceWithStatus[]> {
     const sources = await this.ctx.catalog.list('sources');
-    const statuses = await Promise.all(sources.map((s) => this.ctx.redis.hgetall(this.ctx.keys.sourceStatus(s.id))));
-    return sources.map((source, i) => ({ ...source, status: statuses[i] ?? {} }));
+    const statuses = await this.ctx.sourceStatus.list(sources.map((s) => s.id));
+    return sources.map((source, i) => ({ ...source, status: statuses[i]! }));
   }
 
   async getSource(id: string): Promise<SourceWithStatus> {
     const source = await this.ctx.catalog.get('sources', id);
     if (!source) throw notFound('source', id);
-    return { ...source, status: await this.ctx.redis.hgetall(this.ctx.keys.sourceStatus(source.id)) };
+    return { ...source, status: await this.ctx.sourceStatus.get(source.id) };
   }
 
   /**
@@ -81,7 +86,7 @@ export class CatalogOperations {
     }
     const created = (await this.ctx.catalog.get('sources', source.id)) === null;
     await this.ctx.catalog.put('sources', source);
-    await scheduleSource({ queue: this.ctx.queues.fetch, redis: this.ctx.redis, keys: this.ctx.keys }, source, this.ctx.clock.now());
+    await scheduleSource({ queue: this.ctx.queues.fetch, sourceStatus: this.ctx.sourceStatus }, source, this.ctx.clock.now());
     return { source, created };
   }
 

@@ -10,7 +10,16 @@ import { withBackend, withCommon, type CommonOptions } from './common-options.js
 import { print, ProgressBar, renderTable } from './output.js';
 
 const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
-const when = (iso: string | undefined) => (iso ? iso.replace(/\.\d{3}Z$/, 'Z') : '-');
+const when = (iso: string | null) => (iso ? iso.replace(/\.\d{3}Z$/, 'Z') : '-');
+
+/** The status's fields as table rows, groups flattened (`totals.fetches`); what has not happened yet (null) left out. */
+function statusRows(value: object, prefix = ''): string[][] {
+  return Object.entries(value).flatMap(([key, v]: [string, unknown]) => {
+    if (v === null || v === undefined) return [];
+    if (typeof v === 'object') return statusRows(v, `${prefix}${key}.`);
+    return [[`${prefix}${key}`, String(v)]];
+  });
+}
 
 /** Reads a local file or fetches a URL (OPML files are small: 5 MiB at most). */
 async function readInput(target: string): Promise<string> {
@@ -37,7 +46,7 @@ export function sourcesCommand(): Command {
           ? 'no sources\n'
           : renderTable(
               ['ID', 'HEALTH', 'LAST FETCH', 'NEXT POLL', 'ERROR', 'URL'],
-              all.map((s) => [s.id, sourceHealth(s), when(s.status.lastFetchAt), when(s.status.nextFetchAtIso), s.status.errorCode || '-', s.url]),
+              all.map((s) => [s.id, sourceHealth(s), when(s.status.lastFetchAt), when(s.status.nextFetchAt), s.status.errorCode ?? '-', s.url]),
             ),
       );
     }),
@@ -71,7 +80,7 @@ export function sourcesCommand(): Command {
       const source = await backend.getSource(id);
       print(o.json ?? false, { source }, () => {
         const { status, ...definition } = source;
-        const rows = [['health', sourceHealth(source)], ...Object.entries(definition).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]), ...Object.entries(status).filter(([, v]) => v !== '').map(([k, v]) => [k, v])];
+        const rows = [['health', sourceHealth(source)], ...Object.entries(definition).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]), ...statusRows(status)];
         return renderTable(['FIELD', 'VALUE'], rows);
       });
     }),

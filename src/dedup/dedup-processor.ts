@@ -1,14 +1,18 @@
 import type { Job } from 'bullmq';
 import type { DedupJob } from '../queues/pipeline.js';
+import type { PipelineQueues } from '../queues/queues.js';
 import type { AppContext } from '../runtime/context.js';
 import { matchKind } from '../runtime/stage-metrics.js';
 import type { DedupResolution } from './story-index.js';
+
+/** What the dedup stage touches: the story index, the publish queue, its counters and the log. */
+export type DedupDeps = Pick<AppContext, 'storyIndex' | 'metrics' | 'logger'> & { queues: Pick<PipelineQueues, 'publish'> };
 
 /**
  * Decides what an incoming item is (a new story, another outlet's copy, an edit, or nothing new) and hands the
  * matching event to the publish stage. A copy from an outlet the story already lists announces nothing.
  */
-export async function processDedupJob(ctx: AppContext, job: Job<DedupJob>): Promise<DedupResolution> {
+export async function processDedupJob(ctx: DedupDeps, job: Job<DedupJob>): Promise<DedupResolution> {
   const { item, guid } = job.data;
   const decision = await ctx.storyIndex.resolve({
     sourceId: item.source.id,

@@ -40,22 +40,34 @@ interface Target {
   path: string;
 }
 
-/** URLs that passed {@link assertUrlAllowed}, split, per allow list (fixed once built): parsing per delivery showed in the profile. */
-const allowedTargets = new WeakMap<AppContext['guard']['allow'], Map<string, Target>>();
+/** Subscription URLs remembered at most (the map starts over beyond: a bound, never reached by real catalogs). */
+const TARGETS_KEPT = 10_000;
 
-/** The target of a subscription URL once it passes {@link assertUrlAllowed} (a refusal is checked, and thrown, every time). */
-function allowedTarget(url: string, allow: AppContext['guard']['allow']): Target {
-  let passed = allowedTargets.get(allow);
-  const known = passed?.get(url);
-  if (known) return known;
-  assertUrlAllowed(url, allow);
-  const parsed = new URL(url);
-  const target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
-  if (!passed) allowedTargets.set(allow, (passed = new Map()));
-  if (passed.size >= 10_000) passed.clear();
-  passed.set(url, target);
-  return target;
+/**
+ * Subscription URLs that passed {@link assertUrlAllowed} against one allow list, split for undici: parsing per
+ * delivery showed in the profile. One per process context (built with it, like the guard whose list it checks);
+ * a refusal is not remembered, so it is checked, and thrown, every time.
+ */
+export class DeliveryTargets {
+  private readonly passed = new Map<string, Target>();
+
+  constructor(private readonly allow: AppContext['guard']['allow']) {}
+
+  /** The target of a subscription URL once it passes the address guard. */
+  of(url: string): Target {
+    const known = this.passed.get(url);
+    if (known) return known;
+    assertUrlAllowed(url, this.allow);
+    const parsed = new URL(url);
+    const target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    if (this.passed.size >= TARGETS_KEPT) this.passed.clear();
+    this.passed.set(url, target);
+    return target;
+  }
 }
+
+/** What one attempt touches: the limits, the guard and its checked targets, the clock and the logger. */
+export type AttemptDeps = Pick<AppContext, 'config' | 'guard' | 'deliveryTargets' | 'clock' | 'logger'>;
 
 /**
  * POSTs the body and fills the attempt's status, response head and error; answers the `Retry-After` header.
@@ -64,13 +76,13 @@ function allowedTarget(url: string, allow: AppContext['guard']['allow']): Target
  * budget: when it cuts the request short, the attempt carries no status and no error, and the caller hands the
  * delivery on uncounted. Otherwise the attempt has `limits.deliveryTimeout` in all.
  */
-export async function send(ctx: AppContext, subscription: SubscriptionConfig, eventId: string, body: string | Buffer, attempt: DeliveryAttempt, started: number, abandon?: AbandonGroups) {
+export async function send(ctx: AttemptDeps, subscription: SubscriptionConfig, eventId: string, body: string | Buffer, attempt: DeliveryAttempt, started: number, abandon?: AbandonGroups) {
   const secrets = Array.isArray(subscription.secret) ? subscription.secret : [subscription.secret];
   const timeout = ctx.config.limits.deliveryTimeout;
   // Under a fan-out's budget the group ends the request; otherwise the post keeps the attempt's whole timeout.
   const post = new WebhookPost(abandon ? undefined : timeout);
   try {
-    const target = allowedTarget(subscription.url, ctx.guard.allow);
+    const target = ctx.deliveryTargets.of(subscription.url);
     const signed = signDelivery(secrets, eventId, new Date(started), body);
     const headers = [
       'content-type', 'application/json', 'user-agent', USER_AGENT,
@@ -131,7 +143,7 @@ const DELIVERED: AttemptVerdict = Object.freeze({ kind: 'delivered' });
  * subscription on 410 or after `delivery.disableAfter` of failure, pauses the endpoint on Retry-After.
  */
 export async function concludeAttempt(
-  ctx: AppContext, endpoint: EndpointState, subscription: SubscriptionConfig, leaseId: string, attempt: DeliveryAttempt,
+  ctx: AttemptDeps, endpoint: EndpointState, subscription: SubscriptionConfig, leaseId: string, attempt: DeliveryAttempt,
   retryAfter: string | string[] | undefined, started: number, doneKey?: string,
 ): Promise<AttemptVerdict> {
   const subscriptionId = subscription.id;

@@ -2,8 +2,9 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { SyndicateError, type ErrorCode } from '../core/errors.js';
 import type { DeliverJob } from '../queues/pipeline.js';
 import { jittered, postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
+import type { PipelineQueues } from '../queues/queues.js';
 import type { AppContext } from '../runtime/context.js';
-import { LOG_LENGTH, attemptTime, concludeAttempt, send, type DeliveryAttempt } from './attempt.js';
+import { LOG_LENGTH, attemptTime, concludeAttempt, send, type AttemptDeps, type DeliveryAttempt } from './attempt.js';
 import { publishedJobId } from './build-event.js';
 import { BUSY_WAIT_CAP_MS, BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, RATE_WAIT_CAP_MS, fitPayload, orderDecision } from './policy.js';
 
@@ -14,6 +15,9 @@ export interface DeliveryResult {
   attempt: number;
   slim: boolean;
 }
+
+/** What a per-subscription delivery touches: the endpoint state, the deliver queue (ordering), and one attempt's needs. */
+export type DeliverDeps = AttemptDeps & Pick<AppContext, 'endpoints'> & { queues: Pick<PipelineQueues, 'deliver'> };
 
 /** An error that ends the job at once (a dead letter), carrying its code for the worker's failure log. */
 function unrecoverable(code: ErrorCode, message: string): UnrecoverableError {
@@ -28,7 +32,7 @@ function unrecoverable(code: ErrorCode, message: string): UnrecoverableError {
  * endpoint; other failures throw so BullMQ retries on the schedule with the same `webhook-id`. An endpoint failing
  * without success for `delivery.disableAfter` is disabled. Every attempt goes to the delivery log.
  */
-export async function processDeliverJob(ctx: AppContext, job: Job<DeliverJob>, token?: string): Promise<DeliveryResult> {
+export async function processDeliverJob(ctx: DeliverDeps, job: Job<DeliverJob>, token?: string): Promise<DeliveryResult> {
   const { subscriptionId, eventId, eventType, storyId } = job.data;
   // Times this job was taken up without being a real attempt (postponed): drives the growing postpone delay.
   const postponed = timesPostponed(job);

@@ -8,6 +8,9 @@ import { rateInterval } from './policy.js';
 /** Every finish and admission of one event-loop turn in one command: redis/lua/endpoint-batch.lua. */
 const ENDPOINT_BATCH = luaScript('endpoint-batch');
 
+/** What a fan-out's earlier runs left behind, per subscription, in one command: redis/lua/fanout-prior-state.lua. */
+const FANOUT_PRIOR_STATE = luaScript('fanout-prior-state');
+
 /** One call of the batched script: a finish or an admission, its fields packed (newline-separated; no field may hold a newline). */
 interface EndpointCall {
   finish: boolean;
@@ -118,6 +121,21 @@ export class EndpointState {
       packed: `${subscriptionId}\n${logLength - 1}\n${leaseId}\n${outcome}\n${ok ? 1 : 0}\n${now}\n${doneKey ?? ''}\n${FANOUT_DONE_TTL_MS}\n${entry}`,
     });
     return since === null || since === undefined || Number(since) < 0 ? null : Number(since);
+  }
+
+  /** The event's fan-out done set, as {@link finish} takes it: a success of the fan-out joins it. */
+  fanoutDoneKey(eventId: string): string {
+    return this.ctx.keys.deliveryFanoutDone(eventId);
+  }
+
+  /**
+   * What is done already for each subscription of a fan-out, one command whatever their number: per subscription
+   * a bitmask, 1 = in the event's done set, 2 = its own deliver job exists, 4 = its story's published job exists
+   * (only when `publishedJobKeys` are given). The job keys are the deliver queue's (`queue.toKey(id)`).
+   */
+  async fanoutPriorState(doneKey: string, subscriptionIds: string[], ownJobKeys: string[], publishedJobKeys: string[]): Promise<number[]> {
+    const flags = await runScript(this.ctx.redis, FANOUT_PRIOR_STATE, [doneKey, ...ownJobKeys, ...publishedJobKeys], subscriptionIds);
+    return Array.isArray(flags) ? flags.map(Number) : [];
   }
 
   /**

@@ -1,16 +1,22 @@
 import type { Job } from 'bullmq';
 import type { SubscriptionConfig } from '../config/schema.js';
 import type { DeliverJob, FanoutJob } from '../queues/pipeline.js';
+import type { PipelineQueues } from '../queues/queues.js';
 import type { AppContext } from '../runtime/context.js';
-import { luaScript, runScript } from '../redis/scripts.js';
 import { deliverJobId, fanoutJobId, publishedJobId, eventId as makeEventId } from './build-event.js';
-import { attemptTime, concludeAttempt, send, type AttemptVerdict, type DeliveryAttempt } from './attempt.js';
+import { attemptTime, concludeAttempt, send, type AttemptDeps, type AttemptVerdict, type DeliveryAttempt } from './attempt.js';
 import type { Admission } from './endpoint-state.js';
 import { Permits } from './permits.js';
 import { jittered, postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
 import { BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, fitPayload } from './policy.js';
 import { retryDelay } from './retry-schedule.js';
 import { AbandonGroups } from './webhook-post.js';
+
+/**
+ * What a fan-out touches: the endpoint state (admission, done set, log), the deliver queue (ordering, hand-offs),
+ * and what one attempt needs (see {@link AttemptDeps}).
+ */
+export type FanoutDeps = AttemptDeps & Pick<AppContext, 'endpoints'> & { queues: Pick<PipelineQueues, 'deliver'> };
 
 /** What a fan-out job did: delivered inline, handed to per-subscription jobs, skipped (done by an earlier run). */
 export interface FanoutResult {
@@ -88,18 +94,6 @@ const BUSY_RETRY_MS = 10;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const PRIOR_STATE = luaScript('fanout-prior-state');
-
-/**
- * What is done already for each subscription (redis/lua/fanout-prior-state.lua), one command per fan-out whatever
- * the number of subscriptions: per subscription a bitmask, 1 = in the event's done set, 2 = its own deliver job
- * exists, 4 = its story's published job exists (only when `publishedKeys` are given).
- */
-async function priorState(ctx: AppContext, doneKey: string, ids: string[], ownKeys: string[], publishedKeys: string[]): Promise<number[]> {
-  const flags = await runScript(ctx.redis, PRIOR_STATE, [doneKey, ...ownKeys, ...publishedKeys], ids);
-  return Array.isArray(flags) ? flags.map(Number) : [];
-}
-
 /**
  * A process's bounds on first attempts: `send` = requests in flight (the deliver concurrency); `ahead` = deliveries
  * admitted (lease taken) and waiting for a send permit. Admitting one step ahead keeps the send permits busy with
@@ -135,7 +129,7 @@ export function createFanoutPermits(size: number): FanoutPermits {
  * Idempotency: each inline success joins the event's done set in the same Redis command that logs it; a retried
  * (or stalled and restarted) fan-out job skips those and any subscription that already has its own job.
  */
-export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, token: string | undefined, permits: FanoutPermits): Promise<FanoutResult> {
+export async function processFanoutJob(ctx: FanoutDeps, job: Job<FanoutJob>, token: string | undefined, permits: FanoutPermits): Promise<FanoutResult> {
   const { eventId, eventType, storyId, subscriptionIds } = job.data;
   const queue = ctx.queues.deliver;
   const now = ctx.clock.now();
@@ -148,9 +142,9 @@ export async function processFanoutJob(ctx: AppContext, job: Job<FanoutJob>, tok
 
   // One command for what earlier runs (or the ordering rule) left behind, per subscription.
   const later = eventType !== 'item.published';
-  const doneKey = ctx.keys.deliveryFanoutDone(eventId);
+  const doneKey = ctx.endpoints.fanoutDoneKey(eventId);
   const n = subscriptionIds.length;
-  const flags = await priorState(ctx, doneKey, subscriptionIds, subscriptionIds.map((id) => queue.toKey(deliverJobId(id, eventId))),
+  const flags = await ctx.endpoints.fanoutPriorState(doneKey, subscriptionIds, subscriptionIds.map((id) => queue.toKey(deliverJobId(id, eventId))),
     later ? subscriptionIds.map((id) => queue.toKey(publishedJobId(id, storyId))) : []);
   const budgetMs = Math.min(ctx.config.delivery.fanoutBudget, ctx.config.limits.deliveryTimeout);
   const abandon = new AbandonGroups(budgetMs);

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
-import type { ChainableCommander } from 'ioredis';
 import { SyndicateError, toSyndicateError } from '../core/errors.js';
 import { RequestSlots, hostOf, waitForSlot } from '../net/host-politeness.js';
 import type { FetchJob } from '../queues/pipeline.js';
 import { postpone } from '../queues/postpone.js';
+import type { PipelineQueues } from '../queues/queues.js';
 import type { AppContext } from '../runtime/context.js';
 import { parseRetryAfter } from '../net/retry-after.js';
 import { decideRedirect, freshnessFromHeaders, planNextPoll, type PollObservation } from '../scheduler/next-fetch.js';
@@ -16,7 +16,8 @@ import type { FullTextMode } from './full-text/needs-full-text.js';
 import { parseFeed } from '../content/parse-feed.js';
 import { fetchFullText } from './full-text/fetch-full-text.js';
 import { sourceHomepage } from '../core/url-policy.js';
-import { ensureWebSubSubscription, websubActive, type WebSubState } from './websub.js';
+import type { FetchSuccess, PlannedPoll, PollBookkeeping, SourceStatus } from './source-status.js';
+import { ensureWebSubSubscription, websubActive, type WebSubSubscribeDeps } from './websub.js';
 
 /** What the fetch stage did with one source. */
 export interface FetchOutcome {
@@ -29,6 +30,18 @@ export interface FetchOutcome {
   skipped?: 'disabled' | 'gone' | 'stale';
 }
 
+/**
+ * What ingesting a feed document touches (polls and WebSub pushes alike): the catalog for the source, the memory
+ * of entries handed down, the source status (full-text outcomes), politeness and the guard for article pages, and
+ * the normalize queue.
+ */
+export type IngestDeps = Pick<AppContext, 'catalog' | 'seenEntries' | 'sourceStatus' | 'politeness' | 'config' | 'guard' | 'clock' | 'metrics' | 'logger'> & {
+  queues: Pick<PipelineQueues, 'normalize'>;
+};
+
+/** What the fetch stage touches: ingesting's needs, plus the fetch queue (the next poll) and WebSub subscribing. */
+export type FetchDeps = IngestDeps & WebSubSubscribeDeps & { queues: Pick<PipelineQueues, 'fetch' | 'normalize'> };
+
 const hashEntry = (entry: unknown) => createHash('sha256').update(JSON.stringify(entry)).digest('base64url').slice(0, 22);
 
 /**
@@ -36,21 +49,20 @@ const hashEntry = (entry: unknown) => createHash('sha256').update(JSON.stringify
  * enqueues the source's next poll (see scheduler/source-scheduler.ts). Before any request the source's host must
  * grant a politeness slot; when it does not (busy, too soon, or paused by `Retry-After`) the job is moved back to
  * the delayed set until then, so a paused host never holds a worker or delays other hosts' sources.
- * Every outcome, good or bad, is written to the source's status hash, where the API shows it.
+ * Every outcome, good or bad, is recorded in the source status (fetch/source-status.ts), where the API shows it.
  */
-export async function processFetchJob(ctx: AppContext, job: Job<FetchJob>, token?: string): Promise<FetchOutcome> {
+export async function processFetchJob(ctx: FetchDeps, job: Job<FetchJob>, token?: string): Promise<FetchOutcome> {
   const { sourceId } = job.data;
   const nothing = (skipped: FetchOutcome['skipped']): FetchOutcome => ({ sourceId, status: null, entries: 0, newEntries: 0, notModified: false, skipped });
   const source = await ctx.catalog.get('sources', sourceId);
-  const statusKey = ctx.keys.sourceStatus(sourceId);
   if (!source || !source.enabled) {
     // The chain ends here; the reconcile pass starts a new one if the source comes back.
-    await ctx.redis.hdel(statusKey, 'nextFetchAt');
+    await ctx.sourceStatus.clearNextFetch(sourceId);
     return nothing('disabled');
   }
-  const previous = await ctx.redis.hgetall(statusKey);
+  const previous = await ctx.sourceStatus.load(sourceId);
   const dueAt = pollJobDueAt(job.id, sourceId);
-  if (dueAt !== null && (previous.gone === '1' || String(dueAt) !== previous.nextFetchAt)) return nothing(previous.gone === '1' ? 'gone' : 'stale');
+  if (dueAt !== null && (previous.status.gone || dueAt !== previous.poll.nextFetchAtMs)) return nothing(previous.status.gone ? 'gone' : 'stale');
 
   const host = hostOf(source.url);
   const holder = `${job.id}`;
@@ -72,26 +84,26 @@ export async function processFetchJob(ctx: AppContext, job: Job<FetchJob>, token
   }
 }
 
-type Status = Record<string, string>;
+/** A source's status and bookkeeping as the fetch found them. */
+type Previous = { status: SourceStatus; poll: PollBookkeeping };
 
-async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseMs: number, previous: Status, slots: RequestSlots): Promise<FetchOutcome> {
-  const statusKey = ctx.keys.sourceStatus(sourceId);
+async function fetchSource(ctx: FetchDeps, sourceId: string, url: string, baseMs: number, previous: Previous, slots: RequestSlots): Promise<FetchOutcome> {
   const now = ctx.clock.now();
   const startedAt = new Date(now).toISOString();
   const limits = ctx.config.limits;
   // The feed's own floors as last seen, so that they hold even when this fetch fails before reading the feed.
   const observation: PollObservation = {
     baseMs,
-    previousIntervalMs: Number(previous.currentInterval) || null,
+    previousIntervalMs: previous.poll.intervalMs,
     maxMs: limits.maxInterval,
-    ttlMinutes: Number(previous.feedTtl) || null,
-    updatePeriodMinutes: Number(previous.feedUpdatePeriod) || null,
+    ttlMinutes: previous.poll.feedTtlMinutes,
+    updatePeriodMinutes: previous.poll.feedUpdatePeriodMinutes,
   };
   let response: FetchResult | undefined;
   try {
     const stopTimer = ctx.metrics.fetchLatency.startTimer();
     try {
-      response = await httpFetch(url, { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop) }, { etag: previous.etag, lastModified: previous.lastModified });
+      response = await httpFetch(url, { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop) }, { etag: previous.poll.etag, lastModified: previous.poll.lastModified });
     } finally {
       stopTimer();
     }
@@ -104,7 +116,7 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
     observation.freshnessMs = freshnessFromHeaders(response.headers, now);
     ctx.metrics.fetchOutcomes.inc({ code: String(response.status) });
     if (response.status === 410) {
-      await ctx.redis.hset(statusKey, { lastFetchAt: startedAt, httpStatus: 410, entriesSeen: 0, newEntries: 0, notModified: '', gone: 1, goneAt: startedAt, errorCode: 'SYN_ERR_FETCH_GONE', errorMessage: `${url} answered 410 Gone: polling stopped`, nextFetchAt: '', nextFetchAtIso: '' });
+      await ctx.sourceStatus.markGone(sourceId, startedAt, `${url} answered 410 Gone: polling stopped`);
       ctx.logger.warn({ sourceId, code: 'SYN_ERR_FETCH_GONE', url }, 'source is gone: polling stopped');
       return { sourceId, status: 410, entries: 0, newEntries: 0, notModified: false };
     }
@@ -122,8 +134,7 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
     }
     let entries = 0;
     let newEntries = 0;
-    // What this fetch did, not what the last 200 did: a 304 saw no entries and brought none.
-    const fields: Record<string, string | number> = { entriesSeen: 0, newEntries: 0, notModified: response.notModified ? 1 : '' };
+    let feedRead: FetchSuccess['feed'];
     if (!response.notModified) {
       const ingested = await ingestFeedDocument(ctx, sourceId, response.body, response.headers['content-type'], startedAt, response.url);
       const { feed } = ingested;
@@ -134,80 +145,47 @@ async function fetchSource(ctx: AppContext, sourceId: string, url: string, baseM
       // An ill-formed document read leniently says what was wrong (empty once the publisher fixes it).
       const parseWarning = feed.warnings.join('; ');
       if (parseWarning) ctx.logger.warn({ sourceId, warning: parseWarning }, 'feed is ill-formed: read leniently');
-      Object.assign(fields, { feedTitle: feed.title, feedTtl: feed.ttlMinutes ?? '', feedUpdatePeriod: feed.updatePeriodMinutes ?? '', hubUrl: feed.hubUrl ?? '', entriesSeen: entries, newEntries, parseWarning });
+      feedRead = { title: feed.title, ttlMinutes: feed.ttlMinutes, updatePeriodMinutes: feed.updatePeriodMinutes, hubUrl: feed.hubUrl, entries, newEntries, parseWarning: parseWarning || null };
       if (feed.hubUrl) {
         const subscription = await ensureWebSubSubscription(ctx, sourceId, new URL(feed.hubUrl, response.url).href, feed.selfUrl ? new URL(feed.selfUrl, response.url).href : response.url);
         observation.pushActive = websubActive(subscription, now);
       }
-    } else if (previous.hubUrl) {
-      observation.pushActive = websubActive((await ctx.redis.hgetall(ctx.keys.websub(sourceId))) as WebSubState, now);
+    } else if (previous.status.hubUrl) {
+      observation.pushActive = websubActive(await ctx.feedSubscriptions.get(sourceId), now);
     }
     observation.newEntries = newEntries;
     observation.entries = response.notModified ? 0 : entries;
     const next = await planAndEnqueue(ctx, sourceId, observation);
-    const status = ctx.redis.multi().hset(statusKey, {
-      ...fields,
-      lastFetchAt: startedAt,
-      lastSuccessAt: startedAt,
-      httpStatus: response.status,
-      etag: response.headers.etag ?? previous.etag ?? '',
-      lastModified: response.headers['last-modified'] ?? previous.lastModified ?? '',
-      errorCode: '',
-      errorMessage: '',
-      consecutiveErrors: 0,
-      // An operator who re-adds a gone source (scheduleSource clears `gone`) revives it unless it still answers 410.
-      gone: '',
-      ...next,
-    });
-    // Running totals beside the last fetch's own figures, in the same transaction so a reader sees both agree.
-    countFetch(status, statusKey, response.notModified ? 'totalNotModified' : null, newEntries);
-    await status.exec();
-    ctx.logger.info({ sourceId, status: response.status, entries, newEntries, nextFetchAt: next.nextFetchAtIso }, response.notModified ? 'source not modified' : 'fetched source');
+    // An operator who re-adds a gone source (scheduleSource clears `gone`) revives it unless it still answers 410.
+    await ctx.sourceStatus.recordSuccess(
+      sourceId,
+      { at: startedAt, httpStatus: response.status, notModified: response.notModified, feed: feedRead, etag: response.headers.etag, lastModified: response.headers['last-modified'], next },
+      previous.poll,
+    );
+    ctx.logger.info({ sourceId, status: response.status, entries, newEntries, nextFetchAt: new Date(next.at).toISOString() }, response.notModified ? 'source not modified' : 'fetched source');
     return { sourceId, status: response.status, entries, newEntries, notModified: response.notModified };
   } catch (err) {
     const error = toSyndicateError(err, 'SYN_ERR_FETCH_FAILED');
     // An answer was counted by its status already; a fetch that got none is counted by why.
     if (!response) ctx.metrics.fetchOutcomes.inc({ code: error.code });
-    observation.consecutiveErrors = Number(previous.consecutiveErrors ?? 0) + 1;
+    observation.consecutiveErrors = previous.status.consecutiveErrors + 1;
     // One bad source never stops polling: the next probe is planned whatever went wrong.
-    const next = await planAndEnqueue(ctx, sourceId, observation).catch(() => ({}));
-    const status = ctx.redis.multi().hset(statusKey, {
-      lastFetchAt: startedAt,
-      httpStatus: response?.status ?? '',
-      errorCode: error.code,
-      errorMessage: error.message,
-      consecutiveErrors: observation.consecutiveErrors,
-      // A failed fetch saw no entries either.
-      entriesSeen: 0,
-      newEntries: 0,
-      notModified: '',
-      gone: '',
-      ...next,
+    const next = await planAndEnqueue(ctx, sourceId, observation).catch(() => undefined);
+    await ctx.sourceStatus.recordError(sourceId, {
+      at: startedAt, httpStatus: response?.status ?? null, code: error.code, message: error.message, consecutiveErrors: observation.consecutiveErrors, next,
     });
-    countFetch(status, statusKey, 'totalErrors', 0);
-    await status.exec();
     ctx.logger.warn({ sourceId, code: error.code, err: error.message, consecutiveErrors: observation.consecutiveErrors }, 'fetch failed');
     throw error;
   }
 }
 
-/**
- * Adds one fetch to a source's running totals (`totalFetches`, the outcome's own counter if any, `totalNewEntries`),
- * as part of `transaction`.
- */
-function countFetch(transaction: ChainableCommander, statusKey: string, outcome: 'totalNotModified' | 'totalErrors' | null, newEntries: number): void {
-  transaction.hincrby(statusKey, 'totalFetches', 1);
-  if (outcome) transaction.hincrby(statusKey, outcome, 1);
-  if (newEntries) transaction.hincrby(statusKey, 'totalNewEntries', newEntries);
-}
-
-/** Plans the next poll, enqueues it and answers the status fields that describe it. */
-async function planAndEnqueue(ctx: AppContext, sourceId: string, observation: PollObservation) {
+/** Plans the next poll and enqueues it; answers it for the status. */
+async function planAndEnqueue(ctx: Pick<FetchDeps, 'clock' | 'queues'>, sourceId: string, observation: PollObservation): Promise<PlannedPoll> {
   const now = ctx.clock.now();
   const plan = planNextPoll(observation);
   const at = now + plan.delayMs;
   await enqueuePoll(ctx.queues.fetch, sourceId, at, now);
-  return { nextFetchAt: at, nextFetchAtIso: new Date(at).toISOString(), currentInterval: plan.intervalMs };
+  return { at, intervalMs: plan.intervalMs };
 }
 
 /**
@@ -215,38 +193,35 @@ async function planAndEnqueue(ctx: AppContext, sourceId: string, observation: Po
  * before is remembered per guid, so an unchanged entry costs nothing downstream. Shared by polling and WebSub
  * pushes, so both go through the same limits and dedup. An entry that carries only a summary is first completed
  * from its article page (per the source's `fullText`); a page that fails leaves the summary, and the error is
- * counted and kept on the source status (`fullTextErrors`, `fullTextErrorCode`, `fullTextErrorMessage`).
+ * counted and kept on the source status (`fullText.errors`, `fullText.lastError`).
  */
-export async function ingestFeedDocument(ctx: AppContext, sourceId: string, body: Buffer, contentType: string | undefined, fetchedAt: string, documentUrl: string): Promise<{ feed: ParsedFeed; newEntries: number }> {
+export async function ingestFeedDocument(ctx: IngestDeps, sourceId: string, body: Buffer, contentType: string | undefined, fetchedAt: string, documentUrl: string): Promise<{ feed: ParsedFeed; newEntries: number }> {
   const feed = await parseFeed(decodeText(body, contentType), ctx.config.limits.maxEntriesPerFetch);
   const source = await ctx.catalog.get('sources', sourceId);
   const homepage = sourceHomepage(source?.homepage, feed.link, documentUrl);
-  const seenKey = ctx.keys.sourceSeen(sourceId);
   let newEntries = 0;
   for (const feedEntry of feed.entries) {
     const key = feedEntry.guid ?? feedEntry.link ?? feedEntry.title;
     // The digest is the feed's entry, before its page is read: an unchanged entry never costs a page fetch.
     const digest = hashEntry(feedEntry);
-    if ((await ctx.redis.hget(seenKey, key)) === digest) continue;
+    if (await ctx.seenEntries.unchanged(sourceId, key, digest)) continue;
     const entry = await completeFromPage(ctx, sourceId, feedEntry, source?.fullText ?? 'auto');
     await ctx.queues.normalize.add('normalize', { sourceId, sourceHomepage: homepage, entry, fetchedAt }, { jobId: `${sourceId}-${digest}` });
-    await ctx.redis.hset(seenKey, key, digest);
+    await ctx.seenEntries.remember(sourceId, key, digest);
     newEntries++;
   }
-  await ctx.redis.expire(seenKey, Math.ceil(ctx.config.limits.retention / 1000));
+  await ctx.seenEntries.renew(sourceId);
   ctx.metrics.entriesFetched.inc({ result: 'new' }, newEntries);
   ctx.metrics.entriesFetched.inc({ result: 'unchanged' }, feed.entries.length - newEntries);
   return { feed, newEntries };
 }
 
 /** Completes one entry from its article page when it needs it; records the outcome on the source status. */
-async function completeFromPage(ctx: AppContext, sourceId: string, entry: FeedEntry, mode: FullTextMode): Promise<FeedEntry> {
+async function completeFromPage(ctx: IngestDeps, sourceId: string, entry: FeedEntry, mode: FullTextMode): Promise<FeedEntry> {
   const outcome = await fetchFullText(ctx, ctx.politeness, entry, mode);
-  const statusKey = ctx.keys.sourceStatus(sourceId);
-  if (outcome.fetched) await ctx.redis.hincrby(statusKey, 'fullTextFetched', 1);
+  const error = outcome.error ? { code: outcome.error.code, message: outcome.error.message, at: new Date(ctx.clock.now()).toISOString(), url: entry.link ?? null } : undefined;
+  await ctx.sourceStatus.recordFullText(sourceId, { fetched: outcome.fetched, error });
   if (outcome.error) {
-    await ctx.redis.hincrby(statusKey, 'fullTextErrors', 1);
-    await ctx.redis.hset(statusKey, { fullTextErrorCode: outcome.error.code, fullTextErrorMessage: outcome.error.message, fullTextErrorAt: new Date(ctx.clock.now()).toISOString(), fullTextErrorUrl: entry.link ?? '' });
     ctx.logger.warn({ sourceId, code: outcome.error.code, err: outcome.error.message, url: entry.link }, 'article page unusable: entry kept with its summary');
   }
   return outcome.entry;
@@ -254,16 +229,15 @@ async function completeFromPage(ctx: AppContext, sourceId: string, entry: FeedEn
 
 /**
  * Applies the redirect rule (`decideRedirect`): a permanent redirect seen on consecutive fetches moves the stored
- * URL in the catalog, logged and recorded as `redirectedFrom` in the status.
+ * URL in the catalog, logged and recorded as the status's `redirect`.
  */
-async function followPermanentRedirect(ctx: AppContext, sourceId: string, url: string, response: FetchResult, previous: Status): Promise<void> {
-  const decision = decideRedirect(response.redirects, { target: previous.permanentRedirectTarget || null, seen: Number(previous.permanentRedirectSeen) || 0 });
-  const statusKey = ctx.keys.sourceStatus(sourceId);
-  await ctx.redis.hset(statusKey, { permanentRedirectTarget: decision.memory.target ?? '', permanentRedirectSeen: decision.memory.seen });
+async function followPermanentRedirect(ctx: FetchDeps, sourceId: string, url: string, response: FetchResult, previous: Previous): Promise<void> {
+  const decision = decideRedirect(response.redirects, previous.poll.permanentRedirect);
+  await ctx.sourceStatus.rememberRedirect(sourceId, decision.memory);
   if (!decision.moveTo) return;
   const source = await ctx.catalog.get('sources', sourceId);
   if (!source || source.url !== url) return;
   await ctx.catalog.put('sources', { ...source, url: decision.moveTo });
-  await ctx.redis.hset(statusKey, { redirectedFrom: url, redirectedTo: decision.moveTo, redirectedAt: new Date(ctx.clock.now()).toISOString() });
+  await ctx.sourceStatus.recordRedirect(sourceId, url, decision.moveTo, new Date(ctx.clock.now()).toISOString());
   ctx.logger.info({ sourceId, from: url, to: decision.moveTo }, 'source moved permanently: stored URL updated');
 }

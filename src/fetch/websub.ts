@@ -3,37 +3,27 @@ import { request } from 'undici';
 import { SyndicateError, toSyndicateError } from '../core/errors.js';
 import { assertUrlAllowed } from '../net/address-guard.js';
 import type { AppContext } from '../runtime/context.js';
+import type { FeedSubscription } from './feed-subscriptions.js';
 
 /** Lease we ask hubs for (they may grant another). */
 export const REQUESTED_LEASE_SECONDS = 10 * 86_400;
 /** A pending request older than this is assumed lost and sent again. */
 export const PENDING_RETRY_MS = 10 * 60_000;
 
-/** The subscription of one source as kept in Redis (all strings, as a Redis hash). */
-export interface WebSubState {
-  hub?: string;
-  topic?: string;
-  secret?: string;
-  state?: 'pending' | 'active' | 'denied' | 'failed';
-  requestedAt?: string;
-  leaseUntil?: string;
-  leaseSeconds?: string;
-}
-
 /**
  * Whether to (re)subscribe now: nothing yet, another hub or topic, a pending request that got no verification in
  * time, a failed or denied one (hubs change their mind; retried at the pending pace), or a lease in its last 10 %.
  */
-export function websubSubscriptionDue(state: WebSubState, hub: string, topic: string, now: number): boolean {
-  if (!state.state || state.hub !== hub || state.topic !== topic) return true;
-  if (state.state !== 'active') return now - Number(state.requestedAt ?? 0) > PENDING_RETRY_MS;
-  const leaseMs = Number(state.leaseSeconds ?? REQUESTED_LEASE_SECONDS) * 1000;
-  return Number(state.leaseUntil ?? 0) - now < leaseMs * 0.1;
+export function websubSubscriptionDue(subscription: FeedSubscription | null, hub: string, topic: string, now: number): boolean {
+  if (!subscription || subscription.hub !== hub || subscription.topic !== topic) return true;
+  if (subscription.state !== 'active') return now - subscription.requestedAt > PENDING_RETRY_MS;
+  const leaseMs = (subscription.leaseSeconds ?? REQUESTED_LEASE_SECONDS) * 1000;
+  return (subscription.leaseUntil ?? 0) - now < leaseMs * 0.1;
 }
 
 /** Whether a subscription currently delivers pushes, so polling may slow down to a safety net. */
-export function websubActive(state: WebSubState, now: number): boolean {
-  return state.state === 'active' && Number(state.leaseUntil ?? 0) > now;
+export function websubActive(subscription: FeedSubscription | null, now: number): boolean {
+  return subscription?.state === 'active' && (subscription.leaseUntil ?? 0) > now;
 }
 
 /**
@@ -49,21 +39,30 @@ export function websubSignatureValid(secret: string, body: Buffer, header: strin
 }
 
 /** The callback URL a hub calls for one source. */
-export const websubCallbackUrl = (ctx: AppContext, sourceId: string) => `${ctx.env.publicUrl}/websub/${encodeURIComponent(sourceId)}`;
+export const websubCallbackUrl = (ctx: Pick<AppContext, 'env'>, sourceId: string) => `${ctx.env.publicUrl}/websub/${encodeURIComponent(sourceId)}`;
+
+/** What subscribing touches: the two stores it writes, the guard and limits of the request, the callback's base URL. */
+export type WebSubSubscribeDeps = Pick<AppContext, 'feedSubscriptions' | 'sourceStatus' | 'guard' | 'config' | 'env' | 'clock' | 'logger'>;
 
 /**
  * Subscribes a source to its hub when due (see `websubSubscriptionDue`), with a fresh secret per hub and topic.
  * The hub answers asynchronously through the callback route, which turns the state `active`. Failures are
  * recorded in the subscription and the source's status, never thrown: polling goes on regardless.
  */
-export async function ensureWebSubSubscription(ctx: AppContext, sourceId: string, hub: string, topic: string): Promise<WebSubState> {
-  const key = ctx.keys.websub(sourceId);
-  const state = (await ctx.redis.hgetall(key)) as WebSubState;
+export async function ensureWebSubSubscription(ctx: WebSubSubscribeDeps, sourceId: string, hub: string, topic: string): Promise<FeedSubscription | null> {
+  const current = await ctx.feedSubscriptions.get(sourceId);
   const now = ctx.clock.now();
-  if (!websubSubscriptionDue(state, hub, topic, now)) return state;
-  const secret = state.secret && state.hub === hub && state.topic === topic ? state.secret : randomBytes(24).toString('hex');
-  const next: WebSubState = { ...state, hub, topic, secret, state: state.state === 'active' ? 'active' : 'pending', requestedAt: String(now) };
-  await ctx.redis.hset(key, next as Record<string, string>);
+  if (!websubSubscriptionDue(current, hub, topic, now)) return current;
+  const sameTopic = current && current.hub === hub && current.topic === topic;
+  const secret = sameTopic && current.secret ? current.secret : randomBytes(24).toString('hex');
+  const next: FeedSubscription = {
+    hub, topic, secret,
+    state: current?.state === 'active' ? 'active' : 'pending',
+    requestedAt: now,
+    leaseUntil: current?.leaseUntil ?? null,
+    leaseSeconds: current?.leaseSeconds ?? null,
+  };
+  await ctx.feedSubscriptions.save(sourceId, next);
   try {
     assertUrlAllowed(hub, ctx.guard.allow);
     const form = new URLSearchParams({
@@ -83,13 +82,13 @@ export async function ensureWebSubSubscription(ctx: AppContext, sourceId: string
     });
     const text = (await response.body.text()).slice(0, 200);
     if (response.statusCode < 200 || response.statusCode >= 300) throw new SyndicateError('SYN_ERR_WEBSUB_SUBSCRIBE_FAILED', `hub ${hub} answered ${response.statusCode}: ${text}`);
-    await ctx.redis.hset(ctx.keys.sourceStatus(sourceId), { websubHub: hub, websubState: next.state!, websubError: '' });
+    await ctx.sourceStatus.recordWebSub(sourceId, { hub, state: next.state, error: '' });
     ctx.logger.info({ sourceId, hub, topic }, 'WebSub subscription requested');
     return next;
   } catch (err) {
     const error = toSyndicateError(err, 'SYN_ERR_WEBSUB_SUBSCRIBE_FAILED');
-    await ctx.redis.hset(key, { state: 'failed' });
-    await ctx.redis.hset(ctx.keys.sourceStatus(sourceId), { websubHub: hub, websubState: 'failed', websubError: `${error.code}: ${error.message}` });
+    await ctx.feedSubscriptions.setState(sourceId, 'failed');
+    await ctx.sourceStatus.recordWebSub(sourceId, { hub, state: 'failed', error: `${error.code}: ${error.message}` });
     ctx.logger.warn({ sourceId, hub, code: error.code, err: error.message }, 'WebSub subscription failed');
     return { ...next, state: 'failed' };
   }

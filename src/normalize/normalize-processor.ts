@@ -1,10 +1,14 @@
 import type { Job } from 'bullmq';
 import type { NormalizeJob } from '../queues/pipeline.js';
+import type { PipelineQueues } from '../queues/queues.js';
 import type { AppContext } from '../runtime/context.js';
 import { normalizeEntry } from './normalize-entry.js';
 
+/** What the normalize stage touches: the catalog (the source's name and cleanup rules), the dedup queue, its counter. */
+export type NormalizeDeps = Pick<AppContext, 'catalog' | 'metrics'> & { queues: Pick<PipelineQueues, 'dedup'> };
+
 /** Normalizes one entry and hands the item to the dedup stage. */
-export async function processNormalizeJob(ctx: AppContext, job: Job<NormalizeJob>): Promise<{ storyId: string; kind: string } | null> {
+export async function processNormalizeJob(ctx: NormalizeDeps, job: Job<NormalizeJob>): Promise<{ storyId: string; kind: string } | null> {
   const { sourceId, sourceHomepage, entry, fetchedAt } = job.data;
   const source = await ctx.catalog.get('sources', sourceId);
   if (!source) return null;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { PipelineQueues } from '../queues/queues.js';
 import type { AppContext } from '../runtime/context.js';
 import { matchesChannel } from './channel-filter.js';
-import { enqueueChannelUpdates } from './websub.js';
+import { enqueueChannelUpdates, type ChannelUpdateDeps } from './websub.js';
 
 /** At most this many of the newest stored stories are considered: a new channel shows recent history, not all. */
 export const BACKFILL_MAX_STORIES = 5_000;
@@ -17,8 +18,14 @@ export function definitionDigest(storedJson: string): string {
   return createHash('sha1').update(storedJson).digest('hex');
 }
 
+/** What queueing a backfill touches: the channel's definition, the digest it was filed for, the publish queue. */
+export type BackfillRequestDeps = Pick<AppContext, 'catalog' | 'items'> & { queues: Pick<PipelineQueues, 'publish'> };
+
+/** What a backfill job touches: the channel's definition, the stored stories, and WebSub distribution of the result. */
+export type BackfillDeps = Pick<AppContext, 'catalog' | 'items' | 'clock' | 'config' | 'logger'> & ChannelUpdateDeps;
+
 /** The digest of the channel's current catalog definition, null when the channel does not exist. */
-async function currentDigest(ctx: AppContext, channelId: string): Promise<string | null> {
+async function currentDigest(ctx: Pick<AppContext, 'catalog'>, channelId: string): Promise<string | null> {
   const json = await ctx.catalog.storedJson('channels', channelId);
   return json === null ? null : definitionDigest(json);
 }
@@ -28,7 +35,7 @@ async function currentDigest(ctx: AppContext, channelId: string): Promise<string
  * changed filter, or changed while no process was running). Answers whether a job was queued. Off the request
  * path: a backfill reads up to {@link BACKFILL_MAX_STORIES} stories.
  */
-export async function requestBackfill(ctx: AppContext, channelId: string): Promise<boolean> {
+export async function requestBackfill(ctx: BackfillRequestDeps, channelId: string): Promise<boolean> {
   const digest = await currentDigest(ctx, channelId);
   if (digest === null || digest === (await ctx.items.filedDigest(channelId))) return false;
   // No fixed job id: the job re-checks the digest when it runs, so a repeat costs one comparison, while a fixed
@@ -38,7 +45,7 @@ export async function requestBackfill(ctx: AppContext, channelId: string): Promi
 }
 
 /** At start: queues a backfill for every catalog channel whose definition changed since it was last filed. */
-export async function requestChangedBackfills(ctx: AppContext): Promise<string[]> {
+export async function requestChangedBackfills(ctx: BackfillRequestDeps & Pick<AppContext, 'logger'>): Promise<string[]> {
   const queued: string[] = [];
   for (const channel of await ctx.catalog.list('channels')) if (await requestBackfill(ctx, channel.id)) queued.push(channel.id);
   if (queued.length) ctx.logger.info({ channels: queued }, 'channel definitions changed: backfill queued');
@@ -65,7 +72,7 @@ export interface BackfillOutcome {
  * A publish job that read the old definition before the PUT files nothing in the channel once the definition has
  * changed (its filing script compares the definition's digest): this job decides for that story instead.
  */
-export async function backfillChannel(ctx: AppContext, channelId: string): Promise<BackfillOutcome> {
+export async function backfillChannel(ctx: BackfillDeps, channelId: string): Promise<BackfillOutcome> {
   const json = await ctx.catalog.storedJson('channels', channelId);
   if (json === null) return { channelId, added: 0, removed: 0, skipped: 'gone' };
   const digest = definitionDigest(json);

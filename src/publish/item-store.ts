@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { NormalizedItem, SourceRef } from '../core/item.js';
+import { duplicateConnection } from '../redis/connection.js';
 import type { RedisKeys } from '../redis/keys.js';
 import { luaScript, runScript } from '../redis/scripts.js';
 
@@ -48,6 +49,19 @@ export class ItemStore {
   onChannelChange(listener: (channelId: string) => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` with the id of each channel any process changes, as announced on the `channelChanges` pub/sub
+   * channel, through a subscriber connection of its own (kept through outages: messages lost meanwhile are covered
+   * by the caller's TTL). `onError` hears why no notices come, if the subscription fails. Returns the close.
+   */
+  watchChannelChanges(listener: (channelId: string) => void, onError: (err: Error) => void): () => void {
+    const subscriber = duplicateConnection(this.redis, { enableOfflineQueue: true });
+    subscriber.on('error', () => {}); // the store's own connection reports Redis errors
+    subscriber.on('message', (_topic: string, channelId: string) => listener(channelId));
+    subscriber.subscribe(this.keys.channelChanges).catch(onError);
+    return () => subscriber.disconnect();
   }
 
   private async changed(channelId: string): Promise<void> {

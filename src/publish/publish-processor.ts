@@ -4,10 +4,11 @@ import { FANOUT_JOB_NAME, buildEvent, eventId, fanoutJobId, subscriptionWants } 
 import { SyndicateError } from '../core/errors.js';
 import type { PublishJob } from '../queues/pipeline.js';
 import { postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
+import type { PipelineQueues } from '../queues/queues.js';
 import type { AppContext } from '../runtime/context.js';
-import { backfillChannel, definitionDigest, type BackfillOutcome } from './backfill.js';
+import { backfillChannel, definitionDigest, type BackfillDeps, type BackfillOutcome } from './backfill.js';
 import { matchesChannel } from './channel-filter.js';
-import { enqueueChannelUpdates } from './websub.js';
+import { enqueueChannelUpdates, type ChannelUpdateDeps } from './websub.js';
 
 export interface PublishOutcome {
   storyId: string;
@@ -15,6 +16,12 @@ export interface PublishOutcome {
   channels: string[];
   deliveries: number;
 }
+
+/**
+ * What the publish stage touches: the stored stories and the channels they are filed in (catalog), the deliver
+ * queue (fan-outs), and through its helpers the backfill and WebSub distribution.
+ */
+export type PublishDeps = BackfillDeps & ChannelUpdateDeps & Pick<AppContext, 'metrics'> & { queues: Pick<PipelineQueues, 'deliver' | 'websub'> };
 
 /** First wait of a later event whose story is not stored yet; it grows by half each time up to the cap. */
 const STORY_WAIT_MS = 250;
@@ -28,7 +35,7 @@ const STORY_WAIT_LIMIT = 20;
  * sit in the publish queue, and workers take them in parallel): the event waits, without spending an attempt,
  * rather than lose the outlet or store an edit that the older version would then overwrite.
  */
-async function waitForStory(ctx: AppContext, job: Job<PublishJob>, token: string | undefined, storyId: string): Promise<never> {
+async function waitForStory(ctx: Pick<AppContext, 'clock'>, job: Job<PublishJob>, token: string | undefined, storyId: string): Promise<never> {
   const times = timesPostponed(job);
   if (times < STORY_WAIT_LIMIT) return postpone(job, token, ctx.clock.now() + postponeDelay(STORY_WAIT_MS, times, STORY_WAIT_CAP_MS));
   throw new SyndicateError('SYN_ERR_STORY_NOT_STORED', `story ${storyId} is still not stored after ${times} waits: its item.published job did not run`);
@@ -40,7 +47,7 @@ async function waitForStory(ctx: AppContext, job: Job<PublishJob>, token: string
  * rewrites the same state and produces the same event ids, which the deliver queue drops as repeats (one fan-out
  * job per event, see deliver/fanout-processor.ts). A later event whose story is not stored yet waits for it.
  */
-export async function processPublishJob(ctx: AppContext, job: Job<PublishJob>, token?: string): Promise<PublishOutcome | BackfillOutcome | null> {
+export async function processPublishJob(ctx: PublishDeps, job: Job<PublishJob>, token?: string): Promise<PublishOutcome | BackfillOutcome | null> {
   const data = job.data;
   // Backfills share the publish queue so they are serialized with nothing but run by the same workers.
   if (data.event === 'channel.backfill') return backfillChannel(ctx, data.channelId);

@@ -5,6 +5,7 @@ import { FeedCache } from './feed-cache.js';
 import { SyndicateError } from '../core/errors.js';
 import { assertUrlAllowed } from '../net/address-guard.js';
 import type { WebSubJob } from '../queues/pipeline.js';
+import type { PipelineQueues } from '../queues/queues.js';
 import type { AppContext } from '../runtime/context.js';
 import { hubUrl, renderChannelDocument, topicUrl } from './channel-feed.js';
 import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from './render-feed.js';
@@ -77,7 +78,7 @@ async function readCapped(body: AsyncIterable<Buffer>, max = 4096): Promise<stri
  * Verifies the subscriber's intent (WebSub §5.3): a GET to the callback with a fresh challenge, which must come
  * back verbatim in a 2xx body. Then stores or removes the subscription. Returns whether it was verified.
  */
-export async function verifyAndApply(ctx: AppContext, req: HubRequest, store = ctx.hubSubscriptions): Promise<boolean> {
+export async function verifyAndApply(ctx: Pick<AppContext, 'hubSubscriptions' | 'guard' | 'config' | 'clock' | 'logger'>, req: HubRequest, store = ctx.hubSubscriptions): Promise<boolean> {
   const challenge = randomBytes(16).toString('hex');
   const url = new URL(req.callback);
   url.searchParams.set('hub.mode', req.mode);
@@ -112,7 +113,7 @@ export async function verifyAndApply(ctx: AppContext, req: HubRequest, store = c
 }
 
 /** POSTs once; throws unless the answer is 2xx (BullMQ then retries with backoff). Returns the status. */
-async function postOnce(ctx: AppContext, url: string, headers: Record<string, string>, body: string): Promise<number> {
+async function postOnce(ctx: Pick<AppContext, 'guard' | 'config'>, url: string, headers: Record<string, string>, body: string): Promise<number> {
   assertUrlAllowed(url, ctx.guard.allow);
   const response = await request(url, { dispatcher: ctx.guard.dispatcher, method: 'POST', headers, body, signal: AbortSignal.timeout(ctx.config.limits.deliveryTimeout) });
   await response.body.dump();
@@ -133,12 +134,18 @@ export function coalescingOptions(kind: WebSubJob['kind'], target: string, topic
   return { deduplication: { id: `${kind}-${jobKey(target, topic)}`, keepLastIfActive: true } };
 }
 
+/** What queueing a channel's WebSub distribution touches: our hub's subscriptions, the configured hubs, the websub queue. */
+export type ChannelUpdateDeps = Pick<AppContext, 'hubSubscriptions' | 'clock' | 'env' | 'config'> & { queues: Pick<PipelineQueues, 'websub'> };
+
+/** What a push or ping job touches: our hub's subscriptions, the channel and its stories (to render), the guard. */
+export type WebSubJobDeps = Pick<AppContext, 'hubSubscriptions' | 'catalog' | 'items' | 'clock' | 'env' | 'guard' | 'config'>;
+
 /**
  * Queues the distribution of each changed channel: one push job per verified subscriber of each of its formats,
  * and one ping per external hub named in the config, coalesced per subscriber and topic (see
  * {@link coalescingOptions}).
  */
-export async function enqueueChannelUpdates(ctx: AppContext, channelIds: string[]): Promise<number> {
+export async function enqueueChannelUpdates(ctx: ChannelUpdateDeps, channelIds: string[]): Promise<number> {
   const store = ctx.hubSubscriptions;
   const now = ctx.clock.now();
   const jobs: Array<{ name: string; data: WebSubJob; opts: JobsOptions }> = [];
@@ -162,7 +169,7 @@ export async function enqueueChannelUpdates(ctx: AppContext, channelIds: string[
  * current documents, shared by every subscriber of a topic (rendered once per channel version); the websub role
  * keeps one.
  */
-export async function processWebSubJob(ctx: AppContext, job: Job<WebSubJob>, documents: FeedCache): Promise<'pushed' | 'pinged' | 'skipped' | 'unchanged'> {
+export async function processWebSubJob(ctx: WebSubJobDeps, job: Job<WebSubJob>, documents: FeedCache): Promise<'pushed' | 'pinged' | 'skipped' | 'unchanged'> {
   const data = job.data;
   if (data.kind === 'ping') {
     await postOnce(ctx, data.hub, { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'syndicate-websub/0.1' }, new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': data.topic }).toString());

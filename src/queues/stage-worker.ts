@@ -7,7 +7,8 @@ import { STALL_POLICY } from './queues.js';
 
 /**
  * Processes one job of a stage with the process context. `token` is the worker's lock token, which
- * `job.moveToDelayed(ts, token)` needs (e.g. to postpone a fetch while its host is paused).
+ * `job.moveToDelayed(ts, token)` needs (e.g. to postpone a fetch while its host is paused). A processor declares the
+ * narrower part of the context it uses (e.g. `FetchDeps`); the whole context satisfies it.
  */
 export type StageProcessor<K extends QueueName> = (ctx: AppContext, job: Job<QueuePayloads[K]>, token?: string) => Promise<unknown>;
 

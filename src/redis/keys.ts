@@ -11,15 +11,15 @@ export function redisKeys(prefix: string) {
     sources: `${prefix}:catalog:sources`,
     channels: `${prefix}:catalog:channels`,
     subscriptions: `${prefix}:catalog:subscriptions`,
-    /** Hash of field → value: fetch status of one source. */
+    /** Hash of field → value: fetch status and poll bookkeeping of one source (written only by fetch/source-status.ts). */
     sourceStatus: (sourceId: string) => `${prefix}:source:${sourceId}:status`,
-    /** Hash guid → hash of the raw entry: what a source already handed downstream. */
+    /** Hash guid → hash of the raw entry: what a source already handed downstream (fetch/seen-entries.ts). */
     sourceSeen: (sourceId: string) => `${prefix}:source:${sourceId}:seen`,
     /** Hash: politeness state of one host (`pausedUntil`, `nextSlotAt`), shared by every fetch worker. */
     hostState: (host: string) => `${prefix}:host:${host}:state`,
     /** Sorted set: requests in flight to one host, scored by lease expiry. */
     hostActive: (host: string) => `${prefix}:host:${host}:active`,
-    /** Hash: WebSub subscription of one source (hub, topic, secret, state, leaseUntil). */
+    /** Hash: our WebSub subscription for one source at its feed's hub (hub, topic, secret, state, leaseUntil; fetch/feed-subscriptions.ts). */
     websub: (sourceId: string) => `${prefix}:source:${sourceId}:websub`,
     /** String: JSON of the stored story. */
     item: (storyId: string) => `${prefix}:item:${storyId}`,

@@ -3,6 +3,7 @@ import type { RuntimeEnv } from '../config/load-config.js';
 import type { SyndicationConfig } from '../config/schema.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
+import { DeliveryTargets } from '../deliver/attempt.js';
 import { createNetworkGuard, type NetworkGuard } from '../fetch/http-fetch.js';
 import { closeQueues, createQueues, type PipelineQueues } from '../queues/queues.js';
 import { createStoreConnection, createWorkerConnection } from '../redis/connection.js';
@@ -12,7 +13,9 @@ import { createStores, type Stores } from './stores.js';
 
 /**
  * Everything a role needs, built once per process: settings, connections, stores (see stores.ts) and queue
- * producers. Stages take it as an argument, so tests build one against their own key prefix.
+ * producers; nothing is built lazily elsewhere. Each stage declares the part it uses (`FetchDeps`, `PublishDeps`,
+ * `DeliverDeps`…, each a `Pick` of this), and the workers hand it the whole context, so tests build one against
+ * their own key prefix and pass it anywhere.
  */
 export interface AppContext extends Stores {
   env: RuntimeEnv;
@@ -27,6 +30,8 @@ export interface AppContext extends Stores {
   queues: PipelineQueues;
   /** The private-address guard for every outgoing request (fetching and webhook delivery). */
   guard: NetworkGuard;
+  /** Webhook URLs that passed the guard, parsed once per process (the deliver stage's hot path). */
+  deliveryTargets: DeliveryTargets;
   /** Per-stage counters and histograms of this process (served on `/metrics` with the queue gauges). */
   metrics: StageMetrics;
   /** Set when the process begins to shut down: readiness answers 503 from then on. */
@@ -40,6 +45,7 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
   const workerRedis = createWorkerConnection(target);
   for (const connection of [redis, workerRedis]) connection.on('error', (err) => logger.warn({ code: 'SYN_ERR_REDIS_UNAVAILABLE', err: err.message }, 'Redis connection error'));
   const keys = redisKeys(env.redisPrefix);
+  const guard = createNetworkGuard(config);
   return {
     env,
     config,
@@ -50,7 +56,8 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
     keys,
     ...createStores(redis, keys, config, logger),
     queues: createQueues(workerRedis, env.redisPrefix, config.delivery.retrySchedule.length + 1),
-    guard: createNetworkGuard(config),
+    guard,
+    deliveryTargets: new DeliveryTargets(guard.allow),
     metrics: createStageMetrics(),
     state: { draining: false, workersRunning: 0 },
   };

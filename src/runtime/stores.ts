@@ -4,6 +4,9 @@ import type { SyndicationConfig } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
 import { StoryIndex } from '../dedup/story-index.js';
 import { EndpointState } from '../deliver/endpoint-state.js';
+import { FeedSubscriptionStore } from '../fetch/feed-subscriptions.js';
+import { SeenEntries } from '../fetch/seen-entries.js';
+import { SourceStatusStore } from '../fetch/source-status.js';
 import { HostPoliteness } from '../net/host-politeness.js';
 import { ItemStore } from '../publish/item-store.js';
 import { WebSubStore } from '../publish/websub-store.js';
@@ -27,18 +30,28 @@ export interface Stores {
   politeness: HostPoliteness;
   /** Our WebSub hub's verified subscriptions (callbacks per topic). */
   hubSubscriptions: WebSubStore;
+  /** Each source's fetch status (public) and poll bookkeeping: the one writer of the status hash. */
+  sourceStatus: SourceStatusStore;
+  /** What each source already handed downstream (entry key → digest). */
+  seenEntries: SeenEntries;
+  /** Our own WebSub subscriptions, as a subscriber, at the hubs the feeds name. */
+  feedSubscriptions: FeedSubscriptionStore;
 }
 
 /** Builds every store on one connection. */
 export function createStores(redis: Redis, keys: RedisKeys, config: SyndicationConfig, logger: Logger): Stores {
   const catalog = new Catalog(redis, keys);
   const { limits } = config;
+  const retentionSeconds = Math.ceil(limits.retention / 1000);
   return {
     catalog,
     items: new ItemStore(redis, keys),
     endpoints: new EndpointState({ redis, keys, catalog, logger, config }),
     hubSubscriptions: new WebSubStore(redis, keys),
-    storyIndex: new StoryIndex(redis, { prefix: keys.prefix, retentionSeconds: Math.ceil(limits.retention / 1000) }),
+    storyIndex: new StoryIndex(redis, { prefix: keys.prefix, retentionSeconds }),
+    sourceStatus: new SourceStatusStore(redis, keys),
+    seenEntries: new SeenEntries(redis, keys, retentionSeconds),
+    feedSubscriptions: new FeedSubscriptionStore(redis, keys),
     politeness: new HostPoliteness(redis, (host) => ({ state: keys.hostState(host), active: keys.hostActive(host) }), {
       maxConcurrent: limits.hostConcurrency,
       minSpacingMs: limits.hostSpacing,

@@ -1,8 +1,6 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { SourceConfig } from '../config/schema.js';
 import type { FetchJob } from '../queues/pipeline.js';
-import type { RedisKeys } from '../redis/keys.js';
 
 /**
  * How sources are polled.
@@ -18,6 +16,22 @@ import type { RedisKeys } from '../redis/keys.js';
  * when it still exists, so reconciling never doubles a chain. A fetch job whose `poll-*` time is not the
  * source's current `nextFetchAt` is stale (a newer chain exists) and does nothing.
  */
+
+/**
+ * What the scheduler needs of the source status store (fetch/source-status.ts, which owns the hash): the planned
+ * poll of a source, and planning one. Declared here so the scheduler depends on these three methods, not the store.
+ */
+export interface PollPlans {
+  polling(sourceId: string): Promise<{ nextFetchAtMs: number | null; gone: boolean }>;
+  scheduleFetch(sourceId: string, at: number): Promise<void>;
+  startChain(sourceId: string, at: number): Promise<boolean>;
+}
+
+/** What scheduling touches: the fetch queue and the planned polls. */
+export interface SchedulerDeps {
+  queue: Queue<FetchJob>;
+  sourceStatus: PollPlans;
+}
 
 /**
  * Where in a window a source's first fetch falls: a fixed fraction of the window derived from the source id,
@@ -52,10 +66,10 @@ export async function enqueuePoll(queue: Queue<FetchJob>, sourceId: string, at: 
  * matches `nextFetchAt` and is skipped as stale. Clearing `gone` lets an operator revive a source that answered
  * 410 by putting it again (it stops again if it still answers 410).
  */
-export async function scheduleSource(target: { queue: Queue<FetchJob>; redis: Redis; keys: RedisKeys }, source: SourceConfig, now: number): Promise<void> {
+export async function scheduleSource(deps: SchedulerDeps, source: SourceConfig, now: number): Promise<void> {
   if (!source.enabled) return;
-  await target.redis.hset(target.keys.sourceStatus(source.id), { nextFetchAt: String(now), gone: '' });
-  await enqueuePoll(target.queue, source.id, now, now);
+  await deps.sourceStatus.scheduleFetch(source.id, now);
+  await enqueuePoll(deps.queue, source.id, now, now);
 }
 
 /**
@@ -76,21 +90,19 @@ export const OVERDUE_GRACE_MS = 60_000;
  * The safety net (see above): every enabled source that is not gone has a pending fetch. Also removes the
  * `source-*` job schedulers that earlier versions created.
  */
-export async function syncSchedules(queue: Queue<FetchJob>, redis: Redis, keys: RedisKeys, sources: SourceConfig[], now: number): Promise<void> {
+export async function syncSchedules({ queue, sourceStatus }: SchedulerDeps, sources: SourceConfig[], now: number): Promise<void> {
   for (const legacy of await queue.getJobSchedulers(0, -1)) if (legacy.key.startsWith('source-')) await queue.removeJobScheduler(legacy.key);
   // First fetches spread over 10 ms per source, at most 10 s: a handful start at once, thousands do not.
   const spreadMs = Math.min(INITIAL_SPREAD_MAX_MS, sources.length * 10);
   for (const source of sources) {
     if (!source.enabled) continue;
-    const statusKey = keys.sourceStatus(source.id);
-    const [nextFetchAt, gone] = await redis.hmget(statusKey, 'nextFetchAt', 'gone');
-    if (gone === '1') continue;
-    const at = Number(nextFetchAt);
-    if (!nextFetchAt || !Number.isFinite(at)) {
+    const { nextFetchAtMs: at, gone } = await sourceStatus.polling(source.id);
+    if (gone) continue;
+    if (at === null) {
       // Start the chain through the status hash (HSETNX), so a first fetch still waiting on a paused host is not
       // added again by the next pass or by another scheduler process.
       const due = now + pollOffset(source.id, spreadMs);
-      if (await redis.hsetnx(statusKey, 'nextFetchAt', String(due))) await enqueuePoll(queue, source.id, due, now);
+      if (await sourceStatus.startChain(source.id, due)) await enqueuePoll(queue, source.id, due, now);
     } else if (at + OVERDUE_GRACE_MS < now) await enqueuePoll(queue, source.id, at, now);
   }
 }

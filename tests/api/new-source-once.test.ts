@@ -35,7 +35,7 @@ describe('a new source', () => {
       const put = app.inject({ method: 'PUT', url: `/api/v1/sources/new-${i}`, headers: auth, payload: { name: `New ${i}`, url: `${feed.url}/feed/${i}`, interval: '1h' } });
       // The scheduler role's pass, racing the API (before, during and after its write).
       const ctx = system.ctx;
-      const sync = async () => syncSchedules(ctx.queues.fetch, ctx.redis, ctx.keys, await ctx.catalog.list('sources'), Date.now());
+      const sync = async () => syncSchedules({ queue: ctx.queues.fetch, sourceStatus: ctx.sourceStatus }, await ctx.catalog.list('sources'), Date.now());
       await Promise.all([put, sync()]);
       expect((await put).statusCode).toBe(201);
       await sync();

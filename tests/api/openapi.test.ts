@@ -1,20 +1,30 @@
 import type { FastifyInstance } from 'fastify';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_DOCS } from '../../src/api/openapi.js';
 import { ROUTE_SCHEMAS } from '../../src/api/schemas.js';
 import { ERROR_CATALOGUE } from '../../src/core/errors.js';
+import type { AppContext } from '../../src/runtime/context.js';
 import { openTestApp, testAuth as auth } from '../support/app.js';
-type Operation = { operationId: string; summary: string; parameters: Array<{ name: string; in: string; required: boolean; schema: object }>; requestBody?: { content: { 'application/json': { schema: object } } }; responses: Record<string, { description: string }>; security?: unknown[] };
+type Operation = {
+  operationId: string;
+  summary: string;
+  parameters: Array<{ name: string; in: string; required: boolean; schema: object }>;
+  requestBody?: { content: { 'application/json': { schema: object } } };
+  responses: Record<string, { description: string; content?: Record<string, { schema: Record<string, unknown> }> }>;
+  security?: unknown[];
+};
 type Document = { openapi: string; info: { version: string }; paths: Record<string, Record<string, Operation>>; components: { schemas: { ErrorCode: { enum: string[]; description: string } } } };
 
 describe('/api/v1/openapi.json: OpenAPI 3.1 from the schemas that validate requests', () => {
   let app: FastifyInstance;
+  let ctx: AppContext;
   let close: () => Promise<void>;
   let doc: Document;
 
   beforeAll(async () => {
-    ({ app, close } = await openTestApp('openapi', {}));
+    ({ app, ctx, close } = await openTestApp('openapi', {}));
     const response = await app.inject({ method: 'GET', url: '/api/v1/openapi.json', headers: auth });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('application/json');
@@ -79,5 +89,42 @@ describe('/api/v1/openapi.json: OpenAPI 3.1 from the schemas that validate reque
       const response = await app.inject({ method: 'PUT', url: `/api/v1/sources/doc-${i}`, headers: auth, payload: body });
       expect(response.statusCode < 400, `${JSON.stringify(body)}: document says ${byDocument}, server ${response.statusCode} ${response.body}`).toBe(byDocument);
     }
+  });
+
+  it('documents the source status the API answers: numbers as numbers, ISO times, internals left out', async () => {
+    await app.inject({ method: 'PUT', url: '/api/v1/sources/typed', headers: auth, payload: { name: 'Typed', url: 'https://example.com/rss' } });
+    // A history as the fetch stage records it: a success with validators, then a failure.
+    const store = ctx.sourceStatus;
+    const { poll } = await store.load('typed');
+    await store.recordSuccess('typed', { at: '2026-11-30T10:00:00.000Z', httpStatus: 200, notModified: false, etag: '"v1"', lastModified: 'Mon, 30 Nov 2026 09:00:00 GMT',
+      feed: { title: 'Typed', ttlMinutes: 30, updatePeriodMinutes: null, hubUrl: null, entries: 12, newEntries: 12, parseWarning: null }, next: { at: Date.parse('2026-11-30T10:05:00Z'), intervalMs: 300_000 } }, poll);
+    await store.rememberRedirect('typed', { target: 'https://example.com/new', seen: 1 });
+    await store.recordError('typed', { at: '2026-11-30T10:05:00.000Z', httpStatus: 503, code: 'SYN_ERR_FETCH_HTTP_STATUS', message: 'answered 503', consecutiveErrors: 1, next: { at: Date.parse('2026-11-30T10:15:00Z'), intervalMs: 600_000 } });
+
+    const response = await app.inject({ method: 'GET', url: '/api/v1/sources/typed', headers: auth });
+    const { status } = response.json().source;
+    expect(status).toMatchObject({
+      lastFetchAt: '2026-11-30T10:05:00.000Z', lastSuccessAt: '2026-11-30T10:00:00.000Z', httpStatus: 503, notModified: false, entriesSeen: 0, newEntries: 0,
+      errorCode: 'SYN_ERR_FETCH_HTTP_STATUS', consecutiveErrors: 1, gone: false, goneAt: null, nextFetchAt: '2026-11-30T10:15:00.000Z', intervalMs: 600_000,
+      feedTitle: 'Typed', totals: { fetches: 2, notModified: 0, errors: 1, newEntries: 12 }, redirect: null, websub: null, lastPush: null,
+    });
+    for (const internal of ['etag', 'lastModified', 'permanentRedirectTarget', 'permanentRedirectSeen', 'feedTtl', 'currentInterval', 'nextFetchAtIso']) expect(status).not.toHaveProperty(internal);
+    expect(response.body).not.toContain('"v1"');
+
+    // The description says exactly that: every field described, and both answers validate against it.
+    const ajv = new Ajv2020({ strict: false });
+    addFormats.default(ajv); // so date-time is checked: times are ISO 8601
+    const one = doc.paths['/api/v1/sources/{id}']!.get!.responses['200']!.content!['application/json']!.schema;
+    const statusSchema = ((one.properties as Record<string, { properties: Record<string, unknown> }>).source!.properties.status as { properties: Record<string, { description?: string }> });
+    expect(Object.keys(statusSchema.properties).sort()).toEqual(Object.keys(status).sort());
+    for (const [field, property] of Object.entries(statusSchema.properties)) expect(property.description, field).toBeTruthy();
+    expect(ajv.validate(one, response.json()), JSON.stringify(ajv.errors)).toBe(true);
+    const list = doc.paths['/api/v1/sources']!.get!.responses['200']!.content!['application/json']!.schema;
+    expect(ajv.validate(list, (await app.inject({ method: 'GET', url: '/api/v1/sources', headers: auth })).json()), JSON.stringify(ajv.errors)).toBe(true);
+    // A source never fetched: everything null or zero, still as documented.
+    await app.inject({ method: 'PUT', url: '/api/v1/sources/fresh', headers: auth, payload: { name: 'Fresh', url: 'https://example.com/fresh' } });
+    const fresh = (await app.inject({ method: 'GET', url: '/api/v1/sources/fresh', headers: auth })).json();
+    expect(fresh.source.status).toMatchObject({ lastFetchAt: null, entriesSeen: null, consecutiveErrors: 0, gone: false, totals: { fetches: 0 } });
+    expect(ajv.validate(one, fresh), JSON.stringify(ajv.errors)).toBe(true);
   });
 });

@@ -83,16 +83,21 @@ describe('syndicate CLI: catalog commands, OPML, misuse', () => {
     const added = await run('sources', 'add', 'news-az', 'http://127.0.0.1:9/rss', '--name', 'News.Az', '--interval', '10m');
     expect(added).toEqual({ code: 0, stdout: 'added source news-az (http://127.0.0.1:9/rss)\n', stderr: '' });
     expect((await ctx.catalog.get('sources', 'news-az'))?.interval).toBe(600_000);
-    await ctx.redis.hset(ctx.keys.sourceStatus('news-az'), { lastFetchAt: '2026-11-30T10:00:00.000Z', errorCode: 'SYN_ERR_FETCH_TIMEOUT', errorMessage: 'slow' });
+    await ctx.sourceStatus.recordError('news-az', { at: '2026-11-30T10:00:00.000Z', httpStatus: null, code: 'SYN_ERR_FETCH_TIMEOUT', message: 'slow', consecutiveErrors: 1 });
     const listed = await run('sources', 'list');
     expect(listed.stdout.split('\n')[0]).toMatch(/^ID\s+HEALTH\s+LAST FETCH\s+NEXT POLL\s+ERROR\s+URL$/);
-    expect(listed.stdout).toMatch(/^news-az\s+failing\s+2026-11-30T10:00:00Z\s+-\s+SYN_ERR_FETCH_TIMEOUT\s+http:\/\/127\.0\.0\.1:9\/rss$/m);
+    // The next poll is the first fetch that adding the source planned (no fetch worker runs here).
+    expect(listed.stdout).toMatch(/^news-az\s+failing\s+2026-11-30T10:00:00Z\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+SYN_ERR_FETCH_TIMEOUT\s+http:\/\/127\.0\.0\.1:9\/rss$/m);
     const { sources } = await json('sources', 'list');
     expect(sources).toHaveLength(1);
-    expect(sources[0]).toMatchObject({ id: 'news-az', name: 'News.Az', status: { errorCode: 'SYN_ERR_FETCH_TIMEOUT' } });
+    expect(sources[0]).toMatchObject({ id: 'news-az', name: 'News.Az', status: { errorCode: 'SYN_ERR_FETCH_TIMEOUT', consecutiveErrors: 1, httpStatus: null, totals: { errors: 1 } } });
     const status = await run('sources', 'status', 'news-az');
     expect(status.stdout).toMatch(/^health\s+failing$/m);
     expect(status.stdout).toMatch(/^errorMessage\s+slow$/m);
+    // Typed fields print as values, groups flattened; what has not happened (null) is left out.
+    expect(status.stdout).toMatch(/^consecutiveErrors\s+1$/m);
+    expect(status.stdout).toMatch(/^totals\.errors\s+1$/m);
+    expect(status.stdout).not.toMatch(/^lastSuccessAt|null|\[object/m);
     const { queued } = await json('sources', 'fetch-now', 'news-az');
     expect(await ctx.queues.fetch.getJob(queued)).toBeTruthy();
     expect((await run('sources', 'remove', 'news-az')).stdout).toBe('removed source news-az\n');

@@ -223,8 +223,8 @@ describe('markup attacks through the running pipeline: nothing executable in RSS
 
   it('every entry whose link was dropped is its own story; every other entry reached a story', async () => {
     const items = await system.ctx.items.latest(2000);
-    const statuses = await Promise.all(FORMATS.map((f) => system.ctx.redis.hgetall(system.ctx.keys.sourceStatus(`hostile-${f}`))));
-    expect(statuses.map((s) => s.errorCode ?? '')).toEqual(['', '', '']);
+    const statuses = await system.ctx.sourceStatus.list(FORMATS.map((f) => `hostile-${f}`));
+    expect(statuses.map((s) => s.errorCode)).toEqual([null, null, null]);
     const markers = new Set(items.map((item) => markerOf(item.title)));
     // The url attacks (and the JSON control-character one) lose their link: none may be merged for lack of it.
     const linkless = ALL_ENTRIES.filter((e) => /:url-/.test(e.marker));

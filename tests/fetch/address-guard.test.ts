@@ -42,11 +42,11 @@ describe('private-address guard on every redirect hop', () => {
   }, 60_000);
 
   it('refuses a redirect to loopback, cloud metadata and ULA addresses, and a private IP literal', async () => {
-    const ok = await waitFor('the allowed source', async () => ((await system.ctx.redis.hgetall(system.ctx.keys.sourceStatus('ok'))).lastSuccessAt ? true : null));
+    const ok = await waitFor('the allowed source', async () => ((await system.ctx.sourceStatus.get('ok')).lastSuccessAt ? true : null));
     expect(ok).toBe(true);
     for (const id of ['to-loopback', 'to-metadata', 'to-ula', 'literal']) {
       const status = await waitFor(id, async () => {
-        const s = await system.ctx.redis.hgetall(system.ctx.keys.sourceStatus(id));
+        const s = await system.ctx.sourceStatus.get(id);
         return s.errorCode ? s : null;
       });
       expect(status.errorCode, id).toBe('SYN_ERR_FETCH_BLOCKED_ADDRESS');

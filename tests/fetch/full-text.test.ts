@@ -79,9 +79,8 @@ describe('full text: an entry with only a summary is completed from its article 
     expect(item.author).toBe('News.Az');
     expect(item.images.map((i) => i.url)).toContain(`${site.url}/uploads/2025/06/trofimchuk.jpg`);
     expect(item.contentText).not.toMatch(/Most read|Facebook|All rights reserved/);
-    const status = await system.ctx.redis.hgetall(system.ctx.keys.sourceStatus('auto'));
-    expect(status.fullTextFetched).toBe('1');
-    expect(status.fullTextErrors).toBeUndefined();
+    const { fullText } = await system.ctx.sourceStatus.get('auto');
+    expect(fullText).toEqual({ fetched: 1, errors: 0, lastError: null });
   });
 
   it('fullText never: the page is not fetched and the item keeps the summary', async () => {
@@ -95,18 +94,18 @@ describe('full text: an entry with only a summary is completed from its article 
     const item = await itemOf(system.ctx, 'broken');
     expect(item.contentText).toBe(TEASERS['broken-1']);
     expect(item.url).toBe(`${site.url}/broken/page`);
-    const status = await system.ctx.redis.hgetall(system.ctx.keys.sourceStatus('broken'));
-    expect(status).toMatchObject({ fullTextErrors: '1', fullTextErrorCode: 'SYN_ERR_FETCH_HTTP_STATUS', fullTextErrorUrl: expect.stringContaining('/broken/page') });
-    expect(status.fullTextErrorMessage).toContain('500');
+    const status = await system.ctx.sourceStatus.get('broken');
+    expect(status.fullText).toMatchObject({ errors: 1, lastError: { code: 'SYN_ERR_FETCH_HTTP_STATUS', url: expect.stringContaining('/broken/page') } });
+    expect(status.fullText.lastError?.message).toContain('500');
     // The feed itself was fine: the source is not in error.
-    expect(status.errorCode).toBe('');
+    expect(status.errorCode).toBeNull();
   });
 
   it('article pages go through the address guard: a link to cloud metadata is refused, the summary kept', async () => {
     const item = await itemOf(system.ctx, 'ssrf');
     expect(item.contentText).toBe(TEASERS['ssrf-1']);
-    const status = await system.ctx.redis.hgetall(system.ctx.keys.sourceStatus('ssrf'));
-    expect(status.fullTextErrorCode).toBe('SYN_ERR_FETCH_BLOCKED_ADDRESS');
+    const { fullText } = await system.ctx.sourceStatus.get('ssrf');
+    expect(fullText.lastError?.code).toBe('SYN_ERR_FETCH_BLOCKED_ADDRESS');
   });
 
   it('article pages obey the host politeness: one at a time, spaced like feed polls', async () => {
@@ -146,8 +145,8 @@ describe('full text: a page with no article in it', () => {
   it('leaves the summary and records SYN_ERR_NO_ARTICLE on the source status', async () => {
     const item = await itemOf(system.ctx, 'empty');
     expect(item.contentText).toBe(TEASERS['empty-1']);
-    const status = await system.ctx.redis.hgetall(system.ctx.keys.sourceStatus('empty'));
-    expect(status).toMatchObject({ fullTextErrors: '1', fullTextErrorCode: 'SYN_ERR_NO_ARTICLE', fullTextErrorUrl: expect.stringContaining('/empty/page') });
-    expect(status.fullTextErrorMessage).toContain('no article text found');
+    const { fullText } = await system.ctx.sourceStatus.get('empty');
+    expect(fullText).toMatchObject({ errors: 1, lastError: { code: 'SYN_ERR_NO_ARTICLE', url: expect.stringContaining('/empty/page') } });
+    expect(fullText.lastError?.message).toContain('no article text found');
   });
 });

@@ -76,12 +76,12 @@ describe('polite to the letter, as a publisher sees us (loopback servers)', () =
   it('after a 304 the status shows what that check did, beside the running totals', async () => {
     await waitFor('two 304s', () => still.requests.filter((r) => r.headers['if-none-match']).length >= 2, 10_000);
     const status = await waitFor('the status of a 304', async () => {
-      const s = await system.ctx.redis.hgetall(system.ctx.keys.sourceStatus('still'));
-      return s.httpStatus === '304' && Number(s.totalNotModified) >= 2 ? s : null;
+      const s = await system.ctx.sourceStatus.get('still');
+      return s.httpStatus === 304 && s.totals.notModified >= 2 ? s : null;
     });
-    measured.statusAfter304 = Object.fromEntries(['httpStatus', 'notModified', 'entriesSeen', 'newEntries', 'lastFetchAt', 'totalFetches', 'totalNotModified', 'totalNewEntries'].map((k) => [k, status[k]]));
-    expect(status).toMatchObject({ httpStatus: '304', notModified: '1', entriesSeen: '0', newEntries: '0', totalNewEntries: '1', errorCode: '' });
-    expect(Number(status.totalFetches)).toBe(Number(status.totalNotModified) + 1);
+    measured.statusAfter304 = { httpStatus: status.httpStatus, notModified: status.notModified, entriesSeen: status.entriesSeen, newEntries: status.newEntries, lastFetchAt: status.lastFetchAt, totals: status.totals };
+    expect(status).toMatchObject({ httpStatus: 304, notModified: true, entriesSeen: 0, newEntries: 0, totals: { newEntries: 1 }, errorCode: null });
+    expect(status.totals.fetches).toBe(status.totals.notModified + 1);
     // The time of the check: the latest request the server saw, not the 200 that brought the entry.
     const checkedAt = Date.parse(status.lastFetchAt ?? '');
     const checks = still.requests.map((r) => r.at).filter((at) => at <= checkedAt + 50);
@@ -99,10 +99,10 @@ describe('polite to the letter, as a publisher sees us (loopback servers)', () =
     // A slot is given back when its answer is in, and the next starts the spacing after that: strictly, as the host sees it.
     for (const gap of between) expect(gap).toBeGreaterThanOrEqual(HOST_SPACING_MS);
     const status = await waitFor('the moved source status', async () => {
-      const s = await system.ctx.redis.hgetall(system.ctx.keys.sourceStatus('moved'));
-      return s.fullTextFetched ? s : null;
+      const s = await system.ctx.sourceStatus.get('moved');
+      return s.fullText.fetched ? s : null;
     });
-    expect(status.fullTextFetched).toBe('1');
+    expect(status.fullText.fetched).toBe(1);
   });
 });
 

@@ -62,11 +62,14 @@ describe('per-host politeness shared through Redis', () => {
     // A second source on the same host, added during the pause, waits for it too.
     const r2 = parseConfig({ sources: [{ id: 'r2', name: 'r2', url: `${limited.url}/r2`, interval: '1h', fullText: 'never' }] }).sources[0]!;
     await system.ctx.catalog.put('sources', r2);
-    await scheduleSource({ queue: system.ctx.queues.fetch, redis: system.ctx.redis, keys: system.ctx.keys }, r2, Date.now());
+    await scheduleSource({ queue: system.ctx.queues.fetch, sourceStatus: system.ctx.sourceStatus }, r2, Date.now());
     await waitFor('r2 fetched', () => limited.requests.find((r) => r.url === '/r2'), 4_000);
     for (const request of limited.requests.slice(1)) expect(request.at - pausedAt).toBeGreaterThanOrEqual(950);
     // and r1 recovers its normal rhythm
-    await waitFor('r1 recovered', async () => (await system.ctx.redis.hget(system.ctx.keys.sourceStatus('r1'), 'consecutiveErrors')) === '0', 4_000);
+    await waitFor('r1 recovered', async () => {
+      const status = await system.ctx.sourceStatus.get('r1');
+      return status.lastSuccessAt !== null && status.consecutiveErrors === 0;
+    }, 4_000);
   });
 });
 

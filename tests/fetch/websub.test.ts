@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
+import type { FeedSubscription } from '../../src/fetch/feed-subscriptions.js';
 import { REQUESTED_LEASE_SECONDS, websubSignatureValid, websubSubscriptionDue } from '../../src/fetch/websub.js';
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
 import { testEnv } from '../support/redis.js';
@@ -67,8 +68,11 @@ describe('WebSub subscriber with a hub on loopback', () => {
     expect(subscription.topic).toBe(`${feed.url}/feed`);
     expect(subscription.secret).toMatch(/^[0-9a-f]{48}$/);
     expect(Number(subscription.lease)).toBe(REQUESTED_LEASE_SECONDS);
-    const status = await system.ctx.redis.hgetall(system.ctx.keys.sourceStatus('pushed'));
-    expect(status).toMatchObject({ websubState: 'active', websubHub: `${hub.url}/hub` });
+    // The source status shows the verified subscription; the subscriber store holds the lease the hub granted.
+    const { websub } = await system.ctx.sourceStatus.get('pushed');
+    expect(websub).toMatchObject({ state: 'active', hub: `${hub.url}/hub`, error: null });
+    expect(Date.parse(websub!.leaseUntil!)).toBeGreaterThan(Date.now() + 3_000_000);
+    expect(await system.ctx.feedSubscriptions.get('pushed')).toMatchObject({ state: 'active', hub: `${hub.url}/hub`, topic: subscription.topic, secret: subscription.secret, leaseSeconds: 3600 });
   });
 
   it('ingests signed pushed content at once, and drops content with a bad signature', async () => {
@@ -80,7 +84,7 @@ describe('WebSub subscriber with a hub on loopback', () => {
     expect((await push(forged, `sha256=${createHmac('sha256', 'wrong').update(forged).digest('hex')}`)).status).toBe(202);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await pushed('3')).toBe(false);
-    expect((await system.ctx.redis.hgetall(system.ctx.keys.sourceStatus('pushed'))).websubError).toContain('SYN_ERR_WEBSUB_BAD_SIGNATURE');
+    expect((await system.ctx.sourceStatus.get('pushed')).websub?.error).toContain('SYN_ERR_WEBSUB_BAD_SIGNATURE');
     expect(feed.requests).toHaveLength(1); // pushes, not polls
   });
 });
@@ -88,13 +92,14 @@ describe('WebSub subscriber with a hub on loopback', () => {
 describe('WebSub rules', () => {
   const now = 1_000_000_000;
   it('subscribes when new, on a hub/topic change, after a lost request, and in the last 10 % of the lease', () => {
-    expect(websubSubscriptionDue({}, 'h', 't', now)).toBe(true);
-    const active = { hub: 'h', topic: 't', state: 'active' as const, leaseSeconds: '1000', leaseUntil: String(now + 500_000) };
+    expect(websubSubscriptionDue(null, 'h', 't', now)).toBe(true);
+    const active: FeedSubscription = { hub: 'h', topic: 't', secret: 's', state: 'active', requestedAt: now - 600_000, leaseSeconds: 1000, leaseUntil: now + 500_000 };
     expect(websubSubscriptionDue(active, 'h', 't', now)).toBe(false);
     expect(websubSubscriptionDue(active, 'h2', 't', now)).toBe(true);
-    expect(websubSubscriptionDue({ ...active, leaseUntil: String(now + 50_000) }, 'h', 't', now)).toBe(true);
-    expect(websubSubscriptionDue({ hub: 'h', topic: 't', state: 'pending', requestedAt: String(now - 1000) }, 'h', 't', now)).toBe(false);
-    expect(websubSubscriptionDue({ hub: 'h', topic: 't', state: 'pending', requestedAt: String(now - 3_600_000) }, 'h', 't', now)).toBe(true);
+    expect(websubSubscriptionDue({ ...active, leaseUntil: now + 50_000 }, 'h', 't', now)).toBe(true);
+    const pending: FeedSubscription = { hub: 'h', topic: 't', secret: 's', state: 'pending', requestedAt: now - 1000, leaseSeconds: null, leaseUntil: null };
+    expect(websubSubscriptionDue(pending, 'h', 't', now)).toBe(false);
+    expect(websubSubscriptionDue({ ...pending, requestedAt: now - 3_600_000 }, 'h', 't', now)).toBe(true);
   });
   it('checks sha1/sha256 signatures', () => {
     const body = Buffer.from('payload');

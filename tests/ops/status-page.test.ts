@@ -49,7 +49,7 @@ describe('/admin: the status page, as a person sees it in Chromium', () => {
     });
     await waitFor('both outlets on the story and both subscriptions tried', async () => {
       const [story] = await system.ctx.items.latest(1);
-      const broken = await system.ctx.redis.hget(system.ctx.keys.sourceStatus('broken'), 'errorCode');
+      const broken = (await system.ctx.sourceStatus.get('broken')).errorCode;
       return story?.sources.length === 2 && broken && receiver.requests.some((r) => r.url.startsWith('/gone')) && receiver.requests.filter((r) => r.url.startsWith('/hooks')).length >= 2;
     }, 30_000);
     app = await buildApp({ ctx: system.ctx, adminToken: TOKEN });

@@ -7,7 +7,6 @@ import type { ChannelState } from '../../publish/item-store.js';
 import type { ItemStore } from '../../publish/item-store.js';
 import type { HttpContext } from '../http-context.js';
 import { FeedCache } from '../../publish/feed-cache.js';
-import { duplicateConnection } from '../../redis/connection.js';
 import { schemaOf, type RouteRequest } from '../schemas.js';
 
 /** How long a channel's definition and version are trusted without word of a change (a lost pub/sub message). */
@@ -85,17 +84,18 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: HttpContext, start
   const memo = new ChannelStateMemo(ctx);
   // The workers of this process write through the process's own store: its change notices come from there.
   const unsubscribeLocal = localChanges.onChannelChange((channelId) => memo.invalidate(channelId));
-  const subscriber = duplicateConnection(ctx.redis, { enableOfflineQueue: true });
-  subscriber.on('error', () => {}); // the main connection reports Redis errors; the TTL covers lost messages
-  subscriber.on('message', (_topic: string, channelId: string) => memo.invalidate(channelId));
-  subscriber.subscribe(ctx.keys.channelChanges).catch((err: Error) => ctx.logger.warn({ err: err.message }, 'feed cache: no change notifications, relying on the TTL'));
+  // Other processes' changes: the TTL covers notices lost during an outage.
+  const stopWatching = ctx.items.watchChannelChanges(
+    (channelId) => memo.invalidate(channelId),
+    (err) => ctx.logger.warn({ err: err.message }, 'feed cache: no change notifications, relying on the TTL'),
+  );
   // Channel definitions are written through the admin API of this same process.
   app.addHook('onResponse', async (request) => {
     if (request.method !== 'GET' && request.url.startsWith('/api/v1/channels')) memo.invalidate();
   });
   app.addHook('onClose', async () => {
     unsubscribeLocal();
-    subscriber.disconnect();
+    stopWatching();
   });
 
   async function serve(request: FastifyRequest, reply: FastifyReply, channelId: string, format: FeedFormat, archive: number | null) {

@@ -27,7 +27,6 @@ export async function loadStatusView(ctx: AppContext): Promise<StatusView> {
       return { name, waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0), active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 };
     }),
   );
-  const orNull = (value: string | undefined) => value || null;
   return {
     generatedAt: new Date(ctx.clock.now()).toISOString(),
     storyWindow: STORY_WINDOW,
@@ -36,14 +35,14 @@ export async function loadStatusView(ctx: AppContext): Promise<StatusView> {
       name: s.name,
       url: s.url,
       health: sourceHealth(s),
-      lastFetchAt: orNull(s.status.lastFetchAt),
-      lastSuccessAt: orNull(s.status.lastSuccessAt),
-      errorCode: orNull(s.status.errorCode),
-      errorMessage: orNull(s.status.errorMessage),
-      consecutiveErrors: Number(s.status.consecutiveErrors) || 0,
-      nextFetchAt: orNull(s.status.nextFetchAtIso),
+      lastFetchAt: s.status.lastFetchAt,
+      lastSuccessAt: s.status.lastSuccessAt,
+      errorCode: s.status.errorCode,
+      errorMessage: s.status.errorMessage,
+      consecutiveErrors: s.status.consecutiveErrors,
+      nextFetchAt: s.status.nextFetchAt,
       stories: storiesBySource.get(s.id) ?? 0,
-      entriesSeen: s.status.entriesSeen ? Number(s.status.entriesSeen) : null,
+      entriesSeen: s.status.entriesSeen,
     })),
     stories: stories.slice(0, STORIES_LISTED).map((story) => ({
       id: story.id,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { toSyndicateError } from '../../core/errors.js';
-import { ingestFeedDocument } from '../../fetch/fetch-processor.js';
-import { websubSignatureValid, type WebSubState } from '../../fetch/websub.js';
+import { ingestFeedDocument, type IngestDeps } from '../../fetch/fetch-processor.js';
+import { websubSignatureValid } from '../../fetch/websub.js';
 import type { AppContext } from '../../runtime/context.js';
 import { errorBody } from '../error-handler.js';
 import { schemaOf } from '../schemas.js';
@@ -15,7 +15,7 @@ interface CallbackParams {
  * only for the topic we asked for, and a POST is ingested only with a valid `X-Hub-Signature` made with the
  * secret we gave that hub. Pushed content goes through the same parsing, entry cap and dedup as a poll, at once.
  */
-export async function registerWebSubCallback(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function registerWebSubCallback(app: FastifyInstance, ctx: IngestDeps & Pick<AppContext, 'feedSubscriptions'>): Promise<void> {
   const inFlight = new Set<Promise<void>>();
   // Shutdown waits for pushes being ingested, within the grace period.
   app.addHook('onClose', async () => {
@@ -29,44 +29,42 @@ export async function registerWebSubCallback(app: FastifyInstance, ctx: AppConte
     scope.get<{ Params: CallbackParams; Querystring: Record<string, string | undefined> }>('/websub/:sourceId', { schema: schemaOf('GET /websub/:sourceId') }, async (request, reply) => {
       const { sourceId } = request.params;
       const query = request.query;
-      const key = ctx.keys.websub(sourceId);
-      const state = (await ctx.redis.hgetall(key)) as WebSubState;
+      const subscription = await ctx.feedSubscriptions.get(sourceId);
       const mode = query['hub.mode'];
-      if (!state.topic || query['hub.topic'] !== state.topic) return reply.status(404).send(errorBody('SYN_ERR_NOT_FOUND', 'unknown subscription'));
+      if (!subscription || query['hub.topic'] !== subscription.topic) return reply.status(404).send(errorBody('SYN_ERR_NOT_FOUND', 'unknown subscription'));
       const now = ctx.clock.now();
       if (mode === 'denied') {
-        await ctx.redis.hset(key, { state: 'denied' });
-        await ctx.redis.hset(ctx.keys.sourceStatus(sourceId), { websubState: 'denied', websubError: `hub denied: ${query['hub.reason'] ?? 'no reason given'}` });
-        ctx.logger.warn({ sourceId, hub: state.hub, reason: query['hub.reason'] }, 'WebSub subscription denied');
+        await ctx.feedSubscriptions.setState(sourceId, 'denied');
+        await ctx.sourceStatus.recordWebSub(sourceId, { state: 'denied', error: `hub denied: ${query['hub.reason'] ?? 'no reason given'}` });
+        ctx.logger.warn({ sourceId, hub: subscription.hub, reason: query['hub.reason'] }, 'WebSub subscription denied');
         return reply.status(200).send();
       }
       if (mode !== 'subscribe' || !query['hub.challenge']) return reply.status(404).send(errorBody('SYN_ERR_NOT_FOUND', 'unexpected verification'));
-      const leaseSeconds = Number(query['hub.lease_seconds']) || Number(state.leaseSeconds) || 86_400;
+      const leaseSeconds = Number(query['hub.lease_seconds']) || subscription.leaseSeconds || 86_400;
       const leaseUntil = now + leaseSeconds * 1000;
-      await ctx.redis.hset(key, { state: 'active', leaseSeconds, leaseUntil });
-      await ctx.redis.hset(ctx.keys.sourceStatus(sourceId), { websubState: 'active', websubLeaseUntil: new Date(leaseUntil).toISOString(), websubError: '' });
-      ctx.logger.info({ sourceId, hub: state.hub, leaseSeconds }, 'WebSub subscription verified');
+      await ctx.feedSubscriptions.activate(sourceId, leaseSeconds, leaseUntil);
+      await ctx.sourceStatus.recordWebSub(sourceId, { state: 'active', leaseUntil, error: '' });
+      ctx.logger.info({ sourceId, hub: subscription.hub, leaseSeconds }, 'WebSub subscription verified');
       return reply.status(200).type('text/plain').send(query['hub.challenge']);
     });
 
     scope.post<{ Params: CallbackParams }>('/websub/:sourceId', { schema: schemaOf('POST /websub/:sourceId') }, async (request, reply) => {
       const { sourceId } = request.params;
-      const state = (await ctx.redis.hgetall(ctx.keys.websub(sourceId))) as WebSubState;
+      const subscription = await ctx.feedSubscriptions.get(sourceId);
       // 410 tells the hub to stop pushing (WebSub): nothing here subscribes to it any more.
-      if (!state.secret || (state.state !== 'active' && state.state !== 'pending')) return reply.status(410).send(errorBody('SYN_ERR_NOT_FOUND', 'no active subscription for this callback'));
+      if (!subscription?.secret || (subscription.state !== 'active' && subscription.state !== 'pending')) return reply.status(410).send(errorBody('SYN_ERR_NOT_FOUND', 'no active subscription for this callback'));
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const statusKey = ctx.keys.sourceStatus(sourceId);
       const signature = request.headers['x-hub-signature'];
-      if (!websubSignatureValid(state.secret, body, Array.isArray(signature) ? signature[0] : signature)) {
+      if (!websubSignatureValid(subscription.secret, body, Array.isArray(signature) ? signature[0] : signature)) {
         // WebSub: answer 2xx anyway (the hub must not learn which secret works) and drop the content.
-        await ctx.redis.hset(statusKey, { websubError: 'SYN_ERR_WEBSUB_BAD_SIGNATURE: pushed content dropped' });
+        await ctx.sourceStatus.recordWebSub(sourceId, { error: 'SYN_ERR_WEBSUB_BAD_SIGNATURE: pushed content dropped' });
         ctx.logger.warn({ sourceId, code: 'SYN_ERR_WEBSUB_BAD_SIGNATURE' }, 'WebSub push with a bad signature dropped');
         return reply.status(202).send();
       }
       const receivedAt = new Date(ctx.clock.now()).toISOString();
       // Answered before ingesting: completing summary-only entries from their pages can take longer than a hub
       // waits. Content lost to a crash meanwhile is not marked seen, so the safety-net poll picks it up.
-      const ingesting = ingestPush(ctx, sourceId, body, request.headers['content-type'], receivedAt, state.topic ?? ctx.env.publicUrl);
+      const ingesting = ingestPush(ctx, sourceId, body, request.headers['content-type'], receivedAt, subscription.topic);
       inFlight.add(ingesting);
       void ingesting.finally(() => inFlight.delete(ingesting));
       return reply.status(202).send();
@@ -75,16 +73,14 @@ export async function registerWebSubCallback(app: FastifyInstance, ctx: AppConte
 }
 
 /** Ingests pushed content like a poll's; the outcome goes to the source status and the log, never to the hub. */
-async function ingestPush(ctx: AppContext, sourceId: string, body: Buffer, contentType: string | undefined, receivedAt: string, documentUrl: string): Promise<void> {
-  const statusKey = ctx.keys.sourceStatus(sourceId);
+async function ingestPush(ctx: IngestDeps, sourceId: string, body: Buffer, contentType: string | undefined, receivedAt: string, documentUrl: string): Promise<void> {
   try {
     const { newEntries } = await ingestFeedDocument(ctx, sourceId, body, contentType, receivedAt, documentUrl);
-    await ctx.redis.hset(statusKey, { lastPushAt: receivedAt, lastPushNewEntries: newEntries });
-    if (newEntries) await ctx.redis.hincrby(statusKey, 'totalNewEntries', newEntries);
+    await ctx.sourceStatus.recordPush(sourceId, receivedAt, newEntries);
     ctx.logger.info({ sourceId, newEntries }, 'WebSub content ingested');
   } catch (err) {
     const error = toSyndicateError(err, 'SYN_ERR_PARSE_FAILED');
-    await ctx.redis.hset(statusKey, { websubError: `${error.code}: ${error.message}` }).catch(() => undefined);
+    await ctx.sourceStatus.recordWebSub(sourceId, { error: `${error.code}: ${error.message}` }).catch(() => undefined);
     ctx.logger.warn({ sourceId, code: error.code, err: error.message }, 'WebSub content could not be ingested');
   }
 }

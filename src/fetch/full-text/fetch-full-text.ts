@@ -30,7 +30,7 @@ const HTML_TYPES = /^\s*(?:text\/html|application\/xhtml\+xml)\b/i;
  * through the same address guard, byte cap, timeout and per-host politeness as feeds. A failure never loses
  * the entry: it comes back as the feed gave it, with the error for the caller to record.
  */
-export async function fetchFullText(ctx: AppContext, gate: HostPoliteness, entry: FeedEntry, mode: FullTextMode): Promise<FullTextOutcome> {
+export async function fetchFullText(ctx: Pick<AppContext, 'config' | 'clock' | 'guard'>, gate: HostPoliteness, entry: FeedEntry, mode: FullTextMode): Promise<FullTextOutcome> {
   const { fetch, reason } = needsFullText(entry, mode);
   if (!fetch) return { entry, reason, fetched: false };
   const url = entry.link!;
