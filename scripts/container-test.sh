@@ -186,6 +186,8 @@ else
   rm -rf "$work"
   log "imported $BASE_IMAGE ($(docker image inspect -f '{{.Size}}' "$BASE_IMAGE" | awk '{ printf "%.0f MB", $1 / 1e6 }'))"
 fi
+# Also under the name docker-compose.host.yml uses by default, so that a hand-run `up` with it finds this base.
+docker tag "$BASE_IMAGE" syndicate-base:local
 step_done
 
 # --- 4. The images: the project's on the local base, Redis from Debian's package ---------------------------------
