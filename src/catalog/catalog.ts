@@ -63,6 +63,7 @@ export class Catalog {
     return config.subscriptions.map((s) => s.id).filter((id) => disabled[id]);
   }
 
+  /** Every entry of one kind, sorted by id. */
   async list<K extends Kind>(kind: K): Promise<Entities[K][]> {
     return (await this.listStored(kind)).map((stored) => stored.entry);
   }
@@ -76,11 +77,13 @@ export class Catalog {
     return all.map((json) => ({ entry: JSON.parse(json) as Entities[K], json })).sort((a, b) => a.entry.id.localeCompare(b.entry.id));
   }
 
+  /** One entry by id, or null when there is none. */
   async get<K extends Kind>(kind: K, id: string): Promise<Entities[K] | null> {
     const json = await this.redis.hget(this.keys[kind], id);
     return json ? (JSON.parse(json) as Entities[K]) : null;
   }
 
+  /** Creates or replaces an entry (whole, as given: callers validate it first). */
   async put<K extends Kind>(kind: K, entry: Entities[K]): Promise<void> {
     await this.redis.hset(this.keys[kind], entry.id, JSON.stringify(entry));
   }

@@ -59,12 +59,14 @@ export class CatalogOperations {
     this.endpoints = ctx.endpoints;
   }
 
+  /** Every source with its typed fetch status (one pipeline for all statuses). */
   async listSources(): Promise<SourceWithStatus[]> {
     const sources = await this.ctx.catalog.list('sources');
     const statuses = await this.ctx.sourceStatus.list(sources.map((s) => s.id));
     return sources.map((source, i) => ({ ...source, status: statuses[i]! }));
   }
 
+  /** One source with its typed fetch status; `SYN_ERR_NOT_FOUND` when unknown. */
   async getSource(id: string): Promise<SourceWithStatus> {
     const source = await this.ctx.catalog.get('sources', id);
     if (!source) throw notFound('source', id);
@@ -90,6 +92,7 @@ export class CatalogOperations {
     return { source, created };
   }
 
+  /** Removes a source and its pending poll, so polling stops; `SYN_ERR_NOT_FOUND` when unknown. */
   async removeSource(id: string): Promise<void> {
     if (!(await this.ctx.catalog.remove('sources', id))) throw notFound('source', id);
     await unscheduleSource(this.ctx.queues.fetch, id);
@@ -105,10 +108,12 @@ export class CatalogOperations {
     return jobId;
   }
 
+  /** Every channel as defined (id, title, filter, page size). */
   listChannels(): Promise<ChannelConfig[]> {
     return this.ctx.catalog.list('channels');
   }
 
+  /** Creates or redefines a channel (raw input, validated here) and asks for its backfill with the matching stored stories. */
   async putChannel(raw: unknown): Promise<{ channel: ChannelConfig; created: boolean }> {
     const channel = parseEntry(channelSchema, raw);
     const created = (await this.ctx.catalog.get('channels', channel.id)) === null;
@@ -118,6 +123,7 @@ export class CatalogOperations {
     return { channel, created };
   }
 
+  /** Removes a channel and forgets its filing digest, so a channel created again under this id is filed afresh. */
   async removeChannel(id: string): Promise<void> {
     if (!(await this.ctx.catalog.remove('channels', id))) throw notFound('channel', id);
     // A channel created again under this id must be filed afresh, even with the same definition.
@@ -130,6 +136,7 @@ export class CatalogOperations {
     return (await this.ctx.catalog.list('subscriptions')).map((s) => redactSubscription(effectiveSubscription(s, disabled[s.id])));
   }
 
+  /** One subscription in its effective state, secrets redacted; `SYN_ERR_NOT_FOUND` when unknown. */
   async getSubscription(id: string): Promise<PublicSubscription> {
     const subscription = await this.ctx.catalog.get('subscriptions', id);
     if (!subscription) throw notFound('subscription', id);
@@ -147,6 +154,7 @@ export class CatalogOperations {
     return { subscription: redactSubscription(stored), created };
   }
 
+  /** Removes a subscription; `SYN_ERR_NOT_FOUND` when unknown. */
   async removeSubscription(id: string): Promise<void> {
     if (!(await this.ctx.catalog.remove('subscriptions', id))) throw notFound('subscription', id);
   }

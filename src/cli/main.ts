@@ -10,7 +10,8 @@ import { jobsCommand, replayCommand } from './jobs-commands.js';
 import { CliUsageError } from './usage-error.js';
 
 const ENVIRONMENT_HELP = `
-Environment: REDIS_URL, PORT, HOST, ADMIN_TOKEN, LOG_LEVEL, PUBLIC_URL, SYNDICATE_CONFIG, SYNDICATE_REDIS_PREFIX.
+Environment: REDIS_URL, PORT, HOST, ADMIN_TOKEN, LOG_LEVEL, PUBLIC_URL, SYNDICATE_CONFIG, SYNDICATE_REDIS_PREFIX,
+REDIS_CLUSTER_NODES, SYNDICATE_CONCURRENCY_<STAGE>.
 Commands that change things talk to the running system through Redis (REDIS_URL, no token needed), or through
 the admin API with --url http://host:8080 and --token (default $ADMIN_TOKEN).`;
 

@@ -26,6 +26,7 @@ export class ProgressBar {
     private readonly width = 30,
   ) {}
 
+  /** Redraws the bar at `done` of the total, with a label (nothing when the bar is off). */
   update(done: number, label = ''): void {
     if (!this.enabled) return;
     const filled = this.total ? Math.round((done / this.total) * this.width) : this.width;
@@ -34,6 +35,7 @@ export class ProgressBar {
     this.last = text;
   }
 
+  /** Ends the bar's line, so what is printed next starts on a line of its own. */
   done(): void {
     if (this.enabled && this.last) this.out.write('\n');
   }

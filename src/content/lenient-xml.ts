@@ -56,22 +56,27 @@ export class XmlElement implements FieldNode {
     private readonly decode: (raw: string) => string,
   ) {}
 
+  /** The child elements with this canonical name, in document order. */
   children(name: string): XmlElement[] {
     return this.kids.filter((k): k is XmlElement => k instanceof XmlElement && k.name === name);
   }
 
+  /** Every child element, in document order. */
   elements(): XmlElement[] {
     return this.kids.filter((k): k is XmlElement => k instanceof XmlElement);
   }
 
+  /** Whether any child is an element (not only text). */
   hasElements(): boolean {
     return this.kids.some((k) => k instanceof XmlElement);
   }
 
+  /** The text content, entities decoded and CDATA as written, child elements' text included. */
   text(): string {
     return this.kids.map((k) => (k instanceof XmlElement ? k.text() : k.cdata ? k.raw : this.decode(k.raw))).join('');
   }
 
+  /** The content serialized as HTML (child elements as markup, text escaped): inline markup such as Atom's `type="xhtml"`. */
   innerHtml(): string {
     return this.kids.map((k) => (k instanceof XmlElement ? k.outerHtml() : escapeHtml(k.cdata ? k.raw : this.decode(k.raw)))).join('');
   }

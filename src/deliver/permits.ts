@@ -4,6 +4,7 @@ export class Permit {
 
   constructor(private readonly owner: Permits) {}
 
+  /** Gives the permit back to its owner; later calls do nothing. */
   release(): void {
     if (this.released) return;
     this.released = true;

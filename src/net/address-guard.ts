@@ -19,10 +19,12 @@ export class AllowList {
     }
   }
 
+  /** Whether this host name (or bracketed IPv6 literal) is listed in `network.allowHosts`. */
   allowsHost(host: string): boolean {
     return this.hosts.has(host.toLowerCase().replace(/^\[|\]$/g, ''));
   }
 
+  /** Whether this resolved IP address is listed or falls in a listed CIDR range. */
   allowsAddress(address: string): boolean {
     if (this.hosts.has(address)) return true;
     const parsed = normalizeAddress(address);

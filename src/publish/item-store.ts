@@ -69,6 +69,7 @@ export class ItemStore {
     await this.redis.publish(this.keys.channelChanges, channelId);
   }
 
+  /** One stored story by id, or null when no story has that id. */
   async get(storyId: string): Promise<NormalizedItem | null> {
     return (await this.getMany([storyId]))[0] ?? null;
   }
@@ -194,6 +195,7 @@ export class ItemStore {
     return this.getMany((await this.redis.zrange(this.keys.channelLog(channelId), String(start), String(stop))).reverse());
   }
 
+  /** A channel's version and last change time (0 before its first story). */
   async channelState(channelId: string): Promise<ChannelState> {
     const [version, lastModified] = await this.redis.hmget(this.keys.channelMeta(channelId), 'version', 'lastModified');
     return { version: Number(version ?? 0), lastModified: Number(lastModified ?? 0) };

@@ -18,10 +18,12 @@ export class WebSubStore {
     private readonly keys: RedisKeys,
   ) {}
 
+  /** Stores a verified subscription (replacing the callback's earlier one for this topic). */
   async save(sub: WebSubSubscription): Promise<void> {
     await this.redis.hset(this.keys.websubSubscriptions(sub.topic), sub.callback, JSON.stringify(sub));
   }
 
+  /** Removes a subscription and what was last pushed to it; answers whether there was one. */
   async remove(topic: string, callback: string): Promise<boolean> {
     const [[, removed]] = (await this.redis.multi().hdel(this.keys.websubSubscriptions(topic), callback).hdel(this.keys.websubPushed(topic), callback).exec()) as [[Error | null, number]];
     return removed === 1;
