@@ -29,7 +29,7 @@ export interface RouteDoc {
  */
 export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /healthz': { summary: 'Liveness: the process is up', tag: 'health', ok: { 200: '`{"status":"ok"}`' } },
-  'GET /readyz': { summary: 'Readiness: Redis answers and the process is not draining (the answer counts the workers running in it)', tag: 'health', ok: { 200: '`{"status":"ready","workers":n}`' }, errors: ['SYN_ERR_NOT_READY', 'SYN_ERR_REDIS_UNAVAILABLE'] },
+  'GET /readyz': { summary: 'Readiness: Redis answers, every role of the process runs (503 while they start) and it is not draining; the answer counts the workers running in it', tag: 'health', ok: { 200: '`{"status":"ready","workers":n}`' }, errors: ['SYN_ERR_NOT_READY', 'SYN_ERR_REDIS_UNAVAILABLE'] },
   'GET /metrics': { summary: 'Prometheus metrics of this process (per-stage counters, queue depths, redis_up)', tag: 'health', ok: { 200: 'Prometheus text format' }, content: 'text/plain; version=0.0.4' },
   'GET /feeds/:file': { summary: 'A channel as RSS 2.0, Atom 1.0 or JSON Feed 1.1 (`{channel}.rss|.atom|.json`); conditional GET', tag: 'feeds', ok: { 200: 'the feed document', 304: 'not modified' }, content: 'application/atom+xml', errors: ['SYN_ERR_NOT_FOUND'] },
   'GET /feeds/:channel/archive/:file': { summary: 'An RFC 5005 archive page of a channel (`{n}.rss|.atom|.json`, 1 is the oldest)', tag: 'feeds', ok: { 200: 'the archive page', 304: 'not modified' }, content: 'application/atom+xml', errors: ['SYN_ERR_NOT_FOUND'] },

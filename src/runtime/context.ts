@@ -34,8 +34,8 @@ export interface AppContext extends Stores {
   deliveryTargets: DeliveryTargets;
   /** Per-stage counters and histograms of this process (served on `/metrics` with the queue gauges). */
   metrics: StageMetrics;
-  /** Set when the process begins to shut down: readiness answers 503 from then on. */
-  state: { draining: boolean; workersRunning: number };
+  /** `starting` while the roles start, `draining` once the process begins to shut down: readiness answers 503 in both. */
+  state: { draining: boolean; starting: boolean; workersRunning: number };
 }
 
 /** Builds the context (opens connections; call `closeContext` to release them). */
@@ -59,7 +59,7 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
     guard,
     deliveryTargets: new DeliveryTargets(guard.allow),
     metrics: createStageMetrics(),
-    state: { draining: false, workersRunning: 0 },
+    state: { draining: false, starting: false, workersRunning: 0 },
   };
 }
 

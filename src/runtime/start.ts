@@ -65,10 +65,14 @@ export async function startSystem(
   await waitForRedis(ctx, logger, health);
   await ctx.catalog.seedFromConfig(config);
   const handles: RoleHandle[] = [];
+  // Readiness says 503 until every role runs: the api role starts first and would otherwise answer for workers
+  // that are not running yet.
+  ctx.state.starting = true;
   for (const role of roles) {
     handles.push(await role.start(ctx));
     logger.info({ role: role.name }, 'role started');
   }
+  ctx.state.starting = false;
   if (health && !roles.some((r) => r.name === 'api')) {
     const listening = await health(ctx);
     logger.info({ address: listening.address }, 'health endpoints listening (/healthz, /readyz, /metrics)');

@@ -10,6 +10,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: HttpContext, met
 
   app.get('/readyz', { schema: schemaOf('GET /readyz') }, async (_request, reply) => {
     if (ctx.state.draining) return reply.status(503).send(errorBody('SYN_ERR_NOT_READY', 'draining: shutting down'));
+    if (ctx.state.starting) return reply.status(503).send(errorBody('SYN_ERR_NOT_READY', 'starting: not every role runs yet'));
     if (!ctx.redisUp()) return reply.status(503).send(errorBody('SYN_ERR_REDIS_UNAVAILABLE', 'Redis is unavailable: reconnecting'));
     try {
       await Promise.race([ctx.redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1_000))]);
