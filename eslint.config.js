@@ -34,22 +34,21 @@ const zones = [
     from: ABOVE_LOWER.map((folder) => `./src/${folder}`),
     message: `src/${layer} is a lower layer: it imports nothing from the stages or the edges`,
   })),
-  { target: './src/runtime', from: ['./src/api', './src/cli'], message: 'the runtime starts roles; it does not import the API or CLI (roles come from workers/)' },
+  {
+    target: './src/runtime',
+    from: ['./src/api', './src/cli'],
+    message: 'the runtime starts roles; it does not import the API or CLI (roles come from workers/)',
+  },
   { target: './src', from: ['./workers'], message: 'src/ does not import workers/: workers/ is the top, composing src/' },
 ];
 
-export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**'] },
-  js.configs.recommended,
-  ...tseslint.configs.recommended,
-  {
-    files: ['**/*.ts'],
-    plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
-    rules: {
-      'import-x/no-restricted-paths': ['error', { zones }],
-      'import-x/no-cycle': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
-    },
+export default tseslint.config({ ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**'] }, js.configs.recommended, ...tseslint.configs.recommended, {
+  files: ['**/*.ts'],
+  plugins: { 'import-x': importX },
+  settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
+  rules: {
+    'import-x/no-restricted-paths': ['error', { zones }],
+    'import-x/no-cycle': 'off',
+    '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
   },
-);
+});

@@ -74,7 +74,14 @@ async function sampledBytesPerStory(redis: Redis, prefix: string, stories: numbe
   for (let i = 0; i < sample; i++) {
     const num = 1 + (next() % stories);
     const pad = (c: string) => `${c}${String(num).padStart(21, '0')}`;
-    const names = [keys.entry(num), `${prefix}:dd:x:${num}`, keys.guid(pad('g')), keys.url(pad('u')), keys.fingerprint(pad('f')), keys.story(`st-${String(num).padStart(20, '0')}`)];
+    const names = [
+      keys.entry(num),
+      `${prefix}:dd:x:${num}`,
+      keys.guid(pad('g')),
+      keys.url(pad('u')),
+      keys.fingerprint(pad('f')),
+      keys.story(`st-${String(num).padStart(20, '0')}`),
+    ];
     for (const k of names) own += await usage(k);
   }
   const { gen } = generationOf(Date.now(), RETENTION, GENERATIONS);
@@ -147,7 +154,14 @@ async function probe(indexes: StoryIndex[], docs: Doc[], round: string): Promise
   for (const d of docs) {
     for (let k = 0; k < indexes.length; k++) {
       const t0 = performance.now();
-      const r = await indexes[k]!.resolve({ sourceId: d.outlet, guid: `${round}:${d.id}`, url: `https://${round}.example/${encodeURIComponent(d.id)}`, title: '', contentText: d.text, proposedStoryId: `${round}:${d.id}` });
+      const r = await indexes[k]!.resolve({
+        sourceId: d.outlet,
+        guid: `${round}:${d.id}`,
+        url: `https://${round}.example/${encodeURIComponent(d.id)}`,
+        title: '',
+        contentText: d.text,
+        proposedStoryId: `${round}:${d.id}`,
+      });
       times[k]!.push(performance.now() - t0);
       storyIds[k]!.add(r.storyId);
     }
@@ -201,7 +215,9 @@ export async function benchDedup(): Promise<Record<string, number>> {
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { db: Number(process.env.BENCH_DEDUP_DB ?? 15) });
   const tag = randomBytes(4).toString('hex');
   const prefixes = [`{syn-bench-dedup-${tag}-s}`, `{syn-bench-dedup-${tag}-l}`] as const;
-  const [smallIndex, largeIndex] = prefixes.map((prefix) => new StoryIndex(redis, { prefix, retentionSeconds: RETENTION, generations: GENERATIONS, shardBits: SHARD_BITS }));
+  const [smallIndex, largeIndex] = prefixes.map(
+    (prefix) => new StoryIndex(redis, { prefix, retentionSeconds: RETENTION, generations: GENERATIONS, shardBits: SHARD_BITS }),
+  );
   const docs = (JSON.parse(readFileSync(new URL('../tests/fixtures/dedup/eval-set.json', import.meta.url), 'utf8')) as { docs: Doc[] }).docs;
   const out: Record<string, number> = {};
   try {

@@ -30,9 +30,20 @@ const SECRET = `whsec_${Buffer.from('bench-secret-0123456789abcdefghij').toStrin
 function item(i: number) {
   const source = { id: 'bench', name: 'Bench', url: 'https://example.org/', itemUrl: `https://example.org/${i}` };
   return {
-    id: `story-${i}`, url: `https://example.org/${i}`, title: `Story ${i}`, kind: 'article' as const, language: 'en',
-    publishedAt: '2025-06-10T09:00:00.000Z', updatedAt: '2025-06-10T09:00:00.000Z', summary: 'summary '.repeat(20),
-    contentHtml: `<p>${'body text '.repeat(150)}</p>`, contentText: 'body text '.repeat(150), source, sources: [source], images: [], interview: null,
+    id: `story-${i}`,
+    url: `https://example.org/${i}`,
+    title: `Story ${i}`,
+    kind: 'article' as const,
+    language: 'en',
+    publishedAt: '2025-06-10T09:00:00.000Z',
+    updatedAt: '2025-06-10T09:00:00.000Z',
+    summary: 'summary '.repeat(20),
+    contentHtml: `<p>${'body text '.repeat(150)}</p>`,
+    contentText: 'body text '.repeat(150),
+    source,
+    sources: [source],
+    images: [],
+    interview: null,
   };
 }
 
@@ -52,7 +63,11 @@ async function waitUntil(predicate: () => boolean, timeoutMs: number): Promise<v
  */
 async function bullmqNoopPerSecond(ctx: AppContext, prefix: string, body: string, total: number): Promise<number> {
   const queue = new Queue('noop-floor', { connection: ctx.workerRedis, prefix });
-  const jobs = Array.from({ length: total }, (_, i) => ({ name: 'noop', data: { body }, opts: { jobId: `n${i}`, removeOnComplete: { age: 3600, count: total } } }));
+  const jobs = Array.from({ length: total }, (_, i) => ({
+    name: 'noop',
+    data: { body },
+    opts: { jobId: `n${i}`, removeOnComplete: { age: 3600, count: total } },
+  }));
   for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000));
   let done = 0;
   const started = performance.now();
@@ -81,18 +96,24 @@ export default async function benchDeliver(): Promise<Record<string, number>> {
   // Baseline: a plain POST loop, same concurrency, same endpoints and bodies, no signing, no Redis.
   const agent = new Agent();
   const post = async (n: number) => {
-    const response = await request(`${base}/e/${n % ENDPOINTS}`, { dispatcher: agent, method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies[Math.floor(n / ENDPOINTS)] });
+    const response = await request(`${base}/e/${n % ENDPOINTS}`, {
+      dispatcher: agent,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: bodies[Math.floor(n / ENDPOINTS)],
+    });
     await response.body.dump();
   };
   const loop = async () => {
     let next = 0;
     const started = performance.now();
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < total) await post(next++);
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < total) await post(next++);
+      }),
+    );
     return performance.now() - started;
   };
-
 
   // The real deliver worker on its own prefix.
   const env = { ...loadEnv({ ...process.env, SYNDICATE_REDIS_PREFIX: `{syn-bench-deliver-${randomBytes(4).toString('hex')}}` }) };
@@ -108,7 +129,11 @@ export default async function benchDeliver(): Promise<Record<string, number>> {
     const round = async (label: string) => {
       const jobs = Array.from({ length: STORIES }, (_, s) => {
         const id = eventId('item.published', { id: `${label}-${s}` });
-        return { name: FANOUT_JOB_NAME, data: { eventId: id, eventType: 'item.published' as const, body: bodies[s]!, storyId: `${label}-${s}`, subscriptionIds }, opts: { jobId: fanoutJobId(id) } };
+        return {
+          name: FANOUT_JOB_NAME,
+          data: { eventId: id, eventType: 'item.published' as const, body: bodies[s]!, storyId: `${label}-${s}`, subscriptionIds },
+          opts: { jobId: fanoutJobId(id) },
+        };
       });
       received = 0;
       const started = performance.now();

@@ -70,7 +70,10 @@ function medianMs(fn: () => void, runs = 9): number {
 }
 
 export default async function feedsBench(): Promise<Record<string, number>> {
-  const env = { ...loadEnv({ ...process.env, SYNDICATE_REDIS_PREFIX: `{syn-bench-${randomBytes(4).toString('hex')}}`, ADMIN_TOKEN: 'bench' }), publicUrl: 'http://127.0.0.1:8080' };
+  const env = {
+    ...loadEnv({ ...process.env, SYNDICATE_REDIS_PREFIX: `{syn-bench-${randomBytes(4).toString('hex')}}`, ADMIN_TOKEN: 'bench' }),
+    publicUrl: 'http://127.0.0.1:8080',
+  };
   const config = parseConfig({ channels: [{ id: 'x', title: 'Bench', pageSize: 50 }] });
   const system = await startSystem(env, config, [], pino({ level: 'silent' }));
   const ctx = system.ctx;
@@ -83,7 +86,7 @@ export default async function feedsBench(): Promise<Record<string, number>> {
     }
     const app = await buildApp({ ctx, adminToken: 'bench' });
     const origin = await app.listen({ port: 0, host: '127.0.0.1' });
-    const feedBody = (await (await fetch(`${origin}/feeds/x.atom`)).text());
+    const feedBody = await (await fetch(`${origin}/feeds/x.atom`)).text();
     const feedBuffer = Buffer.from(feedBody, 'utf8');
     const bare = Fastify();
     bare.get('/static', async (_request, reply) => reply.type('application/atom+xml; charset=utf-8').send(feedBody));
@@ -107,7 +110,8 @@ export default async function feedsBench(): Promise<Record<string, number>> {
     const items = Array.from({ length: 500 }, (_, i) => story(500 - i));
     const links = { publicUrl: env.publicUrl, hubUrl: `${env.publicUrl}/websub` };
     const updated = new Date();
-    for (const format of FEED_FORMATS) figures[`render 500 stories ${format} ms (median)`] = medianMs(() => renderChannel(format, channel(), items, links, updated));
+    for (const format of FEED_FORMATS)
+      figures[`render 500 stories ${format} ms (median)`] = medianMs(() => renderChannel(format, channel(), items, links, updated));
   } finally {
     const keys = await ctx.redis.keys(`${env.redisPrefix}*`);
     if (keys.length) await ctx.redis.unlink(...keys);

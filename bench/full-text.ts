@@ -21,7 +21,10 @@ function random(seed: number): () => number {
   };
 }
 
-const WORDS = 'the council city harbour plan tram depot flats vote members year budget river bridge traffic report minister said would could after before during market prices energy industry workers union strike talks agreement region border trade export import growth forecast season league match coach players fans stadium museum exhibition artists'.split(' ');
+const WORDS =
+  'the council city harbour plan tram depot flats vote members year budget river bridge traffic report minister said would could after before during market prices energy industry workers union strike talks agreement region border trade export import growth forecast season league match coach players fans stadium museum exhibition artists'.split(
+    ' ',
+  );
 
 function page(index: number): string {
   const rnd = random(1000 + index);
@@ -34,7 +37,8 @@ function page(index: number): string {
   const paragraph = (): string => Array.from({ length: 2 + Math.floor(rnd() * 3) }, () => sentence(8, 22)).join(' ');
   const links = (n: number, prefix: string): string => Array.from({ length: n }, (_, i) => `<li><a href="/${prefix}/${i}">${sentence(3, 9)}</a></li>`).join('');
   const script = (kb: number): string => `<script>(function(){var d=${JSON.stringify('x'.repeat(kb * 1024))};window.__cfg=d;})();</script>`;
-  const icon = '<svg viewBox="0 0 24 24" width="24" height="24"><path d="M12 2C6.48 2 2 6.48 2 12s4.48 10 10 10 10-4.48 10-10S17.52 2 12 2zm0 18c-4.41 0-8-3.59-8-8s3.59-8 8-8 8 3.59 8 8-3.59 8-8 8z"/></svg>';
+  const icon =
+    '<svg viewBox="0 0 24 24" width="24" height="24"><path d="M12 2C6.48 2 2 6.48 2 12s4.48 10 10 10 10-4.48 10-10S17.52 2 12 2zm0 18c-4.41 0-8-3.59-8-8s3.59-8 8-8 8 3.59 8 8-3.59 8-8 8z"/></svg>';
   const title = sentence(6, 12).replace(/\.$/, '');
   const body: string[] = [];
   const paragraphs = 8 + Math.floor(rnd() * 14);
@@ -45,11 +49,27 @@ function page(index: number): string {
     if (i === 6 && rnd() < 0.5) body.push(`<h2>${sentence(3, 6)}</h2>`);
   }
   const marked = index % 5 === 0;
-  const article = marked ? `<div itemprop="articleBody">${body.join('\n')}</div>` : rnd() < 0.5 ? `<article class="story"><div class="story-body">${body.join('\n')}</div></article>` : `<div class="col-main"><div class="txt">${body.join('\n')}</div></div>`;
-  const comments = Array.from({ length: 3 + Math.floor(rnd() * 8) }, () => `<li class="comment"><div class="comment-head"><div class="author">${pick(WORDS)}</div><div class="when">2 hours ago</div></div><div class="comment-body"><p>${paragraph()}</p></div></li>`).join('');
+  const article = marked
+    ? `<div itemprop="articleBody">${body.join('\n')}</div>`
+    : rnd() < 0.5
+      ? `<article class="story"><div class="story-body">${body.join('\n')}</div></article>`
+      : `<div class="col-main"><div class="txt">${body.join('\n')}</div></div>`;
+  const comments = Array.from(
+    { length: 3 + Math.floor(rnd() * 8) },
+    () =>
+      `<li class="comment"><div class="comment-head"><div class="author">${pick(WORDS)}</div><div class="when">2 hours ago</div></div><div class="comment-body"><p>${paragraph()}</p></div></li>`,
+  ).join('');
   // Real pages' furniture is many small nodes: a mega menu, teaser cards, link columns, dozens of scripts.
-  const menu = Array.from({ length: 6 }, (_, i) => `<div class="menu-col"><div class="menu-title">${pick(WORDS)}</div><ul>${links(10, `s${i}`)}</ul></div>`).join('');
-  const cards = (n: number) => Array.from({ length: n }, (_, i) => `<div class="card"><div class="thumb"><a href="/t/${i}"><img src="/thumb/${i}.jpg" width="80" height="60"></a></div><div class="card-meta"><a href="/t/${i}">${sentence(5, 10)}</a><span class="date">10 June</span></div></div>`).join('');
+  const menu = Array.from(
+    { length: 6 },
+    (_, i) => `<div class="menu-col"><div class="menu-title">${pick(WORDS)}</div><ul>${links(10, `s${i}`)}</ul></div>`,
+  ).join('');
+  const cards = (n: number) =>
+    Array.from(
+      { length: n },
+      (_, i) =>
+        `<div class="card"><div class="thumb"><a href="/t/${i}"><img src="/thumb/${i}.jpg" width="80" height="60"></a></div><div class="card-meta"><a href="/t/${i}">${sentence(5, 10)}</a><span class="date">10 June</span></div></div>`,
+    ).join('');
   const footerColumns = Array.from({ length: 4 }, (_, i) => `<div class="footer-col"><h4>${pick(WORDS)}</h4><ul>${links(10, `f${i}`)}</ul></div>`).join('');
   const scripts = (n: number) => Array.from({ length: n }, () => script(rnd() < 0.1 ? 12 : 1)).join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} | Daily Example</title>
@@ -77,7 +97,10 @@ function readabilityAlone(html: string): number {
 }
 
 async function ours(html: string, i: number): Promise<number> {
-  const [item] = await normalizeDocument({ body: Buffer.from(html), contentType: 'text/html; charset=utf-8', location: `https://daily.example/news/${i}` }, { fetchedAt: '2025-06-10T08:00:00.000Z', maxEntries: 100 });
+  const [item] = await normalizeDocument(
+    { body: Buffer.from(html), contentType: 'text/html; charset=utf-8', location: `https://daily.example/news/${i}` },
+    { fetchedAt: '2025-06-10T08:00:00.000Z', maxEntries: 100 },
+  );
   return item!.contentText.length;
 }
 

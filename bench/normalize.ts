@@ -29,8 +29,17 @@ function rate(run: () => void, seconds = 2): number {
 
 export default async function benchNormalize(): Promise<Record<string, number>> {
   const entry: FeedEntry = {
-    guid: 'seed', link: 'https://news.az/news/seed', title: 'Grigory Trofimchuk: Russia has no choice but to accept the new regional order – INTERVIEW',
-    publishedAt: '2025-06-10T09:00:00.000Z', updatedAt: null, author: null, summary: null, contentHtml: html, categories: [], imageUrl: null, language: 'en',
+    guid: 'seed',
+    link: 'https://news.az/news/seed',
+    title: 'Grigory Trofimchuk: Russia has no choice but to accept the new regional order – INTERVIEW',
+    publishedAt: '2025-06-10T09:00:00.000Z',
+    updatedAt: null,
+    author: null,
+    summary: null,
+    contentHtml: html,
+    categories: [],
+    imageUrl: null,
+    language: 'en',
   };
   const source = { id: 'news-az', name: 'News.Az', homepage: 'https://news.az/' };
   if (normalizeEntry(entry, source, entry.publishedAt!).kind !== 'interview') throw new Error('the seed did not normalize to an interview');

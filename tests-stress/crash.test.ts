@@ -35,7 +35,10 @@ describe('crash: random SIGKILLs of every role during ingest', () => {
     const chaos = (async () => {
       while (!stop || kills.length < MIN_KILLS) {
         const stories = await rig.inspector.storyCount();
-        const victims = [...ROLES].sort(() => Math.random() - 0.5).slice(0, 2).map((role) => rig.processes.get(role)!);
+        const victims = [...ROLES]
+          .sort(() => Math.random() - 0.5)
+          .slice(0, 2)
+          .map((role) => rig.processes.get(role)!);
         for (const victim of victims) {
           await victim.kill();
           kills.push({ role: victim.role, at: Date.now() - started, stories });
@@ -48,7 +51,10 @@ describe('crash: random SIGKILLs of every role during ingest', () => {
     })();
 
     const progress = setInterval(() => {
-      void (async () => console.log(`crash: ${Math.round((Date.now() - started) / 1000)} s, ${await rig.inspector.storyCount()} stories, ${kills.length} kills, ${JSON.stringify(await rig.inspector.unfinished())}`))().catch(() => undefined);
+      void (async () =>
+        console.log(
+          `crash: ${Math.round((Date.now() - started) / 1000)} s, ${await rig.inspector.storyCount()} stories, ${kills.length} kills, ${JSON.stringify(await rig.inspector.unfinished())}`,
+        ))().catch(() => undefined);
     }, 10_000);
     await until('every story stored', async () => (await rig.inspector.storyCount()) >= total, 480_000, 500).finally(() => clearInterval(progress));
     stop = true;

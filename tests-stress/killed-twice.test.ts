@@ -66,10 +66,20 @@ describe('a job whose worker is killed twice still completes', () => {
     deliver.start();
 
     const jobs = (await Promise.all(again.map((id) => rig.inspector.queues.deliver.getJob(id)))) as Job[];
-    await until('the twice-killed deliveries to complete', async () => (await Promise.all(jobs.map((j) => rig.inspector.queues.deliver.getJobState(j.id!)))).every((s) => s === 'completed'), 120_000, 250);
+    await until(
+      'the twice-killed deliveries to complete',
+      async () => (await Promise.all(jobs.map((j) => rig.inspector.queues.deliver.getJobState(j.id!)))).every((s) => s === 'completed'),
+      120_000,
+      250,
+    );
     const done = (await Promise.all(again.map((id) => rig.inspector.queues.deliver.getJob(id)))) as Job[];
     await until('every event delivered', () => publishedOnce(rig.receiver.received).stories >= PER_SOURCE, 120_000, 250);
-    report('killed-twice-deliver', { jobs: again.length, stalledCounters: done.map((j) => j.stalledCounter), jobBackAfterKillMs: backAfterMs, failed: await rig.inspector.queues.deliver.getFailedCount() });
+    report('killed-twice-deliver', {
+      jobs: again.length,
+      stalledCounters: done.map((j) => j.stalledCounter),
+      jobBackAfterKillMs: backAfterMs,
+      failed: await rig.inspector.queues.deliver.getFailedCount(),
+    });
     for (const job of done) expect(job.stalledCounter).toBeGreaterThanOrEqual(2);
     expect(await rig.inspector.queues.deliver.getFailedCount()).toBe(0);
     const once = publishedOnce(rig.receiver.received);
@@ -115,10 +125,25 @@ describe('a job whose worker is killed twice still completes', () => {
     await publish.kill();
     publish.start();
 
-    await until('the twice-killed publish jobs to complete', async () => (await Promise.all(again.map((id) => rig.inspector.queues.publish.getJobState(id)))).every((s) => s === 'completed'), 120_000, 250);
-    await until('every story of both sources published', async () => (await rig.inspector.storyCount()) >= 2 * PER_SOURCE && publishedOnce(rig.receiver.received).stories >= 2 * PER_SOURCE, 120_000, 250);
+    await until(
+      'the twice-killed publish jobs to complete',
+      async () => (await Promise.all(again.map((id) => rig.inspector.queues.publish.getJobState(id)))).every((s) => s === 'completed'),
+      120_000,
+      250,
+    );
+    await until(
+      'every story of both sources published',
+      async () => (await rig.inspector.storyCount()) >= 2 * PER_SOURCE && publishedOnce(rig.receiver.received).stories >= 2 * PER_SOURCE,
+      120_000,
+      250,
+    );
     const done = (await Promise.all(again.map((id) => rig.inspector.queues.publish.getJob(id)))) as Job[];
-    report('killed-twice-publish', { jobs: again.length, stalledCounters: done.map((j) => j.stalledCounter), jobBackAfterKillMs: backAfterMs, failed: await rig.inspector.queues.publish.getFailedCount() });
+    report('killed-twice-publish', {
+      jobs: again.length,
+      stalledCounters: done.map((j) => j.stalledCounter),
+      jobBackAfterKillMs: backAfterMs,
+      failed: await rig.inspector.queues.publish.getFailedCount(),
+    });
     for (const job of done) expect(job.stalledCounter).toBeGreaterThanOrEqual(2);
     expect(await rig.inspector.queues.publish.getFailedCount()).toBe(0);
     expect(await rig.inspector.storyCount()).toBe(2 * PER_SOURCE);

@@ -22,14 +22,20 @@ describe('no rogue Redis', () => {
     cleanup.push(() => redis.stop());
     const feeds = await startFeedServer([[]]);
     const receiver = await startReceiver();
-    cleanup.push(() => feeds.close(), () => receiver.close());
+    cleanup.push(
+      () => feeds.close(),
+      () => receiver.close(),
+    );
     const configPath = writeConfig(feeds.url, 1, receiver.url);
     const logDir = mkdtempSync(join(tmpdir(), 'syn-stress-rogue-'));
     const env = roleEnv(redis.url, configPath);
     const fetchRole = new RoleProcess('fetch', await freePort(), env, logDir);
     // The whole system in one process, but with REDIS_URL set: it must not start a Redis either.
     const whole = new RoleProcess('', await freePort(), env, logDir);
-    cleanup.push(() => fetchRole.kill(), () => whole.kill());
+    cleanup.push(
+      () => fetchRole.kill(),
+      () => whole.kill(),
+    );
     fetchRole.start();
     whole.start();
 

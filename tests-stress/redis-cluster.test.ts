@@ -52,14 +52,41 @@ describe('Redis Cluster: the whole pipeline on a local 3-master cluster, feed to
     for (const port of ports) {
       const server = spawn(
         'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--dir', dir, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'],
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          `nodes-${port}.conf`,
+          '--dir',
+          dir,
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+          '--maxmemory-policy',
+          'noeviction',
+        ],
         { stdio: 'ignore' },
       );
       servers.push(server);
     }
-    for (const port of ports) await waitFor(`redis-server on ${port}`, async () => (await run('redis-cli', ['-p', String(port), 'ping']).catch(() => ({ stdout: '' }))).stdout.trim() === 'PONG', 20_000);
+    for (const port of ports)
+      await waitFor(
+        `redis-server on ${port}`,
+        async () => (await run('redis-cli', ['-p', String(port), 'ping']).catch(() => ({ stdout: '' }))).stdout.trim() === 'PONG',
+        20_000,
+      );
     await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
-    for (const port of ports) await waitFor(`cluster ok on ${port}`, async () => (await run('redis-cli', ['-p', String(port), 'cluster', 'info'])).stdout.includes('cluster_state:ok'), 30_000);
+    for (const port of ports)
+      await waitFor(
+        `cluster ok on ${port}`,
+        async () => (await run('redis-cli', ['-p', String(port), 'cluster', 'info'])).stdout.includes('cluster_state:ok'),
+        30_000,
+      );
 
     feedServer = await startServer((_req, res) => {
       res.setHeader('content-type', 'application/rss+xml; charset=utf-8');
@@ -81,7 +108,12 @@ describe('Redis Cluster: the whole pipeline on a local 3-master cluster, feed to
   });
 
   it('fetches, normalizes, dedups, publishes, serves the feed and delivers a signed webhook, with every key in the prefix slot', async () => {
-    const env = { ...testEnv('cluster'), redisUrl: `redis://127.0.0.1:${ports[0]}`, redisCluster: ports.map((port) => ({ host: '127.0.0.1', port })), redisPrefix: '{syn-cluster}' };
+    const env = {
+      ...testEnv('cluster'),
+      redisUrl: `redis://127.0.0.1:${ports[0]}`,
+      redisCluster: ports.map((port) => ({ host: '127.0.0.1', port })),
+      redisPrefix: '{syn-cluster}',
+    };
     const config = parseConfig({
       network: { allowHosts: ['127.0.0.1'] },
       sources: [{ id: 'news-az', name: 'News.Az', url: `${feedServer.url}/rss`, interval: '1h' }],

@@ -59,7 +59,16 @@ describe('Redis restart in the middle of the ingest', () => {
             const t = stoppedAt ? Date.now() - stoppedAt : -1;
             const at = phase;
             const r = await timedGet(url, headers as Record<string, string>, 5_000);
-            probes.push({ what, phase: at, t, status: r.status, ms: r.ms, etag: r.headers?.get('etag') ?? null, retryAfter: r.headers?.get('retry-after') ?? null, body: what === 'feed' ? '' : what === 'metrics' ? (/^syndicate_redis_up .*$/m.exec(r.body)?.[0] ?? '') : r.body.slice(0, 4000) });
+            probes.push({
+              what,
+              phase: at,
+              t,
+              status: r.status,
+              ms: r.ms,
+              etag: r.headers?.get('etag') ?? null,
+              retryAfter: r.headers?.get('retry-after') ?? null,
+              body: what === 'feed' ? '' : what === 'metrics' ? (/^syndicate_redis_up .*$/m.exec(r.body)?.[0] ?? '') : r.body.slice(0, 4000),
+            });
           }),
         );
         await sleep(200);
@@ -92,7 +101,9 @@ describe('Redis restart in the middle of the ingest', () => {
     const down = probes.filter((p) => p.phase === 'down' && p.t > 1_000);
     const of = (what: Probe['what'], list = probes) => list.filter((p) => p.what === what);
     const maxMs = (list: Probe[]) => Math.round(Math.max(0, ...list.map((p) => p.ms)));
-    const lastFeedBefore = of('feed').filter((p) => p.phase === 'before' && p.status === 200).at(-1);
+    const lastFeedBefore = of('feed')
+      .filter((p) => p.phase === 'before' && p.status === 200)
+      .at(-1);
     const once = publishedOnce(rig.receiver.received);
     report('redis-restart', {
       stories: await rig.inspector.storyCount(),
@@ -102,8 +113,26 @@ describe('Redis restart in the middle of the ingest', () => {
       probes: probes.length,
       probesDuringOutage: down.length,
       maxLatencyMs: { feed: maxMs(of('feed')), api: maxMs(of('api')), metrics: maxMs(of('metrics')), readyz: maxMs(of('readyz')) },
-      maxLatencyAfterRestartMs: { feed: maxMs(of('feed', probes.filter((p) => p.phase === 'after'))), api: maxMs(of('api', probes.filter((p) => p.phase === 'after'))) },
-      maxLatencyDuringOutageMs: { feed: maxMs(of('feed', down)), api: maxMs(of('api', down)), metrics: maxMs(of('metrics', down)), readyz: maxMs(of('readyz', down)) },
+      maxLatencyAfterRestartMs: {
+        feed: maxMs(
+          of(
+            'feed',
+            probes.filter((p) => p.phase === 'after'),
+          ),
+        ),
+        api: maxMs(
+          of(
+            'api',
+            probes.filter((p) => p.phase === 'after'),
+          ),
+        ),
+      },
+      maxLatencyDuringOutageMs: {
+        feed: maxMs(of('feed', down)),
+        api: maxMs(of('api', down)),
+        metrics: maxMs(of('metrics', down)),
+        readyz: maxMs(of('readyz', down)),
+      },
       feedStatusesDuringOutage: [...new Set(of('feed', down).map((p) => p.status))],
       apiStatusesDuringOutage: [...new Set(of('api', down).map((p) => p.status))],
       storiesWithTwoWebhookIds: once.duplicates.length,
@@ -113,7 +142,8 @@ describe('Redis restart in the middle of the ingest', () => {
     expect(down.length).toBeGreaterThan(20);
     // Within a second, every answer, throughout the outage (before and after it, the figures are reported: with
     // Redis up an answer's time is the machine's load, not the outage's).
-    for (const p of probes.filter((p) => p.phase === 'down')) expect(p.ms, `${p.what} at ${p.t} ms (${p.phase}) took ${Math.round(p.ms)} ms`).toBeLessThan(1_000);
+    for (const p of probes.filter((p) => p.phase === 'down'))
+      expect(p.ms, `${p.what} at ${p.t} ms (${p.phase}) took ${Math.round(p.ms)} ms`).toBeLessThan(1_000);
     for (const p of probes) expect(p.status, `${p.what} at ${p.t} ms (${p.phase})`).not.toBe(0);
     // Readiness reflects the outage; the API says why; metrics say redis_up 0; feeds serve what they had.
     for (const p of of('readyz', down)) expect(p.status).toBe(503);
@@ -133,7 +163,12 @@ describe('Redis restart in the middle of the ingest', () => {
       }
     }
     expect(of('feed', down).some((p) => p.status === 200)).toBe(true);
-    expect(of('metrics', probes.filter((p) => p.phase === 'after')).at(-1)!.body).toMatch(/^syndicate_redis_up 1$/m);
+    expect(
+      of(
+        'metrics',
+        probes.filter((p) => p.phase === 'after'),
+      ).at(-1)!.body,
+    ).toMatch(/^syndicate_redis_up 1$/m);
     // Nothing lost.
     expect(await rig.inspector.storyCount()).toBe(total);
     expect(once.stories).toBe(total);

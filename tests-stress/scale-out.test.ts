@@ -47,7 +47,9 @@ describe('scale-out: two processes per role, one Redis', () => {
 
     const total = SOURCES * ENTRIES;
     await until(`all ${total} stories delivered`, () => publishedOnce(rig.receiver.received).stories >= total, 240_000, 500).catch(async (err: Error) => {
-      throw new Error(`${err.message}: ${rig.receiver.received.length} deliveries received; queues ${JSON.stringify(await rig.inspector.unfinished())}; logs in ${logDir}`);
+      throw new Error(
+        `${err.message}: ${rig.receiver.received.length} deliveries received; queues ${JSON.stringify(await rig.inspector.unfinished())}; logs in ${logDir}`,
+      );
     });
     const ingestMs = Date.now() - started;
 
@@ -86,6 +88,14 @@ describe('scale-out: two processes per role, one Redis', () => {
     const stopStarted = Date.now();
     const codes = await Promise.all(processes.map(async (p) => [p.name, await p.stop(20_000)] as const));
     expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
-    report('scale-out', { processes: processes.length, stories: total, readyMs, ingestMs, stopMs: Date.now() - stopStarted, work, deliveries: rig.receiver.received.length });
+    report('scale-out', {
+      processes: processes.length,
+      stories: total,
+      readyMs,
+      ingestMs,
+      stopMs: Date.now() - stopStarted,
+      work,
+      deliveries: rig.receiver.received.length,
+    });
   });
 });

@@ -41,7 +41,11 @@ export const deliverRole: RoleDefinition = {
         settings: {
           // A job handed over by a fan-out already spent its first attempt there: the schedule goes on from it.
           backoffStrategy: (attemptsMade: number, _type?: string, _err?: Error, job?: { data?: unknown }) =>
-            retryDelay(ctx.config.delivery.retrySchedule, attemptsMade + ((job?.data as DeliverJob | undefined)?.priorAttempts ?? 0), ctx.config.delivery.jitter),
+            retryDelay(
+              ctx.config.delivery.retrySchedule,
+              attemptsMade + ((job?.data as DeliverJob | undefined)?.priorAttempts ?? 0),
+              ctx.config.delivery.jitter,
+            ),
         },
       },
     );

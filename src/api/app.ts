@@ -49,7 +49,8 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
     // A route without its entry in ROUTE_SCHEMAS would be neither validated nor described (openapi.ts): refuse to start.
     routes.addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) {
-        if (method !== 'HEAD' && !(`${method} ${route.url}` in ROUTE_SCHEMAS)) throw new Error(`route ${method} ${route.url} has no entry in ROUTE_SCHEMAS (src/api/schemas.ts)`);
+        if (method !== 'HEAD' && !(`${method} ${route.url}` in ROUTE_SCHEMAS))
+          throw new Error(`route ${method} ${route.url} has no entry in ROUTE_SCHEMAS (src/api/schemas.ts)`);
       }
     });
     registerHealthRoutes(routes, ctx, metrics);

@@ -7,7 +7,9 @@ const COLLECT_TIMEOUT_MS = 500;
 /** `promise`, or null once `ms` have passed or it failed. */
 export function withinOrNull<T>(promise: Promise<T>, ms = COLLECT_TIMEOUT_MS): Promise<T | null> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise.catch(() => null), new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([promise.catch(() => null), new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
 }
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'waiting-children'] as const;
@@ -45,7 +47,12 @@ export function createMetrics(http: HttpContext) {
   });
   return {
     registry,
-    httpRequests: new Counter({ name: 'syndicate_http_requests_total', help: 'HTTP requests answered', labelNames: ['route', 'status'], registers: [registry] }),
+    httpRequests: new Counter({
+      name: 'syndicate_http_requests_total',
+      help: 'HTTP requests answered',
+      labelNames: ['route', 'status'],
+      registers: [registry],
+    }),
   };
 }
 

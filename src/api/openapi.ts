@@ -29,38 +29,146 @@ export interface RouteDoc {
  */
 export const ROUTE_DOCS: Record<string, RouteDoc> = {
   'GET /healthz': { summary: 'Liveness: the process is up', tag: 'health', ok: { 200: '`{"status":"ok"}`' } },
-  'GET /readyz': { summary: 'Readiness: Redis answers, every role of the process runs (503 while they start) and it is not draining; the answer counts the workers running in it', tag: 'health', ok: { 200: '`{"status":"ready","workers":n}`' }, errors: ['SYN_ERR_NOT_READY', 'SYN_ERR_REDIS_UNAVAILABLE'] },
-  'GET /metrics': { summary: 'Prometheus metrics of this process (per-stage counters, queue depths, redis_up)', tag: 'health', ok: { 200: 'Prometheus text format' }, content: 'text/plain; version=0.0.4' },
-  'GET /feeds/:file': { summary: 'A channel as RSS 2.0, Atom 1.0 or JSON Feed 1.1 (`{channel}.rss|.atom|.json`); conditional GET', tag: 'feeds', ok: { 200: 'the feed document', 304: 'not modified' }, content: 'application/atom+xml', errors: ['SYN_ERR_NOT_FOUND'] },
-  'GET /feeds/:channel/archive/:file': { summary: 'An RFC 5005 archive page of a channel (`{n}.rss|.atom|.json`, 1 is the oldest)', tag: 'feeds', ok: { 200: 'the archive page', 304: 'not modified' }, content: 'application/atom+xml', errors: ['SYN_ERR_NOT_FOUND'] },
-  'GET /websub/:sourceId': { summary: "WebSub subscriber callback: a hub's intent verification", tag: 'websub', ok: { 200: 'the challenge echoed' }, content: 'text/plain', errors: ['SYN_ERR_NOT_FOUND'] },
-  'POST /websub/:sourceId': { summary: 'WebSub subscriber callback: content pushed by a hub (signed X-Hub-Signature)', tag: 'websub', ok: { 202: 'accepted' }, errors: ['SYN_ERR_NOT_FOUND', 'SYN_ERR_WEBSUB_BAD_SIGNATURE'] },
-  'POST /websub': { summary: 'The WebSub hub: subscribe or unsubscribe to a channel (form-encoded hub.* fields)', tag: 'websub', ok: { 202: 'accepted; intent is verified asynchronously' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'GET /readyz': {
+    summary:
+      'Readiness: Redis answers, every role of the process runs (503 while they start) and it is not draining; the answer counts the workers running in it',
+    tag: 'health',
+    ok: { 200: '`{"status":"ready","workers":n}`' },
+    errors: ['SYN_ERR_NOT_READY', 'SYN_ERR_REDIS_UNAVAILABLE'],
+  },
+  'GET /metrics': {
+    summary: 'Prometheus metrics of this process (per-stage counters, queue depths, redis_up)',
+    tag: 'health',
+    ok: { 200: 'Prometheus text format' },
+    content: 'text/plain; version=0.0.4',
+  },
+  'GET /feeds/:file': {
+    summary: 'A channel as RSS 2.0, Atom 1.0 or JSON Feed 1.1 (`{channel}.rss|.atom|.json`); conditional GET',
+    tag: 'feeds',
+    ok: { 200: 'the feed document', 304: 'not modified' },
+    content: 'application/atom+xml',
+    errors: ['SYN_ERR_NOT_FOUND'],
+  },
+  'GET /feeds/:channel/archive/:file': {
+    summary: 'An RFC 5005 archive page of a channel (`{n}.rss|.atom|.json`, 1 is the oldest)',
+    tag: 'feeds',
+    ok: { 200: 'the archive page', 304: 'not modified' },
+    content: 'application/atom+xml',
+    errors: ['SYN_ERR_NOT_FOUND'],
+  },
+  'GET /websub/:sourceId': {
+    summary: "WebSub subscriber callback: a hub's intent verification",
+    tag: 'websub',
+    ok: { 200: 'the challenge echoed' },
+    content: 'text/plain',
+    errors: ['SYN_ERR_NOT_FOUND'],
+  },
+  'POST /websub/:sourceId': {
+    summary: 'WebSub subscriber callback: content pushed by a hub (signed X-Hub-Signature)',
+    tag: 'websub',
+    ok: { 202: 'accepted' },
+    errors: ['SYN_ERR_NOT_FOUND', 'SYN_ERR_WEBSUB_BAD_SIGNATURE'],
+  },
+  'POST /websub': {
+    summary: 'The WebSub hub: subscribe or unsubscribe to a channel (form-encoded hub.* fields)',
+    tag: 'websub',
+    ok: { 202: 'accepted; intent is verified asynchronously' },
+    errors: ['SYN_ERR_NOT_FOUND'],
+  },
   'GET /api/v1/sources': { summary: 'Every source with its fetch status', tag: 'sources', ok: { 200: '`{"sources":[…]}`' } },
   'GET /api/v1/sources/:id': { summary: 'One source with its fetch status', tag: 'sources', ok: { 200: '`{"source":{…}}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
-  'PUT /api/v1/sources/:id': { summary: 'Create or replace a source; its first fetch follows within seconds', tag: 'sources', ok: { 200: 'replaced', 201: 'created' }, errors: ['SYN_ERR_FETCH_BLOCKED_ADDRESS'] },
+  'PUT /api/v1/sources/:id': {
+    summary: 'Create or replace a source; its first fetch follows within seconds',
+    tag: 'sources',
+    ok: { 200: 'replaced', 201: 'created' },
+    errors: ['SYN_ERR_FETCH_BLOCKED_ADDRESS'],
+  },
   'DELETE /api/v1/sources/:id': { summary: 'Remove a source (polling stops)', tag: 'sources', ok: { 204: 'removed' }, errors: ['SYN_ERR_NOT_FOUND'] },
-  'POST /api/v1/sources/:id/fetch': { summary: 'Fetch a source now (its polling restarts from there)', tag: 'sources', ok: { 202: '`{"queued":"<job id>"}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'POST /api/v1/sources/:id/fetch': {
+    summary: 'Fetch a source now (its polling restarts from there)',
+    tag: 'sources',
+    ok: { 202: '`{"queued":"<job id>"}`' },
+    errors: ['SYN_ERR_NOT_FOUND'],
+  },
   'GET /api/v1/channels': { summary: 'Every channel', tag: 'channels', ok: { 200: '`{"channels":[…]}`' } },
-  'PUT /api/v1/channels/:id': { summary: 'Create or redefine a channel (stored stories are backfilled into it)', tag: 'channels', ok: { 200: 'redefined', 201: 'created' } },
+  'PUT /api/v1/channels/:id': {
+    summary: 'Create or redefine a channel (stored stories are backfilled into it)',
+    tag: 'channels',
+    ok: { 200: 'redefined', 201: 'created' },
+  },
   'DELETE /api/v1/channels/:id': { summary: 'Remove a channel', tag: 'channels', ok: { 204: 'removed' }, errors: ['SYN_ERR_NOT_FOUND'] },
-  'GET /api/v1/subscriptions': { summary: 'Every webhook subscription in its effective state (secrets never shown)', tag: 'subscriptions', ok: { 200: '`{"subscriptions":[…]}`' } },
-  'GET /api/v1/subscriptions/:id': { summary: 'One webhook subscription', tag: 'subscriptions', ok: { 200: '`{"subscription":{…}}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
-  'PUT /api/v1/subscriptions/:id': { summary: 'Create or replace a subscription (`enabled: true` lifts a disable)', tag: 'subscriptions', ok: { 200: 'replaced', 201: 'created' }, errors: ['SYN_ERR_FETCH_BLOCKED_ADDRESS'] },
+  'GET /api/v1/subscriptions': {
+    summary: 'Every webhook subscription in its effective state (secrets never shown)',
+    tag: 'subscriptions',
+    ok: { 200: '`{"subscriptions":[…]}`' },
+  },
+  'GET /api/v1/subscriptions/:id': {
+    summary: 'One webhook subscription',
+    tag: 'subscriptions',
+    ok: { 200: '`{"subscription":{…}}`' },
+    errors: ['SYN_ERR_NOT_FOUND'],
+  },
+  'PUT /api/v1/subscriptions/:id': {
+    summary: 'Create or replace a subscription (`enabled: true` lifts a disable)',
+    tag: 'subscriptions',
+    ok: { 200: 'replaced', 201: 'created' },
+    errors: ['SYN_ERR_FETCH_BLOCKED_ADDRESS'],
+  },
   'DELETE /api/v1/subscriptions/:id': { summary: 'Remove a subscription', tag: 'subscriptions', ok: { 204: 'removed' }, errors: ['SYN_ERR_NOT_FOUND'] },
-  'PUT /api/v1/subscriptions/:id/enable': { summary: 'Re-enable a subscription disabled by hand or by the deliver stage', tag: 'subscriptions', ok: { 200: '`{"subscription":{id,url,enabled}}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
-  'GET /api/v1/subscriptions/:id/deliveries': { summary: 'The delivery log of a subscription (newest first)', tag: 'deliveries', ok: { 200: '`{"deliveries":[…]}`' } },
-  'GET /api/v1/items': { summary: 'Stored stories, newest first (optionally one channel)', tag: 'items', ok: { 200: '`{"items":[…]}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
+  'PUT /api/v1/subscriptions/:id/enable': {
+    summary: 'Re-enable a subscription disabled by hand or by the deliver stage',
+    tag: 'subscriptions',
+    ok: { 200: '`{"subscription":{id,url,enabled}}`' },
+    errors: ['SYN_ERR_NOT_FOUND'],
+  },
+  'GET /api/v1/subscriptions/:id/deliveries': {
+    summary: 'The delivery log of a subscription (newest first)',
+    tag: 'deliveries',
+    ok: { 200: '`{"deliveries":[…]}`' },
+  },
+  'GET /api/v1/items': {
+    summary: 'Stored stories, newest first (optionally one channel)',
+    tag: 'items',
+    ok: { 200: '`{"items":[…]}`' },
+    errors: ['SYN_ERR_NOT_FOUND'],
+  },
   'GET /api/v1/items/:id': { summary: 'One stored story (the normalized item)', tag: 'items', ok: { 200: '`{"item":{…}}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
-  'GET /api/v1/deliveries/failed': { summary: 'Dead letters: deliveries that exhausted their retries (or hit 410 / a disabled subscription)', tag: 'deliveries', ok: { 200: '`{"deliveries":[…]}`' } },
-  'GET /api/v1/deliveries/disabled': { summary: 'Subscriptions the deliver stage disabled, with when and why', tag: 'deliveries', ok: { 200: '`{"disabled":{…}}`' } },
-  'POST /api/v1/deliveries/:jobId/replay': { summary: 'Replay one dead letter (same webhook-id)', tag: 'deliveries', ok: { 202: '`{"replayed":[…]}`' }, errors: ['SYN_ERR_NOT_FOUND', 'SYN_ERR_CONFLICT'] },
-  'POST /api/v1/deliveries/replay': { summary: 'Replay every dead letter failed in a time range (oldest first)', tag: 'deliveries', ok: { 202: '`{"replayed":[…]}`' } },
+  'GET /api/v1/deliveries/failed': {
+    summary: 'Dead letters: deliveries that exhausted their retries (or hit 410 / a disabled subscription)',
+    tag: 'deliveries',
+    ok: { 200: '`{"deliveries":[…]}`' },
+  },
+  'GET /api/v1/deliveries/disabled': {
+    summary: 'Subscriptions the deliver stage disabled, with when and why',
+    tag: 'deliveries',
+    ok: { 200: '`{"disabled":{…}}`' },
+  },
+  'POST /api/v1/deliveries/:jobId/replay': {
+    summary: 'Replay one dead letter (same webhook-id)',
+    tag: 'deliveries',
+    ok: { 202: '`{"replayed":[…]}`' },
+    errors: ['SYN_ERR_NOT_FOUND', 'SYN_ERR_CONFLICT'],
+  },
+  'POST /api/v1/deliveries/replay': {
+    summary: 'Replay every dead letter failed in a time range (oldest first)',
+    tag: 'deliveries',
+    ok: { 202: '`{"replayed":[…]}`' },
+  },
   'GET /api/v1/jobs/:queue/failed': { summary: 'Failed jobs of the normalize, dedup or publish queue', tag: 'jobs', ok: { 200: '`{"jobs":[…]}`' } },
-  'POST /api/v1/jobs/:queue/:jobId/replay': { summary: 'Replay one failed job', tag: 'jobs', ok: { 202: '`{"replayed":[…]}`' }, errors: ['SYN_ERR_NOT_FOUND', 'SYN_ERR_CONFLICT'] },
+  'POST /api/v1/jobs/:queue/:jobId/replay': {
+    summary: 'Replay one failed job',
+    tag: 'jobs',
+    ok: { 202: '`{"replayed":[…]}`' },
+    errors: ['SYN_ERR_NOT_FOUND', 'SYN_ERR_CONFLICT'],
+  },
   'POST /api/v1/jobs/:queue/replay': { summary: 'Replay every failed job of a queue in a time range', tag: 'jobs', ok: { 202: '`{"replayed":[…]}`' } },
   'GET /api/v1/openapi.json': { summary: 'This description (OpenAPI 3.1)', tag: 'meta', ok: { 200: 'the OpenAPI document' } },
-  'GET /admin': { summary: 'The status page: sources, recent stories with their outlets, subscriptions, queues (HTML)', tag: 'meta', ok: { 200: 'the page' }, content: 'text/html' },
+  'GET /admin': {
+    summary: 'The status page: sources, recent stories with their outlets, subscriptions, queues (HTML)',
+    tag: 'meta',
+    ok: { 200: 'the page' },
+    content: 'text/html',
+  },
 };
 
 /**
@@ -86,7 +194,12 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
 
 const errorRef = (codes: ErrorCode[]) => ({
   description: codes.map((code) => `\`${code}\`: ${ERROR_CATALOGUE[code].description}`).join('; '),
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, examples: Object.fromEntries(codes.map((code) => [code, { value: { error: { code, message: ERROR_CATALOGUE[code].description } } }])) } },
+  content: {
+    'application/json': {
+      schema: { $ref: '#/components/schemas/Error' },
+      examples: Object.fromEntries(codes.map((code) => [code, { value: { error: { code, message: ERROR_CATALOGUE[code].description } } }])),
+    },
+  },
 });
 
 /**
@@ -133,7 +246,8 @@ export function buildOpenApiDocument(routes: Record<string, RouteSchemas>, info:
     info: {
       title: 'syndicate',
       version: info.version,
-      description: 'Feeds in; deduplicated stories out as RSS, Atom, JSON Feed and signed webhooks. The admin API (`/api/v1`) needs `Authorization: Bearer $ADMIN_TOKEN`. Errors are `{"error":{"code":"SYN_ERR_…","message":"…"}}`; the codes are listed under `components.schemas.ErrorCode`.',
+      description:
+        'Feeds in; deduplicated stories out as RSS, Atom, JSON Feed and signed webhooks. The admin API (`/api/v1`) needs `Authorization: Bearer $ADMIN_TOKEN`. Errors are `{"error":{"code":"SYN_ERR_…","message":"…"}}`; the codes are listed under `components.schemas.ErrorCode`.',
     },
     ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
     paths,
@@ -152,7 +266,13 @@ export function buildOpenApiDocument(routes: Record<string, RouteSchemas>, info:
         Error: {
           type: 'object',
           required: ['error'],
-          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { $ref: '#/components/schemas/ErrorCode' }, message: { type: 'string' }, details: {} } } },
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: { code: { $ref: '#/components/schemas/ErrorCode' }, message: { type: 'string' }, details: {} },
+            },
+          },
         },
       },
     },

@@ -59,7 +59,7 @@ export const sourceStatusSchema = z
     entriesSeen: z.number().int().min(0).nullable().describe('entries the last fetch read (0 for a 304 or a failure); null before the first fetch'),
     newEntries: tally('entries of the last fetch that were new or changed'),
     errorCode: z.string().nullable().describe("`SYN_ERR_*` code of the last fetch's failure; null when it succeeded"),
-    errorMessage: z.string().nullable().describe("what went wrong in the last fetch; null when it succeeded"),
+    errorMessage: z.string().nullable().describe('what went wrong in the last fetch; null when it succeeded'),
     consecutiveErrors: tally('failed fetches in a row; 0 after a success'),
     gone: z.boolean().describe('the source answered 410 Gone: polling stopped until the source is put again'),
     goneAt: when('when it answered 410 Gone'),
@@ -69,16 +69,27 @@ export const sourceStatusSchema = z
     hubUrl: z.string().nullable().describe('the WebSub hub the feed names, if any'),
     parseWarning: z.string().nullable().describe('what was wrong with an ill-formed feed read leniently; null once it is well-formed'),
     totals: z
-      .object({ fetches: tally('fetches'), notModified: tally('fetches answered 304'), errors: tally('failed fetches'), newEntries: tally('new or changed entries, polled and pushed') })
+      .object({
+        fetches: tally('fetches'),
+        notModified: tally('fetches answered 304'),
+        errors: tally('failed fetches'),
+        newEntries: tally('new or changed entries, polled and pushed'),
+      })
       .describe('running totals since the first fetch'),
     fullText: z
       .object({
         fetched: tally('article pages read to complete summary-only entries'),
         errors: tally('article pages that could not be used'),
-        lastError: z.object({ code: z.string(), message: z.string(), at: when('when'), url: z.string().nullable() }).nullable().describe('the last article page that failed'),
+        lastError: z
+          .object({ code: z.string(), message: z.string(), at: when('when'), url: z.string().nullable() })
+          .nullable()
+          .describe('the last article page that failed'),
       })
       .describe('article pages read for entries that carry only a summary'),
-    redirect: z.object({ from: z.string(), to: z.string(), at: when('when') }).nullable().describe("the last permanent redirect that moved the source's stored URL"),
+    redirect: z
+      .object({ from: z.string(), to: z.string(), at: when('when') })
+      .nullable()
+      .describe("the last permanent redirect that moved the source's stored URL"),
     websub: z
       .object({
         hub: z.string().nullable(),
@@ -88,7 +99,10 @@ export const sourceStatusSchema = z
       })
       .nullable()
       .describe("our WebSub subscription at the feed's hub, when the feed names one"),
-    lastPush: z.object({ at: z.iso.datetime(), newEntries: tally('new or changed entries it carried') }).nullable().describe('the last content a hub pushed'),
+    lastPush: z
+      .object({ at: z.iso.datetime(), newEntries: tally('new or changed entries it carried') })
+      .nullable()
+      .describe('the last content a hub pushed'),
   })
   .describe('the fetch status of a source');
 
@@ -129,7 +143,9 @@ export const ROUTE_SCHEMAS = {
   'PUT /api/v1/subscriptions/:id/enable': { params: byId, body: noBody, querystring: noQuery },
   'GET /api/v1/subscriptions/:id/deliveries': { params: byId, querystring: z.object({ limit: count(1000).optional() }).strict() },
   'GET /api/v1/items': {
-    querystring: z.object({ limit: count(500).optional(), offset: z.coerce.number().int().min(0).max(1_000_000).optional(), channel: idSchema.max(128).optional() }).strict(),
+    querystring: z
+      .object({ limit: count(500).optional(), offset: z.coerce.number().int().min(0).max(1_000_000).optional(), channel: idSchema.max(128).optional() })
+      .strict(),
   },
   'GET /api/v1/items/:id': { params: z.object({ id: opaqueId }).strict(), querystring: noQuery },
   'GET /api/v1/deliveries/failed': {
@@ -138,7 +154,10 @@ export const ROUTE_SCHEMAS = {
   'GET /api/v1/deliveries/disabled': { querystring: noQuery },
   'POST /api/v1/deliveries/:jobId/replay': { params: z.object({ jobId: opaqueId }).strict(), body: noBody, querystring: noQuery },
   'POST /api/v1/deliveries/replay': { body: z.object({ subscription: idSchema.max(128).optional(), from: time, to: time }).strict(), querystring: noQuery },
-  'GET /api/v1/jobs/:queue/failed': { params: byQueue, querystring: z.object({ from: time.optional(), to: time.optional(), limit: count(1000).optional() }).strict() },
+  'GET /api/v1/jobs/:queue/failed': {
+    params: byQueue,
+    querystring: z.object({ from: time.optional(), to: time.optional(), limit: count(1000).optional() }).strict(),
+  },
   'POST /api/v1/jobs/:queue/:jobId/replay': { params: byQueue.extend({ jobId: opaqueId }).strict(), body: noBody, querystring: noQuery },
   'POST /api/v1/jobs/:queue/replay': { params: byQueue, body: z.object({ from: time, to: time }).strict(), querystring: noQuery },
 } satisfies Record<string, { params?: z.ZodType; querystring?: z.ZodType; body?: z.ZodType; response?: z.ZodType }>;

@@ -20,7 +20,10 @@ export interface DisabledState {
  * catalog entry's `enabled`, and its when and why are shown with it. Without a record, the entry is as stored
  * (minus stale disable fields).
  */
-export function effectiveSubscription<S extends SubscriptionConfig>(subscription: S, state: DisabledState | null | undefined): S & { disabledAt?: string; disabledReason?: string } {
+export function effectiveSubscription<S extends SubscriptionConfig>(
+  subscription: S,
+  state: DisabledState | null | undefined,
+): S & { disabledAt?: string; disabledReason?: string } {
   const { disabledAt: _at, disabledReason: _reason, ...rest } = subscription as S & { disabledAt?: string; disabledReason?: string };
   if (!state) return rest as S;
   return { ...rest, enabled: false, disabledAt: state.at, disabledReason: state.reason } as S & { disabledAt: string; disabledReason: string };

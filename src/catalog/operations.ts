@@ -43,7 +43,9 @@ export function sourceHealth(source: Pick<SourceWithStatus, 'enabled' | 'status'
 }
 
 /** What the operations touch: the catalog and the stores beside it, the fetch and publish queues, the guard. */
-export type CatalogOperationsDeps = Pick<AppContext, 'catalog' | 'sourceStatus' | 'endpoints' | 'items' | 'guard' | 'clock'> & { queues: Pick<PipelineQueues, 'fetch' | 'publish'> };
+export type CatalogOperationsDeps = Pick<AppContext, 'catalog' | 'sourceStatus' | 'endpoints' | 'items' | 'guard' | 'clock'> & {
+  queues: Pick<PipelineQueues, 'fetch' | 'publish'>;
+};
 
 const notFound = (what: string, id: string) => new SyndicateError('SYN_ERR_NOT_FOUND', `no ${what} ${id}`);
 
@@ -78,10 +80,14 @@ export class CatalogOperations {
    * checked against the private-address guard now (and again at connect time). `file:` URLs read local files: only
    * callers on this machine (the CLI, relative to `baseDir`) may pass `allowFile`; the API never does.
    */
-  async putSource(raw: unknown, { allowFile = false, baseDir = process.cwd() }: { allowFile?: boolean; baseDir?: string } = {}): Promise<{ source: SourceConfig; created: boolean }> {
+  async putSource(
+    raw: unknown,
+    { allowFile = false, baseDir = process.cwd() }: { allowFile?: boolean; baseDir?: string } = {},
+  ): Promise<{ source: SourceConfig; created: boolean }> {
     const source = parseEntry(sourceSchema, raw);
     if (/^file:/i.test(source.url)) {
-      if (!allowFile) throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'body.url: sources added through the API must be http(s) URLs (file: only in the config file)');
+      if (!allowFile)
+        throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'body.url: sources added through the API must be http(s) URLs (file: only in the config file)');
       source.url = resolveFileUrl(source.url, baseDir);
     } else {
       await assertUrlStorable(source.url, this.ctx.guard.allow);

@@ -72,7 +72,10 @@ async function openRedisBackend(): Promise<CatalogBackend> {
     await waitReady(ctx.redis, 3_000);
   } catch {
     await close();
-    throw new SyndicateError('SYN_ERR_REDIS_UNAVAILABLE', `no Redis answers at ${env.redisUrl} (set REDIS_URL, or use --url and --token to go through the API)`);
+    throw new SyndicateError(
+      'SYN_ERR_REDIS_UNAVAILABLE',
+      `no Redis answers at ${env.redisUrl} (set REDIS_URL, or use --url and --token to go through the API)`,
+    );
   }
   return new RedisBackend(ctx, close);
 }
@@ -114,7 +117,10 @@ class RedisBackend extends CatalogOperations implements CatalogBackend {
 export class ApiBackend implements CatalogBackend {
   private readonly base: string;
 
-  constructor(url: string, private readonly token: string | undefined) {
+  constructor(
+    url: string,
+    private readonly token: string | undefined,
+  ) {
     this.base = url.replace(/\/+$/, '');
   }
 
@@ -186,7 +192,11 @@ export class ApiBackend implements CatalogBackend {
   }
   async failedJobs(queue: JobQueue, filter: FailedFilter, limit: number) {
     const query = new URLSearchParams({ limit: String(limit) });
-    for (const [name, value] of [['from', filter.from], ['to', filter.to]] as const) if (value !== undefined) query.set(name, new Date(value).toISOString());
+    for (const [name, value] of [
+      ['from', filter.from],
+      ['to', filter.to],
+    ] as const)
+      if (value !== undefined) query.set(name, new Date(value).toISOString());
     if (queue === 'deliver') {
       if (filter.subscription) query.set('subscription', filter.subscription);
       return (await this.call<{ deliveries: DeadLetter[] }>('GET', `/api/v1/deliveries/failed?${query}`)).body.deliveries;

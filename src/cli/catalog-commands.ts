@@ -9,7 +9,11 @@ import { httpFetch } from '../fetch/http-fetch.js';
 import { withBackend, withCommon, type CommonOptions } from './common-options.js';
 import { print, ProgressBar, renderTable } from './output.js';
 
-const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 const when = (iso: string | null) => (iso ? iso.replace(/\.\d{3}Z$/, 'Z') : '-');
 
 /** The status's fields as table rows, groups flattened (`totals.fetches`); what has not happened yet (null) left out. */
@@ -64,32 +68,47 @@ export function sourcesCommand(): Command {
       .option('--disabled', 'add it without polling it'),
   ).action(async (id: string, url: string, o: CommonOptions & { name?: string; interval: string; homepage?: string; fullText: string; disabled?: boolean }) =>
     withBackend(o, async (backend) => {
-      const raw = { id, name: o.name ?? id, url, interval: o.interval, fullText: o.fullText, enabled: !o.disabled, ...(o.homepage ? { homepage: o.homepage } : {}) };
+      const raw = {
+        id,
+        name: o.name ?? id,
+        url,
+        interval: o.interval,
+        fullText: o.fullText,
+        enabled: !o.disabled,
+        ...(o.homepage ? { homepage: o.homepage } : {}),
+      };
       const { source, created } = await backend.putSource(raw);
       print(o.json ?? false, { source, created }, () => `${created ? 'added' : 'replaced'} source ${source.id} (${source.url})\n`);
     }),
   );
-  withCommon(sources.command('remove').description('remove a source (polling stops)').argument('<id>', 'source id')).action(async (id: string, o: CommonOptions) =>
-    withBackend(o, async (backend) => {
-      await backend.removeSource(id);
-      print(o.json ?? false, { removed: id }, () => `removed source ${id}\n`);
-    }),
+  withCommon(sources.command('remove').description('remove a source (polling stops)').argument('<id>', 'source id')).action(
+    async (id: string, o: CommonOptions) =>
+      withBackend(o, async (backend) => {
+        await backend.removeSource(id);
+        print(o.json ?? false, { removed: id }, () => `removed source ${id}\n`);
+      }),
   );
-  withCommon(sources.command('status').description("one source's definition and fetch status").argument('<id>', 'source id')).action(async (id: string, o: CommonOptions) =>
-    withBackend(o, async (backend) => {
-      const source = await backend.getSource(id);
-      print(o.json ?? false, { source }, () => {
-        const { status, ...definition } = source;
-        const rows = [['health', sourceHealth(source)], ...Object.entries(definition).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]), ...statusRows(status)];
-        return renderTable(['FIELD', 'VALUE'], rows);
-      });
-    }),
+  withCommon(sources.command('status').description("one source's definition and fetch status").argument('<id>', 'source id')).action(
+    async (id: string, o: CommonOptions) =>
+      withBackend(o, async (backend) => {
+        const source = await backend.getSource(id);
+        print(o.json ?? false, { source }, () => {
+          const { status, ...definition } = source;
+          const rows = [
+            ['health', sourceHealth(source)],
+            ...Object.entries(definition).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]),
+            ...statusRows(status),
+          ];
+          return renderTable(['FIELD', 'VALUE'], rows);
+        });
+      }),
   );
-  withCommon(sources.command('fetch-now').description('fetch a source at once (its polling restarts from there)').argument('<id>', 'source id')).action(async (id: string, o: CommonOptions) =>
-    withBackend(o, async (backend) => {
-      const job = await backend.fetchNow(id);
-      print(o.json ?? false, { queued: job }, () => `queued fetch of ${id} (job ${job})\n`);
-    }),
+  withCommon(sources.command('fetch-now').description('fetch a source at once (its polling restarts from there)').argument('<id>', 'source id')).action(
+    async (id: string, o: CommonOptions) =>
+      withBackend(o, async (backend) => {
+        const job = await backend.fetchNow(id);
+        print(o.json ?? false, { queued: job }, () => `queued fetch of ${id} (job ${job})\n`);
+      }),
   );
   return sources;
 }
@@ -100,7 +119,14 @@ export function channelsCommand(): Command {
   withCommon(channels.command('list').description('every channel with its filter')).action(async (o: CommonOptions) =>
     withBackend(o, async (backend) => {
       const all = await backend.listChannels();
-      print(o.json ?? false, { channels: all }, () => (all.length === 0 ? 'no channels\n' : renderTable(['ID', 'TITLE', 'FILTER'], all.map((c) => [c.id, c.title, JSON.stringify(c.filter)]))));
+      print(o.json ?? false, { channels: all }, () =>
+        all.length === 0
+          ? 'no channels\n'
+          : renderTable(
+              ['ID', 'TITLE', 'FILTER'],
+              all.map((c) => [c.id, c.title, JSON.stringify(c.filter)]),
+            ),
+      );
     }),
   );
   withCommon(
@@ -114,13 +140,20 @@ export function channelsCommand(): Command {
       .option('--sources <ids>', 'only these sources (comma-separated ids)', list)
       .option('--language <code>', 'only this language, e.g. en')
       .option('--page-size <n>', 'entries per feed document', (v) => Number.parseInt(v, 10)),
-  ).action(async (id: string, o: CommonOptions & { title: string; description?: string; kind?: string; sources?: string[]; language?: string; pageSize?: number }) =>
-    withBackend(o, async (backend) => {
-      const filter = { ...(o.kind ? { kind: o.kind } : {}), ...(o.sources ? { sources: o.sources } : {}), ...(o.language ? { language: o.language } : {}) };
-      const raw = { id, title: o.title, filter, ...(o.description ? { description: o.description } : {}), ...(o.pageSize !== undefined ? { pageSize: o.pageSize } : {}) };
-      const { channel, created } = await backend.putChannel(raw);
-      print(o.json ?? false, { channel, created }, () => `${created ? 'added' : 'redefined'} channel ${channel.id}\n`);
-    }),
+  ).action(
+    async (id: string, o: CommonOptions & { title: string; description?: string; kind?: string; sources?: string[]; language?: string; pageSize?: number }) =>
+      withBackend(o, async (backend) => {
+        const filter = { ...(o.kind ? { kind: o.kind } : {}), ...(o.sources ? { sources: o.sources } : {}), ...(o.language ? { language: o.language } : {}) };
+        const raw = {
+          id,
+          title: o.title,
+          filter,
+          ...(o.description ? { description: o.description } : {}),
+          ...(o.pageSize !== undefined ? { pageSize: o.pageSize } : {}),
+        };
+        const { channel, created } = await backend.putChannel(raw);
+        print(o.json ?? false, { channel, created }, () => `${created ? 'added' : 'redefined'} channel ${channel.id}\n`);
+      }),
   );
   withCommon(channels.command('remove').description('remove a channel').argument('<id>', 'channel id')).action(async (id: string, o: CommonOptions) =>
     withBackend(o, async (backend) => {
@@ -142,7 +175,13 @@ export function subscriptionsCommand(): Command {
           ? 'no subscriptions\n'
           : renderTable(
               ['ID', 'STATE', 'CHANNELS', 'EVENTS', 'URL'],
-              all.map((s) => [s.id, s.enabled ? 'enabled' : `disabled${s.disabledReason ? ` (${s.disabledReason})` : ''}`, s.channels?.join(',') ?? 'all', s.events?.join(',') ?? 'all', s.url]),
+              all.map((s) => [
+                s.id,
+                s.enabled ? 'enabled' : `disabled${s.disabledReason ? ` (${s.disabledReason})` : ''}`,
+                s.channels?.join(',') ?? 'all',
+                s.events?.join(',') ?? 'all',
+                s.url,
+              ]),
             ),
       );
     }),
@@ -158,33 +197,39 @@ export function subscriptionsCommand(): Command {
       .option('--events <types>', 'only these events (item.published, item.updated, item.source_added)', list)
       .option('--rate-limit <perSecond>', 'deliveries per second at most', Number)
       .option('--disabled', 'add it disabled'),
-  ).action(async (id: string, url: string, o: CommonOptions & { secret: string[]; channels?: string[]; events?: string[]; rateLimit?: number; disabled?: boolean }) =>
-    withBackend(o, async (backend) => {
-      const raw = {
-        id,
-        url,
-        secret: o.secret.length === 1 ? o.secret[0] : o.secret,
-        enabled: !o.disabled,
-        ...(o.channels ? { channels: o.channels } : {}),
-        ...(o.events ? { events: o.events } : {}),
-        ...(o.rateLimit !== undefined ? { rateLimit: o.rateLimit } : {}),
-      };
-      const { subscription, created } = await backend.putSubscription(raw);
-      print(o.json ?? false, { subscription, created }, () => `${created ? 'added' : 'replaced'} subscription ${subscription.id} (${subscription.url})\n`);
-    }),
+  ).action(
+    async (id: string, url: string, o: CommonOptions & { secret: string[]; channels?: string[]; events?: string[]; rateLimit?: number; disabled?: boolean }) =>
+      withBackend(o, async (backend) => {
+        const raw = {
+          id,
+          url,
+          secret: o.secret.length === 1 ? o.secret[0] : o.secret,
+          enabled: !o.disabled,
+          ...(o.channels ? { channels: o.channels } : {}),
+          ...(o.events ? { events: o.events } : {}),
+          ...(o.rateLimit !== undefined ? { rateLimit: o.rateLimit } : {}),
+        };
+        const { subscription, created } = await backend.putSubscription(raw);
+        print(o.json ?? false, { subscription, created }, () => `${created ? 'added' : 'replaced'} subscription ${subscription.id} (${subscription.url})\n`);
+      }),
   );
-  withCommon(subscriptions.command('remove').description('remove a subscription').argument('<id>', 'subscription id')).action(async (id: string, o: CommonOptions) =>
-    withBackend(o, async (backend) => {
-      await backend.removeSubscription(id);
-      print(o.json ?? false, { removed: id }, () => `removed subscription ${id}\n`);
-    }),
-  );
-  withCommon(subscriptions.command('enable').description('re-enable a subscription (e.g. one disabled after 410 or continuous failure)').argument('<id>', 'subscription id')).action(
+  withCommon(subscriptions.command('remove').description('remove a subscription').argument('<id>', 'subscription id')).action(
     async (id: string, o: CommonOptions) =>
       withBackend(o, async (backend) => {
-        const subscription = await backend.enableSubscription(id);
-        print(o.json ?? false, { subscription }, () => `enabled subscription ${subscription.id}\n`);
+        await backend.removeSubscription(id);
+        print(o.json ?? false, { removed: id }, () => `removed subscription ${id}\n`);
       }),
+  );
+  withCommon(
+    subscriptions
+      .command('enable')
+      .description('re-enable a subscription (e.g. one disabled after 410 or continuous failure)')
+      .argument('<id>', 'subscription id'),
+  ).action(async (id: string, o: CommonOptions) =>
+    withBackend(o, async (backend) => {
+      const subscription = await backend.enableSubscription(id);
+      print(o.json ?? false, { subscription }, () => `enabled subscription ${subscription.id}\n`);
+    }),
   );
   return subscriptions;
 }
@@ -237,7 +282,9 @@ export function importOpmlCommand(): Command {
 /** `export-opml`: the sources as OPML 2.0 (stdout, or a file). */
 export function exportOpmlCommand(): Command {
   return withCommon(
-    new Command('export-opml').description('print every source as OPML 2.0 (imports back unchanged, and into any feed reader)').option('-o, --output <file>', 'write to this file instead of stdout'),
+    new Command('export-opml')
+      .description('print every source as OPML 2.0 (imports back unchanged, and into any feed reader)')
+      .option('-o, --output <file>', 'write to this file instead of stdout'),
   ).action(async (o: CommonOptions & { output?: string }) =>
     withBackend(o, async (backend) => {
       const opml = renderOpml(await backend.listSources());

@@ -25,14 +25,21 @@ function renderJobs(jobs: FailedJobView[]): string {
   if (jobs.length === 0) return 'no failed jobs\n';
   return renderTable(
     ['JOB', 'FAILED AT', 'ATTEMPTS', 'WHAT', 'REASON'],
-    jobs.map((j) => [j.jobId, j.failedAt ?? '-', String(j.attemptsMade), 'subscriptionId' in j ? `${j.subscriptionId} ${j.eventType} ${j.storyId}` : j.name, j.reason.slice(0, 120)]),
+    jobs.map((j) => [
+      j.jobId,
+      j.failedAt ?? '-',
+      String(j.attemptsMade),
+      'subscriptionId' in j ? `${j.subscriptionId} ${j.eventType} ${j.storyId}` : j.name,
+      j.reason.slice(0, 120),
+    ]),
   );
 }
 
 /** Replays what the options name: `--job`, or a range (`--from` and `--to`, both required, so "everything" is deliberate). */
 async function replay(queue: JobQueue, o: ReplayOptions): Promise<void> {
   const filter = filterOf(o);
-  if (!o.job && (filter.from === undefined || filter.to === undefined)) throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'replay needs --job id, or --from and --to (ISO 8601)');
+  if (!o.job && (filter.from === undefined || filter.to === undefined))
+    throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'replay needs --job id, or --from and --to (ISO 8601)');
   const replayed = await withBackend(o, (backend) => backend.replayJobs(queue, o.job ? { job: o.job } : filter));
   print(o.json ?? false, { replayed }, () => `replayed ${replayed.length} ${queue} job(s)\n${replayed.length ? renderJobs(replayed) : ''}`);
 }
@@ -63,7 +70,7 @@ export function jobsCommand(): Command {
 
 /** `replay`: webhook dead letters by default (as it always did), any stage's failed jobs with `--queue`. */
 export function replayCommand(): Command {
-  return withRange(withCommon(new Command('replay').description('replay failed webhook deliveries (dead letters) or, with --queue, any stage\'s failed jobs')))
+  return withRange(withCommon(new Command('replay').description("replay failed webhook deliveries (dead letters) or, with --queue, any stage's failed jobs")))
     .option('--job <id>', 'the failed job (dead letter) to replay')
     .addOption(new Option('--queue <queue>', 'the queue').choices([...JOB_QUEUES]).default('deliver'))
     .action(async (o: ReplayOptions & { queue: JobQueue }) => replay(o.queue, { ...o, json: o.json ?? true }));

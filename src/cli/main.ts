@@ -17,7 +17,10 @@ the admin API with --url http://host:8080 and --token (default $ADMIN_TOKEN).`;
 
 function parseRoles(value: string | undefined): RoleName[] {
   if (!value) return [...ROLE_NAMES];
-  const names = value.split(',').map((r) => r.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(ROLE_NAMES as readonly string[]).includes(n));
   if (unknown.length) throw new SyndicateError('SYN_ERR_BAD_REQUEST', `unknown role(s) ${unknown.join(', ')}; known: ${ROLE_NAMES.join(', ')}`);
   return names as RoleName[];
@@ -30,10 +33,16 @@ async function startCommand(rolesArg: string | undefined, roleSet: RoleSet | und
   const config = loadConfigFile(env.configPath);
   const roles = parseRoles(rolesArg);
   // Only the one-command demo (no --roles, no REDIS_URL) may start a private Redis; see StartOptions.mayStartRedis.
-  const system = await startSystem(env, config, roles.map((name) => roleSet.roles[name]), logger, {
-    health: roleSet.health,
-    mayStartRedis: rolesArg === undefined && !process.env.REDIS_URL && !env.redisCluster,
-  });
+  const system = await startSystem(
+    env,
+    config,
+    roles.map((name) => roleSet.roles[name]),
+    logger,
+    {
+      health: roleSet.health,
+      mayStartRedis: rolesArg === undefined && !process.env.REDIS_URL && !env.redisCluster,
+    },
+  );
   await new Promise<void>((done) => {
     const onSignal = (signal: string) => void system.stop(signal).then(done);
     process.once('SIGTERM', onSignal);
@@ -67,7 +76,10 @@ export function buildProgram(roleSet?: RoleSet): Command {
     .description('print the normalized items of a feed or article page as JSON; needs no Redis')
     .argument('[file|url...]', 'a feed (RSS, Atom, JSON Feed) or an HTML article page; several with --jsonl')
     .option('--jsonl', 'several inputs: one JSON line per input, in order: {"input","items"} or {"input","error"}')
-    .addHelpText('after', '\nExamples:\n  syndicate normalize config/samples/news-az-interview.rss\n  syndicate normalize --jsonl https://news.az/rss feed.atom page.html')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  syndicate normalize config/samples/news-az-interview.rss\n  syndicate normalize --jsonl https://news.az/rss feed.atom page.html',
+    )
     .action(async (inputs: string[], o: { jsonl?: boolean }, command: Command) => {
       try {
         process.exitCode = await normalizeCommand(inputs, o.jsonl ?? false);
@@ -78,7 +90,8 @@ export function buildProgram(roleSet?: RoleSet): Command {
       }
     });
 
-  for (const command of [sourcesCommand(), channelsCommand(), subscriptionsCommand(), importOpmlCommand(), exportOpmlCommand(), jobsCommand(), replayCommand()]) program.addCommand(command);
+  for (const command of [sourcesCommand(), channelsCommand(), subscriptionsCommand(), importOpmlCommand(), exportOpmlCommand(), jobsCommand(), replayCommand()])
+    program.addCommand(command);
   inheritSettings(program);
   return program;
 }

@@ -49,7 +49,8 @@ async function previewOne(input: string, preview: Preview): Promise<NormalizedIt
 
 async function readAndNormalize(location: string, { config, guard }: Preview): Promise<NormalizedItem[]> {
   const response = await httpFetch(location, fetchLimits(config, guard));
-  if (response.status >= 300) throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `${location} answered ${response.status}`, { details: { status: response.status } });
+  if (response.status >= 300)
+    throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `${location} answered ${response.status}`, { details: { status: response.status } });
   return normalizeDocument(
     { body: response.body, contentType: response.headers['content-type'], location: response.url },
     { fetchedAt: new Date().toISOString(), maxEntries: config.limits.maxEntriesPerFetch },

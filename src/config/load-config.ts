@@ -55,8 +55,14 @@ const envSchema = z.object({
     .string()
     .regex(/^\s*[^\s,:]+:\d+(\s*,\s*[^\s,:]+:\d+)*\s*$/, 'must list cluster nodes as host:port,host:port')
     .optional(),
-  SYNDICATE_REDIS_PREFIX: z.string().regex(/^\{[^{}]+\}$/, 'must be a Redis hash tag such as {syndicate}').default('{syndicate}'),
-  SYNDICATE_FAULT_HOLD_JOBS: z.string().regex(/^[a-z]+(,[a-z]+)*$/, 'must list stage queues as fetch,publish').optional(),
+  SYNDICATE_REDIS_PREFIX: z
+    .string()
+    .regex(/^\{[^{}]+\}$/, 'must be a Redis hash tag such as {syndicate}')
+    .default('{syndicate}'),
+  SYNDICATE_FAULT_HOLD_JOBS: z
+    .string()
+    .regex(/^[a-z]+(,[a-z]+)*$/, 'must list stage queues as fetch,publish')
+    .optional(),
 });
 
 /** Formats zod issues as `path: message` lines, all of them at once. */

@@ -109,7 +109,11 @@ export const configSchema = z
     limits: z
       .object({
         fetchTimeout: duration('20s'),
-        maxFeedBytes: z.number().int().positive().default(10 * 1024 * 1024),
+        maxFeedBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(10 * 1024 * 1024),
         maxEntriesPerFetch: z.number().int().positive().default(500),
         /** Requests in flight to one host, across all fetch workers. */
         hostConcurrency: z.number().int().positive().default(2),
@@ -138,7 +142,11 @@ export const configSchema = z
         /** A subscription failing without a single success for this long is disabled. */
         disableAfter: duration('5d'),
         /** Bodies above this many bytes are sent as a slim event (id, url, title) instead of the full item. */
-        maxPayloadBytes: z.number().int().positive().default(256 * 1024),
+        maxPayloadBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(256 * 1024),
         /** Default per-endpoint concurrency, across all workers. */
         endpointConcurrency: z.number().int().positive().default(8),
         /** Longest `Retry-After` honoured; longer asks are cut to this. */
@@ -164,8 +172,7 @@ export const configSchema = z
     const channelIds = new Set(config.channels.map((c) => c.id));
     config.subscriptions.forEach((sub, index) =>
       sub.channels?.forEach((channel, j) => {
-        if (!channelIds.has(channel))
-          ctx.addIssue({ code: 'custom', path: ['subscriptions', index, 'channels', j], message: `unknown channel ${channel}` });
+        if (!channelIds.has(channel)) ctx.addIssue({ code: 'custom', path: ['subscriptions', index, 'channels', j], message: `unknown channel ${channel}` });
       }),
     );
   });

@@ -2,11 +2,19 @@ import iconv from 'iconv-lite';
 
 /** WHATWG's reading of labels: documents labelled Latin-1 or ASCII are windows-1252 in practice (0x92 is ’). */
 const ALIASES: Record<string, string> = {
-  'iso-8859-1': 'windows-1252', 'iso8859-1': 'windows-1252', latin1: 'windows-1252', 'us-ascii': 'windows-1252', ascii: 'windows-1252', 'iso_8859-1': 'windows-1252',
+  'iso-8859-1': 'windows-1252',
+  'iso8859-1': 'windows-1252',
+  latin1: 'windows-1252',
+  'us-ascii': 'windows-1252',
+  ascii: 'windows-1252',
+  'iso_8859-1': 'windows-1252',
 };
 
 const normalizeLabel = (label: string) => {
-  const clean = label.trim().toLowerCase().replace(/^["']|["']$/g, '');
+  const clean = label
+    .trim()
+    .toLowerCase()
+    .replace(/^["']|["']$/g, '');
   return ALIASES[clean] ?? clean;
 };
 
@@ -47,7 +55,9 @@ export function declaredCharset(body: Buffer, contentType?: string): string | nu
 
 /** C1 control characters as windows-1252 meant them (0x92 → ’); the five it leaves undefined stay. */
 const C1_AS_1252 = new Map(
-  Array.from({ length: 32 }, (_, i) => [String.fromCharCode(0x80 + i), iconv.decode(Buffer.from([0x80 + i]), 'windows-1252')] as const).filter(([c, w]) => w !== '\ufffd' && w !== c),
+  Array.from({ length: 32 }, (_, i) => [String.fromCharCode(0x80 + i), iconv.decode(Buffer.from([0x80 + i]), 'windows-1252')] as const).filter(
+    ([c, w]) => w !== '\ufffd' && w !== c,
+  ),
 );
 
 /**

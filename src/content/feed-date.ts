@@ -7,14 +7,33 @@ const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4,
 
 /** RFC 822 and common zone names, in minutes east of UTC. */
 const ZONES: Record<string, number> = {
-  ut: 0, utc: 0, gmt: 0, z: 0,
-  est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480, pdt: -420,
-  a: -60, m: -720, n: 60, y: 720,
-  cet: 60, cest: 120, bst: 60, ist: 330, jst: 540, msk: 180,
+  ut: 0,
+  utc: 0,
+  gmt: 0,
+  z: 0,
+  est: -300,
+  edt: -240,
+  cst: -360,
+  cdt: -300,
+  mst: -420,
+  mdt: -360,
+  pst: -480,
+  pdt: -420,
+  a: -60,
+  m: -720,
+  n: 60,
+  y: 720,
+  cet: 60,
+  cest: 120,
+  bst: 60,
+  ist: 330,
+  jst: 540,
+  msk: 180,
 };
 
 const ISO = /^(\d{4})(?:-?(\d{2})(?:-?(\d{2})(?:[T\s]+(\d{2}):?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?)?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i;
-const RFC822 = /^(?:[a-z]{2,}\.?,?\s*)?(\d{1,2})[\s-]+([a-z]{3})[a-z]*\.?[\s-]+(\d{2,4})(?:[\sT]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(?:([a-z]{1,5})|([+-]\d{2}):?(\d{2}))?/i;
+const RFC822 =
+  /^(?:[a-z]{2,}\.?,?\s*)?(\d{1,2})[\s-]+([a-z]{3})[a-z]*\.?[\s-]+(\d{2,4})(?:[\sT]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(?:([a-z]{1,5})|([+-]\d{2}):?(\d{2}))?/i;
 
 function offsetMinutes(zone: string | undefined): number {
   if (!zone) return 0;
@@ -70,7 +89,16 @@ export function parseFeedDate(value: string | null | undefined): string | null {
   }
   if (iso) {
     const frac = iso[7];
-    return utc(Number(iso[1]), iso[2] ? Number(iso[2]) - 1 : 0, iso[3] ? Number(iso[3]) : 1, Number(iso[4] ?? 0), Number(iso[5] ?? 0), Number(iso[6] ?? 0), frac ? Math.round(Number(`0.${frac}`) * 1000) : 0, offsetMinutes(iso[8]));
+    return utc(
+      Number(iso[1]),
+      iso[2] ? Number(iso[2]) - 1 : 0,
+      iso[3] ? Number(iso[3]) : 1,
+      Number(iso[4] ?? 0),
+      Number(iso[5] ?? 0),
+      Number(iso[6] ?? 0),
+      frac ? Math.round(Number(`0.${frac}`) * 1000) : 0,
+      offsetMinutes(iso[8]),
+    );
   }
   const rfc = RFC822.exec(text);
   if (rfc && rfc[3]!.length === 4 && rfc[4] && (rfc[8] || /^(?:gmt|ut|utc|z|[ecmp][sd]t)$/i.test(rfc[7] ?? ''))) {

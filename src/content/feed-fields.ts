@@ -24,12 +24,48 @@ export interface FieldNode {
 
 /** Every entry-level element name the mapper reads (the fast path asks rss-parser for exactly these). */
 export const ENTRY_ELEMENTS = [
-  'title', 'dc:title', 'media:title', 'link', 'guid', 'id', 'comments',
-  'pubdate', 'dc:date', 'dcterms:issued', 'dcterms:created', 'dcterms:modified', 'published', 'issued', 'created', 'updated', 'modified',
-  'author', 'dc:creator', 'dc:author', 'itunes:author', 'creator',
-  'content:encoded', 'content', 'xhtml:body', 'body', 'fullitem',
-  'summary', 'description', 'dc:description', 'abstract', 'itunes:summary', 'itunes:subtitle', 'media:description',
-  'category', 'dc:subject', 'enclosure', 'media:content', 'media:thumbnail', 'media:group', 'itunes:image', 'dc:language',
+  'title',
+  'dc:title',
+  'media:title',
+  'link',
+  'guid',
+  'id',
+  'comments',
+  'pubdate',
+  'dc:date',
+  'dcterms:issued',
+  'dcterms:created',
+  'dcterms:modified',
+  'published',
+  'issued',
+  'created',
+  'updated',
+  'modified',
+  'author',
+  'dc:creator',
+  'dc:author',
+  'itunes:author',
+  'creator',
+  'content:encoded',
+  'content',
+  'xhtml:body',
+  'body',
+  'fullitem',
+  'summary',
+  'description',
+  'dc:description',
+  'abstract',
+  'itunes:summary',
+  'itunes:subtitle',
+  'media:description',
+  'category',
+  'dc:subject',
+  'enclosure',
+  'media:content',
+  'media:thumbnail',
+  'media:group',
+  'itunes:image',
+  'dc:language',
 ] as const;
 
 /** Every feed-level element name the mapper reads. */
@@ -140,10 +176,12 @@ export function mapEntry(entry: FieldNode, atom: boolean, feedLanguage: string |
   const groups = entry.children('media:group');
   // Atom's own constructs are plain text unless typed; RSS says nothing, and its description is HTML by definition.
   const own: Undeclared = atom ? 'text' : 'guess';
-  const title = firstText(entry, own, 'title', 'dc:title') ?? [...groups, entry].reduce<FeedText | null>((found, n) => found ?? firstText(n, 'guess', 'media:title'), null);
+  const title =
+    firstText(entry, own, 'title', 'dc:title') ?? [...groups, entry].reduce<FeedText | null>((found, n) => found ?? firstText(n, 'guess', 'media:title'), null);
   const guidNode = first(entry, 'guid');
   const guid = clean(guidNode?.text()) ?? clean(first(entry, 'id')?.text()) ?? clean(entry.attrs['rdf:about']);
-  const permalink = guidNode && (guidNode.attrs.ispermalink ?? 'true').toLowerCase() !== 'false' && isWebUrl(clean(guidNode.text())) ? clean(guidNode.text()) : null;
+  const permalink =
+    guidNode && (guidNode.attrs.ispermalink ?? 'true').toLowerCase() !== 'false' && isWebUrl(clean(guidNode.text())) ? clean(guidNode.text()) : null;
   const about = clean(entry.attrs['rdf:about']);
   const link = linkOf(entry) ?? permalink ?? clean(entry.attrs.href) ?? (isWebUrl(about) ? about : null);
 
@@ -152,7 +190,9 @@ export function mapEntry(entry: FieldNode, atom: boolean, feedLanguage: string |
   const description = firstText(entry, 'html', 'description', 'dc:description', 'abstract');
   let summary = ownSummary ?? description;
   if (ownSummary && description && !content) content = description;
-  summary ??= firstText(entry, 'guess', 'itunes:summary', 'itunes:subtitle') ?? [entry, ...groups].reduce<FeedText | null>((found, n) => found ?? firstText(n, 'guess', 'media:description'), null);
+  summary ??=
+    firstText(entry, 'guess', 'itunes:summary', 'itunes:subtitle') ??
+    [entry, ...groups].reduce<FeedText | null>((found, n) => found ?? firstText(n, 'guess', 'media:description'), null);
 
   const authorNode = first(entry, 'author', 'dc:creator', 'dc:author', 'itunes:author', 'creator');
   const categories = [

@@ -1,6 +1,5 @@
 import { escapeHtml, htmlToText } from '../core/content-policy.js';
 
-
 /**
  * Text helpers of the feed readers: text constructs (RFC 4287 §3.1 and Atom 0.3's modes) and plain text ↔ HTML.
  * Pure functions; no parser state.
@@ -14,21 +13,27 @@ export { escapeHtml, htmlToText };
 
 /** Plain text as an HTML fragment: escaped, blank-line paragraphs kept as paragraphs. */
 export function textToHtml(text: string): string {
-  const paragraphs = text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  const paragraphs = text
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   return paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('');
 }
 
 /** A feed text as HTML. */
 export const feedTextHtml = (t: FeedText): string => (t.kind === 'html' ? t.value : textToHtml(t.value));
 /** A feed text as plain text. */
-export const feedTextPlain = (t: FeedText): string => (t.kind === 'html' ? htmlToText(t.value) : (/\s\s|[\t\n\r\f]/.test(t.value) ? t.value.replace(/\s+/g, ' ') : t.value).trim());
+export const feedTextPlain = (t: FeedText): string =>
+  t.kind === 'html' ? htmlToText(t.value) : (/\s\s|[\t\n\r\f]/.test(t.value) ? t.value.replace(/\s+/g, ' ') : t.value).trim();
 
 /**
  * True when text labelled plain (or not labelled, as in RSS) is in fact HTML: a closing tag, a known element or
  * an entity reference. RSS never says, and escaped HTML in `<description>` is the rule there.
  */
 export function looksLikeHtml(text: string): boolean {
-  return /<\/[a-z][a-z0-9]*\s*>|<(?:p|br|b|i|a|em|strong|img|div|span|ul|ol|li|code|pre|blockquote|table|h[1-6]|hr|font|u|s|sup|sub)(?:\s[^>]*)?\/?>|&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i.test(text);
+  return /<\/[a-z][a-z0-9]*\s*>|<(?:p|br|b|i|a|em|strong|img|div|span|ul|ol|li|code|pre|blockquote|table|h[1-6]|hr|font|u|s|sup|sub)(?:\s[^>]*)?\/?>|&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i.test(
+    text,
+  );
 }
 
 /** Decodes base64 text (whitespace ignored) as UTF-8. */

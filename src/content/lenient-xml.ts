@@ -104,12 +104,16 @@ export interface LenientDocument {
 function takeDoctype(text: string): { body: string; entities: Map<string, string> } {
   const entities = new Map<string, string>();
   // Only in the prolog: "<!DOCTYPE" inside a CDATA section later on is text.
-  const body = text.replace(/^((?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*)<!DOCTYPE\s[^[>]*(?:\[([\s\S]*?)\]\s*)?>/i, (_whole, prolog: string, subset: string | undefined) => {
-    for (const m of (subset ?? '').matchAll(/<!ENTITY\s+([\w.-]+)\s+(?:"([^"]*)"|'([^']*)')\s*>/g)) entities.set(m[1]!, m[2] ?? m[3] ?? '');
-    return prolog;
-  });
+  const body = text.replace(
+    /^((?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*)<!DOCTYPE\s[^[>]*(?:\[([\s\S]*?)\]\s*)?>/i,
+    (_whole, prolog: string, subset: string | undefined) => {
+      for (const m of (subset ?? '').matchAll(/<!ENTITY\s+([\w.-]+)\s+(?:"([^"]*)"|'([^']*)')\s*>/g)) entities.set(m[1]!, m[2] ?? m[3] ?? '');
+      return prolog;
+    },
+  );
   for (const value of entities.values()) {
-    for (const m of value.matchAll(/&([\w.-]+);/g)) if (entities.has(m[1]!)) throw new NestedEntitiesError(`entity &${m[1]}; is used inside another entity's declaration`);
+    for (const m of value.matchAll(/&([\w.-]+);/g))
+      if (entities.has(m[1]!)) throw new NestedEntitiesError(`entity &${m[1]}; is used inside another entity's declaration`);
   }
   return { body, entities };
 }

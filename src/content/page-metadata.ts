@@ -122,7 +122,11 @@ export function extractPageMetadata(html: string, pageUrl: string): PageMetadata
   const publisher = ld['publisher'] as Json | undefined;
 
   const canonicalHref = document.querySelector('link[rel~="canonical"]')?.getAttribute('href');
-  const canonicalSource = pick(canonicalHref ? absoluteUrl(canonicalHref, pageUrl) : null, meta('og:url') ? absoluteUrl(meta('og:url')!, pageUrl) : null, pageUrl);
+  const canonicalSource = pick(
+    canonicalHref ? absoluteUrl(canonicalHref, pageUrl) : null,
+    meta('og:url') ? absoluteUrl(meta('og:url')!, pageUrl) : null,
+    pageUrl,
+  );
   const siteName = pick(meta('og:site_name'), text(publisher?.['name']), meta('application-name'));
   const documentTitle = pick(textOf(document.querySelector('title')));
   const siteSuffix = siteName ? new RegExp(`\\s*[|\\u2013\\u2014-]\\s*${escapeRegExp(siteName)}\\s*$`, 'i') : null;
@@ -134,7 +138,12 @@ export function extractPageMetadata(html: string, pageUrl: string): PageMetadata
     siteSuffix && documentTitle ? documentTitle.replace(siteSuffix, '') : documentTitle,
   );
   const metaAuthor = meta('article:author');
-  const author = pick(meta('author'), text(ld['author']), metaAuthor && !/^https?:/i.test(metaAuthor) ? metaAuthor : null, textOf(document.querySelector('[rel="author"]')));
+  const author = pick(
+    meta('author'),
+    text(ld['author']),
+    metaAuthor && !/^https?:/i.test(metaAuthor) ? metaAuthor : null,
+    textOf(document.querySelector('[rel="author"]')),
+  );
   const image = pick(meta('og:image:secure_url'), meta('og:image'), meta('twitter:image'), firstImage(ld['image']));
   const language =
     normalizeLanguageTag(document.documentElement?.getAttribute('lang')) ??

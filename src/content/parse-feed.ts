@@ -120,7 +120,11 @@ async function fastPath(text: string, maxEntries: number): Promise<ParsedFeed> {
   const feed = await parser.parseString(text.replace(/^\uFEFF/, ''));
   const c1 = /&#(?:1[2-5]\d|x[89][0-9a-f]);/i.test(text);
   const items = (feed['raw item'] as unknown[] | undefined) ?? [];
-  return mapFeed(new Xml2jsNode(feed, true, c1), items.slice(0, maxEntries).map((item) => new Xml2jsNode(item, false, c1)), false);
+  return mapFeed(
+    new Xml2jsNode(feed, true, c1),
+    items.slice(0, maxEntries).map((item) => new Xml2jsNode(item, false, c1)),
+    false,
+  );
 }
 
 /** Finds the entries of a leniently read document: every `item`/`entry`, wherever it sits, not nested. */
@@ -147,7 +151,11 @@ function readLeniently(text: string) {
   try {
     return readXmlLeniently(text);
   } catch (err) {
-    if (err instanceof NestedEntitiesError) throw new SyndicateError('SYN_ERR_PARSE_FAILED', `not read: the DOCTYPE declares nested entities, the shape of an entity-expansion attack (${err.message})`);
+    if (err instanceof NestedEntitiesError)
+      throw new SyndicateError(
+        'SYN_ERR_PARSE_FAILED',
+        `not read: the DOCTYPE declares nested entities, the shape of an entity-expansion attack (${err.message})`,
+      );
     throw err;
   }
 }
@@ -164,14 +172,21 @@ function lenientPath(text: string, strictError: Error | null, maxEntries: number
   const feed = mapFeed(channel, entries.slice(0, maxEntries), atom, root.attrs['xml:lang'] ?? null);
   // What a strict parser said counts only when it was about the XML itself (xml2js names a line), not the format.
   if (strictError && warnings.length === 0 && /Line:/.test(strictError.message)) {
-    warnings.push(`not well-formed XML (${strictError.message.split('\n').map((l) => l.trim()).filter(Boolean).join(', ')})`);
+    warnings.push(
+      `not well-formed XML (${strictError.message
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join(', ')})`,
+    );
   }
   feed.warnings = warnings;
   return feed;
 }
 
 const asString = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value : typeof value === 'number' ? String(value) : null);
-const asObject = (value: unknown): Record<string, unknown> | null => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null);
+const asObject = (value: unknown): Record<string, unknown> | null =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 
 function jsonAuthor(item: Record<string, unknown>): string | null {
   const authors = Array.isArray(item.authors) ? item.authors : [item.author];

@@ -14,8 +14,15 @@ export function squeeze(text: string): string {
 function isSqueezeSpace(code: number): boolean {
   if (code < 0x80) return code >= 0x09 && code <= 0x0d;
   return (
-    code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200b) || code === 0x2028 || code === 0x2029 ||
-    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200b) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
   );
 }
 
@@ -33,7 +40,16 @@ function isSqueezed(text: string): boolean {
 /** Characters {@link compareKey} drops at both ends: white space (as `\s`), quotes and end punctuation. */
 function isKeyEdge(code: number): boolean {
   switch (code) {
-    case 0x20: case 0x22: case 0x27: case 0x2e: case 0x2c: case 0x3a: case 0x3b: case 0x21: case 0x3f: case 0x2d:
+    case 0x20:
+    case 0x22:
+    case 0x27:
+    case 0x2e:
+    case 0x2c:
+    case 0x3a:
+    case 0x3b:
+    case 0x21:
+    case 0x3f:
+    case 0x2d:
       return true;
     default:
       return isSqueezeSpace(code) && code !== 0x200b;

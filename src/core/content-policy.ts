@@ -15,9 +15,51 @@ import { safeUrl } from './url-policy.js';
 
 /** Elements a body may keep: structure, inline emphasis, links, pictures, lists, quotes, tables. */
 const ALLOWED_TAGS = [
-  'p', 'br', 'hr', 'h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'b', 'em', 'i', 'u', 's', 'sub', 'sup', 'a', 'ul', 'ol', 'li',
-  'blockquote', 'figure', 'figcaption', 'img', 'code', 'pre', 'span', 'abbr', 'q', 'cite', 'small', 'mark', 'time',
-  'div', 'dl', 'dt', 'dd', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption',
+  'p',
+  'br',
+  'hr',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'strong',
+  'b',
+  'em',
+  'i',
+  'u',
+  's',
+  'sub',
+  'sup',
+  'a',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'figure',
+  'figcaption',
+  'img',
+  'code',
+  'pre',
+  'span',
+  'abbr',
+  'q',
+  'cite',
+  'small',
+  'mark',
+  'time',
+  'div',
+  'dl',
+  'dt',
+  'dd',
+  'table',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'th',
+  'td',
+  'caption',
 ];
 
 /** Attributes per element; no `style`, no `on*`, no `srcset`, `xlink:href`, `formaction`, `background`, `data-*`. */
@@ -41,7 +83,24 @@ const ALLOWED_CLASSES: sanitizeHtml.IOptions['allowedClasses'] = {
 };
 
 /** Elements whose text is dropped with them: code, styles, raw-text and foreign-content containers. */
-const NON_TEXT_TAGS = ['script', 'style', 'textarea', 'option', 'noscript', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext', 'title', 'template', 'object', 'applet', 'svg', 'math'];
+const NON_TEXT_TAGS = [
+  'script',
+  'style',
+  'textarea',
+  'option',
+  'noscript',
+  'xmp',
+  'iframe',
+  'noembed',
+  'noframes',
+  'plaintext',
+  'title',
+  'template',
+  'object',
+  'applet',
+  'svg',
+  'math',
+];
 
 /** Keeps an element's address attribute only when the URL policy does, made absolute against `baseUrl`. */
 function addressOf(attr: string, baseUrl: string | undefined, allowMailto: boolean): sanitizeHtml.Transformer {

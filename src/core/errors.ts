@@ -30,7 +30,10 @@ export const ERROR_CATALOGUE = {
   SYN_ERR_DELIVERY_THROTTLED: { httpStatus: 429, description: 'the webhook endpoint asked us to wait (429/503 with Retry-After)' },
   SYN_ERR_DELIVERY_ORDER_BLOCKED: { httpStatus: 409, description: "the story's item.published delivery to this subscription failed, so later events wait" },
   SYN_ERR_SUBSCRIPTION_DISABLED: { httpStatus: 409, description: 'the subscription is disabled' },
-  SYN_ERR_STORY_NOT_STORED: { httpStatus: 409, description: "a later event's story is not stored: its item.published was not processed (see the publish queue's failed jobs)" },
+  SYN_ERR_STORY_NOT_STORED: {
+    httpStatus: 409,
+    description: "a later event's story is not stored: its item.published was not processed (see the publish queue's failed jobs)",
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -13,10 +13,30 @@ export const REDACTED = '[REDACTED]';
  * secrets (`secret`, `secrets`, `hub.secret`), the admin token, and credentials in request headers.
  */
 const REDACT_PATHS = [
-  'adminToken', 'token', 'secret', 'secrets', 'password', 'authorization', 'cookie', '["hub.secret"]',
-  '*.adminToken', '*.token', '*.secret', '*.secrets', '*.password', '*.authorization', '*.cookie', '*["hub.secret"]',
-  '*.*.secret', '*.*.secrets', '*.*.authorization', '*.*.cookie',
-  'req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie',
+  'adminToken',
+  'token',
+  'secret',
+  'secrets',
+  'password',
+  'authorization',
+  'cookie',
+  '["hub.secret"]',
+  '*.adminToken',
+  '*.token',
+  '*.secret',
+  '*.secrets',
+  '*.password',
+  '*.authorization',
+  '*.cookie',
+  '*["hub.secret"]',
+  '*.*.secret',
+  '*.*.secrets',
+  '*.*.authorization',
+  '*.*.cookie',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
 ];
 
 /** Secrets recognisable by their shape, in any string: Standard Webhooks secrets, bearer and basic credentials. */
@@ -87,7 +107,13 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', options: L
   const known = values.length ? new RegExp(values.map(escapeRegExp).join('|'), 'g') : null;
   const usePretty = options.pretty ?? Boolean(process.stdout.isTTY && !options.destination);
   const destination = usePretty
-    ? pretty({ colorize: !options.destination, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', destination: options.destination ?? 1 })
+    ? pretty({
+        colorize: !options.destination,
+        sync: true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname,service',
+        destination: options.destination ?? 1,
+      })
     : (options.destination ?? pino.destination(1));
   return pino(
     {

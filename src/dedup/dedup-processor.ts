@@ -25,7 +25,8 @@ export async function processDedupJob(ctx: DedupDeps, job: Job<DedupJob>): Promi
   });
   const jobId = `${decision.outcome}-${job.id}`;
   if (decision.outcome === 'new') await ctx.queues.publish.add('publish', { event: 'item.published', item }, { jobId });
-  else if (decision.outcome === 'updated') await ctx.queues.publish.add('publish', { event: 'item.updated', item: { ...item, id: decision.storyId } }, { jobId });
+  else if (decision.outcome === 'updated')
+    await ctx.queues.publish.add('publish', { event: 'item.updated', item: { ...item, id: decision.storyId } }, { jobId });
   else if (decision.outcome === 'duplicate' && decision.newSource)
     await ctx.queues.publish.add('publish', { event: 'item.source_added', storyId: decision.storyId, source: item.source }, { jobId });
   ctx.metrics.dedupDecisions.inc({ outcome: decision.outcome, match: matchKind(decision.matchedBy) });

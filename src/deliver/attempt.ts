@@ -76,7 +76,15 @@ export type AttemptDeps = Pick<AppContext, 'config' | 'guard' | 'deliveryTargets
  * budget: when it cuts the request short, the attempt carries no status and no error, and the caller hands the
  * delivery on uncounted. Otherwise the attempt has `limits.deliveryTimeout` in all.
  */
-export async function send(ctx: AttemptDeps, subscription: SubscriptionConfig, eventId: string, body: string | Buffer, attempt: DeliveryAttempt, started: number, abandon?: AbandonGroups) {
+export async function send(
+  ctx: AttemptDeps,
+  subscription: SubscriptionConfig,
+  eventId: string,
+  body: string | Buffer,
+  attempt: DeliveryAttempt,
+  started: number,
+  abandon?: AbandonGroups,
+) {
   const secrets = Array.isArray(subscription.secret) ? subscription.secret : [subscription.secret];
   const timeout = ctx.config.limits.deliveryTimeout;
   // Under a fan-out's budget the group ends the request; otherwise the post keeps the attempt's whole timeout.
@@ -85,8 +93,16 @@ export async function send(ctx: AttemptDeps, subscription: SubscriptionConfig, e
     const target = ctx.deliveryTargets.of(subscription.url);
     const signed = signDelivery(secrets, eventId, new Date(started), body);
     const headers = [
-      'content-type', 'application/json', 'user-agent', USER_AGENT,
-      'webhook-id', signed['webhook-id'], 'webhook-timestamp', signed['webhook-timestamp'], 'webhook-signature', signed['webhook-signature'],
+      'content-type',
+      'application/json',
+      'user-agent',
+      USER_AGENT,
+      'webhook-id',
+      signed['webhook-id'],
+      'webhook-timestamp',
+      signed['webhook-timestamp'],
+      'webhook-signature',
+      signed['webhook-signature'],
     ];
     if (abandon) abandon.watch(post, started);
     const answer = await post.start(ctx.guard.dispatcher, target.origin, target.path, headers, body, timeout).answer;
@@ -143,27 +159,50 @@ const DELIVERED: AttemptVerdict = Object.freeze({ kind: 'delivered' });
  * subscription on 410 or after `delivery.disableAfter` of failure, pauses the endpoint on Retry-After.
  */
 export async function concludeAttempt(
-  ctx: AttemptDeps, endpoint: EndpointState, subscription: SubscriptionConfig, leaseId: string, attempt: DeliveryAttempt,
-  retryAfter: string | string[] | undefined, started: number, doneKey?: string,
+  ctx: AttemptDeps,
+  endpoint: EndpointState,
+  subscription: SubscriptionConfig,
+  leaseId: string,
+  attempt: DeliveryAttempt,
+  retryAfter: string | string[] | undefined,
+  started: number,
+  doneKey?: string,
 ): Promise<AttemptVerdict> {
   const subscriptionId = subscription.id;
   const finished = ctx.clock.now();
   attempt.durationMs = finished - started;
-  const outcome = attempt.status === null ? { kind: 'failed' as const } : classifyResponse(attempt.status, retryAfter, finished, ctx.config.delivery.maxRetryAfter);
+  const outcome =
+    attempt.status === null ? { kind: 'failed' as const } : classifyResponse(attempt.status, retryAfter, finished, ctx.config.delivery.maxRetryAfter);
   attempt.ok = outcome.kind === 'delivered';
   if (attempt.status !== null && !attempt.ok) {
-    attempt.errorCode = outcome.kind === 'gone' ? 'SYN_ERR_DELIVERY_GONE' : outcome.kind === 'throttled' ? 'SYN_ERR_DELIVERY_THROTTLED' : 'SYN_ERR_DELIVERY_FAILED';
+    attempt.errorCode =
+      outcome.kind === 'gone' ? 'SYN_ERR_DELIVERY_GONE' : outcome.kind === 'throttled' ? 'SYN_ERR_DELIVERY_THROTTLED' : 'SYN_ERR_DELIVERY_FAILED';
     attempt.error = `endpoint answered ${attempt.status}`;
   }
-  const failingSince = await endpoint.finish(subscriptionId, leaseId, JSON.stringify(attempt), attempt.ok, attempt.errorCode ?? 'delivered', finished, LOG_LENGTH, doneKey);
+  const failingSince = await endpoint.finish(
+    subscriptionId,
+    leaseId,
+    JSON.stringify(attempt),
+    attempt.ok,
+    attempt.errorCode ?? 'delivered',
+    finished,
+    LOG_LENGTH,
+    doneKey,
+  );
   if (attempt.ok) {
     // Debug, not info: at fan-out rates a line per success would flood the log; the delivery log keeps every attempt.
     if (ctx.logger.isLevelEnabled('debug')) {
-      ctx.logger.debug({ subscriptionId, eventId: attempt.eventId, eventType: attempt.eventType, status: attempt.status, durationMs: attempt.durationMs, slim: attempt.slim }, 'delivered');
+      ctx.logger.debug(
+        { subscriptionId, eventId: attempt.eventId, eventType: attempt.eventType, status: attempt.status, durationMs: attempt.durationMs, slim: attempt.slim },
+        'delivered',
+      );
     }
     return DELIVERED;
   }
-  ctx.logger.warn({ subscriptionId, eventId: attempt.eventId, attempt: attempt.attempt, status: attempt.status, code: attempt.errorCode }, `delivery failed: ${attempt.error}`);
+  ctx.logger.warn(
+    { subscriptionId, eventId: attempt.eventId, attempt: attempt.attempt, status: attempt.status, code: attempt.errorCode },
+    `delivery failed: ${attempt.error}`,
+  );
   if (outcome.kind === 'gone') {
     await endpoint.disable(subscriptionId, `410 Gone from ${subscription.url}`, finished);
     return { kind: 'dead', code: 'SYN_ERR_DELIVERY_GONE', message: `${subscriptionId} answered 410 Gone; subscription disabled` };
@@ -179,4 +218,3 @@ export async function concludeAttempt(
   }
   return { kind: 'retry' };
 }
-

@@ -41,7 +41,16 @@ export async function listDeadLetters(queues: PipelineQueues, filter: DeadLetter
 /** The API view of a dead letter. */
 export function describeDeadLetter(job: Job<DeliverJob>): DeadLetter {
   const { subscriptionId, eventId, eventType, storyId } = job.data;
-  return { jobId: job.id ?? '', subscriptionId, eventId, eventType, storyId, attemptsMade: job.attemptsMade, failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null, reason: job.failedReason };
+  return {
+    jobId: job.id ?? '',
+    subscriptionId,
+    eventId,
+    eventType,
+    storyId,
+    attemptsMade: job.attemptsMade,
+    failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+    reason: job.failedReason,
+  };
 }
 
 /** A fan-out's verdict (410, disabled) made the job a dead letter at once; a replay must really send it again. */

@@ -45,8 +45,19 @@ export async function processDeliverJob(ctx: DeliverDeps, job: Job<DeliverJob>, 
   // Decided (and logged) by the fan-out already: a dead letter at once, listed and replayable like the others.
   if (job.data.verdict && job.attemptsMade === 0 && postponed === 0) throw unrecoverable(job.data.verdict.code, job.data.verdict.message);
   const attempt: DeliveryAttempt = {
-    eventId, eventType, storyId, jobId: job.id ?? '', attempt: job.attemptsMade + 1 + (job.data.priorAttempts ?? 0), at: attemptTime(now),
-    status: null, durationMs: 0, ok: false, slim: false, errorCode: null, error: null, response: '',
+    eventId,
+    eventType,
+    storyId,
+    jobId: job.id ?? '',
+    attempt: job.attemptsMade + 1 + (job.data.priorAttempts ?? 0),
+    at: attemptTime(now),
+    status: null,
+    durationMs: 0,
+    ok: false,
+    slim: false,
+    errorCode: null,
+    error: null,
+    response: '',
   };
   const refuse = async (code: ErrorCode, message: string) => {
     Object.assign(attempt, { errorCode: code, error: message });
@@ -77,7 +88,8 @@ export async function processDeliverJob(ctx: DeliverDeps, job: Job<DeliverJob>, 
   // Paused: every job may go when the pause ends. Rate-limited: only one job gets each slot, so the others spread
   // out, more with each refusal, rather than all coming back for every slot (a backlog of 1,000 jobs behind a 1/s
   // endpoint would otherwise ask Redis 1,000 times a second).
-  if (admission.kind === 'rate') return postpone(job, token, now + admission.waitMs + postponeDelay(Math.max(20, admission.waitMs), postponed, RATE_WAIT_CAP_MS));
+  if (admission.kind === 'rate')
+    return postpone(job, token, now + admission.waitMs + postponeDelay(Math.max(20, admission.waitMs), postponed, RATE_WAIT_CAP_MS));
   if (admission.kind !== 'ok') return postpone(job, token, now + admission.waitMs + jittered(20));
 
   const payload = fitPayload(job.data.body, ctx.config.delivery.maxPayloadBytes);

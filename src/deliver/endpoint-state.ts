@@ -115,7 +115,16 @@ export class EndpointState {
    * either clears the failure streak (success) or starts it if not started. Answers when the streak began.
    * `doneKey`: the event's fan-out done set, which a success joins.
    */
-  async finish(subscriptionId: string, leaseId: string, entry: string, ok: boolean, outcome: string, now: number, logLength: number, doneKey?: string): Promise<number | null> {
+  async finish(
+    subscriptionId: string,
+    leaseId: string,
+    entry: string,
+    ok: boolean,
+    outcome: string,
+    now: number,
+    logLength: number,
+    doneKey?: string,
+  ): Promise<number | null> {
     const since = await this.batch.call({
       finish: true,
       packed: `${subscriptionId}\n${logLength - 1}\n${leaseId}\n${outcome}\n${ok ? 1 : 0}\n${now}\n${doneKey ?? ''}\n${FANOUT_DONE_TTL_MS}\n${entry}`,
@@ -145,7 +154,12 @@ export class EndpointState {
   async logOnly(subscriptionId: string, entry: string, outcome: string, logLength: number): Promise<void> {
     const { redis, keys } = this.ctx;
     const log = keys.deliveryLog(subscriptionId);
-    await redis.multi().lpush(log, entry).ltrim(log, 0, logLength - 1).hincrby(keys.deliveryStats, outcome, 1).exec();
+    await redis
+      .multi()
+      .lpush(log, entry)
+      .ltrim(log, 0, logLength - 1)
+      .hincrby(keys.deliveryStats, outcome, 1)
+      .exec();
   }
 
   /** The latest `limit` attempts of a subscription's delivery log, newest first (the JSON entries as written). */
@@ -178,8 +192,12 @@ export class EndpointState {
     const state: DisabledState = { at: new Date(now).toISOString(), reason };
     await this.ctx.redis.hset(this.ctx.keys.deliveryDisabled, subscriptionId, JSON.stringify(state));
     const subscription = await this.ctx.catalog.get('subscriptions', subscriptionId);
-    if (subscription) await this.ctx.catalog.put('subscriptions', { ...subscription, enabled: false, disabledAt: state.at, disabledReason: reason } as SubscriptionConfig);
-    this.ctx.logger.error({ code: reason.startsWith('410') ? 'SYN_ERR_DELIVERY_GONE' : 'SYN_ERR_SUBSCRIPTION_DISABLED', subscriptionId, reason }, 'subscription disabled');
+    if (subscription)
+      await this.ctx.catalog.put('subscriptions', { ...subscription, enabled: false, disabledAt: state.at, disabledReason: reason } as SubscriptionConfig);
+    this.ctx.logger.error(
+      { code: reason.startsWith('410') ? 'SYN_ERR_DELIVERY_GONE' : 'SYN_ERR_SUBSCRIPTION_DISABLED', subscriptionId, reason },
+      'subscription disabled',
+    );
   }
 
   /** Re-enables a subscription: clears the disabled record, the failure streak and any pause. */
@@ -190,7 +208,11 @@ export class EndpointState {
     const { disabledAt: _at, disabledReason: _reason, ...rest } = subscription as SubscriptionConfig & { disabledAt?: string; disabledReason?: string };
     const enabled = { ...rest, enabled: true };
     await this.ctx.catalog.put('subscriptions', enabled);
-    await this.ctx.redis.multi().hdel(keys.deliveryDisabled, subscriptionId).del(keys.deliveryFailingSince(subscriptionId), keys.deliveryPausedUntil(subscriptionId)).exec();
+    await this.ctx.redis
+      .multi()
+      .hdel(keys.deliveryDisabled, subscriptionId)
+      .del(keys.deliveryFailingSince(subscriptionId), keys.deliveryPausedUntil(subscriptionId))
+      .exec();
     this.ctx.logger.info({ subscriptionId }, 'subscription re-enabled');
     return enabled;
   }

@@ -144,8 +144,12 @@ export async function processFanoutJob(ctx: FanoutDeps, job: Job<FanoutJob>, tok
   const later = eventType !== 'item.published';
   const doneKey = ctx.endpoints.fanoutDoneKey(eventId);
   const n = subscriptionIds.length;
-  const flags = await ctx.endpoints.fanoutPriorState(doneKey, subscriptionIds, subscriptionIds.map((id) => queue.toKey(deliverJobId(id, eventId))),
-    later ? subscriptionIds.map((id) => queue.toKey(publishedJobId(id, storyId))) : []);
+  const flags = await ctx.endpoints.fanoutPriorState(
+    doneKey,
+    subscriptionIds,
+    subscriptionIds.map((id) => queue.toKey(deliverJobId(id, eventId))),
+    later ? subscriptionIds.map((id) => queue.toKey(publishedJobId(id, storyId))) : [],
+  );
   const budgetMs = Math.min(ctx.config.delivery.fanoutBudget, ctx.config.limits.deliveryTimeout);
   const abandon = new AbandonGroups(budgetMs);
   const endpoint = ctx.endpoints;
@@ -179,8 +183,19 @@ export async function processFanoutJob(ctx: FanoutDeps, job: Job<FanoutJob>, tok
           ahead.release();
           const started = ctx.clock.now();
           const attempt: DeliveryAttempt = {
-            eventId, eventType, storyId, jobId: leaseId, attempt: 1, at: attemptTime(started),
-            status: null, durationMs: 0, ok: false, slim: payload.slim, errorCode: null, error: null, response: '',
+            eventId,
+            eventType,
+            storyId,
+            jobId: leaseId,
+            attempt: 1,
+            at: attemptTime(started),
+            status: null,
+            durationMs: 0,
+            ok: false,
+            slim: payload.slim,
+            errorCode: null,
+            error: null,
+            response: '',
           };
           const retryAfter = await send(ctx, subscription, eventId, bytes, attempt, started, abandon);
           // The permit bounds requests in flight; the bookkeeping after the answer need not hold one.
@@ -189,7 +204,11 @@ export async function processFanoutJob(ctx: FanoutDeps, job: Job<FanoutJob>, tok
             await endpoint.release(subscriptionId, leaseId);
             return handoffFor({ kind: 'abandoned' }, ctx.config.delivery, ctx.clock.now());
           }
-          return handoffFor(await concludeAttempt(ctx, endpoint, subscription, leaseId, attempt, retryAfter, started, doneKey), ctx.config.delivery, ctx.clock.now());
+          return handoffFor(
+            await concludeAttempt(ctx, endpoint, subscription, leaseId, attempt, retryAfter, started, doneKey),
+            ctx.config.delivery,
+            ctx.clock.now(),
+          );
         }
       } finally {
         held.release();
@@ -232,7 +251,11 @@ export async function processFanoutJob(ctx: FanoutDeps, job: Job<FanoutJob>, tok
       handoffs.map(({ subscriptionId, handoff }) => ({
         name: eventType,
         data: {
-          subscriptionId, eventId, eventType, body: job.data.body, storyId,
+          subscriptionId,
+          eventId,
+          eventType,
+          body: job.data.body,
+          storyId,
           ...(handoff.priorAttempts ? { priorAttempts: handoff.priorAttempts } : {}),
           ...(handoff.verdict ? { verdict: handoff.verdict } : {}),
         } satisfies DeliverJob,

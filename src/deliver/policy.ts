@@ -15,11 +15,7 @@ export const ORDER_WAIT_CAP_MS = 60_000;
 export const RATE_WAIT_CAP_MS = 60_000;
 
 /** What one HTTP answer means for the delivery. */
-export type ResponseOutcome =
-  | { kind: 'delivered' }
-  | { kind: 'gone' }
-  | { kind: 'throttled'; delayMs: number }
-  | { kind: 'failed' };
+export type ResponseOutcome = { kind: 'delivered' } | { kind: 'gone' } | { kind: 'throttled'; delayMs: number } | { kind: 'failed' };
 
 const DELIVERED: ResponseOutcome = Object.freeze({ kind: 'delivered' });
 

@@ -164,10 +164,15 @@ export class AbandonGroups {
     let group = this.buckets.get(bucket);
     if (!group) {
       const created: AbandonGroup = (group = { posts: [] });
-      this.timers.push(setTimeout(() => {
-        const reason = new PostAbortedError('abandoned');
-        for (const running of created.posts) running?.abort(reason);
-      }, (bucket + 1) * ABANDON_BUCKET_MS + this.budgetMs - startedAt));
+      this.timers.push(
+        setTimeout(
+          () => {
+            const reason = new PostAbortedError('abandoned');
+            for (const running of created.posts) running?.abort(reason);
+          },
+          (bucket + 1) * ABANDON_BUCKET_MS + this.budgetMs - startedAt,
+        ),
+      );
       this.buckets.set(bucket, group);
     }
     post.joinGroup(group);

@@ -103,7 +103,11 @@ async function fetchSource(ctx: FetchDeps, sourceId: string, url: string, baseMs
   try {
     const stopTimer = ctx.metrics.fetchLatency.startTimer();
     try {
-      response = await httpFetch(url, { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop) }, { etag: previous.poll.etag, lastModified: previous.poll.lastModified });
+      response = await httpFetch(
+        url,
+        { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop) },
+        { etag: previous.poll.etag, lastModified: previous.poll.lastModified },
+      );
     } finally {
       stopTimer();
     }
@@ -127,7 +131,11 @@ async function fetchSource(ctx: FetchDeps, sourceId: string, url: string, baseMs
     if (response.status === 429 || retryAfterMs !== null) {
       if (retryAfterMs !== null && host) await ctx.politeness.pause(host, answeredAt + retryAfterMs);
       observation.retryAfterMs = retryAfterMs;
-      throw new SyndicateError('SYN_ERR_FETCH_RATE_LIMITED', `${url} answered ${response.status}${retryAfterMs !== null ? `, retry after ${Math.round(retryAfterMs / 1000)} s` : ''}`, { details: { status: response.status, retryAfterMs } });
+      throw new SyndicateError(
+        'SYN_ERR_FETCH_RATE_LIMITED',
+        `${url} answered ${response.status}${retryAfterMs !== null ? `, retry after ${Math.round(retryAfterMs / 1000)} s` : ''}`,
+        { details: { status: response.status, retryAfterMs } },
+      );
     }
     if (response.status >= 400 || (response.status >= 300 && !response.notModified)) {
       throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `${url} answered ${response.status}`, { details: { status: response.status } });
@@ -145,9 +153,22 @@ async function fetchSource(ctx: FetchDeps, sourceId: string, url: string, baseMs
       // An ill-formed document read leniently says what was wrong (empty once the publisher fixes it).
       const parseWarning = feed.warnings.join('; ');
       if (parseWarning) ctx.logger.warn({ sourceId, warning: parseWarning }, 'feed is ill-formed: read leniently');
-      feedRead = { title: feed.title, ttlMinutes: feed.ttlMinutes, updatePeriodMinutes: feed.updatePeriodMinutes, hubUrl: feed.hubUrl, entries, newEntries, parseWarning: parseWarning || null };
+      feedRead = {
+        title: feed.title,
+        ttlMinutes: feed.ttlMinutes,
+        updatePeriodMinutes: feed.updatePeriodMinutes,
+        hubUrl: feed.hubUrl,
+        entries,
+        newEntries,
+        parseWarning: parseWarning || null,
+      };
       if (feed.hubUrl) {
-        const subscription = await ensureWebSubSubscription(ctx, sourceId, new URL(feed.hubUrl, response.url).href, feed.selfUrl ? new URL(feed.selfUrl, response.url).href : response.url);
+        const subscription = await ensureWebSubSubscription(
+          ctx,
+          sourceId,
+          new URL(feed.hubUrl, response.url).href,
+          feed.selfUrl ? new URL(feed.selfUrl, response.url).href : response.url,
+        );
         observation.pushActive = websubActive(subscription, now);
       }
     } else if (previous.status.hubUrl) {
@@ -159,10 +180,21 @@ async function fetchSource(ctx: FetchDeps, sourceId: string, url: string, baseMs
     // An operator who re-adds a gone source (scheduleSource clears `gone`) revives it unless it still answers 410.
     await ctx.sourceStatus.recordSuccess(
       sourceId,
-      { at: startedAt, httpStatus: response.status, notModified: response.notModified, feed: feedRead, etag: response.headers.etag, lastModified: response.headers['last-modified'], next },
+      {
+        at: startedAt,
+        httpStatus: response.status,
+        notModified: response.notModified,
+        feed: feedRead,
+        etag: response.headers.etag,
+        lastModified: response.headers['last-modified'],
+        next,
+      },
       previous.poll,
     );
-    ctx.logger.info({ sourceId, status: response.status, entries, newEntries, nextFetchAt: new Date(next.at).toISOString() }, response.notModified ? 'source not modified' : 'fetched source');
+    ctx.logger.info(
+      { sourceId, status: response.status, entries, newEntries, nextFetchAt: new Date(next.at).toISOString() },
+      response.notModified ? 'source not modified' : 'fetched source',
+    );
     return { sourceId, status: response.status, entries, newEntries, notModified: response.notModified };
   } catch (err) {
     const error = toSyndicateError(err, 'SYN_ERR_FETCH_FAILED');
@@ -172,7 +204,12 @@ async function fetchSource(ctx: FetchDeps, sourceId: string, url: string, baseMs
     // One bad source never stops polling: the next probe is planned whatever went wrong.
     const next = await planAndEnqueue(ctx, sourceId, observation).catch(() => undefined);
     await ctx.sourceStatus.recordError(sourceId, {
-      at: startedAt, httpStatus: response?.status ?? null, code: error.code, message: error.message, consecutiveErrors: observation.consecutiveErrors, next,
+      at: startedAt,
+      httpStatus: response?.status ?? null,
+      code: error.code,
+      message: error.message,
+      consecutiveErrors: observation.consecutiveErrors,
+      next,
     });
     ctx.logger.warn({ sourceId, code: error.code, err: error.message, consecutiveErrors: observation.consecutiveErrors }, 'fetch failed');
     throw error;
@@ -195,7 +232,14 @@ async function planAndEnqueue(ctx: Pick<FetchDeps, 'clock' | 'queues'>, sourceId
  * from its article page (per the source's `fullText`); a page that fails leaves the summary, and the error is
  * counted and kept on the source status (`fullText.errors`, `fullText.lastError`).
  */
-export async function ingestFeedDocument(ctx: IngestDeps, sourceId: string, body: Buffer, contentType: string | undefined, fetchedAt: string, documentUrl: string): Promise<{ feed: ParsedFeed; newEntries: number }> {
+export async function ingestFeedDocument(
+  ctx: IngestDeps,
+  sourceId: string,
+  body: Buffer,
+  contentType: string | undefined,
+  fetchedAt: string,
+  documentUrl: string,
+): Promise<{ feed: ParsedFeed; newEntries: number }> {
   const feed = await parseFeed(decodeText(body, contentType), ctx.config.limits.maxEntriesPerFetch);
   const source = await ctx.catalog.get('sources', sourceId);
   const homepage = sourceHomepage(source?.homepage, feed.link, documentUrl);
@@ -219,7 +263,9 @@ export async function ingestFeedDocument(ctx: IngestDeps, sourceId: string, body
 /** Completes one entry from its article page when it needs it; records the outcome on the source status. */
 async function completeFromPage(ctx: IngestDeps, sourceId: string, entry: FeedEntry, mode: FullTextMode): Promise<FeedEntry> {
   const outcome = await fetchFullText(ctx, ctx.politeness, entry, mode);
-  const error = outcome.error ? { code: outcome.error.code, message: outcome.error.message, at: new Date(ctx.clock.now()).toISOString(), url: entry.link ?? null } : undefined;
+  const error = outcome.error
+    ? { code: outcome.error.code, message: outcome.error.message, at: new Date(ctx.clock.now()).toISOString(), url: entry.link ?? null }
+    : undefined;
   await ctx.sourceStatus.recordFullText(sourceId, { fetched: outcome.fetched, error });
   if (outcome.error) {
     ctx.logger.warn({ sourceId, code: outcome.error.code, err: outcome.error.message, url: entry.link }, 'article page unusable: entry kept with its summary');

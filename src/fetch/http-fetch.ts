@@ -126,7 +126,8 @@ export async function httpFetch(url: string, limits: FetchLimits, conditional: C
   for (let hop = 0; ; hop++) {
     const headers: Record<string, string> = {
       'user-agent': USER_AGENT,
-      accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5',
+      accept:
+        'application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5',
       'accept-encoding': 'gzip, deflate, br',
     };
     if (conditional.etag) headers['if-none-match'] = conditional.etag;
@@ -148,7 +149,11 @@ export async function httpFetch(url: string, limits: FetchLimits, conditional: C
       const cause = (err as { cause?: unknown }).cause;
       if (cause instanceof SyndicateError) throw cause;
       const timedOut = deadline.aborted || /timeout/i.test((err as Error).name + (err as Error).message);
-      throw new SyndicateError(timedOut ? 'SYN_ERR_FETCH_TIMEOUT' : 'SYN_ERR_FETCH_FAILED', `${current}: ${timedOut ? `no answer within ${limits.timeoutMs} ms` : (err as Error).message}`, { cause: err });
+      throw new SyndicateError(
+        timedOut ? 'SYN_ERR_FETCH_TIMEOUT' : 'SYN_ERR_FETCH_FAILED',
+        `${current}: ${timedOut ? `no answer within ${limits.timeoutMs} ms` : (err as Error).message}`,
+        { cause: err },
+      );
     }
     const responseHeaders = flattenHeaders(response.headers);
     const location = responseHeaders.location;
@@ -173,7 +178,11 @@ export async function httpFetch(url: string, limits: FetchLimits, conditional: C
       response.body.destroy();
       if (err instanceof SyndicateError) throw err;
       const timedOut = deadline.aborted;
-      throw new SyndicateError(timedOut ? 'SYN_ERR_FETCH_TIMEOUT' : 'SYN_ERR_FETCH_FAILED', `${current}: ${timedOut ? `body not complete within ${limits.timeoutMs} ms` : (err as Error).message}`, { cause: err });
+      throw new SyndicateError(
+        timedOut ? 'SYN_ERR_FETCH_TIMEOUT' : 'SYN_ERR_FETCH_FAILED',
+        `${current}: ${timedOut ? `body not complete within ${limits.timeoutMs} ms` : (err as Error).message}`,
+        { cause: err },
+      );
     }
   }
 }

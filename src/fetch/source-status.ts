@@ -76,7 +76,15 @@ export interface FetchSuccess {
   httpStatus: number;
   notModified: boolean;
   /** What the feed said (absent for a 304, which read nothing). */
-  feed?: { title: string | null; ttlMinutes: number | null; updatePeriodMinutes: number | null; hubUrl: string | null; entries: number; newEntries: number; parseWarning: string | null };
+  feed?: {
+    title: string | null;
+    ttlMinutes: number | null;
+    updatePeriodMinutes: number | null;
+    hubUrl: string | null;
+    entries: number;
+    newEntries: number;
+    parseWarning: string | null;
+  };
   /** The answer's validators; absent ones keep the previous. */
   etag?: string | null;
   lastModified?: string | null;
@@ -119,8 +127,13 @@ const isoFromMs = (value: string | undefined): string | null => {
 
 /** The public status of a stored hash (fields as the fetch stage has always written them). */
 function statusOf(hash: Hash): SourceStatus {
-  const fullTextError = hash.fullTextErrorCode ? { code: hash.fullTextErrorCode, message: hash.fullTextErrorMessage ?? '', at: text(hash.fullTextErrorAt), url: text(hash.fullTextErrorUrl) } : null;
-  const websub = hash.websubHub || hash.websubState || hash.websubError ? { hub: text(hash.websubHub), state: text(hash.websubState), leaseUntil: text(hash.websubLeaseUntil), error: text(hash.websubError) } : null;
+  const fullTextError = hash.fullTextErrorCode
+    ? { code: hash.fullTextErrorCode, message: hash.fullTextErrorMessage ?? '', at: text(hash.fullTextErrorAt), url: text(hash.fullTextErrorUrl) }
+    : null;
+  const websub =
+    hash.websubHub || hash.websubState || hash.websubError
+      ? { hub: text(hash.websubHub), state: text(hash.websubState), leaseUntil: text(hash.websubLeaseUntil), error: text(hash.websubError) }
+      : null;
   return {
     lastFetchAt: text(hash.lastFetchAt),
     lastSuccessAt: text(hash.lastSuccessAt),
@@ -138,7 +151,12 @@ function statusOf(hash: Hash): SourceStatus {
     feedTitle: text(hash.feedTitle),
     hubUrl: text(hash.hubUrl),
     parseWarning: text(hash.parseWarning),
-    totals: { fetches: count(hash.totalFetches), notModified: count(hash.totalNotModified), errors: count(hash.totalErrors), newEntries: count(hash.totalNewEntries) },
+    totals: {
+      fetches: count(hash.totalFetches),
+      notModified: count(hash.totalNotModified),
+      errors: count(hash.totalErrors),
+      newEntries: count(hash.totalNewEntries),
+    },
     fullText: { fetched: count(hash.fullTextFetched), errors: count(hash.fullTextErrors), lastError: fullTextError },
     redirect: hash.redirectedFrom && hash.redirectedTo ? { from: hash.redirectedFrom, to: hash.redirectedTo, at: text(hash.redirectedAt) } : null,
     websub,
@@ -203,8 +221,13 @@ export class SourceStatusStore {
     // What this fetch did, not what the last 200 did: a 304 saw no entries and brought none.
     const read = feed
       ? {
-          feedTitle: feed.title ?? '', feedTtl: feed.ttlMinutes ?? '', feedUpdatePeriod: feed.updatePeriodMinutes ?? '', hubUrl: feed.hubUrl ?? '',
-          entriesSeen: feed.entries, newEntries: feed.newEntries, parseWarning: feed.parseWarning ?? '',
+          feedTitle: feed.title ?? '',
+          feedTtl: feed.ttlMinutes ?? '',
+          feedUpdatePeriod: feed.updatePeriodMinutes ?? '',
+          hubUrl: feed.hubUrl ?? '',
+          entriesSeen: feed.entries,
+          newEntries: feed.newEntries,
+          parseWarning: feed.parseWarning ?? '',
         }
       : { entriesSeen: 0, newEntries: 0 };
     const transaction = this.redis.multi().hset(key, {
@@ -249,8 +272,16 @@ export class SourceStatusStore {
   /** A 410 Gone: polling stops (no next poll) until an operator puts the source again ({@link scheduleFetch}). */
   async markGone(sourceId: string, at: string, message: string): Promise<void> {
     await this.redis.hset(this.keys.sourceStatus(sourceId), {
-      lastFetchAt: at, httpStatus: 410, entriesSeen: 0, newEntries: 0, notModified: '', gone: 1, goneAt: at,
-      errorCode: 'SYN_ERR_FETCH_GONE', errorMessage: message, nextFetchAt: '',
+      lastFetchAt: at,
+      httpStatus: 410,
+      entriesSeen: 0,
+      newEntries: 0,
+      notModified: '',
+      gone: 1,
+      goneAt: at,
+      errorCode: 'SYN_ERR_FETCH_GONE',
+      errorMessage: message,
+      nextFetchAt: '',
     });
   }
 
@@ -265,7 +296,10 @@ export class SourceStatusStore {
   }
 
   /** Counts an article page read for an entry, or one that failed (kept as the last full-text error). */
-  async recordFullText(sourceId: string, outcome: { fetched: boolean; error?: { code: string; message: string; at: string; url: string | null } }): Promise<void> {
+  async recordFullText(
+    sourceId: string,
+    outcome: { fetched: boolean; error?: { code: string; message: string; at: string; url: string | null } },
+  ): Promise<void> {
     if (!outcome.fetched && !outcome.error) return;
     const key = this.keys.sourceStatus(sourceId);
     const transaction = this.redis.multi();
@@ -273,7 +307,12 @@ export class SourceStatusStore {
     const { error } = outcome;
     if (error) {
       transaction.hincrby(key, 'fullTextErrors', 1);
-      transaction.hset(key, { fullTextErrorCode: error.code, fullTextErrorMessage: error.message, fullTextErrorAt: error.at, fullTextErrorUrl: error.url ?? '' });
+      transaction.hset(key, {
+        fullTextErrorCode: error.code,
+        fullTextErrorMessage: error.message,
+        fullTextErrorAt: error.at,
+        fullTextErrorUrl: error.url ?? '',
+      });
     }
     await transaction.exec();
   }

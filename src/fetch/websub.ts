@@ -56,7 +56,9 @@ export async function ensureWebSubSubscription(ctx: WebSubSubscribeDeps, sourceI
   const sameTopic = current && current.hub === hub && current.topic === topic;
   const secret = sameTopic && current.secret ? current.secret : randomBytes(24).toString('hex');
   const next: FeedSubscription = {
-    hub, topic, secret,
+    hub,
+    topic,
+    secret,
     state: current?.state === 'active' ? 'active' : 'pending',
     requestedAt: now,
     leaseUntil: current?.leaseUntil ?? null,
@@ -81,7 +83,8 @@ export async function ensureWebSubSubscription(ctx: WebSubSubscribeDeps, sourceI
       bodyTimeout: ctx.config.limits.fetchTimeout,
     });
     const text = (await response.body.text()).slice(0, 200);
-    if (response.statusCode < 200 || response.statusCode >= 300) throw new SyndicateError('SYN_ERR_WEBSUB_SUBSCRIBE_FAILED', `hub ${hub} answered ${response.statusCode}: ${text}`);
+    if (response.statusCode < 200 || response.statusCode >= 300)
+      throw new SyndicateError('SYN_ERR_WEBSUB_SUBSCRIBE_FAILED', `hub ${hub} answered ${response.statusCode}: ${text}`);
     await ctx.sourceStatus.recordWebSub(sourceId, { hub, state: next.state, error: '' });
     ctx.logger.info({ sourceId, hub, topic }, 'WebSub subscription requested');
     return next;

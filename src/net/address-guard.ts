@@ -63,13 +63,20 @@ export function assertUrlAllowed(url: string, allow: AllowList): void {
  * the connection). Combine with `assertUrlAllowed` for IP literals, which skip the lookup.
  */
 export function createGuardedAgent(allow: AllowList, options: Agent.Options = {}): Agent {
-  const lookup: typeof dns.lookup = ((hostname: string, opts: dns.LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void) => {
+  const lookup: typeof dns.lookup = ((
+    hostname: string,
+    opts: dns.LookupOptions,
+    callback: (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void,
+  ) => {
     dns.lookup(hostname, { ...opts, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);
       const list = addresses as dns.LookupAddress[];
       const blocked = !allow.allowsHost(hostname) && list.find((a) => isPrivateAddress(a.address) && !allow.allowsAddress(a.address));
       if (blocked) {
-        const error = new SyndicateError('SYN_ERR_FETCH_BLOCKED_ADDRESS', `${hostname} resolves to private address ${blocked.address}`) as unknown as NodeJS.ErrnoException;
+        const error = new SyndicateError(
+          'SYN_ERR_FETCH_BLOCKED_ADDRESS',
+          `${hostname} resolves to private address ${blocked.address}`,
+        ) as unknown as NodeJS.ErrnoException;
         return callback(error, '', 0);
       }
       if (opts.all) return callback(null, list);
@@ -99,5 +106,9 @@ export async function assertUrlStorable(url: string, allow: AllowList): Promise<
     new Promise<dns.LookupAddress[]>((resolve) => (timer = setTimeout(() => resolve([]), STORE_LOOKUP_TIMEOUT_MS))),
   ]).finally(() => clearTimeout(timer));
   const blocked = addresses.find((a) => isPrivateAddress(a.address) && !allow.allowsAddress(a.address));
-  if (blocked) throw new SyndicateError('SYN_ERR_FETCH_BLOCKED_ADDRESS', `${url}: ${host} resolves to private address ${blocked.address} (add it to network.allowHosts to allow it)`);
+  if (blocked)
+    throw new SyndicateError(
+      'SYN_ERR_FETCH_BLOCKED_ADDRESS',
+      `${url}: ${host} resolves to private address ${blocked.address} (add it to network.allowHosts to allow it)`,
+    );
 }

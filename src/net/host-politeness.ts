@@ -75,12 +75,22 @@ export class HostPoliteness {
  * `SYN_ERR_FETCH_RATE_LIMITED` at once when the host will not grant one within that wait (a long `Retry-After`
  * pause): the caller gives up on this request instead of holding a worker for it.
  */
-export async function waitForSlot(gate: HostPoliteness, clock: Clock, host: string, holder: string, maxWaitMs: number, releasing: string | null = null): Promise<void> {
+export async function waitForSlot(
+  gate: HostPoliteness,
+  clock: Clock,
+  host: string,
+  holder: string,
+  maxWaitMs: number,
+  releasing: string | null = null,
+): Promise<void> {
   const giveUpAt = clock.now() + maxWaitMs;
   for (let first = true; ; first = false) {
     const retryAt = await gate.acquire(host, holder, clock.now(), first ? releasing : null);
     if (retryAt === 0) return;
-    if (retryAt > giveUpAt) throw new SyndicateError('SYN_ERR_FETCH_RATE_LIMITED', `${host} has no free slot before ${new Date(retryAt).toISOString()}`, { details: { host, retryAt } });
+    if (retryAt > giveUpAt)
+      throw new SyndicateError('SYN_ERR_FETCH_RATE_LIMITED', `${host} has no free slot before ${new Date(retryAt).toISOString()}`, {
+        details: { host, retryAt },
+      });
     await new Promise((resolve) => setTimeout(resolve, Math.max(10, retryAt - clock.now())));
   }
 }

@@ -25,7 +25,10 @@ export async function normalizeDocument(document: FetchedDocument, options: { fe
   const text = decodeText(document.body, document.contentType);
   const format = sniffFormat(text);
   const url = new URL(location);
-  const sourceId = (url.hostname || 'local').replace(/^www\./, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+  const sourceId = (url.hostname || 'local')
+    .replace(/^www\./, '')
+    .replace(/[^a-z0-9]+/gi, '-')
+    .toLowerCase();
   if (format === 'html') {
     const page = extractPageMetadata(text, location);
     if (page.contentSource === 'none') throw new SyndicateError('SYN_ERR_NO_ARTICLE', `${location}: no article text found in the page`);
@@ -42,7 +45,11 @@ export async function normalizeDocument(document: FetchedDocument, options: { fe
       imageUrl: page.leadImage,
       language: page.language,
     };
-    const item = normalizeEntry(entry, { id: sourceId, name: page.siteName ?? url.hostname ?? 'page', homepage: sourceHomepage(null, null, location) }, fetchedAt);
+    const item = normalizeEntry(
+      entry,
+      { id: sourceId, name: page.siteName ?? url.hostname ?? 'page', homepage: sourceHomepage(null, null, location) },
+      fetchedAt,
+    );
     // What was found may be all furniture (a cookie notice, a byline): that is no article either.
     if (item.contentText.trim() === '') throw new SyndicateError('SYN_ERR_NO_ARTICLE', `${location}: the page's main content holds no article text`);
     return [item];

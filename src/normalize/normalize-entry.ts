@@ -80,7 +80,9 @@ export function normalizeEntry(entry: FeedEntry, source: EntrySource, fetchedAt:
     updatedAt: entry.updatedAt ?? publishedAt,
     // When the body analysis keeps no text (all of it taken for furniture or markup), the source's own words still
     // make the summary.
-    summary: summarize(feedSummary && entry.contentHtml ? feedSummary : analysis.summary || analysis.contentText || feedSummary || plainText(entry.contentHtml)),
+    summary: summarize(
+      feedSummary && entry.contentHtml ? feedSummary : analysis.summary || analysis.contentText || feedSummary || plainText(entry.contentHtml),
+    ),
     contentHtml: analysis.contentHtml,
     contentText: analysis.contentText,
     source: ref,

@@ -30,7 +30,13 @@ export class FeedCache {
   }
 
   /** The cache key of one document of a channel at one version. */
-  static keyOf(channel: ChannelConfig, format: FeedFormat, version: number, archive: number | null = null, definition = FeedCache.definitionOf(channel)): string {
+  static keyOf(
+    channel: ChannelConfig,
+    format: FeedFormat,
+    version: number,
+    archive: number | null = null,
+    definition = FeedCache.definitionOf(channel),
+  ): string {
     return `${channel.id}.${archive ?? 'current'}.${format}.${version}.${definition}`;
   }
 

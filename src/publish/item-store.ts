@@ -34,10 +34,7 @@ export class ItemStore {
    */
   async save(item: NormalizedItem): Promise<void> {
     const { sources, ...content } = item;
-    const multi = this.redis
-      .multi()
-      .set(this.keys.item(item.id), JSON.stringify(content))
-      .zadd(this.keys.itemsByTime, Date.parse(item.publishedAt), item.id);
+    const multi = this.redis.multi().set(this.keys.item(item.id), JSON.stringify(content)).zadd(this.keys.itemsByTime, Date.parse(item.publishedAt), item.id);
     sources.forEach((source, order) => multi.hsetnx(this.keys.itemSources(item.id), sourceField(source), JSON.stringify({ order, source })));
     await multi.exec();
   }
@@ -118,7 +115,13 @@ export class ItemStore {
    * redefinition queues decides for the new definition, from the stored story.
    */
   async addToChannel(channelId: string, item: NormalizedItem, now: number, definitionDigest = ''): Promise<boolean> {
-    const filed = await runScript(this.redis, ADD_TO_CHANNEL, this.channelScriptKeys(channelId), [Date.parse(item.publishedAt), item.id, now, channelId, definitionDigest]);
+    const filed = await runScript(this.redis, ADD_TO_CHANNEL, this.channelScriptKeys(channelId), [
+      Date.parse(item.publishedAt),
+      item.id,
+      now,
+      channelId,
+      definitionDigest,
+    ]);
     if (Number(filed) !== 1) return false;
     await this.changed(channelId);
     return true;
@@ -146,9 +149,7 @@ export class ItemStore {
     const args: Array<string | number> = [now, channelId, digest, add.length];
     for (const { id, score } of add) args.push(score, id);
     args.push(...remove);
-    const changed = Number(
-      await runScript(this.redis, REFILE_CHANNEL, this.channelScriptKeys(channelId), args),
-    );
+    const changed = Number(await runScript(this.redis, REFILE_CHANNEL, this.channelScriptKeys(channelId), args));
     if (changed > 0) await this.changed(channelId);
     return changed;
   }

@@ -52,7 +52,8 @@ export function channelUrl(publicUrl: string, channelId: string, format: FeedFor
 /** The RFC 5005 links of one document (absent ones are undefined). */
 function pageLinks(channelId: string, format: FeedFormat, links: ChannelLinks, page: FeedPage) {
   const url = (n: number | null) => channelUrl(links.publicUrl, channelId, format, n);
-  if (page.archive === null) return { self: url(null), current: url(null), prevArchive: page.archivePages > 0 ? url(page.archivePages) : undefined, nextArchive: undefined };
+  if (page.archive === null)
+    return { self: url(null), current: url(null), prevArchive: page.archivePages > 0 ? url(page.archivePages) : undefined, nextArchive: undefined };
   return {
     self: url(page.archive),
     current: url(null),
@@ -159,8 +160,10 @@ function renderAtom(channel: ChannelConfig, items: NormalizedItem[], links: Chan
     // Every outlet that carried the story is an author (as a publisher) and a rel="via" link to its article.
     for (const s of item.sources) out += `    <author><name>${xml(s.name)}</name>${s.url ? `<uri>${xml(s.url)}</uri>` : ''}</author>\n`;
     if (item.sources.length === 0) out += `    <author><name>${xml(item.source.name)}</name></author>\n`;
-    if (item.url) out += `    <link rel="alternate" type="text/html" href="${xml(item.url)}"${item.language && LANGUAGE_TAG.test(item.language) ? ` hreflang="${item.language}"` : ''}/>\n`;
-    for (const s of item.sources.filter((source) => source.itemUrl)) out += `    <link rel="via" type="text/html" href="${xml(s.itemUrl)}" title="${xml(s.name)}"/>\n`;
+    if (item.url)
+      out += `    <link rel="alternate" type="text/html" href="${xml(item.url)}"${item.language && LANGUAGE_TAG.test(item.language) ? ` hreflang="${item.language}"` : ''}/>\n`;
+    for (const s of item.sources.filter((source) => source.itemUrl))
+      out += `    <link rel="via" type="text/html" href="${xml(s.itemUrl)}" title="${xml(s.name)}"/>\n`;
     for (const c of categories(item)) out += `    <category term="${xml(c.term)}" scheme="${c.scheme}"${c.label ? ` label="${c.label}"` : ''}/>\n`;
     if (item.summary) out += `    <summary type="text">${xml(item.summary)}</summary>\n`;
     out += `    <content type="html">${xml(bodyHtml(item))}</content>\n`;
@@ -228,7 +231,8 @@ function renderRss(channel: ChannelConfig, items: NormalizedItem[], links: Chann
   for (const item of items) {
     let extra = item.source.url ? `            <source url="${xml(item.source.url)}">${xml(item.source.name)}</source>\n` : '';
     for (const s of item.sources) extra += `            <dc:creator>${xml(s.name)}</dc:creator>\n`;
-    for (const s of item.sources.filter((source) => source.itemUrl)) extra += `            <atom:link rel="via" href="${xml(s.itemUrl)}" title="${xml(s.name)}"/>\n`;
+    for (const s of item.sources.filter((source) => source.itemUrl))
+      extra += `            <atom:link rel="via" href="${xml(s.itemUrl)}" title="${xml(s.name)}"/>\n`;
     extras.set(storyUri(item.id), extra);
   }
   // One pass over the document (a replace per item would be quadratic on a 500-item channel).
@@ -238,13 +242,19 @@ function renderRss(channel: ChannelConfig, items: NormalizedItem[], links: Chann
 
 /** JSON Feed 1.1 from `feed`'s 1.0 output: version, `authors`, `language`, hubs, paging and our extensions. */
 function renderJson(channel: ChannelConfig, items: NormalizedItem[], links: ChannelLinks, page: FeedPage, updated: Date): string {
-  const doc = JSON.parse(buildFeed(channel, items, links, page, updated, 'json').json1()) as Record<string, unknown> & { items: Array<Record<string, unknown>> };
+  const doc = JSON.parse(buildFeed(channel, items, links, page, updated, 'json').json1()) as Record<string, unknown> & {
+    items: Array<Record<string, unknown>>;
+  };
   const l = pageLinks(channel.id, 'json', links, page);
   doc.version = 'https://jsonfeed.org/version/1.1';
   // JSON Feed's next_url leads to older items: exactly RFC 5005's prev-archive.
   if (l.prevArchive) doc.next_url = l.prevArchive;
   if (links.hubUrl) doc.hubs = [{ type: 'WebSub', url: links.hubUrl }];
-  doc._syndicate = { archive: page.archive !== null, ...(page.archive !== null ? { page: page.archive, current: l.current } : {}), ...(l.nextArchive ? { next_archive: l.nextArchive } : {}) };
+  doc._syndicate = {
+    archive: page.archive !== null,
+    ...(page.archive !== null ? { page: page.archive, current: l.current } : {}),
+    ...(l.nextArchive ? { next_archive: l.nextArchive } : {}),
+  };
   doc.items = doc.items.map((entry, index) => {
     const item = items[index]!;
     const { author: _author, ...rest } = entry;
@@ -263,7 +273,14 @@ function renderJson(channel: ChannelConfig, items: NormalizedItem[], links: Chan
  * Renders one document of a channel (its stories newest first) in one format. Pure: `updated` is the channel's
  * last change, used for the current document; an archive page carries its newest story's date instead.
  */
-export function renderChannel(format: FeedFormat, channel: ChannelConfig, stored: NormalizedItem[], links: ChannelLinks, updated: Date, page: FeedPage = CURRENT_PAGE): string {
+export function renderChannel(
+  format: FeedFormat,
+  channel: ChannelConfig,
+  stored: NormalizedItem[],
+  links: ChannelLinks,
+  updated: Date,
+  page: FeedPage = CURRENT_PAGE,
+): string {
   // Every story leaves through the same policy, whatever state it was stored in: one hostile entry can neither
   // reach a reader nor make the document fail to render.
   const items = stored.map((item) => safeItem(item));

@@ -25,7 +25,11 @@ export class WebSubStore {
 
   /** Removes a subscription and what was last pushed to it; answers whether there was one. */
   async remove(topic: string, callback: string): Promise<boolean> {
-    const [[, removed]] = (await this.redis.multi().hdel(this.keys.websubSubscriptions(topic), callback).hdel(this.keys.websubPushed(topic), callback).exec()) as [[Error | null, number]];
+    const [[, removed]] = (await this.redis
+      .multi()
+      .hdel(this.keys.websubSubscriptions(topic), callback)
+      .hdel(this.keys.websubPushed(topic), callback)
+      .exec()) as [[Error | null, number]];
     return removed === 1;
   }
 
@@ -33,7 +37,12 @@ export class WebSubStore {
   async active(topic: string, now: number): Promise<WebSubSubscription[]> {
     const all = Object.values(await this.redis.hgetall(this.keys.websubSubscriptions(topic))).map((row) => JSON.parse(row) as WebSubSubscription);
     const expired = all.filter((sub) => sub.expiresAt <= now).map((sub) => sub.callback);
-    if (expired.length) await this.redis.multi().hdel(this.keys.websubSubscriptions(topic), ...expired).hdel(this.keys.websubPushed(topic), ...expired).exec();
+    if (expired.length)
+      await this.redis
+        .multi()
+        .hdel(this.keys.websubSubscriptions(topic), ...expired)
+        .hdel(this.keys.websubPushed(topic), ...expired)
+        .exec();
     return all.filter((sub) => sub.expiresAt > now);
   }
 

@@ -78,7 +78,11 @@ async function readCapped(body: AsyncIterable<Buffer>, max = 4096): Promise<stri
  * Verifies the subscriber's intent (WebSub §5.3): a GET to the callback with a fresh challenge, which must come
  * back verbatim in a 2xx body. Then stores or removes the subscription. Returns whether it was verified.
  */
-export async function verifyAndApply(ctx: Pick<AppContext, 'hubSubscriptions' | 'guard' | 'config' | 'clock' | 'logger'>, req: HubRequest, store = ctx.hubSubscriptions): Promise<boolean> {
+export async function verifyAndApply(
+  ctx: Pick<AppContext, 'hubSubscriptions' | 'guard' | 'config' | 'clock' | 'logger'>,
+  req: HubRequest,
+  store = ctx.hubSubscriptions,
+): Promise<boolean> {
   const challenge = randomBytes(16).toString('hex');
   const url = new URL(req.callback);
   url.searchParams.set('hub.mode', req.mode);
@@ -115,7 +119,13 @@ export async function verifyAndApply(ctx: Pick<AppContext, 'hubSubscriptions' | 
 /** POSTs once; throws unless the answer is 2xx (BullMQ then retries with backoff). Returns the status. */
 async function postOnce(ctx: Pick<AppContext, 'guard' | 'config'>, url: string, headers: Record<string, string>, body: string): Promise<number> {
   assertUrlAllowed(url, ctx.guard.allow);
-  const response = await request(url, { dispatcher: ctx.guard.dispatcher, method: 'POST', headers, body, signal: AbortSignal.timeout(ctx.config.limits.deliveryTimeout) });
+  const response = await request(url, {
+    dispatcher: ctx.guard.dispatcher,
+    method: 'POST',
+    headers,
+    body,
+    signal: AbortSignal.timeout(ctx.config.limits.deliveryTimeout),
+  });
   await response.body.dump();
   if (response.statusCode < 200 || response.statusCode >= 300) throw new SyndicateError('SYN_ERR_DELIVERY_FAILED', `${url} answered ${response.statusCode}`);
   return response.statusCode;
@@ -152,9 +162,14 @@ export async function enqueueChannelUpdates(ctx: ChannelUpdateDeps, channelIds: 
   for (const channelId of channelIds) {
     for (const format of FEED_FORMATS) {
       const topic = topicUrl(ctx.env.publicUrl, channelId, format);
-      for (const hub of ctx.config.websub?.externalHubs ?? []) jobs.push({ name: 'ping', data: { kind: 'ping', hub, topic }, opts: coalescingOptions('ping', hub, topic) });
+      for (const hub of ctx.config.websub?.externalHubs ?? [])
+        jobs.push({ name: 'ping', data: { kind: 'ping', hub, topic }, opts: coalescingOptions('ping', hub, topic) });
       for (const sub of await store.active(topic, now))
-        jobs.push({ name: 'push', data: { kind: 'push', channelId, format, topic, callback: sub.callback }, opts: coalescingOptions('push', sub.callback, topic) });
+        jobs.push({
+          name: 'push',
+          data: { kind: 'push', channelId, format, topic, callback: sub.callback },
+          opts: coalescingOptions('push', sub.callback, topic),
+        });
     }
   }
   if (jobs.length) await ctx.queues.websub.addBulk(jobs);
@@ -172,7 +187,12 @@ export async function enqueueChannelUpdates(ctx: ChannelUpdateDeps, channelIds: 
 export async function processWebSubJob(ctx: WebSubJobDeps, job: Job<WebSubJob>, documents: FeedCache): Promise<'pushed' | 'pinged' | 'skipped' | 'unchanged'> {
   const data = job.data;
   if (data.kind === 'ping') {
-    await postOnce(ctx, data.hub, { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'syndicate-websub/0.1' }, new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': data.topic }).toString());
+    await postOnce(
+      ctx,
+      data.hub,
+      { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'syndicate-websub/0.1' },
+      new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': data.topic }).toString(),
+    );
     return 'pinged';
   }
   const store = ctx.hubSubscriptions;
@@ -184,7 +204,9 @@ export async function processWebSubJob(ctx: WebSubJobDeps, job: Job<WebSubJob>, 
   ]);
   const sub = subs.find((s) => s.callback === data.callback);
   if (!sub || !channel) return 'skipped';
-  const doc = await documents.get(FeedCache.keyOf(channel, data.format, version), () => renderChannelDocument(ctx, channel, data.format, null, new Date(ctx.clock.now())));
+  const doc = await documents.get(FeedCache.keyOf(channel, data.format, version), () =>
+    renderChannelDocument(ctx, channel, data.format, null, new Date(ctx.clock.now())),
+  );
   if (!doc) return 'skipped';
   // The ETag is the document's digest: the same document twice is one push.
   if ((await store.lastPushed(data.topic, sub.callback)) === doc.etag) return 'unchanged';

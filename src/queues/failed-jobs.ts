@@ -81,7 +81,9 @@ export async function retryFailedJob(job: Job): Promise<void> {
 
 /** Replays every failed job of `queue` in the range, oldest first (so a story's earlier jobs go back first). */
 export async function replayFailedJobs<T>(queue: Queue<T>, range: FailedRange, accept: (job: Job<T>) => boolean = () => true): Promise<FailedJob[]> {
-  const jobs = (await listFailedJobs(queue, (job) => accept(job) && failedWithin(job, range), Number.MAX_SAFE_INTEGER)).sort((a, b) => (a.finishedOn ?? 0) - (b.finishedOn ?? 0));
+  const jobs = (await listFailedJobs(queue, (job) => accept(job) && failedWithin(job, range), Number.MAX_SAFE_INTEGER)).sort(
+    (a, b) => (a.finishedOn ?? 0) - (b.finishedOn ?? 0),
+  );
   const replayed: FailedJob[] = [];
   for (const job of jobs) {
     replayed.push(describeFailedJob(job));

@@ -84,8 +84,7 @@ export interface FanoutJob {
  * subscription, out of job data) or one ping of an external hub.
  */
 export type WebSubJob =
-  | { kind: 'push'; channelId: string; format: 'rss' | 'atom' | 'json'; topic: string; callback: string }
-  | { kind: 'ping'; hub: string; topic: string };
+  { kind: 'push'; channelId: string; format: 'rss' | 'atom' | 'json'; topic: string; callback: string } | { kind: 'ping'; hub: string; topic: string };
 
 /** Job payload type of each queue. */
 export interface QueuePayloads {

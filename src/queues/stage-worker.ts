@@ -32,7 +32,13 @@ export async function closeWorkerWithin(worker: Worker, graceMs: number): Promis
  * payload names them (each stage's payload names them differently).
  */
 export function jobLogBindings(stage: QueueName, job: Pick<Job, 'id' | 'data'>): Record<string, string> {
-  const data = (job.data ?? {}) as { sourceId?: string; storyId?: string; subscriptionId?: string; item?: { id?: string; source?: { id?: string } }; source?: { id?: string } };
+  const data = (job.data ?? {}) as {
+    sourceId?: string;
+    storyId?: string;
+    subscriptionId?: string;
+    item?: { id?: string; source?: { id?: string } };
+    source?: { id?: string };
+  };
   const bindings: Record<string, string> = { stage, jobId: String(job.id) };
   const sourceId = data.sourceId ?? data.item?.source?.id ?? data.source?.id;
   const storyId = data.storyId ?? data.item?.id;
@@ -78,7 +84,10 @@ export function startStageWorker<K extends QueueName>(
     concurrency: ctx.env.concurrency[queue] ?? options.concurrency ?? 4,
   });
   worker.on('failed', (job, err) =>
-    ctx.logger.warn({ ...(job ? jobLogBindings(queue, job) : { stage: queue }), attemptsMade: job?.attemptsMade, code: (err as { code?: string }).code, err: err.message }, 'job failed'),
+    ctx.logger.warn(
+      { ...(job ? jobLogBindings(queue, job) : { stage: queue }), attemptsMade: job?.attemptsMade, code: (err as { code?: string }).code, err: err.message },
+      'job failed',
+    ),
   );
   worker.on('error', (err) => ctx.logger.error({ queue, err: err.message }, 'worker error'));
   ctx.state.workersRunning++;

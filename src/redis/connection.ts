@@ -20,7 +20,11 @@ function connect(target: string | RedisTarget, options: RedisOptions): Redis {
   const { password, username } = new URL(url);
   const { maxRetriesPerRequest, enableOfflineQueue, ...nodeOptions } = options;
   return new Cluster(cluster, {
-    redisOptions: { ...nodeOptions, ...(password ? { password: decodeURIComponent(password) } : {}), ...(username ? { username: decodeURIComponent(username) } : {}) },
+    redisOptions: {
+      ...nodeOptions,
+      ...(password ? { password: decodeURIComponent(password) } : {}),
+      ...(username ? { username: decodeURIComponent(username) } : {}),
+    },
     ...(maxRetriesPerRequest !== undefined ? { maxRetriesPerRequest } : {}),
     ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
     lazyConnect: options.lazyConnect,

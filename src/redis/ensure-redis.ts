@@ -44,7 +44,12 @@ function commandExists(command: string): boolean {
  * with data under `dataDir` and AOF on. Throws `SYN_ERR_REDIS_UNAVAILABLE` with one line saying how to get Redis
  * otherwise.
  */
-export async function ensureRedis(url: string, dataDir = './data', log: (msg: string) => void = () => {}, { mayStart = false }: { mayStart?: boolean } = {}): Promise<RedisHandle> {
+export async function ensureRedis(
+  url: string,
+  dataDir = './data',
+  log: (msg: string) => void = () => {},
+  { mayStart = false }: { mayStart?: boolean } = {},
+): Promise<RedisHandle> {
   if (await redisAnswers(url)) return { url, startedHere: false, stop: async () => {} };
   const { hostname, port } = new URL(url);
   const local = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(hostname);
@@ -58,7 +63,22 @@ export async function ensureRedis(url: string, dataDir = './data', log: (msg: st
   mkdirSync(dir, { recursive: true });
   const child = spawn(
     'redis-server',
-    ['--port', port || '6379', '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', '--save', ''],
+    [
+      '--port',
+      port || '6379',
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--maxmemory-policy',
+      'noeviction',
+      '--save',
+      '',
+    ],
     { stdio: 'ignore', detached: false },
   );
   for (let i = 0; i < 50; i++) {

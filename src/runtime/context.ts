@@ -43,7 +43,8 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
   const target = { url: env.redisUrl, cluster: env.redisCluster };
   const redis = createStoreConnection(target);
   const workerRedis = createWorkerConnection(target);
-  for (const connection of [redis, workerRedis]) connection.on('error', (err) => logger.warn({ code: 'SYN_ERR_REDIS_UNAVAILABLE', err: err.message }, 'Redis connection error'));
+  for (const connection of [redis, workerRedis])
+    connection.on('error', (err) => logger.warn({ code: 'SYN_ERR_REDIS_UNAVAILABLE', err: err.message }, 'Redis connection error'));
   const keys = redisKeys(env.redisPrefix);
   const guard = createNetworkGuard(config);
   return {

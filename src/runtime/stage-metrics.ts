@@ -11,19 +11,44 @@ export function createStageMetrics() {
   return {
     registry,
     /** Entries read from fetched feed documents; `result` is `new` (handed to normalize) or `unchanged`. */
-    entriesFetched: new Counter({ name: 'syndicate_fetch_entries_total', help: 'Feed entries read from fetched documents, by whether they went on (new/changed) or not', labelNames: ['result'], registers }),
+    entriesFetched: new Counter({
+      name: 'syndicate_fetch_entries_total',
+      help: 'Feed entries read from fetched documents, by whether they went on (new/changed) or not',
+      labelNames: ['result'],
+      registers,
+    }),
     /** One per fetch attempt of a source: the HTTP status (`200`, `304`, `410`…) or a `SYN_ERR_*` code when no usable answer came. */
-    fetchOutcomes: new Counter({ name: 'syndicate_fetch_outcomes_total', help: 'Source fetches by outcome: HTTP status code, or the SYN_ERR_* code when the fetch failed before one', labelNames: ['code'], registers }),
+    fetchOutcomes: new Counter({
+      name: 'syndicate_fetch_outcomes_total',
+      help: 'Source fetches by outcome: HTTP status code, or the SYN_ERR_* code when the fetch failed before one',
+      labelNames: ['code'],
+      registers,
+    }),
     fetchLatency: new Histogram({
       name: 'syndicate_fetch_duration_seconds',
       help: 'Time from request to the whole (decompressed) feed body, per source fetch',
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 60],
       registers,
     }),
-    itemsNormalized: new Counter({ name: 'syndicate_items_normalized_total', help: 'Items normalized, by kind (interview, article)', labelNames: ['kind'], registers }),
+    itemsNormalized: new Counter({
+      name: 'syndicate_items_normalized_total',
+      help: 'Items normalized, by kind (interview, article)',
+      labelNames: ['kind'],
+      registers,
+    }),
     /** Dedup decisions; `match` says how a known story was recognised (`exact` by guid or URL, `fingerprint`, `near-duplicate`), `none` for a new story. */
-    dedupDecisions: new Counter({ name: 'syndicate_dedup_decisions_total', help: 'Dedup decisions by outcome (new, updated, duplicate, unchanged) and match kind (exact, fingerprint, near-duplicate, none)', labelNames: ['outcome', 'match'], registers }),
-    storiesPublished: new Counter({ name: 'syndicate_stories_published_total', help: 'Stories stored by the publish stage, by event (item.published, item.updated, item.source_added)', labelNames: ['event'], registers }),
+    dedupDecisions: new Counter({
+      name: 'syndicate_dedup_decisions_total',
+      help: 'Dedup decisions by outcome (new, updated, duplicate, unchanged) and match kind (exact, fingerprint, near-duplicate, none)',
+      labelNames: ['outcome', 'match'],
+      registers,
+    }),
+    storiesPublished: new Counter({
+      name: 'syndicate_stories_published_total',
+      help: 'Stories stored by the publish stage, by event (item.published, item.updated, item.source_added)',
+      labelNames: ['event'],
+      registers,
+    }),
     jobDuration: new Histogram({
       name: 'syndicate_job_duration_seconds',
       help: 'Time a worker spent on one job, by stage and result (completed, failed)',

@@ -56,7 +56,24 @@ export class TestRedis {
   async start(): Promise<void> {
     this.child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--maxmemory-policy', 'noeviction', '--logfile', join(this.dir, 'redis.log')],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        this.dir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'everysec',
+        '--save',
+        '',
+        '--maxmemory-policy',
+        'noeviction',
+        '--logfile',
+        join(this.dir, 'redis.log'),
+      ],
       { stdio: 'ignore' },
     );
     await until('the test Redis to answer', () => redisAnswers(this.url, 200), 10_000, 100);
@@ -213,7 +230,10 @@ export function writeConfig(feedServerUrl: string, sources: number, receiverUrl:
   const dir = mkdtempSync(join(tmpdir(), 'syn-stress-config-'));
   const lines = [
     'sources:',
-    ...Array.from({ length: sources }, (_, i) => `  - { id: src-${i}, name: Source ${i}, url: '${feedServerUrl}/feed/${i}.rss', interval: 1h, fullText: never }`),
+    ...Array.from(
+      { length: sources },
+      (_, i) => `  - { id: src-${i}, name: Source ${i}, url: '${feedServerUrl}/feed/${i}.rss', interval: 1h, fullText: never }`,
+    ),
     'channels:',
     '  - { id: all, title: All stories }',
     'subscriptions:',
@@ -288,7 +308,12 @@ export class RoleProcess {
 
   /** Waits until the process answers `/readyz` with 200 (it started and reached Redis). */
   async ready(timeoutMs = 120_000): Promise<void> {
-    await until(`${this.role || 'the whole system'} to be ready`, async () => (await timedGet(`http://127.0.0.1:${this.port}/readyz`, {}, 1_000)).status === 200, timeoutMs, 250);
+    await until(
+      `${this.role || 'the whole system'} to be ready`,
+      async () => (await timedGet(`http://127.0.0.1:${this.port}/readyz`, {}, 1_000)).status === 200,
+      timeoutMs,
+      250,
+    );
   }
 
   signal(signal: NodeJS.Signals): void {
@@ -352,7 +377,10 @@ export class Inspector {
     this.redis = new Redis(url, { maxRetriesPerRequest: null });
     this.redis.on('error', () => {});
     const connection = { url, maxRetriesPerRequest: null };
-    this.queues = Object.fromEntries(Object.values(QUEUE_NAMES).map((name) => [name, new Queue(name, { connection, prefix: PREFIX })])) as Record<QueueName, Queue>;
+    this.queues = Object.fromEntries(Object.values(QUEUE_NAMES).map((name) => [name, new Queue(name, { connection, prefix: PREFIX })])) as Record<
+      QueueName,
+      Queue
+    >;
     // The outage test stops Redis on purpose: reconnect errors are expected, not news.
     for (const queue of Object.values(this.queues)) queue.on('error', () => {});
   }
@@ -384,7 +412,11 @@ export class Inspector {
 }
 
 /** One HTTP GET with its latency; never throws (a refused or timed-out request is status 0). */
-export async function timedGet(url: string, headers: Record<string, string> = {}, timeoutMs = 3_000): Promise<{ status: number; ms: number; body: string; headers: Headers | null }> {
+export async function timedGet(
+  url: string,
+  headers: Record<string, string> = {},
+  timeoutMs = 3_000,
+): Promise<{ status: number; ms: number; body: string; headers: Headers | null }> {
   const started = performance.now();
   try {
     const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });

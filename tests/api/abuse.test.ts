@@ -35,18 +35,40 @@ const hasBody = (method: string) => method === 'PUT' || method === 'POST';
 
 const ABUSES: Abuse[] = [
   { name: 'no token', expect: 'exactly-4xx', request: (method, url, isApi) => (isApi ? { method, url } : null) } as Abuse,
-  { name: 'wrong token', expect: 'exactly-4xx', request: (method, url, isApi) => (isApi ? { method, url, headers: { authorization: 'Bearer wrong-token' } } : null) } as Abuse,
+  {
+    name: 'wrong token',
+    expect: 'exactly-4xx',
+    request: (method, url, isApi) => (isApi ? { method, url, headers: { authorization: 'Bearer wrong-token' } } : null),
+  } as Abuse,
   {
     name: 'malformed JSON',
     expect: 'exactly-4xx',
-    request: (method, url) => (hasBody(method) ? { method, url, headers: { ...auth, 'content-type': 'application/json' }, payload: '{"name": "x", "url": ' } : null),
+    request: (method, url) =>
+      hasBody(method) ? { method, url, headers: { ...auth, 'content-type': 'application/json' }, payload: '{"name": "x", "url": ' } : null,
   } as Abuse,
   {
     name: 'wrong types',
     expect: 'exactly-4xx',
     request: (method, url) =>
       hasBody(method)
-        ? { method, url, headers: auth, payload: { id: 7, name: ['x'], title: {}, url: 42, secret: 123, from: { when: 'now' }, to: [1], subscription: {}, interval: true, enabled: 'yes', 'hub.mode': 5 } }
+        ? {
+            method,
+            url,
+            headers: auth,
+            payload: {
+              id: 7,
+              name: ['x'],
+              title: {},
+              url: 42,
+              secret: 123,
+              from: { when: 'now' },
+              to: [1],
+              subscription: {},
+              interval: true,
+              enabled: 'yes',
+              'hub.mode': 5,
+            },
+          }
         : null,
   } as Abuse,
   {
@@ -62,22 +84,36 @@ const ABUSES: Abuse[] = [
   {
     name: 'oversized body',
     expect: 'exactly-4xx',
-    request: (method, url) => (hasBody(method) ? { method, url, headers: { ...auth, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }) } : null),
+    request: (method, url) =>
+      hasBody(method)
+        ? { method, url, headers: { ...auth, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }) }
+        : null,
   } as Abuse,
   {
     name: 'unsupported content type',
     expect: 'exactly-4xx',
-    request: (method, url) => (hasBody(method) ? { method, url, headers: { ...auth, 'content-type': 'application/x-msgpack' }, payload: Buffer.from([0x81, 0xa1, 0x61, 0x01]) } : null),
+    request: (method, url) =>
+      hasBody(method) ? { method, url, headers: { ...auth, 'content-type': 'application/x-msgpack' }, payload: Buffer.from([0x81, 0xa1, 0x61, 0x01]) } : null,
   } as Abuse,
   {
     name: 'over-long path segment',
     expect: 'exactly-4xx',
-    request: (method, url) => (/partner|all\.atom|normalize/.test(url) ? { method, url: url.replace(/partner|all\.atom|normalize/, 'p'.repeat(5_000)), headers: auth } : null),
+    request: (method, url) =>
+      /partner|all\.atom|normalize/.test(url) ? { method, url: url.replace(/partner|all\.atom|normalize/, 'p'.repeat(5_000)), headers: auth } : null,
   } as Abuse,
 ];
 
 /** Bodies for the routes that store URLs: each must be refused with a 4xx. */
-const HOSTILE_URLS = ['file:///etc/passwd', 'file:../../../etc/hostname', 'http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/', 'http://[::1]:6379/', 'http://0.0.0.0/', 'gopher://127.0.0.1:6379/_INFO', 'javascript:alert(1)'];
+const HOSTILE_URLS = [
+  'file:///etc/passwd',
+  'file:../../../etc/hostname',
+  'http://169.254.169.254/latest/meta-data/',
+  'http://10.0.0.1/',
+  'http://[::1]:6379/',
+  'http://0.0.0.0/',
+  'gopher://127.0.0.1:6379/_INFO',
+  'javascript:alert(1)',
+];
 
 describe('API abuse: every route × every kind of bad request', () => {
   let ctx: AppContext;
@@ -110,7 +146,13 @@ describe('API abuse: every route × every kind of bad request', () => {
     expect(response.statusCode, `${what}: ${response.body.slice(0, 200)}`).toBeLessThan(500);
     if (expectation === 'exactly-4xx') expect(response.statusCode, `${what}: ${response.body.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
     if (response.statusCode >= 400) {
-      expect(response.json(), what).toEqual({ error: { code: expect.stringMatching(/^SYN_ERR_[A-Z_]+$/), message: expect.any(String), ...(response.json().error.details ? { details: expect.anything() } : {}) } });
+      expect(response.json(), what).toEqual({
+        error: {
+          code: expect.stringMatching(/^SYN_ERR_[A-Z_]+$/),
+          message: expect.any(String),
+          ...(response.json().error.details ? { details: expect.anything() } : {}),
+        },
+      });
     }
   }
 
@@ -138,9 +180,17 @@ describe('API abuse: every route × every kind of bad request', () => {
   it('refuses file: and private-address URLs for sources and subscriptions, and as a WebSub callback', async () => {
     for (const url of HOSTILE_URLS) {
       await check(`source ${url}`, { method: 'PUT', url: '/api/v1/sources/hostile', headers: auth, payload: { name: 'Hostile', url } }, 'exactly-4xx');
-      await check(`subscription ${url}`, { method: 'PUT', url: '/api/v1/subscriptions/hostile', headers: auth, payload: { url, secret: SENT_SECRET } }, 'exactly-4xx');
+      await check(
+        `subscription ${url}`,
+        { method: 'PUT', url: '/api/v1/subscriptions/hostile', headers: auth, payload: { url, secret: SENT_SECRET } },
+        'exactly-4xx',
+      );
       const form = new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': `${ctx.env.publicUrl}/feeds/all.atom`, 'hub.callback': url }).toString();
-      await check(`websub callback ${url}`, { method: 'POST', url: '/websub', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form }, 'exactly-4xx');
+      await check(
+        `websub callback ${url}`,
+        { method: 'POST', url: '/websub', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form },
+        'exactly-4xx',
+      );
     }
     // None of them was stored.
     expect(await ctx.catalog.get('sources', 'hostile')).toBeNull();
@@ -150,10 +200,24 @@ describe('API abuse: every route × every kind of bad request', () => {
   });
 
   it('refuses what the issue saw accepted: limit=-1 and limit=abc, a numeric range, an object as subscription', async () => {
-    for (const url of ['/api/v1/items?limit=-1', '/api/v1/items?limit=abc', '/api/v1/deliveries/failed?limit=0', '/api/v1/subscriptions/partner/deliveries?limit=1.5']) {
+    for (const url of [
+      '/api/v1/items?limit=-1',
+      '/api/v1/items?limit=abc',
+      '/api/v1/deliveries/failed?limit=0',
+      '/api/v1/subscriptions/partner/deliveries?limit=1.5',
+    ]) {
       await check(url, { method: 'GET', url, headers: auth }, 'exactly-4xx');
     }
-    await check('replay with an object as subscription', { method: 'POST', url: '/api/v1/deliveries/replay', headers: auth, payload: { from: '2025-01-01T00:00:00Z', to: '2025-01-02T00:00:00Z', subscription: { $ne: null } } }, 'exactly-4xx');
+    await check(
+      'replay with an object as subscription',
+      {
+        method: 'POST',
+        url: '/api/v1/deliveries/replay',
+        headers: auth,
+        payload: { from: '2025-01-01T00:00:00Z', to: '2025-01-02T00:00:00Z', subscription: { $ne: null } },
+      },
+      'exactly-4xx',
+    );
     await check('replay without a range', { method: 'POST', url: '/api/v1/deliveries/replay', headers: auth, payload: {} }, 'exactly-4xx');
   });
 
@@ -162,7 +226,11 @@ describe('API abuse: every route × every kind of bad request', () => {
     await check('unknown method', { method: 'PATCH', url: '/api/v1/sources/partner', headers: auth }, 'exactly-4xx');
     await check('414', { method: 'GET', url: `/feeds/${'a'.repeat(10_000)}.atom` }, 'exactly-4xx');
     await check('bad percent-encoding', { method: 'GET', url: '/feeds/%E0%A4%A.atom' }, 'exactly-4xx');
-    await check('413 on the hub', { method: 'POST', url: '/websub', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `hub.mode=${'x'.repeat(64 * 1024)}` }, 'exactly-4xx');
+    await check(
+      '413 on the hub',
+      { method: 'POST', url: '/websub', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `hub.mode=${'x'.repeat(64 * 1024)}` },
+      'exactly-4xx',
+    );
     expect(answers.find((a) => a.what === '414')!.status).toBe(414);
   });
 

@@ -22,12 +22,21 @@ describe('admin API and health routes', () => {
     }
     const wrong = await app.inject({ method: 'GET', url: '/api/v1/sources', headers: { authorization: 'Bearer nope' } });
     expect(wrong.statusCode).toBe(401);
-    const dashboard = await app.inject({ method: 'GET', url: '/admin/queues', headers: { authorization: `Basic ${Buffer.from('admin:test-admin-token').toString('base64')}` } });
+    const dashboard = await app.inject({
+      method: 'GET',
+      url: '/admin/queues',
+      headers: { authorization: `Basic ${Buffer.from('admin:test-admin-token').toString('base64')}` },
+    });
     expect(dashboard.statusCode).toBe(200);
   });
 
   it('adds a source, schedules its first fetch, lists and removes it', async () => {
-    const created = await app.inject({ method: 'PUT', url: '/api/v1/sources/example', headers: auth, payload: { name: 'Example', url: 'https://example.com/rss', interval: '10m' } });
+    const created = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/sources/example',
+      headers: auth,
+      payload: { name: 'Example', url: 'https://example.com/rss', interval: '10m' },
+    });
     expect(created.statusCode).toBe(201);
     expect(created.json().source).toMatchObject({ id: 'example', interval: 600_000, enabled: true });
     const waiting = await ctx.queues.fetch.getJobs(['waiting', 'delayed', 'prioritized']);
@@ -44,7 +53,9 @@ describe('admin API and health routes', () => {
     expect(response.statusCode).toBe(400);
     const body = response.json();
     expect(body.error.code).toBe('SYN_ERR_BAD_REQUEST');
-    expect(body.error.details).toEqual(expect.arrayContaining([expect.stringMatching(/^body\.name/), expect.stringMatching(/^body\.url/), expect.stringMatching(/^body\.interval/)]));
+    expect(body.error.details).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^body\.name/), expect.stringMatching(/^body\.url/), expect.stringMatching(/^body\.interval/)]),
+    );
     const mismatch = await app.inject({ method: 'PUT', url: '/api/v1/channels/a', headers: auth, payload: { id: 'b', title: 'B' } });
     expect(mismatch.statusCode).toBe(400);
     const notJson = await app.inject({ method: 'PUT', url: '/api/v1/channels/a', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"id":' });

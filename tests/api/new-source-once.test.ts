@@ -32,7 +32,12 @@ describe('a new source', () => {
 
   it('is fetched exactly once when created, whatever the reconcile pass does meanwhile', async () => {
     for (let i = 0; i < 5; i++) {
-      const put = app.inject({ method: 'PUT', url: `/api/v1/sources/new-${i}`, headers: auth, payload: { name: `New ${i}`, url: `${feed.url}/feed/${i}`, interval: '1h' } });
+      const put = app.inject({
+        method: 'PUT',
+        url: `/api/v1/sources/new-${i}`,
+        headers: auth,
+        payload: { name: `New ${i}`, url: `${feed.url}/feed/${i}`, interval: '1h' },
+      });
       // The scheduler role's pass, racing the API (before, during and after its write).
       const ctx = system.ctx;
       const sync = async () => syncSchedules({ queue: ctx.queues.fetch, sourceStatus: ctx.sourceStatus }, await ctx.catalog.list('sources'), Date.now());

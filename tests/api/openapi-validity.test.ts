@@ -4,7 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CATALOGUE } from '../../src/core/errors.js';
 import { openTestApp, testAuth as auth } from '../support/app.js';
 
-type Operation = { parameters: Array<{ name: string; in: string; schema: { minimum?: number; maximum?: number; type?: string } }>; responses: Record<string, { content?: Record<string, { schema: unknown }> }>; security: unknown[]; summary: string };
+type Operation = {
+  parameters: Array<{ name: string; in: string; schema: { minimum?: number; maximum?: number; type?: string } }>;
+  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+  security: unknown[];
+  summary: string;
+};
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: { ErrorCode: { enum: string[] } } } };
 
 /**
@@ -95,8 +100,12 @@ describe('OpenAPI description at /api/v1/openapi.json: validity, route coverage,
     expect((await app.inject({ method: 'GET', url: '/api/v1/jobs/fetch/failed', headers: auth })).statusCode).toBe(400);
     expect((await app.inject({ method: 'GET', url: '/api/v1/jobs/dedup/failed', headers: auth })).statusCode).toBe(200);
     // A body the document's schema requires fields of.
-    const replay = doc.paths['/api/v1/deliveries/replay']!.post! as unknown as { requestBody: { required: boolean; content: Record<string, { schema: { required: string[] } }> } };
+    const replay = doc.paths['/api/v1/deliveries/replay']!.post! as unknown as {
+      requestBody: { required: boolean; content: Record<string, { schema: { required: string[] } }> };
+    };
     expect(replay.requestBody.content['application/json']!.schema.required).toEqual(['from', 'to']);
-    expect((await app.inject({ method: 'POST', url: '/api/v1/deliveries/replay', headers: auth, payload: { from: '2025-01-01T00:00:00Z' } })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/deliveries/replay', headers: auth, payload: { from: '2025-01-01T00:00:00Z' } })).statusCode).toBe(
+      400,
+    );
   });
 });

@@ -15,7 +15,12 @@ type Operation = {
   responses: Record<string, { description: string; content?: Record<string, { schema: Record<string, unknown> }> }>;
   security?: unknown[];
 };
-type Document = { openapi: string; info: { version: string }; paths: Record<string, Record<string, Operation>>; components: { schemas: { ErrorCode: { enum: string[]; description: string } } } };
+type Document = {
+  openapi: string;
+  info: { version: string };
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: { ErrorCode: { enum: string[]; description: string } } };
+};
 
 describe('/api/v1/openapi.json: OpenAPI 3.1 from the schemas that validate requests', () => {
   let app: FastifyInstance;
@@ -40,7 +45,9 @@ describe('/api/v1/openapi.json: OpenAPI 3.1 from the schemas that validate reque
   it('describes every route the server has, and only those', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info.version).toMatch(/^\d+\.\d+\.\d+/);
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`));
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ':$1')}`),
+    );
     expect(documented.sort()).toEqual(Object.keys(ROUTE_SCHEMAS).sort());
     expect(Object.keys(ROUTE_DOCS).sort()).toEqual(Object.keys(ROUTE_SCHEMAS).sort());
     for (const key of Object.keys(ROUTE_SCHEMAS)) {
@@ -69,7 +76,7 @@ describe('/api/v1/openapi.json: OpenAPI 3.1 from the schemas that validate reque
     expect(doc.paths['/healthz']!.get!.security).toBeUndefined();
   });
 
-  it("documents parameters and bodies that accept and refuse exactly what the server does", async () => {
+  it('documents parameters and bodies that accept and refuse exactly what the server does', async () => {
     const items = doc.paths['/api/v1/items']!.get!;
     expect(items.parameters.map((p) => `${p.in}:${p.name}:${p.required}`).sort()).toEqual(['query:channel:false', 'query:limit:false', 'query:offset:false']);
     expect(doc.paths['/api/v1/sources/{id}']!.put!.parameters).toMatchObject([{ name: 'id', in: 'path', required: true }]);
@@ -87,7 +94,9 @@ describe('/api/v1/openapi.json: OpenAPI 3.1 from the schemas that validate reque
     for (const [i, body] of bodies.entries()) {
       const byDocument = validate(body);
       const response = await app.inject({ method: 'PUT', url: `/api/v1/sources/doc-${i}`, headers: auth, payload: body });
-      expect(response.statusCode < 400, `${JSON.stringify(body)}: document says ${byDocument}, server ${response.statusCode} ${response.body}`).toBe(byDocument);
+      expect(response.statusCode < 400, `${JSON.stringify(body)}: document says ${byDocument}, server ${response.statusCode} ${response.body}`).toBe(
+        byDocument,
+      );
     }
   });
 
@@ -96,26 +105,61 @@ describe('/api/v1/openapi.json: OpenAPI 3.1 from the schemas that validate reque
     // A history as the fetch stage records it: a success with validators, then a failure.
     const store = ctx.sourceStatus;
     const { poll } = await store.load('typed');
-    await store.recordSuccess('typed', { at: '2026-11-30T10:00:00.000Z', httpStatus: 200, notModified: false, etag: '"v1"', lastModified: 'Mon, 30 Nov 2026 09:00:00 GMT',
-      feed: { title: 'Typed', ttlMinutes: 30, updatePeriodMinutes: null, hubUrl: null, entries: 12, newEntries: 12, parseWarning: null }, next: { at: Date.parse('2026-11-30T10:05:00Z'), intervalMs: 300_000 } }, poll);
+    await store.recordSuccess(
+      'typed',
+      {
+        at: '2026-11-30T10:00:00.000Z',
+        httpStatus: 200,
+        notModified: false,
+        etag: '"v1"',
+        lastModified: 'Mon, 30 Nov 2026 09:00:00 GMT',
+        feed: { title: 'Typed', ttlMinutes: 30, updatePeriodMinutes: null, hubUrl: null, entries: 12, newEntries: 12, parseWarning: null },
+        next: { at: Date.parse('2026-11-30T10:05:00Z'), intervalMs: 300_000 },
+      },
+      poll,
+    );
     await store.rememberRedirect('typed', { target: 'https://example.com/new', seen: 1 });
-    await store.recordError('typed', { at: '2026-11-30T10:05:00.000Z', httpStatus: 503, code: 'SYN_ERR_FETCH_HTTP_STATUS', message: 'answered 503', consecutiveErrors: 1, next: { at: Date.parse('2026-11-30T10:15:00Z'), intervalMs: 600_000 } });
+    await store.recordError('typed', {
+      at: '2026-11-30T10:05:00.000Z',
+      httpStatus: 503,
+      code: 'SYN_ERR_FETCH_HTTP_STATUS',
+      message: 'answered 503',
+      consecutiveErrors: 1,
+      next: { at: Date.parse('2026-11-30T10:15:00Z'), intervalMs: 600_000 },
+    });
 
     const response = await app.inject({ method: 'GET', url: '/api/v1/sources/typed', headers: auth });
     const { status } = response.json().source;
     expect(status).toMatchObject({
-      lastFetchAt: '2026-11-30T10:05:00.000Z', lastSuccessAt: '2026-11-30T10:00:00.000Z', httpStatus: 503, notModified: false, entriesSeen: 0, newEntries: 0,
-      errorCode: 'SYN_ERR_FETCH_HTTP_STATUS', consecutiveErrors: 1, gone: false, goneAt: null, nextFetchAt: '2026-11-30T10:15:00.000Z', intervalMs: 600_000,
-      feedTitle: 'Typed', totals: { fetches: 2, notModified: 0, errors: 1, newEntries: 12 }, redirect: null, websub: null, lastPush: null,
+      lastFetchAt: '2026-11-30T10:05:00.000Z',
+      lastSuccessAt: '2026-11-30T10:00:00.000Z',
+      httpStatus: 503,
+      notModified: false,
+      entriesSeen: 0,
+      newEntries: 0,
+      errorCode: 'SYN_ERR_FETCH_HTTP_STATUS',
+      consecutiveErrors: 1,
+      gone: false,
+      goneAt: null,
+      nextFetchAt: '2026-11-30T10:15:00.000Z',
+      intervalMs: 600_000,
+      feedTitle: 'Typed',
+      totals: { fetches: 2, notModified: 0, errors: 1, newEntries: 12 },
+      redirect: null,
+      websub: null,
+      lastPush: null,
     });
-    for (const internal of ['etag', 'lastModified', 'permanentRedirectTarget', 'permanentRedirectSeen', 'feedTtl', 'currentInterval', 'nextFetchAtIso']) expect(status).not.toHaveProperty(internal);
+    for (const internal of ['etag', 'lastModified', 'permanentRedirectTarget', 'permanentRedirectSeen', 'feedTtl', 'currentInterval', 'nextFetchAtIso'])
+      expect(status).not.toHaveProperty(internal);
     expect(response.body).not.toContain('"v1"');
 
     // The description says exactly that: every field described, and both answers validate against it.
     const ajv = new Ajv2020({ strict: false });
     addFormats.default(ajv); // so date-time is checked: times are ISO 8601
     const one = doc.paths['/api/v1/sources/{id}']!.get!.responses['200']!.content!['application/json']!.schema;
-    const statusSchema = ((one.properties as Record<string, { properties: Record<string, unknown> }>).source!.properties.status as { properties: Record<string, { description?: string }> });
+    const statusSchema = (one.properties as Record<string, { properties: Record<string, unknown> }>).source!.properties.status as {
+      properties: Record<string, { description?: string }>;
+    };
     expect(Object.keys(statusSchema.properties).sort()).toEqual(Object.keys(status).sort());
     for (const [field, property] of Object.entries(statusSchema.properties)) expect(property.description, field).toBeTruthy();
     expect(ajv.validate(one, response.json()), JSON.stringify(ajv.errors)).toBe(true);

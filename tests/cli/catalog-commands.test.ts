@@ -51,7 +51,8 @@ describe('syndicate CLI: catalog commands, OPML, misuse', () => {
   it('--help lists every command, and each command has its own --help', async () => {
     const { code, stdout } = await run('--help');
     expect(code).toBe(0);
-    for (const command of ['start', 'normalize', 'replay', 'jobs', 'sources', 'channels', 'subscriptions', 'import-opml', 'export-opml']) expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of ['start', 'normalize', 'replay', 'jobs', 'sources', 'channels', 'subscriptions', 'import-opml', 'export-opml'])
+      expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     const sources = await run('sources', '--help');
     for (const sub of ['list', 'add', 'remove', 'status', 'fetch-now']) expect(sources.stdout).toMatch(new RegExp(`^  ${sub}\\b`, 'm'));
     const add = await run('subscriptions', 'add', '--help');
@@ -62,7 +63,15 @@ describe('syndicate CLI: catalog commands, OPML, misuse', () => {
   });
 
   it('every misuse prints one error line and the usage, never a stack trace', async () => {
-    for (const argv of [['normalize', '--bogus', 'x'], ['bogus'], ['sources', 'add', 'only-id'], ['sources', 'frobnicate'], ['subscriptions', 'add', 'a', 'http://x/'], ['start', '--roles'], ['channels', 'add', 'x', '--kind', 'poem', '--title', 't']]) {
+    for (const argv of [
+      ['normalize', '--bogus', 'x'],
+      ['bogus'],
+      ['sources', 'add', 'only-id'],
+      ['sources', 'frobnicate'],
+      ['subscriptions', 'add', 'a', 'http://x/'],
+      ['start', '--roles'],
+      ['channels', 'add', 'x', '--kind', 'poem', '--title', 't'],
+    ]) {
       const { code, stdout, stderr } = await run(...argv);
       expect(code, argv.join(' ')).toBe(2);
       expect(stdout).toBe('');
@@ -83,14 +92,26 @@ describe('syndicate CLI: catalog commands, OPML, misuse', () => {
     const added = await run('sources', 'add', 'news-az', 'http://127.0.0.1:9/rss', '--name', 'News.Az', '--interval', '10m');
     expect(added).toEqual({ code: 0, stdout: 'added source news-az (http://127.0.0.1:9/rss)\n', stderr: '' });
     expect((await ctx.catalog.get('sources', 'news-az'))?.interval).toBe(600_000);
-    await ctx.sourceStatus.recordError('news-az', { at: '2026-11-30T10:00:00.000Z', httpStatus: null, code: 'SYN_ERR_FETCH_TIMEOUT', message: 'slow', consecutiveErrors: 1 });
+    await ctx.sourceStatus.recordError('news-az', {
+      at: '2026-11-30T10:00:00.000Z',
+      httpStatus: null,
+      code: 'SYN_ERR_FETCH_TIMEOUT',
+      message: 'slow',
+      consecutiveErrors: 1,
+    });
     const listed = await run('sources', 'list');
     expect(listed.stdout.split('\n')[0]).toMatch(/^ID\s+HEALTH\s+LAST FETCH\s+NEXT POLL\s+ERROR\s+URL$/);
     // The next poll is the first fetch that adding the source planned (no fetch worker runs here).
-    expect(listed.stdout).toMatch(/^news-az\s+failing\s+2026-11-30T10:00:00Z\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+SYN_ERR_FETCH_TIMEOUT\s+http:\/\/127\.0\.0\.1:9\/rss$/m);
+    expect(listed.stdout).toMatch(
+      /^news-az\s+failing\s+2026-11-30T10:00:00Z\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+SYN_ERR_FETCH_TIMEOUT\s+http:\/\/127\.0\.0\.1:9\/rss$/m,
+    );
     const { sources } = await json('sources', 'list');
     expect(sources).toHaveLength(1);
-    expect(sources[0]).toMatchObject({ id: 'news-az', name: 'News.Az', status: { errorCode: 'SYN_ERR_FETCH_TIMEOUT', consecutiveErrors: 1, httpStatus: null, totals: { errors: 1 } } });
+    expect(sources[0]).toMatchObject({
+      id: 'news-az',
+      name: 'News.Az',
+      status: { errorCode: 'SYN_ERR_FETCH_TIMEOUT', consecutiveErrors: 1, httpStatus: null, totals: { errors: 1 } },
+    });
     const status = await run('sources', 'status', 'news-az');
     expect(status.stdout).toMatch(/^health\s+failing$/m);
     expect(status.stdout).toMatch(/^errorMessage\s+slow$/m);
@@ -105,7 +126,9 @@ describe('syndicate CLI: catalog commands, OPML, misuse', () => {
   });
 
   it('channels and subscriptions: add, list, remove, enable; secrets never printed', async () => {
-    expect((await run('channels', 'add', 'interviews', '--title', 'Interviews', '--kind', 'interview', '--sources', 'a,b')).stdout).toBe('added channel interviews\n');
+    expect((await run('channels', 'add', 'interviews', '--title', 'Interviews', '--kind', 'interview', '--sources', 'a,b')).stdout).toBe(
+      'added channel interviews\n',
+    );
     expect(await ctx.catalog.get('channels', 'interviews')).toMatchObject({ title: 'Interviews', filter: { kind: 'interview', sources: ['a', 'b'] } });
     expect((await run('channels', 'list')).stdout).toMatch(/^interviews\s+Interviews\s+\{"kind":"interview","sources":\["a","b"\]\}$/m);
     const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -132,7 +155,9 @@ describe('syndicate CLI: catalog commands, OPML, misuse', () => {
     afterAll(async () => app?.close());
 
     it('does the same as through Redis, and needs the token', async () => {
-      expect((await run('sources', 'add', 'apa', 'http://127.0.0.1:9/apa', '--url', url, '--token', 'cli-token-123')).stdout).toBe('added source apa (http://127.0.0.1:9/apa)\n');
+      expect((await run('sources', 'add', 'apa', 'http://127.0.0.1:9/apa', '--url', url, '--token', 'cli-token-123')).stdout).toBe(
+        'added source apa (http://127.0.0.1:9/apa)\n',
+      );
       const { sources } = await json('sources', 'list', '--url', url, '--token', 'cli-token-123');
       expect(sources.map((s: { id: string }) => s.id)).toEqual(['apa']);
       const { queued } = await json('sources', 'fetch-now', 'apa', '--url', url, '--token', 'cli-token-123');
@@ -198,7 +223,10 @@ describe('syndicate CLI: catalog commands, OPML, misuse', () => {
     it('one bad outline fails alone; a file that is not OPML is refused in one line', async () => {
       const file = `${process.env.TMPDIR ?? '/tmp'}/syndicate-bad-${process.pid}.opml`;
       const fs = await import('node:fs');
-      fs.writeFileSync(file, '<opml version="2.0"><body><outline text="x" xmlUrl="javascript:alert(1)"/><outline text="Fine" xmlUrl="http://127.0.0.1:9/fine"/></body></opml>');
+      fs.writeFileSync(
+        file,
+        '<opml version="2.0"><body><outline text="x" xmlUrl="javascript:alert(1)"/><outline text="Fine" xmlUrl="http://127.0.0.1:9/fine"/></body></opml>',
+      );
       const result = await run('import-opml', file);
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(/^imported 2 feeds: 1 added, 0 replaced, 1 failed\n {2}failed x \(javascript:alert\(1\)\): /);

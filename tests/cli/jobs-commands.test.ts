@@ -33,8 +33,13 @@ describe('syndicate jobs (CLI): failed jobs of a stage', () => {
   /** Publish jobs that fail at once (one attempt, a processor that throws), as a story that cannot be stored. */
   async function failPublishJobs(n: number): Promise<string[]> {
     const { ctx } = system;
-    const ids = await Promise.all(Array.from({ length: n }, (_, i) => ctx.queues.publish.add('publish', { story: i } as unknown as PublishJob, { attempts: 1 }).then((j) => j.id!)));
-    const worker = new Worker('publish', async () => Promise.reject(new Error('the item store refused it')), { connection: ctx.workerRedis, prefix: ctx.env.redisPrefix });
+    const ids = await Promise.all(
+      Array.from({ length: n }, (_, i) => ctx.queues.publish.add('publish', { story: i } as unknown as PublishJob, { attempts: 1 }).then((j) => j.id!)),
+    );
+    const worker = new Worker('publish', async () => Promise.reject(new Error('the item store refused it')), {
+      connection: ctx.workerRedis,
+      prefix: ctx.env.redisPrefix,
+    });
     await waitFor('the jobs to fail', async () => (await Promise.all(ids.map((id) => ctx.queues.publish.getJobState(id)))).every((s) => s === 'failed'));
     await worker.close();
     return ids;
@@ -50,7 +55,9 @@ describe('syndicate jobs (CLI): failed jobs of a stage', () => {
     for (const id of [first, second, third]) expect(text.stdout).toContain(id);
     expect(text.stdout).toContain('the item store refused it');
 
-    const listed = JSON.parse((await runCli('jobs', 'failed', 'publish', '--json')).stdout) as { jobs: Array<{ jobId: string; queue: string; attemptsMade: number }> };
+    const listed = JSON.parse((await runCli('jobs', 'failed', 'publish', '--json')).stdout) as {
+      jobs: Array<{ jobId: string; queue: string; attemptsMade: number }>;
+    };
     expect(listed.jobs.map((j) => j.jobId).sort()).toEqual([first, second, third].sort());
     expect(listed.jobs.every((j) => j.queue === 'publish' && j.attemptsMade === 1)).toBe(true);
     const viaApi = JSON.parse((await runCli('jobs', 'failed', 'publish', '--json', '--url', apiUrl, '--token', TEST_ADMIN_TOKEN)).stdout) as typeof listed;
@@ -66,7 +73,9 @@ describe('syndicate jobs (CLI): failed jobs of a stage', () => {
     expect((JSON.parse(replayedViaApi.stdout) as { replayed: Array<{ jobId: string }> }).replayed.map((j) => j.jobId)).toEqual([second]);
     expect(await state(second!)).toBe('waiting');
 
-    const range = JSON.parse((await runCli('jobs', 'replay', 'publish', '--from', before, '--to', new Date().toISOString(), '--json')).stdout) as { replayed: Array<{ jobId: string }> };
+    const range = JSON.parse((await runCli('jobs', 'replay', 'publish', '--from', before, '--to', new Date().toISOString(), '--json')).stdout) as {
+      replayed: Array<{ jobId: string }>;
+    };
     expect(range.replayed.map((j) => j.jobId)).toEqual([third]);
     expect(await state(third!)).toBe('waiting');
     expect(JSON.parse((await runCli('jobs', 'failed', 'publish', '--json')).stdout)).toEqual({ jobs: [] });

@@ -47,7 +47,12 @@ describe('syndicate normalize', () => {
       }
       if (request.url === '/many.json') {
         res.setHeader('content-type', 'application/feed+json');
-        const items = Array.from({ length: 30 }, (_, i) => ({ id: `e${i}`, url: `https://example.com/${i}`, title: `Entry ${i}`, content_text: `Body of entry ${i}.` }));
+        const items = Array.from({ length: 30 }, (_, i) => ({
+          id: `e${i}`,
+          url: `https://example.com/${i}`,
+          title: `Entry ${i}`,
+          content_text: `Body of entry ${i}.`,
+        }));
         return void res.end(JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'Many', items }));
       }
       if (request.url?.startsWith('/news/')) {
@@ -108,16 +113,34 @@ describe('syndicate normalize', () => {
     useConfig(dir, 'network:\n  allowHosts: [127.0.0.1]\nlimits:\n  maxEntriesPerFetch: 7\n');
     const { code, stdout } = await normalize(`${server.url}/many.json`);
     expect(code).toBe(0);
-    expect((JSON.parse(stdout) as NormalizedItem[]).map((item) => item.title)).toEqual(['Entry 0', 'Entry 1', 'Entry 2', 'Entry 3', 'Entry 4', 'Entry 5', 'Entry 6']);
+    expect((JSON.parse(stdout) as NormalizedItem[]).map((item) => item.title)).toEqual([
+      'Entry 0',
+      'Entry 1',
+      'Entry 2',
+      'Entry 3',
+      'Entry 4',
+      'Entry 5',
+      'Entry 6',
+    ]);
   });
 
   it('--jsonl prints one line per input, in order; a bad input never stops the others', async () => {
     useConfig(dir, 'network:\n  allowHosts: [127.0.0.1]\n');
-    const inputs = ['config/samples/news-az-interview.rss', `${server.url}/nothing`, 'package.json', 'no/such/file.rss', 'gopher://example.com/feed', `${server.url}/rss`];
+    const inputs = [
+      'config/samples/news-az-interview.rss',
+      `${server.url}/nothing`,
+      'package.json',
+      'no/such/file.rss',
+      'gopher://example.com/feed',
+      `${server.url}/rss`,
+    ];
     const { code, stdout, stderr } = await run(['normalize', '--jsonl', ...inputs]);
     expect(code).toBe(0);
     expect(stderr).toBe('');
-    const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { input: string; items?: NormalizedItem[]; error?: { code: string; message: string } });
+    const lines = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { input: string; items?: NormalizedItem[]; error?: { code: string; message: string } });
     expect(lines.map((line) => line.input)).toEqual(inputs);
     expectSeedInterview(lines[0]!.items![0]!);
     expect(lines[1]!.error).toMatchObject({ code: 'SYN_ERR_FETCH_HTTP_STATUS', message: expect.stringContaining('answered 404') });
@@ -132,7 +155,10 @@ describe('syndicate normalize', () => {
     useConfig(dir, 'network:\n  allowHosts: []\n');
     const { code, stdout } = await run(['normalize', '--jsonl', `${server.url}/rss`, 'config/samples/news-az-interview.rss']);
     expect(code).toBe(0);
-    const [blocked, file] = stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    const [blocked, file] = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(blocked.error.code).toBe('SYN_ERR_FETCH_BLOCKED_ADDRESS');
     expect(file.items).toHaveLength(1);
   });

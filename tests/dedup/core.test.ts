@@ -10,13 +10,22 @@ const words = (n: number, seed: string) => Array.from({ length: n }, (_, i) => `
 describe('canonicalizeText', () => {
   it('folds typography, case, punctuation, diacritics and wrapping', () => {
     const a = 'He said: “It’s a new order — and Türkiye knows it…”\n\nNext  paragraph.';
-    const b = "he said \"Its a new order - and Turkiye\nknows it...\" next paragraph";
+    const b = 'he said "Its a new order - and Turkiye\nknows it..." next paragraph';
     expect(canonicalizeText(a)).toBe('he said its a new order and turkiye knows it next paragraph');
     expect(canonicalizeText(b)).toBe(canonicalizeText(a));
   });
 
   it('drops furniture lines but keeps story sentences that start like them', () => {
-    const text = ['Source: News.Az', 'Share', 'Read more: Oil prices steady', 'EN | RU', 'Advertisement', 'Follow us on Telegram', '12 comments', 'Tags: politics, economy'].join('\n');
+    const text = [
+      'Source: News.Az',
+      'Share',
+      'Read more: Oil prices steady',
+      'EN | RU',
+      'Advertisement',
+      'Follow us on Telegram',
+      '12 comments',
+      'Tags: politics, economy',
+    ].join('\n');
     expect(canonicalizeText(text)).toBe('');
     const long = 'Source: officials in the ministry told reporters on Monday that the talks would continue well into next week at least.';
     expect(isFurnitureLine(long)).toBe(false);

@@ -19,7 +19,10 @@ function feed(title: string, link: string, guid: string, body: string[]): string
 
 /** How another outlet republishes the interview: new title, its own intro line, a dropped paragraph, straight quotes, a credit line. */
 function republished(): string[] {
-  const body = paragraphs.slice(2).filter((_, i) => i !== 6).map((p) => p.replace(/[“”]/g, '"').replace(/[‘’]/g, "'"));
+  const body = paragraphs
+    .slice(2)
+    .filter((_, i) => i !== 6)
+    .map((p) => p.replace(/[“”]/g, '"').replace(/[‘’]/g, "'"));
   return ['Caspian Post brings you this conversation first published by News.Az.', ...body, 'Source: News.Az'];
 }
 
@@ -33,7 +36,11 @@ describe('one story, many outlets, two workers', () => {
   beforeAll(async () => {
     server = await startServer((request, res) => {
       res.setHeader('content-type', 'application/rss+xml; charset=utf-8');
-      res.end(request.url === '/news-az' ? original : feed('Russian expert: Moscow must accept the new order in the South Caucasus', 'https://caspianpost.example/trofimchuk', 'cp-77', republished()));
+      res.end(
+        request.url === '/news-az'
+          ? original
+          : feed('Russian expert: Moscow must accept the new order in the South Caucasus', 'https://caspianpost.example/trofimchuk', 'cp-77', republished()),
+      );
     });
     receiver = await startServer((_req, res) => {
       res.statusCode = 200;
@@ -83,7 +90,11 @@ describe('one story, many outlets, two workers', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(receiver.requests.length).toBe(before);
 
-    original = feed(TITLE, 'https://news.az/news/trofimchuk', 'news-az-1', [...paragraphs.slice(0, -6), 'Editor’s note: this interview was updated with a correction on June 11.', ...paragraphs.slice(-6)]);
+    original = feed(TITLE, 'https://news.az/news/trofimchuk', 'news-az-1', [
+      ...paragraphs.slice(0, -6),
+      'Editor’s note: this interview was updated with a correction on June 11.',
+      ...paragraphs.slice(-6),
+    ]);
     await systems[0]!.ctx.queues.fetch.add('fetch', { sourceId: 'news-az' }, { jobId: 'refetch-after-edit' });
     await waitFor('the update event', () => receiver.requests.length > before, 10_000);
     const update = events().at(-1)!;

@@ -97,7 +97,14 @@ describe('near-duplicate evaluation set through a real StoryIndex', () => {
     let mergedRight = 0;
     let shouldMerge = 0;
     for (const d of docs) {
-      const r = await index.resolve({ sourceId: d.outlet, guid: d.id, url: `https://eval.example/${encodeURIComponent(d.id)}`, title: d.title, contentText: d.text, proposedStoryId: d.id });
+      const r = await index.resolve({
+        sourceId: d.outlet,
+        guid: d.id,
+        url: `https://eval.example/${encodeURIComponent(d.id)}`,
+        title: d.title,
+        contentText: d.text,
+        proposedStoryId: d.id,
+      });
       const known = storyOfBase.get(d.base);
       if (known) shouldMerge++;
       if (r.outcome === 'new') {
@@ -110,7 +117,9 @@ describe('near-duplicate evaluation set through a real StoryIndex', () => {
     }
     const precision = mergedRight / Math.max(1, merged);
     const recall = mergedRight / Math.max(1, shouldMerge);
-    console.log(`dedup eval through StoryIndex: docs=${docs.length} stories=${storyOfBase.size} merged=${merged} right=${mergedRight} shouldMerge=${shouldMerge} precision=${precision.toFixed(4)} recall=${recall.toFixed(4)}`);
+    console.log(
+      `dedup eval through StoryIndex: docs=${docs.length} stories=${storyOfBase.size} merged=${merged} right=${mergedRight} shouldMerge=${shouldMerge} precision=${precision.toFixed(4)} recall=${recall.toFixed(4)}`,
+    );
     expect(precision).toBeGreaterThanOrEqual(0.99);
     expect(recall).toBeGreaterThanOrEqual(0.95);
   });

@@ -16,10 +16,7 @@ const body = interview.split('\n').slice(2).join('\n');
 function republished(text: string, outlet: string): string {
   const paras = text.split(/\n\s*\n/);
   paras.splice(4, 1);
-  return [`${outlet} republishes this interview.`, ...paras, 'Share', `Source: News Central`]
-    .join('\n\n')
-    .replace(/[“”]/g, '"')
-    .replace(/’/g, "'");
+  return [`${outlet} republishes this interview.`, ...paras, 'Share', `Source: News Central`].join('\n\n').replace(/[“”]/g, '"').replace(/’/g, "'");
 }
 
 async function keysOf(prefix: string): Promise<string[]> {
@@ -45,11 +42,29 @@ afterAll(async () => {
 describe('StoryIndex on Redis', () => {
   it('tells new, duplicate, updated and unchanged apart', async () => {
     const index = new StoryIndex(redis, { prefix: `${PREFIX}:a`, retentionSeconds: RETENTION });
-    const orig = { sourceId: 'news-central', guid: 'nc-1', url: 'https://news.example/aktau?utm_source=x', title: 't', contentText: body, proposedStoryId: 's1' };
+    const orig = {
+      sourceId: 'news-central',
+      guid: 'nc-1',
+      url: 'https://news.example/aktau?utm_source=x',
+      title: 't',
+      contentText: body,
+      proposedStoryId: 's1',
+    };
     expect(await index.resolve(orig)).toEqual({ outcome: 'new', storyId: 's1', matchedBy: null, newSource: true });
-    expect(await index.resolve({ ...orig, url: 'https://news.example/aktau', proposedStoryId: 'x' })).toMatchObject({ outcome: 'unchanged', storyId: 's1', matchedBy: 'guid' });
+    expect(await index.resolve({ ...orig, url: 'https://news.example/aktau', proposedStoryId: 'x' })).toMatchObject({
+      outcome: 'unchanged',
+      storyId: 's1',
+      matchedBy: 'guid',
+    });
 
-    const copy = { sourceId: 'caspian-post', guid: 'cp-9', url: 'https://caspian.example/a/9', title: 'INTERVIEW', contentText: republished(body, 'Caspian Post'), proposedStoryId: 's2' };
+    const copy = {
+      sourceId: 'caspian-post',
+      guid: 'cp-9',
+      url: 'https://caspian.example/a/9',
+      title: 'INTERVIEW',
+      contentText: republished(body, 'Caspian Post'),
+      proposedStoryId: 's2',
+    };
     expect(await index.resolve(copy)).toEqual({ outcome: 'duplicate', storyId: 's1', matchedBy: 'near-duplicate', newSource: true });
     // the copy's own re-fetch is nothing new
     expect(await index.resolve({ ...copy, proposedStoryId: 's3' })).toMatchObject({ outcome: 'unchanged', storyId: 's1' });
@@ -83,9 +98,19 @@ describe('StoryIndex on Redis', () => {
 
   it('never merges stories on an empty or near-empty body', async () => {
     const index = new StoryIndex(redis, { prefix: `${PREFIX}:d`, retentionSeconds: RETENTION });
-    const video = { sourceId: 'a', guid: 'v1', url: 'https://a.example/v1', title: 'Video', contentText: 'Share\n\nA short caption here', proposedStoryId: 'v1' };
+    const video = {
+      sourceId: 'a',
+      guid: 'v1',
+      url: 'https://a.example/v1',
+      title: 'Video',
+      contentText: 'Share\n\nA short caption here',
+      proposedStoryId: 'v1',
+    };
     expect(await index.resolve(video)).toMatchObject({ outcome: 'new', storyId: 'v1' });
-    expect(await index.resolve({ ...video, sourceId: 'b', guid: 'v2', url: 'https://b.example/v2', proposedStoryId: 'v2' })).toMatchObject({ outcome: 'new', storyId: 'v2' });
+    expect(await index.resolve({ ...video, sourceId: 'b', guid: 'v2', url: 'https://b.example/v2', proposedStoryId: 'v2' })).toMatchObject({
+      outcome: 'new',
+      storyId: 'v2',
+    });
     expect(await index.resolve(video)).toMatchObject({ outcome: 'unchanged', storyId: 'v1' });
     expect(await index.resolve({ ...video, contentText: 'A short caption, edited' })).toMatchObject({ outcome: 'updated', storyId: 'v1' });
   });
@@ -134,7 +159,9 @@ describe('StoryIndex on Redis', () => {
     expect(await index.remove('gone')).toBe(1);
     expect(await index.sourcesOf('gone')).toEqual([]);
     expect((await keysOf(prefix)).length).toBeLessThan(before);
-    expect(await index.resolve({ sourceId: 'c', guid: 'c1', url: 'https://c.example/1', title: 't', contentText: sameEvent, proposedStoryId: 'again' })).toMatchObject({
+    expect(
+      await index.resolve({ sourceId: 'c', guid: 'c1', url: 'https://c.example/1', title: 't', contentText: sameEvent, proposedStoryId: 'again' }),
+    ).toMatchObject({
       outcome: 'new',
       storyId: 'again',
     });

@@ -16,7 +16,11 @@ describe('syndicate replay (CLI)', () => {
   beforeAll(async () => {
     rig = await startDeliverRig('clireplay', {
       answer: (_req, res) => void res.writeHead(healthy ? 204 : 500).end(),
-      config: (url) => ({ network: { allowHosts: ['127.0.0.1'] }, subscriptions: [{ id: 'cli', url: `${url}/cli`, secret: SECRET }], delivery: { retrySchedule: ['50ms'], jitter: 0 } }),
+      config: (url) => ({
+        network: { allowHosts: ['127.0.0.1'] },
+        subscriptions: [{ id: 'cli', url: `${url}/cli`, secret: SECRET }],
+        delivery: { retrySchedule: ['50ms'], jitter: 0 },
+      }),
     });
     // The CLI reads the same env and config file as `start`: point it at this test's Redis prefix and a config file.
     const dir = mkdtempSync(join(tmpdir(), 'syndicate-replay-'));

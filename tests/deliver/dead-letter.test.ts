@@ -1,7 +1,17 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/http.js';
-import { ADMIN_AUTH, CLEANUP_TIMEOUT_MS, enqueueEvent, sampleItem, secretFor, startDeliverRig, subscriptionsAt, waitForList, type DeliverRigWithApi } from './helpers.js';
+import {
+  ADMIN_AUTH,
+  CLEANUP_TIMEOUT_MS,
+  enqueueEvent,
+  sampleItem,
+  secretFor,
+  startDeliverRig,
+  subscriptionsAt,
+  waitForList,
+  type DeliverRigWithApi,
+} from './helpers.js';
 
 const SECRET = secretFor('dead-letter-test');
 
@@ -35,7 +45,9 @@ describe('dead letters, replay and ordering', () => {
     const second = await enqueueEvent(rig.system.ctx, 'down', 'item.published', sampleItem('dl-2'));
     const third = await enqueueEvent(rig.system.ctx, 'down', 'item.published', sampleItem('dl-3'));
     const listed = await waitFor('three dead letters', async () => {
-      const body = JSON.parse((await rig.app.inject({ method: 'GET', url: `/api/v1/deliveries/failed?subscription=down&from=${from}`, headers: ADMIN_AUTH })).body);
+      const body = JSON.parse(
+        (await rig.app.inject({ method: 'GET', url: `/api/v1/deliveries/failed?subscription=down&from=${from}`, headers: ADMIN_AUTH })).body,
+      );
       return body.deliveries.length === 3 && body.deliveries;
     });
     expect(listed.map((d: { jobId: string }) => d.jobId).sort()).toEqual([first, second, third].sort());
@@ -52,9 +64,22 @@ describe('dead letters, replay and ordering', () => {
     new Webhook(SECRET).verify(dl1.at(-1)!.body, dl1.at(-1)!.headers as Record<string, string>);
     expect((await rig.app.inject({ method: 'POST', url: `/api/v1/deliveries/${first}/replay`, headers: ADMIN_AUTH })).statusCode).toBe(409);
 
-    const range = await rig.app.inject({ method: 'POST', url: '/api/v1/deliveries/replay', headers: ADMIN_AUTH, payload: { subscription: 'down', from, to: new Date().toISOString() } });
-    expect(JSON.parse(range.body).replayed.map((d: { jobId: string }) => d.jobId).sort()).toEqual([second, third].sort());
-    await waitFor('range replayed', async () => (await rig.system.ctx.queues.deliver.getJobState(second)) === 'completed' && (await rig.system.ctx.queues.deliver.getJobState(third)) === 'completed');
+    const range = await rig.app.inject({
+      method: 'POST',
+      url: '/api/v1/deliveries/replay',
+      headers: ADMIN_AUTH,
+      payload: { subscription: 'down', from, to: new Date().toISOString() },
+    });
+    expect(
+      JSON.parse(range.body)
+        .replayed.map((d: { jobId: string }) => d.jobId)
+        .sort(),
+    ).toEqual([second, third].sort());
+    await waitFor(
+      'range replayed',
+      async () =>
+        (await rig.system.ctx.queues.deliver.getJobState(second)) === 'completed' && (await rig.system.ctx.queues.deliver.getJobState(third)) === 'completed',
+    );
     expect((await rig.app.inject({ method: 'POST', url: '/api/v1/deliveries/replay', headers: ADMIN_AUTH, payload: {} })).statusCode).toBe(400);
   });
 

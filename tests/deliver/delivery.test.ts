@@ -26,8 +26,14 @@ describe('webhook delivery to real loopback receivers', () => {
         const sub = (id: string, path: string, secret: string | string[] = SECRET) => ({ id, url: `${url}${path}`, secret });
         return {
           subscriptions: [
-            sub('ok', '/ok'), sub('flaky', '/flaky'), sub('hang', '/hang'), sub('gone', '/gone'), sub('throttle', '/throttle'),
-            sub('rotate', '/rotate', [OLD, NEW]), sub('big', '/big'), sub('redirect', '/redirect'),
+            sub('ok', '/ok'),
+            sub('flaky', '/flaky'),
+            sub('hang', '/hang'),
+            sub('gone', '/gone'),
+            sub('throttle', '/throttle'),
+            sub('rotate', '/rotate', [OLD, NEW]),
+            sub('big', '/big'),
+            sub('redirect', '/redirect'),
             { id: 'private', url: 'http://169.254.169.254/latest/meta-data', secret: SECRET },
           ],
           delivery: { retrySchedule: ['50ms', '100ms'], jitter: 0, maxPayloadBytes: 4096 },
@@ -96,7 +102,10 @@ describe('webhook delivery to real loopback receivers', () => {
     expect(requests[1]!.at - requests[0]!.at).toBeGreaterThanOrEqual(1000);
     expect(requests[1]!.headers['webhook-id']).toBe(requests[0]!.headers['webhook-id']);
     const attempts = await waitForList('log', () => rig.log('throttle'), 2);
-    expect(attempts.map((a) => [a.status, a.attempt, a.errorCode])).toEqual([[429, 1, 'SYN_ERR_DELIVERY_THROTTLED'], [204, 1, null]]);
+    expect(attempts.map((a) => [a.status, a.attempt, a.errorCode])).toEqual([
+      [429, 1, 'SYN_ERR_DELIVERY_THROTTLED'],
+      [204, 1, null],
+    ]);
   });
 
   it('signs with both secrets during a rotation, so either verifies', async () => {
@@ -112,7 +121,12 @@ describe('webhook delivery to real loopback receivers', () => {
     await enqueueEvent(rig.system.ctx, 'big', 'item.published', sampleItem('s-big', { contentHtml: `<p>${'x'.repeat(10_000)}</p>` }));
     const [request] = await waitForList('delivery', () => rig.at('/big'));
     const event = new Webhook(SECRET).verify(request!.body, headersOf(request!));
-    expect(event).toEqual({ type: 'item.published', timestamp: expect.any(String), slim: true, data: { id: 's-big', url: 'https://example.org/s-big', title: 'Story s-big' } });
+    expect(event).toEqual({
+      type: 'item.published',
+      timestamp: expect.any(String),
+      slim: true,
+      data: { id: 's-big', url: 'https://example.org/s-big', title: 'Story s-big' },
+    });
   });
 
   it('does not follow redirects and refuses private addresses, logging each with its code', async () => {

@@ -38,7 +38,12 @@ describe('disable after continuous failure, and recover', () => {
     healthy = true;
     const app = await buildApp({ ctx: rig.system.ctx, adminToken: ADMIN_TOKEN });
     expect((await app.inject({ method: 'PUT', url: '/api/v1/subscriptions/flapping/enable', headers: ADMIN_AUTH })).statusCode).toBe(200);
-    const replay = await app.inject({ method: 'POST', url: '/api/v1/deliveries/replay', headers: ADMIN_AUTH, payload: { subscription: 'flapping', from: '2000-01-01T00:00:00Z', to: new Date().toISOString() } });
+    const replay = await app.inject({
+      method: 'POST',
+      url: '/api/v1/deliveries/replay',
+      headers: ADMIN_AUTH,
+      payload: { subscription: 'flapping', from: '2000-01-01T00:00:00Z', to: new Date().toISOString() },
+    });
     expect(JSON.parse(replay.body).replayed).toHaveLength(2);
     const delivered = await waitForList('both delivered', async () => (await rig.log('flapping')).filter((a) => a.ok), 2);
     expect(delivered.map((a) => a.storyId).sort()).toEqual(['f-1', 'f-2']);

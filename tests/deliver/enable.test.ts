@@ -33,18 +33,33 @@ describe('the disabled state is one truth: API, PUT enabled: true, config re-see
     // A restart: another process on the same Redis seeds the catalog from the same config (enabled: true by default).
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, next) => void (lines.push(String(chunk)), next()) });
-    const restarted = await startSystem(rig.system.env, parseConfig({ network: { allowHosts: ['127.0.0.1'] }, ...rig.config }), [ROLES.deliver], pino({ level: 'warn' }, sink));
+    const restarted = await startSystem(
+      rig.system.env,
+      parseConfig({ network: { allowHosts: ['127.0.0.1'] }, ...rig.config }),
+      [ROLES.deliver],
+      pino({ level: 'warn' }, sink),
+    );
     await restarted.stop('test');
     expect(lines.some((l) => /subscription trap stays disabled/.test(l) && /410 Gone from the test/.test(l))).toBe(true);
     expect(await get()).toMatchObject(disabled);
     expect(await rig.system.ctx.catalog.get('subscriptions', 'trap')).toMatchObject({ enabled: false });
 
     // A PUT that leaves `enabled` out (an unrelated edit) keeps the disable, and says so.
-    const edit = await rig.app.inject({ method: 'PUT', url: '/api/v1/subscriptions/trap', headers: ADMIN_AUTH, payload: { url: `${rig.receiver.url}/trap`, secret: secretFor('enable-test') } });
+    const edit = await rig.app.inject({
+      method: 'PUT',
+      url: '/api/v1/subscriptions/trap',
+      headers: ADMIN_AUTH,
+      payload: { url: `${rig.receiver.url}/trap`, secret: secretFor('enable-test') },
+    });
     expect(JSON.parse(edit.body).subscription).toMatchObject(disabled);
 
     // PUT with enabled: true lifts it, everywhere.
-    const put = await rig.app.inject({ method: 'PUT', url: '/api/v1/subscriptions/trap', headers: ADMIN_AUTH, payload: { url: `${rig.receiver.url}/trap`, secret: secretFor('enable-test'), enabled: true } });
+    const put = await rig.app.inject({
+      method: 'PUT',
+      url: '/api/v1/subscriptions/trap',
+      headers: ADMIN_AUTH,
+      payload: { url: `${rig.receiver.url}/trap`, secret: secretFor('enable-test'), enabled: true },
+    });
     expect(put.statusCode).toBe(200);
     expect(JSON.parse(put.body).subscription).toMatchObject({ enabled: true });
     const lifted = await get();
@@ -59,7 +74,12 @@ describe('the disabled state is one truth: API, PUT enabled: true, config re-see
 describe('effectiveSubscription', () => {
   const base = { id: 's', url: 'https://example.org/hook', secret: 'whsec_x', enabled: true };
   it('lets a disable record win over the entry, and drops stale disable fields without one', () => {
-    expect(effectiveSubscription(base, { at: '2025-01-01T00:00:00.000Z', reason: 'gone' })).toEqual({ ...base, enabled: false, disabledAt: '2025-01-01T00:00:00.000Z', disabledReason: 'gone' });
+    expect(effectiveSubscription(base, { at: '2025-01-01T00:00:00.000Z', reason: 'gone' })).toEqual({
+      ...base,
+      enabled: false,
+      disabledAt: '2025-01-01T00:00:00.000Z',
+      disabledReason: 'gone',
+    });
     expect(effectiveSubscription({ ...base, disabledAt: 'x', disabledReason: 'y' } as typeof base, null)).toEqual(base);
   });
 });

@@ -29,7 +29,9 @@ describe('fan-out decisions', () => {
     expect(handoffFor({ kind: 'paused', until: 3000 }, delivery, 1000)).toEqual({ delayMs: 2000, priorAttempts: 0 });
     expect(handoffFor({ kind: 'rate', waitMs: 400 }, delivery, 0, half)).toEqual({ delayMs: 420, priorAttempts: 0 });
     expect(handoffFor({ kind: 'dead', code: 'SYN_ERR_DELIVERY_GONE', message: 'gone' }, delivery, 0)).toEqual({
-      delayMs: 0, priorAttempts: 1, verdict: { code: 'SYN_ERR_DELIVERY_GONE', message: 'gone' },
+      delayMs: 0,
+      priorAttempts: 1,
+      verdict: { code: 'SYN_ERR_DELIVERY_GONE', message: 'gone' },
     });
   });
 });
@@ -74,7 +76,10 @@ describe('Batcher', () => {
     const answers = await Promise.all([1, 2, 3, 4, 5].map((i) => batcher.call(i)));
     expect(answers).toEqual([10, 20, 30, 40, 50]);
     // The bound of 3 splits the turn's five calls.
-    expect(batches).toEqual([[1, 2, 3], [4, 5]]);
+    expect(batches).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
     const failing = new Batcher<number, number>(async () => Promise.reject(new Error('redis down')));
     await expect(Promise.all([failing.call(1), failing.call(2)])).rejects.toThrow('redis down');
   });

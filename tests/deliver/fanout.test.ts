@@ -52,7 +52,10 @@ describe('fan-out: the first attempt of every subscription in one job per event'
     // The failure counts as attempt 1; its own job makes attempt 2 with the same webhook-id.
     const flaky = await waitForList('flaky log', async () => (await rig.log('flaky')).filter((a) => a.ok));
     const flakyLog = await rig.log('flaky');
-    expect(flakyLog.map((a) => [a.attempt, a.status, a.jobId])).toEqual([[1, 500, deliverJobId('flaky', id)], [2, 204, deliverJobId('flaky', id)]]);
+    expect(flakyLog.map((a) => [a.attempt, a.status, a.jobId])).toEqual([
+      [1, 500, deliverJobId('flaky', id)],
+      [2, 204, deliverJobId('flaky', id)],
+    ]);
     expect(flaky).toHaveLength(1);
     expect(new Set(rig.at('/flaky').map((r) => r.headers['webhook-id']))).toEqual(new Set([id]));
 
@@ -90,7 +93,7 @@ describe('fan-out: the first attempt of every subscription in one job per event'
     expect(Math.max(...latencies)).toBeLessThan(BUDGET_MS);
   });
 
-  it('keeps the order: item.updated waits for its story\'s item.published, even when that one is retried', async () => {
+  it("keeps the order: item.updated waits for its story's item.published, even when that one is retried", async () => {
     const item = sampleItem('fan-order');
     await enqueueFanout(rig.system.ctx, ['order'], 'item.published', item);
     await enqueueFanout(rig.system.ctx, ['order'], 'item.updated', { ...item, title: 'changed' }, 'v2');

@@ -26,9 +26,21 @@ export async function deliveryLogOf(ctx: AppContext, subscriptionId: string): Pr
 export function sampleItem(id: string, extra: Partial<NormalizedItem> = {}): NormalizedItem {
   const source = { id: 'src', name: 'Source', url: 'https://example.org/', itemUrl: `https://example.org/${id}` };
   return {
-    id, url: `https://example.org/${id}`, title: `Story ${id}`, kind: 'article', language: 'en',
-    publishedAt: '2025-06-10T09:00:00.000Z', updatedAt: '2025-06-10T09:00:00.000Z', summary: 's', contentHtml: '<p>x</p>', contentText: 'x',
-    source, sources: [source], images: [], interview: null, ...extra,
+    id,
+    url: `https://example.org/${id}`,
+    title: `Story ${id}`,
+    kind: 'article',
+    language: 'en',
+    publishedAt: '2025-06-10T09:00:00.000Z',
+    updatedAt: '2025-06-10T09:00:00.000Z',
+    summary: 's',
+    contentHtml: '<p>x</p>',
+    contentText: 'x',
+    source,
+    sources: [source],
+    images: [],
+    interview: null,
+    ...extra,
   };
 }
 
@@ -56,7 +68,11 @@ export async function waitForList<T>(what: string, list: () => T[] | Promise<T[]
 export async function enqueueFanout(ctx: AppContext, subscriptionIds: string[], type: EventType, item: NormalizedItem, discriminator = ''): Promise<string> {
   const id = eventId(type, item, discriminator);
   const body = JSON.stringify(buildEvent(type, item, new Date().toISOString()));
-  await ctx.queues.deliver.add(FANOUT_JOB_NAME, { eventId: id, eventType: type, body, storyId: item.id, subscriptionIds }, { jobId: fanoutJobId(id), attempts: 5 });
+  await ctx.queues.deliver.add(
+    FANOUT_JOB_NAME,
+    { eventId: id, eventType: type, body, storyId: item.id, subscriptionIds },
+    { jobId: fanoutJobId(id), attempts: 5 },
+  );
   return id;
 }
 

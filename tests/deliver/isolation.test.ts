@@ -51,7 +51,10 @@ describe('per-endpoint isolation (concurrency and rate limits in Redis)', () => 
     const jobIds: string[] = [];
     for (let i = 0; i < 12; i++) jobIds.push(await enqueueEvent(rig.system.ctx, 'limited', 'item.published', sampleItem(`limited-${i}`)));
     await waitFor('all rate-limited deliveries', () => rig.at('/limited').length >= 12, 10_000);
-    const times = rig.at('/limited').map((r) => r.at).sort((a, b) => a - b);
+    const times = rig
+      .at('/limited')
+      .map((r) => r.at)
+      .sort((a, b) => a - b);
     // 5/s: starts at least 200 ms apart, so 12 span at least 11 intervals, and no second (wherever it starts) holds
     // more than 5. Arrival times jitter by a few ms around the starts: 50 ms of slack (a fixed window would allow 10).
     expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(11 * 200 - 50);

@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLEANUP_TIMEOUT_MS, enqueueEvent, enqueueFanout, sampleItem, secretFor, startDeliverRig, subscriptionsAt, waitForList, type DeliverRig } from './helpers.js';
+import {
+  CLEANUP_TIMEOUT_MS,
+  enqueueEvent,
+  enqueueFanout,
+  sampleItem,
+  secretFor,
+  startDeliverRig,
+  subscriptionsAt,
+  waitForList,
+  type DeliverRig,
+} from './helpers.js';
 
 const SECRET = secretFor('retry-after-test');
 
@@ -30,7 +40,10 @@ describe('Retry-After from live receivers: an HTTP date, and a 503', () => {
     expect(requests[1]!.at - requests[0]!.at).toBeGreaterThanOrEqual(900);
     expect(requests[1]!.headers['webhook-id']).toBe(requests[0]!.headers['webhook-id']);
     const attempts = await waitForList('log', () => rig.log('date'), 2);
-    expect(attempts.map((a) => [a.status, a.attempt, a.errorCode])).toEqual([[429, 1, 'SYN_ERR_DELIVERY_THROTTLED'], [204, 1, null]]);
+    expect(attempts.map((a) => [a.status, a.attempt, a.errorCode])).toEqual([
+      [429, 1, 'SYN_ERR_DELIVERY_THROTTLED'],
+      [204, 1, null],
+    ]);
   });
 
   it('pauses the endpoint on 503 with Retry-After, and every delivery to it waits', async () => {
@@ -42,6 +55,9 @@ describe('Retry-After from live receivers: an HTTP date, and a 503', () => {
     for (const later of requests.slice(1)) expect(later.at - requests[0]!.at).toBeGreaterThanOrEqual(950);
     const attempts = await waitForList('log', () => rig.log('unavailable'), 3);
     expect(attempts[0]).toMatchObject({ status: 503, attempt: 1, errorCode: 'SYN_ERR_DELIVERY_THROTTLED', response: 'maintenance' });
-    expect(attempts.slice(1).map((a) => [a.status, a.attempt])).toEqual([[204, 1], [204, 1]]);
+    expect(attempts.slice(1).map((a) => [a.status, a.attempt])).toEqual([
+      [204, 1],
+      [204, 1],
+    ]);
   });
 });

@@ -43,7 +43,12 @@ describe('end to end: a loopback feed to a republished feed and a signed webhook
     expect(event.data.title).toContain('Grigory Trofimchuk');
     expect(event.data.sources.map((s) => s.id)).toEqual(['news-az']);
     expect(delivery.headers['webhook-id']).toMatch(/^msg_/);
-    expect(() => new Webhook('whsec_' + Buffer.from('another secret 32 bytes long!!!!').toString('base64')).verify(delivery.body, delivery.headers as Record<string, string>)).toThrow();
+    expect(() =>
+      new Webhook('whsec_' + Buffer.from('another secret 32 bytes long!!!!').toString('base64')).verify(
+        delivery.body,
+        delivery.headers as Record<string, string>,
+      ),
+    ).toThrow();
   });
 
   it('serves the story in /feeds/x.atom, .rss and .json, and answers 304 to a conditional request', async () => {

@@ -63,11 +63,27 @@ function entriesOf(format: Format): Entry[] {
   if (format === 'json') {
     // Control characters cannot appear in XML 1.0, but JSON carries them.
     const marker = '[json:url-control-char]';
-    entries.push({ guid: 'json-control', marker, title: marker, link: '\u0001javascript:alert(1)', summary: 'control', content: '<p>control <a href="\u0000javascript:alert(1)">x</a></p>', image: '\u0008javascript:alert(1)' });
+    entries.push({
+      guid: 'json-control',
+      marker,
+      title: marker,
+      link: '\u0001javascript:alert(1)',
+      summary: 'control',
+      content: '<p>control <a href="\u0000javascript:alert(1)">x</a></p>',
+      image: '\u0008javascript:alert(1)',
+    });
   }
   for (const n of [1, 2]) {
     const marker = `[${format}:good-${n}]`;
-    entries.push({ guid: `${format}-good-${n}`, marker, title: `${marker} A good story`, link: `https://news.example/${format}/good-${n}`, summary: 'A good summary.', content: `<p>A good story ${format} ${n}, told in full.</p>`, image: `https://news.example/${format}/good-${n}.jpg` });
+    entries.push({
+      guid: `${format}-good-${n}`,
+      marker,
+      title: `${marker} A good story`,
+      link: `https://news.example/${format}/good-${n}`,
+      summary: 'A good summary.',
+      content: `<p>A good story ${format} ${n}, told in full.</p>`,
+      image: `https://news.example/${format}/good-${n}.jpg`,
+    });
   }
   return entries;
 }
@@ -122,14 +138,65 @@ const ALL_ENTRIES = FORMATS.flatMap((f) => FEEDS[f].entries);
 
 // ------------------------------------------------------------------ what "executable" means to a consumer
 
-const BAD_TAGS = new Set(['script', 'iframe', 'object', 'embed', 'meta', 'link', 'form', 'base', 'style', 'svg', 'math', 'frame', 'frameset', 'applet', 'button', 'input', 'template', 'xmp', 'noscript', 'video', 'audio', 'source', 'area', 'map']);
-const URL_ATTRS = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'srcset', 'background', 'poster', 'data', 'dynsrc', 'lowsrc', 'cite', 'longdesc', 'codebase', 'usemap', 'ping', 'manifest', 'srcdoc']);
+const BAD_TAGS = new Set([
+  'script',
+  'iframe',
+  'object',
+  'embed',
+  'meta',
+  'link',
+  'form',
+  'base',
+  'style',
+  'svg',
+  'math',
+  'frame',
+  'frameset',
+  'applet',
+  'button',
+  'input',
+  'template',
+  'xmp',
+  'noscript',
+  'video',
+  'audio',
+  'source',
+  'area',
+  'map',
+]);
+const URL_ATTRS = new Set([
+  'href',
+  'src',
+  'action',
+  'formaction',
+  'xlink:href',
+  'srcset',
+  'background',
+  'poster',
+  'data',
+  'dynsrc',
+  'lowsrc',
+  'cite',
+  'longdesc',
+  'codebase',
+  'usemap',
+  'ping',
+  'manifest',
+  'srcdoc',
+]);
 // eslint-disable-next-line no-control-regex
 const IGNORED = /[\u0000-\u0020\u007f-\u00a0\u00ad\u200b-\u200f\u2028\u2029\ufeff]+/g;
 
 /** A URL value is executable when, entity-decoded and stripped as browsers do, it starts with a script or document scheme. */
 function badUrl(value: string): boolean {
-  const flat = load(`<a title="${value.replace(/"/g, '&quot;')}">`, null, false)('a').attr('title')!.replace(IGNORED, '').toLowerCase();
+  const flat = load(
+    `<a title="${value.replace(/"/g, '&quot;')}">`,
+    null,
+    false,
+  )('a')
+    .attr('title')!
+    .replace(IGNORED, '')
+    .toLowerCase();
   return /^(javascript|vbscript|data|file):/.test(flat) || /^&#|&colon;/.test(flat);
 }
 
@@ -145,7 +212,8 @@ function htmlProblems(html: string): string[] {
       const key = attr.toLowerCase();
       if (key.startsWith('on')) problems.push(`${name}[${key}]`);
       if (key === 'style') problems.push(`${name}[style]`);
-      if (key === 'srcset' ? value.split(',').some((part) => badUrl(part.trim())) : URL_ATTRS.has(key) || key.endsWith(':href') ? badUrl(value) : false) problems.push(`${name}[${key}=${value}]`);
+      if (key === 'srcset' ? value.split(',').some((part) => badUrl(part.trim())) : URL_ATTRS.has(key) || key.endsWith(':href') ? badUrl(value) : false)
+        problems.push(`${name}[${key}=${value}]`);
     }
   });
   return problems;
@@ -162,7 +230,11 @@ function itemProblems(item: NormalizedItem): string[] {
   const problems = htmlProblems(item.contentHtml).map((p) => `contentHtml ${p}`);
   for (const field of ['title', 'summary', 'contentText', 'author'] as const) if (markupIn(item[field])) problems.push(`${field} holds markup: ${item[field]}`);
   for (const tag of item.tags ?? []) if (markupIn(tag)) problems.push(`tag holds markup: ${tag}`);
-  const addresses: Array<[string, string | undefined]> = [['url', item.url], ['source.url', item.source.url], ['source.itemUrl', item.source.itemUrl]];
+  const addresses: Array<[string, string | undefined]> = [
+    ['url', item.url],
+    ['source.url', item.source.url],
+    ['source.itemUrl', item.source.itemUrl],
+  ];
   for (const s of item.sources) addresses.push(['sources[].url', s.url], ['sources[].itemUrl', s.itemUrl]);
   for (const image of item.images) addresses.push(['images[].url', image.url]);
   for (const [name, url] of addresses) if (badAddress(url)) problems.push(`${name} ${url}`);
@@ -193,7 +265,13 @@ describe('markup attacks through the running pipeline: nothing executable in RSS
       res.end();
     });
     system = await startTestSystem('xss', {
-      sources: FORMATS.map((format) => ({ id: `hostile-${format}`, name: `Hostile ${format}`, url: `${feedServer.url}/${format}`, interval: '1h', fullText: 'never' })),
+      sources: FORMATS.map((format) => ({
+        id: `hostile-${format}`,
+        name: `Hostile ${format}`,
+        url: `${feedServer.url}/${format}`,
+        interval: '1h',
+        fullText: 'never',
+      })),
       channels: [{ id: 'all', title: 'Everything', pageSize: 1000 }],
       subscriptions: [{ id: 'receiver', url: `${receiver.url}/hooks`, secret: SECRET }],
     });
@@ -201,11 +279,15 @@ describe('markup attacks through the running pipeline: nothing executable in RSS
     // Every entry is a story of its own (no two share a guid, a link or a text), so all of them must arrive.
     // A shortfall is reported by the tests below, entry by entry.
     await waitFor('every entry processed', async () => (await system.ctx.queues.dedup.getCompletedCount()) >= ALL_ENTRIES.length, 120_000);
-    await waitFor('the publish and deliver queues drained', async () => {
-      const stored = (await system.ctx.items.latest(2000)).length;
-      const publishing = await system.ctx.queues.publish.getJobCounts('waiting', 'active', 'delayed');
-      return Object.values(publishing).every((n) => n === 0) && receiver.requests.length >= stored;
-    }, 60_000);
+    await waitFor(
+      'the publish and deliver queues drained',
+      async () => {
+        const stored = (await system.ctx.items.latest(2000)).length;
+        const publishing = await system.ctx.queues.publish.getJobCounts('waiting', 'active', 'delayed');
+        return Object.values(publishing).every((n) => n === 0) && receiver.requests.length >= stored;
+      },
+      60_000,
+    );
   }, 200_000);
 
   afterAll(async () => {
@@ -218,7 +300,22 @@ describe('markup attacks through the running pipeline: nothing executable in RSS
   it('the corpus holds at least 40 attacks of the OWASP classes, javascript: variants, mutation XSS, SVG and MathML', () => {
     expect(attacks.length).toBeGreaterThanOrEqual(40);
     const classes = new Set(attacks.map((a) => a.class));
-    for (const c of ['javascript-url', 'entity-encoding', 'whitespace', 'case', 'data-url', 'vbscript', 'mutation', 'svg', 'mathml', 'event-handler', 'style', 'srcset', 'form']) expect(classes, c).toContain(c);
+    for (const c of [
+      'javascript-url',
+      'entity-encoding',
+      'whitespace',
+      'case',
+      'data-url',
+      'vbscript',
+      'mutation',
+      'svg',
+      'mathml',
+      'event-handler',
+      'style',
+      'srcset',
+      'form',
+    ])
+      expect(classes, c).toContain(c);
   });
 
   it('every entry whose link was dropped is its own story; every other entry reached a story', async () => {

@@ -28,7 +28,15 @@ const commentsPage: ArticlePage = {
   name: 'local news with a comments section',
   url: 'https://www.harbourtimes.example/city/2025/06/11/tram-depot-flats',
   paragraphs: COMMENTS_PARAGRAPHS,
-  furniture: ['Join the conversation', 'This is a disgrace, the depot should be a museum', 'Finally some good news for young families', 'Subscribe to our newsletter', 'Sign in to comment', 'Advertisement', 'Share on Facebook'],
+  furniture: [
+    'Join the conversation',
+    'This is a disgrace, the depot should be a museum',
+    'Finally some good news for young families',
+    'Subscribe to our newsletter',
+    'Sign in to comment',
+    'Advertisement',
+    'Share on Facebook',
+  ],
   html: `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Old tram depot to become 240 affordable flats | The Harbour Times</title>
 <meta property="og:title" content="Old tram depot to become 240 affordable flats">
@@ -126,7 +134,15 @@ const cookiePage: ArticlePage = {
   name: 'science story behind a cookie banner, with a subheading and a newsletter box',
   url: 'https://www.sciencedaily.example/2025/08/emperor-penguin-colony',
   paragraphs: COOKIE_PARAGRAPHS,
-  furniture: ['We value your privacy', 'Accept all cookies', 'Manage preferences', 'Get our weekly science newsletter', 'You might also like', 'Penguins learn to slide faster', 'Skip to content'],
+  furniture: [
+    'We value your privacy',
+    'Accept all cookies',
+    'Manage preferences',
+    'Get our weekly science newsletter',
+    'You might also like',
+    'Penguins learn to slide faster',
+    'Skip to content',
+  ],
   html: `<!doctype html><html lang="en"><head>
 <title>Largest emperor penguin colony spotted from space</title>
 <meta property="og:site_name" content="Science Daily Example">

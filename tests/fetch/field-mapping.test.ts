@@ -5,10 +5,13 @@ import { parseFeed } from '../../src/content/parse-feed.js';
 import { normalizeEntry } from '../../src/normalize/normalize-entry.js';
 
 const ATOM = 'xmlns="http://www.w3.org/2005/Atom"';
-const NS = 'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:media="http://search.yahoo.com/mrss/" xmlns:xhtml="http://www.w3.org/1999/xhtml"';
+const NS =
+  'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:media="http://search.yahoo.com/mrss/" xmlns:xhtml="http://www.w3.org/1999/xhtml"';
 
-const atomEntry = async (inner: string, ns = ATOM): Promise<FeedEntry> => (await parseFeed(`<feed ${ns}><title>A</title><entry>${inner}</entry></feed>`)).entries[0]!;
-const rssItem = async (inner: string, version = ' version="2.0"'): Promise<FeedEntry> => (await parseFeed(`<rss${version} ${NS}><channel><title>R</title><item>${inner}</item></channel></rss>`)).entries[0]!;
+const atomEntry = async (inner: string, ns = ATOM): Promise<FeedEntry> =>
+  (await parseFeed(`<feed ${ns}><title>A</title><entry>${inner}</entry></feed>`)).entries[0]!;
+const rssItem = async (inner: string, version = ' version="2.0"'): Promise<FeedEntry> =>
+  (await parseFeed(`<rss${version} ${NS}><channel><title>R</title><item>${inner}</item></channel></rss>`)).entries[0]!;
 const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
 describe('text constructs (RFC 4287 §3.1, Atom 0.3 modes)', () => {
@@ -19,13 +22,17 @@ describe('text constructs (RFC 4287 §3.1, Atom 0.3 modes)', () => {
   });
 
   it('type="html" is escaped HTML: the title becomes its text, the body stays HTML', async () => {
-    const entry = await atomEntry('<title type="html">&lt;b&gt;Bold&lt;/b&gt; &amp;amp; news</title><content type="html">&lt;p&gt;Body &lt;em&gt;here&lt;/em&gt;&lt;/p&gt;</content>');
+    const entry = await atomEntry(
+      '<title type="html">&lt;b&gt;Bold&lt;/b&gt; &amp;amp; news</title><content type="html">&lt;p&gt;Body &lt;em&gt;here&lt;/em&gt;&lt;/p&gt;</content>',
+    );
     expect(entry.title).toBe('Bold & news');
     expect(entry.contentHtml).toBe('<p>Body <em>here</em></p>');
   });
 
   it('type="xhtml": inline markup, its wrapper div dropped; an xhtml summary is not raw <div> markup', async () => {
-    const entry = await atomEntry('<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Example <b>Atom</b></div></title><summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Short <a href="https://example.com/x">link</a></p></div></summary>');
+    const entry = await atomEntry(
+      '<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Example <b>Atom</b></div></title><summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Short <a href="https://example.com/x">link</a></p></div></summary>',
+    );
     expect(entry.title).toBe('Example Atom');
     expect(entry.summary).toBe('<p>Short <a href="https://example.com/x">link</a></p>');
   });
@@ -34,7 +41,10 @@ describe('text constructs (RFC 4287 §3.1, Atom 0.3 modes)', () => {
     const atom03 = 'version="0.3" xmlns="http://purl.org/atom/ns#"';
     const escaped = await atomEntry('<title mode="escaped" type="text/html">&lt;i&gt;Escaped&lt;/i&gt; title</title>', atom03);
     expect(escaped.title).toBe('Escaped title');
-    const encoded = await atomEntry(`<title mode="base64" type="text/html">${base64('<p>History of the &lt;blink&gt; tag</p>')}</title><summary mode="base64" type="text/html">${base64('Example <b>Atom</b>')}</summary>`, atom03);
+    const encoded = await atomEntry(
+      `<title mode="base64" type="text/html">${base64('<p>History of the &lt;blink&gt; tag</p>')}</title><summary mode="base64" type="text/html">${base64('Example <b>Atom</b>')}</summary>`,
+      atom03,
+    );
     expect(encoded.title).toBe('History of the <blink> tag');
     expect(encoded.summary).toBe('Example <b>Atom</b>');
     const octets = await atomEntry(`<content type="application/octet-stream">\n${base64('<p>Decoded body</p>')}\n</content>`);
@@ -47,7 +57,9 @@ describe('text constructs (RFC 4287 §3.1, Atom 0.3 modes)', () => {
   });
 
   it('RSS: description and content:encoded are HTML; a title with markup becomes its text', async () => {
-    const entry = await rssItem('<title>Title with &lt;b&gt;bold&lt;/b&gt;</title><description>safe&lt;iframe src="https://example.com/" /&gt; description</description><content:encoded><![CDATA[<p>Body</p>]]></content:encoded>');
+    const entry = await rssItem(
+      '<title>Title with &lt;b&gt;bold&lt;/b&gt;</title><description>safe&lt;iframe src="https://example.com/" /&gt; description</description><content:encoded><![CDATA[<p>Body</p>]]></content:encoded>',
+    );
     expect(entry.title).toBe('Title with bold');
     expect(entry.summary).toBe('safe<iframe src="https://example.com/" /> description');
     expect(entry.contentHtml).toBe('<p>Body</p>');
@@ -76,7 +88,12 @@ describe('dates from every common element', () => {
   });
 
   it('JSON Feed date_published and date_modified', async () => {
-    const feed = await parseFeed(JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', items: [{ id: '1', date_published: '2003-12-31T10:14:55Z', date_modified: '2004-01-01T00:00:00+01:00' }] }));
+    const feed = await parseFeed(
+      JSON.stringify({
+        version: 'https://jsonfeed.org/version/1.1',
+        items: [{ id: '1', date_published: '2003-12-31T10:14:55Z', date_modified: '2004-01-01T00:00:00+01:00' }],
+      }),
+    );
     expect(feed.entries[0]).toMatchObject({ publishedAt: '2003-12-31T10:14:55.000Z', updatedAt: '2003-12-31T23:00:00.000Z' });
   });
 
@@ -108,31 +125,55 @@ describe('authors', () => {
   });
 
   it('JSON Feed authors (1.1) and author (1.0)', async () => {
-    const feed = await parseFeed(JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', items: [{ id: 'a', authors: [{ url: 'https://x' }, { name: 'Second' }] }, { id: 'b', author: { name: 'Old style' } }] }));
+    const feed = await parseFeed(
+      JSON.stringify({
+        version: 'https://jsonfeed.org/version/1.1',
+        items: [
+          { id: 'a', authors: [{ url: 'https://x' }, { name: 'Second' }] },
+          { id: 'b', author: { name: 'Old style' } },
+        ],
+      }),
+    );
     expect(feed.entries.map((e) => e.author)).toEqual(['Second', 'Old style']);
   });
 });
 
 describe('links and ids', () => {
   it('a permalink guid is the link; isPermaLink="false" is only an id', async () => {
-    expect(await rssItem('<guid>https://example.com/permalink</guid>')).toMatchObject({ guid: 'https://example.com/permalink', link: 'https://example.com/permalink' });
+    expect(await rssItem('<guid>https://example.com/permalink</guid>')).toMatchObject({
+      guid: 'https://example.com/permalink',
+      link: 'https://example.com/permalink',
+    });
     expect(await rssItem('<guid isPermaLink="false">https://example.com/opaque</guid>')).toMatchObject({ guid: 'https://example.com/opaque', link: null });
     expect((await rssItem('<link>https://example.com/l</link><guid>https://example.com/g</guid>')).link).toBe('https://example.com/l');
   });
 
   it('Atom alternate among other links, and Atom id', async () => {
-    const entry = await atomEntry('<id>urn:x</id><link rel="enclosure" href="https://example.com/a.mp3"/><link rel="alternate" type="text/html" href="https://example.com/page"/>');
+    const entry = await atomEntry(
+      '<id>urn:x</id><link rel="enclosure" href="https://example.com/a.mp3"/><link rel="alternate" type="text/html" href="https://example.com/page"/>',
+    );
     expect(entry).toMatchObject({ guid: 'urn:x', link: 'https://example.com/page' });
   });
 
   it('rdf:about is the id (and the link when the item has none)', async () => {
-    const feed = await parseFeed('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"><item rdf:about="https://example.com/r"><title>R</title></item></rdf:RDF>');
+    const feed = await parseFeed(
+      '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"><item rdf:about="https://example.com/r"><title>R</title></item></rdf:RDF>',
+    );
     expect(feed.entries[0]).toMatchObject({ guid: 'https://example.com/r', link: 'https://example.com/r' });
   });
 
   it('JSON Feed url, external_url, and an id that is a URL', async () => {
-    const feed = await parseFeed(JSON.stringify({ version: 'https://jsonfeed.org/version/1', items: [{ id: 1, url: 'https://example.com/u' }, { id: 2, external_url: 'https://example.com/e' }, { id: 'https://example.com/i' }] }));
-    expect(feed.entries.map((e) => [e.guid, e.link])).toEqual([['1', 'https://example.com/u'], ['2', 'https://example.com/e'], ['https://example.com/i', 'https://example.com/i']]);
+    const feed = await parseFeed(
+      JSON.stringify({
+        version: 'https://jsonfeed.org/version/1',
+        items: [{ id: 1, url: 'https://example.com/u' }, { id: 2, external_url: 'https://example.com/e' }, { id: 'https://example.com/i' }],
+      }),
+    );
+    expect(feed.entries.map((e) => [e.guid, e.link])).toEqual([
+      ['1', 'https://example.com/u'],
+      ['2', 'https://example.com/e'],
+      ['https://example.com/i', 'https://example.com/i'],
+    ]);
   });
 });
 
@@ -146,12 +187,22 @@ describe('bodies, enclosures and Media RSS', () => {
   });
 
   it('a description beside a summary is the body', async () => {
-    expect(await rssItem('<summary>Example summary</summary><description>Example description</description>')).toMatchObject({ summary: '<p>Example summary</p>', contentHtml: 'Example description' });
+    expect(await rssItem('<summary>Example summary</summary><description>Example description</description>')).toMatchObject({
+      summary: '<p>Example summary</p>',
+      contentHtml: 'Example description',
+    });
   });
 
   it('summaries from itunes:summary and media:description when nothing else says', async () => {
     expect((await rssItem('<itunes:summary>Podcast summary</itunes:summary>')).summary).toBe('<p>Podcast summary</p>');
-    expect((await atomEntry('<media:group><media:description type="plain">Test Description</media:description><media:title>Group title</media:title></media:group>', `${ATOM} xmlns:media="http://search.yahoo.com/mrss/"`)).summary).toBe('<p>Test Description</p>');
+    expect(
+      (
+        await atomEntry(
+          '<media:group><media:description type="plain">Test Description</media:description><media:title>Group title</media:title></media:group>',
+          `${ATOM} xmlns:media="http://search.yahoo.com/mrss/"`,
+        )
+      ).summary,
+    ).toBe('<p>Test Description</p>');
   });
 
   it('media:title is the title only when there is no title', async () => {
@@ -160,22 +211,48 @@ describe('bodies, enclosures and Media RSS', () => {
   });
 
   it('JSON Feed content_html and content_text', async () => {
-    const feed = await parseFeed(JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', items: [{ id: 'h', content_html: '<p>Html</p>', content_text: 'Text version' }, { id: 't', content_text: 'First line & more\n\nSecond paragraph' }] }));
+    const feed = await parseFeed(
+      JSON.stringify({
+        version: 'https://jsonfeed.org/version/1.1',
+        items: [
+          { id: 'h', content_html: '<p>Html</p>', content_text: 'Text version' },
+          { id: 't', content_text: 'First line & more\n\nSecond paragraph' },
+        ],
+      }),
+    );
     expect(feed.entries[0]).toMatchObject({ contentHtml: '<p>Html</p>', summary: '<p>Text version</p>' });
     expect(feed.entries[1]!.contentHtml).toBe('<p>First line &amp; more</p><p>Second paragraph</p>');
   });
 
   it('images from an image enclosure, media:content, media:thumbnail (also inside media:group) and itunes:image', async () => {
     expect((await rssItem('<enclosure url="https://example.com/e.jpg" type="image/jpeg" length="1"/>')).imageUrl).toBe('https://example.com/e.jpg');
-    expect((await rssItem('<enclosure url="https://example.com/e.mp3" type="audio/mpeg" length="1"/><media:content url="https://example.com/m.jpg" medium="image"/>')).imageUrl).toBe('https://example.com/m.jpg');
+    expect(
+      (
+        await rssItem(
+          '<enclosure url="https://example.com/e.mp3" type="audio/mpeg" length="1"/><media:content url="https://example.com/m.jpg" medium="image"/>',
+        )
+      ).imageUrl,
+    ).toBe('https://example.com/m.jpg');
     expect((await rssItem('<media:group><media:thumbnail url="https://example.com/t.jpg"/></media:group>')).imageUrl).toBe('https://example.com/t.jpg');
     expect((await rssItem('<itunes:image href="https://example.com/i.jpg"/>')).imageUrl).toBe('https://example.com/i.jpg');
   });
 });
 
-describe('furniture removal never deletes an entry\'s only text', () => {
+describe("furniture removal never deletes an entry's only text", () => {
   const source = { id: 'src', name: 'Source', homepage: 'https://example.com/' };
-  const entry = (contentHtml: string, title = 'Example item'): FeedEntry => ({ guid: 'g', link: 'https://example.com/1', title, publishedAt: null, updatedAt: null, author: null, summary: null, contentHtml, categories: [], imageUrl: null, language: null });
+  const entry = (contentHtml: string, title = 'Example item'): FeedEntry => ({
+    guid: 'g',
+    link: 'https://example.com/1',
+    title,
+    publishedAt: null,
+    updatedAt: null,
+    author: null,
+    summary: null,
+    contentHtml,
+    categories: [],
+    imageUrl: null,
+    language: null,
+  });
 
   it.each([
     ['a short body without sentence punctuation', 'Example description'],
@@ -193,8 +270,12 @@ describe('furniture removal never deletes an entry\'s only text', () => {
     expect(item.contentText).not.toContain('<script');
   });
 
-  it('the feed\'s own summary beside a full body is the item\'s summary', () => {
-    const item = normalizeEntry({ ...entry('<p>The full body of the story, which is long enough to be one.</p>'), summary: '<p>What the publisher wrote to sum it up.</p>' }, source, '2025-06-10T09:00:00.000Z');
+  it("the feed's own summary beside a full body is the item's summary", () => {
+    const item = normalizeEntry(
+      { ...entry('<p>The full body of the story, which is long enough to be one.</p>'), summary: '<p>What the publisher wrote to sum it up.</p>' },
+      source,
+      '2025-06-10T09:00:00.000Z',
+    );
     expect(item.summary).toBe('What the publisher wrote to sum it up.');
   });
 });

@@ -21,7 +21,8 @@ describe('feed formats', () => {
   });
 
   it('RSS 2.0 with content:encoded, Media RSS, enclosures, <ttl> and a WebSub hub', async () => {
-    const feed = await parseFeed(`<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:media="http://search.yahoo.com/mrss/" xmlns:atom="http://www.w3.org/2005/Atom">
+    const feed =
+      await parseFeed(`<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:media="http://search.yahoo.com/mrss/" xmlns:atom="http://www.w3.org/2005/Atom">
       <channel><title>Rich</title><link>https://example.com/</link><ttl>30</ttl>
         <atom:link rel="hub" href="https://hub.example/"/><atom:link rel="self" href="https://example.com/rss"/>
         <item><title>With media</title><link>https://example.com/m</link><description>Summary</description><content:encoded><![CDATA[<p>Full body</p>]]></content:encoded>
@@ -36,19 +37,47 @@ describe('feed formats', () => {
   });
 
   it('Atom 1.0 and Atom 0.3', async () => {
-    const atom1 = await parseFeed(`<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A1</title><link rel="alternate" href="https://example.com/"/><link rel="hub" href="https://hub.example/"/>
+    const atom1 =
+      await parseFeed(`<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A1</title><link rel="alternate" href="https://example.com/"/><link rel="hub" href="https://hub.example/"/>
       <entry><id>urn:1</id><title>Entry</title><link href="https://example.com/a"/><published>2025-06-10T09:00:00Z</published><updated>2025-06-11T09:00:00Z</updated><author><name>Ann</name></author><content type="html">&lt;p&gt;Body&lt;/p&gt;</content></entry></feed>`);
     expect(atom1).toMatchObject({ link: 'https://example.com/', hubUrl: 'https://hub.example/' });
-    expect(atom1.entries[0]).toMatchObject({ guid: 'urn:1', link: 'https://example.com/a', publishedAt: '2025-06-10T09:00:00.000Z', updatedAt: '2025-06-11T09:00:00.000Z', author: 'Ann' });
-    const atom03 = await parseFeed(`<?xml version="1.0"?><feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>A03</title><link rel="alternate" type="text/html" href="https://example.com/"/>
+    expect(atom1.entries[0]).toMatchObject({
+      guid: 'urn:1',
+      link: 'https://example.com/a',
+      publishedAt: '2025-06-10T09:00:00.000Z',
+      updatedAt: '2025-06-11T09:00:00.000Z',
+      author: 'Ann',
+    });
+    const atom03 =
+      await parseFeed(`<?xml version="1.0"?><feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>A03</title><link rel="alternate" type="text/html" href="https://example.com/"/>
       <entry><id>urn:2</id><title>Old entry</title><link rel="alternate" type="text/html" href="https://example.com/b"/><issued>2004-06-10T09:00:00Z</issued><modified>2004-06-11T09:00:00Z</modified><summary>Short</summary></entry></feed>`);
-    expect(atom03.entries[0]).toMatchObject({ guid: 'urn:2', title: 'Old entry', link: 'https://example.com/b', publishedAt: '2004-06-10T09:00:00.000Z', updatedAt: '2004-06-11T09:00:00.000Z' });
+    expect(atom03.entries[0]).toMatchObject({
+      guid: 'urn:2',
+      title: 'Old entry',
+      link: 'https://example.com/b',
+      publishedAt: '2004-06-10T09:00:00.000Z',
+      updatedAt: '2004-06-11T09:00:00.000Z',
+    });
   });
 
   it('JSON Feed 1.0 and 1.1', async () => {
-    const v10 = await parseFeed(JSON.stringify({ version: 'https://jsonfeed.org/version/1', title: 'J', items: [{ id: 1, url: 'https://example.com/j', content_text: 'Hello', date_published: '2025-06-10T09:00:00Z', author: { name: 'Old' } }] }));
+    const v10 = await parseFeed(
+      JSON.stringify({
+        version: 'https://jsonfeed.org/version/1',
+        title: 'J',
+        items: [{ id: 1, url: 'https://example.com/j', content_text: 'Hello', date_published: '2025-06-10T09:00:00Z', author: { name: 'Old' } }],
+      }),
+    );
     expect(v10.entries[0]).toMatchObject({ guid: '1', author: 'Old', contentHtml: '<p>Hello</p>' });
-    const v11 = await parseFeed(JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'J', language: 'az', hubs: [{ type: 'WebSub', url: 'https://hub.example/' }], items: [{ id: 'x', url: 'https://example.com/x', content_html: '<p>x</p>', image: 'https://example.com/x.jpg', authors: [{ name: 'New' }] }] }));
+    const v11 = await parseFeed(
+      JSON.stringify({
+        version: 'https://jsonfeed.org/version/1.1',
+        title: 'J',
+        language: 'az',
+        hubs: [{ type: 'WebSub', url: 'https://hub.example/' }],
+        items: [{ id: 'x', url: 'https://example.com/x', content_html: '<p>x</p>', image: 'https://example.com/x.jpg', authors: [{ name: 'New' }] }],
+      }),
+    );
     expect(v11).toMatchObject({ hubUrl: 'https://hub.example/', language: 'az' });
     expect(v11.entries[0]).toMatchObject({ author: 'New', imageUrl: 'https://example.com/x.jpg', language: 'az' });
   });

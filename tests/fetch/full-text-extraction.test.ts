@@ -31,7 +31,10 @@ function readability(page: ArticlePage) {
   if (!article?.content) throw new Error(`Readability found nothing on ${page.name}`);
   const $ = load(article.content, null, false);
   // Readability's blocks: each paragraph-like element with text, the unit its recall is counted in.
-  const all = $('p, li, h2, h3, h4, blockquote, figcaption, div:not(:has(p, div, li, figure))').get().map((el) => squeeze($(el).text())).filter((t) => t.length >= 20);
+  const all = $('p, li, h2, h3, h4, blockquote, figcaption, div:not(:has(p, div, li, figure))')
+    .get()
+    .map((el) => squeeze($(el).text()))
+    .filter((t) => t.length >= 20);
   // A paragraph is prose: a sentence, or a long line. Readability also keeps a byline-and-date line such as
   // "Ruth Okafor · 20 August 2025" that we carry as `author` and `publishedAt` instead; it is reported apart.
   const isProse = (t: string) => /[.?!"”»]$/.test(t) || t.length >= 60;
@@ -49,7 +52,9 @@ describe('full-text extraction measured against Mozilla Readability', () => {
       const articleRecall = page.paragraphs.filter((p) => ours.includes(squeeze(p))).length / page.paragraphs.length;
       const readabilityRecall = page.paragraphs.filter((p) => reference.text.includes(squeeze(p))).length / page.paragraphs.length;
       const furnitureKept = page.furniture.filter((f) => ours.includes(f));
-      rows.push(`${page.name}: recall vs Readability ${reference.blocks.length} paragraphs ${(recallVsReadability * 100).toFixed(0)}%, article recall ours ${(articleRecall * 100).toFixed(0)}% / Readability ${(readabilityRecall * 100).toFixed(0)}%, furniture kept ours ${furnitureKept.length} / Readability ${page.furniture.filter((f) => reference.text.includes(f)).length}; Readability's other lines ${JSON.stringify(reference.otherLines)} (ours keeps ${reference.otherLines.filter((l) => ours.includes(l)).length})`);
+      rows.push(
+        `${page.name}: recall vs Readability ${reference.blocks.length} paragraphs ${(recallVsReadability * 100).toFixed(0)}%, article recall ours ${(articleRecall * 100).toFixed(0)}% / Readability ${(readabilityRecall * 100).toFixed(0)}%, furniture kept ours ${furnitureKept.length} / Readability ${page.furniture.filter((f) => reference.text.includes(f)).length}; Readability's other lines ${JSON.stringify(reference.otherLines)} (ours keeps ${reference.otherLines.filter((l) => ours.includes(l)).length})`,
+      );
       expect(reference.blocks.filter((b) => !ours.includes(b))).toEqual([]);
       expect(recallVsReadability).toBe(1);
       expect(articleRecall).toBe(1);
@@ -67,13 +72,22 @@ describe('full-text extraction measured against Mozilla Readability', () => {
     let total = 0;
     const missed: string[] = [];
     for (const fixture of fixtures) {
-      const page: ArticlePage = { name: fixture.id, url: fixture.labels.baseUrl ?? 'https://example.com/a', html: shell(fixture.labels.title, fixture.body), paragraphs: [], furniture: SHELL_FURNITURE };
+      const page: ArticlePage = {
+        name: fixture.id,
+        url: fixture.labels.baseUrl ?? 'https://example.com/a',
+        html: shell(fixture.labels.title, fixture.body),
+        paragraphs: [],
+        furniture: SHELL_FURNITURE,
+      };
       const ours = textOf(extractArticle(page.html, page.url).bodyHtml);
       const { blocks } = readability(page);
       total += blocks.length;
       kept += blocks.filter((b) => ours.includes(b)).length;
       missed.push(...blocks.filter((b) => !ours.includes(b)).map((b) => `${fixture.id}: ${b.slice(0, 60)}`));
-      expect(SHELL_FURNITURE.filter((f) => ours.includes(f)), fixture.id).toEqual([]);
+      expect(
+        SHELL_FURNITURE.filter((f) => ours.includes(f)),
+        fixture.id,
+      ).toEqual([]);
     }
     rows.push(`${fixtures.length} labelled bodies in a page shell: recall vs Readability ${kept}/${total} paragraphs`);
     expect(fixtures.length).toBeGreaterThan(20);
@@ -89,10 +103,25 @@ describe('full-text extraction measured against Mozilla Readability', () => {
   it('keeps figures (the normalizer reads captions and credits from them) and takes metadata from canonical, OG and JSON-LD', () => {
     const page = extractArticle(seedPage(), PAGE_URL);
     expect(page.bodyHtml).toContain('/uploads/2025/06/eco-summit.jpg');
-    expect(page).toMatchObject({ canonicalUrl: CANONICAL, publishedAt: '2025-06-10T09:00:00.000Z', updatedAt: '2025-06-10T10:30:00.000Z', author: 'News.Az', leadImage: 'https://news.az/uploads/2025/06/trofimchuk.jpg' });
+    expect(page).toMatchObject({
+      canonicalUrl: CANONICAL,
+      publishedAt: '2025-06-10T09:00:00.000Z',
+      updatedAt: '2025-06-10T10:30:00.000Z',
+      author: 'News.Az',
+      leadImage: 'https://news.az/uploads/2025/06/trofimchuk.jpg',
+    });
     const [comments, , cookie] = ARTICLE_PAGES;
-    expect(extractArticle(comments!.html, comments!.url)).toMatchObject({ canonicalUrl: 'https://www.harbourtimes.example/city/tram-depot-flats', author: 'Anna Berg', publishedAt: '2025-06-11T06:15:00.000Z', updatedAt: '2025-06-11T09:40:00.000Z' });
-    expect(extractArticle(cookie!.html, cookie!.url)).toMatchObject({ author: 'Ruth Okafor', leadImage: 'https://www.sciencedaily.example/img/penguins.jpg', publishedAt: '2025-08-20T00:00:00.000Z' });
+    expect(extractArticle(comments!.html, comments!.url)).toMatchObject({
+      canonicalUrl: 'https://www.harbourtimes.example/city/tram-depot-flats',
+      author: 'Anna Berg',
+      publishedAt: '2025-06-11T06:15:00.000Z',
+      updatedAt: '2025-06-11T09:40:00.000Z',
+    });
+    expect(extractArticle(cookie!.html, cookie!.url)).toMatchObject({
+      author: 'Ruth Okafor',
+      leadImage: 'https://www.sciencedaily.example/img/penguins.jpg',
+      publishedAt: '2025-08-20T00:00:00.000Z',
+    });
   });
 
   it('never removes the <article> itself, whatever its class says', () => {
@@ -102,8 +131,18 @@ describe('full-text extraction measured against Mozilla Readability', () => {
 });
 
 const entry = (over: Partial<FeedEntry> = {}): FeedEntry => ({
-  guid: 'g1', link: 'https://news.example/a', title: 'A title', publishedAt: null, updatedAt: null, author: null, summary: 'One line.',
-  contentHtml: null, categories: [], imageUrl: null, language: null, ...over,
+  guid: 'g1',
+  link: 'https://news.example/a',
+  title: 'A title',
+  publishedAt: null,
+  updatedAt: null,
+  author: null,
+  summary: 'One line.',
+  contentHtml: null,
+  categories: [],
+  imageUrl: null,
+  language: null,
+  ...over,
 });
 const LONG = `<p>${'Long article text. '.repeat(40)}</p>`;
 
@@ -131,13 +170,35 @@ describe('mergePageIntoEntry', () => {
 
   it('takes the body, the canonical URL, and fills dates, author and image the feed lacks; keeps the feed title', () => {
     const merged = mergePageIntoEntry(entry({ title: TITLE, link: PAGE_URL }), page);
-    expect(merged).toMatchObject({ link: CANONICAL, title: TITLE, contentHtml: page.bodyHtml, publishedAt: page.publishedAt, updatedAt: page.updatedAt, author: 'News.Az', imageUrl: page.leadImage, language: 'en', summary: 'One line.' });
+    expect(merged).toMatchObject({
+      link: CANONICAL,
+      title: TITLE,
+      contentHtml: page.bodyHtml,
+      publishedAt: page.publishedAt,
+      updatedAt: page.updatedAt,
+      author: 'News.Az',
+      imageUrl: page.leadImage,
+      language: 'en',
+      summary: 'One line.',
+    });
   });
 
   it('keeps what the feed states, and keeps the feed body when the page yields less text', () => {
-    const own = entry({ title: 'Feed title', publishedAt: '2025-01-01T00:00:00.000Z', author: 'Feed Author', imageUrl: 'https://img/x.jpg', contentHtml: `<p>${'Feed text. '.repeat(2000)}</p>` });
+    const own = entry({
+      title: 'Feed title',
+      publishedAt: '2025-01-01T00:00:00.000Z',
+      author: 'Feed Author',
+      imageUrl: 'https://img/x.jpg',
+      contentHtml: `<p>${'Feed text. '.repeat(2000)}</p>`,
+    });
     const merged = mergePageIntoEntry(own, page);
-    expect(merged).toMatchObject({ title: 'Feed title', publishedAt: '2025-01-01T00:00:00.000Z', author: 'Feed Author', imageUrl: 'https://img/x.jpg', contentHtml: own.contentHtml });
+    expect(merged).toMatchObject({
+      title: 'Feed title',
+      publishedAt: '2025-01-01T00:00:00.000Z',
+      author: 'Feed Author',
+      imageUrl: 'https://img/x.jpg',
+      contentHtml: own.contentHtml,
+    });
   });
 
   it('uses og:title only when the feed gives no title', () => {

@@ -31,7 +31,8 @@ async function storedItems(ctx: AppContext): Promise<NormalizedItem[]> {
   const raw = await Promise.all(ids.map((id) => ctx.redis.get(ctx.keys.item(id))));
   return raw.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as NormalizedItem);
 }
-const itemOf = (ctx: AppContext, sourceId: string) => waitFor(`the stored item of ${sourceId}`, async () => (await storedItems(ctx)).find((i) => i.source.id === sourceId), 20_000);
+const itemOf = (ctx: AppContext, sourceId: string) =>
+  waitFor(`the stored item of ${sourceId}`, async () => (await storedItems(ctx)).find((i) => i.source.id === sourceId), 20_000);
 
 describe('full text: an entry with only a summary is completed from its article page', () => {
   let site: LoopbackServer;
@@ -42,24 +43,41 @@ describe('full text: an entry with only a summary is completed from its article 
   beforeAll(async () => {
     site = await startServer((req, res) => {
       const path = req.url!.split('?')[0];
-      if (path === '/feed/auto') return void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(teaserFeed(site.url, TITLE, '/news/grigory-trofimchuk-russia-has-no-choice', 'auto-1'));
-      if (path === '/feed/never') return void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(teaserFeed(site.url, 'Never fetched: a teaser stays a teaser', '/never/page', 'never-1'));
-      if (path === '/feed/ssrf') return void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(teaserFeed('http://169.254.169.254', 'Metadata: a private address stays unfetched', '/latest/meta-data', 'ssrf-1'));
-      if (path === '/feed/broken') return void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(teaserFeed(site.url, 'Broken page: the summary survives', '/broken/page', 'broken-1'));
-      if (path === '/news/grigory-trofimchuk-russia-has-no-choice' || path === '/never/page') return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(seedPage());
+      if (path === '/feed/auto')
+        return void res
+          .writeHead(200, { 'content-type': 'application/rss+xml' })
+          .end(teaserFeed(site.url, TITLE, '/news/grigory-trofimchuk-russia-has-no-choice', 'auto-1'));
+      if (path === '/feed/never')
+        return void res
+          .writeHead(200, { 'content-type': 'application/rss+xml' })
+          .end(teaserFeed(site.url, 'Never fetched: a teaser stays a teaser', '/never/page', 'never-1'));
+      if (path === '/feed/ssrf')
+        return void res
+          .writeHead(200, { 'content-type': 'application/rss+xml' })
+          .end(teaserFeed('http://169.254.169.254', 'Metadata: a private address stays unfetched', '/latest/meta-data', 'ssrf-1'));
+      if (path === '/feed/broken')
+        return void res
+          .writeHead(200, { 'content-type': 'application/rss+xml' })
+          .end(teaserFeed(site.url, 'Broken page: the summary survives', '/broken/page', 'broken-1'));
+      if (path === '/news/grigory-trofimchuk-russia-has-no-choice' || path === '/never/page')
+        return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(seedPage());
       if (path === '/broken/page') return void res.writeHead(500).end('internal error');
       res.writeHead(404).end();
     });
-    system = await startTestSystem('full-text', {
-      // One request at a time per host, 250 ms apart: the article pages must queue behind the feeds like any request.
-      limits: { hostSpacing: '250ms', hostConcurrency: 1, fetchTimeout: '2s' },
-      sources: [
-        { id: 'auto', name: 'News.Az', url: `${site.url}/feed/auto`, interval: '1h' },
-        { id: 'never', name: 'News.Az never', url: `${site.url}/feed/never`, interval: '1h', fullText: 'never' },
-        { id: 'broken', name: 'News.Az broken', url: `${site.url}/feed/broken`, interval: '1h' },
-        { id: 'ssrf', name: 'Metadata', url: `${site.url}/feed/ssrf`, interval: '1h', fullText: 'always' },
-      ],
-    }, ['scheduler', 'fetch', 'normalize', 'dedup', 'publish']);
+    system = await startTestSystem(
+      'full-text',
+      {
+        // One request at a time per host, 250 ms apart: the article pages must queue behind the feeds like any request.
+        limits: { hostSpacing: '250ms', hostConcurrency: 1, fetchTimeout: '2s' },
+        sources: [
+          { id: 'auto', name: 'News.Az', url: `${site.url}/feed/auto`, interval: '1h' },
+          { id: 'never', name: 'News.Az never', url: `${site.url}/feed/never`, interval: '1h', fullText: 'never' },
+          { id: 'broken', name: 'News.Az broken', url: `${site.url}/feed/broken`, interval: '1h' },
+          { id: 'ssrf', name: 'Metadata', url: `${site.url}/feed/ssrf`, interval: '1h', fullText: 'always' },
+        ],
+      },
+      ['scheduler', 'fetch', 'normalize', 'dedup', 'publish'],
+    );
   });
 
   afterAll(async () => {
@@ -125,16 +143,26 @@ describe('full text: a page with no article in it', () => {
   let site: LoopbackServer;
   let system: System;
   /** Answers 200 but holds no article: a script-rendered shell with navigation only. */
-  const EMPTY_PAGE = '<!doctype html><html><head><title>Museum</title></head><body><nav><a href="/">Home</a></nav><div id="app"></div><script>render()</script></body></html>';
+  const EMPTY_PAGE =
+    '<!doctype html><html><head><title>Museum</title></head><body><nav><a href="/">Home</a></nav><div id="app"></div><script>render()</script></body></html>';
 
   beforeAll(async () => {
     site = await startServer((req, res) => {
       const path = req.url!.split('?')[0];
-      if (path === '/feed/empty') return void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(teaserFeed(site.url, 'Empty page: the summary survives', '/empty/page', 'empty-1'));
+      if (path === '/feed/empty')
+        return void res
+          .writeHead(200, { 'content-type': 'application/rss+xml' })
+          .end(teaserFeed(site.url, 'Empty page: the summary survives', '/empty/page', 'empty-1'));
       if (path === '/empty/page') return void res.writeHead(200, { 'content-type': 'text/html' }).end(EMPTY_PAGE);
       res.writeHead(404).end();
     });
-    system = await startTestSystem('full-text-empty', { sources: [{ id: 'empty', name: 'News.Az empty', url: `${site.url}/feed/empty`, interval: '1h' }] }, ['scheduler', 'fetch', 'normalize', 'dedup', 'publish']);
+    system = await startTestSystem('full-text-empty', { sources: [{ id: 'empty', name: 'News.Az empty', url: `${site.url}/feed/empty`, interval: '1h' }] }, [
+      'scheduler',
+      'fetch',
+      'normalize',
+      'dedup',
+      'publish',
+    ]);
   });
 
   afterAll(async () => {

@@ -13,7 +13,11 @@ describe('host politeness slots on real Redis, with a pinned clock', () => {
   const time = Date.now();
   const clock: Clock = { now: () => time };
   const gateWith = (minSpacingMs: number, maxConcurrent = 1) =>
-    new HostPoliteness(redis, (host) => ({ state: keys.hostState(`${minSpacingMs}-${host}`), active: keys.hostActive(`${minSpacingMs}-${host}`) }), { maxConcurrent, minSpacingMs, leaseMs: 60_000 });
+    new HostPoliteness(redis, (host) => ({ state: keys.hostState(`${minSpacingMs}-${host}`), active: keys.hostActive(`${minSpacingMs}-${host}`) }), {
+      maxConcurrent,
+      minSpacingMs,
+      leaseMs: 60_000,
+    });
 
   beforeAll(() => {
     redis = new Redis(TEST_REDIS_URL);

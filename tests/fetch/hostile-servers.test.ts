@@ -12,7 +12,9 @@ type System = Awaited<ReturnType<typeof startTestSystem>>;
 
 const statusOf = (ctx: AppContext, id: string) => ctx.sourceStatus.get(id);
 const entriesOf = async (ctx: AppContext, id: string) =>
-  (await ctx.queues.normalize.getJobs(['waiting', 'prioritized', 'delayed', 'active', 'completed'])).filter((j) => j.data.sourceId === id).map((j) => j.data.entry);
+  (await ctx.queues.normalize.getJobs(['waiting', 'prioritized', 'delayed', 'active', 'completed']))
+    .filter((j) => j.data.sourceId === id)
+    .map((j) => j.data.entry);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('fetch stage against misbehaving loopback servers', () => {
@@ -48,34 +50,50 @@ describe('fetch stage against misbehaving loopback servers', () => {
       const timer = setInterval(() => (i < body.length && !res.destroyed ? res.write(body[i++]) : clearInterval(timer)), 1000);
       res.on('close', () => clearInterval(timer));
     });
-    servers.mislabelled = await startServer((_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml; charset=windows-1251' }).end(rss([{ title: CYRILLIC }])));
-    servers.cp1251 = await startServer((_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(iconv.encode(rss([{ title: CYRILLIC }], { encoding: 'windows-1251' }), 'windows-1251')));
-    servers.koi8 = await startServer((_req, res) => void res.writeHead(200, { 'content-type': 'text/xml; charset=koi8-r' }).end(iconv.encode(rss([{ title: CYRILLIC }]), 'koi8-r')));
+    servers.mislabelled = await startServer(
+      (_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml; charset=windows-1251' }).end(rss([{ title: CYRILLIC }])),
+    );
+    servers.cp1251 = await startServer(
+      (_req, res) =>
+        void res
+          .writeHead(200, { 'content-type': 'application/rss+xml' })
+          .end(iconv.encode(rss([{ title: CYRILLIC }], { encoding: 'windows-1251' }), 'windows-1251')),
+    );
+    servers.koi8 = await startServer(
+      (_req, res) => void res.writeHead(200, { 'content-type': 'text/xml; charset=koi8-r' }).end(iconv.encode(rss([{ title: CYRILLIC }]), 'koi8-r')),
+    );
     servers.huge = await startServer((_req, res) => void res.end(rss(items(3000, 'Huge'))));
     const laughs = `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY lol "lol">${Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`).join('')}]><rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title></item></channel></rss>`;
     servers.laughs = await startServer((_req, res) => void res.end(laughs));
     // Ill-formed: an undeclared HTML entity, a bare & and the closing tags missing; a reader reads it anyway.
-    servers.illformed = await startServer((_req, res) => void res.end('<rss><channel><title>Ill&nbsp;formed</title><item><title>Q&A</title><link>https://example.com/a?x=1&y=2</link><guid>ill-1</guid></item>'));
+    servers.illformed = await startServer(
+      (_req, res) =>
+        void res.end('<rss><channel><title>Ill&nbsp;formed</title><item><title>Q&A</title><link>https://example.com/a?x=1&y=2</link><guid>ill-1</guid></item>'),
+    );
 
-    system = await startTestSystem('fetch-hostile', {
-      limits: { fetchTimeout: '500ms', maxFeedBytes: 2 * 1024 * 1024, maxEntriesPerFetch: 50, hostSpacing: '0ms', shutdownGrace: '1s' },
-      // fullText: never: the teaser items of these feeds link to example.com; article pages have a test of their own (full-text.test.ts).
-      sources: [
-        { id: 'conditional', name: 'C', url: `${servers.conditional.url}/feed`, interval: '150ms', fullText: 'never' },
-        { id: 'moved', name: 'M', url: `${servers.moved.url}/a`, interval: '150ms', fullText: 'never' },
-        { id: 'loop', name: 'R', url: `${servers.loop!.url}/0`, interval: '1h', fullText: 'never' },
-        { id: 'gone', name: 'G', url: `${servers.gone.url}/feed`, interval: '100ms', fullText: 'never' },
-        { id: 'missing', name: 'N', url: `${servers.missing.url}/feed`, interval: '100ms', fullText: 'never' },
-        { id: 'bomb', name: 'B', url: `${servers.bomb.url}/feed`, interval: '1h', fullText: 'never' },
-        { id: 'slow', name: 'S', url: `${servers.slow.url}/feed`, interval: '1h', fullText: 'never' },
-        { id: 'mislabelled', name: 'L', url: `${servers.mislabelled.url}/feed`, interval: '1h', fullText: 'never' },
-        { id: 'cp1251', name: 'W', url: `${servers.cp1251.url}/feed`, interval: '1h', fullText: 'never' },
-        { id: 'koi8', name: 'K', url: `${servers.koi8.url}/feed`, interval: '1h', fullText: 'never' },
-        { id: 'huge', name: 'H', url: `${servers.huge.url}/feed`, interval: '1h', fullText: 'never' },
-        { id: 'laughs', name: 'X', url: `${servers.laughs.url}/feed`, interval: '1h', fullText: 'never' },
-        { id: 'illformed', name: 'I', url: `${servers.illformed.url}/feed`, interval: '1h', fullText: 'never' },
-      ],
-    }, ['scheduler', 'fetch']);
+    system = await startTestSystem(
+      'fetch-hostile',
+      {
+        limits: { fetchTimeout: '500ms', maxFeedBytes: 2 * 1024 * 1024, maxEntriesPerFetch: 50, hostSpacing: '0ms', shutdownGrace: '1s' },
+        // fullText: never: the teaser items of these feeds link to example.com; article pages have a test of their own (full-text.test.ts).
+        sources: [
+          { id: 'conditional', name: 'C', url: `${servers.conditional.url}/feed`, interval: '150ms', fullText: 'never' },
+          { id: 'moved', name: 'M', url: `${servers.moved.url}/a`, interval: '150ms', fullText: 'never' },
+          { id: 'loop', name: 'R', url: `${servers.loop!.url}/0`, interval: '1h', fullText: 'never' },
+          { id: 'gone', name: 'G', url: `${servers.gone.url}/feed`, interval: '100ms', fullText: 'never' },
+          { id: 'missing', name: 'N', url: `${servers.missing.url}/feed`, interval: '100ms', fullText: 'never' },
+          { id: 'bomb', name: 'B', url: `${servers.bomb.url}/feed`, interval: '1h', fullText: 'never' },
+          { id: 'slow', name: 'S', url: `${servers.slow.url}/feed`, interval: '1h', fullText: 'never' },
+          { id: 'mislabelled', name: 'L', url: `${servers.mislabelled.url}/feed`, interval: '1h', fullText: 'never' },
+          { id: 'cp1251', name: 'W', url: `${servers.cp1251.url}/feed`, interval: '1h', fullText: 'never' },
+          { id: 'koi8', name: 'K', url: `${servers.koi8.url}/feed`, interval: '1h', fullText: 'never' },
+          { id: 'huge', name: 'H', url: `${servers.huge.url}/feed`, interval: '1h', fullText: 'never' },
+          { id: 'laughs', name: 'X', url: `${servers.laughs.url}/feed`, interval: '1h', fullText: 'never' },
+          { id: 'illformed', name: 'I', url: `${servers.illformed.url}/feed`, interval: '1h', fullText: 'never' },
+        ],
+      },
+      ['scheduler', 'fetch'],
+    );
   });
 
   afterAll(async () => {
@@ -89,7 +107,9 @@ describe('fetch stage against misbehaving loopback servers', () => {
     expect(first!.headers['if-none-match']).toBeUndefined();
     expect(second!.headers['if-none-match']).toBe('"v1"');
     expect(second!.headers['if-modified-since']).toBe('Tue, 10 Jun 2025 09:00:00 GMT');
-    const status = await waitFor('a 304 status', async () => ((await statusOf(system.ctx, 'conditional')).httpStatus === 304 ? statusOf(system.ctx, 'conditional') : null));
+    const status = await waitFor('a 304 status', async () =>
+      (await statusOf(system.ctx, 'conditional')).httpStatus === 304 ? statusOf(system.ctx, 'conditional') : null,
+    );
     expect(Date.parse(status.nextFetchAt!)).toBeGreaterThan(0);
     expect(status.intervalMs).toBeGreaterThan(150); // a quiet feed is polled less often
     expect(await entriesOf(system.ctx, 'conditional')).toHaveLength(3);
@@ -122,10 +142,19 @@ describe('fetch stage against misbehaving loopback servers', () => {
     const { source } = response.json() as { source: { url: string; status: Record<string, unknown> } };
     expect(source.url).toBe(`${servers.moved!.url}/c`);
     // Typed: numbers as numbers, times as ISO 8601, the redirect as one object; the poller's internals left out.
-    expect(source.status).toMatchObject({ httpStatus: 200, errorCode: null, redirect: { from: `${servers.moved!.url}/a`, to: `${servers.moved!.url}/c` }, entriesSeen: 2, consecutiveErrors: 0, gone: false });
-    for (const field of ['lastFetchAt', 'lastSuccessAt', 'nextFetchAt']) expect(new Date(source.status[field] as string).toISOString(), field).toBe(source.status[field]);
+    expect(source.status).toMatchObject({
+      httpStatus: 200,
+      errorCode: null,
+      redirect: { from: `${servers.moved!.url}/a`, to: `${servers.moved!.url}/c` },
+      entriesSeen: 2,
+      consecutiveErrors: 0,
+      gone: false,
+    });
+    for (const field of ['lastFetchAt', 'lastSuccessAt', 'nextFetchAt'])
+      expect(new Date(source.status[field] as string).toISOString(), field).toBe(source.status[field]);
     expect(source.status.intervalMs).toBeGreaterThan(0);
-    for (const internal of ['etag', 'lastModified', 'permanentRedirectSeen', 'permanentRedirectTarget', 'currentInterval', 'nextFetchAtIso']) expect(source.status, internal).not.toHaveProperty(internal);
+    for (const internal of ['etag', 'lastModified', 'permanentRedirectSeen', 'permanentRedirectTarget', 'currentInterval', 'nextFetchAtIso'])
+      expect(source.status, internal).not.toHaveProperty(internal);
   });
 
   it('410: marks the source gone and stops polling it', async () => {
@@ -135,7 +164,11 @@ describe('fetch stage against misbehaving loopback servers', () => {
     expect(servers.gone!.requests).toHaveLength(1);
     // An operator re-adding the source (PUT in the API) revives it once the server answers again.
     revived = true;
-    await scheduleSource({ queue: system.ctx.queues.fetch, sourceStatus: system.ctx.sourceStatus }, (await system.ctx.catalog.get('sources', 'gone'))!, Date.now());
+    await scheduleSource(
+      { queue: system.ctx.queues.fetch, sourceStatus: system.ctx.sourceStatus },
+      (await system.ctx.catalog.get('sources', 'gone'))!,
+      Date.now(),
+    );
     await waitFor('revival', async () => (await statusOf(system.ctx, 'gone')).httpStatus === 200);
     expect((await statusOf(system.ctx, 'gone')).gone).toBe(false);
   });
@@ -185,7 +218,9 @@ describe('fetch stage against misbehaving loopback servers', () => {
   });
 
   it('an ill-formed feed is read leniently and its status says what was wrong', async () => {
-    const status = await waitFor('illformed status', async () => ((await statusOf(system.ctx, 'illformed')).lastSuccessAt ? statusOf(system.ctx, 'illformed') : null));
+    const status = await waitFor('illformed status', async () =>
+      (await statusOf(system.ctx, 'illformed')).lastSuccessAt ? statusOf(system.ctx, 'illformed') : null,
+    );
     expect(status.errorCode).toBeNull();
     expect(status.parseWarning).toBe('undeclared entity &nbsp;; unescaped & (2 times); unclosed <channel>; unclosed <rss>');
     const [entry] = await entriesOf(system.ctx, 'illformed');

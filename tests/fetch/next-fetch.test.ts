@@ -80,7 +80,7 @@ describe('planNextPoll with WebSub', () => {
   });
 });
 
-describe('the publisher\'s floor under jitter', () => {
+describe("the publisher's floor under jitter", () => {
   /** A seeded generator (mulberry32), so a failure names a reproducible draw. */
   const seeded = (seed: number) => () => {
     seed = (seed + 0x6d2b79f5) | 0;
@@ -92,10 +92,26 @@ describe('the publisher\'s floor under jitter', () => {
   const now = Date.parse('2025-06-10T09:00:00Z');
   const floors: Array<[string, PollObservation, number]> = [
     ['<ttl>2</ttl> over a 90 s base', { baseMs: 90_000, newEntries: 1, entries: 5, ttlMinutes: 2 }, 120_000],
-    ['max-age=90 over a 60 s base', { baseMs: 60_000, newEntries: 1, entries: 5, freshnessMs: freshnessFromHeaders({ 'cache-control': 'max-age=90' }, now) }, 90_000],
-    ['Expires in 10 min', { baseMs: 5 * MINUTE_MS, newEntries: 0, entries: 5, freshnessMs: freshnessFromHeaders({ expires: 'Tue, 10 Jun 2025 09:10:00 GMT' }, now) }, 10 * MINUTE_MS],
-    ['sy:updatePeriod hourly, frequency 2', { baseMs: 5 * MINUTE_MS, newEntries: 1, entries: 5, updatePeriodMinutes: syndicationPeriodMinutes('hourly', '2') }, 30 * MINUTE_MS],
-    ['sy:updatePeriod hourly, frequency 7 (not whole seconds)', { baseMs: MINUTE_MS, newEntries: 1, entries: 5, updatePeriodMinutes: syndicationPeriodMinutes('hourly', '7') }, Math.ceil((60 / 7) * MINUTE_MS)],
+    [
+      'max-age=90 over a 60 s base',
+      { baseMs: 60_000, newEntries: 1, entries: 5, freshnessMs: freshnessFromHeaders({ 'cache-control': 'max-age=90' }, now) },
+      90_000,
+    ],
+    [
+      'Expires in 10 min',
+      { baseMs: 5 * MINUTE_MS, newEntries: 0, entries: 5, freshnessMs: freshnessFromHeaders({ expires: 'Tue, 10 Jun 2025 09:10:00 GMT' }, now) },
+      10 * MINUTE_MS,
+    ],
+    [
+      'sy:updatePeriod hourly, frequency 2',
+      { baseMs: 5 * MINUTE_MS, newEntries: 1, entries: 5, updatePeriodMinutes: syndicationPeriodMinutes('hourly', '2') },
+      30 * MINUTE_MS,
+    ],
+    [
+      'sy:updatePeriod hourly, frequency 7 (not whole seconds)',
+      { baseMs: MINUTE_MS, newEntries: 1, entries: 5, updatePeriodMinutes: syndicationPeriodMinutes('hourly', '7') },
+      Math.ceil((60 / 7) * MINUTE_MS),
+    ],
     ['Retry-After 120 s after an error', { baseMs: MINUTE_MS, consecutiveErrors: 1, retryAfterMs: 120_000 }, 120_000],
     ['Retry-After beyond the maximum', { baseMs: MINUTE_MS, consecutiveErrors: 9, retryAfterMs: 2 * DAY_MS }, 2 * DAY_MS],
     ['a floor just under the interval (jitter reaches below it)', { baseMs: 100_000, newEntries: 1, entries: 5, freshnessMs: 95_000 }, 95_000],
@@ -120,12 +136,14 @@ describe('the publisher\'s floor under jitter', () => {
   });
 
   it('cuts a <ttl> or sy: period above the maximum down to the maximum', () => {
-    expect(planNextPoll({ baseMs: base, newEntries: 1, entries: 9, updatePeriodMinutes: syndicationPeriodMinutes('weekly', null) }, () => 0).delayMs).toBe(DAY_MS);
+    expect(planNextPoll({ baseMs: base, newEntries: 1, entries: 9, updatePeriodMinutes: syndicationPeriodMinutes('weekly', null) }, () => 0).delayMs).toBe(
+      DAY_MS,
+    );
   });
 });
 
 describe('syndicationPeriodMinutes', () => {
-  it('divides the period by the frequency, with the module\'s defaults (daily, 1)', () => {
+  it("divides the period by the frequency, with the module's defaults (daily, 1)", () => {
     expect(syndicationPeriodMinutes('hourly', '1')).toBe(60);
     expect(syndicationPeriodMinutes(' Daily ', '4')).toBe(360);
     expect(syndicationPeriodMinutes('weekly', null)).toBe(10_080);
@@ -139,8 +157,8 @@ describe('syndicationPeriodMinutes', () => {
   });
 });
 
-describe('the publisher\'s floor after a failure', () => {
-  it('keeps the feed\'s <ttl> and sy: period as floors while backing off', () => {
+describe("the publisher's floor after a failure", () => {
+  it("keeps the feed's <ttl> and sy: period as floors while backing off", () => {
     expect(planNextPoll({ baseMs: base, consecutiveErrors: 1, ttlMinutes: 60 }, () => 0).delayMs).toBeGreaterThanOrEqual(60 * MINUTE_MS);
     expect(planNextPoll({ baseMs: base, consecutiveErrors: 1, updatePeriodMinutes: 30 }, mid).delayMs).toBe(30 * MINUTE_MS);
     // and the backoff takes over once it is the longer wait

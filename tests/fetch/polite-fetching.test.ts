@@ -37,7 +37,8 @@ describe('polite to the letter, as a publisher sees us (loopback servers)', () =
       const path = req.url.split('?')[0];
       if (path === '/old-feed') return void res.writeHead(301, { location: '/feed' }).end();
       if (path === '/feed')
-        return void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Moved</title><link>${moved.url}/</link>
+        return void res.writeHead(200, { 'content-type': 'application/rss+xml' })
+          .end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Moved</title><link>${moved.url}/</link>
 <item><title>${escape('Grigory Trofimchuk: Russia has no choice – INTERVIEW')}</title><link>${moved.url}/old-page</link><guid>moved-1</guid><description>Russian expert Grigory Trofimchuk speaks about the new regional order.</description></item></channel></rss>`);
       if (path === '/old-page') return void res.writeHead(301, { location: '/page' }).end();
       if (path === '/page') return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(seedPage());
@@ -79,7 +80,14 @@ describe('polite to the letter, as a publisher sees us (loopback servers)', () =
       const s = await system.ctx.sourceStatus.get('still');
       return s.httpStatus === 304 && s.totals.notModified >= 2 ? s : null;
     });
-    measured.statusAfter304 = { httpStatus: status.httpStatus, notModified: status.notModified, entriesSeen: status.entriesSeen, newEntries: status.newEntries, lastFetchAt: status.lastFetchAt, totals: status.totals };
+    measured.statusAfter304 = {
+      httpStatus: status.httpStatus,
+      notModified: status.notModified,
+      entriesSeen: status.entriesSeen,
+      newEntries: status.newEntries,
+      lastFetchAt: status.lastFetchAt,
+      totals: status.totals,
+    };
     expect(status).toMatchObject({ httpStatus: 304, notModified: true, entriesSeen: 0, newEntries: 0, totals: { newEntries: 1 }, errorCode: null });
     expect(status.totals.fetches).toBe(status.totals.notModified + 1);
     // The time of the check: the latest request the server saw, not the 200 that brought the entry.

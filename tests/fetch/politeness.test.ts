@@ -66,10 +66,14 @@ describe('per-host politeness shared through Redis', () => {
     await waitFor('r2 fetched', () => limited.requests.find((r) => r.url === '/r2'), 4_000);
     for (const request of limited.requests.slice(1)) expect(request.at - pausedAt).toBeGreaterThanOrEqual(950);
     // and r1 recovers its normal rhythm
-    await waitFor('r1 recovered', async () => {
-      const status = await system.ctx.sourceStatus.get('r1');
-      return status.lastSuccessAt !== null && status.consecutiveErrors === 0;
-    }, 4_000);
+    await waitFor(
+      'r1 recovered',
+      async () => {
+        const status = await system.ctx.sourceStatus.get('r1');
+        return status.lastSuccessAt !== null && status.consecutiveErrors === 0;
+      },
+      4_000,
+    );
   });
 });
 
@@ -103,7 +107,11 @@ describe('one broken source never delays the others', () => {
   it('the good source is fetched and handed on while the dead ones hang', async () => {
     // The dead sources hold their requests for 8 s; the good one must not wait for them.
     const started = Date.now();
-    await waitFor('the good entries', async () => (await system.ctx.queues.normalize.getJobs(['waiting', 'prioritized'])).filter((j) => j.data.sourceId === 'good').length === 2, 3_000);
+    await waitFor(
+      'the good entries',
+      async () => (await system.ctx.queues.normalize.getJobs(['waiting', 'prioritized'])).filter((j) => j.data.sourceId === 'good').length === 2,
+      3_000,
+    );
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(dead.requests.length).toBeGreaterThanOrEqual(1);
   });

@@ -25,36 +25,113 @@ describe('the fetch stage stores on real Redis: source status, seen entries, our
 
   it('a source never fetched: nothing happened yet, every count zero', async () => {
     const { status, poll } = await statuses.load('never');
-    expect(status).toMatchObject({ lastFetchAt: null, httpStatus: null, entriesSeen: null, consecutiveErrors: 0, gone: false, nextFetchAt: null, totals: { fetches: 0, errors: 0 } });
-    expect(poll).toEqual({ nextFetchAtMs: null, intervalMs: null, feedTtlMinutes: null, feedUpdatePeriodMinutes: null, etag: null, lastModified: null, permanentRedirect: { target: null, seen: 0 } });
+    expect(status).toMatchObject({
+      lastFetchAt: null,
+      httpStatus: null,
+      entriesSeen: null,
+      consecutiveErrors: 0,
+      gone: false,
+      nextFetchAt: null,
+      totals: { fetches: 0, errors: 0 },
+    });
+    expect(poll).toEqual({
+      nextFetchAtMs: null,
+      intervalMs: null,
+      feedTtlMinutes: null,
+      feedUpdatePeriodMinutes: null,
+      etag: null,
+      lastModified: null,
+      permanentRedirect: { target: null, seen: 0 },
+    });
     expect(await statuses.list([])).toEqual([]);
   });
 
   it('success, 304, failures and a success again: the streak, the totals and the validators as a poller needs them', async () => {
     const next = (at: number, intervalMs = 300_000) => ({ at, intervalMs });
-    await statuses.recordSuccess('a', { at: '2026-12-01T08:00:00.000Z', httpStatus: 200, notModified: false, feed, etag: '"e1"', lastModified: 'Tue, 01 Dec 2026 07:00:00 GMT', next: next(1_800_000_000_000) }, (await statuses.load('a')).poll);
+    await statuses.recordSuccess(
+      'a',
+      {
+        at: '2026-12-01T08:00:00.000Z',
+        httpStatus: 200,
+        notModified: false,
+        feed,
+        etag: '"e1"',
+        lastModified: 'Tue, 01 Dec 2026 07:00:00 GMT',
+        next: next(1_800_000_000_000),
+      },
+      (await statuses.load('a')).poll,
+    );
     // A 304 without validators keeps the previous ones, reads nothing, and counts as not modified.
-    await statuses.recordSuccess('a', { at: '2026-12-01T08:05:00.000Z', httpStatus: 304, notModified: true, next: next(1_800_000_300_000) }, (await statuses.load('a')).poll);
+    await statuses.recordSuccess(
+      'a',
+      { at: '2026-12-01T08:05:00.000Z', httpStatus: 304, notModified: true, next: next(1_800_000_300_000) },
+      (await statuses.load('a')).poll,
+    );
     let { status, poll } = await statuses.load('a');
-    expect(status).toMatchObject({ httpStatus: 304, notModified: true, entriesSeen: 0, newEntries: 0, feedTitle: 'News', hubUrl: 'https://hub.example/', totals: { fetches: 2, notModified: 1, errors: 0, newEntries: 4 } });
-    expect(poll).toMatchObject({ etag: '"e1"', lastModified: 'Tue, 01 Dec 2026 07:00:00 GMT', feedTtlMinutes: 30, feedUpdatePeriodMinutes: 60, nextFetchAtMs: 1_800_000_300_000, intervalMs: 300_000 });
+    expect(status).toMatchObject({
+      httpStatus: 304,
+      notModified: true,
+      entriesSeen: 0,
+      newEntries: 0,
+      feedTitle: 'News',
+      hubUrl: 'https://hub.example/',
+      totals: { fetches: 2, notModified: 1, errors: 0, newEntries: 4 },
+    });
+    expect(poll).toMatchObject({
+      etag: '"e1"',
+      lastModified: 'Tue, 01 Dec 2026 07:00:00 GMT',
+      feedTtlMinutes: 30,
+      feedUpdatePeriodMinutes: 60,
+      nextFetchAtMs: 1_800_000_300_000,
+      intervalMs: 300_000,
+    });
     expect(status.nextFetchAt).toBe(new Date(1_800_000_300_000).toISOString());
 
-    for (const n of [1, 2]) await statuses.recordError('a', { at: `2026-12-01T08:1${n}:00.000Z`, httpStatus: n === 1 ? 500 : null, code: 'SYN_ERR_FETCH_TIMEOUT', message: 'slow', consecutiveErrors: n });
+    for (const n of [1, 2])
+      await statuses.recordError('a', {
+        at: `2026-12-01T08:1${n}:00.000Z`,
+        httpStatus: n === 1 ? 500 : null,
+        code: 'SYN_ERR_FETCH_TIMEOUT',
+        message: 'slow',
+        consecutiveErrors: n,
+      });
     ({ status, poll } = await statuses.load('a'));
     // A failure whose next poll could not be planned leaves the planned one as it was.
-    expect(status).toMatchObject({ httpStatus: null, errorCode: 'SYN_ERR_FETCH_TIMEOUT', errorMessage: 'slow', consecutiveErrors: 2, lastSuccessAt: '2026-12-01T08:05:00.000Z', totals: { fetches: 4, errors: 2 } });
+    expect(status).toMatchObject({
+      httpStatus: null,
+      errorCode: 'SYN_ERR_FETCH_TIMEOUT',
+      errorMessage: 'slow',
+      consecutiveErrors: 2,
+      lastSuccessAt: '2026-12-01T08:05:00.000Z',
+      totals: { fetches: 4, errors: 2 },
+    });
     expect(poll.nextFetchAtMs).toBe(1_800_000_300_000);
 
-    await statuses.recordSuccess('a', { at: '2026-12-01T08:30:00.000Z', httpStatus: 200, notModified: false, feed: { ...feed, parseWarning: 'unclosed <rss>' }, next: next(1_800_000_900_000) }, poll);
+    await statuses.recordSuccess(
+      'a',
+      { at: '2026-12-01T08:30:00.000Z', httpStatus: 200, notModified: false, feed: { ...feed, parseWarning: 'unclosed <rss>' }, next: next(1_800_000_900_000) },
+      poll,
+    );
     ({ status } = await statuses.load('a'));
-    expect(status).toMatchObject({ errorCode: null, errorMessage: null, consecutiveErrors: 0, parseWarning: 'unclosed <rss>', totals: { fetches: 5, newEntries: 8 } });
+    expect(status).toMatchObject({
+      errorCode: null,
+      errorMessage: null,
+      consecutiveErrors: 0,
+      parseWarning: 'unclosed <rss>',
+      totals: { fetches: 5, newEntries: 8 },
+    });
   });
 
   it('410 stops polling until the source is scheduled again; the reconcile pass starts a chain only once', async () => {
     await statuses.markGone('g', '2026-12-01T09:00:00.000Z', 'answered 410 Gone');
     expect(await statuses.polling('g')).toEqual({ nextFetchAtMs: null, gone: true });
-    expect((await statuses.get('g'))).toMatchObject({ gone: true, goneAt: '2026-12-01T09:00:00.000Z', httpStatus: 410, errorCode: 'SYN_ERR_FETCH_GONE', nextFetchAt: null });
+    expect(await statuses.get('g')).toMatchObject({
+      gone: true,
+      goneAt: '2026-12-01T09:00:00.000Z',
+      httpStatus: 410,
+      errorCode: 'SYN_ERR_FETCH_GONE',
+      nextFetchAt: null,
+    });
     await statuses.scheduleFetch('g', 1_800_000_000_000);
     expect(await statuses.polling('g')).toEqual({ nextFetchAtMs: 1_800_000_000_000, gone: false });
     expect((await statuses.get('g')).goneAt).toBeNull();
@@ -71,7 +148,10 @@ describe('the fetch stage stores on real Redis: source status, seen entries, our
     expect((await statuses.load('r')).poll.permanentRedirect).toEqual({ target: 'https://b.example/feed', seen: 1 });
     await statuses.recordRedirect('r', 'https://a.example/feed', 'https://b.example/feed', '2026-12-01T10:00:00.000Z');
     await statuses.recordFullText('r', { fetched: true });
-    await statuses.recordFullText('r', { fetched: false, error: { code: 'SYN_ERR_FETCH_HTTP_STATUS', message: 'answered 500', at: '2026-12-01T10:01:00.000Z', url: 'https://a.example/1' } });
+    await statuses.recordFullText('r', {
+      fetched: false,
+      error: { code: 'SYN_ERR_FETCH_HTTP_STATUS', message: 'answered 500', at: '2026-12-01T10:01:00.000Z', url: 'https://a.example/1' },
+    });
     await statuses.recordWebSub('r', { hub: 'https://hub.example/', state: 'pending', error: '' });
     await statuses.recordWebSub('r', { state: 'active', leaseUntil: Date.parse('2026-12-11T10:00:00Z') });
     await statuses.recordPush('r', '2026-12-01T10:02:00.000Z', 3);
@@ -99,7 +179,15 @@ describe('the fetch stage stores on real Redis: source status, seen entries, our
   it('our subscription at a hub: typed, a granted lease kept through a new request', async () => {
     const subscriptions = new FeedSubscriptionStore(redis, keys);
     expect(await subscriptions.get('w')).toBeNull();
-    const requested = { hub: 'https://hub.example/', topic: 'https://a.example/feed', secret: 'abc', state: 'pending' as const, requestedAt: 1_000, leaseUntil: null, leaseSeconds: null };
+    const requested = {
+      hub: 'https://hub.example/',
+      topic: 'https://a.example/feed',
+      secret: 'abc',
+      state: 'pending' as const,
+      requestedAt: 1_000,
+      leaseUntil: null,
+      leaseSeconds: null,
+    };
     await subscriptions.save('w', requested);
     expect(await subscriptions.get('w')).toEqual(requested);
     await subscriptions.activate('w', 3600, 5_000_000);

@@ -49,21 +49,26 @@ describe('tolerant input: feeds a mainstream reader reads are read, with the sam
   });
 
   it('RSS 1.0 elements under an rss: prefix do not clash with a module of the same local name', async () => {
-    const feed = await parseFeed(`<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:rss="http://purl.org/rss/1.0/" xmlns:x="http://example.com/other/">
+    const feed =
+      await parseFeed(`<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:rss="http://purl.org/rss/1.0/" xmlns:x="http://example.com/other/">
       <rss:channel rdf:about="https://example.com/"><rss:title>T</rss:title></rss:channel>
       <rss:item rdf:about="https://example.com/a"><rss:title>A</rss:title><x:description>wrong description</x:description><rss:description>right description</rss:description></rss:item></rdf:RDF>`);
     expect(feed.entries[0]).toMatchObject({ summary: 'right description', guid: 'https://example.com/a', link: 'https://example.com/a' });
   });
 
   it('an unclosed root and an unescaped & in a link are read, with a warning', async () => {
-    const feed = await parseFeed(`<?xml version="1.0"?><rss version="2.0"><channel><title>Cut short</title><item><title>Q&A</title><link>https://example.com/?a=1&b=2</link></item>`);
+    const feed = await parseFeed(
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>Cut short</title><item><title>Q&A</title><link>https://example.com/?a=1&b=2</link></item>`,
+    );
     expect(feed.entries[0]).toMatchObject({ title: 'Q&A', link: 'https://example.com/?a=1&b=2' });
     expect(feed.warnings).toContain('unescaped & (2 times)');
     expect(feed.warnings).toContain('unclosed <rss>');
   });
 
   it('entities declared in the DOCTYPE are expanded; nested declarations (billion laughs) are refused', async () => {
-    const feed = await parseFeed(`<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY brand "Example &#38; Co">]><rss version="2.0"><channel><title>&brand;</title>${ITEM}</channel></rss>`);
+    const feed = await parseFeed(
+      `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY brand "Example &#38; Co">]><rss version="2.0"><channel><title>&brand;</title>${ITEM}</channel></rss>`,
+    );
     expect(feed.title).toBe('Example & Co');
     const bomb = `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><rss version="2.0"><channel><title>&b;</title>${ITEM}</channel></rss>`;
     expect((await refusal(bomb)).message).toMatch(/nested entities/);
@@ -75,7 +80,9 @@ describe('tolerant input: feeds a mainstream reader reads are read, with the sam
   });
 
   it('CDF (Channel Definition Format) channels', async () => {
-    const feed = await parseFeed('<!-- a comment first --><CHANNEL HREF="https://example.com/"><TITLE>CDF</TITLE><ITEM HREF="https://example.com/i" LASTMOD="2004-04-06T23:05:43-05:00"><TITLE>Item</TITLE><ABSTRACT>Abstract text</ABSTRACT></ITEM></CHANNEL>');
+    const feed = await parseFeed(
+      '<!-- a comment first --><CHANNEL HREF="https://example.com/"><TITLE>CDF</TITLE><ITEM HREF="https://example.com/i" LASTMOD="2004-04-06T23:05:43-05:00"><TITLE>Item</TITLE><ABSTRACT>Abstract text</ABSTRACT></ITEM></CHANNEL>',
+    );
     expect(feed.entries[0]).toMatchObject({ title: 'Item', link: 'https://example.com/i', summary: 'Abstract text', updatedAt: '2004-04-07T04:05:43.000Z' });
   });
 
@@ -84,22 +91,35 @@ describe('tolerant input: feeds a mainstream reader reads are read, with the sam
       <item><title>One &amp; two</title><link>https://example.com/1</link><guid isPermaLink="false">id-1</guid><pubDate>Tue, 10 Jun 2025 09:00:00 GMT</pubDate>
         <dc:creator>Desk</dc:creator><dcterms:modified>2025-06-11T09:00:00Z</dcterms:modified><category>World</category>
         <description>&lt;p&gt;Summary&lt;/p&gt;</description><content:encoded><![CDATA[<p>Full body</p>]]></content:encoded><media:thumbnail url="https://example.com/t.jpg"/></item></channel>`;
-    const ns = 'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:media="http://search.yahoo.com/mrss/"';
+    const ns =
+      'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:media="http://search.yahoo.com/mrss/"';
     const fast = await parseFeed(`<rss version="2.0" ${ns}>${body}</rss>`);
     // Without a version rss-parser refuses the document: the lenient reader takes it.
     const lenient = await parseFeed(`<rss ${ns}>${body}</rss>`);
     expect(lenient.entries).toEqual(fast.entries);
-    expect(fast.entries[0]).toMatchObject({ title: 'One & two', guid: 'id-1', link: 'https://example.com/1', author: 'Desk', updatedAt: '2025-06-11T09:00:00.000Z', categories: ['World'], imageUrl: 'https://example.com/t.jpg' });
+    expect(fast.entries[0]).toMatchObject({
+      title: 'One & two',
+      guid: 'id-1',
+      link: 'https://example.com/1',
+      author: 'Desk',
+      updatedAt: '2025-06-11T09:00:00.000Z',
+      categories: ['World'],
+      imageUrl: 'https://example.com/t.jpg',
+    });
   });
 
   it('an ill-formed versioned RSS 2.0 feed falls back from rss-parser to the lenient reader', async () => {
-    const feed = await parseFeed(`<rss version="2.0"><channel><title>Bad</title><item><title>One</titel><link>https://example.com/1</link></item><item><title>Two</title></item></channel></rss>`);
+    const feed = await parseFeed(
+      `<rss version="2.0"><channel><title>Bad</title><item><title>One</titel><link>https://example.com/1</link></item><item><title>Two</title></item></channel></rss>`,
+    );
     expect(feed.entries.map((e) => e.title)).toEqual(['One', 'Two']);
     expect(feed.warnings).toEqual(['unclosed <title>']);
   });
 
   it('self-closing elements are no unclosed ones', async () => {
-    const feed = await parseFeed(`<rss><channel><item><title>E</title><enclosure url="https://example.com/1.mp3" type="audio/mpeg"/><guid>g</guid></item></channel></rss>`);
+    const feed = await parseFeed(
+      `<rss><channel><item><title>E</title><enclosure url="https://example.com/1.mp3" type="audio/mpeg"/><guid>g</guid></item></channel></rss>`,
+    );
     expect(feed.warnings).toEqual([]);
   });
 });
@@ -126,20 +146,26 @@ describe('tolerant input: encodings a reader detects', () => {
   });
 
   it('windows-1252 punctuation: Latin-1 labels, C1 controls in UTF-8 and numeric references all read as ’', async () => {
-    const latin1 = Buffer.concat([Buffer.from('<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel><item><title>don'), Buffer.from([0x92]), Buffer.from('t</title></item></channel></rss>')]);
+    const latin1 = Buffer.concat([
+      Buffer.from('<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel><item><title>don'),
+      Buffer.from([0x92]),
+      Buffer.from('t</title></item></channel></rss>'),
+    ]);
     const c1InUtf8 = Buffer.from('<rss version="2.0"><channel><item><title>don\u0092t</title></item></channel></rss>', 'utf8');
     const reference = Buffer.from('<rss version="2.0"><channel><item><title>don&#146;t</title></item></channel></rss>');
     for (const bytes of [latin1, c1InUtf8, reference]) expect((await parseFeed(decodeText(bytes))).entries[0]!.title).toBe('don\u2019t');
   });
 });
 
-describe('tolerant input: only a document with no recognizable feed is refused, in the project\'s words', () => {
+describe("tolerant input: only a document with no recognizable feed is refused, in the project's words", () => {
   it('an HTML page', async () => {
     expect((await refusal('<!DOCTYPE html><html><body><p>Hello</p></body></html>')).message).toMatch(/HTML page/);
   });
 
   it('XML that is no feed', async () => {
-    expect((await refusal('<?xml version="1.0"?><catalog><book>One</book></catalog>')).message).toBe('not a feed: no RSS, RDF or Atom feed in the document (its root element is <catalog>)');
+    expect((await refusal('<?xml version="1.0"?><catalog><book>One</book></catalog>')).message).toBe(
+      'not a feed: no RSS, RDF or Atom feed in the document (its root element is <catalog>)',
+    );
   });
 
   it('plain text and empty input', async () => {
@@ -154,7 +180,13 @@ describe('tolerant input: only a document with no recognizable feed is refused, 
   });
 
   it('malformed JSON Feed items are skipped with a warning, the rest read', async () => {
-    const feed = await parseFeed(JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 7, items: [null, 'text', { id: 5, title: ['not', 'a', 'string'], url: 'https://example.com/ok', authors: 'nobody' }] }));
+    const feed = await parseFeed(
+      JSON.stringify({
+        version: 'https://jsonfeed.org/version/1.1',
+        title: 7,
+        items: [null, 'text', { id: 5, title: ['not', 'a', 'string'], url: 'https://example.com/ok', authors: 'nobody' }],
+      }),
+    );
     expect(feed.entries).toHaveLength(1);
     expect(feed.entries[0]).toMatchObject({ guid: '5', title: '', link: 'https://example.com/ok', author: null });
     expect(feed.warnings).toEqual(['JSON Feed item 0 is not an object (null): skipped', 'JSON Feed item 1 is not an object (string): skipped']);

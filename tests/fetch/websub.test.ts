@@ -32,7 +32,12 @@ describe('WebSub subscriber with a hub on loopback', () => {
   beforeAll(async () => {
     hub = await startServer((req, res) => {
       const form = new URLSearchParams(req.body);
-      Object.assign(subscription, { callback: form.get('hub.callback')!, secret: form.get('hub.secret')!, topic: form.get('hub.topic')!, lease: form.get('hub.lease_seconds')! });
+      Object.assign(subscription, {
+        callback: form.get('hub.callback')!,
+        secret: form.get('hub.secret')!,
+        topic: form.get('hub.topic')!,
+        lease: form.get('hub.lease_seconds')!,
+      });
       res.writeHead(202).end();
       // Verification of intent, after the 202 as real hubs do.
       setTimeout(async () => {
@@ -40,7 +45,9 @@ describe('WebSub subscriber with a hub on loopback', () => {
         subscription.challengeAnswer = await (await fetch(url)).text();
       }, 20);
     });
-    feed = await startServer((_req, res) => void res.writeHead(200, { 'content-type': 'application/atom+xml' }).end(atom(`${hub.url}/hub`, `${feed.url}/feed`, ['1'])));
+    feed = await startServer(
+      (_req, res) => void res.writeHead(200, { 'content-type': 'application/atom+xml' }).end(atom(`${hub.url}/hub`, `${feed.url}/feed`, ['1'])),
+    );
     const port = await freePort();
     system = await startTestSystem(
       'fetch-websub',
@@ -59,8 +66,10 @@ describe('WebSub subscriber with a hub on loopback', () => {
     await hub?.close();
   }, 60_000);
 
-  const pushed = async (id: string) => (await system.ctx.queues.normalize.getJobs(['waiting', 'prioritized'])).some((j) => j.data.sourceId === 'pushed' && j.data.entry.guid === `urn:${id}`);
-  const push = (body: string, signature: string) => fetch(subscription.callback!, { method: 'POST', headers: { 'content-type': 'application/atom+xml', 'x-hub-signature': signature }, body });
+  const pushed = async (id: string) =>
+    (await system.ctx.queues.normalize.getJobs(['waiting', 'prioritized'])).some((j) => j.data.sourceId === 'pushed' && j.data.entry.guid === `urn:${id}`);
+  const push = (body: string, signature: string) =>
+    fetch(subscription.callback!, { method: 'POST', headers: { 'content-type': 'application/atom+xml', 'x-hub-signature': signature }, body });
 
   it('subscribes with a secret and answers the hub’s intent verification', async () => {
     await waitFor('verification', () => subscription.challengeAnswer);
@@ -72,7 +81,13 @@ describe('WebSub subscriber with a hub on loopback', () => {
     const { websub } = await system.ctx.sourceStatus.get('pushed');
     expect(websub).toMatchObject({ state: 'active', hub: `${hub.url}/hub`, error: null });
     expect(Date.parse(websub!.leaseUntil!)).toBeGreaterThan(Date.now() + 3_000_000);
-    expect(await system.ctx.feedSubscriptions.get('pushed')).toMatchObject({ state: 'active', hub: `${hub.url}/hub`, topic: subscription.topic, secret: subscription.secret, leaseSeconds: 3600 });
+    expect(await system.ctx.feedSubscriptions.get('pushed')).toMatchObject({
+      state: 'active',
+      hub: `${hub.url}/hub`,
+      topic: subscription.topic,
+      secret: subscription.secret,
+      leaseSeconds: 3600,
+    });
   });
 
   it('ingests signed pushed content at once, and drops content with a bad signature', async () => {
@@ -93,7 +108,15 @@ describe('WebSub rules', () => {
   const now = 1_000_000_000;
   it('subscribes when new, on a hub/topic change, after a lost request, and in the last 10 % of the lease', () => {
     expect(websubSubscriptionDue(null, 'h', 't', now)).toBe(true);
-    const active: FeedSubscription = { hub: 'h', topic: 't', secret: 's', state: 'active', requestedAt: now - 600_000, leaseSeconds: 1000, leaseUntil: now + 500_000 };
+    const active: FeedSubscription = {
+      hub: 'h',
+      topic: 't',
+      secret: 's',
+      state: 'active',
+      requestedAt: now - 600_000,
+      leaseSeconds: 1000,
+      leaseUntil: now + 500_000,
+    };
     expect(websubSubscriptionDue(active, 'h', 't', now)).toBe(false);
     expect(websubSubscriptionDue(active, 'h2', 't', now)).toBe(true);
     expect(websubSubscriptionDue({ ...active, leaseUntil: now + 50_000 }, 'h', 't', now)).toBe(true);

@@ -42,11 +42,34 @@ describe('toBlocks', () => {
 describe('boilerplate', () => {
   const context = { title: 'Name Surname: Headline – INTERVIEW', sourceName: 'News.Az' };
   it.each([
-    'EN', 'AZ | RU | EN', 'English Русский', 'News about -Name Surname: Headline – INTERVIEW', 'Name Surname: Headline – INTERVIEW | News.Az',
-    'Chosen', '3', '2Sources', '12 shares', 'Views: 2 341', '1 245 просмотров', 'Baxış sayı: 1 532', 'news.az', 'News.Az',
-    'Read more: Azerbaijan auctions 5G frequencies', 'Читайте также: Баку и Ереван', 'Oxşar xəbərlər', 'Share on Facebook',
-    'Поделиться:', 'Теги: концерт', '/AZERTAC/', 'Interviewed by Tom Ellison', '10.06.2025 13:00',
-    'Home / Politics', 'Главная / Политика / Интервью', 'Ana səhifə » Siyasət', 'Home > World > Europe', 'Xəbərlər › Elm və təhsil › Müsahibə',
+    'EN',
+    'AZ | RU | EN',
+    'English Русский',
+    'News about -Name Surname: Headline – INTERVIEW',
+    'Name Surname: Headline – INTERVIEW | News.Az',
+    'Chosen',
+    '3',
+    '2Sources',
+    '12 shares',
+    'Views: 2 341',
+    '1 245 просмотров',
+    'Baxış sayı: 1 532',
+    'news.az',
+    'News.Az',
+    'Read more: Azerbaijan auctions 5G frequencies',
+    'Читайте также: Баку и Ереван',
+    'Oxşar xəbərlər',
+    'Share on Facebook',
+    'Поделиться:',
+    'Теги: концерт',
+    '/AZERTAC/',
+    'Interviewed by Tom Ellison',
+    '10.06.2025 13:00',
+    'Home / Politics',
+    'Главная / Политика / Интервью',
+    'Ana səhifə » Siyasət',
+    'Home > World > Europe',
+    'Xəbərlər › Elm və təhsil › Müsahibə',
   ])('%s is furniture', (line) => {
     expect(isFurniture(line, context)).toBe(true);
   });
@@ -79,9 +102,15 @@ describe('boilerplate', () => {
   });
 
   it('splits a caption from an unbracketed credit after its last sentence', () => {
-    expect(parseCaption('President Aliyev met the delegation in Baku. Photo: AZERTAC.')).toEqual({ caption: 'President Aliyev met the delegation in Baku.', credit: 'AZERTAC' });
+    expect(parseCaption('President Aliyev met the delegation in Baku. Photo: AZERTAC.')).toEqual({
+      caption: 'President Aliyev met the delegation in Baku.',
+      credit: 'AZERTAC',
+    });
     expect(parseCaption('Участники саммита в Ханкенди. Фото: Report.az')).toEqual({ caption: 'Участники саммита в Ханкенди.', credit: 'Report.az' });
-    expect(parseCaption('The opening of "Baku Energy Week." Photo by J. Smith / Reuters')).toEqual({ caption: 'The opening of "Baku Energy Week."', credit: 'J. Smith / Reuters' });
+    expect(parseCaption('The opening of "Baku Energy Week." Photo by J. Smith / Reuters')).toEqual({
+      caption: 'The opening of "Baku Energy Week."',
+      credit: 'J. Smith / Reuters',
+    });
     expect(parseCaption('Görüş Bakıda keçirilib. Foto – AZƏRTAC')).toEqual({ caption: 'Görüş Bakıda keçirilib.', credit: 'AZƏRTAC' });
     expect(parseCaption('Встреча в Баку. Фото: пресс-служба МИД')).toEqual({ caption: 'Встреча в Баку.', credit: 'пресс-служба МИД' });
     expect(parseCaption('Старый Баку. Фото: из открытых источников.')).toEqual({ caption: 'Старый Баку.', credit: 'из открытых источников' });
@@ -96,7 +125,10 @@ describe('boilerplate', () => {
 
   it('hands a credit line to the picture before it, and keeps a lone credit as an image without address', () => {
     const clean = removeBoilerplate(toBlocks('<p>Text.</p><img src="https://x.az/p.jpg"><p>Photo: Reuters</p><p>More.</p><p>Photo: AP</p>'), { title: 't' });
-    expect(clean.images).toEqual([{ url: 'https://x.az/p.jpg', credit: 'Reuters' }, { url: '', credit: 'AP' }]);
+    expect(clean.images).toEqual([
+      { url: 'https://x.az/p.jpg', credit: 'Reuters' },
+      { url: '', credit: 'AP' },
+    ]);
     expect(clean.blocks.filter((b) => b.kind === 'text').map((b) => b.text)).toEqual(['Text.', 'More.']);
   });
 });
@@ -114,10 +146,18 @@ describe('extractTurns', () => {
   });
 
   it('reads Q:/A:, Question:/Answer:, Вопрос:/Ответ: and Sual:/Cavab: labels', () => {
-    for (const [q, a] of [['Q:', 'A:'], ['Question:', 'Answer:'], ['Вопрос:', 'Ответ:'], ['Sual:', 'Cavab:']]) {
+    for (const [q, a] of [
+      ['Q:', 'A:'],
+      ['Question:', 'Answer:'],
+      ['Вопрос:', 'Ответ:'],
+      ['Sual:', 'Cavab:'],
+    ]) {
       const result = turns(`${q} One?\n\n${a} Yes.\n\n${q} Two?\n\n${a} No.`);
       expect(result?.shape).toBe('label');
-      expect(result!.turns).toEqual([{ question: 'One?', answer: 'Yes.' }, { question: 'Two?', answer: 'No.' }]);
+      expect(result!.turns).toEqual([
+        { question: 'One?', answer: 'Yes.' },
+        { question: 'Two?', answer: 'No.' },
+      ]);
     }
   });
 
@@ -130,7 +170,10 @@ describe('extractTurns', () => {
   it('reads bold questions, a bold standfirst staying intro', () => {
     const result = turns('**A bold standfirst.**\n\n**Why now?**\n\nBecause.\n\n**And then?**\n\nWe will see.');
     expect(result).toMatchObject({ shape: 'emphasis', start: 1 });
-    expect(result!.turns).toEqual([{ question: 'Why now?', answer: 'Because.' }, { question: 'And then?', answer: 'We will see.' }]);
+    expect(result!.turns).toEqual([
+      { question: 'Why now?', answer: 'Because.' },
+      { question: 'And then?', answer: 'We will see.' },
+    ]);
   });
 
   it('finds nothing in prose with a quoted line or a rhetorical question, nor in dashed direct speech', () => {
@@ -172,16 +215,28 @@ describe('interviewee and interviewer', () => {
   });
 
   it('reads appositives, "is the" phrases, Russian word order and speaker surnames', () => {
-    expect(findInterviewee({ title: 'T', intro: 'Report spoke to its artistic director, Lala Guliyeva, about films.' })).toEqual({ name: 'Lala Guliyeva', role: 'artistic director' });
-    expect(findInterviewee({ title: 'T', intro: 'Marina Kessler is the director of the Network, which tracks water.' })).toEqual({ name: 'Marina Kessler', role: 'director of the Network' });
-    expect(findInterviewee({ title: 'T', intro: 'Глава Ассоциации туроператоров Азербайджана Фуад Назаров ответил на вопросы.', answerer: 'Назаров' })).toEqual({ name: 'Фуад Назаров', role: 'Глава Ассоциации туроператоров Азербайджана' });
+    expect(findInterviewee({ title: 'T', intro: 'Report spoke to its artistic director, Lala Guliyeva, about films.' })).toEqual({
+      name: 'Lala Guliyeva',
+      role: 'artistic director',
+    });
+    expect(findInterviewee({ title: 'T', intro: 'Marina Kessler is the director of the Network, which tracks water.' })).toEqual({
+      name: 'Marina Kessler',
+      role: 'director of the Network',
+    });
+    expect(findInterviewee({ title: 'T', intro: 'Глава Ассоциации туроператоров Азербайджана Фуад Назаров ответил на вопросы.', answerer: 'Назаров' })).toEqual(
+      { name: 'Фуад Назаров', role: 'Глава Ассоциации туроператоров Азербайджана' },
+    );
     expect(findInterviewee({ title: 'Режиссер Эльчин Мусаоглу: «Кино» – интервью', intro: '' })).toEqual({ name: 'Эльчин Мусаоглу', role: 'Режиссер' });
   });
 
   it.each([
     ['News.Az interviewed Ambassador of Azerbaijan to the Netherlands Rahman Mustafayev.', 'Rahman Mustafayev', 'Ambassador of Azerbaijan to the Netherlands'],
     ["In an interview with News.Az, Azerbaijan's ambassador to France Leyla Abdullayeva spoke.", 'Leyla Abdullayeva', "Azerbaijan's ambassador to France"],
-    ['Special Representative of the EU for the South Caucasus Magdalena Grono answered.', 'Magdalena Grono', 'Special Representative of the EU for the South Caucasus'],
+    [
+      'Special Representative of the EU for the South Caucasus Magdalena Grono answered.',
+      'Magdalena Grono',
+      'Special Representative of the EU for the South Caucasus',
+    ],
     ['Minister of Foreign Affairs of Georgia Ilia Darchiashvili told News.Az about the talks.', 'Ilia Darchiashvili', 'Minister of Foreign Affairs of Georgia'],
     ['Ambassador of Italy to Azerbaijan Luca Di Gianfrancesco answered questions from Trend.', 'Luca Di Gianfrancesco', 'Ambassador of Italy to Azerbaijan'],
     ['Беседа с послом Азербайджана в России Полад Бюльбюльоглы.', 'Полад Бюльбюльоглы', 'посол Азербайджана в России'],
@@ -193,14 +248,18 @@ describe('interviewee and interviewer', () => {
     ['Minister of Culture and Tourism Adil Karimli answered questions.', 'Adil Karimli', 'Minister of Culture and Tourism'],
     ['Ambassador of Azerbaijan to Belgium and Luxembourg Vaqif Sadiqov spoke.', 'Vaqif Sadiqov', 'Ambassador of Azerbaijan to Belgium and Luxembourg'],
     ['Chairman and CEO of Azercell Ali Aliyev spoke.', 'Ali Aliyev', 'Chairman and CEO of Azercell'],
-    ['Azərbaycanın Fransadakı fövqəladə və səlahiyyətli səfiri Leyla Abdullayeva News.Az-a müsahibə verib.', 'Leyla Abdullayeva', 'Azərbaycanın Fransadakı fövqəladə və səlahiyyətli səfiri'],
+    [
+      'Azərbaycanın Fransadakı fövqəladə və səlahiyyətli səfiri Leyla Abdullayeva News.Az-a müsahibə verib.',
+      'Leyla Abdullayeva',
+      'Azərbaycanın Fransadakı fövqəladə və səlahiyyətli səfiri',
+    ],
     ['На вопросы ответил министр культуры и туризма Адиль Керимли.', 'Адиль Керимли', 'министр культуры и туризма'],
     ['Директор Института истории и этнографии Ильгар Гасанов ответил.', 'Ильгар Гасанов', 'Директор Института истории и этнографии'],
   ])('reads the whole role phrase before the name and keeps its complement out of the name: %s', (intro, name, role) => {
     expect(findInterviewee({ title: 'T', intro })).toEqual({ name, role });
   });
 
-  it('takes a conjunction into a title\'s role, but keeps one between unlike words or after a name out', () => {
+  it("takes a conjunction into a title's role, but keeps one between unlike words or after a name out", () => {
     expect(findInterviewee({ title: 'Minister of Culture and Tourism Adil Karimli: Heritage first – INTERVIEW', intro: '' })).toEqual({
       name: 'Adil Karimli',
       role: 'Minister of Culture and Tourism',
@@ -254,11 +313,21 @@ describe('interviewee and interviewer', () => {
 
 describe('nominativeName', () => {
   const instrumental = [
-    ['Григорием Трофимчуком', 'Григорий Трофимчук'], ['Фуадом Назаровым', 'Фуад Назаров'], ['Андреем Зеленским', 'Андрей Зеленский'],
-    ['Игорем Коротченко', 'Игорь Коротченко'], ['Павлом Фельгенгауэром', 'Павел Фельгенгауэр'], ['Поладом Бюльбюльоглы', 'Полад Бюльбюльоглы'],
-    ['Анной Ивановой', 'Анна Иванова'], ['Марией Захаровой', 'Мария Захарова'], ['Иваном Ивановичем Сидоровым', 'Иван Иванович Сидоров'],
+    ['Григорием Трофимчуком', 'Григорий Трофимчук'],
+    ['Фуадом Назаровым', 'Фуад Назаров'],
+    ['Андреем Зеленским', 'Андрей Зеленский'],
+    ['Игорем Коротченко', 'Игорь Коротченко'],
+    ['Павлом Фельгенгауэром', 'Павел Фельгенгауэр'],
+    ['Поладом Бюльбюльоглы', 'Полад Бюльбюльоглы'],
+    ['Анной Ивановой', 'Анна Иванова'],
+    ['Марией Захаровой', 'Мария Захарова'],
+    ['Иваном Ивановичем Сидоровым', 'Иван Иванович Сидоров'],
   ] as const;
-  const dative = [['Сергею Маркову', 'Сергей Марков'], ['Григорию Трофимчуку', 'Григорий Трофимчук'], ['Анне Ивановой', 'Анна Иванова']] as const;
+  const dative = [
+    ['Сергею Маркову', 'Сергей Марков'],
+    ['Григорию Трофимчуку', 'Григорий Трофимчук'],
+    ['Анне Ивановой', 'Анна Иванова'],
+  ] as const;
 
   it.each([...instrumental.map((c) => [...c, 'instrumental'] as const), ...dative.map((c) => [...c, 'dative'] as const)])(
     'restores %s as %s (%s; the instrumental only after с)',
@@ -330,6 +399,8 @@ describe('rendering', () => {
     ];
     const outputs = bodies.map((html) => analyzeArticle({ title: 'Ann Lee: Why – INTERVIEW', html }).contentHtml);
     expect(new Set(outputs).size).toBe(1);
-    expect(outputs[0]).toBe('<p>Intro.</p>\n<p class="q"><strong>Why?</strong></p>\n<p class="a">Because I can.</p>\n<p class="q"><strong>Really?</strong></p>\n<p class="a">We do.</p>');
+    expect(outputs[0]).toBe(
+      '<p>Intro.</p>\n<p class="q"><strong>Why?</strong></p>\n<p class="a">Because I can.</p>\n<p class="q"><strong>Really?</strong></p>\n<p class="a">We do.</p>',
+    );
   });
 });

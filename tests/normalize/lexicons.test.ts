@@ -68,14 +68,17 @@ describe('the lexicon registry', () => {
     expect(LEXICONS.map((lexicon) => lexicon.code)).toEqual(['en', 'ru', 'az', 'tr']);
   });
 
-  it.each(LEXICONS.map((lexicon) => [lexicon.name, lexicon] as const))('%s fills every field, every list non-empty unless it may be empty', (_name, lexicon) => {
-    const all = new Set(LEXICONS.flatMap((other) => fields(other).map(([path]) => path)));
-    const own = new Map(fields(lexicon));
-    const missing = [...all].filter((path) => !own.has(path) && !OPTIONAL.some((optional) => path.startsWith(optional)));
-    expect(missing).toEqual([]);
-    const empty = [...own].filter(([, value]) => (Array.isArray(value) || typeof value === 'string') && value.length === 0).map(([path]) => path);
-    expect(empty.filter((path) => !MAY_BE_EMPTY.includes(path))).toEqual([]);
-  });
+  it.each(LEXICONS.map((lexicon) => [lexicon.name, lexicon] as const))(
+    '%s fills every field, every list non-empty unless it may be empty',
+    (_name, lexicon) => {
+      const all = new Set(LEXICONS.flatMap((other) => fields(other).map(([path]) => path)));
+      const own = new Map(fields(lexicon));
+      const missing = [...all].filter((path) => !own.has(path) && !OPTIONAL.some((optional) => path.startsWith(optional)));
+      expect(missing).toEqual([]);
+      const empty = [...own].filter(([, value]) => (Array.isArray(value) || typeof value === 'string') && value.length === 0).map(([path]) => path);
+      expect(empty.filter((path) => !MAY_BE_EMPTY.includes(path))).toEqual([]);
+    },
+  );
 
   it('uses every field a language may leave empty in at least one language', () => {
     for (const path of MAY_BE_EMPTY) {
@@ -116,7 +119,11 @@ describe.each(LEXICONS.map((lexicon) => [lexicon.name, lexicon.code] as const))(
     expect(result.interview?.interviewer).toBe(labels.expected.interviewer);
     expect(result.images).toEqual(labels.expected.images);
     const texts = [result.contentText, result.interview?.intro ?? '', ...(result.interview?.qa ?? []).flatMap((t) => [t.question, t.answer])];
-    for (const furniture of labels.expected.mustNotContain) expect(texts.filter((t) => t.includes(furniture)), furniture).toEqual([]);
+    for (const furniture of labels.expected.mustNotContain)
+      expect(
+        texts.filter((t) => t.includes(furniture)),
+        furniture,
+      ).toEqual([]);
   });
 
   it('takes its furniture lines out and leaves its prose', () => {
@@ -182,7 +189,9 @@ describe('language words live in the lexicons only', () => {
 
   it('no regular expression outside lexicon/ spells a word of a lexicon', () => {
     // Words of two letters or more from every list of every lexicon ("read", "also", "interview", "by").
-    const words = new Set(LEXICONS.flatMap((lexicon) => wordLists(lexicon).flatMap(([, list]) => list.flatMap((entry) => entry.toLowerCase().match(/\p{L}{2,}/gu) ?? []))));
+    const words = new Set(
+      LEXICONS.flatMap((lexicon) => wordLists(lexicon).flatMap(([, list]) => list.flatMap((entry) => entry.toLowerCase().match(/\p{L}{2,}/gu) ?? []))),
+    );
     const offending = CODE_FILES.flatMap((path) => {
       const markup = MARKUP_PATTERNS[relative(ROOT, path)];
       return literals(path)

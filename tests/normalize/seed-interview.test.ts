@@ -35,7 +35,9 @@ function checkDoneWhen(result: ArticleAnalysis): void {
     expect(text.split('\n')).not.toContain('1');
   }
   expect(result.contentText.endsWith('the alliance between Baku and Ankara cannot be ignored.')).toBe(true);
-  expect(result.contentHtml).toContain('<p class="q"><strong>What are your forecasts regarding the current state of Russian-Azerbaijani relations?</strong></p>');
+  expect(result.contentHtml).toContain(
+    '<p class="q"><strong>What are your forecasts regarding the current state of Russian-Azerbaijani relations?</strong></p>',
+  );
   expect(result.contentHtml).not.toMatch(/<script|onclick|javascript:|News about|Chosen/);
 }
 
@@ -76,7 +78,13 @@ describe('the seed interview (News.Az, Grigory Trofimchuk)', () => {
       leadImage: 'https://news.az/uploads/2025/06/trofimchuk.jpg',
     });
     expect(page.bodyHtml).not.toMatch(/<nav|<footer|<aside|<script|Most read/);
-    const result = analyzeArticle({ title: page.title!, html: page.bodyHtml, baseUrl: page.canonicalUrl, sourceName: page.siteName ?? undefined, language: page.language });
+    const result = analyzeArticle({
+      title: page.title!,
+      html: page.bodyHtml,
+      baseUrl: page.canonicalUrl,
+      sourceName: page.siteName ?? undefined,
+      language: page.language,
+    });
     checkDoneWhen(result);
   });
 });

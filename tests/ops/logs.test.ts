@@ -12,7 +12,16 @@ function capture(options: Parameters<typeof createLogger>[1] = {}) {
   const chunks: string[] = [];
   stream.on('data', (chunk: Buffer) => chunks.push(String(chunk)));
   const logger = createLogger('debug', { ...options, destination: stream });
-  return { logger, text: () => chunks.join(''), lines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    logger,
+    text: () => chunks.join(''),
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -30,7 +39,13 @@ describe('logs: JSON for machines, readable on a terminal, never a secret', () =
     expect(all).not.toContain(SECRET);
     expect(all).not.toContain(TOKEN);
     expect(all).not.toContain('dXNlcjpwYXNz');
-    const [saved, request, tried, failed, config] = lines() as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
+    const [saved, request, tried, failed, config] = lines() as [
+      Record<string, unknown>,
+      Record<string, unknown>,
+      Record<string, unknown>,
+      Record<string, unknown>,
+      Record<string, unknown>,
+    ];
     expect((saved.subscription as Record<string, unknown>).secret).toBe(REDACTED);
     expect((saved.subscription as Record<string, unknown>).url).toBe('http://x/');
     expect((request.req as { headers: Record<string, unknown> }).headers.authorization).toBe(REDACTED);
@@ -67,7 +82,13 @@ describe('logs: JSON for machines, readable on a terminal, never a secret', () =
     const { logger, lines } = capture();
     withJobContext({ stage: 'publish', jobId: '42', sourceId: 'news-az', storyId: 's1' }, () => logger.info('published'));
     logger.info('outside');
-    const [inside, outside] = lines() as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
+    const [inside, outside] = lines() as [
+      Record<string, unknown>,
+      Record<string, unknown>,
+      Record<string, unknown>,
+      Record<string, unknown>,
+      Record<string, unknown>,
+    ];
     expect(inside).toMatchObject({ stage: 'publish', jobId: '42', sourceId: 'news-az', storyId: 's1', msg: 'published' });
     expect(outside.jobId).toBeUndefined();
   });
@@ -89,9 +110,25 @@ describe('logs: JSON for machines, readable on a terminal, never a secret', () =
       const { parseConfig } = await import('../../src/config/load-config.js');
       const { testEnv, deleteKeys } = await import('../support/redis.js');
       const env = testEnv('logs');
-      const config = parseConfig({ network: { allowHosts: ['127.0.0.1'] }, sources: [{ id: 'news-az', name: 'News.Az', url: `${feeds.url}/rss`, interval: '1h' }], channels: [{ id: 'all', title: 'All' }] });
-      const running = await startSystem(env, config, (['scheduler', 'fetch', 'normalize', 'dedup', 'publish'] as const).map((r) => ROLES[r]), logger);
-      system = { ...running, env, cleanup: async () => { await running.stop('test'); await deleteKeys(env.redisPrefix); } };
+      const config = parseConfig({
+        network: { allowHosts: ['127.0.0.1'] },
+        sources: [{ id: 'news-az', name: 'News.Az', url: `${feeds.url}/rss`, interval: '1h' }],
+        channels: [{ id: 'all', title: 'All' }],
+      });
+      const running = await startSystem(
+        env,
+        config,
+        (['scheduler', 'fetch', 'normalize', 'dedup', 'publish'] as const).map((r) => ROLES[r]),
+        logger,
+      );
+      system = {
+        ...running,
+        env,
+        cleanup: async () => {
+          await running.stop('test');
+          await deleteKeys(env.redisPrefix);
+        },
+      };
       const published = await waitFor('the published line', () => lines().find((l) => l.msg === 'published'), 15_000);
       expect(published).toMatchObject({ stage: 'publish', sourceId: 'news-az' });
       expect(published.jobId).toBeTruthy();
@@ -100,7 +137,12 @@ describe('logs: JSON for machines, readable on a terminal, never a secret', () =
       expect(fetched).toMatchObject({ stage: 'fetch', sourceId: 'news-az' });
 
       const app = await buildApp({ ctx: running.ctx, adminToken: 'test-admin-token', logger });
-      const put = await app.inject({ method: 'PUT', url: '/api/v1/subscriptions/partner', headers: { authorization: 'Bearer test-admin-token' }, payload: { url: 'http://127.0.0.1:9/hooks', secret: SECRET } });
+      const put = await app.inject({
+        method: 'PUT',
+        url: '/api/v1/subscriptions/partner',
+        headers: { authorization: 'Bearer test-admin-token' },
+        payload: { url: 'http://127.0.0.1:9/hooks', secret: SECRET },
+      });
       expect(put.statusCode).toBeLessThan(300);
       await app.close();
       expect(text()).toContain('request completed');

@@ -47,17 +47,34 @@ describe('/admin: the status page, as a person sees it in Chromium', () => {
         { id: 'departed', url: `${receiver.url}/gone`, secret: SECRET },
       ],
     });
-    await waitFor('both outlets on the story and both subscriptions tried', async () => {
-      const [story] = await system.ctx.items.latest(1);
-      const broken = (await system.ctx.sourceStatus.get('broken')).errorCode;
-      return story?.sources.length === 2 && broken && receiver.requests.some((r) => r.url.startsWith('/gone')) && receiver.requests.filter((r) => r.url.startsWith('/hooks')).length >= 2;
-    }, 30_000);
+    await waitFor(
+      'both outlets on the story and both subscriptions tried',
+      async () => {
+        const [story] = await system.ctx.items.latest(1);
+        const broken = (await system.ctx.sourceStatus.get('broken')).errorCode;
+        return (
+          story?.sources.length === 2 &&
+          broken &&
+          receiver.requests.some((r) => r.url.startsWith('/gone')) &&
+          receiver.requests.filter((r) => r.url.startsWith('/hooks')).length >= 2
+        );
+      },
+      30_000,
+    );
     app = await buildApp({ ctx: system.ctx, adminToken: TOKEN });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   }, 60_000);
 
@@ -111,7 +128,11 @@ describe('/admin: the status page, as a person sees it in Chromium', () => {
     expect(broken[3]).toMatch(/^SYN_ERR_FETCH_HTTP_STATUS .*answered 503$/);
     expect(broken[5]).toBe('0');
     // The health badge is coloured: a failing source stands out.
-    expect(await sources.locator('tr[data-source="broken"] .badge').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor)).toBe('rgb(253, 224, 224)');
+    expect(
+      await sources
+        .locator('tr[data-source="broken"] .badge')
+        .evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor),
+    ).toBe('rgb(253, 224, 224)');
 
     const story = page.locator('#stories tbody tr').first();
     const cells = (await story.locator('td').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());

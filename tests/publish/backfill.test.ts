@@ -45,7 +45,13 @@ describe('channel backfill: a new or changed channel shows the stories already s
 
   it('files exactly the matching stored stories in a channel created through the API, oldest first', async () => {
     const topic = topicUrl(system.ctx.env.publicUrl, 'ru-interviews', 'atom');
-    await new WebSubStore(system.ctx.redis, system.ctx.keys).save({ topic, callback: 'http://127.0.0.1:9/cb', secret: null, leaseSeconds: 3600, expiresAt: Date.now() + 3_600_000 });
+    await new WebSubStore(system.ctx.redis, system.ctx.keys).save({
+      topic,
+      callback: 'http://127.0.0.1:9/cb',
+      secret: null,
+      leaseSeconds: 3600,
+      expiresAt: Date.now() + 3_600_000,
+    });
 
     const put = await putChannel('ru-interviews', { title: 'Интервью', filter: { kind: 'interview', language: 'ru' }, pageSize: 1 });
     expect(put.statusCode).toBe(201);
@@ -55,7 +61,8 @@ describe('channel backfill: a new or changed channel shows the stories already s
     expect(await feedIds('/feeds/ru-interviews/archive/1.json')).toEqual([expect.stringContaining('story-2')]);
 
     // One WebSub push for the whole backfill (not one per story).
-    const pushes = async () => (await system.ctx.queues.websub.getJobs(['waiting', 'delayed', 'prioritized'])).filter((j) => j.data.kind === 'push' && j.data.topic === topic);
+    const pushes = async () =>
+      (await system.ctx.queues.websub.getJobs(['waiting', 'delayed', 'prioritized'])).filter((j) => j.data.kind === 'push' && j.data.topic === topic);
     expect(await pushes()).toHaveLength(1);
 
     // The same definition again: nothing queued, version and pushes unchanged.
@@ -121,17 +128,22 @@ describe('channel backfill at start: a config channel whose definition changed w
     const env = testEnv('backfill-restart');
     const channels = (filter: Record<string, unknown>) => [{ id: 'picked', title: 'Picked', filter }];
     const first = await startTestSystem('backfill-restart', { limits: LIMITS, channels: channels({ kind: 'interview' }) }, ['publish'], env);
-    for (const item of [interviewItem(1), articleItem(1), articleItem(2)]) await processPublishJob(first.ctx, { data: { event: 'item.published', item } } as Job<PublishJob>);
+    for (const item of [interviewItem(1), articleItem(1), articleItem(2)])
+      await processPublishJob(first.ctx, { data: { event: 'item.published', item } } as Job<PublishJob>);
     await waitFor('the first filing', async () => ((await first.ctx.items.filedDigest('picked')) ? true : null), 5_000);
     expect(await first.ctx.redis.zrange(first.ctx.keys.channelLog('picked'), '0', '-1')).toEqual(['story-1']);
     await first.stop('restart');
 
     const second = await startTestSystem('backfill-restart', { limits: LIMITS, channels: channels({ kind: 'article' }) }, ['publish'], env);
     try {
-      const log = await waitFor('the backfill', async () => {
-        const ids = await second.ctx.redis.zrange(second.ctx.keys.channelLog('picked'), '0', '-1');
-        return ids.length === 2 && ids[0] === 'article-1' ? ids : null;
-      }, 5_000);
+      const log = await waitFor(
+        'the backfill',
+        async () => {
+          const ids = await second.ctx.redis.zrange(second.ctx.keys.channelLog('picked'), '0', '-1');
+          return ids.length === 2 && ids[0] === 'article-1' ? ids : null;
+        },
+        5_000,
+      );
       expect(log).toEqual(['article-1', 'article-2']);
       const { version } = await second.ctx.items.channelState('picked');
       await second.stop('restart');

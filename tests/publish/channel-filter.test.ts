@@ -10,7 +10,7 @@ describe('matchesChannel: a channel filters by kind, sources, language and tags,
     expect([interview, article].every((item) => matchesChannel(item, {}))).toBe(true);
   });
 
-  it('matches kind, any listed outlet among all of a story\'s outlets, language and tags (case-insensitively)', () => {
+  it("matches kind, any listed outlet among all of a story's outlets, language and tags (case-insensitively)", () => {
     expect(matchesChannel(interview, { kind: 'interview' })).toBe(true);
     expect(matchesChannel(article, { kind: 'interview' })).toBe(false);
     expect(matchesChannel(interview, { sources: ['ria'] })).toBe(true);

@@ -7,7 +7,12 @@ import { startTestSystem } from '../support/system.js';
 import { channel, interviewItem } from './fixtures.js';
 
 /** An edit after which the story is an article, no longer an interview. */
-const asArticle = (n: number) => ({ ...interviewItem(n), kind: 'article' as const, interview: null, contentText: `${interviewItem(n).contentText} (no longer an interview)` });
+const asArticle = (n: number) => ({
+  ...interviewItem(n),
+  kind: 'article' as const,
+  interview: null,
+  contentText: `${interviewItem(n).contentText} (no longer an interview)`,
+});
 
 describe('a story edited so that it no longer matches a channel', () => {
   let system: Awaited<ReturnType<typeof startTestSystem>>;
@@ -17,10 +22,14 @@ describe('a story edited so that it no longer matches a channel', () => {
   const members = () => system.ctx.items.channelMembers('interviews');
 
   beforeAll(async () => {
-    system = await startTestSystem('edited-out', {
-      channels: [interviews, { id: 'all', title: 'Everything', pageSize: 2 }],
-      subscriptions: [{ id: 'interviews-only', url: 'http://127.0.0.1:9/hook', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', channels: ['interviews'] }],
-    }, []);
+    system = await startTestSystem(
+      'edited-out',
+      {
+        channels: [interviews, { id: 'all', title: 'Everything', pageSize: 2 }],
+        subscriptions: [{ id: 'interviews-only', url: 'http://127.0.0.1:9/hook', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', channels: ['interviews'] }],
+      },
+      [],
+    );
     // Interviews 1 and 2 fill archive page 1 of the interviews channel; interview 3 is in the current document only.
     for (const n of [1, 2, 3]) await publish({ event: 'item.published', item: interviewItem(n) });
   });

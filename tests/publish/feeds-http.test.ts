@@ -16,12 +16,16 @@ describe('feeds over HTTP: conditional GET and RFC 5005 archives', () => {
   const publish = (data: PublishJob) => processPublishJob(system.ctx, { data } as Job<PublishJob>);
 
   beforeAll(async () => {
-    system = await startTestSystem('feeds-http', {
-      channels: [
-        { id: 'all', title: 'Everything', pageSize: 2 },
-        { id: 'interviews', title: 'Interviews', filter: { kind: 'interview' } },
-      ],
-    }, []);
+    system = await startTestSystem(
+      'feeds-http',
+      {
+        channels: [
+          { id: 'all', title: 'Everything', pageSize: 2 },
+          { id: 'interviews', title: 'Interviews', filter: { kind: 'interview' } },
+        ],
+      },
+      [],
+    );
     app = await buildApp({ ctx: system.ctx, adminToken: 'test-admin-token' });
   });
 
@@ -97,7 +101,11 @@ describe('feeds over HTTP: conditional GET and RFC 5005 archives', () => {
     expect(b.body).toBe(a.body);
     expect(b.headers.etag).toBe(a.headers.etag);
     // Another outlet carrying a story of the channel changes the document: a new ETag, the outlet listed.
-    await publish({ event: 'item.source_added', storyId: 'article-3', source: { id: 'ria', name: 'РИА Новости', url: 'https://ria.ru/', itemUrl: 'https://ria.ru/a3' } });
+    await publish({
+      event: 'item.source_added',
+      storyId: 'article-3',
+      source: { id: 'ria', name: 'РИА Новости', url: 'https://ria.ru/', itemUrl: 'https://ria.ru/a3' },
+    });
     const c = await app.inject({ method: 'GET', url: '/feeds/all.rss' });
     expect(c.headers.etag).not.toBe(a.headers.etag);
     expect(c.body).toContain('<dc:creator>РИА Новости</dc:creator>');
@@ -114,10 +122,14 @@ describe('feeds over HTTP: conditional GET and RFC 5005 archives', () => {
       const store = new ItemStore(other, system.ctx.keys);
       await store.save(interviewItem(9));
       await store.addToChannel('interviews', interviewItem(9), Date.now());
-      const fresh = await waitFor('the change to show', async () => {
-        const res = await app.inject({ method: 'GET', url: '/feeds/interviews.json', headers: { 'if-none-match': String(before.headers.etag) } });
-        return res.statusCode === 200 ? res : null;
-      }, 5_000);
+      const fresh = await waitFor(
+        'the change to show',
+        async () => {
+          const res = await app.inject({ method: 'GET', url: '/feeds/interviews.json', headers: { 'if-none-match': String(before.headers.etag) } });
+          return res.statusCode === 200 ? res : null;
+        },
+        5_000,
+      );
       expect(Date.now() - loadedAt).toBeLessThan(CHANNEL_STATE_TTL_MS);
       expect(fresh.body).toContain('story-9');
     } finally {

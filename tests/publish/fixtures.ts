@@ -25,7 +25,8 @@ export function interviewItem(n = 1, overrides: Partial<NormalizedItem> = {}): N
     publishedAt: at,
     updatedAt: at,
     summary: 'Ekspert <b>deyir</b>: "regional nizam" dəyişir & Россия соглашается.',
-    contentHtml: '<p onclick="steal()">Вступление — Azərbaycan</p><script>alert("x")</script><p><a href="javascript:alert(1)">link</a> <img src="https://news.az/i.jpg" onerror="x()"></p>',
+    contentHtml:
+      '<p onclick="steal()">Вступление — Azərbaycan</p><script>alert("x")</script><p><a href="javascript:alert(1)">link</a> <img src="https://news.az/i.jpg" onerror="x()"></p>',
     contentText: 'Вступление — Azərbaycan',
     source: newsAz,
     sources: [newsAz, apa, ria],

@@ -27,10 +27,14 @@ describe('a later event that reaches the publish stage before its story', () => 
     await system.ctx.queues.publish.add('publish', { event: 'item.published', item: story }, { jobId: 'late-published' });
     await waitFor('the outlet added', async () => (await system.ctx.items.get(story.id))?.sources.length === 2, 10_000);
     expect((await system.ctx.items.get(story.id))!.sources.map((s) => s.id)).toEqual([story.source.id, 'caspian-post']);
-    const job = await waitFor('the early job done', async () => {
-      const done = await system.ctx.queues.publish.getJob(early.id!);
-      return done && (await done.isCompleted()) ? done : null;
-    }, 5_000);
+    const job = await waitFor(
+      'the early job done',
+      async () => {
+        const done = await system.ctx.queues.publish.getJob(early.id!);
+        return done && (await done.isCompleted()) ? done : null;
+      },
+      5_000,
+    );
     expect(job.returnvalue).toMatchObject({ storyId: story.id, event: 'item.source_added' });
     // Postponed, not failed: no attempt spent.
     expect(job.attemptsMade).toBe(1);

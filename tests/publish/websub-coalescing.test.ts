@@ -50,7 +50,8 @@ describe('WebSub hub pushes under a burst of publishes', () => {
       { name: 'slow atom', pushes: () => slow.requests.filter((r) => r.url === '/atom'), secret: SECRET },
     ];
     const holdsAll = (body: string) => storyIds.every((id) => body.includes(id));
-    for (const subscriber of subscribers) await waitFor(`${subscriber.name}: a push holding every story`, () => subscriber.pushes().some((p) => holdsAll(p.body)), 15_000);
+    for (const subscriber of subscribers)
+      await waitFor(`${subscriber.name}: a push holding every story`, () => subscriber.pushes().some((p) => holdsAll(p.body)), 15_000);
     // Quiet time: anything still queued would arrive now.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const figures = Object.fromEntries(subscribers.map((s) => [s.name, { pushes: s.pushes().length, distinct: new Set(s.pushes().map((p) => p.body)).size }]));
@@ -61,7 +62,8 @@ describe('WebSub hub pushes under a burst of publishes', () => {
       expect(pushes.length, `${subscriber.name}: one push per channel change at most`).toBeLessThanOrEqual(BURST);
       expect(holdsAll(pushes[pushes.length - 1]!.body), `${subscriber.name}: the last push holds every story`).toBe(true);
       for (const push of pushes) {
-        if (subscriber.secret) expect(push.headers['x-hub-signature']).toBe(`sha256=${createHmac('sha256', subscriber.secret).update(push.body).digest('hex')}`);
+        if (subscriber.secret)
+          expect(push.headers['x-hub-signature']).toBe(`sha256=${createHmac('sha256', subscriber.secret).update(push.body).digest('hex')}`);
         else expect(push.headers['x-hub-signature']).toBeUndefined();
       }
     }

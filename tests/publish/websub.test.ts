@@ -21,7 +21,12 @@ describe('the built-in WebSub hub', () => {
   let store: WebSubStore;
 
   const hubRequest = (form: Record<string, string>) =>
-    app.inject({ method: 'POST', url: '/websub', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() });
+    app.inject({
+      method: 'POST',
+      url: '/websub',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(form).toString(),
+    });
   const pushes = () => subscriber.requests.filter((r) => r.method === 'POST');
 
   beforeAll(async () => {
@@ -41,7 +46,10 @@ describe('the built-in WebSub hub', () => {
       res.statusCode = 204;
       res.end();
     });
-    system = await startTestSystem('websub', { channels: [{ id: 'news', title: 'News' }], websub: { externalHubs: [`${externalHub.url}/hub`] } }, ['publish', 'websub']);
+    system = await startTestSystem('websub', { channels: [{ id: 'news', title: 'News' }], websub: { externalHubs: [`${externalHub.url}/hub`] } }, [
+      'publish',
+      'websub',
+    ]);
     app = await buildApp({ ctx: system.ctx, adminToken: 'test-admin-token' });
     store = new WebSubStore(system.ctx.redis, system.ctx.keys);
   });
@@ -55,9 +63,19 @@ describe('the built-in WebSub hub', () => {
   });
 
   it('verifies a subscription, then pushes a signed update within a second of a story being published', async () => {
-    const accepted = await hubRequest({ 'hub.mode': 'subscribe', 'hub.topic': TOPIC, 'hub.callback': `${subscriber.url}/cb`, 'hub.secret': SECRET, 'hub.lease_seconds': '3600' });
+    const accepted = await hubRequest({
+      'hub.mode': 'subscribe',
+      'hub.topic': TOPIC,
+      'hub.callback': `${subscriber.url}/cb`,
+      'hub.secret': SECRET,
+      'hub.lease_seconds': '3600',
+    });
     expect(accepted.statusCode).toBe(202);
-    const [subscription] = await waitFor('the verified subscription', async () => ((await store.active(TOPIC, Date.now())).length ? store.active(TOPIC, Date.now()) : null), 5_000);
+    const [subscription] = await waitFor(
+      'the verified subscription',
+      async () => ((await store.active(TOPIC, Date.now())).length ? store.active(TOPIC, Date.now()) : null),
+      5_000,
+    );
     const verification = new URL(subscriber.requests[0]!.url, 'http://x').searchParams;
     expect(verification.get('hub.mode')).toBe('subscribe');
     expect(verification.get('hub.topic')).toBe(TOPIC);
@@ -78,7 +96,9 @@ describe('the built-in WebSub hub', () => {
     expect(poll.headers.link).toBe(push.headers.link);
     // The external hub named in the config was pinged for each format of the channel.
     const pings = await waitFor('the external hub pings', () => (externalHub.requests.length >= 3 ? externalHub.requests : null));
-    expect(pings.map((r) => new URLSearchParams(r.body).get('hub.url')).sort()).toEqual(['atom', 'json', 'rss'].map((f) => `http://127.0.0.1:8080/feeds/news.${f}`));
+    expect(pings.map((r) => new URLSearchParams(r.body).get('hub.url')).sort()).toEqual(
+      ['atom', 'json', 'rss'].map((f) => `http://127.0.0.1:8080/feeds/news.${f}`),
+    );
     expect(new URLSearchParams(pings[0]!.body).get('hub.mode')).toBe('publish');
   });
 
@@ -98,8 +118,12 @@ describe('the built-in WebSub hub', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await store.active(TOPIC, Date.now())).map((s) => s.callback)).toEqual([`${subscriber.url}/cb`]);
 
-    expect((await hubRequest({ 'hub.mode': 'subscribe', 'hub.topic': 'https://elsewhere.example/feed', 'hub.callback': `${subscriber.url}/cb` })).statusCode).toBe(400);
-    expect((await hubRequest({ 'hub.mode': 'subscribe', 'hub.topic': 'http://127.0.0.1:8080/feeds/nope.rss', 'hub.callback': `${subscriber.url}/cb` })).statusCode).toBe(400);
+    expect(
+      (await hubRequest({ 'hub.mode': 'subscribe', 'hub.topic': 'https://elsewhere.example/feed', 'hub.callback': `${subscriber.url}/cb` })).statusCode,
+    ).toBe(400);
+    expect(
+      (await hubRequest({ 'hub.mode': 'subscribe', 'hub.topic': 'http://127.0.0.1:8080/feeds/nope.rss', 'hub.callback': `${subscriber.url}/cb` })).statusCode,
+    ).toBe(400);
     expect((await hubRequest({ 'hub.mode': 'subscribe', 'hub.topic': TOPIC, 'hub.callback': 'http://10.0.0.1/cb' })).statusCode).toBe(400);
     expect((await hubRequest({ 'hub.mode': 'publish', 'hub.topic': TOPIC, 'hub.callback': `${subscriber.url}/cb` })).statusCode).toBe(400);
   });

@@ -15,7 +15,9 @@ afterAll(async () => {
 
 describe('the Lua script loader', () => {
   it('loads every .lua file of redis/lua, each with a header naming its KEYS, ARGV and output', () => {
-    const files = readdirSync(LUA_DIR).filter((f) => f.endsWith('.lua')).map((f) => f.slice(0, -4));
+    const files = readdirSync(LUA_DIR)
+      .filter((f) => f.endsWith('.lua'))
+      .map((f) => f.slice(0, -4));
     expect(scriptNames().sort()).toEqual(files.sort());
     for (const name of files) {
       const header = /^--\[\[([\s\S]*?)\]\]/.exec(readFileSync(new URL(`${name}.lua`, LUA_DIR), 'utf8'))?.[1] ?? '';

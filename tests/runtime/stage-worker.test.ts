@@ -31,11 +31,17 @@ describe('stage worker settings from the environment', () => {
     let most = 0;
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    const handle = startStageWorker(context, 'normalize', 'normalize', async () => {
-      most = Math.max(most, ++inFlight);
-      await released;
-      inFlight--;
-    }, { concurrency: 1 });
+    const handle = startStageWorker(
+      context,
+      'normalize',
+      'normalize',
+      async () => {
+        most = Math.max(most, ++inFlight);
+        await released;
+        inFlight--;
+      },
+      { concurrency: 1 },
+    );
     await addJobs(context, 6);
     await waitFor('three jobs in flight', () => inFlight === 3);
     await new Promise((resolve) => setTimeout(resolve, 300));

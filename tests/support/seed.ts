@@ -9,7 +9,10 @@ export const CANONICAL = 'https://news.az/news/grigory-trofimchuk-russia-has-no-
 export const CAPTION = "Azerbaijan's Khankendi hosted the 17th Summit of the Economic Cooperation Organization (ECO) on June 4.";
 
 /** The seed's paragraphs, as written (blank lines part them). */
-export const paragraphs = seed.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+export const paragraphs = seed
+  .split(/\n\s*\n/)
+  .map((p) => p.trim())
+  .filter(Boolean);
 
 /** Everything in the seed that is not the interview, listed by hand from the issue. */
 export const FURNITURE = [
@@ -50,7 +53,8 @@ export function seedPage(): string {
       if (p.startsWith('News about -')) return `<p><a href="/news/related-1">${escape(p)}</a></p>`;
       if (p === 'Photo: Flickr') return '<figure><img src="/uploads/2025/06/kremlin.jpg" alt=""><figcaption>Photo: Flickr</figcaption></figure>';
       if (p.endsWith('(Photo: AZERTAC)')) return `<figure><img src="/uploads/2025/06/eco-summit.jpg" alt=""><figcaption>${escape(p)}</figcaption></figure>`;
-      if (p.startsWith('Chosen')) return '<div class="article-stats"><span>Chosen</span> <span>3</span><br><span>1</span><br><a href="https://news.az">news.az</a></div>';
+      if (p.startsWith('Chosen'))
+        return '<div class="article-stats"><span>Chosen</span> <span>3</span><br><span>1</span><br><a href="https://news.az">news.az</a></div>';
       return `<p>${escape(p)}</p>`;
     })
     .join('\n');
@@ -81,4 +85,3 @@ ${body}
 <footer><p>© 2025 News.Az. All rights reserved.</p></footer>
 </body></html>`;
 }
-

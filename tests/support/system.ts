@@ -13,10 +13,20 @@ export const WORKER_ROLES: RoleName[] = ['scheduler', 'fetch', 'normalize', 'ded
  * Starts the real system on the test Redis under a prefix of its own, with the given raw config (validated like
  * the YAML file; loopback allowed). `cleanup()` stops it (if not yet stopped) and deletes the test's keys.
  */
-export async function startTestSystem(label: string, rawConfig: Record<string, unknown>, roles: RoleName[] = WORKER_ROLES, env: RuntimeEnv = testEnv(label)): Promise<RunningSystem & { env: RuntimeEnv; cleanup(): Promise<void> }> {
+export async function startTestSystem(
+  label: string,
+  rawConfig: Record<string, unknown>,
+  roles: RoleName[] = WORKER_ROLES,
+  env: RuntimeEnv = testEnv(label),
+): Promise<RunningSystem & { env: RuntimeEnv; cleanup(): Promise<void> }> {
   const config = parseConfig({ network: { allowHosts: ['127.0.0.1', 'localhost'] }, ...rawConfig });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const system = await startSystem(env, config, roles.map((r) => ROLES[r]), logger);
+  const system = await startSystem(
+    env,
+    config,
+    roles.map((r) => ROLES[r]),
+    logger,
+  );
   return {
     ...system,
     env,

@@ -59,7 +59,10 @@ describe('parseConfig', () => {
   it('catches duplicate ids and unknown channel references', () => {
     expect(() =>
       parseConfig({
-        sources: [{ id: 'b', name: 'B', url: 'https://b.example/' }, { id: 'b', name: 'B2', url: 'https://b2.example/' }],
+        sources: [
+          { id: 'b', name: 'B', url: 'https://b.example/' },
+          { id: 'b', name: 'B2', url: 'https://b2.example/' },
+        ],
         subscriptions: [{ id: 's', url: 'https://s.example/', secret: 'whsec_abc', channels: ['missing'] }],
       }),
     ).toThrow(/sources\.1\.id: duplicate id b[\s\S]*subscriptions\.0\.channels\.0: unknown channel missing/);
@@ -92,7 +95,14 @@ describe('loadConfigFile', () => {
 describe('loadEnv', () => {
   it('applies the contract defaults', () => {
     const env = loadEnv({});
-    expect(env).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', port: 8080, host: '127.0.0.1', adminToken: null, publicUrl: 'http://127.0.0.1:8080', redisPrefix: '{syndicate}' });
+    expect(env).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+      port: 8080,
+      host: '127.0.0.1',
+      adminToken: null,
+      publicUrl: 'http://127.0.0.1:8080',
+      redisPrefix: '{syndicate}',
+    });
   });
   it('reports all invalid variables together', () => {
     expect(() => loadEnv({ PORT: 'eighty', REDIS_URL: 'not a url', SYNDICATE_REDIS_PREFIX: 'nohashtag' })).toThrow(/PORT[\s\S]*REDIS_URL|REDIS_URL[\s\S]*PORT/);

@@ -7,9 +7,25 @@ import { channel, interviewItem } from '../publish/fixtures.js';
 
 describe('the URL policy', () => {
   it.each([
-    'javascript:alert(1)', 'JaVaScRiPt:alert(1)', ' javascript:alert(1)', 'jav\tascript:alert(1)', 'jav&#x09;ascript:alert(1)', '&#106;avascript:alert(1)',
-    '&amp;#106;avascript:alert(1)', 'javascript&colon;alert(1)', '\u0001javascript:alert(1)', 'java\u0000script:alert(1)', 'data:text/html,<script>alert(1)</script>',
-    'data:image/png;base64,AAAA', 'vbscript:msgbox(1)', 'file:///etc/passwd', 'ftp://example.com/x', 'mailto:a@example.com', '/relative/without/base', '', 'http://',
+    'javascript:alert(1)',
+    'JaVaScRiPt:alert(1)',
+    ' javascript:alert(1)',
+    'jav\tascript:alert(1)',
+    'jav&#x09;ascript:alert(1)',
+    '&#106;avascript:alert(1)',
+    '&amp;#106;avascript:alert(1)',
+    'javascript&colon;alert(1)',
+    '\u0001javascript:alert(1)',
+    'java\u0000script:alert(1)',
+    'data:text/html,<script>alert(1)</script>',
+    'data:image/png;base64,AAAA',
+    'vbscript:msgbox(1)',
+    'file:///etc/passwd',
+    'ftp://example.com/x',
+    'mailto:a@example.com',
+    '/relative/without/base',
+    '',
+    'http://',
   ])('drops %j', (raw) => expect(safeUrl(raw)).toBeNull());
 
   it('keeps http(s), resolves relative addresses against an http(s) base only, and allows mailto only where asked', () => {
@@ -62,7 +78,9 @@ describe('the content policy', () => {
     for (const format of ['rss', 'atom', 'json'] as const) {
       const body = renderChannel(format, channel(), [hostile, interviewItem(2)], { publicUrl: 'https://syn.example' }, new Date('2025-06-12T10:00:00Z'));
       // Text that only reads like an attack ("< img … onerror=…") may stay, inert; no address, element or handler may.
-      expect(body).not.toMatch(/(href|src|url)=("|&quot;|\\")?\s*(javascript|vbscript|data):|"url":"(javascript|vbscript|data)|<img[^>]*onerror|<meta|<i>|<b>/i);
+      expect(body).not.toMatch(
+        /(href|src|url)=("|&quot;|\\")?\s*(javascript|vbscript|data):|"url":"(javascript|vbscript|data)|<img[^>]*onerror|<meta|<i>|<b>/i,
+      );
       expect(body).toContain('trofimchuk-interview-2');
     }
   });

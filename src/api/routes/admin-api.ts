@@ -15,7 +15,11 @@ export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
   const notFound = (what: string, id: string) => new SyndicateError('SYN_ERR_NOT_FOUND', `no ${what} ${id}`);
   // Built from the same schemas that validate every request, once per process.
   let openApi: ReturnType<typeof buildOpenApiDocument> | undefined;
-  app.get('/api/v1/openapi.json', { schema: schemaOf('GET /api/v1/openapi.json') }, async () => (openApi ??= buildOpenApiDocument(ROUTE_SCHEMAS, { version: packageVersion(), serverUrl: ctx.env.publicUrl })));
+  app.get(
+    '/api/v1/openapi.json',
+    { schema: schemaOf('GET /api/v1/openapi.json') },
+    async () => (openApi ??= buildOpenApiDocument(ROUTE_SCHEMAS, { version: packageVersion(), serverUrl: ctx.env.publicUrl })),
+  );
   /** The body (validated by the route's schema) with the path's id, which a body id must not contradict. */
   const withPathId = <B extends { id?: string }>(params: { id: string }, body: B): B & { id: string } => {
     if (body.id !== undefined && body.id !== params.id) throw new SyndicateError('SYN_ERR_BAD_REQUEST', `body id ${body.id} differs from path id ${params.id}`);
@@ -36,8 +40,10 @@ export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
     await ops.removeSource(request.params.id);
     return reply.status(204).send();
   });
-  app.post<RouteRequest<'POST /api/v1/sources/:id/fetch'>>('/api/v1/sources/:id/fetch', { schema: schemaOf('POST /api/v1/sources/:id/fetch') }, async (request, reply) =>
-    reply.status(202).send({ queued: await ops.fetchNow(request.params.id) }),
+  app.post<RouteRequest<'POST /api/v1/sources/:id/fetch'>>(
+    '/api/v1/sources/:id/fetch',
+    { schema: schemaOf('POST /api/v1/sources/:id/fetch') },
+    async (request, reply) => reply.status(202).send({ queued: await ops.fetchNow(request.params.id) }),
   );
 
   app.get('/api/v1/channels', { schema: schemaOf('GET /api/v1/channels') }, async () => ({ channels: await ops.listChannels() }));
@@ -45,27 +51,47 @@ export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
     const { channel, created } = await ops.putChannel(withPathId(request.params, request.body));
     return reply.status(created ? 201 : 200).send({ channel });
   });
-  app.delete<RouteRequest<'DELETE /api/v1/channels/:id'>>('/api/v1/channels/:id', { schema: schemaOf('DELETE /api/v1/channels/:id') }, async (request, reply) => {
-    await ops.removeChannel(request.params.id);
-    return reply.status(204).send();
-  });
+  app.delete<RouteRequest<'DELETE /api/v1/channels/:id'>>(
+    '/api/v1/channels/:id',
+    { schema: schemaOf('DELETE /api/v1/channels/:id') },
+    async (request, reply) => {
+      await ops.removeChannel(request.params.id);
+      return reply.status(204).send();
+    },
+  );
 
   app.get('/api/v1/subscriptions', { schema: schemaOf('GET /api/v1/subscriptions') }, async () => ({ subscriptions: await ops.listSubscriptions() }));
-  app.get<RouteRequest<'GET /api/v1/subscriptions/:id'>>('/api/v1/subscriptions/:id', { schema: schemaOf('GET /api/v1/subscriptions/:id') }, async (request) => ({
-    subscription: await ops.getSubscription(request.params.id),
-  }));
-  app.put<RouteRequest<'PUT /api/v1/subscriptions/:id'>>('/api/v1/subscriptions/:id', { schema: schemaOf('PUT /api/v1/subscriptions/:id') }, async (request, reply) => {
-    const { subscription, created } = await ops.putSubscription(withPathId(request.params, request.body));
-    return reply.status(created ? 201 : 200).send({ subscription });
-  });
-  app.delete<RouteRequest<'DELETE /api/v1/subscriptions/:id'>>('/api/v1/subscriptions/:id', { schema: schemaOf('DELETE /api/v1/subscriptions/:id') }, async (request, reply) => {
-    await ops.removeSubscription(request.params.id);
-    return reply.status(204).send();
-  });
-  app.get<RouteRequest<'GET /api/v1/subscriptions/:id/deliveries'>>('/api/v1/subscriptions/:id/deliveries', { schema: schemaOf('GET /api/v1/subscriptions/:id/deliveries') }, async (request) => {
-    const limit = request.query.limit ?? 50;
-    return { deliveries: await ctx.endpoints.log(request.params.id, limit) };
-  });
+  app.get<RouteRequest<'GET /api/v1/subscriptions/:id'>>(
+    '/api/v1/subscriptions/:id',
+    { schema: schemaOf('GET /api/v1/subscriptions/:id') },
+    async (request) => ({
+      subscription: await ops.getSubscription(request.params.id),
+    }),
+  );
+  app.put<RouteRequest<'PUT /api/v1/subscriptions/:id'>>(
+    '/api/v1/subscriptions/:id',
+    { schema: schemaOf('PUT /api/v1/subscriptions/:id') },
+    async (request, reply) => {
+      const { subscription, created } = await ops.putSubscription(withPathId(request.params, request.body));
+      return reply.status(created ? 201 : 200).send({ subscription });
+    },
+  );
+  app.delete<RouteRequest<'DELETE /api/v1/subscriptions/:id'>>(
+    '/api/v1/subscriptions/:id',
+    { schema: schemaOf('DELETE /api/v1/subscriptions/:id') },
+    async (request, reply) => {
+      await ops.removeSubscription(request.params.id);
+      return reply.status(204).send();
+    },
+  );
+  app.get<RouteRequest<'GET /api/v1/subscriptions/:id/deliveries'>>(
+    '/api/v1/subscriptions/:id/deliveries',
+    { schema: schemaOf('GET /api/v1/subscriptions/:id/deliveries') },
+    async (request) => {
+      const limit = request.query.limit ?? 50;
+      return { deliveries: await ctx.endpoints.log(request.params.id, limit) };
+    },
+  );
 
   app.get<RouteRequest<'GET /api/v1/items'>>('/api/v1/items', { schema: schemaOf('GET /api/v1/items') }, async (request) => {
     const limit = request.query.limit ?? 50;

@@ -14,34 +14,50 @@ export function registerDeliveriesApi(app: FastifyInstance, ctx: AppContext): vo
   const endpoints = ctx.endpoints;
   const ops = new CatalogOperations(ctx);
 
-  app.get<RouteRequest<'GET /api/v1/deliveries/failed'>>('/api/v1/deliveries/failed', { schema: schemaOf('GET /api/v1/deliveries/failed') }, async (request) => {
-    const { subscription, from, to, limit = 100 } = request.query;
-    const jobs = await listDeadLetters(ctx.queues, { subscription, from: parseTime(from, 'from'), to: parseTime(to, 'to') }, limit);
-    return { deliveries: jobs.map(describeDeadLetter) };
-  });
+  app.get<RouteRequest<'GET /api/v1/deliveries/failed'>>(
+    '/api/v1/deliveries/failed',
+    { schema: schemaOf('GET /api/v1/deliveries/failed') },
+    async (request) => {
+      const { subscription, from, to, limit = 100 } = request.query;
+      const jobs = await listDeadLetters(ctx.queues, { subscription, from: parseTime(from, 'from'), to: parseTime(to, 'to') }, limit);
+      return { deliveries: jobs.map(describeDeadLetter) };
+    },
+  );
 
-  app.post<RouteRequest<'POST /api/v1/deliveries/:jobId/replay'>>('/api/v1/deliveries/:jobId/replay', { schema: schemaOf('POST /api/v1/deliveries/:jobId/replay') }, async (request, reply) => {
-    const replayed = await replayDeadLetter(ctx.queues, request.params.jobId);
-    ctx.logger.info({ jobId: replayed.jobId, subscriptionId: replayed.subscriptionId }, 'dead letter replayed');
-    return reply.status(202).send({ replayed: [replayed] });
-  });
+  app.post<RouteRequest<'POST /api/v1/deliveries/:jobId/replay'>>(
+    '/api/v1/deliveries/:jobId/replay',
+    { schema: schemaOf('POST /api/v1/deliveries/:jobId/replay') },
+    async (request, reply) => {
+      const replayed = await replayDeadLetter(ctx.queues, request.params.jobId);
+      ctx.logger.info({ jobId: replayed.jobId, subscriptionId: replayed.subscriptionId }, 'dead letter replayed');
+      return reply.status(202).send({ replayed: [replayed] });
+    },
+  );
 
   // A range is required (by the schema) so that "replay everything ever" is a deliberate act, not a missing field.
-  app.post<RouteRequest<'POST /api/v1/deliveries/replay'>>('/api/v1/deliveries/replay', { schema: schemaOf('POST /api/v1/deliveries/replay') }, async (request, reply) => {
-    const body = request.body;
-    const from = parseTime(body.from, 'from');
-    const to = parseTime(body.to, 'to');
-    const replayed = await replayDeadLetters(ctx.queues, { subscription: body.subscription, from, to });
-    ctx.logger.info({ count: replayed.length, subscription: body.subscription, from: body.from, to: body.to }, 'dead letters replayed');
-    return reply.status(202).send({ replayed });
-  });
+  app.post<RouteRequest<'POST /api/v1/deliveries/replay'>>(
+    '/api/v1/deliveries/replay',
+    { schema: schemaOf('POST /api/v1/deliveries/replay') },
+    async (request, reply) => {
+      const body = request.body;
+      const from = parseTime(body.from, 'from');
+      const to = parseTime(body.to, 'to');
+      const replayed = await replayDeadLetters(ctx.queues, { subscription: body.subscription, from, to });
+      ctx.logger.info({ count: replayed.length, subscription: body.subscription, from: body.from, to: body.to }, 'dead letters replayed');
+      return reply.status(202).send({ replayed });
+    },
+  );
 
   app.get('/api/v1/deliveries/disabled', { schema: schemaOf('GET /api/v1/deliveries/disabled') }, async () => ({ disabled: await endpoints.disabled() }));
 
-  app.put<RouteRequest<'PUT /api/v1/subscriptions/:id/enable'>>('/api/v1/subscriptions/:id/enable', { schema: schemaOf('PUT /api/v1/subscriptions/:id/enable') }, async (request) => {
-    const subscription = await ops.enableSubscription(request.params.id);
-    return { subscription: { id: subscription.id, url: subscription.url, enabled: subscription.enabled } };
-  });
+  app.put<RouteRequest<'PUT /api/v1/subscriptions/:id/enable'>>(
+    '/api/v1/subscriptions/:id/enable',
+    { schema: schemaOf('PUT /api/v1/subscriptions/:id/enable') },
+    async (request) => {
+      const subscription = await ops.enableSubscription(request.params.id);
+      return { subscription: { id: subscription.id, url: subscription.url, enabled: subscription.enabled } };
+    },
+  );
 }
 
 /** Delivery gauges read from Redis at scrape time, so they count every worker process: attempts by outcome, disabled subscriptions. */

@@ -101,7 +101,9 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: HttpContext, start
   async function serve(request: FastifyRequest, reply: FastifyReply, channelId: string, format: FeedFormat, archive: number | null) {
     const { channel, state, definition } = await memo.get(channelId);
     if (!channel) throw new SyndicateError('SYN_ERR_NOT_FOUND', `no channel ${channelId}`);
-    const feed = await cache.get(FeedCache.keyOf(channel, format, state.version, archive, definition), () => renderChannelDocument(ctx, channel, format, archive, startedAt));
+    const feed = await cache.get(FeedCache.keyOf(channel, format, state.version, archive, definition), () =>
+      renderChannelDocument(ctx, channel, format, archive, startedAt),
+    );
     if (!feed) throw new SyndicateError('SYN_ERR_NOT_FOUND', `channel ${channelId} has no archive page ${archive} yet`);
     reply
       .header('etag', feed.etag)
@@ -121,9 +123,14 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: HttpContext, start
     return serve(request, reply, match[1]!, match[2] as FeedFormat, null);
   });
 
-  app.get<RouteRequest<'GET /feeds/:channel/archive/:file'>>('/feeds/:channel/archive/:file', { schema: schemaOf('GET /feeds/:channel/archive/:file') }, async (request, reply) => {
-    const match = ARCHIVE_FILE.exec(request.params.file);
-    if (!match || !/^[a-z0-9-]+$/.test(request.params.channel)) throw new SyndicateError('SYN_ERR_NOT_FOUND', `no archive page ${request.params.file}: use {n}.rss, .atom or .json`);
-    return serve(request, reply, request.params.channel, match[2] as FeedFormat, Number(match[1]));
-  });
+  app.get<RouteRequest<'GET /feeds/:channel/archive/:file'>>(
+    '/feeds/:channel/archive/:file',
+    { schema: schemaOf('GET /feeds/:channel/archive/:file') },
+    async (request, reply) => {
+      const match = ARCHIVE_FILE.exec(request.params.file);
+      if (!match || !/^[a-z0-9-]+$/.test(request.params.channel))
+        throw new SyndicateError('SYN_ERR_NOT_FOUND', `no archive page ${request.params.file}: use {n}.rss, .atom or .json`);
+      return serve(request, reply, request.params.channel, match[2] as FeedFormat, Number(match[1]));
+    },
+  );
 }

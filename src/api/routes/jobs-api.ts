@@ -12,25 +12,37 @@ import { schemaOf, type RouteRequest } from '../schemas.js';
 export function registerJobsApi(app: FastifyInstance, ctx: AppContext): void {
   const queueOf = (name: 'normalize' | 'dedup' | 'publish') => ctx.queues[name] as unknown as Queue<unknown>;
 
-  app.get<RouteRequest<'GET /api/v1/jobs/:queue/failed'>>('/api/v1/jobs/:queue/failed', { schema: schemaOf('GET /api/v1/jobs/:queue/failed') }, async (request) => {
-    const { from, to, limit = 100 } = request.query;
-    const range = { from: parseTime(from, 'from'), to: parseTime(to, 'to') };
-    const jobs = await listFailedJobs(queueOf(request.params.queue), (job) => failedWithin(job, range), limit);
-    return { jobs: jobs.map(describeFailedJob) };
-  });
+  app.get<RouteRequest<'GET /api/v1/jobs/:queue/failed'>>(
+    '/api/v1/jobs/:queue/failed',
+    { schema: schemaOf('GET /api/v1/jobs/:queue/failed') },
+    async (request) => {
+      const { from, to, limit = 100 } = request.query;
+      const range = { from: parseTime(from, 'from'), to: parseTime(to, 'to') };
+      const jobs = await listFailedJobs(queueOf(request.params.queue), (job) => failedWithin(job, range), limit);
+      return { jobs: jobs.map(describeFailedJob) };
+    },
+  );
 
-  app.post<RouteRequest<'POST /api/v1/jobs/:queue/:jobId/replay'>>('/api/v1/jobs/:queue/:jobId/replay', { schema: schemaOf('POST /api/v1/jobs/:queue/:jobId/replay') }, async (request, reply) => {
-    const job = await getFailedJob(queueOf(request.params.queue), request.params.jobId);
-    const described = describeFailedJob(job);
-    await retryFailedJob(job);
-    ctx.logger.info({ queue: described.queue, jobId: described.jobId }, 'failed job replayed');
-    return reply.status(202).send({ replayed: [described] });
-  });
+  app.post<RouteRequest<'POST /api/v1/jobs/:queue/:jobId/replay'>>(
+    '/api/v1/jobs/:queue/:jobId/replay',
+    { schema: schemaOf('POST /api/v1/jobs/:queue/:jobId/replay') },
+    async (request, reply) => {
+      const job = await getFailedJob(queueOf(request.params.queue), request.params.jobId);
+      const described = describeFailedJob(job);
+      await retryFailedJob(job);
+      ctx.logger.info({ queue: described.queue, jobId: described.jobId }, 'failed job replayed');
+      return reply.status(202).send({ replayed: [described] });
+    },
+  );
 
-  app.post<RouteRequest<'POST /api/v1/jobs/:queue/replay'>>('/api/v1/jobs/:queue/replay', { schema: schemaOf('POST /api/v1/jobs/:queue/replay') }, async (request, reply) => {
-    const range = { from: parseTime(request.body.from, 'from'), to: parseTime(request.body.to, 'to') };
-    const replayed = await replayFailedJobs(queueOf(request.params.queue), range);
-    ctx.logger.info({ queue: request.params.queue, count: replayed.length }, 'failed jobs replayed');
-    return reply.status(202).send({ replayed });
-  });
+  app.post<RouteRequest<'POST /api/v1/jobs/:queue/replay'>>(
+    '/api/v1/jobs/:queue/replay',
+    { schema: schemaOf('POST /api/v1/jobs/:queue/replay') },
+    async (request, reply) => {
+      const range = { from: parseTime(request.body.from, 'from'), to: parseTime(request.body.to, 'to') };
+      const replayed = await replayFailedJobs(queueOf(request.params.queue), range);
+      ctx.logger.info({ queue: request.params.queue, count: replayed.length }, 'failed jobs replayed');
+      return reply.status(202).send({ replayed });
+    },
+  );
 }

@@ -15,7 +15,12 @@ const RECENT_ATTEMPTS = 50;
 /** Reads everything the status page shows, from Redis and the queues (the same reads the API makes). */
 export async function loadStatusView(ctx: AppContext): Promise<StatusView> {
   const ops = new CatalogOperations(ctx);
-  const [sources, subscriptions, stories, deadLetters] = await Promise.all([ops.listSources(), ops.listSubscriptions(), ctx.items.latest(STORY_WINDOW), listDeadLetters(ctx.queues, {}, 10_000)]);
+  const [sources, subscriptions, stories, deadLetters] = await Promise.all([
+    ops.listSources(),
+    ops.listSubscriptions(),
+    ctx.items.latest(STORY_WINDOW),
+    listDeadLetters(ctx.queues, {}, 10_000),
+  ]);
   const storiesBySource = new Map<string, number>();
   for (const story of stories) for (const outlet of story.sources) storiesBySource.set(outlet.id, (storiesBySource.get(outlet.id) ?? 0) + 1);
   const lettersBySubscription = new Map<string, number>();
@@ -24,7 +29,13 @@ export async function loadStatusView(ctx: AppContext): Promise<StatusView> {
   const queues = await Promise.all(
     Object.entries(ctx.queues).map(async ([name, queue]) => {
       const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
-      return { name, waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0), active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 };
+      return {
+        name,
+        waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+        active: counts.active ?? 0,
+        delayed: counts.delayed ?? 0,
+        failed: counts.failed ?? 0,
+      };
     }),
   );
   return {

@@ -26,33 +26,38 @@ export async function registerWebSubCallback(app: FastifyInstance, ctx: IngestDe
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ctx.config.limits.maxFeedBytes }, (_request, body, done) => done(null, body));
 
-    scope.get<{ Params: CallbackParams; Querystring: Record<string, string | undefined> }>('/websub/:sourceId', { schema: schemaOf('GET /websub/:sourceId') }, async (request, reply) => {
-      const { sourceId } = request.params;
-      const query = request.query;
-      const subscription = await ctx.feedSubscriptions.get(sourceId);
-      const mode = query['hub.mode'];
-      if (!subscription || query['hub.topic'] !== subscription.topic) return reply.status(404).send(errorBody('SYN_ERR_NOT_FOUND', 'unknown subscription'));
-      const now = ctx.clock.now();
-      if (mode === 'denied') {
-        await ctx.feedSubscriptions.setState(sourceId, 'denied');
-        await ctx.sourceStatus.recordWebSub(sourceId, { state: 'denied', error: `hub denied: ${query['hub.reason'] ?? 'no reason given'}` });
-        ctx.logger.warn({ sourceId, hub: subscription.hub, reason: query['hub.reason'] }, 'WebSub subscription denied');
-        return reply.status(200).send();
-      }
-      if (mode !== 'subscribe' || !query['hub.challenge']) return reply.status(404).send(errorBody('SYN_ERR_NOT_FOUND', 'unexpected verification'));
-      const leaseSeconds = Number(query['hub.lease_seconds']) || subscription.leaseSeconds || 86_400;
-      const leaseUntil = now + leaseSeconds * 1000;
-      await ctx.feedSubscriptions.activate(sourceId, leaseSeconds, leaseUntil);
-      await ctx.sourceStatus.recordWebSub(sourceId, { state: 'active', leaseUntil, error: '' });
-      ctx.logger.info({ sourceId, hub: subscription.hub, leaseSeconds }, 'WebSub subscription verified');
-      return reply.status(200).type('text/plain').send(query['hub.challenge']);
-    });
+    scope.get<{ Params: CallbackParams; Querystring: Record<string, string | undefined> }>(
+      '/websub/:sourceId',
+      { schema: schemaOf('GET /websub/:sourceId') },
+      async (request, reply) => {
+        const { sourceId } = request.params;
+        const query = request.query;
+        const subscription = await ctx.feedSubscriptions.get(sourceId);
+        const mode = query['hub.mode'];
+        if (!subscription || query['hub.topic'] !== subscription.topic) return reply.status(404).send(errorBody('SYN_ERR_NOT_FOUND', 'unknown subscription'));
+        const now = ctx.clock.now();
+        if (mode === 'denied') {
+          await ctx.feedSubscriptions.setState(sourceId, 'denied');
+          await ctx.sourceStatus.recordWebSub(sourceId, { state: 'denied', error: `hub denied: ${query['hub.reason'] ?? 'no reason given'}` });
+          ctx.logger.warn({ sourceId, hub: subscription.hub, reason: query['hub.reason'] }, 'WebSub subscription denied');
+          return reply.status(200).send();
+        }
+        if (mode !== 'subscribe' || !query['hub.challenge']) return reply.status(404).send(errorBody('SYN_ERR_NOT_FOUND', 'unexpected verification'));
+        const leaseSeconds = Number(query['hub.lease_seconds']) || subscription.leaseSeconds || 86_400;
+        const leaseUntil = now + leaseSeconds * 1000;
+        await ctx.feedSubscriptions.activate(sourceId, leaseSeconds, leaseUntil);
+        await ctx.sourceStatus.recordWebSub(sourceId, { state: 'active', leaseUntil, error: '' });
+        ctx.logger.info({ sourceId, hub: subscription.hub, leaseSeconds }, 'WebSub subscription verified');
+        return reply.status(200).type('text/plain').send(query['hub.challenge']);
+      },
+    );
 
     scope.post<{ Params: CallbackParams }>('/websub/:sourceId', { schema: schemaOf('POST /websub/:sourceId') }, async (request, reply) => {
       const { sourceId } = request.params;
       const subscription = await ctx.feedSubscriptions.get(sourceId);
       // 410 tells the hub to stop pushing (WebSub): nothing here subscribes to it any more.
-      if (!subscription?.secret || (subscription.state !== 'active' && subscription.state !== 'pending')) return reply.status(410).send(errorBody('SYN_ERR_NOT_FOUND', 'no active subscription for this callback'));
+      if (!subscription?.secret || (subscription.state !== 'active' && subscription.state !== 'pending'))
+        return reply.status(410).send(errorBody('SYN_ERR_NOT_FOUND', 'no active subscription for this callback'));
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const signature = request.headers['x-hub-signature'];
       if (!websubSignatureValid(subscription.secret, body, Array.isArray(signature) ? signature[0] : signature)) {
@@ -73,7 +78,14 @@ export async function registerWebSubCallback(app: FastifyInstance, ctx: IngestDe
 }
 
 /** Ingests pushed content like a poll's; the outcome goes to the source status and the log, never to the hub. */
-async function ingestPush(ctx: IngestDeps, sourceId: string, body: Buffer, contentType: string | undefined, receivedAt: string, documentUrl: string): Promise<void> {
+async function ingestPush(
+  ctx: IngestDeps,
+  sourceId: string,
+  body: Buffer,
+  contentType: string | undefined,
+  receivedAt: string,
+  documentUrl: string,
+): Promise<void> {
   try {
     const { newEntries } = await ingestFeedDocument(ctx, sourceId, body, contentType, receivedAt, documentUrl);
     await ctx.sourceStatus.recordPush(sourceId, receivedAt, newEntries);

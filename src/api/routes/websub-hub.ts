@@ -16,13 +16,16 @@ export async function registerWebSubHub(app: FastifyInstance, ctx: AppContext): 
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
     hub.post('/websub', { schema: schemaOf('POST /websub') }, async (request, reply) => {
-      if (!request.body || typeof request.body !== 'object') throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'send the hub request as application/x-www-form-urlencoded');
+      if (!request.body || typeof request.body !== 'object')
+        throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'send the hub request as application/x-www-form-urlencoded');
       const hubRequest = parseHubRequest(request.body as Record<string, unknown>, ctx);
       const channel = await ctx.catalog.get('channels', hubRequest.channelId);
       if (!channel && hubRequest.mode === 'subscribe') throw new SyndicateError('SYN_ERR_BAD_REQUEST', `hub.topic names no channel: ${hubRequest.channelId}`);
       // Verification must not hold the subscriber's request open (its callback may be the same server).
       setImmediate(() => {
-        verifyAndApply(ctx, hubRequest).catch((err: Error) => ctx.logger.warn({ err: err.message, callback: hubRequest.callback }, 'websub verification error'));
+        verifyAndApply(ctx, hubRequest).catch((err: Error) =>
+          ctx.logger.warn({ err: err.message, callback: hubRequest.callback }, 'websub verification error'),
+        );
       });
       return reply.status(202).send();
     });

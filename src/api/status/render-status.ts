@@ -65,7 +65,14 @@ export function relativeTime(iso: string | null, now: number): string {
   if (Number.isNaN(at)) return '—';
   const delta = at - now;
   const abs = Math.abs(delta);
-  const text = abs < 60_000 ? `${Math.round(abs / 1000)} s` : abs < 3_600_000 ? `${Math.round(abs / 60_000)} min` : abs < 172_800_000 ? `${Math.round(abs / 3_600_000)} h` : `${Math.round(abs / 86_400_000)} d`;
+  const text =
+    abs < 60_000
+      ? `${Math.round(abs / 1000)} s`
+      : abs < 3_600_000
+        ? `${Math.round(abs / 60_000)} min`
+        : abs < 172_800_000
+          ? `${Math.round(abs / 3_600_000)} h`
+          : `${Math.round(abs / 86_400_000)} d`;
   return delta >= 0 ? `in ${text}` : `${text} ago`;
 }
 
@@ -78,7 +85,13 @@ function badge(kind: 'ok' | 'warn' | 'bad' | 'muted', text: string): string {
   return `<span class="badge ${kind}">${e(text)}</span>`;
 }
 
-const HEALTH_BADGE: Record<SourceRow['health'], 'ok' | 'warn' | 'bad' | 'muted'> = { ok: 'ok', pending: 'muted', disabled: 'muted', failing: 'bad', gone: 'bad' };
+const HEALTH_BADGE: Record<SourceRow['health'], 'ok' | 'warn' | 'bad' | 'muted'> = {
+  ok: 'ok',
+  pending: 'muted',
+  disabled: 'muted',
+  failing: 'bad',
+  gone: 'bad',
+};
 
 function sourcesSection(view: StatusView, now: number): string {
   const failing = view.sources.filter((s) => s.health === 'failing' || s.health === 'gone').length;
@@ -95,11 +108,15 @@ function sourcesSection(view: StatusView, now: number): string {
   );
   return `<section id="sources">
 <h2>Sources <small>${e(view.sources.length)} · ${failing ? `<span class="bad-text">${e(failing)} failing</span>` : 'none failing'}</small></h2>
-${view.sources.length === 0 ? '<p class="empty">No sources yet: <code>syndicate sources add ID URL</code> or <code>syndicate import-opml FILE</code>.</p>' : `<table>
+${
+  view.sources.length === 0
+    ? '<p class="empty">No sources yet: <code>syndicate sources add ID URL</code> or <code>syndicate import-opml FILE</code>.</p>'
+    : `<table>
 <thead><tr><th>Source</th><th>Health</th><th>Last fetch</th><th>Last error</th><th>Next poll</th><th class="num">Stories</th><th>Feed</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
-</tbody></table>`}
+</tbody></table>`
+}
 </section>`;
 }
 
@@ -114,17 +131,29 @@ function storiesSection(view: StatusView, now: number): string {
   );
   return `<section id="stories">
 <h2>Recent stories <small>newest ${e(view.storyWindow)}; a story carried by several outlets is one story</small></h2>
-${view.stories.length === 0 ? '<p class="empty">No stories yet.</p>' : `<table>
+${
+  view.stories.length === 0
+    ? '<p class="empty">No stories yet.</p>'
+    : `<table>
 <thead><tr><th>Story</th><th>Published</th><th>Dedup</th><th>Outlets</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
-</tbody></table>`}
+</tbody></table>`
+}
 </section>`;
 }
 
 function subscriptionsSection(view: StatusView, now: number): string {
   const rows = view.subscriptions.map((s) => {
-    const health = !s.enabled ? badge('bad', `disabled${s.disabledReason ? `: ${s.disabledReason}` : ''}`) : s.recentAttempts === 0 ? badge('muted', 'no deliveries yet') : s.recentFailures === 0 ? badge('ok', 'delivering') : s.lastError ? badge('bad', 'failing') : badge('warn', 'recovered');
+    const health = !s.enabled
+      ? badge('bad', `disabled${s.disabledReason ? `: ${s.disabledReason}` : ''}`)
+      : s.recentAttempts === 0
+        ? badge('muted', 'no deliveries yet')
+        : s.recentFailures === 0
+          ? badge('ok', 'delivering')
+          : s.lastError
+            ? badge('bad', 'failing')
+            : badge('warn', 'recovered');
     return `<tr data-subscription="${e(s.id)}">
   <td><strong>${e(s.id)}</strong><br><small class="url">${e(s.url)}</small></td>
   <td>${health}</td>
@@ -135,12 +164,16 @@ function subscriptionsSection(view: StatusView, now: number): string {
   });
   return `<section id="subscriptions">
 <h2>Subscriptions <small>${e(view.subscriptions.length)}</small></h2>
-${view.subscriptions.length === 0 ? '<p class="empty">No webhook subscriptions.</p>' : `<table>
+${
+  view.subscriptions.length === 0
+    ? '<p class="empty">No webhook subscriptions.</p>'
+    : `<table>
 <thead><tr><th>Subscription</th><th>Delivery health</th><th>Last attempt</th><th class="num">Delivered (recent)</th><th class="num">Dead letters</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody></table>
-<p><small>Replay dead letters: <code>syndicate replay --subscription ID --from ISO --to ISO</code></small></p>`}
+<p><small>Replay dead letters: <code>syndicate replay --subscription ID --from ISO --to ISO</code></small></p>`
+}
 </section>`;
 }
 

@@ -30,7 +30,12 @@ const HTML_TYPES = /^\s*(?:text\/html|application\/xhtml\+xml)\b/i;
  * through the same address guard, byte cap, timeout and per-host politeness as feeds. A failure never loses
  * the entry: it comes back as the feed gave it, with the error for the caller to record.
  */
-export async function fetchFullText(ctx: Pick<AppContext, 'config' | 'clock' | 'guard'>, gate: HostPoliteness, entry: FeedEntry, mode: FullTextMode): Promise<FullTextOutcome> {
+export async function fetchFullText(
+  ctx: Pick<AppContext, 'config' | 'clock' | 'guard'>,
+  gate: HostPoliteness,
+  entry: FeedEntry,
+  mode: FullTextMode,
+): Promise<FullTextOutcome> {
   const { fetch, reason } = needsFullText(entry, mode);
   if (!fetch) return { entry, reason, fetched: false };
   const url = entry.link!;
@@ -49,7 +54,8 @@ export async function fetchFullText(ctx: Pick<AppContext, 'config' | 'clock' | '
       const retryAfterMs = parseRetryAfter(response.headers['retry-after'], ctx.clock.now());
       if (retryAfterMs !== null && host) await gate.pause(host, ctx.clock.now() + retryAfterMs);
     }
-    if (response.status >= 300) throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `article page ${url} answered ${response.status}`, { details: { status: response.status } });
+    if (response.status >= 300)
+      throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `article page ${url} answered ${response.status}`, { details: { status: response.status } });
     const contentType = response.headers['content-type'];
     if (contentType && !HTML_TYPES.test(contentType)) throw new SyndicateError('SYN_ERR_PARSE_FAILED', `article page ${url} is ${contentType}, not HTML`);
     const page = extractPageMetadata(decodeText(response.body, contentType), response.url);

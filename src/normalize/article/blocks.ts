@@ -39,8 +39,28 @@ export interface BlockOptions {
 
 /** Elements whose content is never article text. */
 const JUNK_TAGS = new Set([
-  'script', 'style', 'noscript', 'iframe', 'object', 'embed', 'svg', 'canvas', 'form', 'button', 'input',
-  'select', 'textarea', 'nav', 'header', 'footer', 'aside', 'template', 'link', 'meta', 'head', 'title',
+  'script',
+  'style',
+  'noscript',
+  'iframe',
+  'object',
+  'embed',
+  'svg',
+  'canvas',
+  'form',
+  'button',
+  'input',
+  'select',
+  'textarea',
+  'nav',
+  'header',
+  'footer',
+  'aside',
+  'template',
+  'link',
+  'meta',
+  'head',
+  'title',
 ]);
 
 /** Class or id words that mark site widgets rather than content. */
@@ -48,9 +68,40 @@ const WIDGET_ATTR =
   /(?:^|[\s_-])(?:share|sharing|social|related|newsletter|subscribe|advert|ads|adv|promo|breadcrumbs?|comments?|tags|widget|popular|most-read|read-more|readmore|sidebar|banner|sponsor|lang-switch|language-switcher|langs)(?:$|[\s_-])/i;
 
 const BLOCK_TAGS = new Set([
-  'p', 'div', 'section', 'article', 'main', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
-  'blockquote', 'figure', 'figcaption', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'td', 'th', 'pre', 'hr',
-  'address', 'details', 'summary', 'center', 'picture',
+  'p',
+  'div',
+  'section',
+  'article',
+  'main',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'ul',
+  'ol',
+  'li',
+  'dl',
+  'dt',
+  'dd',
+  'blockquote',
+  'figure',
+  'figcaption',
+  'table',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'td',
+  'th',
+  'pre',
+  'hr',
+  'address',
+  'details',
+  'summary',
+  'center',
+  'picture',
 ]);
 
 const BOLD_TAGS = new Set(['strong', 'b']);
@@ -147,7 +198,12 @@ function textBlocks(body: string): Block[] {
       if (text === '') return null;
       return { text, html: escapeHtml(text), bold: whole !== null || kind === 'heading', leadBold: squeeze(leadBold) };
     });
-    blocks.push(...linesToBlocks(lines.filter((l) => l !== null), kind));
+    blocks.push(
+      ...linesToBlocks(
+        lines.filter((l) => l !== null),
+        kind,
+      ),
+    );
   }
   return blocks;
 }

@@ -249,7 +249,15 @@ export function removeBoilerplate(blocks: readonly Block[], context: Boilerplate
     }
     // Picture, short line, credit line: the line between them is the caption the credit closes.
     const beforePrevious = out[out.length - 2];
-    if (parsed?.credit && !parsed.caption && previous && !previous.ref && previous.kind === 'text' && uncaptioned(beforePrevious) && previous.text.length <= MAX_CAPTION_CHARS) {
+    if (
+      parsed?.credit &&
+      !parsed.caption &&
+      previous &&
+      !previous.ref &&
+      previous.kind === 'text' &&
+      uncaptioned(beforePrevious) &&
+      previous.text.length <= MAX_CAPTION_CHARS
+    ) {
       out.pop();
       beforePrevious!.ref = { ...beforePrevious!.ref!, caption: squeeze(previous.text), credit: parsed.credit };
       return;

@@ -20,10 +20,7 @@ export interface InterviewEvidence {
 }
 
 /** How an intro says the text came about: a genre word, or a phrase such as "spoke to" or "в беседе". */
-const INTRO_PHRASE = new RegExp(
-  `${INTERVIEW_WORD.source}|${WORD_START}${anyOf((lexicon) => lexicon.genre.introPhrases)}${WORD_END}`,
-  'iu',
-);
+const INTRO_PHRASE = new RegExp(`${INTERVIEW_WORD.source}|${WORD_START}${anyOf((lexicon) => lexicon.genre.introPhrases)}${WORD_END}`, 'iu');
 
 /** First-person words, as written or capitalised, and nothing else: "I" but not "i", "us" but not "US" (a country). */
 const FIRST_PERSON = new RegExp(
@@ -37,12 +34,7 @@ const SECOND_PERSON = new RegExp(
 );
 
 /** Gathers the evidence for a body whose turns were read (or not). */
-export function gatherEvidence(
-  title: string,
-  intro: string,
-  extraction: TurnExtraction | null,
-  interviewee: Person | null,
-): InterviewEvidence {
+export function gatherEvidence(title: string, intro: string, extraction: TurnExtraction | null, interviewee: Person | null): InterviewEvidence {
   const turns = extraction?.turns ?? [];
   return {
     titleMarker: hasTitleMarker(title),

@@ -138,8 +138,7 @@ function byEmphasis(blocks: readonly Block[]): TurnExtraction | null {
   let start = -1;
   let lastWasQuestion = false;
   blocks.forEach((block, i) => {
-    const leadQuestion =
-      !block.bold && block.leadBold !== '' && endsWithQuestion(block.leadBold) && block.text.startsWith(block.leadBold);
+    const leadQuestion = !block.bold && block.leadBold !== '' && endsWithQuestion(block.leadBold) && block.text.startsWith(block.leadBold);
     // A bold standfirst is intro, not a question: the first question is the first emphasized one that asks.
     if (start < 0 && !((block.bold && endsWithQuestion(block.text)) || leadQuestion)) return;
     if (block.bold || leadQuestion) {
@@ -168,9 +167,7 @@ function byEmphasis(blocks: readonly Block[]): TurnExtraction | null {
  * Returns null when no shape yields at least two answered questions.
  */
 export function extractTurns(blocks: readonly Block[]): TurnExtraction | null {
-  const candidates = [byLabels(blocks), bySpeakers(blocks), byDashes(blocks), byEmphasis(blocks)].filter(
-    (c): c is TurnExtraction => c !== null,
-  );
+  const candidates = [byLabels(blocks), bySpeakers(blocks), byDashes(blocks), byEmphasis(blocks)].filter((c): c is TurnExtraction => c !== null);
   candidates.sort((a, b) => b.turns.length - a.turns.length || SHAPE_ORDER.indexOf(a.shape) - SHAPE_ORDER.indexOf(b.shape));
   return candidates[0] ?? null;
 }

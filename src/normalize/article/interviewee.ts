@@ -11,7 +11,13 @@ export interface Person {
 }
 
 /** The genre words of every known language ("interview", "интервью", "müsahibə", "röportaj"), whole words. */
-export const INTERVIEW_WORD = new RegExp(`${WORD_START}${alternation(knownEntries((language) => language.interviewWords ?? []), { caseless: true })}${WORD_END}`, 'iu');
+export const INTERVIEW_WORD = new RegExp(
+  `${WORD_START}${alternation(
+    knownEntries((language) => language.interviewWords ?? []),
+    { caseless: true },
+  )}${WORD_END}`,
+  'iu',
+);
 
 /** "Exclusive" before a genre word. */
 const EXCLUSIVE = `(?:${anyOf((lexicon) => lexicon.genre.exclusiveWords)}\\s+)?`;
@@ -248,7 +254,10 @@ function roleAfter(tokens: readonly string[], nameEnd: number): string | null {
     if (/[,;.)]$/.test(tokens[i]!)) break;
   }
   if (!words.some(isRoleWord)) return null;
-  const role = words.join(' ').replace(/[,;.)]+$/, '').replace(LEADING_ARTICLE, '');
+  const role = words
+    .join(' ')
+    .replace(/[,;.)]+$/, '')
+    .replace(LEADING_ARTICLE, '');
   return role === '' ? null : role;
 }
 
@@ -280,8 +289,7 @@ function mentions(tokens: readonly string[]): Mention[] {
     if (afterRoleLink && end - i < 2) continue;
     // "Ассоциации туроператоров Азербайджана Фуад Назаров", "to Hungary Vilayat Guliyev": a longer run not
     // opened right after a role word starts with the end of the role's complement.
-    const continuesPhrase =
-      previous !== '' && !/[,;:.!?)]$/.test(previous) && !isRoleWord(previous) && (afterRoleLink || !ROLE_STOP.has(lower));
+    const continuesPhrase = previous !== '' && !/[,;:.!?)]$/.test(previous) && !isRoleWord(previous) && (afterRoleLink || !ROLE_STOP.has(lower));
     // Russian puts the role's complement in the genitive right after the noun, with no link word ("посол России
     // Михаил Петров", "директор Института Кавказа …"); a Russian full name has three words only with a patronymic.
     const complementAfterRole = isRoleWord(previous) && COMPLEMENT_SCRIPT.test(tokens[i]!);
@@ -291,7 +299,13 @@ function mentions(tokens: readonly string[]): Mention[] {
     const from = before?.start ?? start;
     // The case of a Russian name follows the word governing the whole phrase: "с послом … Поладом".
     const governing = tokens[from - 1] ?? '';
-    const { name, writtenIn } = nominativeName(tokens.slice(start, end + 1).map(bare).join(' '), governing);
+    const { name, writtenIn } = nominativeName(
+      tokens
+        .slice(start, end + 1)
+        .map(bare)
+        .join(' '),
+      governing,
+    );
     // The role noun shares the name's case; after "с" it is instrumental even when the name was left as written.
     const roleCase = writtenIn ?? caseAfter(governing);
     const role = writtenRole && roleCase && isRoleWord(writtenRole.split(' ')[0]!) ? nominativeRoleHead(writtenRole, roleCase) : writtenRole;
@@ -353,12 +367,7 @@ const OUTLET_PHRASES = LEXICONS.flatMap((lexicon) => lexicon.genre.outletCues.ma
  * The interviewer: the outlet the intro names ("interview with News.Az"), else the asking speaker's
  * prefix when it is not a bare label, else the source's own name.
  */
-export function findInterviewer(args: {
-  intro: string;
-  questioner?: string;
-  sourceName?: string;
-  interviewee?: string | null;
-}): string | null {
+export function findInterviewer(args: { intro: string; questioner?: string; sourceName?: string; interviewee?: string | null }): string | null {
   for (const pattern of OUTLET_PHRASES) {
     const match = pattern.exec(args.intro);
     const outlet = match ? match[1]!.replace(/[.,;:]+$/, '') : '';
