@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,13 +13,12 @@ import { parseConfig } from '../src/config/load-config.js';
 import type { WebhookEvent } from '../src/core/item.js';
 import { startSystem, type RunningSystem } from '../src/runtime/start.js';
 import { ROLES } from '../workers/index.js';
-import { startServer, waitFor, type LoopbackServer } from '../tests/support/http.js';
+import { type LoopbackServer, serveRss, startAcceptingReceiver, waitFor } from '../tests/support/http.js';
+import { sampleFeed } from '../tests/support/seed.js';
 import { testEnv } from '../tests/support/redis.js';
 
 const run = promisify(execFile);
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-const sampleFeed = readFileSync(new URL('../config/samples/news-az-interview.rss', import.meta.url), 'utf8');
-
 /** Whether nothing listens on a loopback port. */
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -88,14 +87,8 @@ describe('Redis Cluster: the whole pipeline on a local 3-master cluster, feed to
         30_000,
       );
 
-    feedServer = await startServer((_req, res) => {
-      res.setHeader('content-type', 'application/rss+xml; charset=utf-8');
-      res.end(sampleFeed);
-    });
-    receiver = await startServer((_req, res) => {
-      res.statusCode = 204;
-      res.end();
-    });
+    feedServer = await serveRss(sampleFeed);
+    receiver = await startAcceptingReceiver();
   }, 120_000);
 
   afterAll(async () => {

@@ -1,13 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { NormalizedItem } from '../../src/core/item.js';
 import { runCli } from '../support/cli.js';
 import { startServer, type LoopbackServer } from '../support/http.js';
-import { expectedTurns, seedPage } from '../support/seed.js';
-
-const sampleFeed = readFileSync(new URL('../../config/samples/news-az-interview.rss', import.meta.url), 'utf8');
+import { expectedTurns, seedPage, sampleFeed } from '../support/seed.js';
 
 /** Runs `syndicate normalize <target>` in-process, capturing what it prints. */
 async function normalize(target: string): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -1,28 +1,20 @@
-import { readFileSync } from 'node:fs';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import type { WebhookEvent } from '../../src/core/item.js';
-import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
+import { type LoopbackServer, serveRss, startAcceptingReceiver, waitFor } from '../support/http.js';
+import { sampleFeed } from '../support/seed.js';
 import { startTestSystem } from '../support/system.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-const sampleFeed = readFileSync(new URL('../../config/samples/news-az-interview.rss', import.meta.url), 'utf8');
-
 describe('end to end: a loopback feed to a republished feed and a signed webhook', () => {
   let feedServer: LoopbackServer;
   let receiver: LoopbackServer;
   let system: Awaited<ReturnType<typeof startTestSystem>>;
 
   beforeAll(async () => {
-    feedServer = await startServer((_req, res) => {
-      res.setHeader('content-type', 'application/rss+xml; charset=utf-8');
-      res.end(sampleFeed);
-    });
-    receiver = await startServer((_req, res) => {
-      res.statusCode = 204;
-      res.end();
-    });
+    feedServer = await serveRss(sampleFeed);
+    receiver = await startAcceptingReceiver();
     system = await startTestSystem('e2e', {
       sources: [{ id: 'news-az', name: 'News.Az', url: `${feedServer.url}/rss`, interval: '1h' }],
       channels: [{ id: 'x', title: 'Everything' }],

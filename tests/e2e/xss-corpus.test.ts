@@ -4,7 +4,7 @@ import type { Element } from 'domhandler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import type { NormalizedItem, WebhookEvent } from '../../src/core/item.js';
-import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
+import { type LoopbackServer, startAcceptingReceiver, startServer, waitFor } from '../support/http.js';
 import { startTestSystem } from '../support/system.js';
 
 /**
@@ -260,10 +260,7 @@ describe('markup attacks through the running pipeline: nothing executable in RSS
       res.setHeader('content-type', `${feed.type}; charset=utf-8`);
       res.end(feed.body);
     });
-    receiver = await startServer((_request, res) => {
-      res.statusCode = 204;
-      res.end();
-    });
+    receiver = await startAcceptingReceiver();
     system = await startTestSystem('xss', {
       sources: FORMATS.map((format) => ({
         id: `hostile-${format}`,

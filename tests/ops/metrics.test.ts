@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { buildHealthApp } from '../../src/api/health-app.js';
-import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
+import { type LoopbackServer, startAcceptingReceiver, startServer, waitFor } from '../support/http.js';
+import { sampleFeed } from '../support/seed.js';
 import { startTestSystem } from '../support/system.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-const sampleFeed = readFileSync(new URL('../../config/samples/news-az-interview.rss', import.meta.url), 'utf8');
-
 /** The value of one sample line of a Prometheus text body, or undefined when the series is absent. */
 function sample(body: string, series: string): number | undefined {
   const line = body.split('\n').find((l) => l.startsWith(`${series} `));
@@ -29,10 +27,7 @@ describe('/metrics after an ingest: every stage is counted, with no label per so
       res.setHeader('content-type', 'application/rss+xml; charset=utf-8');
       res.end(sampleFeed);
     });
-    receiver = await startServer((_req, res) => {
-      res.statusCode = 204;
-      res.end();
-    });
+    receiver = await startAcceptingReceiver();
     // Two outlets carry the same story (the second is a duplicate of the first); a third answers 500.
     system = await startTestSystem('metrics', {
       sources: [

@@ -1,15 +1,15 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
+import { sampleFeed } from '../support/seed.js';
 import { startTestSystem } from '../support/system.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const TOKEN = 'status-page-token';
-const sampleFeed = readFileSync(new URL('../../config/samples/news-az-interview.rss', import.meta.url), 'utf8');
 /** Screenshots are kept here (gitignored) so a person can look at what the test saw. */
 const OUTPUT_DIR = new URL('../../test-output/', import.meta.url);
 

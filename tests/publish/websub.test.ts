@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { WebSubStore } from '../../src/publish/websub-store.js';
-import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
+import { type LoopbackServer, startAcceptingReceiver, startServer, waitFor } from '../support/http.js';
 import { startTestSystem } from '../support/system.js';
 import { articleItem, interviewItem } from './fixtures.js';
 
@@ -42,10 +42,7 @@ describe('the built-in WebSub hub', () => {
     liar = await startServer((_req, res) => {
       res.end('not the challenge');
     });
-    externalHub = await startServer((_req, res) => {
-      res.statusCode = 204;
-      res.end();
-    });
+    externalHub = await startAcceptingReceiver();
     system = await startTestSystem('websub', { channels: [{ id: 'news', title: 'News' }], websub: { externalHubs: [`${externalHub.url}/hub`] } }, [
       'publish',
       'websub',

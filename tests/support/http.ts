@@ -46,6 +46,16 @@ export async function startServer(handler: (request: ReceivedRequest, response: 
   };
 }
 
+/** A webhook receiver that accepts every request with 204 (each one kept in `requests`). */
+export function startAcceptingReceiver(): Promise<LoopbackServer> {
+  return startServer((_request, response) => void response.writeHead(204).end());
+}
+
+/** A feed server answering every request with one RSS document. */
+export function serveRss(xml: string): Promise<LoopbackServer> {
+  return startServer((_request, response) => void response.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' }).end(xml));
+}
+
 /** Waits until `predicate` holds, polling every 50 ms; throws after `timeoutMs` with `what` in the message. */
 export async function waitFor<T>(what: string, predicate: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;

@@ -85,3 +85,6 @@ ${body}
 <footer><p>© 2025 News.Az. All rights reserved.</p></footer>
 </body></html>`;
 }
+
+/** The bundled sample feed (a real News.Az interview, furniture left in), as the demo config reads it. */
+export const sampleFeed = readFileSync(new URL('../../config/samples/news-az-interview.rss', import.meta.url), 'utf8');
