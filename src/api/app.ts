@@ -2,6 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { CatalogOperations } from '../catalog/operations.js';
 import type { Logger } from '../core/logger.js';
 import type { AppContext } from '../runtime/context.js';
 import { requireAdminToken } from './auth.js';
@@ -28,7 +29,8 @@ export interface BuildAppOptions {
 
 /**
  * The HTTP side: feeds, health, metrics, the admin API and the queue dashboard. Routes only translate HTTP to
- * the stores and queues of the context; tests drive it with `app.inject()`.
+ * the stores and queues of the context; each registration declares the slice it uses (`FeedRouteDeps`,
+ * `AdminRouteDeps`…) and is handed the whole HTTP context. Tests drive it with `app.inject()`.
  */
 export async function buildApp({ ctx: processCtx, adminToken, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: logger || undefined, bodyLimit: 1024 * 1024, frameworkErrors }) as unknown as FastifyInstance;
@@ -36,6 +38,8 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
   const ctx = await createHttpContext(processCtx);
   installErrorHandler(app, ctx);
   installOutageGuard(app, ctx);
+  // One set of operator operations for the app: the admin API, the deliveries API and the status page share it.
+  const ops = new CatalogOperations(ctx);
   const metrics = createMetrics(ctx);
   registerDeliveryMetrics(metrics.registry, ctx);
   app.addHook('onResponse', async (request, reply) => {
@@ -60,8 +64,8 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
     await routes.register(async (api) => {
       api.addHook('onRequest', requireAdminToken(adminToken));
       api.addHook('onRequest', requireRedis(ctx));
-      registerAdminApi(api, ctx);
-      registerDeliveriesApi(api, ctx);
+      registerAdminApi(api, ctx, ops);
+      registerDeliveriesApi(api, ctx, ops);
       registerJobsApi(api, ctx);
     });
   });
@@ -74,7 +78,7 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
     admin.addHook('onRequest', requireRedis(ctx));
     await admin.register(async (page) => {
       page.setValidatorCompiler(zodValidatorCompiler);
-      registerStatusPage(page, ctx);
+      registerStatusPage(page, ctx, ops);
     });
     await admin.register(board.registerPlugin(), { prefix: '/admin/queues' });
   });

@@ -43,7 +43,7 @@ export async function closeHttpContext(http: HttpContext): Promise<void> {
 }
 
 /** A hook answering 503 at once while Redis is away (for routes that cannot answer without it, e.g. `/api`). */
-export function requireRedis(http: HttpContext) {
+export function requireRedis(http: Pick<HttpContext, 'redisUp'>) {
   return async (_request: FastifyRequest, reply: FastifyReply) => {
     if (!http.redisUp()) return sendRedisUnavailable(reply);
   };

@@ -14,12 +14,15 @@ export function withinOrNull<T>(promise: Promise<T>, ms = COLLECT_TIMEOUT_MS): P
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'waiting-children'] as const;
 
+/** What the registry reads at scrape time: whether Redis is up, and every queue's job counts. */
+export type MetricsDeps = Pick<HttpContext, 'queues' | 'redisUp'>;
+
 /**
  * The process's Prometheus registry: default process metrics, Redis reachability, job counts per queue and state
  * (failed ones are the jobs kept for an operator to replay), HTTP requests. While Redis is away the scrape still
  * answers at once, with `syndicate_redis_up 0` and without the figures only Redis knows.
  */
-export function createMetrics(http: HttpContext) {
+export function createMetrics(http: MetricsDeps) {
   const { queues } = http;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'syndicate_' });

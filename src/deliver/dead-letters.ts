@@ -3,6 +3,9 @@ import { failedWithin, getFailedJob, listFailedJobs, parseTime, retryFailedJob }
 import type { DeliverJob } from '../queues/pipeline.js';
 import type { PipelineQueues } from '../queues/queues.js';
 
+/** Dead letters live in the deliver queue only. */
+type DeliverQueue = Pick<PipelineQueues, 'deliver'>;
+
 /** Which dead letters to list or replay: one subscription (optional) and a time range of failure. */
 export interface DeadLetterFilter {
   subscription?: string;
@@ -34,7 +37,7 @@ function matches(job: Job<DeliverJob>, filter: DeadLetterFilter): boolean {
 }
 
 /** Failed deliveries (exhausted, 410, disabled) matching the filter, newest first, at most `limit`. */
-export async function listDeadLetters(queues: PipelineQueues, filter: DeadLetterFilter, limit = 1000): Promise<Job<DeliverJob>[]> {
+export async function listDeadLetters(queues: DeliverQueue, filter: DeadLetterFilter, limit = 1000): Promise<Job<DeliverJob>[]> {
   return listFailedJobs(queues.deliver as unknown as Queue<DeliverJob>, (job) => matches(job, filter), limit);
 }
 
@@ -64,7 +67,7 @@ async function clearVerdict(job: Job<DeliverJob>): Promise<void> {
  * Replays one dead letter: back to waiting with its attempt counters reset, so it runs the whole schedule again
  * with the same job id and `webhook-id`. Throws SYN_ERR_NOT_FOUND / SYN_ERR_CONFLICT when it is not a dead letter.
  */
-export async function replayDeadLetter(queues: PipelineQueues, jobId: string): Promise<DeadLetter> {
+export async function replayDeadLetter(queues: DeliverQueue, jobId: string): Promise<DeadLetter> {
   const job = (await getFailedJob(queues.deliver, jobId, 'delivery job')) as Job<DeliverJob>;
   const described = describeDeadLetter(job);
   await clearVerdict(job);
@@ -76,7 +79,7 @@ export async function replayDeadLetter(queues: PipelineQueues, jobId: string): P
  * Replays every dead letter matching the filter, oldest first, so a story's `item.published` goes back before its
  * later events (the ordering rule holds those until it is delivered anyway).
  */
-export async function replayDeadLetters(queues: PipelineQueues, filter: DeadLetterFilter): Promise<DeadLetter[]> {
+export async function replayDeadLetters(queues: DeliverQueue, filter: DeadLetterFilter): Promise<DeadLetter[]> {
   const jobs = (await listDeadLetters(queues, filter, Number.MAX_SAFE_INTEGER)).sort((a, b) => (a.finishedOn ?? 0) - (b.finishedOn ?? 0));
   const replayed: DeadLetter[] = [];
   for (const job of jobs) {

@@ -1,17 +1,23 @@
 import type { FastifyInstance } from 'fastify';
-import { CatalogOperations } from '../../catalog/operations.js';
+import type { CatalogOperations } from '../../catalog/operations.js';
 import { SyndicateError } from '../../core/errors.js';
 import { safeItem } from '../../core/safe-item.js';
-import type { AppContext } from '../../runtime/context.js';
+import type { HttpContext } from '../http-context.js';
 import { buildOpenApiDocument, packageVersion } from '../openapi.js';
 import { ROUTE_SCHEMAS, schemaOf, type RouteRequest } from '../schemas.js';
 
 /**
- * `/api/v1`: sources (with fetch status), channels, subscriptions, items and deliveries. Requests are validated by
- * the route schemas (`../schemas.ts`); changes go through `CatalogOperations`, the same code the CLI uses when it
- * talks to Redis directly.
+ * What `/api/v1` reads itself: the catalog (a channel's existence), stored stories, a subscription's delivery log,
+ * and the public URL (OpenAPI `servers`). Every change goes through the app's `CatalogOperations` instead.
  */
-export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
+export type AdminRouteDeps = Pick<HttpContext, 'catalog' | 'items' | 'endpoints' | 'env'>;
+
+/**
+ * `/api/v1`: sources (with fetch status), channels, subscriptions, items and deliveries. Requests are validated by
+ * the route schemas (`../schemas.ts`); changes go through `ops` (`CatalogOperations`), the same code the CLI uses
+ * when it talks to Redis directly.
+ */
+export function registerAdminApi(app: FastifyInstance, ctx: AdminRouteDeps, ops: CatalogOperations): void {
   const notFound = (what: string, id: string) => new SyndicateError('SYN_ERR_NOT_FOUND', `no ${what} ${id}`);
   // Built from the same schemas that validate every request, once per process.
   let openApi: ReturnType<typeof buildOpenApiDocument> | undefined;
@@ -25,7 +31,6 @@ export function registerAdminApi(app: FastifyInstance, ctx: AppContext): void {
     if (body.id !== undefined && body.id !== params.id) throw new SyndicateError('SYN_ERR_BAD_REQUEST', `body id ${body.id} differs from path id ${params.id}`);
     return { ...body, id: params.id };
   };
-  const ops = new CatalogOperations(ctx);
 
   app.get('/api/v1/sources', { schema: schemaOf('GET /api/v1/sources') }, async () => ({ sources: await ops.listSources() }));
   app.get<RouteRequest<'GET /api/v1/sources/:id'>>('/api/v1/sources/:id', { schema: schemaOf('GET /api/v1/sources/:id') }, async (request) => ({

@@ -1,18 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import { Gauge, type Registry } from 'prom-client';
 import { describeDeadLetter, listDeadLetters, parseTime, replayDeadLetter, replayDeadLetters } from '../../deliver/dead-letters.js';
-import { CatalogOperations } from '../../catalog/operations.js';
-import type { AppContext } from '../../runtime/context.js';
+import type { CatalogOperations } from '../../catalog/operations.js';
+import type { PipelineQueues } from '../../queues/queues.js';
+import type { HttpContext } from '../http-context.js';
 import { withinOrNull } from '../metrics.js';
 import { schemaOf, type RouteRequest } from '../schemas.js';
 
+/** What the deliveries API touches: the deliver queue (dead letters), the endpoint state (disabled ones), the log. */
+export type DeliveriesRouteDeps = Pick<HttpContext, 'endpoints' | 'logger'> & { queues: Pick<PipelineQueues, 'deliver'> };
+
+/** What the delivery gauges read at scrape time: the endpoint state's counters. */
+export type DeliveryMetricsDeps = Pick<HttpContext, 'endpoints'>;
+
 /**
- * `/api/v1/deliveries` (dead letters: list, replay one, replay a range) and re-enabling a disabled subscription.
- * Registered inside the admin scope, so the bearer token guards it.
+ * `/api/v1/deliveries` (dead letters: list, replay one, replay a range) and re-enabling a disabled subscription
+ * (through `ops`, as the CLI does). Registered inside the admin scope, so the bearer token guards it.
  */
-export function registerDeliveriesApi(app: FastifyInstance, ctx: AppContext): void {
+export function registerDeliveriesApi(app: FastifyInstance, ctx: DeliveriesRouteDeps, ops: CatalogOperations): void {
   const endpoints = ctx.endpoints;
-  const ops = new CatalogOperations(ctx);
 
   app.get<RouteRequest<'GET /api/v1/deliveries/failed'>>(
     '/api/v1/deliveries/failed',
@@ -61,7 +67,7 @@ export function registerDeliveriesApi(app: FastifyInstance, ctx: AppContext): vo
 }
 
 /** Delivery gauges read from Redis at scrape time, so they count every worker process: attempts by outcome, disabled subscriptions. */
-export function registerDeliveryMetrics(registry: Registry, ctx: AppContext): void {
+export function registerDeliveryMetrics(registry: Registry, ctx: DeliveryMetricsDeps): void {
   new Gauge({
     name: 'syndicate_delivery_attempts',
     help: 'Webhook delivery attempts since the data began, by outcome (delivered or SYN_ERR_* code)',

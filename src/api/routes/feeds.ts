@@ -28,7 +28,7 @@ interface MemoEntry {
 class ChannelStateMemo {
   private readonly entries = new Map<string, MemoEntry>();
 
-  constructor(private readonly ctx: HttpContext) {}
+  constructor(private readonly ctx: Pick<HttpContext, 'catalog' | 'items' | 'redisUp'>) {}
 
   async get(channelId: string): Promise<MemoEntry> {
     const now = Date.now();
@@ -76,10 +76,16 @@ export function isNotModified(headers: { 'if-none-match'?: string; 'if-modified-
 }
 
 /**
+ * What serving feeds touches: channel definitions (catalog) and stored stories with their change notices (items),
+ * whether Redis is up (to serve the last known state through an outage), the public URL (links) and the log.
+ */
+export type FeedRouteDeps = Pick<HttpContext, 'catalog' | 'items' | 'redisUp' | 'env' | 'logger'>;
+
+/**
  * `GET /feeds/{channel}.rss|.atom|.json` (the current document) and `GET /feeds/{channel}/archive/{n}.{format}`
  * (RFC 5005 archive pages, 1 the oldest): rendered once per channel change, then served from memory.
  */
-export function registerFeedRoutes(app: FastifyInstance, ctx: HttpContext, startedAt: Date, localChanges: ItemStore = ctx.items): void {
+export function registerFeedRoutes(app: FastifyInstance, ctx: FeedRouteDeps, startedAt: Date, localChanges: ItemStore = ctx.items): void {
   const cache = new FeedCache();
   const memo = new ChannelStateMemo(ctx);
   // The workers of this process write through the process's own store: its change notices come from there.

@@ -1,11 +1,19 @@
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { HttpContext } from '../http-context.js';
 import { errorBody } from '../error-handler.js';
 import { schemaOf } from '../schemas.js';
 import type { Metrics } from '../metrics.js';
 
+/**
+ * What health touches: the process state (starting, draining, workers), the HTTP connection (up, and a `PING` for
+ * readiness), and the stage metrics. The ping goes to the connection itself, not through a store: readiness asks
+ * whether this process's connection answers, which is no store's data.
+ */
+export type HealthRouteDeps = Pick<HttpContext, 'state' | 'redisUp' | 'metrics'> & { redis: Pick<Redis, 'ping'> };
+
 /** Liveness, readiness and Prometheus metrics (queue counts from BullMQ included). */
-export function registerHealthRoutes(app: FastifyInstance, ctx: HttpContext, metrics: Metrics): void {
+export function registerHealthRoutes(app: FastifyInstance, ctx: HealthRouteDeps, metrics: Metrics): void {
   app.get('/healthz', { schema: schemaOf('GET /healthz') }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { schema: schemaOf('GET /readyz') }, async (_request, reply) => {

@@ -1,15 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { Queue } from 'bullmq';
 import { describeFailedJob, getFailedJob, listFailedJobs, failedWithin, parseTime, replayFailedJobs, retryFailedJob } from '../../queues/failed-jobs.js';
-import type { AppContext } from '../../runtime/context.js';
+import type { PipelineQueues } from '../../queues/queues.js';
+import type { HttpContext } from '../http-context.js';
 import { schemaOf, type RouteRequest } from '../schemas.js';
+
+/** What the jobs API touches: the normalize, dedup and publish queues (their failed jobs) and the log. */
+export type JobsRouteDeps = Pick<HttpContext, 'logger'> & { queues: Pick<PipelineQueues, 'normalize' | 'dedup' | 'publish'> };
 
 /**
  * `/api/v1/jobs/{normalize|dedup|publish}`: a story's jobs that exhausted their attempts (or whose workers died
  * more often than the stall policy allows), listed and replayed as dead deliveries are at `/api/v1/deliveries`.
  * Their count per queue is `syndicate_queue_jobs{state="failed"}` in `/metrics`. Registered inside the admin scope.
  */
-export function registerJobsApi(app: FastifyInstance, ctx: AppContext): void {
+export function registerJobsApi(app: FastifyInstance, ctx: JobsRouteDeps): void {
   const queueOf = (name: 'normalize' | 'dedup' | 'publish') => ctx.queues[name] as unknown as Queue<unknown>;
 
   app.get<RouteRequest<'GET /api/v1/jobs/:queue/failed'>>(

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { CatalogOperations, sourceHealth } from '../../catalog/operations.js';
+import { sourceHealth, type CatalogOperations } from '../../catalog/operations.js';
 import type { DeliveryAttempt } from '../../deliver/attempt.js';
 import { listDeadLetters } from '../../deliver/dead-letters.js';
-import type { AppContext } from '../../runtime/context.js';
+import type { HttpContext } from '../http-context.js';
 import { schemaOf } from '../schemas.js';
 import { renderStatusPage, type StatusView } from '../status/render-status.js';
 
@@ -12,9 +12,14 @@ const STORIES_LISTED = 25;
 /** Delivery log entries a subscription's health is judged on. */
 const RECENT_ATTEMPTS = 50;
 
+/**
+ * What the status page reads besides `ops`' sources and subscriptions: the latest stories, the delivery log, every
+ * queue's job counts (the deliver queue's dead letters too), and the clock for its timestamp.
+ */
+export type StatusPageRouteDeps = Pick<HttpContext, 'items' | 'endpoints' | 'queues' | 'clock'>;
+
 /** Reads everything the status page shows, from Redis and the queues (the same reads the API makes). */
-export async function loadStatusView(ctx: AppContext): Promise<StatusView> {
-  const ops = new CatalogOperations(ctx);
+export async function loadStatusView(ctx: StatusPageRouteDeps, ops: CatalogOperations): Promise<StatusView> {
   const [sources, subscriptions, stories, deadLetters] = await Promise.all([
     ops.listSources(),
     ops.listSubscriptions(),
@@ -84,9 +89,9 @@ export async function loadStatusView(ctx: AppContext): Promise<StatusView> {
 }
 
 /** `GET /admin`: the status page (register it in a scope guarded by the admin token). */
-export function registerStatusPage(app: FastifyInstance, ctx: AppContext): void {
+export function registerStatusPage(app: FastifyInstance, ctx: StatusPageRouteDeps, ops: CatalogOperations): void {
   app.get('/admin', { schema: schemaOf('GET /admin') }, async (_request, reply) => {
-    const html = renderStatusPage(await loadStatusView(ctx));
+    const html = renderStatusPage(await loadStatusView(ctx, ops));
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   });
 }

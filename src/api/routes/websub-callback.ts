@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { toSyndicateError } from '../../core/errors.js';
 import { ingestFeedDocument, type IngestDeps } from '../../fetch/fetch-processor.js';
 import { websubSignatureValid } from '../../fetch/websub.js';
-import type { AppContext } from '../../runtime/context.js';
+import type { HttpContext } from '../http-context.js';
 import { errorBody } from '../error-handler.js';
 import { schemaOf } from '../schemas.js';
 
@@ -11,11 +11,18 @@ interface CallbackParams {
 }
 
 /**
+ * What the callback touches: our subscriptions at the feeds' hubs (verify, activate, deny), and everything ingesting
+ * a pushed document as a poll does needs (`IngestDeps`: catalog, seen entries, source status, politeness, the
+ * normalize queue…).
+ */
+export type WebSubCallbackRouteDeps = IngestDeps & Pick<HttpContext, 'feedSubscriptions'>;
+
+/**
  * `/websub/:sourceId`: the WebSub subscriber callback. No bearer token (hubs cannot send one): a GET is answered
  * only for the topic we asked for, and a POST is ingested only with a valid `X-Hub-Signature` made with the
  * secret we gave that hub. Pushed content goes through the same parsing, entry cap and dedup as a poll, at once.
  */
-export async function registerWebSubCallback(app: FastifyInstance, ctx: IngestDeps & Pick<AppContext, 'feedSubscriptions'>): Promise<void> {
+export async function registerWebSubCallback(app: FastifyInstance, ctx: WebSubCallbackRouteDeps): Promise<void> {
   const inFlight = new Set<Promise<void>>();
   // Shutdown waits for pushes being ingested, within the grace period.
   app.addHook('onClose', async () => {
