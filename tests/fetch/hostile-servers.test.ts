@@ -130,7 +130,7 @@ describe('fetch stage against misbehaving loopback servers', () => {
   });
 
   it('follows at most 5 redirects', async () => {
-    const status = await waitFor('loop status', async () => ((await statusOf(system.ctx, 'loop')).errorCode ? statusOf(system.ctx, 'loop') : null));
+    const status = await waitFor('loop status', async () => ((await statusOf(system.ctx, 'loop')).errorCode ? statusOf(system.ctx, 'loop') : null), 18_000);
     expect(status.errorMessage).toContain('more than 5 redirects');
     expect(servers.loop!.requests).toHaveLength(6);
   });
@@ -193,7 +193,7 @@ describe('fetch stage against misbehaving loopback servers', () => {
   });
 
   it('a server sending one byte a second times out', async () => {
-    const status = await waitFor('slow status', async () => ((await statusOf(system.ctx, 'slow')).errorCode ? statusOf(system.ctx, 'slow') : null), 3_000);
+    const status = await waitFor('slow status', async () => ((await statusOf(system.ctx, 'slow')).errorCode ? statusOf(system.ctx, 'slow') : null), 15_000);
     expect(status.errorCode).toBe('SYN_ERR_FETCH_TIMEOUT');
   });
 
@@ -206,7 +206,7 @@ describe('fetch stage against misbehaving loopback servers', () => {
 
   it('a huge feed is capped to maxEntriesPerFetch', async () => {
     // Waits for the success: a failed fetch also writes entriesSeen (0, what it saw).
-    const status = await waitFor('huge status', async () => ((await statusOf(system.ctx, 'huge')).lastSuccessAt ? statusOf(system.ctx, 'huge') : null));
+    const status = await waitFor('huge status', async () => ((await statusOf(system.ctx, 'huge')).lastSuccessAt ? statusOf(system.ctx, 'huge') : null), 18_000);
     expect(status.entriesSeen, JSON.stringify(status)).toBe(50);
     expect(await entriesOf(system.ctx, 'huge')).toHaveLength(50);
   });
