@@ -70,13 +70,20 @@ describe('boilerplate', () => {
     'Ana səhifə » Siyasət',
     'Home > World > Europe',
     'Xəbərlər › Elm və təhsil › Müsahibə',
+    'Source: News.Az',
+    '(Источник: Report.az)',
+    'Mənbə: APA.',
+    'Kaynak: AA',
   ])('%s is furniture', (line) => {
     expect(isFurniture(line, context)).toBe(true);
   });
 
-  it.each(['Thank you.', 'News about the summit was scarce in Moscow, he said.', 'Russia has no choice.'])('%s is not', (line) => {
-    expect(isFurniture(line, context)).toBe(false);
-  });
+  it.each(['Thank you.', 'News about the summit was scarce in Moscow, he said.', 'Russia has no choice.', 'Source: officials. They said more.'])(
+    '%s is not',
+    (line) => {
+      expect(isFurniture(line, context)).toBe(false);
+    },
+  );
 
   it('applies per-source patterns to whole paragraphs only', () => {
     expect(isFurniture('Sponsored by Acme', context, [/^(?:Sponsored by .+)$/iu])).toBe(true);

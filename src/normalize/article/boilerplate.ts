@@ -74,7 +74,8 @@ const BARE_DOMAIN = /^(?:https?:\/\/)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-
 /** Sign-offs and notes that close a story without being part of it. */
 const SIGN_OFFS = [
   /^\/[^/]{2,40}\/$/u, // "/AZERTAC/"
-  new RegExp(`^[([]?${anyOf((lexicon) => lexicon.furniture.sourceLabels)}\\s*:\\s*[^.]{1,60}[)\\]]?$`, 'iu'),
+  // "Source: News.Az" / "(Source: Report.az)": a dot inside a name is part of it; a dot then a space ends a sentence.
+  new RegExp(`^[([]?${anyOf((lexicon) => lexicon.furniture.sourceLabels)}\\s*:\\s*(?:[^.]|\\.(?=\\S)){1,60}\\.?[)\\]]?$`, 'iu'),
   new RegExp(`^${anyOf((lexicon) => lexicon.furniture.interviewerCredits)}\\s*:?\\s*[\\p{L}\\s.'-]{2,60}$`, 'iu'),
   new RegExp(`^${anyOf((lexicon) => lexicon.furniture.editorNotes)} .{0,80}$`, 'iu'),
   new RegExp(`^${anyOf((lexicon) => lexicon.furniture.tagLabels)}\\s*:.{0,200}$`, 'iu'),
