@@ -221,6 +221,14 @@ describe('interviewee and interviewer', () => {
     expect(findInterviewer({ intro, sourceName: 'Other', interviewee: 'Grigory Trofimchuk' })).toBe('News.Az');
   });
 
+  it.each([
+    ['Politoloq Elçin Əliyev Report.az-a verdiyi müsahibədə bildirib.', 'Report.az'],
+    ["Ekonomist Mehmet Yılmaz, News.Az'a verdiği röportajda enflasyonu değerlendirdi.", 'News.Az'],
+    ['Ekonomist Mehmet Yılmaz, News.Az\u2019a özel açıklamada bulundu.', 'News.Az'],
+  ])('reads the outlet with a case ending after a hyphen or an apostrophe: %s', (intro, outlet) => {
+    expect(findInterviewer({ intro, sourceName: 'Other' })).toBe(outlet);
+  });
+
   it('reads appositives, "is the" phrases, Russian word order and speaker surnames', () => {
     expect(findInterviewee({ title: 'T', intro: 'Report spoke to its artistic director, Lala Guliyeva, about films.' })).toEqual({
       name: 'Lala Guliyeva',

@@ -346,8 +346,16 @@ export function findInterviewee(args: { title: string; intro: string; answerer?:
   return first ? asPerson(first) : null;
 }
 
-/** A word of an outlet's name: capitalised, dots allowed ("News.Az"). */
-const OUTLET_WORD = "[\\p{Lu}][\\p{L}\\p{N}.'\\u2019&-]*";
+/** What a word of an outlet's name may hold after its capital: dots ("News.Az"), apostrophes, ampersands, hyphens. */
+const OUTLET_WORD_CHARS = ['\\p{L}', '\\p{N}', '.', "'", '\u2019', '&', '-'];
+
+/** A word of an outlet's name, without the `joiners` that attach a case ending to it. */
+function outletWord(joiners: readonly string[] = []): string {
+  const chars = OUTLET_WORD_CHARS.filter((c) => !joiners.includes(c)).map((c) => (c === '-' ? '\\-' : c));
+  return `[\\p{Lu}][${chars.join('')}]*`;
+}
+
+const OUTLET_WORD = outletWord();
 
 /** The pattern of one cue; group 1 is the outlet's name. */
 function outletPattern(cue: OutletCue): RegExp {
@@ -355,12 +363,13 @@ function outletPattern(cue: OutletCue): RegExp {
     const nouns = cue.nouns ? `(?:${alternation(cue.nouns)}\\s+)?` : '';
     return new RegExp(`${alternation(cue.before)}\\s+${nouns}(${OUTLET_WORD}(?:\\s+${OUTLET_WORD}){0,${cue.maxWords - 1}})`, 'u');
   }
-  // The case ending follows a hyphen, so the name itself has none.
+  // The case ending follows a joiner (hyphen, apostrophe), so the name itself has none.
   const qualifiers = `(?:${alternation(cue.qualifiers)}\\s+)?`;
-  return new RegExp(`(${OUTLET_WORD.replace('-]', ']')})-${alternation(cue.hyphenSuffixes)}\\s+${qualifiers}${alternation(cue.nouns)}`, 'u');
+  const joiner = `[${cue.joiners.map((j) => (j === '-' ? '\\-' : j)).join('')}]`;
+  return new RegExp(`(${outletWord(cue.joiners)})${joiner}${alternation(cue.suffixes)}\\s+${qualifiers}${alternation(cue.nouns)}`, 'u');
 }
 
-/** `interview with News.Az`, `told News.Az`, `в интервью News.Az`, `News.Az-a müsahibəsində`: every lexicon's cues, in registry order. */
+/** `interview with News.Az`, `News.Az-a müsahibəsində`, `News.Az'a verdiği röportajda`: every lexicon's cues, in registry order. */
 const OUTLET_PHRASES = LEXICONS.flatMap((lexicon) => lexicon.genre.outletCues.map(outletPattern));
 
 /**

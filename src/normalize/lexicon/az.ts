@@ -21,7 +21,7 @@ export const az: Lexicon = {
     withWords: ['ilə'],
     introPhrases: ['söhbət*', 'söyləşi*', 'müsahibə*'],
     // "News.Az-a müsahibəsində", "APA-ya verdiyi açıqlamada".
-    outletCues: [{ hyphenSuffixes: ['a', 'ə', 'ya', 'yə', 'ye'], qualifiers: ['verdiyi', 'eksklüziv'], nouns: ['müsahibə', 'açıqlama'] }],
+    outletCues: [{ suffixes: ['a', 'ə', 'ya', 'yə', 'ye'], joiners: ['-'], qualifiers: ['verdiyi', 'eksklüziv'], nouns: ['müsahibə', 'açıqlama'] }],
   },
 
   voice: {

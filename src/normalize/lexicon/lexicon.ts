@@ -46,7 +46,7 @@ export interface KnownLanguage {
   interviewWords?: readonly string[];
 }
 
-/** The outlet named next to an interview's intro phrase: "interview with News.Az", "News.Az-a müsahibə". */
+/** The outlet named next to an interview's intro phrase: "interview with News.Az", "News.Az-a müsahibə", "News.Az'a röportaj". */
 export type OutletCue =
   | {
       /** Phrases (case-sensitive) right before the outlet's name: "interview with", "told". */
@@ -57,8 +57,10 @@ export type OutletCue =
       maxWords: number;
     }
   | {
-      /** Case endings attached to the outlet's name with a hyphen ("News.Az-a"). */
-      hyphenSuffixes: readonly string[];
+      /** Case endings attached to the outlet's name ("News.Az-a", "News.Az'a"). */
+      suffixes: readonly string[];
+      /** What joins an ending to the name: a hyphen in Azerbaijani, an apostrophe in Turkish. */
+      joiners: readonly string[];
       /** Words that may stand between the name and the noun ("verdiyi"). */
       qualifiers: readonly string[];
       /** The noun after the name ("müsahibə", "açıqlama"), case-sensitive. */

@@ -18,7 +18,10 @@ export const tr: Lexicon = {
     exclusiveWords: ['özel'],
     withWords: ['ile'],
     introPhrases: ['konuştu*', 'söyleşi*', 'röportaj*'],
-    outletCues: [],
+    // "Example Haber'e verdiği röportajda", "News.Az'a özel açıklama": the case ending follows an apostrophe.
+    outletCues: [
+      { suffixes: ['a', 'e', 'ya', 'ye', 'na', 'ne'], joiners: ["'", '\u2019'], qualifiers: ['verdiği', 'özel'], nouns: ['röportaj', 'açıklama', 'demeç'] },
+    ],
   },
 
   voice: {
