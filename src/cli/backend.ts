@@ -6,7 +6,7 @@ import { CatalogOperations, type PublicSubscription, type SourceWithStatus } fro
 import { ERROR_CATALOGUE, SyndicateError, type ErrorCode } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { describeDeadLetter, listDeadLetters, replayDeadLetter, replayDeadLetters, type DeadLetter } from '../deliver/dead-letters.js';
-import { describeFailedJob, failedWithin, getFailedJob, listFailedJobs, replayFailedJobs, retryFailedJob, type FailedJob } from '../queues/failed-jobs.js';
+import { describeFailedJob, failedWithin, listFailedJobs, replayFailedJob, replayFailedJobs, type FailedJob } from '../queues/failed-jobs.js';
 import { waitReady } from '../redis/connection.js';
 import { closeContext, createContext, type AppContext } from '../runtime/context.js';
 
@@ -96,11 +96,7 @@ class RedisBackend extends CatalogOperations implements CatalogBackend {
 
   async replayJobs(queue: JobQueue, which: { job: string } | FailedFilter): Promise<FailedJobView[]> {
     if (queue === 'deliver') return 'job' in which ? [await replayDeadLetter(this.system.queues, which.job)] : replayDeadLetters(this.system.queues, which);
-    if (!('job' in which)) return replayFailedJobs(this.stageQueue(queue), which);
-    const job = await getFailedJob(this.stageQueue(queue), which.job);
-    const described = describeFailedJob(job);
-    await retryFailedJob(job);
-    return [described];
+    return 'job' in which ? [await replayFailedJob(this.stageQueue(queue), which.job)] : replayFailedJobs(this.stageQueue(queue), which);
   }
 
   private stageQueue(queue: Exclude<JobQueue, 'deliver'>): Queue<unknown> {
@@ -192,11 +188,7 @@ export class ApiBackend implements CatalogBackend {
   }
   async failedJobs(queue: JobQueue, filter: FailedFilter, limit: number) {
     const query = new URLSearchParams({ limit: String(limit) });
-    for (const [name, value] of [
-      ['from', filter.from],
-      ['to', filter.to],
-    ] as const)
-      if (value !== undefined) query.set(name, new Date(value).toISOString());
+    for (const [name, value] of Object.entries(isoRange(filter))) if (value !== undefined) query.set(name, value);
     if (queue === 'deliver') {
       if (filter.subscription) query.set('subscription', filter.subscription);
       return (await this.call<{ deliveries: DeadLetter[] }>('GET', `/api/v1/deliveries/failed?${query}`)).body.deliveries;
@@ -206,9 +198,14 @@ export class ApiBackend implements CatalogBackend {
   async replayJobs(queue: JobQueue, which: { job: string } | FailedFilter) {
     const base = queue === 'deliver' ? '/api/v1/deliveries' : `/api/v1/jobs/${queue}`;
     if ('job' in which) return (await this.call<{ replayed: FailedJobView[] }>('POST', `${base}/${encodeURIComponent(which.job)}/replay`)).body.replayed;
-    const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
-    const body = { from: iso(which.from), to: iso(which.to), ...(queue === 'deliver' && which.subscription ? { subscription: which.subscription } : {}) };
+    const body = { ...isoRange(which), ...(queue === 'deliver' && which.subscription ? { subscription: which.subscription } : {}) };
     return (await this.call<{ replayed: FailedJobView[] }>('POST', `${base}/replay`, body)).body.replayed;
   }
   async close() {}
+}
+
+/** A failure range as the API takes it: ISO 8601 times (the CLI parsed them to epoch ms). */
+function isoRange(filter: FailedFilter): { from?: string; to?: string } {
+  const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+  return { from: iso(filter.from), to: iso(filter.to) };
 }

@@ -79,6 +79,14 @@ export async function retryFailedJob(job: Job): Promise<void> {
   await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
 }
 
+/** Replays one failed job (SYN_ERR_NOT_FOUND / SYN_ERR_CONFLICT when it is not a failed job of `queue`). */
+export async function replayFailedJob<T>(queue: Queue<T>, jobId: string): Promise<FailedJob> {
+  const job = await getFailedJob(queue, jobId);
+  const described = describeFailedJob(job);
+  await retryFailedJob(job);
+  return described;
+}
+
 /** Replays every failed job of `queue` in the range, oldest first (so a story's earlier jobs go back first). */
 export async function replayFailedJobs<T>(queue: Queue<T>, range: FailedRange, accept: (job: Job<T>) => boolean = () => true): Promise<FailedJob[]> {
   const jobs = (await listFailedJobs(queue, (job) => accept(job) && failedWithin(job, range), Number.MAX_SAFE_INTEGER)).sort(

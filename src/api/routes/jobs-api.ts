@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Queue } from 'bullmq';
-import { describeFailedJob, getFailedJob, listFailedJobs, failedWithin, parseTime, replayFailedJobs, retryFailedJob } from '../../queues/failed-jobs.js';
+import { describeFailedJob, listFailedJobs, failedWithin, parseTime, replayFailedJob, replayFailedJobs } from '../../queues/failed-jobs.js';
 import type { PipelineQueues } from '../../queues/queues.js';
 import type { HttpContext } from '../http-context.js';
 import { schemaOf, type RouteRequest } from '../schemas.js';
@@ -31,9 +31,7 @@ export function registerJobsApi(app: FastifyInstance, ctx: JobsRouteDeps): void 
     '/api/v1/jobs/:queue/:jobId/replay',
     { schema: schemaOf('POST /api/v1/jobs/:queue/:jobId/replay') },
     async (request, reply) => {
-      const job = await getFailedJob(queueOf(request.params.queue), request.params.jobId);
-      const described = describeFailedJob(job);
-      await retryFailedJob(job);
+      const described = await replayFailedJob(queueOf(request.params.queue), request.params.jobId);
       ctx.logger.info({ queue: described.queue, jobId: described.jobId }, 'failed job replayed');
       return reply.status(202).send({ replayed: [described] });
     },
