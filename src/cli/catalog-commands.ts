@@ -7,7 +7,7 @@ import { SyndicateError } from '../core/errors.js';
 import { decodeText } from '../content/decode-text.js';
 import { httpFetch } from '../fetch/http-fetch.js';
 import { withBackend, withCommon, type CommonOptions } from './common-options.js';
-import { print, ProgressBar, renderTable } from './output.js';
+import { print, printList, ProgressBar, renderTable } from './output.js';
 
 const list = (value: string) =>
   value
@@ -45,14 +45,14 @@ export function sourcesCommand(): Command {
   withCommon(sources.command('list').description('every source with its health, last fetch and next poll')).action(async (o: CommonOptions) =>
     withBackend(o, async (backend) => {
       const all = await backend.listSources();
-      print(o.json ?? false, { sources: all }, () =>
-        all.length === 0
-          ? 'no sources\n'
-          : renderTable(
-              ['ID', 'HEALTH', 'LAST FETCH', 'NEXT POLL', 'ERROR', 'URL'],
-              all.map((s) => [s.id, sourceHealth(s), when(s.status.lastFetchAt), when(s.status.nextFetchAt), s.status.errorCode ?? '-', s.url]),
-            ),
-      );
+      printList(o.json ?? false, 'sources', all, 'no sources', ['ID', 'HEALTH', 'LAST FETCH', 'NEXT POLL', 'ERROR', 'URL'], (s) => [
+        s.id,
+        sourceHealth(s),
+        when(s.status.lastFetchAt),
+        when(s.status.nextFetchAt),
+        s.status.errorCode ?? '-',
+        s.url,
+      ]);
     }),
   );
   withCommon(
@@ -119,14 +119,7 @@ export function channelsCommand(): Command {
   withCommon(channels.command('list').description('every channel with its filter')).action(async (o: CommonOptions) =>
     withBackend(o, async (backend) => {
       const all = await backend.listChannels();
-      print(o.json ?? false, { channels: all }, () =>
-        all.length === 0
-          ? 'no channels\n'
-          : renderTable(
-              ['ID', 'TITLE', 'FILTER'],
-              all.map((c) => [c.id, c.title, JSON.stringify(c.filter)]),
-            ),
-      );
+      printList(o.json ?? false, 'channels', all, 'no channels', ['ID', 'TITLE', 'FILTER'], (c) => [c.id, c.title, JSON.stringify(c.filter)]);
     }),
   );
   withCommon(
@@ -170,20 +163,13 @@ export function subscriptionsCommand(): Command {
   withCommon(subscriptions.command('list').description('every subscription with its state (secrets are never shown)')).action(async (o: CommonOptions) =>
     withBackend(o, async (backend) => {
       const all = await backend.listSubscriptions();
-      print(o.json ?? false, { subscriptions: all }, () =>
-        all.length === 0
-          ? 'no subscriptions\n'
-          : renderTable(
-              ['ID', 'STATE', 'CHANNELS', 'EVENTS', 'URL'],
-              all.map((s) => [
-                s.id,
-                s.enabled ? 'enabled' : `disabled${s.disabledReason ? ` (${s.disabledReason})` : ''}`,
-                s.channels?.join(',') ?? 'all',
-                s.events?.join(',') ?? 'all',
-                s.url,
-              ]),
-            ),
-      );
+      printList(o.json ?? false, 'subscriptions', all, 'no subscriptions', ['ID', 'STATE', 'CHANNELS', 'EVENTS', 'URL'], (s) => [
+        s.id,
+        s.enabled ? 'enabled' : `disabled${s.disabledReason ? ` (${s.disabledReason})` : ''}`,
+        s.channels?.join(',') ?? 'all',
+        s.events?.join(',') ?? 'all',
+        s.url,
+      ]);
     }),
   );
   withCommon(

@@ -3,7 +3,7 @@ import { SyndicateError } from '../core/errors.js';
 import { parseTime } from '../queues/failed-jobs.js';
 import { JOB_QUEUES, type FailedFilter, type FailedJobView, type JobQueue } from './backend.js';
 import { withBackend, withCommon, type CommonOptions } from './common-options.js';
-import { print, renderTable } from './output.js';
+import { print, printList, renderTable } from './output.js';
 
 type RangeOptions = CommonOptions & { from?: string; to?: string; subscription?: string };
 type ReplayOptions = RangeOptions & { job?: string };
@@ -20,20 +20,15 @@ function filterOf(o: RangeOptions): FailedFilter {
   return { from: parseTime(o.from, '--from'), to: parseTime(o.to, '--to'), subscription: o.subscription };
 }
 
-/** One line per failed job for people: id, when, attempts, what (deliver: the subscription and event), why. */
-function renderJobs(jobs: FailedJobView[]): string {
-  if (jobs.length === 0) return 'no failed jobs\n';
-  return renderTable(
-    ['JOB', 'FAILED AT', 'ATTEMPTS', 'WHAT', 'REASON'],
-    jobs.map((j) => [
-      j.jobId,
-      j.failedAt ?? '-',
-      String(j.attemptsMade),
-      'subscriptionId' in j ? `${j.subscriptionId} ${j.eventType} ${j.storyId}` : j.name,
-      j.reason.slice(0, 120),
-    ]),
-  );
-}
+/** The columns of a failed job for people: id, when, attempts, what (deliver: the subscription and event), why. */
+const JOB_COLUMNS = ['JOB', 'FAILED AT', 'ATTEMPTS', 'WHAT', 'REASON'];
+const jobRow = (j: FailedJobView): string[] => [
+  j.jobId,
+  j.failedAt ?? '-',
+  String(j.attemptsMade),
+  'subscriptionId' in j ? `${j.subscriptionId} ${j.eventType} ${j.storyId}` : j.name,
+  j.reason.slice(0, 120),
+];
 
 /** Replays what the options name: `--job`, or a range (`--from` and `--to`, both required, so "everything" is deliberate). */
 async function replay(queue: JobQueue, o: ReplayOptions): Promise<void> {
@@ -41,7 +36,11 @@ async function replay(queue: JobQueue, o: ReplayOptions): Promise<void> {
   if (!o.job && (filter.from === undefined || filter.to === undefined))
     throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'replay needs --job id, or --from and --to (ISO 8601)');
   const replayed = await withBackend(o, (backend) => backend.replayJobs(queue, o.job ? { job: o.job } : filter));
-  print(o.json ?? false, { replayed }, () => `replayed ${replayed.length} ${queue} job(s)\n${replayed.length ? renderJobs(replayed) : ''}`);
+  print(
+    o.json ?? false,
+    { replayed },
+    () => `replayed ${replayed.length} ${queue} job(s)\n${replayed.length ? renderTable(JOB_COLUMNS, replayed.map(jobRow)) : ''}`,
+  );
 }
 
 const queueArgument = `one of ${JOB_QUEUES.join(', ')} (deliver: webhook dead letters)`;
@@ -59,7 +58,7 @@ export function jobsCommand(): Command {
       const limit = Number(o.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new SyndicateError('SYN_ERR_BAD_REQUEST', `--limit: not a positive integer: ${o.limit}`);
       const found = await withBackend(o, (backend) => backend.failedJobs(jobQueue(name), filterOf(o), limit));
-      print(o.json ?? false, { jobs: found }, () => renderJobs(found));
+      printList(o.json ?? false, 'jobs', found, 'no failed jobs', JOB_COLUMNS, jobRow);
     });
   withRange(withCommon(jobs.command('replay').description('put failed jobs back to run: one (--job) or a range (--from and --to)')))
     .argument('<queue>', queueArgument)

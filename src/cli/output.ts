@@ -16,6 +16,11 @@ export function print(json: boolean, value: unknown, human: () => string): void 
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : human());
 }
 
+/** Prints a list: `{ [key]: items }` as JSON for scripts, else a table of `row(item)` under `headers` (`none` when empty). */
+export function printList<T>(json: boolean, key: string, items: readonly T[], none: string, headers: string[], row: (item: T) => string[]): void {
+  print(json, { [key]: items }, () => (items.length === 0 ? `${none}\n` : renderTable(headers, items.map(row))));
+}
+
 /**
  * A one-line progress bar redrawn in place (`\r`) on a terminal: `[#####.....] 12/40 news-az`. Nothing is drawn
  * when `enabled` is false (output piped, or `--json`), so scripts see only the result.
