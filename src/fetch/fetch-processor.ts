@@ -243,15 +243,18 @@ export async function ingestFeedDocument(
   const feed = await parseFeed(decodeText(body, contentType), ctx.config.limits.maxEntriesPerFetch);
   const source = await ctx.catalog.get('sources', sourceId);
   const homepage = sourceHomepage(source?.homepage, feed.link, documentUrl);
+  // The digest is the feed's entry, before its page is read: an unchanged entry never costs a page fetch.
+  const keyed = feed.entries.map((feedEntry) => ({ feedEntry, key: feedEntry.guid ?? feedEntry.link ?? feedEntry.title, digest: hashEntry(feedEntry) }));
+  const unchanged = await ctx.seenEntries.unchanged(sourceId, keyed);
+  // What this document handed down already: a key repeated in it compares with its own earlier entry.
+  const handed = new Map<string, string>();
   let newEntries = 0;
-  for (const feedEntry of feed.entries) {
-    const key = feedEntry.guid ?? feedEntry.link ?? feedEntry.title;
-    // The digest is the feed's entry, before its page is read: an unchanged entry never costs a page fetch.
-    const digest = hashEntry(feedEntry);
-    if (await ctx.seenEntries.unchanged(sourceId, key, digest)) continue;
+  for (const [i, { feedEntry, key, digest }] of keyed.entries()) {
+    if (handed.has(key) ? handed.get(key) === digest : unchanged[i]) continue;
     const entry = await completeFromPage(ctx, sourceId, feedEntry, source?.fullText ?? 'auto');
     await ctx.queues.normalize.add('normalize', { sourceId, sourceHomepage: homepage, entry, fetchedAt }, { jobId: `${sourceId}-${digest}` });
     await ctx.seenEntries.remember(sourceId, key, digest);
+    handed.set(key, digest);
     newEntries++;
   }
   await ctx.seenEntries.renew(sourceId);

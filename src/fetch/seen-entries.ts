@@ -13,9 +13,14 @@ export class SeenEntries {
     private readonly retentionSeconds: number,
   ) {}
 
-  /** Whether the source handed down this very entry (same key, same digest) before. */
-  async unchanged(sourceId: string, entryKey: string, digest: string): Promise<boolean> {
-    return (await this.redis.hget(this.keys.sourceSeen(sourceId), entryKey)) === digest;
+  /**
+   * For each entry, whether the source handed down this very entry (same key, same digest) before: one round trip
+   * for a whole document, however many entries it has.
+   */
+  async unchanged(sourceId: string, entries: readonly { key: string; digest: string }[]): Promise<boolean[]> {
+    if (!entries.length) return [];
+    const known = await this.redis.hmget(this.keys.sourceSeen(sourceId), ...entries.map((entry) => entry.key));
+    return entries.map((entry, i) => known[i] === entry.digest);
   }
 
   /** Remembers an entry once it is handed to normalize. */

@@ -166,12 +166,18 @@ describe('the fetch stage stores on real Redis: source status, seen entries, our
     expect(none).toMatchObject({ redirect: null, websub: null, lastPush: null, fullText: { lastError: null } });
   });
 
-  it('seen entries: unchanged only with the same digest; kept for the retention', async () => {
+  it('seen entries: unchanged only with the same digest, a whole document at once; kept for the retention', async () => {
     const seen = new SeenEntries(redis, keys, 600);
-    expect(await seen.unchanged('s', 'guid-1', 'd1')).toBe(false);
+    expect(await seen.unchanged('s', [{ key: 'guid-1', digest: 'd1' }])).toEqual([false]);
+    expect(await seen.unchanged('s', [])).toEqual([]);
     await seen.remember('s', 'guid-1', 'd1');
-    expect(await seen.unchanged('s', 'guid-1', 'd1')).toBe(true);
-    expect(await seen.unchanged('s', 'guid-1', 'd2')).toBe(false);
+    expect(
+      await seen.unchanged('s', [
+        { key: 'guid-1', digest: 'd1' },
+        { key: 'guid-1', digest: 'd2' },
+        { key: 'guid-2', digest: 'd1' },
+      ]),
+    ).toEqual([true, false, false]);
     await seen.renew('s');
     expect(await redis.ttl(keys.sourceSeen('s'))).toBeGreaterThan(590);
   });
