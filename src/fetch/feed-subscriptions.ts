@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { numberField } from '../redis/hash-fields.js';
 import type { RedisKeys } from '../redis/keys.js';
 
 /** Where our subscription at a feed's hub stands. */
@@ -23,7 +24,6 @@ export interface FeedSubscription {
 }
 
 const STATES = new Set<string>(['pending', 'active', 'denied', 'failed']);
-const numberOrNull = (value: string | undefined) => (value ? (Number.isFinite(Number(value)) ? Number(value) : null) : null);
 
 /**
  * The subscriber side's WebSub state, one hash per source (`keys.websub`): written by the fetch stage when it
@@ -44,9 +44,9 @@ export class FeedSubscriptionStore {
       topic: hash.topic,
       secret: hash.secret ?? '',
       state: hash.state as FeedSubscriptionState,
-      requestedAt: numberOrNull(hash.requestedAt) ?? 0,
-      leaseUntil: numberOrNull(hash.leaseUntil),
-      leaseSeconds: numberOrNull(hash.leaseSeconds),
+      requestedAt: numberField(hash.requestedAt) ?? 0,
+      leaseUntil: numberField(hash.leaseUntil),
+      leaseSeconds: numberField(hash.leaseSeconds),
     };
   }
 

@@ -1,4 +1,5 @@
 import type { ChainableCommander, Redis } from 'ioredis';
+import { numberField } from '../redis/hash-fields.js';
 import type { RedisKeys } from '../redis/keys.js';
 
 /**
@@ -114,14 +115,9 @@ export interface WebSubStatusChange {
 type Hash = Record<string, string | undefined>;
 
 const text = (value: string | undefined): string | null => (value ? value : null);
-const numberOrNull = (value: string | undefined): number | null => {
-  if (value === undefined || value === '') return null;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : null;
-};
-const count = (value: string | undefined): number => numberOrNull(value) ?? 0;
+const count = (value: string | undefined): number => numberField(value) ?? 0;
 const isoFromMs = (value: string | undefined): string | null => {
-  const ms = numberOrNull(value);
+  const ms = numberField(value);
   return ms === null ? null : new Date(ms).toISOString();
 };
 
@@ -137,9 +133,9 @@ function statusOf(hash: Hash): SourceStatus {
   return {
     lastFetchAt: text(hash.lastFetchAt),
     lastSuccessAt: text(hash.lastSuccessAt),
-    httpStatus: numberOrNull(hash.httpStatus),
+    httpStatus: numberField(hash.httpStatus),
     notModified: hash.notModified === '1',
-    entriesSeen: numberOrNull(hash.entriesSeen),
+    entriesSeen: numberField(hash.entriesSeen),
     newEntries: count(hash.newEntries),
     errorCode: text(hash.errorCode),
     errorMessage: text(hash.errorMessage),
@@ -147,7 +143,7 @@ function statusOf(hash: Hash): SourceStatus {
     gone: hash.gone === '1',
     goneAt: hash.gone === '1' ? text(hash.goneAt) : null,
     nextFetchAt: isoFromMs(hash.nextFetchAt),
-    intervalMs: numberOrNull(hash.currentInterval),
+    intervalMs: numberField(hash.currentInterval),
     feedTitle: text(hash.feedTitle),
     hubUrl: text(hash.hubUrl),
     parseWarning: text(hash.parseWarning),
@@ -166,10 +162,10 @@ function statusOf(hash: Hash): SourceStatus {
 
 function bookkeepingOf(hash: Hash): PollBookkeeping {
   return {
-    nextFetchAtMs: numberOrNull(hash.nextFetchAt),
-    intervalMs: numberOrNull(hash.currentInterval) || null,
-    feedTtlMinutes: numberOrNull(hash.feedTtl) || null,
-    feedUpdatePeriodMinutes: numberOrNull(hash.feedUpdatePeriod) || null,
+    nextFetchAtMs: numberField(hash.nextFetchAt),
+    intervalMs: numberField(hash.currentInterval) || null,
+    feedTtlMinutes: numberField(hash.feedTtl) || null,
+    feedUpdatePeriodMinutes: numberField(hash.feedUpdatePeriod) || null,
     etag: text(hash.etag),
     lastModified: text(hash.lastModified),
     permanentRedirect: { target: text(hash.permanentRedirectTarget), seen: count(hash.permanentRedirectSeen) },
@@ -353,7 +349,7 @@ export class SourceStatusStore {
   /** What the reconcile pass needs of a source: its planned poll (epoch ms) and whether it is gone. */
   async polling(sourceId: string): Promise<{ nextFetchAtMs: number | null; gone: boolean }> {
     const [nextFetchAt, gone] = await this.redis.hmget(this.keys.sourceStatus(sourceId), 'nextFetchAt', 'gone');
-    return { nextFetchAtMs: numberOrNull(nextFetchAt ?? undefined), gone: gone === '1' };
+    return { nextFetchAtMs: numberField(nextFetchAt), gone: gone === '1' };
   }
 }
 
