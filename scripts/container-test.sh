@@ -88,7 +88,7 @@ cleanup() {
   if [ "$bridges" != "$BRIDGES_BEFORE" ]; then
     log "FAIL a bridge is left behind:"; echo "$bridges"; rc=1
   else
-    log "no bridge left behind (ip link: ${bridges:-no docker0, no br-*})"
+    log "no bridge left behind (/sys/class/net: ${bridges:-no docker0, no br-*})"
   fi
   # The engine leaves its network namespace mounted under the exec root: unmount whatever is left under RUN_DIR.
   awk -v d="$RUN_DIR/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -ru | while read -r m; do umount -l "$m"; done
@@ -101,7 +101,8 @@ cleanup() {
   if [ "$rc" = 0 ]; then echo "container-test: PASS"; else echo "container-test: FAIL (exit $rc)"; fi
   exit "$rc"
 }
-bridges() { ip -br link | awk '$1 ~ /^(docker0|br-)/ { print $1 }'; }
+# From /sys, not `ip`: a fresh machine may lack iproute2, and an empty answer would hide a bridge.
+bridges() { ls /sys/class/net | grep -E '^(docker0|br-)' || true; }
 BRIDGES_BEFORE=$(bridges)
 trap cleanup EXIT
 trap 'log "interrupted"; exit 143' INT TERM
