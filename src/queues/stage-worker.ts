@@ -59,7 +59,6 @@ export function startStageWorker<K extends QueueName>(
   processor: StageProcessor<K>,
   options: Partial<WorkerOptions> = {},
 ): RoleHandle {
-  const run = (job: Job<QueuePayloads[K]>, token?: string) => withJobContext(jobLogBindings(queue, job), () => timed(job, token));
   const hold = ctx.env.holdJobs.includes(queue);
   if (hold) ctx.logger.warn({ queue }, 'SYNDICATE_FAULT_HOLD_JOBS: every job of this stage is held until the process dies (crash drills only)');
   const timed = async (job: Job<QueuePayloads[K]>, token?: string) => {
@@ -75,6 +74,8 @@ export function startStageWorker<K extends QueueName>(
       throw err;
     }
   };
+  // Every log line written during the job carries its ids (stage, job, source, story).
+  const run = (job: Job<QueuePayloads[K]>, token?: string) => withJobContext(jobLogBindings(queue, job), () => timed(job, token));
   const worker = new Worker<QueuePayloads[K]>(queue, run, {
     connection: ctx.workerRedis,
     prefix: ctx.env.redisPrefix,

@@ -36,13 +36,11 @@ export interface StartOptions {
  * container) starts nothing of its own and reports not ready (`/readyz` 503 on PORT) meanwhile.
  */
 async function waitForRedis(ctx: AppContext, logger: Logger, health: HealthListener | undefined): Promise<void> {
-  if (
-    await waitReady(ctx.redis, 2_000).then(
-      () => true,
-      () => false,
-    )
-  )
-    return;
+  const answers = await waitReady(ctx.redis, 2_000).then(
+    () => true,
+    () => false,
+  );
+  if (answers) return;
   logger.warn(
     { code: 'SYN_ERR_REDIS_UNAVAILABLE', redis: ctx.env.redisUrl },
     'Redis does not answer: waiting for it (not ready meanwhile; this process never starts a Redis of its own)',
