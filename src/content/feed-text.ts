@@ -9,7 +9,6 @@ import { escapeHtml, htmlToText } from '../core/content-policy.js';
 export type FeedText = { kind: 'text'; value: string } | { kind: 'html'; value: string };
 
 // The HTML ↔ text rules are the content policy's (one way to read HTML as text, one way to escape).
-export { escapeHtml, htmlToText };
 
 /** Plain text as an HTML fragment: escaped, blank-line paragraphs kept as paragraphs. */
 export function textToHtml(text: string): string {

@@ -1,7 +1,7 @@
 import { decodeHTMLStrict } from 'entities';
 import { Parser } from 'htmlparser2';
 import type { FieldNode } from './feed-fields.js';
-import { escapeHtml } from './feed-text.js';
+import { escapeHtml } from './text.js';
 
 /**
  * The lenient reader: reads an XML feed document the way a forgiving reader does, with htmlparser2's XML mode

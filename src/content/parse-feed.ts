@@ -4,7 +4,8 @@ import { demoronize } from './decode-text.js';
 import type { FeedEntry, ParsedFeed } from './feed-entry.js';
 import { parseFeedDate } from './feed-date.js';
 import { FEED_ELEMENTS, mapFeed, type FieldNode } from './feed-fields.js';
-import { escapeHtml, textToHtml } from './feed-text.js';
+import { textToHtml } from './feed-text.js';
+import { escapeHtml } from './text.js';
 import { knownPrefix, NestedEntitiesError, readXmlLeniently, type XmlElement } from './lenient-xml.js';
 
 /**

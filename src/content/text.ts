@@ -102,10 +102,7 @@ export function share<T>(items: readonly T[], predicate: (item: T) => boolean): 
   return items.filter(predicate).length / items.length;
 }
 
-/** Escapes a string for use inside a regular expression. */
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+export { escapeRegExp } from '../core/regexp.js';
 
 /**
  * The first sentences of a text, cut at a sentence end so that the result stays under `max` characters

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { escapeRegExp } from './regexp.js';
 
 export type { Logger };
 
@@ -44,10 +45,6 @@ const SECRET_SHAPES: Array<[RegExp, string]> = [
   [/whsec_[A-Za-z0-9+/=_-]+/g, `whsec_${REDACTED}`],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
 ];
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** Replaces every known secret value and secret-shaped string in `text`. */
 export function scrubText(text: string, known: RegExp | null): string {
