@@ -107,8 +107,10 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: FeedRouteDeps, sta
   async function serve(request: FastifyRequest, reply: FastifyReply, channelId: string, format: FeedFormat, archive: number | null) {
     const { channel, state, definition } = await memo.get(channelId);
     if (!channel) throw new SyndicateError('SYN_ERR_NOT_FOUND', `no channel ${channelId}`);
-    const feed = await cache.get(FeedCache.keyOf(channel, format, state.version, archive, definition), () =>
-      renderChannelDocument(ctx, channel, format, archive, startedAt),
+    const feed = await cache.get(
+      FeedCache.keyOf(channel, format, state.version, archive, definition),
+      () => renderChannelDocument(ctx, channel, format, archive, startedAt),
+      FeedCache.documentOf(channel, format, archive),
     );
     if (!feed) throw new SyndicateError('SYN_ERR_NOT_FOUND', `channel ${channelId} has no archive page ${archive} yet`);
     reply
