@@ -4,7 +4,7 @@ import { SyndicateError, toSyndicateError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { ROLE_NAMES, type RoleName, type RoleSet } from '../runtime/role.js';
 import { startSystem } from '../runtime/start.js';
-import { channelsCommand, exportOpmlCommand, importOpmlCommand, sourcesCommand, subscriptionsCommand } from './catalog-commands.js';
+import { channelsCommand, exportOpmlCommand, importOpmlCommand, sourcesCommand, itemsCommand, subscriptionsCommand } from './catalog-commands.js';
 import { normalizeCommand } from './normalize.js';
 import { jobsCommand, replayCommand } from './jobs-commands.js';
 import { CliUsageError } from './usage-error.js';
@@ -90,7 +90,16 @@ export function buildProgram(roleSet?: RoleSet): Command {
       }
     });
 
-  for (const command of [sourcesCommand(), channelsCommand(), subscriptionsCommand(), importOpmlCommand(), exportOpmlCommand(), jobsCommand(), replayCommand()])
+  for (const command of [
+    sourcesCommand(),
+    channelsCommand(),
+    subscriptionsCommand(),
+    itemsCommand(),
+    importOpmlCommand(),
+    exportOpmlCommand(),
+    jobsCommand(),
+    replayCommand(),
+  ])
     program.addCommand(command);
   inheritSettings(program);
   return program;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SubscriptionConfig } from '../config/schema.js';
-import type { EventType, NormalizedItem, WebhookEvent } from '../core/item.js';
+import { isOperationalEvent, type EventType, type NormalizedItem, type WebhookEvent } from '../core/item.js';
 import { safeItem } from '../core/safe-item.js';
 
 /**
@@ -41,10 +41,13 @@ export function buildEvent(type: EventType, item: NormalizedItem, timestamp: str
   return { type, timestamp, data: safeItem(item) };
 }
 
-/** Answers whether a subscription wants this event for a story in these channels. */
+/**
+ * Answers whether a subscription wants this event for a story in these channels. Operational events go only to
+ * subscriptions that list them in `events` (see operational-events.ts, which routes those).
+ */
 export function subscriptionWants(subscription: SubscriptionConfig, type: EventType, storyChannels: string[]): boolean {
   if (!subscription.enabled) return false;
-  if (subscription.events && !subscription.events.includes(type)) return false;
+  if (subscription.events ? !subscription.events.includes(type) : isOperationalEvent(type)) return false;
   if (subscription.channels && !subscription.channels.some((c) => storyChannels.includes(c))) return false;
   return true;
 }

@@ -2,15 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import type { CatalogOperations } from '../../catalog/operations.js';
 import { SyndicateError } from '../../core/errors.js';
 import { safeItem } from '../../core/safe-item.js';
+import { deleteStoryById, type RetractDeps } from '../../publish/retract.js';
 import type { HttpContext } from '../http-context.js';
 import { buildOpenApiDocument, packageVersion } from '../openapi.js';
 import { ROUTE_SCHEMAS, schemaOf, type RouteRequest } from '../schemas.js';
 
 /**
  * What `/api/v1` reads itself: the catalog (a channel's existence), stored stories, a subscription's delivery log,
- * and the public URL (OpenAPI `servers`). Every change goes through the app's `CatalogOperations` instead.
+ * and the public URL (OpenAPI `servers`). Every change goes through the app's `CatalogOperations` instead, but an
+ * operator's retraction of a story, which is the publish stage's (publish/retract.ts).
  */
-export type AdminRouteDeps = Pick<HttpContext, 'catalog' | 'items' | 'endpoints' | 'env'>;
+export type AdminRouteDeps = Pick<HttpContext, 'catalog' | 'items' | 'endpoints' | 'env'> & RetractDeps;
 
 /**
  * `/api/v1`: sources (with fetch status), channels, subscriptions, items and deliveries. Requests are validated by
@@ -91,7 +93,8 @@ export function registerAdminApi(app: FastifyInstance, ctx: AdminRouteDeps, ops:
   );
   app.get<RouteRequest<'GET /api/v1/subscriptions/:id/deliveries'>>(
     '/api/v1/subscriptions/:id/deliveries',
-    { schema: schemaOf('GET /api/v1/subscriptions/:id/deliveries') },
+    // A consumer token scoped to the subscription may read its log (api/auth.ts).
+    { schema: schemaOf('GET /api/v1/subscriptions/:id/deliveries'), config: { subscriptionScoped: true } },
     async (request) => {
       const limit = request.query.limit ?? 50;
       return { deliveries: await ctx.endpoints.log(request.params.id, limit) };
@@ -108,6 +111,9 @@ export function registerAdminApi(app: FastifyInstance, ctx: AdminRouteDeps, ops:
     }
     return { items: (await ctx.items.latest(limit, offset)).map((item) => safeItem(item)) };
   });
+  app.delete<RouteRequest<'DELETE /api/v1/items/:id'>>('/api/v1/items/:id', { schema: schemaOf('DELETE /api/v1/items/:id') }, async (request) => ({
+    deleted: await deleteStoryById(ctx, request.params.id),
+  }));
   app.get<RouteRequest<'GET /api/v1/items/:id'>>('/api/v1/items/:id', { schema: schemaOf('GET /api/v1/items/:id') }, async (request) => {
     const item = await ctx.items.get(request.params.id);
     if (!item) throw notFound('item', request.params.id);

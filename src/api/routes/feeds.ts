@@ -79,7 +79,7 @@ export function isNotModified(headers: { 'if-none-match'?: string; 'if-modified-
  * What serving feeds touches: channel definitions (catalog) and stored stories with their change notices (items),
  * whether Redis is up (to serve the last known state through an outage), the public URL (links) and the log.
  */
-export type FeedRouteDeps = Pick<HttpContext, 'catalog' | 'items' | 'redisUp' | 'env' | 'logger'>;
+export type FeedRouteDeps = Pick<HttpContext, 'catalog' | 'items' | 'redisUp' | 'env' | 'logger' | 'config' | 'clock'>;
 
 /**
  * `GET /feeds/{channel}.rss|.atom|.json` (the current document) and `GET /feeds/{channel}/archive/{n}.{format}`
