@@ -159,6 +159,9 @@ function renderAtom(channel: ChannelConfig, items: NormalizedItem[], links: Chan
   if (l.prevArchive) out += link('prev-archive', l.prevArchive, ' type="application/atom+xml"');
   if (l.nextArchive) out += link('next-archive', l.nextArchive, ' type="application/atom+xml"');
   if (page.archive !== null) out += `  <fh:archive/>\n`;
+  // RFC 6721: a retracted story's entry id (the same story URI its entry had) and when it was deleted. Before the
+  // entries: RFC 4287's grammar puts a feed's extension elements ahead of its entries.
+  for (const { storyId, deletedAt } of tombstones) out += `  <at:deleted-entry ref="${xml(storyUri(storyId))}" when="${new Date(deletedAt).toISOString()}"/>\n`;
   for (const item of items) {
     out += `  <entry>\n    <id>${xml(storyUri(item.id))}</id>\n    <title type="text">${xml(item.title)}</title>\n`;
     out += `    <updated>${isoDate(item.updatedAt)}</updated>\n    <published>${isoDate(item.publishedAt)}</published>\n`;
@@ -178,8 +181,6 @@ function renderAtom(channel: ChannelConfig, items: NormalizedItem[], links: Chan
     out += `    <source><id>${xml(sourceId)}</id><title type="text">${xml(item.source.name)}</title>${item.source.url ? `<link rel="alternate" type="text/html" href="${xml(item.source.url)}"/>` : ''}</source>\n`;
     out += `  </entry>\n`;
   }
-  // RFC 6721: a retracted story's entry id (the same story URI its entry had) and when it was deleted.
-  for (const { storyId, deletedAt } of tombstones) out += `  <at:deleted-entry ref="${xml(storyUri(storyId))}" when="${new Date(deletedAt).toISOString()}"/>\n`;
   return out + '</feed>\n';
 }
 
