@@ -8,7 +8,6 @@ import { SyndicateError } from '../core/errors.js';
 import { decodeText } from '../content/decode-text.js';
 import { httpFetch } from '../fetch/http-fetch.js';
 import { withBackend, withCommon, type CommonOptions } from './common-options.js';
-import { CliUsageError } from './usage-error.js';
 import { print, printList, ProgressBar, renderTable } from './output.js';
 
 const list = (value: string) =>
@@ -229,9 +228,10 @@ export function subscriptionsCommand(): Command {
       .argument('<subscription>', 'subscription id')
       .option('--label <text>', 'who the token is for')
       .option('--expires-in <duration>', 'lifetime (e.g. 30d; default 90d, at most 366d)', '90d'),
-  ).action(async (id: string, o: CommonOptions & { label?: string; expiresIn: string }) => {
+  ).action(async (id: string, o: CommonOptions & { label?: string; expiresIn: string }, command: Command) => {
     const lifetime = parseDuration(o.expiresIn);
-    if (lifetime === null) throw new CliUsageError(`--expires-in: not a duration: ${o.expiresIn}`);
+    // Misuse: one line and this command's usage, exit 2 (as commander does for its own checks).
+    if (lifetime === null) command.error(`--expires-in: not a duration: ${o.expiresIn}`, { exitCode: 2, code: 'syndicate.usage' });
     await withBackend(o, async (backend) => {
       const issued = await backend.issueToken(id, o.label ?? null, lifetime);
       print(

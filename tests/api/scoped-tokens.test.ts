@@ -12,6 +12,7 @@ import {
   waitForList,
   type DeliverRigWithApi,
 } from '../deliver/helpers.js';
+import { runCli } from '../support/cli.js';
 import { waitFor } from '../support/http.js';
 
 const ALPHA_SECRET = secretFor('scoped-alpha');
@@ -185,5 +186,29 @@ describe('consumer tokens scoped to one subscription', () => {
     const after = await rig.app.inject({ method: 'GET', url: '/api/v1/subscriptions/alpha/deliveries', headers: bearer() });
     expect(after.statusCode).toBe(401);
     expect(await redis.keys(`${keys.prefix}:token:*`)).toHaveLength(0);
+  });
+
+  it('is issued, listed and revoked by the operator through the CLI', async () => {
+    const saved = { ...process.env };
+    try {
+      process.env.REDIS_URL = rig.system.env.redisUrl;
+      process.env.SYNDICATE_REDIS_PREFIX = rig.system.env.redisPrefix;
+      process.env.SYNDICATE_CONFIG = '/nonexistent/syndication.yaml';
+      const issued = await runCli('subscriptions', 'tokens', 'issue', 'beta', '--label', 'beta ops', '--expires-in', '7d', '--json');
+      expect(issued.code, issued.stderr).toBe(0);
+      const { token: cliToken, listing } = JSON.parse(issued.stdout) as { token: string; listing: { id: string; expiresAt: string } };
+      expect(Date.parse(listing.expiresAt) - Date.now()).toBeGreaterThan(6 * 86_400_000);
+      const own = await rig.app.inject({ method: 'GET', url: '/api/v1/subscriptions/beta/deliveries', headers: { authorization: `Bearer ${cliToken}` } });
+      expect(own.statusCode).toBe(200);
+      const listed = await runCli('subscriptions', 'tokens', 'list', 'beta');
+      expect(listed.stdout).toContain(listing.id);
+      expect(listed.stdout).not.toContain(cliToken);
+      expect((await runCli('subscriptions', 'tokens', 'revoke', 'beta', listing.id)).code).toBe(0);
+      const after = await rig.app.inject({ method: 'GET', url: '/api/v1/subscriptions/beta/deliveries', headers: { authorization: `Bearer ${cliToken}` } });
+      expect(after.statusCode).toBe(401);
+      expect((await runCli('subscriptions', 'tokens', 'issue', 'beta', '--expires-in', 'soon')).code).toBe(2);
+    } finally {
+      process.env = saved;
+    }
   });
 });
