@@ -127,9 +127,10 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     ok: { 200: '`{"deliveries":[…]}`' },
   },
   'GET /api/v1/items': {
-    summary: 'Stored stories, newest first (optionally one channel)',
+    summary:
+      'Stored stories: newest first (`limit`, `offset`, optionally one `channel`), or, with `updatedSince`, `cursor`, `source` or `kind`, an incremental read: the stories stored or changed since a time or a cursor, oldest change first, `{"items":[…],"nextCursor":"…"|null,"resumeCursor":"…"|null}`. The cursor is opaque and stable: paging on while stories arrive neither skips nor repeats one (a story changed again shows again). A narrow filter reads at most 2,000 index entries per request and may answer a short page with a cursor',
     tag: 'items',
-    ok: { 200: '`{"items":[…]}`' },
+    ok: { 200: '`{"items":[…],"nextCursor":…}` or `{"items":[…]}`' },
     errors: ['SYN_ERR_NOT_FOUND'],
   },
   'GET /api/v1/items/:id': { summary: 'One stored story (the normalized item)', tag: 'items', ok: { 200: '`{"item":{…}}`' }, errors: ['SYN_ERR_NOT_FOUND'] },

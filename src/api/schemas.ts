@@ -144,8 +144,42 @@ export const ROUTE_SCHEMAS = {
   'GET /api/v1/subscriptions/:id/deliveries': { params: byId, querystring: z.object({ limit: count(1000).optional() }).strict() },
   'GET /api/v1/items': {
     querystring: z
-      .object({ limit: count(500).optional(), offset: z.coerce.number().int().min(0).max(1_000_000).optional(), channel: idSchema.max(128).optional() })
+      .object({
+        limit: count(500).optional().describe('stories per page (default 50)'),
+        offset: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .max(1_000_000)
+          .optional()
+          .describe('newest-first listing only: stories to skip (not with updatedSince, cursor, source or kind)'),
+        channel: idSchema.max(128).optional().describe('only the stories filed in this channel'),
+        updatedSince: time
+          .optional()
+          .describe('incremental read: stories stored or changed here at or after this time (ISO 8601 or epoch ms), oldest change first'),
+        cursor: z.string().min(1).max(200).optional().describe('incremental read: the `nextCursor` (or `resumeCursor`) of an earlier answer'),
+        source: idSchema.max(128).optional().describe('incremental read: only the stories this outlet carried'),
+        kind: z.enum(['interview', 'article']).optional().describe('incremental read: only interviews or only articles'),
+      })
       .strict(),
+    response: z.union([
+      z
+        .object({
+          items: z.array(z.looseObject({})).describe('the normalized items, oldest change first'),
+          nextCursor: z.string().nullable().describe('pass it back as `cursor` for the next page; null when this page reached the newest change'),
+          resumeCursor: z
+            .string()
+            .nullable()
+            .describe('where this page ended (also when nextCursor is null): passed back later as `cursor`, it gives what changed since'),
+        })
+        .describe('an incremental read (updatedSince, cursor, source or kind given)'),
+      z
+        .object({
+          items: z.array(z.looseObject({})).describe('the normalized items, newest first'),
+          total: z.number().int().optional().describe('stories in the channel (with `channel`)'),
+        })
+        .describe('the newest-first listing (limit, offset, channel)'),
+    ]),
   },
   'GET /api/v1/items/:id': { params: z.object({ id: opaqueId }).strict(), querystring: noQuery },
   'GET /api/v1/deliveries/failed': {
