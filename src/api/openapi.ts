@@ -133,6 +133,13 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     ok: { 200: '`{"items":[…],"nextCursor":…}` or `{"items":[…]}`' },
     errors: ['SYN_ERR_NOT_FOUND'],
   },
+  'POST /api/v1/rules/test': {
+    summary:
+      "Which of the newest stored stories a stored channel's filter and rules, a stored subscription's rules, or the rules (and filter) in the body would keep, and what drops each other one; changes nothing",
+    tag: 'channels',
+    ok: { 200: '`{"considered":n,"kept":n,"dropped":n,"stories":[…]}`' },
+    errors: ['SYN_ERR_NOT_FOUND'],
+  },
   'GET /api/v1/items/:id': { summary: 'One stored story (the normalized item)', tag: 'items', ok: { 200: '`{"item":{…}}`' }, errors: ['SYN_ERR_NOT_FOUND'] },
   'GET /api/v1/deliveries/failed': {
     summary: 'Dead letters: deliveries that exhausted their retries (or hit 410 / a disabled subscription)',

@@ -6,7 +6,7 @@
  */
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
-import { channelSchema, idSchema, sourceSchema, subscriptionSchema } from '../config/schema.js';
+import { channelSchema, idSchema, rulesTestSchema, sourceSchema, subscriptionSchema } from '../config/schema.js';
 import { SyndicateError } from '../core/errors.js';
 import type { SourceStatus } from '../fetch/source-status.js';
 import { parseTime } from '../queues/failed-jobs.js';
@@ -180,6 +180,27 @@ export const ROUTE_SCHEMAS = {
         })
         .describe('the newest-first listing (limit, offset, channel)'),
     ]),
+  },
+  'POST /api/v1/rules/test': {
+    body: rulesTestSchema,
+    querystring: noQuery,
+    response: z.object({
+      considered: z.number().int().describe('stored stories tried, newest first'),
+      kept: z.number().int(),
+      dropped: z.number().int(),
+      stories: z.array(
+        z.object({
+          id: z.string(),
+          title: z.string(),
+          publishedAt: z.string(),
+          kept: z.boolean(),
+          because: z
+            .string()
+            .optional()
+            .describe('what drops it: `the channel filter`, `include[n] did not match`, `no include rule matched`, `exclude[n] matched`'),
+        }),
+      ),
+    }),
   },
   'GET /api/v1/items/:id': { params: z.object({ id: opaqueId }).strict(), querystring: noQuery },
   'GET /api/v1/deliveries/failed': {

@@ -119,6 +119,7 @@ export function registerAdminApi(app: FastifyInstance, ctx: AdminRouteDeps, ops:
     }
     return { items: (await ctx.items.latest(limit, offset)).map((item) => safeItem(item)) };
   });
+  app.post('/api/v1/rules/test', { schema: schemaOf('POST /api/v1/rules/test') }, async (request) => ops.testRules(request.body));
   app.get<RouteRequest<'GET /api/v1/items/:id'>>('/api/v1/items/:id', { schema: schemaOf('GET /api/v1/items/:id') }, async (request) => {
     const item = await ctx.items.get(request.params.id);
     if (!item) throw notFound('item', request.params.id);
