@@ -43,7 +43,8 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     content: 'text/plain; version=0.0.4',
   },
   'GET /feeds/:file': {
-    summary: 'A channel as RSS 2.0, Atom 1.0 or JSON Feed 1.1 (`{channel}.rss|.atom|.json`); conditional GET',
+    summary:
+      'A channel as RSS 2.0, Atom 1.0 or JSON Feed 1.1 (`{channel}.rss|.atom|.json`); conditional GET. With `limit`, `filter`, `filterout` or `since`, a variant drawn from its newest 1,000 stories, with an ETag of its own (variants are cached per process, least recently used dropped first beyond `limits.feedVariants`); any other parameter is a 400',
     tag: 'feeds',
     ok: { 200: 'the feed document', 304: 'not modified' },
     content: 'application/atom+xml',

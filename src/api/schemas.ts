@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { channelSchema, idSchema, rulesTestSchema, sourceSchema, subscriptionSchema } from '../config/schema.js';
 import { SyndicateError } from '../core/errors.js';
 import type { SourceStatus } from '../fetch/source-status.js';
+import { isFilter, sinceCutoff } from '../publish/feed-variant.js';
 import { parseTime } from '../queues/failed-jobs.js';
 
 /** A path segment naming an item or a job: any printable text of sane length. */
@@ -27,6 +28,9 @@ const time = z.union([z.string(), z.number()]).refine((value) => {
 }, 'not a time (ISO 8601, e.g. 2025-06-10T09:00:00Z, or epoch ms)');
 
 const byId = z.object({ id: idSchema.max(128) }).strict();
+
+/** A feed URL's `filter`/`filterout`: words or phrases separated by `|`, at least one with a letter or digit. */
+const feedFilter = z.string().max(500).refine(isFilter, 'must name a word or phrase (alternatives separated by |)');
 
 /** The query of an API route that takes none: anything given is a mistake worth a 400, not silence. */
 const noQuery = z.object({}).strict();
@@ -119,8 +123,30 @@ export const ROUTE_SCHEMAS = {
   'GET /healthz': {},
   'GET /readyz': {},
   'GET /metrics': {},
-  'GET /feeds/:file': { params: z.object({ file: z.string().min(1).max(200) }).strict() },
-  'GET /feeds/:channel/archive/:file': { params: z.object({ channel: z.string().min(1).max(200), file: z.string().min(1).max(200) }).strict() },
+  'GET /feeds/:file': {
+    params: z.object({ file: z.string().min(1).max(200) }).strict(),
+    querystring: z
+      .object({
+        limit: count(1000).optional().describe("at most this many stories (default: the channel's page size), from its newest 1,000"),
+        filter: feedFilter
+          .optional()
+          .describe(
+            'keep only stories with one of these words or phrases (`|` between them; whole words, any case; a trailing `*` matches a word start) in title, summary, author, categories or interviewee',
+          ),
+        filterout: feedFilter.optional().describe('drop stories with one of these words or phrases (same syntax and fields as `filter`)'),
+        since: z
+          .string()
+          .max(64)
+          .refine((value) => sinceCutoff(value, Date.now()) !== null, 'not a time (ISO 8601, e.g. 2025-06-10T09:00:00Z) or a duration (e.g. 24h, 90m, 7d)')
+          .optional()
+          .describe('only stories published at or after this time: ISO 8601, or a duration back from now (`24h`, `90m`, `7d`)'),
+      })
+      .strict(),
+  },
+  'GET /feeds/:channel/archive/:file': {
+    params: z.object({ channel: z.string().min(1).max(200), file: z.string().min(1).max(200) }).strict(),
+    querystring: noQuery,
+  },
   'GET /websub/:sourceId': { params: z.object({ sourceId: idSchema.max(128) }).strict(), querystring: z.record(z.string(), z.string().max(4096)) },
   'POST /websub/:sourceId': { params: z.object({ sourceId: idSchema.max(128) }).strict() },
   'POST /websub': { body: z.record(z.string(), z.string().max(4096)) },

@@ -157,6 +157,8 @@ export const configSchema = z
         maxInterval: duration('24h'),
         deliveryTimeout: duration('15s'),
         retention: duration('30d'),
+        /** Feed variants (`/feeds/x.atom?limit=&filter=…`) whose rendered documents each API process keeps, least recently used dropped first. */
+        feedVariants: z.number().int().min(1).max(100_000).default(200),
         shutdownGrace: duration('10s'),
       })
       .strict()

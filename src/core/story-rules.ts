@@ -118,3 +118,23 @@ export function judgeStory(item: NormalizedItem | StoryWords, rules: StoryRules 
 export function rulesKeep(item: NormalizedItem, rules: StoryRules | undefined): boolean {
   return judgeStory(item, rules).kept;
 }
+
+/** What a feed URL's `filter` and `filterout` look at (RSSHub's filters read a story's title and description likewise). */
+export const FEED_FILTER_FIELDS: RuleField[] = ['title', 'summary', 'author', 'tags', 'kind', 'interviewee'];
+
+/** The alternatives of a feed URL filter: words or phrases separated by `|` (`putin|lavrov`), each with a word. */
+export function filterAlternatives(filter: string): string[] {
+  return filter.split('|').filter((alternative) => phraseOf(alternative) !== null);
+}
+
+/**
+ * The rules of a feed URL's `filter` (keep stories with any of its alternatives) and `filterout` (drop those with
+ * any of its alternatives), over {@link FEED_FILTER_FIELDS}; undefined when neither is given.
+ */
+export function feedFilterRules(filter: string | undefined, filterout: string | undefined): StoryRules | undefined {
+  if (filter === undefined && filterout === undefined) return undefined;
+  return {
+    ...(filter !== undefined ? { include: [{ field: FEED_FILTER_FIELDS, any: filterAlternatives(filter) }] } : {}),
+    ...(filterout !== undefined ? { exclude: [{ field: FEED_FILTER_FIELDS, any: filterAlternatives(filterout) }] } : {}),
+  };
+}
