@@ -7,6 +7,7 @@ import { startSystem } from '../runtime/start.js';
 import { channelsCommand, exportOpmlCommand, importOpmlCommand, sourcesCommand, itemsCommand, subscriptionsCommand } from './catalog-commands.js';
 import { normalizeCommand } from './normalize.js';
 import { jobsCommand, replayCommand } from './jobs-commands.js';
+import { rulesCommand } from './rules-commands.js';
 import { CliUsageError } from './usage-error.js';
 
 const ENVIRONMENT_HELP = `
@@ -99,6 +100,7 @@ export function buildProgram(roleSet?: RoleSet): Command {
     exportOpmlCommand(),
     jobsCommand(),
     replayCommand(),
+    rulesCommand(),
   ])
     program.addCommand(command);
   inheritSettings(program);
