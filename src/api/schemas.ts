@@ -11,7 +11,8 @@ import { channelSchema, idSchema, rulesTestSchema, sourceSchema, subscriptionSch
 import { EVENT_TYPES } from '../core/item.js';
 import { SyndicateError } from '../core/errors.js';
 import type { SourceStatus } from '../fetch/source-status.js';
-import { isFilter, sinceCutoff } from '../publish/feed-variant.js';
+import { feedFilterProblem } from '../core/story-rules.js';
+import { sinceCutoff } from '../publish/feed-variant.js';
 import { parseTime } from '../queues/failed-jobs.js';
 
 /** A path segment naming an item or a job: any printable text of sane length. */
@@ -31,8 +32,14 @@ const time = z.union([z.string(), z.number()]).refine((value) => {
 
 const byId = z.object({ id: idSchema.max(128) }).strict();
 
-/** A feed URL's `filter`/`filterout`: words or phrases separated by `|`, at least one with a letter or digit. */
-const feedFilter = z.string().max(500).refine(isFilter, 'must name a word or phrase (alternatives separated by |)');
+/** A feed URL's `filter`/`filterout`: words or phrases separated by `|`, or a pattern (`/oil|gas/i`) proven linear. */
+const feedFilter = z
+  .string()
+  .max(500)
+  .superRefine((filter, ctx) => {
+    const problem = feedFilterProblem(filter);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** The query of an API route that takes none: anything given is a mistake worth a 400, not silence. */
 const noQuery = z.object({}).strict();
@@ -145,7 +152,7 @@ export const ROUTE_SCHEMAS = {
         filter: feedFilter
           .optional()
           .describe(
-            'keep only stories with one of these words or phrases (`|` between them; whole words, any case; a trailing `*` matches a word start) in title, summary, author, categories or interviewee',
+            'keep only stories with one of these words or phrases (`|` between them; whole words, any case; a trailing `*` matches a word start), or matching a pattern `/…/flags` proven to run in linear time, in title, summary, author, categories or interviewee',
           ),
         filterout: feedFilter.optional().describe('drop stories with one of these words or phrases (same syntax and fields as `filter`)'),
         since: z
