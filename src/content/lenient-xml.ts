@@ -101,17 +101,79 @@ export interface LenientDocument {
   warnings: string[];
 }
 
+/** What opens an XML document: where its DOCTYPE is (with its internal subset) and its first element. */
+export interface XmlProlog {
+  /** The DOCTYPE declaration's start and end offsets, and its internal subset; null when there is none. */
+  doctype: { start: number; end: number; subset: string } | null;
+  /** The first element's name and the raw text of its attributes; null when the prolog is followed by no element. */
+  root: { name: string; attrs: string } | null;
+}
+
+const NAME = /[A-Za-z_][\w.:-]*/y;
+
+/**
+ * Reads the prolog (white space, the XML declaration, processing instructions, comments, the DOCTYPE) up to the
+ * first element, within the first `limit` characters. A scanner, not one regular expression: each construct ends
+ * at the first occurrence of its closing mark (`indexOf`), so the time is linear whatever the prolog holds (a
+ * pattern such as `(?:<!--[\s\S]*?-->)*<x` backtracks exponentially over many comments).
+ */
+export function readProlog(text: string, limit = 65_536): XmlProlog {
+  const end = Math.min(text.length, limit);
+  let doctype: XmlProlog['doctype'] = null;
+  let at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (at < end) {
+    const code = text.charCodeAt(at);
+    if (code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d) {
+      at++;
+      continue;
+    }
+    if (code !== 0x3c /* < */) return { doctype, root: null };
+    const close = (mark: string, from: number) => {
+      const found = text.indexOf(mark, from);
+      return found < 0 || found >= end ? -1 : found + mark.length;
+    };
+    let next: number;
+    if (text.startsWith('<?', at)) next = close('?>', at + 2);
+    else if (text.startsWith('<!--', at)) next = close('-->', at + 4);
+    else if (/^<!DOCTYPE/i.test(text.slice(at, at + 9))) {
+      // The internal subset, if any, is everything between the first '[' and the ']' before the closing '>'.
+      const bracket = text.indexOf('[', at);
+      const gt = text.indexOf('>', at);
+      if (bracket >= 0 && (gt < 0 || bracket < gt)) {
+        // The subset ends at a ']' followed by '>' (white space between): a ']' inside an entity's value does not end it.
+        let subsetEnd = text.indexOf(']', bracket);
+        while (subsetEnd >= 0 && !/^\][ \t\r\n]{0,64}>/.test(text.slice(subsetEnd, subsetEnd + 66))) subsetEnd = text.indexOf(']', subsetEnd + 1);
+        next = subsetEnd < 0 ? -1 : close('>', subsetEnd);
+        if (next >= 0) doctype = { start: at, end: next, subset: text.slice(bracket + 1, subsetEnd) };
+      } else {
+        next = close('>', at);
+        if (next >= 0) doctype = { start: at, end: next, subset: '' };
+      }
+    } else {
+      NAME.lastIndex = at + 1;
+      const name = NAME.exec(text);
+      if (!name) return { doctype, root: null };
+      const gt = text.indexOf('>', NAME.lastIndex);
+      if (gt < 0 || gt >= end) return { doctype, root: null };
+      return { doctype, root: { name: name[0], attrs: text.slice(NAME.lastIndex, gt) } };
+    }
+    if (next < 0) return { doctype, root: null };
+    at = next;
+  }
+  return { doctype, root: null };
+}
+
+/** One entity declaration of an internal subset; a value stops at '<', so a search over a long subset stays linear. */
+const ENTITY_DECLARATION = /<!ENTITY\s+([\w.-]+)\s+(?:"([^"<]*)"|'([^'<]*)')\s*>/g;
+
 /** Takes the DOCTYPE out (its internal subset confuses a tag tokenizer) and keeps the entities it declares. */
 function takeDoctype(text: string): { body: string; entities: Map<string, string> } {
   const entities = new Map<string, string>();
   // Only in the prolog: "<!DOCTYPE" inside a CDATA section later on is text.
-  const body = text.replace(
-    /^((?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*)<!DOCTYPE\s[^[>]*(?:\[([\s\S]*?)\]\s*)?>/i,
-    (_whole, prolog: string, subset: string | undefined) => {
-      for (const m of (subset ?? '').matchAll(/<!ENTITY\s+([\w.-]+)\s+(?:"([^"]*)"|'([^']*)')\s*>/g)) entities.set(m[1]!, m[2] ?? m[3] ?? '');
-      return prolog;
-    },
-  );
+  const { doctype } = readProlog(text, text.length);
+  if (!doctype) return { body: text, entities };
+  for (const m of doctype.subset.matchAll(ENTITY_DECLARATION)) entities.set(m[1]!, m[2] ?? m[3] ?? '');
+  const body = text.slice(0, doctype.start) + text.slice(doctype.end);
   for (const value of entities.values()) {
     for (const m of value.matchAll(/&([\w.-]+);/g))
       if (entities.has(m[1]!)) throw new NestedEntitiesError(`entity &${m[1]}; is used inside another entity's declaration`);

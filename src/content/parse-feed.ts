@@ -6,7 +6,7 @@ import { parseFeedDate } from './feed-date.js';
 import { FEED_ELEMENTS, mapFeed, type FieldNode } from './feed-fields.js';
 import { textToHtml } from './feed-text.js';
 import { escapeHtml } from './text.js';
-import { knownPrefix, NestedEntitiesError, readXmlLeniently, type XmlElement } from './lenient-xml.js';
+import { knownPrefix, NestedEntitiesError, readProlog, readXmlLeniently, type XmlElement } from './lenient-xml.js';
 
 /**
  * Reading a feed document. Two ways in, one field mapper (`feed-fields.ts`):
@@ -96,13 +96,8 @@ class Xml2jsNode implements FieldNode {
   }
 }
 
-/** A first element, skipping the prolog, comments, processing instructions and the DOCTYPE. */
-const ROOT = /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*<([A-Za-z_][\w.:-]*)([^>]*)>/;
-
-function rootOf(text: string): { name: string; attrs: string } | null {
-  const m = ROOT.exec(text.replace(/^\uFEFF/, '').slice(0, 65_536));
-  return m ? { name: m[1]!, attrs: m[2]! } : null;
-}
+/** A first element, skipping the prolog, comments, processing instructions and the DOCTYPE (in the first 64 KiB). */
+const rootOf = (text: string) => readProlog(text).root;
 
 /** True when rss-parser can read the document and the mapper can take its raw elements by their usual names. */
 function fastPathFits(text: string): boolean {
@@ -110,7 +105,7 @@ function fastPathFits(text: string): boolean {
   if (!root || root.name !== 'rss' || !/\bversion\s*=\s*["']\s*(?:2|0\.9)/.test(root.attrs)) return false;
   // xml2js leaves entities declared in a DOCTYPE unexpanded ("&brand;"); the lenient reader expands them.
   if (/<!ENTITY/.test(text.slice(0, text.indexOf('<rss')))) return false;
-  for (const m of text.matchAll(/\bxmlns:([\w.-]+)\s*=\s*["']([^"']*)["']/g)) {
+  for (const m of text.matchAll(/\bxmlns:([\w.-]+)\s*=\s*["']([^"'<>]*)["']/g)) {
     const usual = knownPrefix(m[2]!);
     if (usual !== undefined && usual !== m[1]!.toLowerCase() && !(usual === '' && m[1] === 'atom')) return false;
   }

@@ -15,7 +15,7 @@ export const SHORT_BODY_CHARS = 500;
  * and the same in the languages of the outlets we carry (German, Russian, Turkish, Azerbaijani, French, Spanish).
  */
 const READ_MORE =
-  /(?:read\s+more|continue\s+reading|read\s+the\s+(?:full|whole|rest)\b[^.]*|weiterlesen|mehr\s+lesen|читать\s+(?:далее|полностью)|подробнее|devamı(?:nı\s+oku)?|ətraflı|lire\s+la\s+suite|leer\s+más|seguir\s+leyendo|\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)\s*(?:»|›|→|>>)?\s*$/i;
+  /(?:read\s+the\s+(?:full|whole|rest)\b[^.]{0,120}|(?:read\s+more|continue\s+reading|weiterlesen|mehr\s+lesen|читать\s+(?:далее|полностью)|подробнее|devamı(?:nı\s+oku)?|ətraflı|lire\s+la\s+suite|leer\s+más|seguir\s+leyendo|\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)(?:\s*(?:»|›|→|>>))?\s*)$/i;
 
 /** The text of an HTML fragment or plain text, whitespace squeezed. */
 function textOf(html: string | null): string {
