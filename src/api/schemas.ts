@@ -6,7 +6,7 @@
  */
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
-import { channelSchema, idSchema, sourceSchema, subscriptionSchema } from '../config/schema.js';
+import { channelSchema, idSchema, requestProfileSchema, sourceSchema, subscriptionSchema } from '../config/schema.js';
 import { SyndicateError } from '../core/errors.js';
 import type { SourceStatus } from '../fetch/source-status.js';
 import { parseTime } from '../queues/failed-jobs.js';
@@ -103,6 +103,10 @@ export const sourceStatusSchema = z
       .object({ at: z.iso.datetime(), newEntries: tally('new or changed entries it carried') })
       .nullable()
       .describe('the last content a hub pushed'),
+    dayOrder: z
+      .enum(['dmy', 'mdy'])
+      .nullable()
+      .describe('how the source writes numeric dates such as 03/04/2026 (day or month first), as its own dates showed; null until one told'),
   })
   .describe('the fetch status of a source');
 
@@ -129,7 +133,13 @@ export const ROUTE_SCHEMAS = {
   'GET /admin': { querystring: noQuery },
   'GET /api/v1/sources': { querystring: noQuery, response: z.object({ sources: z.array(sourceWithStatusAnswer) }) },
   'GET /api/v1/sources/:id': { params: byId, querystring: noQuery, response: z.object({ source: sourceWithStatusAnswer }) },
-  'PUT /api/v1/sources/:id': { params: byId, body: sourceSchema.extend(optionalId), querystring: noQuery, response: z.object({ source: sourceAnswer }) },
+  'PUT /api/v1/sources/:id': {
+    params: byId,
+    // `request` left out keeps the stored profile, `null` removes it, and a `[REDACTED]` value keeps that secret.
+    body: sourceSchema.extend({ ...optionalId, request: requestProfileSchema.nullable().optional() }),
+    querystring: noQuery,
+    response: z.object({ source: sourceAnswer }),
+  },
   'DELETE /api/v1/sources/:id': { params: byId, querystring: noQuery },
   'POST /api/v1/sources/:id/fetch': { params: byId, body: noBody, querystring: noQuery },
   'GET /api/v1/channels': { querystring: noQuery },

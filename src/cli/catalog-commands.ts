@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { sourceHealth } from '../catalog/operations.js';
-import { parseOpml, renderOpml } from '../catalog/opml.js';
+import { parseOpml, profileNote, profilesLeftOut, renderOpml } from '../catalog/opml.js';
 import { SyndicateError } from '../core/errors.js';
 import { decodeText } from '../content/decode-text.js';
 import { httpFetch } from '../fetch/http-fetch.js';
@@ -273,7 +273,11 @@ export function exportOpmlCommand(): Command {
       .option('-o, --output <file>', 'write to this file instead of stdout'),
   ).action(async (o: CommonOptions & { output?: string }) =>
     withBackend(o, async (backend) => {
-      const opml = renderOpml(await backend.listSources());
+      const sources = await backend.listSources();
+      const opml = renderOpml(sources);
+      // The profiles' secrets never leave the system: the operator is told which sources need them set again.
+      const leftOut = profilesLeftOut(sources);
+      if (leftOut.length) process.stderr.write(`syndicate: ${profileNote(leftOut)}\n`);
       if (o.output) {
         await writeFile(o.output, opml);
         print(o.json ?? false, { written: o.output }, () => `wrote ${o.output}\n`);

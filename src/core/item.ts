@@ -56,6 +56,8 @@ export interface NormalizedItem {
   interview: Interview | null;
   tags?: string[];
   author?: string | null;
+  /** The dates as the source wrote them, when they were after the fetch time (`publishedAt`/`updatedAt` say the fetch time then). */
+  futureDates?: { publishedAt?: string; updatedAt?: string };
 }
 
 /** Webhook event types, as named by the contract. */

@@ -11,6 +11,7 @@ import { decideRedirect, freshnessFromHeaders, planNextPoll, type PollObservatio
 import { enqueuePoll, pollJobDueAt } from '../scheduler/source-scheduler.js';
 import { decodeText } from '../content/decode-text.js';
 import { fetchLimits, httpFetch, type FetchResult } from './http-fetch.js';
+import { credentialsOf, type RequestCredentials } from './request-profile.js';
 import type { FeedEntry, ParsedFeed } from '../content/feed-entry.js';
 import type { FullTextMode } from './full-text/needs-full-text.js';
 import { parseFeed } from '../content/parse-feed.js';
@@ -42,7 +43,15 @@ export type IngestDeps = Pick<AppContext, 'catalog' | 'seenEntries' | 'sourceSta
 /** What the fetch stage touches: ingesting's needs, plus the fetch queue (the next poll) and WebSub subscribing. */
 export type FetchDeps = IngestDeps & WebSubSubscribeDeps & { queues: Pick<PipelineQueues, 'fetch' | 'normalize'> };
 
-const hashEntry = (entry: unknown) => createHash('sha256').update(JSON.stringify(entry)).digest('base64url').slice(0, 22);
+/**
+ * An entry's digest: what tells a changed entry from an unchanged one. A date clamped to the fetch time counts as
+ * the source wrote it, or the same entry would look changed on every poll until its date came.
+ */
+const hashEntry = (entry: FeedEntry) =>
+  createHash('sha256')
+    .update(JSON.stringify(entry.futureDates ? { ...entry, ...entry.futureDates } : entry))
+    .digest('base64url')
+    .slice(0, 22);
 
 /**
  * Fetches one source, parses it and hands each new or changed entry to the normalize stage, then plans and
@@ -78,7 +87,7 @@ export async function processFetchJob(ctx: FetchDeps, job: Job<FetchJob>, token?
   // The feed request uses the slot just taken; each redirect hop takes one of its own (see RequestSlots).
   const slots = new RequestSlots(gate, ctx.clock, holder, ctx.config.limits.fetchTimeout, host);
   try {
-    return await fetchSource(ctx, source.id, source.url, source.interval, previous, slots);
+    return await fetchSource(ctx, source.id, source.url, source.interval, previous, slots, credentialsOf(source));
   } finally {
     await slots.release();
   }
@@ -87,7 +96,15 @@ export async function processFetchJob(ctx: FetchDeps, job: Job<FetchJob>, token?
 /** A source's status and bookkeeping as the fetch found them. */
 type Previous = { status: SourceStatus; poll: PollBookkeeping };
 
-async function fetchSource(ctx: FetchDeps, sourceId: string, url: string, baseMs: number, previous: Previous, slots: RequestSlots): Promise<FetchOutcome> {
+async function fetchSource(
+  ctx: FetchDeps,
+  sourceId: string,
+  url: string,
+  baseMs: number,
+  previous: Previous,
+  slots: RequestSlots,
+  credentials: RequestCredentials | undefined,
+): Promise<FetchOutcome> {
   const now = ctx.clock.now();
   const startedAt = new Date(now).toISOString();
   const limits = ctx.config.limits;
@@ -105,7 +122,7 @@ async function fetchSource(ctx: FetchDeps, sourceId: string, url: string, baseMs
     try {
       response = await httpFetch(
         url,
-        { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop) },
+        { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop), credentials },
         { etag: previous.poll.etag, lastModified: previous.poll.lastModified },
       );
     } finally {
@@ -240,9 +257,17 @@ export async function ingestFeedDocument(
   fetchedAt: string,
   documentUrl: string,
 ): Promise<{ feed: ParsedFeed; newEntries: number }> {
-  const feed = await parseFeed(decodeText(body, contentType), ctx.config.limits.maxEntriesPerFetch);
   const source = await ctx.catalog.get('sources', sourceId);
+  // Dates as this source writes them: its zone, and the day order its numeric dates showed before (or the config's).
+  const knownOrder = source?.dayOrder ?? (await ctx.sourceStatus.dayOrder(sourceId));
+  const feed = await parseFeed(decodeText(body, contentType), ctx.config.limits.maxEntriesPerFetch, {
+    dates: { zone: source?.timezone, dayOrder: knownOrder },
+    now: Date.parse(fetchedAt),
+  });
+  if (feed.dayOrder && feed.dayOrder !== knownOrder) await ctx.sourceStatus.recordDayOrder(sourceId, feed.dayOrder);
   const homepage = sourceHomepage(source?.homepage, feed.link, documentUrl);
+  // Article pages get the profile only on the feed's own host or a host it names.
+  const credentials = credentialsOf(source);
   // The digest is the feed's entry, before its page is read: an unchanged entry never costs a page fetch.
   const keyed = feed.entries.map((feedEntry) => ({ feedEntry, key: feedEntry.guid ?? feedEntry.link ?? feedEntry.title, digest: hashEntry(feedEntry) }));
   const unchanged = await ctx.seenEntries.unchanged(sourceId, keyed);
@@ -251,7 +276,7 @@ export async function ingestFeedDocument(
   let newEntries = 0;
   for (const [i, { feedEntry, key, digest }] of keyed.entries()) {
     if (handed.has(key) ? handed.get(key) === digest : unchanged[i]) continue;
-    const entry = await completeFromPage(ctx, sourceId, feedEntry, source?.fullText ?? 'auto');
+    const entry = await completeFromPage(ctx, sourceId, feedEntry, source?.fullText ?? 'auto', credentials);
     await ctx.queues.normalize.add('normalize', { sourceId, sourceHomepage: homepage, entry, fetchedAt }, { jobId: `${sourceId}-${digest}` });
     await ctx.seenEntries.remember(sourceId, key, digest);
     handed.set(key, digest);
@@ -264,8 +289,14 @@ export async function ingestFeedDocument(
 }
 
 /** Completes one entry from its article page when it needs it; records the outcome on the source status. */
-async function completeFromPage(ctx: IngestDeps, sourceId: string, entry: FeedEntry, mode: FullTextMode): Promise<FeedEntry> {
-  const outcome = await fetchFullText(ctx, ctx.politeness, entry, mode);
+async function completeFromPage(
+  ctx: IngestDeps,
+  sourceId: string,
+  entry: FeedEntry,
+  mode: FullTextMode,
+  credentials: RequestCredentials | undefined,
+): Promise<FeedEntry> {
+  const outcome = await fetchFullText(ctx, ctx.politeness, entry, mode, credentials);
   const error = outcome.error
     ? { code: outcome.error.code, message: outcome.error.message, at: new Date(ctx.clock.now()).toISOString(), url: entry.link ?? null }
     : undefined;

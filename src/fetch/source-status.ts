@@ -48,6 +48,8 @@ export interface SourceStatus {
   websub: { hub: string | null; state: string | null; leaseUntil: string | null; error: string | null } | null;
   /** The last content a hub pushed. */
   lastPush: { at: string; newEntries: number } | null;
+  /** How the source writes numeric dates (`03/04/2026`): `dmy` or `mdy`, as its own dates showed; null until one tells. */
+  dayOrder: 'dmy' | 'mdy' | null;
 }
 
 /** What the poller keeps between fetches besides the public status (never shown outside). */
@@ -157,8 +159,11 @@ function statusOf(hash: Hash): SourceStatus {
     redirect: hash.redirectedFrom && hash.redirectedTo ? { from: hash.redirectedFrom, to: hash.redirectedTo, at: text(hash.redirectedAt) } : null,
     websub,
     lastPush: hash.lastPushAt ? { at: hash.lastPushAt, newEntries: count(hash.lastPushNewEntries) } : null,
+    dayOrder: dayOrderOf(hash.dayOrder),
   };
 }
+
+const dayOrderOf = (value: string | null | undefined): 'dmy' | 'mdy' | null => (value === 'dmy' || value === 'mdy' ? value : null);
 
 function bookkeepingOf(hash: Hash): PollBookkeeping {
   return {
@@ -311,6 +316,16 @@ export class SourceStatusStore {
       });
     }
     await transaction.exec();
+  }
+
+  /** The day order the source's numeric dates showed (null until one told). */
+  async dayOrder(sourceId: string): Promise<'dmy' | 'mdy' | null> {
+    return dayOrderOf(await this.redis.hget(this.keys.sourceStatus(sourceId), 'dayOrder'));
+  }
+
+  /** Records the day order a document's numeric dates showed. */
+  async recordDayOrder(sourceId: string, order: 'dmy' | 'mdy'): Promise<void> {
+    await this.redis.hset(this.keys.sourceStatus(sourceId), { dayOrder: order });
   }
 
   /** Records what happened to our WebSub subscription (requested, verified, denied, failed, a bad push). */
