@@ -107,6 +107,17 @@ export const sourceStatusSchema = z
       .enum(['dmy', 'mdy'])
       .nullable()
       .describe('how the source writes numeric dates such as 03/04/2026 (day or month first), as its own dates showed; null until one told'),
+    discovery: z
+      .object({
+        page: z.string().describe('the home page the source pointed at'),
+        feed: z.string().describe("the feed chosen (the first RSS, Atom or JSON Feed in document order), now the source's url"),
+        candidates: z
+          .array(z.object({ url: z.string(), type: z.enum(['rss', 'atom', 'json', 'unknown']), title: z.string().nullable() }))
+          .describe('every feed the page named, in document order (or the usual path that answered)'),
+        at: z.iso.datetime(),
+      })
+      .nullable()
+      .describe("the source's URL answered with an HTML page: the feed discovered there"),
   })
   .describe('the fetch status of a source');
 

@@ -51,7 +51,10 @@ export function parseOpml(text: string, known: ReadonlyArray<{ id: string; url: 
   const sources: OpmlSource[] = [];
   $('outline').each((_, element) => {
     const node = $(element);
-    const url = node.attr('xmlUrl') ?? node.attr('xmlurl');
+    // An outline with only a home page becomes a source at that page: the fetch stage discovers its feed.
+    const htmlUrl = node.attr('htmlUrl') ?? node.attr('htmlurl');
+    const url =
+      node.attr('xmlUrl') ?? node.attr('xmlurl') ?? (htmlUrl && /^https?:/i.test(htmlUrl) && node.children('outline').length === 0 ? htmlUrl : undefined);
     if (!url) return;
     const name = (node.attr('title') ?? node.attr('text') ?? '').trim() || hostOf(url);
     let id = node.attr('syndicate:id') ?? idByUrl.get(url);

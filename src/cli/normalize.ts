@@ -75,7 +75,7 @@ function previewSource(config: SyndicationConfig, options: PreviewOptions, first
  * `config/syndication.yaml`), so its `network.allowHosts` and `limits` apply. Outside a checkout, where the default
  * file does not exist, the schema's defaults apply: the strictest guard, nothing private allowed.
  */
-function previewConfig(): SyndicationConfig {
+export function previewConfig(): SyndicationConfig {
   const env = loadEnv();
   if (!process.env.SYNDICATE_CONFIG && !existsSync(env.configPath)) return parseConfig({});
   return loadConfigFile(env.configPath);

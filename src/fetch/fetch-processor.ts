@@ -11,7 +11,10 @@ import { decideRedirect, freshnessFromHeaders, planNextPoll, type PollObservatio
 import { enqueuePoll, pollJobDueAt } from '../scheduler/source-scheduler.js';
 import { decodeText } from '../content/decode-text.js';
 import { fetchLimits, httpFetch, type FetchResult } from './http-fetch.js';
-import { credentialsOf, type RequestCredentials } from './request-profile.js';
+import { credentialsOf, headersFor, type RequestCredentials } from './request-profile.js';
+import { discoverFeed, isHtmlPage } from './discover-feed.js';
+import { assertUrlStorable } from '../net/address-guard.js';
+import type { SourceConfig } from '../config/schema.js';
 import type { FeedEntry, ParsedFeed } from '../content/feed-entry.js';
 import type { FullTextMode } from './full-text/needs-full-text.js';
 import { parseFeed } from '../content/parse-feed.js';
@@ -87,7 +90,12 @@ export async function processFetchJob(ctx: FetchDeps, job: Job<FetchJob>, token?
   // The feed request uses the slot just taken; each redirect hop takes one of its own (see RequestSlots).
   const slots = new RequestSlots(gate, ctx.clock, holder, ctx.config.limits.fetchTimeout, host);
   try {
-    return await fetchSource(ctx, source.id, source.url, source.interval, previous, slots, credentialsOf(source));
+    const first = await fetchSource(ctx, source.id, source.url, source.interval, previous, slots, credentialsOf(source), true);
+    if (!('discovered' in first)) return first;
+    // A home page: its feed is now the source's URL, and is read at once (validators of the page do not apply).
+    const fresh: Previous = { status: previous.status, poll: { ...previous.poll, etag: null, lastModified: null } };
+    const second = await fetchSource(ctx, source.id, first.discovered.url, source.interval, fresh, slots, credentialsOf(first.discovered), false);
+    return second as FetchOutcome;
   } finally {
     await slots.release();
   }
@@ -104,7 +112,8 @@ async function fetchSource(
   previous: Previous,
   slots: RequestSlots,
   credentials: RequestCredentials | undefined,
-): Promise<FetchOutcome> {
+  mayDiscover: boolean,
+): Promise<FetchOutcome | { discovered: SourceConfig }> {
   const now = ctx.clock.now();
   const startedAt = new Date(now).toISOString();
   const limits = ctx.config.limits;
@@ -156,6 +165,10 @@ async function fetchSource(
     }
     if (response.status >= 400 || (response.status >= 300 && !response.notModified)) {
       throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `${url} answered ${response.status}`, { details: { status: response.status } });
+    }
+    if (mayDiscover && !response.notModified && response.status === 200 && isHtmlPage(response)) {
+      const discovered = await adoptDiscoveredFeed(ctx, sourceId, url, response, slots, credentials);
+      if (discovered) return { discovered };
     }
     let entries = 0;
     let newEntries = 0;
@@ -305,6 +318,45 @@ async function completeFromPage(
     ctx.logger.warn({ sourceId, code: outcome.error.code, err: outcome.error.message, url: entry.link }, 'article page unusable: entry kept with its summary');
   }
   return outcome.entry;
+}
+
+/**
+ * A source whose URL answered with an HTML page: its feed is discovered (`discoverFeed`: the page's feed links in
+ * document order, else the usual paths, each probe through the guard, caps and politeness), stored as the source's
+ * URL (the page becomes its home page unless one is set), and the candidates kept in the status. A source with a
+ * request profile moves only to a feed on a host its profile covers, so a page cannot send its secrets elsewhere.
+ * Null when the source changed meanwhile.
+ */
+async function adoptDiscoveredFeed(
+  ctx: FetchDeps,
+  sourceId: string,
+  url: string,
+  page: FetchResult,
+  slots: RequestSlots,
+  credentials: RequestCredentials | undefined,
+): Promise<SourceConfig | null> {
+  const probe = (candidate: string) => httpFetch(candidate, { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop), credentials });
+  const discovery = await discoverFeed(page, probe);
+  await slots.release();
+  const source = await ctx.catalog.get('sources', sourceId);
+  if (!source || source.url !== url) return null;
+  const allowed = credentials ? discovery.candidates.filter((c) => Object.keys(headersFor(c.url, credentials)).length > 0) : discovery.candidates;
+  const feed = allowed.includes(discovery.feed) ? discovery.feed : (allowed.find((c) => c.type !== 'unknown') ?? allowed[0]);
+  if (!feed)
+    throw new SyndicateError(
+      'SYN_ERR_NO_FEED_FOUND',
+      `${page.url} names feeds only on hosts its request profile does not cover (${discovery.candidates.map((c) => c.url).join(', ')}): name their host in request.hosts, or set the feed URL`,
+    );
+  await assertUrlStorable(feed.url, ctx.guard.allow);
+  const moved: SourceConfig = { ...source, url: feed.url, homepage: source.homepage ?? discovery.page };
+  await ctx.catalog.put('sources', moved);
+  const at = new Date(ctx.clock.now()).toISOString();
+  await ctx.sourceStatus.recordDiscovery(sourceId, { page: discovery.page, feed: feed.url, candidates: discovery.candidates, at });
+  ctx.logger.info(
+    { sourceId, page: discovery.page, feed: feed.url, candidates: discovery.candidates.length },
+    'home page: feed discovered, stored URL updated',
+  );
+  return moved;
 }
 
 /**

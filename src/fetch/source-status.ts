@@ -50,6 +50,16 @@ export interface SourceStatus {
   lastPush: { at: string; newEntries: number } | null;
   /** How the source writes numeric dates (`03/04/2026`): `dmy` or `mdy`, as its own dates showed; null until one tells. */
   dayOrder: 'dmy' | 'mdy' | null;
+  /** The source's URL was a home page: the feed found there (now the source's URL) and every feed it named. */
+  discovery: SourceDiscovery | null;
+}
+
+/** What feed discovery found on a source's home page. */
+export interface SourceDiscovery {
+  page: string;
+  feed: string;
+  candidates: Array<{ url: string; type: 'rss' | 'atom' | 'json' | 'unknown'; title: string | null }>;
+  at: string;
 }
 
 /** What the poller keeps between fetches besides the public status (never shown outside). */
@@ -160,6 +170,7 @@ function statusOf(hash: Hash): SourceStatus {
     websub,
     lastPush: hash.lastPushAt ? { at: hash.lastPushAt, newEntries: count(hash.lastPushNewEntries) } : null,
     dayOrder: dayOrderOf(hash.dayOrder),
+    discovery: hash.discovery ? (JSON.parse(hash.discovery) as SourceDiscovery) : null,
   };
 }
 
@@ -326,6 +337,11 @@ export class SourceStatusStore {
   /** Records the day order a document's numeric dates showed. */
   async recordDayOrder(sourceId: string, order: 'dmy' | 'mdy'): Promise<void> {
     await this.redis.hset(this.keys.sourceStatus(sourceId), { dayOrder: order });
+  }
+
+  /** Records a feed discovered on the source's home page, with every candidate the page named. */
+  async recordDiscovery(sourceId: string, discovery: SourceDiscovery): Promise<void> {
+    await this.redis.hset(this.keys.sourceStatus(sourceId), { discovery: JSON.stringify(discovery) });
   }
 
   /** Records what happened to our WebSub subscription (requested, verified, denied, failed, a bad push). */
