@@ -219,6 +219,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    events: z
+      .object({
+        /** Fetches failing in a row after which `source.failing` is raised (once per streak). */
+        sourceFailingAfter: z.number().int().min(1).default(5),
+        /** How long a retracted story's Atom tombstone (`at:deleted-entry`) stays in its channels' feeds. */
+        tombstoneRetention: duration('30d'),
+      })
+      .strict()
+      .prefault({}),
     delivery: z
       .object({
         /** Delays before each retry; the first attempt is immediate. */
