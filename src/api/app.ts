@@ -8,7 +8,7 @@ import type { AppContext } from '../runtime/context.js';
 import { requireAdminToken } from './auth.js';
 import { clientErrorHandler, errorBody, frameworkErrors, installErrorHandler } from './error-handler.js';
 import { createHttpContext, installOutageGuard, requireRedis } from './http-context.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, registerVerificationMetrics } from './metrics.js';
 import { registerAdminApi } from './routes/admin-api.js';
 import { registerDeliveriesApi, registerDeliveryMetrics } from './routes/deliveries-api.js';
 import { registerFeedRoutes } from './routes/feeds.js';
@@ -68,7 +68,7 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
     registerHealthRoutes(routes, ctx, metrics);
     registerFeedRoutes(routes, ctx, new Date(ctx.clock.now()), processCtx.items);
     await registerWebSubCallback(routes, ctx);
-    await registerWebSubHub(routes, ctx);
+    registerVerificationMetrics(metrics.registry, await registerWebSubHub(routes, ctx));
     await routes.register(async (api) => {
       api.addHook('onRequest', requireAdminToken(adminToken));
       api.addHook('onRequest', requireRedis(ctx));

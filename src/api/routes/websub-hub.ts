@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import pLimit from 'p-limit';
 import { parseHubRequest, verifyAndApply, type HubRequest } from '../../publish/websub.js';
 import type { HttpContext } from '../http-context.js';
+import type { VerificationQueueStats } from '../metrics.js';
 import { SyndicateError } from '../../core/errors.js';
 import { schemaOf } from '../schemas.js';
 
@@ -25,9 +26,9 @@ const QUEUE_FULL_RETRY_AFTER_S = 10;
  * minute (counted in Redis before the body is read; the address is `X-Forwarded-For`'s only from
  * `network.trustedProxies`), verifications in flight and waiting (a queue per process; the same request waiting
  * twice is one verification), and subscriptions per topic and per callback host (checked before verifying, and
- * again atomically when storing).
+ * again atomically when storing). Answers the verification queue's counts, for `/metrics`.
  */
-export async function registerWebSubHub(app: FastifyInstance, ctx: WebSubHubRouteDeps): Promise<void> {
+export async function registerWebSubHub(app: FastifyInstance, ctx: WebSubHubRouteDeps): Promise<VerificationQueueStats> {
   const limits = ctx.config.websub.hub;
   const verifications = pLimit(limits.verificationConcurrency);
   /** Requests waiting or being verified, by mode, topic and callback. */
@@ -95,4 +96,5 @@ export async function registerWebSubHub(app: FastifyInstance, ctx: WebSubHubRout
       return reply.status(202).send();
     });
   });
+  return { running: () => verifications.activeCount, waiting: () => verifications.pendingCount };
 }
