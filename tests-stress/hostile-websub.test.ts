@@ -128,7 +128,7 @@ async function pool<T>(count: number, parallel: number, task: (i: number) => Pro
 const tally = (statuses: number[]) => statuses.reduce<Record<string, number>>((t, s) => ((t[s] = (t[s] ?? 0) + 1), t), {});
 
 describe('hostile WebSub and HTTP clients beside a good source', () => {
-  const rig = useStressRig(1, PER_SOURCE);
+  const rig = useStressRig(2, PER_SOURCE);
 
   it('keeps /healthz under a second, publishes the good source and keeps the hub within its caps', async () => {
     const hostile = await startHostile();
@@ -215,6 +215,22 @@ describe('hostile WebSub and HTTP clients beside a good source', () => {
         .then(async (r) => ({ status: r.status, code: r.status >= 400 ? ((await r.json()) as { error: { code: string } }).error.code : '' }))
         .catch(() => ({ status: 0, code: '' }));
 
+    const status = async (id: string) =>
+      (
+        (await (await fetch(`${api}/api/v1/sources/${id}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as {
+          source: { status: { websub: { state: string; error: string | null } | null } };
+        }
+      ).source;
+    // Start-up done (the first fetches, the hubs' answers recorded), so the floods below are what is measured.
+    await until('the good source published', async () => rig.receiver.received.filter((d) => d.type === 'item.published').length >= PER_SOURCE, 120_000);
+    await until('the hostile hubs answered', async () => (await status('drip-hub')).status.websub?.state === 'failed', 60_000);
+    // A second good source, added now: its stories go through the pipeline while the floods run.
+    const added = await fetch(`${api}/api/v1/sources/src-1`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Source 1', url: `${rig.feeds.url}/feed/1.rss`, interval: '1h', fullText: 'never' }),
+    });
+    expect(added.status).toBe(201);
     enter('subscribe-flood');
     // 1. Subscribe flood from 100 addresses: 400 requests, each a new callback that answers its verification by drips.
     const flood = await pool(400, 20, (i) =>
@@ -270,13 +286,13 @@ describe('hostile WebSub and HTTP clients beside a good source', () => {
 
     enter('settle');
     // The good source's stories are published; the hostile sources' status names what their hubs did.
-    await until('the good source published', async () => rig.receiver.received.filter((d) => d.type === 'item.published').length >= PER_SOURCE, 60_000);
-    const status = async (id: string) =>
-      (
-        (await (await fetch(`${api}/api/v1/sources/${id}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as {
-          source: { status: { websub: { state: string; error: string | null } | null } };
-        }
-      ).source;
+    const storiesOf = async (sourceId: string) => {
+      const { items } = (await (await fetch(`${api}/api/v1/items?limit=200`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as {
+        items: Array<{ source: { id: string } }>;
+      };
+      return items.filter((item) => item.source.id === sourceId).length;
+    };
+    await until('the source added during the floods published', async () => (await storiesOf('src-1')) === PER_SOURCE, 60_000);
     const endless = await until(
       'the endless hub recorded',
       async () => ((await status('endless-hub')).status.websub?.state ? status('endless-hub') : null),
@@ -310,7 +326,12 @@ describe('hostile WebSub and HTTP clients beside a good source', () => {
     const expiries = await inspector.redis.zcard(keys.websubExpiries);
     const rateKeys = (await inspector.redis.keys(`${keys.hubRateLimit}*`)).length;
     const rssAfter = metric(await system.metrics(), 'syndicate_process_resident_memory_bytes');
-    const worstHealthMs = Math.max(...health);
+    // Throughout the attacks (start-up, measured in phase 'start', is not an attack).
+    const worstHealthMs = Math.max(
+      ...Object.entries(phases)
+        .filter(([name]) => name !== 'start')
+        .map(([, p]) => p.worstHealthMs),
+    );
     const figures = {
       floodsMs,
       healthProbes: health.length,
