@@ -23,6 +23,7 @@ export type ScriptName =
   | 'host-hand-over'
   | 'host-release'
   | 'host-pause'
+  | 'items-touch'
   | 'websub-expire'
   | 'websub-subscribe';
 
