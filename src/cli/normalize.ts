@@ -71,11 +71,12 @@ function previewSource(config: SyndicationConfig, options: PreviewOptions, first
 }
 
 /**
- * The configuration a preview runs under: the file the system would load (`SYNDICATE_CONFIG`, else
- * `config/syndication.yaml`), so its `network.allowHosts` and `limits` apply. Outside a checkout, where the default
- * file does not exist, the schema's defaults apply: the strictest guard, nothing private allowed.
+ * The configuration a command that fetches runs under (a preview, an OPML import from a URL): the file the system
+ * would load (`SYNDICATE_CONFIG`, else `config/syndication.yaml`), so its `network.allowHosts` and `limits` apply.
+ * Outside a checkout, where the default file does not exist, the schema's defaults apply: the strictest guard,
+ * nothing private allowed.
  */
-export function previewConfig(): SyndicationConfig {
+export function fetchingConfig(): SyndicationConfig {
   const env = loadEnv();
   if (!process.env.SYNDICATE_CONFIG && !existsSync(env.configPath)) return parseConfig({});
   return loadConfigFile(env.configPath);
@@ -126,7 +127,7 @@ async function readAndNormalize(location: string, { config, guard, source }: Pre
  */
 export async function normalizeCommand(inputs: string[], options: PreviewOptions): Promise<number> {
   const { jsonl } = options;
-  const config = previewConfig();
+  const config = fetchingConfig();
   const source = previewSource(config, options, inputs[0]);
   // `--source ID` alone previews that source's own URL.
   const positionals = inputs.length === 0 && options.source && source ? [source.url] : inputs;
