@@ -190,6 +190,14 @@ export class StoryIndex {
       .map(([k]) => k.slice(4));
   }
 
+  /**
+   * Forgets the decision kept for an attempt (see `attemptId`), once the caller handed its outcome on: a retry
+   * after that finds the entry known and hands nothing on twice, so the memo's 1-day TTL is only a backstop.
+   */
+  async forgetAttempt(attemptId: string): Promise<void> {
+    await this.redis.del(this.keys.attempt(attemptId));
+  }
+
   /** Forgets a story and every entry of it; returns how many entries were removed. */
   async remove(storyId: string): Promise<number> {
     return Number(await runScript(this.redis, REMOVE, [this.keys.story(storyId)], [this.opts.prefix, this.shardBits]));

@@ -171,8 +171,10 @@ async function fetchSource(ctx: FetchDeps, sourceId: string, url: string, baseMs
         );
         observation.pushActive = websubActive(subscription, now);
       }
-    } else if (previous.status.hubUrl) {
-      observation.pushActive = websubActive(await ctx.feedSubscriptions.get(sourceId), now);
+    } else {
+      // The document is the one read last time: its entries are listed still (see fetch/seen-entries.ts).
+      await ctx.seenEntries.listedAgain(sourceId, now);
+      if (previous.status.hubUrl) observation.pushActive = websubActive(await ctx.feedSubscriptions.get(sourceId), now);
     }
     observation.newEntries = newEntries;
     observation.entries = response.notModified ? 0 : entries;
@@ -253,11 +255,12 @@ export async function ingestFeedDocument(
     if (handed.has(key) ? handed.get(key) === digest : unchanged[i]) continue;
     const entry = await completeFromPage(ctx, sourceId, feedEntry, source?.fullText ?? 'auto');
     await ctx.queues.normalize.add('normalize', { sourceId, sourceHomepage: homepage, entry, fetchedAt }, { jobId: `${sourceId}-${digest}` });
-    await ctx.seenEntries.remember(sourceId, key, digest);
+    await ctx.seenEntries.remember(sourceId, key, digest, ctx.clock.now());
     handed.set(key, digest);
     newEntries++;
   }
-  await ctx.seenEntries.renew(sourceId);
+  // Every entry this document lists is listed still, so the retention sweep keeps it (never handed down again).
+  await ctx.seenEntries.listed(sourceId, [...new Set(keyed.map((entry) => entry.key))], ctx.clock.now());
   ctx.metrics.entriesFetched.inc({ result: 'new' }, newEntries);
   ctx.metrics.entriesFetched.inc({ result: 'unchanged' }, feed.entries.length - newEntries);
   return { feed, newEntries };

@@ -65,12 +65,12 @@ export async function processPublishJob(ctx: PublishDeps, job: Job<PublishJob>, 
     const existing = await ctx.items.get(data.item.id);
     if (!existing) return waitForStory(ctx, job, token, data.item.id);
     item = { ...data.item, publishedAt: existing.publishedAt, sources: existing.sources };
-    await ctx.items.save(item);
+    await ctx.items.save(item, now);
     // The edit itself names the event: two different edits get two ids, a retried job the same one.
     discriminator = `${item.title}\u0000${item.contentText}`;
   } else {
     item = data.item;
-    await ctx.items.save(item);
+    await ctx.items.save(item, now);
   }
   // Each channel is decided on the definition read here; a channel redefined meanwhile is left to the backfill its
   // redefinition queued (the story is stored already, so that backfill finds it). `channels`, the story's channels

@@ -13,6 +13,7 @@ import type { Redis } from 'ioredis';
 /** The scripts of `./lua/` (file name without `.lua`). */
 export type ScriptName =
   | 'channel-add'
+  | 'channel-expire'
   | 'channel-leave'
   | 'channel-refile'
   | 'dedup-remove'
@@ -22,7 +23,9 @@ export type ScriptName =
   | 'host-acquire'
   | 'host-hand-over'
   | 'host-release'
-  | 'host-pause';
+  | 'host-pause'
+  | 'seen-prune'
+  | 'seen-relist';
 
 /** A loaded script: its expanded source, its SHA-1, and how many KEYS it takes (null: variable, see its header). */
 export interface LuaScript {
