@@ -30,7 +30,8 @@ export const schedulerRole: RoleDefinition = {
         .finally(() => (sweeping = null));
     };
     sweep(() => bringUnderBounds(ctx));
-    const sweepTimer = setInterval(() => sweep(() => sweepRetention(ctx)), ctx.config.limits.sweepInterval);
+    // Node's timers hold at most 2^31 - 1 ms (about 24.8 days); a longer interval would fire at once.
+    const sweepTimer = setInterval(() => sweep(() => sweepRetention(ctx)), Math.min(ctx.config.limits.sweepInterval, 2 ** 31 - 1));
     sweepTimer.unref();
     return {
       name: 'scheduler',
