@@ -11,7 +11,7 @@ import { sweepRetention } from '../src/runtime/retention.js';
 import { startSystem, type RunningSystem } from '../src/runtime/start.js';
 import { ROLES } from '../workers/index.js';
 import { keyCensus, unbounded } from '../tests/support/key-families.js';
-import { freePort, sleep, TestRedis, until } from './support/harness.js';
+import { freePort, TestRedis, until } from './support/harness.js';
 import { report } from './support/report.js';
 
 /**
@@ -187,7 +187,19 @@ describe('soak: 400 simulated days with 30-day retention on a fast clock', () =>
       // The sweep runs once per simulated day below (the same function the scheduler role runs on its timer).
       limits: { retention: `${RETENTION_DAYS}d`, sweepInterval: '1000d' },
     });
-    const env = { ...loadEnv({ REDIS_URL: redisServer.url, ADMIN_TOKEN: 'soak-token', SYNDICATE_REDIS_PREFIX: PREFIX, PORT: '0' }), publicUrl: 'http://127.0.0.1:8080' };
+    const env = {
+      ...loadEnv({
+        REDIS_URL: redisServer.url,
+        ADMIN_TOKEN: 'soak-token',
+        SYNDICATE_REDIS_PREFIX: PREFIX,
+        PORT: '0',
+        // A day's 50 fetches and their stories in parallel: the machine's two cores, not the round trips, should bound a day.
+        SYNDICATE_CONCURRENCY_FETCH: '16',
+        SYNDICATE_CONCURRENCY_DEDUP: '8',
+        SYNDICATE_CONCURRENCY_PUBLISH: '8',
+      }),
+      publicUrl: 'http://127.0.0.1:8080',
+    };
     const roles = (['scheduler', 'fetch', 'normalize', 'dedup', 'publish', 'websub'] as const).map((r) => ROLES[r]);
     system = await startSystem(env, config, roles, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), { clock });
   }, 120_000);
@@ -255,7 +267,9 @@ describe('soak: 400 simulated days with 30-day retention on a fast clock', () =>
         for (const item of doc.items) listed.add(item.id);
         next = doc.next_url;
       }
-      expect([...listed].sort(), `day ${day}: the channel and its archives list exactly the stories kept`).toEqual(stored.map((id) => `urn:syndicate:story:${id}`).sort());
+      expect([...listed].sort(), `day ${day}: the channel and its archives list exactly the stories kept`).toEqual(
+        stored.map((id) => `urn:syndicate:story:${id}`).sort(),
+      );
       // The first archive page, long aged out, is gone.
       if (day > RETENTION_DAYS + 1) expect((await app.inject({ url: '/feeds/all/archive/1.json' })).statusCode).toBe(404);
       const auth = { authorization: 'Bearer soak-token' };
@@ -330,8 +344,7 @@ describe('soak: 400 simulated days with 30-day retention on a fast clock', () =>
     for (const family of families) expect(growth[family]!.late, `${family} count`).toBeLessThanOrEqual(growth[family]!.early * 1.05 + 5);
     const bytesEarly = bytesAt[FLAT_FROM + 5]!;
     const bytesLate = bytesAt[DAYS - 5]!;
-    for (const family of Object.keys(bytesLate))
-      expect(bytesLate[family], `${family} bytes`).toBeLessThanOrEqual((bytesEarly[family] ?? 0) * 1.05 + 2_000);
+    for (const family of Object.keys(bytesLate)) expect(bytesLate[family], `${family} bytes`).toBeLessThanOrEqual((bytesEarly[family] ?? 0) * 1.05 + 2_000);
     expect(memoryLate, 'Redis used_memory').toBeLessThanOrEqual(memoryEarly * 1.05);
     // Every family the table names that a year of this pipeline creates was seen.
     for (const family of ['item', 'item-sources', 'channel-items', 'channel-log', 'source-seen', 'source-seen-at', 'dedup-index', 'dedup-buckets', 'queue-job'])

@@ -38,7 +38,9 @@ describe('retention of minutes: stories and channel entries go, feeds stay valid
   let app: Awaited<ReturnType<typeof buildApp>>;
 
   beforeAll(async () => {
-    feedServer = await startServer((_request, response) => void response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(entries, feedServer.url)));
+    feedServer = await startServer(
+      (_request, response) => void response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(entries, feedServer.url)),
+    );
     system = await startTestSystem(
       'retention',
       {
@@ -68,10 +70,16 @@ describe('retention of minutes: stories and channel entries go, feeds stay valid
       const now = await system.ctx.sourceStatus.get('short');
       return now.totals.fetches > fetches ? now : null;
     });
-    await waitFor(`${expected} stories stored`, async () => {
-      const counts = await Promise.all([system.ctx.queues.normalize, system.ctx.queues.dedup, system.ctx.queues.publish].map((q) => q.getJobCounts('waiting', 'active', 'delayed')));
-      return counts.every((c) => (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0) && (await stored()).length === expected;
-    }, 15_000);
+    await waitFor(
+      `${expected} stories stored`,
+      async () => {
+        const counts = await Promise.all(
+          [system.ctx.queues.normalize, system.ctx.queues.dedup, system.ctx.queues.publish].map((q) => q.getJobCounts('waiting', 'active', 'delayed')),
+        );
+        return counts.every((c) => (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0) && (await stored()).length === expected;
+      },
+      15_000,
+    );
     return status.newEntries;
   };
   const get = (url: string) => app.inject({ url, headers: { authorization: 'Bearer test-admin-token' } });
@@ -134,7 +142,8 @@ describe('retention of minutes: stories and channel entries go, feeds stay valid
     expect(await system.ctx.redis.hlen(system.ctx.keys.sourceSeen('short'))).toBe(3);
     const rows = await keyCensus(system.ctx.redis, system.env.redisPrefix);
     const families = countsByFamily(rows);
-    for (const family of ['item', 'item-sources', 'dedup-index', 'dedup-buckets', 'channel-items', 'channel-log']) expect(families[family] ?? 0, family).toBe(0);
+    for (const family of ['item', 'item-sources', 'dedup-index', 'dedup-buckets', 'channel-items', 'channel-log'])
+      expect(families[family] ?? 0, family).toBe(0);
     expect(unbounded(rows, system.env.redisPrefix)).toEqual([]);
     const current = await get('/feeds/x.atom');
     atomValid(current.body);
