@@ -71,7 +71,7 @@ export async function processFetchJob(ctx: FetchDeps, job: Job<FetchJob>, token?
     const retryAt = await gate.acquire(host, holder, ctx.clock.now());
     if (retryAt > 0) {
       // A little jitter so the sources waiting on one host do not all come back in the same millisecond.
-      if (token) await postpone(job, token, retryAt + Math.floor(Math.random() * 50));
+      if (token) await postpone(job, token, retryAt + Math.floor(Math.random() * 50), ctx.clock.now());
       await waitForSlot(gate, ctx.clock, host, holder, Math.max(0, retryAt - ctx.clock.now()) + ctx.config.limits.fetchTimeout);
     }
   }
