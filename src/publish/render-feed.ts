@@ -20,6 +20,8 @@ export interface ChannelLinks {
   publicUrl: string;
   /** WebSub hub URL advertised with rel="hub", if any. */
   hubUrl?: string;
+  /** The current document's own URL when it is not the channel's plain one (a feed variant: `…/x.atom?limit=5`). */
+  selfUrl?: string;
 }
 
 /**
@@ -56,7 +58,12 @@ function pageLinks(channelId: string, format: FeedFormat, links: ChannelLinks, p
   const url = (n: number | null) => channelUrl(links.publicUrl, channelId, format, n);
   const first = Math.max(1, page.firstArchive ?? 1);
   if (page.archive === null)
-    return { self: url(null), current: url(null), prevArchive: page.archivePages >= first ? url(page.archivePages) : undefined, nextArchive: undefined };
+    return {
+      self: links.selfUrl ?? url(null),
+      current: url(null),
+      prevArchive: page.archivePages >= first ? url(page.archivePages) : undefined,
+      nextArchive: undefined,
+    };
   return {
     self: url(page.archive),
     current: url(null),

@@ -24,6 +24,7 @@ export type ScriptName =
   | 'host-hand-over'
   | 'host-release'
   | 'host-pause'
+  | 'items-touch'
   | 'seen-prune'
   | 'seen-relist';
 
