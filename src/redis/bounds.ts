@@ -90,6 +90,13 @@ export const KEY_FAMILIES: KeyFamily[] = [
     rule: 'one member per stored story: what the retention sweep reads',
   },
   {
+    family: 'items-by-update',
+    shape: 'items:by-update',
+    match: /^items:by-update$/,
+    bound: 'fixed',
+    rule: 'one member per stored story (incremental reads); leaves with it',
+  },
+  {
     family: 'channel-items',
     shape: 'channel:{id}:items',
     match: /^channel:.+:items$/,
