@@ -3,9 +3,11 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { sourceHealth } from '../catalog/operations.js';
 import { parseOpml, renderOpml } from '../catalog/opml.js';
+import { parseDuration } from '../config/duration.js';
 import { SyndicateError } from '../core/errors.js';
 import { decodeText } from '../content/decode-text.js';
-import { httpFetch } from '../fetch/http-fetch.js';
+import { createNetworkGuard, httpFetch } from '../fetch/http-fetch.js';
+import { fetchingConfig } from './normalize.js';
 import { withBackend, withCommon, type CommonOptions } from './common-options.js';
 import { print, printList, ProgressBar, renderTable } from './output.js';
 
@@ -25,10 +27,14 @@ function statusRows(value: object, prefix = ''): string[][] {
   });
 }
 
-/** Reads a local file or fetches a URL (OPML files are small: 5 MiB at most). */
+/**
+ * Reads a local file or fetches a URL (OPML files are small: 5 MiB at most) through the private-address guard of
+ * the configuration, as the fetch worker would.
+ */
 async function readInput(target: string): Promise<string> {
-  if (/^https?:/.test(target)) {
-    const response = await httpFetch(target, { timeoutMs: 20_000, maxBytes: 5 * 1024 * 1024 });
+  if (/^https?:/i.test(target)) {
+    const guard = createNetworkGuard(fetchingConfig());
+    const response = await httpFetch(target, { timeoutMs: 20_000, maxBytes: 5 * 1024 * 1024, guard });
     if (response.status >= 400) throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `${target} answered ${response.status}`);
     return decodeText(response.body, response.headers['content-type']);
   }
@@ -217,7 +223,72 @@ export function subscriptionsCommand(): Command {
       print(o.json ?? false, { subscription }, () => `enabled subscription ${subscription.id}\n`);
     }),
   );
+  const tokens = subscriptions
+    .command('tokens')
+    .description('consumer tokens scoped to one subscription (its delivery log, dead letters, test send, secret rotation)');
+  withCommon(
+    tokens
+      .command('issue')
+      .description('issue a token for a subscription (printed once; stored hashed)')
+      .argument('<subscription>', 'subscription id')
+      .option('--label <text>', 'who the token is for')
+      .option('--expires-in <duration>', 'lifetime (e.g. 30d; default 90d, at most 366d)', '90d'),
+  ).action(async (id: string, o: CommonOptions & { label?: string; expiresIn: string }, command: Command) => {
+    const lifetime = parseDuration(o.expiresIn);
+    // Misuse: one line and this command's usage, exit 2 (as commander does for its own checks).
+    if (lifetime === null) command.error(`--expires-in: not a duration: ${o.expiresIn}`, { exitCode: 2, code: 'syndicate.usage' });
+    await withBackend(o, async (backend) => {
+      const issued = await backend.issueToken(id, o.label ?? null, lifetime);
+      print(
+        o.json ?? false,
+        issued,
+        () => `${issued.token}\n(token ${issued.listing.id} for subscription ${id}, expires ${when(issued.listing.expiresAt)}; shown once)\n`,
+      );
+    });
+  });
+  withCommon(
+    tokens.command('list').description("a subscription's live tokens (never the tokens themselves)").argument('<subscription>', 'subscription id'),
+  ).action(async (id: string, o: CommonOptions) =>
+    withBackend(o, async (backend) => {
+      const all = await backend.listTokens(id);
+      printList(o.json ?? false, 'tokens', all, 'no tokens', ['ID', 'LABEL', 'CREATED', 'EXPIRES'], (t) => [
+        t.id,
+        t.label ?? '-',
+        when(t.createdAt),
+        when(t.expiresAt),
+      ]);
+    }),
+  );
+  withCommon(
+    tokens.command('revoke').description('revoke a token (effective at once)').argument('<subscription>', 'subscription id').argument('<token-id>', 'token id'),
+  ).action(async (id: string, tokenId: string, o: CommonOptions) =>
+    withBackend(o, async (backend) => {
+      await backend.revokeToken(id, tokenId);
+      print(o.json ?? false, { revoked: tokenId }, () => `revoked token ${tokenId} of subscription ${id}\n`);
+    }),
+  );
   return subscriptions;
+}
+
+/** `items delete`: an operator's retraction of a story. */
+export function itemsCommand(): Command {
+  const items = new Command('items').description('stored stories');
+  withCommon(
+    items
+      .command('delete')
+      .description('retract a story: it leaves every channel (Atom feeds carry a tombstone), subscriptions get item.deleted')
+      .argument('<id>', 'story id'),
+  ).action(async (id: string, o: CommonOptions) =>
+    withBackend(o, async (backend) => {
+      const deleted = await backend.deleteItem(id);
+      print(
+        o.json ?? false,
+        { deleted },
+        () => `deleted story ${deleted.id} (${deleted.title}); left ${deleted.channels.length ? deleted.channels.join(', ') : 'no channel'}\n`,
+      );
+    }),
+  );
+  return items;
 }
 
 /** `import-opml FILE|URL`: every feed of an OPML file (nested folders too) becomes a source. */
@@ -241,6 +312,8 @@ export function importOpmlCommand(): Command {
       for (const [i, feed] of feeds.entries()) {
         const { folder: _folder, ...raw } = feed;
         try {
+          // An OPML file comes from elsewhere: it may name feeds on the web, never files of this machine.
+          if (!/^https?:\/\//i.test(feed.url)) throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'OPML feeds must be http(s) URLs');
           if (o.dryRun) results.push({ id: feed.id, url: feed.url, outcome: 'would add' });
           else {
             // A feed already known keeps what the outline does not say (its interval, cleanup rules, …).

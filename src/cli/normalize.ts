@@ -16,11 +16,12 @@ interface Preview {
 }
 
 /**
- * The configuration a preview runs under: the file the system would load (`SYNDICATE_CONFIG`, else
- * `config/syndication.yaml`), so its `network.allowHosts` and `limits` apply. Outside a checkout, where the default
- * file does not exist, the schema's defaults apply: the strictest guard, nothing private allowed.
+ * The configuration a command that fetches runs under (a preview, an OPML import from a URL): the file the system
+ * would load (`SYNDICATE_CONFIG`, else `config/syndication.yaml`), so its `network.allowHosts` and `limits` apply.
+ * Outside a checkout, where the default file does not exist, the schema's defaults apply: the strictest guard,
+ * nothing private allowed.
  */
-function previewConfig(): SyndicationConfig {
+export function fetchingConfig(): SyndicationConfig {
   const env = loadEnv();
   if (!process.env.SYNDICATE_CONFIG && !existsSync(env.configPath)) return parseConfig({});
   return loadConfigFile(env.configPath);
@@ -66,7 +67,7 @@ async function readAndNormalize(location: string, { config, guard }: Preview): P
 export async function normalizeCommand(positionals: string[], jsonl: boolean): Promise<number> {
   if (positionals.length === 0) throw new CliUsageError(`normalize needs ${jsonl ? 'at least one file or URL' : 'a file or URL'}`);
   if (!jsonl && positionals.length > 1) throw new CliUsageError('normalize takes one file or URL; use --jsonl for several');
-  const config = previewConfig();
+  const config = fetchingConfig();
   const preview: Preview = { config, guard: createNetworkGuard(config) };
   try {
     if (!jsonl) {

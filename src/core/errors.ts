@@ -11,6 +11,10 @@ export const ERROR_CATALOGUE = {
     description: 'Redis refuses writes: its memory reached maxmemory (nothing acknowledged is lost; the work runs again once memory is back)',
   },
   SYN_ERR_UNAUTHORIZED: { httpStatus: 401, description: 'missing or wrong bearer token' },
+  SYN_ERR_FORBIDDEN: {
+    httpStatus: 403,
+    description: "the token is valid but does not reach this route (a consumer token reaches only its own subscription's self-service routes)",
+  },
   SYN_ERR_NOT_FOUND: { httpStatus: 404, description: 'no such resource' },
   SYN_ERR_BAD_REQUEST: { httpStatus: 400, description: 'the request is malformed' },
   SYN_ERR_CONFLICT: { httpStatus: 409, description: 'the resource exists already' },
@@ -25,6 +29,11 @@ export const ERROR_CATALOGUE = {
   SYN_ERR_FETCH_RATE_LIMITED: { httpStatus: 429, description: 'the host asked us to wait' },
   SYN_ERR_WEBSUB_SUBSCRIBE_FAILED: { httpStatus: 502, description: 'the WebSub hub refused or did not answer a subscription request' },
   SYN_ERR_WEBSUB_BAD_SIGNATURE: { httpStatus: 403, description: 'pushed content carried a missing or wrong X-Hub-Signature' },
+  SYN_ERR_WEBSUB_LIMIT: {
+    httpStatus: 403,
+    description: "our hub's cap on subscriptions per topic or per callback host (websub.hub) is reached; unsubscribe others first",
+  },
+  SYN_ERR_RATE_LIMITED: { httpStatus: 429, description: 'too many requests from this client, or too many waiting to be served; retry after Retry-After' },
   SYN_ERR_PARSE_FAILED: { httpStatus: 422, description: 'the document is not a feed or article we can read' },
   SYN_ERR_NO_ARTICLE: { httpStatus: 422, description: 'the page holds no article text we can find' },
   SYN_ERR_UNSUPPORTED_INPUT: { httpStatus: 415, description: 'the input is of a kind we do not read' },

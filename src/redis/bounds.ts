@@ -132,6 +132,43 @@ export const KEY_FAMILIES: KeyFamily[] = [
     bound: 'owner',
     rule: 'one digest per subscriber of the topic; removed with the subscriber',
   },
+  {
+    family: 'channel-tombstones',
+    shape: 'channel:{id}:tombstones',
+    match: /^channel:.+:tombstones$/,
+    bound: 'cap',
+    rule: 'RFC 6721 tombstones of retracted stories: trimmed to events.tombstoneRetention and the newest 1,000 on every retraction',
+  },
+  {
+    family: 'hub-callback-host',
+    shape: 'websub:host:{host}',
+    match: /^websub:host:.+$/,
+    bound: 'owner',
+    rule: "one field per hub subscription whose callback is on the host (the per-host cap); removed with the subscription by the hub's sweep of expired leases",
+  },
+  {
+    family: 'hub-rate-limit',
+    shape: 'websub:rate:{client}',
+    match: /^websub:rate:.+$/,
+    bound: 'ttl',
+    rule: 'one counter per client address and minute, expiring with its window',
+  },
+  {
+    family: 'hub-expiries',
+    shape: 'websub:expiries',
+    match: /^websub:expiries$/,
+    bound: 'fixed',
+    rule: "one member per hub subscription, by lease expiry: what the websub role's periodic sweep of expired hub subscribers reads",
+  },
+  // Consumer tokens.
+  { family: 'scoped-token', shape: 'token:{sha256}', match: /^token:.+$/, bound: 'ttl', rule: 'expires with the token; revoked with it or its subscription' },
+  {
+    family: 'subscription-tokens',
+    shape: 'subscription:{id}:tokens',
+    match: /^subscription:.+:tokens$/,
+    bound: 'cap',
+    rule: 'at most 20 tokens per subscription; TTL a year after the last issue; revoked with the subscription',
+  },
   // Webhook delivery.
   {
     family: 'delivery-log',

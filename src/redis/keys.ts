@@ -20,6 +20,10 @@ export function redisKeys(prefix: string) {
      * prunes seen entries by (fetch/seen-entries.ts).
      */
     sourceSeenAt: (sourceId: string) => `${prefix}:source:${sourceId}:seen-at`,
+    /** String: JSON listing of one scoped (consumer) token, by the token's SHA-256; expires with the token (catalog/token-store.ts). */
+    scopedToken: (digest: string) => `${prefix}:token:${digest}`,
+    /** Hash token id → SHA-256: the scoped tokens of one subscription (at most 20; expires a year after the last issue). */
+    subscriptionTokens: (subscriptionId: string) => `${prefix}:subscription:${subscriptionId}:tokens`,
     /** Hash: politeness state of one host (`pausedUntil`, `nextSlotAt`), shared by every fetch worker. */
     hostState: (host: string) => `${prefix}:host:${host}:state`,
     /** Sorted set: requests in flight to one host, scored by lease expiry. */
@@ -49,12 +53,26 @@ export function redisKeys(prefix: string) {
      * numbers never move.
      */
     channelLog: (channelId: string) => `${prefix}:channel:${channelId}:log`,
+    /**
+     * Sorted set story id → deleted at (epoch ms): the channel's retracted stories, rendered as Atom
+     * `at:deleted-entry` tombstones; trimmed to `events.tombstoneRetention` and the newest 1,000 on every retraction.
+     */
+    channelTombstones: (channelId: string) => `${prefix}:channel:${channelId}:tombstones`,
     /** Pub/sub channel: the id of every channel whose stories changed, so feed caches in every process drop it. */
     channelChanges: `${prefix}:channel-changes`,
     /** Hash callback URL → JSON WebSub subscription (secret, lease expiry) of one topic URL. */
     websubSubscriptions: (topic: string) => `${prefix}:websub:topic:${topic}`,
     /** Hash callback URL → digest of the last document pushed to it for one topic URL (a push never repeats it). */
     websubPushed: (topic: string) => `${prefix}:websub:pushed:${topic}`,
+    /** Hash "topic\ncallback" → lease expiry (epoch ms): our hub's subscriptions whose callback is on one host (the per-host cap). */
+    websubCallbackHost: (host: string) => `${prefix}:websub:host:${host}`,
+    /**
+     * What the hub's rate-limit counters start with, followed by the client address: strings counting one client's
+     * hub requests in the current minute (written by @fastify/rate-limit's Redis store; each expires with its window).
+     */
+    hubRateLimit: `${prefix}:websub:rate:`,
+    /** Sorted set "topic\ncallback" scored by lease expiry: what the websub role's periodic sweep removes. */
+    websubExpiries: `${prefix}:websub:expiries`,
     /** Hash: version counter and last-modified time of a channel. */
     channelMeta: (channelId: string) => `${prefix}:channel:${channelId}:meta`,
     /**
@@ -74,6 +92,8 @@ export function redisKeys(prefix: string) {
     deliveryNextStart: (subscriptionId: string) => `${deliveryKeyPrefix}${subscriptionId}:next-start`,
     /** String: epoch ms of the first failure since the last success of an endpoint. */
     deliveryFailingSince: (subscriptionId: string) => `${deliveryKeyPrefix}${subscriptionId}:failing-since`,
+    /** String: epoch ms when a delivery to an endpoint was last exhausted (expires after `limits.retention`); the next success takes it and raises delivery.recovered. */
+    deliveryExhaustedAt: (subscriptionId: string) => `${deliveryKeyPrefix}${subscriptionId}:exhausted-at`,
     /** Set of subscription ids an event's fan-out job delivered to: a retried fan-out job skips them. */
     deliveryFanoutDone: (eventId: string) => `${prefix}:delivery:fanout:${eventId}:done`,
     /** Hash outcome → count: delivery attempts by outcome (for /metrics). */

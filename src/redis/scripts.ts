@@ -16,6 +16,7 @@ export type ScriptName =
   | 'channel-expire'
   | 'channel-leave'
   | 'channel-refile'
+  | 'channel-retract'
   | 'dedup-remove'
   | 'dedup-resolve'
   | 'endpoint-batch'
@@ -26,7 +27,9 @@ export type ScriptName =
   | 'host-pause'
   | 'items-touch'
   | 'seen-prune'
-  | 'seen-relist';
+  | 'seen-relist'
+  | 'websub-expire'
+  | 'websub-subscribe';
 
 /** A loaded script: its expanded source, its SHA-1, and how many KEYS it takes (null: variable, see its header). */
 export interface LuaScript {

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { Catalog } from '../catalog/catalog.js';
+import { TokenStore } from '../catalog/token-store.js';
 import type { SyndicationConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
@@ -40,6 +41,8 @@ export interface Stores {
   feedSubscriptions: FeedSubscriptionStore;
   /** The Redis server's memory in use and its ceiling (for /metrics and the status page). */
   redisMemory: RedisMemory;
+  /** Consumer tokens scoped to one subscription (stored hashed). */
+  tokens: TokenStore;
 }
 
 /**
@@ -62,6 +65,7 @@ export function createStores(redis: Redis, keys: RedisKeys, config: SyndicationC
     seenEntries: new SeenEntries(redis, keys, backstopSeconds),
     feedSubscriptions: new FeedSubscriptionStore(redis, keys),
     redisMemory: new RedisMemory(redis),
+    tokens: new TokenStore(redis, keys),
     politeness: new HostPoliteness(redis, (host) => ({ state: keys.hostState(host), active: keys.hostActive(host) }), {
       maxConcurrent: limits.hostConcurrency,
       minSpacingMs: limits.hostSpacing,
