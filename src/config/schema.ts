@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../core/item.js';
+import { isKnownZone } from '../content/feed-date.js';
 import { patternProblem, phraseOf, RULE_FIELD_NAMES } from '../core/story-rules.js';
 import { parseDuration } from './duration.js';
 
@@ -49,6 +50,40 @@ export const cleanupRulesSchema = z
   })
   .strict();
 
+/** A header name as HTTP allows it (a token). */
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not an HTTP header name');
+/** A header value: no line breaks (a value with one would smuggle a second header). */
+const headerValue = z.string().regex(/^[^\r\n\0]*$/, 'must be one line');
+
+/**
+ * How a source's requests are made: extra headers, a user agent, HTTP basic auth and cookies. The header values,
+ * the password and the cookies are secrets: redacted in the log, the API and the status page, left out of OPML.
+ * They go only to the feed's own host and the `hosts` listed here, never across a redirect to another host.
+ */
+export const requestProfileSchema = z
+  .object({
+    userAgent: headerValue.min(1).optional(),
+    headers: z.record(headerName, headerValue).optional(),
+    auth: z
+      .object({ username: headerValue.refine((u) => !u.includes(':'), 'must not contain ":"'), password: headerValue })
+      .strict()
+      .optional(),
+    cookies: z.record(z.string().regex(/^[^\s;=,]+$/, 'not a cookie name'), z.string().regex(/^[^\s;,\r\n]*$/, 'not a cookie value')).optional(),
+    /** Other hosts the profile is sent to too (article pages on another host), e.g. `www.example.com`. */
+    hosts: z.array(z.string().min(1)).optional(),
+  })
+  .strict()
+  .superRefine((profile, ctx) => {
+    for (const name of Object.keys(profile.headers ?? {})) {
+      if (/^(?:host|content-length|transfer-encoding|connection|upgrade|te|trailer|keep-alive|if-none-match|if-modified-since|accept-encoding)$/i.test(name)) {
+        ctx.addIssue({ code: 'custom', path: ['headers', name], message: `${name} is set by the fetcher itself` });
+      }
+    }
+  });
+
+/** A zone the platform knows: an IANA name (`Europe/Istanbul`) or an offset (`+03:00`). */
+const timeZone = z.string().refine(isKnownZone, 'not a time zone (an IANA name such as Europe/Istanbul, or an offset such as +03:00)');
+
 export const sourceSchema = z
   .object({
     id,
@@ -60,6 +95,11 @@ export const sourceSchema = z
     enabled: z.boolean().default(true),
     fullText: z.enum(['auto', 'always', 'never']).default('auto'),
     cleanup: cleanupRulesSchema.optional(),
+    /** The zone of the source's dates that name none (else UTC). */
+    timezone: timeZone.optional(),
+    /** How its ambiguous numeric dates (`03/04/2026`) are read; inferred from its own dates when absent. */
+    dayOrder: z.enum(['dmy', 'mdy']).optional(),
+    request: requestProfileSchema.optional(),
   })
   .strict();
 
@@ -294,6 +334,7 @@ export const configSchema = z
 
 export type SyndicationConfig = z.output<typeof configSchema>;
 export type SourceConfig = z.output<typeof sourceSchema>;
+export type RequestProfile = z.output<typeof requestProfileSchema>;
 export type ChannelConfig = z.output<typeof channelSchema>;
 export type ChannelFilter = z.output<typeof channelFilterSchema>;
 export type SubscriptionConfig = z.output<typeof subscriptionSchema>;

@@ -3,6 +3,7 @@ import { SyndicateError } from '../core/errors.js';
 import { decodeText } from '../content/decode-text.js';
 import { parseFeed, sniffFormat } from '../content/parse-feed.js';
 import type { FeedEntry } from '../content/feed-entry.js';
+import type { DateReadingOptions } from '../content/feed-date.js';
 import { sourceHomepage } from '../core/url-policy.js';
 import { normalizeEntry, type EntrySource } from './normalize-entry.js';
 import { extractPageMetadata } from '../content/page-metadata.js';
@@ -19,7 +20,10 @@ export interface FetchedDocument {
  * parsing: the caller fetched it. A feed is decoded and parsed exactly as the fetch worker does (`decodeText`,
  * `parseFeed` capped to `maxEntries`, the configuration's `limits.maxEntriesPerFetch`); `location` fills the source.
  */
-export async function normalizeDocument(document: FetchedDocument, options: { fetchedAt: string; maxEntries: number }): Promise<NormalizedItem[]> {
+export async function normalizeDocument(
+  document: FetchedDocument,
+  options: { fetchedAt: string; maxEntries: number; dates?: DateReadingOptions },
+): Promise<NormalizedItem[]> {
   const { location } = document;
   const { fetchedAt } = options;
   const text = decodeText(document.body, document.contentType);
@@ -54,7 +58,7 @@ export async function normalizeDocument(document: FetchedDocument, options: { fe
     if (item.contentText.trim() === '') throw new SyndicateError('SYN_ERR_NO_ARTICLE', `${location}: the page's main content holds no article text`);
     return [item];
   }
-  const feed = await parseFeed(text, options.maxEntries);
+  const feed = await parseFeed(text, options.maxEntries, { dates: options.dates, now: Date.parse(fetchedAt) });
   const source: EntrySource = {
     id: sourceId,
     name: feed.title || url.hostname || 'local file',

@@ -6,6 +6,7 @@ import { parseRetryAfter } from '../../net/retry-after.js';
 import { decodeText } from '../../content/decode-text.js';
 import type { FeedEntry } from '../../content/feed-entry.js';
 import { fetchLimits, httpFetch } from '../http-fetch.js';
+import type { RequestCredentials } from '../request-profile.js';
 import { extractPageMetadata } from '../../content/page-metadata.js';
 import { mergePageIntoEntry } from './merge-page.js';
 import { needsFullText, type FullTextMode, type FullTextReason } from './needs-full-text.js';
@@ -35,6 +36,7 @@ export async function fetchFullText(
   gate: HostPoliteness,
   entry: FeedEntry,
   mode: FullTextMode,
+  credentials?: RequestCredentials,
 ): Promise<FullTextOutcome> {
   const { fetch, reason } = needsFullText(entry, mode);
   if (!fetch) return { entry, reason, fetched: false };
@@ -45,7 +47,7 @@ export async function fetchFullText(
   try {
     let response;
     try {
-      response = await httpFetch(url, { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop) });
+      response = await httpFetch(url, { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop), credentials });
     } finally {
       await slots.release();
     }
