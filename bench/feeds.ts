@@ -81,7 +81,7 @@ export default async function feedsBench(): Promise<Record<string, number>> {
   try {
     for (let n = 1; n <= 50; n++) {
       const item = story(n);
-      await ctx.items.save(item);
+      await ctx.items.save(item, Date.now());
       await ctx.items.addToChannel('x', item, Date.now());
     }
     const app = await buildApp({ ctx, adminToken: 'bench' });

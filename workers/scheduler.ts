@@ -1,11 +1,13 @@
 import { syncSchedules } from '../src/scheduler/source-scheduler.js';
+import { bringUnderBounds, sweepRetention } from '../src/runtime/retention.js';
 import type { RoleDefinition } from '../src/runtime/role.js';
 
 const RECONCILE_MS = 60_000;
 
 /**
  * The scheduler role: the fetch stage chains each source's polls itself (see source-scheduler.ts); this role starts
- * new sources and, every minute, re-adds any poll whose job was lost.
+ * new sources and, every minute, re-adds any poll whose job was lost. It also keeps state bounded
+ * (runtime/retention.ts): the start-up pass once, then the retention sweep every `limits.sweepInterval`.
  */
 export const schedulerRole: RoleDefinition = {
   name: 'scheduler',
@@ -20,6 +22,24 @@ export const schedulerRole: RoleDefinition = {
     await sync();
     const timer = setInterval(sync, RECONCILE_MS);
     timer.unref();
-    return { name: 'scheduler', close: async () => clearInterval(timer) };
+    let sweeping: Promise<unknown> | null = null;
+    const sweep = (pass: () => Promise<unknown>) => {
+      // One sweep at a time per process: a slow one is never stacked under the next.
+      sweeping ??= pass()
+        .catch((err: Error) => ctx.logger.warn({ code: 'SYN_ERR_REDIS_UNAVAILABLE', err: err.message }, 'retention sweep failed: next one retries'))
+        .finally(() => (sweeping = null));
+    };
+    sweep(() => bringUnderBounds(ctx));
+    // Node's timers hold at most 2^31 - 1 ms (about 24.8 days); a longer interval would fire at once.
+    const sweepTimer = setInterval(() => sweep(() => sweepRetention(ctx)), Math.min(ctx.config.limits.sweepInterval, 2 ** 31 - 1));
+    sweepTimer.unref();
+    return {
+      name: 'scheduler',
+      close: async () => {
+        clearInterval(timer);
+        clearInterval(sweepTimer);
+        await sweeping;
+      },
+    };
   },
 };

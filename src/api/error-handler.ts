@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { SyndicateError } from '../core/errors.js';
+import { isOutOfMemory } from '../redis/server-memory.js';
 
 /** The JSON body of every API error: `{"error": {"code": "SYN_ERR_...", "message": "..."}}`. */
 export function errorBody(code: string, message: string, details?: unknown) {
@@ -80,6 +81,13 @@ export function installErrorHandler(app: FastifyInstance, http?: { redisUp(): bo
     // Whatever failed while Redis is away failed for that reason: say so, and when to come back.
     if (http && !http.redisUp() && !(err instanceof SyndicateError && err.httpStatus < 500) && !((err as FastifyError).statusCode! < 500)) {
       return sendRedisUnavailable(reply);
+    }
+    if (isOutOfMemory(err)) {
+      request.log.error({ code: 'SYN_ERR_REDIS_FULL', err: err.message }, 'request failed: Redis refuses writes');
+      return reply
+        .status(503)
+        .header('retry-after', String(OUTAGE_RETRY_AFTER_S))
+        .send(errorBody('SYN_ERR_REDIS_FULL', 'Redis memory is full: writes are refused until memory is freed or maxmemory raised'));
     }
     if (err instanceof SyndicateError) {
       if (err.httpStatus >= 500) request.log.error({ code: err.code, err: err.message }, 'request failed');

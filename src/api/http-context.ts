@@ -30,8 +30,8 @@ export async function createHttpContext(ctx: AppContext): Promise<HttpContext> {
   return {
     ...ctx,
     redis,
-    ...createStores(redis, ctx.keys, ctx.config, ctx.logger),
-    queues: createQueues(redis, ctx.env.redisPrefix, ctx.config.delivery.retrySchedule.length + 1),
+    ...createStores(redis, ctx.keys, ctx.config, ctx.logger, ctx.clock),
+    queues: createQueues(redis, ctx.env.redisPrefix, ctx.config.delivery.retrySchedule.length + 1, ctx.config.limits),
     redisUp: () => redis.status === 'ready',
   };
 }

@@ -14,8 +14,8 @@ export function withinOrNull<T>(promise: Promise<T>, ms = COLLECT_TIMEOUT_MS): P
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'waiting-children'] as const;
 
-/** What the registry reads at scrape time: whether Redis is up, and every queue's job counts. */
-export type MetricsDeps = Pick<HttpContext, 'queues' | 'redisUp'>;
+/** What the registry reads at scrape time: whether Redis is up, its memory, and every queue's job counts. */
+export type MetricsDeps = Pick<HttpContext, 'queues' | 'redisUp' | 'redisMemory'>;
 
 /**
  * The process's Prometheus registry: default process metrics, Redis reachability, job counts per queue and state
@@ -32,6 +32,27 @@ export function createMetrics(http: MetricsDeps) {
     registers: [registry],
     collect() {
       this.set(http.redisUp() ? 1 : 0);
+    },
+  });
+  // Both from one INFO per scrape: the alert rule compares them (see the README, "Operating it").
+  let memory: Promise<{ usedBytes: number; maxBytes: number } | null> | null = null;
+  const readMemory = () => (memory ??= withinOrNull(http.redisMemory.usage()).finally(() => setTimeout(() => (memory = null), 0)));
+  new Gauge({
+    name: 'syndicate_redis_memory_bytes',
+    help: 'Bytes Redis has in use (INFO used_memory)',
+    registers: [registry],
+    async collect() {
+      const usage = http.redisUp() ? await readMemory() : null;
+      if (usage) this.set(usage.usedBytes);
+    },
+  });
+  new Gauge({
+    name: 'syndicate_redis_maxmemory_bytes',
+    help: 'Redis maxmemory (0: no ceiling); writes are refused (SYN_ERR_REDIS_FULL) once memory reaches it',
+    registers: [registry],
+    async collect() {
+      const usage = http.redisUp() ? await readMemory() : null;
+      if (usage) this.set(usage.maxBytes);
     },
   });
   new Gauge({

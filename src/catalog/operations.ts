@@ -88,7 +88,10 @@ export interface RulesTestResult {
 }
 
 /** What the operations touch: the catalog and the stores beside it, the fetch and publish queues, the guard. */
-export type CatalogOperationsDeps = Pick<AppContext, 'catalog' | 'sourceStatus' | 'endpoints' | 'items' | 'tokens' | 'guard' | 'clock'> & {
+export type CatalogOperationsDeps = Pick<
+  AppContext,
+  'catalog' | 'sourceStatus' | 'seenEntries' | 'feedSubscriptions' | 'endpoints' | 'items' | 'tokens' | 'guard' | 'clock'
+> & {
   queues: Pick<PipelineQueues, 'fetch' | 'publish'>;
 };
 
@@ -148,10 +151,11 @@ export class CatalogOperations {
     return { source: redactSource(source), created: stored === null };
   }
 
-  /** Removes a source and its pending poll, so polling stops; `SYN_ERR_NOT_FOUND` when unknown. */
+  /** Removes a source, its pending poll (so polling stops) and its state; `SYN_ERR_NOT_FOUND` when unknown. */
   async removeSource(id: string): Promise<void> {
     if (!(await this.ctx.catalog.remove('sources', id))) throw notFound('source', id);
     await unscheduleSource(this.ctx.queues.fetch, id);
+    await Promise.all([this.ctx.sourceStatus.forget(id), this.ctx.seenEntries.forget(id), this.ctx.feedSubscriptions.forget(id)]);
   }
 
   /** Queues a fetch of the source at once (a new chain of polls starts from its outcome). Answers the job id. */
@@ -179,11 +183,14 @@ export class CatalogOperations {
     return { channel, created };
   }
 
-  /** Removes a channel and forgets its filing digest, so a channel created again under this id is filed afresh. */
+  /**
+   * Removes a channel with its membership and archive log, and forgets its filing digest, so a channel created
+   * again under this id is filed afresh.
+   */
   async removeChannel(id: string): Promise<void> {
     if (!(await this.ctx.catalog.remove('channels', id))) throw notFound('channel', id);
     // A channel created again under this id must be filed afresh, even with the same definition.
-    await this.ctx.items.forgetDigest(id);
+    await this.ctx.items.removeChannelState(id);
   }
 
   /** Subscriptions in their effective state: a disable by the deliver stage (410, continuous failure) wins. */
@@ -213,6 +220,7 @@ export class CatalogOperations {
   /** Removes a subscription (and revokes its consumer tokens); `SYN_ERR_NOT_FOUND` when unknown. */
   async removeSubscription(id: string): Promise<void> {
     if (!(await this.ctx.catalog.remove('subscriptions', id))) throw notFound('subscription', id);
+    await this.endpoints.forget(id);
     await this.ctx.tokens.revokeAll(id);
   }
 

@@ -232,7 +232,14 @@ export const configSchema = z
         /** Longest poll interval, also the cap of the error backoff. */
         maxInterval: duration('24h'),
         deliveryTimeout: duration('15s'),
+        /** How long stories, their channel entries, dedup keys and seen entries are kept (see src/redis/README.md). */
         retention: duration('30d'),
+        /** How long a stage's jobs that exhausted their attempts (dead letters) are kept, at most (never past `retention`). */
+        failedJobRetention: duration('30d'),
+        /** Failed jobs kept per queue at most: the oldest go first. */
+        failedJobCap: z.number().int().positive().default(10_000),
+        /** How often the retention sweep runs (scheduler role). */
+        sweepInterval: duration('10m'),
         /** Feed variants (`/feeds/x.atom?limit=&filter=…`) whose rendered documents each API process keeps, least recently used dropped first. */
         feedVariants: z.number().int().min(1).max(100_000).default(200),
         shutdownGrace: duration('10s'),

@@ -6,6 +6,10 @@ export const ERROR_CATALOGUE = {
   SYN_ERR_CONFIG_INVALID: { httpStatus: 500, description: 'the configuration file does not validate' },
   SYN_ERR_CONFIG_UNREADABLE: { httpStatus: 500, description: 'the configuration file cannot be read or parsed' },
   SYN_ERR_REDIS_UNAVAILABLE: { httpStatus: 503, description: 'Redis does not answer' },
+  SYN_ERR_REDIS_FULL: {
+    httpStatus: 503,
+    description: 'Redis refuses writes: its memory reached maxmemory (nothing acknowledged is lost; the work runs again once memory is back)',
+  },
   SYN_ERR_UNAUTHORIZED: { httpStatus: 401, description: 'missing or wrong bearer token' },
   SYN_ERR_FORBIDDEN: {
     httpStatus: 403,

@@ -29,6 +29,8 @@ export async function processDedupJob(ctx: DedupDeps, job: Job<DedupJob>): Promi
     await ctx.queues.publish.add('publish', { event: 'item.updated', item: { ...item, id: decision.storyId } }, { jobId });
   else if (decision.outcome === 'duplicate' && decision.newSource)
     await ctx.queues.publish.add('publish', { event: 'item.source_added', storyId: decision.storyId, source: item.source }, { jobId });
+  // Handed on: the decision's memo is no longer needed (a retry now finds the entry known).
+  await ctx.storyIndex.forgetAttempt(String(job.id));
   ctx.metrics.dedupDecisions.inc({ outcome: decision.outcome, match: matchKind(decision.matchedBy) });
   ctx.logger.debug({ storyId: decision.storyId, outcome: decision.outcome, matchedBy: decision.matchedBy }, 'dedup decision');
   return decision;

@@ -190,6 +190,14 @@ export class StoryIndex {
       .map(([k]) => k.slice(4));
   }
 
+  /**
+   * Forgets the decision kept for an attempt (see `attemptId`), once the caller handed its outcome on: a retry
+   * after that finds the entry known and hands nothing on twice, so the memo's 1-day TTL is only a backstop.
+   */
+  async forgetAttempt(attemptId: string): Promise<void> {
+    await this.redis.del(this.keys.attempt(attemptId));
+  }
+
   /** The story a source's entry (by its guid) was filed under, or null when the index does not know the entry (never seen, or expired). */
   async storyOfGuid(sourceId: string, guid: string): Promise<string | null> {
     const entry = await this.redis.get(this.keys.guid(keyDigest(`${sourceId}\u0000${guid}`)));

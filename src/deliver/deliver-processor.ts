@@ -75,7 +75,7 @@ export async function processDeliverJob(ctx: DeliverDeps, job: Job<DeliverJob>, 
 
   if (followsPublished(eventType)) {
     const decision = orderDecision(await ctx.queues.deliver.getJobState(publishedJobId(subscriptionId, storyId)));
-    if (decision === 'wait') return postpone(job, token, now + postponeDelay(ORDER_WAIT_MS, postponed, ORDER_WAIT_CAP_MS));
+    if (decision === 'wait') return postpone(job, token, now + postponeDelay(ORDER_WAIT_MS, postponed, ORDER_WAIT_CAP_MS), now);
     if (decision === 'blocked') {
       await refuse('SYN_ERR_DELIVERY_ORDER_BLOCKED', `item.published of story ${storyId} to ${subscriptionId} is a dead letter; replay it first`);
       throw new SyndicateError('SYN_ERR_DELIVERY_ORDER_BLOCKED', `${subscriptionId}: story ${storyId} not yet published to it`);
@@ -88,13 +88,13 @@ export async function processDeliverJob(ctx: DeliverDeps, job: Job<DeliverJob>, 
     await refuse('SYN_ERR_SUBSCRIPTION_DISABLED', `subscription ${subscriptionId} is disabled`);
     throw unrecoverable('SYN_ERR_SUBSCRIPTION_DISABLED', `subscription ${subscriptionId} is disabled`);
   }
-  if (admission.kind === 'busy') return postpone(job, token, now + postponeDelay(BUSY_WAIT_MS, postponed, BUSY_WAIT_CAP_MS));
+  if (admission.kind === 'busy') return postpone(job, token, now + postponeDelay(BUSY_WAIT_MS, postponed, BUSY_WAIT_CAP_MS), now);
   // Paused: every job may go when the pause ends. Rate-limited: only one job gets each slot, so the others spread
   // out, more with each refusal, rather than all coming back for every slot (a backlog of 1,000 jobs behind a 1/s
   // endpoint would otherwise ask Redis 1,000 times a second).
   if (admission.kind === 'rate')
-    return postpone(job, token, now + admission.waitMs + postponeDelay(Math.max(20, admission.waitMs), postponed, RATE_WAIT_CAP_MS));
-  if (admission.kind !== 'ok') return postpone(job, token, now + admission.waitMs + jittered(20));
+    return postpone(job, token, now + admission.waitMs + postponeDelay(Math.max(20, admission.waitMs), postponed, RATE_WAIT_CAP_MS), now);
+  if (admission.kind !== 'ok') return postpone(job, token, now + admission.waitMs + jittered(20), now);
 
   const payload = fitPayload(job.data.body, ctx.config.delivery.maxPayloadBytes);
   attempt.slim = payload.slim;
@@ -105,7 +105,7 @@ export async function processDeliverJob(ctx: DeliverDeps, job: Job<DeliverJob>, 
     await exhausted(ctx, job, verdict.code, verdict.message, attempt.attempt);
     throw unrecoverable(verdict.code, verdict.message);
   }
-  if (verdict.kind === 'paused') return postpone(job, token, verdict.until);
+  if (verdict.kind === 'paused') return postpone(job, token, verdict.until, now);
   // The last attempt of the schedule: the job becomes a dead letter when this throws.
   if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await exhausted(ctx, job, attempt.errorCode, attempt.error, attempt.attempt);
   throw new SyndicateError(attempt.errorCode as ErrorCode, `${subscriptionId}: ${attempt.error}`);

@@ -2,6 +2,8 @@ import { effectiveSubscription, type DisabledState } from '../catalog/catalog.js
 import type { SubscriptionConfig } from '../config/schema.js';
 import type { AppContext } from '../runtime/context.js';
 import { luaScript, runScript } from '../redis/scripts.js';
+import { scanKeys } from '../redis/server-memory.js';
+import { escapeRegExp } from '../core/regexp.js';
 import { Batcher } from './batcher.js';
 import { rateInterval } from './policy.js';
 
@@ -193,6 +195,30 @@ export class EndpointState {
   /** How many subscriptions the deliver stage has disabled. */
   async disabledCount(): Promise<number> {
     return this.ctx.redis.hlen(this.ctx.keys.deliveryDisabled);
+  }
+
+  /** Ids of every subscription with endpoint state in Redis (the start-up pass forgets removed ones'). */
+  async idsWithState(): Promise<string[]> {
+    const { redis, keys } = this.ctx;
+    const shape = new RegExp(`^${escapeRegExp(keys.deliveryKeyPrefix)}(.+):(?:log|paused-until|leases|next-start|failing-since)$`);
+    const found = await scanKeys(redis, `${keys.deliveryKeyPrefix}*`);
+    return [...new Set(found.map((key) => shape.exec(key)?.[1]).filter((id): id is string => id !== undefined))];
+  }
+
+  /** Forgets a removed subscription's endpoint state: its delivery log, leases, pauses, failure streak and disable. */
+  async forget(subscriptionId: string): Promise<void> {
+    const { redis, keys } = this.ctx;
+    await redis
+      .multi()
+      .del(
+        keys.deliveryLog(subscriptionId),
+        keys.deliveryPausedUntil(subscriptionId),
+        keys.deliveryLeases(subscriptionId),
+        keys.deliveryNextStart(subscriptionId),
+        keys.deliveryFailingSince(subscriptionId),
+      )
+      .hdel(keys.deliveryDisabled, subscriptionId)
+      .exec();
   }
 
   /** Frees a lease without logging (a delivery that never reached the endpoint). */

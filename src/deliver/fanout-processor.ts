@@ -137,7 +137,7 @@ export async function processFanoutJob(ctx: FanoutDeps, job: Job<FanoutJob>, tok
   if (followsPublished(eventType)) {
     const state = await queue.getJobState(fanoutJobId(makeEventId('item.published', { id: storyId })));
     if (fanoutOrderDecision(state) === 'wait') {
-      return postpone(job, token, now + postponeDelay(ORDER_WAIT_MS, timesPostponed(job), ORDER_WAIT_CAP_MS));
+      return postpone(job, token, now + postponeDelay(ORDER_WAIT_MS, timesPostponed(job), ORDER_WAIT_CAP_MS), now);
     }
   }
 

@@ -35,6 +35,11 @@ export class FeedSubscriptionStore {
     private readonly keys: RedisKeys,
   ) {}
 
+  /** Forgets a removed source's subscription state. */
+  async forget(sourceId: string): Promise<void> {
+    await this.redis.del(this.keys.websub(sourceId));
+  }
+
   /** The source's subscription, or null when it has none. */
   async get(sourceId: string): Promise<FeedSubscription | null> {
     const hash = await this.redis.hgetall(this.keys.websub(sourceId));

@@ -84,7 +84,7 @@ export async function processFetchJob(ctx: FetchDeps, job: Job<FetchJob>, token?
     const retryAt = await gate.acquire(host, holder, ctx.clock.now());
     if (retryAt > 0) {
       // A little jitter so the sources waiting on one host do not all come back in the same millisecond.
-      if (token) await postpone(job, token, retryAt + Math.floor(Math.random() * 50));
+      if (token) await postpone(job, token, retryAt + Math.floor(Math.random() * 50), ctx.clock.now());
       await waitForSlot(gate, ctx.clock, host, holder, Math.max(0, retryAt - ctx.clock.now()) + ctx.config.limits.fetchTimeout);
     }
   }
@@ -203,8 +203,10 @@ async function fetchSource(
         );
         observation.pushActive = websubActive(subscription, now);
       }
-    } else if (previous.status.hubUrl) {
-      observation.pushActive = websubActive(await ctx.feedSubscriptions.get(sourceId), now);
+    } else {
+      // The document is the one read last time: its entries are listed still (see fetch/seen-entries.ts).
+      await ctx.seenEntries.listedAgain(sourceId, now);
+      if (previous.status.hubUrl) observation.pushActive = websubActive(await ctx.feedSubscriptions.get(sourceId), now);
     }
     observation.newEntries = newEntries;
     observation.entries = response.notModified ? 0 : entries;
@@ -326,12 +328,13 @@ export async function ingestFeedDocument(
     if (handed.has(key) ? handed.get(key) === digest : unchanged[i]) continue;
     const entry = await completeFromPage(ctx, sourceId, feedEntry, source?.fullText ?? 'auto', credentials);
     await ctx.queues.normalize.add('normalize', { sourceId, sourceHomepage: homepage, entry, fetchedAt }, { jobId: `${sourceId}-${digest}` });
-    await ctx.seenEntries.remember(sourceId, key, digest);
+    await ctx.seenEntries.remember(sourceId, key, digest, ctx.clock.now());
     handed.set(key, digest);
     newEntries++;
   }
   await retractDeletedEntries(ctx, sourceId, feed);
-  await ctx.seenEntries.renew(sourceId);
+  // Every entry this document lists is listed still, so the retention sweep keeps it (never handed down again).
+  await ctx.seenEntries.listed(sourceId, [...new Set(keyed.map((entry) => entry.key))], ctx.clock.now());
   ctx.metrics.entriesFetched.inc({ result: 'new' }, newEntries);
   ctx.metrics.entriesFetched.inc({ result: 'unchanged' }, feed.entries.length - newEntries);
   return { feed, newEntries };
@@ -356,7 +359,7 @@ async function retractDeletedEntries(ctx: IngestDeps, sourceId: string, feed: Pa
     if (done[i]) continue;
     const at = when && !Number.isNaN(Date.parse(when)) ? new Date(when).toISOString() : new Date(ctx.clock.now()).toISOString();
     await ctx.queues.publish.add('item.retracted', { event: 'item.retracted', sourceId, guid: ref, at }, { jobId: `retract-${sourceId}-${hashEntry(ref)}` });
-    await ctx.seenEntries.remember(sourceId, ref, DELETED_DIGEST);
+    await ctx.seenEntries.remember(sourceId, ref, DELETED_DIGEST, ctx.clock.now());
   }
 }
 

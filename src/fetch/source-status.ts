@@ -1,6 +1,8 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { numberField } from '../redis/hash-fields.js';
 import type { RedisKeys } from '../redis/keys.js';
+import { scanKeys } from '../redis/server-memory.js';
+import { escapeRegExp } from '../core/regexp.js';
 
 /**
  * The fetch status of one source, as the API, the CLI and the status page show it (`GET /api/v1/sources`): numbers
@@ -202,6 +204,21 @@ export class SourceStatusStore {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
   ) {}
+
+  /**
+   * Ids of every source with any state of its own in Redis (status, seen entries, WebSub subscription): what the
+   * start-up pass compares with the catalog to forget removed sources' state.
+   */
+  async idsWithState(): Promise<string[]> {
+    const shape = new RegExp(`^${escapeRegExp(this.keys.prefix)}:source:(.+):(?:status|seen|seen-at|websub)$`);
+    const keys = await scanKeys(this.redis, `${this.keys.prefix}:source:*`);
+    return [...new Set(keys.map((key) => shape.exec(key)?.[1]).filter((id): id is string => id !== undefined))];
+  }
+
+  /** Forgets a removed source's status and bookkeeping. */
+  async forget(sourceId: string): Promise<void> {
+    await this.redis.del(this.keys.sourceStatus(sourceId));
+  }
 
   /** The public status of a source (every field null or zero before its first fetch). */
   async get(sourceId: string): Promise<SourceStatus> {

@@ -27,12 +27,14 @@ export function hubUrl(publicUrl: string): string {
 }
 
 /**
- * The RFC 5005 layout of a channel with `total` stories: full pages of `pageSize` stories by arrival order are
- * archive pages 1..archivePages (1 the oldest); the current document shows the newest `pageSize` stories, so it
- * always includes every story not yet in a full page and a subscriber walking prev-archive misses nothing.
+ * The RFC 5005 layout of a channel with `total` stories by arrival order, the first `trimmed` of which aged out:
+ * full pages of `pageSize` stories are archive pages firstArchive..archivePages (1 the oldest ever; a page leaves
+ * once all its stories aged out, so the `prev-archive` chain ends at the oldest page that still holds one); the
+ * current document shows the newest `pageSize` stories, so it always includes every story not yet in a full page
+ * and a subscriber walking prev-archive misses nothing still kept.
  */
-export function archiveLayout(total: number, pageSize: number): { archivePages: number } {
-  return { archivePages: Math.floor(total / pageSize) };
+export function archiveLayout(total: number, pageSize: number, trimmed = 0): { archivePages: number; firstArchive: number } {
+  return { archivePages: Math.floor(total / pageSize), firstArchive: Math.floor(trimmed / pageSize) + 1 };
 }
 
 /**
@@ -46,19 +48,18 @@ export async function renderChannelDocument(
   archive: number | null,
   fallbackDate: Date,
 ): Promise<ChannelDocument | null> {
-  const [state, total] = await Promise.all([deps.items.channelState(channel.id), deps.items.channelSize(channel.id)]);
-  const { archivePages } = archiveLayout(total, channel.pageSize);
-  if (archive !== null && (archive < 1 || archive > archivePages)) return null;
-  const stories =
-    archive === null
-      ? await deps.items.channelRange(channel.id, Math.max(0, total - channel.pageSize), total - 1)
-      : await deps.items.channelRange(channel.id, (archive - 1) * channel.pageSize, archive * channel.pageSize - 1);
+  const [state, { total, trimmed }] = await Promise.all([deps.items.channelState(channel.id), deps.items.channelExtent(channel.id)]);
+  const { archivePages, firstArchive } = archiveLayout(total, channel.pageSize, trimmed);
+  if (archive !== null && (archive < firstArchive || archive > archivePages)) return null;
+  // Arrival numbers [from, to] of the document, read from the log whose rank 0 is arrival number `trimmed`.
+  const [from, to] = archive === null ? [Math.max(0, total - channel.pageSize), total - 1] : [(archive - 1) * channel.pageSize, archive * channel.pageSize - 1];
+  const stories = await deps.items.channelRange(channel.id, Math.max(0, from - trimmed), to - trimmed);
   const updated = new Date(state.lastModified || fallbackDate.getTime());
   const links = { publicUrl: deps.env.publicUrl, hubUrl: hubUrl(deps.env.publicUrl) };
   // Tombstones go in the current Atom document only: RSS and JSON Feed have no way to say it, archives keep their stories.
   const tombstones =
     archive === null && format === 'atom' ? await deps.items.channelTombstones(channel.id, deps.clock.now() - deps.config.events.tombstoneRetention) : [];
-  const body = renderChannel(format, channel, stories, links, updated, { archive, archivePages, tombstones });
+  const body = renderChannel(format, channel, stories, links, updated, { archive, archivePages, firstArchive, tombstones });
   // An archive page is as new as its newest story (the renderer writes the same date into the document).
   const lastModified =
     archive === null ? updated : new Date(Math.max(0, ...stories.map((s) => Date.parse(s.updatedAt)).filter((t) => !Number.isNaN(t))) || updated.getTime());

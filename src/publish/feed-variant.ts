@@ -92,7 +92,9 @@ export async function renderChannelVariant(
   variant: FeedVariant,
   fallbackDate: Date,
 ): Promise<ChannelDocument> {
-  const [state, total] = await Promise.all([deps.items.channelState(channel.id), deps.items.channelSize(channel.id)]);
+  const [state, extent] = await Promise.all([deps.items.channelState(channel.id), deps.items.channelExtent(channel.id)]);
+  // Ranks of the arrival log (the pages that aged out are no longer in it).
+  const total = extent.total - extent.trimmed;
   const limit = variant.limit ?? channel.pageSize;
   const kept: NormalizedItem[] = [];
   // Newest first, a page at a time: a variant without filters reads only what it shows.

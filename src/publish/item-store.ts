@@ -7,6 +7,7 @@ import { luaScript, runScript } from '../redis/scripts.js';
 const ADD_TO_CHANNEL = luaScript('channel-add');
 const REFILE_CHANNEL = luaScript('channel-refile');
 const LEAVE_CHANNEL = luaScript('channel-leave');
+const EXPIRE_FROM_CHANNEL = luaScript('channel-expire');
 const RETRACT_FROM_CHANNEL = luaScript('channel-retract');
 
 /** Tombstones a channel keeps at most, whatever their age. */
@@ -35,12 +36,17 @@ export class ItemStore {
 
   /**
    * Stores (or replaces) a story's content. Its outlets are kept apart (one hash field each), so that adding an
-   * outlet is a single atomic HSETNX that never races with a content update. `now` stamps the change in the index
-   * that incremental reads page through.
+   * outlet is a single atomic HSETNX that never races with a content update. `now` (the pipeline clock) stamps the
+   * change in the index that incremental reads page through, and starts the story's retention the first time.
    */
   async save(item: NormalizedItem, now = Date.now()): Promise<void> {
     const { sources, ...content } = item;
-    const multi = this.redis.multi().set(this.keys.item(item.id), JSON.stringify(content)).zadd(this.keys.itemsByTime, Date.parse(item.publishedAt), item.id);
+    const multi = this.redis
+      .multi()
+      .set(this.keys.item(item.id), JSON.stringify(content))
+      .zadd(this.keys.itemsByTime, Date.parse(item.publishedAt), item.id)
+      // Retention counts from the first storing (an edit does not renew it): see runtime/retention.ts.
+      .zadd(this.keys.itemsByStored, 'NX', now, item.id);
     sources.forEach((source, order) => multi.hsetnx(this.keys.itemSources(item.id), sourceField(source), JSON.stringify({ order, source })));
     await multi.exec();
     await this.touch(item.id, now);
@@ -253,9 +259,67 @@ export class ItemStore {
     return this.redis.zrange(this.keys.channelItems(channelId), '0', '-1');
   }
 
-  /** How many stories a channel's log holds. */
-  async channelSize(channelId: string): Promise<number> {
-    return this.redis.zcard(this.keys.channelLog(channelId));
+  /**
+   * A channel's arrival log: `total` stories ever filed in its current numbering, of which the first `trimmed`
+   * (whole archive pages that aged out) are gone from the log; log rank r is arrival number `trimmed + r`.
+   */
+  async channelExtent(channelId: string): Promise<{ total: number; trimmed: number }> {
+    const [size, trimmed] = await Promise.all([
+      this.redis.zcard(this.keys.channelLog(channelId)),
+      this.redis.hget(this.keys.channelMeta(channelId), 'trimmed'),
+    ]);
+    const gone = Number(trimmed ?? 0);
+    return { total: gone + size, trimmed: gone };
+  }
+
+  /** Ids of stories first stored before `cutoff` (pipeline clock), oldest first, at most `limit`. */
+  async storedBefore(cutoff: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.itemsByStored, '-inf', `(${cutoff}`, 'LIMIT', 0, limit);
+  }
+
+  /**
+   * Takes aged-out stories out of a channel without an event (see redis/lua/channel-expire.lua: whole archive pages
+   * leave the log once empty). Answers whether the channel changed; if so, feed caches hear of it.
+   */
+  async expireFromChannel(channelId: string, storyIds: string[], pageSize: number, now: number): Promise<boolean> {
+    const changed = Number(await runScript(this.redis, EXPIRE_FROM_CHANNEL, this.channelScriptKeys(channelId).slice(0, 3), [pageSize, now, ...storyIds]));
+    if (changed > 0) await this.changed(channelId);
+    return changed > 0;
+  }
+
+  /** Deletes stories and their outlets for good (after they left their channels): the API answers 404 for them. */
+  async forget(storyIds: string[]): Promise<void> {
+    if (!storyIds.length) return;
+    const multi = this.redis.multi();
+    for (const id of storyIds) multi.del(this.keys.item(id), this.keys.itemSources(id));
+    await multi
+      .zrem(this.keys.itemsByTime, ...storyIds)
+      .zrem(this.keys.itemsByStored, ...storyIds)
+      .zrem(this.keys.itemsByUpdate, ...storyIds)
+      .exec();
+  }
+
+  /**
+   * Gives every story stored before retention was tracked (no entry in the by-stored set) a retention starting
+   * `now`; idempotent (stories already tracked keep their time). Answers how many it adopted.
+   */
+  async adoptUntracked(now: number): Promise<number> {
+    let adopted = 0;
+    for (let start = 0; ; start += 1000) {
+      const ids = await this.redis.zrange(this.keys.itemsByTime, String(start), String(start + 999));
+      if (!ids.length) break;
+      adopted += await this.redis.zadd(this.keys.itemsByStored, 'NX', ...ids.flatMap((id) => [String(now), id]));
+    }
+    return adopted;
+  }
+
+  /** Deletes a removed channel's membership and log (its version counter stays, so caches never see a version twice). */
+  async removeChannelState(channelId: string): Promise<void> {
+    await this.redis
+      .multi()
+      .del(this.keys.channelItems(channelId), this.keys.channelLog(channelId))
+      .hdel(this.keys.channelMeta(channelId), 'definitionDigest', 'seq', 'trimmed')
+      .exec();
   }
 
   /**

@@ -40,7 +40,10 @@ const STORY_WAIT_LIMIT = 20;
  */
 async function waitForStory(ctx: Pick<AppContext, 'clock'>, job: Job<PublishJob>, token: string | undefined, storyId: string): Promise<never> {
   const times = timesPostponed(job);
-  if (times < STORY_WAIT_LIMIT) return postpone(job, token, ctx.clock.now() + postponeDelay(STORY_WAIT_MS, times, STORY_WAIT_CAP_MS));
+  if (times < STORY_WAIT_LIMIT) {
+    const now = ctx.clock.now();
+    return postpone(job, token, now + postponeDelay(STORY_WAIT_MS, times, STORY_WAIT_CAP_MS), now);
+  }
   throw new SyndicateError('SYN_ERR_STORY_NOT_STORED', `story ${storyId} is still not stored after ${times} waits: its item.published job did not run`);
 }
 

@@ -26,11 +26,13 @@ export interface ChannelLinks {
 
 /**
  * Which document of a channel's RFC 5005 archive set is rendered: the current one (`archive: null`), or one
- * of the full archive pages 1..archivePages (1 is the oldest).
+ * of the full archive pages firstArchive..archivePages (1 is the oldest ever; pages before `firstArchive`, default
+ * 1, aged out, so the `prev-archive` chain ends at it).
  */
 export interface FeedPage {
   archive: number | null;
   archivePages: number;
+  firstArchive?: number;
   /** Stories retracted from the channel (newest first), written into Atom as RFC 6721 `at:deleted-entry` tombstones. */
   tombstones?: Array<{ storyId: string; deletedAt: number }>;
 }
@@ -58,17 +60,18 @@ export function channelUrl(publicUrl: string, channelId: string, format: FeedFor
 /** The RFC 5005 links of one document (absent ones are undefined). */
 function pageLinks(channelId: string, format: FeedFormat, links: ChannelLinks, page: FeedPage) {
   const url = (n: number | null) => channelUrl(links.publicUrl, channelId, format, n);
+  const first = Math.max(1, page.firstArchive ?? 1);
   if (page.archive === null)
     return {
       self: links.selfUrl ?? url(null),
       current: url(null),
-      prevArchive: page.archivePages > 0 ? url(page.archivePages) : undefined,
+      prevArchive: page.archivePages >= first ? url(page.archivePages) : undefined,
       nextArchive: undefined,
     };
   return {
     self: url(page.archive),
     current: url(null),
-    prevArchive: page.archive > 1 ? url(page.archive - 1) : undefined,
+    prevArchive: page.archive > first ? url(page.archive - 1) : undefined,
     nextArchive: page.archive < page.archivePages ? url(page.archive + 1) : undefined,
   };
 }

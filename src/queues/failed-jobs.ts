@@ -1,8 +1,9 @@
 /**
  * Jobs that exhausted their attempts (or were failed at once), in any queue: listing them by failure time and
  * putting them back to run again with the same job id. The deliver stage's dead letters (deliver/dead-letters.ts)
- * are these for the deliver queue; normalize, dedup and publish keep theirs too (`removeOnFail: false`), so a story
- * that could not get through is visible (API, `syndicate_queue_jobs{state="failed"}`) and replayable, not lost.
+ * are these for the deliver queue; normalize, dedup and publish keep theirs too, so a story that could not get through
+ * is visible (API, `syndicate_queue_jobs{state="failed"}`) and replayable, for `limits.failedJobRetention` (never
+ * past `limits.retention`) and at most `limits.failedJobCap` per queue (see queues.ts `stageJobOptions`).
  */
 import type { Job, Queue } from 'bullmq';
 import { SyndicateError } from '../core/errors.js';

@@ -24,10 +24,12 @@ export function timesPostponed(job: Job): number {
 }
 
 /**
- * Puts the job back to wait until `until` (epoch ms) without spending an attempt: BullMQ counts a `DelayedError`
- * as neither success nor failure. Needs the worker's lock `token`.
+ * Puts the job back to wait until `until` (epoch ms on the pipeline clock, read as `now`) without spending an
+ * attempt: BullMQ counts a `DelayedError` as neither success nor failure. BullMQ's delays run on the machine's
+ * clock, so the wait is handed to it as a duration from there (the same under the system clock; right under any
+ * other, e.g. the soak test's fast one). Needs the worker's lock `token`.
  */
-export async function postpone(job: Job, token: string | undefined, until: number): Promise<never> {
-  await job.moveToDelayed(Math.ceil(until), token);
+export async function postpone(job: Job, token: string | undefined, until: number, now: number): Promise<never> {
+  await job.moveToDelayed(Date.now() + Math.max(0, Math.ceil(until - now)), token);
   throw new DelayedError();
 }

@@ -1,5 +1,6 @@
 import { Worker, type Job, type WorkerOptions } from 'bullmq';
 import { withJobContext } from '../core/logger.js';
+import { errorCodeOf } from '../redis/server-memory.js';
 import type { AppContext } from '../runtime/context.js';
 import type { RoleHandle, RoleName } from '../runtime/role.js';
 import type { QueueName, QueuePayloads } from './pipeline.js';
@@ -86,11 +87,11 @@ export function startStageWorker<K extends QueueName>(
   });
   worker.on('failed', (job, err) =>
     ctx.logger.warn(
-      { ...(job ? jobLogBindings(queue, job) : { stage: queue }), attemptsMade: job?.attemptsMade, code: (err as { code?: string }).code, err: err.message },
+      { ...(job ? jobLogBindings(queue, job) : { stage: queue }), attemptsMade: job?.attemptsMade, code: errorCodeOf(err), err: err.message },
       'job failed',
     ),
   );
-  worker.on('error', (err) => ctx.logger.error({ queue, err: err.message }, 'worker error'));
+  worker.on('error', (err) => ctx.logger.error({ queue, code: errorCodeOf(err), err: err.message }, 'worker error'));
   ctx.state.workersRunning++;
   return {
     name: role,

@@ -15,6 +15,11 @@ export function redisKeys(prefix: string) {
     sourceStatus: (sourceId: string) => `${prefix}:source:${sourceId}:status`,
     /** Hash guid → hash of the raw entry: what a source already handed downstream (fetch/seen-entries.ts). */
     sourceSeen: (sourceId: string) => `${prefix}:source:${sourceId}:seen`,
+    /**
+     * Sorted set entry key → time (pipeline clock) the entry was last listed by its feed: what the retention sweep
+     * prunes seen entries by (fetch/seen-entries.ts).
+     */
+    sourceSeenAt: (sourceId: string) => `${prefix}:source:${sourceId}:seen-at`,
     /** String: JSON listing of one scoped (consumer) token, by the token's SHA-256; expires with the token (catalog/token-store.ts). */
     scopedToken: (digest: string) => `${prefix}:token:${digest}`,
     /** Hash token id → SHA-256: the scoped tokens of one subscription (at most 20; expires a year after the last issue). */
@@ -31,6 +36,8 @@ export function redisKeys(prefix: string) {
     itemSources: (storyId: string) => `${prefix}:item:${storyId}:sources`,
     /** Sorted set of story ids by published time, all stories. */
     itemsByTime: `${prefix}:items:by-time`,
+    /** Sorted set of story ids by the time (pipeline clock) they were first stored: what the retention sweep reads. */
+    itemsByStored: `${prefix}:items:by-stored`,
     /**
      * Sorted set of story ids by the stamp of their last change here (stored, edited, another outlet added; see
      * redis/lua/items-touch.lua): what incremental reads page through. One entry per stored story, which leaves
@@ -41,7 +48,9 @@ export function redisKeys(prefix: string) {
     channelItems: (channelId: string) => `${prefix}:channel:${channelId}:items`,
     /**
      * Sorted set of story ids in a channel, scored by arrival sequence (never moved once added): the stable order
-     * RFC 5005 archive pages are cut from. The sequence counter is field `seq` of channelMeta.
+     * RFC 5005 archive pages are cut from. The sequence counter is field `seq` of channelMeta; its field `trimmed`
+     * counts the stories the retention sweep took off the front of the log, whole archive pages at a time, so page
+     * numbers never move.
      */
     channelLog: (channelId: string) => `${prefix}:channel:${channelId}:log`,
     /**

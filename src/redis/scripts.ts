@@ -13,6 +13,7 @@ import type { Redis } from 'ioredis';
 /** The scripts of `./lua/` (file name without `.lua`). */
 export type ScriptName =
   | 'channel-add'
+  | 'channel-expire'
   | 'channel-leave'
   | 'channel-refile'
   | 'channel-retract'
@@ -25,6 +26,8 @@ export type ScriptName =
   | 'host-release'
   | 'host-pause'
   | 'items-touch'
+  | 'seen-prune'
+  | 'seen-relist'
   | 'websub-expire'
   | 'websub-subscribe';
 

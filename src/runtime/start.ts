@@ -1,5 +1,6 @@
 import type { RuntimeEnv } from '../config/load-config.js';
 import type { SyndicationConfig } from '../config/schema.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { ensureRedis, type RedisHandle } from '../redis/ensure-redis.js';
 import { waitReady } from '../redis/connection.js';
@@ -29,6 +30,8 @@ export interface StartOptions {
    * Redis on the configured port would take the real one's place for every worker (see the contract).
    */
   mayStartRedis?: boolean;
+  /** The pipeline's clock (default: the system's); the soak test runs a year on a fast one. */
+  clock?: Clock;
 }
 
 /**
@@ -63,12 +66,12 @@ export async function startSystem(
   config: SyndicationConfig,
   roles: RoleDefinition[],
   logger: Logger,
-  { redisDataDir = './data', health, mayStartRedis = false }: StartOptions = {},
+  { redisDataDir = './data', health, mayStartRedis = false, clock }: StartOptions = {},
 ): Promise<RunningSystem> {
   const redisHandle: RedisHandle = mayStartRedis
     ? await ensureRedis(env.redisUrl, redisDataDir, (msg) => logger.warn(msg), { mayStart: true })
     : { url: env.redisUrl, startedHere: false, stop: async () => {} };
-  const ctx = createContext(env, config, logger);
+  const ctx = createContext(env, config, logger, clock);
   await waitForRedis(ctx, logger, health);
   await ctx.catalog.seedFromConfig(config);
   const handles: RoleHandle[] = [];

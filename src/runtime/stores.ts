@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { Catalog } from '../catalog/catalog.js';
 import { TokenStore } from '../catalog/token-store.js';
 import type { SyndicationConfig } from '../config/schema.js';
+import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { StoryIndex } from '../dedup/story-index.js';
 import { EndpointState } from '../deliver/endpoint-state.js';
@@ -12,6 +13,7 @@ import { HostPoliteness } from '../net/host-politeness.js';
 import { ItemStore } from '../publish/item-store.js';
 import { WebSubStore } from '../publish/websub-store.js';
 import type { RedisKeys } from '../redis/keys.js';
+import { RedisMemory } from '../redis/server-memory.js';
 
 /**
  * The stores: every Redis key of the system is read and written through one of these (and BullMQ's own through
@@ -37,24 +39,32 @@ export interface Stores {
   seenEntries: SeenEntries;
   /** Our own WebSub subscriptions, as a subscriber, at the hubs the feeds name. */
   feedSubscriptions: FeedSubscriptionStore;
+  /** The Redis server's memory in use and its ceiling (for /metrics and the status page). */
+  redisMemory: RedisMemory;
   /** Consumer tokens scoped to one subscription (stored hashed). */
   tokens: TokenStore;
 }
 
-/** Builds every store on one connection. */
-export function createStores(redis: Redis, keys: RedisKeys, config: SyndicationConfig, logger: Logger): Stores {
+/**
+ * Builds every store on one connection. `clock` is the pipeline's: the story index's generations run on it, as
+ * the retention sweep does (runtime/retention.ts), so one clock drives every bound.
+ */
+export function createStores(redis: Redis, keys: RedisKeys, config: SyndicationConfig, logger: Logger, clock: Clock): Stores {
   const catalog = new Catalog(redis, keys);
   const { limits } = config;
   const retentionSeconds = Math.ceil(limits.retention / 1000);
+  // Redis TTLs are only a backstop behind the sweep: long enough that a source polled at the slowest never loses its memory.
+  const backstopSeconds = 2 * Math.ceil(Math.max(limits.retention, limits.maxInterval) / 1000);
   return {
     catalog,
     items: new ItemStore(redis, keys),
     endpoints: new EndpointState({ redis, keys, catalog, logger, config }),
     hubSubscriptions: new WebSubStore(redis, keys),
-    storyIndex: new StoryIndex(redis, { prefix: keys.prefix, retentionSeconds }),
+    storyIndex: new StoryIndex(redis, { prefix: keys.prefix, retentionSeconds, now: () => clock.now() }),
     sourceStatus: new SourceStatusStore(redis, keys),
-    seenEntries: new SeenEntries(redis, keys, retentionSeconds),
+    seenEntries: new SeenEntries(redis, keys, backstopSeconds),
     feedSubscriptions: new FeedSubscriptionStore(redis, keys),
+    redisMemory: new RedisMemory(redis),
     tokens: new TokenStore(redis, keys),
     politeness: new HostPoliteness(redis, (host) => ({ state: keys.hostState(host), active: keys.hostActive(host) }), {
       maxConcurrent: limits.hostConcurrency,

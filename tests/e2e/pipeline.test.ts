@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import type { WebhookEvent } from '../../src/core/item.js';
 import { type LoopbackServer, serveRss, startAcceptingReceiver, waitFor } from '../support/http.js';
+import { countsByFamily, keyCensus, unbounded } from '../support/key-families.js';
 import { sampleFeed } from '../support/seed.js';
 import { startTestSystem } from '../support/system.js';
 
@@ -65,5 +66,14 @@ describe('end to end: a loopback feed to a republished feed and a signed webhook
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(receiver.requests).toHaveLength(1);
     expect(await system.ctx.items.latest(10)).toHaveLength(1);
+  });
+
+  it('leaves no key without a bound: every key family of the run has a row in src/redis/bounds.ts or a TTL', async () => {
+    const rows = await keyCensus(system.ctx.redis, system.env.redisPrefix);
+    const families = countsByFamily(rows);
+    // The run touched every stage's state: the census is not vacuous.
+    for (const family of ['source-seen', 'source-seen-at', 'item', 'item-sources', 'channel-log', 'dedup-index', 'delivery-log', 'queue-job'])
+      expect(families[family], `${family} in ${JSON.stringify(families)}`).toBeGreaterThan(0);
+    expect(unbounded(rows, system.env.redisPrefix)).toEqual([]);
   });
 });

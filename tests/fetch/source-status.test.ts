@@ -166,11 +166,11 @@ describe('the fetch stage stores on real Redis: source status, seen entries, our
     expect(none).toMatchObject({ redirect: null, websub: null, lastPush: null, fullText: { lastError: null } });
   });
 
-  it('seen entries: unchanged only with the same digest, a whole document at once; kept for the retention', async () => {
+  it('seen entries: unchanged only with the same digest, a whole document at once; a TTL as backstop', async () => {
     const seen = new SeenEntries(redis, keys, 600);
     expect(await seen.unchanged('s', [{ key: 'guid-1', digest: 'd1' }])).toEqual([false]);
     expect(await seen.unchanged('s', [])).toEqual([]);
-    await seen.remember('s', 'guid-1', 'd1');
+    await seen.remember('s', 'guid-1', 'd1', 1_000);
     expect(
       await seen.unchanged('s', [
         { key: 'guid-1', digest: 'd1' },
@@ -178,8 +178,40 @@ describe('the fetch stage stores on real Redis: source status, seen entries, our
         { key: 'guid-2', digest: 'd1' },
       ]),
     ).toEqual([true, false, false]);
-    await seen.renew('s');
+    await seen.listed('s', ['guid-1'], 2_000);
     expect(await redis.ttl(keys.sourceSeen('s'))).toBeGreaterThan(590);
+    expect(await redis.ttl(keys.sourceSeenAt('s'))).toBeGreaterThan(590);
+  });
+
+  it('seen entries: pruned by the time their feed last listed them, never while it lists them', async () => {
+    const seen = new SeenEntries(redis, keys, 600);
+    await seen.remember('p', 'old', 'd1', 1_000);
+    await seen.remember('p', 'kept', 'd2', 1_000);
+    await seen.remember('p', 'fresh', 'd3', 4_500);
+    // The newest document lists `kept` and `fresh` only; `old` dropped out of the feed.
+    await seen.listed('p', ['kept', 'fresh', 'never-remembered'], 5_000);
+    expect(await seen.prune('p', 3_000)).toBe(1);
+    expect(
+      await seen.unchanged('p', [
+        { key: 'old', digest: 'd1' },
+        { key: 'kept', digest: 'd2' },
+      ]),
+    ).toEqual([false, true]);
+    // Far past the cutoff, but still in the feed (its last document, re-confirmed by a 304): kept.
+    await seen.listedAgain('p', 9_000);
+    expect(await seen.prune('p', 1_000_000)).toBe(0);
+    expect(await redis.zscore(keys.sourceSeenAt('p'), 'kept')).toBe('9000');
+    expect(await redis.zscore(keys.sourceSeenAt('p'), 'never-remembered')).toBeNull();
+    // A document that no longer lists `kept`: it goes once past the cutoff.
+    await seen.remember('p', 'newer', 'd4', 10_000);
+    expect(await seen.prune('p', 9_500)).toBe(2);
+    expect(await redis.hkeys(keys.sourceSeen('p'))).toEqual(['newer']);
+    // Entries remembered before stamps were kept get one, once.
+    await redis.hset(keys.sourceSeen('p'), 'legacy', 'd5');
+    expect(await seen.adoptUntracked('p', 11_000)).toBe(1);
+    expect(await seen.adoptUntracked('p', 12_000)).toBe(0);
+    await seen.forget('p');
+    expect(await redis.exists(keys.sourceSeen('p'), keys.sourceSeenAt('p'))).toBe(0);
   });
 
   it('our subscription at a hub: typed, a granted lease kept through a new request', async () => {

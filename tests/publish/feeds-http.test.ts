@@ -120,7 +120,7 @@ describe('feeds over HTTP: conditional GET and RFC 5005 archives', () => {
     const other = system.ctx.redis.duplicate();
     try {
       const store = new ItemStore(other, system.ctx.keys);
-      await store.save(interviewItem(9));
+      await store.save(interviewItem(9), Date.now());
       await store.addToChannel('interviews', interviewItem(9), Date.now());
       const fresh = await waitFor(
         'the change to show',

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { parseConfig } from '../../src/config/load-config.js';
 import type { RuntimeEnv } from '../../src/config/load-config.js';
+import type { Clock } from '../../src/core/clock.js';
 import type { RoleName } from '../../src/runtime/role.js';
 import { startSystem, type RunningSystem } from '../../src/runtime/start.js';
 import { ROLES } from '../../workers/index.js';
@@ -18,6 +19,7 @@ export async function startTestSystem(
   rawConfig: Record<string, unknown>,
   roles: RoleName[] = WORKER_ROLES,
   env: RuntimeEnv = testEnv(label),
+  clock?: Clock,
 ): Promise<RunningSystem & { env: RuntimeEnv; cleanup(): Promise<void> }> {
   const config = parseConfig({ network: { allowHosts: ['127.0.0.1', 'localhost'] }, ...rawConfig });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -26,6 +28,7 @@ export async function startTestSystem(
     config,
     roles.map((r) => ROLES[r]),
     logger,
+    { clock },
   );
   return {
     ...system,

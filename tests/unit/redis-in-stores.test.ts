@@ -15,6 +15,7 @@ const STORE_MODULES = new Set([
   'src/redis/connection.ts',
   'src/redis/ensure-redis.ts',
   'src/redis/scripts.ts',
+  'src/redis/server-memory.ts',
   'src/catalog/catalog.ts',
   'src/publish/item-store.ts',
   'src/catalog/token-store.ts',

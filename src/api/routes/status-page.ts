@@ -16,15 +16,16 @@ const RECENT_ATTEMPTS = 50;
  * What the status page reads besides `ops`' sources and subscriptions: the latest stories, the delivery log, every
  * queue's job counts (the deliver queue's dead letters too), and the clock for its timestamp.
  */
-export type StatusPageRouteDeps = Pick<HttpContext, 'items' | 'endpoints' | 'queues' | 'clock'>;
+export type StatusPageRouteDeps = Pick<HttpContext, 'items' | 'endpoints' | 'queues' | 'clock' | 'redisMemory'>;
 
 /** Reads everything the status page shows, from Redis and the queues (the same reads the API makes). */
 export async function loadStatusView(ctx: StatusPageRouteDeps, ops: CatalogOperations): Promise<StatusView> {
-  const [sources, subscriptions, stories, deadLetters] = await Promise.all([
+  const [sources, subscriptions, stories, deadLetters, redisMemory] = await Promise.all([
     ops.listSources(),
     ops.listSubscriptions(),
     ctx.items.latest(STORY_WINDOW),
     listDeadLetters(ctx.queues, {}, 10_000),
+    ctx.redisMemory.usage().catch(() => null),
   ]);
   const storiesBySource = new Map<string, number>();
   for (const story of stories) for (const outlet of story.sources) storiesBySource.set(outlet.id, (storiesBySource.get(outlet.id) ?? 0) + 1);
@@ -45,6 +46,7 @@ export async function loadStatusView(ctx: StatusPageRouteDeps, ops: CatalogOpera
   );
   return {
     generatedAt: new Date(ctx.clock.now()).toISOString(),
+    redisMemory,
     storyWindow: STORY_WINDOW,
     sources: sources.map((s) => ({
       id: s.id,

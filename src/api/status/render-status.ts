@@ -2,6 +2,7 @@
  * The operator's status page (`/admin`) as server-rendered HTML: pure, from a view model to a string, no script
  * and no front-end build. Every text is escaped; the page refreshes itself every 30 seconds.
  */
+import { MEMORY_WARNING_RATIO } from '../../redis/server-memory.js';
 
 /** One source as the page shows it. */
 export interface SourceRow {
@@ -53,6 +54,8 @@ export interface StatusView {
   storyWindow: number;
   subscriptions: SubscriptionRow[];
   queues: Array<{ name: string; waiting: number; active: number; delayed: number; failed: number }>;
+  /** Redis's memory (null when it could not be read). */
+  redisMemory: { usedBytes: number; maxBytes: number; refusedWrites: number } | null;
 }
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -177,6 +180,30 @@ ${rows.join('\n')}
 </section>`;
 }
 
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/**
+ * Redis memory against its ceiling: a warning from `warnRatio` (80 %), `SYN_ERR_REDIS_FULL` once Redis refuses
+ * writes (used ≥ maxmemory under noeviction), with how many it refused since it started.
+ */
+export function memorySection(view: StatusView, warnRatio: number): string {
+  const m = view.redisMemory;
+  if (!m) return '';
+  const ratio = m.maxBytes > 0 ? m.usedBytes / m.maxBytes : 0;
+  const state =
+    m.maxBytes === 0
+      ? badge('warn', 'no maxmemory set: Redis grows until the machine runs out')
+      : ratio >= 1
+        ? `${badge('bad', 'full')} <code>SYN_ERR_REDIS_FULL</code> writes are refused: free memory (shorter <code>limits.retention</code>) or raise maxmemory`
+        : ratio >= warnRatio
+          ? `${badge('warn', `above ${Math.round(warnRatio * 100)} %`)} writes will be refused at 100 %: shorten <code>limits.retention</code> or raise maxmemory`
+          : badge('ok', 'ok');
+  return `<section id="redis-memory">
+<h2>Redis memory <small>${e(mib(m.usedBytes))}${m.maxBytes ? ` of ${e(mib(m.maxBytes))} (${e(Math.round(ratio * 100))} %)` : ''}</small></h2>
+<p>${state}${m.refusedWrites ? ` <small>${e(m.refusedWrites)} writes refused for memory since Redis started</small>` : ''}</p>
+</section>`;
+}
+
 function queuesSection(view: StatusView): string {
   return `<section id="queues">
 <h2>Queues <small><a href="/admin/queues">dashboard</a></small></h2>
@@ -217,6 +244,7 @@ export function renderStatusPage(view: StatusView): string {
 <body>
 <header><h1>syndicate status</h1><small>generated <time datetime="${e(view.generatedAt)}">${e(view.generatedAt)}</time> · refreshes every 30 s · <a href="/admin/queues" style="color:#b8c0cc">queues</a> · <a href="/metrics" style="color:#b8c0cc">metrics</a></small></header>
 <main>
+${memorySection(view, MEMORY_WARNING_RATIO)}
 ${sourcesSection(view, now)}
 ${storiesSection(view, now)}
 ${subscriptionsSection(view, now)}

@@ -2,7 +2,7 @@
   Re-files a channel after a backfill. A story already in the channel is skipped, so a story a concurrent publish
   just filed is never duplicated. When membership changed, the arrival log is renumbered by publication time: the
   channel was redefined, so its archive pages are cut afresh (oldest story first) rather than leaving old stories
-  after newer ones.
+  after newer ones (and the count of pages the retention sweep trimmed starts again at 0).
 
   Input:
     KEYS[1] channel items
@@ -38,6 +38,6 @@ if changed == 0 then return 0 end
 local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
 redis.call('DEL', KEYS[2])
 for i, id in ipairs(ids) do redis.call('ZADD', KEYS[2], i, id) end
-redis.call('HSET', KEYS[3], 'seq', #ids)
+redis.call('HSET', KEYS[3], 'seq', #ids, 'trimmed', 0)
 bumpVersion(KEYS[3], ARGV[1])
 return changed
