@@ -1,3 +1,5 @@
+import type { PatchOperation } from './item-changes.js';
+
 /**
  * The normalized item: what `syndicate normalize` prints, what `/api/v1/items` returns and the
  * `data` of every webhook event. Field names and meanings are fixed by `shared/contract.md`.
@@ -22,17 +24,28 @@ export interface ImageRef {
 
 /** One question with its answer; an answer of several paragraphs keeps them, separated by a blank line. */
 export interface QaTurn {
+  /** Stable across edits of the story (core/turn-ids.ts): `item.updated` changes name the turn by it. */
+  id: string;
   question: string;
   answer: string;
 }
 
 /** The structure of an interview. */
 export interface Interview {
-  interviewee: { name: string; role?: string } | null;
+  /** `personId`: the person's id across scripts and spellings (absent when the name alone cannot tell: one word). */
+  interviewee: { name: string; role?: string; personId?: string } | null;
   interviewer: string | null;
   headline: string;
   intro: string;
   qa: QaTurn[];
+}
+
+/** The same story published in another language (one interview, translated by another outlet or edition). */
+export interface Translation {
+  language: string | null;
+  url: string;
+  source: SourceRef;
+  title: string;
 }
 
 export type ItemKind = 'interview' | 'article';
@@ -56,10 +69,12 @@ export interface NormalizedItem {
   interview: Interview | null;
   tags?: string[];
   author?: string | null;
+  /** The story in other languages, in order of arrival; outlets listed here are not in `sources`. */
+  translations?: Translation[];
 }
 
 /** Webhook event types, as named by the contract. */
-export const EVENT_TYPES = ['item.published', 'item.updated', 'item.source_added'] as const;
+export const EVENT_TYPES = ['item.published', 'item.updated', 'item.source_added', 'item.translation_added'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** The body of a webhook event. */
@@ -67,4 +82,6 @@ export interface WebhookEvent {
   type: EventType;
   timestamp: string;
   data: NormalizedItem;
+  /** `item.updated` only: the JSON Patch from the previous version (core/item-changes.ts); absent on a slim event. */
+  changes?: PatchOperation[];
 }

@@ -5,6 +5,7 @@
  */
 import { sanitizeContentHtml, stripMarkup } from './content-policy.js';
 import type { ImageRef, Interview, NormalizedItem, SourceRef } from './item.js';
+import { contentTurnId } from './turn-ids.js';
 import { safeUrl } from './url-policy.js';
 
 const orEmpty = (url: string | null | undefined) => safeUrl(url) ?? '';
@@ -31,7 +32,12 @@ function safeInterview(interview: Interview): Interview {
     interviewer: interview.interviewer === null ? null : stripMarkup(interview.interviewer),
     headline: stripMarkup(interview.headline),
     intro: stripMarkup(interview.intro),
-    qa: interview.qa.map((turn) => ({ question: stripMarkup(turn.question), answer: stripMarkup(turn.answer) })),
+    // A story stored before turns had ids gets the ids its words give.
+    qa: interview.qa.map((turn) => ({
+      id: turn.id ? stripMarkup(turn.id) : contentTurnId(turn),
+      question: stripMarkup(turn.question),
+      answer: stripMarkup(turn.answer),
+    })),
   };
 }
 

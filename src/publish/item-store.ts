@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { PatchOperation } from '../core/item-changes.js';
 import type { NormalizedItem, SourceRef } from '../core/item.js';
 import { duplicateConnection } from '../redis/connection.js';
 import type { RedisKeys } from '../redis/keys.js';
@@ -9,6 +10,12 @@ const REFILE_CHANNEL = luaScript('channel-refile');
 const LEAVE_CHANNEL = luaScript('channel-leave');
 
 const sourceField = (source: SourceRef) => `${source.id} ${source.itemUrl}`;
+
+/** An edit as stored beside the story: what names it, and the patch from the version before. */
+export interface StoredChange {
+  discriminator: string;
+  changes: PatchOperation[];
+}
 
 /** Channel bookkeeping: a version that changes with every change, and when it changed. */
 export interface ChannelState {
@@ -30,13 +37,26 @@ export class ItemStore {
 
   /**
    * Stores (or replaces) a story's content. Its outlets are kept apart (one hash field each), so that adding an
-   * outlet is a single atomic HSETNX that never races with a content update.
+   * outlet is a single atomic HSETNX that never races with a content update. An edit is stored with its `change`
+   * in the same transaction (see {@link lastChange}).
    */
-  async save(item: NormalizedItem): Promise<void> {
+  async save(item: NormalizedItem, change?: StoredChange): Promise<void> {
     const { sources, ...content } = item;
     const multi = this.redis.multi().set(this.keys.item(item.id), JSON.stringify(content)).zadd(this.keys.itemsByTime, Date.parse(item.publishedAt), item.id);
+    if (change) multi.set(this.keys.itemLastChange(item.id), JSON.stringify(change));
     sources.forEach((source, order) => multi.hsetnx(this.keys.itemSources(item.id), sourceField(source), JSON.stringify({ order, source })));
     await multi.exec();
+  }
+
+  /**
+   * The patch recorded with the story's latest edit, when that edit is the one `discriminator` names (a retried
+   * publish job of an edit already stored sends the same `changes` again); null otherwise.
+   */
+  async lastChange(storyId: string, discriminator: string): Promise<PatchOperation[] | null> {
+    const json = await this.redis.get(this.keys.itemLastChange(storyId));
+    if (!json) return null;
+    const change = JSON.parse(json) as StoredChange;
+    return change.discriminator === discriminator ? change.changes : null;
   }
 
   /**

@@ -2,6 +2,9 @@ import type { Job } from 'bullmq';
 import type { EventType, NormalizedItem } from '../core/item.js';
 import { FANOUT_JOB_NAME, buildEvent, eventId, fanoutJobId, subscriptionWants } from '../deliver/build-event.js';
 import { SyndicateError } from '../core/errors.js';
+import { itemChanges, type PatchOperation } from '../core/item-changes.js';
+import { safeItem } from '../core/safe-item.js';
+import { carryTurnIds } from '../core/turn-ids.js';
 import type { PublishJob } from '../queues/pipeline.js';
 import { postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
 import type { PipelineQueues } from '../queues/queues.js';
@@ -42,6 +45,18 @@ async function waitForStory(ctx: Pick<AppContext, 'clock'>, job: Job<PublishJob>
 }
 
 /**
+ * The stored story after an edit of its first publication: the new text, with what belongs to the story rather
+ * than to the edited entry kept (first publication time, outlets), and each turn keeping the id of the turn it
+ * was (a reworded answer is the same turn). Pure.
+ */
+export function editedVersion(existing: NormalizedItem, edit: NormalizedItem): NormalizedItem {
+  const item: NormalizedItem = { ...edit, publishedAt: existing.publishedAt, sources: existing.sources };
+  if (existing.translations) item.translations = existing.translations;
+  if (item.interview) item.interview = { ...item.interview, qa: carryTurnIds(existing.interview?.qa ?? [], item.interview.qa) };
+  return item;
+}
+
+/**
  * Stores a story (or its change), files it in every channel whose filter it matches, bumps those channels so
  * their feeds re-render, and fans the event out to every subscription that wants it. Idempotent: a retried job
  * rewrites the same state and produces the same event ids, which the deliver queue drops as repeats (one fan-out
@@ -54,6 +69,7 @@ export async function processPublishJob(ctx: PublishDeps, job: Job<PublishJob>, 
   const now = ctx.clock.now();
   let item: NormalizedItem | null;
   let discriminator = '';
+  let changes: PatchOperation[] | undefined;
   if (data.event === 'item.source_added') {
     const added = await ctx.items.addSource(data.storyId, data.source, new Date(now).toISOString());
     if (added === 'no-story') return waitForStory(ctx, job, token, data.storyId);
@@ -64,10 +80,13 @@ export async function processPublishJob(ctx: PublishDeps, job: Job<PublishJob>, 
   } else if (data.event === 'item.updated') {
     const existing = await ctx.items.get(data.item.id);
     if (!existing) return waitForStory(ctx, job, token, data.item.id);
-    item = { ...data.item, publishedAt: existing.publishedAt, sources: existing.sources };
-    await ctx.items.save(item);
     // The edit itself names the event: two different edits get two ids, a retried job the same one.
-    discriminator = `${item.title}\u0000${item.contentText}`;
+    discriminator = `${data.item.title}\u0000${data.item.contentText}`;
+    // A retried job finds its own edit stored already: the patch it computed then is the one to send again.
+    const retried = await ctx.items.lastChange(existing.id, discriminator);
+    item = retried ? existing : editedVersion(existing, data.item);
+    changes = retried ?? itemChanges(safeItem(existing), safeItem(item));
+    if (!retried) await ctx.items.save(item, { discriminator, changes });
   } else {
     item = data.item;
     await ctx.items.save(item);
@@ -94,7 +113,7 @@ export async function processPublishJob(ctx: PublishDeps, job: Job<PublishJob>, 
   if (changed.length) await enqueueChannelUpdates(ctx, changed);
 
   const id = eventId(data.event, item, discriminator);
-  const body = JSON.stringify(buildEvent(data.event, item, new Date(now).toISOString()));
+  const body = JSON.stringify(buildEvent(data.event, item, new Date(now).toISOString(), changes));
   // A subscriber of a channel the story just left still holds the old version: the edit is news to it too.
   const routedBy = left.length ? [...channels, ...left] : channels;
   const wanted = (await ctx.catalog.list('subscriptions')).filter((subscription) => subscriptionWants(subscription, data.event, routedBy)).map((s) => s.id);

@@ -25,6 +25,8 @@ export function redisKeys(prefix: string) {
     item: (storyId: string) => `${prefix}:item:${storyId}`,
     /** Hash "sourceId itemUrl" → JSON {order, source}: the outlets that carried a story. */
     itemSources: (storyId: string) => `${prefix}:item:${storyId}:sources`,
+    /** String: JSON {discriminator, changes} of the story's latest edit (publish/item-store.ts `lastChange`). */
+    itemLastChange: (storyId: string) => `${prefix}:item:${storyId}:last-change`,
     /** Sorted set of story ids by published time, all stories. */
     itemsByTime: `${prefix}:items:by-time`,
     /** Sorted set of story ids in a channel, scored by published time. */
