@@ -24,7 +24,7 @@ export interface PublishOutcome {
  * What the publish stage touches: the stored stories and the channels they are filed in (catalog), the deliver
  * queue (fan-outs), and through its helpers the backfill and WebSub distribution.
  */
-export type PublishDeps = BackfillDeps & ChannelUpdateDeps & Pick<AppContext, 'metrics'> & { queues: Pick<PipelineQueues, 'deliver' | 'websub'> };
+export type PublishDeps = BackfillDeps & ChannelUpdateDeps & Pick<AppContext, 'metrics' | 'people'> & { queues: Pick<PipelineQueues, 'deliver' | 'websub'> };
 
 /** First wait of a later event whose story is not stored yet; it grows by half each time up to the cap. */
 const STORY_WAIT_MS = 250;
@@ -57,6 +57,24 @@ export function editedVersion(existing: NormalizedItem, edit: NormalizedItem): N
 }
 
 /**
+ * The story with its interviewee's person id (people/people-store.ts), the sighting recorded with the story:
+ * the same person whatever the script or spelling of the name. Unchanged when the name identifies no one.
+ */
+async function withPerson(ctx: Pick<AppContext, 'people'>, item: NormalizedItem): Promise<NormalizedItem> {
+  const who = item.interview?.interviewee;
+  if (!item.interview || !who) return item;
+  const personId = await ctx.people.identify({
+    name: who.name,
+    language: item.language,
+    ...(who.role ? { role: who.role } : {}),
+    storyId: item.id,
+    at: Date.parse(item.publishedAt),
+  });
+  if (!personId) return item;
+  return { ...item, interview: { ...item.interview, interviewee: { ...who, personId } } };
+}
+
+/**
  * Stores a story (or its change), files it in every channel whose filter it matches, bumps those channels so
  * their feeds re-render, and fans the event out to every subscription that wants it. Idempotent: a retried job
  * rewrites the same state and produces the same event ids, which the deliver queue drops as repeats (one fan-out
@@ -84,11 +102,11 @@ export async function processPublishJob(ctx: PublishDeps, job: Job<PublishJob>, 
     discriminator = `${data.item.title}\u0000${data.item.contentText}`;
     // A retried job finds its own edit stored already: the patch it computed then is the one to send again.
     const retried = await ctx.items.lastChange(existing.id, discriminator);
-    item = retried ? existing : editedVersion(existing, data.item);
+    item = retried ? existing : await withPerson(ctx, editedVersion(existing, data.item));
     changes = retried ?? itemChanges(safeItem(existing), safeItem(item));
     if (!retried) await ctx.items.save(item, { discriminator, changes });
   } else {
-    item = data.item;
+    item = await withPerson(ctx, data.item);
     await ctx.items.save(item);
   }
   // Each channel is decided on the definition read here; a channel redefined meanwhile is left to the backfill its

@@ -65,6 +65,20 @@ export function redisKeys(prefix: string) {
     deliveryFanoutDone: (eventId: string) => `${prefix}:delivery:fanout:${eventId}:done`,
     /** Hash outcome → count: delivery attempts by outcome (for /metrics). */
     deliveryStats: `${prefix}:delivery:stats`,
+    /** String: the person id a name key stands for (people/people-store.ts; keys from people/person-key.ts). */
+    personKey: (nameKey: string) => `${prefix}:people:key:${nameKey}`,
+    /** Set of "personId givenSkeleton": people by one word of their name, for names written with an initial. */
+    peopleBySurname: (surname: string) => `${prefix}:people:surname:${surname}`,
+    /** Hash of a person: name forms and roles seen (`n:`, `r:` → last seen ms), keys (`k:`), index entries (`t:`). */
+    person: (personId: string) => `${prefix}:person:${personId}`,
+    /** Sorted set story id → publication ms: the stored stories that name a person. */
+    personStories: (personId: string) => `${prefix}:person:${personId}:stories`,
+    /** Hash story id → the name form that story gave (what a split moves by). */
+    personStoryNames: (personId: string) => `${prefix}:person:${personId}:story-names`,
+    /** String: the person a merged person's id now stands for. */
+    personAlias: (personId: string) => `${prefix}:person:${personId}:alias`,
+    /** Sorted set person id → last seen ms: every person. */
+    people: `${prefix}:people:all`,
     /** The dedup stage's story index ({prefix}:dd:*), laid out in redis/lua/includes/story-index.lua. */
     dedup: dedupKeys(prefix),
   };

@@ -10,6 +10,7 @@ import { SourceStatusStore } from '../fetch/source-status.js';
 import { HostPoliteness } from '../net/host-politeness.js';
 import { ItemStore } from '../publish/item-store.js';
 import { WebSubStore } from '../publish/websub-store.js';
+import { PeopleStore } from '../people/people-store.js';
 import type { RedisKeys } from '../redis/keys.js';
 
 /**
@@ -22,6 +23,8 @@ export interface Stores {
   catalog: Catalog;
   /** Stored stories and channel membership. */
   items: ItemStore;
+  /** People across scripts: name keys, forms, roles and the stories that name each. */
+  people: PeopleStore;
   /** Per-endpoint delivery state: leases, rate limits, pauses, failure streaks, the delivery log, disabled ones. */
   endpoints: EndpointState;
   /** The dedup stage's story index. */
@@ -46,6 +49,7 @@ export function createStores(redis: Redis, keys: RedisKeys, config: SyndicationC
   return {
     catalog,
     items: new ItemStore(redis, keys),
+    people: new PeopleStore(redis, keys),
     endpoints: new EndpointState({ redis, keys, catalog, logger, config }),
     hubSubscriptions: new WebSubStore(redis, keys),
     storyIndex: new StoryIndex(redis, { prefix: keys.prefix, retentionSeconds }),
