@@ -15,6 +15,7 @@ import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerStatusPage } from './routes/status-page.js';
 import { registerJobsApi } from './routes/jobs-api.js';
+import { registerPeopleApi, registerPeopleFeeds } from './routes/people.js';
 import { ROUTE_SCHEMAS, zodValidatorCompiler } from './schemas.js';
 import { registerWebSubCallback } from './routes/websub-callback.js';
 import { registerWebSubHub } from './routes/websub-hub.js';
@@ -59,6 +60,7 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
     });
     registerHealthRoutes(routes, ctx, metrics);
     registerFeedRoutes(routes, ctx, new Date(ctx.clock.now()), processCtx.items);
+    registerPeopleFeeds(routes, ctx);
     await registerWebSubCallback(routes, ctx);
     await registerWebSubHub(routes, ctx);
     await routes.register(async (api) => {
@@ -67,6 +69,7 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
       registerAdminApi(api, ctx, ops);
       registerDeliveriesApi(api, ctx, ops);
       registerJobsApi(api, ctx);
+      registerPeopleApi(api, ctx);
     });
   });
 

@@ -7,6 +7,8 @@ import { ERROR_CATALOGUE, SyndicateError, type ErrorCode } from '../core/errors.
 import { createLogger } from '../core/logger.js';
 import { describeDeadLetter, listDeadLetters, replayDeadLetter, replayDeadLetters, type DeadLetter } from '../deliver/dead-letters.js';
 import { describeFailedJob, failedWithin, listFailedJobs, replayFailedJob, replayFailedJobs, type FailedJob } from '../queues/failed-jobs.js';
+import { PeopleOperations } from '../people/operations.js';
+import type { PersonRecord, PersonSummary } from '../people/people-store.js';
 import { waitReady } from '../redis/connection.js';
 import { closeContext, createContext, type AppContext } from '../runtime/context.js';
 
@@ -31,6 +33,11 @@ export interface CatalogBackend {
   failedJobs(queue: JobQueue, filter: FailedFilter, limit: number): Promise<FailedJobView[]>;
   /** Puts failed jobs back to run: one by id, or every one in a time range; answers those replayed. */
   replayJobs(queue: JobQueue, which: { job: string } | FailedFilter): Promise<FailedJobView[]>;
+  /** People across scripts (see src/people): list, one, merge, split. */
+  listPeople(limit: number): Promise<PersonSummary[]>;
+  getPerson(id: string): Promise<PersonRecord>;
+  mergePeople(into: string, from: string[]): Promise<PersonRecord>;
+  splitPerson(id: string, names: string[]): Promise<{ person: PersonRecord; newPerson: PersonRecord }>;
   close(): Promise<void>;
 }
 
@@ -97,6 +104,22 @@ class RedisBackend extends CatalogOperations implements CatalogBackend {
   async replayJobs(queue: JobQueue, which: { job: string } | FailedFilter): Promise<FailedJobView[]> {
     if (queue === 'deliver') return 'job' in which ? [await replayDeadLetter(this.system.queues, which.job)] : replayDeadLetters(this.system.queues, which);
     return 'job' in which ? [await replayFailedJob(this.stageQueue(queue), which.job)] : replayFailedJobs(this.stageQueue(queue), which);
+  }
+
+  private get people(): PeopleOperations {
+    return new PeopleOperations(this.system);
+  }
+  listPeople(limit: number) {
+    return this.people.list(limit);
+  }
+  getPerson(id: string) {
+    return this.people.get(id);
+  }
+  mergePeople(into: string, from: string[]) {
+    return this.people.merge(into, from);
+  }
+  splitPerson(id: string, names: string[]) {
+    return this.people.split(id, names);
   }
 
   private stageQueue(queue: Exclude<JobQueue, 'deliver'>): Queue<unknown> {
@@ -200,6 +223,18 @@ export class ApiBackend implements CatalogBackend {
     if ('job' in which) return (await this.call<{ replayed: FailedJobView[] }>('POST', `${base}/${encodeURIComponent(which.job)}/replay`)).body.replayed;
     const body = { ...isoRange(which), ...(queue === 'deliver' && which.subscription ? { subscription: which.subscription } : {}) };
     return (await this.call<{ replayed: FailedJobView[] }>('POST', `${base}/replay`, body)).body.replayed;
+  }
+  async listPeople(limit: number) {
+    return (await this.call<{ items: PersonSummary[] }>('GET', `/api/v1/people?limit=${limit}`)).body.items;
+  }
+  async getPerson(id: string) {
+    return (await this.call<{ person: PersonRecord }>('GET', this.path('people', id))).body.person;
+  }
+  async mergePeople(into: string, from: string[]) {
+    return (await this.call<{ person: PersonRecord }>('POST', `${this.path('people', into)}/merge`, { from })).body.person;
+  }
+  async splitPerson(id: string, names: string[]) {
+    return (await this.call<{ person: PersonRecord; newPerson: PersonRecord }>('POST', `${this.path('people', id)}/split`, { names })).body;
   }
   async close() {}
 }

@@ -40,7 +40,10 @@ function wordPairs(read: PersonName): Array<[string, string]> {
 
 /** The id a person gets from their name's key: the same name gives the same id on every deployment. */
 export function personIdOf(key: string, salt = ''): string {
-  return `p-${createHash('sha256').update(`${key}${salt ? `\u0000${salt}` : ''}`, 'utf8').digest('base64url').slice(0, 12)}`;
+  return `p-${createHash('sha256')
+    .update(`${key}${salt ? `\u0000${salt}` : ''}`, 'utf8')
+    .digest('base64url')
+    .slice(0, 12)}`;
 }
 
 /** Hash fields of a person: `n:` name form → last seen, `r:` role → last seen, `k:` key, `t:` surname index entry. */
@@ -220,6 +223,8 @@ export class PeopleStore {
       .filter(([, name]) => forms.includes(name))
       .map(([storyId]) => storyId);
     const multi = this.redis.multi();
+    // The same split made before, then merged back: the id was an alias since, and is a person again now.
+    multi.del(this.keys.personAlias(newId));
     const moved: Record<string, string> = {};
     for (const name of forms) moved[`${NAME}${name}`] = fields[`${NAME}${name}`]!;
     for (const key of splitKeys) {

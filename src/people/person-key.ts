@@ -73,7 +73,7 @@ export function ascii(word: string, code: string): string {
   if (code === 'az' || code === 'tr') lower = lower.replace(/i̇/gu, 'i');
   if (!table) return anyAscii(lower).toLowerCase();
   let out = '';
-  for (let i = 0; i < lower.length; ) {
+  for (let i = 0; i < lower.length;) {
     const hit = table.entries.find(([from]) => from && lower.startsWith(from, i));
     if (hit) {
       out += hit[1];

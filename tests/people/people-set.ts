@@ -225,17 +225,98 @@ export const PEOPLE: LabelledPerson[] = [
     ],
   },
   // Near-namesakes of the people above: each is someone else.
-  { label: 'Georgy Trofimchuk', forms: [['Georgy Trofimchuk', 'en'], ['Георгий Трофимчук', 'ru']] },
-  { label: 'Grigory Trofimov', forms: [['Grigory Trofimov', 'en'], ['Григорий Трофимов', 'ru']] },
-  { label: 'Mehriban Aliyeva', forms: [['Mehriban Aliyeva', 'en'], ['Мехрибан Алиева', 'ru'], ['Mehriban Əliyeva', 'az']] },
-  { label: 'Ilham Aliyeva (a namesake, feminine)', forms: [['Ilhama Aliyeva', 'en'], ['Ильхама Алиева', 'ru']] },
-  { label: 'Alexandra Dugina', forms: [['Alexandra Dugina', 'en'], ['Александра Дугина', 'ru'], ['Aleksandra Duqina', 'az']] },
-  { label: 'Sergey Lavrentyev', forms: [['Sergey Lavrentyev', 'en'], ['Сергей Лаврентьев', 'ru']] },
-  { label: 'Andrey Lavrov', forms: [['Andrey Lavrov', 'en'], ['Андрей Лавров', 'ru']] },
-  { label: 'Farid Mammadov', forms: [['Farid Mammadov', 'en'], ['Фарид Мамедов', 'ru'], ['Fərid Məmmədov', 'az']] },
-  { label: 'Farhad Mammadli', forms: [['Farhad Mammadli', 'en'], ['Fərhad Məmmədli', 'az']] },
-  { label: 'Leyla Abdullayev (no: Leyla Abdullah)', forms: [['Leyla Abdullah', 'en'], ['Leyla Abdulla', 'az']] },
-  { label: 'Ramil Mehdiyev', forms: [['Ramil Mehdiyev', 'en'], ['Рамиль Мехтиев', 'ru']] },
-  { label: 'Dmitry Peskovsky', forms: [['Dmitry Peskovsky', 'en'], ['Дмитрий Песковский', 'ru']] },
-  { label: 'Khazar Ibrahimov', forms: [['Khazar Ibrahimov', 'en'], ['Xəzər İbrahimov', 'az']] },
+  {
+    label: 'Georgy Trofimchuk',
+    forms: [
+      ['Georgy Trofimchuk', 'en'],
+      ['Георгий Трофимчук', 'ru'],
+    ],
+  },
+  {
+    label: 'Grigory Trofimov',
+    forms: [
+      ['Grigory Trofimov', 'en'],
+      ['Григорий Трофимов', 'ru'],
+    ],
+  },
+  {
+    label: 'Mehriban Aliyeva',
+    forms: [
+      ['Mehriban Aliyeva', 'en'],
+      ['Мехрибан Алиева', 'ru'],
+      ['Mehriban Əliyeva', 'az'],
+    ],
+  },
+  {
+    label: 'Ilham Aliyeva (a namesake, feminine)',
+    forms: [
+      ['Ilhama Aliyeva', 'en'],
+      ['Ильхама Алиева', 'ru'],
+    ],
+  },
+  {
+    label: 'Alexandra Dugina',
+    forms: [
+      ['Alexandra Dugina', 'en'],
+      ['Александра Дугина', 'ru'],
+      ['Aleksandra Duqina', 'az'],
+    ],
+  },
+  {
+    label: 'Sergey Lavrentyev',
+    forms: [
+      ['Sergey Lavrentyev', 'en'],
+      ['Сергей Лаврентьев', 'ru'],
+    ],
+  },
+  {
+    label: 'Andrey Lavrov',
+    forms: [
+      ['Andrey Lavrov', 'en'],
+      ['Андрей Лавров', 'ru'],
+    ],
+  },
+  {
+    label: 'Farid Mammadov',
+    forms: [
+      ['Farid Mammadov', 'en'],
+      ['Фарид Мамедов', 'ru'],
+      ['Fərid Məmmədov', 'az'],
+    ],
+  },
+  {
+    label: 'Farhad Mammadli',
+    forms: [
+      ['Farhad Mammadli', 'en'],
+      ['Fərhad Məmmədli', 'az'],
+    ],
+  },
+  {
+    label: 'Leyla Abdullayev (no: Leyla Abdullah)',
+    forms: [
+      ['Leyla Abdullah', 'en'],
+      ['Leyla Abdulla', 'az'],
+    ],
+  },
+  {
+    label: 'Ramil Mehdiyev',
+    forms: [
+      ['Ramil Mehdiyev', 'en'],
+      ['Рамиль Мехтиев', 'ru'],
+    ],
+  },
+  {
+    label: 'Dmitry Peskovsky',
+    forms: [
+      ['Dmitry Peskovsky', 'en'],
+      ['Дмитрий Песковский', 'ru'],
+    ],
+  },
+  {
+    label: 'Khazar Ibrahimov',
+    forms: [
+      ['Khazar Ibrahimov', 'en'],
+      ['Xəzər İbrahimov', 'az'],
+    ],
+  },
 ];
