@@ -61,6 +61,8 @@ export function safeItem(item: NormalizedItem, options: { bodySanitized?: boolea
     images: item.images.map(safeImage).filter((image): image is ImageRef => image !== null),
     interview: item.interview ? safeInterview(item.interview) : null,
   };
+  if (item.translations !== undefined)
+    out.translations = item.translations.map((t) => ({ ...t, url: orEmpty(t.url), title: stripMarkup(t.title), source: safeSourceRef(t.source) }));
   if (item.tags !== undefined) out.tags = item.tags.map(stripMarkup).filter(Boolean);
   if (item.author !== undefined) out.author = item.author === null ? null : stripMarkup(item.author);
   return out;

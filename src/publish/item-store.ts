@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { PatchOperation } from '../core/item-changes.js';
-import type { NormalizedItem, SourceRef } from '../core/item.js';
+import type { NormalizedItem, SourceRef, Translation } from '../core/item.js';
 import { duplicateConnection } from '../redis/connection.js';
 import type { RedisKeys } from '../redis/keys.js';
 import { luaScript, runScript } from '../redis/scripts.js';
@@ -41,7 +41,8 @@ export class ItemStore {
    * in the same transaction (see {@link lastChange}).
    */
   async save(item: NormalizedItem, change?: StoredChange): Promise<void> {
-    const { sources, ...content } = item;
+    // Outlets and translations live in hashes of their own (addSource, addTranslation), never in the content.
+    const { sources, translations: _translations, ...content } = item;
     const multi = this.redis.multi().set(this.keys.item(item.id), JSON.stringify(content)).zadd(this.keys.itemsByTime, Date.parse(item.publishedAt), item.id);
     if (change) multi.set(this.keys.itemLastChange(item.id), JSON.stringify(change));
     sources.forEach((source, order) => multi.hsetnx(this.keys.itemSources(item.id), sourceField(source), JSON.stringify({ order, source })));
@@ -95,17 +96,22 @@ export class ItemStore {
   async getMany(storyIds: string[]): Promise<NormalizedItem[]> {
     if (storyIds.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const id of storyIds) pipeline.get(this.keys.item(id)).hvals(this.keys.itemSources(id));
+    for (const id of storyIds) pipeline.get(this.keys.item(id)).hvals(this.keys.itemSources(id)).hvals(this.keys.itemTranslations(id));
     const rows = (await pipeline.exec()) ?? [];
     const items: NormalizedItem[] = [];
     for (let i = 0; i < storyIds.length; i++) {
-      const json = rows[2 * i]?.[1] as string | null;
+      const json = rows[3 * i]?.[1] as string | null;
       if (!json) continue;
-      const sources = ((rows[2 * i + 1]?.[1] as string[] | undefined) ?? [])
+      const sources = ((rows[3 * i + 1]?.[1] as string[] | undefined) ?? [])
         .map((row) => JSON.parse(row) as { order: number; source: SourceRef })
         .sort((a, b) => a.order - b.order)
         .map((row) => row.source);
-      items.push({ ...(JSON.parse(json) as Omit<NormalizedItem, 'sources'>), sources });
+      const translations = ((rows[3 * i + 2]?.[1] as string[] | undefined) ?? [])
+        .map((row) => JSON.parse(row) as { order: number; translation: Translation })
+        .sort((a, b) => a.order - b.order)
+        .map((row) => row.translation);
+      const { translations: _stored, ...content } = JSON.parse(json) as Omit<NormalizedItem, 'sources'>;
+      items.push({ ...content, sources, ...(translations.length ? { translations } : {}) });
     }
     return items;
   }
@@ -117,6 +123,18 @@ export class ItemStore {
   async addSource(storyId: string, source: SourceRef, at: string): Promise<NormalizedItem | 'known' | 'no-story'> {
     if ((await this.redis.exists(this.keys.item(storyId))) === 0) return 'no-story';
     const added = await this.redis.hsetnx(this.keys.itemSources(storyId), sourceField(source), JSON.stringify({ order: Date.parse(at), source }));
+    if (added !== 1) return 'known';
+    return (await this.get(storyId)) ?? 'no-story';
+  }
+
+  /**
+   * Adds a translation to a story (one hash field per outlet and address, like the outlets: no race with a content
+   * update). Returns the updated story; `known` when it is listed already; `no-story` when the story is not stored.
+   */
+  async addTranslation(storyId: string, translation: Translation, at: string): Promise<NormalizedItem | 'known' | 'no-story'> {
+    if ((await this.redis.exists(this.keys.item(storyId))) === 0) return 'no-story';
+    const field = `${translation.source.id} ${translation.url}`;
+    const added = await this.redis.hsetnx(this.keys.itemTranslations(storyId), field, JSON.stringify({ order: Date.parse(at), translation }));
     if (added !== 1) return 'known';
     return (await this.get(storyId)) ?? 'no-story';
   }

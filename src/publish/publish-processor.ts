@@ -95,6 +95,13 @@ export async function processPublishJob(ctx: PublishDeps, job: Job<PublishJob>, 
     if (added === 'known') return null;
     item = added;
     discriminator = `${data.source.id} ${data.source.itemUrl}`;
+  } else if (data.event === 'item.translation_added') {
+    const added = await ctx.items.addTranslation(data.storyId, data.translation, new Date(now).toISOString());
+    if (added === 'no-story') return waitForStory(ctx, job, token, data.storyId);
+    // The story already lists this translation (a retry or a re-fetch): nothing to announce.
+    if (added === 'known') return null;
+    item = added;
+    discriminator = `${data.translation.source.id} ${data.translation.url}`;
   } else if (data.event === 'item.updated') {
     const existing = await ctx.items.get(data.item.id);
     if (!existing) return waitForStory(ctx, job, token, data.item.id);

@@ -1,4 +1,4 @@
-import type { EventType, NormalizedItem, SourceRef } from '../core/item.js';
+import type { EventType, NormalizedItem, SourceRef, Translation } from '../core/item.js';
 import type { FeedEntry } from '../content/feed-entry.js';
 
 /**
@@ -40,6 +40,8 @@ export interface DedupJob {
 export type PublishJob =
   | { event: 'item.published' | 'item.updated'; item: NormalizedItem }
   | { event: 'item.source_added'; storyId: string; source: SourceRef }
+  /** The story published in another language (dedup/translation.ts decided); `translation.source` is that outlet. */
+  | { event: 'item.translation_added'; storyId: string; translation: Translation }
   /**
    * File a channel's already-stored stories after its definition changed (see publish/backfill.ts). Carries only
    * the id: the job reads the definition current when it runs, so a stale job never applies an old filter.

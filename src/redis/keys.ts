@@ -79,6 +79,14 @@ export function redisKeys(prefix: string) {
     personAlias: (personId: string) => `${prefix}:person:${personId}:alias`,
     /** Sorted set person id → last seen ms: every person. */
     people: `${prefix}:people:all`,
+    /** Sorted set story id → publication ms: recent interviews by a person key of their interviewee (dedup/translation-index.ts). */
+    translationPerson: (personKey: string) => `${prefix}:tx:person:${personKey}`,
+    /** String: JSON evidence of a first-published interview (dedup/translation.ts `TranslationSignature`). */
+    translationSignature: (storyId: string) => `${prefix}:tx:sig:${storyId}`,
+    /** String: the story a translation's own story id stands for. */
+    translationOf: (storyId: string) => `${prefix}:tx:of:${storyId}`,
+    /** Hash "sourceId url" → JSON {order, translation}: the story in other languages. */
+    itemTranslations: (storyId: string) => `${prefix}:item:${storyId}:translations`,
     /** The dedup stage's story index ({prefix}:dd:*), laid out in redis/lua/includes/story-index.lua. */
     dedup: dedupKeys(prefix),
   };

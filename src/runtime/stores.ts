@@ -3,6 +3,7 @@ import { Catalog } from '../catalog/catalog.js';
 import type { SyndicationConfig } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
 import { StoryIndex } from '../dedup/story-index.js';
+import { TranslationIndex } from '../dedup/translation-index.js';
 import { EndpointState } from '../deliver/endpoint-state.js';
 import { FeedSubscriptionStore } from '../fetch/feed-subscriptions.js';
 import { SeenEntries } from '../fetch/seen-entries.js';
@@ -29,6 +30,8 @@ export interface Stores {
   endpoints: EndpointState;
   /** The dedup stage's story index. */
   storyIndex: StoryIndex;
+  /** The dedup stage's recent interviews by interviewee, for one interview across languages. */
+  translations: TranslationIndex;
   /** Per-host politeness of the fetch stage (article pages included). */
   politeness: HostPoliteness;
   /** Our WebSub hub's verified subscriptions (callbacks per topic). */
@@ -53,6 +56,7 @@ export function createStores(redis: Redis, keys: RedisKeys, config: SyndicationC
     endpoints: new EndpointState({ redis, keys, catalog, logger, config }),
     hubSubscriptions: new WebSubStore(redis, keys),
     storyIndex: new StoryIndex(redis, { prefix: keys.prefix, retentionSeconds }),
+    translations: new TranslationIndex(redis, keys, retentionSeconds),
     sourceStatus: new SourceStatusStore(redis, keys),
     seenEntries: new SeenEntries(redis, keys, retentionSeconds),
     feedSubscriptions: new FeedSubscriptionStore(redis, keys),
