@@ -7,7 +7,22 @@
 const sourceRef = {
   type: 'object',
   required: ['id', 'name', 'url', 'itemUrl'],
-  properties: { id: { type: 'string' }, name: { type: 'string' }, url: { type: 'string' }, itemUrl: { type: 'string' } },
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    url: { type: 'string' },
+    itemUrl: { type: 'string' },
+    publishedAt: { type: 'string', format: 'date-time', description: 'when this outlet published it' },
+    turns: {
+      type: 'object',
+      description: "an outlet after the first publication: the turns (ids) its version cut, added or reworded against the first publication's",
+      properties: {
+        cut: { type: 'array', items: { type: 'string' } },
+        added: { type: 'array', items: { type: 'string' } },
+        reworded: { type: 'array', items: { type: 'string' } },
+      },
+    },
+  },
 };
 
 export const ITEM_SCHEMAS = {
@@ -85,6 +100,7 @@ export const ITEM_SCHEMAS = {
       tags: { type: 'array', items: { type: 'string' } },
       author: { type: ['string', 'null'] },
       translations: { type: 'array', items: { $ref: '#/components/schemas/Translation' } },
+      firstSource: { type: 'string', description: 'id of the outlet that published first (earliest publishedAt among sources)' },
     },
   },
   ItemChanges: {

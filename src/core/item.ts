@@ -13,6 +13,20 @@ export interface SourceRef {
   url: string;
   /** The article's own URL at that outlet. */
   itemUrl: string;
+  /** When this outlet published it (as its feed says); absent on stories stored before outlets carried it. */
+  publishedAt?: string;
+  /**
+   * An interview carried by another outlet than the first publication: the turns (ids of the first publication's
+   * turns; new ones by their own content id) its version cut, added or reworded. Absent on the first publication.
+   */
+  turns?: TurnDiff;
+}
+
+/** How one outlet's version of an interview differs from the first publication's, by turn id. */
+export interface TurnDiff {
+  cut: string[];
+  added: string[];
+  reworded: string[];
 }
 
 /** A picture that belongs to the article, with its caption and credit taken out of the text. */
@@ -69,6 +83,8 @@ export interface NormalizedItem {
   interview: Interview | null;
   tags?: string[];
   author?: string | null;
+  /** Id of the outlet that published first (earliest `publishedAt` among `sources`, else the first listed). */
+  firstSource?: string;
   /** The story in other languages, in order of arrival; outlets listed here are not in `sources`. */
   translations?: Translation[];
 }

@@ -5,7 +5,7 @@
  * an interview answer by answer can apply a change to the one answer it touched. Pure.
  */
 import { createHash } from 'node:crypto';
-import type { QaTurn } from './item.js';
+import type { QaTurn, TurnDiff } from './item.js';
 
 /** A turn's text before it has an id. */
 export type TurnText = Pick<QaTurn, 'question' | 'answer'>;
@@ -118,4 +118,21 @@ export function carryTurnIds(previous: readonly QaTurn[], next: readonly TurnTex
     }
     return { id, question: turn.question, answer: turn.answer };
   });
+}
+
+/**
+ * How another outlet's version of an interview differs from the first publication's, by turn id: turns it cut,
+ * turns only it has, and turns both carry in other words (typography aside). Compact: ids only.
+ */
+export function turnDiff(first: readonly QaTurn[], other: readonly TurnText[]): TurnDiff {
+  const carried = carryTurnIds(first, other);
+  const firstIds = new Set(first.map((turn) => turn.id));
+  const otherIds = new Set(carried.map((turn) => turn.id));
+  const text = (turn: TurnText) => `${turnWords(turn.question).join(' ')}\u0000${turnWords(turn.answer).join(' ')}`;
+  const byId = new Map(first.map((turn) => [turn.id, text(turn)]));
+  return {
+    cut: first.filter((turn) => !otherIds.has(turn.id)).map((turn) => turn.id),
+    added: carried.filter((turn) => !firstIds.has(turn.id)).map((turn) => turn.id),
+    reworded: carried.filter((turn) => firstIds.has(turn.id) && byId.get(turn.id) !== text(turn)).map((turn) => turn.id),
+  };
 }

@@ -64,7 +64,16 @@ export async function processDedupJob(ctx: DedupDeps, job: Job<DedupJob>): Promi
   else if (decision.outcome === 'updated')
     await ctx.queues.publish.add('publish', { event: 'item.updated', item: { ...item, id: decision.storyId } }, { jobId });
   else if (decision.outcome === 'duplicate' && decision.newSource)
-    await ctx.queues.publish.add('publish', { event: 'item.source_added', storyId: decision.storyId, source: item.source }, { jobId });
+    await ctx.queues.publish.add(
+      'publish',
+      {
+        event: 'item.source_added',
+        storyId: decision.storyId,
+        source: { ...item.source, publishedAt: item.publishedAt },
+        ...(item.interview ? { turns: item.interview.qa.map(({ question, answer }) => ({ question, answer })) } : {}),
+      },
+      { jobId },
+    );
   ctx.metrics.dedupDecisions.inc({ outcome: decision.outcome, match: matchKind(decision.matchedBy) });
   ctx.logger.debug({ storyId: decision.storyId, outcome: decision.outcome, matchedBy: decision.matchedBy }, 'dedup decision');
   return decision;

@@ -11,6 +11,17 @@ const LEAVE_CHANNEL = luaScript('channel-leave');
 
 const sourceField = (source: SourceRef) => `${source.id} ${source.itemUrl}`;
 
+/** The outlet that published first: the earliest `publishedAt` among the outlets, ties to the one listed first. */
+function firstSourceOf(sources: SourceRef[]): { firstSource?: string } {
+  let first: SourceRef | undefined;
+  for (const source of sources) {
+    const at = source.publishedAt ? Date.parse(source.publishedAt) : NaN;
+    const best = first?.publishedAt ? Date.parse(first.publishedAt) : NaN;
+    if (!first || (!Number.isNaN(at) && (Number.isNaN(best) || at < best))) first = source;
+  }
+  return first ? { firstSource: first.id } : {};
+}
+
 /** An edit as stored beside the story: what names it, and the patch from the version before. */
 export interface StoredChange {
   discriminator: string;
@@ -110,8 +121,8 @@ export class ItemStore {
         .map((row) => JSON.parse(row) as { order: number; translation: Translation })
         .sort((a, b) => a.order - b.order)
         .map((row) => row.translation);
-      const { translations: _stored, ...content } = JSON.parse(json) as Omit<NormalizedItem, 'sources'>;
-      items.push({ ...content, sources, ...(translations.length ? { translations } : {}) });
+      const { translations: _stored, firstSource: _first, ...content } = JSON.parse(json) as Omit<NormalizedItem, 'sources'>;
+      items.push({ ...content, sources, ...firstSourceOf(sources), ...(translations.length ? { translations } : {}) });
     }
     return items;
   }

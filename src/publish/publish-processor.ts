@@ -4,7 +4,7 @@ import { FANOUT_JOB_NAME, buildEvent, eventId, fanoutJobId, subscriptionWants } 
 import { SyndicateError } from '../core/errors.js';
 import { itemChanges, type PatchOperation } from '../core/item-changes.js';
 import { safeItem } from '../core/safe-item.js';
-import { carryTurnIds } from '../core/turn-ids.js';
+import { carryTurnIds, turnDiff } from '../core/turn-ids.js';
 import type { PublishJob } from '../queues/pipeline.js';
 import { postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
 import type { PipelineQueues } from '../queues/queues.js';
@@ -89,7 +89,9 @@ export async function processPublishJob(ctx: PublishDeps, job: Job<PublishJob>, 
   let discriminator = '';
   let changes: PatchOperation[] | undefined;
   if (data.event === 'item.source_added') {
-    const added = await ctx.items.addSource(data.storyId, data.source, new Date(now).toISOString());
+    const story = data.turns ? await ctx.items.get(data.storyId) : null;
+    const source = story?.interview && data.turns ? { ...data.source, turns: turnDiff(story.interview.qa, data.turns) } : data.source;
+    const added = await ctx.items.addSource(data.storyId, source, new Date(now).toISOString());
     if (added === 'no-story') return waitForStory(ctx, job, token, data.storyId);
     // The story already lists this outlet (a retry or a re-fetch), so there is nothing to announce.
     if (added === 'known') return null;
@@ -114,6 +116,8 @@ export async function processPublishJob(ctx: PublishDeps, job: Job<PublishJob>, 
     if (!retried) await ctx.items.save(item, { discriminator, changes });
   } else {
     item = await withPerson(ctx, data.item);
+    // The first outlet's entry says when it published, like every later outlet's.
+    item = { ...item, sources: item.sources.map((s, i) => (i === 0 && !s.publishedAt ? { ...s, publishedAt: item!.publishedAt } : s)) };
     await ctx.items.save(item);
   }
   // Each channel is decided on the definition read here; a channel redefined meanwhile is left to the backfill its

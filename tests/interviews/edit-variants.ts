@@ -17,6 +17,8 @@ export interface EditVariant {
   same: Array<[number, number]>;
   /** New indexes of turns that are new. */
   added: number[];
+  /** The edit changes typography only (an outlet's copy with it rewords nothing). */
+  typographyOnly?: boolean;
   /** `turn`: an old index for remove/replace, a new index for add. */
   ops: Array<{ op: 'add' | 'remove' | 'replace'; turn?: number; field?: 'question' | 'answer'; path?: string }>;
 }
@@ -226,6 +228,7 @@ export const EDIT_VARIANTS: EditVariant[] = [
   },
   {
     name: 'nothing but typography (quotes, spaces) in one answer',
+    typographyOnly: true,
     title: TITLE,
     intro: INTRO,
     before: BASE,
