@@ -8,6 +8,7 @@ import { channelsCommand, exportOpmlCommand, importOpmlCommand, sourcesCommand, 
 import { normalizeCommand } from './normalize.js';
 import { jobsCommand, replayCommand } from './jobs-commands.js';
 import { peopleCommand } from './people-commands.js';
+import { rulesCommand } from './rules-commands.js';
 import { CliUsageError } from './usage-error.js';
 
 const ENVIRONMENT_HELP = `
@@ -100,6 +101,7 @@ export function buildProgram(roleSet?: RoleSet): Command {
     jobsCommand(),
     replayCommand(),
     peopleCommand(),
+    rulesCommand(),
   ])
     program.addCommand(command);
   inheritSettings(program);

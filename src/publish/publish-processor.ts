@@ -10,7 +10,7 @@ import { postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
 import type { PipelineQueues } from '../queues/queues.js';
 import type { AppContext } from '../runtime/context.js';
 import { backfillChannel, definitionDigest, type BackfillDeps, type BackfillOutcome } from './backfill.js';
-import { matchesChannel } from './channel-filter.js';
+import { belongsInChannel } from './channel-filter.js';
 import { enqueueChannelUpdates, type ChannelUpdateDeps } from './websub.js';
 
 export interface PublishOutcome {
@@ -113,12 +113,12 @@ export async function processPublishJob(ctx: PublishDeps, job: Job<PublishJob>, 
     const retried = await ctx.items.lastChange(existing.id, discriminator);
     item = retried ? existing : await withPerson(ctx, editedVersion(existing, data.item));
     changes = retried ?? itemChanges(safeItem(existing), safeItem(item));
-    if (!retried) await ctx.items.save(item, { discriminator, changes });
+    if (!retried) await ctx.items.save(item, now, { discriminator, changes });
   } else {
     item = await withPerson(ctx, data.item);
     // The first outlet's entry says when it published, like every later outlet's.
     item = { ...item, sources: item.sources.map((s, i) => (i === 0 && !s.publishedAt ? { ...s, publishedAt: item!.publishedAt } : s)) };
-    await ctx.items.save(item);
+    await ctx.items.save(item, now);
   }
   // Each channel is decided on the definition read here; a channel redefined meanwhile is left to the backfill its
   // redefinition queued (the story is stored already, so that backfill finds it). `channels`, the story's channels
@@ -128,7 +128,7 @@ export async function processPublishJob(ctx: PublishDeps, job: Job<PublishJob>, 
   const left: string[] = [];
   for (const { entry: channel, json } of await ctx.catalog.listStored('channels')) {
     const digest = definitionDigest(json);
-    if (matchesChannel(item, channel.filter)) {
+    if (belongsInChannel(item, channel)) {
       channels.push(channel.id);
       if (await ctx.items.addToChannel(channel.id, item, now, digest)) changed.push(channel.id);
     } else if (data.event === 'item.updated' && (await ctx.items.removeFromChannel(channel.id, item.id, channel.pageSize, now, digest))) {
@@ -145,7 +145,9 @@ export async function processPublishJob(ctx: PublishDeps, job: Job<PublishJob>, 
   const body = JSON.stringify(buildEvent(data.event, item, new Date(now).toISOString(), changes));
   // A subscriber of a channel the story just left still holds the old version: the edit is news to it too.
   const routedBy = left.length ? [...channels, ...left] : channels;
-  const wanted = (await ctx.catalog.list('subscriptions')).filter((subscription) => subscriptionWants(subscription, data.event, routedBy)).map((s) => s.id);
+  const wanted = (await ctx.catalog.list('subscriptions'))
+    .filter((subscription) => subscriptionWants(subscription, data.event, routedBy, item))
+    .map((s) => s.id);
   // One fan-out job per event makes every first attempt (the deliver stage hands failures to per-subscription
   // jobs): a queue job per delivery would cost more than the POST itself. Its own attempts and backoff, since
   // it only fails on Redis trouble, never on an endpoint.
