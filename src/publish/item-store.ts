@@ -13,7 +13,7 @@ const TOUCH_ITEM = luaScript('items-touch');
 const sourceField = (source: SourceRef) => `${source.id} ${source.itemUrl}`;
 
 /** The outlet that published first: the earliest `publishedAt` among the outlets, ties to the one listed first. */
-function firstSourceOf(sources: SourceRef[]): { firstSource?: string } {
+export function firstSourceOf(sources: SourceRef[]): { firstSource?: string } {
   let first: SourceRef | undefined;
   for (const source of sources) {
     const at = source.publishedAt ? Date.parse(source.publishedAt) : NaN;

@@ -9,6 +9,7 @@ import type { PublishJob } from '../queues/pipeline.js';
 import { postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
 import type { PipelineQueues } from '../queues/queues.js';
 import type { AppContext } from '../runtime/context.js';
+import { firstSourceOf } from './item-store.js';
 import { backfillChannel, definitionDigest, type BackfillDeps, type BackfillOutcome } from './backfill.js';
 import { belongsInChannel } from './channel-filter.js';
 import { enqueueChannelUpdates, type ChannelUpdateDeps } from './websub.js';
@@ -51,6 +52,7 @@ async function waitForStory(ctx: Pick<AppContext, 'clock'>, job: Job<PublishJob>
  */
 export function editedVersion(existing: NormalizedItem, edit: NormalizedItem): NormalizedItem {
   const item: NormalizedItem = { ...edit, publishedAt: existing.publishedAt, sources: existing.sources };
+  if (existing.firstSource) item.firstSource = existing.firstSource;
   if (existing.translations) item.translations = existing.translations;
   if (item.interview) item.interview = { ...item.interview, qa: carryTurnIds(existing.interview?.qa ?? [], item.interview.qa) };
   return item;
@@ -141,6 +143,8 @@ export async function processPublishJob(ctx: PublishDeps, job: Job<PublishJob>, 
   // must not repeat the publication. Queued before the webhooks, since WebSub promises push within seconds.
   if (changed.length) await enqueueChannelUpdates(ctx, changed);
 
+  // Every event names the first publisher the way a stored story read back does.
+  item = { ...item, ...firstSourceOf(item.sources) };
   const id = eventId(data.event, item, discriminator);
   const body = JSON.stringify(buildEvent(data.event, item, new Date(now).toISOString(), changes));
   // A subscriber of a channel the story just left still holds the old version: the edit is news to it too.
