@@ -4,6 +4,7 @@
 import js from '@eslint/js';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import { importX } from 'eslint-plugin-import-x';
+import regexp from 'eslint-plugin-regexp';
 import tseslint from 'typescript-eslint';
 
 /** Folders under src/ that are a pipeline stage: none imports another's files except those named in `allow`. */
@@ -42,13 +43,28 @@ const zones = [
   { target: './src', from: ['./workers'], message: 'src/ does not import workers/: workers/ is the top, composing src/' },
 ];
 
-export default tseslint.config({ ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**'] }, js.configs.recommended, ...tseslint.configs.recommended, {
-  files: ['**/*.ts'],
-  plugins: { 'import-x': importX },
-  settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
-  rules: {
-    'import-x/no-restricted-paths': ['error', { zones }],
-    'import-x/no-cycle': 'off',
-    '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones }],
+      'import-x/no-cycle': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
   },
-});
+  {
+    // Linear time by construction: no pattern whose backtracking or whose moves over the input are super-linear. The
+    // patterns built at run time from the lexicons are checked by tests/normalize/lexicon-patterns.test.ts.
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    plugins: { regexp },
+    rules: {
+      'regexp/no-super-linear-backtracking': ['error', { report: 'potential' }],
+      'regexp/no-super-linear-move': ['error', { report: 'potential', ignoreSticky: true, ignorePartial: false }],
+    },
+  },
+);

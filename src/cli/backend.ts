@@ -117,7 +117,7 @@ export class ApiBackend implements CatalogBackend {
     url: string,
     private readonly token: string | undefined,
   ) {
-    this.base = url.replace(/\/+$/, '');
+    this.base = url.replace(/(?<!\/)\/+$/, '');
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {

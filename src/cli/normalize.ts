@@ -7,12 +7,14 @@ import { SyndicateError, toSyndicateError } from '../core/errors.js';
 import type { NormalizedItem } from '../core/item.js';
 import { createNetworkGuard, fetchLimits, httpFetch, type NetworkGuard } from '../fetch/http-fetch.js';
 import { normalizeDocument } from '../normalize/normalize-document.js';
+import { sandboxFromConfig, type Sandbox } from '../sandbox/sandbox.js';
 import { CliUsageError } from './usage-error.js';
 
-/** What a preview needs, built once for all its inputs: the configuration's limits and private-address guard. */
+/** What a preview needs, built once for all its inputs: the configuration's limits, private-address guard and sandbox. */
 interface Preview {
   config: SyndicationConfig;
   guard: NetworkGuard;
+  sandbox: Sandbox;
 }
 
 /**
@@ -36,7 +38,7 @@ function locationOf(input: string): string {
 
 /**
  * Reads one input as the fetch worker would read a source at that address: the same guard, timeout and byte cap
- * (`fetchLimits`), an error status refused the same way, the same decoding, parser and entry cap.
+ * (`fetchLimits`), an error status refused the same way, the same sandbox, decoding, parser, caps and entry cap.
  */
 async function previewOne(input: string, preview: Preview): Promise<NormalizedItem[]> {
   try {
@@ -47,13 +49,13 @@ async function previewOne(input: string, preview: Preview): Promise<NormalizedIt
   }
 }
 
-async function readAndNormalize(location: string, { config, guard }: Preview): Promise<NormalizedItem[]> {
+async function readAndNormalize(location: string, { config, guard, sandbox }: Preview): Promise<NormalizedItem[]> {
   const response = await httpFetch(location, fetchLimits(config, guard));
   if (response.status >= 300)
     throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `${location} answered ${response.status}`, { details: { status: response.status } });
   return normalizeDocument(
     { body: response.body, contentType: response.headers['content-type'], location: response.url },
-    { fetchedAt: new Date().toISOString(), maxEntries: config.limits.maxEntriesPerFetch },
+    { fetchedAt: new Date().toISOString(), maxEntries: config.limits.maxEntriesPerFetch, limits: config.limits, sandbox },
   );
 }
 
@@ -67,7 +69,7 @@ export async function normalizeCommand(positionals: string[], jsonl: boolean): P
   if (positionals.length === 0) throw new CliUsageError(`normalize needs ${jsonl ? 'at least one file or URL' : 'a file or URL'}`);
   if (!jsonl && positionals.length > 1) throw new CliUsageError('normalize takes one file or URL; use --jsonl for several');
   const config = previewConfig();
-  const preview: Preview = { config, guard: createNetworkGuard(config) };
+  const preview: Preview = { config, guard: createNetworkGuard(config), sandbox: sandboxFromConfig(config.limits) };
   try {
     if (!jsonl) {
       const items = await previewOne(positionals[0]!, preview);
@@ -85,6 +87,6 @@ export async function normalizeCommand(positionals: string[], jsonl: boolean): P
     return 0;
   } finally {
     // Kept-alive connections would hold the process open after the last line.
-    await preview.guard.dispatcher.destroy();
+    await Promise.all([preview.guard.dispatcher.destroy(), preview.sandbox.close()]);
   }
 }

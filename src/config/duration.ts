@@ -8,7 +8,8 @@ export function parseDuration(text: string | number): number | null {
   if (typeof text === 'number') return Number.isFinite(text) && text >= 0 ? text : null;
   const trimmed = text.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
+  // A number starts where no digit or dot stands before it: the search never restarts inside a run of digits.
+  const parts = [...trimmed.matchAll(/(?<![\d.])(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== trimmed) return null;
   return Math.round(parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_MS[p[2] as keyof typeof UNIT_MS], 0));
 }

@@ -12,6 +12,8 @@ export interface FeedEntry {
   categories: string[];
   imageUrl: string | null;
   language: string | null;
+  /** True when the body or summary was longer than the caps allow and was cut (content/caps.ts). */
+  truncated?: boolean;
 }
 
 /** A parsed feed: its own metadata and entries. */

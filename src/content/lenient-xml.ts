@@ -94,23 +94,124 @@ export class XmlElement implements FieldNode {
 /** Thrown for a DOCTYPE whose entities nest: the shape of an entity-expansion ("billion laughs") attack. */
 export class NestedEntitiesError extends Error {}
 
+/** Thrown for a document whose elements nest deeper than the reader follows. */
+export class TooDeepError extends Error {}
+
+/** Thrown when a document's entity references expand, in all, past the cap. */
+export class EntityExpansionError extends Error {}
+
+/** How far the lenient reader goes before it refuses a document. */
+export interface LenientLimits {
+  /** Deepest element nesting read; deeper refuses the document ({@link TooDeepError}). */
+  maxDepth: number;
+  /** Characters all declared-entity references may expand to, in all ({@link EntityExpansionError}). */
+  maxExpandedChars: number;
+}
+
+const NO_LIMITS: LenientLimits = { maxDepth: Infinity, maxExpandedChars: Infinity };
+
 /** A leniently read document: its root element (null when it has none) and what was wrong with it. */
 export interface LenientDocument {
   root: XmlElement | null;
   warnings: string[];
 }
 
+/** What opens an XML document: where its DOCTYPE is (with its internal subset) and its first element. */
+export interface XmlProlog {
+  /** The DOCTYPE declaration's start and end offsets, and its internal subset; null when there is none. */
+  doctype: { start: number; end: number; subset: string } | null;
+  /** The first element's name and the raw text of its attributes; null when the prolog is followed by no element. */
+  root: { name: string; attrs: string } | null;
+}
+
+const NAME = /[A-Za-z_][\w.:-]*/y;
+
+/**
+ * Reads the prolog (white space, the XML declaration, processing instructions, comments, the DOCTYPE) up to the
+ * first element, within the first `limit` characters. A scanner, not one regular expression: each construct ends
+ * at the first occurrence of its closing mark (`indexOf`), so the time is linear whatever the prolog holds (a
+ * pattern such as `(?:<!--[\s\S]*?-->)*<x` backtracks exponentially over many comments).
+ */
+export function readProlog(text: string, limit = 65_536): XmlProlog {
+  const end = Math.min(text.length, limit);
+  let doctype: XmlProlog['doctype'] = null;
+  let at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (at < end) {
+    const code = text.charCodeAt(at);
+    if (code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d) {
+      at++;
+      continue;
+    }
+    if (code !== 0x3c /* < */) return { doctype, root: null };
+    const close = (mark: string, from: number) => {
+      const found = text.indexOf(mark, from);
+      return found < 0 || found >= end ? -1 : found + mark.length;
+    };
+    let next: number;
+    if (text.startsWith('<?', at)) next = close('?>', at + 2);
+    else if (text.startsWith('<!--', at)) next = close('-->', at + 4);
+    else if (/^<!DOCTYPE/i.test(text.slice(at, at + 9))) {
+      // The internal subset, if any, is everything between the first '[' and the ']' before the closing '>'.
+      const bracket = text.indexOf('[', at);
+      const gt = text.indexOf('>', at);
+      if (bracket >= 0 && (gt < 0 || bracket < gt)) {
+        // The subset ends at a ']' followed by '>' (white space between): a ']' inside an entity's value does not end it.
+        let subsetEnd = text.indexOf(']', bracket);
+        while (subsetEnd >= 0 && !/^\][ \t\r\n]{0,64}>/.test(text.slice(subsetEnd, subsetEnd + 66))) subsetEnd = text.indexOf(']', subsetEnd + 1);
+        next = subsetEnd < 0 ? -1 : close('>', subsetEnd);
+        if (next >= 0) doctype = { start: at, end: next, subset: text.slice(bracket + 1, subsetEnd) };
+      } else {
+        next = close('>', at);
+        if (next >= 0) doctype = { start: at, end: next, subset: '' };
+      }
+    } else {
+      NAME.lastIndex = at + 1;
+      const name = NAME.exec(text);
+      if (!name) return { doctype, root: null };
+      const gt = text.indexOf('>', NAME.lastIndex);
+      if (gt < 0 || gt >= end) return { doctype, root: null };
+      return { doctype, root: { name: name[0], attrs: text.slice(NAME.lastIndex, gt) } };
+    }
+    if (next < 0) return { doctype, root: null };
+    at = next;
+  }
+  return { doctype, root: null };
+}
+
+/**
+ * Whether a document's elements nest deeper than `maxDepth`, by a scan of its tags (CDATA sections, comments and
+ * processing instructions skipped). Linear: each step jumps to the next '<' or past the construct it opens.
+ */
+export function nestsDeeperThan(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  for (let at = text.indexOf('<'); at >= 0; at = text.indexOf('<', at + 1)) {
+    const next = text.charCodeAt(at + 1);
+    if (next === 0x2f /* / */) depth--;
+    else if (next === 0x21 /* ! */) {
+      const end = text.startsWith('<![CDATA[', at) ? text.indexOf(']]>', at) : text.startsWith('<!--', at) ? text.indexOf('-->', at) : at;
+      if (end < 0) return false;
+      at = end;
+    } else if (next !== 0x3f /* ? */) {
+      const close = text.indexOf('>', at);
+      if (close < 0) return false;
+      if (text.charCodeAt(close - 1) !== 0x2f && ++depth > maxDepth) return true;
+      at = close;
+    }
+  }
+  return false;
+}
+
+/** One entity declaration of an internal subset; a value stops at '<', so a search over a long subset stays linear. */
+const ENTITY_DECLARATION = /<!ENTITY\s+([\w.-]+)\s+(?:"([^"<]*)"|'([^'<]*)')\s*>/g;
+
 /** Takes the DOCTYPE out (its internal subset confuses a tag tokenizer) and keeps the entities it declares. */
 function takeDoctype(text: string): { body: string; entities: Map<string, string> } {
   const entities = new Map<string, string>();
   // Only in the prolog: "<!DOCTYPE" inside a CDATA section later on is text.
-  const body = text.replace(
-    /^((?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->)*)<!DOCTYPE\s[^[>]*(?:\[([\s\S]*?)\]\s*)?>/i,
-    (_whole, prolog: string, subset: string | undefined) => {
-      for (const m of (subset ?? '').matchAll(/<!ENTITY\s+([\w.-]+)\s+(?:"([^"]*)"|'([^']*)')\s*>/g)) entities.set(m[1]!, m[2] ?? m[3] ?? '');
-      return prolog;
-    },
-  );
+  const { doctype } = readProlog(text, text.length);
+  if (!doctype) return { body: text, entities };
+  for (const m of doctype.subset.matchAll(ENTITY_DECLARATION)) entities.set(m[1]!, m[2] ?? m[3] ?? '');
+  const body = text.slice(0, doctype.start) + text.slice(doctype.end);
   for (const value of entities.values()) {
     for (const m of value.matchAll(/&([\w.-]+);/g))
       if (entities.has(m[1]!)) throw new NestedEntitiesError(`entity &${m[1]}; is used inside another entity's declaration`);
@@ -119,14 +220,25 @@ function takeDoctype(text: string): { body: string; entities: Map<string, string
 }
 
 /**
- * Reads an XML document leniently. Throws only {@link NestedEntitiesError}: entities are expanded one level, never
- * recursively, and a document that declares nested ones is not read at all.
+ * Reads an XML document leniently. Throws {@link NestedEntitiesError}: entities are expanded one level, never
+ * recursively, and a document that declares nested ones is not read at all; {@link TooDeepError} past
+ * `limits.maxDepth`; and, from the elements' text, {@link EntityExpansionError} once declared entities have expanded
+ * to more than `limits.maxExpandedChars` in all (a 20 KB entity referenced 40 000 times is 800 MB of text).
  */
-export function readXmlLeniently(text: string): LenientDocument {
+export function readXmlLeniently(text: string, limits: LenientLimits = NO_LIMITS): LenientDocument {
   const { body, entities } = takeDoctype(text.replace(/^\uFEFF/, ''));
+  let expandedChars = 0;
+  const expand = (whole: string, name: string): string => {
+    const value = entities.get(name);
+    if (value === undefined) return whole;
+    expandedChars += value.length;
+    if (expandedChars > limits.maxExpandedChars)
+      throw new EntityExpansionError(`its entity references expand to more than ${limits.maxExpandedChars} characters`);
+    return value;
+  };
   const decode = (raw: string): string => {
     if (!raw.includes('&')) return raw;
-    const expanded = entities.size ? raw.replace(/&([\w.-]+);/g, (whole, name: string) => entities.get(name) ?? whole) : raw;
+    const expanded = entities.size ? raw.replace(/&([\w.-]+);/g, expand) : raw;
     return decodeHTMLStrict(expanded);
   };
   const problems = new Map<string, number>();
@@ -155,6 +267,7 @@ export function readXmlLeniently(text: string): LenientDocument {
   const parser = new Parser(
     {
       onopentag(qname, attribs) {
+        if (stack.length >= limits.maxDepth) throw new TooDeepError(`its elements nest deeper than ${limits.maxDepth}`);
         const parent = stack[stack.length - 1];
         let scope = parent?.scope ?? new Map<string, string>();
         const declarations = Object.entries(attribs).filter(([key]) => key === 'xmlns' || key.startsWith('xmlns:'));

@@ -6,7 +6,17 @@ import { parseFeedDate } from './feed-date.js';
 import { FEED_ELEMENTS, mapFeed, type FieldNode } from './feed-fields.js';
 import { textToHtml } from './feed-text.js';
 import { escapeHtml } from './text.js';
-import { knownPrefix, NestedEntitiesError, readXmlLeniently, type XmlElement } from './lenient-xml.js';
+import {
+  EntityExpansionError,
+  knownPrefix,
+  NestedEntitiesError,
+  nestsDeeperThan,
+  readProlog,
+  readXmlLeniently,
+  TooDeepError,
+  type LenientLimits,
+  type XmlElement,
+} from './lenient-xml.js';
 
 /**
  * Reading a feed document. Two ways in, one field mapper (`feed-fields.ts`):
@@ -96,13 +106,8 @@ class Xml2jsNode implements FieldNode {
   }
 }
 
-/** A first element, skipping the prolog, comments, processing instructions and the DOCTYPE. */
-const ROOT = /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>)*<([A-Za-z_][\w.:-]*)([^>]*)>/;
-
-function rootOf(text: string): { name: string; attrs: string } | null {
-  const m = ROOT.exec(text.replace(/^\uFEFF/, '').slice(0, 65_536));
-  return m ? { name: m[1]!, attrs: m[2]! } : null;
-}
+/** A first element, skipping the prolog, comments, processing instructions and the DOCTYPE (in the first 64 KiB). */
+const rootOf = (text: string) => readProlog(text).root;
 
 /** True when rss-parser can read the document and the mapper can take its raw elements by their usual names. */
 function fastPathFits(text: string): boolean {
@@ -110,7 +115,7 @@ function fastPathFits(text: string): boolean {
   if (!root || root.name !== 'rss' || !/\bversion\s*=\s*["']\s*(?:2|0\.9)/.test(root.attrs)) return false;
   // xml2js leaves entities declared in a DOCTYPE unexpanded ("&brand;"); the lenient reader expands them.
   if (/<!ENTITY/.test(text.slice(0, text.indexOf('<rss')))) return false;
-  for (const m of text.matchAll(/\bxmlns:([\w.-]+)\s*=\s*["']([^"']*)["']/g)) {
+  for (const m of text.matchAll(/\bxmlns:([\w.-]+)\s*=\s*["']([^"'<>]*)["']/g)) {
     const usual = knownPrefix(m[2]!);
     if (usual !== undefined && usual !== m[1]!.toLowerCase() && !(usual === '' && m[1] === 'atom')) return false;
   }
@@ -148,21 +153,20 @@ function firstNamed(element: XmlElement, name: string): XmlElement | null {
 
 const FEED_ROOTS = new Set(['rss', 'rdf:rdf', 'feed', 'channel']);
 
-function readLeniently(text: string) {
-  try {
-    return readXmlLeniently(text);
-  } catch (err) {
-    if (err instanceof NestedEntitiesError)
-      throw new SyndicateError(
-        'SYN_ERR_PARSE_FAILED',
-        `not read: the DOCTYPE declares nested entities, the shape of an entity-expansion attack (${err.message})`,
-      );
-    throw err;
-  }
+/** The lenient reader's refusals as the catalogue's errors; anything else is passed on. */
+function refusal(err: unknown): unknown {
+  if (err instanceof NestedEntitiesError)
+    return new SyndicateError(
+      'SYN_ERR_PARSE_FAILED',
+      `not read: the DOCTYPE declares nested entities, the shape of an entity-expansion attack (${err.message})`,
+    );
+  if (err instanceof EntityExpansionError) return new SyndicateError('SYN_ERR_PARSE_ENTITY_EXPANSION', `not read: ${err.message}, past the feed byte cap`);
+  if (err instanceof TooDeepError) return new SyndicateError('SYN_ERR_PARSE_TOO_COMPLEX', `not read: ${err.message}`);
+  return err;
 }
 
-function lenientPath(text: string, strictError: Error | null, maxEntries: number): ParsedFeed {
-  const { root, warnings } = readLeniently(text);
+function lenientPath(text: string, strictError: Error | null, maxEntries: number, limits: LenientLimits): ParsedFeed {
+  const { root, warnings } = readXmlLeniently(text, limits);
   if (!root) throw new SyndicateError('SYN_ERR_PARSE_FAILED', 'not a feed: the document holds no XML element');
   const entries = entriesOf(root);
   if (!FEED_ROOTS.has(root.name) && entries.length === 0) {
@@ -266,23 +270,29 @@ export function sniffFormat(text: string): 'json' | 'xml' | 'html' | 'unknown' {
 /**
  * Parses a feed document (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, CDF or JSON Feed 1.x), capped to `maxEntries` entries.
  * Ill-formed XML is read leniently and says so in `warnings`; only a document with no recognizable feed is refused,
- * with `SYN_ERR_PARSE_FAILED` naming what is wrong.
+ * with `SYN_ERR_PARSE_FAILED` naming what is wrong, and one past `limits` (elements nested deeper than
+ * `maxDepth`: `SYN_ERR_PARSE_TOO_COMPLEX`; entities expanding past `maxExpandedChars`: `SYN_ERR_PARSE_ENTITY_EXPANSION`).
  */
-export async function parseFeed(text: string, maxEntries = 500): Promise<ParsedFeed> {
+export async function parseFeed(text: string, maxEntries = 500, limits: LenientLimits = { maxDepth: 256, maxExpandedChars: text.length }): Promise<ParsedFeed> {
   const format = sniffFormat(text);
   let feed: ParsedFeed;
   if (format === 'json') feed = parseJsonFeed(text);
   else if (format === 'xml') {
     let strictError: Error | null = null;
     let fast: ParsedFeed | null = null;
-    if (fastPathFits(text)) {
+    // xml2js follows any depth: a document nested past the cap goes to the lenient reader, which refuses it.
+    if (fastPathFits(text) && !nestsDeeperThan(text, limits.maxDepth)) {
       try {
         fast = await fastPath(text, maxEntries);
       } catch (err) {
         if (!(err instanceof NeedsLenientRead)) strictError = err as Error;
       }
     }
-    feed = fast ?? lenientPath(text, strictError, maxEntries);
+    try {
+      feed = fast ?? lenientPath(text, strictError, maxEntries, limits);
+    } catch (err) {
+      throw refusal(err);
+    }
   } else {
     throw new SyndicateError('SYN_ERR_PARSE_FAILED', `not a feed (looks like ${format === 'html' ? 'an HTML page' : 'neither XML nor JSON'})`);
   }

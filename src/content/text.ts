@@ -78,7 +78,7 @@ export function compareKey(text: string): string {
 export { escapeHtml } from '../core/content-policy.js';
 
 /** Closing quotes and brackets that may follow the final punctuation of a sentence. */
-const TRAILING_CLOSERS = /[\s"'\u201d\u2019\u00bb)\]]+$/;
+const TRAILING_CLOSERS = /(?<![\s"'\u201d\u2019\u00bb)\]])[\s"'\u201d\u2019\u00bb)\]]+$/;
 
 /** True when the text ends as a question does, looking past closing quotes. */
 export function endsWithQuestion(text: string): boolean {
@@ -111,11 +111,12 @@ export { escapeRegExp } from '../core/regexp.js';
 export function leadSentences(text: string, max = 300): string {
   const flat = squeeze(text);
   if (flat.length <= max) return flat;
-  const sentences = flat.match(/[^.!?\u2026]+[.!?\u2026]+["'\u201d\u00bb)]*\s*/g) ?? [];
+  // Sentence after sentence from the start (sticky: a text without a sentence end is read once, not from every position).
+  const sentence = /[^.!?\u2026]+[.!?\u2026]+["'\u201d\u00bb)]*\s*/y;
   let out = '';
-  for (const sentence of sentences) {
-    if ((out + sentence).trim().length > max) break;
-    out += sentence;
+  for (let m = sentence.exec(flat); m; m = sentence.exec(flat)) {
+    if ((out + m[0]).trim().length > max) break;
+    out += m[0];
   }
   if (out.trim() !== '') return out.trim();
   const cut = flat.slice(0, max - 1);

@@ -22,6 +22,15 @@ export const ERROR_CATALOGUE = {
   SYN_ERR_WEBSUB_SUBSCRIBE_FAILED: { httpStatus: 502, description: 'the WebSub hub refused or did not answer a subscription request' },
   SYN_ERR_WEBSUB_BAD_SIGNATURE: { httpStatus: 403, description: 'pushed content carried a missing or wrong X-Hub-Signature' },
   SYN_ERR_PARSE_FAILED: { httpStatus: 422, description: 'the document is not a feed or article we can read' },
+  SYN_ERR_PARSE_TOO_COMPLEX: {
+    httpStatus: 422,
+    description: 'reading the document overran its sandbox (deadline, memory or nesting depth): given up, and not read again until its bytes change',
+  },
+  SYN_ERR_PARSE_ENTITY_EXPANSION: { httpStatus: 422, description: "the document's entity references expand past the feed byte cap: refused" },
+  SYN_ERR_NORMALIZE_TIMEOUT: {
+    httpStatus: 422,
+    description: 'normalizing the entry overran its sandbox (deadline, memory or nesting depth): given up, not retried',
+  },
   SYN_ERR_NO_ARTICLE: { httpStatus: 422, description: 'the page holds no article text we can find' },
   SYN_ERR_UNSUPPORTED_INPUT: { httpStatus: 415, description: 'the input is of a kind we do not read' },
   SYN_ERR_DELIVERY_FAILED: { httpStatus: 502, description: 'the webhook endpoint did not accept the event' },

@@ -56,6 +56,8 @@ export interface NormalizedItem {
   interview: Interview | null;
   tags?: string[];
   author?: string | null;
+  /** Present (true) when the source's body was longer than the item cap (`limits.maxItemChars`) and was cut at a block boundary. */
+  truncated?: true;
 }
 
 /** Webhook event types, as named by the contract. */

@@ -75,9 +75,11 @@ function overlappingRepetition(pattern: AST.Pattern, flags: ReadonlyFlags): stri
  *
  * @param source the pattern as written, without slashes (`"read\\s+more"`)
  * @param flags its flags (`"i"`, `"u"`, …); `g` and `y` are accepted and ignored by the analysis
+ * @param options `maxLength`: the longest source accepted ({@link MAX_PATTERN_LENGTH}; our own generated patterns are longer)
  */
-export function checkLinearPattern(source: string, flags = ''): LinearPatternCheck {
-  if (source.length > MAX_PATTERN_LENGTH) return { ok: false, reason: `the pattern is ${source.length} characters long (at most ${MAX_PATTERN_LENGTH})` };
+export function checkLinearPattern(source: string, flags = '', options: { maxLength?: number } = {}): LinearPatternCheck {
+  const maxLength = options.maxLength ?? MAX_PATTERN_LENGTH;
+  if (source.length > maxLength) return { ok: false, reason: `the pattern is ${source.length} characters long (at most ${maxLength})` };
   try {
     new RegExp(source, flags);
   } catch (err) {

@@ -9,15 +9,15 @@ const FURNITURE_LINE_PATTERNS: readonly RegExp[] = [
   /^(source|sources|via|credit|credits|photo|photos|image|picture|video|copyright|©|\(c\))\s*[:：|\-–—]/i,
   /^©/,
   /^(read more|read also|also read|read next|related|related articles?|see also|more on this|recommended|don'?t miss|watch)\b/i,
-  /^(share|share this|share on [\w ]+|tweet|print|e-?mail|comments?|like|save|copy link|whatsapp|telegram|facebook|twitter|x|linkedin)\s*[:!]?$/i,
+  /^(share|share this|share on \w+(?: \w+)*|tweet|print|e-?mail|comments?|like|save|copy link|whatsapp|telegram|facebook|twitter|x|linkedin)\s*[:!]?$/i,
   /^(follow us|subscribe|sign up|join us|download our app|get the latest)\b/i,
   /^(advertisement|advertising|sponsored|ad|promoted|scroll to continue.*)$/i,
   /^(tags?|topics?|filed under|categories)\s*:/i,
   /^(originally published|first published|this (article|story|interview|report) (was|is|first|originally) )/i,
   /^news about\s*[-–—]/i,
-  /^(updated|published|posted|last updated)\s*:?\s*\d/i,
+  /^(updated|published|posted|last updated)\s*(?::\s*)?\d/i,
   /^\d[\d,.]*\s*(shares?|comments?|views?|reads?)$/i,
-  /^([A-Z]{2}\s*[|/·•]?\s*){1,6}$/, // language switchers such as "EN", "EN | RU | AZ"
+  /^[A-Z]{2}(?:(?:\s*[|/·•])?\s*[A-Z]{2}){0,5}(?:\s*[|/·•])?\s*$/, // language switchers such as "EN", "EN | RU | AZ"
 ];
 
 /** A furniture line is short: longer lines are story text even when they start like furniture. */

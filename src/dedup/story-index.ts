@@ -77,7 +77,7 @@ export function canonicalUrl(url: string): string {
     const u = new URL(canonical);
     u.hostname = u.hostname.replace(/^www\./, '');
     u.searchParams.sort();
-    if (u.pathname.length > 1) u.pathname = u.pathname.replace(/\/+$/, '');
+    if (u.pathname.length > 1) u.pathname = u.pathname.replace(/(?<!\/)\/+$/, '');
     return `${u.protocol === 'http:' ? 'https:' : u.protocol}//${u.host}${u.pathname}${u.search}`;
   } catch {
     return canonical;

@@ -92,6 +92,7 @@ export function normalizeEntry(entry: FeedEntry, source: EntrySource, fetchedAt:
     tags: entry.categories.map(plainText).filter(Boolean),
     author: entry.author === null ? null : plainText(entry.author) || null,
   };
+  if (entry.truncated) item.truncated = true;
   // The body comes from the one sanitizer already (article/render.ts); the rest of the policy applies here.
   return safeItem(item, { bodySanitized: true });
 }

@@ -53,7 +53,8 @@ function expand(path: string, included: Set<string>): string {
  */
 function declaredKeys(name: string, source: string): number | null {
   const header = /^--\[\[([\s\S]*?)\]\]/.exec(source)?.[1] ?? '';
-  if (!/^\s*Input:/m.test(header) || !/^\s*Output:/m.test(header)) throw new Error(`redis/lua/${name}.lua: the header must list Input (KEYS, ARGV) and Output`);
+  if (!/^[ \t]*Input:/m.test(header) || !/^[ \t]*Output:/m.test(header))
+    throw new Error(`redis/lua/${name}.lua: the header must list Input (KEYS, ARGV) and Output`);
   if (/KEYS\[\d+\.\.\./.test(header)) return null;
   return Math.max(0, ...[...header.matchAll(/KEYS\[(\d+)\]/g)].map((m) => Number(m[1])));
 }

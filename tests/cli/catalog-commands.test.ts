@@ -78,7 +78,7 @@ describe('syndicate CLI: catalog commands, OPML, misuse', () => {
       const lines = stderr.split('\n');
       expect(lines[0], argv.join(' ')).toMatch(/^syndicate: \S/);
       expect(stderr).toContain('Usage: syndicate');
-      expect(stderr).not.toMatch(/^\s+at /m);
+      expect(stderr).not.toMatch(/^[ \t]+at /m);
     }
     // A command that runs but fails says why in one line, with the error code.
     const missing = await run('sources', 'remove', 'no-such-source');

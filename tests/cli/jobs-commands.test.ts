@@ -94,7 +94,7 @@ describe('syndicate jobs (CLI): failed jobs of a stage', () => {
     const missingQueue = await runCli('jobs', 'failed');
     expect(missingQueue.code).toBe(2);
     expect(missingQueue.stderr).toMatch(/missing required argument 'queue'/);
-    expect(missingQueue.stderr).not.toMatch(/\n\s+at /);
+    expect(missingQueue.stderr).not.toMatch(/\n[ \t]+at /);
     const badQueueOption = await runCli('replay', '--queue', 'fetch', '--job', 'x');
     expect(badQueueOption.code).toBe(2);
   });

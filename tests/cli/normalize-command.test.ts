@@ -169,7 +169,7 @@ describe('syndicate normalize', () => {
       const [first, ...rest] = stderr.split('\n');
       expect(first).toMatch(/^syndicate: \S/);
       expect(rest.join('\n')).toContain('Usage: syndicate');
-      expect(stderr).not.toMatch(/\n\s+at /);
+      expect(stderr).not.toMatch(/\n[ \t]+at /);
     }
     expect((await run(['normalize', '--bogus'])).stderr.split('\n')[0]).toBe("syndicate: unknown option '--bogus'");
     const help = await run(['normalize', '--help']);

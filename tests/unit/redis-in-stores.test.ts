@@ -54,7 +54,7 @@ function rawCallSites(): Record<string, number> {
   for (const path of tsFiles(SRC)) {
     const file = relative(ROOT, path).split('\\').join('/');
     if (STORE_MODULES.has(file)) continue;
-    const code = readFileSync(path, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+    const code = readFileSync(path, 'utf8').replace(/\/\*[\s\S]*?\*\/|(?<!\/)\/\/.*$/gm, '');
     const count = [...code.matchAll(CALL)].filter((m) => COMMANDS.has(m[1]!.toLowerCase())).length;
     if (count > 0) out[file] = count;
   }

@@ -192,7 +192,7 @@ function textBlocks(body: string): Block[] {
         line = line.replace(/^#{1,6}\s+/, '');
       }
       const whole = /^(?:\*\*|__)(.+)(?:\*\*|__)$/.exec(line);
-      const lead = /^(?:\*\*|__)(.+?)(?:\*\*|__)\s*(.*)$/.exec(line);
+      const lead = /^(?:\*\*|__)(.+?)(?:\*\*|__)/.exec(line);
       const leadBold = whole ? (whole[1] ?? '') : lead ? (lead[1] ?? '') : '';
       const text = squeeze(line.replace(/\*\*|__/g, ''));
       if (text === '') return null;

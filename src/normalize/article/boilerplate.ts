@@ -25,13 +25,26 @@ export type CleanBlock = Block & { ref?: ImageRef };
 /** What a language switcher shows: every known language's labels, case-sensitive ("EN", "Русский"). */
 const SWITCHER_LABEL = alternation([...new Set(KNOWN_LANGUAGES.flatMap((language) => language.switcherLabels))]);
 /** A line of language codes or names only: `EN`, `AZ | RU | EN`, `English Русский`. */
-const LANGUAGE_SWITCHER = new RegExp(`^${SWITCHER_LABEL}(?:\\s*[|/·•,]?\\s*${SWITCHER_LABEL})*$`, 'u');
+// Between two labels a separator or white space, never both optional: `\s*[|]?\s*` splits a space two ways per label,
+// which made a line of 45 labels and a stray word exponential.
+const LANGUAGE_SWITCHER = new RegExp(`^${SWITCHER_LABEL}(?:(?:\\s*[|/·•,]\\s*|\\s+)${SWITCHER_LABEL})*$`, 'u');
 
 /** Lines that point to other stories. */
 const RELATED = new RegExp(`^${anyOf((lexicon) => lexicon.furniture.related)}${WORD_END}\\s*[-:\\u2013\\u2014]?`, 'iu');
 
 /** Links that lead away: read-more, continue, share buttons. */
-const LEAVE_LINKS = new RegExp(`^${anyOf((lexicon) => lexicon.furniture.leaveLinks)}\\s*[.\\u2026:\\u00bb>\\u2192]*$`, 'iu');
+const LEAVE_LINK_ENTRIES = entries((lexicon) => lexicon.furniture.leaveLinks);
+/** An entry that takes the rest of the line (`share on …`) needs no trailing marks, which would trade spaces with it. */
+const LEAVE_LINKS = new RegExp(
+  `^(?:${alternation(
+    LEAVE_LINK_ENTRIES.filter((entry) => !entry.endsWith(' \u2026')),
+    { caseless: true },
+  )}\\s*[.\\u2026:\\u00bb>\\u2192]*|${alternation(
+    LEAVE_LINK_ENTRIES.filter((entry) => entry.endsWith(' \u2026')),
+    { caseless: true },
+  )})$`,
+  'iu',
+);
 
 /** Single words of page widgets: share buttons, counters' labels, bookmarks. */
 const WIDGET_WORDS = new RegExp(`^${anyOf((lexicon) => lexicon.furniture.widgetWords)}\\s*[:.]?$`, 'iu');
@@ -41,8 +54,9 @@ const COUNT_SUFFIX = `[${entries((lexicon) => lexicon.furniture.counterSuffixes)
 /** View, share and comment counters, bare numbers, datelines. */
 const COUNTERS = [
   new RegExp(`^[\\d\\s.,]+${COUNT_SUFFIX}$`, 'iu'),
-  new RegExp(`^\\d[\\d\\s.,]*${COUNT_SUFFIX}\\s*${anyOf((lexicon) => lexicon.furniture.counterNouns)}$`, 'iu'),
-  new RegExp(`^${anyOf((lexicon) => lexicon.furniture.counterLabels)}\\s*[:·]?\\s*\\d[\\d\\s.,]*${COUNT_SUFFIX}$`, 'iu'),
+  // A number's spaces stand between digits only, so they never trade with the spaces before the noun.
+  new RegExp(`^\\d(?:[\\d.,]|\\s(?=[\\d.,]))*${COUNT_SUFFIX}\\s*${anyOf((lexicon) => lexicon.furniture.counterNouns)}$`, 'iu'),
+  new RegExp(`^${anyOf((lexicon) => lexicon.furniture.counterLabels)}(?:\\s*[:·])?\\s*\\d[\\d\\s.,]*${COUNT_SUFFIX}$`, 'iu'),
   /^\d{1,2}[./:-]\d{1,2}(?:[./-]\d{2,4})?(?:,?\s+\d{1,2}:\d{2})?$/,
   /^\d{1,2}\s+\p{L}+\s+\d{4}(?:,?\s+\d{1,2}:\d{2})?$/u,
 ];
@@ -50,7 +64,7 @@ const COUNTERS = [
 /** A crumb naming the site's home page, which opens most breadcrumb trails. */
 const HOME_CRUMB = new RegExp(`^${anyOf((lexicon) => lexicon.furniture.homeCrumbs)}$`, 'iu');
 /** The marks that part the crumbs of a trail. */
-const CRUMB_SEPARATOR = /\s*[/»>›|→]\s*/u;
+const CRUMB_SEPARATOR = /(?<!\s)\s*[/»>›|→]\s*/u;
 /** One crumb: a section's name of up to four words, the first capitalised ("Xarici siyasət", "Elm və təhsil"). */
 const CRUMB = /^\p{Lu}[\p{L}\p{M}\p{N}'\u2019&-]*(?: [\p{L}\p{M}\p{N}'\u2019&-]+){0,3}$/u;
 
@@ -76,7 +90,7 @@ const SIGN_OFFS = [
   /^\/[^/]{2,40}\/$/u, // "/AZERTAC/"
   // "Source: News.Az" / "(Source: Report.az)": a dot inside a name is part of it; a dot then a space ends a sentence.
   new RegExp(`^[([]?${anyOf((lexicon) => lexicon.furniture.sourceLabels)}\\s*:\\s*(?:[^.]|\\.(?=\\S)){1,60}\\.?[)\\]]?$`, 'iu'),
-  new RegExp(`^${anyOf((lexicon) => lexicon.furniture.interviewerCredits)}\\s*:?\\s*[\\p{L}\\s.'-]{2,60}$`, 'iu'),
+  new RegExp(`^${anyOf((lexicon) => lexicon.furniture.interviewerCredits)}(?:\\s*:)?\\s*[\\p{L}.'-][\\p{L}\\s.'-]{1,59}$`, 'iu'),
   new RegExp(`^${anyOf((lexicon) => lexicon.furniture.editorNotes)} .{0,80}$`, 'iu'),
   new RegExp(`^${anyOf((lexicon) => lexicon.furniture.tagLabels)}\\s*:.{0,200}$`, 'iu'),
 ];
@@ -86,10 +100,10 @@ const CREDIT_WORDS = anyOf((lexicon) => lexicon.captions.creditWords);
 /** "by" after a credit word: "Photo by J. Smith". */
 const CREDIT_BY = anyOf((lexicon) => lexicon.captions.creditBy);
 /** `Photo: Flickr`, `Фото: РИА Новости`, `© Reuters`. */
-const CREDIT_LINE = new RegExp(`^(?:${CREDIT_WORDS}\\s*${CREDIT_BY}?\\s*[:©\\-–—]\\s*|©\\s*)([^]{1,80})$`, 'iu');
+const CREDIT_LINE = new RegExp(`^(?:${CREDIT_WORDS}(?:\\s*${CREDIT_BY})?\\s*[:©\\-–—]\\s*|©\\s*)(\\S[^]{0,79})$`, 'iu');
 /** A caption whose bracketed credit closes it: `… on June 4. (Photo: AZERTAC)`, `… [Фото: Report.az]`. */
 const CAPTION_WITH_BRACKETED_CREDIT = new RegExp(
-  `^([^]{8,500}?)\\s*[([]\\s*${CREDIT_WORDS}\\s*${CREDIT_BY}?\\s*[:©]?\\s*([^()[\\]]{1,80}?)\\s*[)\\]]\\.?$`,
+  `^([^]{8,500}?)\\s*[([]\\s*${CREDIT_WORDS}(?:\\s*${CREDIT_BY})?(?:\\s*[:©])?\\s*([^()[\\]\\s](?:[^()[\\]]{0,79}[^()[\\]\\s])?)\\s*[)\\]]\\.?$`,
   'iu',
 );
 /**

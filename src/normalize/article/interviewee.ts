@@ -22,7 +22,7 @@ export const INTERVIEW_WORD = new RegExp(
 /** "Exclusive" before a genre word. */
 const EXCLUSIVE = `(?:${anyOf((lexicon) => lexicon.genre.exclusiveWords)}\\s+)?`;
 /** A genre marker closing a title (`… – INTERVIEW`) or opening it (`INTERVIEW: …`, `Exclusive interview | …`). */
-const MARKER_SUFFIX = new RegExp(`\\s*[\\u2013\\u2014|-]\\s*${EXCLUSIVE}${INTERVIEW_WORD.source}\\s*$`, 'iu');
+const MARKER_SUFFIX = new RegExp(`(?<!\\s)\\s*[\\u2013\\u2014|-]\\s*${EXCLUSIVE}${INTERVIEW_WORD.source}\\s*$`, 'iu');
 const MARKER_PREFIX = new RegExp(
   `^\\s*${EXCLUSIVE}${INTERVIEW_WORD.source}(?:\\s+${anyOf((lexicon) => lexicon.genre.withWords)})?\\s*[:|\\u2013\\u2014-]\\s*`,
   'iu',
@@ -71,7 +71,7 @@ const COMPLEMENT_SCRIPT = new RegExp(
 );
 
 function bare(token: string): string {
-  return token.replace(/^[("«\u201c\u2018']+|[)"»\u201d\u2019',.;:!?]+$/gu, '');
+  return token.replace(/^[("«\u201c\u2018']+|(?<![)"»\u201d\u2019',.;:!?])[)"»\u201d\u2019',.;:!?]+$/gu, '');
 }
 
 function isRoleWord(token: string): boolean {
@@ -256,7 +256,7 @@ function roleAfter(tokens: readonly string[], nameEnd: number): string | null {
   if (!words.some(isRoleWord)) return null;
   const role = words
     .join(' ')
-    .replace(/[,;.)]+$/, '')
+    .replace(/(?<![,;.)])[,;.)]+$/, '')
     .replace(LEADING_ARTICLE, '');
   return role === '' ? null : role;
 }
@@ -295,7 +295,7 @@ function mentions(tokens: readonly string[]): Mention[] {
     const complementAfterRole = isRoleWord(previous) && COMPLEMENT_SCRIPT.test(tokens[i]!);
     const start = end - i >= 2 && (continuesPhrase || complementAfterRole) ? nameStartInRun(tokens, i, end) : i;
     const before = roleBefore(tokens, start, end);
-    const writtenRole = (before?.role ?? roleAfter(tokens, end))?.replace(/[,;:.]+$/, '');
+    const writtenRole = (before?.role ?? roleAfter(tokens, end))?.replace(/(?<![,;:.])[,;:.]+$/, '');
     const from = before?.start ?? start;
     // The case of a Russian name follows the word governing the whole phrase: "с послом … Поладом".
     const governing = tokens[from - 1] ?? '';
@@ -366,7 +366,11 @@ function outletPattern(cue: OutletCue): RegExp {
   // The case ending follows a joiner (hyphen, apostrophe), so the name itself has none.
   const qualifiers = `(?:${alternation(cue.qualifiers)}\\s+)?`;
   const joiner = `[${cue.joiners.map((j) => (j === '-' ? '\\-' : j)).join('')}]`;
-  return new RegExp(`(${outletWord(cue.joiners)})${joiner}${alternation(cue.suffixes)}\\s+${qualifiers}${alternation(cue.nouns)}`, 'u');
+  // The name starts where no letter of a name stands before it: the search never restarts inside a word.
+  return new RegExp(
+    `(?<![${OUTLET_WORD_CHARS.map((c) => (c === '-' ? '\\-' : c)).join('')}])(${outletWord(cue.joiners)})${joiner}${alternation(cue.suffixes)}\\s+${qualifiers}${alternation(cue.nouns)}`,
+    'u',
+  );
 }
 
 /** `interview with News.Az`, `News.Az-a müsahibəsində`, `News.Az'a verdiği röportajda`: every lexicon's cues, in registry order. */
@@ -379,7 +383,7 @@ const OUTLET_PHRASES = LEXICONS.flatMap((lexicon) => lexicon.genre.outletCues.ma
 export function findInterviewer(args: { intro: string; questioner?: string; sourceName?: string; interviewee?: string | null }): string | null {
   for (const pattern of OUTLET_PHRASES) {
     const match = pattern.exec(args.intro);
-    const outlet = match ? match[1]!.replace(/[.,;:]+$/, '') : '';
+    const outlet = match ? match[1]!.replace(/(?<![.,;:])[.,;:]+$/, '') : '';
     if (outlet === '' || (args.interviewee && samePerson(outlet, args.interviewee))) continue;
     // Only an outlet-like name: a domain-ish word, or the source's own name.
     if (/\p{L}\.\p{L}/u.test(outlet) || (args.sourceName && compareKey(outlet) === compareKey(args.sourceName))) return outlet;

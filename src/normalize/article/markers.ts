@@ -40,7 +40,7 @@ export const INLINE_ANSWER = new RegExp(
   `^(.*?[?\\uff1f])\\s+${alternation([
     ...entries((lexicon) => lexicon.turns.answerLetters),
     ...LEXICONS.flatMap((lexicon) => lexicon.turns.answerWords.map((word) => capitalised(word, lexicon.code)[1]!)),
-  ])}\\s*[:\\uff1a]\\s*(.+)$`,
+  ])}\\s*[:\\uff1a]\\s*(\\S.*)$`,
   'su',
 );
 
