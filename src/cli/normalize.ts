@@ -69,7 +69,7 @@ export async function normalizeCommand(positionals: string[], jsonl: boolean): P
   if (positionals.length === 0) throw new CliUsageError(`normalize needs ${jsonl ? 'at least one file or URL' : 'a file or URL'}`);
   if (!jsonl && positionals.length > 1) throw new CliUsageError('normalize takes one file or URL; use --jsonl for several');
   const config = previewConfig();
-  const preview: Preview = { config, guard: createNetworkGuard(config), sandbox: sandboxFromConfig(config.limits) };
+  const preview: Preview = { config, guard: createNetworkGuard(config), sandbox: sandboxFromConfig({ ...config.limits, sandboxThreads: 1 }) };
   try {
     if (!jsonl) {
       const items = await previewOne(positionals[0]!, preview);

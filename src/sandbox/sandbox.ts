@@ -116,6 +116,8 @@ export class Sandbox {
   async run<K extends TaskName>(task: K, input: TaskInput<K>): Promise<TaskOutput<K>> {
     const { port1, port2 } = new MessageChannel();
     const abort = new AbortController();
+    // Pool threads are unreferenced: a process whose only work is this task (the CLI) must not exit under it.
+    const keepAlive = setInterval(() => {}, 60_000);
     let timer: NodeJS.Timeout | undefined;
     port1.once('message', () => {
       timer = setTimeout(() => abort.abort(), this.options.deadlineMs);
@@ -135,6 +137,7 @@ export class Sandbox {
       throw this.overrun(task, reason);
     } finally {
       clearTimeout(timer);
+      clearInterval(keepAlive);
       port1.close();
     }
     if (answer.ok) return answer.output as TaskOutput<K>;
