@@ -190,7 +190,7 @@ describe('soak: 400 simulated days with 30-day retention on a fast clock', () =>
     const env = {
       ...loadEnv({
         REDIS_URL: redisServer.url,
-        ADMIN_TOKEN: 'soak-token',
+        ADMIN_TOKEN: 'soak-admin-token-0123',
         SYNDICATE_REDIS_PREFIX: PREFIX,
         PORT: '0',
         // A day's 50 fetches and their stories in parallel: the machine's two cores, not the round trips, should bound a day.
@@ -255,7 +255,7 @@ describe('soak: 400 simulated days with 30-day retention on a fast clock', () =>
     const { ctx } = system;
     const stored = (await ctx.items.idsByTime(1_000_000)).map((row) => row.id);
     expect(stored.length, `day ${day}: stories kept`).toBe(Math.min(day + 1, RETENTION_DAYS) * STORIES_PER_DAY);
-    const app = await buildApp({ ctx, adminToken: 'soak-token' });
+    const app = await buildApp({ ctx, adminToken: 'soak-admin-token-0123' });
     try {
       const current = JSON.parse((await app.inject({ url: '/feeds/all.json' })).body) as { items: Array<{ id: string }>; next_url?: string };
       const listed = new Set(current.items.map((item) => item.id));
@@ -272,7 +272,7 @@ describe('soak: 400 simulated days with 30-day retention on a fast clock', () =>
       );
       // The first archive page, long aged out, is gone.
       if (day > RETENTION_DAYS + 1) expect((await app.inject({ url: '/feeds/all/archive/1.json' })).statusCode).toBe(404);
-      const auth = { authorization: 'Bearer soak-token' };
+      const auth = { authorization: 'Bearer soak-admin-token-0123' };
       for (const id of stored.filter((_, i) => i % Math.ceil(stored.length / 20) === 0))
         expect((await app.inject({ url: `/api/v1/items/${id}`, headers: auth })).statusCode, id).toBe(200);
       for (const id of aged) expect((await app.inject({ url: `/api/v1/items/${id}`, headers: auth })).statusCode, `aged out: ${id}`).toBe(404);
