@@ -42,8 +42,6 @@ const JUNK_TAGS = new Set([
   'script',
   'style',
   'noscript',
-  'iframe',
-  'object',
   'embed',
   'svg',
   'canvas',
@@ -62,6 +60,12 @@ const JUNK_TAGS = new Set([
   'head',
   'title',
 ]);
+
+/**
+ * Frames and objects: the tags go, what they hold stays, as it is their fallback for readers without them (usually
+ * nothing, or a line of text).
+ */
+const FALLBACK_TAGS = new Set(['iframe', 'object', 'applet']);
 
 /** Class or id words that mark site widgets rather than content. */
 const WIDGET_ATTR =
@@ -227,8 +231,14 @@ function hasDescendantTag(el: Element, names: ReadonlySet<string>): boolean {
   return el.children.some((c) => isElement(c) && (names.has(c.name) || hasDescendantTag(c, names)));
 }
 
+/**
+ * A CDATA section means nothing in HTML: an HTML reader takes `<![CDATA[` for the start of a comment and would hide
+ * the rest of the body in it. Its opener is text, as feed readers show it.
+ */
+const CDATA_OPENER = /<!\[CDATA\[/g;
+
 function htmlBlocks(body: string, options: BlockOptions): Block[] {
-  const $ = load(body, HTML_OPTIONS, false);
+  const $ = load(body.replace(CDATA_OPENER, '&lt;![CDATA['), HTML_OPTIONS, false);
   // Junk elements and site widgets go with everything inside them; one walk instead of two selector queries
   // (what survives is the same: the nodes with neither a junk element nor a widget above them).
   const prune = (parent: { children: AnyNode[] }): void => {
@@ -236,8 +246,12 @@ function htmlBlocks(body: string, options: BlockOptions): Block[] {
       if (!isElement(child)) continue;
       const { class: className, id } = child.attribs;
       const widget = (className !== undefined || id !== undefined) && WIDGET_ATTR.test(`${className ?? ''} ${id ?? ''}`);
-      if (JUNK_TAGS.has(child.name) || widget) $(child).remove();
-      else prune(child);
+      if (JUNK_TAGS.has(child.name) || widget) {
+        $(child).remove();
+        continue;
+      }
+      prune(child);
+      if (FALLBACK_TAGS.has(child.name)) $(child).replaceWith($(child).contents());
     }
   };
   prune($.root().get(0) as unknown as { children: AnyNode[] });
