@@ -67,6 +67,77 @@ function removeLinkLists(root: DomElement): void {
   }
 }
 
+/**
+ * Class or id words that mark site widgets rather than content: share bars, newsletter boxes, comment threads,
+ * related-story lists. Read on the page before Readability (whose output drops class names) and again on a feed's
+ * own body (`normalize/article/blocks.ts`).
+ */
+export const WIDGET_ATTR =
+  /(?:^|[\s_-])(?:share|sharing|social|related|newsletter|subscribe|advert|ads|adv|promo|breadcrumbs?|comments?|tags|widget|popular|most-read|read-more|readmore|sidebar|banner|sponsor|lang-switch|language-switcher|langs)(?:$|[\s_-])/i;
+
+/** Text hidden from sight and read only by screen readers ("Image caption", "Image copyright" labels). */
+const SCREEN_READER_ONLY =
+  /(?:^|\s)(?:sr-only|screen-reader-text|screen-reader-only|visually-hidden|visuallyhidden|off-screen|offscreen|element-invisible)(?:$|\s)/i;
+
+/** Class or id words of a picture's caption or credit line: `wp-caption-text`, `media-caption__text`, `newsCaption`. */
+const CAPTION_ATTR = /(?:^|[\s_-])(?:[Cc]aptions?|[Cc]redits?)(?:$|[\s_A-Z-])|[a-z](?:Caption|Credit)s?(?:$|[\s_A-Z-])/;
+
+/** Longest text an element marked as a caption may hold and still be one (not an article that names its pictures). */
+const MAX_CAPTION_CHARS = 400;
+
+/** A widget holding at least this share of the page's prose is the article's own wrapper, whatever its class says. */
+const MAX_WIDGET_SHARE = 0.4;
+
+/** A paragraph at least this long is prose rather than a label, a teaser line or a button. */
+const PROSE_CHARS = 80;
+
+/** Characters of prose (paragraphs of {@link PROSE_CHARS} or more) inside an element. */
+function proseLength(el: DomElement): number {
+  let length = 0;
+  const paragraphs = el.querySelectorAll('p');
+  for (let i = 0; i < paragraphs.length; i += 1) {
+    const text = textOf(paragraphs[i]).length;
+    if (text >= PROSE_CHARS) length += text;
+  }
+  return length;
+}
+
+const classAndId = (el: DomElement): string => `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`;
+
+/**
+ * Readies a page (or the publisher's marked article element) for the content pick, while class names still say what
+ * things are: screen-reader-only labels go; site widgets go (newsletter boxes, comment threads, share bars: the words
+ * of {@link WIDGET_ATTR}), unless one holds the title, the marked article or a large share of the prose; an element
+ * marked as a picture's caption or credit becomes a `<figcaption>`, which the article reader files with the pictures
+ * rather than in the text.
+ */
+function markPageFurniture(document: DomDocument, root: DomElement): void {
+  const sightless = root.querySelectorAll('[class]');
+  for (let i = 0; i < sightless.length; i += 1) {
+    if (SCREEN_READER_ONLY.test(sightless[i]!.getAttribute('class') ?? '')) sightless[i]!.remove();
+  }
+  const total = proseLength(root);
+  const marked = root.querySelectorAll('[class], [id]');
+  for (let i = 0; i < marked.length; i += 1) {
+    const el = marked[i]!;
+    if (!el.parentNode || /^(?:BODY|HTML|ARTICLE|MAIN)$/i.test(el.tagName)) continue;
+    const attr = classAndId(el);
+    if (WIDGET_ATTR.test(attr)) {
+      if (el.querySelector('h1, [itemprop~="articleBody"]')) continue;
+      if (total > 0 && proseLength(el) >= total * MAX_WIDGET_SHARE) continue;
+      el.remove();
+      continue;
+    }
+    if (CAPTION_ATTR.test(attr) && !/^(?:FIGURE|FIGCAPTION|IMG|PICTURE)$/i.test(el.tagName) && !el.querySelector('img, picture, video, figure, p + p')) {
+      const text = textOf(el);
+      if (text === '' || text.length > MAX_CAPTION_CHARS) continue;
+      const caption = document.createElement('figcaption');
+      caption.textContent = text;
+      el.replaceWith(caption);
+    }
+  }
+}
+
 /** Plain-text `articleBody` as HTML paragraphs (its line breaks are the only structure it has). */
 function jsonLdBodyHtml(articleBody: string): string {
   return articleBody
@@ -92,10 +163,12 @@ function jsonLdBodyHtml(articleBody: string): string {
 export function findMainContent(document: DomDocument, jsonLdBody: string | null): MainContent {
   const marked = itempropBody(document);
   if (marked) {
+    markPageFurniture(document, marked);
     removeLinkLists(marked);
     return { html: marked.outerHTML, source: 'itemprop' };
   }
   const ldBody = jsonLdBody?.trim() ?? '';
+  if (document.body) markPageFurniture(document, document.body);
   // Readability's output drops class names: site frameworks put words such as "widget" on the article's own
   // wrappers, which the article analysis would otherwise take for furniture.
   const article = new Readability(document as unknown as ConstructorParameters<typeof Readability<DomElement>>[0], {

@@ -87,21 +87,7 @@ const ALLOWED_CLASSES: sanitizeHtml.IOptions['allowedClasses'] = {
  * objects are not among them: their tags go, but what they hold is the fallback a reader without them sees
  * ("safe<iframe> <b>description</b></iframe>" keeps "<b>description</b>", as feed readers show it).
  */
-const NON_TEXT_TAGS = [
-  'script',
-  'style',
-  'textarea',
-  'option',
-  'noscript',
-  'xmp',
-  'noembed',
-  'noframes',
-  'plaintext',
-  'title',
-  'template',
-  'svg',
-  'math',
-];
+const NON_TEXT_TAGS = ['script', 'style', 'textarea', 'option', 'noscript', 'xmp', 'noembed', 'noframes', 'plaintext', 'title', 'template', 'svg', 'math'];
 
 /** Keeps an element's address attribute only when the URL policy does, made absolute against `baseUrl`. */
 function addressOf(attr: string, baseUrl: string | undefined, allowMailto: boolean): sanitizeHtml.Transformer {

@@ -18,7 +18,9 @@ const atom03 = (entry: string) => `<feed version="0.3" xmlns="http://purl.org/at
 describe('what frames and objects hold is their fallback text, never the frame', () => {
   it('an iframe in escaped content: the tag goes, the words and their emphasis stay', async () => {
     const item = await firstItem(
-      atom03('<content type="text/html" mode="escaped">Lead&lt;iframe src="https://player.example/v/1"&gt; &lt;i&gt;watch it here&lt;/i&gt;&lt;/iframe&gt;</content>'),
+      atom03(
+        '<content type="text/html" mode="escaped">Lead&lt;iframe src="https://player.example/v/1"&gt; &lt;i&gt;watch it here&lt;/i&gt;&lt;/iframe&gt;</content>',
+      ),
     );
     expect(item.contentHtml).not.toMatch(/<iframe/i);
     expect(item.contentText.replace(/\s+/g, ' ')).toBe('Lead watch it here');
@@ -26,7 +28,9 @@ describe('what frames and objects hold is their fallback text, never the frame',
   });
 
   it('an object in a description: its fallback reads in the summary and the body, its classid nowhere', async () => {
-    const item = await firstItem(rss('<description>Clip&lt;object classid="clsid:0001" data="x.swf"&gt;&lt;param name="a" value="b"&gt; unavailable&lt;/object&gt;</description>'));
+    const item = await firstItem(
+      rss('<description>Clip&lt;object classid="clsid:0001" data="x.swf"&gt;&lt;param name="a" value="b"&gt; unavailable&lt;/object&gt;</description>'),
+    );
     expect(item.summary).toBe('Clip unavailable');
     expect(item.contentHtml).not.toMatch(/<object|<param|classid/i);
   });

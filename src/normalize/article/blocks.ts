@@ -2,6 +2,7 @@ import { load } from 'cheerio/slim';
 import type { AnyNode, Element } from 'domhandler';
 import { startsLikeTurn } from './markers.js';
 import { absoluteUrl, HTML_OPTIONS } from '../../content/html.js';
+import { WIDGET_ATTR } from '../../content/main-content.js';
 import { endsSentence, escapeHtml, squeeze } from '../../content/text.js';
 
 /** A picture found in the body, before its caption and credit are sorted out. */
@@ -66,10 +67,6 @@ const JUNK_TAGS = new Set([
  * nothing, or a line of text).
  */
 const FALLBACK_TAGS = new Set(['iframe', 'object', 'applet']);
-
-/** Class or id words that mark site widgets rather than content. */
-const WIDGET_ATTR =
-  /(?:^|[\s_-])(?:share|sharing|social|related|newsletter|subscribe|advert|ads|adv|promo|breadcrumbs?|comments?|tags|widget|popular|most-read|read-more|readmore|sidebar|banner|sponsor|lang-switch|language-switcher|langs)(?:$|[\s_-])/i;
 
 const BLOCK_TAGS = new Set([
   'p',
@@ -272,6 +269,9 @@ function htmlBlocks(body: string, options: BlockOptions): Block[] {
     return { kind: 'image', text: '', html: '', bold: false, leadBold: '', image: { url, alt, caption } };
   };
 
+  /** A caption without a picture address of its own: filed with the pictures, kept out of the text. */
+  const captionOnly = (caption: string): Block => ({ kind: 'image', text: '', html: '', bold: false, leadBold: '', image: { url: '', alt: '', caption } });
+
   const emitInline = (nodes: AnyNode[], kind: Block['kind'], boldContext: boolean): void => {
     const lines: (Line | null)[] = [];
     const images: Block[] = [];
@@ -335,7 +335,14 @@ function htmlBlocks(body: string, options: BlockOptions): Block[] {
         const img = $(child).find('img').get(0);
         const image = img ? imageOf(img, caption) : null;
         if (image) blocks.push(image);
-        else if (caption !== '') blocks.push({ kind: 'text', text: caption, html: escapeHtml(caption), bold: false, leadBold: '' });
+        else if (caption !== '') blocks.push(captionOnly(caption));
+        continue;
+      }
+      if (name === 'figcaption') {
+        // A caption whose picture the page loads by script (or set apart from its figure): still a caption, not text.
+        flush();
+        const caption = squeeze($(child).text());
+        if (caption !== '') blocks.push(captionOnly(caption));
         continue;
       }
       if (name === 'img') {
