@@ -9,17 +9,7 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { normalizeDocument } from '../src/normalize/normalize-document.js';
-
-/** A small deterministic generator (mulberry32), so every run measures the same pages. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from './_random.js';
 
 const WORDS =
   'the council city harbour plan tram depot flats vote members year budget river bridge traffic report minister said would could after before during market prices energy industry workers union strike talks agreement region border trade export import growth forecast season league match coach players fans stadium museum exhibition artists'.split(

@@ -158,11 +158,12 @@ if docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
 else
   rootfs="$CACHE/rootfs-bookworm-minbase"
   if [ ! -e "$rootfs/.complete" ]; then
+    # The machine's own apt source (deb822 first, then the one-line format); with none, debootstrap's default.
     mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-    mirror=${mirror:-http://deb.debian.org/debian}
-    log "debootstrap --variant=minbase bookworm from $mirror"
+    [ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && $2 !~ /^\[/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)
+    log "debootstrap --variant=minbase bookworm from ${mirror:-the default of debootstrap}"
     rm -rf "$rootfs"
-    debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$RUN_DIR/debootstrap.log" 2>&1 || { tail -20 "$RUN_DIR/debootstrap.log"; exit 1; }
+    debootstrap --variant=minbase bookworm "$rootfs" ${mirror:+"$mirror"} >"$RUN_DIR/debootstrap.log" 2>&1 || { tail -20 "$RUN_DIR/debootstrap.log"; exit 1; }
     rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
     touch "$rootfs/.complete"
   else

@@ -1,0 +1,327 @@
+/**
+ * End to end, as an operator sizes a deployment: loopback outlets on hosts of their own (127.0.0.x), each with a
+ * feed of short teasers whose article pages are fetched in full; a third of the entries are interviews and one in
+ * ten is a copy of another outlet's story; one webhook subscription to a loopback receiver. Entries per second
+ * from the first ready answer to the last delivery, (a) every role in one process and (b) one process per role,
+ * each on a fresh Redis of its own. Beside them, in the same run: the same entries through the pure stage
+ * functions in this one thread (decode, parse, full-text extraction, normalize, the dedup sketch and decision,
+ * render, build and sign the event), Redis commands and CPU per entry, Redis bytes per story and each process's
+ * peak RSS.
+ *
+ * Needs the compiled build (`npm run build`; `npm ci` makes it); `BENCH_E2E_OUTLETS` / `BENCH_E2E_ENTRIES` size it.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { decodeText } from '../src/content/decode-text.js';
+import { parseFeed } from '../src/content/parse-feed.js';
+import { extractPageMetadata } from '../src/content/page-metadata.js';
+import type { NormalizedItem } from '../src/core/item.js';
+import { sketchText } from '../src/dedup/analyze.js';
+import { buildEvent } from '../src/deliver/build-event.js';
+import { signDelivery } from '../src/deliver/sign.js';
+import { mergePageIntoEntry } from '../src/fetch/full-text/merge-page.js';
+import { needsFullText } from '../src/fetch/full-text/needs-full-text.js';
+import { normalizeEntry } from '../src/normalize/normalize-entry.js';
+import { renderChannel } from '../src/publish/render-feed.js';
+import { ROOT, RoleProcess, TestRedis, WEBHOOK_SECRET, freePort, roleEnv, sleep } from '../tests-stress/support/harness.js';
+import { random } from './_random.js';
+
+const OUTLETS = Number(process.env.BENCH_E2E_OUTLETS ?? 20);
+const ENTRIES = Number(process.env.BENCH_E2E_ENTRIES ?? 100);
+const MODE_TIMEOUT_MS = 300_000;
+const ROLES = ['api', 'scheduler', 'fetch', 'normalize', 'dedup', 'publish', 'deliver'];
+
+const WORDS =
+  'council city harbour plan tram depot flats vote members year budget river bridge traffic report minister region border trade export import growth forecast season energy industry workers union talks agreement market prices museum exhibition artists league coach stadium policy reform court ruling parliament election campaign governor mayor'.split(
+    ' ',
+  );
+const FIRST = ['Elena', 'Rashad', 'Murat', 'Anna', 'Kamal', 'Leyla', 'Oleg', 'Selin', 'David', 'Nigar', 'Pavel', 'Aylin'];
+const LAST = ['Karimova', 'Aliyev', 'Demir', 'Novak', 'Huseynov', 'Mammadli', 'Sokolov', 'Yilmaz', 'Brennan', 'Qasimova', 'Orlov', 'Kaya'];
+
+interface Story {
+  title: string;
+  body: string;
+}
+
+/** One story's title and article body (paragraphs, or an intro and dash-marked questions and answers). */
+function story(seed: number, interview: boolean): Story {
+  const rnd = random(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const sentence = (min: number, max: number): string => {
+    const words = Array.from({ length: min + Math.floor(rnd() * (max - min)) }, () => pick(WORDS));
+    return `${words[0]![0]!.toUpperCase()}${words.join(' ').slice(1)} ${seed % 9973}.`;
+  };
+  const paragraph = (): string => Array.from({ length: 2 + Math.floor(rnd() * 3) }, () => sentence(9, 20)).join(' ');
+  if (!interview) {
+    const paragraphs = Array.from({ length: 6 + Math.floor(rnd() * 8) }, () => `<p>${paragraph()}</p>`);
+    return { title: sentence(6, 10).replace(/\.$/, ''), body: paragraphs.join('\n') };
+  }
+  const name = `${pick(FIRST)} ${pick(LAST)}`;
+  const headline = sentence(5, 9).replace(/\.$/, '');
+  const turns = Array.from({ length: 4 + Math.floor(rnd() * 4) }, () => {
+    const question = `${sentence(8, 14).replace(/\.$/, '')}?`;
+    return `<p>– ${question}</p>\n<p>– ${paragraph()}</p>\n<p>${paragraph()}</p>`;
+  });
+  const intro = `<p>${paragraph()}</p>\n<p>In this exclusive interview with Bench News, policy analyst ${name} discusses ${sentence(5, 9)}</p>`;
+  return { title: `${name}: ${headline} – INTERVIEW`, body: `${intro}\n${turns.join('\n')}` };
+}
+
+/** An article page as news sites serve it: navigation, share bar and footer around the story. */
+function articlePage(outlet: number, s: Story): string {
+  const nav = WORDS.slice(0, 12)
+    .map((w) => `<li><a href="/section/${w}">${w}</a></li>`)
+    .join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${s.title} | Outlet ${outlet}</title>
+<meta property="og:title" content="${s.title}"><meta property="og:site_name" content="Outlet ${outlet}">
+<script>window.__cfg=${JSON.stringify('x'.repeat(4096))}</script></head><body>
+<header><nav><ul>${nav}</ul></nav></header>
+<main><article><h1>${s.title}</h1><div class="share">Share on Facebook Twitter</div>
+<div class="article-body">${s.body}</div></article></main>
+<aside><h3>Most read</h3><ul>${nav}</ul></aside><footer>© Outlet ${outlet}. All rights reserved.</footer></body></html>`;
+}
+
+interface Outlet {
+  host: string;
+  feed: Buffer;
+  pages: Map<string, Buffer>;
+}
+
+/** Every outlet's feed and pages: entry e of outlet o is story o*ENTRIES+e, or every tenth a copy of another outlet's. */
+function buildOutlets(port: number): Outlet[] {
+  return Array.from({ length: OUTLETS }, (_o, o) => {
+    const host = `127.0.0.${10 + o}`;
+    const pages = new Map<string, Buffer>();
+    const items = Array.from({ length: ENTRIES }, (_e, e) => {
+      const copy = e % 10 === 9 && OUTLETS > 1;
+      const origin = copy ? ((o + 1) % OUTLETS) * ENTRIES + e - 1 : o * ENTRIES + e;
+      const s = story(origin, origin % 3 === 0);
+      const path = `/news/${o}-${e}`;
+      pages.set(path, Buffer.from(articlePage(o, s)));
+      const date = new Date(Date.UTC(2026, 10, 1) + (o * ENTRIES + e) * 60_000).toUTCString();
+      return `<item><guid isPermaLink="false">o${o}-e${e}</guid><title>${s.title}</title><link>http://${host}:${port}${path}</link><pubDate>${date}</pubDate><description>Read the story at Outlet ${o}.</description></item>`;
+    });
+    const feed = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Outlet ${o}</title><link>http://${host}:${port}/</link><description>bench</description><language>en</language>${items.join('\n')}</channel></rss>`;
+    return { host, feed: Buffer.from(feed), pages };
+  });
+}
+
+/** One server on every outlet's loopback host (same port), answering by the Host header. */
+async function startOutlets(port: number, outlets: Outlet[]): Promise<() => Promise<void>> {
+  const servers = await Promise.all(
+    outlets.map(async (outlet) => {
+      const server = http.createServer((req, res) => {
+        const body = req.url === '/feed.rss' ? outlet.feed : outlet.pages.get(req.url ?? '');
+        if (!body) return void res.writeHead(404).end();
+        res.writeHead(200, { 'content-type': req.url === '/feed.rss' ? 'application/rss+xml; charset=utf-8' : 'text/html; charset=utf-8' }).end(body);
+      });
+      await new Promise<void>((done) => server.listen(port, outlet.host, done));
+      return server;
+    }),
+  );
+  return async () => {
+    await Promise.all(servers.map((server) => new Promise((done) => (server.closeAllConnections(), server.close(done)))));
+  };
+}
+
+/** The webhook receiver: counts deliveries by type, remembering when the last one came. */
+async function startReceiver(): Promise<{ url: string; count(): number; byType: Map<string, number>; lastAt(): number; close(): Promise<void> }> {
+  const byType = new Map<string, number>();
+  const ids = new Set<string>();
+  let last = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const id = String(req.headers['webhook-id']);
+      if (!ids.has(id)) {
+        ids.add(id);
+        const type = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { type: string }).type;
+        byType.set(type, (byType.get(type) ?? 0) + 1);
+        last = Date.now();
+      }
+      res.writeHead(200).end('ok');
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    count: () => ids.size,
+    byType,
+    lastAt: () => last,
+    close: () => new Promise((done) => (server.closeAllConnections(), server.close(() => done()))),
+  };
+}
+
+function writeConfig(port: number, receiverUrl: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'syn-bench-e2e-'));
+  const lines = [
+    'sources:',
+    ...Array.from({ length: OUTLETS }, (_, o) => `  - { id: outlet-${o}, name: Outlet ${o}, url: 'http://127.0.0.${10 + o}:${port}/feed.rss', interval: 1h }`),
+    'channels:',
+    '  - { id: all, title: All stories }',
+    'subscriptions:',
+    `  - { id: consumer, url: '${receiverUrl}', secret: ${WEBHOOK_SECRET} }`,
+    'network:',
+    '  allowHosts: [127.0.0.0/8, localhost]',
+    'limits:',
+    '  hostSpacing: 0s',
+    '  hostConcurrency: 8',
+    '  shutdownGrace: 2s',
+  ];
+  const path = join(dir, 'syndication.yaml');
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+/** `INFO` as a map of its fields. */
+async function info(redis: Redis, section: string): Promise<Map<string, string>> {
+  const text = await redis.info(section);
+  return new Map(
+    text
+      .split('\r\n')
+      .filter((line) => line.includes(':') && !line.startsWith('#'))
+      .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1)]),
+  );
+}
+
+async function redisWork(redis: Redis): Promise<{ commands: number; cpuMs: number }> {
+  const stats = await info(redis, 'commandstats');
+  const commands = [...stats.values()].reduce((sum, value) => sum + Number(/calls=(\d+)/.exec(value)?.[1] ?? 0), 0);
+  const cpu = await info(redis, 'cpu');
+  return { commands, cpuMs: (Number(cpu.get('used_cpu_sys')) + Number(cpu.get('used_cpu_user'))) * 1000 };
+}
+
+function peakRssMb(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : 0;
+}
+
+interface ModeFigures {
+  entriesPerSecond: number;
+  seconds: number;
+  deliveries: number;
+  published: number;
+  sourceAdded: number;
+  commandsPerEntry: number;
+  redisCpuMsPerEntry: number;
+  redisBytesPerStory: number;
+  peakRssMb: Record<string, number>;
+}
+
+/** One run of the whole system on a fresh Redis: `roles` empty means every role in one process. */
+async function runMode(roles: string[], port: number): Promise<ModeFigures> {
+  const redisServer = new TestRedis(await freePort());
+  await redisServer.start();
+  const redis = new Redis(redisServer.url);
+  const receiver = await startReceiver();
+  const logDir = mkdtempSync(join(tmpdir(), 'syn-bench-e2e-logs-'));
+  const env = { ...roleEnv(redisServer.url, writeConfig(port, receiver.url)), LOG_LEVEL: 'error' };
+  const processes = await Promise.all((roles.length ? roles : ['']).map(async (role) => new RoleProcess(role, await freePort(), env, logDir)));
+  const expected = OUTLETS * ENTRIES;
+  try {
+    const emptyBytes = Number((await info(redis, 'memory')).get('used_memory'));
+    const before = await redisWork(redis);
+    for (const process of processes) process.start();
+    await Promise.all(processes.map((process) => process.ready(300_000)));
+    const started = Date.now();
+    const deadline = started + MODE_TIMEOUT_MS;
+    while (receiver.count() < expected && Date.now() < deadline) await sleep(50);
+    // Copies that dedup could not tell apart arrive as stories of their own: wait for the pipeline to go quiet.
+    while (Date.now() - receiver.lastAt() < 2_000 && Date.now() < deadline) await sleep(100);
+    const seconds = (receiver.lastAt() - started) / 1000;
+    const after = await redisWork(redis);
+    const peak = Object.fromEntries(processes.map((process) => [process.name, peakRssMb(process.pid)]));
+    const stories = receiver.byType.get('item.published') ?? 0;
+    const usedBytes = Number((await info(redis, 'memory')).get('used_memory'));
+    const entries = receiver.count();
+    return {
+      entriesPerSecond: entries / seconds,
+      seconds,
+      deliveries: entries,
+      published: stories,
+      sourceAdded: receiver.byType.get('item.source_added') ?? 0,
+      commandsPerEntry: (after.commands - before.commands) / entries,
+      redisCpuMsPerEntry: (after.cpuMs - before.cpuMs) / entries,
+      redisBytesPerStory: (usedBytes - emptyBytes) / Math.max(1, stories),
+      peakRssMb: peak,
+    };
+  } finally {
+    await Promise.all(processes.map((process) => process.stop(10_000)));
+    await receiver.close();
+    redis.disconnect();
+    await redisServer.stop();
+  }
+}
+
+/** The same entries through the pure stage functions in this thread; answers entries per second. */
+async function pureBaseline(outlets: Outlet[]): Promise<number> {
+  const channel = { id: 'all', title: 'All stories' } as Parameters<typeof renderChannel>[1];
+  const links = { publicUrl: 'http://127.0.0.1:8080' };
+  const fingerprints = new Map<string, string>();
+  let entries = 0;
+  const started = process.hrtime.bigint();
+  for (const [o, outlet] of outlets.entries()) {
+    const feed = await parseFeed(decodeText(outlet.feed, 'application/rss+xml; charset=utf-8'), 500);
+    const stored: NormalizedItem[] = [];
+    for (const parsed of feed.entries) {
+      let entry = parsed;
+      if (needsFullText(entry, 'auto').fetch) {
+        const url = new URL(entry.link!);
+        const page = extractPageMetadata(decodeText(outlet.pages.get(url.pathname)!, 'text/html; charset=utf-8'), url.href);
+        entry = mergePageIntoEntry(entry, page);
+      }
+      const item = normalizeEntry(entry, { id: `outlet-${o}`, name: `Outlet ${o}`, homepage: `http://${outlet.host}/` }, new Date().toISOString());
+      const sketch = sketchText(item.contentText);
+      const known = fingerprints.get(sketch.fingerprint);
+      if (!known) fingerprints.set(sketch.fingerprint, item.id);
+      stored.push(item);
+      const event = buildEvent(known ? 'item.source_added' : 'item.published', item, new Date().toISOString());
+      const body = JSON.stringify(event);
+      signDelivery([WEBHOOK_SECRET], `msg_${item.id}`, new Date(), body);
+      entries++;
+    }
+    // Each outlet's document changes the channel once: one render of its newest 50 stories per format.
+    for (const format of ['rss', 'atom', 'json'] as const) renderChannel(format, channel, stored.slice(-50), links, new Date());
+  }
+  return entries / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+export default async function benchEndToEnd(): Promise<Record<string, number | string>> {
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' });
+  const port = await freePort();
+  const outlets = buildOutlets(port);
+  const stopOutlets = await startOutlets(port, outlets);
+  try {
+    await pureBaseline(outlets); // warm-up: the first pass compiles and fills caches
+    const baseline = await pureBaseline(outlets);
+    const oneProcess = await runMode([], port);
+    const perRole = await runMode(ROLES, port);
+    const figures: Record<string, number | string> = {
+      'entries (outlets x entries)': `${OUTLETS} x ${ENTRIES}`,
+      'pure stages, one thread, entries/s': baseline,
+    };
+    for (const [label, mode] of [
+      ['one process', oneProcess],
+      ['per role', perRole],
+    ] as const) {
+      figures[`${label}: entries/s`] = mode.entriesPerSecond;
+      figures[`${label}: ratio to pure stages`] = mode.entriesPerSecond / baseline;
+      figures[`${label}: deliveries (published + source_added)`] = `${mode.deliveries} (${mode.published} + ${mode.sourceAdded})`;
+      figures[`${label}: Redis commands per entry`] = mode.commandsPerEntry;
+      figures[`${label}: Redis CPU ms per entry`] = mode.redisCpuMsPerEntry;
+      figures[`${label}: Redis KB per story`] = mode.redisBytesPerStory / 1024;
+      figures[`${label}: peak RSS MB`] = Object.entries(mode.peakRssMb)
+        .map(([name, mb]) => `${name} ${mb.toFixed(0)}`)
+        .join(', ');
+    }
+    return figures;
+  } finally {
+    await stopOutlets();
+  }
+}
