@@ -6,7 +6,7 @@
  */
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
-import { channelSchema, idSchema, sourceSchema, subscriptionSchema } from '../config/schema.js';
+import { channelSchema, idSchema, sourceObjectSchema, subscriptionSchema } from '../config/schema.js';
 import { SyndicateError } from '../core/errors.js';
 import type { SourceStatus } from '../fetch/source-status.js';
 import { parseTime } from '../queues/failed-jobs.js';
@@ -111,7 +111,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const _statusSchemaMatchesStore: Same<z.output<typeof sourceStatusSchema>, SourceStatus> = true;
 
 /** A source as the API answers it: its definition (interval in milliseconds) and, when asked for, its status. */
-const sourceAnswer = sourceSchema.extend({ interval: z.number().int().describe('base polling interval, in milliseconds') });
+const sourceAnswer = sourceObjectSchema.extend({ interval: z.number().int().describe('base polling interval, in milliseconds') });
 const sourceWithStatusAnswer = sourceAnswer.extend({ status: sourceStatusSchema });
 
 /** Every route's request schemas, by `METHOD path` (fastify's path syntax), and the answer of some (`response`, documentation only). */
@@ -129,7 +129,7 @@ export const ROUTE_SCHEMAS = {
   'GET /admin': { querystring: noQuery },
   'GET /api/v1/sources': { querystring: noQuery, response: z.object({ sources: z.array(sourceWithStatusAnswer) }) },
   'GET /api/v1/sources/:id': { params: byId, querystring: noQuery, response: z.object({ source: sourceWithStatusAnswer }) },
-  'PUT /api/v1/sources/:id': { params: byId, body: sourceSchema.extend(optionalId), querystring: noQuery, response: z.object({ source: sourceAnswer }) },
+  'PUT /api/v1/sources/:id': { params: byId, body: sourceObjectSchema.extend(optionalId), querystring: noQuery, response: z.object({ source: sourceAnswer }) },
   'DELETE /api/v1/sources/:id': { params: byId, querystring: noQuery },
   'POST /api/v1/sources/:id/fetch': { params: byId, body: noBody, querystring: noQuery },
   'GET /api/v1/channels': { querystring: noQuery },

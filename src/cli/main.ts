@@ -76,13 +76,17 @@ export function buildProgram(roleSet?: RoleSet): Command {
     .description('print the normalized items of a feed or article page as JSON; needs no Redis')
     .argument('[file|url...]', 'a feed (RSS, Atom, JSON Feed) or an HTML article page; several with --jsonl')
     .option('--jsonl', 'several inputs: one JSON line per input, in order: {"input","items"} or {"input","error"}')
+    .option(
+      '--source <id>',
+      "read as the configured source ID: its format (feed, html or json listing), extraction rules and full text; without an input, the source's own url",
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  syndicate normalize config/samples/news-az-interview.rss\n  syndicate normalize --jsonl https://news.az/rss feed.atom page.html',
+      '\nExamples:\n  syndicate normalize config/samples/news-az-interview.rss\n  syndicate normalize --jsonl https://news.az/rss feed.atom page.html\n  syndicate normalize --source news-az\n  syndicate normalize --source news-az saved-article.html',
     )
-    .action(async (inputs: string[], o: { jsonl?: boolean }, command: Command) => {
+    .action(async (inputs: string[], o: { jsonl?: boolean; source?: string }, command: Command) => {
       try {
-        process.exitCode = await normalizeCommand(inputs, o.jsonl ?? false);
+        process.exitCode = await normalizeCommand(inputs, o.jsonl ?? false, { source: o.source });
       } catch (err) {
         // Misuse found after parsing (no input, several without --jsonl): one line and this command's usage.
         if (err instanceof CliUsageError) command.error(err.message, { exitCode: 2, code: 'syndicate.usage' });

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfigFile, loadEnv, parseConfig } from '../config/load-config.js';
-import type { SyndicationConfig } from '../config/schema.js';
+import type { SourceConfig, SyndicationConfig } from '../config/schema.js';
+import { fetchFullText } from '../fetch/full-text/fetch-full-text.js';
 import { SyndicateError, toSyndicateError } from '../core/errors.js';
 import type { NormalizedItem } from '../core/item.js';
 import { createNetworkGuard, fetchLimits, httpFetch, type NetworkGuard } from '../fetch/http-fetch.js';
@@ -13,6 +14,8 @@ import { CliUsageError } from './usage-error.js';
 interface Preview {
   config: SyndicationConfig;
   guard: NetworkGuard;
+  /** The configured source the inputs are read as (`--source ID`). */
+  source?: SourceConfig;
 }
 
 /**
@@ -24,6 +27,12 @@ function previewConfig(): SyndicationConfig {
   const env = loadEnv();
   if (!process.env.SYNDICATE_CONFIG && !existsSync(env.configPath)) return parseConfig({});
   return loadConfigFile(env.configPath);
+}
+
+/** A source's `url` as the system reads it: a relative `file:` URL is relative to the configuration file. */
+function configuredUrl(url: string): string {
+  if (!/^file:/i.test(url) || /^file:\/\//i.test(url)) return url;
+  return pathToFileURL(resolve(dirname(loadEnv().configPath), url.replace(/^file:/i, ''))).href;
 }
 
 /** A file path becomes a file URL; http(s) and file URLs are kept; any other scheme is refused. */
@@ -47,14 +56,31 @@ async function previewOne(input: string, preview: Preview): Promise<NormalizedIt
   }
 }
 
-async function readAndNormalize(location: string, { config, guard }: Preview): Promise<NormalizedItem[]> {
+async function readAndNormalize(location: string, { config, guard, source }: Preview): Promise<NormalizedItem[]> {
   const response = await httpFetch(location, fetchLimits(config, guard));
   if (response.status >= 300)
     throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `${location} answered ${response.status}`, { details: { status: response.status } });
+  const clock = { now: () => Date.now() };
   return normalizeDocument(
     { body: response.body, contentType: response.headers['content-type'], location: response.url },
-    { fetchedAt: new Date().toISOString(), maxEntries: config.limits.maxEntriesPerFetch },
+    {
+      fetchedAt: new Date().toISOString(),
+      maxEntries: config.limits.maxEntriesPerFetch,
+      source,
+      extractionRules: config.extractionRules,
+      // As the fetch worker completes a source's summary-only entries (its fullText setting, its rules), without
+      // the shared politeness state that lives in Redis.
+      completeEntry: source ? async (entry, rules) => (await fetchFullText({ config, guard, clock }, null, entry, source.fullText, rules)).entry : undefined,
+    },
   );
+}
+
+/** The configured source `--source` names; a usage error when the configuration has none by that id. */
+function configuredSource(config: SyndicationConfig, id: string | undefined): SourceConfig | undefined {
+  if (id === undefined) return undefined;
+  const source = config.sources.find((s) => s.id === id);
+  if (!source) throw new CliUsageError(`no source ${id} in the configuration (${config.sources.map((s) => s.id).join(', ') || 'it has none'})`);
+  return source;
 }
 
 /**
@@ -63,18 +89,22 @@ async function readAndNormalize(location: string, { config, guard }: Preview): P
  * order, `{"input", "items"}` or `{"input", "error": {"code", "message"}}`, and exits 0 whatever the inputs held.
  * Needs no Redis. Options are parsed by cli/main.ts; throws `CliUsageError` when the inputs do not fit the mode.
  */
-export async function normalizeCommand(positionals: string[], jsonl: boolean): Promise<number> {
-  if (positionals.length === 0) throw new CliUsageError(`normalize needs ${jsonl ? 'at least one file or URL' : 'a file or URL'}`);
-  if (!jsonl && positionals.length > 1) throw new CliUsageError('normalize takes one file or URL; use --jsonl for several');
-  const config = previewConfig();
-  const preview: Preview = { config, guard: createNetworkGuard(config) };
+export async function normalizeCommand(positionals: string[], jsonl: boolean, options: { source?: string } = {}): Promise<number> {
+  const config = options.source === undefined ? null : previewConfig();
+  const source = config ? configuredSource(config, options.source) : undefined;
+  // With --source and no input, the source's own address is read.
+  const inputs = positionals.length === 0 && source ? [configuredUrl(source.url)] : positionals;
+  if (inputs.length === 0) throw new CliUsageError(`normalize needs ${jsonl ? 'at least one file or URL' : 'a file or URL'} (or --source ID)`);
+  if (!jsonl && inputs.length > 1) throw new CliUsageError('normalize takes one file or URL; use --jsonl for several');
+  const loaded = config ?? previewConfig();
+  const preview: Preview = { config: loaded, guard: createNetworkGuard(loaded), source };
   try {
     if (!jsonl) {
-      const items = await previewOne(positionals[0]!, preview);
+      const items = await previewOne(inputs[0]!, preview);
       process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
       return 0;
     }
-    for (const input of positionals) {
+    for (const input of inputs) {
       // One bad input is its own line: it never stops the others.
       const line = await previewOne(input, preview).then(
         (items) => ({ input, items }),

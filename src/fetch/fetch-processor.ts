@@ -13,7 +13,9 @@ import { decodeText } from '../content/decode-text.js';
 import { fetchLimits, httpFetch, type FetchResult } from './http-fetch.js';
 import type { FeedEntry, ParsedFeed } from '../content/feed-entry.js';
 import type { FullTextMode } from './full-text/needs-full-text.js';
-import { parseFeed } from '../content/parse-feed.js';
+import { rulesFor } from '../content/extraction-rules.js';
+import type { CleanupRules } from '../config/schema.js';
+import { readSourceDocument } from '../content/listing.js';
 import { fetchFullText } from './full-text/fetch-full-text.js';
 import { sourceHomepage } from '../core/url-policy.js';
 import type { FetchSuccess, PlannedPoll, PollBookkeeping, SourceStatus } from './source-status.js';
@@ -240,8 +242,8 @@ export async function ingestFeedDocument(
   fetchedAt: string,
   documentUrl: string,
 ): Promise<{ feed: ParsedFeed; newEntries: number }> {
-  const feed = await parseFeed(decodeText(body, contentType), ctx.config.limits.maxEntriesPerFetch);
   const source = await ctx.catalog.get('sources', sourceId);
+  const feed = await readSourceDocument(decodeText(body, contentType), documentUrl, source, ctx.config.limits.maxEntriesPerFetch);
   const homepage = sourceHomepage(source?.homepage, feed.link, documentUrl);
   // The digest is the feed's entry, before its page is read: an unchanged entry never costs a page fetch.
   const keyed = feed.entries.map((feedEntry) => ({ feedEntry, key: feedEntry.guid ?? feedEntry.link ?? feedEntry.title, digest: hashEntry(feedEntry) }));
@@ -251,7 +253,8 @@ export async function ingestFeedDocument(
   let newEntries = 0;
   for (const [i, { feedEntry, key, digest }] of keyed.entries()) {
     if (handed.has(key) ? handed.get(key) === digest : unchanged[i]) continue;
-    const entry = await completeFromPage(ctx, sourceId, feedEntry, source?.fullText ?? 'auto');
+    const rules = rulesFor(feedEntry.link ?? documentUrl, source?.cleanup, ctx.config.extractionRules);
+    const entry = await completeFromPage(ctx, sourceId, feedEntry, source?.fullText ?? 'auto', rules);
     await ctx.queues.normalize.add('normalize', { sourceId, sourceHomepage: homepage, entry, fetchedAt }, { jobId: `${sourceId}-${digest}` });
     await ctx.seenEntries.remember(sourceId, key, digest);
     handed.set(key, digest);
@@ -264,8 +267,8 @@ export async function ingestFeedDocument(
 }
 
 /** Completes one entry from its article page when it needs it; records the outcome on the source status. */
-async function completeFromPage(ctx: IngestDeps, sourceId: string, entry: FeedEntry, mode: FullTextMode): Promise<FeedEntry> {
-  const outcome = await fetchFullText(ctx, ctx.politeness, entry, mode);
+async function completeFromPage(ctx: IngestDeps, sourceId: string, entry: FeedEntry, mode: FullTextMode, rules: CleanupRules): Promise<FeedEntry> {
+  const outcome = await fetchFullText(ctx, ctx.politeness, entry, mode, rules);
   const error = outcome.error
     ? { code: outcome.error.code, message: outcome.error.message, at: new Date(ctx.clock.now()).toISOString(), url: entry.link ?? null }
     : undefined;

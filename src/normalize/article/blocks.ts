@@ -34,6 +34,8 @@ export interface Block {
 export interface BlockOptions {
   /** Base URL for relative image addresses. */
   baseUrl?: string;
+  /** The article's main element (per-source rule): when it matches, only the matching elements are walked. */
+  keepSelector?: string;
   /** CSS selectors removed before the walk (per-source rules). */
   removeSelectors?: readonly string[];
 }
@@ -252,6 +254,16 @@ function htmlBlocks(body: string, options: BlockOptions): Block[] {
     }
   };
   prune($.root().get(0) as unknown as { children: AnyNode[] });
+  if (options.keepSelector) {
+    try {
+      const selector = options.keepSelector;
+      const kept = $(selector).filter((_, el) => $(el).parents(selector).length === 0);
+      // A selector matching nothing here (a page's element already picked, a feed body without it) keeps everything.
+      if (kept.length > 0 && squeeze(kept.text()) !== '') $.root().empty().append(kept);
+    } catch {
+      // A malformed selector in the config must not stop the item; the config validator reports it.
+    }
+  }
   for (const selector of options.removeSelectors ?? []) {
     try {
       $(selector).remove();
