@@ -58,7 +58,7 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
       }
     });
     registerHealthRoutes(routes, ctx, metrics);
-    registerFeedRoutes(routes, ctx, new Date(ctx.clock.now()), processCtx.items);
+    registerFeedRoutes(routes, ctx, new Date(ctx.clock.now()), processCtx.items, metrics.registry);
     await registerWebSubCallback(routes, ctx);
     await registerWebSubHub(routes, ctx);
     await routes.register(async (api) => {

@@ -43,7 +43,8 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     content: 'text/plain; version=0.0.4',
   },
   'GET /feeds/:file': {
-    summary: 'A channel as RSS 2.0, Atom 1.0 or JSON Feed 1.1 (`{channel}.rss|.atom|.json`); conditional GET',
+    summary:
+      'A channel as RSS 2.0, Atom 1.0 or JSON Feed 1.1 (`{channel}.rss|.atom|.json`); conditional GET. With `limit`, `filter`, `filterout` or `since`, a variant drawn from its newest 1,000 stories, with an ETag of its own (variants are cached per process, least recently used dropped first beyond `limits.feedVariants`); any other parameter is a 400',
     tag: 'feeds',
     ok: { 200: 'the feed document', 304: 'not modified' },
     content: 'application/atom+xml',
@@ -127,9 +128,17 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     ok: { 200: '`{"deliveries":[…]}`' },
   },
   'GET /api/v1/items': {
-    summary: 'Stored stories, newest first (optionally one channel)',
+    summary:
+      'Stored stories: newest first (`limit`, `offset`, optionally one `channel`), or, with `updatedSince`, `cursor`, `source` or `kind`, an incremental read: the stories stored or changed since a time or a cursor, oldest change first, `{"items":[…],"nextCursor":"…"|null,"resumeCursor":"…"|null}`. The cursor is opaque and stable: paging on while stories arrive neither skips nor repeats one (a story changed again shows again). A narrow filter reads at most 2,000 index entries per request and may answer a short page with a cursor',
     tag: 'items',
-    ok: { 200: '`{"items":[…]}`' },
+    ok: { 200: '`{"items":[…],"nextCursor":…}` or `{"items":[…]}`' },
+    errors: ['SYN_ERR_NOT_FOUND'],
+  },
+  'POST /api/v1/rules/test': {
+    summary:
+      "Which of the newest stored stories a stored channel's filter and rules, a stored subscription's rules, or the rules (and filter) in the body would keep, and what drops each other one; changes nothing",
+    tag: 'channels',
+    ok: { 200: '`{"considered":n,"kept":n,"dropped":n,"stories":[…]}`' },
     errors: ['SYN_ERR_NOT_FOUND'],
   },
   'GET /api/v1/items/:id': { summary: 'One stored story (the normalized item)', tag: 'items', ok: { 200: '`{"item":{…}}`' }, errors: ['SYN_ERR_NOT_FOUND'] },

@@ -6,9 +6,10 @@
  */
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
-import { channelSchema, idSchema, sourceObjectSchema, subscriptionSchema } from '../config/schema.js';
+import { channelSchema, idSchema, rulesTestSchema, sourceObjectSchema, subscriptionSchema } from '../config/schema.js';
 import { SyndicateError } from '../core/errors.js';
 import type { SourceStatus } from '../fetch/source-status.js';
+import { isFilter, sinceCutoff } from '../publish/feed-variant.js';
 import { parseTime } from '../queues/failed-jobs.js';
 
 /** A path segment naming an item or a job: any printable text of sane length. */
@@ -27,6 +28,9 @@ const time = z.union([z.string(), z.number()]).refine((value) => {
 }, 'not a time (ISO 8601, e.g. 2025-06-10T09:00:00Z, or epoch ms)');
 
 const byId = z.object({ id: idSchema.max(128) }).strict();
+
+/** A feed URL's `filter`/`filterout`: words or phrases separated by `|`, at least one with a letter or digit. */
+const feedFilter = z.string().max(500).refine(isFilter, 'must name a word or phrase (alternatives separated by |)');
 
 /** The query of an API route that takes none: anything given is a mistake worth a 400, not silence. */
 const noQuery = z.object({}).strict();
@@ -119,8 +123,30 @@ export const ROUTE_SCHEMAS = {
   'GET /healthz': {},
   'GET /readyz': {},
   'GET /metrics': {},
-  'GET /feeds/:file': { params: z.object({ file: z.string().min(1).max(200) }).strict() },
-  'GET /feeds/:channel/archive/:file': { params: z.object({ channel: z.string().min(1).max(200), file: z.string().min(1).max(200) }).strict() },
+  'GET /feeds/:file': {
+    params: z.object({ file: z.string().min(1).max(200) }).strict(),
+    querystring: z
+      .object({
+        limit: count(1000).optional().describe("at most this many stories (default: the channel's page size), from its newest 1,000"),
+        filter: feedFilter
+          .optional()
+          .describe(
+            'keep only stories with one of these words or phrases (`|` between them; whole words, any case; a trailing `*` matches a word start) in title, summary, author, categories or interviewee',
+          ),
+        filterout: feedFilter.optional().describe('drop stories with one of these words or phrases (same syntax and fields as `filter`)'),
+        since: z
+          .string()
+          .max(64)
+          .refine((value) => sinceCutoff(value, Date.now()) !== null, 'not a time (ISO 8601, e.g. 2025-06-10T09:00:00Z) or a duration (e.g. 24h, 90m, 7d)')
+          .optional()
+          .describe('only stories published at or after this time: ISO 8601, or a duration back from now (`24h`, `90m`, `7d`)'),
+      })
+      .strict(),
+  },
+  'GET /feeds/:channel/archive/:file': {
+    params: z.object({ channel: z.string().min(1).max(200), file: z.string().min(1).max(200) }).strict(),
+    querystring: noQuery,
+  },
   'GET /websub/:sourceId': { params: z.object({ sourceId: idSchema.max(128) }).strict(), querystring: z.record(z.string(), z.string().max(4096)) },
   'POST /websub/:sourceId': { params: z.object({ sourceId: idSchema.max(128) }).strict() },
   'POST /websub': { body: z.record(z.string(), z.string().max(4096)) },
@@ -144,8 +170,63 @@ export const ROUTE_SCHEMAS = {
   'GET /api/v1/subscriptions/:id/deliveries': { params: byId, querystring: z.object({ limit: count(1000).optional() }).strict() },
   'GET /api/v1/items': {
     querystring: z
-      .object({ limit: count(500).optional(), offset: z.coerce.number().int().min(0).max(1_000_000).optional(), channel: idSchema.max(128).optional() })
+      .object({
+        limit: count(500).optional().describe('stories per page (default 50)'),
+        offset: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .max(1_000_000)
+          .optional()
+          .describe('newest-first listing only: stories to skip (not with updatedSince, cursor, source or kind)'),
+        channel: idSchema.max(128).optional().describe('only the stories filed in this channel'),
+        updatedSince: time
+          .optional()
+          .describe('incremental read: stories stored or changed here at or after this time (ISO 8601 or epoch ms), oldest change first'),
+        cursor: z.string().min(1).max(200).optional().describe('incremental read: the `nextCursor` (or `resumeCursor`) of an earlier answer'),
+        source: idSchema.max(128).optional().describe('incremental read: only the stories this outlet carried'),
+        kind: z.enum(['interview', 'article']).optional().describe('incremental read: only interviews or only articles'),
+      })
       .strict(),
+    response: z.union([
+      z
+        .object({
+          items: z.array(z.looseObject({})).describe('the normalized items, oldest change first'),
+          nextCursor: z.string().nullable().describe('pass it back as `cursor` for the next page; null when this page reached the newest change'),
+          resumeCursor: z
+            .string()
+            .nullable()
+            .describe('where this page ended (also when nextCursor is null): passed back later as `cursor`, it gives what changed since'),
+        })
+        .describe('an incremental read (updatedSince, cursor, source or kind given)'),
+      z
+        .object({
+          items: z.array(z.looseObject({})).describe('the normalized items, newest first'),
+          total: z.number().int().optional().describe('stories in the channel (with `channel`)'),
+        })
+        .describe('the newest-first listing (limit, offset, channel)'),
+    ]),
+  },
+  'POST /api/v1/rules/test': {
+    body: rulesTestSchema,
+    querystring: noQuery,
+    response: z.object({
+      considered: z.number().int().describe('stored stories tried, newest first'),
+      kept: z.number().int(),
+      dropped: z.number().int(),
+      stories: z.array(
+        z.object({
+          id: z.string(),
+          title: z.string(),
+          publishedAt: z.string(),
+          kept: z.boolean(),
+          because: z
+            .string()
+            .optional()
+            .describe('what drops it: `the channel filter`, `include[n] did not match`, `no include rule matched`, `exclude[n] matched`'),
+        }),
+      ),
+    }),
   },
   'GET /api/v1/items/:id': { params: z.object({ id: opaqueId }).strict(), querystring: noQuery },
   'GET /api/v1/deliveries/failed': {

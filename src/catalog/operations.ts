@@ -1,11 +1,23 @@
 import type { z } from 'zod';
 import { resolveFileUrl } from '../config/load-config.js';
-import { channelSchema, sourceSchema, subscriptionSchema, type ChannelConfig, type SourceConfig, type SubscriptionConfig } from '../config/schema.js';
+import {
+  channelSchema,
+  rulesTestSchema,
+  sourceSchema,
+  subscriptionSchema,
+  type ChannelConfig,
+  type ChannelFilter,
+  type SourceConfig,
+  type StoryRulesConfig,
+  type SubscriptionConfig,
+} from '../config/schema.js';
 import { SyndicateError } from '../core/errors.js';
 import type { EndpointState } from '../deliver/endpoint-state.js';
 import type { SourceStatus } from '../fetch/source-status.js';
 import { assertUrlStorable } from '../net/address-guard.js';
+import { judgeStory } from '../core/story-rules.js';
 import { requestBackfill } from '../publish/backfill.js';
+import { matchesChannel } from '../publish/channel-filter.js';
 import type { PipelineQueues } from '../queues/queues.js';
 import type { AppContext } from '../runtime/context.js';
 import { scheduleSource, unscheduleSource } from '../scheduler/source-scheduler.js';
@@ -40,6 +52,23 @@ export function sourceHealth(source: Pick<SourceWithStatus, 'enabled' | 'status'
   if (source.status.errorCode) return 'failing';
   if (!source.status.lastFetchAt) return 'pending';
   return 'ok';
+}
+
+/** One stored story as a rules test shows it: kept or not, and the rule (or the filter) that drops it. */
+export interface RulesTestStory {
+  id: string;
+  title: string;
+  publishedAt: string;
+  kept: boolean;
+  because?: string;
+}
+
+/** What a rules test answers: the newest stored stories tried, how many are kept, and each story's fate. */
+export interface RulesTestResult {
+  considered: number;
+  kept: number;
+  dropped: number;
+  stories: RulesTestStory[];
 }
 
 /** What the operations touch: the catalog and the stores beside it, the fetch and publish queues, the guard. */
@@ -163,6 +192,35 @@ export class CatalogOperations {
   /** Removes a subscription; `SYN_ERR_NOT_FOUND` when unknown. */
   async removeSubscription(id: string): Promise<void> {
     if (!(await this.ctx.catalog.remove('subscriptions', id))) throw notFound('subscription', id);
+  }
+
+  /**
+   * Which of the newest stored stories a channel's or subscription's definition, or rules given here, would keep
+   * (raw input, validated here): what a channel's backfill would file. Reads nothing but stored stories; changes
+   * nothing.
+   */
+  async testRules(raw: unknown): Promise<RulesTestResult> {
+    const test = parseEntry(rulesTestSchema, raw);
+    let filter: ChannelFilter | undefined = test.filter;
+    let rules: StoryRulesConfig | undefined = test.rules;
+    if (test.channel !== undefined) {
+      const channel = await this.ctx.catalog.get('channels', test.channel);
+      if (!channel) throw notFound('channel', test.channel);
+      ({ filter, rules } = channel);
+    } else if (test.subscription !== undefined) {
+      const subscription = await this.ctx.catalog.get('subscriptions', test.subscription);
+      if (!subscription) throw notFound('subscription', test.subscription);
+      rules = subscription.rules;
+    }
+    const stories = await this.ctx.items.latest(test.limit);
+    const judged = stories.map((story): RulesTestStory => {
+      const base = { id: story.id, title: story.title, publishedAt: story.publishedAt };
+      if (filter && !matchesChannel(story, filter)) return { ...base, kept: false, because: 'the channel filter' };
+      const verdict = judgeStory(story, rules);
+      return verdict.kept ? { ...base, kept: true } : { ...base, kept: false, because: verdict.because };
+    });
+    const kept = judged.filter((story) => story.kept).length;
+    return { considered: judged.length, kept, dropped: judged.length - kept, stories: judged };
   }
 
   /** Re-enables a subscription (disabled by hand or by the deliver stage). */

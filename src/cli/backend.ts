@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { ChannelConfig, SourceConfig } from '../config/schema.js';
 import { loadConfigFile, loadEnv, parseConfig } from '../config/load-config.js';
 import type { Queue } from 'bullmq';
-import { CatalogOperations, type PublicSubscription, type SourceWithStatus } from '../catalog/operations.js';
+import { CatalogOperations, type PublicSubscription, type RulesTestResult, type SourceWithStatus } from '../catalog/operations.js';
 import { ERROR_CATALOGUE, SyndicateError, type ErrorCode } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { describeDeadLetter, listDeadLetters, replayDeadLetter, replayDeadLetters, type DeadLetter } from '../deliver/dead-letters.js';
@@ -27,6 +27,8 @@ export interface CatalogBackend {
   putSubscription(raw: unknown): Promise<{ subscription: PublicSubscription; created: boolean }>;
   removeSubscription(id: string): Promise<void>;
   enableSubscription(id: string): Promise<PublicSubscription>;
+  /** Which of the newest stored stories a channel's, a subscription's or the given rules would keep. */
+  testRules(raw: unknown): Promise<RulesTestResult>;
   /** Failed jobs of a queue, newest first (deliver: the dead letters, per subscription if asked). */
   failedJobs(queue: JobQueue, filter: FailedFilter, limit: number): Promise<FailedJobView[]>;
   /** Puts failed jobs back to run: one by id, or every one in a time range; answers those replayed. */
@@ -185,6 +187,9 @@ export class ApiBackend implements CatalogBackend {
   async enableSubscription(id: string) {
     await this.call('PUT', `${this.path('subscriptions', id)}/enable`);
     return (await this.call<{ subscription: PublicSubscription }>('GET', this.path('subscriptions', id))).body.subscription;
+  }
+  async testRules(raw: unknown) {
+    return (await this.call<RulesTestResult>('POST', '/api/v1/rules/test', raw)).body;
   }
   async failedJobs(queue: JobQueue, filter: FailedFilter, limit: number) {
     const query = new URLSearchParams({ limit: String(limit) });

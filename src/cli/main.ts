@@ -7,6 +7,7 @@ import { startSystem } from '../runtime/start.js';
 import { channelsCommand, exportOpmlCommand, importOpmlCommand, sourcesCommand, subscriptionsCommand } from './catalog-commands.js';
 import { normalizeCommand } from './normalize.js';
 import { jobsCommand, replayCommand } from './jobs-commands.js';
+import { rulesCommand } from './rules-commands.js';
 import { CliUsageError } from './usage-error.js';
 
 const ENVIRONMENT_HELP = `
@@ -94,7 +95,16 @@ export function buildProgram(roleSet?: RoleSet): Command {
       }
     });
 
-  for (const command of [sourcesCommand(), channelsCommand(), subscriptionsCommand(), importOpmlCommand(), exportOpmlCommand(), jobsCommand(), replayCommand()])
+  for (const command of [
+    sourcesCommand(),
+    channelsCommand(),
+    subscriptionsCommand(),
+    importOpmlCommand(),
+    exportOpmlCommand(),
+    jobsCommand(),
+    replayCommand(),
+    rulesCommand(),
+  ])
     program.addCommand(command);
   inheritSettings(program);
   return program;

@@ -2,6 +2,7 @@ import { load } from 'cheerio/slim';
 import { z } from 'zod';
 import { checkLinearPattern } from '../core/linear-pattern.js';
 import { EVENT_TYPES } from '../core/item.js';
+import { phraseOf, RULE_FIELD_NAMES } from '../core/story-rules.js';
 import { parseDuration } from './duration.js';
 
 /** The id of a source, channel or subscription. */
@@ -132,12 +133,43 @@ export const channelFilterSchema = z
   })
   .strict();
 
+/** A word or phrase a rule looks for (a trailing `*`: any word starting so). */
+const phrase = z
+  .string()
+  .max(200)
+  .refine((text) => phraseOf(text) !== null, 'must contain a letter or digit');
+const phrases = z.array(phrase).min(1).max(100);
+
+/** One rule: in these fields (one or several), any (or all) of these words or phrases, matched as whole words. */
+export const storyRuleSchema = z
+  .object({
+    field: z.union([z.enum(RULE_FIELD_NAMES), z.array(z.enum(RULE_FIELD_NAMES)).min(1)]),
+    any: phrases.optional(),
+    all: phrases.optional(),
+  })
+  .strict()
+  .refine((rule) => rule.any !== undefined || rule.all !== undefined, 'give `any` or `all` (or both): the words to look for');
+
+/**
+ * Include and exclude rules on a story's words (see core/story-rules.ts): a story is kept when it meets all include
+ * rules (`match: any`: one of them) and no exclude rule. Matching is by whole words, in linear time.
+ */
+export const storyRulesSchema = z
+  .object({
+    match: z.enum(['all', 'any']).default('all'),
+    include: z.array(storyRuleSchema).max(50).optional(),
+    exclude: z.array(storyRuleSchema).max(50).optional(),
+  })
+  .strict();
+
 export const channelSchema = z
   .object({
     id,
     title: z.string().min(1),
     description: z.string().optional(),
     filter: channelFilterSchema.default({}),
+    /** Include/exclude rules on the stories' words, on top of the filter. */
+    rules: storyRulesSchema.optional(),
     pageSize: z.number().int().min(1).max(1000).default(50),
   })
   .strict();
@@ -155,6 +187,8 @@ export const subscriptionSchema = z
     rateLimit: z.number().positive().optional(),
     /** Deliveries in flight to this endpoint at once, across all workers (default: `delivery.endpointConcurrency`). */
     maxConcurrency: z.number().int().positive().optional(),
+    /** Include/exclude rules on the stories' words: only the events of stories they keep are sent (from the change on). */
+    rules: storyRulesSchema.optional(),
   })
   .strict();
 
@@ -186,6 +220,8 @@ export const configSchema = z
         maxInterval: duration('24h'),
         deliveryTimeout: duration('15s'),
         retention: duration('30d'),
+        /** Feed variants (`/feeds/x.atom?limit=&filter=…`) whose rendered documents each API process keeps, least recently used dropped first. */
+        feedVariants: z.number().int().min(1).max(100_000).default(200),
         shutdownGrace: duration('10s'),
       })
       .strict()
@@ -247,3 +283,23 @@ export type ListingRules = z.output<typeof listingSchema>;
 export type ChannelConfig = z.output<typeof channelSchema>;
 export type ChannelFilter = z.output<typeof channelFilterSchema>;
 export type SubscriptionConfig = z.output<typeof subscriptionSchema>;
+export type StoryRulesConfig = z.output<typeof storyRulesSchema>;
+
+/**
+ * What `syndicate rules test` and `POST /api/v1/rules/test` try against the newest stored stories: a stored channel's
+ * or subscription's definition, or rules (and a channel filter) given here.
+ */
+export const rulesTestSchema = z
+  .object({
+    channel: id.optional().describe('a stored channel: its filter and rules'),
+    subscription: id.optional().describe('a stored subscription: its rules'),
+    rules: storyRulesSchema.optional().describe('rules to try (include, exclude, match)'),
+    filter: channelFilterSchema.optional().describe('a channel filter to try with them (kind, sources, language, tags)'),
+    limit: z.number().int().min(1).max(5000).default(200).describe('how many of the newest stored stories to try (default 200)'),
+  })
+  .strict()
+  .refine(
+    (test) => [test.channel, test.subscription, test.rules ?? test.filter].filter((given) => given !== undefined).length === 1,
+    'give one of: channel, subscription, or rules (with or without filter)',
+  );
+export type RulesTest = z.output<typeof rulesTestSchema>;

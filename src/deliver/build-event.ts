@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SubscriptionConfig } from '../config/schema.js';
 import type { EventType, NormalizedItem, WebhookEvent } from '../core/item.js';
 import { safeItem } from '../core/safe-item.js';
+import { rulesKeep } from '../core/story-rules.js';
 
 /**
  * The id of an event, used as `webhook-id` on every attempt. Derived from what the event says, so that a retried
@@ -41,10 +42,11 @@ export function buildEvent(type: EventType, item: NormalizedItem, timestamp: str
   return { type, timestamp, data: safeItem(item) };
 }
 
-/** Answers whether a subscription wants this event for a story in these channels. */
-export function subscriptionWants(subscription: SubscriptionConfig, type: EventType, storyChannels: string[]): boolean {
+/** Answers whether a subscription wants this event for a story in these channels (and, given the story, whether its rules keep it). */
+export function subscriptionWants(subscription: SubscriptionConfig, type: EventType, storyChannels: string[], item?: NormalizedItem): boolean {
   if (!subscription.enabled) return false;
   if (subscription.events && !subscription.events.includes(type)) return false;
   if (subscription.channels && !subscription.channels.some((c) => storyChannels.includes(c))) return false;
+  if (item && !rulesKeep(item, subscription.rules)) return false;
   return true;
 }

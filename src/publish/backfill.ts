@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PipelineQueues } from '../queues/queues.js';
 import type { AppContext } from '../runtime/context.js';
-import { matchesChannel } from './channel-filter.js';
+import { belongsInChannel } from './channel-filter.js';
 import { enqueueChannelUpdates, type ChannelUpdateDeps } from './websub.js';
 
 /** At most this many of the newest stored stories are considered: a new channel shows recent history, not all. */
@@ -88,7 +88,7 @@ export async function backfillChannel(ctx: BackfillDeps, channelId: string): Pro
     const stories = new Map((await ctx.items.getMany(rows.map((r) => r.id))).map((s) => [s.id, s]));
     for (const row of rows) {
       const story = stories.get(row.id);
-      if (story && matchesChannel(story, channel.filter)) matching.push(row);
+      if (story && belongsInChannel(story, channel)) matching.push(row);
     }
     if (rows.length < PAGE) break;
   }
@@ -103,7 +103,7 @@ export async function backfillChannel(ctx: BackfillDeps, channelId: string): Pro
     const stories = new Map((await ctx.items.getMany(ids)).map((s) => [s.id, s]));
     for (const id of ids) {
       const story = stories.get(id);
-      if (!story || !matchesChannel(story, channel.filter)) remove.push(id);
+      if (!story || !belongsInChannel(story, channel)) remove.push(id);
     }
   }
 

@@ -1,7 +1,13 @@
-import type { ChannelFilter } from '../config/schema.js';
+import type { ChannelConfig, ChannelFilter } from '../config/schema.js';
 import type { NormalizedItem } from '../core/item.js';
+import { rulesKeep } from '../core/story-rules.js';
 
-/** Answers whether a story belongs in a channel with this filter (every named condition must hold). */
+/** Answers whether a story belongs in a channel: its filter (every named condition) holds and its rules keep it. */
+export function belongsInChannel(item: NormalizedItem, channel: Pick<ChannelConfig, 'filter' | 'rules'>): boolean {
+  return matchesChannel(item, channel.filter) && rulesKeep(item, channel.rules);
+}
+
+/** Answers whether a story passes a channel's filter (every named condition must hold). */
 export function matchesChannel(item: NormalizedItem, filter: ChannelFilter): boolean {
   if (filter.kind && item.kind !== filter.kind) return false;
   if (filter.sources?.length && !item.sources.some((s) => filter.sources!.includes(s.id))) return false;

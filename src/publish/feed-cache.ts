@@ -12,7 +12,8 @@ export interface CachedFeed {
 }
 
 /**
- * Rendered feeds kept in memory, keyed by channel, document, format and the channel's version: a feed is
+ * Rendered feeds kept in memory (at most `maxEntries`, least recently used dropped first), keyed by channel, document,
+ * format and the channel's version: a feed is
  * rendered once per change, and every poll in between is a map lookup. The channel's definition is part of the
  * key, so editing a channel's title re-renders too. The ETag is a hash of the body, so a re-render that changes
  * nothing (an archive page after a newer story arrived) keeps answering 304.
@@ -25,6 +26,11 @@ export class FeedCache {
   private readonly lastRendered = new Map<string, CachedFeed>();
 
   constructor(private readonly maxEntries = 500) {}
+
+  /** How many rendered documents the cache holds (at most its bound). */
+  get size(): number {
+    return this.entries.size;
+  }
 
   /** A short digest of a channel's definition (callers on a hot path compute it once per definition). */
   static definitionOf(channel: ChannelConfig): string {
@@ -58,7 +64,12 @@ export class FeedCache {
     staleIfError?: string,
   ): Promise<CachedFeed | null> {
     const hit = this.entries.get(key);
-    if (hit) return hit;
+    if (hit) {
+      // Least recently used goes first: a hit moves the entry to the end of the map's order.
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit;
+    }
     const inFlight = this.pending.get(key);
     if (inFlight) return this.orStale(inFlight, staleIfError);
     const promise = render()
@@ -86,7 +97,7 @@ export class FeedCache {
   }
 }
 
-/** Sets `key` in a map bounded to `max` entries (the oldest goes first). */
+/** Sets `key` in a map bounded to `max` entries (the first in the map's order, the least recently used, goes first). */
 function remember<V>(map: Map<string, V>, key: string, value: V, max: number): void {
   if (!map.has(key) && map.size >= max) map.delete(map.keys().next().value!);
   map.set(key, value);

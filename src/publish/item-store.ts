@@ -7,6 +7,7 @@ import { luaScript, runScript } from '../redis/scripts.js';
 const ADD_TO_CHANNEL = luaScript('channel-add');
 const REFILE_CHANNEL = luaScript('channel-refile');
 const LEAVE_CHANNEL = luaScript('channel-leave');
+const TOUCH_ITEM = luaScript('items-touch');
 
 const sourceField = (source: SourceRef) => `${source.id} ${source.itemUrl}`;
 
@@ -30,13 +31,37 @@ export class ItemStore {
 
   /**
    * Stores (or replaces) a story's content. Its outlets are kept apart (one hash field each), so that adding an
-   * outlet is a single atomic HSETNX that never races with a content update.
+   * outlet is a single atomic HSETNX that never races with a content update. `now` stamps the change in the index
+   * that incremental reads page through.
    */
-  async save(item: NormalizedItem): Promise<void> {
+  async save(item: NormalizedItem, now = Date.now()): Promise<void> {
     const { sources, ...content } = item;
     const multi = this.redis.multi().set(this.keys.item(item.id), JSON.stringify(content)).zadd(this.keys.itemsByTime, Date.parse(item.publishedAt), item.id);
     sources.forEach((source, order) => multi.hsetnx(this.keys.itemSources(item.id), sourceField(source), JSON.stringify({ order, source })));
     await multi.exec();
+    await this.touch(item.id, now);
+  }
+
+  /** Records a change of a story in the index by change (after its content is written, so a reader finds it). */
+  private async touch(storyId: string, now: number): Promise<number> {
+    return Number(await runScript(this.redis, TOUCH_ITEM, [this.keys.itemsByUpdate], [now, storyId]));
+  }
+
+  /**
+   * Story ids by change stamp, oldest change first: those changed after `stamp` (at or after it when `inclusive`),
+   * at most `count`. A story changed again moves up, so it shows once, at its latest change.
+   */
+  async changedAfter(stamp: number, inclusive: boolean, count: number): Promise<Array<{ id: string; stamp: number }>> {
+    const flat = await this.redis.zrangebyscore(this.keys.itemsByUpdate, inclusive ? String(stamp) : `(${stamp}`, '+inf', 'WITHSCORES', 'LIMIT', 0, count);
+    const rows: Array<{ id: string; stamp: number }> = [];
+    for (let i = 0; i < flat.length; i += 2) rows.push({ id: flat[i]!, stamp: Number(flat[i + 1]) });
+    return rows;
+  }
+
+  /** For each of `storyIds`, whether it is filed in the channel. */
+  async inChannel(channelId: string, storyIds: string[]): Promise<boolean[]> {
+    if (storyIds.length === 0) return [];
+    return (await this.redis.zmscore(this.keys.channelItems(channelId), ...storyIds)).map((score) => score !== null);
   }
 
   /**
@@ -98,6 +123,7 @@ export class ItemStore {
     if ((await this.redis.exists(this.keys.item(storyId))) === 0) return 'no-story';
     const added = await this.redis.hsetnx(this.keys.itemSources(storyId), sourceField(source), JSON.stringify({ order: Date.parse(at), source }));
     if (added !== 1) return 'known';
+    await this.touch(storyId, Date.parse(at));
     return (await this.get(storyId)) ?? 'no-story';
   }
 

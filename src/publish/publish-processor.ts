@@ -7,7 +7,7 @@ import { postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
 import type { PipelineQueues } from '../queues/queues.js';
 import type { AppContext } from '../runtime/context.js';
 import { backfillChannel, definitionDigest, type BackfillDeps, type BackfillOutcome } from './backfill.js';
-import { matchesChannel } from './channel-filter.js';
+import { belongsInChannel } from './channel-filter.js';
 import { enqueueChannelUpdates, type ChannelUpdateDeps } from './websub.js';
 
 export interface PublishOutcome {
@@ -65,12 +65,12 @@ export async function processPublishJob(ctx: PublishDeps, job: Job<PublishJob>, 
     const existing = await ctx.items.get(data.item.id);
     if (!existing) return waitForStory(ctx, job, token, data.item.id);
     item = { ...data.item, publishedAt: existing.publishedAt, sources: existing.sources };
-    await ctx.items.save(item);
+    await ctx.items.save(item, now);
     // The edit itself names the event: two different edits get two ids, a retried job the same one.
     discriminator = `${item.title}\u0000${item.contentText}`;
   } else {
     item = data.item;
-    await ctx.items.save(item);
+    await ctx.items.save(item, now);
   }
   // Each channel is decided on the definition read here; a channel redefined meanwhile is left to the backfill its
   // redefinition queued (the story is stored already, so that backfill finds it). `channels`, the story's channels
@@ -80,7 +80,7 @@ export async function processPublishJob(ctx: PublishDeps, job: Job<PublishJob>, 
   const left: string[] = [];
   for (const { entry: channel, json } of await ctx.catalog.listStored('channels')) {
     const digest = definitionDigest(json);
-    if (matchesChannel(item, channel.filter)) {
+    if (belongsInChannel(item, channel)) {
       channels.push(channel.id);
       if (await ctx.items.addToChannel(channel.id, item, now, digest)) changed.push(channel.id);
     } else if (data.event === 'item.updated' && (await ctx.items.removeFromChannel(channel.id, item.id, channel.pageSize, now, digest))) {
@@ -97,7 +97,9 @@ export async function processPublishJob(ctx: PublishDeps, job: Job<PublishJob>, 
   const body = JSON.stringify(buildEvent(data.event, item, new Date(now).toISOString()));
   // A subscriber of a channel the story just left still holds the old version: the edit is news to it too.
   const routedBy = left.length ? [...channels, ...left] : channels;
-  const wanted = (await ctx.catalog.list('subscriptions')).filter((subscription) => subscriptionWants(subscription, data.event, routedBy)).map((s) => s.id);
+  const wanted = (await ctx.catalog.list('subscriptions'))
+    .filter((subscription) => subscriptionWants(subscription, data.event, routedBy, item))
+    .map((s) => s.id);
   // One fan-out job per event makes every first attempt (the deliver stage hands failures to per-subscription
   // jobs): a queue job per delivery would cost more than the POST itself. Its own attempts and backoff, since
   // it only fails on Redis trouble, never on an endpoint.

@@ -20,6 +20,8 @@ export interface ChannelLinks {
   publicUrl: string;
   /** WebSub hub URL advertised with rel="hub", if any. */
   hubUrl?: string;
+  /** The current document's own URL when it is not the channel's plain one (a feed variant: `…/x.atom?limit=5`). */
+  selfUrl?: string;
 }
 
 /**
@@ -53,7 +55,12 @@ export function channelUrl(publicUrl: string, channelId: string, format: FeedFor
 function pageLinks(channelId: string, format: FeedFormat, links: ChannelLinks, page: FeedPage) {
   const url = (n: number | null) => channelUrl(links.publicUrl, channelId, format, n);
   if (page.archive === null)
-    return { self: url(null), current: url(null), prevArchive: page.archivePages > 0 ? url(page.archivePages) : undefined, nextArchive: undefined };
+    return {
+      self: links.selfUrl ?? url(null),
+      current: url(null),
+      prevArchive: page.archivePages > 0 ? url(page.archivePages) : undefined,
+      nextArchive: undefined,
+    };
   return {
     self: url(page.archive),
     current: url(null),

@@ -27,6 +27,12 @@ export function redisKeys(prefix: string) {
     itemSources: (storyId: string) => `${prefix}:item:${storyId}:sources`,
     /** Sorted set of story ids by published time, all stories. */
     itemsByTime: `${prefix}:items:by-time`,
+    /**
+     * Sorted set of story ids by the stamp of their last change here (stored, edited, another outlet added; see
+     * redis/lua/items-touch.lua): what incremental reads page through. One entry per stored story, which leaves
+     * with the story.
+     */
+    itemsByUpdate: `${prefix}:items:by-update`,
     /** Sorted set of story ids in a channel, scored by published time. */
     channelItems: (channelId: string) => `${prefix}:channel:${channelId}:items`,
     /**

@@ -22,7 +22,8 @@ export type ScriptName =
   | 'host-acquire'
   | 'host-hand-over'
   | 'host-release'
-  | 'host-pause';
+  | 'host-pause'
+  | 'items-touch';
 
 /** A loaded script: its expanded source, its SHA-1, and how many KEYS it takes (null: variable, see its header). */
 export interface LuaScript {

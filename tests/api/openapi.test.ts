@@ -78,7 +78,15 @@ describe('/api/v1/openapi.json: OpenAPI 3.1 from the schemas that validate reque
 
   it('documents parameters and bodies that accept and refuse exactly what the server does', async () => {
     const items = doc.paths['/api/v1/items']!.get!;
-    expect(items.parameters.map((p) => `${p.in}:${p.name}:${p.required}`).sort()).toEqual(['query:channel:false', 'query:limit:false', 'query:offset:false']);
+    expect(items.parameters.map((p) => `${p.in}:${p.name}:${p.required}`).sort()).toEqual([
+      'query:channel:false',
+      'query:cursor:false',
+      'query:kind:false',
+      'query:limit:false',
+      'query:offset:false',
+      'query:source:false',
+      'query:updatedSince:false',
+    ]);
     expect(doc.paths['/api/v1/sources/{id}']!.put!.parameters).toMatchObject([{ name: 'id', in: 'path', required: true }]);
 
     const ajv = new Ajv2020({ strict: false });

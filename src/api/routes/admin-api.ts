@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { CatalogOperations } from '../../catalog/operations.js';
 import { SyndicateError } from '../../core/errors.js';
 import { safeItem } from '../../core/safe-item.js';
+import { readChanges } from '../../publish/item-changes.js';
+import { parseTime } from '../../queues/failed-jobs.js';
 import type { HttpContext } from '../http-context.js';
 import { buildOpenApiDocument, packageVersion } from '../openapi.js';
 import { ROUTE_SCHEMAS, schemaOf, type RouteRequest } from '../schemas.js';
@@ -100,6 +102,15 @@ export function registerAdminApi(app: FastifyInstance, ctx: AdminRouteDeps, ops:
 
   app.get<RouteRequest<'GET /api/v1/items'>>('/api/v1/items', { schema: schemaOf('GET /api/v1/items') }, async (request) => {
     const limit = request.query.limit ?? 50;
+    const { updatedSince, cursor, source, kind, channel } = request.query;
+    if (updatedSince !== undefined || cursor !== undefined || source !== undefined || kind !== undefined) {
+      if (request.query.offset !== undefined)
+        throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'query.offset: an incremental read pages with cursor, not offset');
+      if (channel && !(await ctx.catalog.get('channels', channel))) throw notFound('channel', channel);
+      const since = updatedSince === undefined ? undefined : parseTime(updatedSince, 'query.updatedSince');
+      const page = await readChanges(ctx.items, { limit, cursor, source, kind, channel, updatedSince: since });
+      return { ...page, items: page.items.map((item) => safeItem(item)) };
+    }
     const offset = request.query.offset ?? 0;
     if (request.query.channel) {
       if (!(await ctx.catalog.get('channels', request.query.channel))) throw notFound('channel', request.query.channel);
@@ -108,6 +119,7 @@ export function registerAdminApi(app: FastifyInstance, ctx: AdminRouteDeps, ops:
     }
     return { items: (await ctx.items.latest(limit, offset)).map((item) => safeItem(item)) };
   });
+  app.post('/api/v1/rules/test', { schema: schemaOf('POST /api/v1/rules/test') }, async (request) => ops.testRules(request.body));
   app.get<RouteRequest<'GET /api/v1/items/:id'>>('/api/v1/items/:id', { schema: schemaOf('GET /api/v1/items/:id') }, async (request) => {
     const item = await ctx.items.get(request.params.id);
     if (!item) throw notFound('item', request.params.id);

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Gauge, type Registry } from 'prom-client';
 import type { ChannelConfig } from '../../config/schema.js';
 import { SyndicateError } from '../../core/errors.js';
 import { hubUrl, renderChannelDocument } from '../../publish/channel-feed.js';
@@ -7,6 +8,7 @@ import type { ChannelState } from '../../publish/item-store.js';
 import type { ItemStore } from '../../publish/item-store.js';
 import type { HttpContext } from '../http-context.js';
 import { FeedCache } from '../../publish/feed-cache.js';
+import { isVariant, renderChannelVariant, resolveVariant, variantKey, type FeedVariantQuery } from '../../publish/feed-variant.js';
 import { schemaOf, type RouteRequest } from '../schemas.js';
 
 /** How long a channel's definition and version are trusted without word of a change (a lost pub/sub message). */
@@ -77,16 +79,27 @@ export function isNotModified(headers: { 'if-none-match'?: string; 'if-modified-
 
 /**
  * What serving feeds touches: channel definitions (catalog) and stored stories with their change notices (items),
- * whether Redis is up (to serve the last known state through an outage), the public URL (links) and the log.
+ * whether Redis is up (to serve the last known state through an outage), the public URL (links), the log, and the
+ * config (how many feed variants to keep).
  */
-export type FeedRouteDeps = Pick<HttpContext, 'catalog' | 'items' | 'redisUp' | 'env' | 'logger'>;
+export type FeedRouteDeps = Pick<HttpContext, 'catalog' | 'items' | 'redisUp' | 'env' | 'logger' | 'config'>;
 
 /**
  * `GET /feeds/{channel}.rss|.atom|.json` (the current document) and `GET /feeds/{channel}/archive/{n}.{format}`
  * (RFC 5005 archive pages, 1 the oldest): rendered once per channel change, then served from memory.
  */
-export function registerFeedRoutes(app: FastifyInstance, ctx: FeedRouteDeps, startedAt: Date, localChanges: ItemStore = ctx.items): void {
+export function registerFeedRoutes(app: FastifyInstance, ctx: FeedRouteDeps, startedAt: Date, localChanges: ItemStore = ctx.items, registry?: Registry): void {
   const cache = new FeedCache();
+  // Variants (`?limit=&filter=…`) have a cache of their own, bounded by the setting: any client can ask for many.
+  const variants = new FeedCache(ctx.config.limits.feedVariants);
+  new Gauge({
+    name: 'syndicate_feed_variants_cached',
+    help: 'Rendered feed variants (?limit=&filter=&filterout=&since=) held in memory by this process',
+    registers: registry ? [registry] : [],
+    collect() {
+      this.set(variants.size);
+    },
+  });
   const memo = new ChannelStateMemo(ctx);
   // The workers of this process write through the process's own store: its change notices come from there.
   const unsubscribeLocal = localChanges.onChannelChange((channelId) => memo.invalidate(channelId));
@@ -104,14 +117,33 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: FeedRouteDeps, sta
     stopWatching();
   });
 
-  async function serve(request: FastifyRequest, reply: FastifyReply, channelId: string, format: FeedFormat, archive: number | null) {
+  async function serve(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    channelId: string,
+    format: FeedFormat,
+    archive: number | null,
+    query: FeedVariantQuery = {},
+  ) {
     const { channel, state, definition } = await memo.get(channelId);
     if (!channel) throw new SyndicateError('SYN_ERR_NOT_FOUND', `no channel ${channelId}`);
-    const feed = await cache.get(
-      FeedCache.keyOf(channel, format, state.version, archive, definition),
-      () => renderChannelDocument(ctx, channel, format, archive, startedAt),
-      FeedCache.documentOf(channel, format, archive),
-    );
+    let feed;
+    if (isVariant(query)) {
+      const variant = resolveVariant(query, Date.now());
+      // Keyed like the channel's document plus the resolved parameters: a change of the channel renders it afresh.
+      const document = `${FeedCache.documentOf(channel, format)}?${variantKey(variant)}`;
+      feed = await variants.get(
+        `${FeedCache.keyOf(channel, format, state.version, null, definition)}?${variantKey(variant)}`,
+        () => renderChannelVariant(ctx, channel, format, query, variant, startedAt),
+        document,
+      );
+    } else {
+      feed = await cache.get(
+        FeedCache.keyOf(channel, format, state.version, archive, definition),
+        () => renderChannelDocument(ctx, channel, format, archive, startedAt),
+        FeedCache.documentOf(channel, format, archive),
+      );
+    }
     if (!feed) throw new SyndicateError('SYN_ERR_NOT_FOUND', `channel ${channelId} has no archive page ${archive} yet`);
     reply
       .header('etag', feed.etag)
@@ -128,7 +160,7 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: FeedRouteDeps, sta
   app.get<RouteRequest<'GET /feeds/:file'>>('/feeds/:file', { schema: schemaOf('GET /feeds/:file') }, async (request, reply) => {
     const match = FILE.exec(request.params.file);
     if (!match) throw new SyndicateError('SYN_ERR_NOT_FOUND', `no feed ${request.params.file}: use {channel}.rss, .atom or .json`);
-    return serve(request, reply, match[1]!, match[2] as FeedFormat, null);
+    return serve(request, reply, match[1]!, match[2] as FeedFormat, null, request.query);
   });
 
   app.get<RouteRequest<'GET /feeds/:channel/archive/:file'>>(
