@@ -12,6 +12,8 @@ const STAGES = ['fetch', 'normalize', 'dedup', 'publish', 'deliver'];
 const STAGE_ENTRY_POINTS = {
   // publish builds the deliver stage's events (their shape is deliver's) and hands them to its fan-out queue.
   publish: ['./src/deliver/build-event.ts'],
+  // fetch raises operational events (source.failing, source.recovered, source.gone) through the deliver stage's fan-out.
+  fetch: ['./src/deliver/operational-events.ts'],
 };
 /** Layers below the stages: they import nothing above them. */
 const LOWER = ['core', 'config', 'content', 'net', 'redis'];

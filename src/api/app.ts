@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { CatalogOperations } from '../catalog/operations.js';
 import type { Logger } from '../core/logger.js';
 import type { AppContext } from '../runtime/context.js';
-import { requireAdminToken } from './auth.js';
+import { requireAdminToken, requireApiAccess } from './auth.js';
 import { frameworkErrors, installErrorHandler } from './error-handler.js';
 import { createHttpContext, installOutageGuard, requireRedis } from './http-context.js';
 import { createMetrics } from './metrics.js';
@@ -15,6 +15,7 @@ import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerStatusPage } from './routes/status-page.js';
 import { registerJobsApi } from './routes/jobs-api.js';
+import { registerSelfService } from './routes/self-service.js';
 import { ROUTE_SCHEMAS, zodValidatorCompiler } from './schemas.js';
 import { registerWebSubCallback } from './routes/websub-callback.js';
 import { registerWebSubHub } from './routes/websub-hub.js';
@@ -62,11 +63,13 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
     await registerWebSubCallback(routes, ctx);
     await registerWebSubHub(routes, ctx);
     await routes.register(async (api) => {
-      api.addHook('onRequest', requireAdminToken(adminToken));
+      // The admin token is checked without Redis; a consumer token (`syt_…`) is looked up there.
+      api.addHook('onRequest', requireApiAccess(adminToken, ctx.tokens));
       api.addHook('onRequest', requireRedis(ctx));
       registerAdminApi(api, ctx, ops);
       registerDeliveriesApi(api, ctx, ops);
       registerJobsApi(api, ctx);
+      registerSelfService(api, ctx, ops);
     });
   });
 

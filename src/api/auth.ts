@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { TokenStore } from '../catalog/token-store.js';
 import { ERROR_CATALOGUE } from '../core/errors.js';
 import { errorBody } from './error-handler.js';
 
@@ -33,5 +34,35 @@ export function requireAdminToken(adminToken: string, realm?: string) {
     return reply
       .status(ERROR_CATALOGUE.SYN_ERR_UNAUTHORIZED.httpStatus)
       .send(errorBody('SYN_ERR_UNAUTHORIZED', 'a valid admin token is required (Authorization: Bearer $ADMIN_TOKEN)'));
+  };
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route is a subscription's self-service route (`:id` is the subscription): a token scoped to it may call it. */
+    subscriptionScoped?: boolean;
+  }
+}
+
+/**
+ * The `/api` guard: the admin token reaches every route; a consumer token (issued for one subscription, see
+ * catalog/token-store.ts) reaches only the routes marked `subscriptionScoped` and only for its own subscription:
+ * 403 `SYN_ERR_FORBIDDEN` anywhere else. Anything else is a 401.
+ */
+export function requireApiAccess(adminToken: string, tokens: Pick<TokenStore, 'verify'>) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const token = presentedToken(request.headers.authorization);
+    if (token && sameSecret(token, adminToken)) return;
+    const grant = token ? await tokens.verify(token) : null;
+    if (!grant) {
+      return reply
+        .status(ERROR_CATALOGUE.SYN_ERR_UNAUTHORIZED.httpStatus)
+        .send(errorBody('SYN_ERR_UNAUTHORIZED', 'a valid token is required (Authorization: Bearer $ADMIN_TOKEN, or a subscription token)'));
+    }
+    const params = request.params as { id?: unknown } | undefined;
+    if (request.routeOptions.config.subscriptionScoped && params?.id === grant.subscriptionId) return;
+    return reply
+      .status(ERROR_CATALOGUE.SYN_ERR_FORBIDDEN.httpStatus)
+      .send(errorBody('SYN_ERR_FORBIDDEN', `this token reaches only the self-service routes of subscription ${grant.subscriptionId}`));
   };
 }

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ERROR_CATALOGUE, type ErrorCode } from '../core/errors.js';
+import { EVENT_TYPES, isOperationalEvent } from '../core/item.js';
+import { EVENT_CATALOG, eventJsonSchema } from '../deliver/event-catalog.js';
 
 /** A route's request schemas as the route table holds them (see api/schemas.ts). */
 export interface RouteSchemas {
@@ -21,6 +23,8 @@ export interface RouteDoc {
   content?: string;
   /** Error codes this route answers besides those every route of its kind can (bad request, token, Redis). */
   errors?: ErrorCode[];
+  /** A consumer token scoped to the subscription in `{id}` may call it (besides the admin token). */
+  scoped?: true;
 }
 
 /**
@@ -126,6 +130,63 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     summary: 'The delivery log of a subscription (newest first)',
     tag: 'deliveries',
     ok: { 200: '`{"deliveries":[…]}`' },
+    scoped: true,
+  },
+  'GET /api/v1/subscriptions/:id/dead-letters': {
+    summary: "The subscription's dead letters (deliveries that exhausted their retries), newest first",
+    tag: 'self-service',
+    ok: { 200: '`{"deliveries":[…]}`' },
+    errors: ['SYN_ERR_NOT_FOUND'],
+    scoped: true,
+  },
+  'POST /api/v1/subscriptions/:id/dead-letters/replay': {
+    summary: 'Replay one dead letter of the subscription (`jobId`), or all of them failed between `from` and `to` (oldest first; same webhook-id)',
+    tag: 'self-service',
+    ok: { 202: '`{"replayed":[…]}`' },
+    errors: ['SYN_ERR_NOT_FOUND', 'SYN_ERR_CONFLICT'],
+    scoped: true,
+  },
+  'POST /api/v1/subscriptions/:id/test': {
+    summary:
+      "Sign and send the catalog's example of an event type (`type`, default item.published) to the subscription now (address guard, `limits.deliveryTimeout`); answers the endpoint's status, the time it took and the first 4 KB of its answer. Logged in the delivery log with `test: true`, never retried",
+    tag: 'self-service',
+    ok: { 200: 'how the endpoint answered' },
+    errors: ['SYN_ERR_NOT_FOUND'],
+    scoped: true,
+  },
+  'POST /api/v1/subscriptions/:id/secret/rotate': {
+    summary:
+      'Rotate the signing secret: a new random secret (answered this once) signs every event from now on; the previous one signs beside it (space-separated signatures) for `overlap` (default 24h), then stops',
+    tag: 'self-service',
+    ok: { 200: '`{"secret":"whsec_…","oldSecretUntil":"…"}`' },
+    errors: ['SYN_ERR_NOT_FOUND'],
+    scoped: true,
+  },
+  'POST /api/v1/subscriptions/:id/tokens': {
+    summary:
+      "Issue a consumer token scoped to the subscription (answered this once, stored hashed; expires, 90d by default): it reaches only the subscription's delivery log, dead letters and their replay, test send and secret rotation",
+    tag: 'self-service',
+    ok: { 201: '`{"token":"syt_…","listing":{…}}`' },
+    errors: ['SYN_ERR_NOT_FOUND', 'SYN_ERR_CONFLICT'],
+  },
+  'GET /api/v1/subscriptions/:id/tokens': {
+    summary: "The subscription's live consumer tokens (never the tokens themselves)",
+    tag: 'self-service',
+    ok: { 200: '`{"tokens":[…]}`' },
+    errors: ['SYN_ERR_NOT_FOUND'],
+  },
+  'DELETE /api/v1/subscriptions/:id/tokens/:tokenId': {
+    summary: 'Revoke a consumer token (effective at once)',
+    tag: 'self-service',
+    ok: { 204: 'revoked' },
+    errors: ['SYN_ERR_NOT_FOUND'],
+  },
+  'DELETE /api/v1/items/:id': {
+    summary:
+      'Retract a story: it leaves every channel (an Atom `at:deleted-entry` tombstone takes its place for `events.tombstoneRetention`), and subscriptions get `item.deleted`',
+    tag: 'items',
+    ok: { 200: '`{"deleted":{id,url,title,deletedAt,channels}}`' },
+    errors: ['SYN_ERR_NOT_FOUND'],
   },
   'GET /api/v1/items': {
     summary:
@@ -226,6 +287,7 @@ export function buildOpenApiDocument(routes: Record<string, RouteSchemas>, info:
     const codes = new Set<ErrorCode>(doc.errors ?? []);
     if (schemas.params || schemas.querystring || schemas.body || method !== 'GET') codes.add('SYN_ERR_BAD_REQUEST');
     if (admin) codes.add('SYN_ERR_UNAUTHORIZED');
+    if (path.startsWith('/api/')) codes.add('SYN_ERR_FORBIDDEN');
     if (admin || path.startsWith('/feeds') || path.startsWith('/websub')) codes.add('SYN_ERR_REDIS_UNAVAILABLE');
     codes.add('SYN_ERR_INTERNAL');
     const byStatus = new Map<number, ErrorCode[]>();
@@ -243,7 +305,7 @@ export function buildOpenApiDocument(routes: Record<string, RouteSchemas>, info:
       operationId: `${method.toLowerCase()}${openApiPath.replace(/[{}]/g, '').replace(/(^|[/._-])([a-z0-9])/gi, (_m, _s, c: string) => c.toUpperCase())}`,
       summary: doc.summary,
       tags: [doc.tag],
-      ...(admin ? { security: [{ bearer: [] }, { basic: [] }] } : {}),
+      ...(admin ? { security: doc.scoped ? [{ bearer: [] }, { basic: [] }, { subscriptionToken: [] }] : [{ bearer: [] }, { basic: [] }] } : {}),
       parameters: [...parameters(schemas.params, 'path'), ...parameters(schemas.querystring, 'query')],
       ...(schemas.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(schemas.body) } } } } : {}),
       responses,
@@ -260,10 +322,17 @@ export function buildOpenApiDocument(routes: Record<string, RouteSchemas>, info:
     },
     ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
     paths,
+    webhooks: webhooksSection(),
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'the admin token (ADMIN_TOKEN)' },
         basic: { type: 'http', scheme: 'basic', description: 'for browsers: any user name, the admin token as password' },
+        subscriptionToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            "a consumer token (`syt_…`) issued for one subscription (`POST /api/v1/subscriptions/{id}/tokens`): it reaches only that subscription's routes that list it; anything else answers 403 SYN_ERR_FORBIDDEN",
+        },
       },
       schemas: {
         ErrorCode: {
@@ -286,6 +355,46 @@ export function buildOpenApiDocument(routes: Record<string, RouteSchemas>, info:
       },
     },
   };
+}
+
+/** The Standard Webhooks headers every delivery carries. */
+const WEBHOOK_HEADERS = [
+  { name: 'webhook-id', description: 'the event id: the same on every retry (drop repeats)' },
+  { name: 'webhook-timestamp', description: 'seconds since the epoch when this attempt was signed' },
+  {
+    name: 'webhook-signature',
+    description: '`v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`; during a secret rotation one per active secret, space-separated (any one verifies)',
+  },
+].map(({ name, description }) => ({ name, in: 'header', required: true, description, schema: { type: 'string' } }));
+
+/**
+ * The event catalog as OpenAPI 3.1 `webhooks`: per event type, the POST we send, its body's JSON Schema and an
+ * example, the signature headers, and what the endpoint should answer.
+ */
+function webhooksSection(): Record<string, unknown> {
+  return Object.fromEntries(
+    EVENT_TYPES.map((type) => [
+      type,
+      {
+        post: {
+          operationId: `webhook${type.replace(/(^|[._])([a-z])/g, (_m, _s, c: string) => c.toUpperCase())}`,
+          summary: EVENT_CATALOG[type].summary,
+          tags: [isOperationalEvent(type) ? 'operational events' : 'story events'],
+          parameters: WEBHOOK_HEADERS,
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: eventJsonSchema(type), examples: { example: { value: EVENT_CATALOG[type].example } } } },
+          },
+          responses: {
+            '2XX': { description: 'accepted' },
+            '410': { description: 'gone: the subscription is disabled' },
+            '429': { description: 'with Retry-After: every delivery to the endpoint waits (503 too)' },
+            default: { description: 'failed: retried on the schedule' },
+          },
+        },
+      },
+    ]),
+  );
 }
 
 /** The package version (package.json is two levels up from src/api, three from dist/src/api). */

@@ -6,10 +6,13 @@
  */
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
+import { parseDuration } from '../config/duration.js';
 import { channelSchema, idSchema, rulesTestSchema, sourceObjectSchema, subscriptionSchema } from '../config/schema.js';
+import { EVENT_TYPES } from '../core/item.js';
 import { SyndicateError } from '../core/errors.js';
 import type { SourceStatus } from '../fetch/source-status.js';
-import { isFilter, sinceCutoff } from '../publish/feed-variant.js';
+import { feedFilterProblem } from '../core/story-rules.js';
+import { sinceCutoff } from '../publish/feed-variant.js';
 import { parseTime } from '../queues/failed-jobs.js';
 
 /** A path segment naming an item or a job: any printable text of sane length. */
@@ -29,8 +32,14 @@ const time = z.union([z.string(), z.number()]).refine((value) => {
 
 const byId = z.object({ id: idSchema.max(128) }).strict();
 
-/** A feed URL's `filter`/`filterout`: words or phrases separated by `|`, at least one with a letter or digit. */
-const feedFilter = z.string().max(500).refine(isFilter, 'must name a word or phrase (alternatives separated by |)');
+/** A feed URL's `filter`/`filterout`: words or phrases separated by `|`, or a pattern (`/oil|gas/i`) proven linear. */
+const feedFilter = z
+  .string()
+  .max(500)
+  .superRefine((filter, ctx) => {
+    const problem = feedFilterProblem(filter);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** The query of an API route that takes none: anything given is a mistake worth a 400, not silence. */
 const noQuery = z.object({}).strict();
@@ -48,6 +57,18 @@ const optionalId = { id: idSchema.optional() };
 /** A time in an answer: ISO 8601 (UTC), null for what has not happened yet. */
 const when = (description: string) => z.iso.datetime().nullable().describe(description);
 const tally = (description: string) => z.number().int().min(0).describe(description);
+
+/** A duration in a body: `90s`, `5m`, `24h`, `30d`, or milliseconds. */
+const durationText = z.union([z.string(), z.number()]).refine((value) => parseDuration(value) !== null, 'not a duration (e.g. 90s, 5m, 24h, 30d)');
+
+/** A consumer token as listed (never the token itself). */
+const scopedTokenSchema = z.object({
+  id: z.string(),
+  subscriptionId: z.string(),
+  label: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+});
 
 /**
  * A source's fetch status as the API answers it (fetch/source-status.ts `SourceStatus`, which the compiler keeps
@@ -131,7 +152,7 @@ export const ROUTE_SCHEMAS = {
         filter: feedFilter
           .optional()
           .describe(
-            'keep only stories with one of these words or phrases (`|` between them; whole words, any case; a trailing `*` matches a word start) in title, summary, author, categories or interviewee',
+            'keep only stories with one of these words or phrases (`|` between them; whole words, any case; a trailing `*` matches a word start), or matching a pattern `/…/flags` proven to run in linear time, in title, summary, author, categories or interviewee',
           ),
         filterout: feedFilter.optional().describe('drop stories with one of these words or phrases (same syntax and fields as `filter`)'),
         since: z
@@ -168,6 +189,71 @@ export const ROUTE_SCHEMAS = {
   'DELETE /api/v1/subscriptions/:id': { params: byId, querystring: noQuery },
   'PUT /api/v1/subscriptions/:id/enable': { params: byId, body: noBody, querystring: noQuery },
   'GET /api/v1/subscriptions/:id/deliveries': { params: byId, querystring: z.object({ limit: count(1000).optional() }).strict() },
+  'GET /api/v1/subscriptions/:id/dead-letters': {
+    params: byId,
+    querystring: z.object({ from: time.optional(), to: time.optional(), limit: count(1000).optional() }).strict(),
+  },
+  'POST /api/v1/subscriptions/:id/dead-letters/replay': {
+    params: byId,
+    body: z
+      .object({ jobId: opaqueId.optional().describe('one dead letter of this subscription'), from: time.optional(), to: time.optional() })
+      .strict()
+      .refine((body) => (body.jobId !== undefined) !== (body.from !== undefined && body.to !== undefined), 'give either jobId, or both from and to'),
+    querystring: noQuery,
+  },
+  'POST /api/v1/subscriptions/:id/test': {
+    params: byId,
+    body: z
+      .object({ type: z.enum(EVENT_TYPES).optional().describe('the event type whose catalog example is sent (default item.published)') })
+      .strict()
+      .nullish(),
+    querystring: noQuery,
+    response: z.object({
+      eventId: z.string().describe('the webhook-id of the test event'),
+      type: z.enum(EVENT_TYPES),
+      ok: z.boolean().describe('the endpoint answered 2xx'),
+      status: z.number().int().nullable().describe("the endpoint's HTTP status; null when it gave none (timeout, refused address, connection error)"),
+      durationMs: z.number().int().min(0),
+      response: z.string().describe("the first 4 KB of the endpoint's answer"),
+      error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    }),
+  },
+  'POST /api/v1/subscriptions/:id/secret/rotate': {
+    params: byId,
+    body: z
+      .object({ overlap: durationText.optional().describe('how long the old secret keeps signing beside the new one (default 24h; 0 ends it at once)') })
+      .strict()
+      .nullish(),
+    querystring: noQuery,
+    response: z.object({
+      secret: z.string().describe('the new secret (shown this once)'),
+      oldSecretUntil: z.iso.datetime().describe('when the previous secret stops signing'),
+    }),
+  },
+  'POST /api/v1/subscriptions/:id/tokens': {
+    params: byId,
+    body: z
+      .object({
+        label: z.string().min(1).max(100).optional().describe('who the token is for'),
+        expiresIn: durationText.optional().describe('lifetime (default 90d, at most 366d)'),
+      })
+      .strict()
+      .nullish(),
+    querystring: noQuery,
+    response: z.object({ token: z.string().describe('the token (shown this once; stored hashed)'), listing: scopedTokenSchema }),
+  },
+  'GET /api/v1/subscriptions/:id/tokens': { params: byId, querystring: noQuery, response: z.object({ tokens: z.array(scopedTokenSchema) }) },
+  'DELETE /api/v1/subscriptions/:id/tokens/:tokenId': {
+    params: byId.extend({ tokenId: z.string().regex(/^[0-9a-f]{12}$/, 'a token id (12 hex digits)') }).strict(),
+    querystring: noQuery,
+  },
+  'DELETE /api/v1/items/:id': {
+    params: z.object({ id: opaqueId }).strict(),
+    querystring: noQuery,
+    response: z.object({
+      deleted: z.object({ id: z.string(), url: z.string(), title: z.string(), deletedAt: z.iso.datetime(), channels: z.array(z.string()) }),
+    }),
+  },
   'GET /api/v1/items': {
     querystring: z
       .object({

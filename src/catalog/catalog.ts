@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ChannelConfig, SourceConfig, SubscriptionConfig, SyndicationConfig } from '../config/schema.js';
+import { secretDigest, type RotatableSecret } from '../core/secret-rotation.js';
 import type { RedisKeys } from '../redis/keys.js';
 
 type Kind = 'sources' | 'channels' | 'subscriptions';
@@ -30,6 +31,17 @@ export function effectiveSubscription<S extends SubscriptionConfig>(
 }
 
 /**
+ * A subscription from the config file, with the rotated secrets of its stored entry when the rotation started from
+ * the secret the file still gives (pure): a restart keeps a consumer's rotation; a new secret in the file wins.
+ */
+export function keepRotation(fromFile: SubscriptionConfig, storedJson: string | undefined): SubscriptionConfig {
+  if (!storedJson) return fromFile;
+  const stored = JSON.parse(storedJson) as SubscriptionConfig & RotatableSecret;
+  if (!stored.secretRotation || stored.secretRotation.from !== secretDigest(fromFile.secret)) return fromFile;
+  return { ...fromFile, secret: stored.secret, secretRotation: stored.secretRotation } as SubscriptionConfig;
+}
+
+/**
  * Sources, channels and subscriptions, shared by every process through Redis. The config file seeds it at start;
  * the API adds, changes and removes entries at run time, and every worker sees the change on its next job.
  */
@@ -50,15 +62,18 @@ export class Catalog {
   /**
    * Writes every entry of the config file (the file wins over earlier API edits of the same id), except that a
    * subscription the deliver stage disabled stays disabled (`enabled: false` with when and why): the file's
-   * default `enabled: true` must not mask it. Answers the ids of those subscriptions (the deliver role warns of them).
+   * default `enabled: true` must not mask it, and a subscription whose secret was rotated (by its consumer) from the
+   * very secret the file gives keeps its rotated secrets. Answers the ids of those subscriptions (the deliver role warns of them).
    */
   async seedFromConfig(config: SyndicationConfig): Promise<string[]> {
     const disabled = await this.redis.hgetall(this.keys.deliveryDisabled);
+    const storedSubscriptions = await this.redis.hgetall(this.keys.subscriptions);
     const pipeline = this.redis.multi();
     for (const kind of ['sources', 'channels', 'subscriptions'] as const) {
       for (const entry of config[kind]) {
         const state = kind === 'subscriptions' ? disabled[entry.id] : undefined;
-        const stored = state ? effectiveSubscription(entry as SubscriptionConfig, JSON.parse(state) as DisabledState) : entry;
+        let stored = state ? effectiveSubscription(entry as SubscriptionConfig, JSON.parse(state) as DisabledState) : entry;
+        if (kind === 'subscriptions') stored = keepRotation(stored as SubscriptionConfig, storedSubscriptions[entry.id]);
         pipeline.hset(this.keys[kind], entry.id, JSON.stringify(stored));
       }
     }

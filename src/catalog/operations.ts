@@ -12,6 +12,7 @@ import {
   type SubscriptionConfig,
 } from '../config/schema.js';
 import { SyndicateError } from '../core/errors.js';
+import { generateSecret, rotateSecret, type RotatableSecret } from '../core/secret-rotation.js';
 import type { EndpointState } from '../deliver/endpoint-state.js';
 import type { SourceStatus } from '../fetch/source-status.js';
 import { assertUrlStorable } from '../net/address-guard.js';
@@ -22,12 +23,20 @@ import type { PipelineQueues } from '../queues/queues.js';
 import type { AppContext } from '../runtime/context.js';
 import { scheduleSource, unscheduleSource } from '../scheduler/source-scheduler.js';
 import { effectiveSubscription } from './catalog.js';
+import { MAX_TOKENS_PER_SUBSCRIPTION, type ScopedToken } from './token-store.js';
 
 /** A source with its fetch status (see fetch/source-status.ts: typed, internals left out). */
 export type SourceWithStatus = SourceConfig & { status: SourceStatus };
 
 /** A subscription as shown outside: its effective state, secrets replaced by their count and a short prefix. */
-export type PublicSubscription = Omit<SubscriptionConfig, 'secret'> & { secret?: undefined; secrets: string[]; disabledAt?: string; disabledReason?: string };
+export type PublicSubscription = Omit<SubscriptionConfig, 'secret'> & {
+  secret?: undefined;
+  secrets: string[];
+  disabledAt?: string;
+  disabledReason?: string;
+  /** The last rotation, and when the older secret stops signing. */
+  secretRotation?: { at: string; until: string };
+};
 
 /** Validates an entry with its config schema, reporting every problem at once (`SYN_ERR_BAD_REQUEST`). */
 export function parseEntry<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
@@ -42,7 +51,13 @@ export function parseEntry<S extends z.ZodType>(schema: S, body: unknown): z.out
 /** Secrets never leave: only their count and a short prefix. */
 export function redactSubscription(subscription: SubscriptionConfig & { disabledAt?: string; disabledReason?: string }): PublicSubscription {
   const secrets = Array.isArray(subscription.secret) ? subscription.secret : [subscription.secret];
-  return { ...subscription, secret: undefined, secrets: secrets.map((s) => `${s.slice(0, 10)}…`) };
+  const { secretRotation, ...rest } = subscription as typeof subscription & RotatableSecret;
+  return {
+    ...rest,
+    secret: undefined,
+    secrets: secrets.map((s) => `${s.slice(0, 10)}…`),
+    ...(secretRotation ? { secretRotation: { at: secretRotation.at, until: secretRotation.until } } : {}),
+  };
 }
 
 /** How a source stands, in one word: `disabled`, `gone` (410), `failing` (last fetch failed), `pending` (never fetched) or `ok`. */
@@ -72,7 +87,7 @@ export interface RulesTestResult {
 }
 
 /** What the operations touch: the catalog and the stores beside it, the fetch and publish queues, the guard. */
-export type CatalogOperationsDeps = Pick<AppContext, 'catalog' | 'sourceStatus' | 'endpoints' | 'items' | 'guard' | 'clock'> & {
+export type CatalogOperationsDeps = Pick<AppContext, 'catalog' | 'sourceStatus' | 'endpoints' | 'items' | 'tokens' | 'guard' | 'clock'> & {
   queues: Pick<PipelineQueues, 'fetch' | 'publish'>;
 };
 
@@ -189,9 +204,44 @@ export class CatalogOperations {
     return { subscription: redactSubscription(stored), created };
   }
 
-  /** Removes a subscription; `SYN_ERR_NOT_FOUND` when unknown. */
+  /** Removes a subscription (and revokes its consumer tokens); `SYN_ERR_NOT_FOUND` when unknown. */
   async removeSubscription(id: string): Promise<void> {
     if (!(await this.ctx.catalog.remove('subscriptions', id))) throw notFound('subscription', id);
+    await this.ctx.tokens.revokeAll(id);
+  }
+
+  /**
+   * Rotates a subscription's signing secret: a new random secret signs every event from now on, beside the one in
+   * use until `overlapMs` from now (both signatures in `webhook-signature`, space-separated), then alone. Answers the
+   * new secret (shown this once) and when the old one stops signing.
+   */
+  async rotateSecret(id: string, overlapMs: number): Promise<{ secret: string; oldSecretUntil: string; subscription: PublicSubscription }> {
+    const subscription = await this.ctx.catalog.get('subscriptions', id);
+    if (!subscription) throw notFound('subscription', id);
+    const fresh = generateSecret();
+    const rotated = { ...subscription, ...rotateSecret(subscription as SubscriptionConfig & RotatableSecret, fresh, overlapMs, this.ctx.clock.now()) };
+    await this.ctx.catalog.put('subscriptions', rotated as SubscriptionConfig);
+    return { secret: fresh, oldSecretUntil: rotated.secretRotation.until, subscription: redactSubscription(rotated as SubscriptionConfig) };
+  }
+
+  /** Issues a consumer token scoped to one subscription (shown this once); `SYN_ERR_CONFLICT` when it holds too many. */
+  async issueToken(subscriptionId: string, label: string | null, lifetimeMs: number): Promise<{ token: string; listing: ScopedToken }> {
+    if (!(await this.ctx.catalog.get('subscriptions', subscriptionId))) throw notFound('subscription', subscriptionId);
+    const issued = await this.ctx.tokens.issue(subscriptionId, label, lifetimeMs, this.ctx.clock.now());
+    if (!issued)
+      throw new SyndicateError('SYN_ERR_CONFLICT', `subscription ${subscriptionId} holds ${MAX_TOKENS_PER_SUBSCRIPTION} tokens already: revoke one first`);
+    return issued;
+  }
+
+  /** A subscription's live consumer tokens (never the tokens themselves). */
+  async listTokens(subscriptionId: string): Promise<ScopedToken[]> {
+    if (!(await this.ctx.catalog.get('subscriptions', subscriptionId))) throw notFound('subscription', subscriptionId);
+    return this.ctx.tokens.list(subscriptionId);
+  }
+
+  /** Revokes one consumer token; `SYN_ERR_NOT_FOUND` when the subscription has no such token. */
+  async revokeToken(subscriptionId: string, tokenId: string): Promise<void> {
+    if (!(await this.ctx.tokens.revoke(subscriptionId, tokenId))) throw notFound('token', `${tokenId} of subscription ${subscriptionId}`);
   }
 
   /**

@@ -3,6 +3,9 @@ import type { ChannelConfig, SourceConfig } from '../config/schema.js';
 import { loadConfigFile, loadEnv, parseConfig } from '../config/load-config.js';
 import type { Queue } from 'bullmq';
 import { CatalogOperations, type PublicSubscription, type RulesTestResult, type SourceWithStatus } from '../catalog/operations.js';
+import type { ScopedToken } from '../catalog/token-store.js';
+import type { RetractedItem } from '../core/item.js';
+import { deleteStoryById } from '../publish/retract.js';
 import { ERROR_CATALOGUE, SyndicateError, type ErrorCode } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { describeDeadLetter, listDeadLetters, replayDeadLetter, replayDeadLetters, type DeadLetter } from '../deliver/dead-letters.js';
@@ -33,6 +36,11 @@ export interface CatalogBackend {
   failedJobs(queue: JobQueue, filter: FailedFilter, limit: number): Promise<FailedJobView[]>;
   /** Puts failed jobs back to run: one by id, or every one in a time range; answers those replayed. */
   replayJobs(queue: JobQueue, which: { job: string } | FailedFilter): Promise<FailedJobView[]>;
+  /** Retracts a story (an operator's deletion): it leaves every channel, subscriptions get `item.deleted`. */
+  deleteItem(id: string): Promise<RetractedItem & { channels: string[] }>;
+  issueToken(subscriptionId: string, label: string | null, lifetimeMs: number): Promise<{ token: string; listing: ScopedToken }>;
+  listTokens(subscriptionId: string): Promise<ScopedToken[]>;
+  revokeToken(subscriptionId: string, tokenId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -99,6 +107,10 @@ class RedisBackend extends CatalogOperations implements CatalogBackend {
   async replayJobs(queue: JobQueue, which: { job: string } | FailedFilter): Promise<FailedJobView[]> {
     if (queue === 'deliver') return 'job' in which ? [await replayDeadLetter(this.system.queues, which.job)] : replayDeadLetters(this.system.queues, which);
     return 'job' in which ? [await replayFailedJob(this.stageQueue(queue), which.job)] : replayFailedJobs(this.stageQueue(queue), which);
+  }
+
+  deleteItem(id: string) {
+    return deleteStoryById(this.system, id);
   }
 
   private stageQueue(queue: Exclude<JobQueue, 'deliver'>): Queue<unknown> {
@@ -205,6 +217,19 @@ export class ApiBackend implements CatalogBackend {
     if ('job' in which) return (await this.call<{ replayed: FailedJobView[] }>('POST', `${base}/${encodeURIComponent(which.job)}/replay`)).body.replayed;
     const body = { ...isoRange(which), ...(queue === 'deliver' && which.subscription ? { subscription: which.subscription } : {}) };
     return (await this.call<{ replayed: FailedJobView[] }>('POST', `${base}/replay`, body)).body.replayed;
+  }
+  async deleteItem(id: string) {
+    return (await this.call<{ deleted: RetractedItem & { channels: string[] } }>('DELETE', this.path('items', id))).body.deleted;
+  }
+  async issueToken(subscriptionId: string, label: string | null, lifetimeMs: number) {
+    const body = { ...(label ? { label } : {}), expiresIn: lifetimeMs };
+    return (await this.call<{ token: string; listing: ScopedToken }>('POST', `${this.path('subscriptions', subscriptionId)}/tokens`, body)).body;
+  }
+  async listTokens(subscriptionId: string) {
+    return (await this.call<{ tokens: ScopedToken[] }>('GET', `${this.path('subscriptions', subscriptionId)}/tokens`)).body.tokens;
+  }
+  async revokeToken(subscriptionId: string, tokenId: string) {
+    await this.call('DELETE', `${this.path('subscriptions', subscriptionId)}/tokens/${encodeURIComponent(tokenId)}`);
   }
   async close() {}
 }

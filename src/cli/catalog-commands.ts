@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { sourceHealth } from '../catalog/operations.js';
 import { parseOpml, renderOpml } from '../catalog/opml.js';
+import { parseDuration } from '../config/duration.js';
 import { SyndicateError } from '../core/errors.js';
 import { decodeText } from '../content/decode-text.js';
 import { httpFetch } from '../fetch/http-fetch.js';
@@ -217,7 +218,72 @@ export function subscriptionsCommand(): Command {
       print(o.json ?? false, { subscription }, () => `enabled subscription ${subscription.id}\n`);
     }),
   );
+  const tokens = subscriptions
+    .command('tokens')
+    .description('consumer tokens scoped to one subscription (its delivery log, dead letters, test send, secret rotation)');
+  withCommon(
+    tokens
+      .command('issue')
+      .description('issue a token for a subscription (printed once; stored hashed)')
+      .argument('<subscription>', 'subscription id')
+      .option('--label <text>', 'who the token is for')
+      .option('--expires-in <duration>', 'lifetime (e.g. 30d; default 90d, at most 366d)', '90d'),
+  ).action(async (id: string, o: CommonOptions & { label?: string; expiresIn: string }, command: Command) => {
+    const lifetime = parseDuration(o.expiresIn);
+    // Misuse: one line and this command's usage, exit 2 (as commander does for its own checks).
+    if (lifetime === null) command.error(`--expires-in: not a duration: ${o.expiresIn}`, { exitCode: 2, code: 'syndicate.usage' });
+    await withBackend(o, async (backend) => {
+      const issued = await backend.issueToken(id, o.label ?? null, lifetime);
+      print(
+        o.json ?? false,
+        issued,
+        () => `${issued.token}\n(token ${issued.listing.id} for subscription ${id}, expires ${when(issued.listing.expiresAt)}; shown once)\n`,
+      );
+    });
+  });
+  withCommon(
+    tokens.command('list').description("a subscription's live tokens (never the tokens themselves)").argument('<subscription>', 'subscription id'),
+  ).action(async (id: string, o: CommonOptions) =>
+    withBackend(o, async (backend) => {
+      const all = await backend.listTokens(id);
+      printList(o.json ?? false, 'tokens', all, 'no tokens', ['ID', 'LABEL', 'CREATED', 'EXPIRES'], (t) => [
+        t.id,
+        t.label ?? '-',
+        when(t.createdAt),
+        when(t.expiresAt),
+      ]);
+    }),
+  );
+  withCommon(
+    tokens.command('revoke').description('revoke a token (effective at once)').argument('<subscription>', 'subscription id').argument('<token-id>', 'token id'),
+  ).action(async (id: string, tokenId: string, o: CommonOptions) =>
+    withBackend(o, async (backend) => {
+      await backend.revokeToken(id, tokenId);
+      print(o.json ?? false, { revoked: tokenId }, () => `revoked token ${tokenId} of subscription ${id}\n`);
+    }),
+  );
   return subscriptions;
+}
+
+/** `items delete`: an operator's retraction of a story. */
+export function itemsCommand(): Command {
+  const items = new Command('items').description('stored stories');
+  withCommon(
+    items
+      .command('delete')
+      .description('retract a story: it leaves every channel (Atom feeds carry a tombstone), subscriptions get item.deleted')
+      .argument('<id>', 'story id'),
+  ).action(async (id: string, o: CommonOptions) =>
+    withBackend(o, async (backend) => {
+      const deleted = await backend.deleteItem(id);
+      print(
+        o.json ?? false,
+        { deleted },
+        () => `deleted story ${deleted.id} (${deleted.title}); left ${deleted.channels.length ? deleted.channels.join(', ') : 'no channel'}\n`,
+      );
+    }),
+  );
+  return items;
 }
 
 /** `import-opml FILE|URL`: every feed of an OPML file (nested folders too) becomes a source. */

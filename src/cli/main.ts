@@ -4,7 +4,7 @@ import { SyndicateError, toSyndicateError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { ROLE_NAMES, type RoleName, type RoleSet } from '../runtime/role.js';
 import { startSystem } from '../runtime/start.js';
-import { channelsCommand, exportOpmlCommand, importOpmlCommand, sourcesCommand, subscriptionsCommand } from './catalog-commands.js';
+import { channelsCommand, exportOpmlCommand, importOpmlCommand, sourcesCommand, itemsCommand, subscriptionsCommand } from './catalog-commands.js';
 import { normalizeCommand } from './normalize.js';
 import { jobsCommand, replayCommand } from './jobs-commands.js';
 import { rulesCommand } from './rules-commands.js';
@@ -99,6 +99,7 @@ export function buildProgram(roleSet?: RoleSet): Command {
     sourcesCommand(),
     channelsCommand(),
     subscriptionsCommand(),
+    itemsCommand(),
     importOpmlCommand(),
     exportOpmlCommand(),
     jobsCommand(),

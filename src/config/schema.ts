@@ -2,7 +2,7 @@ import { load } from 'cheerio/slim';
 import { z } from 'zod';
 import { checkLinearPattern } from '../core/linear-pattern.js';
 import { EVENT_TYPES } from '../core/item.js';
-import { phraseOf, RULE_FIELD_NAMES } from '../core/story-rules.js';
+import { patternProblem, phraseOf, RULE_FIELD_NAMES } from '../core/story-rules.js';
 import { parseDuration } from './duration.js';
 
 /** The id of a source, channel or subscription. */
@@ -146,9 +146,18 @@ export const storyRuleSchema = z
     field: z.union([z.enum(RULE_FIELD_NAMES), z.array(z.enum(RULE_FIELD_NAMES)).min(1)]),
     any: phrases.optional(),
     all: phrases.optional(),
+    /** A regular expression (`/source/flags`, or a bare source matched with `iu`), accepted only when proven linear. */
+    pattern: z
+      .string()
+      .max(1002)
+      .superRefine((pattern, ctx) => {
+        const problem = patternProblem(pattern);
+        if (problem) ctx.addIssue({ code: 'custom', message: `the pattern is refused: ${problem}` });
+      })
+      .optional(),
   })
   .strict()
-  .refine((rule) => rule.any !== undefined || rule.all !== undefined, 'give `any` or `all` (or both): the words to look for');
+  .refine((rule) => rule.any !== undefined || rule.all !== undefined || rule.pattern !== undefined, 'give `any`, `all` or `pattern`: what to look for');
 
 /**
  * Include and exclude rules on a story's words (see core/story-rules.ts): a story is kept when it meets all include
@@ -230,6 +239,15 @@ export const configSchema = z
       .object({
         /** Hubs to ping (`hub.mode=publish`) whenever a channel changes, besides the built-in one at /websub. */
         externalHubs: z.array(z.string().url()).default([]),
+      })
+      .strict()
+      .prefault({}),
+    events: z
+      .object({
+        /** Fetches failing in a row after which `source.failing` is raised (once per streak). */
+        sourceFailingAfter: z.number().int().min(1).default(5),
+        /** How long a retracted story's Atom tombstone (`at:deleted-entry`) stays in its channels' feeds. */
+        tombstoneRetention: duration('30d'),
       })
       .strict()
       .prefault({}),

@@ -27,6 +27,8 @@ export interface ParsedFeed {
   /** Minutes between updates announced by `sy:updatePeriod`/`sy:updateFrequency`, if any. */
   updatePeriodMinutes: number | null;
   entries: FeedEntry[];
+  /** Entries the feed marks deleted (Atom `at:deleted-entry`, RFC 6721): the deleted entry's id and when, if said. */
+  deletedEntries?: Array<{ ref: string; when: string | null }>;
   /** What was wrong with a document read leniently (undeclared entities, unclosed elements, bad items); empty when it was well-formed. */
   warnings: string[];
 }

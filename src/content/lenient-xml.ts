@@ -20,6 +20,7 @@ const NAMESPACES: Record<string, string> = {
   'http://www.w3.org/2005/atom': '',
   'http://purl.org/atom/ns#': '',
   'http://search.yahoo.com/mrss/': 'media',
+  'http://purl.org/atompub/tombstones/1.0': 'at',
   'http://search.yahoo.com/mrss': 'media',
   'http://www.itunes.com/dtds/podcast-1.0.dtd': 'itunes',
   'http://www.w3.org/1999/02/22-rdf-syntax-ns#': 'rdf',

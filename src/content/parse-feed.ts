@@ -182,6 +182,9 @@ function lenientPath(text: string, strictError: Error | null, maxEntries: number
     );
   }
   feed.warnings = warnings;
+  // RFC 6721 tombstones sit beside the entries, as children of the feed.
+  const tombstones = root.children('at:deleted-entry').filter((element) => element.attrs.ref?.trim());
+  if (tombstones.length) feed.deletedEntries = tombstones.map((element) => ({ ref: element.attrs.ref!.trim(), when: element.attrs.when?.trim() || null }));
   return feed;
 }
 

@@ -7,6 +7,10 @@ export const ERROR_CATALOGUE = {
   SYN_ERR_CONFIG_UNREADABLE: { httpStatus: 500, description: 'the configuration file cannot be read or parsed' },
   SYN_ERR_REDIS_UNAVAILABLE: { httpStatus: 503, description: 'Redis does not answer' },
   SYN_ERR_UNAUTHORIZED: { httpStatus: 401, description: 'missing or wrong bearer token' },
+  SYN_ERR_FORBIDDEN: {
+    httpStatus: 403,
+    description: "the token is valid but does not reach this route (a consumer token reaches only its own subscription's self-service routes)",
+  },
   SYN_ERR_NOT_FOUND: { httpStatus: 404, description: 'no such resource' },
   SYN_ERR_BAD_REQUEST: { httpStatus: 400, description: 'the request is malformed' },
   SYN_ERR_CONFLICT: { httpStatus: 409, description: 'the resource exists already' },

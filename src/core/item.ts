@@ -58,9 +58,47 @@ export interface NormalizedItem {
   author?: string | null;
 }
 
+/** Events about a story (`data` is the story, or for `item.deleted` what remains of it): every subscription gets them unless its `events` says otherwise. */
+export const ITEM_EVENT_TYPES = ['item.published', 'item.updated', 'item.source_added', 'item.deleted'] as const;
+/**
+ * Operational events (`data` describes the subscription, delivery or source concerned): sent only to subscriptions
+ * that list them in `events`, never about a subscription to itself.
+ */
+export const OPERATIONAL_EVENT_TYPES = [
+  'subscription.disabled',
+  'delivery.exhausted',
+  'delivery.recovered',
+  'source.failing',
+  'source.recovered',
+  'source.gone',
+] as const;
 /** Webhook event types, as named by the contract. */
-export const EVENT_TYPES = ['item.published', 'item.updated', 'item.source_added'] as const;
+export const EVENT_TYPES = [...ITEM_EVENT_TYPES, ...OPERATIONAL_EVENT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+export type ItemEventType = (typeof ITEM_EVENT_TYPES)[number];
+export type OperationalEventType = (typeof OPERATIONAL_EVENT_TYPES)[number];
+
+/** Answers whether an event type is operational (sent only to subscriptions that list it). */
+export function isOperationalEvent(type: EventType): type is OperationalEventType {
+  return (OPERATIONAL_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+/** Answers whether an event about a story must reach a subscription after that story's `item.published` (the ordering rule). */
+export function followsPublished(type: EventType): boolean {
+  return type === 'item.updated' || type === 'item.source_added' || type === 'item.deleted';
+}
+
+/** What `item.deleted` carries: the story's id and address, and who retracted it. */
+export interface RetractedItem {
+  id: string;
+  url: string;
+  title: string;
+  deletedAt: string;
+  /** `source`: its last outlet marked it deleted (an Atom tombstone); `operator`: deleted through the API or the CLI. */
+  reason: 'source' | 'operator';
+  /** The outlet whose tombstone ended the story (null for an operator's deletion). */
+  sourceId: string | null;
+}
 
 /** The body of a webhook event. */
 export interface WebhookEvent {

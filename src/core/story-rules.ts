@@ -2,10 +2,12 @@
  * Rules that keep or drop stories by their words: on channels and subscriptions (include/exclude, re-applied by the
  * channel backfill) and in feed URLs (`?filter=&filterout=`). Matching is by whole words in linear time: texts and
  * phrases are cut into words the same way (letters and digits; case, accents' composed forms and punctuation do not
- * matter) and a phrase matches where its words appear in a row; a trailing `*` matches any word starting so.
+ * matter) and a phrase matches where its words appear in a row; a trailing `*` matches any word starting so. A
+ * rule may also give a regular expression (`pattern`), accepted only when `checkLinearPattern` proves it linear.
  * Pure: no I/O.
  */
 import type { NormalizedItem } from './item.js';
+import { checkLinearPattern } from './linear-pattern.js';
 
 /**
  * What a rule can look at, each as the texts of a story it reads. One entry per field: a new field of the item (a
@@ -28,11 +30,41 @@ export const RULE_FIELDS = {
 export type RuleField = keyof typeof RULE_FIELDS;
 export const RULE_FIELD_NAMES = Object.keys(RULE_FIELDS) as [RuleField, ...RuleField[]];
 
-/** One rule: in these fields, any (or all) of these phrases. */
+/** One rule: in these fields, any (or all) of these phrases, and the pattern if one is given. */
 export interface StoryRule {
   field: RuleField | RuleField[];
   any?: string[];
   all?: string[];
+  /** A regular expression over the fields' text as written: `/source/flags`, or a bare source (flags `iu`). */
+  pattern?: string;
+}
+
+const PATTERN_LITERAL = /^\/(.+)\/([imsuv]*)$/s;
+
+/** A rule's pattern as source and flags: `/oil|gas/i` → (`oil|gas`, `i`); a bare source gets `iu`. */
+export function patternParts(pattern: string): { source: string; flags: string } {
+  const literal = PATTERN_LITERAL.exec(pattern);
+  return literal ? { source: literal[1]!, flags: literal[2]! } : { source: pattern, flags: 'iu' };
+}
+
+/** Why a pattern cannot be used (invalid, or not proven to run in linear time), or null when it can. */
+export function patternProblem(pattern: string): string | null {
+  const { source, flags } = patternParts(pattern);
+  const check = checkLinearPattern(source, flags);
+  return check.ok ? null : check.reason;
+}
+
+/** Compiled patterns, by their text (a backfill tests one rule against thousands of stories). */
+const compiled = new Map<string, RegExp>();
+function compile(pattern: string): RegExp {
+  let regexp = compiled.get(pattern);
+  if (!regexp) {
+    const { source, flags } = patternParts(pattern);
+    regexp = new RegExp(source, flags);
+    if (compiled.size >= 1000) compiled.delete(compiled.keys().next().value!);
+    compiled.set(pattern, regexp);
+  }
+  return regexp;
 }
 
 /** A channel's or subscription's rules: a story is kept when it meets the include rules and no exclude rule. */
@@ -72,6 +104,14 @@ export class StoryWords {
 
   constructor(private readonly item: NormalizedItem) {}
 
+  /** The texts of fields as written (for patterns), each cut to the length rules read. */
+  rawOf(fields: RuleField | RuleField[]): string[] {
+    return (Array.isArray(fields) ? fields : [fields])
+      .flatMap((field) => RULE_FIELDS[field](this.item))
+      .filter((text): text is string => typeof text === 'string' && text.length > 0)
+      .map((text) => text.slice(0, MAX_TEXT));
+  }
+
   of(field: RuleField): string[] {
     let texts = this.cache.get(field);
     if (!texts) {
@@ -89,8 +129,16 @@ export class StoryWords {
   }
 }
 
-/** Answers whether a story meets one rule: any phrase of `any` (if given) and every phrase of `all` (if given). */
+/**
+ * Answers whether a story meets one rule: any phrase of `any` (if given), every phrase of `all` (if given), and its
+ * pattern (if given; callers validated it with {@link patternProblem}).
+ */
 export function meetsRule(words: StoryWords, rule: StoryRule): boolean {
+  if (rule.pattern !== undefined) {
+    const regexp = compile(rule.pattern);
+    if (!words.rawOf(rule.field).some((text) => regexp.test(text))) return false;
+  }
+  if (rule.any === undefined && rule.all === undefined) return true;
   const texts = words.ofFields(rule.field);
   const phrases = (list: string[] | undefined) => (list ?? []).map(phraseOf).filter((p): p is string => p !== null);
   if (rule.any && !phrases(rule.any).some((phrase) => occurs(phrase, texts))) return false;
@@ -127,6 +175,23 @@ export function filterAlternatives(filter: string): string[] {
   return filter.split('|').filter((alternative) => phraseOf(alternative) !== null);
 }
 
+/** Answers whether a feed URL filter is a pattern (`/oil|gas/i`) rather than words. */
+const isPatternFilter = (filter: string) => PATTERN_LITERAL.test(filter);
+
+/** Why a feed URL filter cannot be used, or null: words need a letter or digit, a pattern must be proven linear. */
+export function feedFilterProblem(filter: string): string | null {
+  if (isPatternFilter(filter)) {
+    const problem = patternProblem(filter);
+    return problem === null ? null : `the pattern is refused: ${problem}`;
+  }
+  return filterAlternatives(filter).length > 0 ? null : 'must name a word or phrase (alternatives separated by |), or be a pattern (/oil|gas/i)';
+}
+
+/** The rule a feed URL filter stands for, over {@link FEED_FILTER_FIELDS}. */
+function feedFilterRule(filter: string): StoryRule {
+  return isPatternFilter(filter) ? { field: FEED_FILTER_FIELDS, pattern: filter } : { field: FEED_FILTER_FIELDS, any: filterAlternatives(filter) };
+}
+
 /**
  * The rules of a feed URL's `filter` (keep stories with any of its alternatives) and `filterout` (drop those with
  * any of its alternatives), over {@link FEED_FILTER_FIELDS}; undefined when neither is given.
@@ -134,7 +199,7 @@ export function filterAlternatives(filter: string): string[] {
 export function feedFilterRules(filter: string | undefined, filterout: string | undefined): StoryRules | undefined {
   if (filter === undefined && filterout === undefined) return undefined;
   return {
-    ...(filter !== undefined ? { include: [{ field: FEED_FILTER_FIELDS, any: filterAlternatives(filter) }] } : {}),
-    ...(filterout !== undefined ? { exclude: [{ field: FEED_FILTER_FIELDS, any: filterAlternatives(filterout) }] } : {}),
+    ...(filter !== undefined ? { include: [feedFilterRule(filter)] } : {}),
+    ...(filterout !== undefined ? { exclude: [feedFilterRule(filterout)] } : {}),
   };
 }

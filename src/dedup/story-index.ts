@@ -190,6 +190,12 @@ export class StoryIndex {
       .map(([k]) => k.slice(4));
   }
 
+  /** The story a source's entry (by its guid) was filed under, or null when the index does not know the entry (never seen, or expired). */
+  async storyOfGuid(sourceId: string, guid: string): Promise<string | null> {
+    const entry = await this.redis.get(this.keys.guid(keyDigest(`${sourceId}\u0000${guid}`)));
+    return entry ? this.redis.hget(this.keys.entry(entry), 's') : null;
+  }
+
   /** Forgets a story and every entry of it; returns how many entries were removed. */
   async remove(storyId: string): Promise<number> {
     return Number(await runScript(this.redis, REMOVE, [this.keys.story(storyId)], [this.opts.prefix, this.shardBits]));

@@ -4,9 +4,12 @@
  */
 import type { SubscriptionConfig } from '../config/schema.js';
 import { SyndicateError, type ErrorCode } from '../core/errors.js';
+import { isOperationalEvent, type EventType } from '../core/item.js';
+import { activeSecrets } from '../core/secret-rotation.js';
 import { assertUrlAllowed } from '../net/address-guard.js';
 import type { AppContext } from '../runtime/context.js';
 import type { EndpointState } from './endpoint-state.js';
+import { raiseOperationalEvent, type OperationalEventDeps } from './operational-events.js';
 import { classifyResponse, shouldDisable } from './policy.js';
 import { signDelivery } from './sign.js';
 import { PostAbortedError, WebhookPost, type AbandonGroups } from './webhook-post.js';
@@ -85,7 +88,7 @@ export async function send(
   started: number,
   abandon?: AbandonGroups,
 ) {
-  const secrets = Array.isArray(subscription.secret) ? subscription.secret : [subscription.secret];
+  const secrets = activeSecrets(subscription, started);
   const timeout = ctx.config.limits.deliveryTimeout;
   // Under a fan-out's budget the group ends the request; otherwise the post keeps the attempt's whole timeout.
   const post = new WebhookPost(abandon ? undefined : timeout);
@@ -156,10 +159,12 @@ const DELIVERED: AttemptVerdict = Object.freeze({ kind: 'delivered' });
 /**
  * Concludes an attempt, shared by the per-subscription job and the fan-out: classifies the answer, finishes it in
  * Redis (log, lease, stats, failure streak; `doneKey` also records the success for a fan-out retry), disables the
- * subscription on 410 or after `delivery.disableAfter` of failure, pauses the endpoint on Retry-After.
+ * subscription on 410 or after `delivery.disableAfter` of failure (raising `subscription.disabled`), pauses the endpoint
+ * on Retry-After; the first success after an exhausted delivery raises `delivery.recovered` (never for the delivery of
+ * an operational event itself, so that two failing subscriptions cannot keep announcing each other).
  */
 export async function concludeAttempt(
-  ctx: AttemptDeps,
+  ctx: AttemptDeps & OperationalEventDeps,
   endpoint: EndpointState,
   subscription: SubscriptionConfig,
   leaseId: string,
@@ -179,7 +184,7 @@ export async function concludeAttempt(
       outcome.kind === 'gone' ? 'SYN_ERR_DELIVERY_GONE' : outcome.kind === 'throttled' ? 'SYN_ERR_DELIVERY_THROTTLED' : 'SYN_ERR_DELIVERY_FAILED';
     attempt.error = `endpoint answered ${attempt.status}`;
   }
-  const failingSince = await endpoint.finish(
+  const { failingSince, recoveredFrom } = await endpoint.finish(
     subscriptionId,
     leaseId,
     JSON.stringify(attempt),
@@ -189,6 +194,14 @@ export async function concludeAttempt(
     LOG_LENGTH,
     doneKey,
   );
+  if (recoveredFrom !== null && !isOperationalEvent(attempt.eventType as EventType)) {
+    await raiseOperationalEvent(ctx, {
+      type: 'delivery.recovered',
+      subject: { subscriptionId },
+      occurrence: String(recoveredFrom),
+      data: { subscriptionId, exhaustedAt: new Date(recoveredFrom).toISOString(), recoveredAt: new Date(finished).toISOString() },
+    });
+  }
   if (attempt.ok) {
     // Debug, not info: at fan-out rates a line per success would flood the log; the delivery log keeps every attempt.
     if (ctx.logger.isLevelEnabled('debug')) {
@@ -203,12 +216,22 @@ export async function concludeAttempt(
     { subscriptionId, eventId: attempt.eventId, attempt: attempt.attempt, status: attempt.status, code: attempt.errorCode },
     `delivery failed: ${attempt.error}`,
   );
+  const disable = async (reason: string) => {
+    await endpoint.disable(subscriptionId, reason, finished);
+    const disabledAt = new Date(finished).toISOString();
+    await raiseOperationalEvent(ctx, {
+      type: 'subscription.disabled',
+      subject: { subscriptionId },
+      occurrence: disabledAt,
+      data: { subscriptionId, url: subscription.url, reason, disabledAt },
+    });
+  };
   if (outcome.kind === 'gone') {
-    await endpoint.disable(subscriptionId, `410 Gone from ${subscription.url}`, finished);
+    await disable(`410 Gone from ${subscription.url}`);
     return { kind: 'dead', code: 'SYN_ERR_DELIVERY_GONE', message: `${subscriptionId} answered 410 Gone; subscription disabled` };
   }
   if (shouldDisable(failingSince, finished, ctx.config.delivery.disableAfter)) {
-    await endpoint.disable(subscriptionId, `failing without success since ${new Date(failingSince!).toISOString()}`, finished);
+    await disable(`failing without success since ${new Date(failingSince!).toISOString()}`);
     return { kind: 'dead', code: 'SYN_ERR_SUBSCRIPTION_DISABLED', message: `${subscriptionId} failed continuously; subscription disabled` };
   }
   if (outcome.kind === 'throttled') {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SubscriptionConfig } from '../config/schema.js';
-import type { EventType, NormalizedItem, WebhookEvent } from '../core/item.js';
+import { isOperationalEvent, type EventType, type NormalizedItem, type WebhookEvent } from '../core/item.js';
 import { safeItem } from '../core/safe-item.js';
 import { rulesKeep } from '../core/story-rules.js';
 
@@ -42,10 +42,13 @@ export function buildEvent(type: EventType, item: NormalizedItem, timestamp: str
   return { type, timestamp, data: safeItem(item) };
 }
 
-/** Answers whether a subscription wants this event for a story in these channels (and, given the story, whether its rules keep it). */
+/**
+ * Answers whether a subscription wants this event for a story in these channels (and, given the story, whether its
+ * rules keep it). Operational events go only to subscriptions that list them in `events` (operational-events.ts).
+ */
 export function subscriptionWants(subscription: SubscriptionConfig, type: EventType, storyChannels: string[], item?: NormalizedItem): boolean {
   if (!subscription.enabled) return false;
-  if (subscription.events && !subscription.events.includes(type)) return false;
+  if (subscription.events ? !subscription.events.includes(type) : isOperationalEvent(type)) return false;
   if (subscription.channels && !subscription.channels.some((c) => storyChannels.includes(c))) return false;
   if (item && !rulesKeep(item, subscription.rules)) return false;
   return true;

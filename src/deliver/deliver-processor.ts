@@ -2,10 +2,11 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { SyndicateError, type ErrorCode } from '../core/errors.js';
 import type { DeliverJob } from '../queues/pipeline.js';
 import { jittered, postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
-import type { PipelineQueues } from '../queues/queues.js';
+import { followsPublished, isOperationalEvent } from '../core/item.js';
 import type { AppContext } from '../runtime/context.js';
 import { LOG_LENGTH, attemptTime, concludeAttempt, send, type AttemptDeps, type DeliveryAttempt } from './attempt.js';
 import { publishedJobId } from './build-event.js';
+import { raiseOperationalEvent, type OperationalEventDeps } from './operational-events.js';
 import { BUSY_WAIT_CAP_MS, BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, RATE_WAIT_CAP_MS, fitPayload, orderDecision } from './policy.js';
 
 /** What a completed job keeps as its return value: small, since BullMQ stores it with the job (the log has the rest). */
@@ -17,7 +18,7 @@ export interface DeliveryResult {
 }
 
 /** What a per-subscription delivery touches: the endpoint state, the deliver queue (ordering), and one attempt's needs. */
-export type DeliverDeps = AttemptDeps & Pick<AppContext, 'endpoints'> & { queues: Pick<PipelineQueues, 'deliver'> };
+export type DeliverDeps = AttemptDeps & OperationalEventDeps & Pick<AppContext, 'endpoints'>;
 
 /** An error that ends the job at once (a dead letter), carrying its code for the worker's failure log. */
 function unrecoverable(code: ErrorCode, message: string): UnrecoverableError {
@@ -43,7 +44,10 @@ export async function processDeliverJob(ctx: DeliverDeps, job: Job<DeliverJob>, 
   if (!subscription?.enabled) subscription = await endpoint.subscription(subscriptionId, now, true);
   if (!subscription) throw unrecoverable('SYN_ERR_NOT_FOUND', `subscription ${subscriptionId} no longer exists`);
   // Decided (and logged) by the fan-out already: a dead letter at once, listed and replayable like the others.
-  if (job.data.verdict && job.attemptsMade === 0 && postponed === 0) throw unrecoverable(job.data.verdict.code, job.data.verdict.message);
+  if (job.data.verdict && job.attemptsMade === 0 && postponed === 0) {
+    await exhausted(ctx, job, job.data.verdict.code, job.data.verdict.message, job.data.priorAttempts ?? 0);
+    throw unrecoverable(job.data.verdict.code, job.data.verdict.message);
+  }
   const attempt: DeliveryAttempt = {
     eventId,
     eventType,
@@ -69,7 +73,7 @@ export async function processDeliverJob(ctx: DeliverDeps, job: Job<DeliverJob>, 
     throw unrecoverable('SYN_ERR_SUBSCRIPTION_DISABLED', `subscription ${subscriptionId} is disabled`);
   }
 
-  if (eventType !== 'item.published') {
+  if (followsPublished(eventType)) {
     const decision = orderDecision(await ctx.queues.deliver.getJobState(publishedJobId(subscriptionId, storyId)));
     if (decision === 'wait') return postpone(job, token, now + postponeDelay(ORDER_WAIT_MS, postponed, ORDER_WAIT_CAP_MS));
     if (decision === 'blocked') {
@@ -97,7 +101,41 @@ export async function processDeliverJob(ctx: DeliverDeps, job: Job<DeliverJob>, 
   const retryAfter = await send(ctx, subscription, eventId, payload.body, attempt, now);
   const verdict = await concludeAttempt(ctx, endpoint, subscription, leaseId, attempt, retryAfter, now);
   if (verdict.kind === 'delivered') return { status: attempt.status!, durationMs: attempt.durationMs, attempt: attempt.attempt, slim: attempt.slim };
-  if (verdict.kind === 'dead') throw unrecoverable(verdict.code, verdict.message);
+  if (verdict.kind === 'dead') {
+    await exhausted(ctx, job, verdict.code, verdict.message, attempt.attempt);
+    throw unrecoverable(verdict.code, verdict.message);
+  }
   if (verdict.kind === 'paused') return postpone(job, token, verdict.until);
+  // The last attempt of the schedule: the job becomes a dead letter when this throws.
+  if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) await exhausted(ctx, job, attempt.errorCode, attempt.error, attempt.attempt);
   throw new SyndicateError(attempt.errorCode as ErrorCode, `${subscriptionId}: ${attempt.error}`);
+}
+
+/**
+ * A delivery that spent its attempts (or was declared dead: 410, disabled): marks the endpoint so that its next
+ * success raises `delivery.recovered`, and raises `delivery.exhausted` to the subscriptions that listen (never to
+ * this one). The delivery of an operational event raises nothing, so that failing listeners cannot keep
+ * announcing each other's failures.
+ */
+async function exhausted(ctx: DeliverDeps, job: Job<DeliverJob>, errorCode: string | null, error: string | null, attempts: number): Promise<void> {
+  const { subscriptionId, eventId, eventType, storyId } = job.data;
+  if (isOperationalEvent(eventType)) return;
+  const now = ctx.clock.now();
+  await ctx.endpoints.markExhausted(subscriptionId, now);
+  await raiseOperationalEvent(ctx, {
+    type: 'delivery.exhausted',
+    subject: { subscriptionId },
+    // A replayed dead letter that fails again is another occurrence: its attempt count and start differ.
+    occurrence: `${eventId} ${job.attemptsMade} ${job.processedOn ?? now}`,
+    data: {
+      subscriptionId,
+      eventId,
+      eventType,
+      storyId,
+      attempts,
+      errorCode,
+      error,
+      failedAt: new Date(now).toISOString(),
+    },
+  });
 }

@@ -51,6 +51,15 @@ function endpointBatch(redis: AppContext['redis'], keys: AppContext['keys']): Ba
   });
 }
 
+/** What finishing an attempt found: the failure streak's start (null: none), and the exhaustion a success ended (null: none). */
+export interface FinishOutcome {
+  failingSince: number | null;
+  recoveredFrom: number | null;
+}
+
+/** The usual success: no streak, nothing recovered (one object for all of them). */
+const NO_STREAK: FinishOutcome = Object.freeze({ failingSince: null, recoveredFrom: null });
+
 /** Why a delivery may not start now, and for how long (ms) when known. */
 export type Admission = { kind: 'ok' } | { kind: 'disabled' } | { kind: 'paused' | 'busy' | 'rate'; waitMs: number };
 
@@ -112,7 +121,8 @@ export class EndpointState {
 
   /**
    * Finishes an attempt in one round trip: appends it to the delivery log, frees the lease, counts the outcome and
-   * either clears the failure streak (success) or starts it if not started. Answers when the streak began.
+   * either clears the failure streak (success) or starts it if not started. Answers when the streak began, and for
+   * the first success after an exhausted delivery ({@link markExhausted}) when that was (`recoveredFrom`).
    * `doneKey`: the event's fan-out done set, which a success joins.
    */
   async finish(
@@ -124,12 +134,18 @@ export class EndpointState {
     now: number,
     logLength: number,
     doneKey?: string,
-  ): Promise<number | null> {
+  ): Promise<FinishOutcome> {
     const since = await this.batch.call({
       finish: true,
       packed: `${subscriptionId}\n${logLength - 1}\n${leaseId}\n${outcome}\n${ok ? 1 : 0}\n${now}\n${doneKey ?? ''}\n${FANOUT_DONE_TTL_MS}\n${entry}`,
     });
-    return since === null || since === undefined || Number(since) < 0 ? null : Number(since);
+    if (typeof since === 'string' && since.startsWith('recovered ')) return { failingSince: null, recoveredFrom: Number(since.slice('recovered '.length)) };
+    return since === null || since === undefined || Number(since) < 0 ? NO_STREAK : { failingSince: Number(since), recoveredFrom: null };
+  }
+
+  /** Marks an endpoint as having had a delivery exhausted at `at`: its next success answers `recoveredFrom` (see {@link finish}). */
+  async markExhausted(subscriptionId: string, at: number): Promise<void> {
+    await this.ctx.redis.set(this.ctx.keys.deliveryExhaustedAt(subscriptionId), String(at), 'PX', this.ctx.config.limits.retention);
   }
 
   /** The event's fan-out done set, as {@link finish} takes it: a success of the fan-out joins it. */

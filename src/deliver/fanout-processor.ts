@@ -1,11 +1,12 @@
 import type { Job } from 'bullmq';
 import type { SubscriptionConfig } from '../config/schema.js';
+import { followsPublished } from '../core/item.js';
 import type { DeliverJob, FanoutJob } from '../queues/pipeline.js';
-import type { PipelineQueues } from '../queues/queues.js';
 import type { AppContext } from '../runtime/context.js';
 import { deliverJobId, fanoutJobId, publishedJobId, eventId as makeEventId } from './build-event.js';
 import { attemptTime, concludeAttempt, send, type AttemptDeps, type AttemptVerdict, type DeliveryAttempt } from './attempt.js';
 import type { Admission } from './endpoint-state.js';
+import type { OperationalEventDeps } from './operational-events.js';
 import { Permits } from './permits.js';
 import { jittered, postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
 import { BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, fitPayload } from './policy.js';
@@ -16,7 +17,7 @@ import { AbandonGroups } from './webhook-post.js';
  * What a fan-out touches: the endpoint state (admission, done set, log), the deliver queue (ordering, hand-offs),
  * and what one attempt needs (see {@link AttemptDeps}).
  */
-export type FanoutDeps = AttemptDeps & Pick<AppContext, 'endpoints'> & { queues: Pick<PipelineQueues, 'deliver'> };
+export type FanoutDeps = AttemptDeps & OperationalEventDeps & Pick<AppContext, 'endpoints'>;
 
 /** What a fan-out job did: delivered inline, handed to per-subscription jobs, skipped (done by an earlier run). */
 export interface FanoutResult {
@@ -133,7 +134,7 @@ export async function processFanoutJob(ctx: FanoutDeps, job: Job<FanoutJob>, tok
   const { eventId, eventType, storyId, subscriptionIds } = job.data;
   const queue = ctx.queues.deliver;
   const now = ctx.clock.now();
-  if (eventType !== 'item.published') {
+  if (followsPublished(eventType)) {
     const state = await queue.getJobState(fanoutJobId(makeEventId('item.published', { id: storyId })));
     if (fanoutOrderDecision(state) === 'wait') {
       return postpone(job, token, now + postponeDelay(ORDER_WAIT_MS, timesPostponed(job), ORDER_WAIT_CAP_MS));
@@ -141,7 +142,7 @@ export async function processFanoutJob(ctx: FanoutDeps, job: Job<FanoutJob>, tok
   }
 
   // One command for what earlier runs (or the ordering rule) left behind, per subscription.
-  const later = eventType !== 'item.published';
+  const later = followsPublished(eventType);
   const doneKey = ctx.endpoints.fanoutDoneKey(eventId);
   const n = subscriptionIds.length;
   const flags = await ctx.endpoints.fanoutPriorState(

@@ -20,6 +20,7 @@ import { fetchFullText } from './full-text/fetch-full-text.js';
 import { sourceHomepage } from '../core/url-policy.js';
 import type { FetchSuccess, PlannedPoll, PollBookkeeping, SourceStatus } from './source-status.js';
 import { ensureWebSubSubscription, websubActive, type WebSubSubscribeDeps } from './websub.js';
+import { raiseOperationalEvent } from '../deliver/operational-events.js';
 
 /** What the fetch stage did with one source. */
 export interface FetchOutcome {
@@ -35,14 +36,14 @@ export interface FetchOutcome {
 /**
  * What ingesting a feed document touches (polls and WebSub pushes alike): the catalog for the source, the memory
  * of entries handed down, the source status (full-text outcomes), politeness and the guard for article pages, and
- * the normalize queue.
+ * the normalize queue (and the publish queue, for the entries a feed marks deleted).
  */
 export type IngestDeps = Pick<AppContext, 'catalog' | 'seenEntries' | 'sourceStatus' | 'politeness' | 'config' | 'guard' | 'clock' | 'metrics' | 'logger'> & {
-  queues: Pick<PipelineQueues, 'normalize'>;
+  queues: Pick<PipelineQueues, 'normalize' | 'publish'>;
 };
 
 /** What the fetch stage touches: ingesting's needs, plus the fetch queue (the next poll) and WebSub subscribing. */
-export type FetchDeps = IngestDeps & WebSubSubscribeDeps & { queues: Pick<PipelineQueues, 'fetch' | 'normalize'> };
+export type FetchDeps = IngestDeps & WebSubSubscribeDeps & { queues: Pick<PipelineQueues, 'fetch' | 'normalize' | 'deliver'> };
 
 const hashEntry = (entry: unknown) => createHash('sha256').update(JSON.stringify(entry)).digest('base64url').slice(0, 22);
 
@@ -124,6 +125,7 @@ async function fetchSource(ctx: FetchDeps, sourceId: string, url: string, baseMs
     if (response.status === 410) {
       await ctx.sourceStatus.markGone(sourceId, startedAt, `${url} answered 410 Gone: polling stopped`);
       ctx.logger.warn({ sourceId, code: 'SYN_ERR_FETCH_GONE', url }, 'source is gone: polling stopped');
+      await raiseSourceEvent(ctx, 'source.gone', sourceId, url, startedAt, { goneAt: startedAt });
       return { sourceId, status: 410, entries: 0, newEntries: 0, notModified: false };
     }
     // Retry-After counts from the answer, which waiting for a host slot may have put well after the job's start.
@@ -193,6 +195,12 @@ async function fetchSource(ctx: FetchDeps, sourceId: string, url: string, baseMs
       },
       previous.poll,
     );
+    if (previous.status.consecutiveErrors >= ctx.config.events.sourceFailingAfter) {
+      await raiseSourceEvent(ctx, 'source.recovered', sourceId, url, startedAt, {
+        consecutiveErrors: previous.status.consecutiveErrors,
+        recoveredAt: startedAt,
+      });
+    }
     ctx.logger.info(
       { sourceId, status: response.status, entries, newEntries, nextFetchAt: new Date(next.at).toISOString() },
       response.notModified ? 'source not modified' : 'fetched source',
@@ -214,8 +222,35 @@ async function fetchSource(ctx: FetchDeps, sourceId: string, url: string, baseMs
       next,
     });
     ctx.logger.warn({ sourceId, code: error.code, err: error.message, consecutiveErrors: observation.consecutiveErrors }, 'fetch failed');
+    // Once per streak: when it reaches the threshold (a streak that goes on raises nothing more until a recovery).
+    if (observation.consecutiveErrors === ctx.config.events.sourceFailingAfter) {
+      await raiseSourceEvent(ctx, 'source.failing', sourceId, url, previous.status.lastSuccessAt ?? 'never', {
+        consecutiveErrors: observation.consecutiveErrors,
+        errorCode: error.code,
+        errorMessage: error.message,
+        httpStatus: response?.status ?? null,
+        lastSuccessAt: previous.status.lastSuccessAt,
+        at: startedAt,
+      });
+    }
     throw error;
   }
+}
+
+/**
+ * Raises a source's operational event (see deliver/operational-events.ts) with its id, name and URL. `occurrence`
+ * tells one streak (or one 410) from the next, so a retried fetch job raises nothing twice.
+ */
+async function raiseSourceEvent(
+  ctx: FetchDeps,
+  type: 'source.failing' | 'source.recovered' | 'source.gone',
+  sourceId: string,
+  url: string,
+  occurrence: string,
+  data: Record<string, unknown>,
+): Promise<void> {
+  const source = await ctx.catalog.get('sources', sourceId);
+  await raiseOperationalEvent(ctx, { type, subject: { sourceId }, occurrence, data: { sourceId, name: source?.name ?? sourceId, url, ...data } });
 }
 
 /** Plans the next poll and enqueues it; answers it for the status. */
@@ -260,10 +295,34 @@ export async function ingestFeedDocument(
     handed.set(key, digest);
     newEntries++;
   }
+  await retractDeletedEntries(ctx, sourceId, feed);
   await ctx.seenEntries.renew(sourceId);
   ctx.metrics.entriesFetched.inc({ result: 'new' }, newEntries);
   ctx.metrics.entriesFetched.inc({ result: 'unchanged' }, feed.entries.length - newEntries);
   return { feed, newEntries };
+}
+
+/** What a seen entry's digest becomes once its source marked it deleted: a tombstone is handed on once. */
+const DELETED_DIGEST = 'deleted';
+
+/**
+ * Hands each entry the feed marks deleted (Atom `at:deleted-entry`) to the publish stage once, which takes this
+ * outlet out of the story (and the story out of the channels when it was the last). Remembered like an entry, under
+ * its id, so that a tombstone the feed keeps costs nothing on later polls; an entry that comes back later is new again.
+ */
+async function retractDeletedEntries(ctx: IngestDeps, sourceId: string, feed: ParsedFeed): Promise<void> {
+  const tombstones = feed.deletedEntries ?? [];
+  if (tombstones.length === 0) return;
+  const done = await ctx.seenEntries.unchanged(
+    sourceId,
+    tombstones.map(({ ref }) => ({ key: ref, digest: DELETED_DIGEST })),
+  );
+  for (const [i, { ref, when }] of tombstones.entries()) {
+    if (done[i]) continue;
+    const at = when && !Number.isNaN(Date.parse(when)) ? new Date(when).toISOString() : new Date(ctx.clock.now()).toISOString();
+    await ctx.queues.publish.add('item.retracted', { event: 'item.retracted', sourceId, guid: ref, at }, { jobId: `retract-${sourceId}-${hashEntry(ref)}` });
+    await ctx.seenEntries.remember(sourceId, ref, DELETED_DIGEST);
+  }
 }
 
 /** Completes one entry from its article page when it needs it; records the outcome on the source status. */

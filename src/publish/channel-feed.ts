@@ -6,6 +6,9 @@ import type { ItemStore } from './item-store.js';
 export interface ChannelFeedDeps {
   items: ItemStore;
   env: { publicUrl: string };
+  /** How long a retracted story's tombstone stays in the current Atom document. */
+  config: { events: { tombstoneRetention: number } };
+  clock: { now(): number };
 }
 
 /** A rendered document of a channel, with what HTTP caching needs to know about it. */
@@ -52,7 +55,10 @@ export async function renderChannelDocument(
       : await deps.items.channelRange(channel.id, (archive - 1) * channel.pageSize, archive * channel.pageSize - 1);
   const updated = new Date(state.lastModified || fallbackDate.getTime());
   const links = { publicUrl: deps.env.publicUrl, hubUrl: hubUrl(deps.env.publicUrl) };
-  const body = renderChannel(format, channel, stories, links, updated, { archive, archivePages });
+  // Tombstones go in the current Atom document only: RSS and JSON Feed have no way to say it, archives keep their stories.
+  const tombstones =
+    archive === null && format === 'atom' ? await deps.items.channelTombstones(channel.id, deps.clock.now() - deps.config.events.tombstoneRetention) : [];
+  const body = renderChannel(format, channel, stories, links, updated, { archive, archivePages, tombstones });
   // An archive page is as new as its newest story (the renderer writes the same date into the document).
   const lastModified =
     archive === null ? updated : new Date(Math.max(0, ...stories.map((s) => Date.parse(s.updatedAt)).filter((t) => !Number.isNaN(t))) || updated.getTime());

@@ -1,7 +1,7 @@
 import type { ChannelConfig } from '../config/schema.js';
 import { parseDuration } from '../config/duration.js';
 import type { NormalizedItem } from '../core/item.js';
-import { feedFilterRules, filterAlternatives, rulesKeep } from '../core/story-rules.js';
+import { feedFilterRules, rulesKeep } from '../core/story-rules.js';
 import { hubUrl, type ChannelFeedDeps, type ChannelDocument } from './channel-feed.js';
 import { channelUrl, renderChannel, type FeedFormat } from './render-feed.js';
 
@@ -42,11 +42,6 @@ export function sinceCutoff(since: string, now: number): number | null {
   if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return null;
   const at = Date.parse(text);
   return Number.isNaN(at) ? null : at;
-}
-
-/** Answers whether a `filter`/`filterout` value names at least one word (alternatives separated by `|`). */
-export function isFilter(filter: string): boolean {
-  return filterAlternatives(filter).length > 0;
 }
 
 /** The parameters resolved at `now` (callers validated them: see api/schemas.ts). */

@@ -7,6 +7,10 @@ import { luaScript, runScript } from '../redis/scripts.js';
 const ADD_TO_CHANNEL = luaScript('channel-add');
 const REFILE_CHANNEL = luaScript('channel-refile');
 const LEAVE_CHANNEL = luaScript('channel-leave');
+const RETRACT_FROM_CHANNEL = luaScript('channel-retract');
+
+/** Tombstones a channel keeps at most, whatever their age. */
+export const MAX_TOMBSTONES_PER_CHANNEL = 1000;
 const TOUCH_ITEM = luaScript('items-touch');
 
 const sourceField = (source: SourceRef) => `${source.id} ${source.itemUrl}`;
@@ -125,6 +129,47 @@ export class ItemStore {
     if (added !== 1) return 'known';
     await this.touch(storyId, Date.parse(at));
     return (await this.get(storyId)) ?? 'no-story';
+  }
+
+  /**
+   * Takes one outlet out of a story's sources (every article of it that the story lists); answers how many outlets
+   * the story still has, or null when the story is not stored.
+   */
+  async removeSource(storyId: string, sourceId: string): Promise<number | null> {
+    if ((await this.redis.exists(this.keys.item(storyId))) === 0) return null;
+    const key = this.keys.itemSources(storyId);
+    const fields = (await this.redis.hkeys(key)).filter((field) => field.startsWith(`${sourceId} `));
+    if (fields.length) await this.redis.hdel(key, ...fields);
+    return this.redis.hlen(key);
+  }
+
+  /** Forgets a story: its content, its outlets and its place in the time index (channels are left by {@link retractFromChannel}). */
+  async remove(storyId: string): Promise<void> {
+    await this.redis
+      .multi()
+      .del(this.keys.item(storyId), this.keys.itemSources(storyId))
+      .zrem(this.keys.itemsByTime, storyId)
+      .zrem(this.keys.itemsByUpdate, storyId)
+      .exec();
+  }
+
+  /**
+   * Takes a retracted story out of a channel, leaving a tombstone (see redis/lua/channel-retract.lua); tombstones
+   * older than `tombstoneCutoff` (epoch ms) go. Answers whether the story was in the channel.
+   */
+  async retractFromChannel(channelId: string, storyId: string, pageSize: number, now: number, tombstoneCutoff: number): Promise<boolean> {
+    const keys = [this.keys.channelItems(channelId), this.keys.channelLog(channelId), this.keys.channelMeta(channelId), this.keys.channelTombstones(channelId)];
+    const retracted = Number(await runScript(this.redis, RETRACT_FROM_CHANNEL, keys, [storyId, pageSize, now, tombstoneCutoff, MAX_TOMBSTONES_PER_CHANNEL]));
+    if (retracted === 1) await this.changed(channelId);
+    return retracted === 1;
+  }
+
+  /** A channel's tombstones deleted at or after `since` (epoch ms), newest first. */
+  async channelTombstones(channelId: string, since: number): Promise<Array<{ storyId: string; deletedAt: number }>> {
+    const flat = await this.redis.zrevrangebyscore(this.keys.channelTombstones(channelId), '+inf', String(since), 'WITHSCORES');
+    const rows: Array<{ storyId: string; deletedAt: number }> = [];
+    for (let i = 0; i < flat.length; i += 2) rows.push({ storyId: flat[i]!, deletedAt: Number(flat[i + 1]) });
+    return rows;
   }
 
   /** Newest stories first, across all channels. */

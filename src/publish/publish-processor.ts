@@ -8,6 +8,7 @@ import type { PipelineQueues } from '../queues/queues.js';
 import type { AppContext } from '../runtime/context.js';
 import { backfillChannel, definitionDigest, type BackfillDeps, type BackfillOutcome } from './backfill.js';
 import { belongsInChannel } from './channel-filter.js';
+import { retractFromSource, type RetractOutcome } from './retract.js';
 import { enqueueChannelUpdates, type ChannelUpdateDeps } from './websub.js';
 
 export interface PublishOutcome {
@@ -21,7 +22,9 @@ export interface PublishOutcome {
  * What the publish stage touches: the stored stories and the channels they are filed in (catalog), the deliver
  * queue (fan-outs), and through its helpers the backfill and WebSub distribution.
  */
-export type PublishDeps = BackfillDeps & ChannelUpdateDeps & Pick<AppContext, 'metrics'> & { queues: Pick<PipelineQueues, 'deliver' | 'websub'> };
+export type PublishDeps = BackfillDeps &
+  ChannelUpdateDeps &
+  Pick<AppContext, 'metrics' | 'storyIndex'> & { queues: Pick<PipelineQueues, 'deliver' | 'websub'> };
 
 /** First wait of a later event whose story is not stored yet; it grows by half each time up to the cap. */
 const STORY_WAIT_MS = 250;
@@ -47,10 +50,15 @@ async function waitForStory(ctx: Pick<AppContext, 'clock'>, job: Job<PublishJob>
  * rewrites the same state and produces the same event ids, which the deliver queue drops as repeats (one fan-out
  * job per event, see deliver/fanout-processor.ts). A later event whose story is not stored yet waits for it.
  */
-export async function processPublishJob(ctx: PublishDeps, job: Job<PublishJob>, token?: string): Promise<PublishOutcome | BackfillOutcome | null> {
+export async function processPublishJob(
+  ctx: PublishDeps,
+  job: Job<PublishJob>,
+  token?: string,
+): Promise<PublishOutcome | BackfillOutcome | RetractOutcome | null> {
   const data = job.data;
   // Backfills share the publish queue so they are serialized with nothing but run by the same workers.
   if (data.event === 'channel.backfill') return backfillChannel(ctx, data.channelId);
+  if (data.event === 'item.retracted') return retractFromSource(ctx, data);
   const now = ctx.clock.now();
   let item: NormalizedItem | null;
   let discriminator = '';
@@ -72,6 +80,22 @@ export async function processPublishJob(ctx: PublishDeps, job: Job<PublishJob>, 
     item = data.item;
     await ctx.items.save(item, now);
   }
+  return fileAndAnnounce(ctx, data.event, item, discriminator, now);
+}
+
+/**
+ * Files a stored story (or its change) in every channel whose filter it matches, takes an edited one out of those it
+ * no longer matches, pushes the changed feeds to WebSub and fans the event out to every subscription that wants it.
+ * `discriminator` tells this event from an earlier one of the same type about the same story (see `eventId`).
+ */
+export async function fileAndAnnounce(
+  ctx: PublishDeps,
+  event: 'item.published' | 'item.updated' | 'item.source_added',
+  item: NormalizedItem,
+  discriminator: string,
+  now: number,
+): Promise<PublishOutcome> {
+  const data = { event };
   // Each channel is decided on the definition read here; a channel redefined meanwhile is left to the backfill its
   // redefinition queued (the story is stored already, so that backfill finds it). `channels`, the story's channels
   // by this reading, route the webhooks; the `changed` feeds are pushed to WebSub subscribers.

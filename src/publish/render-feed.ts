@@ -31,6 +31,8 @@ export interface ChannelLinks {
 export interface FeedPage {
   archive: number | null;
   archivePages: number;
+  /** Stories retracted from the channel (newest first), written into Atom as RFC 6721 `at:deleted-entry` tombstones. */
+  tombstones?: Array<{ storyId: string; deletedAt: number }>;
 }
 
 export const CURRENT_PAGE: FeedPage = { archive: null, archivePages: 0 };
@@ -40,6 +42,8 @@ export const KIND_SCHEME = 'urn:syndicate:kind';
 export const TAG_SCHEME = 'urn:syndicate:tag';
 export const INTERVIEWEE_SCHEME = 'urn:syndicate:interviewee';
 const FH_NS = 'http://purl.org/syndication/history/1.0';
+/** RFC 6721's namespace (Atom tombstones). */
+const AT_NS = 'http://purl.org/atompub/tombstones/1.0';
 
 /** Stable URI of a story, the same whichever outlet carried it (Atom `id`, RSS `guid`, JSON Feed `id`). */
 export function storyUri(storyId: string): string {
@@ -146,7 +150,8 @@ const isoDate = (value: string) => {
 function renderAtom(channel: ChannelConfig, items: NormalizedItem[], links: ChannelLinks, page: FeedPage, updated: Date): string {
   const l = pageLinks(channel.id, 'atom', links, page);
   const link = (rel: string, href: string, extra = '') => `  <link rel="${rel}" href="${xml(href)}"${extra}/>\n`;
-  let out = `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xmlns:fh="${FH_NS}">\n`;
+  const tombstones = page.tombstones ?? [];
+  let out = `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xmlns:fh="${FH_NS}"${tombstones.length ? ` xmlns:at="${AT_NS}"` : ''}>\n`;
   out += `  <id>${xml(channelUrl(links.publicUrl, channel.id, 'atom'))}</id>\n`;
   out += `  <title type="text">${xml(channel.title)}</title>\n`;
   if (channel.description) out += `  <subtitle type="text">${xml(channel.description)}</subtitle>\n`;
@@ -161,6 +166,9 @@ function renderAtom(channel: ChannelConfig, items: NormalizedItem[], links: Chan
   if (l.prevArchive) out += link('prev-archive', l.prevArchive, ' type="application/atom+xml"');
   if (l.nextArchive) out += link('next-archive', l.nextArchive, ' type="application/atom+xml"');
   if (page.archive !== null) out += `  <fh:archive/>\n`;
+  // RFC 6721: a retracted story's entry id (the same story URI its entry had) and when it was deleted. Before the
+  // entries: RFC 4287's grammar puts a feed's extension elements ahead of its entries.
+  for (const { storyId, deletedAt } of tombstones) out += `  <at:deleted-entry ref="${xml(storyUri(storyId))}" when="${new Date(deletedAt).toISOString()}"/>\n`;
   for (const item of items) {
     out += `  <entry>\n    <id>${xml(storyUri(item.id))}</id>\n    <title type="text">${xml(item.title)}</title>\n`;
     out += `    <updated>${isoDate(item.updatedAt)}</updated>\n    <published>${isoDate(item.publishedAt)}</published>\n`;

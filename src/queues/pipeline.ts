@@ -44,7 +44,12 @@ export type PublishJob =
    * File a channel's already-stored stories after its definition changed (see publish/backfill.ts). Carries only
    * the id: the job reads the definition current when it runs, so a stale job never applies an old filter.
    */
-  | { event: 'channel.backfill'; channelId: string };
+  | { event: 'channel.backfill'; channelId: string }
+  /**
+   * An outlet marked one of its entries deleted (an Atom `at:deleted-entry` tombstone, RFC 6721): that outlet leaves
+   * the story's sources, and the story goes when it was the last (publish/retract.ts).
+   */
+  | { event: 'item.retracted'; sourceId: string; guid: string; at: string };
 
 /** Deliver one event to one subscription. The event id is the `webhook-id` of every attempt. */
 export interface DeliverJob {

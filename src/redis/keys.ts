@@ -15,6 +15,10 @@ export function redisKeys(prefix: string) {
     sourceStatus: (sourceId: string) => `${prefix}:source:${sourceId}:status`,
     /** Hash guid → hash of the raw entry: what a source already handed downstream (fetch/seen-entries.ts). */
     sourceSeen: (sourceId: string) => `${prefix}:source:${sourceId}:seen`,
+    /** String: JSON listing of one scoped (consumer) token, by the token's SHA-256; expires with the token (catalog/token-store.ts). */
+    scopedToken: (digest: string) => `${prefix}:token:${digest}`,
+    /** Hash token id → SHA-256: the scoped tokens of one subscription (at most 20; expires a year after the last issue). */
+    subscriptionTokens: (subscriptionId: string) => `${prefix}:subscription:${subscriptionId}:tokens`,
     /** Hash: politeness state of one host (`pausedUntil`, `nextSlotAt`), shared by every fetch worker. */
     hostState: (host: string) => `${prefix}:host:${host}:state`,
     /** Sorted set: requests in flight to one host, scored by lease expiry. */
@@ -40,6 +44,11 @@ export function redisKeys(prefix: string) {
      * RFC 5005 archive pages are cut from. The sequence counter is field `seq` of channelMeta.
      */
     channelLog: (channelId: string) => `${prefix}:channel:${channelId}:log`,
+    /**
+     * Sorted set story id → deleted at (epoch ms): the channel's retracted stories, rendered as Atom
+     * `at:deleted-entry` tombstones; trimmed to `events.tombstoneRetention` and the newest 1,000 on every retraction.
+     */
+    channelTombstones: (channelId: string) => `${prefix}:channel:${channelId}:tombstones`,
     /** Pub/sub channel: the id of every channel whose stories changed, so feed caches in every process drop it. */
     channelChanges: `${prefix}:channel-changes`,
     /** Hash callback URL → JSON WebSub subscription (secret, lease expiry) of one topic URL. */
@@ -65,6 +74,8 @@ export function redisKeys(prefix: string) {
     deliveryNextStart: (subscriptionId: string) => `${deliveryKeyPrefix}${subscriptionId}:next-start`,
     /** String: epoch ms of the first failure since the last success of an endpoint. */
     deliveryFailingSince: (subscriptionId: string) => `${deliveryKeyPrefix}${subscriptionId}:failing-since`,
+    /** String: epoch ms when a delivery to an endpoint was last exhausted (expires after `limits.retention`); the next success takes it and raises delivery.recovered. */
+    deliveryExhaustedAt: (subscriptionId: string) => `${deliveryKeyPrefix}${subscriptionId}:exhausted-at`,
     /** Set of subscription ids an event's fan-out job delivered to: a retried fan-out job skips them. */
     deliveryFanoutDone: (eventId: string) => `${prefix}:delivery:fanout:${eventId}:done`,
     /** Hash outcome → count: delivery attempts by outcome (for /metrics). */

@@ -15,6 +15,7 @@ export type ScriptName =
   | 'channel-add'
   | 'channel-leave'
   | 'channel-refile'
+  | 'channel-retract'
   | 'dedup-remove'
   | 'dedup-resolve'
   | 'endpoint-batch'

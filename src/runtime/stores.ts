@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { Catalog } from '../catalog/catalog.js';
+import { TokenStore } from '../catalog/token-store.js';
 import type { SyndicationConfig } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
 import { StoryIndex } from '../dedup/story-index.js';
@@ -36,6 +37,8 @@ export interface Stores {
   seenEntries: SeenEntries;
   /** Our own WebSub subscriptions, as a subscriber, at the hubs the feeds name. */
   feedSubscriptions: FeedSubscriptionStore;
+  /** Consumer tokens scoped to one subscription (stored hashed). */
+  tokens: TokenStore;
 }
 
 /** Builds every store on one connection. */
@@ -52,6 +55,7 @@ export function createStores(redis: Redis, keys: RedisKeys, config: SyndicationC
     sourceStatus: new SourceStatusStore(redis, keys),
     seenEntries: new SeenEntries(redis, keys, retentionSeconds),
     feedSubscriptions: new FeedSubscriptionStore(redis, keys),
+    tokens: new TokenStore(redis, keys),
     politeness: new HostPoliteness(redis, (host) => ({ state: keys.hostState(host), active: keys.hostActive(host) }), {
       maxConcurrent: limits.hostConcurrency,
       minSpacingMs: limits.hostSpacing,

@@ -74,7 +74,9 @@ describe('OpenAPI description at /api/v1/openapi.json: validity, route coverage,
   it('lists every SYN_ERR code of the catalogue, and the error responses a route gives', () => {
     expect(doc.components.schemas.ErrorCode.enum.sort()).toEqual(Object.keys(ERROR_CATALOGUE).sort());
     const get = doc.paths['/api/v1/sources/{id}']!.get!;
-    expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '401', '404', '500', '503']);
+    expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '401', '403', '404', '500', '503']);
+    // A consumer token (scoped to one subscription) reaching any other /api route is refused with 403.
+    expect(JSON.stringify(get.responses['403'])).toContain('SYN_ERR_FORBIDDEN');
     expect(JSON.stringify(get.responses['503'])).toContain('SYN_ERR_REDIS_UNAVAILABLE');
     expect(get.security).toEqual([{ bearer: [] }, { basic: [] }]);
     expect(doc.paths['/healthz']!.get!.responses['401']).toBeUndefined();

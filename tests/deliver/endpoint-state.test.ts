@@ -32,17 +32,25 @@ describe('EndpointState: admission and finish in Redis', () => {
     expect(await endpoint.admit(sub, 'lease-3', now)).toEqual({ kind: 'busy', waitMs: 0 });
     expect(await redis.zrange(keys.deliveryLeases('keys-a'), '0', '-1')).toEqual(['lease-1', 'lease-2']);
 
-    expect(await endpoint.finish('keys-a', 'lease-1', '{"n":1}', false, 'SYN_ERR_DELIVERY_FAILED', now, 10)).toBe(now);
+    expect(await endpoint.finish('keys-a', 'lease-1', '{"n":1}', false, 'SYN_ERR_DELIVERY_FAILED', now, 10)).toEqual({
+      failingSince: now,
+      recoveredFrom: null,
+    });
     expect(await redis.zrange(keys.deliveryLeases('keys-a'), '0', '-1')).toEqual(['lease-2']);
     expect(await redis.lrange(keys.deliveryLog('keys-a'), 0, -1)).toEqual(['{"n":1}']);
     expect(await redis.get(keys.deliveryFailingSince('keys-a'))).toBe(String(now));
     expect(await redis.hget(keys.deliveryStats, 'SYN_ERR_DELIVERY_FAILED')).toBe('1');
 
     const done = keys.deliveryFanoutDone('event-1');
-    expect(await endpoint.finish('keys-a', 'lease-2', '{"n":2}', true, 'delivered', now + 1, 10, done)).toBeNull();
+    expect(await endpoint.finish('keys-a', 'lease-2', '{"n":2}', true, 'delivered', now + 1, 10, done)).toEqual({ failingSince: null, recoveredFrom: null });
     expect(await redis.exists(keys.deliveryFailingSince('keys-a'))).toBe(0);
     expect(await redis.smembers(done)).toEqual(['keys-a']);
     expect(await redis.zcard(keys.deliveryLeases('keys-a'))).toBe(0);
+
+    // After an exhausted delivery, the next success answers when that was (once: the mark goes with it).
+    await endpoint.markExhausted('keys-a', now - 5);
+    expect(await endpoint.finish('keys-a', 'lease-3', '{"n":3}', true, 'delivered', now + 2, 10)).toEqual({ failingSince: null, recoveredFrom: now - 5 });
+    expect(await endpoint.finish('keys-a', 'lease-4', '{"n":4}', true, 'delivered', now + 3, 10)).toEqual({ failingSince: null, recoveredFrom: null });
   });
 
   it('honours a pause set under the RedisKeys name, and spaces starts of a rate-limited endpoint', async () => {

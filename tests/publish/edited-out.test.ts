@@ -18,7 +18,7 @@ describe('a story edited so that it no longer matches a channel', () => {
   let system: Awaited<ReturnType<typeof startTestSystem>>;
   const publish = (data: PublishJob) => processPublishJob(system.ctx, { data } as Job<PublishJob>);
   const interviews = channel({ id: 'interviews', title: 'Interviews', filter: { kind: 'interview' }, pageSize: 2 });
-  const render = (archive: number | null) => renderChannelDocument({ items: system.ctx.items, env: system.ctx.env }, interviews, 'atom', archive, new Date());
+  const render = (archive: number | null) => renderChannelDocument(system.ctx, interviews, 'atom', archive, new Date());
   const members = () => system.ctx.items.channelMembers('interviews');
 
   beforeAll(async () => {

@@ -52,6 +52,13 @@ describe('feed variants: /feeds/{channel}.{rss,atom,json}?limit=&filter=&filtero
     expect(await ids('/feeds/all.json?filter=news&filterout=oil|gas|football|elections&limit=2')).toEqual(['story-4', 'story-9']);
     expect(await ids('/feeds/all.json?filter=foot')).toEqual([]); // whole words
     expect(await ids('/feeds/all.json?filter=foot*&limit=1')).toEqual(['story-2']);
+    // A pattern proven linear; a super-linear one is refused (below).
+    expect(await ids(`/feeds/all.json?filter=${encodeURIComponent('/^(music|FOOTBALL) news number 1/i')}`)).toEqual([
+      'story-12',
+      'story-14',
+      'story-17',
+      'story-19',
+    ]);
     // Categories (kind) and the interviewee are filtered too.
     expect((await ids('/feeds/all.json?filter=interview')).every((id) => Number(id.slice(6)) % 2 === 1)).toBe(true);
     expect(await ids('/feeds/all.json?filterout=трофимчук&limit=2')).toEqual(['story-2', 'story-4']);
@@ -76,6 +83,7 @@ describe('feed variants: /feeds/{channel}.{rss,atom,json}?limit=&filter=&filtero
       '/feeds/all.atom?since=1700000000',
       '/feeds/all.atom?filter=%20|...',
       `/feeds/all.atom?filter=${'a'.repeat(501)}`,
+      `/feeds/all.atom?filterout=${encodeURIComponent('/(a+)+$/')}`,
       '/feeds/all/archive/1.atom?limit=1',
     ]) {
       const res = await get(url);

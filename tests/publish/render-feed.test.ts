@@ -18,7 +18,8 @@ const links = { publicUrl: 'https://syn.example', hubUrl: 'https://syn.example/w
 const items = [interviewItem(2), articleItem(1), interviewItem(1), { ...articleItem(4), language: 'pt_BR' }];
 const updated = new Date('2025-06-12T10:00:00Z');
 const pages: Array<[string, FeedPage]> = [
-  ['current', { archive: null, archivePages: 2 }],
+  // A retracted story leaves an RFC 6721 tombstone in the current document (checked by jing with the rest).
+  ['current', { archive: null, archivePages: 2, tombstones: [{ storyId: 'retracted-1', deletedAt: Date.parse('2025-06-12T09:00:00Z') }] }],
   ['archive', { archive: 2, archivePages: 3 }],
 ];
 const dir = mkdtempSync(join(tmpdir(), 'syn-render-'));
@@ -41,6 +42,8 @@ describe('renderChannel: every format validates, on interviews with non-ASCII te
     expect(current).toContain('<link rel="self" href="https://syn.example/feeds/interviews.atom"');
     expect(current).toContain('<link rel="prev-archive" href="https://syn.example/feeds/interviews/archive/2.atom"');
     expect(current).not.toContain('fh:archive/>');
+    expect(current).toContain('xmlns:at="http://purl.org/atompub/tombstones/1.0"');
+    expect(current).toContain('<at:deleted-entry ref="urn:syndicate:story:retracted-1" when="2025-06-12T09:00:00.000Z"/>');
     expect(current).toContain('<category term="interview" scheme="urn:syndicate:kind" label="Interview"/>');
     expect(current).toContain('<source><id>https://news.az/</id><title type="text">News.Az</title>');
     for (const name of ['News.Az', 'APA — Azərbaycan', 'РИА Новости']) expect(current).toContain(`<author><name>${name}</name>`);

@@ -17,6 +17,7 @@ const STORE_MODULES = new Set([
   'src/redis/scripts.ts',
   'src/catalog/catalog.ts',
   'src/publish/item-store.ts',
+  'src/catalog/token-store.ts',
   'src/dedup/story-index.ts',
   'src/deliver/endpoint-state.ts',
   'src/net/host-politeness.ts',

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CatalogOperations } from '../../catalog/operations.js';
 import { SyndicateError } from '../../core/errors.js';
 import { safeItem } from '../../core/safe-item.js';
+import { deleteStoryById, type RetractDeps } from '../../publish/retract.js';
 import { readChanges } from '../../publish/item-changes.js';
 import { parseTime } from '../../queues/failed-jobs.js';
 import type { HttpContext } from '../http-context.js';
@@ -10,9 +11,10 @@ import { ROUTE_SCHEMAS, schemaOf, type RouteRequest } from '../schemas.js';
 
 /**
  * What `/api/v1` reads itself: the catalog (a channel's existence), stored stories, a subscription's delivery log,
- * and the public URL (OpenAPI `servers`). Every change goes through the app's `CatalogOperations` instead.
+ * and the public URL (OpenAPI `servers`). Every change goes through the app's `CatalogOperations` instead, but an
+ * operator's retraction of a story, which is the publish stage's (publish/retract.ts).
  */
-export type AdminRouteDeps = Pick<HttpContext, 'catalog' | 'items' | 'endpoints' | 'env'>;
+export type AdminRouteDeps = Pick<HttpContext, 'catalog' | 'items' | 'endpoints' | 'env'> & RetractDeps;
 
 /**
  * `/api/v1`: sources (with fetch status), channels, subscriptions, items and deliveries. Requests are validated by
@@ -93,7 +95,8 @@ export function registerAdminApi(app: FastifyInstance, ctx: AdminRouteDeps, ops:
   );
   app.get<RouteRequest<'GET /api/v1/subscriptions/:id/deliveries'>>(
     '/api/v1/subscriptions/:id/deliveries',
-    { schema: schemaOf('GET /api/v1/subscriptions/:id/deliveries') },
+    // A consumer token scoped to the subscription may read its log (api/auth.ts).
+    { schema: schemaOf('GET /api/v1/subscriptions/:id/deliveries'), config: { subscriptionScoped: true } },
     async (request) => {
       const limit = request.query.limit ?? 50;
       return { deliveries: await ctx.endpoints.log(request.params.id, limit) };
@@ -119,6 +122,9 @@ export function registerAdminApi(app: FastifyInstance, ctx: AdminRouteDeps, ops:
     }
     return { items: (await ctx.items.latest(limit, offset)).map((item) => safeItem(item)) };
   });
+  app.delete<RouteRequest<'DELETE /api/v1/items/:id'>>('/api/v1/items/:id', { schema: schemaOf('DELETE /api/v1/items/:id') }, async (request) => ({
+    deleted: await deleteStoryById(ctx, request.params.id),
+  }));
   app.post('/api/v1/rules/test', { schema: schemaOf('POST /api/v1/rules/test') }, async (request) => ops.testRules(request.body));
   app.get<RouteRequest<'GET /api/v1/items/:id'>>('/api/v1/items/:id', { schema: schemaOf('GET /api/v1/items/:id') }, async (request) => {
     const item = await ctx.items.get(request.params.id);

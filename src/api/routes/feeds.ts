@@ -82,7 +82,7 @@ export function isNotModified(headers: { 'if-none-match'?: string; 'if-modified-
  * whether Redis is up (to serve the last known state through an outage), the public URL (links), the log, and the
  * config (how many feed variants to keep).
  */
-export type FeedRouteDeps = Pick<HttpContext, 'catalog' | 'items' | 'redisUp' | 'env' | 'logger' | 'config'>;
+export type FeedRouteDeps = Pick<HttpContext, 'catalog' | 'items' | 'redisUp' | 'env' | 'logger' | 'config' | 'clock'>;
 
 /**
  * `GET /feeds/{channel}.rss|.atom|.json` (the current document) and `GET /feeds/{channel}/archive/{n}.{format}`

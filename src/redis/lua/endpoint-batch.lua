@@ -43,7 +43,8 @@ local function endpointKey(prefix, id, suffix)
 end
 
 -- The end of an attempt (cheaper for client and server than a MULTI of six): log, trim, free the lease, count the
--- outcome, then clear the failure streak on success or start it (NX) and answer its start (-1: none). A fan-out
+-- outcome, then clear the failure streak on success or start it (NX) and answer its start (-1: none; on success
+-- after an exhausted delivery, 'recovered <exhausted at>'). A fan-out
 -- attempt also records its success in the event's done set, in the same command, so a retried fan-out job never
 -- misses it. Fields: subscription id, last log index, lease id, outcome, ok (1/0), now, the event's done set
 -- ('' = none), done set TTL ms, the log entry.
@@ -61,6 +62,9 @@ local function finish(prefix, stats, f, o)
       redis.call('PEXPIRE', f[o + 7], tonumber(f[o + 8]))
     end
     redis.call('DEL', failing)
+    -- A success after an exhausted delivery is a recovery: answered once (the mark goes), for delivery.recovered.
+    local exhausted = redis.call('GETDEL', endpointKey(prefix, id, 'exhausted-at'))
+    if exhausted then return 'recovered ' .. exhausted end
     return -1
   end
   redis.call('SET', failing, f[o + 6], 'NX')
