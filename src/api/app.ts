@@ -6,9 +6,9 @@ import { CatalogOperations } from '../catalog/operations.js';
 import type { Logger } from '../core/logger.js';
 import type { AppContext } from '../runtime/context.js';
 import { requireAdminToken, requireApiAccess } from './auth.js';
-import { frameworkErrors, installErrorHandler } from './error-handler.js';
+import { clientErrorHandler, errorBody, frameworkErrors, installErrorHandler } from './error-handler.js';
 import { createHttpContext, installOutageGuard, requireRedis } from './http-context.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, registerVerificationMetrics } from './metrics.js';
 import { registerAdminApi } from './routes/admin-api.js';
 import { registerDeliveriesApi, registerDeliveryMetrics } from './routes/deliveries-api.js';
 import { registerFeedRoutes } from './routes/feeds.js';
@@ -34,7 +34,15 @@ export interface BuildAppOptions {
  * `AdminRouteDeps`…) and is handed the whole HTTP context. Tests drive it with `app.inject()`.
  */
 export async function buildApp({ ctx: processCtx, adminToken, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: logger || undefined, bodyLimit: 1024 * 1024, frameworkErrors }) as unknown as FastifyInstance;
+  const { trustedProxies } = processCtx.config.network;
+  const app = Fastify({
+    loggerInstance: logger || undefined,
+    bodyLimit: 1024 * 1024,
+    frameworkErrors,
+    clientErrorHandler,
+    // Only a listed proxy's X-Forwarded-For names the client (per-client limits key on it); anyone else's is ignored.
+    trustProxy: trustedProxies.length ? trustedProxies : false,
+  }) as unknown as FastifyInstance;
   // Everything below reads and writes through the fail-fast HTTP context, so an outage answers instead of hanging.
   const ctx = await createHttpContext(processCtx);
   installErrorHandler(app, ctx);
@@ -61,7 +69,7 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
     registerHealthRoutes(routes, ctx, metrics);
     registerFeedRoutes(routes, ctx, new Date(ctx.clock.now()), processCtx.items, metrics.registry);
     await registerWebSubCallback(routes, ctx);
-    await registerWebSubHub(routes, ctx);
+    registerVerificationMetrics(metrics.registry, await registerWebSubHub(routes, ctx));
     await routes.register(async (api) => {
       // The admin token is checked without Redis; a consumer token (`syt_…`) is looked up there.
       api.addHook('onRequest', requireApiAccess(adminToken, ctx.tokens));
@@ -74,11 +82,24 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
   });
 
   const board = new FastifyAdapter();
-  createBullBoard({ queues: Object.values(ctx.queues).map((queue) => new BullMQAdapter(queue)), serverAdapter: board });
+  const readOnlyMode = !ctx.config.admin.queueDashboardWritable;
+  createBullBoard({ queues: Object.values(ctx.queues).map((queue) => new BullMQAdapter(queue, { readOnlyMode })), serverAdapter: board });
   board.setBasePath('/admin/queues');
   await app.register(async (admin) => {
+    // Never inside a frame (clickjacking an operator's signed-in session): on every answer, the 401 included.
+    admin.addHook('onRequest', async (_request, reply) => {
+      reply.header('content-security-policy', "frame-ancestors 'none'").header('x-frame-options', 'DENY');
+    });
     admin.addHook('onRequest', requireAdminToken(adminToken, 'syndicate admin'));
     admin.addHook('onRequest', requireRedis(ctx));
+    // Bull Board refuses changes to a read-only queue itself; this also refuses its board-wide actions, in our shape.
+    if (readOnlyMode)
+      admin.addHook('onRequest', async (request, reply) => {
+        if (request.method !== 'GET' && request.method !== 'HEAD' && request.url.startsWith('/admin/queues'))
+          return reply
+            .status(405)
+            .send(errorBody('SYN_ERR_BAD_REQUEST', 'the queue dashboard is read-only (set admin.queueDashboardWritable: true to allow changes)'));
+      });
     await admin.register(async (page) => {
       page.setValidatorCompiler(zodValidatorCompiler);
       registerStatusPage(page, ctx, ops);

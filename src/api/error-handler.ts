@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { SyndicateError } from '../core/errors.js';
 
@@ -38,6 +40,38 @@ export function frameworkErrors(error: FastifyError, _request: unknown, reply: F
   const status = error.statusCode ?? 400;
   const message = status === 414 ? 'a path segment is too long' : 'the URL is malformed';
   void reply.status(status).send(errorBody('SYN_ERR_BAD_REQUEST', message));
+}
+
+/** What Node's HTTP parser refused, by its error code: the status and the message we answer with. */
+function clientErrorAnswer(code: string | undefined): { status: number; message: string } {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, message: 'the request line and headers are too large' };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return { status: 408, message: 'the request was not received in time' };
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return { status: 413, message: 'chunk extensions are too large' };
+    default:
+      return { status: 400, message: 'the request is not valid HTTP' };
+  }
+}
+
+/**
+ * Fastify's `clientErrorHandler` (the server's `clientError` event): what Node's HTTP parser refuses before
+ * fastify sees a request (a request line and headers over 16 KB: 431; a malformed request line: 400; a request that
+ * never arrives: 408) is answered in the documented shape, then the connection is closed, as Node does. A connection
+ * reset by the client gets no answer: nobody is there to read it.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const { status, message } = clientErrorAnswer(error.code);
+  const body = JSON.stringify(errorBody('SYN_ERR_BAD_REQUEST', message));
+  if (socket.writable)
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  // end() flushes the answer first; a peer that never reads cannot keep the socket past this.
+  setTimeout(() => socket.destroy(), 1_000).unref();
 }
 
 /** Answers every error, ours or fastify's, in the catalogue's shape with a fitting status. */

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../runtime/context.js';
-import { frameworkErrors, installErrorHandler } from './error-handler.js';
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from './error-handler.js';
 import { createHttpContext, installOutageGuard } from './http-context.js';
 import { createMetrics } from './metrics.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -11,7 +11,7 @@ import { zodValidatorCompiler } from './schemas.js';
  * health check and a Prometheus scrape work for every role, not just the API.
  */
 export async function buildHealthApp(processCtx: AppContext): Promise<FastifyInstance> {
-  const app = Fastify({ frameworkErrors }) as unknown as FastifyInstance;
+  const app = Fastify({ frameworkErrors, clientErrorHandler }) as unknown as FastifyInstance;
   const ctx = await createHttpContext(processCtx);
   installErrorHandler(app, ctx);
   installOutageGuard(app, ctx);

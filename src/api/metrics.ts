@@ -60,3 +60,23 @@ export function createMetrics(http: MetricsDeps) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** What the hub's verification queue reports (see routes/websub-hub.ts). */
+export interface VerificationQueueStats {
+  running(): number;
+  waiting(): number;
+}
+
+/** `syndicate_websub_verifications{state}`: our hub's intent verifications running and waiting in this process. */
+export function registerVerificationMetrics(registry: Registry, stats: VerificationQueueStats): void {
+  new Gauge({
+    name: 'syndicate_websub_verifications',
+    help: "Our WebSub hub's intent verifications in this process, running (at most websub.hub.verificationConcurrency) or waiting",
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      this.set({ state: 'running' }, stats.running());
+      this.set({ state: 'waiting' }, stats.waiting());
+    },
+  });
+}

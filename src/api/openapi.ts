@@ -62,23 +62,26 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     errors: ['SYN_ERR_NOT_FOUND'],
   },
   'GET /websub/:sourceId': {
-    summary: "WebSub subscriber callback: a hub's intent verification",
+    summary:
+      "WebSub subscriber callback: a hub's intent verification or denial, taken only within 5 minutes of our own subscribe request (the lease kept at most at the one we asked for)",
     tag: 'websub',
     ok: { 200: 'the challenge echoed' },
     content: 'text/plain',
     errors: ['SYN_ERR_NOT_FOUND'],
   },
   'POST /websub/:sourceId': {
-    summary: 'WebSub subscriber callback: content pushed by a hub (signed X-Hub-Signature)',
+    summary:
+      'WebSub subscriber callback: content pushed by a hub (signed X-Hub-Signature); a push to no subscription (410) or without a signature (202, dropped) is answered before its body is read',
     tag: 'websub',
-    ok: { 202: 'accepted' },
+    ok: { 202: 'accepted (content with a missing or wrong signature is dropped all the same)' },
     errors: ['SYN_ERR_NOT_FOUND', 'SYN_ERR_WEBSUB_BAD_SIGNATURE'],
   },
   'POST /websub': {
-    summary: 'The WebSub hub: subscribe or unsubscribe to a channel (form-encoded hub.* fields)',
+    summary:
+      'The WebSub hub: subscribe or unsubscribe to a channel (form-encoded hub.* fields); rate-limited per client address, subscriptions capped per topic and per callback host (config websub.hub)',
     tag: 'websub',
-    ok: { 202: 'accepted; intent is verified asynchronously' },
-    errors: ['SYN_ERR_NOT_FOUND'],
+    ok: { 202: 'accepted; intent is verified asynchronously, through a queue with a concurrency cap' },
+    errors: ['SYN_ERR_NOT_FOUND', 'SYN_ERR_RATE_LIMITED', 'SYN_ERR_WEBSUB_LIMIT'],
   },
   'GET /api/v1/sources': { summary: 'Every source with its fetch status', tag: 'sources', ok: { 200: '`{"sources":[…]}`' } },
   'GET /api/v1/sources/:id': { summary: 'One source with its fetch status', tag: 'sources', ok: { 200: '`{"source":{…}}`' }, errors: ['SYN_ERR_NOT_FOUND'] },

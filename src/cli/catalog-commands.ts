@@ -6,7 +6,8 @@ import { parseOpml, renderOpml } from '../catalog/opml.js';
 import { parseDuration } from '../config/duration.js';
 import { SyndicateError } from '../core/errors.js';
 import { decodeText } from '../content/decode-text.js';
-import { httpFetch } from '../fetch/http-fetch.js';
+import { createNetworkGuard, httpFetch } from '../fetch/http-fetch.js';
+import { fetchingConfig } from './normalize.js';
 import { withBackend, withCommon, type CommonOptions } from './common-options.js';
 import { print, printList, ProgressBar, renderTable } from './output.js';
 
@@ -26,10 +27,14 @@ function statusRows(value: object, prefix = ''): string[][] {
   });
 }
 
-/** Reads a local file or fetches a URL (OPML files are small: 5 MiB at most). */
+/**
+ * Reads a local file or fetches a URL (OPML files are small: 5 MiB at most) through the private-address guard of
+ * the configuration, as the fetch worker would.
+ */
 async function readInput(target: string): Promise<string> {
-  if (/^https?:/.test(target)) {
-    const response = await httpFetch(target, { timeoutMs: 20_000, maxBytes: 5 * 1024 * 1024 });
+  if (/^https?:/i.test(target)) {
+    const guard = createNetworkGuard(fetchingConfig());
+    const response = await httpFetch(target, { timeoutMs: 20_000, maxBytes: 5 * 1024 * 1024, guard });
     if (response.status >= 400) throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `${target} answered ${response.status}`);
     return decodeText(response.body, response.headers['content-type']);
   }
@@ -307,6 +312,8 @@ export function importOpmlCommand(): Command {
       for (const [i, feed] of feeds.entries()) {
         const { folder: _folder, ...raw } = feed;
         try {
+          // An OPML file comes from elsewhere: it may name feeds on the web, never files of this machine.
+          if (!/^https?:\/\//i.test(feed.url)) throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'OPML feeds must be http(s) URLs');
           if (o.dryRun) results.push({ id: feed.id, url: feed.url, outcome: 'would add' });
           else {
             // A feed already known keeps what the outline does not say (its interval, cleanup rules, …).

@@ -19,11 +19,12 @@ interface Preview {
 }
 
 /**
- * The configuration a preview runs under: the file the system would load (`SYNDICATE_CONFIG`, else
- * `config/syndication.yaml`), so its `network.allowHosts` and `limits` apply. Outside a checkout, where the default
- * file does not exist, the schema's defaults apply: the strictest guard, nothing private allowed.
+ * The configuration a command that fetches runs under (a preview, an OPML import from a URL): the file the system
+ * would load (`SYNDICATE_CONFIG`, else `config/syndication.yaml`), so its `network.allowHosts` and `limits` apply.
+ * Outside a checkout, where the default file does not exist, the schema's defaults apply: the strictest guard,
+ * nothing private allowed.
  */
-function previewConfig(): SyndicationConfig {
+export function fetchingConfig(): SyndicationConfig {
   const env = loadEnv();
   if (!process.env.SYNDICATE_CONFIG && !existsSync(env.configPath)) return parseConfig({});
   return loadConfigFile(env.configPath);
@@ -90,13 +91,13 @@ function configuredSource(config: SyndicationConfig, id: string | undefined): So
  * Needs no Redis. Options are parsed by cli/main.ts; throws `CliUsageError` when the inputs do not fit the mode.
  */
 export async function normalizeCommand(positionals: string[], jsonl: boolean, options: { source?: string } = {}): Promise<number> {
-  const config = options.source === undefined ? null : previewConfig();
+  const config = options.source === undefined ? null : fetchingConfig();
   const source = config ? configuredSource(config, options.source) : undefined;
   // With --source and no input, the source's own address is read.
   const inputs = positionals.length === 0 && source ? [configuredUrl(source.url)] : positionals;
   if (inputs.length === 0) throw new CliUsageError(`normalize needs ${jsonl ? 'at least one file or URL' : 'a file or URL'} (or --source ID)`);
   if (!jsonl && inputs.length > 1) throw new CliUsageError('normalize takes one file or URL; use --jsonl for several');
-  const loaded = config ?? previewConfig();
+  const loaded = config ?? fetchingConfig();
   const preview: Preview = { config: loaded, guard: createNetworkGuard(loaded), source };
   try {
     if (!jsonl) {

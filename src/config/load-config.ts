@@ -43,11 +43,22 @@ function concurrencyFrom(env: NodeJS.ProcessEnv): Record<string, number> {
   return out;
 }
 
+/** The shortest admin token accepted: shorter ones can be guessed through the API. */
+export const ADMIN_TOKEN_MIN_LENGTH = 16;
+/** How an operator makes an admin token (named when a short one is refused). */
+export const MAKE_ADMIN_TOKEN = 'openssl rand -hex 16';
+
 const envSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('127.0.0.1'),
-  ADMIN_TOKEN: z.string().min(1).optional(),
+  ADMIN_TOKEN: z
+    .string()
+    .min(
+      ADMIN_TOKEN_MIN_LENGTH,
+      `must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters (or unset, to get one generated per run); make one with: ${MAKE_ADMIN_TOKEN}`,
+    )
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: z.string().url().optional(),
   SYNDICATE_CONFIG: z.string().default('config/syndication.yaml'),

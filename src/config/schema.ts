@@ -183,12 +183,32 @@ export const channelSchema = z
   })
   .strict();
 
+/** How an operator makes a webhook secret the schema accepts (named in every refusal). */
+export const MAKE_WEBHOOK_SECRET = 'echo "whsec_$(openssl rand -base64 32)"';
+
+/** Bytes a webhook secret's key must decode to: HMAC-SHA256 keys shorter than 24 bytes are guessable, longer than 64 are hashed first. */
+export const WEBHOOK_SECRET_BYTES = { min: 24, max: 64 } as const;
+
+/**
+ * A Standard Webhooks secret: `whsec_` and the base64 (or base64url) of 24 to 64 random bytes. What is wrong is
+ * named with the way to make a good one, since a deployment with a weak secret refuses to start.
+ */
+export const webhookSecretSchema = z.string().superRefine((secret, ctx) => {
+  const fail = (why: string) => ctx.addIssue({ code: 'custom', message: `${why}; make one with: ${MAKE_WEBHOOK_SECRET}` });
+  if (!secret.startsWith('whsec_')) return fail('must start with whsec_');
+  const key = secret.slice('whsec_'.length);
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(key)) return fail('the part after whsec_ must be base64');
+  const bytes = Buffer.from(key, 'base64').length;
+  if (bytes < WEBHOOK_SECRET_BYTES.min || bytes > WEBHOOK_SECRET_BYTES.max)
+    fail(`the key after whsec_ must decode to ${WEBHOOK_SECRET_BYTES.min}–${WEBHOOK_SECRET_BYTES.max} bytes, this one decodes to ${bytes}`);
+});
+
 export const subscriptionSchema = z
   .object({
     id,
     url: z.string().url(),
     /** One secret, or several while rotating: every active secret signs each event. */
-    secret: z.union([z.string().regex(/^whsec_/, 'must start with whsec_'), z.array(z.string().regex(/^whsec_/)).min(1)]),
+    secret: z.union([webhookSecretSchema, z.array(webhookSecretSchema).min(1)]),
     channels: z.array(id).optional(),
     events: z.array(z.enum(EVENT_TYPES)).optional(),
     enabled: z.boolean().default(true),
@@ -209,7 +229,14 @@ export const configSchema = z
     /** Shared extraction rules by domain ("example.com" also covers its subdomains), for every source whose articles live there. */
     extractionRules: z.record(z.string().regex(/^[a-z0-9.-]+$/i, 'must be a domain name'), cleanupRulesSchema).default({}),
     network: z
-      .object({ allowHosts: z.array(z.string()).default([]) })
+      .object({
+        allowHosts: z.array(z.string()).default([]),
+        /**
+         * Addresses or CIDRs of the reverse proxies in front of the API: only a request from one of them has its client
+         * address taken from `X-Forwarded-For` (per-client limits such as the hub's rate limit key on it).
+         */
+        trustedProxies: z.array(z.string().min(1)).default([]),
+      })
       .strict()
       .prefault({}),
     limits: z
@@ -239,6 +266,33 @@ export const configSchema = z
       .object({
         /** Hubs to ping (`hub.mode=publish`) whenever a channel changes, besides the built-in one at /websub. */
         externalHubs: z.array(z.string().url()).default([]),
+        /** Our hub's defences against floods: every one bounds work or state an unauthenticated client can cause. */
+        hub: z
+          .object({
+            /** Subscribe and unsubscribe requests per client address per minute, across all API processes. */
+            requestsPerMinute: z.number().int().positive().default(30),
+            /** Intent verifications in flight at once, per API process; the rest wait in a queue. */
+            verificationConcurrency: z.number().int().positive().default(4),
+            /** Verifications waiting for a slot, per API process; past it a request is answered 429. */
+            maxQueuedVerifications: z.number().int().positive().default(200),
+            /** The whole of one verification GET (connect, headers, the body read up to 4 KB). */
+            verificationTimeout: duration('10s'),
+            /** Verified subscriptions of one topic (one channel's feed in one format). */
+            maxSubscriptionsPerTopic: z.number().int().positive().default(1000),
+            /** Verified subscriptions whose callback is on one host, all topics together. */
+            maxSubscriptionsPerCallbackHost: z.number().int().positive().default(50),
+            /** How often the websub role removes subscriptions whose lease ran out. */
+            sweepInterval: duration('1m'),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    admin: z
+      .object({
+        /** The queue dashboard (`/admin/queues`) may retry, promote, clean and remove jobs: off unless asked for. */
+        queueDashboardWritable: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

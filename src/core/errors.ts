@@ -25,6 +25,11 @@ export const ERROR_CATALOGUE = {
   SYN_ERR_FETCH_RATE_LIMITED: { httpStatus: 429, description: 'the host asked us to wait' },
   SYN_ERR_WEBSUB_SUBSCRIBE_FAILED: { httpStatus: 502, description: 'the WebSub hub refused or did not answer a subscription request' },
   SYN_ERR_WEBSUB_BAD_SIGNATURE: { httpStatus: 403, description: 'pushed content carried a missing or wrong X-Hub-Signature' },
+  SYN_ERR_WEBSUB_LIMIT: {
+    httpStatus: 403,
+    description: "our hub's cap on subscriptions per topic or per callback host (websub.hub) is reached; unsubscribe others first",
+  },
+  SYN_ERR_RATE_LIMITED: { httpStatus: 429, description: 'too many requests from this client, or too many waiting to be served; retry after Retry-After' },
   SYN_ERR_PARSE_FAILED: { httpStatus: 422, description: 'the document is not a feed or article we can read' },
   SYN_ERR_NO_ARTICLE: { httpStatus: 422, description: 'the page holds no article text we can find' },
   SYN_ERR_UNSUPPORTED_INPUT: { httpStatus: 415, description: 'the input is of a kind we do not read' },

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { request } from 'undici';
 import { SyndicateError, toSyndicateError } from '../core/errors.js';
 import { assertUrlAllowed } from '../net/address-guard.js';
+import { readHead } from '../net/read-head.js';
 import type { AppContext } from '../runtime/context.js';
 import type { FeedSubscription } from './feed-subscriptions.js';
 
@@ -9,6 +10,37 @@ import type { FeedSubscription } from './feed-subscriptions.js';
 export const REQUESTED_LEASE_SECONDS = 10 * 86_400;
 /** A pending request older than this is assumed lost and sent again. */
 export const PENDING_RETRY_MS = 10 * 60_000;
+/**
+ * How long after we sent a subscribe request (a first one or a renewal) the hub may verify or deny it. Outside it, a
+ * verification GET is no answer to anything we asked and is refused: anyone can send one to the callback.
+ */
+export const VERIFICATION_WINDOW_MS = 5 * 60_000;
+/** The shortest lease we take from a verification; the longest is the one we asked for. */
+export const MIN_LEASE_SECONDS = 60;
+/** The lease assumed when a hub's verification names none (WebSub requires one; some hubs forget it). */
+const DEFAULT_GRANTED_LEASE_SECONDS = 86_400;
+
+/** What the callback does with a verification GET (WebSub §5.3) or a denial (§5.2) sent to it. */
+export type VerificationDecision =
+  { accept: true; mode: 'subscribe'; leaseSeconds: number } | { accept: true; mode: 'denied'; reason: string } | { accept: false; why: string };
+
+/**
+ * Decides on a verification or denial for a source's subscription. Accepted only as an answer to a request we sent:
+ * the topic we asked for, within {@link VERIFICATION_WINDOW_MS} of our last subscribe request (so renewals of an
+ * active subscription verify like first requests, and a forged GET later changes nothing), and with the granted
+ * lease kept between {@link MIN_LEASE_SECONDS} and the lease we asked for. Pure: the route reads and writes.
+ */
+export function decideVerification(subscription: FeedSubscription | null, query: Record<string, string | undefined>, now: number): VerificationDecision {
+  if (!subscription || query['hub.topic'] !== subscription.topic) return { accept: false, why: 'unknown subscription' };
+  if (now - subscription.requestedAt > VERIFICATION_WINDOW_MS || now < subscription.requestedAt)
+    return { accept: false, why: 'no subscription request of ours is waiting for an answer' };
+  const mode = query['hub.mode'];
+  if (mode === 'denied') return { accept: true, mode, reason: query['hub.reason'] ?? 'no reason given' };
+  if (mode !== 'subscribe' || !query['hub.challenge']) return { accept: false, why: 'unexpected verification' };
+  const granted = Math.floor(Number(query['hub.lease_seconds']));
+  const leaseSeconds = Number.isFinite(granted) && granted > 0 ? granted : DEFAULT_GRANTED_LEASE_SECONDS;
+  return { accept: true, mode, leaseSeconds: Math.min(REQUESTED_LEASE_SECONDS, Math.max(MIN_LEASE_SECONDS, leaseSeconds)) };
+}
 
 /**
  * Whether to (re)subscribe now: nothing yet, another hub or topic, a pending request that got no verification in
@@ -79,10 +111,10 @@ export async function ensureWebSubSubscription(ctx: WebSubSubscribeDeps, sourceI
       dispatcher: ctx.guard.dispatcher,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: form.toString(),
-      headersTimeout: ctx.config.limits.fetchTimeout,
-      bodyTimeout: ctx.config.limits.fetchTimeout,
+      // The whole exchange, a slowly trickling answer included (undici's own timeouts bound each wait only).
+      signal: AbortSignal.timeout(ctx.config.limits.fetchTimeout),
     });
-    const text = (await response.body.text()).slice(0, 200);
+    const text = (await readHead(response.body)).slice(0, 200);
     if (response.statusCode < 200 || response.statusCode >= 300)
       throw new SyndicateError('SYN_ERR_WEBSUB_SUBSCRIBE_FAILED', `hub ${hub} answered ${response.statusCode}: ${text}`);
     await ctx.sourceStatus.recordWebSub(sourceId, { hub, state: next.state, error: '' });

@@ -4,6 +4,7 @@ import { request } from 'undici';
 import { FeedCache } from './feed-cache.js';
 import { SyndicateError } from '../core/errors.js';
 import { assertUrlAllowed } from '../net/address-guard.js';
+import { readHead } from '../net/read-head.js';
 import type { WebSubJob } from '../queues/pipeline.js';
 import type { PipelineQueues } from '../queues/queues.js';
 import type { AppContext } from '../runtime/context.js';
@@ -43,9 +44,12 @@ export function parseHubRequest(form: Record<string, unknown>, ctx: Pick<AppCont
   const prefix = `${ctx.env.publicUrl}/feeds/`;
   const match = topic.startsWith(prefix) ? /^([a-z0-9-]+)\.(rss|atom|json)$/.exec(topic.slice(prefix.length)) : null;
   if (!match) throw bad(`hub.topic must be a feed of this hub: ${prefix}{channel}.rss|.atom|.json`);
-  const callback = field('hub.callback') ?? '';
+  let callback: string;
   try {
-    if (!/^https?:$/.test(new URL(callback).protocol)) throw new Error('not http(s)');
+    const parsed = new URL(field('hub.callback') ?? '');
+    if (!/^https?:$/.test(parsed.protocol)) throw new Error('not http(s)');
+    // One spelling per callback, so the same subscriber is one subscription (and one entry under its host's cap).
+    callback = parsed.href;
   } catch {
     throw bad('hub.callback must be an absolute http(s) URL');
   }
@@ -62,18 +66,6 @@ export function parseHubRequest(form: Record<string, unknown>, ctx: Pick<AppCont
   return { mode, topic, channelId: match[1]!, format: match[2] as FeedFormat, callback, leaseSeconds, secret };
 }
 
-/** Reads at most `max` bytes of a body, so a hostile callback cannot make us buffer megabytes. */
-async function readCapped(body: AsyncIterable<Buffer>, max = 4096): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size > max) break;
-  }
-  return Buffer.concat(chunks).toString('utf8').slice(0, max);
-}
-
 /**
  * Verifies the subscriber's intent (WebSub §5.3): a GET to the callback with a fresh challenge, which must come
  * back verbatim in a 2xx body. Then stores or removes the subscription. Returns whether it was verified.
@@ -83,6 +75,7 @@ export async function verifyAndApply(
   req: HubRequest,
   store = ctx.hubSubscriptions,
 ): Promise<boolean> {
+  const hub = ctx.config.websub.hub;
   const challenge = randomBytes(16).toString('hex');
   const url = new URL(req.callback);
   url.searchParams.set('hub.mode', req.mode);
@@ -95,23 +88,33 @@ export async function verifyAndApply(
       dispatcher: ctx.guard.dispatcher,
       method: 'GET',
       headers: { 'user-agent': 'syndicate-websub/0.1' },
-      signal: AbortSignal.timeout(ctx.config.limits.deliveryTimeout),
+      // The whole verification, a slowly trickling or endless answer included; 4 KB of it at most are read.
+      signal: AbortSignal.timeout(hub.verificationTimeout),
     });
-    const text = await readCapped(response.body);
+    const text = await readHead(response.body);
     verified = response.statusCode >= 200 && response.statusCode < 300 && text.trim() === challenge;
   } catch (err) {
     ctx.logger.warn({ callback: req.callback, err: (err as Error).message }, 'websub intent verification failed');
   }
   if (!verified) return false;
   if (req.mode === 'unsubscribe') await store.remove(req.topic, req.callback);
-  else
-    await store.save({
+  else {
+    const subscription = {
       topic: req.topic,
       callback: req.callback,
       secret: req.secret,
       leaseSeconds: req.leaseSeconds,
       expiresAt: ctx.clock.now() + req.leaseSeconds * 1000,
-    });
+    };
+    const verdict = await store.save(subscription, hub);
+    if (verdict !== 'ok') {
+      ctx.logger.warn(
+        { topic: req.topic, callback: req.callback, cap: verdict },
+        'websub subscription verified but refused: its topic or callback host is full',
+      );
+      return false;
+    }
+  }
   ctx.logger.info({ mode: req.mode, topic: req.topic, callback: req.callback }, 'websub subscription verified');
   return true;
 }
@@ -197,12 +200,11 @@ export async function processWebSubJob(ctx: WebSubJobDeps, job: Job<WebSubJob>, 
   }
   const store = ctx.hubSubscriptions;
   // Sent together: ioredis writes all three before reading, so this costs one round trip.
-  const [subs, channel, { version }] = await Promise.all([
-    store.active(data.topic, ctx.clock.now()),
+  const [sub, channel, { version }] = await Promise.all([
+    store.get(data.topic, data.callback, ctx.clock.now()),
     ctx.catalog.get('channels', data.channelId),
     ctx.items.channelState(data.channelId),
   ]);
-  const sub = subs.find((s) => s.callback === data.callback);
   if (!sub || !channel) return 'skipped';
   const doc = await documents.get(FeedCache.keyOf(channel, data.format, version), () =>
     renderChannelDocument(ctx, channel, data.format, null, new Date(ctx.clock.now())),
@@ -220,4 +222,30 @@ export async function processWebSubJob(ctx: WebSubJobDeps, job: Job<WebSubJob>, 
   await postOnce(ctx, sub.callback, headers, body);
   await store.recordPushed(data.topic, sub.callback, doc.etag);
   return 'pushed';
+}
+
+/**
+ * Starts the periodic pass that removes our hub's subscriptions whose lease ran out (every `websub.hub.sweepInterval`,
+ * and once at once), so reads never have to: a push reads one subscriber, a channel update the topic's live ones.
+ * Every websub process runs it; the passes are idempotent. A pass still running (Redis slow or away) is not
+ * doubled. Answers the function that stops it.
+ */
+export function startExpirySweep(ctx: Pick<AppContext, 'hubSubscriptions' | 'config' | 'clock' | 'logger'>): () => void {
+  let running = false;
+  const pass = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const removed = await ctx.hubSubscriptions.sweepExpired(ctx.clock.now());
+      if (removed) ctx.logger.info({ removed }, 'websub: expired hub subscriptions removed');
+    } catch (err) {
+      ctx.logger.warn({ err: (err as Error).message }, 'websub: the sweep of expired hub subscriptions failed; retried next pass');
+    } finally {
+      running = false;
+    }
+  };
+  void pass();
+  const timer = setInterval(() => void pass(), ctx.config.websub.hub.sweepInterval);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -55,6 +55,15 @@ export function redisKeys(prefix: string) {
     websubSubscriptions: (topic: string) => `${prefix}:websub:topic:${topic}`,
     /** Hash callback URL → digest of the last document pushed to it for one topic URL (a push never repeats it). */
     websubPushed: (topic: string) => `${prefix}:websub:pushed:${topic}`,
+    /** Hash "topic\ncallback" → lease expiry (epoch ms): our hub's subscriptions whose callback is on one host (the per-host cap). */
+    websubCallbackHost: (host: string) => `${prefix}:websub:host:${host}`,
+    /**
+     * What the hub's rate-limit counters start with, followed by the client address: strings counting one client's
+     * hub requests in the current minute (written by @fastify/rate-limit's Redis store; each expires with its window).
+     */
+    hubRateLimit: `${prefix}:websub:rate:`,
+    /** Sorted set "topic\ncallback" scored by lease expiry: what the websub role's periodic sweep removes. */
+    websubExpiries: `${prefix}:websub:expiries`,
     /** Hash: version counter and last-modified time of a channel. */
     channelMeta: (channelId: string) => `${prefix}:channel:${channelId}:meta`,
     /**

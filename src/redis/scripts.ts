@@ -24,7 +24,9 @@ export type ScriptName =
   | 'host-hand-over'
   | 'host-release'
   | 'host-pause'
-  | 'items-touch';
+  | 'items-touch'
+  | 'websub-expire'
+  | 'websub-subscribe';
 
 /** A loaded script: its expanded source, its SHA-1, and how many KEYS it takes (null: variable, see its header). */
 export interface LuaScript {

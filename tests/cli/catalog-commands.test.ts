@@ -220,6 +220,22 @@ describe('syndicate CLI: catalog commands, OPML, misuse', () => {
       expect((await run('export-opml')).stdout).toBe(exported.stdout);
     });
 
+    it('fetches an OPML URL through the private-address guard of the configuration', async () => {
+      const configPath = process.env.SYNDICATE_CONFIG;
+      // The same loopback server, under a configuration that does not exempt loopback.
+      process.env.SYNDICATE_CONFIG = join(mkdtempSync(join(tmpdir(), 'syndicate-cli-strict-')), 'syndication.yaml');
+      writeFileSync(process.env.SYNDICATE_CONFIG, 'sources: []\n');
+      const asked = opmlServer.requests.length;
+      try {
+        const refused = await run('import-opml', `${opmlServer.url}/subscriptions.opml`);
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toMatch(/^syndicate: SYN_ERR_FETCH_BLOCKED_ADDRESS: .*127\.0\.0\.1 is a private address/);
+        expect(opmlServer.requests).toHaveLength(asked);
+      } finally {
+        process.env.SYNDICATE_CONFIG = configPath;
+      }
+    });
+
     it('one bad outline fails alone; a file that is not OPML is refused in one line', async () => {
       const file = `${process.env.TMPDIR ?? '/tmp'}/syndicate-bad-${process.pid}.opml`;
       const fs = await import('node:fs');
@@ -230,6 +246,17 @@ describe('syndicate CLI: catalog commands, OPML, misuse', () => {
       const result = await run('import-opml', file);
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(/^imported 2 feeds: 1 added, 0 replaced, 1 failed\n {2}failed x \(javascript:alert\(1\)\): /);
+      // An OPML file comes from elsewhere: a file: feed in it (a path on this machine) is refused, and so is a relative one.
+      fs.writeFileSync(
+        file,
+        '<opml version="2.0"><body><outline text="Passwords" xmlUrl="file:///etc/passwd"/><outline text="Rel" xmlUrl="feeds/x.rss"/></body></opml>',
+      );
+      const local = await run('import-opml', file);
+      expect(local.code).toBe(1);
+      expect(local.stdout).toMatch(
+        /^imported 2 feeds: 0 added, 0 replaced, 2 failed\n {2}failed passwords \(file:\/\/\/etc\/passwd\): OPML feeds must be http\(s\) URLs\n/,
+      );
+      expect((await ctx.catalog.list('sources')).map((s) => s.url)).not.toContain('file:///etc/passwd');
       fs.writeFileSync(file, '<html><body>nope</body></html>');
       const notOpml = await run('import-opml', file);
       expect(notOpml).toEqual({ code: 1, stdout: '', stderr: 'syndicate: SYN_ERR_PARSE_FAILED: not an OPML document: no <opml> with a <body>\n' });

@@ -45,13 +45,16 @@ describe('channel backfill: a new or changed channel shows the stories already s
 
   it('files exactly the matching stored stories in a channel created through the API, oldest first', async () => {
     const topic = topicUrl(system.ctx.env.publicUrl, 'ru-interviews', 'atom');
-    await new WebSubStore(system.ctx.redis, system.ctx.keys).save({
-      topic,
-      callback: 'http://127.0.0.1:9/cb',
-      secret: null,
-      leaseSeconds: 3600,
-      expiresAt: Date.now() + 3_600_000,
-    });
+    await new WebSubStore(system.ctx.redis, system.ctx.keys).save(
+      {
+        topic,
+        callback: 'http://127.0.0.1:9/cb',
+        secret: null,
+        leaseSeconds: 3600,
+        expiresAt: Date.now() + 3_600_000,
+      },
+      system.ctx.config.websub.hub,
+    );
 
     const put = await putChannel('ru-interviews', { title: 'Интервью', filter: { kind: 'interview', language: 'ru' }, pageSize: 1 });
     expect(put.statusCode).toBe(201);

@@ -25,9 +25,9 @@ describe('WebSub hub pushes under a burst of publishes', () => {
     system = await startTestSystem('websub-burst', { channels: [{ id: 'news', title: 'News' }] }, ['publish', 'websub']);
     const store = new WebSubStore(system.ctx.redis, system.ctx.keys);
     const lease = { leaseSeconds: 3600, expiresAt: Date.now() + 3_600_000 };
-    await store.save({ topic: ATOM, callback: `${fast.url}/atom`, secret: SECRET, ...lease });
-    await store.save({ topic: RSS, callback: `${fast.url}/rss`, secret: null, ...lease });
-    await store.save({ topic: ATOM, callback: `${slow.url}/atom`, secret: SECRET, ...lease });
+    await store.save({ topic: ATOM, callback: `${fast.url}/atom`, secret: SECRET, ...lease }, system.ctx.config.websub.hub);
+    await store.save({ topic: RSS, callback: `${fast.url}/rss`, secret: null, ...lease }, system.ctx.config.websub.hub);
+    await store.save({ topic: ATOM, callback: `${slow.url}/atom`, secret: SECRET, ...lease }, system.ctx.config.websub.hub);
   });
 
   afterAll(async () => {

@@ -125,10 +125,17 @@ describe('the built-in WebSub hub', () => {
     expect((await hubRequest({ 'hub.mode': 'publish', 'hub.topic': TOPIC, 'hub.callback': `${subscriber.url}/cb` })).statusCode).toBe(400);
   });
 
-  it('drops expired leases and verified unsubscriptions', async () => {
-    await store.save({ topic: TOPIC, callback: 'http://127.0.0.1:1/old', secret: null, leaseSeconds: 60, expiresAt: Date.now() - 1 });
+  it('ignores expired leases, sweeps them away, and drops verified unsubscriptions', async () => {
+    const old = 'http://127.0.0.1:1/old';
+    await store.save({ topic: TOPIC, callback: old, secret: null, leaseSeconds: 60, expiresAt: Date.now() - 1 }, system.ctx.config.websub.hub);
     expect((await store.active(TOPIC, Date.now())).map((s) => s.callback)).toEqual([`${subscriber.url}/cb`]);
-    expect(await system.ctx.redis.hexists(system.ctx.keys.websubSubscriptions(TOPIC), 'http://127.0.0.1:1/old')).toBe(0);
+    expect(await store.get(TOPIC, old, Date.now())).toBeNull();
+    // Reads leave it; the periodic sweep removes it, and every index of it.
+    expect(await system.ctx.redis.hexists(system.ctx.keys.websubSubscriptions(TOPIC), old)).toBe(1);
+    expect(await store.sweepExpired(Date.now())).toBe(1);
+    expect(await system.ctx.redis.hexists(system.ctx.keys.websubSubscriptions(TOPIC), old)).toBe(0);
+    expect(await system.ctx.redis.hlen(system.ctx.keys.websubCallbackHost('127.0.0.1'))).toBe(1);
+    expect(await system.ctx.redis.zcard(system.ctx.keys.websubExpiries)).toBe(1);
 
     expect((await hubRequest({ 'hub.mode': 'unsubscribe', 'hub.topic': TOPIC, 'hub.callback': `${subscriber.url}/cb` })).statusCode).toBe(202);
     await waitFor('the unsubscription', async () => (await store.active(TOPIC, Date.now())).length === 0, 5_000);

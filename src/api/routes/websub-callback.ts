@@ -1,7 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { toSyndicateError } from '../../core/errors.js';
 import { ingestFeedDocument, type IngestDeps } from '../../fetch/fetch-processor.js';
-import { websubSignatureValid } from '../../fetch/websub.js';
+import type { FeedSubscription } from '../../fetch/feed-subscriptions.js';
+import { decideVerification, websubSignatureValid } from '../../fetch/websub.js';
 import type { HttpContext } from '../http-context.js';
 import { errorBody } from '../error-handler.js';
 import { schemaOf } from '../schemas.js';
@@ -38,41 +39,43 @@ export async function registerWebSubCallback(app: FastifyInstance, ctx: WebSubCa
       { schema: schemaOf('GET /websub/:sourceId') },
       async (request, reply) => {
         const { sourceId } = request.params;
-        const query = request.query;
         const subscription = await ctx.feedSubscriptions.get(sourceId);
-        const mode = query['hub.mode'];
-        if (!subscription || query['hub.topic'] !== subscription.topic) return reply.status(404).send(errorBody('SYN_ERR_NOT_FOUND', 'unknown subscription'));
-        const now = ctx.clock.now();
-        if (mode === 'denied') {
+        const decision = decideVerification(subscription, request.query, ctx.clock.now());
+        if (!decision.accept) return reply.status(404).send(errorBody('SYN_ERR_NOT_FOUND', decision.why));
+        const hub = subscription!.hub;
+        if (decision.mode === 'denied') {
           await ctx.feedSubscriptions.setState(sourceId, 'denied');
-          await ctx.sourceStatus.recordWebSub(sourceId, { state: 'denied', error: `hub denied: ${query['hub.reason'] ?? 'no reason given'}` });
-          ctx.logger.warn({ sourceId, hub: subscription.hub, reason: query['hub.reason'] }, 'WebSub subscription denied');
+          await ctx.sourceStatus.recordWebSub(sourceId, { state: 'denied', error: `hub denied: ${decision.reason}` });
+          ctx.logger.warn({ sourceId, hub, reason: decision.reason }, 'WebSub subscription denied');
           return reply.status(200).send();
         }
-        if (mode !== 'subscribe' || !query['hub.challenge']) return reply.status(404).send(errorBody('SYN_ERR_NOT_FOUND', 'unexpected verification'));
-        const leaseSeconds = Number(query['hub.lease_seconds']) || subscription.leaseSeconds || 86_400;
-        const leaseUntil = now + leaseSeconds * 1000;
-        await ctx.feedSubscriptions.activate(sourceId, leaseSeconds, leaseUntil);
+        const leaseUntil = ctx.clock.now() + decision.leaseSeconds * 1000;
+        await ctx.feedSubscriptions.activate(sourceId, decision.leaseSeconds, leaseUntil);
         await ctx.sourceStatus.recordWebSub(sourceId, { state: 'active', leaseUntil, error: '' });
-        ctx.logger.info({ sourceId, hub: subscription.hub, leaseSeconds }, 'WebSub subscription verified');
-        return reply.status(200).type('text/plain').send(query['hub.challenge']);
+        ctx.logger.info({ sourceId, hub, leaseSeconds: decision.leaseSeconds }, 'WebSub subscription verified');
+        return reply.status(200).type('text/plain').send(request.query['hub.challenge']);
       },
     );
 
-    scope.post<{ Params: CallbackParams }>('/websub/:sourceId', { schema: schemaOf('POST /websub/:sourceId') }, async (request, reply) => {
-      const { sourceId } = request.params;
-      const subscription = await ctx.feedSubscriptions.get(sourceId);
+    // The subscription is looked up before the body is read: a push to no subscription, or one without a signature
+    // (which could never verify), is answered without reading up to `limits.maxFeedBytes` of it, and the connection
+    // closed rather than drained.
+    const pushedTo = new WeakMap<FastifyRequest, FeedSubscription>();
+    const onRequest = async (request: FastifyRequest<{ Params: CallbackParams }>, reply: FastifyReply) => {
+      const subscription = await ctx.feedSubscriptions.get(request.params.sourceId);
       // 410 tells the hub to stop pushing (WebSub): nothing here subscribes to it any more.
       if (!subscription?.secret || (subscription.state !== 'active' && subscription.state !== 'pending'))
-        return reply.status(410).send(errorBody('SYN_ERR_NOT_FOUND', 'no active subscription for this callback'));
+        return reply.status(410).header('connection', 'close').send(errorBody('SYN_ERR_NOT_FOUND', 'no active subscription for this callback'));
+      if (!request.headers['x-hub-signature']) return dropUnsigned(ctx, request.params.sourceId, reply.header('connection', 'close'));
+      pushedTo.set(request, subscription);
+    };
+
+    scope.post<{ Params: CallbackParams }>('/websub/:sourceId', { schema: schemaOf('POST /websub/:sourceId'), onRequest }, async (request, reply) => {
+      const { sourceId } = request.params;
+      const subscription = pushedTo.get(request)!;
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const signature = request.headers['x-hub-signature'];
-      if (!websubSignatureValid(subscription.secret, body, Array.isArray(signature) ? signature[0] : signature)) {
-        // WebSub: answer 2xx anyway (the hub must not learn which secret works) and drop the content.
-        await ctx.sourceStatus.recordWebSub(sourceId, { error: 'SYN_ERR_WEBSUB_BAD_SIGNATURE: pushed content dropped' });
-        ctx.logger.warn({ sourceId, code: 'SYN_ERR_WEBSUB_BAD_SIGNATURE' }, 'WebSub push with a bad signature dropped');
-        return reply.status(202).send();
-      }
+      if (!websubSignatureValid(subscription.secret, body, Array.isArray(signature) ? signature[0] : signature)) return dropUnsigned(ctx, sourceId, reply);
       const receivedAt = new Date(ctx.clock.now()).toISOString();
       // Answered before ingesting: completing summary-only entries from their pages can take longer than a hub
       // waits. Content lost to a crash meanwhile is not marked seen, so the safety-net poll picks it up.
@@ -82,6 +85,13 @@ export async function registerWebSubCallback(app: FastifyInstance, ctx: WebSubCa
       return reply.status(202).send();
     });
   });
+}
+
+/** A push with a missing or wrong signature: WebSub says answer 2xx anyway (the hub must not learn which secret works) and drop the content. */
+async function dropUnsigned(ctx: Pick<IngestDeps, 'sourceStatus' | 'logger'>, sourceId: string, reply: FastifyReply) {
+  await ctx.sourceStatus.recordWebSub(sourceId, { error: 'SYN_ERR_WEBSUB_BAD_SIGNATURE: pushed content dropped' });
+  ctx.logger.warn({ sourceId, code: 'SYN_ERR_WEBSUB_BAD_SIGNATURE' }, 'WebSub push with a bad signature dropped');
+  return reply.status(202).send();
 }
 
 /** Ingests pushed content like a poll's; the outcome goes to the source status and the log, never to the hub. */
