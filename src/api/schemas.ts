@@ -7,7 +7,7 @@
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
 import { parseDuration } from '../config/duration.js';
-import { channelSchema, idSchema, rulesTestSchema, sourceObjectSchema, subscriptionSchema } from '../config/schema.js';
+import { channelSchema, idSchema, requestProfileSchema, rulesTestSchema, sourceObjectSchema, subscriptionSchema } from '../config/schema.js';
 import { EVENT_TYPES } from '../core/item.js';
 import { SyndicateError } from '../core/errors.js';
 import type { SourceStatus } from '../fetch/source-status.js';
@@ -128,6 +128,21 @@ export const sourceStatusSchema = z
       .object({ at: z.iso.datetime(), newEntries: tally('new or changed entries it carried') })
       .nullable()
       .describe('the last content a hub pushed'),
+    dayOrder: z
+      .enum(['dmy', 'mdy'])
+      .nullable()
+      .describe('how the source writes numeric dates such as 03/04/2026 (day or month first), as its own dates showed; null until one told'),
+    discovery: z
+      .object({
+        page: z.string().describe('the home page the source pointed at'),
+        feed: z.string().describe("the feed chosen (the first RSS, Atom or JSON Feed in document order), now the source's url"),
+        candidates: z
+          .array(z.object({ url: z.string(), type: z.enum(['rss', 'atom', 'json', 'unknown']), title: z.string().nullable() }))
+          .describe('every feed the page named, in document order (or the usual path that answered)'),
+        at: z.iso.datetime(),
+      })
+      .nullable()
+      .describe("the source's URL answered with an HTML page: the feed discovered there"),
   })
   .describe('the fetch status of a source');
 
@@ -176,7 +191,13 @@ export const ROUTE_SCHEMAS = {
   'GET /admin': { querystring: noQuery },
   'GET /api/v1/sources': { querystring: noQuery, response: z.object({ sources: z.array(sourceWithStatusAnswer) }) },
   'GET /api/v1/sources/:id': { params: byId, querystring: noQuery, response: z.object({ source: sourceWithStatusAnswer }) },
-  'PUT /api/v1/sources/:id': { params: byId, body: sourceObjectSchema.extend(optionalId), querystring: noQuery, response: z.object({ source: sourceAnswer }) },
+  'PUT /api/v1/sources/:id': {
+    params: byId,
+    // `request` left out keeps the stored profile, `null` removes it, and a `[REDACTED]` value keeps that secret.
+    body: sourceObjectSchema.extend({ ...optionalId, request: requestProfileSchema.nullable().optional() }),
+    querystring: noQuery,
+    response: z.object({ source: sourceAnswer }),
+  },
   'DELETE /api/v1/sources/:id': { params: byId, querystring: noQuery },
   'POST /api/v1/sources/:id/fetch': { params: byId, body: noBody, querystring: noQuery },
   'GET /api/v1/channels': { querystring: noQuery },

@@ -14,6 +14,7 @@ import {
 import { SyndicateError } from '../core/errors.js';
 import { generateSecret, rotateSecret, type RotatableSecret } from '../core/secret-rotation.js';
 import type { EndpointState } from '../deliver/endpoint-state.js';
+import { mergeProfile, redactSource } from '../fetch/request-profile.js';
 import type { SourceStatus } from '../fetch/source-status.js';
 import { assertUrlStorable } from '../net/address-guard.js';
 import { judgeStory } from '../core/story-rules.js';
@@ -109,14 +110,14 @@ export class CatalogOperations {
   async listSources(): Promise<SourceWithStatus[]> {
     const sources = await this.ctx.catalog.list('sources');
     const statuses = await this.ctx.sourceStatus.list(sources.map((s) => s.id));
-    return sources.map((source, i) => ({ ...source, status: statuses[i]! }));
+    return sources.map((source, i) => ({ ...redactSource(source), status: statuses[i]! }));
   }
 
   /** One source with its typed fetch status; `SYN_ERR_NOT_FOUND` when unknown. */
   async getSource(id: string): Promise<SourceWithStatus> {
     const source = await this.ctx.catalog.get('sources', id);
     if (!source) throw notFound('source', id);
-    return { ...source, status: await this.ctx.sourceStatus.get(source.id) };
+    return { ...redactSource(source), status: await this.ctx.sourceStatus.get(source.id) };
   }
 
   /**
@@ -128,7 +129,9 @@ export class CatalogOperations {
     raw: unknown,
     { allowFile = false, baseDir = process.cwd() }: { allowFile?: boolean; baseDir?: string } = {},
   ): Promise<{ source: SourceConfig; created: boolean }> {
-    const source = parseEntry(sourceSchema, raw);
+    // `request: null` removes the profile; none given keeps the stored one (see mergeProfile).
+    const given = raw && typeof raw === 'object' ? (raw as { request?: unknown }).request : undefined;
+    const source = parseEntry(sourceSchema, given === null ? { ...(raw as object), request: undefined } : raw);
     if (/^file:/i.test(source.url)) {
       if (!allowFile)
         throw new SyndicateError('SYN_ERR_BAD_REQUEST', 'body.url: sources added through the API must be http(s) URLs (file: only in the config file)');
@@ -136,10 +139,13 @@ export class CatalogOperations {
     } else {
       await assertUrlStorable(source.url, this.ctx.guard.allow);
     }
-    const created = (await this.ctx.catalog.get('sources', source.id)) === null;
+    const stored = await this.ctx.catalog.get('sources', source.id);
+    const request = mergeProfile(given === null ? null : source.request, stored?.request);
+    if (request) source.request = request;
+    else delete source.request;
     await this.ctx.catalog.put('sources', source);
     await scheduleSource({ queue: this.ctx.queues.fetch, sourceStatus: this.ctx.sourceStatus }, source, this.ctx.clock.now());
-    return { source, created };
+    return { source: redactSource(source), created: stored === null };
   }
 
   /** Removes a source and its pending poll, so polling stops; `SYN_ERR_NOT_FOUND` when unknown. */

@@ -18,6 +18,8 @@ export interface OpmlSource {
   interval?: string;
   enabled?: boolean;
   fullText?: 'auto' | 'always' | 'never';
+  timezone?: string;
+  dayOrder?: 'dmy' | 'mdy';
   /** The folder path it was filed under in the reader ("Tech / Blogs"); informational. */
   folder?: string;
 }
@@ -49,7 +51,10 @@ export function parseOpml(text: string, known: ReadonlyArray<{ id: string; url: 
   const sources: OpmlSource[] = [];
   $('outline').each((_, element) => {
     const node = $(element);
-    const url = node.attr('xmlUrl') ?? node.attr('xmlurl');
+    // An outline with only a home page becomes a source at that page: the fetch stage discovers its feed.
+    const htmlUrl = node.attr('htmlUrl') ?? node.attr('htmlurl');
+    const url =
+      node.attr('xmlUrl') ?? node.attr('xmlurl') ?? (htmlUrl && /^https?:/i.test(htmlUrl) && node.children('outline').length === 0 ? htmlUrl : undefined);
     if (!url) return;
     const name = (node.attr('title') ?? node.attr('text') ?? '').trim() || hostOf(url);
     let id = node.attr('syndicate:id') ?? idByUrl.get(url);
@@ -75,6 +80,10 @@ export function parseOpml(text: string, known: ReadonlyArray<{ id: string; url: 
     if (enabled) source.enabled = enabled !== 'false';
     const fullText = node.attr('syndicate:fullText');
     if (fullText === 'auto' || fullText === 'always' || fullText === 'never') source.fullText = fullText;
+    const timezone = node.attr('syndicate:timezone');
+    if (timezone) source.timezone = timezone;
+    const dayOrder = node.attr('syndicate:dayOrder');
+    if (dayOrder === 'dmy' || dayOrder === 'mdy') source.dayOrder = dayOrder;
     if (folder) source.folder = folder;
     sources.push(source);
   });
@@ -104,6 +113,16 @@ export function formatDuration(ms: number): string {
   return `${ms}ms`;
 }
 
+/** The ids of sources whose request profile an export leaves out (its secrets never leave the system). */
+export function profilesLeftOut(sources: ReadonlyArray<Pick<SourceConfig, 'id' | 'request'>>): string[] {
+  return sources.filter((s) => s.request).map((s) => s.id);
+}
+
+/** What an export says of the profiles it left out. */
+export function profileNote(ids: string[]): string {
+  return `request profiles (headers, user agent, credentials, cookies) left out of this export: ${ids.join(', ')}; set them again after an import`;
+}
+
 /** An OPML 2.0 document of the sources (sorted by id, so the same catalog always gives the same text). */
 export function renderOpml(sources: SourceConfig[], title = 'syndicate sources'): string {
   const lines = [...sources]
@@ -119,15 +138,19 @@ export function renderOpml(sources: SourceConfig[], title = 'syndicate sources')
         ['syndicate:interval', formatDuration(s.interval)],
         ['syndicate:enabled', String(s.enabled)],
         ['syndicate:fullText', s.fullText],
+        ...(s.timezone ? ([['syndicate:timezone', s.timezone]] as Array<[string, string]>) : []),
+        ...(s.dayOrder ? ([['syndicate:dayOrder', s.dayOrder]] as Array<[string, string]>) : []),
       ];
       return `    <outline ${attributes.map(([k, v]) => `${k}="${escapeXml(v)}"`).join(' ')}/>`;
     });
+  const withProfile = profilesLeftOut(sources);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<opml version="2.0" xmlns:syndicate="${OPML_NAMESPACE}">`,
     '  <head>',
     `    <title>${escapeXml(title)}</title>`,
     '  </head>',
+    ...(withProfile.length ? [`  <!-- ${escapeXml(profileNote(withProfile))} -->`.replace(/--(?!>)/g, '- -')] : []),
     '  <body>',
     ...lines,
     '  </body>',

@@ -2,11 +2,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { sourceHealth } from '../catalog/operations.js';
-import { parseOpml, renderOpml } from '../catalog/opml.js';
+import { parseOpml, profileNote, profilesLeftOut, renderOpml } from '../catalog/opml.js';
 import { parseDuration } from '../config/duration.js';
 import { SyndicateError } from '../core/errors.js';
 import { decodeText } from '../content/decode-text.js';
-import { createNetworkGuard, httpFetch } from '../fetch/http-fetch.js';
+import { createInterface } from 'node:readline/promises';
+import type { FeedCandidate } from '../content/feed-discovery.js';
+import { discoverFeed, isHtmlPage, type Discovery } from '../fetch/discover-feed.js';
+import { createNetworkGuard, fetchLimits, httpFetch } from '../fetch/http-fetch.js';
 import { fetchingConfig } from './normalize.js';
 import { withBackend, withCommon, type CommonOptions } from './common-options.js';
 import { print, printList, ProgressBar, renderTable } from './output.js';
@@ -45,6 +48,50 @@ async function readInput(target: string): Promise<string> {
   }
 }
 
+/**
+ * What `sources add` finds at a URL: null for a feed (or an address that does not answer: the fetch stage will say
+ * why), the discovery for a home page. Through the config's guard and limits, as the fetch stage reads it.
+ */
+async function discoverForAdd(url: string): Promise<Discovery | null> {
+  const config = fetchingConfig();
+  const guard = createNetworkGuard(config);
+  try {
+    const get = (target: string) => httpFetch(target, fetchLimits(config, guard));
+    const page = await get(url).catch(() => null);
+    if (!page || page.status !== 200 || !isHtmlPage(page)) return null;
+    return await discoverFeed(page, get);
+  } finally {
+    await guard.dispatcher.destroy();
+  }
+}
+
+/** The candidate the operator picks: `--pick n`, else asked on a terminal when there are several, else the first. */
+async function pickCandidate(discovery: Discovery, pick: number | undefined, json: boolean): Promise<FeedCandidate> {
+  const { candidates } = discovery;
+  const first = candidates.indexOf(discovery.feed);
+  if (!json) {
+    process.stdout.write(`${discovery.page} is a home page; the feeds it names:\n`);
+    candidates.forEach((c, i) => process.stdout.write(`  ${i + 1}. ${c.url} (${c.type}${c.title ? `, ${c.title}` : ''})${i === first ? ' [default]' : ''}\n`));
+  }
+  if (pick !== undefined) {
+    if (!Number.isInteger(pick) || pick < 1 || pick > candidates.length)
+      throw new SyndicateError('SYN_ERR_BAD_REQUEST', `--pick ${pick}: the page names ${candidates.length} feed(s); pick 1 to ${candidates.length}`);
+    return candidates[pick - 1]!;
+  }
+  if (candidates.length > 1 && process.stdin.isTTY && process.stdout.isTTY) {
+    const prompt = createInterface({ input: process.stdin, output: process.stdout });
+    try {
+      const answer = await prompt.question(`which one? [${first + 1}] `);
+      const n = answer.trim() ? Number.parseInt(answer.trim(), 10) : first + 1;
+      if (Number.isInteger(n) && n >= 1 && n <= candidates.length) return candidates[n - 1]!;
+      throw new SyndicateError('SYN_ERR_BAD_REQUEST', `${answer.trim()}: pick 1 to ${candidates.length}`);
+    } finally {
+      prompt.close();
+    }
+  }
+  return discovery.feed;
+}
+
 /** `sources list|add|remove|status|fetch-now`. */
 export function sourcesCommand(): Command {
   const sources = new Command('sources').description('list, add, remove, inspect and fetch sources (feeds)');
@@ -71,21 +118,36 @@ export function sourcesCommand(): Command {
       .option('--interval <duration>', 'base polling interval, e.g. 90s, 5m, 1h', '5m')
       .option('--homepage <url>', "the outlet's home page")
       .addOption(new Option('--full-text <mode>', 'fetch article pages').choices(['auto', 'always', 'never']).default('auto'))
-      .option('--disabled', 'add it without polling it'),
-  ).action(async (id: string, url: string, o: CommonOptions & { name?: string; interval: string; homepage?: string; fullText: string; disabled?: boolean }) =>
-    withBackend(o, async (backend) => {
-      const raw = {
-        id,
-        name: o.name ?? id,
-        url,
-        interval: o.interval,
-        fullText: o.fullText,
-        enabled: !o.disabled,
-        ...(o.homepage ? { homepage: o.homepage } : {}),
-      };
-      const { source, created } = await backend.putSource(raw);
-      print(o.json ?? false, { source, created }, () => `${created ? 'added' : 'replaced'} source ${source.id} (${source.url})\n`);
-    }),
+      .option('--disabled', 'add it without polling it')
+      .option('--pick <n>', 'when the URL is a home page naming several feeds: take the n-th (1 = the first; asked on a terminal otherwise)', (v) =>
+        Number.parseInt(v, 10),
+      ),
+  ).action(
+    async (
+      id: string,
+      url: string,
+      o: CommonOptions & { name?: string; interval: string; homepage?: string; fullText: string; disabled?: boolean; pick?: number },
+    ) =>
+      withBackend(o, async (backend) => {
+        // A home page: its feeds are shown and one is picked (the fetch stage would take the first).
+        const discovery = /^https?:/i.test(url) ? await discoverForAdd(url) : null;
+        const feed = discovery ? await pickCandidate(discovery, o.pick, o.json ?? false) : null;
+        const raw = {
+          id,
+          name: o.name ?? id,
+          url: feed?.url ?? url,
+          interval: o.interval,
+          fullText: o.fullText,
+          enabled: !o.disabled,
+          ...(o.homepage ? { homepage: o.homepage } : discovery ? { homepage: discovery.page } : {}),
+        };
+        const { source, created } = await backend.putSource(raw);
+        print(
+          o.json ?? false,
+          { source, created, ...(discovery ? { discovery } : {}) },
+          () => `${created ? 'added' : 'replaced'} source ${source.id} (${source.url})\n`,
+        );
+      }),
   );
   withCommon(sources.command('remove').description('remove a source (polling stops)').argument('<id>', 'source id')).action(
     async (id: string, o: CommonOptions) =>
@@ -346,7 +408,11 @@ export function exportOpmlCommand(): Command {
       .option('-o, --output <file>', 'write to this file instead of stdout'),
   ).action(async (o: CommonOptions & { output?: string }) =>
     withBackend(o, async (backend) => {
-      const opml = renderOpml(await backend.listSources());
+      const sources = await backend.listSources();
+      const opml = renderOpml(sources);
+      // The profiles' secrets never leave the system: the operator is told which sources need them set again.
+      const leftOut = profilesLeftOut(sources);
+      if (leftOut.length) process.stderr.write(`syndicate: ${profileNote(leftOut)}\n`);
       if (o.output) {
         await writeFile(o.output, opml);
         print(o.json ?? false, { written: o.output }, () => `wrote ${o.output}\n`);

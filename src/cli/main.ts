@@ -5,7 +5,7 @@ import { createLogger } from '../core/logger.js';
 import { ROLE_NAMES, type RoleName, type RoleSet } from '../runtime/role.js';
 import { startSystem } from '../runtime/start.js';
 import { channelsCommand, exportOpmlCommand, importOpmlCommand, sourcesCommand, itemsCommand, subscriptionsCommand } from './catalog-commands.js';
-import { normalizeCommand } from './normalize.js';
+import { normalizeCommand, type PreviewOptions } from './normalize.js';
 import { jobsCommand, replayCommand } from './jobs-commands.js';
 import { rulesCommand } from './rules-commands.js';
 import { CliUsageError } from './usage-error.js';
@@ -79,15 +79,21 @@ export function buildProgram(roleSet?: RoleSet): Command {
     .option('--jsonl', 'several inputs: one JSON line per input, in order: {"input","items"} or {"input","error"}')
     .option(
       '--source <id>',
-      "read as the configured source ID: its format (feed, html or json listing), extraction rules and full text; without an input, the source's own url",
+      'preview as this source of the config: its format (feed, html or json listing), extraction rules, full text, request profile, zone and day order (its URL when no input is given)',
     )
+    .option('--header <line...>', "an extra request header, 'Name: value' (repeatable)")
+    .option('--user-agent <text>', 'the User-Agent to send')
+    .option('--user <name:password>', 'HTTP basic auth')
+    .option('--cookie <name=value...>', 'a cookie to send (repeatable)')
+    .option('--timezone <zone>', 'the zone of dates that name none (IANA name or +hh:mm)')
+    .option('--day-order <dmy|mdy>', 'how ambiguous numeric dates such as 03/04/2026 are read')
     .addHelpText(
       'after',
-      '\nExamples:\n  syndicate normalize config/samples/news-az-interview.rss\n  syndicate normalize --jsonl https://news.az/rss feed.atom page.html\n  syndicate normalize --source news-az\n  syndicate normalize --source news-az saved-article.html',
+      '\nExamples:\n  syndicate normalize config/samples/news-az-interview.rss\n  syndicate normalize --jsonl https://news.az/rss feed.atom page.html\n  syndicate normalize --source news-az\n  syndicate normalize https://partner.example/feed --user reader:secret --timezone Europe/Istanbul',
     )
-    .action(async (inputs: string[], o: { jsonl?: boolean; source?: string }, command: Command) => {
+    .action(async (inputs: string[], o: Omit<PreviewOptions, 'jsonl'> & { jsonl?: boolean }, command: Command) => {
       try {
-        process.exitCode = await normalizeCommand(inputs, o.jsonl ?? false, { source: o.source });
+        process.exitCode = await normalizeCommand(inputs, { ...o, jsonl: o.jsonl ?? false });
       } catch (err) {
         // Misuse found after parsing (no input, several without --jsonl): one line and this command's usage.
         if (err instanceof CliUsageError) command.error(err.message, { exitCode: 2, code: 'syndicate.usage' });

@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfigFile, loadEnv, parseConfig } from '../config/load-config.js';
-import type { SourceConfig, SyndicationConfig } from '../config/schema.js';
+import { sourceSchema, type SourceConfig, type SyndicationConfig } from '../config/schema.js';
 import { fetchFullText } from '../fetch/full-text/fetch-full-text.js';
 import { SyndicateError, toSyndicateError } from '../core/errors.js';
 import type { NormalizedItem } from '../core/item.js';
 import { createNetworkGuard, fetchLimits, httpFetch, type NetworkGuard } from '../fetch/http-fetch.js';
+import { credentialsOf } from '../fetch/request-profile.js';
 import { normalizeDocument } from '../normalize/normalize-document.js';
 import { CliUsageError } from './usage-error.js';
 
@@ -14,8 +15,62 @@ import { CliUsageError } from './usage-error.js';
 interface Preview {
   config: SyndicationConfig;
   guard: NetworkGuard;
-  /** The configured source the inputs are read as (`--source ID`). */
+  /** The source it previews as (`--source`, or the flags): its request profile and how it writes dates. */
   source?: SourceConfig;
+}
+
+/** What `normalize` takes besides its inputs: a source of the config to preview as, or its settings as flags. */
+export interface PreviewOptions {
+  jsonl: boolean;
+  source?: string;
+  header?: string[];
+  userAgent?: string;
+  user?: string;
+  cookie?: string[];
+  timezone?: string;
+  dayOrder?: string;
+}
+
+/**
+ * The source a preview runs as: the config's `--source ID` (its URL when no input is given), with the flags on top
+ * (`--header 'Name: value'`, `--user-agent`, `--user name:password`, `--cookie name=value`, `--timezone`,
+ * `--day-order`), validated like the config file. Undefined when nothing was asked.
+ */
+function previewSource(config: SyndicationConfig, options: PreviewOptions, firstInput: string | undefined): Preview['source'] {
+  const base = options.source ? config.sources.find((s) => s.id === options.source) : undefined;
+  if (options.source && !base) throw new CliUsageError(`no source ${options.source} in the config`);
+  const flags = options.header?.length || options.userAgent || options.user || options.cookie?.length || options.timezone || options.dayOrder;
+  if (!base && !flags) return undefined;
+  const request: Record<string, unknown> = { ...base?.request };
+  for (const line of options.header ?? []) {
+    const colon = line.indexOf(':');
+    if (colon < 1) throw new CliUsageError(`--header ${JSON.stringify(line)}: expected 'Name: value'`);
+    request.headers = { ...(request.headers as object), [line.slice(0, colon).trim()]: line.slice(colon + 1).trim() };
+  }
+  if (options.userAgent) request.userAgent = options.userAgent;
+  if (options.user) {
+    const colon = options.user.indexOf(':');
+    if (colon < 1) throw new CliUsageError('--user: expected name:password');
+    request.auth = { username: options.user.slice(0, colon), password: options.user.slice(colon + 1) };
+  }
+  for (const pair of options.cookie ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq < 1) throw new CliUsageError(`--cookie ${JSON.stringify(pair)}: expected name=value`);
+    request.cookies = { ...(request.cookies as object), [pair.slice(0, eq)]: pair.slice(eq + 1) };
+  }
+  const raw = {
+    // The configured source whole (its format, listing, extraction rules, full text), the flags on top.
+    ...base,
+    id: base?.id ?? 'preview',
+    name: base?.name ?? 'preview',
+    url: firstInput && /^https?:/i.test(firstInput) ? firstInput : base ? configuredUrl(base.url) : 'http://preview.invalid/',
+    ...(Object.keys(request).length ? { request } : {}),
+    ...(options.timezone ? { timezone: options.timezone } : base?.timezone ? { timezone: base.timezone } : {}),
+    ...(options.dayOrder ? { dayOrder: options.dayOrder } : base?.dayOrder ? { dayOrder: base.dayOrder } : {}),
+  };
+  const parsed = sourceSchema.safeParse(raw);
+  if (!parsed.success) throw new CliUsageError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return parsed.data;
 }
 
 /**
@@ -58,7 +113,9 @@ async function previewOne(input: string, preview: Preview): Promise<NormalizedIt
 }
 
 async function readAndNormalize(location: string, { config, guard, source }: Preview): Promise<NormalizedItem[]> {
-  const response = await httpFetch(location, fetchLimits(config, guard));
+  // The profile goes where the fetch worker sends it: the source's own host (here, the input's) and those it names.
+  const credentials = source ? credentialsOf({ ...source, url: /^https?:/i.test(location) ? location : source.url }) : undefined;
+  const response = await httpFetch(location, { ...fetchLimits(config, guard), credentials });
   if (response.status >= 300)
     throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `${location} answered ${response.status}`, { details: { status: response.status } });
   const clock = { now: () => Date.now() };
@@ -71,17 +128,12 @@ async function readAndNormalize(location: string, { config, guard, source }: Pre
       extractionRules: config.extractionRules,
       // As the fetch worker completes a source's summary-only entries (its fullText setting, its rules), without
       // the shared politeness state that lives in Redis.
-      completeEntry: source ? async (entry, rules) => (await fetchFullText({ config, guard, clock }, null, entry, source.fullText, rules)).entry : undefined,
+      completeEntry: source
+        ? async (entry, rules) => (await fetchFullText({ config, guard, clock }, null, entry, source.fullText, credentials, rules)).entry
+        : undefined,
+      dates: { zone: source?.timezone, dayOrder: source?.dayOrder },
     },
   );
-}
-
-/** The configured source `--source` names; a usage error when the configuration has none by that id. */
-function configuredSource(config: SyndicationConfig, id: string | undefined): SourceConfig | undefined {
-  if (id === undefined) return undefined;
-  const source = config.sources.find((s) => s.id === id);
-  if (!source) throw new CliUsageError(`no source ${id} in the configuration (${config.sources.map((s) => s.id).join(', ') || 'it has none'})`);
-  return source;
 }
 
 /**
@@ -90,15 +142,15 @@ function configuredSource(config: SyndicationConfig, id: string | undefined): So
  * order, `{"input", "items"}` or `{"input", "error": {"code", "message"}}`, and exits 0 whatever the inputs held.
  * Needs no Redis. Options are parsed by cli/main.ts; throws `CliUsageError` when the inputs do not fit the mode.
  */
-export async function normalizeCommand(positionals: string[], jsonl: boolean, options: { source?: string } = {}): Promise<number> {
-  const config = options.source === undefined ? null : fetchingConfig();
-  const source = config ? configuredSource(config, options.source) : undefined;
-  // With --source and no input, the source's own address is read.
-  const inputs = positionals.length === 0 && source ? [configuredUrl(source.url)] : positionals;
-  if (inputs.length === 0) throw new CliUsageError(`normalize needs ${jsonl ? 'at least one file or URL' : 'a file or URL'} (or --source ID)`);
-  if (!jsonl && inputs.length > 1) throw new CliUsageError('normalize takes one file or URL; use --jsonl for several');
-  const loaded = config ?? fetchingConfig();
-  const preview: Preview = { config: loaded, guard: createNetworkGuard(loaded), source };
+export async function normalizeCommand(inputs: string[], options: PreviewOptions): Promise<number> {
+  const { jsonl } = options;
+  const config = fetchingConfig();
+  const source = previewSource(config, options, inputs[0]);
+  // `--source ID` alone previews that source's own URL.
+  const positionals = inputs.length === 0 && options.source && source ? [source.url] : inputs;
+  if (positionals.length === 0) throw new CliUsageError(`normalize needs ${jsonl ? 'at least one file or URL' : 'a file or URL'}`);
+  if (!jsonl && positionals.length > 1) throw new CliUsageError('normalize takes one file or URL; use --jsonl for several');
+  const preview: Preview = { config, guard: createNetworkGuard(config), source };
   try {
     if (!jsonl) {
       const items = await previewOne(inputs[0]!, preview);

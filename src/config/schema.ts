@@ -2,6 +2,7 @@ import { load } from 'cheerio/slim';
 import { z } from 'zod';
 import { checkLinearPattern } from '../core/linear-pattern.js';
 import { EVENT_TYPES } from '../core/item.js';
+import { isKnownZone } from '../content/feed-date.js';
 import { patternProblem, phraseOf, RULE_FIELD_NAMES } from '../core/story-rules.js';
 import { parseDuration } from './duration.js';
 
@@ -90,6 +91,40 @@ export const listingSchema = z
   })
   .strict();
 
+/** A header name as HTTP allows it (a token). */
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not an HTTP header name');
+/** A header value: no line breaks (a value with one would smuggle a second header). */
+const headerValue = z.string().regex(/^[^\r\n\0]*$/, 'must be one line');
+
+/**
+ * How a source's requests are made: extra headers, a user agent, HTTP basic auth and cookies. The header values,
+ * the password and the cookies are secrets: redacted in the log, the API and the status page, left out of OPML.
+ * They go only to the feed's own host and the `hosts` listed here, never across a redirect to another host.
+ */
+export const requestProfileSchema = z
+  .object({
+    userAgent: headerValue.min(1).optional(),
+    headers: z.record(headerName, headerValue).optional(),
+    auth: z
+      .object({ username: headerValue.refine((u) => !u.includes(':'), 'must not contain ":"'), password: headerValue })
+      .strict()
+      .optional(),
+    cookies: z.record(z.string().regex(/^[^\s;=,]+$/, 'not a cookie name'), z.string().regex(/^[^\s;,\r\n]*$/, 'not a cookie value')).optional(),
+    /** Other hosts the profile is sent to too (article pages on another host), e.g. `www.example.com`. */
+    hosts: z.array(z.string().min(1)).optional(),
+  })
+  .strict()
+  .superRefine((profile, ctx) => {
+    for (const name of Object.keys(profile.headers ?? {})) {
+      if (/^(?:host|content-length|transfer-encoding|connection|upgrade|te|trailer|keep-alive|if-none-match|if-modified-since|accept-encoding)$/i.test(name)) {
+        ctx.addIssue({ code: 'custom', path: ['headers', name], message: `${name} is set by the fetcher itself` });
+      }
+    }
+  });
+
+/** A zone the platform knows: an IANA name (`Europe/Istanbul`) or an offset (`+03:00`). */
+const timeZone = z.string().refine(isKnownZone, 'not a time zone (an IANA name such as Europe/Istanbul, or an offset such as +03:00)');
+
 /** A source's fields; {@link sourceSchema} adds the checks across them (the API extends this one for its answers). */
 export const sourceObjectSchema = z
   .object({
@@ -105,6 +140,11 @@ export const sourceObjectSchema = z
     /** What `url` answers: a feed, or a site's listing page (`html`) or JSON (`json`) read with `listing`. */
     format: z.enum(['feed', 'html', 'json']).default('feed'),
     listing: listingSchema.optional(),
+    /** The zone of the source's dates that name none (else UTC). */
+    timezone: timeZone.optional(),
+    /** How its ambiguous numeric dates (`03/04/2026`) are read; inferred from its own dates when absent. */
+    dayOrder: z.enum(['dmy', 'mdy']).optional(),
+    request: requestProfileSchema.optional(),
   })
   .strict();
 
@@ -352,6 +392,7 @@ export type SyndicationConfig = z.output<typeof configSchema>;
 export type SourceConfig = z.output<typeof sourceSchema>;
 export type CleanupRules = z.output<typeof cleanupRulesSchema>;
 export type ListingRules = z.output<typeof listingSchema>;
+export type RequestProfile = z.output<typeof requestProfileSchema>;
 export type ChannelConfig = z.output<typeof channelSchema>;
 export type ChannelFilter = z.output<typeof channelFilterSchema>;
 export type SubscriptionConfig = z.output<typeof subscriptionSchema>;

@@ -1,3 +1,5 @@
+import type { DayOrder } from './feed-date.js';
+
 /** One entry of a parsed feed, before normalization: what the feed says, nothing more. */
 export interface FeedEntry {
   guid: string | null;
@@ -12,6 +14,11 @@ export interface FeedEntry {
   categories: string[];
   imageUrl: string | null;
   language: string | null;
+  /**
+   * The dates as the source wrote them when they were after the fetch time; `publishedAt`/`updatedAt` then say the
+   * fetch time instead (a clock set wrong, or a zone left out, must not put a story at the top of every feed).
+   */
+  futureDates?: { publishedAt?: string; updatedAt?: string };
 }
 
 /** A parsed feed: its own metadata and entries. */
@@ -31,4 +38,6 @@ export interface ParsedFeed {
   deletedEntries?: Array<{ ref: string; when: string | null }>;
   /** What was wrong with a document read leniently (undeclared entities, unclosed elements, bad items); empty when it was well-formed. */
   warnings: string[];
+  /** The day order of the source's numeric dates (`03/04/2026`), as its dates showed it or as it was known; null when nothing tells. */
+  dayOrder?: DayOrder | null;
 }

@@ -152,10 +152,13 @@ function imageOf(entry: FieldNode, groups: FieldNode[]): string | null {
   return clean(first(entry, 'itunes:image')?.attrs.href);
 }
 
-function dateOf(entry: FieldNode, ...names: string[]): string | null {
+/** Reads one date as the source writes them (see feed-date.ts `DateReadingOptions`); null when it is not one. */
+export type DateReader = (text: string | null | undefined) => string | null;
+
+function dateOf(entry: FieldNode, readDate: DateReader, ...names: string[]): string | null {
   for (const name of names) {
     for (const child of entry.children(name)) {
-      const date = parseFeedDate(child.text());
+      const date = readDate(child.text());
       if (date) return date;
     }
   }
@@ -172,7 +175,7 @@ function dateOf(entry: FieldNode, ...names: string[]): string | null {
  * `dc:description`, CDF `abstract`, `itunes:summary`, Media RSS `description` (a `description` beside a `summary`
  * is the body). `atom` is true in Atom documents, where an undeclared text type means plain text.
  */
-export function mapEntry(entry: FieldNode, atom: boolean, feedLanguage: string | null): FeedEntry {
+export function mapEntry(entry: FieldNode, atom: boolean, feedLanguage: string | null, readDate: DateReader = parseFeedDate): FeedEntry {
   const groups = entry.children('media:group');
   // Atom's own constructs are plain text unless typed; RSS says nothing, and its description is HTML by definition.
   const own: Undeclared = atom ? 'text' : 'guess';
@@ -204,8 +207,8 @@ export function mapEntry(entry: FieldNode, atom: boolean, feedLanguage: string |
     guid,
     link,
     title: title ? feedTextPlain(title) : '',
-    publishedAt: dateOf(entry, 'pubdate', 'published', 'dc:date', 'dcterms:issued', 'issued', 'dcterms:created', 'created'),
-    updatedAt: dateOf(entry, 'updated', 'modified', 'dcterms:modified') ?? parseFeedDate(entry.attrs.lastmod),
+    publishedAt: dateOf(entry, readDate, 'pubdate', 'published', 'dc:date', 'dcterms:issued', 'issued', 'dcterms:created', 'created'),
+    updatedAt: dateOf(entry, readDate, 'updated', 'modified', 'dcterms:modified') ?? readDate(entry.attrs.lastmod),
     author: authorNode ? person(authorNode) : null,
     summary: summary ? feedTextHtml(summary) : null,
     contentHtml: content ? feedTextHtml(content) : null,
@@ -216,7 +219,13 @@ export function mapEntry(entry: FieldNode, atom: boolean, feedLanguage: string |
 }
 
 /** Maps the feed's own metadata (channel or Atom feed element) and its entries. */
-export function mapFeed(channel: FieldNode, entries: FieldNode[], atom: boolean, rootLanguage: string | null = null): ParsedFeed {
+export function mapFeed(
+  channel: FieldNode,
+  entries: FieldNode[],
+  atom: boolean,
+  rootLanguage: string | null = null,
+  readDate: DateReader = parseFeedDate,
+): ParsedFeed {
   const language = clean(first(channel, 'language', 'dc:language')?.text()) ?? clean(channel.attrs['xml:lang']) ?? rootLanguage;
   const title = firstText(channel, atom ? 'text' : 'guess', 'title', 'dc:title');
   const ttl = Number(clean(first(channel, 'ttl')?.text()));
@@ -228,7 +237,7 @@ export function mapFeed(channel: FieldNode, entries: FieldNode[], atom: boolean,
     selfUrl: linkOf(channel, 'self'),
     ttlMinutes: Number.isFinite(ttl) && ttl > 0 ? ttl : null,
     updatePeriodMinutes: syndicationPeriodMinutes(first(channel, 'sy:updateperiod')?.text(), first(channel, 'sy:updatefrequency')?.text()),
-    entries: entries.map((entry) => mapEntry(entry, atom, language)),
+    entries: entries.map((entry) => mapEntry(entry, atom, language, readDate)),
     warnings: [],
   };
 }

@@ -1,7 +1,7 @@
 import { load, type CheerioAPI } from 'cheerio/slim';
 import type { AnyNode } from 'domhandler';
 import type { ListingRules, SourceConfig } from '../config/schema.js';
-import { parseFeed } from './parse-feed.js';
+import { parseFeed, type FeedReadingOptions } from './parse-feed.js';
 import { SyndicateError } from '../core/errors.js';
 import type { FeedEntry, ParsedFeed } from './feed-entry.js';
 import { parseFeedDate } from './feed-date.js';
@@ -140,7 +140,8 @@ export async function readSourceDocument(
   documentUrl: string,
   source: Pick<SourceConfig, 'format' | 'listing'> | null | undefined,
   maxEntries: number,
+  options: FeedReadingOptions = {},
 ): Promise<ParsedFeed> {
   if (source && source.format !== 'feed' && source.listing) return parseListing(text, documentUrl, source.format, source.listing, maxEntries);
-  return parseFeed(text, maxEntries);
+  return parseFeed(text, maxEntries, options);
 }

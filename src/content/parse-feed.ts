@@ -2,8 +2,8 @@ import Parser from 'rss-parser';
 import { SyndicateError } from '../core/errors.js';
 import { demoronize } from './decode-text.js';
 import type { FeedEntry, ParsedFeed } from './feed-entry.js';
-import { parseFeedDate } from './feed-date.js';
-import { FEED_ELEMENTS, mapFeed, type FieldNode } from './feed-fields.js';
+import { inferDayOrder, numericDayOrder, parseFeedDate, type DateReadingOptions, type DayOrder } from './feed-date.js';
+import { FEED_ELEMENTS, mapFeed, type DateReader, type FieldNode } from './feed-fields.js';
 import { textToHtml } from './feed-text.js';
 import { escapeHtml } from './text.js';
 import { knownPrefix, NestedEntitiesError, readXmlLeniently, type XmlElement } from './lenient-xml.js';
@@ -117,7 +117,7 @@ function fastPathFits(text: string): boolean {
   return true;
 }
 
-async function fastPath(text: string, maxEntries: number): Promise<ParsedFeed> {
+async function fastPath(text: string, maxEntries: number, readDate: DateReader): Promise<ParsedFeed> {
   const feed = await parser.parseString(text.replace(/^\uFEFF/, ''));
   const c1 = /&#(?:1[2-5]\d|x[89][0-9a-f]);/i.test(text);
   const items = (feed['raw item'] as unknown[] | undefined) ?? [];
@@ -125,6 +125,8 @@ async function fastPath(text: string, maxEntries: number): Promise<ParsedFeed> {
     new Xml2jsNode(feed, true, c1),
     items.slice(0, maxEntries).map((item) => new Xml2jsNode(item, false, c1)),
     false,
+    null,
+    readDate,
   );
 }
 
@@ -161,7 +163,7 @@ function readLeniently(text: string) {
   }
 }
 
-function lenientPath(text: string, strictError: Error | null, maxEntries: number): ParsedFeed {
+function lenientPath(text: string, strictError: Error | null, maxEntries: number, readDate: DateReader): ParsedFeed {
   const { root, warnings } = readLeniently(text);
   if (!root) throw new SyndicateError('SYN_ERR_PARSE_FAILED', 'not a feed: the document holds no XML element');
   const entries = entriesOf(root);
@@ -170,7 +172,7 @@ function lenientPath(text: string, strictError: Error | null, maxEntries: number
   }
   const atom = root.name === 'feed';
   const channel = atom ? root : (firstNamed(root, 'channel') ?? root);
-  const feed = mapFeed(channel, entries.slice(0, maxEntries), atom, root.attrs['xml:lang'] ?? null);
+  const feed = mapFeed(channel, entries.slice(0, maxEntries), atom, root.attrs['xml:lang'] ?? null, readDate);
   // What a strict parser said counts only when it was about the XML itself (xml2js names a line), not the format.
   if (strictError && warnings.length === 0 && /Line:/.test(strictError.message)) {
     warnings.push(
@@ -205,7 +207,7 @@ function jsonAuthor(item: Record<string, unknown>): string | null {
  * Reads JSON Feed 1.0 and 1.1 (rss-parser does not). A member of the wrong type is ignored, an item that is not
  * an object is skipped with a warning; only a document that is not a JSON Feed at all is refused.
  */
-export function parseJsonFeed(text: string): ParsedFeed {
+export function parseJsonFeed(text: string, readDate: DateReader = parseFeedDate): ParsedFeed {
   let doc: Record<string, unknown> | null;
   try {
     doc = asObject(JSON.parse(text.replace(/^\uFEFF/, '')));
@@ -232,8 +234,8 @@ export function parseJsonFeed(text: string): ParsedFeed {
       guid: id,
       link: asString(item.url) ?? asString(item.external_url) ?? (id && /^https?:\/\//i.test(id) ? id : null),
       title: asString(item.title)?.trim() ?? '',
-      publishedAt: parseFeedDate(asString(item.date_published)),
-      updatedAt: parseFeedDate(asString(item.date_modified)),
+      publishedAt: readDate(asString(item.date_published)),
+      updatedAt: readDate(asString(item.date_modified)),
       author: jsonAuthor(item),
       summary: asString(item.summary) ? escapeHtml(asString(item.summary)!) : contentHtml && contentText ? textToHtml(contentText) : null,
       contentHtml: contentHtml ?? (contentText ? textToHtml(contentText) : null),
@@ -266,29 +268,66 @@ export function sniffFormat(text: string): 'json' | 'xml' | 'html' | 'unknown' {
   return 'unknown';
 }
 
+/** How a source writes its dates, and when the document was fetched (later dates are clamped to it). */
+export interface FeedReadingOptions {
+  dates?: DateReadingOptions;
+  /** The fetch time (epoch ms): a date after it is replaced by it, the original kept in `futureDates`. */
+  now?: number;
+}
+
+async function parseDocument(text: string, maxEntries: number, readDate: DateReader): Promise<ParsedFeed> {
+  const format = sniffFormat(text);
+  if (format === 'json') return parseJsonFeed(text, readDate);
+  if (format !== 'xml')
+    throw new SyndicateError('SYN_ERR_PARSE_FAILED', `not a feed (looks like ${format === 'html' ? 'an HTML page' : 'neither XML nor JSON'})`);
+  let strictError: Error | null = null;
+  if (fastPathFits(text)) {
+    try {
+      return await fastPath(text, maxEntries, readDate);
+    } catch (err) {
+      if (!(err instanceof NeedsLenientRead)) strictError = err as Error;
+    }
+  }
+  return lenientPath(text, strictError, maxEntries, readDate);
+}
+
+/** Dates after the fetch time become the fetch time; what the source wrote is kept in `futureDates`. */
+function clampFutureDates(entries: FeedEntry[], now: number): void {
+  const limit = new Date(now).toISOString();
+  for (const entry of entries) {
+    for (const field of ['publishedAt', 'updatedAt'] as const) {
+      const value = entry[field];
+      if (value && value > limit && Date.parse(value) > now) {
+        entry.futureDates = { ...entry.futureDates, [field]: value };
+        entry[field] = limit;
+      }
+    }
+  }
+}
+
 /**
  * Parses a feed document (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, CDF or JSON Feed 1.x), capped to `maxEntries` entries.
  * Ill-formed XML is read leniently and says so in `warnings`; only a document with no recognizable feed is refused,
- * with `SYN_ERR_PARSE_FAILED` naming what is wrong.
+ * with `SYN_ERR_PARSE_FAILED` naming what is wrong. Dates are read as the source writes them (`options.dates`):
+ * when the document's own numeric dates show a day order other than the one assumed, it is read again in that
+ * order, and the order is answered in `dayOrder` for the source's status.
  */
-export async function parseFeed(text: string, maxEntries = 500): Promise<ParsedFeed> {
-  const format = sniffFormat(text);
-  let feed: ParsedFeed;
-  if (format === 'json') feed = parseJsonFeed(text);
-  else if (format === 'xml') {
-    let strictError: Error | null = null;
-    let fast: ParsedFeed | null = null;
-    if (fastPathFits(text)) {
-      try {
-        fast = await fastPath(text, maxEntries);
-      } catch (err) {
-        if (!(err instanceof NeedsLenientRead)) strictError = err as Error;
-      }
-    }
-    feed = fast ?? lenientPath(text, strictError, maxEntries);
-  } else {
-    throw new SyndicateError('SYN_ERR_PARSE_FAILED', `not a feed (looks like ${format === 'html' ? 'an HTML page' : 'neither XML nor JSON'})`);
+export async function parseFeed(text: string, maxEntries = 500, options: FeedReadingOptions = {}): Promise<ParsedFeed> {
+  const known = options.dates?.dayOrder ?? null;
+  const written: string[] = [];
+  const reader =
+    (dayOrder: DayOrder | null): DateReader =>
+    (value) => {
+      if (value) written.push(value);
+      return parseFeedDate(value, { ...options.dates, dayOrder });
+    };
+  let feed = await parseDocument(text, maxEntries, reader(known));
+  const dayOrder = inferDayOrder(written, known);
+  if (dayOrder && dayOrder !== (known ?? 'dmy') && written.some((value) => numericDayOrder(value) === 'ambiguous')) {
+    feed = await parseDocument(text, maxEntries, reader(dayOrder));
   }
   if (feed.entries.length > maxEntries) feed.entries = feed.entries.slice(0, maxEntries);
+  feed.dayOrder = dayOrder;
+  if (options.now !== undefined) clampFutureDates(feed.entries, options.now);
   return feed;
 }

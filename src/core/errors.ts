@@ -32,6 +32,7 @@ export const ERROR_CATALOGUE = {
   SYN_ERR_RATE_LIMITED: { httpStatus: 429, description: 'too many requests from this client, or too many waiting to be served; retry after Retry-After' },
   SYN_ERR_PARSE_FAILED: { httpStatus: 422, description: 'the document is not a feed or article we can read' },
   SYN_ERR_NO_ARTICLE: { httpStatus: 422, description: 'the page holds no article text we can find' },
+  SYN_ERR_NO_FEED_FOUND: { httpStatus: 422, description: "the source's URL is an HTML page that names no feed, and no usual feed path holds one" },
   SYN_ERR_UNSUPPORTED_INPUT: { httpStatus: 415, description: 'the input is of a kind we do not read' },
   SYN_ERR_DELIVERY_FAILED: { httpStatus: 502, description: 'the webhook endpoint did not accept the event' },
   SYN_ERR_DELIVERY_TIMEOUT: { httpStatus: 504, description: 'the webhook endpoint did not answer in time' },

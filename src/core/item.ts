@@ -56,6 +56,8 @@ export interface NormalizedItem {
   interview: Interview | null;
   tags?: string[];
   author?: string | null;
+  /** The dates as the source wrote them, when they were after the fetch time (`publishedAt`/`updatedAt` say the fetch time then). */
+  futureDates?: { publishedAt?: string; updatedAt?: string };
 }
 
 /** Events about a story (`data` is the story, or for `item.deleted` what remains of it): every subscription gets them unless its `events` says otherwise. */

@@ -38,6 +38,13 @@ const REDACT_PATHS = [
   'req.headers.cookie',
   'headers.authorization',
   'headers.cookie',
+  // A source's request profile (config/schema.ts `requestProfileSchema`), should a source ever be logged whole.
+  'request.headers',
+  'request.cookies',
+  'request.auth.password',
+  '*.request.headers',
+  '*.request.cookies',
+  '*.request.auth.password',
 ];
 
 /** Secrets recognisable by their shape, in any string: Standard Webhooks secrets, bearer and basic credentials. */

@@ -11,6 +11,10 @@ import { decideRedirect, freshnessFromHeaders, planNextPoll, type PollObservatio
 import { enqueuePoll, pollJobDueAt } from '../scheduler/source-scheduler.js';
 import { decodeText } from '../content/decode-text.js';
 import { fetchLimits, httpFetch, type FetchResult } from './http-fetch.js';
+import { credentialsOf, headersFor, type RequestCredentials } from './request-profile.js';
+import { discoverFeed, isHtmlPage } from './discover-feed.js';
+import { assertUrlStorable } from '../net/address-guard.js';
+import type { SourceConfig } from '../config/schema.js';
 import type { FeedEntry, ParsedFeed } from '../content/feed-entry.js';
 import type { FullTextMode } from './full-text/needs-full-text.js';
 import { rulesFor } from '../content/extraction-rules.js';
@@ -45,7 +49,15 @@ export type IngestDeps = Pick<AppContext, 'catalog' | 'seenEntries' | 'sourceSta
 /** What the fetch stage touches: ingesting's needs, plus the fetch queue (the next poll) and WebSub subscribing. */
 export type FetchDeps = IngestDeps & WebSubSubscribeDeps & { queues: Pick<PipelineQueues, 'fetch' | 'normalize' | 'deliver'> };
 
-const hashEntry = (entry: unknown) => createHash('sha256').update(JSON.stringify(entry)).digest('base64url').slice(0, 22);
+/**
+ * An entry's digest: what tells a changed entry from an unchanged one. A date clamped to the fetch time counts as
+ * the source wrote it, or the same entry would look changed on every poll until its date came.
+ */
+const hashEntry = (entry: FeedEntry | string) =>
+  createHash('sha256')
+    .update(JSON.stringify(typeof entry !== 'string' && entry.futureDates ? { ...entry, ...entry.futureDates } : entry))
+    .digest('base64url')
+    .slice(0, 22);
 
 /**
  * Fetches one source, parses it and hands each new or changed entry to the normalize stage, then plans and
@@ -81,7 +93,12 @@ export async function processFetchJob(ctx: FetchDeps, job: Job<FetchJob>, token?
   // The feed request uses the slot just taken; each redirect hop takes one of its own (see RequestSlots).
   const slots = new RequestSlots(gate, ctx.clock, holder, ctx.config.limits.fetchTimeout, host);
   try {
-    return await fetchSource(ctx, source.id, source.url, source.interval, previous, slots);
+    const first = await fetchSource(ctx, source.id, source.url, source.interval, previous, slots, credentialsOf(source), true);
+    if (!('discovered' in first)) return first;
+    // A home page: its feed is now the source's URL, and is read at once (validators of the page do not apply).
+    const fresh: Previous = { status: previous.status, poll: { ...previous.poll, etag: null, lastModified: null } };
+    const second = await fetchSource(ctx, source.id, first.discovered.url, source.interval, fresh, slots, credentialsOf(first.discovered), false);
+    return second as FetchOutcome;
   } finally {
     await slots.release();
   }
@@ -90,7 +107,16 @@ export async function processFetchJob(ctx: FetchDeps, job: Job<FetchJob>, token?
 /** A source's status and bookkeeping as the fetch found them. */
 type Previous = { status: SourceStatus; poll: PollBookkeeping };
 
-async function fetchSource(ctx: FetchDeps, sourceId: string, url: string, baseMs: number, previous: Previous, slots: RequestSlots): Promise<FetchOutcome> {
+async function fetchSource(
+  ctx: FetchDeps,
+  sourceId: string,
+  url: string,
+  baseMs: number,
+  previous: Previous,
+  slots: RequestSlots,
+  credentials: RequestCredentials | undefined,
+  mayDiscover: boolean,
+): Promise<FetchOutcome | { discovered: SourceConfig }> {
   const now = ctx.clock.now();
   const startedAt = new Date(now).toISOString();
   const limits = ctx.config.limits;
@@ -108,7 +134,7 @@ async function fetchSource(ctx: FetchDeps, sourceId: string, url: string, baseMs
     try {
       response = await httpFetch(
         url,
-        { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop) },
+        { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop), credentials },
         { etag: previous.poll.etag, lastModified: previous.poll.lastModified },
       );
     } finally {
@@ -143,6 +169,10 @@ async function fetchSource(ctx: FetchDeps, sourceId: string, url: string, baseMs
     }
     if (response.status >= 400 || (response.status >= 300 && !response.notModified)) {
       throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `${url} answered ${response.status}`, { details: { status: response.status } });
+    }
+    if (mayDiscover && !response.notModified && response.status === 200 && isHtmlPage(response)) {
+      const discovered = await adoptDiscoveredFeed(ctx, sourceId, url, response, slots, credentials);
+      if (discovered) return { discovered };
     }
     let entries = 0;
     let newEntries = 0;
@@ -278,8 +308,16 @@ export async function ingestFeedDocument(
   documentUrl: string,
 ): Promise<{ feed: ParsedFeed; newEntries: number }> {
   const source = await ctx.catalog.get('sources', sourceId);
-  const feed = await readSourceDocument(decodeText(body, contentType), documentUrl, source, ctx.config.limits.maxEntriesPerFetch);
+  // Dates as this source writes them: its zone, and the day order its numeric dates showed before (or the config's).
+  const knownOrder = source?.dayOrder ?? (await ctx.sourceStatus.dayOrder(sourceId));
+  const feed = await readSourceDocument(decodeText(body, contentType), documentUrl, source, ctx.config.limits.maxEntriesPerFetch, {
+    dates: { zone: source?.timezone, dayOrder: knownOrder },
+    now: Date.parse(fetchedAt),
+  });
+  if (feed.dayOrder && feed.dayOrder !== knownOrder) await ctx.sourceStatus.recordDayOrder(sourceId, feed.dayOrder);
   const homepage = sourceHomepage(source?.homepage, feed.link, documentUrl);
+  // Article pages get the profile only on the feed's own host or a host it names.
+  const credentials = credentialsOf(source);
   // The digest is the feed's entry, before its page is read: an unchanged entry never costs a page fetch.
   const keyed = feed.entries.map((feedEntry) => ({ feedEntry, key: feedEntry.guid ?? feedEntry.link ?? feedEntry.title, digest: hashEntry(feedEntry) }));
   const unchanged = await ctx.seenEntries.unchanged(sourceId, keyed);
@@ -289,7 +327,7 @@ export async function ingestFeedDocument(
   for (const [i, { feedEntry, key, digest }] of keyed.entries()) {
     if (handed.has(key) ? handed.get(key) === digest : unchanged[i]) continue;
     const rules = rulesFor(feedEntry.link ?? documentUrl, source?.cleanup, ctx.config.extractionRules);
-    const entry = await completeFromPage(ctx, sourceId, feedEntry, source?.fullText ?? 'auto', rules);
+    const entry = await completeFromPage(ctx, sourceId, feedEntry, source?.fullText ?? 'auto', credentials, rules);
     await ctx.queues.normalize.add('normalize', { sourceId, sourceHomepage: homepage, entry, fetchedAt }, { jobId: `${sourceId}-${digest}` });
     await ctx.seenEntries.remember(sourceId, key, digest);
     handed.set(key, digest);
@@ -326,8 +364,15 @@ async function retractDeletedEntries(ctx: IngestDeps, sourceId: string, feed: Pa
 }
 
 /** Completes one entry from its article page when it needs it; records the outcome on the source status. */
-async function completeFromPage(ctx: IngestDeps, sourceId: string, entry: FeedEntry, mode: FullTextMode, rules: CleanupRules): Promise<FeedEntry> {
-  const outcome = await fetchFullText(ctx, ctx.politeness, entry, mode, rules);
+async function completeFromPage(
+  ctx: IngestDeps,
+  sourceId: string,
+  entry: FeedEntry,
+  mode: FullTextMode,
+  credentials: RequestCredentials | undefined,
+  rules: CleanupRules,
+): Promise<FeedEntry> {
+  const outcome = await fetchFullText(ctx, ctx.politeness, entry, mode, credentials, rules);
   const error = outcome.error
     ? { code: outcome.error.code, message: outcome.error.message, at: new Date(ctx.clock.now()).toISOString(), url: entry.link ?? null }
     : undefined;
@@ -336,6 +381,45 @@ async function completeFromPage(ctx: IngestDeps, sourceId: string, entry: FeedEn
     ctx.logger.warn({ sourceId, code: outcome.error.code, err: outcome.error.message, url: entry.link }, 'article page unusable: entry kept with its summary');
   }
   return outcome.entry;
+}
+
+/**
+ * A source whose URL answered with an HTML page: its feed is discovered (`discoverFeed`: the page's feed links in
+ * document order, else the usual paths, each probe through the guard, caps and politeness), stored as the source's
+ * URL (the page becomes its home page unless one is set), and the candidates kept in the status. A source with a
+ * request profile moves only to a feed on a host its profile covers, so a page cannot send its secrets elsewhere.
+ * Null when the source changed meanwhile.
+ */
+async function adoptDiscoveredFeed(
+  ctx: FetchDeps,
+  sourceId: string,
+  url: string,
+  page: FetchResult,
+  slots: RequestSlots,
+  credentials: RequestCredentials | undefined,
+): Promise<SourceConfig | null> {
+  const probe = (candidate: string) => httpFetch(candidate, { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop), credentials });
+  const discovery = await discoverFeed(page, probe);
+  await slots.release();
+  const source = await ctx.catalog.get('sources', sourceId);
+  if (!source || source.url !== url) return null;
+  const allowed = credentials ? discovery.candidates.filter((c) => Object.keys(headersFor(c.url, credentials)).length > 0) : discovery.candidates;
+  const feed = allowed.includes(discovery.feed) ? discovery.feed : (allowed.find((c) => c.type !== 'unknown') ?? allowed[0]);
+  if (!feed)
+    throw new SyndicateError(
+      'SYN_ERR_NO_FEED_FOUND',
+      `${page.url} names feeds only on hosts its request profile does not cover (${discovery.candidates.map((c) => c.url).join(', ')}): name their host in request.hosts, or set the feed URL`,
+    );
+  await assertUrlStorable(feed.url, ctx.guard.allow);
+  const moved: SourceConfig = { ...source, url: feed.url, homepage: source.homepage ?? discovery.page };
+  await ctx.catalog.put('sources', moved);
+  const at = new Date(ctx.clock.now()).toISOString();
+  await ctx.sourceStatus.recordDiscovery(sourceId, { page: discovery.page, feed: feed.url, candidates: discovery.candidates, at });
+  ctx.logger.info(
+    { sourceId, page: discovery.page, feed: feed.url, candidates: discovery.candidates.length },
+    'home page: feed discovered, stored URL updated',
+  );
+  return moved;
 }
 
 /**

@@ -6,6 +6,7 @@ import { request, type Dispatcher } from 'undici';
 import { SyndicateError } from '../core/errors.js';
 import type { SyndicationConfig } from '../config/schema.js';
 import { AllowList, assertUrlAllowed, createGuardedAgent } from '../net/address-guard.js';
+import { headersFor, type RequestCredentials } from './request-profile.js';
 
 /** Limits for one fetch. */
 export interface FetchLimits {
@@ -19,6 +20,8 @@ export interface FetchLimits {
    * where the fetch takes its per-host politeness slot (see `RequestSlots`). May wait; a throw ends the fetch.
    */
   beforeRequest?: (url: string) => Promise<void>;
+  /** A source's request profile: its headers go only to the hosts it names (checked again on every hop). */
+  credentials?: RequestCredentials;
 }
 
 /** The private-address guard as the fetcher and the deliverer use it. */
@@ -130,6 +133,8 @@ export async function httpFetch(url: string, limits: FetchLimits, conditional: C
         'application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5',
       'accept-encoding': 'gzip, deflate, br',
     };
+    // Per hop: a redirect to another host leaves the profile's secrets behind.
+    Object.assign(headers, headersFor(current, limits.credentials));
     if (conditional.etag) headers['if-none-match'] = conditional.etag;
     if (conditional.lastModified) headers['if-modified-since'] = conditional.lastModified;
     if (limits.guard) assertUrlAllowed(current, limits.guard.allow);

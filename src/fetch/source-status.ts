@@ -48,6 +48,18 @@ export interface SourceStatus {
   websub: { hub: string | null; state: string | null; leaseUntil: string | null; error: string | null } | null;
   /** The last content a hub pushed. */
   lastPush: { at: string; newEntries: number } | null;
+  /** How the source writes numeric dates (`03/04/2026`): `dmy` or `mdy`, as its own dates showed; null until one tells. */
+  dayOrder: 'dmy' | 'mdy' | null;
+  /** The source's URL was a home page: the feed found there (now the source's URL) and every feed it named. */
+  discovery: SourceDiscovery | null;
+}
+
+/** What feed discovery found on a source's home page. */
+export interface SourceDiscovery {
+  page: string;
+  feed: string;
+  candidates: Array<{ url: string; type: 'rss' | 'atom' | 'json' | 'unknown'; title: string | null }>;
+  at: string;
 }
 
 /** What the poller keeps between fetches besides the public status (never shown outside). */
@@ -157,8 +169,12 @@ function statusOf(hash: Hash): SourceStatus {
     redirect: hash.redirectedFrom && hash.redirectedTo ? { from: hash.redirectedFrom, to: hash.redirectedTo, at: text(hash.redirectedAt) } : null,
     websub,
     lastPush: hash.lastPushAt ? { at: hash.lastPushAt, newEntries: count(hash.lastPushNewEntries) } : null,
+    dayOrder: dayOrderOf(hash.dayOrder),
+    discovery: hash.discovery ? (JSON.parse(hash.discovery) as SourceDiscovery) : null,
   };
 }
+
+const dayOrderOf = (value: string | null | undefined): 'dmy' | 'mdy' | null => (value === 'dmy' || value === 'mdy' ? value : null);
 
 function bookkeepingOf(hash: Hash): PollBookkeeping {
   return {
@@ -311,6 +327,21 @@ export class SourceStatusStore {
       });
     }
     await transaction.exec();
+  }
+
+  /** The day order the source's numeric dates showed (null until one told). */
+  async dayOrder(sourceId: string): Promise<'dmy' | 'mdy' | null> {
+    return dayOrderOf(await this.redis.hget(this.keys.sourceStatus(sourceId), 'dayOrder'));
+  }
+
+  /** Records the day order a document's numeric dates showed. */
+  async recordDayOrder(sourceId: string, order: 'dmy' | 'mdy'): Promise<void> {
+    await this.redis.hset(this.keys.sourceStatus(sourceId), { dayOrder: order });
+  }
+
+  /** Records a feed discovered on the source's home page, with every candidate the page named. */
+  async recordDiscovery(sourceId: string, discovery: SourceDiscovery): Promise<void> {
+    await this.redis.hset(this.keys.sourceStatus(sourceId), { discovery: JSON.stringify(discovery) });
   }
 
   /** Records what happened to our WebSub subscription (requested, verified, denied, failed, a bad push). */

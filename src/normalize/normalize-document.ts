@@ -6,6 +6,7 @@ import { parseListing, readSourceDocument } from '../content/listing.js';
 import { rulesFor } from '../content/extraction-rules.js';
 import type { CleanupRules, ListingRules, SourceConfig } from '../config/schema.js';
 import type { FeedEntry } from '../content/feed-entry.js';
+import type { DateReadingOptions } from '../content/feed-date.js';
 import { sourceHomepage } from '../core/url-policy.js';
 import { normalizeEntry, type EntrySource } from './normalize-entry.js';
 import { extractPageMetadata } from '../content/page-metadata.js';
@@ -36,6 +37,8 @@ export interface DocumentOptions {
    * extraction rules. Without it, the document is sniffed (feed or article page) and read with no rules.
    */
   source?: Pick<SourceConfig, 'id' | 'name' | 'homepage' | 'format' | 'listing' | 'cleanup'>;
+  /** How the source writes its dates: its zone and day order. */
+  dates?: DateReadingOptions;
   /** The configuration's shared rules by domain (`extractionRules`). */
   extractionRules?: Readonly<Record<string, CleanupRules>>;
   /** Completes an entry from its article page (fetched by the caller, with the rules that apply to it). */
@@ -94,7 +97,7 @@ export async function normalizeDocument(document: FetchedDocument, options: Docu
     if (item.contentText.trim() === '') throw new SyndicateError('SYN_ERR_NO_ARTICLE', `${location}: the page's main content holds no article text`);
     return [item];
   }
-  const feed = await readSourceDocument(text, location, source, options.maxEntries);
+  const feed = await readSourceDocument(text, location, source, options.maxEntries, { dates: options.dates, now: Date.parse(fetchedAt) });
   const entrySource: EntrySource = {
     id: sourceId,
     name: source?.name ?? (feed.title || url.hostname || 'local file'),

@@ -94,6 +94,7 @@ export function normalizeEntry(entry: FeedEntry, source: EntrySource, fetchedAt:
     interview: analysis.interview,
     tags: entry.categories.map(plainText).filter(Boolean),
     author: entry.author === null ? null : plainText(entry.author) || null,
+    ...(entry.futureDates ? { futureDates: entry.futureDates } : {}),
   };
   // The body comes from the one sanitizer already (article/render.ts); the rest of the policy applies here.
   return safeItem(item, { bodySanitized: true });

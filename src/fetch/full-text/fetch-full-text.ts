@@ -6,6 +6,7 @@ import { parseRetryAfter } from '../../net/retry-after.js';
 import { decodeText } from '../../content/decode-text.js';
 import type { FeedEntry } from '../../content/feed-entry.js';
 import { fetchLimits, httpFetch } from '../http-fetch.js';
+import type { RequestCredentials } from '../request-profile.js';
 import { extractPageMetadata } from '../../content/page-metadata.js';
 import { rewriteArticleUrl } from '../../content/extraction-rules.js';
 import type { CleanupRules } from '../../config/schema.js';
@@ -39,6 +40,7 @@ export async function fetchFullText(
   gate: HostPoliteness | null,
   entry: FeedEntry,
   mode: FullTextMode,
+  credentials?: RequestCredentials,
   rules: CleanupRules = {},
 ): Promise<FullTextOutcome> {
   const { fetch, reason } = needsFullText(entry, mode);
@@ -52,7 +54,11 @@ export async function fetchFullText(
   try {
     let response;
     try {
-      response = await httpFetch(url, { ...fetchLimits(ctx.config, ctx.guard), ...(slots ? { beforeRequest: (hop: string) => slots.before(hop) } : {}) });
+      response = await httpFetch(url, {
+        ...fetchLimits(ctx.config, ctx.guard),
+        ...(slots ? { beforeRequest: (hop: string) => slots.before(hop) } : {}),
+        credentials,
+      });
     } finally {
       await slots?.release();
     }
