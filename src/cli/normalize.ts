@@ -153,11 +153,11 @@ export async function normalizeCommand(inputs: string[], options: PreviewOptions
   const preview: Preview = { config, guard: createNetworkGuard(config), source };
   try {
     if (!jsonl) {
-      const items = await previewOne(inputs[0]!, preview);
+      const items = await previewOne(positionals[0]!, preview);
       process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
       return 0;
     }
-    for (const input of inputs) {
+    for (const input of positionals) {
       // One bad input is its own line: it never stops the others.
       const line = await previewOne(input, preview).then(
         (items) => ({ input, items }),

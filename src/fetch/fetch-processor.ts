@@ -93,7 +93,8 @@ export async function processFetchJob(ctx: FetchDeps, job: Job<FetchJob>, token?
   // The feed request uses the slot just taken; each redirect hop takes one of its own (see RequestSlots).
   const slots = new RequestSlots(gate, ctx.clock, holder, ctx.config.limits.fetchTimeout, host);
   try {
-    const first = await fetchSource(ctx, source.id, source.url, source.interval, previous, slots, credentialsOf(source), true);
+    // A site read without a feed (`format: html|json`) is its listing, never a home page to discover a feed in.
+    const first = await fetchSource(ctx, source.id, source.url, source.interval, previous, slots, credentialsOf(source), source.format === 'feed');
     if (!('discovered' in first)) return first;
     // A home page: its feed is now the source's URL, and is read at once (validators of the page do not apply).
     const fresh: Previous = { status: previous.status, poll: { ...previous.poll, etag: null, lastModified: null } };
