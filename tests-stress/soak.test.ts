@@ -11,7 +11,7 @@ import { sweepRetention } from '../src/runtime/retention.js';
 import { startSystem, type RunningSystem } from '../src/runtime/start.js';
 import { ROLES } from '../workers/index.js';
 import { keyCensus, unbounded } from '../tests/support/key-families.js';
-import { freePort, TestRedis, until } from './support/harness.js';
+import { freePort, TestRedis, text, until } from './support/harness.js';
 import { report } from './support/report.js';
 
 /**
@@ -59,28 +59,6 @@ class FastClock implements Clock {
   now(): number {
     return this.simulated + (Date.now() - this.realAt);
   }
-}
-
-function word(n: number): string {
-  const syllables = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'ti', 'vo', 'ze', 'ba', 'do', 'fe', 'gu', 'hi', 'ja', 'pe', 'qu', 'xo', 'ye', 'wu'];
-  let s = '';
-  let x = n + 7;
-  for (let i = 0; i < 3; i++) {
-    s += syllables[x % syllables.length];
-    x = Math.floor(x / syllables.length) + 13 * (i + 1);
-  }
-  return s;
-}
-
-/** A deterministic text of `count` words (different seeds never look alike to the near-duplicate detector). */
-function text(seed: number, count: number): string {
-  let x = seed * 2654435761;
-  const words: string[] = [];
-  for (let i = 0; i < count; i++) {
-    x = (Math.imul(x ^ (x >>> 15), 2246822519) + 0x9e3779b9) >>> 0;
-    words.push(word(x % 8000));
-  }
-  return words.join(' ');
 }
 
 /** The body of story `i` of source `s` on day `d`: four paragraphs, about 300 words, as a news story has. */

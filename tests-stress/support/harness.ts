@@ -111,7 +111,7 @@ function word(n: number): string {
 }
 
 /** A deterministic pseudo-random text of `count` words for story `seed`. */
-function text(seed: number, count: number): string {
+export function text(seed: number, count: number): string {
   let x = seed * 2654435761;
   const words: string[] = [];
   for (let i = 0; i < count; i++) {
