@@ -6,7 +6,17 @@ import { inferDayOrder, numericDayOrder, parseFeedDate, type DateReadingOptions,
 import { FEED_ELEMENTS, mapFeed, type DateReader, type FieldNode } from './feed-fields.js';
 import { textToHtml } from './feed-text.js';
 import { escapeHtml } from './text.js';
-import { knownPrefix, NestedEntitiesError, readProlog, readXmlLeniently, type XmlElement } from './lenient-xml.js';
+import {
+  EntityExpansionError,
+  knownPrefix,
+  NestedEntitiesError,
+  nestsDeeperThan,
+  readProlog,
+  readXmlLeniently,
+  TooDeepError,
+  type LenientLimits,
+  type XmlElement,
+} from './lenient-xml.js';
 
 /**
  * Reading a feed document. Two ways in, one field mapper (`feed-fields.ts`):
@@ -145,21 +155,20 @@ function firstNamed(element: XmlElement, name: string): XmlElement | null {
 
 const FEED_ROOTS = new Set(['rss', 'rdf:rdf', 'feed', 'channel']);
 
-function readLeniently(text: string) {
-  try {
-    return readXmlLeniently(text);
-  } catch (err) {
-    if (err instanceof NestedEntitiesError)
-      throw new SyndicateError(
-        'SYN_ERR_PARSE_FAILED',
-        `not read: the DOCTYPE declares nested entities, the shape of an entity-expansion attack (${err.message})`,
-      );
-    throw err;
-  }
+/** The lenient reader's refusals as the catalogue's errors; anything else is passed on. */
+function refusal(err: unknown): unknown {
+  if (err instanceof NestedEntitiesError)
+    return new SyndicateError(
+      'SYN_ERR_PARSE_FAILED',
+      `not read: the DOCTYPE declares nested entities, the shape of an entity-expansion attack (${err.message})`,
+    );
+  if (err instanceof EntityExpansionError) return new SyndicateError('SYN_ERR_PARSE_ENTITY_EXPANSION', `not read: ${err.message}, past the feed byte cap`);
+  if (err instanceof TooDeepError) return new SyndicateError('SYN_ERR_PARSE_TOO_COMPLEX', `not read: ${err.message}`);
+  return err;
 }
 
-function lenientPath(text: string, strictError: Error | null, maxEntries: number, readDate: DateReader): ParsedFeed {
-  const { root, warnings } = readLeniently(text);
+function lenientPath(text: string, strictError: Error | null, maxEntries: number, readDate: DateReader, limits: LenientLimits): ParsedFeed {
+  const { root, warnings } = readXmlLeniently(text, limits);
   if (!root) throw new SyndicateError('SYN_ERR_PARSE_FAILED', 'not a feed: the document holds no XML element');
   const entries = entriesOf(root);
   if (!FEED_ROOTS.has(root.name) && entries.length === 0) {
@@ -268,22 +277,29 @@ export interface FeedReadingOptions {
   dates?: DateReadingOptions;
   /** The fetch time (epoch ms): a date after it is replaced by it, the original kept in `futureDates`. */
   now?: number;
+  /** How deep and how far the XML readers go (default: 256 levels; entities expanding to the document's own size). */
+  limits?: LenientLimits;
 }
 
-async function parseDocument(text: string, maxEntries: number, readDate: DateReader): Promise<ParsedFeed> {
+async function parseDocument(text: string, maxEntries: number, readDate: DateReader, limits: LenientLimits): Promise<ParsedFeed> {
   const format = sniffFormat(text);
   if (format === 'json') return parseJsonFeed(text, readDate);
   if (format !== 'xml')
     throw new SyndicateError('SYN_ERR_PARSE_FAILED', `not a feed (looks like ${format === 'html' ? 'an HTML page' : 'neither XML nor JSON'})`);
   let strictError: Error | null = null;
-  if (fastPathFits(text)) {
+  // xml2js follows any depth: a document nested past the cap goes to the lenient reader, which refuses it.
+  if (fastPathFits(text) && !nestsDeeperThan(text, limits.maxDepth)) {
     try {
       return await fastPath(text, maxEntries, readDate);
     } catch (err) {
       if (!(err instanceof NeedsLenientRead)) strictError = err as Error;
     }
   }
-  return lenientPath(text, strictError, maxEntries, readDate);
+  try {
+    return lenientPath(text, strictError, maxEntries, readDate, limits);
+  } catch (err) {
+    throw refusal(err);
+  }
 }
 
 /** Dates after the fetch time become the fetch time; what the source wrote is kept in `futureDates`. */
@@ -303,9 +319,11 @@ function clampFutureDates(entries: FeedEntry[], now: number): void {
 /**
  * Parses a feed document (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, CDF or JSON Feed 1.x), capped to `maxEntries` entries.
  * Ill-formed XML is read leniently and says so in `warnings`; only a document with no recognizable feed is refused,
- * with `SYN_ERR_PARSE_FAILED` naming what is wrong. Dates are read as the source writes them (`options.dates`):
- * when the document's own numeric dates show a day order other than the one assumed, it is read again in that
- * order, and the order is answered in `dayOrder` for the source's status.
+ * with `SYN_ERR_PARSE_FAILED` naming what is wrong, and one past `options.limits` (elements nested deeper than
+ * `maxDepth`: `SYN_ERR_PARSE_TOO_COMPLEX`; entities expanding past `maxExpandedChars`: `SYN_ERR_PARSE_ENTITY_EXPANSION`).
+ * Dates are read as the source writes them (`options.dates`): when the document's own numeric dates show a day
+ * order other than the one assumed, it is read again in that order, and the order is answered in `dayOrder` for the
+ * source's status.
  */
 export async function parseFeed(text: string, maxEntries = 500, options: FeedReadingOptions = {}): Promise<ParsedFeed> {
   const known = options.dates?.dayOrder ?? null;
@@ -316,10 +334,11 @@ export async function parseFeed(text: string, maxEntries = 500, options: FeedRea
       if (value) written.push(value);
       return parseFeedDate(value, { ...options.dates, dayOrder });
     };
-  let feed = await parseDocument(text, maxEntries, reader(known));
+  const limits = options.limits ?? { maxDepth: 256, maxExpandedChars: text.length };
+  let feed = await parseDocument(text, maxEntries, reader(known), limits);
   const dayOrder = inferDayOrder(written, known);
   if (dayOrder && dayOrder !== (known ?? 'dmy') && written.some((value) => numericDayOrder(value) === 'ambiguous')) {
-    feed = await parseDocument(text, maxEntries, reader(dayOrder));
+    feed = await parseDocument(text, maxEntries, reader(dayOrder), limits);
   }
   if (feed.entries.length > maxEntries) feed.entries = feed.entries.slice(0, maxEntries);
   feed.dayOrder = dayOrder;

@@ -58,6 +58,8 @@ export interface NormalizedItem {
   author?: string | null;
   /** The dates as the source wrote them, when they were after the fetch time (`publishedAt`/`updatedAt` say the fetch time then). */
   futureDates?: { publishedAt?: string; updatedAt?: string };
+  /** Present (true) when the source's body was longer than the item cap (`limits.maxItemChars`) and was cut at a block boundary. */
+  truncated?: true;
 }
 
 /** Events about a story (`data` is the story, or for `item.deleted` what remains of it): every subscription gets them unless its `events` says otherwise. */

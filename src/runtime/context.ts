@@ -8,6 +8,7 @@ import { createNetworkGuard, type NetworkGuard } from '../fetch/http-fetch.js';
 import { closeQueues, createQueues, type PipelineQueues } from '../queues/queues.js';
 import { createStoreConnection, createWorkerConnection } from '../redis/connection.js';
 import { redisKeys, type RedisKeys } from '../redis/keys.js';
+import { sandboxFromConfig, type Sandbox } from '../sandbox/sandbox.js';
 import { createStageMetrics, type StageMetrics } from './stage-metrics.js';
 import { createStores, type Stores } from './stores.js';
 
@@ -34,6 +35,8 @@ export interface AppContext extends Stores {
   deliveryTargets: DeliveryTargets;
   /** Per-stage counters and histograms of this process (served on `/metrics` with the queue gauges). */
   metrics: StageMetrics;
+  /** The pool of threads where every untrusted document is decoded, parsed and normalized, under a deadline (src/sandbox/). */
+  sandbox: Sandbox;
   /** `starting` while the roles start, `draining` once the process begins to shut down: readiness answers 503 in both. */
   state: { draining: boolean; starting: boolean; workersRunning: number };
 }
@@ -47,6 +50,7 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
     connection.on('error', (err) => logger.warn({ code: 'SYN_ERR_REDIS_UNAVAILABLE', err: err.message }, 'Redis connection error'));
   const keys = redisKeys(env.redisPrefix);
   const guard = createNetworkGuard(config);
+  const metrics = createStageMetrics();
   return {
     env,
     config,
@@ -59,7 +63,11 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
     queues: createQueues(workerRedis, env.redisPrefix, config.delivery.retrySchedule.length + 1, config.limits),
     guard,
     deliveryTargets: new DeliveryTargets(guard.allow),
-    metrics: createStageMetrics(),
+    metrics,
+    sandbox: sandboxFromConfig(config.limits, {
+      overrun: (task, reason) => metrics.sandboxOverruns.inc({ task, reason }),
+      threadKilled: (task, reason) => metrics.sandboxThreadsKilled.inc({ task, reason }),
+    }),
     state: { draining: false, starting: false, workersRunning: 0 },
   };
 }
@@ -72,4 +80,5 @@ export async function closeContext(ctx: AppContext): Promise<void> {
   await Promise.race([closeQueues(ctx.queues), new Promise((resolve) => setTimeout(resolve, 2_000))]);
   ctx.redis.disconnect();
   ctx.workerRedis.disconnect();
+  await ctx.sandbox.close();
 }

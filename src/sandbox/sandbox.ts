@@ -1,0 +1,172 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { SyndicationConfig } from '../config/schema.js';
+import { SyndicateError, type ErrorCode } from '../core/errors.js';
+import type { TaskName, TaskInput, TaskOutput } from './tasks.js';
+import type { TaskAnswer, TaskMessage } from './worker.js';
+
+/** How the pool runs untrusted work (from the configuration's `limits`). */
+export interface SandboxOptions {
+  /** Wall-clock time one task may run, from its start in a thread (not its wait in the queue). */
+  deadlineMs: number;
+  /** Heap (old generation) one thread may use, in MiB: past it the thread dies and the task fails. */
+  maxHeapMb: number;
+  /** Threads at most; default: the machine's cores. */
+  threads?: number;
+}
+
+/** Why a task was given up. */
+export type OverrunReason = 'deadline' | 'memory' | 'depth';
+
+/** What the sandbox tells its owner (metrics, logs) about tasks it gave up. */
+export interface SandboxObserver {
+  /** A task overran: its thread was terminated (deadline, memory) or it gave up (depth). */
+  overrun?(task: TaskName, reason: OverrunReason): void;
+  /** A thread was terminated and replaced. */
+  threadKilled?(task: TaskName, reason: OverrunReason): void;
+}
+
+/** The code a task's overrun carries, per task: feed and page reading is parsing; normalizing is normalizing. */
+const OVERRUN_CODES: Record<TaskName, Record<OverrunReason, ErrorCode>> = {
+  readDocument: { deadline: 'SYN_ERR_PARSE_TOO_COMPLEX', memory: 'SYN_ERR_PARSE_TOO_COMPLEX', depth: 'SYN_ERR_PARSE_TOO_COMPLEX' },
+  readArticlePage: { deadline: 'SYN_ERR_PARSE_TOO_COMPLEX', memory: 'SYN_ERR_PARSE_TOO_COMPLEX', depth: 'SYN_ERR_PARSE_TOO_COMPLEX' },
+  normalizeFeedEntry: { deadline: 'SYN_ERR_NORMALIZE_TIMEOUT', memory: 'SYN_ERR_NORMALIZE_TIMEOUT', depth: 'SYN_ERR_NORMALIZE_TIMEOUT' },
+};
+
+const WHAT: Record<TaskName, string> = {
+  readDocument: 'reading the document',
+  readArticlePage: 'reading the article page',
+  normalizeFeedEntry: 'normalizing the entry',
+};
+
+/** True for an error a sandbox gave up a task with: the same bytes would overrun again, so they are not retried. */
+export function isOverrun(err: unknown): boolean {
+  return err instanceof SyndicateError && (err.details as { overrun?: unknown } | undefined)?.overrun !== undefined;
+}
+
+let devBundle: string | undefined;
+
+/**
+ * The thread entry: the compiled worker beside this file; or, when the sources run as TypeScript (tests, benchmarks),
+ * one bundle of worker.ts built with esbuild (tsx's own compiler) once per process, so that a new thread loads one
+ * file instead of compiling every module through a loader (seconds per thread on a busy machine).
+ */
+function workerFile(): string {
+  const here = new URL(import.meta.url);
+  if (!here.pathname.endsWith('.ts')) return new URL('./worker.js', here).href;
+  if (!devBundle) {
+    const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+    // Inside the checkout, so that the packages it imports resolve from its node_modules.
+    const cache = join(fileURLToPath(new URL('../../node_modules/.cache/', here)), 'syndicate-sandbox-');
+    mkdirSync(dirname(cache), { recursive: true });
+    const dir = mkdtempSync(cache);
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const outfile = join(dir, 'worker.mjs');
+    esbuild.buildSync({
+      entryPoints: [fileURLToPath(new URL('./worker.ts', here))],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+      outfile,
+      logLevel: 'error',
+    });
+    devBundle = pathToFileURL(outfile).href;
+  }
+  return devBundle;
+}
+
+/**
+ * The sandbox for untrusted work: decoding, parsing, full-text extraction and normalizing of one document run in
+ * a pool of worker threads (piscina), each task under a wall-clock deadline and each thread under a heap limit.
+ * A task that overruns is given up: its thread is terminated (a thread stuck in a regular expression cannot be
+ * interrupted) and replaced, and the task fails with a `SyndicateError` whose code says what overran
+ * (`SYN_ERR_PARSE_TOO_COMPLEX`, `SYN_ERR_NORMALIZE_TIMEOUT`) and whose `details.overrun` says why; every other
+ * task goes on. One sandbox per process, shared by every role in it: the pool is also how one process uses every
+ * core. Tasks wait in the pool's queue for a free thread; the deadline starts when one picks the task up.
+ */
+export class Sandbox {
+  private readonly pool: Piscina;
+
+  constructor(
+    private readonly options: SandboxOptions,
+    private readonly observer: SandboxObserver = {},
+  ) {
+    const threads = Math.max(1, options.threads ?? availableParallelism());
+    this.pool = new Piscina({
+      filename: workerFile(),
+      // Every thread starts (and loads the parsers) with the process, so the first documents do not wait for it.
+      minThreads: threads,
+      maxThreads: threads,
+      resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, options.maxHeapMb / 8)) },
+    });
+  }
+
+  /** Threads the pool may run at once. */
+  get threads(): number {
+    return this.pool.options.maxThreads;
+  }
+
+  /** Runs one task in a pool thread under the deadline; answers its output or throws its error. */
+  async run<K extends TaskName>(task: K, input: TaskInput<K>): Promise<TaskOutput<K>> {
+    const { port1, port2 } = new MessageChannel();
+    const abort = new AbortController();
+    // Pool threads are unreferenced: a process whose only work is this task (the CLI) must not exit under it.
+    const keepAlive = setInterval(() => {}, 60_000);
+    let timer: NodeJS.Timeout | undefined;
+    port1.once('message', () => {
+      timer = setTimeout(() => abort.abort(), this.options.deadlineMs);
+    });
+    const message: TaskMessage = { task, input, started: port2 };
+    let answer: TaskAnswer;
+    try {
+      answer = (await this.pool.run(message, { signal: abort.signal, transferList: [port2] })) as TaskAnswer;
+    } catch (err) {
+      const reason: OverrunReason | null = abort.signal.aborted
+        ? 'deadline'
+        : /out of memory|ERR_WORKER_OUT_OF_MEMORY/i.test(String((err as Error)?.message) + String((err as { code?: string })?.code))
+          ? 'memory'
+          : null;
+      if (!reason) throw err;
+      this.observer.threadKilled?.(task, reason);
+      throw this.overrun(task, reason);
+    } finally {
+      clearTimeout(timer);
+      clearInterval(keepAlive);
+      port1.close();
+    }
+    if (answer.ok) return answer.output as TaskOutput<K>;
+    if (answer.stackOverflow) throw this.overrun(task, 'depth');
+    if (answer.code) throw new SyndicateError(answer.code as ErrorCode, answer.message);
+    throw new Error(answer.message);
+  }
+
+  private overrun(task: TaskName, reason: OverrunReason): SyndicateError {
+    this.observer.overrun?.(task, reason);
+    const why =
+      reason === 'deadline'
+        ? `took longer than ${this.options.deadlineMs} ms`
+        : reason === 'memory'
+          ? `needed more than ${this.options.maxHeapMb} MiB of memory`
+          : 'met nesting too deep to follow';
+    return new SyndicateError(OVERRUN_CODES[task][reason], `given up: ${WHAT[task]} ${why}`, { details: { overrun: reason } });
+  }
+
+  /** Stops every thread (running tasks fail). */
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
+
+/** The sandbox the configuration's limits ask for (`documentDeadline`, `sandboxHeapMb`, `sandboxThreads`). */
+export function sandboxFromConfig(
+  limits: Pick<SyndicationConfig['limits'], 'documentDeadline' | 'sandboxHeapMb' | 'sandboxThreads'>,
+  observer?: SandboxObserver,
+): Sandbox {
+  return new Sandbox({ deadlineMs: limits.documentDeadline, maxHeapMb: limits.sandboxHeapMb, threads: limits.sandboxThreads }, observer);
+}
