@@ -225,8 +225,13 @@ export const configSchema = z
           .positive()
           .default(10 * 1024 * 1024),
         maxEntriesPerFetch: z.number().int().positive().default(500),
-        /** Wall-clock time the sandbox gives one document (decoding and parsing a feed, reading a page) or one entry's normalizing. */
+        /**
+         * Time the sandbox gives one document (decoding and parsing a feed, reading a page) or one entry's normalizing,
+         * from its start in a thread: the thread's CPU time on Linux (wall-clock elsewhere), and at most 5× in wall-clock.
+         */
         documentDeadline: duration('2s'),
+        /** Time a document may wait for a free sandbox thread: past it, the job fails with SYN_ERR_SANDBOX_BUSY and is retried. */
+        sandboxQueueWait: duration('30s'),
         /** Heap each sandbox thread may use (MiB): past it the thread dies and the document is given up. */
         sandboxHeapMb: z.number().int().min(64).default(512),
         /** Sandbox threads per process; default: the machine's cores. */

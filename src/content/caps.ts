@@ -13,6 +13,8 @@ export interface DocumentCaps {
   maxBlocks: number;
   /** Categories kept per entry. */
   maxCategories: number;
+  /** Child elements the feed reader keeps per XML element (past it they are skipped unread, with a warning). */
+  maxChildren: number;
   /** Deepest element nesting a feed document may have: deeper is refused (SYN_ERR_PARSE_TOO_COMPLEX). */
   maxDepth: number;
   /** Characters all entity references of a document may expand to in all (the feed byte cap): past it the document is refused. */
@@ -26,6 +28,7 @@ export function documentCaps(limits: { maxFeedBytes: number; maxItemChars?: numb
     maxItemChars: limits.maxItemChars ?? DEFAULT_MAX_ITEM_CHARS,
     maxBlocks: 5000,
     maxCategories: 100,
+    maxChildren: 5000,
     maxDepth: 256,
     maxExpandedChars: limits.maxFeedBytes,
   };
@@ -79,15 +82,92 @@ export function cutHtml(html: string, maxChars: number, maxBlocks: number): CutH
   return { html: html.slice(0, cut), truncated: true };
 }
 
+/** Elements that open no level: void ones, and those HTML closes by itself when the next one starts. */
+const LEVELLESS = new Set(
+  'area base br col embed hr img input link meta source track wbr p li dt dd tr td th option optgroup thead tbody tfoot colgroup rb rt rp'.split(' '),
+);
+/** One tag at a position (sticky): its slash, its name. The name ends before the attributes start; `[^<>]*` stops at the next tag. */
+const TAG = /<(\/?)([A-Za-z][\w:-]*)(?:[\s/][^<>]*)?>/y;
+
+/**
+ * HTML whose elements nest deeper than `maxDepth` with the tags past that depth taken out (their text kept), so that
+ * the normalizer's tree walks never meet 100 000 nested `<div>`s. Elements that HTML closes by itself (`p`, `li`, …)
+ * and void ones open no level. One pass, linear; the HTML itself when nothing is that deep.
+ */
+export function flattenDeepHtml(html: string, maxDepth: number): string {
+  const open: Array<{ name: string; kept: boolean }> = [];
+  const pieces: string[] = [];
+  let from = 0;
+  for (let at = html.indexOf('<'); at >= 0; at = html.indexOf('<', at + 1)) {
+    TAG.lastIndex = at;
+    const m = TAG.exec(html);
+    if (!m) continue;
+    const name = m[2]!.toLowerCase();
+    const end = at + m[0].length;
+    let drop = false;
+    if (m[1]) {
+      // A close pops its element (and the unclosed ones inside it) when it is among the innermost few.
+      const top = open.length - 1;
+      for (let i = top; i >= Math.max(0, top - 8); i--) {
+        if (open[i]!.name !== name) continue;
+        drop = !open[i]!.kept;
+        open.length = i;
+        break;
+      }
+    } else if (!LEVELLESS.has(name) && m[0].charCodeAt(m[0].length - 2) !== 0x2f /* / */) {
+      const kept = open.length < maxDepth;
+      open.push({ name, kept });
+      drop = !kept;
+    }
+    if (drop) {
+      pieces.push(html.slice(from, at));
+      from = end;
+    }
+    at = end - 1;
+  }
+  if (from === 0) return html;
+  pieces.push(html.slice(from));
+  return pieces.join('');
+}
+
+/**
+ * An HTML page within the caps before it is parsed: every run of text longer than `maxItemChars` cut at a space (a
+ * 7.5 MB paragraph becomes its first 512 Ki), and nesting past `maxDepth` flattened ({@link flattenDeepHtml}).
+ * `truncated` when text was cut. Linear; what the page extractor then reads is bounded by the caps, not the page.
+ */
+export function capPageHtml(html: string, caps: Pick<DocumentCaps, 'maxItemChars' | 'maxDepth'>): CutHtml {
+  const pieces: string[] = [];
+  let from = 0;
+  let truncated = false;
+  // A text run is what lies between one '>' and the next '<'.
+  for (let start = 0; start < html.length;) {
+    const lt = html.indexOf('<', start);
+    const end = lt < 0 ? html.length : lt;
+    if (end - start > caps.maxItemChars) {
+      const head = html.slice(start, start + caps.maxItemChars);
+      const space = head.lastIndexOf(' ');
+      pieces.push(html.slice(from, start + (space > caps.maxItemChars / 2 ? space : caps.maxItemChars)));
+      from = end;
+      truncated = true;
+    }
+    if (lt < 0) break;
+    const gt = html.indexOf('>', lt);
+    if (gt < 0) break;
+    start = gt + 1;
+  }
+  const cut = truncated ? (pieces.push(html.slice(from)), pieces.join('')) : html;
+  return { html: flattenDeepHtml(cut, caps.maxDepth), truncated };
+}
+
 const cutField = (value: string | null, max: number): string | null => (value !== null && value.length > max ? value.slice(0, max) : value);
 
 /**
  * An entry within the caps: one-line fields cut to `maxFieldChars`, at most `maxCategories` categories, and the
- * body and summary cut by {@link cutHtml}; `truncated` says when the body or summary lost text. Pure.
+ * body and summary flattened past `maxDepth` ({@link flattenDeepHtml}) and cut by {@link cutHtml}; `truncated` says when the body or summary lost text. Pure.
  */
 export function capEntry(entry: FeedEntry, caps: DocumentCaps): FeedEntry {
-  const body = entry.contentHtml === null ? null : cutHtml(entry.contentHtml, caps.maxItemChars, caps.maxBlocks);
-  const summary = entry.summary === null ? null : cutHtml(entry.summary, caps.maxItemChars, caps.maxBlocks);
+  const body = entry.contentHtml === null ? null : cutHtml(flattenDeepHtml(entry.contentHtml, caps.maxDepth), caps.maxItemChars, caps.maxBlocks);
+  const summary = entry.summary === null ? null : cutHtml(flattenDeepHtml(entry.summary, caps.maxDepth), caps.maxItemChars, caps.maxBlocks);
   const truncated = entry.truncated || !!body?.truncated || !!summary?.truncated;
   const capped: FeedEntry = {
     ...entry,

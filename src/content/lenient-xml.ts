@@ -107,6 +107,11 @@ export interface LenientLimits {
   maxDepth: number;
   /** Characters all declared-entity references may expand to, in all ({@link EntityExpansionError}). */
   maxExpandedChars: number;
+  /**
+   * Child elements kept per element: later ones are skipped unread, with a warning (200 000 `<item>`s or
+   * `<category>`s cost their tokenizing, not a tree). Unlimited when absent.
+   */
+  maxChildren?: number;
 }
 
 const NO_LIMITS: LenientLimits = { maxDepth: Infinity, maxExpandedChars: Infinity };
@@ -246,7 +251,10 @@ export function readXmlLeniently(text: string, limits: LenientLimits = NO_LIMITS
   const note = (problem: string) => problems.set(problem, (problems.get(problem) ?? 0) + 1);
 
   let root: XmlElement | null = null;
-  const stack: Array<{ element: XmlElement; scope: Map<string, string> }> = [];
+  const stack: Array<{ element: XmlElement; scope: Map<string, string>; children: number }> = [];
+  const maxChildren = limits.maxChildren ?? Infinity;
+  // Open elements of a skipped subtree (0: reading).
+  let skipping = 0;
   let rootPrefix: string | null = null;
   let inCdata = false;
 
@@ -268,8 +276,17 @@ export function readXmlLeniently(text: string, limits: LenientLimits = NO_LIMITS
   const parser = new Parser(
     {
       onopentag(qname, attribs) {
+        if (skipping) {
+          skipping++;
+          return;
+        }
         if (stack.length >= limits.maxDepth) throw new TooDeepError(`its elements nest deeper than ${limits.maxDepth}`);
         const parent = stack[stack.length - 1];
+        if (parent && ++parent.children > maxChildren) {
+          note(`elements past ${maxChildren} in one element left out`);
+          skipping = 1;
+          return;
+        }
         let scope = parent?.scope ?? new Map<string, string>();
         const declarations = Object.entries(attribs).filter(([key]) => key === 'xmlns' || key.startsWith('xmlns:'));
         if (declarations.length) {
@@ -290,9 +307,13 @@ export function readXmlLeniently(text: string, limits: LenientLimits = NO_LIMITS
         if (parent) parent.element.kids.push(element);
         else if (root === null) root = element;
         else note('content after the root element');
-        stack.push({ element, scope });
+        stack.push({ element, scope, children: 0 });
       },
       onclosetag(qname, isImplied) {
+        if (skipping) {
+          skipping--;
+          return;
+        }
         stack.pop();
         // htmlparser2 calls a self-closing tag's close implied too: only one that no "/>" ends was left open.
         const end = parser.endIndex;
@@ -300,7 +321,7 @@ export function readXmlLeniently(text: string, limits: LenientLimits = NO_LIMITS
       },
       ontext(raw) {
         const parent = stack[stack.length - 1];
-        if (!parent) return;
+        if (!parent || skipping) return;
         if (!inCdata) {
           for (const m of raw.matchAll(/&(?:([A-Za-z_][\w.-]*);|#\d+;|#x[0-9A-Fa-f]+;)?/g)) {
             if (m[0] === '&') note('unescaped &');

@@ -281,20 +281,114 @@ export interface FeedReadingOptions {
   limits?: LenientLimits;
 }
 
+/** Tags up to which the strict reader (xml2js builds every element) is tried; more go to the lenient one, which skips past the caps. */
+const FAST_PATH_MAX_TAGS = 50_000;
+
+/** Whether the text holds at most `max` '<'. Linear, and stops at the first past it. */
+function fewTags(text: string, max: number): boolean {
+  let count = 0;
+  for (let at = text.indexOf('<'); at >= 0; at = text.indexOf('<', at + 1)) if (++count > max) return false;
+  return true;
+}
+
+/**
+ * A JSON document with its top-level `items` array cut to `maxEntries` elements before it is parsed (JSON.parse of
+ * 500 000 items is the expensive step), and refused ({@link TooDeepError}) when it nests deeper than `maxDepth`.
+ * One linear scan that steps over strings; the text itself when nothing is past the caps.
+ */
+export function capJsonItems(text: string, maxEntries: number, maxDepth: number): { text: string; dropped: number } {
+  let depth = 0;
+  let lastString: string | null = null;
+  let key: string | null = null;
+  let inItems = false;
+  let commas = 0;
+  let cutAt = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      let end = i;
+      for (;;) {
+        end = text.indexOf('"', end + 1);
+        if (end < 0) return { text, dropped: 0 }; // unterminated: JSON.parse says so
+        let slashes = 0;
+        while (text.charCodeAt(end - 1 - slashes) === 0x5c /* \ */) slashes++;
+        if (slashes % 2 === 0) break;
+      }
+      if (depth === 1 && end - i < 64) lastString = text.slice(i + 1, end);
+      i = end;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (++depth > maxDepth) throw new TooDeepError(`its JSON nests deeper than ${maxDepth}`);
+      if (c === 0x5b && depth === 2 && key === 'items') inItems = true;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      if (inItems && depth === 2) {
+        inItems = false;
+        if (cutAt >= 0) return { text: text.slice(0, cutAt) + text.slice(i), dropped: commas + 1 - maxEntries };
+      }
+      depth--;
+    } else if (c === 0x3a /* : */ && depth === 1) key = lastString;
+    else if (c === 0x2c /* , */) {
+      if (depth === 1) key = null;
+      else if (inItems && depth === 2 && ++commas === maxEntries && cutAt < 0) cutAt = i;
+    }
+  }
+  return { text, dropped: 0 };
+}
+
+/** The end of an RSS item or Atom entry, any prefix. */
+const ENTRY_END = /<\/(?:[\w.-]{1,32}:)?(?:item|entry)\s*>/gi;
+
+/**
+ * An XML document cut right after its `maxEntries`-th entry, for a document of more tags than either reader should
+ * build (200 000 tiny entries): the entries past the cap are never tokenized. Null when it holds no more entries.
+ */
+function cutAfterEntries(text: string, maxEntries: number): string | null {
+  ENTRY_END.lastIndex = 0;
+  let count = 0;
+  for (let m = ENTRY_END.exec(text); m; m = ENTRY_END.exec(text)) {
+    if (++count === maxEntries) {
+      const end = m.index + m[0].length;
+      return ENTRY_END.exec(text) ? text.slice(0, end) : null;
+    }
+  }
+  return null;
+}
+
 async function parseDocument(text: string, maxEntries: number, readDate: DateReader, limits: LenientLimits): Promise<ParsedFeed> {
   const format = sniffFormat(text);
-  if (format === 'json') return parseJsonFeed(text, readDate);
+  if (format === 'json') {
+    let capped: { text: string; dropped: number };
+    try {
+      capped = capJsonItems(text, maxEntries, limits.maxDepth);
+    } catch (err) {
+      throw refusal(err);
+    }
+    const feed = parseJsonFeed(capped.text, readDate);
+    if (capped.dropped) feed.warnings.push(`${capped.dropped} JSON Feed items past the entry cap (${maxEntries}) left out`);
+    return feed;
+  }
   if (format !== 'xml')
     throw new SyndicateError('SYN_ERR_PARSE_FAILED', `not a feed (looks like ${format === 'html' ? 'an HTML page' : 'neither XML nor JSON'})`);
   let strictError: Error | null = null;
+  const many = !fewTags(text, FAST_PATH_MAX_TAGS);
+  const cut = many ? cutAfterEntries(text, maxEntries) : null;
+  if (cut !== null) {
+    const feed = lenientRead(cut, null, maxEntries, readDate, limits);
+    // The cut leaves the feed's own elements open: that is ours, not the source's.
+    feed.warnings = [...feed.warnings.filter((w) => !w.startsWith('unclosed <')), `entries past the entry cap (${maxEntries}) left out unread`];
+    return feed;
+  }
   // xml2js follows any depth: a document nested past the cap goes to the lenient reader, which refuses it.
-  if (fastPathFits(text) && !nestsDeeperThan(text, limits.maxDepth)) {
+  if (!many && fastPathFits(text) && !nestsDeeperThan(text, limits.maxDepth)) {
     try {
       return await fastPath(text, maxEntries, readDate);
     } catch (err) {
       if (!(err instanceof NeedsLenientRead)) strictError = err as Error;
     }
   }
+  return lenientRead(text, strictError, maxEntries, readDate, limits);
+}
+
+function lenientRead(text: string, strictError: Error | null, maxEntries: number, readDate: DateReader, limits: LenientLimits): ParsedFeed {
   try {
     return lenientPath(text, strictError, maxEntries, readDate, limits);
   } catch (err) {

@@ -40,6 +40,10 @@ export const ERROR_CATALOGUE = {
     description: 'reading the document overran its sandbox (deadline, memory or nesting depth): given up, and not read again until its bytes change',
   },
   SYN_ERR_PARSE_ENTITY_EXPANSION: { httpStatus: 422, description: "the document's entity references expand past the feed byte cap: refused" },
+  SYN_ERR_SANDBOX_BUSY: {
+    httpStatus: 503,
+    description: "every sandbox thread stayed busy past limits.sandboxQueueWait: the document was not read, and is on the job's retry",
+  },
   SYN_ERR_NORMALIZE_TIMEOUT: {
     httpStatus: 422,
     description: 'normalizing the entry overran its sandbox (deadline, memory or nesting depth): given up, not retried',

@@ -6,7 +6,7 @@ import { matchKind } from '../runtime/stage-metrics.js';
 import type { DedupResolution } from './story-index.js';
 
 /** What the dedup stage touches: the story index, the publish queue, its counters and the log. */
-export type DedupDeps = Pick<AppContext, 'storyIndex' | 'metrics' | 'logger'> & { queues: Pick<PipelineQueues, 'publish'> };
+export type DedupDeps = Pick<AppContext, 'storyIndex' | 'metrics' | 'logger' | 'sandbox'> & { queues: Pick<PipelineQueues, 'publish'> };
 
 /**
  * Decides what an incoming item is (a new story, another outlet's copy, an edit, or nothing new) and hands the
@@ -22,6 +22,8 @@ export async function processDedupJob(ctx: DedupDeps, job: Job<DedupJob>): Promi
     contentText: item.contentText,
     proposedStoryId: item.id,
     attemptId: String(job.id),
+    // Shingling a long body takes a while: in the sandbox, so the process's main thread stays free.
+    sketch: await ctx.sandbox.run('sketchDedupText', { text: item.contentText }),
   });
   const jobId = `${decision.outcome}-${job.id}`;
   if (decision.outcome === 'new') await ctx.queues.publish.add('publish', { event: 'item.published', item }, { jobId });

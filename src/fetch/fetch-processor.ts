@@ -450,7 +450,7 @@ async function adoptDiscoveredFeed(
   credentials: RequestCredentials | undefined,
 ): Promise<SourceConfig | null> {
   const probe = (candidate: string) => httpFetch(candidate, { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop), credentials });
-  const discovery = await discoverFeed(page, probe);
+  const discovery = await discoverFeed(page, probe, { sandbox: ctx.sandbox, caps: documentCaps(ctx.config.limits) });
   await slots.release();
   const source = await ctx.catalog.get('sources', sourceId);
   if (!source || source.url !== url) return null;

@@ -67,6 +67,7 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
     sandbox: sandboxFromConfig(config.limits, {
       overrun: (task, reason) => metrics.sandboxOverruns.inc({ task, reason }),
       threadKilled: (task, reason) => metrics.sandboxThreadsKilled.inc({ task, reason }),
+      queueTimeout: (task) => metrics.sandboxQueueTimeouts.inc({ task }),
     }),
     state: { draining: false, starting: false, workersRunning: 0 },
   };

@@ -63,6 +63,13 @@ export function createStageMetrics() {
       labelNames: ['task', 'reason'],
       registers,
     }),
+    /** Sandbox tasks that waited for a thread past `limits.sandboxQueueWait` (SYN_ERR_SANDBOX_BUSY), by task. */
+    sandboxQueueTimeouts: new Counter({
+      name: 'syndicate_sandbox_queue_timeouts_total',
+      help: 'Sandbox tasks given back unstarted after waiting for a thread past limits.sandboxQueueWait, by task',
+      labelNames: ['task'],
+      registers,
+    }),
     jobDuration: new Histogram({
       name: 'syndicate_job_duration_seconds',
       help: 'Time a worker spent on one job, by stage and result (completed, failed)',

@@ -8,12 +8,20 @@ import { Piscina } from 'piscina';
 import type { SyndicationConfig } from '../config/schema.js';
 import { SyndicateError, type ErrorCode } from '../core/errors.js';
 import type { TaskName, TaskInput, TaskOutput } from './tasks.js';
-import type { TaskAnswer, TaskMessage } from './worker.js';
+import { threadCpuMs } from './thread-clock.js';
+import type { TaskAnswer, TaskMessage, TaskStarted } from './worker.js';
 
 /** How the pool runs untrusted work (from the configuration's `limits`). */
 export interface SandboxOptions {
-  /** Wall-clock time one task may run, from its start in a thread (not its wait in the queue). */
+  /**
+   * Time one task may run, from its start in a thread (not its wait in the queue): the thread's own CPU time where
+   * Linux tells it (a thread kept off the cores by a busy machine is not stuck), else wall-clock time.
+   */
   deadlineMs: number;
+  /** Wall-clock time one task may run whatever its CPU time says; default 5 × `deadlineMs`. */
+  wallDeadlineMs?: number;
+  /** Time a task may wait for a free thread: past it, it fails with `SYN_ERR_SANDBOX_BUSY` (retried later). Default 30 s. */
+  queueWaitMs?: number;
   /** Heap (old generation) one thread may use, in MiB: past it the thread dies and the task fails. */
   maxHeapMb: number;
   /** Threads at most; default: the machine's cores. */
@@ -29,6 +37,8 @@ export interface SandboxObserver {
   overrun?(task: TaskName, reason: OverrunReason): void;
   /** A thread was terminated and replaced. */
   threadKilled?(task: TaskName, reason: OverrunReason): void;
+  /** A task waited for a thread past `queueWaitMs` and was given back (SYN_ERR_SANDBOX_BUSY). */
+  queueTimeout?(task: TaskName): void;
 }
 
 /** The code a task's overrun carries, per task: feed and page reading is parsing; normalizing is normalizing. */
@@ -36,12 +46,20 @@ const OVERRUN_CODES: Record<TaskName, Record<OverrunReason, ErrorCode>> = {
   readDocument: { deadline: 'SYN_ERR_PARSE_TOO_COMPLEX', memory: 'SYN_ERR_PARSE_TOO_COMPLEX', depth: 'SYN_ERR_PARSE_TOO_COMPLEX' },
   readArticlePage: { deadline: 'SYN_ERR_PARSE_TOO_COMPLEX', memory: 'SYN_ERR_PARSE_TOO_COMPLEX', depth: 'SYN_ERR_PARSE_TOO_COMPLEX' },
   normalizeFeedEntry: { deadline: 'SYN_ERR_NORMALIZE_TIMEOUT', memory: 'SYN_ERR_NORMALIZE_TIMEOUT', depth: 'SYN_ERR_NORMALIZE_TIMEOUT' },
+  readFeedLinks: { deadline: 'SYN_ERR_PARSE_TOO_COMPLEX', memory: 'SYN_ERR_PARSE_TOO_COMPLEX', depth: 'SYN_ERR_PARSE_TOO_COMPLEX' },
+  probeFeed: { deadline: 'SYN_ERR_PARSE_TOO_COMPLEX', memory: 'SYN_ERR_PARSE_TOO_COMPLEX', depth: 'SYN_ERR_PARSE_TOO_COMPLEX' },
+  sketchDedupText: { deadline: 'SYN_ERR_NORMALIZE_TIMEOUT', memory: 'SYN_ERR_NORMALIZE_TIMEOUT', depth: 'SYN_ERR_NORMALIZE_TIMEOUT' },
+  ping: { deadline: 'SYN_ERR_PARSE_TOO_COMPLEX', memory: 'SYN_ERR_PARSE_TOO_COMPLEX', depth: 'SYN_ERR_PARSE_TOO_COMPLEX' },
 };
 
 const WHAT: Record<TaskName, string> = {
   readDocument: 'reading the document',
   readArticlePage: 'reading the article page',
   normalizeFeedEntry: 'normalizing the entry',
+  readFeedLinks: "reading the home page's feed links",
+  probeFeed: 'reading a probed feed',
+  sketchDedupText: "sketching the item's text for dedup",
+  ping: 'answering a ping',
 };
 
 /** True for an error a sandbox gave up a task with: the same bytes would overrun again, so they are not retried. */
@@ -112,30 +130,71 @@ export class Sandbox {
     return this.pool.options.maxThreads;
   }
 
+  /**
+   * Resolves once every thread has loaded the tasks and answered one (each started with the pool): how a caller that
+   * must not count thread start-up against the queue bound (a test, a benchmark) waits for a warm pool.
+   */
+  async warm(): Promise<void> {
+    await Promise.all(Array.from({ length: this.threads }, () => this.run('ping', {}, Infinity)));
+  }
+
   /** Runs one task in a pool thread under the deadline; answers its output or throws its error. */
-  async run<K extends TaskName>(task: K, input: TaskInput<K>): Promise<TaskOutput<K>> {
+  async run<K extends TaskName>(task: K, input: TaskInput<K>, queueWaitMs = this.options.queueWaitMs ?? 30_000): Promise<TaskOutput<K>> {
     const { port1, port2 } = new MessageChannel();
     const abort = new AbortController();
+    const { deadlineMs } = this.options;
+    const wallDeadlineMs = this.options.wallDeadlineMs ?? 5 * deadlineMs;
     // Pool threads are unreferenced: a process whose only work is this task (the CLI) must not exit under it.
     const keepAlive = setInterval(() => {}, 60_000);
+    let given: 'queue' | 'deadline' | null = null;
+    let started = false;
     let timer: NodeJS.Timeout | undefined;
-    port1.once('message', () => {
-      timer = setTimeout(() => abort.abort(), this.options.deadlineMs);
+    const queueTimer =
+      queueWaitMs === Infinity
+        ? undefined
+        : setTimeout(() => {
+            if (started) return;
+            given = 'queue';
+            abort.abort();
+          }, queueWaitMs);
+    port1.once('message', ({ tid, cpuMs }: TaskStarted) => {
+      started = true;
+      clearTimeout(queueTimer);
+      const startedAt = performance.now();
+      // At each check: the time the task has had (its thread's CPU time, else wall-clock); given up past either deadline.
+      const check = () => {
+        const wall = performance.now() - startedAt;
+        const cpu = tid === null || cpuMs === null ? null : threadCpuMs(tid);
+        const used = cpu === null ? wall : cpu - cpuMs!;
+        if (used >= deadlineMs || wall >= wallDeadlineMs) {
+          given = 'deadline';
+          abort.abort();
+          return;
+        }
+        timer = setTimeout(check, Math.max(20, Math.min(deadlineMs - used, wallDeadlineMs - wall)));
+      };
+      timer = setTimeout(check, deadlineMs);
     });
     const message: TaskMessage = { task, input, started: port2 };
     let answer: TaskAnswer;
     try {
       answer = (await this.pool.run(message, { signal: abort.signal, transferList: [port2] })) as TaskAnswer;
     } catch (err) {
-      const reason: OverrunReason | null = abort.signal.aborted
-        ? 'deadline'
-        : /out of memory|ERR_WORKER_OUT_OF_MEMORY/i.test(String((err as Error)?.message) + String((err as { code?: string })?.code))
-          ? 'memory'
-          : null;
+      if (given === 'queue') {
+        this.observer.queueTimeout?.(task);
+        throw new SyndicateError('SYN_ERR_SANDBOX_BUSY', `not started: ${WHAT[task]} waited for a sandbox thread past ${queueWaitMs} ms`);
+      }
+      const reason: OverrunReason | null =
+        given === 'deadline'
+          ? 'deadline'
+          : /out of memory|ERR_WORKER_OUT_OF_MEMORY/i.test(String((err as Error)?.message) + String((err as { code?: string })?.code))
+            ? 'memory'
+            : null;
       if (!reason) throw err;
       this.observer.threadKilled?.(task, reason);
       throw this.overrun(task, reason);
     } finally {
+      clearTimeout(queueTimer);
       clearTimeout(timer);
       clearInterval(keepAlive);
       port1.close();
@@ -163,10 +222,13 @@ export class Sandbox {
   }
 }
 
-/** The sandbox the configuration's limits ask for (`documentDeadline`, `sandboxHeapMb`, `sandboxThreads`). */
+/** The sandbox the configuration's limits ask for (`documentDeadline`, `sandboxQueueWait`, `sandboxHeapMb`, `sandboxThreads`). */
 export function sandboxFromConfig(
-  limits: Pick<SyndicationConfig['limits'], 'documentDeadline' | 'sandboxHeapMb' | 'sandboxThreads'>,
+  limits: Pick<SyndicationConfig['limits'], 'documentDeadline' | 'sandboxQueueWait' | 'sandboxHeapMb' | 'sandboxThreads'>,
   observer?: SandboxObserver,
 ): Sandbox {
-  return new Sandbox({ deadlineMs: limits.documentDeadline, maxHeapMb: limits.sandboxHeapMb, threads: limits.sandboxThreads }, observer);
+  return new Sandbox(
+    { deadlineMs: limits.documentDeadline, queueWaitMs: limits.sandboxQueueWait, maxHeapMb: limits.sandboxHeapMb, threads: limits.sandboxThreads },
+    observer,
+  );
 }

@@ -3,17 +3,19 @@
  * cross a thread boundary by structured clone). They run in a pool thread (see sandbox.ts) and are exported for
  * tests and the benchmarks, which call them directly.
  */
-import { capEntry, cutHtml, type DocumentCaps } from '../content/caps.js';
+import { capEntry, capPageHtml, cutHtml, type DocumentCaps } from '../content/caps.js';
 import { decodeText } from '../content/decode-text.js';
 import type { FeedEntry, ParsedFeed } from '../content/feed-entry.js';
 import type { DateReadingOptions } from '../content/feed-date.js';
 import { extractPageMetadata, type PageMetadata } from '../content/page-metadata.js';
+import { feedLinksOf, type FeedCandidate } from '../content/feed-discovery.js';
 import { parseFeed, sniffFormat } from '../content/parse-feed.js';
 import { SyndicateError } from '../core/errors.js';
 import type { NormalizedItem } from '../core/item.js';
 import { mergePageIntoEntry } from '../fetch/full-text/merge-page.js';
 import { needsFullText, type FullTextMode, type FullTextReason } from '../fetch/full-text/needs-full-text.js';
 import { normalizeEntry, type EntrySource } from '../normalize/normalize-entry.js';
+import { sketchText, type TextSketch } from '../dedup/analyze.js';
 
 /** A document as fetched: its bytes and declared content type. */
 export interface DocumentInput {
@@ -52,12 +54,21 @@ export async function readDocument(
 ): Promise<ReadFeed | ReadPage> {
   const text = decodeText(Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength), input.contentType);
   if (input.accept === 'feed-or-page' && sniffFormat(text) === 'html') {
-    const page = extractPageMetadata(text, input.location);
+    const capped = capPageHtml(text, input.caps);
+    const page = extractPageMetadata(capped.html, input.location);
     if (page.contentSource === 'none') throw new SyndicateError('SYN_ERR_NO_ARTICLE', `${input.location}: no article text found in the page`);
-    return { kind: 'page', entry: capEntry(entryFromPage(page), input.caps), siteName: page.siteName };
+    const entry = capEntry(entryFromPage(page), input.caps);
+    if (capped.truncated) entry.truncated = true;
+    return { kind: 'page', entry, siteName: page.siteName };
   }
   const feed = await parseFeed(text, input.maxEntries, { dates: input.dates, now: input.now, limits: input.caps });
   feed.entries = feed.entries.map((entry) => capEntry(entry, input.caps));
+  // The status names what the caps did: parseWarning carries the feed's warnings.
+  const cut = feed.entries.filter((entry) => entry.truncated).length;
+  if (cut)
+    feed.warnings.push(
+      `${cut === 1 ? "1 entry's" : `${cut} entries'`} text cut at a block boundary (the item cap, ${input.caps.maxItemChars} characters, or ${input.caps.maxBlocks} blocks)`,
+    );
   return { kind: 'feed', feed, fullText: feed.entries.map((entry) => needsFullText(entry, input.fullText)) };
 }
 
@@ -80,10 +91,19 @@ function entryFromPage(page: PageMetadata): FeedEntry {
 
 /** Completes a feed entry from its article page: the page's main content and metadata merged in, within the caps. */
 export function readArticlePage(input: DocumentInput & { entry: FeedEntry }): FeedEntry {
-  const page = extractPageMetadata(decodeText(Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength), input.contentType), input.location);
+  // Cut before the extractor reads it: its work then follows the caps, not the page's size.
+  const capped = capPageHtml(decodeText(Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength), input.contentType), input.caps);
+  const page = extractPageMetadata(capped.html, input.location);
   if (page.contentSource === 'none') throw new SyndicateError('SYN_ERR_NO_ARTICLE', `article page ${input.location}: no article text found`);
-  if (page.bodyHtml) page.bodyHtml = cutHtml(page.bodyHtml, input.caps.maxItemChars, input.caps.maxBlocks).html;
-  return capEntry(mergePageIntoEntry(input.entry, page), input.caps);
+  let cut = capped.truncated;
+  if (page.bodyHtml) {
+    const body = cutHtml(page.bodyHtml, input.caps.maxItemChars, input.caps.maxBlocks);
+    page.bodyHtml = body.html;
+    cut ||= body.truncated;
+  }
+  const merged = capEntry(mergePageIntoEntry(input.entry, page), input.caps);
+  if (cut && merged.contentHtml === page.bodyHtml) merged.truncated = true;
+  return merged;
 }
 
 /** Normalizes one entry (see normalize/normalize-entry.ts), within the caps. */
@@ -91,8 +111,36 @@ export function normalizeFeedEntry(input: { entry: FeedEntry; source: EntrySourc
   return normalizeEntry(capEntry(input.entry, input.caps), input.source, input.fetchedAt);
 }
 
+/** The feeds a home page names with `<link rel="alternate">`, in document order (feed discovery). */
+export function readFeedLinks(input: Omit<DocumentInput, 'caps'>): FeedCandidate[] {
+  return feedLinksOf(decodeText(Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength), input.contentType), input.location);
+}
+
+/** Whether a probed answer is a feed we can read, and of which kind (feed discovery's usual paths); null when not. */
+export async function probeFeed(input: DocumentInput): Promise<FeedCandidate['type'] | null> {
+  const text = decodeText(Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength), input.contentType);
+  const format = sniffFormat(text);
+  if (format !== 'xml' && format !== 'json') return null;
+  try {
+    await parseFeed(text, 1, { limits: input.caps });
+  } catch {
+    return null;
+  }
+  return format === 'json' ? 'json' : /<feed[\s>]/.test(text.slice(0, 2048)) ? 'atom' : 'rss';
+}
+
+/** The dedup sketch of an item's text (canonical form, fingerprint, shingles, LSH bands): see dedup/analyze.ts. */
+export function sketchDedupText(input: { text: string }): TextSketch {
+  return sketchText(input.text);
+}
+
+/** Answers at once: a thread that answers has loaded the tasks (see `Sandbox.warm`). */
+export function ping(_input: Record<string, never>): true {
+  return true;
+}
+
 /** Every task by name: what a pool thread can be asked to run. */
-export const TASKS = { readDocument, readArticlePage, normalizeFeedEntry };
+export const TASKS = { readDocument, readArticlePage, normalizeFeedEntry, readFeedLinks, probeFeed, sketchDedupText, ping };
 export type TaskName = keyof typeof TASKS;
 export type TaskInput<K extends TaskName> = Parameters<(typeof TASKS)[K]>[0];
 export type TaskOutput<K extends TaskName> = Awaited<ReturnType<(typeof TASKS)[K]>>;

@@ -5,6 +5,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { SyndicateError } from '../core/errors.js';
+import { threadCpuMs, threadId } from './thread-clock.js';
 import { TASKS, type TaskName } from './tasks.js';
 
 /** What the main thread sends: the task, its input, and the port that hears "started". */
@@ -14,11 +15,20 @@ export interface TaskMessage {
   started: MessagePort;
 }
 
+/** What a thread says as it starts a task: its kernel thread id (null off Linux) and the CPU time it had used so far. */
+export interface TaskStarted {
+  tid: number | null;
+  cpuMs: number | null;
+}
+
 /** What a task answers: its output, or its error (`code` when it is one of the catalogue's). */
 export type TaskAnswer = { ok: true; output: unknown } | { ok: false; code: string | null; message: string; stackOverflow?: boolean };
 
+// This thread's id, read once: the pool's owner reads its CPU time from it while a task runs.
+const tid = threadId();
+
 export default async function runTask({ task, input, started }: TaskMessage): Promise<TaskAnswer> {
-  started.postMessage('started');
+  started.postMessage({ tid, cpuMs: tid === null ? null : threadCpuMs(tid) } satisfies TaskStarted);
   started.close();
   try {
     return { ok: true, output: await (TASKS[task] as (input: unknown) => unknown)(input) };

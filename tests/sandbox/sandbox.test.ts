@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentCaps } from '../../src/content/caps.js';
 import { SyndicateError } from '../../src/core/errors.js';
 import { Sandbox, type OverrunReason } from '../../src/sandbox/sandbox.js';
+import { threadCpuMs, threadId } from '../../src/sandbox/thread-clock.js';
 
 const caps = documentCaps({ maxFeedBytes: 10 * 1024 * 1024 });
 const bytes = (text: string) => Buffer.from(text);
@@ -129,5 +130,49 @@ describe('the sandbox', { timeout: 120_000 }, () => {
       });
       expect(item.contentText.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('the sandbox under load', { timeout: 120_000 }, () => {
+  it('gives a task back unstarted, with its own code, when it waits for a thread past the queue bound', async () => {
+    const busy: Array<string> = [];
+    const narrow = new Sandbox({ deadlineMs: 60_000, queueWaitMs: 1, maxHeapMb: 256, threads: 1 }, { queueTimeout: (task) => busy.push(task) });
+    try {
+      // Its thread's start-up is not the wait this is about.
+      await narrow.warm();
+      const big = rss(Array.from({ length: 3000 }, (_, i) => item(i, 'word '.repeat(200))).join(''));
+      // The first takes the thread (no bound of its own); the second waits behind it past 1 ms.
+      const first = narrow.run(
+        'readDocument',
+        {
+          body: bytes(big),
+          contentType: 'application/xml',
+          location: 'https://hostile.example/feed',
+          caps,
+          maxEntries: 500,
+          fullText: 'never',
+          accept: 'feed',
+        },
+        Infinity,
+      );
+      const [, second] = await Promise.allSettled([first, read(narrow, rss(item(1)))]);
+      await first;
+      expect(second.status).toBe('rejected');
+      expect(((second as PromiseRejectedResult).reason as SyndicateError).code).toBe('SYN_ERR_SANDBOX_BUSY');
+      expect(busy).toEqual(['readDocument']);
+    } finally {
+      await narrow.close();
+    }
+  });
+
+  it("reads a thread's CPU time, which the deadline counts where Linux tells it", () => {
+    const tid = threadId();
+    if (process.platform !== 'linux') return expect(tid).toBeNull();
+    expect(tid).toBeGreaterThan(0);
+    const before = threadCpuMs(tid!)!;
+    const end = Date.now() + 100;
+    while (Date.now() < end);
+    expect(threadCpuMs(tid!)!).toBeGreaterThan(before);
+    expect(threadCpuMs(2 ** 30)).toBeNull();
   });
 });
