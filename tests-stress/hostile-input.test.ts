@@ -15,15 +15,18 @@ import { report } from './support/report.js';
  * status says what happened: a refusal's code, or (for an attack that linear patterns and caps defuse) a read that
  * ended without error, its entries normalized without one.
  */
-type Outcome = { code: RegExp } | 'read';
+type Outcome = { code: RegExp } | 'read' | 'page-read';
 interface Attack {
   id: string;
   what: string;
+  /** `page-read`: the feed's entry is completed from a hostile article page (`fullText: always`), without error. */
   outcome: Outcome;
   /** The answer: a body (with headers), or a handler for streamed attacks. */
   body?: () => Buffer | string;
   headers?: Record<string, string>;
   handler?: (res: http.ServerResponse) => void;
+  /** The article page the feed's one entry links to (served at /p/<id>; the source reads it: `fullText: always`). */
+  page?: () => string;
 }
 
 const rss = (items: string, prolog = '') =>
@@ -32,6 +35,9 @@ const item = (i: number | string, body: string, title = `Entry ${i}`) =>
   `<item><guid>h-${i}</guid><title>${title}</title><link>http://hostile.example/${i}</link><description><![CDATA[${body}]]></description></item>`;
 const inBody = (html: string) => () => rss(item(1, html));
 const SPACES = ' '.repeat(60_000);
+const LOREM = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit. ';
+const htmlPage = (body: string) => `<!doctype html><html><head><title>Hostile page</title></head><body><article><h1>Hostile page</h1>${body}</article></body></html>`;
+const json = (items: unknown[]) => JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'J', items });
 
 const ATTACKS: Attack[] = [
   // The prolog pattern family (exponential before): comments and processing instructions before no root.
@@ -170,6 +176,81 @@ const ATTACKS: Attack[] = [
     body: () => rss(item(1, '<p>Body.</p>', `${' – '.repeat(20_000)}x`)),
   },
   { id: 'deep-html', what: '100 000 nested divs in an entry body', outcome: 'read', body: inBody(`${'<div>'.repeat(100_000)}text${'</div>'.repeat(100_000)}`) },
+  // JSON Feed shapes.
+  {
+    id: 'json-huge-content',
+    what: 'a JSON Feed item of 9 MB content_html in one paragraph',
+    outcome: 'read',
+    body: () => json([{ id: 'j1', url: 'http://hostile.example/j1', title: 'Big', content_html: `<p>${LOREM.repeat(160_000)}</p>` }]),
+  },
+  {
+    id: 'json-deep-item',
+    what: 'a JSON Feed item nesting objects 100 000 deep',
+    outcome: { code: /SYN_ERR_PARSE_TOO_COMPLEX/ },
+    body: () => `{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"a","x":${'{"y":'.repeat(100_000)}1${'}'.repeat(100_000)}}]}`,
+  },
+  {
+    id: 'json-many-tags',
+    what: 'a JSON Feed item with 500 000 tags',
+    outcome: 'read',
+    body: () => json([{ id: 't1', title: 'Tags', content_text: 'Tagged.', tags: Array.from({ length: 500_000 }, (_, i) => `t${i}`) }]),
+  },
+  // XML shapes the readers meet.
+  {
+    id: 'many-attributes',
+    what: 'an item with 100 000 attributes',
+    outcome: 'read',
+    body: () => rss(`<item ${Array.from({ length: 100_000 }, (_, i) => `a${i}="x"`).join(' ')}><guid>at</guid><title>Attributes</title></item>`),
+  },
+  {
+    id: 'huge-attribute',
+    what: 'a 5 MB link attribute in an Atom entry',
+    outcome: 'read',
+    body: () =>
+      `<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><entry><id>h</id><title>T</title><link href="http://hostile.example/${'a'.repeat(5_000_000)}"/><content>Body.</content></entry></feed>`,
+  },
+  // A root tag or DOCTYPE past the 64 KB the prolog scanner reads is no feed of ours.
+  {
+    id: 'many-namespaces',
+    what: '50 000 namespace declarations on the root',
+    outcome: { code: /SYN_ERR_PARSE_FAILED/ },
+    body: () => rss(item(1, '<p>Body.</p>')).replace('<rss version="2.0">', `<rss version="2.0" ${Array.from({ length: 50_000 }, (_, i) => `xmlns:n${i}="urn:n${i}"`).join(' ')}>`),
+  },
+  {
+    id: 'many-entities',
+    what: '20 000 declared entities, each used once',
+    outcome: { code: /SYN_ERR_PARSE_FAILED/ },
+    body: () =>
+      `<!DOCTYPE rss [${Array.from({ length: 20_000 }, (_, i) => `<!ENTITY e${i} "v${i}">`).join('')}]>${rss(item(1, '<p>x</p>').replace('Entry 1', Array.from({ length: 20_000 }, (_, i) => `&e${i};`).join('')))}`,
+  },
+  {
+    id: 'big-ordinary-feed',
+    what: '500 ordinary entries of 18 KB each (9 MB)',
+    outcome: 'read',
+    body: () => rss(Array.from({ length: 500 }, (_, i) => item(`b${i}`, `<p>${LOREM.repeat(60)}</p>`.repeat(5))).join('')),
+  },
+  // Article pages read for the full text (fullText: always), and a home page for discovery.
+  { id: 'page-huge-paragraph', what: 'an article page of 7.5 MB in one paragraph', outcome: 'page-read', page: () => htmlPage(`<p>${LOREM.repeat(131_600)}</p>`) },
+  {
+    id: 'page-deep',
+    what: 'an article page of 100 000 nested divs',
+    outcome: 'page-read',
+    page: () => htmlPage(`<p>${LOREM.repeat(20)}</p>${'<div>'.repeat(100_000)}${LOREM}${'</div>'.repeat(100_000)}`),
+  },
+  { id: 'page-many-paragraphs', what: 'an article page of 150 000 paragraphs', outcome: 'page-read', page: () => htmlPage(`<p>${LOREM}</p>`.repeat(150_000)) },
+  {
+    id: 'page-switcher',
+    what: 'an article page of language labels and read-more runs',
+    outcome: 'page-read',
+    page: () => htmlPage(`<p>${'EN '.repeat(5_000)}x</p><p>${'read the full '.repeat(40_000)}</p><p>${LOREM.repeat(50)}</p>`),
+  },
+  {
+    id: 'home-huge',
+    what: 'a 6 MB home page that names no feed',
+    outcome: { code: /SYN_ERR_NO_FEED_FOUND/ },
+    body: () => htmlPage(`<div><a href="/x">${LOREM}</a></div>`.repeat(80_000)),
+    headers: { 'content-type': 'text/html' },
+  },
   // The network: every read bounded in bytes and time.
   { id: 'slow-drip', what: 'one byte every 300 ms', outcome: { code: /SYN_ERR_FETCH_TIMEOUT/ }, handler: (res) => drip(res, 300) },
   { id: 'no-headers', what: 'a connection that never answers', outcome: { code: /SYN_ERR_FETCH_TIMEOUT/ }, handler: () => {} },
@@ -213,19 +294,74 @@ function endless(res: http.ServerResponse): void {
   pump();
 }
 
+/** Statuses of `count` requests sent `width` at a time. */
+async function flood(count: number, width: number, send: (i: number) => Promise<Response>): Promise<Record<string, number>> {
+  const tally: Record<string, number> = {};
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < count) {
+        const i = next++;
+        const status = await send(i).then(
+          async (r) => (await r.arrayBuffer(), String(r.status)),
+          () => 'no answer',
+        );
+        tally[status] = (tally[status] ?? 0) + 1;
+      }
+    }),
+  );
+  return tally;
+}
+
+/**
+ * The floods sent at the API while the hostile sources are read: hub subscriptions from one client, forged
+ * verifications at our callback, and 8 MB pushes to a callback we never subscribed.
+ */
+async function floods(api: string, hostile: string) {
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  const hub = await flood(300, 20, (i) =>
+    fetch(`${api}/websub`, {
+      method: 'POST',
+      headers: form,
+      body: new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': `${api}/feeds/all.rss`, 'hub.callback': `${hostile}/cb/${i}` }),
+      signal: AbortSignal.timeout(10_000),
+    }),
+  );
+  const forged = await flood(300, 20, (i) =>
+    fetch(`${api}/websub/good?hub.mode=subscribe&hub.topic=${encodeURIComponent(`${hostile}/t/${i}`)}&hub.challenge=c${i}&hub.lease_seconds=999999999`, {
+      signal: AbortSignal.timeout(10_000),
+    }),
+  );
+  const big = Buffer.alloc(8 * 1024 * 1024, '<');
+  const pushes = await flood(10, 5, () =>
+    fetch(`${api}/websub/good`, { method: 'POST', headers: { 'content-type': 'application/atom+xml' }, body: big, signal: AbortSignal.timeout(10_000) }),
+  );
+  return { hub, forged, pushes };
+}
+
 async function startHostileServer(): Promise<{ url: string; close(): Promise<void> }> {
   const bodies = new Map(ATTACKS.filter((a) => a.body).map((a) => [a.id, Buffer.from(a.body!())]));
+  const pages = new Map(ATTACKS.filter((a) => a.page).map((a) => [a.id, Buffer.from(a.page!())]));
+  let base = '';
   const server = http.createServer((req, res) => {
-    const id = /^\/h\/([\w-]+)$/.exec(req.url ?? '')?.[1];
+    const [, kind, id] = /^\/([hp])\/([\w-]+)$/.exec(req.url ?? '') ?? [];
     const attack = ATTACKS.find((a) => a.id === id);
     if (!attack) return res.writeHead(404).end();
+    if (kind === 'p') return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(pages.get(attack.id));
+    if (attack.page) {
+      // A summary-only entry whose article page is the attack.
+      return res.writeHead(200, { 'content-type': 'application/xml' }).end(
+        rss(`<item><guid>p-${attack.id}</guid><title>Page ${attack.id}</title><link>${base}/p/${attack.id}</link><description>A teaser.</description></item>`),
+      );
+    }
     if (attack.handler) return attack.handler(res);
     res.writeHead(200, { 'content-type': 'application/xml', ...attack.headers });
     res.end(bodies.get(attack.id));
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.2', done));
+  base = `http://127.0.0.2:${(server.address() as AddressInfo).port}`;
   return {
-    url: `http://127.0.0.2:${(server.address() as AddressInfo).port}`,
+    url: base,
     close: () => new Promise((done) => (server.closeAllConnections(), server.close(() => done()))),
   };
 }
@@ -233,7 +369,7 @@ async function startHostileServer(): Promise<{ url: string; close(): Promise<voi
 describe('hostile input beside a good source', () => {
   const rig = useStressRig(1, 1);
 
-  it(`ends each of ${ATTACKS.length} attacks with its outcome, publishes the good story, and /healthz answers within 1 s throughout`, async () => {
+  it(`ends each of ${ATTACKS.length} attacks and 3 floods with its outcome, publishes the good story, and /healthz answers within 1 s throughout`, async () => {
     const hostile = await startHostileServer();
     const dir = mkdtempSync(join(tmpdir(), 'syn-stress-hostile-'));
     const configPath = join(dir, 'syndication.yaml');
@@ -242,7 +378,7 @@ describe('hostile input beside a good source', () => {
       [
         'sources:',
         `  - { id: good, name: Good, url: '${rig.feeds.url}/feed/0.rss', interval: 1h, fullText: never }`,
-        ...ATTACKS.map((a) => `  - { id: ${a.id}, name: ${a.id}, url: '${hostile.url}/h/${a.id}', interval: 1h, fullText: never }`),
+        ...ATTACKS.map((a) => `  - { id: ${a.id}, name: ${a.id}, url: '${hostile.url}/h/${a.id}', interval: 1h, fullText: ${a.page ? 'always' : 'never'} }`),
         'channels:',
         '  - { id: all, title: All stories }',
         'subscriptions:',
@@ -252,7 +388,7 @@ describe('hostile input beside a good source', () => {
         'limits:',
         '  hostSpacing: 0s',
         '  hostConcurrency: 8',
-        '  fetchTimeout: 3s',
+        '  fetchTimeout: 10s',
         '  shutdownGrace: 2s',
       ].join('\n'),
     );
@@ -263,15 +399,19 @@ describe('hostile input beside a good source', () => {
 
     let probing = true;
     const health: number[] = [];
+    const slow: string[] = [];
     const probe = (async () => {
       while (probing) {
+        const at = new Date().toISOString();
         const answer = await timedGet(`${api}/healthz`, {}, 5_000);
         health.push(answer.status === 200 ? answer.ms : Infinity);
+        if (answer.ms > 500) slow.push(`${at} ${Math.round(answer.ms)} ms`);
         await sleep(100);
       }
     })();
 
     const started = Date.now();
+    const flooded = floods(api, hostile.url);
     const statusOf = async (id: string) => {
       const answer = await timedGet(`${api}/api/v1/sources/${id}`, { authorization: `Bearer ${ADMIN_TOKEN}` });
       if (answer.status !== 200) return null;
@@ -281,7 +421,10 @@ describe('hostile input beside a good source', () => {
         errorCode: string | null;
         errorMessage: string | null;
         entriesSeen: number | null;
+        parseWarning: string | null;
+        fullText: { fetched: number; errors: number; lastError: { code: string; message: string } | null };
         normalize?: { errors: number; lastError: { code: string } | null };
+        websub?: unknown;
       };
     };
     try {
@@ -302,16 +445,20 @@ describe('hostile input beside a good source', () => {
       );
       // Normalize jobs of the read ones: give them time to finish or be given up.
       await sleep(5_000);
+      const floodCodes = await flooded;
       const rows: string[] = [];
       const wrong: string[] = [];
       for (const attack of ATTACKS) {
         const status = (await statusOf(attack.id)) ?? results.get(attack.id)!;
         const normalizeError = status.normalize?.lastError?.code ?? null;
+        const pageError = status.fullText.lastError;
         rows.push(
-          `${attack.id.padEnd(22)} ${attack.what.padEnd(62)} ${status.errorCode ?? `read ${status.entriesSeen} entries`}${normalizeError ? `, normalize ${normalizeError}` : ''}`,
+          `${attack.id.padEnd(22)} ${attack.what.padEnd(62)} ${status.errorCode ?? `read ${status.entriesSeen} entries`}${normalizeError ? `, normalize ${normalizeError}` : ''}${attack.page ? `, page ${pageError ? pageError.code : `read ${status.fullText.fetched}`}` : ''}${status.parseWarning ? ` (${status.parseWarning.slice(0, 120)})` : ''}`,
         );
-        if (attack.outcome === 'read') {
+        if (attack.outcome === 'read' || attack.outcome === 'page-read') {
           if (status.errorCode || normalizeError) wrong.push(`${attack.id}: ${status.errorCode ?? normalizeError} ${status.errorMessage ?? ''}`);
+          if (attack.outcome === 'page-read' && (pageError || status.fullText.fetched < 1))
+            wrong.push(`${attack.id}: article page ${pageError ? `${pageError.code} ${pageError.message}` : 'not read'}`);
         } else if (!attack.outcome.code.test(status.errorCode ?? ''))
           wrong.push(`${attack.id}: expected ${attack.outcome.code} got ${status.errorCode} ${status.errorMessage ?? ''}`);
       }
@@ -325,11 +472,20 @@ describe('hostile input beside a good source', () => {
         seconds: Math.round((Date.now() - started) / 1000),
         healthWorstMs: Math.round(worstHealth),
         healthProbes: health.length,
+        healthSlow: slow,
         outcomes: rows,
         sandbox: overruns,
+        floods: floodCodes,
       });
       console.log(rows.join('\n'));
+      console.log(JSON.stringify({ floods: floodCodes, healthWorstMs: Math.round(worstHealth), healthSlow: slow, sandbox: overruns }));
       expect(wrong).toEqual([]);
+      // Floods: every request answered, in the documented way; the rate limit holds; nothing forged is taken.
+      expect(Object.keys(floodCodes.hub).every((code) => ['202', '403', '429'].includes(code)), JSON.stringify(floodCodes.hub)).toBe(true);
+      expect(floodCodes.hub['429']).toBeGreaterThan(0);
+      expect(floodCodes.forged).toEqual({ 404: 300 });
+      expect(Object.keys(floodCodes.pushes).every((code) => ['404', '410', '413'].includes(code)), JSON.stringify(floodCodes.pushes)).toBe(true);
+      expect((await statusOf('good'))!.websub ?? null).toBeNull();
       expect(worstHealth).toBeLessThan(1_000);
     } finally {
       probing = false;

@@ -132,10 +132,11 @@ export function flattenDeepHtml(html: string, maxDepth: number): string {
 
 /**
  * An HTML page within the caps before it is parsed: every run of text longer than `maxItemChars` cut at a space (a
- * 7.5 MB paragraph becomes its first 512 Ki), and nesting past `maxDepth` flattened ({@link flattenDeepHtml}).
+ * 7.5 MB paragraph becomes its first 512 Ki), the page cut after its `maxBlocks`-th block, and nesting past
+ * `maxDepth` flattened ({@link flattenDeepHtml}).
  * `truncated` when text was cut. Linear; what the page extractor then reads is bounded by the caps, not the page.
  */
-export function capPageHtml(html: string, caps: Pick<DocumentCaps, 'maxItemChars' | 'maxDepth'>): CutHtml {
+export function capPageHtml(html: string, caps: Pick<DocumentCaps, 'maxItemChars' | 'maxDepth' | 'maxBlocks'>): CutHtml {
   const pieces: string[] = [];
   let from = 0;
   let truncated = false;
@@ -155,8 +156,24 @@ export function capPageHtml(html: string, caps: Pick<DocumentCaps, 'maxItemChars
     if (gt < 0) break;
     start = gt + 1;
   }
-  const cut = truncated ? (pieces.push(html.slice(from)), pieces.join('')) : html;
+  let cut = truncated ? (pieces.push(html.slice(from)), pieces.join('')) : html;
+  // A page of 150 000 paragraphs: the article is within its first blocks, and the extractor's work follows them.
+  const end = blockEnd(cut, caps.maxBlocks);
+  if (end >= 0) {
+    cut = cut.slice(0, end);
+    truncated = true;
+  }
   return { html: flattenDeepHtml(cut, caps.maxDepth), truncated };
+}
+
+/** Where the `n`-th block of the HTML ends, when it has more than `n` blocks; else -1. Linear. */
+function blockEnd(html: string, n: number): number {
+  BLOCK_END.lastIndex = 0;
+  let count = 0;
+  for (let m = BLOCK_END.exec(html); m; m = BLOCK_END.exec(html)) {
+    if (++count === n) return BLOCK_END.exec(html) ? m.index + m[0].length : -1;
+  }
+  return -1;
 }
 
 const cutField = (value: string | null, max: number): string | null => (value !== null && value.length > max ? value.slice(0, max) : value);

@@ -18,11 +18,13 @@ describe('caps applied before the expensive step', () => {
 
   it('cuts a page text run past the item cap at a space, before the page is parsed, and says so', () => {
     const page = `<html><body><article><p>${'word '.repeat(300_000)}</p></article></body></html>`;
-    const capped = capPageHtml(page, { maxItemChars: 10_000, maxDepth: 256 });
+    const capped = capPageHtml(page, { maxItemChars: 10_000, maxDepth: 256, maxBlocks: 5000 });
     expect(capped.truncated).toBe(true);
     expect(capped.html.length).toBeLessThan(10_200);
     expect(capped.html).toMatch(/word<\/p><\/article><\/body><\/html>$/);
     expect(capPageHtml('<p>short</p>', caps)).toEqual({ html: '<p>short</p>', truncated: false });
+    const many = capPageHtml(`<body>${'<p>para</p>'.repeat(6000)}</body>`, caps);
+    expect(many).toEqual({ html: `<body>${'<p>para</p>'.repeat(5000)}`, truncated: true });
   });
 
   it('cuts a JSON Feed to the entry cap before parsing it, and refuses JSON nested past the depth cap', () => {
