@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SyndicateError, toSyndicateError } from '../../core/errors.js';
 import { RequestSlots, hostOf, type HostPoliteness } from '../../net/host-politeness.js';
-import type { AppContext } from '../../runtime/context.js';
 import { parseRetryAfter } from '../../net/retry-after.js';
 import { decodeText } from '../../content/decode-text.js';
 import type { FeedEntry } from '../../content/feed-entry.js';
@@ -10,6 +9,7 @@ import type { RequestCredentials } from '../request-profile.js';
 import { extractPageMetadata } from '../../content/page-metadata.js';
 import { mergePageIntoEntry } from './merge-page.js';
 import { needsFullText, type FullTextMode, type FullTextReason } from './needs-full-text.js';
+import type { StageServices } from '../../queues/stage-services.js';
 
 /** What became of one entry's full text. */
 export interface FullTextOutcome {
@@ -32,7 +32,7 @@ const HTML_TYPES = /^\s*(?:text\/html|application\/xhtml\+xml)\b/i;
  * the entry: it comes back as the feed gave it, with the error for the caller to record.
  */
 export async function fetchFullText(
-  ctx: Pick<AppContext, 'config' | 'clock' | 'guard'>,
+  ctx: Pick<StageServices, 'config' | 'clock' | 'guard'>,
   gate: HostPoliteness,
   entry: FeedEntry,
   mode: FullTextMode,
