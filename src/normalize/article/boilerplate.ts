@@ -100,7 +100,7 @@ const LINK_ELEMENT = /<a\b[^>]*>[^]*?<\/a\s*>/gi;
 /** True when all of a block's text sits inside links: a headline pointing to another page, a button. */
 function isWhollyLink(block: Block): boolean {
   if (block.kind === 'image' || !/<a\b/i.test(block.html)) return false;
-  return squeeze(block.html.replace(LINK_ELEMENT, ' ').replace(/<[^>]*>/g, ' ')) === '';
+  return squeeze(block.html.replace(LINK_ELEMENT, ' ').replace(/<[^<>]*>/g, ' ')) === '';
 }
 
 /** Consecutive link-only lines from which a run is a list of other stories ("You may also like"), not the story. */
