@@ -3,14 +3,21 @@ import { documentCaps } from '../content/caps.js';
 import type { SyndicateError } from '../core/errors.js';
 import type { NormalizeJob } from '../queues/pipeline.js';
 import type { PipelineQueues } from '../queues/queues.js';
-import type { AppContext } from '../runtime/context.js';
+import { rulesFor } from '../content/extraction-rules.js';
+import type { StageServices } from '../queues/stage-services.js';
+import type { Catalog } from '../catalog/catalog.js';
 import { isOverrun } from '../sandbox/sandbox.js';
 
+/** Where an entry the sandbox gave up is counted: the source status (fetch/source-status.ts), by this one method. */
+interface NormalizeErrorLog {
+  recordNormalizeError(sourceId: string, error: { code: string; message: string; at: string; guid: string | null }): Promise<void>;
+}
+
 /**
- * What the normalize stage touches: the catalog (the source's name and cleanup rules), the sandbox it normalizes in,
- * the source status (entries given up), the dedup queue, its counter.
+ * What the normalize stage touches: the catalog (the source's name and cleanup rules), the config's shared extraction
+ * rules, the sandbox it normalizes in, the source status (entries given up), the dedup queue, its counter.
  */
-export type NormalizeDeps = Pick<AppContext, 'catalog' | 'metrics' | 'sandbox' | 'sourceStatus' | 'config' | 'clock' | 'logger'> & {
+export type NormalizeDeps = Pick<StageServices, 'metrics' | 'config' | 'sandbox' | 'clock' | 'logger'> & { catalog: Catalog; sourceStatus: NormalizeErrorLog } & {
   queues: Pick<PipelineQueues, 'dedup'>;
 };
 
@@ -23,11 +30,13 @@ export async function processNormalizeJob(ctx: NormalizeDeps, job: Job<Normalize
   const { sourceId, sourceHomepage, entry, fetchedAt } = job.data;
   const source = await ctx.catalog.get('sources', sourceId);
   if (!source) return null;
+  // The config's shared rules for the article's domain, then the source's own.
+  const cleanup = rulesFor(entry.link ?? source.url, source.cleanup, ctx.config.extractionRules);
   let item;
   try {
     item = await ctx.sandbox.run('normalizeFeedEntry', {
       entry,
-      source: { id: source.id, name: source.name, homepage: sourceHomepage, cleanup: source.cleanup },
+      source: { id: source.id, name: source.name, homepage: sourceHomepage, cleanup },
       fetchedAt,
       caps: documentCaps(ctx.config.limits),
     });

@@ -10,6 +10,8 @@ import type { DateReadingOptions } from '../content/feed-date.js';
 import { extractPageMetadata, type PageMetadata } from '../content/page-metadata.js';
 import { feedLinksOf, type FeedCandidate } from '../content/feed-discovery.js';
 import { parseFeed, sniffFormat } from '../content/parse-feed.js';
+import { parseListing, readSourceDocument } from '../content/listing.js';
+import type { CleanupRules, SourceConfig } from '../config/schema.js';
 import { SyndicateError } from '../core/errors.js';
 import type { NormalizedItem } from '../core/item.js';
 import { mergePageIntoEntry } from '../fetch/full-text/merge-page.js';
@@ -41,7 +43,24 @@ export interface ReadPage {
   siteName: string | null;
 }
 
-/** Decodes and parses a feed document (`accept: 'feed'`), or also an article page (`'feed-or-page'`). */
+/** True when an HTML page holds entries where the source's listing rules point. */
+function listsEntries(text: string, location: string, source: ListingSource | undefined): boolean {
+  if (source?.format !== 'html' || !source.listing) return false;
+  try {
+    return parseListing(text, location, 'html', source.listing, 1).entries.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** What of a source says how its document is read: a feed, or a listing page or JSON read with its rules. */
+type ListingSource = Pick<SourceConfig, 'format' | 'listing'>;
+
+/**
+ * Decodes and parses a source's document (`accept: 'feed'`): a feed, or for a listing source its listing
+ * (`source.format` html or json, read with `source.listing`); with `'feed-or-page'` (`syndicate normalize`) an HTML
+ * page that is no listing of the source is read as an article page, with `pageRules`.
+ */
 export async function readDocument(
   input: DocumentInput & {
     maxEntries: number;
@@ -50,18 +69,21 @@ export async function readDocument(
     /** How the source writes its dates; `now`: the fetch time (epoch ms), later dates are clamped to it. */
     dates?: DateReadingOptions;
     now?: number;
+    source?: ListingSource | null;
+    /** The extraction rules for an article page (`'feed-or-page'`). */
+    pageRules?: CleanupRules;
   },
 ): Promise<ReadFeed | ReadPage> {
   const text = decodeText(Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength), input.contentType);
-  if (input.accept === 'feed-or-page' && sniffFormat(text) === 'html') {
+  if (input.accept === 'feed-or-page' && sniffFormat(text) === 'html' && !listsEntries(text, input.location, input.source ?? undefined)) {
     const capped = capPageHtml(text, input.caps);
-    const page = extractPageMetadata(capped.html, input.location);
+    const page = extractPageMetadata(capped.html, input.location, input.pageRules);
     if (page.contentSource === 'none') throw new SyndicateError('SYN_ERR_NO_ARTICLE', `${input.location}: no article text found in the page`);
     const entry = capEntry(entryFromPage(page), input.caps);
     if (capped.truncated) entry.truncated = true;
     return { kind: 'page', entry, siteName: page.siteName };
   }
-  const feed = await parseFeed(text, input.maxEntries, { dates: input.dates, now: input.now, limits: input.caps });
+  const feed = await readSourceDocument(text, input.location, input.source, input.maxEntries, { dates: input.dates, now: input.now, limits: input.caps });
   feed.entries = feed.entries.map((entry) => capEntry(entry, input.caps));
   // The status names what the caps did: parseWarning carries the feed's warnings.
   const cut = feed.entries.filter((entry) => entry.truncated).length;
@@ -89,11 +111,16 @@ function entryFromPage(page: PageMetadata): FeedEntry {
   };
 }
 
-/** Completes a feed entry from its article page: the page's main content and metadata merged in, within the caps. */
-export function readArticlePage(input: DocumentInput & { entry: FeedEntry }): FeedEntry {
+/**
+ * Completes a feed entry from its article page: the page's main content and metadata merged in, within the caps,
+ * read with the source's extraction `rules`; `keepEntryLink` when the page was read from another view of the
+ * article (the entry keeps its own address).
+ */
+export function readArticlePage(input: DocumentInput & { entry: FeedEntry; rules?: CleanupRules; keepEntryLink?: boolean }): FeedEntry {
   // Cut before the extractor reads it: its work then follows the caps, not the page's size.
   const capped = capPageHtml(decodeText(Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength), input.contentType), input.caps);
-  const page = extractPageMetadata(capped.html, input.location);
+  const read = extractPageMetadata(capped.html, input.location, input.rules);
+  const page = input.keepEntryLink && input.entry.link ? { ...read, canonicalUrl: input.entry.link } : read;
   if (page.contentSource === 'none') throw new SyndicateError('SYN_ERR_NO_ARTICLE', `article page ${input.location}: no article text found`);
   let cut = capped.truncated;
   if (page.bodyHtml) {
