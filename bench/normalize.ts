@@ -53,7 +53,7 @@ export default async function benchNormalize(): Promise<Record<string, number>> 
   const sandbox = new Sandbox({ deadlineMs: 10_000, maxHeapMb: 512, threads });
   const caps = documentCaps({ maxFeedBytes: 10 * 1024 * 1024 });
   const task = () => sandbox.run('normalizeFeedEntry', { entry, source, fetchedAt: entry.publishedAt!, caps });
-  let pooled = 0;
+  let pooled: number;
   try {
     await sandbox.warm();
     await Promise.all(Array.from({ length: 40 }, task));
