@@ -290,7 +290,7 @@ export const configSchema = z
         maxEntriesPerFetch: z.number().int().positive().default(500),
         /**
          * Time the sandbox gives one document (decoding and parsing a feed, reading a page) or one entry's normalizing,
-         * from its start in a thread: the thread's CPU time on Linux (wall-clock elsewhere), and at most 5× in wall-clock.
+         * from its start in a thread: the thread's CPU time on Linux (wall-clock elsewhere), and at most 10× in wall-clock.
          */
         documentDeadline: duration('2s'),
         /** Time a document may wait for a free sandbox thread: past it, the job fails with SYN_ERR_SANDBOX_BUSY and is retried. */

@@ -17,7 +17,10 @@ interface NormalizeErrorLog {
  * What the normalize stage touches: the catalog (the source's name and cleanup rules), the config's shared extraction
  * rules, the sandbox it normalizes in, the source status (entries given up), the dedup queue, its counter.
  */
-export type NormalizeDeps = Pick<StageServices, 'metrics' | 'config' | 'sandbox' | 'clock' | 'logger'> & { catalog: Catalog; sourceStatus: NormalizeErrorLog } & {
+export type NormalizeDeps = Pick<StageServices, 'metrics' | 'config' | 'sandbox' | 'clock' | 'logger'> & {
+  catalog: Catalog;
+  sourceStatus: NormalizeErrorLog;
+} & {
   queues: Pick<PipelineQueues, 'dedup'>;
 };
 

@@ -18,8 +18,13 @@ export interface SandboxOptions {
    * Linux tells it (a thread kept off the cores by a busy machine is not stuck), else wall-clock time.
    */
   deadlineMs: number;
-  /** Wall-clock time one task may run whatever its CPU time says; default 5 × `deadlineMs`. */
+  /** Wall-clock time one task may run whatever its CPU time says; default 10 × `deadlineMs`. */
   wallDeadlineMs?: number;
+  /**
+   * Added to the threads' nice value (Linux; default 5): the process's main thread, which answers the API and
+   * `/healthz` and drives the queues, comes first when the cores are busy, and the documents wait.
+   */
+  niceIncrement?: number;
   /** Time a task may wait for a free thread: past it, it fails with `SYN_ERR_SANDBOX_BUSY` (retried later). Default 30 s. */
   queueWaitMs?: number;
   /** Heap (old generation) one thread may use, in MiB: past it the thread dies and the task fails. */
@@ -121,6 +126,7 @@ export class Sandbox {
       // Every thread starts (and loads the parsers) with the process, so the first documents do not wait for it.
       minThreads: threads,
       maxThreads: threads,
+      niceIncrement: options.niceIncrement ?? 5,
       resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, options.maxHeapMb / 8)) },
     });
   }
@@ -143,7 +149,7 @@ export class Sandbox {
     const { port1, port2 } = new MessageChannel();
     const abort = new AbortController();
     const { deadlineMs } = this.options;
-    const wallDeadlineMs = this.options.wallDeadlineMs ?? 5 * deadlineMs;
+    const wallDeadlineMs = this.options.wallDeadlineMs ?? 10 * deadlineMs;
     // Pool threads are unreferenced: a process whose only work is this task (the CLI) must not exit under it.
     const keepAlive = setInterval(() => {}, 60_000);
     let given: 'queue' | 'deadline' | null = null;
