@@ -14,7 +14,8 @@ import { report } from './support/report.js';
  * one good source, against the built system in one process (`start`, every role) with the default 2 s document
  * deadline. The good source's story is published, /healthz answers within 1 s throughout, and each hostile source's
  * status says what happened: a refusal's code, or (for an attack that linear patterns and caps defuse) a read that
- * ended without error, its entries normalized without one.
+ * ended without error, its entries normalized without one, with what the caps did in `parseWarning`. Floods of hub
+ * subscriptions, forged verifications and 8 MB pushes run against the API meanwhile.
  */
 type Outcome = { code: RegExp } | 'read' | 'page-read';
 interface Attack {
