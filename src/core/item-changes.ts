@@ -7,11 +7,9 @@
  * missed an update applies the event's full item instead. Pure.
  */
 import jsonPatch from 'fast-json-patch';
-import type { Operation } from 'fast-json-patch';
-import type { Interview, NormalizedItem, QaTurn } from './item.js';
+import type { Interview, NormalizedItem, PatchOperation, QaTurn } from './item.js';
 
-/** One operation of a JSON Patch (RFC 6902). */
-export type PatchOperation = Operation;
+export type { PatchOperation };
 
 /** A turn in the keyed form: its id is its key. */
 export type KeyedTurn = Pick<QaTurn, 'question' | 'answer'>;

@@ -1,4 +1,4 @@
-import type { PatchOperation } from './item-changes.js';
+import type { Operation } from 'fast-json-patch';
 
 /**
  * The normalized item: what `syndicate normalize` prints, what `/api/v1/items` returns and the
@@ -132,6 +132,9 @@ export interface RetractedItem {
   /** The outlet whose tombstone ended the story (null for an operator's deletion). */
   sourceId: string | null;
 }
+
+/** One operation of a JSON Patch (RFC 6902): what `item.updated` carries in `changes` (core/item-changes.ts). */
+export type PatchOperation = Operation;
 
 /** The body of a webhook event. */
 export interface WebhookEvent {

@@ -1,14 +1,18 @@
 import type { Job } from 'bullmq';
 import type { DedupJob } from '../queues/pipeline.js';
 import type { PipelineQueues } from '../queues/queues.js';
-import type { AppContext } from '../runtime/context.js';
-import { matchKind } from '../runtime/stage-metrics.js';
+import { matchKind } from '../queues/stage-metrics.js';
 import type { DedupResolution } from './story-index.js';
+import type { StageServices } from '../queues/stage-services.js';
+import type { StoryIndex } from './story-index.js';
+import type { TranslationIndex } from './translation-index.js';
 import { translationSignature } from './translation.js';
 import type { NormalizedItem, Translation } from '../core/item.js';
 
 /** What the dedup stage touches: the story index, the publish queue, its counters and the log. */
-export type DedupDeps = Pick<AppContext, 'storyIndex' | 'translations' | 'metrics' | 'logger'> & { queues: Pick<PipelineQueues, 'publish'> };
+export type DedupDeps = Pick<StageServices, 'metrics' | 'logger'> & { storyIndex: StoryIndex; translations: TranslationIndex } & {
+  queues: Pick<PipelineQueues, 'publish'>;
+};
 
 const translationOf = (item: NormalizedItem): Translation => ({ language: item.language, url: item.url, source: item.source, title: item.title });
 

@@ -3,11 +3,11 @@ import { SyndicateError, type ErrorCode } from '../core/errors.js';
 import type { DeliverJob } from '../queues/pipeline.js';
 import { jittered, postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
 import { followsPublished, isOperationalEvent } from '../core/item.js';
-import type { AppContext } from '../runtime/context.js';
 import { LOG_LENGTH, attemptTime, concludeAttempt, send, type AttemptDeps, type DeliveryAttempt } from './attempt.js';
 import { publishedJobId } from './build-event.js';
 import { raiseOperationalEvent, type OperationalEventDeps } from './operational-events.js';
 import { BUSY_WAIT_CAP_MS, BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, RATE_WAIT_CAP_MS, fitPayload, orderDecision } from './policy.js';
+import type { EndpointState } from './endpoint-state.js';
 
 /** What a completed job keeps as its return value: small, since BullMQ stores it with the job (the log has the rest). */
 export interface DeliveryResult {
@@ -18,7 +18,7 @@ export interface DeliveryResult {
 }
 
 /** What a per-subscription delivery touches: the endpoint state, the deliver queue (ordering), and one attempt's needs. */
-export type DeliverDeps = AttemptDeps & OperationalEventDeps & Pick<AppContext, 'endpoints'>;
+export type DeliverDeps = AttemptDeps & OperationalEventDeps & { endpoints: EndpointState };
 
 /** An error that ends the job at once (a dead letter), carrying its code for the worker's failure log. */
 function unrecoverable(code: ErrorCode, message: string): UnrecoverableError {

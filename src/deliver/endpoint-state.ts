@@ -1,11 +1,12 @@
 import { effectiveSubscription, type DisabledState } from '../catalog/catalog.js';
 import type { SubscriptionConfig } from '../config/schema.js';
-import type { AppContext } from '../runtime/context.js';
 import { luaScript, runScript } from '../redis/scripts.js';
 import { scanKeys } from '../redis/server-memory.js';
 import { escapeRegExp } from '../core/regexp.js';
 import { Batcher } from './batcher.js';
 import { rateInterval } from './policy.js';
+import type { StageServices } from '../queues/stage-services.js';
+import type { Catalog } from '../catalog/catalog.js';
 
 /** Every finish and admission of one event-loop turn in one command: redis/lua/endpoint-batch.lua. */
 const ENDPOINT_BATCH = luaScript('endpoint-batch');
@@ -23,7 +24,7 @@ interface EndpointCall {
  * {@link ENDPOINT_BATCH} fed by a {@link Batcher}: the finishes and admissions of one event-loop turn go in one command, all their
  * fields in one argument. Answers the finish's value, or the admission's [kind, wait].
  */
-function endpointBatch(redis: AppContext['redis'], keys: AppContext['keys']): Batcher<EndpointCall, unknown> {
+function endpointBatch(redis: StageServices['redis'], keys: StageServices['keys']): Batcher<EndpointCall, unknown> {
   const batchKeys = [keys.deliveryDisabled, keys.deliveryStats];
   return new Batcher(async (calls) => {
     const n = calls.length;
@@ -72,7 +73,7 @@ const FANOUT_DONE_TTL_MS = 7 * 86_400_000;
 const SUBSCRIPTION_CACHE_MS = 1_000;
 
 /** What the endpoint state uses: its connection and keys, the catalog (subscriptions), the limits, the logger. */
-export type EndpointStateDeps = Pick<AppContext, 'redis' | 'keys' | 'catalog' | 'logger' | 'config'>;
+export type EndpointStateDeps = Pick<StageServices, 'redis' | 'keys' | 'logger' | 'config'> & { catalog: Catalog };
 
 /** Per-endpoint state shared by every deliver worker through Redis. */
 export class EndpointState {

@@ -2,7 +2,6 @@ import type { Job } from 'bullmq';
 import type { SubscriptionConfig } from '../config/schema.js';
 import { followsPublished } from '../core/item.js';
 import type { DeliverJob, FanoutJob } from '../queues/pipeline.js';
-import type { AppContext } from '../runtime/context.js';
 import { deliverJobId, fanoutJobId, publishedJobId, eventId as makeEventId } from './build-event.js';
 import { attemptTime, concludeAttempt, send, type AttemptDeps, type AttemptVerdict, type DeliveryAttempt } from './attempt.js';
 import type { Admission } from './endpoint-state.js';
@@ -12,12 +11,13 @@ import { jittered, postpone, postponeDelay, timesPostponed } from '../queues/pos
 import { BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, fitPayload } from './policy.js';
 import { retryDelay } from './retry-schedule.js';
 import { AbandonGroups } from './webhook-post.js';
+import type { EndpointState } from './endpoint-state.js';
 
 /**
  * What a fan-out touches: the endpoint state (admission, done set, log), the deliver queue (ordering, hand-offs),
  * and what one attempt needs (see {@link AttemptDeps}).
  */
-export type FanoutDeps = AttemptDeps & OperationalEventDeps & Pick<AppContext, 'endpoints'>;
+export type FanoutDeps = AttemptDeps & OperationalEventDeps & { endpoints: EndpointState };
 
 /** What a fan-out job did: delivered inline, handed to per-subscription jobs, skipped (done by an earlier run). */
 export interface FanoutResult {

@@ -8,12 +8,13 @@ import { carryTurnIds, turnDiff } from '../core/turn-ids.js';
 import type { PublishJob } from '../queues/pipeline.js';
 import { postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
 import type { PipelineQueues } from '../queues/queues.js';
-import type { AppContext } from '../runtime/context.js';
+import type { PeopleStore } from '../people/people-store.js';
 import { firstSourceOf } from './item-store.js';
 import { backfillChannel, definitionDigest, type BackfillDeps, type BackfillOutcome } from './backfill.js';
 import { belongsInChannel } from './channel-filter.js';
-import { retractFromSource, type RetractOutcome } from './retract.js';
+import { retractFromSource, type RetractableStoryIndex, type RetractOutcome } from './retract.js';
 import { enqueueChannelUpdates, type ChannelUpdateDeps } from './websub.js';
+import type { StageServices } from '../queues/stage-services.js';
 
 export interface PublishOutcome {
   storyId: string;
@@ -28,7 +29,7 @@ export interface PublishOutcome {
  */
 export type PublishDeps = BackfillDeps &
   ChannelUpdateDeps &
-  Pick<AppContext, 'metrics' | 'storyIndex' | 'people'> & { queues: Pick<PipelineQueues, 'deliver' | 'websub'> };
+  Pick<StageServices, 'metrics'> & { storyIndex: RetractableStoryIndex; people: PeopleStore } & { queues: Pick<PipelineQueues, 'deliver' | 'websub'> };
 
 /** First wait of a later event whose story is not stored yet; it grows by half each time up to the cap. */
 const STORY_WAIT_MS = 250;
@@ -42,7 +43,7 @@ const STORY_WAIT_LIMIT = 20;
  * sit in the publish queue, and workers take them in parallel): the event waits, without spending an attempt,
  * rather than lose the outlet or store an edit that the older version would then overwrite.
  */
-async function waitForStory(ctx: Pick<AppContext, 'clock'>, job: Job<PublishJob>, token: string | undefined, storyId: string): Promise<never> {
+async function waitForStory(ctx: Pick<StageServices, 'clock'>, job: Job<PublishJob>, token: string | undefined, storyId: string): Promise<never> {
   const times = timesPostponed(job);
   if (times < STORY_WAIT_LIMIT) {
     const now = ctx.clock.now();
@@ -68,7 +69,7 @@ export function editedVersion(existing: NormalizedItem, edit: NormalizedItem): N
  * The story with its interviewee's person id (people/people-store.ts), the sighting recorded with the story:
  * the same person whatever the script or spelling of the name. Unchanged when the name identifies no one.
  */
-async function withPerson(ctx: Pick<AppContext, 'people'>, item: NormalizedItem): Promise<NormalizedItem> {
+async function withPerson(ctx: { people: PeopleStore }, item: NormalizedItem): Promise<NormalizedItem> {
   const who = item.interview?.interviewee;
   if (!item.interview || !who) return item;
   const personId = await ctx.people.identify({
