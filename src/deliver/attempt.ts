@@ -36,6 +36,14 @@ export interface DeliveryAttempt {
 export const LOG_LENGTH = 1000;
 const USER_AGENT = 'syndicate-webhooks/0.1';
 
+/** A delivery-log entry for an attempt starting at `started`, before it has an answer. */
+export function newAttempt(
+  fields: Pick<DeliveryAttempt, 'eventId' | 'eventType' | 'storyId' | 'jobId' | 'attempt' | 'slim'>,
+  started: number,
+): DeliveryAttempt {
+  return { ...fields, at: attemptTime(started), status: null, durationMs: 0, ok: false, errorCode: null, error: null, response: '' };
+}
+
 /** What one attempt touches: the limits, the guard and its checked targets, the clock and the logger. */
 export type AttemptDeps = Pick<StageServices, 'config' | 'guard' | 'deliveryTargets' | 'clock' | 'logger'>;
 

@@ -75,6 +75,16 @@ const SUBSCRIPTION_CACHE_MS = 1_000;
 /** What the endpoint state uses: its connection and keys, the catalog (subscriptions), the limits, the logger. */
 export type EndpointStateDeps = Pick<StageServices, 'redis' | 'keys' | 'logger' | 'config'> & { catalog: Catalog };
 
+/** What earlier runs of a fan-out (and the ordering rule) left behind for one subscription. */
+export interface FanoutPriorState {
+  /** An earlier run of this fan-out job delivered to it (the event's done set). */
+  done: boolean;
+  /** It has a per-subscription deliver job of its own for this event. */
+  ownJob: boolean;
+  /** Its story's `item.published` to it has a per-subscription job (may be pending or a dead letter). */
+  publishedJob: boolean;
+}
+
 /** Per-endpoint state shared by every deliver worker through Redis. */
 export class EndpointState {
   private readonly cache = new Map<string, { subscription: SubscriptionConfig | null; until: number }>();
@@ -157,13 +167,18 @@ export class EndpointState {
   }
 
   /**
-   * What is done already for each subscription of a fan-out, one command whatever their number: per subscription
-   * a bitmask, 1 = in the event's done set, 2 = its own deliver job exists, 4 = its story's published job exists
-   * (only when `publishedJobKeys` are given). The job keys are the deliver queue's (`queue.toKey(id)`).
+   * What is done already for each subscription of a fan-out, one command whatever their number (in the order of
+   * `subscriptionIds`): in the event's done set, its own deliver job exists, its story's published job exists (only
+   * asked when `publishedJobKeys` are given). The job keys are the deliver queue's (`queue.toKey(id)`).
    */
-  async fanoutPriorState(doneKey: string, subscriptionIds: string[], ownJobKeys: string[], publishedJobKeys: string[]): Promise<number[]> {
+  async fanoutPriorState(doneKey: string, subscriptionIds: string[], ownJobKeys: string[], publishedJobKeys: string[]): Promise<FanoutPriorState[]> {
     const flags = await runScript(this.ctx.redis, FANOUT_PRIOR_STATE, [doneKey, ...ownJobKeys, ...publishedJobKeys], subscriptionIds);
-    return Array.isArray(flags) ? flags.map(Number) : [];
+    // The script answers one bitmask per subscription: 1 done, 2 own job, 4 published job.
+    return (Array.isArray(flags) ? flags.map(Number) : []).map((bits) => ({
+      done: (bits & 1) !== 0,
+      ownJob: (bits & 2) !== 0,
+      publishedJob: (bits & 4) !== 0,
+    }));
   }
 
   /**

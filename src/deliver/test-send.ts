@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { SubscriptionConfig } from '../config/schema.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { EventType } from '../core/item.js';
-import { LOG_LENGTH, attemptTime, send, type AttemptDeps, type DeliveryAttempt } from './attempt.js';
+import { LOG_LENGTH, newAttempt, send, type AttemptDeps, type DeliveryAttempt } from './attempt.js';
 import { EVENT_CATALOG } from './event-catalog.js';
 import type { EndpointState } from './endpoint-state.js';
 
@@ -33,19 +33,7 @@ export async function sendTestEvent(ctx: TestSendDeps, subscription: Subscriptio
   const eventId = `msg_test_${randomBytes(12).toString('base64url')}`;
   const body = JSON.stringify({ ...EVENT_CATALOG[type].example, timestamp: new Date(started).toISOString() });
   const attempt: DeliveryAttempt & { test: true } = {
-    eventId,
-    eventType: type,
-    storyId: '',
-    jobId: '',
-    attempt: 1,
-    at: attemptTime(started),
-    status: null,
-    durationMs: 0,
-    ok: false,
-    slim: false,
-    errorCode: null,
-    error: null,
-    response: '',
+    ...newAttempt({ eventId, eventType: type, storyId: '', jobId: '', attempt: 1, slim: false }, started),
     test: true,
   };
   await send(ctx, subscription, eventId, body, attempt, started);

@@ -14,7 +14,7 @@ import { FANOUT_JOB_NAME, eventId, fanoutJobId, subscriptionWants } from '../del
 import type { PublishJob } from '../queues/pipeline.js';
 import { firstSourceOf } from './item-store.js';
 import { fileAndAnnounce, type PublishDeps } from './publish-processor.js';
-import { enqueueChannelUpdates } from './websub.js';
+import { enqueueChannelUpdates } from './hub-publisher.js';
 
 /** What a retraction did: nothing (unknown story or outlet), took one outlet out, or deleted the story. */
 export type RetractOutcome =
