@@ -343,7 +343,9 @@ const outlet = (lang: Lang, index: number): SourceRef => {
 /** A count as each language's outlets group its thousands: `12,400`, `12 400` (no-break space), `12.400`. */
 function groupThousands(value: string, lang: Lang): string {
   const separator = { en: ',', ru: '\u00a0', az: ' ', tr: '.' }[lang];
-  return value.replace(/\B(?=(?:\d{3})+$)/g, separator);
+  const groups: string[] = [];
+  for (let end = value.length; end > 0; end -= 3) groups.unshift(value.slice(Math.max(0, end - 3), end));
+  return groups.join(separator);
 }
 
 /** A figure written out in words (what a translator sometimes does): no number left to compare. */
