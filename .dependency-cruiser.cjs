@@ -4,7 +4,7 @@
 /** Below every stage: they import nothing above them. */
 const LOWER = ['core', 'config', 'content', 'net', 'redis', 'queues'];
 /** The stages of the pipeline, and catalog and scheduler, which count as stages. */
-const STAGES = ['fetch', 'normalize', 'dedup', 'publish', 'deliver', 'catalog', 'scheduler'];
+const STAGES = ['fetch', 'normalize', 'dedup', 'publish', 'deliver', 'catalog', 'scheduler', 'people'];
 /** Builds the process context and starts roles: above every stage. */
 const RUNTIME = ['runtime'];
 /** The edges: what people and processes call. */
