@@ -5,12 +5,12 @@ import { RequestSlots, hostOf, waitForSlot } from '../net/host-politeness.js';
 import type { FetchJob } from '../queues/pipeline.js';
 import { postpone } from '../queues/postpone.js';
 import type { PipelineQueues } from '../queues/queues.js';
-import { parseRetryAfter } from '../net/retry-after.js';
 import { decideRedirect, freshnessFromHeaders, planNextPoll, type PollObservation } from '../scheduler/next-fetch.js';
 import { enqueuePoll, pollJobDueAt } from '../scheduler/source-scheduler.js';
 import { fetchLimits, httpFetch, type FetchResult } from './http-fetch.js';
 import { credentialsOf, headersFor, type RequestCredentials } from './request-profile.js';
-import { discoverFeed, isHtmlPage } from './discover-feed.js';
+import { discoverFeed } from './discover-feed.js';
+import { classifyFeedAnswer } from './answer-policy.js';
 import { assertUrlStorable } from '../net/address-guard.js';
 import type { SourceConfig } from '../config/schema.js';
 import type { FeedEntry, ParsedFeed } from '../content/feed-entry.js';
@@ -74,7 +74,8 @@ const hashEntry = (entry: FeedEntry | string) =>
  * enqueues the source's next poll (see scheduler/source-scheduler.ts). Before any request the source's host must
  * grant a politeness slot; when it does not (busy, too soon, or paused by `Retry-After`) the job is moved back to
  * the delayed set until then, so a paused host never holds a worker or delays other hosts' sources.
- * Every outcome, good or bad, is recorded in the source status (fetch/source-status.ts), where the API shows it.
+ * Every fetch's outcome, good or bad, is recorded in the source status (fetch/source-status.ts), where the API shows
+ * it; a job that finds its source disabled, gone or superseded by a newer poll ends without a fetch and records nothing.
  */
 export async function processFetchJob(ctx: FetchDeps, job: Job<FetchJob>, token?: string): Promise<FetchOutcome> {
   const { sourceId } = job.data;
@@ -118,6 +119,21 @@ export async function processFetchJob(ctx: FetchDeps, job: Job<FetchJob>, token?
 /** A source's status and bookkeeping as the fetch found them. */
 type Previous = { status: SourceStatus; poll: PollBookkeeping };
 
+/** What one fetch of a source knows as it goes: the source, its start, and what the next poll will be planned on. */
+interface FetchRun {
+  sourceId: string;
+  url: string;
+  previous: Previous;
+  now: number;
+  startedAt: string;
+  observation: PollObservation;
+}
+
+/**
+ * One request of a source's URL and what follows from its answer: a gone or rate-limited source, a home page to
+ * discover a feed in, a document read (or the same document as last time), the next poll planned, and the outcome
+ * recorded in the source status, failures included (then the error is thrown on, for the job to fail).
+ */
 async function fetchSource(
   ctx: FetchDeps,
   sourceId: string,
@@ -129,7 +145,6 @@ async function fetchSource(
   mayDiscover: boolean,
 ): Promise<FetchOutcome | { discovered: SourceConfig }> {
   const now = ctx.clock.now();
-  const startedAt = new Date(now).toISOString();
   const limits = ctx.config.limits;
   // The feed's own floors as last seen, so that they hold even when this fetch fails before reading the feed.
   const observation: PollObservation = {
@@ -139,145 +154,182 @@ async function fetchSource(
     ttlMinutes: previous.poll.feedTtlMinutes,
     updatePeriodMinutes: previous.poll.feedUpdatePeriodMinutes,
   };
+  const run: FetchRun = { sourceId, url, previous, now, startedAt: new Date(now).toISOString(), observation };
   let response: FetchResult | undefined;
   try {
-    const stopTimer = ctx.metrics.fetchLatency.startTimer();
-    try {
-      response = await httpFetch(
-        url,
-        { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop), credentials },
-        { etag: previous.poll.etag, lastModified: previous.poll.lastModified },
-      );
-    } finally {
-      stopTimer();
-    }
-    // The feed request is over: its slot goes back now, so that article pages on the same host can take one
-    // (with a concurrency of 1 they would otherwise wait for a slot this very job holds).
-    await slots.release();
-    // A pause asked for below is for the host that answered, which a redirect may have changed.
-    const host = hostOf(response.url);
-    await followPermanentRedirect(ctx, sourceId, url, response, previous);
-    observation.freshnessMs = freshnessFromHeaders(response.headers, now);
-    ctx.metrics.fetchOutcomes.inc({ code: String(response.status) });
-    if (response.status === 410) {
-      await ctx.sourceStatus.markGone(sourceId, startedAt, `${url} answered 410 Gone: polling stopped`);
-      ctx.logger.warn({ sourceId, code: 'SYN_ERR_FETCH_GONE', url }, 'source is gone: polling stopped');
-      await raiseSourceEvent(ctx, 'source.gone', sourceId, url, startedAt, { goneAt: startedAt });
-      return { sourceId, status: 410, entries: 0, newEntries: 0, notModified: false };
-    }
+    response = await requestFeed(ctx, run, slots, credentials);
     // Retry-After counts from the answer, which waiting for a host slot may have put well after the job's start.
     const answeredAt = ctx.clock.now();
-    const retryAfterMs = response.status === 429 || response.status === 503 ? parseRetryAfter(response.headers['retry-after'], answeredAt) : null;
-    // A 429, or a 503 that says when to come back, is the host asking for a pause: for the whole host, not the queue.
-    if (response.status === 429 || retryAfterMs !== null) {
-      if (retryAfterMs !== null && host) await ctx.politeness.pause(host, answeredAt + retryAfterMs);
-      observation.retryAfterMs = retryAfterMs;
-      throw new SyndicateError(
-        'SYN_ERR_FETCH_RATE_LIMITED',
-        `${url} answered ${response.status}${retryAfterMs !== null ? `, retry after ${Math.round(retryAfterMs / 1000)} s` : ''}`,
-        { details: { status: response.status, retryAfterMs } },
-      );
-    }
-    if (response.status >= 400 || (response.status >= 300 && !response.notModified)) {
+    const answer = classifyFeedAnswer(response, answeredAt, mayDiscover);
+    if (answer.kind === 'gone') return markGone(ctx, run);
+    if (answer.kind === 'rate-limited') await refuseRateLimited(ctx, run, response, answer.retryAfterMs, answeredAt);
+    if (answer.kind === 'http-error') {
       throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `${url} answered ${response.status}`, { details: { status: response.status } });
     }
-    if (mayDiscover && !response.notModified && response.status === 200 && isHtmlPage(response)) {
+    if (answer.kind === 'home-page') {
       const discovered = await adoptDiscoveredFeed(ctx, sourceId, url, response, slots, credentials);
       if (discovered) return { discovered };
     }
-    let entries = 0;
-    let newEntries = 0;
-    let feedRead: FetchSuccess['feed'];
-    if (!response.notModified) {
-      const ingested = await ingestFeedDocument(ctx, sourceId, response.body, response.headers['content-type'], startedAt, response.url);
-      const { feed } = ingested;
-      newEntries = ingested.newEntries;
-      entries = feed.entries.length;
-      observation.ttlMinutes = feed.ttlMinutes;
-      observation.updatePeriodMinutes = feed.updatePeriodMinutes;
-      // An ill-formed document read leniently says what was wrong (empty once the publisher fixes it).
-      const parseWarning = feed.warnings.join('; ');
-      if (parseWarning) ctx.logger.warn({ sourceId, warning: parseWarning }, 'feed is ill-formed: read leniently');
-      feedRead = {
-        title: feed.title,
-        ttlMinutes: feed.ttlMinutes,
-        updatePeriodMinutes: feed.updatePeriodMinutes,
-        hubUrl: feed.hubUrl,
-        entries,
-        newEntries,
-        parseWarning: parseWarning || null,
-      };
-      if (feed.hubUrl) {
-        const subscription = await ensureWebSubSubscription(
-          ctx,
-          sourceId,
-          new URL(feed.hubUrl, response.url).href,
-          feed.selfUrl ? new URL(feed.selfUrl, response.url).href : response.url,
-        );
-        observation.pushActive = websubActive(subscription, now);
-      }
-    } else {
-      // The document is the one read last time: its entries are listed still (see fetch/seen-entries.ts).
-      await ctx.seenEntries.listedAgain(sourceId, now);
-      if (previous.status.hubUrl) observation.pushActive = websubActive(await ctx.feedSubscriptions.get(sourceId), now);
-    }
-    observation.newEntries = newEntries;
-    observation.entries = response.notModified ? 0 : entries;
-    const next = await planAndEnqueue(ctx, sourceId, observation);
-    // An operator who re-adds a gone source (scheduleSource clears `gone`) revives it unless it still answers 410.
-    await ctx.sourceStatus.recordSuccess(
-      sourceId,
-      {
-        at: startedAt,
-        httpStatus: response.status,
-        notModified: response.notModified,
-        feed: feedRead,
-        etag: response.headers.etag,
-        lastModified: response.headers['last-modified'],
-        next,
-      },
-      previous.poll,
-    );
-    if (previous.status.consecutiveErrors >= ctx.config.events.sourceFailingAfter) {
-      await raiseSourceEvent(ctx, 'source.recovered', sourceId, url, startedAt, {
-        consecutiveErrors: previous.status.consecutiveErrors,
-        recoveredAt: startedAt,
-      });
-    }
-    ctx.logger.info(
-      { sourceId, status: response.status, entries, newEntries, nextFetchAt: new Date(next.at).toISOString() },
-      response.notModified ? 'source not modified' : 'fetched source',
-    );
-    return { sourceId, status: response.status, entries, newEntries, notModified: response.notModified };
+    const read = answer.kind === 'not-modified' ? await readUnchanged(ctx, run) : await readDocument(ctx, run, response);
+    return await recordSuccess(ctx, run, response, read);
   } catch (err) {
-    const error = toSyndicateError(err, 'SYN_ERR_FETCH_FAILED');
-    // An answer was counted by its status already; a fetch that got none is counted by why.
-    if (!response) ctx.metrics.fetchOutcomes.inc({ code: error.code });
-    observation.consecutiveErrors = previous.status.consecutiveErrors + 1;
-    // One bad source never stops polling: the next probe is planned whatever went wrong.
-    const next = await planAndEnqueue(ctx, sourceId, observation).catch(() => undefined);
-    await ctx.sourceStatus.recordError(sourceId, {
-      at: startedAt,
-      httpStatus: response?.status ?? null,
-      code: error.code,
-      message: error.message,
-      consecutiveErrors: observation.consecutiveErrors,
-      next,
-    });
-    ctx.logger.warn({ sourceId, code: error.code, err: error.message, consecutiveErrors: observation.consecutiveErrors }, 'fetch failed');
-    // Once per streak: when it reaches the threshold (a streak that goes on raises nothing more until a recovery).
-    if (observation.consecutiveErrors === ctx.config.events.sourceFailingAfter) {
-      await raiseSourceEvent(ctx, 'source.failing', sourceId, url, previous.status.lastSuccessAt ?? 'never', {
-        consecutiveErrors: observation.consecutiveErrors,
-        errorCode: error.code,
-        errorMessage: error.message,
-        httpStatus: response?.status ?? null,
-        lastSuccessAt: previous.status.lastSuccessAt,
-        at: startedAt,
-      });
-    }
-    throw error;
+    throw await recordFailure(ctx, run, response, err);
   }
+}
+
+/** The feed request, timed, under the politeness slot; the slot goes back as soon as the answer is in. */
+async function requestFeed(ctx: FetchDeps, run: FetchRun, slots: RequestSlots, credentials: RequestCredentials | undefined): Promise<FetchResult> {
+  const { previous } = run;
+  const stopTimer = ctx.metrics.fetchLatency.startTimer();
+  let response: FetchResult;
+  try {
+    response = await httpFetch(
+      run.url,
+      { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop), credentials },
+      { etag: previous.poll.etag, lastModified: previous.poll.lastModified },
+    );
+  } finally {
+    stopTimer();
+  }
+  // The feed request is over: its slot goes back now, so that article pages on the same host can take one
+  // (with a concurrency of 1 they would otherwise wait for a slot this very job holds).
+  await slots.release();
+  await followPermanentRedirect(ctx, run.sourceId, run.url, response, previous);
+  run.observation.freshnessMs = freshnessFromHeaders(response.headers, run.now);
+  ctx.metrics.fetchOutcomes.inc({ code: String(response.status) });
+  return response;
+}
+
+/** 410 Gone: polling stops, the status says why, and `source.gone` is raised. */
+async function markGone(ctx: FetchDeps, run: FetchRun): Promise<FetchOutcome> {
+  const { sourceId, url, startedAt } = run;
+  await ctx.sourceStatus.markGone(sourceId, startedAt, `${url} answered 410 Gone: polling stopped`);
+  ctx.logger.warn({ sourceId, code: 'SYN_ERR_FETCH_GONE', url }, 'source is gone: polling stopped');
+  await raiseSourceEvent(ctx, 'source.gone', sourceId, url, startedAt, { goneAt: startedAt });
+  return { sourceId, status: 410, entries: 0, newEntries: 0, notModified: false };
+}
+
+/**
+ * A 429, or a 503 that says when to come back, is the host asking for a pause: for the whole host (the one that
+ * answered, which a redirect may have changed), not the queue. Always throws.
+ */
+async function refuseRateLimited(ctx: FetchDeps, run: FetchRun, response: FetchResult, retryAfterMs: number | null, answeredAt: number): Promise<never> {
+  const host = hostOf(response.url);
+  if (retryAfterMs !== null && host) await ctx.politeness.pause(host, answeredAt + retryAfterMs);
+  run.observation.retryAfterMs = retryAfterMs;
+  throw new SyndicateError(
+    'SYN_ERR_FETCH_RATE_LIMITED',
+    `${run.url} answered ${response.status}${retryAfterMs !== null ? `, retry after ${Math.round(retryAfterMs / 1000)} s` : ''}`,
+    { details: { status: response.status, retryAfterMs } },
+  );
+}
+
+/** What reading the answer gave: entry counts and, for a new document, what the status keeps of the feed. */
+interface ReadResult {
+  entries: number;
+  newEntries: number;
+  feed: FetchSuccess['feed'];
+}
+
+/** A new document: its new or changed entries go on, the feed's floors and hub are noted. */
+async function readDocument(ctx: FetchDeps, run: FetchRun, response: FetchResult): Promise<ReadResult> {
+  const { sourceId, observation } = run;
+  const { feed, newEntries } = await ingestFeedDocument(ctx, sourceId, response.body, response.headers['content-type'], run.startedAt, response.url);
+  const entries = feed.entries.length;
+  observation.ttlMinutes = feed.ttlMinutes;
+  observation.updatePeriodMinutes = feed.updatePeriodMinutes;
+  // An ill-formed document read leniently says what was wrong (empty once the publisher fixes it).
+  const parseWarning = feed.warnings.join('; ');
+  if (parseWarning) ctx.logger.warn({ sourceId, warning: parseWarning }, 'feed is ill-formed: read leniently');
+  if (feed.hubUrl) {
+    const subscription = await ensureWebSubSubscription(
+      ctx,
+      sourceId,
+      new URL(feed.hubUrl, response.url).href,
+      feed.selfUrl ? new URL(feed.selfUrl, response.url).href : response.url,
+    );
+    observation.pushActive = websubActive(subscription, run.now);
+  }
+  observation.newEntries = newEntries;
+  observation.entries = entries;
+  const { title, ttlMinutes, updatePeriodMinutes, hubUrl } = feed;
+  return { entries, newEntries, feed: { title, ttlMinutes, updatePeriodMinutes, hubUrl, entries, newEntries, parseWarning: parseWarning || null } };
+}
+
+/** The document read last time (304): its entries are listed still (see fetch/seen-entries.ts). */
+async function readUnchanged(ctx: FetchDeps, run: FetchRun): Promise<ReadResult> {
+  const { sourceId, observation } = run;
+  await ctx.seenEntries.listedAgain(sourceId, run.now);
+  if (run.previous.status.hubUrl) observation.pushActive = websubActive(await ctx.feedSubscriptions.get(sourceId), run.now);
+  observation.newEntries = 0;
+  observation.entries = 0;
+  return { entries: 0, newEntries: 0, feed: undefined };
+}
+
+/** Plans the next poll and records the success; a source that had failed long enough raises `source.recovered`. */
+async function recordSuccess(ctx: FetchDeps, run: FetchRun, response: FetchResult, read: ReadResult): Promise<FetchOutcome> {
+  const { sourceId, previous, startedAt } = run;
+  const next = await planAndEnqueue(ctx, sourceId, run.observation);
+  // An operator who re-adds a gone source (scheduleSource clears `gone`) revives it unless it still answers 410.
+  await ctx.sourceStatus.recordSuccess(
+    sourceId,
+    {
+      at: startedAt,
+      httpStatus: response.status,
+      notModified: response.notModified,
+      feed: read.feed,
+      etag: response.headers.etag,
+      lastModified: response.headers['last-modified'],
+      next,
+    },
+    previous.poll,
+  );
+  if (previous.status.consecutiveErrors >= ctx.config.events.sourceFailingAfter) {
+    await raiseSourceEvent(ctx, 'source.recovered', sourceId, run.url, startedAt, {
+      consecutiveErrors: previous.status.consecutiveErrors,
+      recoveredAt: startedAt,
+    });
+  }
+  const { entries, newEntries } = read;
+  ctx.logger.info(
+    { sourceId, status: response.status, entries, newEntries, nextFetchAt: new Date(next.at).toISOString() },
+    response.notModified ? 'source not modified' : 'fetched source',
+  );
+  return { sourceId, status: response.status, entries, newEntries, notModified: response.notModified };
+}
+
+/**
+ * Records a failed fetch: counted, the next probe planned whatever went wrong (one bad source never stops
+ * polling), the error kept in the status, `source.failing` raised once per streak. Answers the error to throw.
+ */
+async function recordFailure(ctx: FetchDeps, run: FetchRun, response: FetchResult | undefined, err: unknown): Promise<SyndicateError> {
+  const { sourceId, previous, observation, startedAt } = run;
+  const error = toSyndicateError(err, 'SYN_ERR_FETCH_FAILED');
+  // An answer was counted by its status already; a fetch that got none is counted by why.
+  if (!response) ctx.metrics.fetchOutcomes.inc({ code: error.code });
+  observation.consecutiveErrors = previous.status.consecutiveErrors + 1;
+  const next = await planAndEnqueue(ctx, sourceId, observation).catch(() => undefined);
+  await ctx.sourceStatus.recordError(sourceId, {
+    at: startedAt,
+    httpStatus: response?.status ?? null,
+    code: error.code,
+    message: error.message,
+    consecutiveErrors: observation.consecutiveErrors,
+    next,
+  });
+  ctx.logger.warn({ sourceId, code: error.code, err: error.message, consecutiveErrors: observation.consecutiveErrors }, 'fetch failed');
+  // Once per streak: when it reaches the threshold (a streak that goes on raises nothing more until a recovery).
+  if (observation.consecutiveErrors === ctx.config.events.sourceFailingAfter) {
+    await raiseSourceEvent(ctx, 'source.failing', sourceId, run.url, previous.status.lastSuccessAt ?? 'never', {
+      consecutiveErrors: observation.consecutiveErrors,
+      errorCode: error.code,
+      errorMessage: error.message,
+      httpStatus: response?.status ?? null,
+      lastSuccessAt: previous.status.lastSuccessAt,
+      at: startedAt,
+    });
+  }
+  return error;
 }
 
 /**
@@ -307,7 +359,8 @@ async function planAndEnqueue(ctx: Pick<FetchDeps, 'clock' | 'queues'>, sourceId
 
 /**
  * Decodes and parses a feed document and hands each new or changed entry to normalize. What a source handed down
- * before is remembered per guid, so an unchanged entry costs nothing downstream. Shared by polling and WebSub
+ * before is remembered per entry key (guid, else link, else title) with a digest of the entry, so an unchanged
+ * entry costs nothing downstream. Shared by polling and WebSub
  * pushes, so both go through the same limits and dedup. An entry that carries only a summary is first completed
  * from its article page (per the source's `fullText`); a page that fails leaves the summary, and the error is
  * counted and kept on the source status (`fullText.errors`, `fullText.lastError`).
