@@ -6,7 +6,8 @@ import { sourceSchema, type SourceConfig, type SyndicationConfig } from '../conf
 import { fetchFullText } from '../fetch/full-text/fetch-full-text.js';
 import { SyndicateError, toSyndicateError } from '../core/errors.js';
 import type { NormalizedItem } from '../core/item.js';
-import { createNetworkGuard, fetchLimits, httpFetch, type NetworkGuard } from '../fetch/http-fetch.js';
+import { fetchLimits, httpFetch } from '../fetch/http-fetch.js';
+import { createNetworkGuard, type NetworkGuard } from '../net/network-guard.js';
 import { credentialsOf } from '../fetch/request-profile.js';
 import { normalizeDocument } from '../normalize/normalize-document.js';
 import { CliUsageError } from './usage-error.js';

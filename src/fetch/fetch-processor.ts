@@ -5,7 +5,6 @@ import { RequestSlots, hostOf, waitForSlot } from '../net/host-politeness.js';
 import type { FetchJob } from '../queues/pipeline.js';
 import { postpone } from '../queues/postpone.js';
 import type { PipelineQueues } from '../queues/queues.js';
-import type { AppContext } from '../runtime/context.js';
 import { parseRetryAfter } from '../net/retry-after.js';
 import { decideRedirect, freshnessFromHeaders, planNextPoll, type PollObservation } from '../scheduler/next-fetch.js';
 import { enqueuePoll, pollJobDueAt } from '../scheduler/source-scheduler.js';
@@ -25,6 +24,11 @@ import { sourceHomepage } from '../core/url-policy.js';
 import type { FetchSuccess, PlannedPoll, PollBookkeeping, SourceStatus } from './source-status.js';
 import { ensureWebSubSubscription, websubActive, type WebSubSubscribeDeps } from './websub.js';
 import { raiseOperationalEvent } from '../deliver/operational-events.js';
+import type { StageServices } from '../queues/stage-services.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { HostPoliteness } from '../net/host-politeness.js';
+import type { SeenEntries } from './seen-entries.js';
+import type { SourceStatusStore } from './source-status.js';
 
 /** What the fetch stage did with one source. */
 export interface FetchOutcome {
@@ -42,7 +46,12 @@ export interface FetchOutcome {
  * of entries handed down, the source status (full-text outcomes), politeness and the guard for article pages, and
  * the normalize queue (and the publish queue, for the entries a feed marks deleted).
  */
-export type IngestDeps = Pick<AppContext, 'catalog' | 'seenEntries' | 'sourceStatus' | 'politeness' | 'config' | 'guard' | 'clock' | 'metrics' | 'logger'> & {
+export type IngestDeps = Pick<StageServices, 'config' | 'guard' | 'clock' | 'metrics' | 'logger'> & {
+  catalog: Catalog;
+  seenEntries: SeenEntries;
+  sourceStatus: SourceStatusStore;
+  politeness: HostPoliteness;
+} & {
   queues: Pick<PipelineQueues, 'normalize' | 'publish'>;
 };
 

@@ -1,12 +1,13 @@
 import type { Job } from 'bullmq';
 import type { NormalizeJob } from '../queues/pipeline.js';
 import type { PipelineQueues } from '../queues/queues.js';
-import type { AppContext } from '../runtime/context.js';
 import { normalizeEntry } from './normalize-entry.js';
 import { rulesFor } from '../content/extraction-rules.js';
+import type { StageServices } from '../queues/stage-services.js';
+import type { Catalog } from '../catalog/catalog.js';
 
 /** What the normalize stage touches: the catalog (the source's name and cleanup rules), the config's shared extraction rules, the dedup queue, its counter. */
-export type NormalizeDeps = Pick<AppContext, 'catalog' | 'metrics' | 'config'> & { queues: Pick<PipelineQueues, 'dedup'> };
+export type NormalizeDeps = Pick<StageServices, 'metrics' | 'config'> & { catalog: Catalog } & { queues: Pick<PipelineQueues, 'dedup'> };
 
 /** Normalizes one entry and hands the item to the dedup stage. */
 export async function processNormalizeJob(ctx: NormalizeDeps, job: Job<NormalizeJob>): Promise<{ storyId: string; kind: string } | null> {

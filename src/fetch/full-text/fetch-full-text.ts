@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SyndicateError, toSyndicateError } from '../../core/errors.js';
 import { RequestSlots, hostOf, type HostPoliteness } from '../../net/host-politeness.js';
-import type { AppContext } from '../../runtime/context.js';
 import { parseRetryAfter } from '../../net/retry-after.js';
 import { decodeText } from '../../content/decode-text.js';
 import type { FeedEntry } from '../../content/feed-entry.js';
@@ -12,6 +11,7 @@ import { rewriteArticleUrl } from '../../content/extraction-rules.js';
 import type { CleanupRules } from '../../config/schema.js';
 import { mergePageIntoEntry } from './merge-page.js';
 import { needsFullText, type FullTextMode, type FullTextReason } from './needs-full-text.js';
+import type { StageServices } from '../../queues/stage-services.js';
 
 /** What became of one entry's full text. */
 export interface FullTextOutcome {
@@ -36,7 +36,7 @@ const HTML_TYPES = /^\s*(?:text\/html|application\/xhtml\+xml)\b/i;
  * `rules` say where the page is read from (`articleUrl`) and what of it is the article (keep and removal selectors).
  */
 export async function fetchFullText(
-  ctx: Pick<AppContext, 'config' | 'clock' | 'guard'>,
+  ctx: Pick<StageServices, 'config' | 'clock' | 'guard'>,
   gate: HostPoliteness | null,
   entry: FeedEntry,
   mode: FullTextMode,
