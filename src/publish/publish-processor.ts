@@ -8,7 +8,7 @@ import type { PipelineQueues } from '../queues/queues.js';
 import { backfillChannel, definitionDigest, type BackfillDeps, type BackfillOutcome } from './backfill.js';
 import { belongsInChannel } from './channel-filter.js';
 import { retractFromSource, type RetractableStoryIndex, type RetractOutcome } from './retract.js';
-import { enqueueChannelUpdates, type ChannelUpdateDeps } from './websub.js';
+import { enqueueChannelUpdates, type ChannelUpdateDeps } from './hub-publisher.js';
 import type { StageServices } from '../queues/stage-services.js';
 
 export interface PublishOutcome {

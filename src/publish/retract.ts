@@ -11,7 +11,7 @@ import type { NormalizedItem, RetractedItem } from '../core/item.js';
 import { FANOUT_JOB_NAME, eventId, fanoutJobId, subscriptionWants } from '../deliver/build-event.js';
 import type { PublishJob } from '../queues/pipeline.js';
 import { fileAndAnnounce, type PublishDeps } from './publish-processor.js';
-import { enqueueChannelUpdates } from './websub.js';
+import { enqueueChannelUpdates } from './hub-publisher.js';
 
 /** What a retraction did: nothing (unknown story or outlet), took one outlet out, or deleted the story. */
 export type RetractOutcome =
