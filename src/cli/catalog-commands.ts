@@ -15,7 +15,8 @@ import { fetchingConfig } from './normalize.js';
 import { withBackend, withCommon, type CommonOptions } from './common-options.js';
 import { print, printList, ProgressBar, renderTable } from './output.js';
 
-const list = (value: string) =>
+/** A comma-separated option as a list, blanks dropped. */
+export const list = (value: string) =>
   value
     .split(',')
     .map((v) => v.trim())
@@ -201,11 +202,20 @@ export function channelsCommand(): Command {
       .addOption(new Option('--kind <kind>', 'only this kind of story').choices(['interview', 'article']))
       .option('--sources <ids>', 'only these sources (comma-separated ids)', list)
       .option('--language <code>', 'only this language, e.g. en')
+      .option('--people <ids>', 'only interviews with these people (comma-separated person ids, see `people list`)', list)
       .option('--page-size <n>', 'entries per feed document', (v) => Number.parseInt(v, 10)),
   ).action(
-    async (id: string, o: CommonOptions & { title: string; description?: string; kind?: string; sources?: string[]; language?: string; pageSize?: number }) =>
+    async (
+      id: string,
+      o: CommonOptions & { title: string; description?: string; kind?: string; sources?: string[]; language?: string; people?: string[]; pageSize?: number },
+    ) =>
       withBackend(o, async (backend) => {
-        const filter = { ...(o.kind ? { kind: o.kind } : {}), ...(o.sources ? { sources: o.sources } : {}), ...(o.language ? { language: o.language } : {}) };
+        const filter = {
+          ...(o.kind ? { kind: o.kind } : {}),
+          ...(o.sources ? { sources: o.sources } : {}),
+          ...(o.language ? { language: o.language } : {}),
+          ...(o.people ? { people: o.people } : {}),
+        };
         const raw = {
           id,
           title: o.title,
