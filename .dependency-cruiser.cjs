@@ -1,9 +1,10 @@
+/* global module -- a CommonJS config file, loaded by dependency-cruiser */
 // Import rules checked by `npm run lint` (dependency-cruiser, which sees type-only imports too):
 // no import cycles, and the layers of src/README.md — lower layers, then the stages, then runtime, then the edges.
 /** Below every stage: they import nothing above them. */
 const LOWER = ['core', 'config', 'content', 'net', 'redis', 'queues'];
 /** The stages of the pipeline, and catalog and scheduler, which count as stages. */
-const STAGES = ['fetch', 'normalize', 'dedup', 'publish', 'deliver', 'catalog', 'scheduler'];
+const STAGES = ['fetch', 'normalize', 'dedup', 'publish', 'deliver', 'catalog', 'scheduler', 'people'];
 /** Builds the process context and starts roles: above every stage. */
 const RUNTIME = ['runtime'];
 /** The edges: what people and processes call. */

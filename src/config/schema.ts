@@ -299,6 +299,23 @@ export const configSchema = z
           .positive()
           .default(10 * 1024 * 1024),
         maxEntriesPerFetch: z.number().int().positive().default(500),
+        /**
+         * Time the sandbox gives one document (decoding and parsing a feed, reading a page) or one entry's normalizing,
+         * from its start in a thread: the thread's CPU time on Linux (wall-clock elsewhere), and at most 10× in wall-clock.
+         */
+        documentDeadline: duration('2s'),
+        /** Time a document may wait for a free sandbox thread: past it, the job fails with SYN_ERR_SANDBOX_BUSY and is retried. */
+        sandboxQueueWait: duration('30s'),
+        /** Heap each sandbox thread may use (MiB): past it the thread dies and the document is given up. */
+        sandboxHeapMb: z.number().int().min(64).default(512),
+        /** Sandbox threads per process; default: the machine's cores. */
+        sandboxThreads: z.number().int().positive().optional(),
+        /** Characters of body HTML kept per item: past it the body is cut at a block boundary and the item says `truncated`. */
+        maxItemChars: z
+          .number()
+          .int()
+          .positive()
+          .default(512 * 1024),
         /** Requests in flight to one host, across all fetch workers. */
         hostConcurrency: z.number().int().positive().default(2),
         /** Minimum time between two requests to one host, across all fetch workers. */

@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { normalizeDocument } from '../../src/normalize/normalize-document.js';
+import { Sandbox } from '../../src/sandbox/sandbox.js';
+
+// The workers' path: the page read and normalized in a sandbox thread (a deadline with room for a busy machine).
+const sandbox = new Sandbox({ deadlineMs: 10_000, maxHeapMb: 512, threads: 1 });
+afterAll(() => sandbox.close());
 
 /** Prose long enough for Readability to take the block for the article. */
 const PROSE = [
@@ -18,7 +23,7 @@ const page = (article: string, around = ''): string =>
 const textOf = async (html: string): Promise<{ text: string; captions: string[] }> => {
   const [item] = await normalizeDocument(
     { body: Buffer.from(html), contentType: 'text/html; charset=utf-8', location: 'https://harbour.example/news/breakwater' },
-    { fetchedAt: '2026-01-02T03:04:05.000Z', maxEntries: 10 },
+    { fetchedAt: '2026-01-02T03:04:05.000Z', maxEntries: 10, limits: { maxFeedBytes: 10 * 1024 * 1024 }, sandbox },
   );
   return { text: item!.contentText, captions: item!.images.map((image) => `${image.caption ?? ''}|${image.credit ?? ''}`) };
 };
