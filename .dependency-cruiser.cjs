@@ -12,7 +12,6 @@ const EDGES = ['api', 'cli'];
 
 const folders = (names) => `^src/(${names.join('|')})/`;
 
-/* global module -- CommonJS: dependency-cruiser reads this file with require() */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
