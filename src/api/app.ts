@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { CatalogOperations } from '../catalog/operations.js';
+import { CatalogOperations } from '../runtime/catalog-operations.js';
 import type { Logger } from '../core/logger.js';
 import type { AppContext } from '../runtime/context.js';
 import { requireAdminToken, requireApiAccess } from './auth.js';

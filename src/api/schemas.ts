@@ -7,7 +7,7 @@
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { z } from 'zod';
 import { parseDuration } from '../config/duration.js';
-import { channelSchema, idSchema, requestProfileSchema, rulesTestSchema, sourceSchema, subscriptionSchema } from '../config/schema.js';
+import { channelSchema, idSchema, requestProfileSchema, rulesTestSchema, sourceObjectSchema, subscriptionSchema } from '../config/schema.js';
 import { EVENT_TYPES } from '../core/item.js';
 import { SyndicateError } from '../core/errors.js';
 import type { SourceStatus } from '../fetch/source-status.js';
@@ -151,7 +151,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const _statusSchemaMatchesStore: Same<z.output<typeof sourceStatusSchema>, SourceStatus> = true;
 
 /** A source as the API answers it: its definition (interval in milliseconds) and, when asked for, its status. */
-const sourceAnswer = sourceSchema.extend({ interval: z.number().int().describe('base polling interval, in milliseconds') });
+const sourceAnswer = sourceObjectSchema.extend({ interval: z.number().int().describe('base polling interval, in milliseconds') });
 const sourceWithStatusAnswer = sourceAnswer.extend({ status: sourceStatusSchema });
 
 /** Every route's request schemas, by `METHOD path` (fastify's path syntax), and the answer of some (`response`, documentation only). */
@@ -194,7 +194,7 @@ export const ROUTE_SCHEMAS = {
   'PUT /api/v1/sources/:id': {
     params: byId,
     // `request` left out keeps the stored profile, `null` removes it, and a `[REDACTED]` value keeps that secret.
-    body: sourceSchema.extend({ ...optionalId, request: requestProfileSchema.nullable().optional() }),
+    body: sourceObjectSchema.extend({ ...optionalId, request: requestProfileSchema.nullable().optional() }),
     querystring: noQuery,
     response: z.object({ source: sourceAnswer }),
   },

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { ChannelConfig, SourceConfig } from '../config/schema.js';
 import { loadConfigFile, loadEnv, parseConfig } from '../config/load-config.js';
 import type { Queue } from 'bullmq';
-import { CatalogOperations, type PublicSubscription, type RulesTestResult, type SourceWithStatus } from '../catalog/operations.js';
+import { CatalogOperations, type PublicSubscription, type RulesTestResult, type SourceWithStatus } from '../runtime/catalog-operations.js';
 import type { ScopedToken } from '../catalog/token-store.js';
 import type { RetractedItem } from '../core/item.js';
 import { deleteStoryById } from '../publish/retract.js';

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { sourceHealth } from '../catalog/operations.js';
+import { sourceHealth } from '../runtime/catalog-operations.js';
 import { parseOpml, profileNote, profilesLeftOut, renderOpml } from '../catalog/opml.js';
 import { parseDuration } from '../config/duration.js';
 import { SyndicateError } from '../core/errors.js';
@@ -9,7 +9,8 @@ import { decodeText } from '../content/decode-text.js';
 import { createInterface } from 'node:readline/promises';
 import type { FeedCandidate } from '../content/feed-discovery.js';
 import { discoverFeed, isHtmlPage, type Discovery } from '../fetch/discover-feed.js';
-import { createNetworkGuard, fetchLimits, httpFetch } from '../fetch/http-fetch.js';
+import { fetchLimits, httpFetch } from '../fetch/http-fetch.js';
+import { createNetworkGuard } from '../net/network-guard.js';
 import { fetchingConfig } from './normalize.js';
 import { withBackend, withCommon, type CommonOptions } from './common-options.js';
 import { print, printList, ProgressBar, renderTable } from './output.js';

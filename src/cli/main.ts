@@ -77,7 +77,10 @@ export function buildProgram(roleSet?: RoleSet): Command {
     .description('print the normalized items of a feed or article page as JSON; needs no Redis')
     .argument('[file|url...]', 'a feed (RSS, Atom, JSON Feed) or an HTML article page; several with --jsonl')
     .option('--jsonl', 'several inputs: one JSON line per input, in order: {"input","items"} or {"input","error"}')
-    .option('--source <id>', 'preview as this source of the config: its request profile, zone and day order (its URL when no input is given)')
+    .option(
+      '--source <id>',
+      'preview as this source of the config: its format (feed, html or json listing), extraction rules, full text, request profile, zone and day order (its URL when no input is given)',
+    )
     .option('--header <line...>', "an extra request header, 'Name: value' (repeatable)")
     .option('--user-agent <text>', 'the User-Agent to send')
     .option('--user <name:password>', 'HTTP basic auth')

@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfigFile, loadEnv, parseConfig } from '../config/load-config.js';
 import { sourceSchema, type SourceConfig, type SyndicationConfig } from '../config/schema.js';
+import { fetchFullText } from '../fetch/full-text/fetch-full-text.js';
 import { SyndicateError, toSyndicateError } from '../core/errors.js';
 import type { NormalizedItem } from '../core/item.js';
-import { createNetworkGuard, fetchLimits, httpFetch, type NetworkGuard } from '../fetch/http-fetch.js';
+import { fetchLimits, httpFetch } from '../fetch/http-fetch.js';
+import { createNetworkGuard, type NetworkGuard } from '../net/network-guard.js';
 import { credentialsOf } from '../fetch/request-profile.js';
 import { normalizeDocument } from '../normalize/normalize-document.js';
 import { CliUsageError } from './usage-error.js';
@@ -15,7 +17,7 @@ interface Preview {
   config: SyndicationConfig;
   guard: NetworkGuard;
   /** The source it previews as (`--source`, or the flags): its request profile and how it writes dates. */
-  source?: Pick<SourceConfig, 'url' | 'request' | 'timezone' | 'dayOrder'>;
+  source?: SourceConfig;
 }
 
 /** What `normalize` takes besides its inputs: a source of the config to preview as, or its settings as flags. */
@@ -58,9 +60,11 @@ function previewSource(config: SyndicationConfig, options: PreviewOptions, first
     request.cookies = { ...(request.cookies as object), [pair.slice(0, eq)]: pair.slice(eq + 1) };
   }
   const raw = {
+    // The configured source whole (its format, listing, extraction rules, full text), the flags on top.
+    ...base,
     id: base?.id ?? 'preview',
     name: base?.name ?? 'preview',
-    url: firstInput && /^https?:/i.test(firstInput) ? firstInput : (base?.url ?? 'http://preview.invalid/'),
+    url: firstInput && /^https?:/i.test(firstInput) ? firstInput : base ? configuredUrl(base.url) : 'http://preview.invalid/',
     ...(Object.keys(request).length ? { request } : {}),
     ...(options.timezone ? { timezone: options.timezone } : base?.timezone ? { timezone: base.timezone } : {}),
     ...(options.dayOrder ? { dayOrder: options.dayOrder } : base?.dayOrder ? { dayOrder: base.dayOrder } : {}),
@@ -80,6 +84,12 @@ export function fetchingConfig(): SyndicationConfig {
   const env = loadEnv();
   if (!process.env.SYNDICATE_CONFIG && !existsSync(env.configPath)) return parseConfig({});
   return loadConfigFile(env.configPath);
+}
+
+/** A source's `url` as the system reads it: a relative `file:` URL is relative to the configuration file. */
+function configuredUrl(url: string): string {
+  if (!/^file:/i.test(url) || /^file:\/\//i.test(url)) return url;
+  return pathToFileURL(resolve(dirname(loadEnv().configPath), url.replace(/^file:/i, ''))).href;
 }
 
 /** A file path becomes a file URL; http(s) and file URLs are kept; any other scheme is refused. */
@@ -109,11 +119,19 @@ async function readAndNormalize(location: string, { config, guard, source }: Pre
   const response = await httpFetch(location, { ...fetchLimits(config, guard), credentials });
   if (response.status >= 300)
     throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `${location} answered ${response.status}`, { details: { status: response.status } });
+  const clock = { now: () => Date.now() };
   return normalizeDocument(
     { body: response.body, contentType: response.headers['content-type'], location: response.url },
     {
       fetchedAt: new Date().toISOString(),
       maxEntries: config.limits.maxEntriesPerFetch,
+      source,
+      extractionRules: config.extractionRules,
+      // As the fetch worker completes a source's summary-only entries (its fullText setting, its rules), without
+      // the shared politeness state that lives in Redis.
+      completeEntry: source
+        ? async (entry, rules) => (await fetchFullText({ config, guard, clock }, null, entry, source.fullText, credentials, rules)).entry
+        : undefined,
       dates: { zone: source?.timezone, dayOrder: source?.dayOrder },
     },
   );

@@ -1,4 +1,6 @@
+import { load } from 'cheerio/slim';
 import { z } from 'zod';
+import { checkLinearPattern } from '../core/linear-pattern.js';
 import { EVENT_TYPES } from '../core/item.js';
 import { isKnownZone } from '../content/feed-date.js';
 import { patternProblem, phraseOf, RULE_FIELD_NAMES } from '../core/story-rules.js';
@@ -30,23 +32,62 @@ const url = z.string().refine((value) => {
   }
 }, 'must be an http(s) or file: URL');
 
-/** Per-source rules for furniture that the generic cleanup misses. */
+/** A CSS selector that cheerio (css-select) reads; a broken one is reported when the config loads, not per item. */
+const cssSelector = z
+  .string()
+  .min(1)
+  .superRefine((selector, ctx) => {
+    try {
+      selectorProbe(selector);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `not a valid CSS selector: ${(err as Error).message}` });
+    }
+  });
+const selectorProbe = load('<p></p>', null, false);
+
+/**
+ * An operator's regular expression that will run over untrusted text: it must compile with the flags it runs with
+ * and run in linear time (`checkLinearPattern`), else the config is refused with the reason.
+ */
+const linearPattern = (flags: string) =>
+  z.string().superRefine((pattern, ctx) => {
+    const check = checkLinearPattern(pattern, flags);
+    if (!check.ok) ctx.addIssue({ code: 'custom', message: check.reason });
+  });
+
+/**
+ * Rules for reading a source's articles, beyond the generic extraction: the article's main element, what to take
+ * out of it, and where to fetch the article page from. Per source (`sources[].cleanup`) and per domain
+ * (`extractionRules`).
+ */
 export const cleanupRulesSchema = z
   .object({
-    removeSelectors: z.array(z.string().min(1)).optional(),
+    /** The article's main element on the page (and in a feed's body): kept instead of the generic pick when it matches. */
+    keepSelector: cssSelector.optional(),
+    removeSelectors: z.array(cssSelector).optional(),
     /** Regular expressions; a paragraph that one matches entirely is removed (case-insensitive). */
-    removePatterns: z
-      .array(
-        z.string().refine((pattern) => {
-          try {
-            new RegExp(pattern, 'i');
-            return true;
-          } catch {
-            return false;
-          }
-        }, 'not a valid regular expression'),
-      )
+    removePatterns: z.array(linearPattern('iu')).optional(),
+    /** Rewrites an article's address before its page is fetched (a print or AMP view): `pattern` replaced by `replacement` (`$1`…). */
+    articleUrl: z
+      .object({ pattern: linearPattern('u'), replacement: z.string() })
+      .strict()
       .optional(),
+  })
+  .strict();
+
+/** Reading a site without a feed: where the entries are on its listing page (CSS selectors) or in its JSON (dot paths). */
+export const listingSchema = z
+  .object({
+    /** `html`: a CSS selector of each entry's element; `json`: the dot path of the array of entries ('' for the root). */
+    item: z.string(),
+    /** Within an entry (selector or dot path): its title; html default: the text of its link. */
+    title: z.string().min(1).optional(),
+    /** Its link, the entry's identity; html default: the first `a[href]` (the item itself when it is a link). */
+    link: z.string().min(1).optional(),
+    /** Its date (an html element's `datetime` or `content`, else its text). */
+    date: z.string().min(1).optional(),
+    /** Its summary (text). */
+    summary: z.string().min(1).optional(),
   })
   .strict();
 
@@ -84,7 +125,8 @@ export const requestProfileSchema = z
 /** A zone the platform knows: an IANA name (`Europe/Istanbul`) or an offset (`+03:00`). */
 const timeZone = z.string().refine(isKnownZone, 'not a time zone (an IANA name such as Europe/Istanbul, or an offset such as +03:00)');
 
-export const sourceSchema = z
+/** A source's fields; {@link sourceSchema} adds the checks across them (the API extends this one for its answers). */
+export const sourceObjectSchema = z
   .object({
     id,
     name: z.string().min(1),
@@ -95,6 +137,9 @@ export const sourceSchema = z
     enabled: z.boolean().default(true),
     fullText: z.enum(['auto', 'always', 'never']).default('auto'),
     cleanup: cleanupRulesSchema.optional(),
+    /** What `url` answers: a feed, or a site's listing page (`html`) or JSON (`json`) read with `listing`. */
+    format: z.enum(['feed', 'html', 'json']).default('feed'),
+    listing: listingSchema.optional(),
     /** The zone of the source's dates that name none (else UTC). */
     timezone: timeZone.optional(),
     /** How its ambiguous numeric dates (`03/04/2026`) are read; inferred from its own dates when absent. */
@@ -102,6 +147,22 @@ export const sourceSchema = z
     request: requestProfileSchema.optional(),
   })
   .strict();
+
+export const sourceSchema = sourceObjectSchema.superRefine((source, ctx) => {
+  if (source.format !== 'feed' && !source.listing)
+    ctx.addIssue({ code: 'custom', path: ['listing'], message: `format ${source.format} needs listing (where the entries are)` });
+  if (source.format === 'html' && source.listing) {
+    for (const key of ['item', 'title', 'link', 'date', 'summary'] as const) {
+      const selector = source.listing[key];
+      if (selector === undefined) continue;
+      try {
+        selectorProbe(selector);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['listing', key], message: `not a valid CSS selector: ${(err as Error).message}` });
+      }
+    }
+  }
+});
 
 export const channelFilterSchema = z
   .object({
@@ -205,6 +266,8 @@ export const configSchema = z
     sources: z.array(sourceSchema).default([]),
     channels: z.array(channelSchema).default([]),
     subscriptions: z.array(subscriptionSchema).default([]),
+    /** Shared extraction rules by domain ("example.com" also covers its subdomains), for every source whose articles live there. */
+    extractionRules: z.record(z.string().regex(/^[a-z0-9.-]+$/i, 'must be a domain name'), cleanupRulesSchema).default({}),
     network: z
       .object({
         allowHosts: z.array(z.string()).default([]),
@@ -334,6 +397,8 @@ export const configSchema = z
 
 export type SyndicationConfig = z.output<typeof configSchema>;
 export type SourceConfig = z.output<typeof sourceSchema>;
+export type CleanupRules = z.output<typeof cleanupRulesSchema>;
+export type ListingRules = z.output<typeof listingSchema>;
 export type RequestProfile = z.output<typeof requestProfileSchema>;
 export type ChannelConfig = z.output<typeof channelSchema>;
 export type ChannelFilter = z.output<typeof channelFilterSchema>;

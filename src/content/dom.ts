@@ -6,7 +6,7 @@ import { parseHTML } from 'linkedom';
  */
 export interface DomNode {
   readonly nodeType: number;
-  readonly textContent: string | null;
+  textContent: string | null;
   readonly parentNode: DomNode | null;
 }
 
@@ -22,6 +22,7 @@ export interface DomElement extends DomNode {
   querySelector(selector: string): DomElement | null;
   querySelectorAll(selector: string): ArrayLike<DomElement>;
   remove(): void;
+  replaceWith(node: DomNode): void;
 }
 
 /** A parsed page. */
@@ -31,6 +32,7 @@ export interface DomDocument {
   readonly body: DomElement | null;
   querySelector(selector: string): DomElement | null;
   querySelectorAll(selector: string): ArrayLike<DomElement>;
+  createElement(tagName: string): DomElement;
 }
 
 /**

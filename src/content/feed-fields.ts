@@ -22,52 +22,6 @@ export interface FieldNode {
   innerHtml(): string;
 }
 
-/** Every entry-level element name the mapper reads (the fast path asks rss-parser for exactly these). */
-export const ENTRY_ELEMENTS = [
-  'title',
-  'dc:title',
-  'media:title',
-  'link',
-  'guid',
-  'id',
-  'comments',
-  'pubdate',
-  'dc:date',
-  'dcterms:issued',
-  'dcterms:created',
-  'dcterms:modified',
-  'published',
-  'issued',
-  'created',
-  'updated',
-  'modified',
-  'author',
-  'dc:creator',
-  'dc:author',
-  'itunes:author',
-  'creator',
-  'content:encoded',
-  'content',
-  'xhtml:body',
-  'body',
-  'fullitem',
-  'summary',
-  'description',
-  'dc:description',
-  'abstract',
-  'itunes:summary',
-  'itunes:subtitle',
-  'media:description',
-  'category',
-  'dc:subject',
-  'enclosure',
-  'media:content',
-  'media:thumbnail',
-  'media:group',
-  'itunes:image',
-  'dc:language',
-] as const;
-
 /** Every feed-level element name the mapper reads. */
 export const FEED_ELEMENTS = ['title', 'dc:title', 'link', 'language', 'dc:language', 'ttl', 'sy:updateperiod', 'sy:updatefrequency'] as const;
 

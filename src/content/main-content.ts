@@ -3,7 +3,13 @@ import { escapeHtml } from './text.js';
 import { textOf, type DomDocument, type DomElement } from './dom.js';
 
 /** Which rule gave the page's main content (logged and tested, so each rule stays visible). */
-export type ContentSource = 'itemprop' | 'readability' | 'json-ld' | 'none';
+export type ContentSource = 'keep-selector' | 'itemprop' | 'readability' | 'json-ld' | 'none';
+
+/** A source's own word on where its articles are and what in them is furniture (`sources[].cleanup`, `extractionRules`). */
+export interface PageRules {
+  keepSelector?: string;
+  removeSelectors?: readonly string[];
+}
 
 /** A page's main content as HTML, with the rule that chose it. */
 export interface MainContent {
@@ -17,11 +23,17 @@ export interface MainContent {
  */
 const MIN_ARTICLE_CHARS = 250;
 
-/** The element of `[itemprop=articleBody]` holding the most text; null when none holds any. */
-function itempropBody(document: DomDocument): DomElement | null {
+/** The element matching `selector` holding the most text; null when none holds any (or the selector is broken). */
+function largestMatch(document: DomDocument, selector: string): DomElement | null {
   let best: DomElement | null = null;
   let bestLength = 0;
-  const found = document.querySelectorAll('[itemprop~="articleBody"]');
+  let found: ArrayLike<DomElement>;
+  try {
+    found = document.querySelectorAll(selector);
+  } catch {
+    // The config validator reports a broken selector; here it matches nothing.
+    return null;
+  }
   for (let i = 0; i < found.length; i += 1) {
     const length = textOf(found[i]).length;
     if (length > bestLength) {
@@ -67,6 +79,77 @@ function removeLinkLists(root: DomElement): void {
   }
 }
 
+/**
+ * Class or id words that mark site widgets rather than content: share bars, newsletter boxes, comment threads,
+ * related-story lists. Read on the page before Readability (whose output drops class names) and again on a feed's
+ * own body (`normalize/article/blocks.ts`).
+ */
+export const WIDGET_ATTR =
+  /(?:^|[\s_-])(?:share|sharing|social|related|newsletter|subscribe|advert|ads|adv|promo|breadcrumbs?|comments?|tags|widget|popular|most-read|read-more|readmore|sidebar|banner|sponsor|lang-switch|language-switcher|langs)(?:$|[\s_-])/i;
+
+/** Text hidden from sight and read only by screen readers ("Image caption", "Image copyright" labels). */
+const SCREEN_READER_ONLY =
+  /(?:^|\s)(?:sr-only|screen-reader-text|screen-reader-only|visually-hidden|visuallyhidden|off-screen|offscreen|element-invisible)(?:$|\s)/i;
+
+/** Class or id words of a picture's caption or credit line: `wp-caption-text`, `media-caption__text`, `newsCaption`. */
+const CAPTION_ATTR = /(?:^|[\s_-])(?:[Cc]aptions?|[Cc]redits?)(?:$|[\s_A-Z-])|[a-z](?:Caption|Credit)s?(?:$|[\s_A-Z-])/;
+
+/** Longest text an element marked as a caption may hold and still be one (not an article that names its pictures). */
+const MAX_CAPTION_CHARS = 400;
+
+/** A widget holding at least this share of the page's prose is the article's own wrapper, whatever its class says. */
+const MAX_WIDGET_SHARE = 0.4;
+
+/** A paragraph at least this long is prose rather than a label, a teaser line or a button. */
+const PROSE_CHARS = 80;
+
+/** Characters of prose (paragraphs of {@link PROSE_CHARS} or more) inside an element. */
+function proseLength(el: DomElement): number {
+  let length = 0;
+  const paragraphs = el.querySelectorAll('p');
+  for (let i = 0; i < paragraphs.length; i += 1) {
+    const text = textOf(paragraphs[i]).length;
+    if (text >= PROSE_CHARS) length += text;
+  }
+  return length;
+}
+
+const classAndId = (el: DomElement): string => `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`;
+
+/**
+ * Readies a page (or the publisher's marked article element) for the content pick, while class names still say what
+ * things are: screen-reader-only labels go; site widgets go (newsletter boxes, comment threads, share bars: the words
+ * of {@link WIDGET_ATTR}), unless one holds the title, the marked article or a large share of the prose; an element
+ * marked as a picture's caption or credit becomes a `<figcaption>`, which the article reader files with the pictures
+ * rather than in the text.
+ */
+function markPageFurniture(document: DomDocument, root: DomElement): void {
+  const sightless = root.querySelectorAll('[class]');
+  for (let i = 0; i < sightless.length; i += 1) {
+    if (SCREEN_READER_ONLY.test(sightless[i]!.getAttribute('class') ?? '')) sightless[i]!.remove();
+  }
+  const total = proseLength(root);
+  const marked = root.querySelectorAll('[class], [id]');
+  for (let i = 0; i < marked.length; i += 1) {
+    const el = marked[i]!;
+    if (!el.parentNode || /^(?:BODY|HTML|ARTICLE|MAIN)$/i.test(el.tagName)) continue;
+    const attr = classAndId(el);
+    if (WIDGET_ATTR.test(attr)) {
+      if (el.querySelector('h1, [itemprop~="articleBody"]')) continue;
+      if (total > 0 && proseLength(el) >= total * MAX_WIDGET_SHARE) continue;
+      el.remove();
+      continue;
+    }
+    if (CAPTION_ATTR.test(attr) && !/^(?:FIGURE|FIGCAPTION|IMG|PICTURE)$/i.test(el.tagName) && !el.querySelector('img, picture, video, figure, p + p')) {
+      const text = textOf(el);
+      if (text === '' || text.length > MAX_CAPTION_CHARS) continue;
+      const caption = document.createElement('figcaption');
+      caption.textContent = text;
+      el.replaceWith(caption);
+    }
+  }
+}
+
 /** Plain-text `articleBody` as HTML paragraphs (its line breaks are the only structure it has). */
 function jsonLdBodyHtml(articleBody: string): string {
   return articleBody
@@ -78,7 +161,8 @@ function jsonLdBodyHtml(articleBody: string): string {
 }
 
 /**
- * Finds the article in a parsed page. The rule, in order:
+ * Finds the article in a parsed page. The source's `removeSelectors` go first; then, in order:
+ * 0. the source's `keepSelector` (the matching element with the most text), when it holds text;
  * 1. the publisher's own mark, `[itemprop=articleBody]` (the one with the most text), when it holds text;
  * 2. else Mozilla Readability's pick, which beats hand-written block scoring on real pages (F1 0.95 against
  *    0.85 on the development corpus), unless it yields less than {@link MIN_ARTICLE_CHARS} characters and the
@@ -89,13 +173,29 @@ function jsonLdBodyHtml(articleBody: string): string {
  * document, so the caller reads its metadata first. Furniture left inside the chosen
  * element (share bars, captions, sign-offs) is the article analysis' job, not this one's.
  */
-export function findMainContent(document: DomDocument, jsonLdBody: string | null): MainContent {
-  const marked = itempropBody(document);
+export function findMainContent(document: DomDocument, jsonLdBody: string | null, rules: PageRules = {}): MainContent {
+  for (const selector of rules.removeSelectors ?? []) {
+    let found: ArrayLike<DomElement> = [];
+    try {
+      found = document.querySelectorAll(selector);
+    } catch {
+      // Reported by the config validator; a broken selector removes nothing.
+    }
+    for (let i = 0; i < found.length; i += 1) found[i]!.remove();
+  }
+  const kept = rules.keepSelector ? largestMatch(document, rules.keepSelector) : null;
+  if (kept) {
+    markPageFurniture(document, kept);
+    return { html: kept.outerHTML, source: 'keep-selector' };
+  }
+  const marked = largestMatch(document, '[itemprop~="articleBody"]');
   if (marked) {
+    markPageFurniture(document, marked);
     removeLinkLists(marked);
     return { html: marked.outerHTML, source: 'itemprop' };
   }
   const ldBody = jsonLdBody?.trim() ?? '';
+  if (document.body) markPageFurniture(document, document.body);
   // Readability's output drops class names: site frameworks put words such as "widget" on the article's own
   // wrappers, which the article analysis would otherwise take for furniture.
   const article = new Readability(document as unknown as ConstructorParameters<typeof Readability<DomElement>>[0], {

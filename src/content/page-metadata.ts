@@ -2,7 +2,7 @@ import { absoluteUrl } from './html.js';
 import { escapeRegExp, normalizeLanguageTag, squeeze } from './text.js';
 import { canonicalizeUrl } from './canonical-url.js';
 import { parsePage, textOf, type DomDocument } from './dom.js';
-import { findMainContent, type ContentSource } from './main-content.js';
+import { findMainContent, type ContentSource, type PageRules } from './main-content.js';
 
 /** What an HTML article page says about itself, and its main content. */
 export interface PageMetadata {
@@ -97,12 +97,13 @@ function pick(...values: (string | null | undefined)[]): string | null {
 
 /**
  * Reads an HTML article page: canonical URL, title, dates, author, lead image, language, site name and
- * the main content. `pageUrl` is the address the page was fetched from. Pure.
+ * the main content. `pageUrl` is the address the page was fetched from; `rules`, the source's keep and removal
+ * selectors. Pure.
  *
  * The title keeps genre markers such as "– INTERVIEW": unlike Mozilla Readability, no suffix is cut
  * except the site's own name.
  */
-export function extractPageMetadata(html: string, pageUrl: string): PageMetadata {
+export function extractPageMetadata(html: string, pageUrl: string, rules?: PageRules): PageMetadata {
   const document = parsePage(html);
   // One pass over the <meta> tags: property= and name= share one namespace, the first tag of a key wins.
   const metas = new Map<string, string>();
@@ -165,6 +166,6 @@ export function extractPageMetadata(html: string, pageUrl: string): PageMetadata
     description: pick(meta('og:description'), meta('description'), text(ld['description'])),
   };
   // Last: finding the content alters the document the metadata was read from.
-  const content = findMainContent(document, articleBody);
+  const content = findMainContent(document, articleBody, rules);
   return { ...metadata, bodyHtml: content.html, contentSource: content.source };
 }

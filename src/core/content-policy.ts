@@ -82,25 +82,12 @@ const ALLOWED_CLASSES: sanitizeHtml.IOptions['allowedClasses'] = {
   dd: ['answer'],
 };
 
-/** Elements whose text is dropped with them: code, styles, raw-text and foreign-content containers. */
-const NON_TEXT_TAGS = [
-  'script',
-  'style',
-  'textarea',
-  'option',
-  'noscript',
-  'xmp',
-  'iframe',
-  'noembed',
-  'noframes',
-  'plaintext',
-  'title',
-  'template',
-  'object',
-  'applet',
-  'svg',
-  'math',
-];
+/**
+ * Elements whose text is dropped with them: code, styles, raw-text and foreign-content containers. Frames and
+ * objects are not among them: their tags go, but what they hold is the fallback a reader without them sees
+ * ("safe<iframe> <b>description</b></iframe>" keeps "<b>description</b>", as feed readers show it).
+ */
+const NON_TEXT_TAGS = ['script', 'style', 'textarea', 'option', 'noscript', 'xmp', 'noembed', 'noframes', 'plaintext', 'title', 'template', 'svg', 'math'];
 
 /** Keeps an element's address attribute only when the URL policy does, made absolute against `baseUrl`. */
 function addressOf(attr: string, baseUrl: string | undefined, allowMailto: boolean): sanitizeHtml.Transformer {
@@ -148,8 +135,10 @@ export function stripMarkup(text: string): string {
   return text.replace(TAG_START, '< ');
 }
 
-/** Elements whose content is never text a reader sees. */
-const HIDDEN = new Set(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'applet', 'head', 'title']);
+/** Elements whose content is never text a reader sees (a frame's or object's content is its fallback, which is). */
+const HIDDEN = new Set(['script', 'style', 'noscript', 'template', 'head', 'title']);
+/** Foreign content, where `<title>` is the drawing's own text (an SVG's accessible name), not the page's title. */
+const FOREIGN = new Set(['svg', 'math']);
 /** Elements that part words: their boundaries become spaces in plain text. */
 const BREAKING = /^(?:br|p|div|li|ul|ol|tr|td|th|h[1-6]|blockquote|pre|section|article|table|dd|dt|hr|img)$/;
 
@@ -158,14 +147,18 @@ export function htmlToText(html: string): string {
   if (!/[<&]/.test(html)) return html.replace(/\s+/g, ' ').trim();
   let out = '';
   let hidden = 0;
+  let foreign = 0;
+  const hides = (name: string): boolean => HIDDEN.has(name) && !(foreign > 0 && name === 'title');
   const parser = new Parser(
     {
       onopentag(name) {
-        if (HIDDEN.has(name)) hidden++;
+        if (hides(name)) hidden++;
+        else if (FOREIGN.has(name)) foreign++;
         else if (BREAKING.test(name)) out += ' ';
       },
       onclosetag(name) {
-        if (HIDDEN.has(name)) hidden = Math.max(0, hidden - 1);
+        if (hides(name)) hidden = Math.max(0, hidden - 1);
+        else if (FOREIGN.has(name)) foreign = Math.max(0, foreign - 1);
         else if (BREAKING.test(name)) out += ' ';
       },
       ontext(text) {

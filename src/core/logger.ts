@@ -86,11 +86,6 @@ export function withJobContext<T>(bindings: Record<string, unknown>, fn: () => T
   return jobContext.run(bindings, fn);
 }
 
-/** The bindings of the job being processed, if any. */
-export function currentJobBindings(): Record<string, unknown> | undefined {
-  return jobContext.getStore();
-}
-
 export interface LoggerOptions {
   /** Human-readable lines (pino-pretty) instead of JSON; default: when stdout is a terminal. */
   pretty?: boolean;

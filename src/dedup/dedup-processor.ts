@@ -1,12 +1,13 @@
 import type { Job } from 'bullmq';
 import type { DedupJob } from '../queues/pipeline.js';
 import type { PipelineQueues } from '../queues/queues.js';
-import type { AppContext } from '../runtime/context.js';
-import { matchKind } from '../runtime/stage-metrics.js';
+import { matchKind } from '../queues/stage-metrics.js';
 import type { DedupResolution } from './story-index.js';
+import type { StageServices } from '../queues/stage-services.js';
+import type { StoryIndex } from './story-index.js';
 
 /** What the dedup stage touches: the story index, the publish queue, its counters and the log. */
-export type DedupDeps = Pick<AppContext, 'storyIndex' | 'metrics' | 'logger'> & { queues: Pick<PipelineQueues, 'publish'> };
+export type DedupDeps = Pick<StageServices, 'metrics' | 'logger'> & { storyIndex: StoryIndex } & { queues: Pick<PipelineQueues, 'publish'> };
 
 /**
  * Decides what an incoming item is (a new story, another outlet's copy, an edit, or nothing new) and hands the

@@ -6,13 +6,12 @@ import type { SubscriptionConfig } from '../config/schema.js';
 import { SyndicateError, type ErrorCode } from '../core/errors.js';
 import { isOperationalEvent, type EventType } from '../core/item.js';
 import { activeSecrets } from '../core/secret-rotation.js';
-import { assertUrlAllowed } from '../net/address-guard.js';
-import type { AppContext } from '../runtime/context.js';
 import type { EndpointState } from './endpoint-state.js';
 import { raiseOperationalEvent, type OperationalEventDeps } from './operational-events.js';
 import { classifyResponse, shouldDisable } from './policy.js';
 import { signDelivery } from './sign.js';
 import { PostAbortedError, WebhookPost, type AbandonGroups } from './webhook-post.js';
+import type { StageServices } from '../queues/stage-services.js';
 
 /** One attempt as the delivery log keeps it. */
 export interface DeliveryAttempt {
@@ -37,40 +36,16 @@ export interface DeliveryAttempt {
 export const LOG_LENGTH = 1000;
 const USER_AGENT = 'syndicate-webhooks/0.1';
 
-/** Where a subscription URL is POSTed (undici dispatch wants origin and path apart). */
-interface Target {
-  origin: string;
-  path: string;
-}
-
-/** Subscription URLs remembered at most (the map starts over beyond: a bound, never reached by real catalogs). */
-const TARGETS_KEPT = 10_000;
-
-/**
- * Subscription URLs that passed {@link assertUrlAllowed} against one allow list, split for undici: parsing per
- * delivery showed in the profile. One per process context (built with it, like the guard whose list it checks);
- * a refusal is not remembered, so it is checked, and thrown, every time.
- */
-export class DeliveryTargets {
-  private readonly passed = new Map<string, Target>();
-
-  constructor(private readonly allow: AppContext['guard']['allow']) {}
-
-  /** The target of a subscription URL once it passes the address guard. */
-  of(url: string): Target {
-    const known = this.passed.get(url);
-    if (known) return known;
-    assertUrlAllowed(url, this.allow);
-    const parsed = new URL(url);
-    const target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
-    if (this.passed.size >= TARGETS_KEPT) this.passed.clear();
-    this.passed.set(url, target);
-    return target;
-  }
+/** A delivery-log entry for an attempt starting at `started`, before it has an answer. */
+export function newAttempt(
+  fields: Pick<DeliveryAttempt, 'eventId' | 'eventType' | 'storyId' | 'jobId' | 'attempt' | 'slim'>,
+  started: number,
+): DeliveryAttempt {
+  return { ...fields, at: attemptTime(started), status: null, durationMs: 0, ok: false, errorCode: null, error: null, response: '' };
 }
 
 /** What one attempt touches: the limits, the guard and its checked targets, the clock and the logger. */
-export type AttemptDeps = Pick<AppContext, 'config' | 'guard' | 'deliveryTargets' | 'clock' | 'logger'>;
+export type AttemptDeps = Pick<StageServices, 'config' | 'guard' | 'deliveryTargets' | 'clock' | 'logger'>;
 
 /**
  * POSTs the body and fills the attempt's status, response head and error; answers the `Retry-After` header.

@@ -14,8 +14,9 @@ export function eventId(type: EventType, item: Pick<NormalizedItem, 'id'>, discr
 }
 
 /**
- * The deliver job id of an event to a subscription. The publish stage adds jobs under it (so a repeated add is
- * dropped) and the ordering rule finds a story's `item.published` job by it.
+ * The deliver job id of an event to a subscription. The fan-out adds its hand-offs under it (so a repeated add is
+ * dropped, and a retried fan-out skips a subscription that has one) and the ordering rule finds a story's
+ * `item.published` job by it.
  */
 export function deliverJobId(subscriptionId: string, id: string): string {
   return `${subscriptionId}-${id}`;

@@ -3,11 +3,11 @@ import { SyndicateError, type ErrorCode } from '../core/errors.js';
 import type { DeliverJob } from '../queues/pipeline.js';
 import { jittered, postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
 import { followsPublished, isOperationalEvent } from '../core/item.js';
-import type { AppContext } from '../runtime/context.js';
-import { LOG_LENGTH, attemptTime, concludeAttempt, send, type AttemptDeps, type DeliveryAttempt } from './attempt.js';
+import { LOG_LENGTH, concludeAttempt, newAttempt, send, type AttemptDeps } from './attempt.js';
 import { publishedJobId } from './build-event.js';
 import { raiseOperationalEvent, type OperationalEventDeps } from './operational-events.js';
 import { BUSY_WAIT_CAP_MS, BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, RATE_WAIT_CAP_MS, fitPayload, orderDecision } from './policy.js';
+import type { EndpointState } from './endpoint-state.js';
 
 /** What a completed job keeps as its return value: small, since BullMQ stores it with the job (the log has the rest). */
 export interface DeliveryResult {
@@ -18,7 +18,7 @@ export interface DeliveryResult {
 }
 
 /** What a per-subscription delivery touches: the endpoint state, the deliver queue (ordering), and one attempt's needs. */
-export type DeliverDeps = AttemptDeps & OperationalEventDeps & Pick<AppContext, 'endpoints'>;
+export type DeliverDeps = AttemptDeps & OperationalEventDeps & { endpoints: EndpointState };
 
 /** An error that ends the job at once (a dead letter), carrying its code for the worker's failure log. */
 function unrecoverable(code: ErrorCode, message: string): UnrecoverableError {
@@ -48,21 +48,10 @@ export async function processDeliverJob(ctx: DeliverDeps, job: Job<DeliverJob>, 
     await exhausted(ctx, job, job.data.verdict.code, job.data.verdict.message, job.data.priorAttempts ?? 0);
     throw unrecoverable(job.data.verdict.code, job.data.verdict.message);
   }
-  const attempt: DeliveryAttempt = {
-    eventId,
-    eventType,
-    storyId,
-    jobId: job.id ?? '',
-    attempt: job.attemptsMade + 1 + (job.data.priorAttempts ?? 0),
-    at: attemptTime(now),
-    status: null,
-    durationMs: 0,
-    ok: false,
-    slim: false,
-    errorCode: null,
-    error: null,
-    response: '',
-  };
+  const attempt = newAttempt(
+    { eventId, eventType, storyId, jobId: job.id ?? '', attempt: job.attemptsMade + 1 + (job.data.priorAttempts ?? 0), slim: false },
+    now,
+  );
   const refuse = async (code: ErrorCode, message: string) => {
     Object.assign(attempt, { errorCode: code, error: message });
     await ctx.endpoints.logOnly(subscriptionId, JSON.stringify(attempt), attempt.errorCode ?? 'delivered', LOG_LENGTH);

@@ -1,11 +1,12 @@
 import { effectiveSubscription, type DisabledState } from '../catalog/catalog.js';
 import type { SubscriptionConfig } from '../config/schema.js';
-import type { AppContext } from '../runtime/context.js';
 import { luaScript, runScript } from '../redis/scripts.js';
 import { scanKeys } from '../redis/server-memory.js';
 import { escapeRegExp } from '../core/regexp.js';
 import { Batcher } from './batcher.js';
 import { rateInterval } from './policy.js';
+import type { StageServices } from '../queues/stage-services.js';
+import type { Catalog } from '../catalog/catalog.js';
 
 /** Every finish and admission of one event-loop turn in one command: redis/lua/endpoint-batch.lua. */
 const ENDPOINT_BATCH = luaScript('endpoint-batch');
@@ -23,7 +24,7 @@ interface EndpointCall {
  * {@link ENDPOINT_BATCH} fed by a {@link Batcher}: the finishes and admissions of one event-loop turn go in one command, all their
  * fields in one argument. Answers the finish's value, or the admission's [kind, wait].
  */
-function endpointBatch(redis: AppContext['redis'], keys: AppContext['keys']): Batcher<EndpointCall, unknown> {
+function endpointBatch(redis: StageServices['redis'], keys: StageServices['keys']): Batcher<EndpointCall, unknown> {
   const batchKeys = [keys.deliveryDisabled, keys.deliveryStats];
   return new Batcher(async (calls) => {
     const n = calls.length;
@@ -72,7 +73,17 @@ const FANOUT_DONE_TTL_MS = 7 * 86_400_000;
 const SUBSCRIPTION_CACHE_MS = 1_000;
 
 /** What the endpoint state uses: its connection and keys, the catalog (subscriptions), the limits, the logger. */
-export type EndpointStateDeps = Pick<AppContext, 'redis' | 'keys' | 'catalog' | 'logger' | 'config'>;
+export type EndpointStateDeps = Pick<StageServices, 'redis' | 'keys' | 'logger' | 'config'> & { catalog: Catalog };
+
+/** What earlier runs of a fan-out (and the ordering rule) left behind for one subscription. */
+export interface FanoutPriorState {
+  /** An earlier run of this fan-out job delivered to it (the event's done set). */
+  done: boolean;
+  /** It has a per-subscription deliver job of its own for this event. */
+  ownJob: boolean;
+  /** Its story's `item.published` to it has a per-subscription job (may be pending or a dead letter). */
+  publishedJob: boolean;
+}
 
 /** Per-endpoint state shared by every deliver worker through Redis. */
 export class EndpointState {
@@ -156,13 +167,18 @@ export class EndpointState {
   }
 
   /**
-   * What is done already for each subscription of a fan-out, one command whatever their number: per subscription
-   * a bitmask, 1 = in the event's done set, 2 = its own deliver job exists, 4 = its story's published job exists
-   * (only when `publishedJobKeys` are given). The job keys are the deliver queue's (`queue.toKey(id)`).
+   * What is done already for each subscription of a fan-out, one command whatever their number (in the order of
+   * `subscriptionIds`): in the event's done set, its own deliver job exists, its story's published job exists (only
+   * asked when `publishedJobKeys` are given). The job keys are the deliver queue's (`queue.toKey(id)`).
    */
-  async fanoutPriorState(doneKey: string, subscriptionIds: string[], ownJobKeys: string[], publishedJobKeys: string[]): Promise<number[]> {
+  async fanoutPriorState(doneKey: string, subscriptionIds: string[], ownJobKeys: string[], publishedJobKeys: string[]): Promise<FanoutPriorState[]> {
     const flags = await runScript(this.ctx.redis, FANOUT_PRIOR_STATE, [doneKey, ...ownJobKeys, ...publishedJobKeys], subscriptionIds);
-    return Array.isArray(flags) ? flags.map(Number) : [];
+    // The script answers one bitmask per subscription: 1 done, 2 own job, 4 published job.
+    return (Array.isArray(flags) ? flags.map(Number) : []).map((bits) => ({
+      done: (bits & 1) !== 0,
+      ownJob: (bits & 2) !== 0,
+      publishedJob: (bits & 4) !== 0,
+    }));
   }
 
   /**

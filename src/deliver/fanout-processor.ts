@@ -2,9 +2,8 @@ import type { Job } from 'bullmq';
 import type { SubscriptionConfig } from '../config/schema.js';
 import { followsPublished } from '../core/item.js';
 import type { DeliverJob, FanoutJob } from '../queues/pipeline.js';
-import type { AppContext } from '../runtime/context.js';
 import { deliverJobId, fanoutJobId, publishedJobId, eventId as makeEventId } from './build-event.js';
-import { attemptTime, concludeAttempt, send, type AttemptDeps, type AttemptVerdict, type DeliveryAttempt } from './attempt.js';
+import { concludeAttempt, newAttempt, send, type AttemptDeps, type AttemptVerdict } from './attempt.js';
 import type { Admission } from './endpoint-state.js';
 import type { OperationalEventDeps } from './operational-events.js';
 import { Permits } from './permits.js';
@@ -12,12 +11,13 @@ import { jittered, postpone, postponeDelay, timesPostponed } from '../queues/pos
 import { BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, fitPayload } from './policy.js';
 import { retryDelay } from './retry-schedule.js';
 import { AbandonGroups } from './webhook-post.js';
+import type { EndpointState, FanoutPriorState } from './endpoint-state.js';
 
 /**
  * What a fan-out touches: the endpoint state (admission, done set, log), the deliver queue (ordering, hand-offs),
  * and what one attempt needs (see {@link AttemptDeps}).
  */
-export type FanoutDeps = AttemptDeps & OperationalEventDeps & Pick<AppContext, 'endpoints'>;
+export type FanoutDeps = AttemptDeps & OperationalEventDeps & { endpoints: EndpointState };
 
 /** What a fan-out job did: delivered inline, handed to per-subscription jobs, skipped (done by an earlier run). */
 export interface FanoutResult {
@@ -131,139 +131,165 @@ export function createFanoutPermits(size: number): FanoutPermits {
  * (or stalled and restarted) fan-out job skips those and any subscription that already has its own job.
  */
 export async function processFanoutJob(ctx: FanoutDeps, job: Job<FanoutJob>, token: string | undefined, permits: FanoutPermits): Promise<FanoutResult> {
-  const { eventId, eventType, storyId, subscriptionIds } = job.data;
-  const queue = ctx.queues.deliver;
+  const { eventType, storyId, subscriptionIds } = job.data;
   const now = ctx.clock.now();
-  if (followsPublished(eventType)) {
-    const state = await queue.getJobState(fanoutJobId(makeEventId('item.published', { id: storyId })));
-    if (fanoutOrderDecision(state) === 'wait') {
-      return postpone(job, token, now + postponeDelay(ORDER_WAIT_MS, timesPostponed(job), ORDER_WAIT_CAP_MS), now);
-    }
+  if (followsPublished(eventType) && (await publishedFanoutPending(ctx, storyId))) {
+    return postpone(job, token, now + postponeDelay(ORDER_WAIT_MS, timesPostponed(job), ORDER_WAIT_CAP_MS), now);
   }
-
-  // One command for what earlier runs (or the ordering rule) left behind, per subscription.
-  const later = followsPublished(eventType);
-  const doneKey = ctx.endpoints.fanoutDoneKey(eventId);
-  const n = subscriptionIds.length;
-  const flags = await ctx.endpoints.fanoutPriorState(
-    doneKey,
-    subscriptionIds,
-    subscriptionIds.map((id) => queue.toKey(deliverJobId(id, eventId))),
-    later ? subscriptionIds.map((id) => queue.toKey(publishedJobId(id, storyId))) : [],
-  );
-  const budgetMs = Math.min(ctx.config.delivery.fanoutBudget, ctx.config.limits.deliveryTimeout);
-  const abandon = new AbandonGroups(budgetMs);
-  const endpoint = ctx.endpoints;
-  const payload = fitPayload(job.data.body, ctx.config.delivery.maxPayloadBytes);
-  // Encoded once for every send and signature of the event.
-  const bytes = Buffer.from(payload.body, 'utf8');
-  const handoffs: Array<{ subscriptionId: string; handoff: Handoff }> = [];
+  const prior = await priorState(ctx, job.data);
+  const run = new InlineAttempts(ctx, job.data, permits);
   const result: FanoutResult = { delivered: 0, handedOff: 0, skipped: 0 };
-
-  const attemptOne = async (subscriptionId: string): Promise<Handoff | null> => {
-    const leaseId = deliverJobId(subscriptionId, eventId);
-    let busySince: number | null = null;
-    for (;;) {
-      // No deadline here: permits come back within the budget of the requests holding them.
-      const ahead = permits.ahead.tryAcquire() ?? (await permits.ahead.acquire());
-      let held = ahead;
-      try {
-        const admittedAt = ctx.clock.now();
-        const cached = endpoint.cachedSubscription(subscriptionId, admittedAt);
-        const subscription: SubscriptionConfig | null = cached !== undefined ? cached : await endpoint.subscription(subscriptionId, admittedAt);
-        // Gone or disabled: the per-subscription job re-reads it and refuses with a logged dead letter, as before.
-        if (!subscription?.enabled) return handoffFor({ kind: 'disabled' }, ctx.config.delivery, admittedAt);
-        const admission = await endpoint.admit(subscription, leaseId, admittedAt);
-        // Busy (other fan-outs are sending to it): a few ms is usually enough, so wait (below) within the budget,
-        // permits freed. Every other outcome returns.
-        if (admission.kind === 'busy') {
-          // falls through to the wait
-        } else if (admission.kind !== 'ok') return handoffFor(admission, ctx.config.delivery, admittedAt);
-        else {
-          held = permits.send.tryAcquire() ?? (await permits.send.acquire());
-          ahead.release();
-          const started = ctx.clock.now();
-          const attempt: DeliveryAttempt = {
-            eventId,
-            eventType,
-            storyId,
-            jobId: leaseId,
-            attempt: 1,
-            at: attemptTime(started),
-            status: null,
-            durationMs: 0,
-            ok: false,
-            slim: payload.slim,
-            errorCode: null,
-            error: null,
-            response: '',
-          };
-          const retryAfter = await send(ctx, subscription, eventId, bytes, attempt, started, abandon);
-          // The permit bounds requests in flight; the bookkeeping after the answer need not hold one.
-          held.release();
-          if (attempt.status === null && attempt.errorCode === null) {
-            await endpoint.release(subscriptionId, leaseId);
-            return handoffFor({ kind: 'abandoned' }, ctx.config.delivery, ctx.clock.now());
-          }
-          return handoffFor(
-            await concludeAttempt(ctx, endpoint, subscription, leaseId, attempt, retryAfter, started, doneKey),
-            ctx.config.delivery,
-            ctx.clock.now(),
-          );
-        }
-      } finally {
-        held.release();
+  const handoffs: Array<{ subscriptionId: string; handoff: Handoff }> = [];
+  // Start at a different subscription in each job, so concurrent fan-outs do not all queue on the same endpoint.
+  const n = subscriptionIds.length;
+  const offset = Math.floor(Math.random() * Math.max(1, n));
+  let next = 0;
+  // Lanes pulling the next subscription, as many as the send permits: all could send at once, yet a fan-out of
+  // thousands does not park thousands of promises on the permits.
+  const lane = async () => {
+    while (next < n) {
+      const i = (next++ + offset) % n;
+      const subscriptionId = subscriptionIds[i]!;
+      const { done, ownJob, publishedJob } = prior[i]!;
+      const plan = planSubscription(done, ownJob, publishedJob);
+      if (plan === 'skip') {
+        result.skipped++;
+        continue;
       }
-      busySince ??= ctx.clock.now();
-      if (ctx.clock.now() - busySince >= budgetMs) return handoffFor({ kind: 'busy', waitMs: 0 }, ctx.config.delivery, ctx.clock.now());
-      await sleep(jittered(BUSY_RETRY_MS));
+      const handoff = plan === 'handoff' ? { delayMs: 0, priorAttempts: 0 } : await run.attempt(subscriptionId);
+      if (handoff) handoffs.push({ subscriptionId, handoff });
+      else result.delivered++;
     }
   };
-
-  // Start at a different subscription in each job, so concurrent fan-outs do not all queue on the same endpoint.
-  const offset = Math.floor(Math.random() * Math.max(1, n));
-  const order = subscriptionIds.map((_, k) => (k + offset) % n);
   try {
-    // Lanes pulling the next subscription, as many as the send permits: all could send at once, yet a fan-out of
-    // thousands does not park thousands of promises on the permits.
-    let next = 0;
-    const lane = async () => {
-      while (next < n) {
-        const i = order[next++]!;
-        const subscriptionId = subscriptionIds[i]!;
-        const plan = planSubscription((flags[i]! & 1) !== 0, (flags[i]! & 2) !== 0, (flags[i]! & 4) !== 0);
-        if (plan === 'skip') {
-          result.skipped++;
-          continue;
-        }
-        const handoff = plan === 'handoff' ? { delayMs: 0, priorAttempts: 0 } : await attemptOne(subscriptionId);
-        if (handoff) handoffs.push({ subscriptionId, handoff });
-        else result.delivered++;
-      }
-    };
     await Promise.all(Array.from({ length: Math.min(n, permits.send.size) }, lane));
   } finally {
-    abandon.stop();
+    run.stop();
+  }
+  result.handedOff = await handOff(ctx, job.data, handoffs);
+  return result;
+}
+
+/** Whether a later event's story still has its `item.published` fan-out in flight (the ordering rule). */
+async function publishedFanoutPending(ctx: FanoutDeps, storyId: string): Promise<boolean> {
+  const state = await ctx.queues.deliver.getJobState(fanoutJobId(makeEventId('item.published', { id: storyId })));
+  return fanoutOrderDecision(state) === 'wait';
+}
+
+/** What earlier runs (or the ordering rule) left behind, per subscription, in one command. */
+async function priorState(ctx: FanoutDeps, data: FanoutJob): Promise<FanoutPriorState[]> {
+  const queue = ctx.queues.deliver;
+  const { eventId, eventType, storyId, subscriptionIds } = data;
+  return ctx.endpoints.fanoutPriorState(
+    ctx.endpoints.fanoutDoneKey(eventId),
+    subscriptionIds,
+    subscriptionIds.map((id) => queue.toKey(deliverJobId(id, eventId))),
+    followsPublished(eventType) ? subscriptionIds.map((id) => queue.toKey(publishedJobId(id, storyId))) : [],
+  );
+}
+
+/**
+ * The first attempts of one fan-out job: the event encoded once, the budget per request, the permits of the
+ * process. {@link attempt} answers how a delivery leaves the fan-out (`null`: delivered).
+ */
+class InlineAttempts {
+  private readonly budgetMs: number;
+  private readonly abandon: AbandonGroups;
+  private readonly payload: ReturnType<typeof fitPayload>;
+  /** Encoded once for every send and signature of the event. */
+  private readonly bytes: Buffer;
+  private readonly doneKey: string;
+
+  constructor(
+    private readonly ctx: FanoutDeps,
+    private readonly data: FanoutJob,
+    private readonly permits: FanoutPermits,
+  ) {
+    this.budgetMs = Math.min(ctx.config.delivery.fanoutBudget, ctx.config.limits.deliveryTimeout);
+    this.abandon = new AbandonGroups(this.budgetMs);
+    this.payload = fitPayload(data.body, ctx.config.delivery.maxPayloadBytes);
+    this.bytes = Buffer.from(this.payload.body, 'utf8');
+    this.doneKey = ctx.endpoints.fanoutDoneKey(data.eventId);
   }
 
-  if (handoffs.length) {
-    const attempts = ctx.config.delivery.retrySchedule.length + 1;
-    await queue.addBulk(
-      handoffs.map(({ subscriptionId, handoff }) => ({
-        name: eventType,
-        data: {
-          subscriptionId,
-          eventId,
-          eventType,
-          body: job.data.body,
-          storyId,
-          ...(handoff.priorAttempts ? { priorAttempts: handoff.priorAttempts } : {}),
-          ...(handoff.verdict ? { verdict: handoff.verdict } : {}),
-        } satisfies DeliverJob,
-        opts: { jobId: deliverJobId(subscriptionId, eventId), delay: handoff.delayMs, attempts: Math.max(1, attempts - handoff.priorAttempts) },
-      })),
-    );
-    result.handedOff = handoffs.length;
+  /** Stops the abandon timers (every request has ended by then). */
+  stop(): void {
+    this.abandon.stop();
   }
-  return result;
+
+  /**
+   * Admits and sends one delivery, waiting within the budget while its endpoint is busy (permits freed meanwhile);
+   * every other admission outcome, and every answer, decides at once.
+   */
+  async attempt(subscriptionId: string): Promise<Handoff | null> {
+    let busySince: number | null = null;
+    for (;;) {
+      const decided = await this.admitAndSend(subscriptionId);
+      if (decided !== 'busy') return decided;
+      const now = this.ctx.clock.now();
+      busySince ??= now;
+      if (now - busySince >= this.budgetMs) return handoffFor({ kind: 'busy', waitMs: 0 }, this.ctx.config.delivery, now);
+      await sleep(jittered(BUSY_RETRY_MS));
+    }
+  }
+
+  /** One try: `busy` when the endpoint is at its concurrency limit, else how the delivery leaves the fan-out. */
+  private async admitAndSend(subscriptionId: string): Promise<Handoff | null | 'busy'> {
+    const { ctx, permits } = this;
+    const endpoint = ctx.endpoints;
+    const leaseId = deliverJobId(subscriptionId, this.data.eventId);
+    // No deadline here: permits come back within the budget of the requests holding them.
+    const ahead = permits.ahead.tryAcquire() ?? (await permits.ahead.acquire());
+    let held = ahead;
+    try {
+      const admittedAt = ctx.clock.now();
+      const cached = endpoint.cachedSubscription(subscriptionId, admittedAt);
+      const subscription: SubscriptionConfig | null = cached !== undefined ? cached : await endpoint.subscription(subscriptionId, admittedAt);
+      // Gone or disabled: the per-subscription job re-reads it and refuses with a logged dead letter, as before.
+      if (!subscription?.enabled) return handoffFor({ kind: 'disabled' }, ctx.config.delivery, admittedAt);
+      const admission = await endpoint.admit(subscription, leaseId, admittedAt);
+      // Busy (other fan-outs are sending to it): a few ms is usually enough, so the caller waits within the budget.
+      if (admission.kind === 'busy') return 'busy';
+      if (admission.kind !== 'ok') return handoffFor(admission, ctx.config.delivery, admittedAt);
+      held = permits.send.tryAcquire() ?? (await permits.send.acquire());
+      ahead.release();
+      const { eventId, eventType, storyId } = this.data;
+      const started = ctx.clock.now();
+      const attempt = newAttempt({ eventId, eventType, storyId, jobId: leaseId, attempt: 1, slim: this.payload.slim }, started);
+      const retryAfter = await send(ctx, subscription, eventId, this.bytes, attempt, started, this.abandon);
+      // The permit bounds requests in flight; the bookkeeping after the answer need not hold one.
+      held.release();
+      if (attempt.status === null && attempt.errorCode === null) {
+        await endpoint.release(subscriptionId, leaseId);
+        return handoffFor({ kind: 'abandoned' }, ctx.config.delivery, ctx.clock.now());
+      }
+      const verdict = await concludeAttempt(ctx, endpoint, subscription, leaseId, attempt, retryAfter, started, this.doneKey);
+      return handoffFor(verdict, ctx.config.delivery, ctx.clock.now());
+    } finally {
+      held.release();
+    }
+  }
+}
+
+/** Adds the per-subscription jobs of what the fan-out did not deliver (same job ids as before); answers how many. */
+async function handOff(ctx: FanoutDeps, data: FanoutJob, handoffs: Array<{ subscriptionId: string; handoff: Handoff }>): Promise<number> {
+  if (!handoffs.length) return 0;
+  const { eventId, eventType, storyId, body } = data;
+  const attempts = ctx.config.delivery.retrySchedule.length + 1;
+  await ctx.queues.deliver.addBulk(
+    handoffs.map(({ subscriptionId, handoff }) => ({
+      name: eventType,
+      data: {
+        subscriptionId,
+        eventId,
+        eventType,
+        body,
+        storyId,
+        ...(handoff.priorAttempts ? { priorAttempts: handoff.priorAttempts } : {}),
+        ...(handoff.verdict ? { verdict: handoff.verdict } : {}),
+      } satisfies DeliverJob,
+      opts: { jobId: deliverJobId(subscriptionId, eventId), delay: handoff.delayMs, attempts: Math.max(1, attempts - handoff.priorAttempts) },
+    })),
+  );
+  return handoffs.length;
 }

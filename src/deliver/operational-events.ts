@@ -6,11 +6,12 @@
 import type { SubscriptionConfig } from '../config/schema.js';
 import type { OperationalEventType } from '../core/item.js';
 import type { PipelineQueues } from '../queues/queues.js';
-import type { AppContext } from '../runtime/context.js';
 import { FANOUT_JOB_NAME, eventId, fanoutJobId } from './build-event.js';
+import type { StageServices } from '../queues/stage-services.js';
+import type { Catalog } from '../catalog/catalog.js';
 
 /** What raising an operational event touches: the catalog (who listens), the deliver queue, the clock, the logger. */
-export type OperationalEventDeps = Pick<AppContext, 'catalog' | 'clock' | 'logger'> & { queues: Pick<PipelineQueues, 'deliver'> };
+export type OperationalEventDeps = Pick<StageServices, 'clock' | 'logger'> & { catalog: Catalog } & { queues: Pick<PipelineQueues, 'deliver'> };
 
 /** One operational event to raise. */
 export interface OperationalEvent {

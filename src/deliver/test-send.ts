@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto';
 import type { SubscriptionConfig } from '../config/schema.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { EventType } from '../core/item.js';
-import type { AppContext } from '../runtime/context.js';
-import { LOG_LENGTH, attemptTime, send, type AttemptDeps, type DeliveryAttempt } from './attempt.js';
+import { LOG_LENGTH, newAttempt, send, type AttemptDeps, type DeliveryAttempt } from './attempt.js';
 import { EVENT_CATALOG } from './event-catalog.js';
+import type { EndpointState } from './endpoint-state.js';
 
 /** What the test send answers: the endpoint's status (null when it gave none), how long it took, its answer's head. */
 export interface TestSendResult {
@@ -25,7 +25,7 @@ export interface TestSendResult {
 }
 
 /** What a test send touches: one attempt's needs, and the delivery log. */
-export type TestSendDeps = AttemptDeps & Pick<AppContext, 'endpoints'>;
+export type TestSendDeps = AttemptDeps & { endpoints: EndpointState };
 
 /** Signs and sends the catalog's example of `type` to the subscription, and answers how the endpoint took it. */
 export async function sendTestEvent(ctx: TestSendDeps, subscription: SubscriptionConfig, type: EventType): Promise<TestSendResult> {
@@ -33,19 +33,7 @@ export async function sendTestEvent(ctx: TestSendDeps, subscription: Subscriptio
   const eventId = `msg_test_${randomBytes(12).toString('base64url')}`;
   const body = JSON.stringify({ ...EVENT_CATALOG[type].example, timestamp: new Date(started).toISOString() });
   const attempt: DeliveryAttempt & { test: true } = {
-    eventId,
-    eventType: type,
-    storyId: '',
-    jobId: '',
-    attempt: 1,
-    at: attemptTime(started),
-    status: null,
-    durationMs: 0,
-    ok: false,
-    slim: false,
-    errorCode: null,
-    error: null,
-    response: '',
+    ...newAttempt({ eventId, eventType: type, storyId: '', jobId: '', attempt: 1, slim: false }, started),
     test: true,
   };
   await send(ctx, subscription, eventId, body, attempt, started);

@@ -5,7 +5,6 @@ import { RequestSlots, hostOf, waitForSlot } from '../net/host-politeness.js';
 import type { FetchJob } from '../queues/pipeline.js';
 import { postpone } from '../queues/postpone.js';
 import type { PipelineQueues } from '../queues/queues.js';
-import type { AppContext } from '../runtime/context.js';
 import { parseRetryAfter } from '../net/retry-after.js';
 import { decideRedirect, freshnessFromHeaders, planNextPoll, type PollObservation } from '../scheduler/next-fetch.js';
 import { enqueuePoll, pollJobDueAt } from '../scheduler/source-scheduler.js';
@@ -17,12 +16,19 @@ import { assertUrlStorable } from '../net/address-guard.js';
 import type { SourceConfig } from '../config/schema.js';
 import type { FeedEntry, ParsedFeed } from '../content/feed-entry.js';
 import type { FullTextMode } from './full-text/needs-full-text.js';
-import { parseFeed } from '../content/parse-feed.js';
+import { rulesFor } from '../content/extraction-rules.js';
+import type { CleanupRules } from '../config/schema.js';
+import { readSourceDocument } from '../content/listing.js';
 import { fetchFullText } from './full-text/fetch-full-text.js';
 import { sourceHomepage } from '../core/url-policy.js';
 import type { FetchSuccess, PlannedPoll, PollBookkeeping, SourceStatus } from './source-status.js';
 import { ensureWebSubSubscription, websubActive, type WebSubSubscribeDeps } from './websub.js';
 import { raiseOperationalEvent } from '../deliver/operational-events.js';
+import type { StageServices } from '../queues/stage-services.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { HostPoliteness } from '../net/host-politeness.js';
+import type { SeenEntries } from './seen-entries.js';
+import type { SourceStatusStore } from './source-status.js';
 
 /** What the fetch stage did with one source. */
 export interface FetchOutcome {
@@ -40,7 +46,12 @@ export interface FetchOutcome {
  * of entries handed down, the source status (full-text outcomes), politeness and the guard for article pages, and
  * the normalize queue (and the publish queue, for the entries a feed marks deleted).
  */
-export type IngestDeps = Pick<AppContext, 'catalog' | 'seenEntries' | 'sourceStatus' | 'politeness' | 'config' | 'guard' | 'clock' | 'metrics' | 'logger'> & {
+export type IngestDeps = Pick<StageServices, 'config' | 'guard' | 'clock' | 'metrics' | 'logger'> & {
+  catalog: Catalog;
+  seenEntries: SeenEntries;
+  sourceStatus: SourceStatusStore;
+  politeness: HostPoliteness;
+} & {
   queues: Pick<PipelineQueues, 'normalize' | 'publish'>;
 };
 
@@ -91,7 +102,8 @@ export async function processFetchJob(ctx: FetchDeps, job: Job<FetchJob>, token?
   // The feed request uses the slot just taken; each redirect hop takes one of its own (see RequestSlots).
   const slots = new RequestSlots(gate, ctx.clock, holder, ctx.config.limits.fetchTimeout, host);
   try {
-    const first = await fetchSource(ctx, source.id, source.url, source.interval, previous, slots, credentialsOf(source), true);
+    // A site read without a feed (`format: html|json`) is its listing, never a home page to discover a feed in.
+    const first = await fetchSource(ctx, source.id, source.url, source.interval, previous, slots, credentialsOf(source), source.format === 'feed');
     if (!('discovered' in first)) return first;
     // A home page: its feed is now the source's URL, and is read at once (validators of the page do not apply).
     const fresh: Previous = { status: previous.status, poll: { ...previous.poll, etag: null, lastModified: null } };
@@ -310,7 +322,7 @@ export async function ingestFeedDocument(
   const source = await ctx.catalog.get('sources', sourceId);
   // Dates as this source writes them: its zone, and the day order its numeric dates showed before (or the config's).
   const knownOrder = source?.dayOrder ?? (await ctx.sourceStatus.dayOrder(sourceId));
-  const feed = await parseFeed(decodeText(body, contentType), ctx.config.limits.maxEntriesPerFetch, {
+  const feed = await readSourceDocument(decodeText(body, contentType), documentUrl, source, ctx.config.limits.maxEntriesPerFetch, {
     dates: { zone: source?.timezone, dayOrder: knownOrder },
     now: Date.parse(fetchedAt),
   });
@@ -326,7 +338,8 @@ export async function ingestFeedDocument(
   let newEntries = 0;
   for (const [i, { feedEntry, key, digest }] of keyed.entries()) {
     if (handed.has(key) ? handed.get(key) === digest : unchanged[i]) continue;
-    const entry = await completeFromPage(ctx, sourceId, feedEntry, source?.fullText ?? 'auto', credentials);
+    const rules = rulesFor(feedEntry.link ?? documentUrl, source?.cleanup, ctx.config.extractionRules);
+    const entry = await completeFromPage(ctx, sourceId, feedEntry, source?.fullText ?? 'auto', credentials, rules);
     await ctx.queues.normalize.add('normalize', { sourceId, sourceHomepage: homepage, entry, fetchedAt }, { jobId: `${sourceId}-${digest}` });
     await ctx.seenEntries.remember(sourceId, key, digest, ctx.clock.now());
     handed.set(key, digest);
@@ -370,8 +383,9 @@ async function completeFromPage(
   entry: FeedEntry,
   mode: FullTextMode,
   credentials: RequestCredentials | undefined,
+  rules: CleanupRules,
 ): Promise<FeedEntry> {
-  const outcome = await fetchFullText(ctx, ctx.politeness, entry, mode, credentials);
+  const outcome = await fetchFullText(ctx, ctx.politeness, entry, mode, credentials, rules);
   const error = outcome.error
     ? { code: outcome.error.code, message: outcome.error.message, at: new Date(ctx.clock.now()).toISOString(), url: entry.link ?? null }
     : undefined;

@@ -2,10 +2,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable, Transform } from 'node:stream';
-import { request, type Dispatcher } from 'undici';
+import { request } from 'undici';
 import { SyndicateError } from '../core/errors.js';
 import type { SyndicationConfig } from '../config/schema.js';
-import { AllowList, assertUrlAllowed, createGuardedAgent } from '../net/address-guard.js';
+import { assertUrlAllowed } from '../net/address-guard.js';
+import type { NetworkGuard } from '../net/network-guard.js';
 import { headersFor, type RequestCredentials } from './request-profile.js';
 
 /** Limits for one fetch. */
@@ -24,12 +25,6 @@ export interface FetchLimits {
   credentials?: RequestCredentials;
 }
 
-/** The private-address guard as the fetcher and the deliverer use it. */
-export interface NetworkGuard {
-  allow: AllowList;
-  dispatcher: Dispatcher;
-}
-
 /** Validators kept from the previous fetch, for a conditional GET. */
 export interface ConditionalHeaders {
   etag?: string | null;
@@ -46,19 +41,6 @@ export interface FetchResult {
   /** Body bytes after decompression; empty for 304. */
   body: Buffer;
   notModified: boolean;
-}
-
-/** The longest wait for a TCP/TLS connection to a feed, page or webhook endpoint. */
-const CONNECT_TIMEOUT_MS = 10_000;
-
-/**
- * The private-address guard the configuration asks for (`network.allowHosts`). Built once per process: the worker
- * context and `syndicate normalize` both use it, so a preview refuses exactly what the fetch worker refuses.
- */
-export function createNetworkGuard(config: Pick<SyndicationConfig, 'network' | 'limits'>): NetworkGuard {
-  const allow = new AllowList(config.network.allowHosts);
-  // A host that does not even accept the connection is given up on sooner than the whole request's budget.
-  return { allow, dispatcher: createGuardedAgent(allow, { connect: { timeout: Math.min(config.limits.fetchTimeout, CONNECT_TIMEOUT_MS) } }) };
 }
 
 /** The limits every feed or article-page request runs under: the configuration's timeout and byte cap, and the guard. */

@@ -3,8 +3,10 @@ import { request } from 'undici';
 import { SyndicateError, toSyndicateError } from '../core/errors.js';
 import { assertUrlAllowed } from '../net/address-guard.js';
 import { readHead } from '../net/read-head.js';
-import type { AppContext } from '../runtime/context.js';
 import type { FeedSubscription } from './feed-subscriptions.js';
+import type { StageServices } from '../queues/stage-services.js';
+import type { FeedSubscriptionStore } from './feed-subscriptions.js';
+import type { SourceStatusStore } from './source-status.js';
 
 /** Lease we ask hubs for (they may grant another). */
 export const REQUESTED_LEASE_SECONDS = 10 * 86_400;
@@ -71,10 +73,13 @@ export function websubSignatureValid(secret: string, body: Buffer, header: strin
 }
 
 /** The callback URL a hub calls for one source. */
-export const websubCallbackUrl = (ctx: Pick<AppContext, 'env'>, sourceId: string) => `${ctx.env.publicUrl}/websub/${encodeURIComponent(sourceId)}`;
+export const websubCallbackUrl = (ctx: Pick<StageServices, 'env'>, sourceId: string) => `${ctx.env.publicUrl}/websub/${encodeURIComponent(sourceId)}`;
 
 /** What subscribing touches: the two stores it writes, the guard and limits of the request, the callback's base URL. */
-export type WebSubSubscribeDeps = Pick<AppContext, 'feedSubscriptions' | 'sourceStatus' | 'guard' | 'config' | 'env' | 'clock' | 'logger'>;
+export type WebSubSubscribeDeps = Pick<StageServices, 'guard' | 'config' | 'env' | 'clock' | 'logger'> & {
+  feedSubscriptions: FeedSubscriptionStore;
+  sourceStatus: SourceStatusStore;
+};
 
 /**
  * Subscribes a source to its hub when due (see `websubSubscriptionDue`), with a fresh secret per hub and topic.

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { htmlToText, plainText } from '../core/content-policy.js';
+import { htmlToText, plainText, stripMarkup } from '../core/content-policy.js';
+import { squeeze } from '../content/text.js';
 import type { NormalizedItem, SourceRef } from '../core/item.js';
 import { safeItem } from '../core/safe-item.js';
 import { safeUrl } from '../core/url-policy.js';
@@ -52,7 +53,9 @@ export function normalizeEntry(entry: FeedEntry, source: EntrySource, fetchedAt:
   const homepage = safeUrl(source.homepage) ?? '';
   const link = safeUrl(entry.link, { base: homepage });
   const ownUrl = link === null ? null : canonicalizeUrl(link);
-  const title = plainText(entry.title);
+  // The feed readers hand the title over as plain text already: read as HTML again, "the &lt;blink&gt; tag" would
+  // lose its words.
+  const title = stripMarkup(squeeze(entry.title));
   const analysis = analyzeArticle({
     title,
     html: entry.contentHtml ?? entry.summary ?? '',

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { PipelineQueues } from '../queues/queues.js';
-import type { AppContext } from '../runtime/context.js';
 import { belongsInChannel } from './channel-filter.js';
 import { enqueueChannelUpdates, type ChannelUpdateDeps } from './websub.js';
-import { withinRetention } from './item-store.js';
+import type { StageServices } from '../queues/stage-services.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { withinRetention, type ItemStore } from './item-store.js';
 
 /** At most this many of the newest stored stories are considered: a new channel shows recent history, not all. */
 export const BACKFILL_MAX_STORIES = 5_000;
@@ -20,13 +21,13 @@ export function definitionDigest(storedJson: string): string {
 }
 
 /** What queueing a backfill touches: the channel's definition, the digest it was filed for, the publish queue. */
-export type BackfillRequestDeps = Pick<AppContext, 'catalog' | 'items'> & { queues: Pick<PipelineQueues, 'publish'> };
+export type BackfillRequestDeps = { catalog: Catalog; items: ItemStore } & { queues: Pick<PipelineQueues, 'publish'> };
 
 /** What a backfill job touches: the channel's definition, the stored stories, and WebSub distribution of the result. */
-export type BackfillDeps = Pick<AppContext, 'catalog' | 'items' | 'clock' | 'config' | 'logger'> & ChannelUpdateDeps;
+export type BackfillDeps = Pick<StageServices, 'clock' | 'config' | 'logger'> & { catalog: Catalog; items: ItemStore } & ChannelUpdateDeps;
 
 /** The digest of the channel's current catalog definition, null when the channel does not exist. */
-async function currentDigest(ctx: Pick<AppContext, 'catalog'>, channelId: string): Promise<string | null> {
+async function currentDigest(ctx: { catalog: Catalog }, channelId: string): Promise<string | null> {
   const json = await ctx.catalog.storedJson('channels', channelId);
   return json === null ? null : definitionDigest(json);
 }
@@ -46,7 +47,7 @@ export async function requestBackfill(ctx: BackfillRequestDeps, channelId: strin
 }
 
 /** At start: queues a backfill for every catalog channel whose definition changed since it was last filed. */
-export async function requestChangedBackfills(ctx: BackfillRequestDeps & Pick<AppContext, 'logger'>): Promise<string[]> {
+export async function requestChangedBackfills(ctx: BackfillRequestDeps & Pick<StageServices, 'logger'>): Promise<string[]> {
   const queued: string[] = [];
   for (const channel of await ctx.catalog.list('channels')) if (await requestBackfill(ctx, channel.id)) queued.push(channel.id);
   if (queued.length) ctx.logger.info({ channels: queued }, 'channel definitions changed: backfill queued');

@@ -5,11 +5,11 @@ import { SyndicateError } from '../core/errors.js';
 import type { PublishJob } from '../queues/pipeline.js';
 import { postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
 import type { PipelineQueues } from '../queues/queues.js';
-import type { AppContext } from '../runtime/context.js';
 import { backfillChannel, definitionDigest, type BackfillDeps, type BackfillOutcome } from './backfill.js';
 import { belongsInChannel } from './channel-filter.js';
-import { retractFromSource, type RetractOutcome } from './retract.js';
+import { retractFromSource, type RetractableStoryIndex, type RetractOutcome } from './retract.js';
 import { enqueueChannelUpdates, type ChannelUpdateDeps } from './websub.js';
+import type { StageServices } from '../queues/stage-services.js';
 
 export interface PublishOutcome {
   storyId: string;
@@ -24,7 +24,7 @@ export interface PublishOutcome {
  */
 export type PublishDeps = BackfillDeps &
   ChannelUpdateDeps &
-  Pick<AppContext, 'metrics' | 'storyIndex'> & { queues: Pick<PipelineQueues, 'deliver' | 'websub'> };
+  Pick<StageServices, 'metrics'> & { storyIndex: RetractableStoryIndex } & { queues: Pick<PipelineQueues, 'deliver' | 'websub'> };
 
 /** First wait of a later event whose story is not stored yet; it grows by half each time up to the cap. */
 const STORY_WAIT_MS = 250;
@@ -38,7 +38,7 @@ const STORY_WAIT_LIMIT = 20;
  * sit in the publish queue, and workers take them in parallel): the event waits, without spending an attempt,
  * rather than lose the outlet or store an edit that the older version would then overwrite.
  */
-async function waitForStory(ctx: Pick<AppContext, 'clock'>, job: Job<PublishJob>, token: string | undefined, storyId: string): Promise<never> {
+async function waitForStory(ctx: Pick<StageServices, 'clock'>, job: Job<PublishJob>, token: string | undefined, storyId: string): Promise<never> {
   const times = timesPostponed(job);
   if (times < STORY_WAIT_LIMIT) {
     const now = ctx.clock.now();

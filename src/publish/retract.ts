@@ -19,6 +19,12 @@ export type RetractOutcome =
   | { storyId: string; outcome: 'source-removed'; remainingSources: number }
   | { storyId: string; outcome: 'deleted'; deleted: RetractedItem & { channels: string[] }; deliveries: number };
 
+/** The part of the dedup stage's story index a retraction uses: which story an outlet's entry was filed under, and forgetting a story. */
+export interface RetractableStoryIndex {
+  storyOfGuid(sourceId: string, guid: string): Promise<string | null>;
+  remove(storyId: string): Promise<number>;
+}
+
 /** What a retraction touches: the publish stage's stores, queues and helpers (and the story index, to find and forget entries). */
 export type RetractDeps = PublishDeps;
 

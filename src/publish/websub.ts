@@ -7,9 +7,12 @@ import { assertUrlAllowed } from '../net/address-guard.js';
 import { readHead } from '../net/read-head.js';
 import type { WebSubJob } from '../queues/pipeline.js';
 import type { PipelineQueues } from '../queues/queues.js';
-import type { AppContext } from '../runtime/context.js';
 import { hubUrl, renderChannelDocument, topicUrl } from './channel-feed.js';
 import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from './render-feed.js';
+import type { StageServices } from '../queues/stage-services.js';
+import type { Catalog } from '../catalog/catalog.js';
+import type { WebSubStore } from './websub-store.js';
+import type { ItemStore } from './item-store.js';
 
 /** Lease bounds (seconds): subscribers that ask for none get ten days; nobody gets more than thirty. */
 export const LEASE = { default: 10 * 86_400, min: 60, max: 30 * 86_400 } as const;
@@ -36,7 +39,7 @@ const bad = (message: string) => new SyndicateError('SYN_ERR_BAD_REQUEST', messa
  * Validates a form-encoded hub request. The topic must be the URL of one of our channels' current feeds; the
  * callback must pass the private-address guard, since the hub will call it.
  */
-export function parseHubRequest(form: Record<string, unknown>, ctx: Pick<AppContext, 'env' | 'guard'>): HubRequest {
+export function parseHubRequest(form: Record<string, unknown>, ctx: Pick<StageServices, 'env' | 'guard'>): HubRequest {
   const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
   const mode = field('hub.mode');
   if (mode !== 'subscribe' && mode !== 'unsubscribe') throw bad('hub.mode must be subscribe or unsubscribe');
@@ -71,7 +74,7 @@ export function parseHubRequest(form: Record<string, unknown>, ctx: Pick<AppCont
  * back verbatim in a 2xx body. Then stores or removes the subscription. Returns whether it was verified.
  */
 export async function verifyAndApply(
-  ctx: Pick<AppContext, 'hubSubscriptions' | 'guard' | 'config' | 'clock' | 'logger'>,
+  ctx: Pick<StageServices, 'guard' | 'config' | 'clock' | 'logger'> & { hubSubscriptions: WebSubStore },
   req: HubRequest,
   store = ctx.hubSubscriptions,
 ): Promise<boolean> {
@@ -120,7 +123,7 @@ export async function verifyAndApply(
 }
 
 /** POSTs once; throws unless the answer is 2xx (BullMQ then retries with backoff). Returns the status. */
-async function postOnce(ctx: Pick<AppContext, 'guard' | 'config'>, url: string, headers: Record<string, string>, body: string): Promise<number> {
+async function postOnce(ctx: Pick<StageServices, 'guard' | 'config'>, url: string, headers: Record<string, string>, body: string): Promise<number> {
   assertUrlAllowed(url, ctx.guard.allow);
   const response = await request(url, {
     dispatcher: ctx.guard.dispatcher,
@@ -148,10 +151,12 @@ export function coalescingOptions(kind: WebSubJob['kind'], target: string, topic
 }
 
 /** What queueing a channel's WebSub distribution touches: our hub's subscriptions, the configured hubs, the websub queue. */
-export type ChannelUpdateDeps = Pick<AppContext, 'hubSubscriptions' | 'clock' | 'env' | 'config'> & { queues: Pick<PipelineQueues, 'websub'> };
+export type ChannelUpdateDeps = Pick<StageServices, 'clock' | 'env' | 'config'> & { hubSubscriptions: WebSubStore } & {
+  queues: Pick<PipelineQueues, 'websub'>;
+};
 
 /** What a push or ping job touches: our hub's subscriptions, the channel and its stories (to render), the guard. */
-export type WebSubJobDeps = Pick<AppContext, 'hubSubscriptions' | 'catalog' | 'items' | 'clock' | 'env' | 'guard' | 'config'>;
+export type WebSubJobDeps = Pick<StageServices, 'clock' | 'env' | 'guard' | 'config'> & { hubSubscriptions: WebSubStore; catalog: Catalog; items: ItemStore };
 
 /**
  * Queues the distribution of each changed channel: one push job per verified subscriber of each of its formats,
@@ -230,7 +235,7 @@ export async function processWebSubJob(ctx: WebSubJobDeps, job: Job<WebSubJob>, 
  * Every websub process runs it; the passes are idempotent. A pass still running (Redis slow or away) is not
  * doubled. Answers the function that stops it.
  */
-export function startExpirySweep(ctx: Pick<AppContext, 'hubSubscriptions' | 'config' | 'clock' | 'logger'>): () => void {
+export function startExpirySweep(ctx: Pick<StageServices, 'config' | 'clock' | 'logger'> & { hubSubscriptions: WebSubStore }): () => void {
   let running = false;
   const pass = async () => {
     if (running) return;

@@ -1,11 +1,10 @@
 import { DelayedError, Worker, type Job, type WorkerOptions } from 'bullmq';
 import { withJobContext } from '../core/logger.js';
 import { errorCodeOf, isOutOfMemory } from '../redis/server-memory.js';
-import type { AppContext } from '../runtime/context.js';
-import type { RoleHandle, RoleName } from '../runtime/role.js';
 import type { QueueName, QueuePayloads } from './pipeline.js';
 import { postponeDelay, timesPostponed } from './postpone.js';
 import { STALL_POLICY } from './queues.js';
+import type { StageServices } from './stage-services.js';
 
 /** The wait of a job whose writes Redis refused for memory: 5 s, growing by half each time, at most a minute. */
 const MEMORY_WAIT_MS = 5_000;
@@ -17,7 +16,7 @@ const MEMORY_WAIT_CAP_MS = 60_000;
  * into the failed set. Processors are idempotent (a retried job redoes what its refused run did). Answers false when
  * the job could not be put back (Redis refused that too): it then fails this attempt as any error does.
  */
-async function waitForMemory(job: Job, token: string | undefined, log: AppContext['logger']): Promise<boolean> {
+async function waitForMemory(job: Job, token: string | undefined, log: StageServices['logger']): Promise<boolean> {
   if (!token) return false;
   const times = timesPostponed(job);
   try {
@@ -32,9 +31,19 @@ async function waitForMemory(job: Job, token: string | undefined, log: AppContex
 /**
  * Processes one job of a stage with the process context. `token` is the worker's lock token, which
  * `job.moveToDelayed(ts, token)` needs (e.g. to postpone a fetch while its host is paused). A processor declares the
- * narrower part of the context it uses (e.g. `FetchDeps`); the whole context satisfies it.
+ * narrower part of the context it uses (e.g. `FetchDeps`); the context the role hands over satisfies it.
  */
-export type StageProcessor<K extends QueueName> = (ctx: AppContext, job: Job<QueuePayloads[K]>, token?: string) => Promise<unknown>;
+export type StageProcessor<K extends QueueName, Ctx> = (ctx: Ctx, job: Job<QueuePayloads[K]>, token?: string) => Promise<unknown>;
+
+/** What the stage worker itself uses of the process: its connection, settings, logger, job timer and worker count. */
+export type StageWorkerServices = Pick<StageServices, 'env' | 'workerRedis' | 'logger' | 'metrics' | 'state'>;
+
+/** A running stage worker, as the role that started it hands it to the process runner. */
+export interface StageWorkerHandle<Role extends string> {
+  name: Role;
+  /** Stops taking jobs and finishes or hands back what is in hand, within `graceMs`. */
+  close(graceMs: number): Promise<void>;
+}
 
 /**
  * Closes a BullMQ worker within `graceMs`: first gently (active jobs finish), then by force. BullMQ's `close()`
@@ -76,13 +85,13 @@ export function jobLogBindings(stage: QueueName, job: Pick<Job, 'id' | 'data'>):
  * Starts the BullMQ worker of one stage. Errors are logged with their code; BullMQ retries per the stage's
  * job options.
  */
-export function startStageWorker<K extends QueueName>(
-  ctx: AppContext,
-  role: RoleName,
+export function startStageWorker<K extends QueueName, Ctx extends StageWorkerServices, Role extends string>(
+  ctx: Ctx,
+  role: Role,
   queue: K,
-  processor: StageProcessor<K>,
+  processor: StageProcessor<K, Ctx>,
   options: Partial<WorkerOptions> = {},
-): RoleHandle {
+): StageWorkerHandle<Role> {
   const hold = ctx.env.holdJobs.includes(queue);
   if (hold) ctx.logger.warn({ queue }, 'SYNDICATE_FAULT_HOLD_JOBS: every job of this stage is held until the process dies (crash drills only)');
   const timed = async (job: Job<QueuePayloads[K]>, token?: string) => {

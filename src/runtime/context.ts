@@ -1,42 +1,23 @@
-import type { Redis } from 'ioredis';
 import type { RuntimeEnv } from '../config/load-config.js';
 import type { SyndicationConfig } from '../config/schema.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import { DeliveryTargets } from '../deliver/attempt.js';
-import { createNetworkGuard, type NetworkGuard } from '../fetch/http-fetch.js';
-import { closeQueues, createQueues, type PipelineQueues } from '../queues/queues.js';
+import { DeliveryTargets } from '../net/delivery-targets.js';
+import { createNetworkGuard } from '../net/network-guard.js';
+import { closeQueues, createQueues } from '../queues/queues.js';
+import type { StageServices } from '../queues/stage-services.js';
+import { createStageMetrics } from '../queues/stage-metrics.js';
 import { createStoreConnection, createWorkerConnection } from '../redis/connection.js';
-import { redisKeys, type RedisKeys } from '../redis/keys.js';
-import { createStageMetrics, type StageMetrics } from './stage-metrics.js';
+import { redisKeys } from '../redis/keys.js';
 import { createStores, type Stores } from './stores.js';
 
 /**
  * Everything a role needs, built once per process: settings, connections, stores (see stores.ts) and queue
  * producers; nothing is built lazily elsewhere. Each stage declares the part it uses (`FetchDeps`, `PublishDeps`,
- * `DeliverDeps`…, each a `Pick` of this), and the workers hand it the whole context, so tests build one against
- * their own key prefix and pass it anywhere.
+ * `DeliverDeps`…: services by name and the stores by their own types), and the workers hand it the whole context, so
+ * tests build one against their own key prefix and pass it anywhere.
  */
-export interface AppContext extends Stores {
-  env: RuntimeEnv;
-  config: SyndicationConfig;
-  logger: Logger;
-  clock: Clock;
-  /** Connection for stores: waits through outages (the HTTP side has a fail-fast one, api/http-context.ts). */
-  redis: Redis;
-  /** Blocking-tolerant connection template for BullMQ workers (each worker duplicates it). */
-  workerRedis: Redis;
-  keys: RedisKeys;
-  queues: PipelineQueues;
-  /** The private-address guard for every outgoing request (fetching and webhook delivery). */
-  guard: NetworkGuard;
-  /** Webhook URLs that passed the guard, parsed once per process (the deliver stage's hot path). */
-  deliveryTargets: DeliveryTargets;
-  /** Per-stage counters and histograms of this process (served on `/metrics` with the queue gauges). */
-  metrics: StageMetrics;
-  /** `starting` while the roles start, `draining` once the process begins to shut down: readiness answers 503 in both. */
-  state: { draining: boolean; starting: boolean; workersRunning: number };
-}
+export interface AppContext extends StageServices, Stores {}
 
 /** Builds the context (opens connections; call `closeContext` to release them). */
 export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger: Logger, clock: Clock = systemClock): AppContext {

@@ -108,7 +108,7 @@ describe('discovery: a source whose URL is a home page', () => {
   });
 
   it('the usual paths are probed when the page names none, through the API too', async () => {
-    const ops = (await import('../../src/catalog/operations.js')).CatalogOperations;
+    const ops = (await import('../../src/runtime/catalog-operations.js')).CatalogOperations;
     await new ops(system.ctx).putSource({ id: 'plain', name: 'Plain', url: `${site.url}/plain/`, interval: '1h' });
     const status = await waitFor(
       'plain discovered',

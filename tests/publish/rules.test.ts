@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
-import type { RulesTestResult } from '../../src/catalog/operations.js';
+import type { RulesTestResult } from '../../src/runtime/catalog-operations.js';
 import { processPublishJob } from '../../src/publish/publish-processor.js';
 import type { PublishJob } from '../../src/queues/pipeline.js';
 import { runCli } from '../support/cli.js';

@@ -115,4 +115,34 @@ describe('per-source cleanup rules', () => {
       /sources\.0\.cleanup\.removePatterns\.1: not a valid regular expression/,
     );
   });
+
+  it('rejects a pattern that would backtrack on untrusted text, and an article URL pattern too, saying why', () => {
+    const parse = (cleanup: Record<string, unknown>) => () => parseConfig({ sources: [{ id: 'a', name: 'A', url: 'https://a.example/', cleanup }] });
+    expect(parse({ removePatterns: ['^Share$', '(\\w+\\s?)+$'] })).toThrow(/sources\.0\.cleanup\.removePatterns\.1: .*backtracking/);
+    expect(parse({ articleUrl: { pattern: '^(a+)+$', replacement: '$1' } })).toThrow(/sources\.0\.cleanup\.articleUrl\.pattern: /);
+    expect(parse({ removePatterns: ["Editor's pick: .*"], articleUrl: { pattern: '^(https://a\\.example)/(.+)$', replacement: '$1/print/$2' } })).not.toThrow();
+  });
+
+  it('rejects a broken CSS selector where it is written; shared rule sets are checked the same way', () => {
+    expect(() =>
+      parseConfig({
+        sources: [{ id: 'a', name: 'A', url: 'https://a.example/', cleanup: { keepSelector: 'article[', removeSelectors: ['.ok', 'div['] } }],
+        extractionRules: { 'b.example': { removeSelectors: ['p:nope(1)'] } },
+      }),
+    ).toThrow(/sources\.0\.cleanup\.keepSelector: not a valid CSS selector[\s\S]*removeSelectors\.1[\s\S]*extractionRules\.b\.example\.removeSelectors\.0/);
+  });
+});
+
+describe('sites without a feed', () => {
+  it('format html or json needs its listing; html selectors are checked', () => {
+    expect(() => parseConfig({ sources: [{ id: 'a', name: 'A', url: 'https://a.example/', format: 'json' }] })).toThrow(
+      /sources\.0\.listing: format json needs listing/,
+    );
+    expect(() => parseConfig({ sources: [{ id: 'a', name: 'A', url: 'https://a.example/', format: 'html', listing: { item: 'li[' } }] })).toThrow(
+      /sources\.0\.listing\.item: not a valid CSS selector/,
+    );
+    const config = parseConfig({ sources: [{ id: 'a', name: 'A', url: 'https://a.example/', format: 'json', listing: { item: 'data.items', link: 'url' } }] });
+    expect(config.sources[0]).toMatchObject({ format: 'json', listing: { item: 'data.items', link: 'url' } });
+    expect(parseConfig({ sources: [{ id: 'b', name: 'B', url: 'https://b.example/' }] }).sources[0]!.format).toBe('feed');
+  });
 });

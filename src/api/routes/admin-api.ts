@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { CatalogOperations } from '../../catalog/operations.js';
+import type { CatalogOperations } from '../../runtime/catalog-operations.js';
 import { SyndicateError } from '../../core/errors.js';
 import { safeItem } from '../../core/safe-item.js';
 import { deleteStoryById, type RetractDeps } from '../../publish/retract.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Gauge, type Registry } from 'prom-client';
 import { describeDeadLetter, listDeadLetters, parseTime, replayDeadLetter, replayDeadLetters } from '../../deliver/dead-letters.js';
-import type { CatalogOperations } from '../../catalog/operations.js';
+import type { CatalogOperations } from '../../runtime/catalog-operations.js';
 import type { PipelineQueues } from '../../queues/queues.js';
 import type { HttpContext } from '../http-context.js';
 import { withinOrNull } from '../metrics.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { CatalogOperations } from '../../catalog/operations.js';
+import type { CatalogOperations } from '../../runtime/catalog-operations.js';
 import { parseDuration } from '../../config/duration.js';
 import { SyndicateError } from '../../core/errors.js';
 import { describeDeadLetter, listDeadLetters, parseTime, replayDeadLetter, replayDeadLetters } from '../../deliver/dead-letters.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { sourceHealth, type CatalogOperations } from '../../catalog/operations.js';
+import { sourceHealth, type CatalogOperations } from '../../runtime/catalog-operations.js';
 import type { DeliveryAttempt } from '../../deliver/attempt.js';
 import { listDeadLetters } from '../../deliver/dead-letters.js';
 import type { HttpContext } from '../http-context.js';

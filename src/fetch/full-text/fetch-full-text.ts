@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { SyndicateError, toSyndicateError } from '../../core/errors.js';
 import { RequestSlots, hostOf, type HostPoliteness } from '../../net/host-politeness.js';
-import type { AppContext } from '../../runtime/context.js';
 import { parseRetryAfter } from '../../net/retry-after.js';
 import { decodeText } from '../../content/decode-text.js';
 import type { FeedEntry } from '../../content/feed-entry.js';
 import { fetchLimits, httpFetch } from '../http-fetch.js';
 import type { RequestCredentials } from '../request-profile.js';
 import { extractPageMetadata } from '../../content/page-metadata.js';
+import { rewriteArticleUrl } from '../../content/extraction-rules.js';
+import type { CleanupRules } from '../../config/schema.js';
 import { mergePageIntoEntry } from './merge-page.js';
 import { needsFullText, type FullTextMode, type FullTextReason } from './needs-full-text.js';
+import type { StageServices } from '../../queues/stage-services.js';
 
 /** What became of one entry's full text. */
 export interface FullTextOutcome {
@@ -28,31 +30,40 @@ const HTML_TYPES = /^\s*(?:text\/html|application\/xhtml\+xml)\b/i;
 /**
  * Fetches an entry's article page when the source's `fullText` setting and the entry call for it
  * (see {@link needsFullText}), and merges the page's main content and metadata into the entry. The page goes
- * through the same address guard, byte cap, timeout and per-host politeness as feeds. A failure never loses
- * the entry: it comes back as the feed gave it, with the error for the caller to record.
+ * through the same address guard, byte cap, timeout and per-host politeness as feeds (`gate`; null for a preview
+ * without Redis, `syndicate normalize`). A failure never loses
+ * the entry: it comes back as the feed gave it, with the error for the caller to record. The source's extraction
+ * `rules` say where the page is read from (`articleUrl`) and what of it is the article (keep and removal selectors).
  */
 export async function fetchFullText(
-  ctx: Pick<AppContext, 'config' | 'clock' | 'guard'>,
-  gate: HostPoliteness,
+  ctx: Pick<StageServices, 'config' | 'clock' | 'guard'>,
+  gate: HostPoliteness | null,
   entry: FeedEntry,
   mode: FullTextMode,
   credentials?: RequestCredentials,
+  rules: CleanupRules = {},
 ): Promise<FullTextOutcome> {
   const { fetch, reason } = needsFullText(entry, mode);
   if (!fetch) return { entry, reason, fetched: false };
-  const url = entry.link!;
+  // The page may be read from another view of the article (print, AMP): the entry keeps its own address.
+  const url = rewriteArticleUrl(entry.link!, rules);
+  const rewritten = url !== entry.link;
   const limits = ctx.config.limits;
   // The page and each of its redirect hops take a politeness slot of their own, waiting at most the fetch timeout.
-  const slots = new RequestSlots(gate, ctx.clock, `full-text:${randomUUID()}`, limits.fetchTimeout);
+  const slots = gate ? new RequestSlots(gate, ctx.clock, `full-text:${randomUUID()}`, limits.fetchTimeout) : null;
   try {
     let response;
     try {
-      response = await httpFetch(url, { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop), credentials });
+      response = await httpFetch(url, {
+        ...fetchLimits(ctx.config, ctx.guard),
+        ...(slots ? { beforeRequest: (hop: string) => slots.before(hop) } : {}),
+        credentials,
+      });
     } finally {
-      await slots.release();
+      await slots?.release();
     }
     const host = hostOf(response.url);
-    if (response.status === 429 || response.status === 503) {
+    if (gate && (response.status === 429 || response.status === 503)) {
       const retryAfterMs = parseRetryAfter(response.headers['retry-after'], ctx.clock.now());
       if (retryAfterMs !== null && host) await gate.pause(host, ctx.clock.now() + retryAfterMs);
     }
@@ -60,9 +71,9 @@ export async function fetchFullText(
       throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `article page ${url} answered ${response.status}`, { details: { status: response.status } });
     const contentType = response.headers['content-type'];
     if (contentType && !HTML_TYPES.test(contentType)) throw new SyndicateError('SYN_ERR_PARSE_FAILED', `article page ${url} is ${contentType}, not HTML`);
-    const page = extractPageMetadata(decodeText(response.body, contentType), response.url);
+    const page = extractPageMetadata(decodeText(response.body, contentType), response.url, rules);
     if (page.contentSource === 'none') throw new SyndicateError('SYN_ERR_NO_ARTICLE', `article page ${url}: no article text found`);
-    return { entry: mergePageIntoEntry(entry, page), reason, fetched: true };
+    return { entry: mergePageIntoEntry(entry, rewritten ? { ...page, canonicalUrl: entry.link! } : page), reason, fetched: true };
   } catch (err) {
     return { entry, reason, fetched: false, error: toSyndicateError(err, 'SYN_ERR_FETCH_FAILED') };
   }

@@ -11,6 +11,8 @@ import { leadSentences } from '../../content/text.js';
 
 /** Per-source cleanup rules from the config, for furniture the generic rules miss. */
 export interface SourceCleanupRules {
+  /** The article's main element: when it matches in the body, only what it holds is read. */
+  keepSelector?: string;
   /** CSS selectors whose elements are removed from the body. */
   removeSelectors?: string[];
   /** Regular expressions (source text); a paragraph matching one entirely is removed. */
@@ -69,7 +71,7 @@ function plainText(blocks: readonly CleanBlock[]): string {
  * Pure: no I/O, no clock.
  */
 export function analyzeArticle(input: ArticleInput): ArticleAnalysis {
-  const blocks = toBlocks(input.html, { baseUrl: input.baseUrl, removeSelectors: input.rules?.removeSelectors });
+  const blocks = toBlocks(input.html, { baseUrl: input.baseUrl, keepSelector: input.rules?.keepSelector, removeSelectors: input.rules?.removeSelectors });
   const clean = removeBoilerplate(blocks, {
     title: input.title,
     sourceName: input.sourceName,

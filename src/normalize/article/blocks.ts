@@ -2,6 +2,7 @@ import { load } from 'cheerio/slim';
 import type { AnyNode, Element } from 'domhandler';
 import { startsLikeTurn } from './markers.js';
 import { absoluteUrl, HTML_OPTIONS } from '../../content/html.js';
+import { WIDGET_ATTR } from '../../content/main-content.js';
 import { endsSentence, escapeHtml, squeeze } from '../../content/text.js';
 
 /** A picture found in the body, before its caption and credit are sorted out. */
@@ -33,6 +34,8 @@ export interface Block {
 export interface BlockOptions {
   /** Base URL for relative image addresses. */
   baseUrl?: string;
+  /** The article's main element (per-source rule): when it matches, only the matching elements are walked. */
+  keepSelector?: string;
   /** CSS selectors removed before the walk (per-source rules). */
   removeSelectors?: readonly string[];
 }
@@ -42,8 +45,6 @@ const JUNK_TAGS = new Set([
   'script',
   'style',
   'noscript',
-  'iframe',
-  'object',
   'embed',
   'svg',
   'canvas',
@@ -63,9 +64,11 @@ const JUNK_TAGS = new Set([
   'title',
 ]);
 
-/** Class or id words that mark site widgets rather than content. */
-const WIDGET_ATTR =
-  /(?:^|[\s_-])(?:share|sharing|social|related|newsletter|subscribe|advert|ads|adv|promo|breadcrumbs?|comments?|tags|widget|popular|most-read|read-more|readmore|sidebar|banner|sponsor|lang-switch|language-switcher|langs)(?:$|[\s_-])/i;
+/**
+ * Frames and objects: the tags go, what they hold stays, as it is their fallback for readers without them (usually
+ * nothing, or a line of text).
+ */
+const FALLBACK_TAGS = new Set(['iframe', 'object', 'applet']);
 
 const BLOCK_TAGS = new Set([
   'p',
@@ -227,8 +230,14 @@ function hasDescendantTag(el: Element, names: ReadonlySet<string>): boolean {
   return el.children.some((c) => isElement(c) && (names.has(c.name) || hasDescendantTag(c, names)));
 }
 
+/**
+ * A CDATA section means nothing in HTML: an HTML reader takes `<![CDATA[` for the start of a comment and would hide
+ * the rest of the body in it. Its opener is text, as feed readers show it.
+ */
+const CDATA_OPENER = /<!\[CDATA\[/g;
+
 function htmlBlocks(body: string, options: BlockOptions): Block[] {
-  const $ = load(body, HTML_OPTIONS, false);
+  const $ = load(body.replace(CDATA_OPENER, '&lt;![CDATA['), HTML_OPTIONS, false);
   // Junk elements and site widgets go with everything inside them; one walk instead of two selector queries
   // (what survives is the same: the nodes with neither a junk element nor a widget above them).
   const prune = (parent: { children: AnyNode[] }): void => {
@@ -236,11 +245,25 @@ function htmlBlocks(body: string, options: BlockOptions): Block[] {
       if (!isElement(child)) continue;
       const { class: className, id } = child.attribs;
       const widget = (className !== undefined || id !== undefined) && WIDGET_ATTR.test(`${className ?? ''} ${id ?? ''}`);
-      if (JUNK_TAGS.has(child.name) || widget) $(child).remove();
-      else prune(child);
+      if (JUNK_TAGS.has(child.name) || widget) {
+        $(child).remove();
+        continue;
+      }
+      prune(child);
+      if (FALLBACK_TAGS.has(child.name)) $(child).replaceWith($(child).contents());
     }
   };
   prune($.root().get(0) as unknown as { children: AnyNode[] });
+  if (options.keepSelector) {
+    try {
+      const selector = options.keepSelector;
+      const kept = $(selector).filter((_, el) => $(el).parents(selector).length === 0);
+      // A selector matching nothing here (a page's element already picked, a feed body without it) keeps everything.
+      if (kept.length > 0 && squeeze(kept.text()) !== '') $.root().empty().append(kept);
+    } catch {
+      // A malformed selector in the config must not stop the item; the config validator reports it.
+    }
+  }
   for (const selector of options.removeSelectors ?? []) {
     try {
       $(selector).remove();
@@ -257,6 +280,9 @@ function htmlBlocks(body: string, options: BlockOptions): Block[] {
     const alt = squeeze(img.attribs['alt'] ?? '');
     return { kind: 'image', text: '', html: '', bold: false, leadBold: '', image: { url, alt, caption } };
   };
+
+  /** A caption without a picture address of its own: filed with the pictures, kept out of the text. */
+  const captionOnly = (caption: string): Block => ({ kind: 'image', text: '', html: '', bold: false, leadBold: '', image: { url: '', alt: '', caption } });
 
   const emitInline = (nodes: AnyNode[], kind: Block['kind'], boldContext: boolean): void => {
     const lines: (Line | null)[] = [];
@@ -321,7 +347,14 @@ function htmlBlocks(body: string, options: BlockOptions): Block[] {
         const img = $(child).find('img').get(0);
         const image = img ? imageOf(img, caption) : null;
         if (image) blocks.push(image);
-        else if (caption !== '') blocks.push({ kind: 'text', text: caption, html: escapeHtml(caption), bold: false, leadBold: '' });
+        else if (caption !== '') blocks.push(captionOnly(caption));
+        continue;
+      }
+      if (name === 'figcaption') {
+        // A caption whose picture the page loads by script (or set apart from its figure): still a caption, not text.
+        flush();
+        const caption = squeeze($(child).text());
+        if (caption !== '') blocks.push(captionOnly(caption));
         continue;
       }
       if (name === 'img') {

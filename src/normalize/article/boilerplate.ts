@@ -61,6 +61,78 @@ const COUNTERS = [
   /^\d{1,2}\s+\p{L}+\s+\d{4}(?:,?\s+\d{1,2}:\d{2})?$/u,
 ];
 
+/**
+ * The date itself in a dateline, in the shapes pages print it: "22 de janeiro de 2018", "18 Nov 2019",
+ * "November 20th, 2019", "Nov. 20, 2019", "20.11.2019", "2019-11-20". A month is any word here: the line's other
+ * words are few (see {@link isDateLine}), which is what tells a dateline from a sentence holding a date.
+ */
+const DATE_CORE = [
+  /\d{1,2}(?:st|nd|rd|th)?\.? (?:\p{Ll}{1,3} )?\p{L}{3,12}\.?,? (?:\p{Ll}{1,3} )?(?:19|20)\d\d(?!\d)/u,
+  /\p{L}{3,12}\.? \d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\d\d(?!\d)/u,
+  /(?<!\d)\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d\d(?!\d)/,
+  /(?<!\d)(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}(?!\d)/,
+];
+/** A clock time with its marks: "0:13", "11:21 pm", "4:10pm", "6:02 AM", "19h30". */
+const CLOCK_TIME = /\d{1,2}[:h.]\d\d(?::\d\d)?(?: ?[ap]\.?m\.?)?/giu;
+/** Longest dateline, and the most words besides the date (weekday, "Updated", "Posted on", "by Admin", a zone). */
+const MAX_DATELINE_CHARS = 100;
+const MAX_DATELINE_WORDS = 5;
+
+/**
+ * True for a line that is a date with a few words around it: "Updated: 18 Nov 2019, 19:11", "segunda-feira,
+ * 22 de janeiro de 2018 às 0:13", "Posted on March 30, 2015 by Admin", "Published 11:26 pm EST, Tuesday,
+ * November 19, 2019". Pages print these above or below the story; no sentence of it is that short and that dated.
+ */
+function isDateLine(flat: string): boolean {
+  // A quotation's attribution ("— Name (@handle) November 18, 2019") closes an embedded post that is part of the story.
+  if (flat.length > MAX_DATELINE_CHARS || !/(?:19|20)\d\d/.test(flat) || /^[-\u2013\u2014]|@/u.test(flat)) return false;
+  const spaced = flat.replace(/\s+/g, ' ');
+  const core = DATE_CORE.map((re) => re.exec(spaced)).find((m) => m !== null);
+  if (!core) return false;
+  const rest = (spaced.slice(0, core.index) + ' ' + spaced.slice(core.index + core[0].length)).replace(CLOCK_TIME, ' ');
+  const words = rest.match(/\p{L}+/gu) ?? [];
+  return words.length <= MAX_DATELINE_WORDS && !/\d{3,}/.test(rest.replace(/(?:19|20)\d\d/g, ''));
+}
+
+/** Links of a block's inline HTML, with what they hold. */
+const LINK_ELEMENT = /<a\b[^>]*>[^]*?<\/a\s*>/gi;
+
+/** True when all of a block's text sits inside links: a headline pointing to another page, a button. */
+function isWhollyLink(block: Block): boolean {
+  if (block.kind === 'image' || !/<a\b/i.test(block.html)) return false;
+  return squeeze(block.html.replace(LINK_ELEMENT, ' ').replace(/<[^<>]*>/g, ' ')) === '';
+}
+
+/** Consecutive link-only lines from which a run is a list of other stories ("You may also like"), not the story. */
+const MIN_LINK_RUN = 3;
+/** The longest heading taken with the link list it opens ("More Great WIRED Stories"). */
+const MAX_LIST_HEADING_CHARS = 40;
+
+/**
+ * Indexes of the blocks that are lists of other stories: runs of {@link MIN_LINK_RUN} or more link-only lines
+ * (with a short unpunctuated heading just before), and single link-only lines written all in capitals ("CLICK
+ * HERE TO GET THE APP", a shouted related headline between two paragraphs).
+ */
+function linkListBlocks(blocks: readonly Block[]): Set<number> {
+  const found = new Set<number>();
+  let start = 0;
+  for (let i = 0; i <= blocks.length; i += 1) {
+    const block = blocks[i];
+    if (block && isWhollyLink(block)) {
+      const letters = block.text.replace(/[^\p{L}]/gu, '');
+      if (wordCount(block.text) >= 3 && letters.length >= 10 && letters === letters.toUpperCase() && letters !== letters.toLowerCase()) found.add(i);
+      continue;
+    }
+    if (i - start >= MIN_LINK_RUN) {
+      for (let j = start; j < i; j += 1) found.add(j);
+      const heading = blocks[start - 1];
+      if (heading && heading.kind !== 'image' && heading.text.length <= MAX_LIST_HEADING_CHARS && !endsSentence(heading.text)) found.add(start - 1);
+    }
+    start = i + 1;
+  }
+  return found;
+}
+
 /** A crumb naming the site's home page, which opens most breadcrumb trails. */
 const HOME_CRUMB = new RegExp(`^${anyOf((lexicon) => lexicon.furniture.homeCrumbs)}$`, 'iu');
 /** The marks that part the crumbs of a trail. */
@@ -93,6 +165,8 @@ const SIGN_OFFS = [
   new RegExp(`^${anyOf((lexicon) => lexicon.furniture.interviewerCredits)}(?:\\s*:)?\\s*[\\p{L}.'-][\\p{L}\\s.'-]{1,59}$`, 'iu'),
   new RegExp(`^${anyOf((lexicon) => lexicon.furniture.editorNotes)} .{0,80}$`, 'iu'),
   new RegExp(`^${anyOf((lexicon) => lexicon.furniture.tagLabels)}\\s*:.{0,200}$`, 'iu'),
+  // Without the colon, the tags are a list: "Tags stock car 2018, stock car brasil, interlagos".
+  new RegExp(`^${anyOf((lexicon) => lexicon.furniture.tagLabels)}\\s[^,.!?]{1,100}(?:,[^,.!?]{1,100}){1,40},?$`, 'iu'),
 ];
 
 /** The words that introduce a credit: "Photo", "Фото", "Şəkil". */
@@ -188,7 +262,7 @@ function isFlatFurniture(flat: string, key: string, keys: ContextKeys, extra: re
   // A link line has no sentence end, or sets the linked headline off with a colon or dash.
   if (flat.length <= 300 && RELATED.test(flat) && (!endsSentence(flat) || /^[^.!?]*[-:\u2013\u2014]/.test(flat))) return true;
   if (LEAVE_LINKS.test(flat) || WIDGET_WORDS.test(flat) || BARE_DOMAIN.test(flat)) return true;
-  if (COUNTERS.some((re) => re.test(flat)) || SIGN_OFFS.some((re) => re.test(flat))) return true;
+  if (COUNTERS.some((re) => re.test(flat)) || SIGN_OFFS.some((re) => re.test(flat)) || isDateLine(flat)) return true;
   return extra.some((re) => re.test(flat));
 }
 
@@ -226,6 +300,7 @@ export function removeBoilerplate(blocks: readonly Block[], context: Boilerplate
   const counts = new Map<string, number>();
   for (const key of blockKeys) counts.set(key, (counts.get(key) ?? 0) + 1);
 
+  const linkLists = linkListBlocks(blocks);
   const out: CleanBlock[] = [];
   let pendingCaption: { caption?: string; credit?: string } | null = null;
   // The story has started once a kept paragraph ends a sentence; furniture lines come before that.
@@ -282,6 +357,7 @@ export function removeBoilerplate(blocks: readonly Block[], context: Boilerplate
       return;
     }
     const key = blockKeys[i]!;
+    if (linkLists.has(i)) return;
     if (isFlatFurniture(flats[i]!, key, keys, extra, !storyStarted)) return;
     storyStarted ||= endsSentence(block.text);
     out.push(block);

@@ -121,7 +121,7 @@ export const en: Lexicon = {
     sourceLabels: ['source'],
     interviewerCredits: ['interviewed by', 'interview by'],
     editorNotes: pairs(['this', 'the'], ['interview has been edited', 'interview has been condensed', 'interview was edited', 'interview was condensed']),
-    tagLabels: ['tags', 'keywords'],
+    tagLabels: ['tags', 'keywords', 'filed under', 'posted in'],
   },
 
   captions: {

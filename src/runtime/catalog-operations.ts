@@ -21,10 +21,10 @@ import { judgeStory } from '../core/story-rules.js';
 import { requestBackfill } from '../publish/backfill.js';
 import { matchesChannel } from '../publish/channel-filter.js';
 import type { PipelineQueues } from '../queues/queues.js';
-import type { AppContext } from '../runtime/context.js';
+import type { AppContext } from './context.js';
 import { scheduleSource, unscheduleSource } from '../scheduler/source-scheduler.js';
-import { effectiveSubscription } from './catalog.js';
-import { MAX_TOKENS_PER_SUBSCRIPTION, type ScopedToken } from './token-store.js';
+import { effectiveSubscription } from '../catalog/catalog.js';
+import { MAX_TOKENS_PER_SUBSCRIPTION, type ScopedToken } from '../catalog/token-store.js';
 
 /** A source with its fetch status (see fetch/source-status.ts: typed, internals left out). */
 export type SourceWithStatus = SourceConfig & { status: SourceStatus };
