@@ -1,3 +1,4 @@
+/* global module -- a CommonJS config file, loaded by dependency-cruiser */
 // Import rules checked by `npm run lint` (dependency-cruiser, which sees type-only imports too):
 // no import cycles, and the layers of src/README.md — lower layers, then the stages, then runtime, then the edges.
 /** Below every stage: they import nothing above them. */

@@ -15,7 +15,10 @@ import { sketchText } from '../src/dedup/analyze.js';
 import { mulberry32 } from '../src/dedup/hash.js';
 import { DEFAULT_LSH } from '../src/dedup/minhash.js';
 import { generationOf, StoryIndex } from '../src/dedup/story-index.js';
-import { dedupKeys } from '../src/redis/keys.js';
+import { TranslationIndex } from '../src/dedup/translation-index.js';
+import { translationSignature, type TranslationSignature } from '../src/dedup/translation.js';
+import { dedupKeys, redisKeys } from '../src/redis/keys.js';
+import { INTERVIEWS, renderInterview } from '../tests/interviews/translation-set.js';
 
 const RETENTION = 30 * 24 * 3600;
 const GENERATIONS = 4;
@@ -204,6 +207,34 @@ async function measure(indexes: StoryIndex[], docs: Doc[], tag: string) {
 }
 
 /**
+ * The cross-language step's cost per interview (evidence, candidates under the person's keys, comparisons, filing),
+ * with `people` interviewees of 20 interviews each already filed: the step reads only the interviewee's candidates,
+ * so its cost must not grow with the number of stories. Every probe's interviewee also has 20 interviews filed.
+ */
+async function crossLanguageStepMs(redis: Redis, prefix: string, people: number): Promise<number> {
+  const index = new TranslationIndex(redis, redisKeys(prefix), RETENTION);
+  const now = Date.UTC(2025, 5, 20);
+  const next = mulberry32(people);
+  const filler = (key: string, n: number): TranslationSignature => ({
+    storyId: `${key}-${n}`,
+    language: ['en', 'ru', 'az', 'tr'][n % 4]!,
+    at: now - (next() % (2 * 24 * 3600_000)),
+    personKeys: [key],
+    turns: Array.from({ length: 3 + (n % 4) }, () => ({ numbers: [String(next() % 1000)], names: [], length: 200 + (next() % 400) })),
+  });
+  const probes = INTERVIEWS.flatMap((interview, i) => interview.languages.map((lang, k) => renderInterview(interview, lang, `bench-${i}`, k * 30)));
+  const keys = [...Array.from({ length: people }, (_, p) => `person ${p}`), ...new Set(probes.flatMap((item) => translationSignature(item)!.personKeys))];
+  for (let start = 0; start < keys.length; start += 50)
+    await Promise.all(keys.slice(start, start + 50).flatMap((key) => Array.from({ length: 20 }, (_, n) => index.add(filler(key, n)))));
+  const t0 = performance.now();
+  for (const item of probes) {
+    const signature = { ...translationSignature(item)!, at: now };
+    if (!(await index.findOriginal(signature))) await index.add(signature);
+  }
+  return (performance.now() - t0) / probes.length;
+}
+
+/**
  * Runs the benchmark and returns its figures (milliseconds, bytes). Two indexes under two prefixes: one filled to
  * 10 000 stories, measured alone, then one filled to 1 000 000, after which both are measured interleaved.
  */
@@ -247,6 +278,11 @@ export async function benchDedup(): Promise<Record<string, number>> {
     out.ratioNewStory = l!.newStoryMs / s!.newStoryMs;
     out.ratioEvalMix = l!.evalMixMs / s!.evalMixMs;
     out.ratioNewStoryVs10kAlone = l!.newStoryMs / alone!.newStoryMs;
+    // The cross-language step runs after resolve for interviews only (a tenth of the stories here, 20 per person):
+    // its cost at 10k and at the large size.
+    out.crossLanguageMsAt10k = await crossLanguageStepMs(redis, prefixes[0], small / 200);
+    out.crossLanguageMsAtLarge = await crossLanguageStepMs(redis, prefixes[1], Math.floor(reached / 200));
+    out.ratioNewInterviewWithStep = (l!.newStoryMs + out.crossLanguageMsAtLarge) / (s!.newStoryMs + out.crossLanguageMsAt10k);
   } finally {
     const t = Date.now();
     for (const prefix of prefixes) await deleteByPrefix(redis, prefix);
@@ -264,6 +300,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     `dedup: new story ${f(r.newStoryMsAt10k)} ms/item with 10k stories, ${f(r.newStoryMsAtLarge)} ms/item with ${n} (ratio ${f(r.ratioNewStory, 2)}); ` +
       `evaluation set (95% copies) ${f(r.evalMixMsAt10k)} / ${f(r.evalMixMsAtLarge)} ms (ratio ${f(r.ratioEvalMix, 2)}); ` +
       `10k measured alone before the fill: ${f(r.newStoryMsAt10kAlone)} ms (large/alone ${f(r.ratioNewStoryVs10kAlone, 2)}); sketch ${f(r.sketchMs)} ms; ` +
+      `cross-language step per interview ${f(r.crossLanguageMsAt10k)} / ${f(r.crossLanguageMsAtLarge)} ms (new interview with the step, ratio ${f(r.ratioNewInterviewWithStep, 2)}); ` +
       `Redis memory per story (INFO delta / sampled MEMORY USAGE) ${f(r.memPerStory10kBytes, 0)} / ${f(r.sampledBytesPerStory10k, 0)} B at 10k, ${f(r.memPerStoryLargeBytes, 0)} / ${f(r.sampledBytesPerStoryLarge, 0)} B at ${n}; fill ${f((r.fillLargeMs ?? 0) / 1000, 1)} s, cleanup ${f((r.cleanupMs ?? 0) / 1000, 1)} s`,
   );
   console.log(JSON.stringify(r));

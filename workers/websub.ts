@@ -1,5 +1,5 @@
 import { FeedCache } from '../src/publish/feed-cache.js';
-import { processWebSubJob, startExpirySweep } from '../src/publish/websub.js';
+import { processWebSubJob, startExpirySweep } from '../src/publish/hub-publisher.js';
 import { startStageWorker } from '../src/queues/stage-worker.js';
 import type { RoleDefinition } from '../src/runtime/role.js';
 

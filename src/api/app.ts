@@ -16,6 +16,7 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerStatusPage } from './routes/status-page.js';
 import { registerJobsApi } from './routes/jobs-api.js';
 import { registerSelfService } from './routes/self-service.js';
+import { registerPeopleApi, registerPeopleFeeds } from './routes/people.js';
 import { ROUTE_SCHEMAS, zodValidatorCompiler } from './schemas.js';
 import { registerWebSubCallback } from './routes/websub-callback.js';
 import { registerWebSubHub } from './routes/websub-hub.js';
@@ -68,6 +69,7 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
     });
     registerHealthRoutes(routes, ctx, metrics);
     registerFeedRoutes(routes, ctx, new Date(ctx.clock.now()), processCtx.items, metrics.registry);
+    registerPeopleFeeds(routes, ctx);
     await registerWebSubCallback(routes, ctx);
     registerVerificationMetrics(metrics.registry, await registerWebSubHub(routes, ctx));
     await routes.register(async (api) => {
@@ -78,6 +80,7 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
       registerDeliveriesApi(api, ctx, ops);
       registerJobsApi(api, ctx);
       registerSelfService(api, ctx, ops);
+      registerPeopleApi(api, ctx);
     });
   });
 

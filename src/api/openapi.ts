@@ -235,6 +235,42 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     errors: ['SYN_ERR_NOT_FOUND', 'SYN_ERR_CONFLICT'],
   },
   'POST /api/v1/jobs/:queue/replay': { summary: 'Replay every failed job of a queue in a time range', tag: 'jobs', ok: { 202: '`{"replayed":[…]}`' } },
+  'GET /feeds/people/:file': {
+    summary: 'The stories that name a person (`people/{person id}.rss|.atom|.json`), newest first; conditional GET',
+    tag: 'feeds',
+    ok: { 200: 'the feed document', 304: 'not modified' },
+    content: 'application/atom+xml',
+    errors: ['SYN_ERR_NOT_FOUND'],
+  },
+  'GET /api/v1/people': {
+    summary: 'People interviewed, one id per person across scripts and spellings, most recently seen first',
+    tag: 'people',
+    ok: { 200: '`{"items":[{id,names,roles,stories}]}`' },
+  },
+  'GET /api/v1/people/:id': {
+    summary: 'One person with the stories that name them (a merged id answers the person it went into)',
+    tag: 'people',
+    ok: { 200: '`{"person":{id,names,roles,stories,storyIds}}`' },
+    errors: ['SYN_ERR_NOT_FOUND'],
+  },
+  'GET /api/v1/people/:id/items': {
+    summary: 'The stored stories that name a person, newest first',
+    tag: 'people',
+    ok: { 200: '`{"items":[…]}`' },
+    errors: ['SYN_ERR_NOT_FOUND'],
+  },
+  'POST /api/v1/people/:id/merge': {
+    summary: "Merge people into this one (an operator's fix of a missed match): names, roles and stories move, old ids become aliases",
+    tag: 'people',
+    ok: { 200: '`{"person":{…}}`' },
+    errors: ['SYN_ERR_NOT_FOUND'],
+  },
+  'POST /api/v1/people/:id/split': {
+    summary: 'Split name forms off a person into a new one (a wrong merge), with the stories that gave those forms',
+    tag: 'people',
+    ok: { 200: '`{"person":{…},"newPerson":{…}}`' },
+    errors: ['SYN_ERR_NOT_FOUND'],
+  },
   'GET /api/v1/openapi.json': { summary: 'This description (OpenAPI 3.1)', tag: 'meta', ok: { 200: 'the OpenAPI document' } },
   'GET /admin': {
     summary: 'The status page: sources, recent stories with their outlets, subscriptions, queues (HTML)',

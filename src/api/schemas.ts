@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { parseDuration } from '../config/duration.js';
 import { channelSchema, idSchema, requestProfileSchema, rulesTestSchema, sourceObjectSchema, subscriptionSchema } from '../config/schema.js';
 import { EVENT_TYPES } from '../core/item.js';
+import { itemSchema } from '../deliver/event-catalog.js';
 import { SyndicateError } from '../core/errors.js';
 import type { SourceStatus } from '../fetch/source-status.js';
 import { feedFilterProblem } from '../core/story-rules.js';
@@ -154,6 +155,21 @@ const _statusSchemaMatchesStore: Same<z.output<typeof sourceStatusSchema>, Sourc
 const sourceAnswer = sourceObjectSchema.extend({ interval: z.number().int().describe('base polling interval, in milliseconds') });
 const sourceWithStatusAnswer = sourceAnswer.extend({ status: sourceStatusSchema });
 
+/** A person's id, as `/api/v1/people` lists it. */
+const personId = z.string().regex(/^p-[A-Za-z0-9_-]{1,40}$/, 'not a person id (p-…)');
+const byPerson = z.object({ id: personId }).strict();
+
+/** A person as `/api/v1/people` lists them. */
+const personSchema = z
+  .object({
+    id: z.string().describe('stable across scripts and spellings of the name; a merged id keeps answering the person it went into'),
+    names: z.array(z.string()).describe('every form of the name seen, most recent first'),
+    roles: z.array(z.string()).describe('every role seen with the name, most recent first'),
+    stories: z.number().int().min(0).describe('stored stories that name them'),
+  })
+  .describe('a person interviewed');
+const personRecordSchema = personSchema.extend({ storyIds: z.array(z.string()).describe('the stories that name them, newest first') });
+
 /** Every route's request schemas, by `METHOD path` (fastify's path syntax), and the answer of some (`response`, documentation only). */
 export const ROUTE_SCHEMAS = {
   'GET /healthz': {},
@@ -298,7 +314,7 @@ export const ROUTE_SCHEMAS = {
     response: z.union([
       z
         .object({
-          items: z.array(z.looseObject({})).describe('the normalized items, oldest change first'),
+          items: z.array(itemSchema).describe('the normalized items, oldest change first'),
           nextCursor: z.string().nullable().describe('pass it back as `cursor` for the next page; null when this page reached the newest change'),
           resumeCursor: z
             .string()
@@ -308,7 +324,7 @@ export const ROUTE_SCHEMAS = {
         .describe('an incremental read (updatedSince, cursor, source or kind given)'),
       z
         .object({
-          items: z.array(z.looseObject({})).describe('the normalized items, newest first'),
+          items: z.array(itemSchema).describe('the normalized items, newest first'),
           total: z.number().int().optional().describe('stories in the channel (with `channel`)'),
         })
         .describe('the newest-first listing (limit, offset, channel)'),
@@ -335,7 +351,30 @@ export const ROUTE_SCHEMAS = {
       ),
     }),
   },
-  'GET /api/v1/items/:id': { params: z.object({ id: opaqueId }).strict(), querystring: noQuery },
+  'GET /api/v1/items/:id': { params: z.object({ id: opaqueId }).strict(), querystring: noQuery, response: z.object({ item: itemSchema }) },
+  'GET /feeds/people/:file': { params: z.object({ file: z.string().min(1).max(200) }).strict() },
+  'GET /api/v1/people': {
+    querystring: z.object({ limit: count(500).optional(), offset: z.coerce.number().int().min(0).max(1_000_000).optional() }).strict(),
+    response: z.object({ items: z.array(personSchema) }),
+  },
+  'GET /api/v1/people/:id': { params: byPerson, querystring: noQuery, response: z.object({ person: personRecordSchema }) },
+  'GET /api/v1/people/:id/items': {
+    params: byPerson,
+    querystring: z.object({ limit: count(500).optional() }).strict(),
+    response: z.object({ items: z.array(itemSchema).describe('the stories that name the person, newest first') }),
+  },
+  'POST /api/v1/people/:id/merge': {
+    params: byPerson,
+    body: z.object({ from: z.array(personId).min(1).max(100).describe('the people to merge into this one') }).strict(),
+    querystring: noQuery,
+    response: z.object({ person: personRecordSchema }),
+  },
+  'POST /api/v1/people/:id/split': {
+    params: byPerson,
+    body: z.object({ names: z.array(z.string().min(1).max(300)).min(1).max(100).describe('the name forms that are someone else') }).strict(),
+    querystring: noQuery,
+    response: z.object({ person: personRecordSchema, newPerson: personRecordSchema }),
+  },
   'GET /api/v1/deliveries/failed': {
     querystring: z.object({ subscription: idSchema.max(128).optional(), from: time.optional(), to: time.optional(), limit: count(1000).optional() }).strict(),
   },

@@ -10,6 +10,8 @@ import { ERROR_CATALOGUE, SyndicateError, type ErrorCode } from '../core/errors.
 import { createLogger } from '../core/logger.js';
 import { describeDeadLetter, listDeadLetters, replayDeadLetter, replayDeadLetters, type DeadLetter } from '../deliver/dead-letters.js';
 import { describeFailedJob, failedWithin, listFailedJobs, replayFailedJob, replayFailedJobs, type FailedJob } from '../queues/failed-jobs.js';
+import { PeopleOperations } from '../people/operations.js';
+import type { PersonRecord, PersonSummary } from '../people/people-store.js';
 import { waitReady } from '../redis/connection.js';
 import { closeContext, createContext, type AppContext } from '../runtime/context.js';
 
@@ -41,6 +43,11 @@ export interface CatalogBackend {
   issueToken(subscriptionId: string, label: string | null, lifetimeMs: number): Promise<{ token: string; listing: ScopedToken }>;
   listTokens(subscriptionId: string): Promise<ScopedToken[]>;
   revokeToken(subscriptionId: string, tokenId: string): Promise<void>;
+  /** People across scripts (see src/people): list, one, merge, split. */
+  listPeople(limit: number): Promise<PersonSummary[]>;
+  getPerson(id: string): Promise<PersonRecord>;
+  mergePeople(into: string, from: string[]): Promise<PersonRecord>;
+  splitPerson(id: string, names: string[]): Promise<{ person: PersonRecord; newPerson: PersonRecord }>;
   close(): Promise<void>;
 }
 
@@ -111,6 +118,21 @@ class RedisBackend extends CatalogOperations implements CatalogBackend {
 
   deleteItem(id: string) {
     return deleteStoryById(this.system, id);
+  }
+  private get people(): PeopleOperations {
+    return new PeopleOperations(this.system);
+  }
+  listPeople(limit: number) {
+    return this.people.list(limit);
+  }
+  getPerson(id: string) {
+    return this.people.get(id);
+  }
+  mergePeople(into: string, from: string[]) {
+    return this.people.merge(into, from);
+  }
+  splitPerson(id: string, names: string[]) {
+    return this.people.split(id, names);
   }
 
   private stageQueue(queue: Exclude<JobQueue, 'deliver'>): Queue<unknown> {
@@ -230,6 +252,18 @@ export class ApiBackend implements CatalogBackend {
   }
   async revokeToken(subscriptionId: string, tokenId: string) {
     await this.call('DELETE', `${this.path('subscriptions', subscriptionId)}/tokens/${encodeURIComponent(tokenId)}`);
+  }
+  async listPeople(limit: number) {
+    return (await this.call<{ items: PersonSummary[] }>('GET', `/api/v1/people?limit=${limit}`)).body.items;
+  }
+  async getPerson(id: string) {
+    return (await this.call<{ person: PersonRecord }>('GET', this.path('people', id))).body.person;
+  }
+  async mergePeople(into: string, from: string[]) {
+    return (await this.call<{ person: PersonRecord }>('POST', `${this.path('people', into)}/merge`, { from })).body.person;
+  }
+  async splitPerson(id: string, names: string[]) {
+    return (await this.call<{ person: PersonRecord; newPerson: PersonRecord }>('POST', `${this.path('people', id)}/split`, { names })).body;
   }
   async close() {}
 }

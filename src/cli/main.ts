@@ -7,6 +7,7 @@ import { startSystem } from '../runtime/start.js';
 import { channelsCommand, exportOpmlCommand, importOpmlCommand, sourcesCommand, itemsCommand, subscriptionsCommand } from './catalog-commands.js';
 import { normalizeCommand, type PreviewOptions } from './normalize.js';
 import { jobsCommand, replayCommand } from './jobs-commands.js';
+import { peopleCommand } from './people-commands.js';
 import { rulesCommand } from './rules-commands.js';
 import { CliUsageError } from './usage-error.js';
 
@@ -110,6 +111,7 @@ export function buildProgram(roleSet?: RoleSet): Command {
     exportOpmlCommand(),
     jobsCommand(),
     replayCommand(),
+    peopleCommand(),
     rulesCommand(),
   ])
     program.addCommand(command);

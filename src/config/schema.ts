@@ -170,6 +170,8 @@ export const channelFilterSchema = z
     sources: z.array(id).optional(),
     language: z.string().optional(),
     tags: z.array(z.string()).optional(),
+    /** Person ids (`/api/v1/people`): stories whose interviewee is one of them. */
+    people: z.array(z.string().min(1).max(64)).optional(),
   })
   .strict();
 

@@ -1,3 +1,5 @@
+import type { Operation } from 'fast-json-patch';
+
 /**
  * The normalized item: what `syndicate normalize` prints, what `/api/v1/items` returns and the
  * `data` of every webhook event. Field names and meanings are fixed by `shared/contract.md`.
@@ -11,6 +13,20 @@ export interface SourceRef {
   url: string;
   /** The article's own URL at that outlet. */
   itemUrl: string;
+  /** When this outlet published it (as its feed says); absent on stories stored before outlets carried it. */
+  publishedAt?: string;
+  /**
+   * An interview carried by another outlet than the first publication: the turns (ids of the first publication's
+   * turns; new ones by their own content id) its version cut, added or reworded. Absent on the first publication.
+   */
+  turns?: TurnDiff;
+}
+
+/** How one outlet's version of an interview differs from the first publication's, by turn id. */
+export interface TurnDiff {
+  cut: string[];
+  added: string[];
+  reworded: string[];
 }
 
 /** A picture that belongs to the article, with its caption and credit taken out of the text. */
@@ -22,17 +38,28 @@ export interface ImageRef {
 
 /** One question with its answer; an answer of several paragraphs keeps them, separated by a blank line. */
 export interface QaTurn {
+  /** Stable across edits of the story (core/turn-ids.ts): `item.updated` changes name the turn by it. */
+  id: string;
   question: string;
   answer: string;
 }
 
 /** The structure of an interview. */
 export interface Interview {
-  interviewee: { name: string; role?: string } | null;
+  /** `personId`: the person's id across scripts and spellings (absent when the name alone cannot tell: one word). */
+  interviewee: { name: string; role?: string; personId?: string } | null;
   interviewer: string | null;
   headline: string;
   intro: string;
   qa: QaTurn[];
+}
+
+/** The same story published in another language (one interview, translated by another outlet or edition). */
+export interface Translation {
+  language: string | null;
+  url: string;
+  source: SourceRef;
+  title: string;
 }
 
 export type ItemKind = 'interview' | 'article';
@@ -58,10 +85,14 @@ export interface NormalizedItem {
   author?: string | null;
   /** The dates as the source wrote them, when they were after the fetch time (`publishedAt`/`updatedAt` say the fetch time then). */
   futureDates?: { publishedAt?: string; updatedAt?: string };
+  /** Id of the outlet that published first (earliest `publishedAt` among `sources`, else the first listed). */
+  firstSource?: string;
+  /** The story in other languages, in order of arrival; outlets listed here are not in `sources`. */
+  translations?: Translation[];
 }
 
 /** Events about a story (`data` is the story, or for `item.deleted` what remains of it): every subscription gets them unless its `events` says otherwise. */
-export const ITEM_EVENT_TYPES = ['item.published', 'item.updated', 'item.source_added', 'item.deleted'] as const;
+export const ITEM_EVENT_TYPES = ['item.published', 'item.updated', 'item.source_added', 'item.translation_added', 'item.deleted'] as const;
 /**
  * Operational events (`data` describes the subscription, delivery or source concerned): sent only to subscriptions
  * that list them in `events`, never about a subscription to itself.
@@ -87,7 +118,7 @@ export function isOperationalEvent(type: EventType): type is OperationalEventTyp
 
 /** Answers whether an event about a story must reach a subscription after that story's `item.published` (the ordering rule). */
 export function followsPublished(type: EventType): boolean {
-  return type === 'item.updated' || type === 'item.source_added' || type === 'item.deleted';
+  return type === 'item.updated' || type === 'item.source_added' || type === 'item.translation_added' || type === 'item.deleted';
 }
 
 /** What `item.deleted` carries: the story's id and address, and who retracted it. */
@@ -102,9 +133,14 @@ export interface RetractedItem {
   sourceId: string | null;
 }
 
+/** One operation of a JSON Patch (RFC 6902): what `item.updated` carries in `changes` (core/item-changes.ts). */
+export type PatchOperation = Operation;
+
 /** The body of a webhook event. */
 export interface WebhookEvent {
   type: EventType;
   timestamp: string;
   data: NormalizedItem;
+  /** `item.updated` only: the JSON Patch from the previous version (core/item-changes.ts); absent on a slim event. */
+  changes?: PatchOperation[];
 }

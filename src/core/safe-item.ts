@@ -5,6 +5,7 @@
  */
 import { sanitizeContentHtml, stripMarkup } from './content-policy.js';
 import type { ImageRef, Interview, NormalizedItem, SourceRef } from './item.js';
+import { contentTurnId } from './turn-ids.js';
 import { safeUrl } from './url-policy.js';
 
 const orEmpty = (url: string | null | undefined) => safeUrl(url) ?? '';
@@ -31,7 +32,12 @@ function safeInterview(interview: Interview): Interview {
     interviewer: interview.interviewer === null ? null : stripMarkup(interview.interviewer),
     headline: stripMarkup(interview.headline),
     intro: stripMarkup(interview.intro),
-    qa: interview.qa.map((turn) => ({ question: stripMarkup(turn.question), answer: stripMarkup(turn.answer) })),
+    // A story stored before turns had ids gets the ids its words give.
+    qa: interview.qa.map((turn) => ({
+      id: turn.id ? stripMarkup(turn.id) : contentTurnId(turn),
+      question: stripMarkup(turn.question),
+      answer: stripMarkup(turn.answer),
+    })),
   };
 }
 
@@ -55,6 +61,8 @@ export function safeItem(item: NormalizedItem, options: { bodySanitized?: boolea
     images: item.images.map(safeImage).filter((image): image is ImageRef => image !== null),
     interview: item.interview ? safeInterview(item.interview) : null,
   };
+  if (item.translations !== undefined)
+    out.translations = item.translations.map((t) => ({ ...t, url: orEmpty(t.url), title: stripMarkup(t.title), source: safeSourceRef(t.source) }));
   if (item.tags !== undefined) out.tags = item.tags.map(stripMarkup).filter(Boolean);
   if (item.author !== undefined) out.author = item.author === null ? null : stripMarkup(item.author);
   return out;

@@ -25,6 +25,8 @@ export const RULE_FIELDS = {
   kind: (item) => [item.kind],
   interviewee: (item) => [item.interview?.interviewee?.name],
   role: (item) => [item.interview?.interviewee?.role],
+  /** The interviewee's person id (`/api/v1/people`): one person across scripts and spellings. */
+  personId: (item) => [item.interview?.interviewee?.personId],
 } satisfies Record<string, (item: NormalizedItem) => Array<string | null | undefined>>;
 
 export type RuleField = keyof typeof RULE_FIELDS;

@@ -5,9 +5,44 @@ import { matchKind } from '../queues/stage-metrics.js';
 import type { DedupResolution } from './story-index.js';
 import type { StageServices } from '../queues/stage-services.js';
 import type { StoryIndex } from './story-index.js';
+import type { TranslationIndex } from './translation-index.js';
+import { translationSignature } from './translation.js';
+import type { NormalizedItem, Translation } from '../core/item.js';
 
 /** What the dedup stage touches: the story index, the publish queue, its counters and the log. */
-export type DedupDeps = Pick<StageServices, 'metrics' | 'logger'> & { storyIndex: StoryIndex } & { queues: Pick<PipelineQueues, 'publish'> };
+export type DedupDeps = Pick<StageServices, 'metrics' | 'logger'> & { storyIndex: StoryIndex; translations: TranslationIndex } & {
+  queues: Pick<PipelineQueues, 'publish'>;
+};
+
+const translationOf = (item: NormalizedItem): Translation => ({ language: item.language, url: item.url, source: item.source, title: item.title });
+
+/**
+ * The cross-language step: a new interview that translates one published within the window (same person, turns,
+ * figures and names: dedup/translation.ts) joins that story's translations instead of being a story of its own;
+ * a copy of such a translation by another outlet joins them too, and its edits change nothing. A new interview
+ * that translates nothing is filed as a possible original. Answers whether the item was handled here.
+ */
+async function handleTranslation(ctx: DedupDeps, item: NormalizedItem, decision: DedupResolution, jobId: string): Promise<boolean> {
+  if (decision.outcome === 'unchanged') return false;
+  const original = decision.outcome === 'new' ? null : await ctx.translations.originalOf(decision.storyId);
+  if (original) {
+    if (decision.outcome === 'duplicate' && decision.newSource)
+      await ctx.queues.publish.add('publish', { event: 'item.translation_added', storyId: original, translation: translationOf(item) }, { jobId });
+    return true;
+  }
+  if (decision.outcome !== 'new') return false;
+  const signature = translationSignature(item);
+  if (!signature) return false;
+  const found = await ctx.translations.findOriginal(signature);
+  if (!found) {
+    await ctx.translations.add(signature);
+    return false;
+  }
+  await ctx.translations.markTranslation(item.id, found);
+  await ctx.queues.publish.add('publish', { event: 'item.translation_added', storyId: found, translation: translationOf(item) }, { jobId });
+  ctx.logger.debug({ storyId: found, translation: item.id, language: item.language }, 'dedup: a translation');
+  return true;
+}
 
 /**
  * Decides what an incoming item is (a new story, another outlet's copy, an edit, or nothing new) and hands the
@@ -25,11 +60,25 @@ export async function processDedupJob(ctx: DedupDeps, job: Job<DedupJob>): Promi
     attemptId: String(job.id),
   });
   const jobId = `${decision.outcome}-${job.id}`;
+  if (await handleTranslation(ctx, item, decision, jobId)) {
+    await ctx.storyIndex.forgetAttempt(String(job.id));
+    ctx.metrics.dedupDecisions.inc({ outcome: decision.outcome, match: matchKind(decision.matchedBy) });
+    return decision;
+  }
   if (decision.outcome === 'new') await ctx.queues.publish.add('publish', { event: 'item.published', item }, { jobId });
   else if (decision.outcome === 'updated')
     await ctx.queues.publish.add('publish', { event: 'item.updated', item: { ...item, id: decision.storyId } }, { jobId });
   else if (decision.outcome === 'duplicate' && decision.newSource)
-    await ctx.queues.publish.add('publish', { event: 'item.source_added', storyId: decision.storyId, source: item.source }, { jobId });
+    await ctx.queues.publish.add(
+      'publish',
+      {
+        event: 'item.source_added',
+        storyId: decision.storyId,
+        source: { ...item.source, publishedAt: item.publishedAt },
+        ...(item.interview ? { turns: item.interview.qa.map(({ question, answer }) => ({ question, answer })) } : {}),
+      },
+      { jobId },
+    );
   // Handed on: the decision's memo is no longer needed (a retry now finds the entry known).
   await ctx.storyIndex.forgetAttempt(String(job.id));
   ctx.metrics.dedupDecisions.inc({ outcome: decision.outcome, match: matchKind(decision.matchedBy) });

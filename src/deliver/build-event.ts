@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SubscriptionConfig } from '../config/schema.js';
 import { isOperationalEvent, type EventType, type NormalizedItem, type WebhookEvent } from '../core/item.js';
+import type { PatchOperation } from '../core/item-changes.js';
 import { safeItem } from '../core/safe-item.js';
 import { rulesKeep } from '../core/story-rules.js';
 
@@ -37,10 +38,11 @@ export function publishedJobId(subscriptionId: string, storyId: string): string 
 
 /**
  * Builds the event body the contract describes, the story through the outputs' policy (`safeItem`): consumers
- * store and render what we send. Pure: `timestamp` comes from the caller.
+ * store and render what we send; `item.updated` carries `changes`, the JSON Patch from the previous version.
+ * Pure: `timestamp` comes from the caller.
  */
-export function buildEvent(type: EventType, item: NormalizedItem, timestamp: string): WebhookEvent {
-  return { type, timestamp, data: safeItem(item) };
+export function buildEvent(type: EventType, item: NormalizedItem, timestamp: string, changes?: PatchOperation[]): WebhookEvent {
+  return { type, timestamp, data: safeItem(item), ...(changes ? { changes } : {}) };
 }
 
 /**

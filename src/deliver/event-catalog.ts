@@ -10,7 +10,40 @@ const iso = () => z.iso.datetime({ offset: true });
 const httpUrl = () => z.string().regex(/^https?:\/\//i, 'an http(s) URL');
 
 /** An outlet that carried a story. */
-const sourceRefSchema = z.looseObject({ id: z.string(), name: z.string(), url: z.string(), itemUrl: z.string() });
+const sourceRefSchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  url: z.string(),
+  itemUrl: z.string(),
+  publishedAt: iso().optional().describe('when this outlet published it'),
+  turns: z
+    .looseObject({ cut: z.array(z.string()), added: z.array(z.string()), reworded: z.array(z.string()) })
+    .optional()
+    .describe("an interview's later outlet: the turns (by id) its version cut, added or reworded against the first publication"),
+});
+
+/** The same interview in another language (core/item.ts `Translation`); its outlet is not in `sources`. */
+const translationSchema = z
+  .looseObject({ language: z.string().nullable(), url: httpUrl(), source: sourceRefSchema, title: z.string() })
+  .describe('the same interview published in another language');
+
+/** One operation of the JSON Patch (RFC 6902) that `item.updated` carries in `changes`. */
+const patchOperationSchema = z.looseObject({
+  op: z.enum(['add', 'remove', 'replace', 'move', 'copy', 'test']),
+  path: z.string(),
+  from: z.string().optional(),
+  value: z.unknown().optional(),
+});
+
+/**
+ * `changes` of `item.updated`: the JSON Patch from the previous version of the story to this one, over its keyed
+ * form (core/item-changes.ts).
+ */
+export const itemChangesSchema = z
+  .array(patchOperationSchema)
+  .describe(
+    'JSON Patch (RFC 6902) from the previous version to this one, over the keyed form of the item: `interview.qa` as an object of turns by turn id and `interview.qaOrder` the ids in order, so paths name turns by id (`/interview/qa/t-3f2a…/answer`). A consumer that missed an update applies `data` instead.',
+  );
 
 /**
  * The normalized item (shared/contract.md), as events carry it. Objects are open: the contract lets fields be
@@ -33,16 +66,30 @@ export const itemSchema = z
     images: z.array(z.looseObject({ url: httpUrl(), caption: z.string().optional(), credit: z.string().optional() })),
     interview: z
       .looseObject({
-        interviewee: z.looseObject({ name: z.string(), role: z.string().optional() }).nullable(),
+        interviewee: z
+          .looseObject({
+            name: z.string(),
+            role: z.string().optional(),
+            personId: z.string().optional().describe('the person across scripts and spellings (`/api/v1/people/{id}`); absent when the name alone cannot tell'),
+          })
+          .nullable(),
         interviewer: z.string().nullable(),
         headline: z.string(),
         intro: z.string(),
-        qa: z.array(z.looseObject({ question: z.string(), answer: z.string() })),
+        qa: z.array(
+          z.looseObject({
+            id: z.string().describe('the turn, stable across edits of the story: `changes` name it'),
+            question: z.string(),
+            answer: z.string(),
+          }),
+        ),
       })
       .nullable()
       .describe('null for an article'),
     tags: z.array(z.string()).optional(),
     author: z.string().nullable().optional(),
+    firstSource: z.string().optional().describe('id of the outlet that published first (earliest `publishedAt` among `sources`)'),
+    translations: z.array(translationSchema).optional().describe('the story in other languages, in order of arrival'),
   })
   .describe('the normalized item');
 
@@ -109,7 +156,14 @@ export const sourceGoneSchema = z.looseObject({ ...sourceFields, goneAt: iso() }
 const envelope = <T extends EventType>(type: T, data: z.ZodType, extra: z.ZodRawShape = {}) =>
   z.object({ type: z.literal(type), timestamp: iso(), data, ...extra });
 
-const SAMPLE_SOURCE = { id: 'news-az', name: 'News.Az', url: 'https://news.az/', itemUrl: 'https://news.az/news/interview-trofimchuk' };
+const SAMPLE_SOURCE = {
+  id: 'news-az',
+  name: 'News.Az',
+  url: 'https://news.az/',
+  itemUrl: 'https://news.az/news/interview-trofimchuk',
+  publishedAt: '2025-06-10T09:00:00.000Z',
+};
+const SAMPLE_TURN = 't-3f2a9c01b7';
 const SAMPLE_ITEM = {
   id: 'st_6c1f0d2a9b',
   url: 'https://news.az/news/interview-trofimchuk',
@@ -125,14 +179,23 @@ const SAMPLE_ITEM = {
   sources: [SAMPLE_SOURCE],
   images: [{ url: 'https://news.az/uploads/khankendi.jpg', caption: "Azerbaijan's Khankendi hosted the meeting", credit: 'AZERTAC' }],
   interview: {
-    interviewee: { name: 'Grigory Trofimchuk', role: 'Russian international affairs expert' },
+    interviewee: { name: 'Grigory Trofimchuk', role: 'Russian international affairs expert', personId: 'p-trofimchuk-grigory' },
     interviewer: 'News.Az',
     headline: 'Russia has no choice but to accept the new regional order',
     intro: 'News.Az interviews Grigory Trofimchuk.',
-    qa: [{ question: 'What are your forecasts?', answer: 'I would refrain from forecasts.' }],
+    qa: [{ id: SAMPLE_TURN, question: 'What are your forecasts?', answer: 'I would refrain from forecasts.' }],
   },
+  firstSource: 'news-az',
 };
-const SECOND_SOURCE = { id: 'azertac', name: 'AZERTAC', url: 'https://azertag.az/', itemUrl: 'https://azertag.az/en/xeber/trofimchuk' };
+const SECOND_SOURCE = {
+  id: 'azertac',
+  name: 'AZERTAC',
+  url: 'https://azertag.az/',
+  itemUrl: 'https://azertag.az/en/xeber/trofimchuk',
+  publishedAt: '2025-06-10T09:20:00.000Z',
+  turns: { cut: [], added: [], reworded: [SAMPLE_TURN] },
+};
+const RUSSIAN_SOURCE = { id: 'report-ru', name: 'Report.az (RU)', url: 'https://report.az/ru/', itemUrl: 'https://report.az/ru/interview/trofimchuk' };
 const AT = '2025-06-10T09:00:05.000Z';
 
 /** One event type as the catalog describes it. */
@@ -141,7 +204,7 @@ export interface CatalogEntry {
   /** The whole body: `{type, timestamp, data}`. */
   schema: z.ZodType;
   /** A body that validates against `schema`. */
-  example: { type: EventType; timestamp: string; data: Record<string, unknown> };
+  example: { type: EventType; timestamp: string; data: Record<string, unknown>; changes?: unknown[] };
 }
 
 const itemData = z.union([itemSchema, slimItemSchema]);
@@ -156,13 +219,48 @@ export const EVENT_CATALOG: Record<EventType, CatalogEntry> = {
   },
   'item.updated': {
     summary: "A story's content changed (an edit at its source). `data` is the story as it is now.",
-    schema: envelope('item.updated', itemData, slim),
-    example: { type: 'item.updated', timestamp: AT, data: { ...SAMPLE_ITEM, title: `${SAMPLE_ITEM.title} (updated)`, updatedAt: AT } },
+    schema: envelope('item.updated', itemData, {
+      ...slim,
+      changes: itemChangesSchema.optional().describe('the JSON Patch from the previous version (absent on a slim event)'),
+    }),
+    example: {
+      type: 'item.updated',
+      timestamp: AT,
+      data: {
+        ...SAMPLE_ITEM,
+        updatedAt: AT,
+        interview: { ...SAMPLE_ITEM.interview, qa: [{ id: SAMPLE_TURN, question: 'What are your forecasts?', answer: 'I would refrain from any forecasts.' }] },
+      },
+      changes: [
+        { op: 'replace', path: '/updatedAt', value: AT },
+        { op: 'replace', path: `/interview/qa/${SAMPLE_TURN}/answer`, value: 'I would refrain from any forecasts.' },
+      ],
+    },
   },
   'item.source_added': {
     summary: 'Another outlet carried a story already published. `data` is the story with every outlet in `sources`.',
     schema: envelope('item.source_added', itemData, slim),
     example: { type: 'item.source_added', timestamp: AT, data: { ...SAMPLE_ITEM, sources: [SAMPLE_SOURCE, SECOND_SOURCE] } },
+  },
+  'item.translation_added': {
+    summary:
+      'The same interview was published in another language (by another outlet or edition), instead of an `item.published` of its own. `data` is the story with the new entry at the end of `translations`; its outlet is not in `sources`.',
+    schema: envelope('item.translation_added', itemData, slim),
+    example: {
+      type: 'item.translation_added',
+      timestamp: AT,
+      data: {
+        ...SAMPLE_ITEM,
+        translations: [
+          {
+            language: 'ru',
+            url: RUSSIAN_SOURCE.itemUrl,
+            source: RUSSIAN_SOURCE,
+            title: 'Григорий Трофимчук: у России нет выбора, кроме как принять новый региональный порядок',
+          },
+        ],
+      },
+    },
   },
   'item.deleted': {
     summary:

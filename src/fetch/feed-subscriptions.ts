@@ -27,7 +27,7 @@ const STATES = new Set<string>(['pending', 'active', 'denied', 'failed']);
 
 /**
  * The subscriber side's WebSub state, one hash per source (`keys.websub`): written by the fetch stage when it
- * subscribes (fetch/websub.ts) and by the callback route when a hub verifies or denies, read by both.
+ * subscribes (fetch/hub-subscriber.ts) and by the callback route when a hub verifies or denies, read by both.
  */
 export class FeedSubscriptionStore {
   constructor(
@@ -71,7 +71,7 @@ export class FeedSubscriptionStore {
     await this.redis.hset(this.keys.websub(sourceId), { state: 'active', leaseSeconds, leaseUntil });
   }
 
-  /** The request failed or the hub denied it (retried at the pending pace, see fetch/websub.ts). */
+  /** The request failed or the hub denied it (retried at the pending pace, see fetch/hub-subscriber.ts). */
   async setState(sourceId: string, state: 'denied' | 'failed'): Promise<void> {
     await this.redis.hset(this.keys.websub(sourceId), { state });
   }

@@ -22,7 +22,7 @@ import { readSourceDocument } from '../content/listing.js';
 import { fetchFullText } from './full-text/fetch-full-text.js';
 import { sourceHomepage } from '../core/url-policy.js';
 import type { FetchSuccess, PlannedPoll, PollBookkeeping, SourceStatus } from './source-status.js';
-import { ensureWebSubSubscription, websubActive, type WebSubSubscribeDeps } from './websub.js';
+import { ensureWebSubSubscription, websubActive, type WebSubSubscribeDeps } from './hub-subscriber.js';
 import { raiseOperationalEvent } from '../deliver/operational-events.js';
 import type { StageServices } from '../queues/stage-services.js';
 import type { Catalog } from '../catalog/catalog.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PipelineQueues } from '../queues/queues.js';
 import { belongsInChannel } from './channel-filter.js';
-import { enqueueChannelUpdates, type ChannelUpdateDeps } from './websub.js';
+import { enqueueChannelUpdates, type ChannelUpdateDeps } from './hub-publisher.js';
 import type { StageServices } from '../queues/stage-services.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { withinRetention, type ItemStore } from './item-store.js';

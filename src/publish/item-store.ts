@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { NormalizedItem, SourceRef } from '../core/item.js';
+import type { PatchOperation } from '../core/item-changes.js';
+import type { NormalizedItem, SourceRef, Translation } from '../core/item.js';
 import { duplicateConnection } from '../redis/connection.js';
 import type { RedisKeys } from '../redis/keys.js';
 import { luaScript, runScript } from '../redis/scripts.js';
@@ -25,6 +26,23 @@ export function withinRetention(storedAt: number | null, cutoff: number): boolea
   return storedAt === null || storedAt >= cutoff;
 }
 
+/** The outlet that published first: the earliest `publishedAt` among the outlets, ties to the one listed first. */
+export function firstSourceOf(sources: SourceRef[]): { firstSource?: string } {
+  let first: SourceRef | undefined;
+  for (const source of sources) {
+    const at = source.publishedAt ? Date.parse(source.publishedAt) : NaN;
+    const best = first?.publishedAt ? Date.parse(first.publishedAt) : NaN;
+    if (!first || (!Number.isNaN(at) && (Number.isNaN(best) || at < best))) first = source;
+  }
+  return first ? { firstSource: first.id } : {};
+}
+
+/** An edit as stored beside the story: what names it, and the patch from the version before. */
+export interface StoredChange {
+  discriminator: string;
+  changes: PatchOperation[];
+}
+
 /** Channel bookkeeping: a version that changes with every change, and when it changed. */
 export interface ChannelState {
   version: number;
@@ -46,16 +64,19 @@ export class ItemStore {
   /**
    * Stores (or replaces) a story's content. Its outlets are kept apart (one hash field each), so that adding an
    * outlet is a single atomic HSETNX that never races with a content update. `now` (the pipeline clock) stamps the
-   * change in the index that incremental reads page through, and starts the story's retention the first time.
+   * change in the index that incremental reads page through, and starts the story's retention the first time. An
+   * edit is stored with its `change` in the same transaction (see {@link lastChange}).
    */
-  async save(item: NormalizedItem, now = Date.now()): Promise<void> {
-    const { sources, ...content } = item;
+  async save(item: NormalizedItem, now = Date.now(), change?: StoredChange): Promise<void> {
+    // Outlets and translations live in hashes of their own (addSource, addTranslation), never in the content.
+    const { sources, translations: _translations, ...content } = item;
     const multi = this.redis
       .multi()
       .set(this.keys.item(item.id), JSON.stringify(content))
       .zadd(this.keys.itemsByTime, Date.parse(item.publishedAt), item.id)
       // Retention counts from the first storing (an edit does not renew it): see runtime/retention.ts.
       .zadd(this.keys.itemsByStored, 'NX', now, item.id);
+    if (change) multi.set(this.keys.itemLastChange(item.id), JSON.stringify(change));
     sources.forEach((source, order) => multi.hsetnx(this.keys.itemSources(item.id), sourceField(source), JSON.stringify({ order, source })));
     await multi.exec();
     await this.touch(item.id, now);
@@ -81,6 +102,17 @@ export class ItemStore {
   async inChannel(channelId: string, storyIds: string[]): Promise<boolean[]> {
     if (storyIds.length === 0) return [];
     return (await this.redis.zmscore(this.keys.channelItems(channelId), ...storyIds)).map((score) => score !== null);
+  }
+
+  /**
+   * The patch recorded with the story's latest edit, when that edit is the one `discriminator` names (a retried
+   * publish job of an edit already stored sends the same `changes` again); null otherwise.
+   */
+  async lastChange(storyId: string, discriminator: string): Promise<PatchOperation[] | null> {
+    const json = await this.redis.get(this.keys.itemLastChange(storyId));
+    if (!json) return null;
+    const change = JSON.parse(json) as StoredChange;
+    return change.discriminator === discriminator ? change.changes : null;
   }
 
   /**
@@ -119,17 +151,22 @@ export class ItemStore {
   async getMany(storyIds: string[]): Promise<NormalizedItem[]> {
     if (storyIds.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const id of storyIds) pipeline.get(this.keys.item(id)).hvals(this.keys.itemSources(id));
+    for (const id of storyIds) pipeline.get(this.keys.item(id)).hvals(this.keys.itemSources(id)).hvals(this.keys.itemTranslations(id));
     const rows = (await pipeline.exec()) ?? [];
     const items: NormalizedItem[] = [];
     for (let i = 0; i < storyIds.length; i++) {
-      const json = rows[2 * i]?.[1] as string | null;
+      const json = rows[3 * i]?.[1] as string | null;
       if (!json) continue;
-      const sources = ((rows[2 * i + 1]?.[1] as string[] | undefined) ?? [])
+      const sources = ((rows[3 * i + 1]?.[1] as string[] | undefined) ?? [])
         .map((row) => JSON.parse(row) as { order: number; source: SourceRef })
         .sort((a, b) => a.order - b.order)
         .map((row) => row.source);
-      items.push({ ...(JSON.parse(json) as Omit<NormalizedItem, 'sources'>), sources });
+      const translations = ((rows[3 * i + 2]?.[1] as string[] | undefined) ?? [])
+        .map((row) => JSON.parse(row) as { order: number; translation: Translation })
+        .sort((a, b) => a.order - b.order)
+        .map((row) => row.translation);
+      const { translations: _stored, firstSource: _first, ...content } = JSON.parse(json) as Omit<NormalizedItem, 'sources'>;
+      items.push({ ...content, sources, ...firstSourceOf(sources), ...(translations.length ? { translations } : {}) });
     }
     return items;
   }
@@ -158,12 +195,13 @@ export class ItemStore {
     return this.redis.hlen(key);
   }
 
-  /** Forgets a story: its content, its outlets and its place in the time index (channels are left by {@link retractFromChannel}). */
+  /** Forgets a story: its content, outlets, translations, last change and its place in the indexes (channels are left by {@link retractFromChannel}). */
   async remove(storyId: string): Promise<void> {
     await this.redis
       .multi()
-      .del(this.keys.item(storyId), this.keys.itemSources(storyId))
+      .del(this.keys.item(storyId), this.keys.itemSources(storyId), this.keys.itemTranslations(storyId), this.keys.itemLastChange(storyId))
       .zrem(this.keys.itemsByTime, storyId)
+      .zrem(this.keys.itemsByStored, storyId)
       .zrem(this.keys.itemsByUpdate, storyId)
       .exec();
   }
@@ -185,6 +223,19 @@ export class ItemStore {
     const rows: Array<{ storyId: string; deletedAt: number }> = [];
     for (let i = 0; i < flat.length; i += 2) rows.push({ storyId: flat[i]!, deletedAt: Number(flat[i + 1]) });
     return rows;
+  }
+
+  /**
+   * Adds a translation to a story (one hash field per outlet and address, like the outlets: no race with a content
+   * update). Returns the updated story; `known` when it is listed already; `no-story` when the story is not stored.
+   */
+  async addTranslation(storyId: string, translation: Translation, at: string): Promise<NormalizedItem | 'known' | 'no-story'> {
+    if ((await this.redis.exists(this.keys.item(storyId))) === 0) return 'no-story';
+    const field = `${translation.source.id} ${translation.url}`;
+    const added = await this.redis.hsetnx(this.keys.itemTranslations(storyId), field, JSON.stringify({ order: Date.parse(at), translation }));
+    if (added !== 1) return 'known';
+    await this.touch(storyId, Date.parse(at));
+    return (await this.get(storyId)) ?? 'no-story';
   }
 
   /** Newest stories first, across all channels. */
@@ -305,11 +356,11 @@ export class ItemStore {
     return changed > 0;
   }
 
-  /** Deletes stories and their outlets for good (after they left their channels): the API answers 404 for them. */
+  /** Deletes stories, their outlets, translations and last change for good (after they left their channels): the API answers 404 for them. */
   async forget(storyIds: string[]): Promise<void> {
     if (!storyIds.length) return;
     const multi = this.redis.multi();
-    for (const id of storyIds) multi.del(this.keys.item(id), this.keys.itemSources(id));
+    for (const id of storyIds) multi.del(this.keys.item(id), this.keys.itemSources(id), this.keys.itemTranslations(id), this.keys.itemLastChange(id));
     await multi
       .zrem(this.keys.itemsByTime, ...storyIds)
       .zrem(this.keys.itemsByStored, ...storyIds)

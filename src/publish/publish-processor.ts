@@ -2,13 +2,18 @@ import type { Job } from 'bullmq';
 import type { EventType, NormalizedItem } from '../core/item.js';
 import { FANOUT_JOB_NAME, buildEvent, eventId, fanoutJobId, subscriptionWants } from '../deliver/build-event.js';
 import { SyndicateError } from '../core/errors.js';
+import { itemChanges, type PatchOperation } from '../core/item-changes.js';
+import { safeItem } from '../core/safe-item.js';
+import { carryTurnIds, turnDiff } from '../core/turn-ids.js';
 import type { PublishJob } from '../queues/pipeline.js';
 import { postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
 import type { PipelineQueues } from '../queues/queues.js';
+import type { PeopleStore } from '../people/people-store.js';
+import { firstSourceOf } from './item-store.js';
 import { backfillChannel, definitionDigest, type BackfillDeps, type BackfillOutcome } from './backfill.js';
 import { belongsInChannel } from './channel-filter.js';
 import { retractFromSource, type RetractableStoryIndex, type RetractOutcome } from './retract.js';
-import { enqueueChannelUpdates, type ChannelUpdateDeps } from './websub.js';
+import { enqueueChannelUpdates, type ChannelUpdateDeps } from './hub-publisher.js';
 import type { StageServices } from '../queues/stage-services.js';
 
 export interface PublishOutcome {
@@ -24,7 +29,7 @@ export interface PublishOutcome {
  */
 export type PublishDeps = BackfillDeps &
   ChannelUpdateDeps &
-  Pick<StageServices, 'metrics'> & { storyIndex: RetractableStoryIndex } & { queues: Pick<PipelineQueues, 'deliver' | 'websub'> };
+  Pick<StageServices, 'metrics'> & { storyIndex: RetractableStoryIndex; people: PeopleStore } & { queues: Pick<PipelineQueues, 'deliver' | 'websub'> };
 
 /** First wait of a later event whose story is not stored yet; it grows by half each time up to the cap. */
 const STORY_WAIT_MS = 250;
@@ -48,6 +53,37 @@ async function waitForStory(ctx: Pick<StageServices, 'clock'>, job: Job<PublishJ
 }
 
 /**
+ * The stored story after an edit of its first publication: the new text, with what belongs to the story rather
+ * than to the edited entry kept (first publication time, outlets), and each turn keeping the id of the turn it
+ * was (a reworded answer is the same turn). Pure.
+ */
+export function editedVersion(existing: NormalizedItem, edit: NormalizedItem): NormalizedItem {
+  const item: NormalizedItem = { ...edit, publishedAt: existing.publishedAt, sources: existing.sources };
+  if (existing.firstSource) item.firstSource = existing.firstSource;
+  if (existing.translations) item.translations = existing.translations;
+  if (item.interview) item.interview = { ...item.interview, qa: carryTurnIds(existing.interview?.qa ?? [], item.interview.qa) };
+  return item;
+}
+
+/**
+ * The story with its interviewee's person id (people/people-store.ts), the sighting recorded with the story:
+ * the same person whatever the script or spelling of the name. Unchanged when the name identifies no one.
+ */
+async function withPerson(ctx: { people: PeopleStore }, item: NormalizedItem): Promise<NormalizedItem> {
+  const who = item.interview?.interviewee;
+  if (!item.interview || !who) return item;
+  const personId = await ctx.people.identify({
+    name: who.name,
+    language: item.language,
+    ...(who.role ? { role: who.role } : {}),
+    storyId: item.id,
+    at: Date.parse(item.publishedAt),
+  });
+  if (!personId) return item;
+  return { ...item, interview: { ...item.interview, interviewee: { ...who, personId } } };
+}
+
+/**
  * Stores a story (or its change), files it in every channel whose filter it matches, bumps those channels so
  * their feeds re-render, and fans the event out to every subscription that wants it. Idempotent: a retried job
  * rewrites the same state and produces the same event ids, which the deliver queue drops as repeats (one fan-out
@@ -65,38 +101,55 @@ export async function processPublishJob(
   const now = ctx.clock.now();
   let item: NormalizedItem | null;
   let discriminator = '';
+  let changes: PatchOperation[] | undefined;
   if (data.event === 'item.source_added') {
-    const added = await ctx.items.addSource(data.storyId, data.source, new Date(now).toISOString());
+    const story = data.turns ? await ctx.items.get(data.storyId) : null;
+    const source = story?.interview && data.turns ? { ...data.source, turns: turnDiff(story.interview.qa, data.turns) } : data.source;
+    const added = await ctx.items.addSource(data.storyId, source, new Date(now).toISOString());
     if (added === 'no-story') return waitForStory(ctx, job, token, data.storyId);
     // The story already lists this outlet (a retry or a re-fetch), so there is nothing to announce.
     if (added === 'known') return null;
     item = added;
     discriminator = `${data.source.id} ${data.source.itemUrl}`;
+  } else if (data.event === 'item.translation_added') {
+    const added = await ctx.items.addTranslation(data.storyId, data.translation, new Date(now).toISOString());
+    if (added === 'no-story') return waitForStory(ctx, job, token, data.storyId);
+    // The story already lists this translation (a retry or a re-fetch): nothing to announce.
+    if (added === 'known') return null;
+    item = added;
+    discriminator = `${data.translation.source.id} ${data.translation.url}`;
   } else if (data.event === 'item.updated') {
     const existing = await ctx.items.get(data.item.id);
     if (!existing) return waitForStory(ctx, job, token, data.item.id);
-    item = { ...data.item, publishedAt: existing.publishedAt, sources: existing.sources };
-    await ctx.items.save(item, now);
     // The edit itself names the event: two different edits get two ids, a retried job the same one.
-    discriminator = `${item.title}\u0000${item.contentText}`;
+    discriminator = `${data.item.title}\u0000${data.item.contentText}`;
+    // A retried job finds its own edit stored already: the patch it computed then is the one to send again.
+    const retried = await ctx.items.lastChange(existing.id, discriminator);
+    item = retried ? existing : await withPerson(ctx, editedVersion(existing, data.item));
+    changes = retried ?? itemChanges(safeItem(existing), safeItem(item));
+    if (!retried) await ctx.items.save(item, now, { discriminator, changes });
   } else {
-    item = data.item;
+    item = await withPerson(ctx, data.item);
+    // The first outlet's entry says when it published, like every later outlet's.
+    item = { ...item, sources: item.sources.map((s, i) => (i === 0 && !s.publishedAt ? { ...s, publishedAt: item!.publishedAt } : s)) };
     await ctx.items.save(item, now);
   }
-  return fileAndAnnounce(ctx, data.event, item, discriminator, now);
+  return fileAndAnnounce(ctx, data.event, item, discriminator, now, changes);
 }
 
 /**
  * Files a stored story (or its change) in every channel whose filter it matches, takes an edited one out of those it
  * no longer matches, pushes the changed feeds to WebSub and fans the event out to every subscription that wants it.
- * `discriminator` tells this event from an earlier one of the same type about the same story (see `eventId`).
+ * `discriminator` tells this event from an earlier one of the same type about the same story (see `eventId`);
+ * `changes`, of an `item.updated`, the JSON Patch from the version before (core/item-changes.ts).
  */
 export async function fileAndAnnounce(
   ctx: PublishDeps,
-  event: 'item.published' | 'item.updated' | 'item.source_added',
+  event: 'item.published' | 'item.updated' | 'item.source_added' | 'item.translation_added',
   item: NormalizedItem,
   discriminator: string,
   now: number,
+  changes?: PatchOperation[],
 ): Promise<PublishOutcome> {
   const data = { event };
   // Each channel is decided on the definition read here; a channel redefined meanwhile is left to the backfill its
@@ -120,8 +173,10 @@ export async function fileAndAnnounce(
   // must not repeat the publication. Queued before the webhooks, since WebSub promises push within seconds.
   if (changed.length) await enqueueChannelUpdates(ctx, changed);
 
+  // Every event names the first publisher the way a stored story read back does.
+  item = { ...item, ...firstSourceOf(item.sources) };
   const id = eventId(data.event, item, discriminator);
-  const body = JSON.stringify(buildEvent(data.event, item, new Date(now).toISOString()));
+  const body = JSON.stringify(buildEvent(data.event, item, new Date(now).toISOString(), changes));
   // A subscriber of a channel the story just left still holds the old version: the edit is news to it too.
   const routedBy = left.length ? [...channels, ...left] : channels;
   const wanted = (await ctx.catalog.list('subscriptions'))

@@ -281,7 +281,7 @@ function renderJson(channel: ChannelConfig, items: NormalizedItem[], links: Chan
       authors: item.sources.map((s) => (s.url ? { name: s.name, url: s.url } : { name: s.name })),
       ...(item.language ? { language: item.language } : {}),
       _syndicate: { kind: item.kind, sources: item.sources, images: item.images },
-      ...(item.interview ? { _interview: item.interview } : {}),
+      ...(item.interview ? { _interview: { ...item.interview, ...(item.translations?.length ? { translations: item.translations } : {}) } } : {}),
     };
   });
   return JSON.stringify(doc);

@@ -7,11 +7,14 @@
  * `item.deleted`.
  */
 import { SyndicateError } from '../core/errors.js';
+import { itemChanges } from '../core/item-changes.js';
+import { safeItem } from '../core/safe-item.js';
 import type { NormalizedItem, RetractedItem } from '../core/item.js';
 import { FANOUT_JOB_NAME, eventId, fanoutJobId, subscriptionWants } from '../deliver/build-event.js';
 import type { PublishJob } from '../queues/pipeline.js';
+import { firstSourceOf } from './item-store.js';
 import { fileAndAnnounce, type PublishDeps } from './publish-processor.js';
-import { enqueueChannelUpdates } from './websub.js';
+import { enqueueChannelUpdates } from './hub-publisher.js';
 
 /** What a retraction did: nothing (unknown story or outlet), took one outlet out, or deleted the story. */
 export type RetractOutcome =
@@ -41,10 +44,11 @@ export async function retractFromSource(ctx: RetractDeps, job: Extract<PublishJo
     const remaining = (await ctx.items.removeSource(storyId, job.sourceId)) ?? 0;
     if (remaining > 0) {
       const rest = story.sources.filter((source) => source.id !== job.sourceId);
-      const item: NormalizedItem = { ...story, sources: rest, source: story.source.id === job.sourceId ? rest[0]! : story.source };
+      const item: NormalizedItem = { ...story, sources: rest, source: story.source.id === job.sourceId ? rest[0]! : story.source, ...firstSourceOf(rest) };
       await ctx.items.save(item);
       // Another event than any earlier edit of the story: named after the retraction.
-      await fileAndAnnounce(ctx, 'item.updated', item, `retracted\u0000${job.sourceId}\u0000${job.guid}`, ctx.clock.now());
+      const changes = itemChanges(safeItem(story), safeItem(item));
+      await fileAndAnnounce(ctx, 'item.updated', item, `retracted\u0000${job.sourceId}\u0000${job.guid}`, ctx.clock.now(), changes);
       ctx.logger.info({ storyId, sourceId: job.sourceId, remainingSources: remaining }, 'outlet retracted its copy: story kept');
       return { storyId, outcome: 'source-removed', remainingSources: remaining };
     }
@@ -83,6 +87,8 @@ export async function deleteStory(ctx: RetractDeps, story: NormalizedItem, reaso
       { jobId: fanoutJobId(id), attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
     );
   }
+  const personId = story.interview?.interviewee?.personId;
+  if (personId) await ctx.people.forgetStory(personId, story.id);
   await ctx.items.remove(story.id);
   await ctx.storyIndex.remove(story.id);
   ctx.metrics.storiesPublished.inc({ event: 'item.deleted' });

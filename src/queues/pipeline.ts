@@ -1,4 +1,5 @@
-import type { EventType, NormalizedItem, SourceRef } from '../core/item.js';
+import type { EventType, NormalizedItem, SourceRef, Translation } from '../core/item.js';
+import type { TurnText } from '../core/turn-ids.js';
 import type { FeedEntry } from '../content/feed-entry.js';
 
 /**
@@ -39,7 +40,10 @@ export interface DedupJob {
 /** Store a story and fan out its event. */
 export type PublishJob =
   | { event: 'item.published' | 'item.updated'; item: NormalizedItem }
-  | { event: 'item.source_added'; storyId: string; source: SourceRef }
+  /** `turns`: the copy's turns, when it is an interview (the publish stage says how they differ, by turn id). */
+  | { event: 'item.source_added'; storyId: string; source: SourceRef; turns?: TurnText[] }
+  /** The story published in another language (dedup/translation.ts decided); `translation.source` is that outlet. */
+  | { event: 'item.translation_added'; storyId: string; translation: Translation }
   /**
    * File a channel's already-stored stories after its definition changed (see publish/backfill.ts). Carries only
    * the id: the job reads the definition current when it runs, so a stale job never applies an old filter.

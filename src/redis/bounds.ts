@@ -75,6 +75,20 @@ export const KEY_FAMILIES: KeyFamily[] = [
   // Stories (publish stage).
   { family: 'item-sources', shape: 'item:{story}:sources', match: /^item:[^:]+:sources$/, bound: 'retention', rule: 'deleted with its story' },
   {
+    family: 'item-translations',
+    shape: 'item:{story}:translations',
+    match: /^item:[^:]+:translations$/,
+    bound: 'retention',
+    rule: 'the story in other languages; deleted with its story',
+  },
+  {
+    family: 'item-last-change',
+    shape: 'item:{story}:last-change',
+    match: /^item:[^:]+:last-change$/,
+    bound: 'retention',
+    rule: "the patch of the story's latest edit (a retried edit sends it again); deleted with its story",
+  },
+  {
     family: 'item',
     shape: 'item:{story}',
     match: /^item:[^:]+$/,
@@ -116,6 +130,30 @@ export const KEY_FAMILIES: KeyFamily[] = [
     match: /^channel:.+:meta$/,
     bound: 'owner',
     rule: 'a few fields per channel id ever used (its version counter outlives a removal, so no cache sees a version twice)',
+  },
+  // People across scripts (people/people-store.ts).
+  {
+    family: 'person',
+    shape: 'person:{id}[:stories|:story-names|:alias]',
+    match: /^person:[^:]+(?::stories|:story-names|:alias)?$/,
+    bound: 'retention',
+    rule: 'a person lasts while a stored story names them: when the sweep or a retraction removes the last one, the person goes, with the ids merged into them',
+  },
+  {
+    family: 'people-index',
+    shape: 'people:{key|surname}:{…}',
+    match: /^people:(?:key|surname):.+$/,
+    bound: 'retention',
+    rule: "a person's name keys and surname entries; removed with the person",
+  },
+  { family: 'people-all', shape: 'people:all', match: /^people:all$/, bound: 'fixed', rule: 'one member per person' },
+  // The dedup stage's translation index (dedup/translation-index.ts).
+  {
+    family: 'translation-index',
+    shape: 'tx:{person|sig|of}:{…}',
+    match: /^tx:(?:person|sig|of):.+$/,
+    bound: 'ttl',
+    rule: 'recent interviews by interviewee and their evidence, translations by story: TTL limits.retention (a person set is also trimmed to the window on write)',
   },
   // Our WebSub hub.
   {

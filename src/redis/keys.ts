@@ -3,6 +3,7 @@
  * is visible and a prefix change moves everything. The prefix is a hash tag (`{syndicate}`): on Redis Cluster
  * all keys land in one slot, which multi-key Lua scripts need.
  */
+// eslint-disable-next-line max-lines-per-function -- key table: one line per key family, the one place key names are built
 export function redisKeys(prefix: string) {
   const deliveryKeyPrefix = `${prefix}:delivery:`;
   return {
@@ -34,6 +35,8 @@ export function redisKeys(prefix: string) {
     item: (storyId: string) => `${prefix}:item:${storyId}`,
     /** Hash "sourceId itemUrl" → JSON {order, source}: the outlets that carried a story. */
     itemSources: (storyId: string) => `${prefix}:item:${storyId}:sources`,
+    /** String: JSON {discriminator, changes} of the story's latest edit (publish/item-store.ts `lastChange`). */
+    itemLastChange: (storyId: string) => `${prefix}:item:${storyId}:last-change`,
     /** Sorted set of story ids by published time, all stories. */
     itemsByTime: `${prefix}:items:by-time`,
     /** Sorted set of story ids by the time (pipeline clock) they were first stored: what the retention sweep reads. */
@@ -98,6 +101,28 @@ export function redisKeys(prefix: string) {
     deliveryFanoutDone: (eventId: string) => `${prefix}:delivery:fanout:${eventId}:done`,
     /** Hash outcome → count: delivery attempts by outcome (for /metrics). */
     deliveryStats: `${prefix}:delivery:stats`,
+    /** String: the person id a name key stands for (people/people-store.ts; keys from people/person-key.ts). */
+    personKey: (nameKey: string) => `${prefix}:people:key:${nameKey}`,
+    /** Set of "personId givenSkeleton": people by one word of their name, for names written with an initial. */
+    peopleBySurname: (surname: string) => `${prefix}:people:surname:${surname}`,
+    /** Hash of a person: name forms and roles seen (`n:`, `r:` → last seen ms), keys (`k:`), index entries (`t:`). */
+    person: (personId: string) => `${prefix}:person:${personId}`,
+    /** Sorted set story id → publication ms: the stored stories that name a person. */
+    personStories: (personId: string) => `${prefix}:person:${personId}:stories`,
+    /** Hash story id → the name form that story gave (what a split moves by). */
+    personStoryNames: (personId: string) => `${prefix}:person:${personId}:story-names`,
+    /** String: the person a merged person's id now stands for. */
+    personAlias: (personId: string) => `${prefix}:person:${personId}:alias`,
+    /** Sorted set person id → last seen ms: every person. */
+    people: `${prefix}:people:all`,
+    /** Sorted set story id → publication ms: recent interviews by a person key of their interviewee (dedup/translation-index.ts). */
+    translationPerson: (personKey: string) => `${prefix}:tx:person:${personKey}`,
+    /** String: JSON evidence of a first-published interview (dedup/translation.ts `TranslationSignature`). */
+    translationSignature: (storyId: string) => `${prefix}:tx:sig:${storyId}`,
+    /** String: the story a translation's own story id stands for. */
+    translationOf: (storyId: string) => `${prefix}:tx:of:${storyId}`,
+    /** Hash "sourceId url" → JSON {order, translation}: the story in other languages. */
+    itemTranslations: (storyId: string) => `${prefix}:item:${storyId}:translations`,
     /** The dedup stage's story index ({prefix}:dd:*), laid out in redis/lua/includes/story-index.lua. */
     dedup: dedupKeys(prefix),
   };

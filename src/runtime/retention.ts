@@ -9,7 +9,7 @@ import type { AppContext } from './context.js';
 /** What the sweep and the start-up pass touch. */
 export type RetentionDeps = Pick<
   AppContext,
-  'config' | 'clock' | 'logger' | 'catalog' | 'items' | 'storyIndex' | 'seenEntries' | 'sourceStatus' | 'feedSubscriptions' | 'endpoints' | 'queues'
+  'config' | 'clock' | 'logger' | 'catalog' | 'items' | 'people' | 'storyIndex' | 'seenEntries' | 'sourceStatus' | 'feedSubscriptions' | 'endpoints' | 'queues'
 >;
 
 /** Stories forgotten per batch (one channel script per channel and batch). */
@@ -44,6 +44,11 @@ async function sweepStories(ctx: RetentionDeps, now: number): Promise<number> {
     if (!ids.length) return swept;
     for (const id of ids) await ctx.storyIndex.remove(id);
     for (const channel of await ctx.catalog.list('channels')) await ctx.items.expireFromChannel(channel.id, ids, channel.pageSize, now);
+    // A person lasts while a stored story names them.
+    for (const story of await ctx.items.getMany(ids)) {
+      const personId = story.interview?.interviewee?.personId;
+      if (personId) await ctx.people.forgetStory(personId, story.id);
+    }
     await ctx.items.forget(ids);
     swept += ids.length;
   }

@@ -5,6 +5,7 @@ import type { SyndicationConfig } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { StoryIndex } from '../dedup/story-index.js';
+import { TranslationIndex } from '../dedup/translation-index.js';
 import { EndpointState } from '../deliver/endpoint-state.js';
 import { FeedSubscriptionStore } from '../fetch/feed-subscriptions.js';
 import { SeenEntries } from '../fetch/seen-entries.js';
@@ -12,6 +13,7 @@ import { SourceStatusStore } from '../fetch/source-status.js';
 import { HostPoliteness } from '../net/host-politeness.js';
 import { ItemStore } from '../publish/item-store.js';
 import { WebSubStore } from '../publish/websub-store.js';
+import { PeopleStore } from '../people/people-store.js';
 import type { RedisKeys } from '../redis/keys.js';
 import { RedisMemory } from '../redis/server-memory.js';
 
@@ -25,10 +27,14 @@ export interface Stores {
   catalog: Catalog;
   /** Stored stories and channel membership. */
   items: ItemStore;
+  /** People across scripts: name keys, forms, roles and the stories that name each. */
+  people: PeopleStore;
   /** Per-endpoint delivery state: leases, rate limits, pauses, failure streaks, the delivery log, disabled ones. */
   endpoints: EndpointState;
   /** The dedup stage's story index. */
   storyIndex: StoryIndex;
+  /** The dedup stage's recent interviews by interviewee, for one interview across languages. */
+  translations: TranslationIndex;
   /** Per-host politeness of the fetch stage (article pages included). */
   politeness: HostPoliteness;
   /** Our WebSub hub's verified subscriptions (callbacks per topic). */
@@ -58,9 +64,11 @@ export function createStores(redis: Redis, keys: RedisKeys, config: SyndicationC
   return {
     catalog,
     items: new ItemStore(redis, keys),
+    people: new PeopleStore(redis, keys),
     endpoints: new EndpointState({ redis, keys, catalog, logger, config }),
     hubSubscriptions: new WebSubStore(redis, keys),
     storyIndex: new StoryIndex(redis, { prefix: keys.prefix, retentionSeconds, now: () => clock.now() }),
+    translations: new TranslationIndex(redis, keys, retentionSeconds),
     sourceStatus: new SourceStatusStore(redis, keys),
     seenEntries: new SeenEntries(redis, keys, backstopSeconds),
     feedSubscriptions: new FeedSubscriptionStore(redis, keys),

@@ -6,6 +6,7 @@ import type { NormalizedItem } from '../../src/core/item.js';
 import { runCli } from '../support/cli.js';
 import { startServer, type LoopbackServer } from '../support/http.js';
 import { expectedTurns, seedPage, sampleFeed } from '../support/seed.js';
+import { assignTurnIds } from '../../src/core/turn-ids.js';
 
 /** Runs `syndicate normalize <target>` in-process, capturing what it prints. */
 async function normalize(target: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -18,7 +19,7 @@ function expectSeedInterview(item: NormalizedItem): void {
   expect(item.kind).toBe('interview');
   expect(item.interview?.interviewee).toEqual({ name: 'Grigory Trofimchuk', role: 'Russian international affairs expert' });
   expect(item.interview?.interviewer).toBe('News.Az');
-  expect(item.interview?.qa).toEqual(expectedTurns());
+  expect(item.interview?.qa).toEqual(assignTurnIds(expectedTurns()));
   expect(item.images.some((image) => image.credit === 'AZERTAC')).toBe(true);
   for (const furniture of ['News about -', 'Photo: Flickr', '2Sources', 'Chosen']) expect(item.contentText).not.toContain(furniture);
 }

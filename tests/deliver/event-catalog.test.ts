@@ -95,8 +95,24 @@ describe('event catalog, checked against real deliveries', () => {
       storyId: story.id,
       source: { id: 'other', name: 'Other', url: 'https://other.example/', itemUrl: 'https://other.example/a' },
     });
+    await queues.publish.add('publish', {
+      event: 'item.translation_added',
+      storyId: story.id,
+      translation: {
+        language: 'ru',
+        url: 'https://other.example/ru/a',
+        source: { id: 'other-ru', name: 'Other (RU)', url: 'https://other.example/ru/', itemUrl: 'https://other.example/ru/a' },
+        title: 'Каталог',
+      },
+    });
     await waitFor('item.updated', () => ofType('item.updated').length >= 1, 15_000);
     await waitFor('item.source_added', () => ofType('item.source_added').length >= 1, 15_000);
+    await waitFor('item.translation_added', () => ofType('item.translation_added').length >= 1, 15_000);
+    // The edit names what changed; the translation arrives in `translations`, its outlet not in `sources`.
+    expect(JSON.parse(ofType('item.updated')[0]!.body).changes).toContainEqual({ op: 'replace', path: '/title', value: 'Catalog story, edited' });
+    const translated = JSON.parse(ofType('item.translation_added')[0]!.body).data;
+    expect(translated.translations).toMatchObject([{ language: 'ru', url: 'https://other.example/ru/a', source: { id: 'other-ru' } }]);
+    expect(translated.sources.map((s: { id: string }) => s.id)).not.toContain('other-ru');
     const deleted = await app.inject({ method: 'DELETE', url: `/api/v1/items/${story.id}`, headers: ADMIN_AUTH });
     expect(deleted.statusCode).toBe(200);
     await waitFor('item.deleted', () => ofType('item.deleted').length >= 1, 15_000);

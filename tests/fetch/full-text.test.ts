@@ -5,6 +5,7 @@ import type { AppContext } from '../../src/runtime/context.js';
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
 import { escape, expectedTurns, seedPage, TITLE } from '../support/seed.js';
 import { startTestSystem } from '../support/system.js';
+import { assignTurnIds } from '../../src/core/turn-ids.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -88,7 +89,7 @@ describe('full text: an entry with only a summary is completed from its article 
   it('fullText auto: the stored item is the interview with its 4 turns, canonical URL and page metadata', async () => {
     const item = await itemOf(system.ctx, 'auto');
     expect(item.kind).toBe('interview');
-    expect(item.interview!.qa).toEqual(expectedTurns());
+    expect(item.interview!.qa).toEqual(assignTurnIds(expectedTurns()));
     expect(item.interview!.qa).toHaveLength(4);
     expect(item.title).toBe(TITLE);
     expect(item.url).toBe(`${site.url}/news/grigory-trofimchuk-russia-has-no-choice`);

@@ -9,6 +9,7 @@ import { isFurniture, parseCaption } from '../../src/normalize/article/boilerpla
 import { detectLanguage } from '../../src/normalize/article/language.js';
 import { KNOWN_LANGUAGES, LEXICONS, type Lexicon } from '../../src/normalize/lexicon/index.js';
 import { MAY_BE_EMPTY } from '../../src/normalize/lexicon/lexicon.js';
+import { assignTurnIds } from '../../src/core/turn-ids.js';
 
 /**
  * "Adding a language is one file plus fixtures": every registered lexicon fills every field, has its fixtures in
@@ -114,7 +115,7 @@ describe.each(LEXICONS.map((lexicon) => [lexicon.name, lexicon.code] as const))(
     const result = analyzeArticle({ title: labels.title, html: body, sourceName: labels.sourceName });
     expect(result.kind, JSON.stringify(result.evidence)).toBe('interview');
     expect(result.language).toBe(code);
-    expect(result.interview?.qa).toEqual(labels.expected.turns);
+    expect(result.interview?.qa).toEqual(assignTurnIds(labels.expected.turns));
     expect(result.interview?.interviewee).toEqual(labels.expected.interviewee);
     expect(result.interview?.interviewer).toBe(labels.expected.interviewer);
     expect(result.images).toEqual(labels.expected.images);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeArticle, type ArticleAnalysis } from '../../src/normalize/article/analyze-article.js';
 import { extractPageMetadata } from '../../src/content/page-metadata.js';
 import { seed, TITLE, PAGE_URL, CANONICAL, CAPTION, paragraphs, expectedTurns, escape, seedPage } from '../support/seed.js';
+import { assignTurnIds } from '../../src/core/turn-ids.js';
 
 /** The page as an RSS 2.0 item whose content:encoded carries the page's HTML; read back as a feed parser would. */
 function seedRssItem(): { title: string; link: string; html: string } {
@@ -21,7 +22,7 @@ function checkDoneWhen(result: ArticleAnalysis): void {
   expect(interview.interviewee).toEqual({ name: 'Grigory Trofimchuk', role: 'Russian international affairs expert' });
   expect(interview.interviewer).toBe('News.Az');
   expect(interview.headline).toBe('Russia has no choice but to accept the new regional order');
-  expect(interview.qa).toEqual(expectedTurns());
+  expect(interview.qa).toEqual(assignTurnIds(expectedTurns()));
   expect(interview.qa).toHaveLength(4);
   expect(interview.intro).toBe(paragraphs.slice(2, 4).join('\n\n'));
   expect(result.images).toEqual(expect.arrayContaining([expect.objectContaining({ caption: CAPTION, credit: 'AZERTAC' })]));

@@ -1,5 +1,6 @@
 import type { ChannelConfig } from '../../src/config/schema.js';
 import type { NormalizedItem, SourceRef } from '../../src/core/item.js';
+import { assignTurnIds } from '../../src/core/turn-ids.js';
 
 const newsAz: SourceRef = { id: 'news-az', name: 'News.Az', url: 'https://news.az/', itemUrl: 'https://news.az/news/trofimchuk-interview' };
 const apa: SourceRef = { id: 'apa-az', name: 'APA — Azərbaycan', url: 'https://apa.az/', itemUrl: 'https://apa.az/xeber/trofimchuk?x=1&y=2' };
@@ -37,10 +38,10 @@ export function interviewItem(n = 1, overrides: Partial<NormalizedItem> = {}): N
       interviewer: 'News.Az',
       headline: 'Россия & новый региональный порядок',
       intro: 'Giriş paraqrafı: ş, ğ, ə.\n\nВторой абзац <вступления>.',
-      qa: [
+      qa: assignTurnIds([
         { question: 'Какие у вас прогнозы <на> 2025 год?', answer: 'Я бы воздержался от прогнозов.\n\nİkinci paraqraf & "quotes".' },
         { question: 'Bakı ilə münasibətlər?', answer: 'Yaxşılaşır.' },
-      ],
+      ]),
     },
     ...overrides,
   };

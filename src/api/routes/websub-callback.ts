@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { toSyndicateError } from '../../core/errors.js';
 import { ingestFeedDocument, type IngestDeps } from '../../fetch/fetch-processor.js';
 import type { FeedSubscription } from '../../fetch/feed-subscriptions.js';
-import { decideVerification, websubSignatureValid } from '../../fetch/websub.js';
+import { decideVerification, websubSignatureValid } from '../../fetch/hub-subscriber.js';
 import type { HttpContext } from '../http-context.js';
 import { errorBody } from '../error-handler.js';
 import { schemaOf } from '../schemas.js';

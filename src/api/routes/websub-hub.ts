@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import pLimit from 'p-limit';
-import { parseHubRequest, verifyAndApply, type HubRequest } from '../../publish/websub.js';
+import { parseHubRequest, verifyAndApply, type HubRequest } from '../../publish/hub-publisher.js';
 import type { HttpContext } from '../http-context.js';
 import type { VerificationQueueStats } from '../metrics.js';
 import { SyndicateError } from '../../core/errors.js';

@@ -1,4 +1,5 @@
 import type { ImageRef, Interview, ItemKind } from '../../core/item.js';
+import { assignTurnIds } from '../../core/turn-ids.js';
 import { toBlocks } from './blocks.js';
 import { removeBoilerplate, type CleanBlock } from './boilerplate.js';
 import { gatherEvidence, isInterview, type InterviewEvidence } from './detect-interview.js';
@@ -109,7 +110,7 @@ export function analyzeArticle(input: ArticleInput): ArticleAnalysis {
     }),
     headline: interviewHeadline(input.title, interviewee?.name ?? null),
     intro,
-    qa: extraction.turns,
+    qa: assignTurnIds(extraction.turns),
   };
   const contentText = [intro, ...extraction.turns.flatMap((t) => [t.question, t.answer])].filter(Boolean).join('\n\n');
   return {

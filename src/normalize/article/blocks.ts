@@ -1,4 +1,4 @@
-import { load } from 'cheerio/slim';
+import { load, type CheerioAPI } from 'cheerio/slim';
 import type { AnyNode, Element } from 'domhandler';
 import { startsLikeTurn } from './markers.js';
 import { absoluteUrl, HTML_OPTIONS } from '../../content/html.js';
@@ -238,22 +238,34 @@ const CDATA_OPENER = /<!\[CDATA\[/g;
 
 function htmlBlocks(body: string, options: BlockOptions): Block[] {
   const $ = load(body.replace(CDATA_OPENER, '&lt;![CDATA['), HTML_OPTIONS, false);
-  // Junk elements and site widgets go with everything inside them; one walk instead of two selector queries
-  // (what survives is the same: the nodes with neither a junk element nor a widget above them).
-  const prune = (parent: { children: AnyNode[] }): void => {
-    for (const child of [...parent.children]) {
-      if (!isElement(child)) continue;
-      const { class: className, id } = child.attribs;
-      const widget = (className !== undefined || id !== undefined) && WIDGET_ATTR.test(`${className ?? ''} ${id ?? ''}`);
-      if (JUNK_TAGS.has(child.name) || widget) {
-        $(child).remove();
-        continue;
-      }
-      prune(child);
-      if (FALLBACK_TAGS.has(child.name)) $(child).replaceWith($(child).contents());
+  const root = $.root().get(0) as unknown as { children: AnyNode[] };
+  pruneJunk($, root);
+  applyExtractionRules($, options);
+  const blocks = new HtmlBlockWalker($, options.baseUrl).read(root);
+  return blocks.map((b) => (b.kind === 'heading' ? { ...b, bold: true, leadBold: b.text } : b));
+}
+
+/**
+ * Junk elements and site widgets go with everything inside them; one walk instead of two selector queries (what
+ * survives is the same: the nodes with neither a junk element nor a widget above them). Fallback wrappers give way
+ * to their contents.
+ */
+function pruneJunk($: CheerioAPI, parent: { children: AnyNode[] }): void {
+  for (const child of [...parent.children]) {
+    if (!isElement(child)) continue;
+    const { class: className, id } = child.attribs;
+    const widget = (className !== undefined || id !== undefined) && WIDGET_ATTR.test(`${className ?? ''} ${id ?? ''}`);
+    if (JUNK_TAGS.has(child.name) || widget) {
+      $(child).remove();
+      continue;
     }
-  };
-  prune($.root().get(0) as unknown as { children: AnyNode[] });
+    pruneJunk($, child);
+    if (FALLBACK_TAGS.has(child.name)) $(child).replaceWith($(child).contents());
+  }
+}
+
+/** The source's extraction rules: keep only the main element (when it is there), remove what the selectors name. */
+function applyExtractionRules($: CheerioAPI, options: BlockOptions): void {
   if (options.keepSelector) {
     try {
       const selector = options.keepSelector;
@@ -271,20 +283,36 @@ function htmlBlocks(body: string, options: BlockOptions): Block[] {
       // A malformed selector in the config must not stop the item; the config validator reports it.
     }
   }
+}
 
-  const blocks: Block[] = [];
-  const imageOf = (img: Element, caption: string): Block | null => {
+/** A caption without a picture address of its own: filed with the pictures, kept out of the text. */
+const captionOnly = (caption: string): Block => ({ kind: 'image', text: '', html: '', bold: false, leadBold: '', image: { url: '', alt: '', caption } });
+
+/** Reads a pruned document into blocks, in document order: block elements, inline runs, figures, table rows. */
+class HtmlBlockWalker {
+  private readonly blocks: Block[] = [];
+
+  constructor(
+    private readonly $: CheerioAPI,
+    private readonly baseUrl: string | undefined,
+  ) {}
+
+  read(root: { children: AnyNode[] }): Block[] {
+    this.walk(root, false);
+    return this.blocks;
+  }
+
+  private imageOf(img: Element, caption: string): Block | null {
     const src = img.attribs['src'] || img.attribs['data-src'] || img.attribs['data-original'] || '';
-    const url = absoluteUrl(src, options.baseUrl);
+    const url = absoluteUrl(src, this.baseUrl);
     if (url === '') return null;
     const alt = squeeze(img.attribs['alt'] ?? '');
     return { kind: 'image', text: '', html: '', bold: false, leadBold: '', image: { url, alt, caption } };
-  };
+  }
 
-  /** A caption without a picture address of its own: filed with the pictures, kept out of the text. */
-  const captionOnly = (caption: string): Block => ({ kind: 'image', text: '', html: '', bold: false, leadBold: '', image: { url: '', alt: '', caption } });
-
-  const emitInline = (nodes: AnyNode[], kind: Block['kind'], boldContext: boolean): void => {
+  /** An inline run: lines split at `<br>`, pictures pulled out ahead of the text. */
+  private emitInline(nodes: AnyNode[], kind: Block['kind'], boldContext: boolean): void {
+    const $ = this.$;
     const lines: (Line | null)[] = [];
     const images: Block[] = [];
     let draft: LineDraft = { parts: [], html: '' };
@@ -305,7 +333,7 @@ function htmlBlocks(body: string, options: BlockOptions): Block[] {
         return;
       }
       if (node.name === 'img') {
-        const image = imageOf(node, '');
+        const image = this.imageOf(node, '');
         if (image) images.push(image);
         return;
       }
@@ -326,13 +354,13 @@ function htmlBlocks(body: string, options: BlockOptions): Block[] {
       if (line === null && collapsed[collapsed.length - 1] === null) continue;
       collapsed.push(line);
     }
-    blocks.push(...images, ...linesToBlocks(collapsed, kind));
-  };
+    this.blocks.push(...images, ...linesToBlocks(collapsed, kind));
+  }
 
-  const walk = (parent: Element | { children: AnyNode[] }, boldContext: boolean): void => {
+  private walk(parent: Element | { children: AnyNode[] }, boldContext: boolean): void {
     let inline: AnyNode[] = [];
-    const flush = (kind: Block['kind'] = 'text'): void => {
-      if (inline.length > 0) emitInline(inline, kind, boldContext);
+    const flush = (): void => {
+      if (inline.length > 0) this.emitInline(inline, 'text', boldContext);
       inline = [];
     };
     for (const child of parent.children) {
@@ -340,49 +368,48 @@ function htmlBlocks(body: string, options: BlockOptions): Block[] {
         inline.push(child);
         continue;
       }
-      const name = child.name;
-      if (name === 'figure') {
+      if (this.isOwnBlock(child)) {
         flush();
-        const caption = squeeze($(child).find('figcaption').text());
-        const img = $(child).find('img').get(0);
-        const image = img ? imageOf(img, caption) : null;
-        if (image) blocks.push(image);
-        else if (caption !== '') blocks.push(captionOnly(caption));
-        continue;
-      }
-      if (name === 'figcaption') {
-        // A caption whose picture the page loads by script (or set apart from its figure): still a caption, not text.
-        flush();
-        const caption = squeeze($(child).text());
-        if (caption !== '') blocks.push(captionOnly(caption));
-        continue;
-      }
-      if (name === 'img') {
-        flush();
-        const image = imageOf(child, '');
-        if (image) blocks.push(image);
-        continue;
-      }
-      if (name === 'tr' && !hasDescendantTag(child, LAYOUT_ROW_TAGS)) {
-        // A table row is one line of data: its cells read together ("3 Kevin Harvick 5033"), not as scraps.
-        flush();
-        const cells = child.children.filter((c): c is Element => isElement(c) && (c.name === 'td' || c.name === 'th'));
-        const text = squeeze(cells.map((c) => $(c).text()).join(' '));
-        if (text !== '') blocks.push({ kind: 'text', text, html: cells.map((c) => escapeHtml(squeeze($(c).text()))).join(' '), bold: false, leadBold: '' });
-        continue;
-      }
-      const nested = hasBlockDescendant(child);
-      if (BLOCK_TAGS.has(name) || nested) {
-        flush();
-        const bold = boldContext || BOLD_TAGS.has(name);
-        if (nested) walk(child, bold);
-        else emitInline(child.children, /^h[1-6]$/.test(name) ? 'heading' : 'text', bold);
-        continue;
-      }
-      inline.push(child);
+        this.emitElement(child, boldContext);
+      } else inline.push(child);
     }
     flush();
-  };
-  walk($.root().get(0) as unknown as { children: AnyNode[] }, false);
-  return blocks.map((b) => (b.kind === 'heading' ? { ...b, bold: true, leadBold: b.text } : b));
+  }
+
+  /** Whether an element ends the inline run before it: a figure, caption, picture, data row or block element. */
+  private isOwnBlock(el: Element): boolean {
+    const name = el.name;
+    if (name === 'figure' || name === 'figcaption' || name === 'img') return true;
+    if (name === 'tr' && !hasDescendantTag(el, LAYOUT_ROW_TAGS)) return true;
+    return BLOCK_TAGS.has(name) || hasBlockDescendant(el);
+  }
+
+  /** The blocks of one element that stands apart from the inline run (see {@link isOwnBlock}). */
+  private emitElement(el: Element, boldContext: boolean): void {
+    const $ = this.$;
+    const name = el.name;
+    if (name === 'figure') {
+      const caption = squeeze($(el).find('figcaption').text());
+      const img = $(el).find('img').get(0);
+      const image = img ? this.imageOf(img, caption) : null;
+      if (image) this.blocks.push(image);
+      else if (caption !== '') this.blocks.push(captionOnly(caption));
+    } else if (name === 'figcaption') {
+      // A caption whose picture the page loads by script (or set apart from its figure): still a caption, not text.
+      const caption = squeeze($(el).text());
+      if (caption !== '') this.blocks.push(captionOnly(caption));
+    } else if (name === 'img') {
+      const image = this.imageOf(el, '');
+      if (image) this.blocks.push(image);
+    } else if (name === 'tr' && !hasDescendantTag(el, LAYOUT_ROW_TAGS)) {
+      // A table row is one line of data: its cells read together ("3 Kevin Harvick 5033"), not as scraps.
+      const cells = el.children.filter((c): c is Element => isElement(c) && (c.name === 'td' || c.name === 'th'));
+      const text = squeeze(cells.map((c) => $(c).text()).join(' '));
+      if (text !== '') this.blocks.push({ kind: 'text', text, html: cells.map((c) => escapeHtml(squeeze($(c).text()))).join(' '), bold: false, leadBold: '' });
+    } else {
+      const bold = boldContext || BOLD_TAGS.has(name);
+      if (hasBlockDescendant(el)) this.walk(el, bold);
+      else this.emitInline(el.children, /^h[1-6]$/.test(name) ? 'heading' : 'text', bold);
+    }
+  }
 }

@@ -1,4 +1,4 @@
-import type { QaTurn } from '../../core/item.js';
+import type { TurnText } from '../../core/turn-ids.js';
 import type { Block } from './blocks.js';
 import { ANSWER_LABEL, DASH_LEAD, INLINE_ANSWER, QUESTION_LABEL, SPEAKER_PREFIX } from './markers.js';
 import { compareKey, endsWithQuestion, share, squeeze } from '../../content/text.js';
@@ -11,7 +11,7 @@ export interface TurnExtraction {
   shape: TurnShape;
   /** Index (into the blocks given) of the first question: the blocks before it are the intro. */
   start: number;
-  turns: QaTurn[];
+  turns: TurnText[];
   /** Share of the questions that end with a question mark. */
   questionShare: number;
   /** For speaker prefixes: the prefix that asks and the one that answers. */

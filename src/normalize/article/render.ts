@@ -1,5 +1,5 @@
 import { sanitizeContentHtml } from '../../core/content-policy.js';
-import type { QaTurn } from '../../core/item.js';
+import type { TurnText } from '../../core/turn-ids.js';
 import type { CleanBlock } from './boilerplate.js';
 import { escapeHtml } from '../../content/text.js';
 
@@ -17,7 +17,7 @@ function paragraphs(text: string, className?: string): string {
  * `<p class="a">answer paragraph</p>` per answer paragraph. The `<strong>` keeps questions visible in
  * readers that drop classes; no dash or `Q:`/`A:` marker is kept. Pictures are listed in `images` only.
  */
-export function renderInterviewHtml(intro: readonly CleanBlock[], turns: readonly QaTurn[], baseUrl?: string): string {
+export function renderInterviewHtml(intro: readonly CleanBlock[], turns: readonly TurnText[], baseUrl?: string): string {
   const introHtml = intro.map((b) => `<p>${b.html}</p>`).join('\n');
   const qa = turns.map((t) => `${paragraphs(t.question, 'q')}\n${paragraphs(t.answer, 'a')}`).join('\n');
   return sanitizeContentHtml(`${introHtml}\n${qa}`, baseUrl);

@@ -68,5 +68,7 @@ export const az: Lexicon = {
     articles: [],
     patronymicEndings: [],
     complementFollowsRole: false,
+    transliteration: 'ə a,c dzh,ç ch,ş sh,ğ g,ı i,ö o,ü u,x kh,q g,j zh'.split(','),
+    patronymicWords: ['oğlu', 'qızı'],
   },
 };

@@ -158,5 +158,8 @@ export const en: Lexicon = {
     articles: ['a', 'an', 'the'],
     patronymicEndings: [],
     complementFollowsRole: false,
+    // English spells some sounds of other languages its own way; the rest is plain Latin already.
+    transliteration: ['ph f', 'ck k', 'ee i', 'oo u', 'ou u'],
+    patronymicWords: [],
   },
 };

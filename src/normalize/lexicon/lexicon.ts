@@ -215,6 +215,15 @@ export interface Lexicon extends KnownLanguage {
     complementFollowsRole: boolean;
     /** Restoring names written in an oblique case; absent for languages that do not decline names. */
     nameCases?: NameCases;
+    /**
+     * How the language's letters are written in plain Latin, for telling one person apart from another across
+     * scripts (src/people/person-key.ts): each entry is a letter (or a run of letters) of the language, a space and
+     * its Latin spelling as an English text would write it (`ж zh`, `ə a`, `ç ch`); a letter alone is dropped
+     * (`ь`). Letters not listed fall back to any-ascii.
+     */
+    transliteration: readonly string[];
+    /** Words that, with the name before them, make a patronymic written apart ("Heydər oğlu"), lower case. */
+    patronymicWords: readonly string[];
   };
 }
 
@@ -238,6 +247,7 @@ export const MAY_BE_EMPTY: readonly string[] = [
   'people.copulas',
   'people.articles',
   'people.patronymicEndings',
+  'people.patronymicWords',
   'turns.questionLetters',
   'turns.answerLetters',
 ];

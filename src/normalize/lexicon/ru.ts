@@ -83,6 +83,11 @@ export const ru: Lexicon = {
     patronymicEndings: ['ович', 'евич', 'ьич', 'овн', 'евн', 'ичн'],
     // "посол России Михаил Петров", "директор Института Кавказа …": the complement is genitive, with no link word.
     complementFollowsRole: true,
+    transliteration: (
+      'а a,б b,в v,г g,д d,е e,ё e,ж zh,з z,и i,й y,к k,л l,м m,н n,о o,п p,р r,с s,т t,у u,ф f,х kh,ц ts,ч ch,ш sh,' +
+      'щ shch,ъ,ы y,ь,э e,ю yu,я ya,і i,ї yi,є ye,ґ g'
+    ).split(','),
+    patronymicWords: ['оглы', 'кызы'],
     nameCases: {
       nameWord: '[А-ЯЁ][а-яё-]+',
       cases: [

@@ -63,5 +63,7 @@ export const tr: Lexicon = {
     articles: [],
     patronymicEndings: [],
     complementFollowsRole: false,
+    transliteration: 'c dzh,ç ch,ş sh,ğ g,ı i,ö o,ü u,j zh,â a,î i,û u'.split(','),
+    patronymicWords: [],
   },
 };

@@ -33,8 +33,8 @@
 --- @include "includes/story-index"
 local sourceId, proposed, fp, sh, bands = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local hasGuid, ttl, gen, lookback, genExpireAt = ARGV[7] == '1', tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11]
-local tJ, tC, minC, maxBucket = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15])
-local gk, uk, shardBits, maxCand = ARGV[16], ARGV[17], tonumber(ARGV[18]), tonumber(ARGV[19])
+local jaccardMin, containmentMin, containedMin, maxBucket = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15])
+local guidDigest, urlDigest, shardBits, maxCand = ARGV[16], ARGV[17], tonumber(ARGV[18]), tonumber(ARGV[19])
 
 -- A retried attempt (KEYS[5], the caller's attempt id) gets its first decision back: a worker that died after
 -- deciding "new" but before handing the story on must not see "unchanged" the second time.
@@ -104,7 +104,7 @@ if entry then
     redis.call('SET', KEYS[4], entry, 'EX', ttl, 'NX')
     index_bands(entry)
   end
-  if hasGuid then redis.call('SET', KEYS[2], entry, 'EX', ttl); redis.call('HSET', ekey(entry), 'gk', gk) end
+  if hasGuid then redis.call('SET', KEYS[2], entry, 'EX', ttl); redis.call('HSET', ekey(entry), 'gk', guidDigest) end
   if not urlOther then redis.call('SET', KEYS[3], entry, 'EX', ttl, 'NX') end
   touch_entry(entry)
   redis.call('EXPIRE', skey(story), ttl)
@@ -156,7 +156,7 @@ if not story and #bands > 0 and #sh > 0 then
         local smaller = math.min(#mine, #other)
         local jac = union > 0 and o / union or 0
         local con = smaller > 0 and o / smaller or 0
-        if o > 0 and (jac >= tJ or (con >= tC and smaller >= minC)) then
+        if o > 0 and (jac >= jaccardMin or (con >= containmentMin and smaller >= containedMin)) then
           story, matchedBy, matchedEntry = r[1], 'near-duplicate', c
           break
         end
@@ -176,8 +176,8 @@ if not exact and #bands > 0 then
   rec[#rec + 1] = 'nb'; rec[#rec + 1] = #bands
   redis.call('SET', xkey(num), bands .. sh, 'EX', ttl)
 end
-if hasGuid then rec[#rec + 1] = 'gk'; rec[#rec + 1] = gk; redis.call('SET', KEYS[2], num, 'EX', ttl) end
-if redis.call('SET', KEYS[3], num, 'EX', ttl, 'NX') then rec[#rec + 1] = 'uk'; rec[#rec + 1] = uk end
+if hasGuid then rec[#rec + 1] = 'gk'; rec[#rec + 1] = guidDigest; redis.call('SET', KEYS[2], num, 'EX', ttl) end
+if redis.call('SET', KEYS[3], num, 'EX', ttl, 'NX') then rec[#rec + 1] = 'uk'; rec[#rec + 1] = urlDigest end
 redis.call('SET', KEYS[4], num, 'EX', ttl, 'NX')
 redis.call('HSET', ekey(num), unpack(rec))
 redis.call('EXPIRE', ekey(num), ttl)

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
 import { startTestSystem } from '../support/system.js';
-import { items, rss } from './feeds.js';
+import { items, rss } from '../fetch/feeds.js';
 
 describe('private-address guard on every redirect hop', () => {
   let server: LoopbackServer;

@@ -2,7 +2,13 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedSubscription } from '../../src/fetch/feed-subscriptions.js';
-import { decideVerification, ensureWebSubSubscription, MIN_LEASE_SECONDS, REQUESTED_LEASE_SECONDS, VERIFICATION_WINDOW_MS } from '../../src/fetch/websub.js';
+import {
+  decideVerification,
+  ensureWebSubSubscription,
+  MIN_LEASE_SECONDS,
+  REQUESTED_LEASE_SECONDS,
+  VERIFICATION_WINDOW_MS,
+} from '../../src/fetch/hub-subscriber.js';
 import { openTestApp } from '../support/app.js';
 
 const TOPIC = 'https://outlet.example/feed';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { waitFor } from '../support/http.js';
-import { CLEANUP_TIMEOUT_MS, enqueueEvent, sampleItem, secretFor, startDeliverRig, type DeliverRig } from './helpers.js';
+import { CLEANUP_TIMEOUT_MS, enqueueEvent, sampleItem, secretFor, startDeliverRig, type DeliverRig } from '../deliver/helpers.js';
 
 const SECRET = secretFor('cli-replay-test');
 

@@ -3,7 +3,7 @@ import { parseFeed } from '../../src/content/parse-feed.js';
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
 import { escape, seedPage } from '../support/seed.js';
 import { startTestSystem } from '../support/system.js';
-import { items, rss } from './feeds.js';
+import { items, rss } from '../fetch/feeds.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
 

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAndApply, parseHubRequest } from '../../src/publish/websub.js';
+import { verifyAndApply, parseHubRequest } from '../../src/publish/hub-publisher.js';
 import { openTestApp } from '../support/app.js';
 import { waitFor } from '../support/http.js';
 import { startTestSystem } from '../support/system.js';

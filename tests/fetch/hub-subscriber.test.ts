@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import type { FeedSubscription } from '../../src/fetch/feed-subscriptions.js';
-import { REQUESTED_LEASE_SECONDS, websubSignatureValid, websubSubscriptionDue } from '../../src/fetch/websub.js';
+import { REQUESTED_LEASE_SECONDS, websubSignatureValid, websubSubscriptionDue } from '../../src/fetch/hub-subscriber.js';
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
 import { testEnv } from '../support/redis.js';
 import { startTestSystem } from '../support/system.js';

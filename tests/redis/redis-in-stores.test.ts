@@ -26,6 +26,8 @@ const STORE_MODULES = new Set([
   'src/fetch/source-status.ts',
   'src/fetch/seen-entries.ts',
   'src/fetch/feed-subscriptions.ts',
+  'src/people/people-store.ts',
+  'src/dedup/translation-index.ts',
 ]);
 
 /** Redis commands as ioredis names its methods (the ones this code base could plausibly call). */

@@ -3,7 +3,7 @@ import { scheduleSource } from '../../src/scheduler/source-scheduler.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
 import { startTestSystem } from '../support/system.js';
-import { items, rss } from './feeds.js';
+import { items, rss } from '../fetch/feeds.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
 
