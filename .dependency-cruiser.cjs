@@ -4,7 +4,7 @@
 /** Below every stage: they import nothing above them. */
 const LOWER = ['core', 'config', 'content', 'net', 'redis', 'queues'];
 /** The stages of the pipeline, and catalog and scheduler, which count as stages. */
-const STAGES = ['fetch', 'normalize', 'dedup', 'publish', 'deliver', 'catalog', 'scheduler'];
+const STAGES = ['fetch', 'normalize', 'dedup', 'publish', 'deliver', 'catalog', 'scheduler', 'people'];
 /** Builds the process context and starts roles: above every stage. */
 const RUNTIME = ['runtime'];
 /** The edges: what people and processes call. */
@@ -12,6 +12,7 @@ const EDGES = ['api', 'cli'];
 
 const folders = (names) => `^src/(${names.join('|')})/`;
 
+/* global module -- CommonJS: dependency-cruiser reads this file with require() */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [

@@ -9,6 +9,7 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { normalizeDocument } from '../src/normalize/normalize-document.js';
+import { Sandbox } from '../src/sandbox/sandbox.js';
 import { random } from './_random.js';
 
 const WORDS =
@@ -86,10 +87,13 @@ function readabilityAlone(html: string): number {
   return article?.textContent?.length ?? 0;
 }
 
+/** The sandbox `syndicate normalize` reads in: one thread, so the figure stays comparable to Readability's. */
+const sandbox = new Sandbox({ deadlineMs: 10_000, maxHeapMb: 512, threads: 1 });
+
 async function ours(html: string, i: number): Promise<number> {
   const [item] = await normalizeDocument(
     { body: Buffer.from(html), contentType: 'text/html; charset=utf-8', location: `https://daily.example/news/${i}` },
-    { fetchedAt: '2025-06-10T08:00:00.000Z', maxEntries: 100 },
+    { fetchedAt: '2025-06-10T08:00:00.000Z', maxEntries: 100, limits: { maxFeedBytes: 10 * 1024 * 1024 }, sandbox },
   );
   return item!.contentText.length;
 }

@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import { load } from 'cheerio/slim';
 import { normalizeEntry } from '../src/normalize/normalize-entry.js';
 import type { FeedEntry } from '../src/content/feed-entry.js';
+import { availableParallelism } from 'node:os';
+import { documentCaps } from '../src/content/caps.js';
+import { Sandbox } from '../src/sandbox/sandbox.js';
 
 const seed = readFileSync(new URL('../tests/fixtures/seed/news-az-trofimchuk.txt', import.meta.url), 'utf8');
 const html = seed
@@ -45,10 +48,36 @@ export default async function benchNormalize(): Promise<Record<string, number>> 
   if (normalizeEntry(entry, source, entry.publishedAt!).kind !== 'interview') throw new Error('the seed did not normalize to an interview');
   const parseOnly = rate(() => void load(html).root());
   const normalize = rate(() => void normalizeEntry(entry, source, entry.publishedAt!));
+  // The workers' path: each entry normalized in the sandbox's pool (one thread per core), 16 in flight.
+  const threads = availableParallelism();
+  const sandbox = new Sandbox({ deadlineMs: 10_000, maxHeapMb: 512, threads });
+  const caps = documentCaps({ maxFeedBytes: 10 * 1024 * 1024 });
+  const task = () => sandbox.run('normalizeFeedEntry', { entry, source, fetchedAt: entry.publishedAt!, caps });
+  let pooled: number;
+  try {
+    await sandbox.warm();
+    await Promise.all(Array.from({ length: 40 }, task));
+    let done = 0;
+    const started = process.hrtime.bigint();
+    const until = started + 3_000_000_000n;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (process.hrtime.bigint() < until) {
+          await task();
+          done++;
+        }
+      }),
+    );
+    pooled = done / (Number(process.hrtime.bigint() - started) / 1e9);
+  } finally {
+    await sandbox.close();
+  }
   return {
     'seed html bytes': Buffer.byteLength(html),
     'parse only (cheerio/slim load), docs/s': parseOnly,
     'normalize (full item), items/s': normalize,
     'ratio normalize / parse': normalize / parseOnly,
+    [`normalize in the sandbox pool (${threads} threads), items/s`]: pooled,
+    'ratio pool / one thread in-process': pooled / normalize,
   };
 }

@@ -112,6 +112,15 @@ export const sourceStatusSchema = z
           .describe('the last article page that failed'),
       })
       .describe('article pages read for entries that carry only a summary'),
+    normalize: z
+      .object({
+        errors: tally('entries the normalize stage gave up (sandbox deadline, memory or depth)'),
+        lastError: z
+          .object({ code: z.string(), message: z.string(), at: when('when'), guid: z.string().nullable() })
+          .nullable()
+          .describe('the last entry given up'),
+      })
+      .describe('entries of this source the normalize stage gave up'),
     redirect: z
       .object({ from: z.string(), to: z.string(), at: when('when') })
       .nullable()
@@ -210,7 +219,13 @@ export const ROUTE_SCHEMAS = {
   'PUT /api/v1/sources/:id': {
     params: byId,
     // `request` left out keeps the stored profile, `null` removes it, and a `[REDACTED]` value keeps that secret.
-    body: sourceObjectSchema.extend({ ...optionalId, request: requestProfileSchema.nullable().optional() }),
+    body: sourceObjectSchema.extend({
+      ...optionalId,
+      request: requestProfileSchema
+        .nullable()
+        .optional()
+        .describe('request profile; left out keeps the stored one, null removes it, a [REDACTED] value keeps that secret'),
+    }),
     querystring: noQuery,
     response: z.object({ source: sourceAnswer }),
   },

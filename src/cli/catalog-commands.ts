@@ -12,6 +12,8 @@ import { discoverFeed, isHtmlPage, type Discovery } from '../fetch/discover-feed
 import { fetchLimits, httpFetch } from '../fetch/http-fetch.js';
 import { createNetworkGuard } from '../net/network-guard.js';
 import { fetchingConfig } from './normalize.js';
+import { documentCaps } from '../content/caps.js';
+import { sandboxFromConfig } from '../sandbox/sandbox.js';
 import { withBackend, withCommon, type CommonOptions } from './common-options.js';
 import { print, printList, ProgressBar, renderTable } from './output.js';
 
@@ -57,13 +59,14 @@ async function readInput(target: string): Promise<string> {
 async function discoverForAdd(url: string): Promise<Discovery | null> {
   const config = fetchingConfig();
   const guard = createNetworkGuard(config);
+  const sandbox = sandboxFromConfig({ ...config.limits, sandboxThreads: 1 });
   try {
     const get = (target: string) => httpFetch(target, fetchLimits(config, guard));
     const page = await get(url).catch(() => null);
     if (!page || page.status !== 200 || !isHtmlPage(page)) return null;
-    return await discoverFeed(page, get);
+    return await discoverFeed(page, get, { sandbox, caps: documentCaps(config.limits) });
   } finally {
-    await guard.dispatcher.destroy();
+    await Promise.all([guard.dispatcher.destroy(), sandbox.close()]);
   }
 }
 

@@ -10,12 +10,14 @@ import { fetchLimits, httpFetch } from '../fetch/http-fetch.js';
 import { createNetworkGuard, type NetworkGuard } from '../net/network-guard.js';
 import { credentialsOf } from '../fetch/request-profile.js';
 import { normalizeDocument } from '../normalize/normalize-document.js';
+import { sandboxFromConfig, type Sandbox } from '../sandbox/sandbox.js';
 import { CliUsageError } from './usage-error.js';
 
-/** What a preview needs, built once for all its inputs: the configuration's limits and private-address guard. */
+/** What a preview needs, built once for all its inputs: the configuration's limits, private-address guard and sandbox. */
 interface Preview {
   config: SyndicationConfig;
   guard: NetworkGuard;
+  sandbox: Sandbox;
   /** The source it previews as (`--source`, or the flags): its request profile and how it writes dates. */
   source?: SourceConfig;
 }
@@ -102,7 +104,7 @@ function locationOf(input: string): string {
 
 /**
  * Reads one input as the fetch worker would read a source at that address: the same guard, timeout and byte cap
- * (`fetchLimits`), an error status refused the same way, the same decoding, parser and entry cap.
+ * (`fetchLimits`), an error status refused the same way, the same sandbox, decoding, parser, caps and entry cap.
  */
 async function previewOne(input: string, preview: Preview): Promise<NormalizedItem[]> {
   try {
@@ -113,7 +115,7 @@ async function previewOne(input: string, preview: Preview): Promise<NormalizedIt
   }
 }
 
-async function readAndNormalize(location: string, { config, guard, source }: Preview): Promise<NormalizedItem[]> {
+async function readAndNormalize(location: string, { config, guard, sandbox, source }: Preview): Promise<NormalizedItem[]> {
   // The profile goes where the fetch worker sends it: the source's own host (here, the input's) and those it names.
   const credentials = source ? credentialsOf({ ...source, url: /^https?:/i.test(location) ? location : source.url }) : undefined;
   const response = await httpFetch(location, { ...fetchLimits(config, guard), credentials });
@@ -125,12 +127,15 @@ async function readAndNormalize(location: string, { config, guard, source }: Pre
     {
       fetchedAt: new Date().toISOString(),
       maxEntries: config.limits.maxEntriesPerFetch,
+      limits: config.limits,
+      sandbox,
       source,
       extractionRules: config.extractionRules,
       // As the fetch worker completes a source's summary-only entries (its fullText setting, its rules), without
       // the shared politeness state that lives in Redis.
+      fullText: source?.fullText,
       completeEntry: source
-        ? async (entry, rules) => (await fetchFullText({ config, guard, clock }, null, entry, source.fullText, credentials, rules)).entry
+        ? async (entry, rules, decision) => (await fetchFullText({ config, guard, clock, sandbox }, null, entry, decision, credentials, rules)).entry
         : undefined,
       dates: { zone: source?.timezone, dayOrder: source?.dayOrder },
     },
@@ -151,7 +156,7 @@ export async function normalizeCommand(inputs: string[], options: PreviewOptions
   const positionals = inputs.length === 0 && options.source && source ? [source.url] : inputs;
   if (positionals.length === 0) throw new CliUsageError(`normalize needs ${jsonl ? 'at least one file or URL' : 'a file or URL'}`);
   if (!jsonl && positionals.length > 1) throw new CliUsageError('normalize takes one file or URL; use --jsonl for several');
-  const preview: Preview = { config, guard: createNetworkGuard(config), source };
+  const preview: Preview = { config, guard: createNetworkGuard(config), sandbox: sandboxFromConfig({ ...config.limits, sandboxThreads: 1 }), source };
   try {
     if (!jsonl) {
       const items = await previewOne(positionals[0]!, preview);
@@ -169,6 +174,6 @@ export async function normalizeCommand(inputs: string[], options: PreviewOptions
     return 0;
   } finally {
     // Kept-alive connections would hold the process open after the last line.
-    await preview.guard.dispatcher.destroy();
+    await Promise.all([preview.guard.dispatcher.destroy(), preview.sandbox.close()]);
   }
 }

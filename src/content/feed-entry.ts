@@ -19,6 +19,8 @@ export interface FeedEntry {
    * fetch time instead (a clock set wrong, or a zone left out, must not put a story at the top of every feed).
    */
   futureDates?: { publishedAt?: string; updatedAt?: string };
+  /** True when the body or summary was longer than the caps allow and was cut (content/caps.ts). */
+  truncated?: boolean;
 }
 
 /** A parsed feed: its own metadata and entries. */

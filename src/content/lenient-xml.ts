@@ -95,6 +95,27 @@ export class XmlElement implements FieldNode {
 /** Thrown for a DOCTYPE whose entities nest: the shape of an entity-expansion ("billion laughs") attack. */
 export class NestedEntitiesError extends Error {}
 
+/** Thrown for a document whose elements nest deeper than the reader follows. */
+export class TooDeepError extends Error {}
+
+/** Thrown when a document's entity references expand, in all, past the cap. */
+export class EntityExpansionError extends Error {}
+
+/** How far the lenient reader goes before it refuses a document. */
+export interface LenientLimits {
+  /** Deepest element nesting read; deeper refuses the document ({@link TooDeepError}). */
+  maxDepth: number;
+  /** Characters all declared-entity references may expand to, in all ({@link EntityExpansionError}). */
+  maxExpandedChars: number;
+  /**
+   * Child elements kept per element: later ones are skipped unread, with a warning (200 000 `<item>`s or
+   * `<category>`s cost their tokenizing, not a tree). Unlimited when absent.
+   */
+  maxChildren?: number;
+}
+
+const NO_LIMITS: LenientLimits = { maxDepth: Infinity, maxExpandedChars: Infinity };
+
 /** A leniently read document: its root element (null when it has none) and what was wrong with it. */
 export interface LenientDocument {
   root: XmlElement | null;
@@ -163,6 +184,29 @@ export function readProlog(text: string, limit = 65_536): XmlProlog {
   return { doctype, root: null };
 }
 
+/**
+ * Whether a document's elements nest deeper than `maxDepth`, by a scan of its tags (CDATA sections, comments and
+ * processing instructions skipped). Linear: each step jumps to the next '<' or past the construct it opens.
+ */
+export function nestsDeeperThan(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  for (let at = text.indexOf('<'); at >= 0; at = text.indexOf('<', at + 1)) {
+    const next = text.charCodeAt(at + 1);
+    if (next === 0x2f /* / */) depth--;
+    else if (next === 0x21 /* ! */) {
+      const end = text.startsWith('<![CDATA[', at) ? text.indexOf(']]>', at) : text.startsWith('<!--', at) ? text.indexOf('-->', at) : at;
+      if (end < 0) return false;
+      at = end;
+    } else if (next !== 0x3f /* ? */) {
+      const close = text.indexOf('>', at);
+      if (close < 0) return false;
+      if (text.charCodeAt(close - 1) !== 0x2f && ++depth > maxDepth) return true;
+      at = close;
+    }
+  }
+  return false;
+}
+
 /** One entity declaration of an internal subset; a value stops at '<', so a search over a long subset stays linear. */
 const ENTITY_DECLARATION = /<!ENTITY\s+([\w.-]+)\s+(?:"([^"<]*)"|'([^'<]*)')\s*>/g;
 
@@ -182,21 +226,35 @@ function takeDoctype(text: string): { body: string; entities: Map<string, string
 }
 
 /**
- * Reads an XML document leniently. Throws only {@link NestedEntitiesError}: entities are expanded one level, never
- * recursively, and a document that declares nested ones is not read at all.
+ * Reads an XML document leniently. Throws {@link NestedEntitiesError}: entities are expanded one level, never
+ * recursively, and a document that declares nested ones is not read at all; {@link TooDeepError} past
+ * `limits.maxDepth`; and, from the elements' text, {@link EntityExpansionError} once declared entities have expanded
+ * to more than `limits.maxExpandedChars` in all (a 20 KB entity referenced 40 000 times is 800 MB of text).
  */
-export function readXmlLeniently(text: string): LenientDocument {
+export function readXmlLeniently(text: string, limits: LenientLimits = NO_LIMITS): LenientDocument {
   const { body, entities } = takeDoctype(text.replace(/^\uFEFF/, ''));
+  let expandedChars = 0;
+  const expand = (whole: string, name: string): string => {
+    const value = entities.get(name);
+    if (value === undefined) return whole;
+    expandedChars += value.length;
+    if (expandedChars > limits.maxExpandedChars)
+      throw new EntityExpansionError(`its entity references expand to more than ${limits.maxExpandedChars} characters`);
+    return value;
+  };
   const decode = (raw: string): string => {
     if (!raw.includes('&')) return raw;
-    const expanded = entities.size ? raw.replace(/&([\w.-]+);/g, (whole, name: string) => entities.get(name) ?? whole) : raw;
+    const expanded = entities.size ? raw.replace(/&([\w.-]+);/g, expand) : raw;
     return decodeHTMLStrict(expanded);
   };
   const problems = new Map<string, number>();
   const note = (problem: string) => problems.set(problem, (problems.get(problem) ?? 0) + 1);
 
   let root: XmlElement | null = null;
-  const stack: Array<{ element: XmlElement; scope: Map<string, string> }> = [];
+  const stack: Array<{ element: XmlElement; scope: Map<string, string>; children: number }> = [];
+  const maxChildren = limits.maxChildren ?? Infinity;
+  // Open elements of a skipped subtree (0: reading).
+  let skipping = 0;
   let rootPrefix: string | null = null;
   let inCdata = false;
 
@@ -218,7 +276,17 @@ export function readXmlLeniently(text: string): LenientDocument {
   const parser = new Parser(
     {
       onopentag(qname, attribs) {
+        if (skipping) {
+          skipping++;
+          return;
+        }
+        if (stack.length >= limits.maxDepth) throw new TooDeepError(`its elements nest deeper than ${limits.maxDepth}`);
         const parent = stack[stack.length - 1];
+        if (parent && ++parent.children > maxChildren) {
+          note(`elements past ${maxChildren} in one element left out`);
+          skipping = 1;
+          return;
+        }
         let scope = parent?.scope ?? new Map<string, string>();
         const declarations = Object.entries(attribs).filter(([key]) => key === 'xmlns' || key.startsWith('xmlns:'));
         if (declarations.length) {
@@ -239,9 +307,13 @@ export function readXmlLeniently(text: string): LenientDocument {
         if (parent) parent.element.kids.push(element);
         else if (root === null) root = element;
         else note('content after the root element');
-        stack.push({ element, scope });
+        stack.push({ element, scope, children: 0 });
       },
       onclosetag(qname, isImplied) {
+        if (skipping) {
+          skipping--;
+          return;
+        }
         stack.pop();
         // htmlparser2 calls a self-closing tag's close implied too: only one that no "/>" ends was left open.
         const end = parser.endIndex;
@@ -249,7 +321,7 @@ export function readXmlLeniently(text: string): LenientDocument {
       },
       ontext(raw) {
         const parent = stack[stack.length - 1];
-        if (!parent) return;
+        if (!parent || skipping) return;
         if (!inCdata) {
           for (const m of raw.matchAll(/&(?:([A-Za-z_][\w.-]*);|#\d+;|#x[0-9A-Fa-f]+;)?/g)) {
             if (m[0] === '&') note('unescaped &');

@@ -6,7 +6,17 @@ import { inferDayOrder, numericDayOrder, parseFeedDate, type DateReadingOptions,
 import { FEED_ELEMENTS, mapFeed, type DateReader, type FieldNode } from './feed-fields.js';
 import { textToHtml } from './feed-text.js';
 import { escapeHtml } from './text.js';
-import { knownPrefix, NestedEntitiesError, readProlog, readXmlLeniently, type XmlElement } from './lenient-xml.js';
+import {
+  EntityExpansionError,
+  knownPrefix,
+  NestedEntitiesError,
+  nestsDeeperThan,
+  readProlog,
+  readXmlLeniently,
+  TooDeepError,
+  type LenientLimits,
+  type XmlElement,
+} from './lenient-xml.js';
 
 /**
  * Reading a feed document. Two ways in, one field mapper (`feed-fields.ts`):
@@ -145,21 +155,20 @@ function firstNamed(element: XmlElement, name: string): XmlElement | null {
 
 const FEED_ROOTS = new Set(['rss', 'rdf:rdf', 'feed', 'channel']);
 
-function readLeniently(text: string) {
-  try {
-    return readXmlLeniently(text);
-  } catch (err) {
-    if (err instanceof NestedEntitiesError)
-      throw new SyndicateError(
-        'SYN_ERR_PARSE_FAILED',
-        `not read: the DOCTYPE declares nested entities, the shape of an entity-expansion attack (${err.message})`,
-      );
-    throw err;
-  }
+/** The lenient reader's refusals as the catalogue's errors; anything else is passed on. */
+function refusal(err: unknown): unknown {
+  if (err instanceof NestedEntitiesError)
+    return new SyndicateError(
+      'SYN_ERR_PARSE_FAILED',
+      `not read: the DOCTYPE declares nested entities, the shape of an entity-expansion attack (${err.message})`,
+    );
+  if (err instanceof EntityExpansionError) return new SyndicateError('SYN_ERR_PARSE_ENTITY_EXPANSION', `not read: ${err.message}, past the feed byte cap`);
+  if (err instanceof TooDeepError) return new SyndicateError('SYN_ERR_PARSE_TOO_COMPLEX', `not read: ${err.message}`);
+  return err;
 }
 
-function lenientPath(text: string, strictError: Error | null, maxEntries: number, readDate: DateReader): ParsedFeed {
-  const { root, warnings } = readLeniently(text);
+function lenientPath(text: string, strictError: Error | null, maxEntries: number, readDate: DateReader, limits: LenientLimits): ParsedFeed {
+  const { root, warnings } = readXmlLeniently(text, limits);
   if (!root) throw new SyndicateError('SYN_ERR_PARSE_FAILED', 'not a feed: the document holds no XML element');
   const entries = entriesOf(root);
   if (!FEED_ROOTS.has(root.name) && entries.length === 0) {
@@ -268,22 +277,123 @@ export interface FeedReadingOptions {
   dates?: DateReadingOptions;
   /** The fetch time (epoch ms): a date after it is replaced by it, the original kept in `futureDates`. */
   now?: number;
+  /** How deep and how far the XML readers go (default: 256 levels; entities expanding to the document's own size). */
+  limits?: LenientLimits;
 }
 
-async function parseDocument(text: string, maxEntries: number, readDate: DateReader): Promise<ParsedFeed> {
+/** Tags up to which the strict reader (xml2js builds every element) is tried; more go to the lenient one, which skips past the caps. */
+const FAST_PATH_MAX_TAGS = 50_000;
+
+/** Whether the text holds at most `max` '<'. Linear, and stops at the first past it. */
+function fewTags(text: string, max: number): boolean {
+  let count = 0;
+  for (let at = text.indexOf('<'); at >= 0; at = text.indexOf('<', at + 1)) if (++count > max) return false;
+  return true;
+}
+
+/**
+ * A JSON document with its top-level `items` array cut to `maxEntries` elements before it is parsed (JSON.parse of
+ * 500 000 items is the expensive step), and refused ({@link TooDeepError}) when it nests deeper than `maxDepth`.
+ * One linear scan that steps over strings; the text itself when nothing is past the caps.
+ */
+export function capJsonItems(text: string, maxEntries: number, maxDepth: number): { text: string; dropped: number } {
+  let depth = 0;
+  let lastString: string | null = null;
+  let key: string | null = null;
+  let inItems = false;
+  let commas = 0;
+  let cutAt = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      let end = i;
+      for (;;) {
+        end = text.indexOf('"', end + 1);
+        if (end < 0) return { text, dropped: 0 }; // unterminated: JSON.parse says so
+        let slashes = 0;
+        while (text.charCodeAt(end - 1 - slashes) === 0x5c /* \ */) slashes++;
+        if (slashes % 2 === 0) break;
+      }
+      if (depth === 1 && end - i < 64) lastString = text.slice(i + 1, end);
+      i = end;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (++depth > maxDepth) throw new TooDeepError(`its JSON nests deeper than ${maxDepth}`);
+      if (c === 0x5b && depth === 2 && key === 'items') inItems = true;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      if (inItems && depth === 2) {
+        inItems = false;
+        if (cutAt >= 0) return { text: text.slice(0, cutAt) + text.slice(i), dropped: commas + 1 - maxEntries };
+      }
+      depth--;
+    } else if (c === 0x3a /* : */ && depth === 1) key = lastString;
+    else if (c === 0x2c /* , */) {
+      if (depth === 1) key = null;
+      else if (inItems && depth === 2 && ++commas === maxEntries && cutAt < 0) cutAt = i;
+    }
+  }
+  return { text, dropped: 0 };
+}
+
+/** The end of an RSS item or Atom entry, any prefix. */
+const ENTRY_END = /<\/(?:[\w.-]{1,32}:)?(?:item|entry)\s*>/gi;
+
+/**
+ * An XML document cut right after its `maxEntries`-th entry, for a document of more tags than either reader should
+ * build (200 000 tiny entries): the entries past the cap are never tokenized. Null when it holds no more entries.
+ */
+function cutAfterEntries(text: string, maxEntries: number): string | null {
+  ENTRY_END.lastIndex = 0;
+  let count = 0;
+  for (let m = ENTRY_END.exec(text); m; m = ENTRY_END.exec(text)) {
+    if (++count === maxEntries) {
+      const end = m.index + m[0].length;
+      return ENTRY_END.exec(text) ? text.slice(0, end) : null;
+    }
+  }
+  return null;
+}
+
+async function parseDocument(text: string, maxEntries: number, readDate: DateReader, limits: LenientLimits): Promise<ParsedFeed> {
   const format = sniffFormat(text);
-  if (format === 'json') return parseJsonFeed(text, readDate);
+  if (format === 'json') {
+    let capped: { text: string; dropped: number };
+    try {
+      capped = capJsonItems(text, maxEntries, limits.maxDepth);
+    } catch (err) {
+      throw refusal(err);
+    }
+    const feed = parseJsonFeed(capped.text, readDate);
+    if (capped.dropped) feed.warnings.push(`${capped.dropped} JSON Feed items past the entry cap (${maxEntries}) left out`);
+    return feed;
+  }
   if (format !== 'xml')
     throw new SyndicateError('SYN_ERR_PARSE_FAILED', `not a feed (looks like ${format === 'html' ? 'an HTML page' : 'neither XML nor JSON'})`);
   let strictError: Error | null = null;
-  if (fastPathFits(text)) {
+  const many = !fewTags(text, FAST_PATH_MAX_TAGS);
+  const cut = many ? cutAfterEntries(text, maxEntries) : null;
+  if (cut !== null) {
+    const feed = lenientRead(cut, null, maxEntries, readDate, limits);
+    // The cut leaves the feed's own elements open: that is ours, not the source's.
+    feed.warnings = [...feed.warnings.filter((w) => !w.startsWith('unclosed <')), `entries past the entry cap (${maxEntries}) left out unread`];
+    return feed;
+  }
+  // xml2js follows any depth: a document nested past the cap goes to the lenient reader, which refuses it.
+  if (!many && fastPathFits(text) && !nestsDeeperThan(text, limits.maxDepth)) {
     try {
       return await fastPath(text, maxEntries, readDate);
     } catch (err) {
       if (!(err instanceof NeedsLenientRead)) strictError = err as Error;
     }
   }
-  return lenientPath(text, strictError, maxEntries, readDate);
+  return lenientRead(text, strictError, maxEntries, readDate, limits);
+}
+
+function lenientRead(text: string, strictError: Error | null, maxEntries: number, readDate: DateReader, limits: LenientLimits): ParsedFeed {
+  try {
+    return lenientPath(text, strictError, maxEntries, readDate, limits);
+  } catch (err) {
+    throw refusal(err);
+  }
 }
 
 /** Dates after the fetch time become the fetch time; what the source wrote is kept in `futureDates`. */
@@ -303,9 +413,11 @@ function clampFutureDates(entries: FeedEntry[], now: number): void {
 /**
  * Parses a feed document (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, CDF or JSON Feed 1.x), capped to `maxEntries` entries.
  * Ill-formed XML is read leniently and says so in `warnings`; only a document with no recognizable feed is refused,
- * with `SYN_ERR_PARSE_FAILED` naming what is wrong. Dates are read as the source writes them (`options.dates`):
- * when the document's own numeric dates show a day order other than the one assumed, it is read again in that
- * order, and the order is answered in `dayOrder` for the source's status.
+ * with `SYN_ERR_PARSE_FAILED` naming what is wrong, and one past `options.limits` (elements nested deeper than
+ * `maxDepth`: `SYN_ERR_PARSE_TOO_COMPLEX`; entities expanding past `maxExpandedChars`: `SYN_ERR_PARSE_ENTITY_EXPANSION`).
+ * Dates are read as the source writes them (`options.dates`): when the document's own numeric dates show a day
+ * order other than the one assumed, it is read again in that order, and the order is answered in `dayOrder` for the
+ * source's status.
  */
 export async function parseFeed(text: string, maxEntries = 500, options: FeedReadingOptions = {}): Promise<ParsedFeed> {
   const known = options.dates?.dayOrder ?? null;
@@ -316,10 +428,11 @@ export async function parseFeed(text: string, maxEntries = 500, options: FeedRea
       if (value) written.push(value);
       return parseFeedDate(value, { ...options.dates, dayOrder });
     };
-  let feed = await parseDocument(text, maxEntries, reader(known));
+  const limits = options.limits ?? { maxDepth: 256, maxExpandedChars: text.length };
+  let feed = await parseDocument(text, maxEntries, reader(known), limits);
   const dayOrder = inferDayOrder(written, known);
   if (dayOrder && dayOrder !== (known ?? 'dmy') && written.some((value) => numericDayOrder(value) === 'ambiguous')) {
-    feed = await parseDocument(text, maxEntries, reader(dayOrder));
+    feed = await parseDocument(text, maxEntries, reader(dayOrder), limits);
   }
   if (feed.entries.length > maxEntries) feed.entries = feed.entries.slice(0, maxEntries);
   feed.dayOrder = dayOrder;

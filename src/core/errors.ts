@@ -35,6 +35,19 @@ export const ERROR_CATALOGUE = {
   },
   SYN_ERR_RATE_LIMITED: { httpStatus: 429, description: 'too many requests from this client, or too many waiting to be served; retry after Retry-After' },
   SYN_ERR_PARSE_FAILED: { httpStatus: 422, description: 'the document is not a feed or article we can read' },
+  SYN_ERR_PARSE_TOO_COMPLEX: {
+    httpStatus: 422,
+    description: 'reading the document overran its sandbox (deadline, memory or nesting depth): given up, and not read again until its bytes change',
+  },
+  SYN_ERR_PARSE_ENTITY_EXPANSION: { httpStatus: 422, description: "the document's entity references expand past the feed byte cap: refused" },
+  SYN_ERR_SANDBOX_BUSY: {
+    httpStatus: 503,
+    description: "every sandbox thread stayed busy past limits.sandboxQueueWait: the document was not read, and is on the job's retry",
+  },
+  SYN_ERR_NORMALIZE_TIMEOUT: {
+    httpStatus: 422,
+    description: 'normalizing the entry overran its sandbox (deadline, memory or nesting depth): given up, not retried',
+  },
   SYN_ERR_NO_ARTICLE: { httpStatus: 422, description: 'the page holds no article text we can find' },
   SYN_ERR_NO_FEED_FOUND: { httpStatus: 422, description: "the source's URL is an HTML page that names no feed, and no usual feed path holds one" },
   SYN_ERR_UNSUPPORTED_INPUT: { httpStatus: 415, description: 'the input is of a kind we do not read' },

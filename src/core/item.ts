@@ -85,6 +85,8 @@ export interface NormalizedItem {
   author?: string | null;
   /** The dates as the source wrote them, when they were after the fetch time (`publishedAt`/`updatedAt` say the fetch time then). */
   futureDates?: { publishedAt?: string; updatedAt?: string };
+  /** Present (true) when the source's body was longer than the item cap (`limits.maxItemChars`) and was cut at a block boundary. */
+  truncated?: true;
   /** Id of the outlet that published first (earliest `publishedAt` among `sources`, else the first listed). */
   firstSource?: string;
   /** The story in other languages, in order of arrival; outlets listed here are not in `sources`. */

@@ -10,7 +10,7 @@ import { translationSignature } from './translation.js';
 import type { NormalizedItem, Translation } from '../core/item.js';
 
 /** What the dedup stage touches: the story index, the publish queue, its counters and the log. */
-export type DedupDeps = Pick<StageServices, 'metrics' | 'logger'> & { storyIndex: StoryIndex; translations: TranslationIndex } & {
+export type DedupDeps = Pick<StageServices, 'metrics' | 'logger' | 'sandbox'> & { storyIndex: StoryIndex; translations: TranslationIndex } & {
   queues: Pick<PipelineQueues, 'publish'>;
 };
 
@@ -58,6 +58,8 @@ export async function processDedupJob(ctx: DedupDeps, job: Job<DedupJob>): Promi
     contentText: item.contentText,
     proposedStoryId: item.id,
     attemptId: String(job.id),
+    // Shingling a long body takes a while: in the sandbox, so the process's main thread stays free.
+    sketch: await ctx.sandbox.run('sketchDedupText', { text: item.contentText }),
   });
   const jobId = `${decision.outcome}-${job.id}`;
   if (await handleTranslation(ctx, item, decision, jobId)) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { sketchText } from './analyze.js';
+import { sketchText, type TextSketch } from './analyze.js';
 import { SHINGLE_SIZE } from './fingerprint.js';
 import { DEFAULT_LSH } from './minhash.js';
 import { DEFAULT_THRESHOLDS, type SimilarityThresholds } from './similarity.js';
@@ -26,6 +26,8 @@ export interface DedupCandidate {
    * that dies between deciding and handing the story on does not lose a new story.
    */
   attemptId?: string;
+  /** The body's sketch when the caller computed it already (the dedup stage does, off the main thread); else computed here. */
+  sketch?: TextSketch;
 }
 
 /** What the index decided. `newSource` says whether the story's source list grew (item.source_added). */
@@ -134,7 +136,7 @@ export class StoryIndex {
    * fingerprint, or an LSH candidate confirmed by the exact shingle check), else `new` with `proposedStoryId`.
    */
   async resolve(candidate: DedupCandidate): Promise<DedupResolution> {
-    const sketch = sketchText(candidate.contentText, DEFAULT_LSH);
+    const sketch = candidate.sketch ?? sketchText(candidate.contentText, DEFAULT_LSH);
     const { gen, lookback, expireAt } = generationOf(this.now(), this.opts.retentionSeconds, this.generations);
     const gk = keyDigest(`${candidate.sourceId}\u0000${candidate.guid ?? ''}`);
     // An entry without a usable address of its own (none, or one the URL policy dropped) is matched by its guid,

@@ -32,6 +32,10 @@ export const TRANSLATION_RULES = {
   windowMs: 3 * 24 * 3600_000,
   /** Fewer turns than this says too little. */
   minTurns: 3,
+  /** Turns one version may have more than the other (a turn cut by an outlet) ... */
+  maxTurnsCut: 1,
+  /** ... when the shorter version still has this many. */
+  minTurnsForCut: 4,
   /** Share of turn pairs whose numbers agree (both none counts when names agree instead). */
   minTurnAgreement: 0.8,
   /** At least this many numbers and names in all, so that agreement is not by emptiness. */
@@ -40,12 +44,18 @@ export const TRANSLATION_RULES = {
   minLengthCorrelation: 0.7,
 } as const;
 
-const NUMBER = /\d+(?:[.,]\d+)?/gu;
+/**
+ * A number as written: a whole number grouped by thousands in any language's way (`5,100`, `5 100`, `5.100`, with a
+ * no-break or thin space too) is read whole; else digits with an optional decimal part (`4.8`, `4,8`).
+ */
+const NUMBER = /\d{1,3}(?:[\u00a0\u202f ,.]\d{3})+(?![\d]|[.,]\d)|\d+(?:[.,]\d+)?/gu;
+/** The separators of a grouped whole number. */
+const GROUPED = /^\d{1,3}(?:[\u00a0\u202f ,.]\d{3})+$/u;
 /** A capitalised word that is not the first of its sentence. */
 const INNER_NAME = /(?<=[\p{Ll},;:\d»"”)]\s{1,4}|[\p{Ll}]\s{1,4}[«"“(])\p{Lu}[\p{L}'’-]{2,}/gu;
 
 function numbersOf(text: string): string[] {
-  return (text.match(NUMBER) ?? []).map((n) => n.replace(',', '.').replace(/^0+(?=\d)/, '')).sort();
+  return (text.match(NUMBER) ?? []).map((n) => (GROUPED.test(n) ? n.replace(/\D/gu, '') : n.replace(',', '.')).replace(/^0+(?=\d)/, '')).sort();
 }
 
 function namesOf(text: string, language: string): string[] {
@@ -79,8 +89,29 @@ export function translationSignature(item: NormalizedItem): TranslationSignature
   };
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+/** How many members two sorted lists share, repeats counted as often as both have them. */
+function sharedCount(a: readonly string[], b: readonly string[]): number {
+  const left = new Map<string, number>();
+  for (const x of a) left.set(x, (left.get(x) ?? 0) + 1);
+  let shared = 0;
+  for (const y of b) {
+    const n = left.get(y) ?? 0;
+    if (n > 0) {
+      shared++;
+      left.set(y, n - 1);
+    }
+  }
+  return shared;
+}
+
+/**
+ * A turn's figures agree: the same numbers, or all but one of them when at least two are shared (a translator wrote
+ * one figure out in words, or added the year the original left implicit).
+ */
+function numbersAgree(a: readonly string[], b: readonly string[]): boolean {
+  const shared = sharedCount(a, b);
+  if (shared === a.length && shared === b.length) return true;
+  return shared >= 2 && Math.max(a.length, b.length) - shared <= 1;
 }
 
 function overlap(a: readonly string[], b: readonly string[]): number {
@@ -115,27 +146,55 @@ export function compareTranslations(a: TranslationSignature, b: TranslationSigna
   if (a.language === b.language) return 'same-language';
   if (!a.personKeys.some((key) => b.personKeys.includes(key))) return 'other-person';
   if (Math.abs(a.at - b.at) > rules.windowMs) return 'far-apart';
-  if (a.turns.length !== b.turns.length) return 'turn-count';
-  if (a.turns.length < rules.minTurns) return 'too-few-turns';
-  let agree = 0;
-  let anchors = 0;
-  for (let i = 0; i < a.turns.length; i++) {
-    const x = a.turns[i]!;
-    const y = b.turns[i]!;
-    const numbersAgree = sameList(x.numbers, y.numbers);
-    const sharedNames = overlap(x.names, y.names);
-    anchors += x.numbers.length + sharedNames;
-    // A turn agrees when its numbers are the same, and, without numbers, when it shares a name or both have none.
-    if (numbersAgree && (x.numbers.length > 0 || sharedNames > 0 || (x.names.length === 0 && y.names.length === 0))) agree++;
-  }
-  if (agree / a.turns.length < rules.minTurnAgreement) return 'turns-disagree';
-  if (anchors < rules.minAnchors) return 'too-few-anchors';
+  const shorter = Math.min(a.turns.length, b.turns.length);
+  // One outlet may cut a turn of a long interview (or add one): one turn more or less, once there are enough turns.
+  if (a.turns.length !== b.turns.length && (Math.abs(a.turns.length - b.turns.length) > rules.maxTurnsCut || shorter < rules.minTurnsForCut))
+    return 'turn-count';
+  if (shorter < rules.minTurns) return 'too-few-turns';
+  const pairs = alignTurns(a.turns, b.turns);
+  if (pairs.agree / shorter < rules.minTurnAgreement) return 'turns-disagree';
+  if (pairs.anchors < rules.minAnchors) return 'too-few-anchors';
   if (
     pearson(
-      a.turns.map((t) => t.length),
-      b.turns.map((t) => t.length),
+      pairs.pairs.map(([x]) => x.length),
+      pairs.pairs.map(([, y]) => y.length),
     ) < rules.minLengthCorrelation
   )
     return 'length-profile';
   return 'match';
+}
+
+type Turn = TranslationSignature['turns'][number];
+
+/** Whether two turns agree: their numbers do, and, without numbers, they share a name or both have none. */
+function turnAgreement(x: Turn, y: Turn): { agrees: boolean; anchors: number } {
+  const sharedNames = overlap(x.names, y.names);
+  const agrees = numbersAgree(x.numbers, y.numbers) && (x.numbers.length > 0 || sharedNames > 0 || (x.names.length === 0 && y.names.length === 0));
+  return { agrees, anchors: Math.min(x.numbers.length, y.numbers.length) + sharedNames };
+}
+
+/**
+ * The turns of two versions paired in order: position by position when they have as many, else with the one turn
+ * the longer has beyond the shorter left out where that makes the most pairs agree. Turn order is never changed.
+ */
+function alignTurns(a: readonly Turn[], b: readonly Turn[]): { pairs: Array<[Turn, Turn]>; agree: number; anchors: number } {
+  const score = (pairs: Array<[Turn, Turn]>) => {
+    let agree = 0;
+    let anchors = 0;
+    for (const [x, y] of pairs) {
+      const turn = turnAgreement(x, y);
+      if (turn.agrees) agree++;
+      anchors += turn.anchors;
+    }
+    return { pairs, agree, anchors };
+  };
+  if (a.length === b.length) return score(a.map((x, i) => [x, b[i]!]));
+  const [long, short, flip] = a.length > b.length ? [a, b, false] : [b, a, true];
+  let best: ReturnType<typeof score> | null = null;
+  for (let cut = 0; cut < long.length; cut++) {
+    const kept = long.filter((_, i) => i !== cut);
+    const candidate = score(short.map((y, i) => (flip ? [y, kept[i]!] : [kept[i]!, y])));
+    if (!best || candidate.agree > best.agree) best = candidate;
+  }
+  return best!;
 }

@@ -1,7 +1,9 @@
 import { SyndicateError } from '../core/errors.js';
 import { decodeText } from '../content/decode-text.js';
-import { feedLinksOf, usualFeedUrls, USUAL_FEED_PATHS, type FeedCandidate } from '../content/feed-discovery.js';
-import { parseFeed, sniffFormat } from '../content/parse-feed.js';
+import { usualFeedUrls, USUAL_FEED_PATHS, type FeedCandidate } from '../content/feed-discovery.js';
+import { sniffFormat } from '../content/parse-feed.js';
+import type { DocumentCaps } from '../content/caps.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
 import type { FetchResult } from './http-fetch.js';
 
 /** What discovery found on a home page: the feed chosen and every candidate (the chosen one first among them). */
@@ -24,10 +26,15 @@ export function isHtmlPage(response: Pick<FetchResult, 'body' | 'headers'>): boo
  * Finds the feed of a home page: the feeds it names with `<link rel="alternate">` in document order (the first
  * RSS, Atom or JSON Feed is chosen), else the first of the usual paths (`/feed`, `/rss`, `/atom.xml`,
  * `/feed.json`, …) that answers with a feed. `get` fetches a probe: the caller's guard, caps and politeness apply.
+ * The page and the probes are read in the sandbox (`reader`), under its deadline and `caps`.
  * `SYN_ERR_NO_FEED_FOUND` when the page names none and no usual path holds one.
  */
-export async function discoverFeed(page: Pick<FetchResult, 'url' | 'body' | 'headers'>, get: (url: string) => Promise<FetchResult>): Promise<Discovery> {
-  const links = feedLinksOf(decodeText(page.body, page.headers['content-type']), page.url);
+export async function discoverFeed(
+  page: Pick<FetchResult, 'url' | 'body' | 'headers'>,
+  get: (url: string) => Promise<FetchResult>,
+  reader: { sandbox: Pick<Sandbox, 'run'>; caps: DocumentCaps },
+): Promise<Discovery> {
+  const links = await reader.sandbox.run('readFeedLinks', { body: page.body, contentType: page.headers['content-type'], location: page.url });
   if (links.length) return { page: page.url, feed: links.find((l) => l.type !== 'unknown') ?? links[0]!, candidates: links };
   for (const url of usualFeedUrls(page.url)) {
     let response: FetchResult;
@@ -39,15 +46,20 @@ export async function discoverFeed(page: Pick<FetchResult, 'url' | 'body' | 'hea
       continue;
     }
     if (response.status !== 200) continue;
-    const text = decodeText(response.body, response.headers['content-type']);
-    const format = sniffFormat(text);
-    if (format !== 'xml' && format !== 'json') continue;
+    let type: FeedCandidate['type'] | null;
     try {
-      await parseFeed(text, 1);
+      type = await reader.sandbox.run('probeFeed', {
+        body: response.body,
+        contentType: response.headers['content-type'],
+        location: response.url,
+        caps: reader.caps,
+      });
     } catch {
+      // A probe the sandbox gave up is no feed of ours either.
       continue;
     }
-    const feed: FeedCandidate = { url: response.url, type: format === 'json' ? 'json' : /<feed[\s>]/.test(text.slice(0, 2048)) ? 'atom' : 'rss', title: null };
+    if (!type) continue;
+    const feed: FeedCandidate = { url: response.url, type, title: null };
     return { page: page.url, feed, candidates: [feed] };
   }
   throw new SyndicateError(

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Job } from 'bullmq';
-import { SyndicateError, toSyndicateError } from '../core/errors.js';
+import { SyndicateError, toSyndicateError, type ErrorCode } from '../core/errors.js';
 import { RequestSlots, hostOf, waitForSlot } from '../net/host-politeness.js';
 import type { FetchJob } from '../queues/pipeline.js';
 import { postpone } from '../queues/postpone.js';
@@ -8,17 +8,18 @@ import type { PipelineQueues } from '../queues/queues.js';
 import { parseRetryAfter } from '../net/retry-after.js';
 import { decideRedirect, freshnessFromHeaders, planNextPoll, type PollObservation } from '../scheduler/next-fetch.js';
 import { enqueuePoll, pollJobDueAt } from '../scheduler/source-scheduler.js';
-import { decodeText } from '../content/decode-text.js';
 import { fetchLimits, httpFetch, type FetchResult } from './http-fetch.js';
 import { credentialsOf, headersFor, type RequestCredentials } from './request-profile.js';
 import { discoverFeed, isHtmlPage } from './discover-feed.js';
 import { assertUrlStorable } from '../net/address-guard.js';
 import type { SourceConfig } from '../config/schema.js';
 import type { FeedEntry, ParsedFeed } from '../content/feed-entry.js';
-import type { FullTextMode } from './full-text/needs-full-text.js';
+import type { DateReadingOptions } from '../content/feed-date.js';
+import type { FullTextDecision } from './full-text/needs-full-text.js';
+import { documentCaps } from '../content/caps.js';
+import { isOverrun } from '../sandbox/sandbox.js';
 import { rulesFor } from '../content/extraction-rules.js';
 import type { CleanupRules } from '../config/schema.js';
-import { readSourceDocument } from '../content/listing.js';
 import { fetchFullText } from './full-text/fetch-full-text.js';
 import { sourceHomepage } from '../core/url-policy.js';
 import type { FetchSuccess, PlannedPoll, PollBookkeeping, SourceStatus } from './source-status.js';
@@ -46,7 +47,7 @@ export interface FetchOutcome {
  * of entries handed down, the source status (full-text outcomes), politeness and the guard for article pages, and
  * the normalize queue (and the publish queue, for the entries a feed marks deleted).
  */
-export type IngestDeps = Pick<StageServices, 'config' | 'guard' | 'clock' | 'metrics' | 'logger'> & {
+export type IngestDeps = Pick<StageServices, 'config' | 'guard' | 'clock' | 'metrics' | 'logger' | 'sandbox'> & {
   catalog: Catalog;
   seenEntries: SeenEntries;
   sourceStatus: SourceStatusStore;
@@ -322,9 +323,10 @@ export async function ingestFeedDocument(
   const source = await ctx.catalog.get('sources', sourceId);
   // Dates as this source writes them: its zone, and the day order its numeric dates showed before (or the config's).
   const knownOrder = source?.dayOrder ?? (await ctx.sourceStatus.dayOrder(sourceId));
-  const feed = await readSourceDocument(decodeText(body, contentType), documentUrl, source, ctx.config.limits.maxEntriesPerFetch, {
-    dates: { zone: source?.timezone, dayOrder: knownOrder },
-    now: Date.parse(fetchedAt),
+  // A listing source's document (format html|json) is read with its listing rules; a feed as a feed.
+  const { feed, fullText } = await readFeedInSandbox(ctx, sourceId, { body, contentType, documentUrl, fetchedAt }, source ?? null, {
+    zone: source?.timezone,
+    dayOrder: knownOrder,
   });
   if (feed.dayOrder && feed.dayOrder !== knownOrder) await ctx.sourceStatus.recordDayOrder(sourceId, feed.dayOrder);
   const homepage = sourceHomepage(source?.homepage, feed.link, documentUrl);
@@ -339,7 +341,7 @@ export async function ingestFeedDocument(
   for (const [i, { feedEntry, key, digest }] of keyed.entries()) {
     if (handed.has(key) ? handed.get(key) === digest : unchanged[i]) continue;
     const rules = rulesFor(feedEntry.link ?? documentUrl, source?.cleanup, ctx.config.extractionRules);
-    const entry = await completeFromPage(ctx, sourceId, feedEntry, source?.fullText ?? 'auto', credentials, rules);
+    const entry = await completeFromPage(ctx, sourceId, feedEntry, fullText[i]!, credentials, rules);
     await ctx.queues.normalize.add('normalize', { sourceId, sourceHomepage: homepage, entry, fetchedAt }, { jobId: `${sourceId}-${digest}` });
     await ctx.seenEntries.remember(sourceId, key, digest, ctx.clock.now());
     handed.set(key, digest);
@@ -376,16 +378,65 @@ async function retractDeletedEntries(ctx: IngestDeps, sourceId: string, feed: Pa
   }
 }
 
+/**
+ * Decodes and parses a feed document in the sandbox, under its deadline and the caps. A document the sandbox gave
+ * up (too slow, too big in memory, too deep) is remembered by its digest on the source status, so that neither the
+ * job's retry nor the next poll reads the same bytes again: they fail at once with the same code until they change.
+ */
+async function readFeedInSandbox(
+  ctx: IngestDeps,
+  sourceId: string,
+  { body, contentType, documentUrl, fetchedAt }: { body: Buffer; contentType: string | undefined; documentUrl: string; fetchedAt: string },
+  source: Pick<SourceConfig, 'format' | 'listing' | 'fullText'> | null,
+  dates: DateReadingOptions,
+) {
+  const digest = createHash('sha256').update(body).digest('base64url');
+  const refused = await ctx.sourceStatus.refusedDocument(sourceId);
+  if (refused?.digest === digest) {
+    throw new SyndicateError(refused.code as ErrorCode, `${refused.message} (the same document again: not read until it changes)`, {
+      details: { overrun: 'remembered' },
+    });
+  }
+  const limits = ctx.config.limits;
+  try {
+    const read = await ctx.sandbox.run('readDocument', {
+      body,
+      contentType,
+      location: documentUrl,
+      caps: documentCaps(limits),
+      maxEntries: limits.maxEntriesPerFetch,
+      fullText: source?.fullText ?? 'auto',
+      accept: 'feed',
+      source: source ? { format: source.format, listing: source.listing } : null,
+      dates,
+      now: Date.parse(fetchedAt),
+    });
+    if (read.kind !== 'feed') throw new SyndicateError('SYN_ERR_PARSE_FAILED', 'not a feed');
+    return read;
+  } catch (err) {
+    if (isOverrun(err)) {
+      const error = err as SyndicateError;
+      await ctx.sourceStatus.rememberRefusedDocument(sourceId, {
+        digest,
+        code: error.code,
+        message: error.message,
+        at: new Date(ctx.clock.now()).toISOString(),
+      });
+    }
+    throw err;
+  }
+}
+
 /** Completes one entry from its article page when it needs it; records the outcome on the source status. */
 async function completeFromPage(
   ctx: IngestDeps,
   sourceId: string,
   entry: FeedEntry,
-  mode: FullTextMode,
+  decision: FullTextDecision,
   credentials: RequestCredentials | undefined,
   rules: CleanupRules,
 ): Promise<FeedEntry> {
-  const outcome = await fetchFullText(ctx, ctx.politeness, entry, mode, credentials, rules);
+  const outcome = await fetchFullText(ctx, ctx.politeness, entry, decision, credentials, rules);
   const error = outcome.error
     ? { code: outcome.error.code, message: outcome.error.message, at: new Date(ctx.clock.now()).toISOString(), url: entry.link ?? null }
     : undefined;
@@ -412,7 +463,7 @@ async function adoptDiscoveredFeed(
   credentials: RequestCredentials | undefined,
 ): Promise<SourceConfig | null> {
   const probe = (candidate: string) => httpFetch(candidate, { ...fetchLimits(ctx.config, ctx.guard), beforeRequest: (hop) => slots.before(hop), credentials });
-  const discovery = await discoverFeed(page, probe);
+  const discovery = await discoverFeed(page, probe, { sandbox: ctx.sandbox, caps: documentCaps(ctx.config.limits) });
   await slots.release();
   const source = await ctx.catalog.get('sources', sourceId);
   if (!source || source.url !== url) return null;

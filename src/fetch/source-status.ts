@@ -44,6 +44,8 @@ export interface SourceStatus {
   totals: { fetches: number; notModified: number; errors: number; newEntries: number };
   /** Article pages read to complete summary-only entries, and the last that failed. */
   fullText: { fetched: number; errors: number; lastError: { code: string; message: string; at: string | null; url: string | null } | null };
+  /** Entries the normalize stage gave up (the sandbox's deadline, memory or depth), and the last one. */
+  normalize: { errors: number; lastError: { code: string; message: string; at: string | null; guid: string | null } | null };
   /** The last permanent redirect that moved the source's stored URL. */
   redirect: { from: string; to: string; at: string | null } | null;
   /** Our WebSub subscription at the feed's hub, when the feed names one. */
@@ -61,6 +63,14 @@ export interface SourceDiscovery {
   page: string;
   feed: string;
   candidates: Array<{ url: string; type: 'rss' | 'atom' | 'json' | 'unknown'; title: string | null }>;
+  at: string;
+}
+
+/** A document the sandbox gave up: the digest of its bytes and the error it was given up with. */
+export interface RefusedDocument {
+  digest: string;
+  code: string;
+  message: string;
   at: string;
 }
 
@@ -168,6 +178,12 @@ function statusOf(hash: Hash): SourceStatus {
       newEntries: count(hash.totalNewEntries),
     },
     fullText: { fetched: count(hash.fullTextFetched), errors: count(hash.fullTextErrors), lastError: fullTextError },
+    normalize: {
+      errors: count(hash.normalizeErrors),
+      lastError: hash.normalizeErrorCode
+        ? { code: hash.normalizeErrorCode, message: hash.normalizeErrorMessage ?? '', at: text(hash.normalizeErrorAt), guid: text(hash.normalizeErrorGuid) }
+        : null,
+    },
     redirect: hash.redirectedFrom && hash.redirectedTo ? { from: hash.redirectedFrom, to: hash.redirectedTo, at: text(hash.redirectedAt) } : null,
     websub,
     lastPush: hash.lastPushAt ? { at: hash.lastPushAt, newEntries: count(hash.lastPushNewEntries) } : null,
@@ -359,6 +375,35 @@ export class SourceStatusStore {
   /** Records a feed discovered on the source's home page, with every candidate the page named. */
   async recordDiscovery(sourceId: string, discovery: SourceDiscovery): Promise<void> {
     await this.redis.hset(this.keys.sourceStatus(sourceId), { discovery: JSON.stringify(discovery) });
+  }
+
+  /** Counts an entry the normalize stage gave up, kept as the last normalize error. */
+  async recordNormalizeError(sourceId: string, error: { code: string; message: string; at: string; guid: string | null }): Promise<void> {
+    const key = this.keys.sourceStatus(sourceId);
+    await this.redis
+      .multi()
+      .hincrby(key, 'normalizeErrors', 1)
+      .hset(key, { normalizeErrorCode: error.code, normalizeErrorMessage: error.message, normalizeErrorAt: error.at, normalizeErrorGuid: error.guid ?? '' })
+      .exec();
+  }
+
+  /**
+   * Remembers a document the sandbox gave up, by the digest of its bytes: the same bytes are refused at once with
+   * the same code (by the job's retry, the next poll, a push) until the source sends others.
+   */
+  async rememberRefusedDocument(sourceId: string, refused: RefusedDocument): Promise<void> {
+    await this.redis.hset(this.keys.sourceStatus(sourceId), {
+      refusedDigest: refused.digest,
+      refusedCode: refused.code,
+      refusedMessage: refused.message,
+      refusedAt: refused.at,
+    });
+  }
+
+  /** The document last given up, if any (see {@link rememberRefusedDocument}). */
+  async refusedDocument(sourceId: string): Promise<RefusedDocument | null> {
+    const [digest, code, message, at] = await this.redis.hmget(this.keys.sourceStatus(sourceId), 'refusedDigest', 'refusedCode', 'refusedMessage', 'refusedAt');
+    return digest && code ? { digest, code, message: message ?? '', at: at ?? '' } : null;
   }
 
   /** Records what happened to our WebSub subscription (requested, verified, denied, failed, a bad push). */

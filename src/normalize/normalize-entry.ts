@@ -96,6 +96,7 @@ export function normalizeEntry(entry: FeedEntry, source: EntrySource, fetchedAt:
     author: entry.author === null ? null : plainText(entry.author) || null,
     ...(entry.futureDates ? { futureDates: entry.futureDates } : {}),
   };
+  if (entry.truncated) item.truncated = true;
   // The body comes from the one sanitizer already (article/render.ts); the rest of the policy applies here.
   return safeItem(item, { bodySanitized: true });
 }

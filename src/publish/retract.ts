@@ -13,8 +13,10 @@ import type { NormalizedItem, RetractedItem } from '../core/item.js';
 import { FANOUT_JOB_NAME, eventId, fanoutJobId, subscriptionWants } from '../deliver/build-event.js';
 import type { PublishJob } from '../queues/pipeline.js';
 import { firstSourceOf } from './item-store.js';
-import { fileAndAnnounce, type PublishDeps } from './publish-processor.js';
+import { fileAndAnnounce, type AnnounceDeps } from './announce.js';
 import { enqueueChannelUpdates } from './hub-publisher.js';
+import type { PeopleStore } from '../people/people-store.js';
+import type { StageServices } from '../queues/stage-services.js';
 
 /** What a retraction did: nothing (unknown story or outlet), took one outlet out, or deleted the story. */
 export type RetractOutcome =
@@ -29,7 +31,7 @@ export interface RetractableStoryIndex {
 }
 
 /** What a retraction touches: the publish stage's stores, queues and helpers (and the story index, to find and forget entries). */
-export type RetractDeps = PublishDeps;
+export type RetractDeps = AnnounceDeps & Pick<StageServices, 'clock' | 'config'> & { storyIndex: RetractableStoryIndex; people: PeopleStore };
 
 /** A source's tombstone: finds the story its entry was filed under, then retracts that outlet from it. */
 export async function retractFromSource(ctx: RetractDeps, job: Extract<PublishJob, { event: 'item.retracted' }>): Promise<RetractOutcome> {

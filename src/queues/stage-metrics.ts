@@ -49,6 +49,27 @@ export function createStageMetrics() {
       labelNames: ['event'],
       registers,
     }),
+    /** Untrusted work the sandbox gave up (src/sandbox/): `task` (readDocument, readArticlePage, normalizeFeedEntry), `reason` (deadline, memory, depth). */
+    sandboxOverruns: new Counter({
+      name: 'syndicate_sandbox_overruns_total',
+      help: 'Documents and entries given up by the sandbox, by task and reason (deadline, memory, depth)',
+      labelNames: ['task', 'reason'],
+      registers,
+    }),
+    /** Sandbox threads terminated (a task past its deadline or its heap limit) and replaced. */
+    sandboxThreadsKilled: new Counter({
+      name: 'syndicate_sandbox_threads_killed_total',
+      help: 'Sandbox worker threads terminated and replaced, by task and reason (deadline, memory)',
+      labelNames: ['task', 'reason'],
+      registers,
+    }),
+    /** Sandbox tasks that waited for a thread past `limits.sandboxQueueWait` (SYN_ERR_SANDBOX_BUSY), by task. */
+    sandboxQueueTimeouts: new Counter({
+      name: 'syndicate_sandbox_queue_timeouts_total',
+      help: 'Sandbox tasks given back unstarted after waiting for a thread past limits.sandboxQueueWait, by task',
+      labelNames: ['task'],
+      registers,
+    }),
     jobDuration: new Histogram({
       name: 'syndicate_job_duration_seconds',
       help: 'Time a worker spent on one job, by stage and result (completed, failed)',

@@ -9,6 +9,7 @@ import type { StageServices } from '../queues/stage-services.js';
 import { createStageMetrics } from '../queues/stage-metrics.js';
 import { createStoreConnection, createWorkerConnection } from '../redis/connection.js';
 import { redisKeys } from '../redis/keys.js';
+import { sandboxFromConfig } from '../sandbox/sandbox.js';
 import { createStores, type Stores } from './stores.js';
 
 /**
@@ -28,6 +29,7 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
     connection.on('error', (err) => logger.warn({ code: 'SYN_ERR_REDIS_UNAVAILABLE', err: err.message }, 'Redis connection error'));
   const keys = redisKeys(env.redisPrefix);
   const guard = createNetworkGuard(config);
+  const metrics = createStageMetrics();
   return {
     env,
     config,
@@ -40,7 +42,12 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
     queues: createQueues(workerRedis, env.redisPrefix, config.delivery.retrySchedule.length + 1, config.limits),
     guard,
     deliveryTargets: new DeliveryTargets(guard.allow),
-    metrics: createStageMetrics(),
+    metrics,
+    sandbox: sandboxFromConfig(config.limits, {
+      overrun: (task, reason) => metrics.sandboxOverruns.inc({ task, reason }),
+      threadKilled: (task, reason) => metrics.sandboxThreadsKilled.inc({ task, reason }),
+      queueTimeout: (task) => metrics.sandboxQueueTimeouts.inc({ task }),
+    }),
     state: { draining: false, starting: false, workersRunning: 0 },
   };
 }
@@ -53,4 +60,5 @@ export async function closeContext(ctx: AppContext): Promise<void> {
   await Promise.race([closeQueues(ctx.queues), new Promise((resolve) => setTimeout(resolve, 2_000))]);
   ctx.redis.disconnect();
   ctx.workerRedis.disconnect();
+  await ctx.sandbox.close();
 }

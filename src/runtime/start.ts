@@ -72,8 +72,12 @@ export async function startSystem(
     ? await ensureRedis(env.redisUrl, redisDataDir, (msg) => logger.warn(msg), { mayStart: true })
     : { url: env.redisUrl, startedHere: false, stop: async () => {} };
   const ctx = createContext(env, config, logger, clock);
+  // Every sandbox thread loads its parsers while Redis is found: the first documents wait for no thread start.
+  const warm = ctx.sandbox.warm();
+  warm.catch(() => undefined); // awaited below; not unhandled if finding Redis fails first
   await waitForRedis(ctx, logger, health);
   await ctx.catalog.seedFromConfig(config);
+  await warm;
   const handles: RoleHandle[] = [];
   // Readiness says 503 until every role runs: the api role starts first and would otherwise answer for workers
   // that are not running yet.

@@ -2,6 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// Each run of the command reads in a sandbox thread of its own, which loads the parsers first: seconds on a busy machine.
+vi.setConfig({ testTimeout: 60_000 });
 import type { NormalizedItem } from '../../src/core/item.js';
 import { runCli } from '../support/cli.js';
 import { startServer, type LoopbackServer } from '../support/http.js';

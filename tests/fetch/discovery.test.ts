@@ -159,5 +159,6 @@ describe('discovery: a source whose URL is a home page', () => {
     } finally {
       process.env = saved;
     }
-  }, 30_000);
+    // Each run reads the page in a sandbox thread of its own, which loads the parsers first.
+  }, 90_000);
 });

@@ -130,11 +130,17 @@ export interface LabelledInterview {
   hour: number;
   turns: Array<{ phrase: number; slots: { n: string; m: string; name: number } }>;
   languages: Lang[];
+  /** The version in a language that left one turn out (its index), as an outlet cutting a long interview does. */
+  cut?: Partial<Record<Lang, number>>;
+  /** Languages whose outlet groups the thousands of counts its own way (`5,100`, `5 100`, `5.100`). */
+  grouped?: Lang[];
+  /** Languages whose outlet wrote the turn's second figure out in words (so it is missing from the numbers). */
+  spelled?: Partial<Record<Lang, number>>;
 }
 
 const t = (phrase: number, n: string, m: string, name = 0) => ({ phrase, slots: { n, m, name } });
 
-/** 15 interviews, each in two or more languages. */
+/** 18 interviews, each in two or more languages; the last three with the differences real translations have. */
 export const INTERVIEWS: LabelledInterview[] = [
   {
     label: 'gas 1',
@@ -242,6 +248,34 @@ export const INTERVIEWS: LabelledInterview[] = [
     languages: ['en', 'ru', 'az', 'tr'],
     turns: [t(1, '9', '2026', 1), t(0, '12.2', '2031', 0), t(6, '3000', '2026', 2), t(4, '5.8', '5', 1)],
   },
+  {
+    label: 'universities, one turn cut in Russian',
+    person: 1,
+    day: 14,
+    hour: 10,
+    languages: ['en', 'ru', 'az'],
+    cut: { ru: 2 },
+    turns: [t(5, '4200', '3900', 3), t(2, '19', '12', 2), t(3, '64', '2028'), t(6, '1800', '2027', 2), t(4, '6.2', '5.4', 1)],
+  },
+  {
+    label: 'pipeline, thousands grouped',
+    person: 2,
+    day: 15,
+    hour: 9,
+    languages: ['en', 'ru', 'tr', 'az'],
+    grouped: ['en', 'ru', 'tr'],
+    turns: [t(5, '12400', '11800', 3), t(0, '15.6', '2034', 0), t(7, '2150', '90'), t(2, '52', '37', 2)],
+  },
+  {
+    label: 'exports, a figure in words, a turn cut in Turkish',
+    person: 4,
+    day: 16,
+    hour: 12,
+    languages: ['az', 'tr', 'en'],
+    spelled: { en: 1 },
+    cut: { tr: 4 },
+    turns: [t(2, '44', '31', 2), t(5, '2600', '2300', 3), t(3, '81', '2027'), t(0, '7.7', '2029', 0), t(4, '3.9', '3.1', 1)],
+  },
 ];
 
 /**
@@ -275,6 +309,23 @@ export const OTHER_INTERVIEWS: LabelledInterview[] = [
     turns: [t(0, '8.8', '2028', 0), t(7, '150', '10'), t(4, '5.3', '4.1', 1), t(6, '1200', '2027', 2), t(5, '300', '280', 4)],
   },
   {
+    label: 'universities, same day, one turn fewer, same kinds of turns',
+    person: 1,
+    day: 14,
+    hour: 16,
+    languages: ['tr'],
+    turns: [t(5, '4100', '3700', 3), t(2, '21', '12', 2), t(6, '1700', '2027', 2), t(4, '6.0', '5.4', 1)],
+  },
+  {
+    label: 'pipeline, same day, other figures',
+    person: 2,
+    day: 15,
+    hour: 17,
+    languages: ['az'],
+    grouped: ['az'],
+    turns: [t(5, '12400', '10900', 3), t(0, '14.9', '2034', 0), t(7, '1950', '85'), t(2, '48', '37', 2)],
+  },
+  {
     label: 'summit, same day',
     person: 4,
     day: 13,
@@ -289,17 +340,32 @@ const outlet = (lang: Lang, index: number): SourceRef => {
   return { id, name: `Outlet ${lang.toUpperCase()} ${index}`, url: `https://${id}.example/`, itemUrl: `https://${id}.example/interview/${index}` };
 };
 
+/** A count as each language's outlets group its thousands: `12,400`, `12 400` (no-break space), `12.400`. */
+function groupThousands(value: string, lang: Lang): string {
+  const separator = { en: ',', ru: '\u00a0', az: ' ', tr: '.' }[lang];
+  const groups: string[] = [];
+  for (let end = value.length; end > 0; end -= 3) groups.unshift(value.slice(Math.max(0, end - 3), end));
+  return groups.join(separator);
+}
+
+/** A figure written out in words (what a translator sometimes does): no number left to compare. */
+const SPELLED: Record<Lang, string> = { en: 'several thousand', ru: 'несколько тысяч', az: 'bir neçə min', tr: 'birkaç bin' };
+
 const fill = (text: string, slots: Slots) => text.replaceAll('{n}', slots.n).replaceAll('{m}', slots.m).replaceAll('{x}', slots.x);
 
 /** One interview as an outlet in `lang` publishes it (normalized item), `minutes` after the first publication. */
 export function renderInterview(interview: LabelledInterview, lang: Lang, key: string, minutes = 0): NormalizedItem {
   const at = new Date(Date.UTC(2025, 5, 10 + interview.day, interview.hour) + minutes * 60_000).toISOString();
+  const figure = (value: string) => (interview.grouped?.includes(lang) && /^\d{4,}$/.test(value) ? groupThousands(value, lang) : value);
   const qa = assignTurnIds(
-    interview.turns.map(({ phrase, slots }) => {
-      const filled = { n: slots.n, m: slots.m, x: NAMES[slots.name]![lang] };
-      const [question, answer] = PHRASES[phrase]![lang];
-      return { question: fill(question, filled), answer: fill(answer, filled) };
-    }),
+    interview.turns
+      .filter((_, i) => interview.cut?.[lang] !== i)
+      .map(({ phrase, slots }, i) => {
+        const m = interview.spelled?.[lang] === i ? SPELLED[lang] : figure(slots.m);
+        const filled = { n: figure(slots.n), m, x: NAMES[slots.name]![lang] };
+        const [question, answer] = PHRASES[phrase]![lang];
+        return { question: fill(question, filled), answer: fill(answer, filled) };
+      }),
   );
   const name = PEOPLE[interview.person]![lang];
   const source = outlet(lang, INTERVIEWS.indexOf(interview) + 100 * OTHER_INTERVIEWS.indexOf(interview) + 1000);

@@ -138,6 +138,43 @@ describe('boilerplate', () => {
     ]);
     expect(clean.blocks.filter((b) => b.kind === 'text').map((b) => b.text)).toEqual(['Text.', 'More.']);
   });
+
+  it('takes the block right under an uncaptioned picture for its caption by its place, when it reads as one', () => {
+    const under = (block: string, alt = '') => {
+      const clean = removeBoilerplate(toBlocks(`<p>Before.</p><p><img src="https://x.az/p.jpg" alt="${alt}"></p>${block}<p>After.</p>`), { title: 't' });
+      return { image: clean.images[0], texts: clean.blocks.filter((b) => b.kind === 'text').map((b) => b.text) };
+    };
+    // Read as captions, whatever their words: a phrase, a source set off at the end, a sentence repeating the alt text.
+    expect(under('<p>Delegates at the opening session in Shusha</p>').image).toEqual({
+      url: 'https://x.az/p.jpg',
+      caption: 'Delegates at the opening session in Shusha',
+    });
+    expect(under('<p>Делегаты форума в Шуше / Report</p>').image).toMatchObject({ caption: 'Делегаты форума в Шуше', credit: 'Report' });
+    expect(under('<p>Forumun iştirakçıları Şuşada | APA</p>').image).toMatchObject({ caption: 'Forumun iştirakçıları Şuşada', credit: 'APA' });
+    expect(under('<p>Delegates at the opening in Shusha (AZERTAC)</p>').image).toMatchObject({
+      caption: 'Delegates at the opening in Shusha',
+      credit: 'AZERTAC',
+    });
+    expect(under('<p>The delegates gathered at the opening session in Shusha.</p>', 'Delegates at the opening session').image).toMatchObject({
+      caption: 'The delegates gathered at the opening session in Shusha.',
+    });
+    // Read as the story going on: a question, a turn marker, bold, a sentence, two words, a lead-in.
+    for (const block of [
+      '<p>Did they agree?</p>',
+      '<p>— We agreed on the date</p>',
+      '<p>Q: The date of the talks</p>',
+      '<p><strong>The date of the talks</strong></p>',
+      '<p>That is what matters for families.</p>',
+      '<p>Energy security</p>',
+      '<p>The plan has three parts:</p>',
+    ]) {
+      const { image, texts } = under(block);
+      expect(image, block).toEqual({ url: 'https://x.az/p.jpg' });
+      expect(texts.length, block).toBe(3);
+    }
+    // Furniture stays furniture: removed, not taken for a caption.
+    expect(under('<p>Read more: Aliyev meets Erdogan in Ankara</p>')).toEqual({ image: { url: 'https://x.az/p.jpg' }, texts: ['Before.', 'After.'] });
+  });
 });
 
 describe('extractTurns', () => {

@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SyndicateError } from '../../src/core/errors.js';
 import { normalizeDocument } from '../../src/normalize/normalize-document.js';
 import { extractPageMetadata } from '../../src/content/page-metadata.js';
+import { Sandbox } from '../../src/sandbox/sandbox.js';
+
+const sandbox = new Sandbox({ deadlineMs: 10_000, maxHeapMb: 512 });
+afterAll(() => sandbox.close());
 
 /**
  * One hand-written page per failure class seen on real news pages (the wrong block chosen, empty text, cut
@@ -18,7 +22,7 @@ const prose = (n: number, topic: string) =>
 const normalizePage = (html: string) =>
   normalizeDocument(
     { body: Buffer.from(html), contentType: 'text/html; charset=utf-8', location: URL_ },
-    { fetchedAt: '2025-07-01T00:00:00.000Z', maxEntries: 100 },
+    { fetchedAt: '2025-07-01T00:00:00.000Z', maxEntries: 100, limits: { maxFeedBytes: 10 * 1024 * 1024 }, sandbox },
   );
 const textOf = async (html: string) => (await normalizePage(html))[0]!.contentText;
 

@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { normalizeDocument } from '../../src/normalize/normalize-document.js';
+import { Sandbox } from '../../src/sandbox/sandbox.js';
+
+// The workers' path: the page read and normalized in a sandbox thread (a deadline with room for a busy machine).
+const sandbox = new Sandbox({ deadlineMs: 10_000, maxHeapMb: 512, threads: 1 });
+afterAll(() => sandbox.close());
 
 /** Prose long enough for Readability to take the block for the article. */
 const PROSE = [
@@ -18,7 +23,7 @@ const page = (article: string, around = ''): string =>
 const textOf = async (html: string): Promise<{ text: string; captions: string[] }> => {
   const [item] = await normalizeDocument(
     { body: Buffer.from(html), contentType: 'text/html; charset=utf-8', location: 'https://harbour.example/news/breakwater' },
-    { fetchedAt: '2026-01-02T03:04:05.000Z', maxEntries: 10 },
+    { fetchedAt: '2026-01-02T03:04:05.000Z', maxEntries: 10, limits: { maxFeedBytes: 10 * 1024 * 1024 }, sandbox },
   );
   return { text: item!.contentText, captions: item!.images.map((image) => `${image.caption ?? ''}|${image.credit ?? ''}`) };
 };
@@ -121,5 +126,56 @@ describe('lists of other stories made of paragraphs', () => {
     const { text } = await textOf(page([...paragraphs.slice(0, 2), shout, ...paragraphs.slice(2)].join('')));
     expect(text).not.toContain('HARBOUR APP');
     for (const p of PROSE) expect(text).toContain(p);
+  });
+});
+
+describe('notices to the reader go; sentences on the same subjects stay', () => {
+  it.each([
+    'Get the latest updates right in your inbox. Subscribe to our newsletters.',
+    'Sign up to our newsletter for exclusive updates and enhanced content',
+    'Let our news meet your inbox. The news and stories that matter, delivered weekday mornings.',
+    "This website uses cookies to improve your experience. We'll assume you're ok with this, but you can opt-out if you wish.",
+    'Note: we are temporarily moderating all comments submitted to deal with a surge in spam.',
+    'ATENÇÃO: Comentários com textos ininteligíveis não serão aprovados pelo moderador.',
+    'This slideshow requires JavaScript.',
+    'Follow the Harbour Desk on Instagram, Facebook, Twitter and YouTube.',
+    'Reporting by Jane Roe; additional reporting by Sam Poe; Editing by John Doe',
+    'Copyright © 2019 Harbour Press. All rights reserved.',
+    '[button link="https://harbour.example/submit/" type="big"] Send us YOUR story[/button]',
+    'Advert',
+    'Continue Reading Below',
+  ])('%s', async (notice) => {
+    const { text } = await textOf(page([paragraphs[0], `<p>${notice}</p>`, ...paragraphs.slice(1), `<p>${notice}</p>`].join('')));
+    expect(text).not.toContain(notice.slice(0, 20));
+    for (const prose of PROSE) expect(text).toContain(prose);
+  });
+
+  it('keeps story sentences that name a newsletter, comments or Twitter without a notice’s action, and long paragraphs', async () => {
+    const story = [
+      'The harbour newsletter, printed since 1952, carried the first report of the storm damage to the outer wall.',
+      'The harbour master declined to comment on the cost of the repairs.',
+      'Fishermen posted pictures of the waves on Twitter within minutes of the first breach.',
+      `Residents who subscribe to the harbour newsletter were told of the works in May. ${PROSE[1]} ${PROSE[2]}`,
+    ];
+    const { text } = await textOf(page([...paragraphs, ...story.map((p) => `<p>${p}</p>`)].join('')));
+    for (const sentence of story) expect(text).toContain(sentence);
+  });
+});
+
+describe('author boxes and reader-notice widgets marked by class go before the pick', () => {
+  it('an author bio box and a cookie banner go; the story stays', async () => {
+    const bio = 'Regan Doe is a harbour reporter living in Portsmouth with her husband, two sons and two cats, and writes about boats.';
+    const banner = 'We value your privacy and ask before we store anything on your device, as the rules of the region require.';
+    const html = page(
+      [
+        ...paragraphs,
+        `<div class="post-author"><div class="author-content"><p>${bio}</p></div></div>`,
+        `<div class="cookie-notice"><p>${banner}</p></div>`,
+      ].join(''),
+    );
+    const { text } = await textOf(html);
+    expect(text).not.toContain(bio.slice(0, 30));
+    expect(text).not.toContain(banner.slice(0, 30));
+    for (const prose of PROSE) expect(text).toContain(prose);
   });
 });

@@ -2,15 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { SyndicateError, toSyndicateError } from '../../core/errors.js';
 import { RequestSlots, hostOf, type HostPoliteness } from '../../net/host-politeness.js';
 import { parseRetryAfter } from '../../net/retry-after.js';
-import { decodeText } from '../../content/decode-text.js';
 import type { FeedEntry } from '../../content/feed-entry.js';
 import { fetchLimits, httpFetch } from '../http-fetch.js';
 import type { RequestCredentials } from '../request-profile.js';
-import { extractPageMetadata } from '../../content/page-metadata.js';
 import { rewriteArticleUrl } from '../../content/extraction-rules.js';
+import { documentCaps } from '../../content/caps.js';
 import type { CleanupRules } from '../../config/schema.js';
-import { mergePageIntoEntry } from './merge-page.js';
-import { needsFullText, type FullTextMode, type FullTextReason } from './needs-full-text.js';
+import type { FullTextDecision, FullTextReason } from './needs-full-text.js';
 import type { StageServices } from '../../queues/stage-services.js';
 
 /** What became of one entry's full text. */
@@ -28,22 +26,22 @@ export interface FullTextOutcome {
 const HTML_TYPES = /^\s*(?:text\/html|application\/xhtml\+xml)\b/i;
 
 /**
- * Fetches an entry's article page when the source's `fullText` setting and the entry call for it
- * (see {@link needsFullText}), and merges the page's main content and metadata into the entry. The page goes
+ * Fetches an entry's article page when the source's `fullText` setting and the entry call for it (`decision`, from
+ * `needsFullText`, which the sandbox ran while it read the feed), and merges the page's main content and metadata
+ * into the entry, in the sandbox (decoding, extraction and merging under its deadline and the caps). The page goes
  * through the same address guard, byte cap, timeout and per-host politeness as feeds (`gate`; null for a preview
- * without Redis, `syndicate normalize`). A failure never loses
- * the entry: it comes back as the feed gave it, with the error for the caller to record. The source's extraction
- * `rules` say where the page is read from (`articleUrl`) and what of it is the article (keep and removal selectors).
+ * without Redis, `syndicate normalize`). A failure never loses the entry: it comes back as the feed gave it, with the
+ * error for the caller to record. The source's extraction `rules` say where the page is read from (`articleUrl`)
+ * and what of it is the article (keep and removal selectors).
  */
 export async function fetchFullText(
-  ctx: Pick<StageServices, 'config' | 'clock' | 'guard'>,
+  ctx: Pick<StageServices, 'config' | 'clock' | 'guard' | 'sandbox'>,
   gate: HostPoliteness | null,
   entry: FeedEntry,
-  mode: FullTextMode,
+  { fetch, reason }: FullTextDecision,
   credentials?: RequestCredentials,
   rules: CleanupRules = {},
 ): Promise<FullTextOutcome> {
-  const { fetch, reason } = needsFullText(entry, mode);
   if (!fetch) return { entry, reason, fetched: false };
   // The page may be read from another view of the article (print, AMP): the entry keeps its own address.
   const url = rewriteArticleUrl(entry.link!, rules);
@@ -71,9 +69,16 @@ export async function fetchFullText(
       throw new SyndicateError('SYN_ERR_FETCH_HTTP_STATUS', `article page ${url} answered ${response.status}`, { details: { status: response.status } });
     const contentType = response.headers['content-type'];
     if (contentType && !HTML_TYPES.test(contentType)) throw new SyndicateError('SYN_ERR_PARSE_FAILED', `article page ${url} is ${contentType}, not HTML`);
-    const page = extractPageMetadata(decodeText(response.body, contentType), response.url, rules);
-    if (page.contentSource === 'none') throw new SyndicateError('SYN_ERR_NO_ARTICLE', `article page ${url}: no article text found`);
-    return { entry: mergePageIntoEntry(entry, rewritten ? { ...page, canonicalUrl: entry.link! } : page), reason, fetched: true };
+    const merged = await ctx.sandbox.run('readArticlePage', {
+      body: response.body,
+      contentType,
+      location: response.url,
+      caps: documentCaps(limits),
+      entry,
+      rules,
+      keepEntryLink: rewritten,
+    });
+    return { entry: merged, reason, fetched: true };
   } catch (err) {
     return { entry, reason, fetched: false, error: toSyndicateError(err, 'SYN_ERR_FETCH_FAILED') };
   }

@@ -7,6 +7,12 @@ export type FullTextMode = 'auto' | 'always' | 'never';
 /** Why an entry's page is (or is not) fetched; logged and tested, so each rule is visible. */
 export type FullTextReason = 'never' | 'always' | 'no-link' | 'no-content' | 'short-content' | 'content-is-summary' | 'read-more' | 'has-content';
 
+/** Whether an entry's page is fetched, and why. */
+export interface FullTextDecision {
+  fetch: boolean;
+  reason: FullTextReason;
+}
+
 /** Below this many characters of text, a body is taken for a teaser rather than the article. */
 export const SHORT_BODY_CHARS = 500;
 
@@ -29,7 +35,7 @@ function textOf(html: string | null): string {
  * at all, a body of less than {@link SHORT_BODY_CHARS} characters of text, a body that is just the summary
  * again, or one ending in a read-more marker. Pure.
  */
-export function needsFullText(entry: Pick<FeedEntry, 'link' | 'summary' | 'contentHtml'>, mode: FullTextMode): { fetch: boolean; reason: FullTextReason } {
+export function needsFullText(entry: Pick<FeedEntry, 'link' | 'summary' | 'contentHtml'>, mode: FullTextMode): FullTextDecision {
   if (mode === 'never') return { fetch: false, reason: 'never' };
   if (!entry.link || !/^https?:\/\//i.test(entry.link)) return { fetch: false, reason: 'no-link' };
   if (mode === 'always') return { fetch: true, reason: 'always' };

@@ -1,8 +1,9 @@
 import type { ImageRef } from '../../core/item.js';
 import type { Block } from './blocks.js';
 import { compareKey, endsSentence, squeeze, wordCount } from '../../content/text.js';
-import { alternation, anyOf, entries, WORD_END } from '../lexicon/compile.js';
+import { alternation, anyOf, entries, WORD_END, WORD_START } from '../lexicon/compile.js';
 import { KNOWN_LANGUAGES } from '../lexicon/index.js';
+import { startsLikeTurn } from './markers.js';
 
 /** What the furniture rules need to know about the article. */
 export interface BoilerplateContext {
@@ -154,6 +155,20 @@ function isBreadcrumb(flat: string, atTop = false): boolean {
   return crumbs.length > 2 || atTop || HOME_CRUMB.test(crumbs[0]!);
 }
 
+/** Longest paragraph taken for a notice to the reader: a notice says its piece in a sentence or two. */
+const MAX_NOTICE_CHARS = 250;
+
+/** The notices of every known language, each as a pattern of its topics and one of its actions (whole words). */
+const NOTICES = KNOWN_LANGUAGES.flatMap((language) => language.notices ?? []).map((notice) => ({
+  topic: new RegExp(`${WORD_START}${alternation(notice.topics, { caseless: true })}${WORD_END}`, 'iu'),
+  action: new RegExp(`${WORD_START}${alternation(notice.actions, { caseless: true })}${WORD_END}`, 'iu'),
+}));
+
+/** True for a short notice to the reader: a newsletter sign-up, a cookie banner, a comment policy, a follow-us line. */
+function isReaderNotice(flat: string): boolean {
+  return flat.length <= MAX_NOTICE_CHARS && NOTICES.some((notice) => notice.topic.test(flat) && notice.action.test(flat));
+}
+
 /** A bare domain name (a source widget's label) or a bare URL. */
 const BARE_DOMAIN = /^(?:https?:\/\/)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:\/\S*)?$/i;
 
@@ -165,6 +180,12 @@ const SIGN_OFFS = [
   new RegExp(`^${anyOf((lexicon) => lexicon.furniture.interviewerCredits)}(?:\\s*:)?\\s*[\\p{L}.'-][\\p{L}\\s.'-]{1,59}$`, 'iu'),
   new RegExp(`^${anyOf((lexicon) => lexicon.furniture.editorNotes)} .{0,80}$`, 'iu'),
   new RegExp(`^${anyOf((lexicon) => lexicon.furniture.tagLabels)}\\s*:.{0,200}$`, 'iu'),
+  // "Copyright © 2019 Press TV. All rights reserved.", "Copyright @ 2019 The New Arab.": the page's, not the story's.
+  /^(?:copyright|\(c\)|©)(?:\s*[©@])?\s*(?:19|20)\d\d(?:\s*[-\u2013]\s*(?:19|20)\d\d)?(?![\p{L}\p{N}]).{0,100}$/iu,
+  // An unrendered shortcode of the site's publishing system: "[button link=…] Send us your review[/button]".
+  /^\[[a-z][\w-]{1,20}(?:\s[^\]]{0,300})?\][^[\]]{0,200}\[\/[a-z][\w-]{1,20}\]$/iu,
+  // "Reporting by Jane Roe; Editing by John Doe": the wire's staff, after the story.
+  new RegExp(`^${anyOf((lexicon) => lexicon.furniture.staffCredits)}\\s+\\p{L}.{0,300}$`, 'iu'),
   // Without the colon, the tags are a list: "Tags stock car 2018, stock car brasil, interlagos".
   new RegExp(`^${anyOf((lexicon) => lexicon.furniture.tagLabels)}\\s[^,.!?]{1,100}(?:,[^,.!?]{1,100}){1,40},?$`, 'iu'),
 ];
@@ -198,6 +219,53 @@ const CAPTION_STYLED = /^\s*<(em|i|small)\b[^>]*>[^]*<\/\1>\s*$/i;
 
 /** Longest text taken for a caption by its place after a picture. */
 const MAX_CAPTION_CHARS = 300;
+
+/** Fewest words of a caption that is a phrase (no closing punctuation): two words are more often a subheading. */
+const MIN_PHRASE_CAPTION_WORDS = 3;
+
+/** Where a phrase may end: a letter, digit, closing bracket or quote (not a comma, colon or dash that leads on). */
+const PHRASE_END = /[\p{L}\p{N})\]"'\u201d\u00bb]$/u;
+
+/** Words of three letters or more, lower-cased: what an alt text and a caption are compared by. */
+function contentWords(text: string): string[] {
+  return text.toLocaleLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? [];
+}
+
+/** True when the block repeats the picture's alt text (three words or more, at least 60 % of them), as CMSs do. */
+function repeatsAlt(flat: string, alt: string): boolean {
+  const altWords = contentWords(alt);
+  if (altWords.length < 3) return false;
+  const words = new Set(contentWords(flat));
+  return altWords.filter((word) => words.has(word)).length >= 0.6 * altWords.length;
+}
+
+/** A source set off at the end by a slash or a bar: `… in Ankara / AZERTAC`, `… | Reuters` (no regex: linear by construction). */
+function separatedCredit(flat: string): { caption: string; credit: string } | null {
+  const at = Math.max(flat.lastIndexOf(' / '), flat.lastIndexOf(' | '));
+  if (at < 8) return null;
+  const credit = squeeze(flat.slice(at + 3)).replace(/\.$/, '');
+  return credit && looksLikeCredit(credit) && wordCount(credit) <= 5 ? { caption: squeeze(flat.slice(0, at)), credit } : null;
+}
+
+/**
+ * The caption a block is by its place, right under a picture that has none, whatever its words: a short block that
+ * reads as one. It asks nothing (no `?`, no turn marker, not bold) and is no furniture; then it is a caption when it
+ * is set in italic or small print, closes with a source (`(AZERTAC)`, `/ Reuters`), is a phrase rather than a
+ * sentence (three words or more, no closing punctuation), or repeats the picture's alt text. Null when it reads as
+ * the story going on: a sentence after a picture inside an answer stays in the answer.
+ */
+function captionByPosition(block: Block, flat: string, alt: string): { caption?: string; credit?: string } | null {
+  if (block.kind !== 'text' || flat.length > MAX_CAPTION_CHARS || /[?\uff1f]/u.test(flat)) return null;
+  if (block.bold || block.leadBold !== '' || startsLikeTurn(flat)) return null;
+  const bare = CAPTION_WITH_BARE_CREDIT.exec(flat);
+  const bareCredit = bare ? squeeze(bare[2] ?? '') : '';
+  if (bare && looksLikeCredit(bareCredit)) return { caption: squeeze(bare[1] ?? ''), credit: bareCredit };
+  const separated = separatedCredit(flat);
+  if (separated) return separated;
+  if (CAPTION_STYLED.test(block.html)) return { caption: flat };
+  if (!endsSentence(flat) && PHRASE_END.test(flat) && wordCount(flat) >= MIN_PHRASE_CAPTION_WORDS) return { caption: flat };
+  return repeatsAlt(flat, alt) ? { caption: flat } : null;
+}
 
 /**
  * A necessary condition of {@link CREDIT_LINE} and the caption patterns: a credit word or `©` somewhere in the text,
@@ -262,7 +330,7 @@ function isFlatFurniture(flat: string, key: string, keys: ContextKeys, extra: re
   // A link line has no sentence end, or sets the linked headline off with a colon or dash.
   if (flat.length <= 300 && RELATED.test(flat) && (!endsSentence(flat) || /^[^.!?]*[-:\u2013\u2014]/.test(flat))) return true;
   if (LEAVE_LINKS.test(flat) || WIDGET_WORDS.test(flat) || BARE_DOMAIN.test(flat)) return true;
-  if (COUNTERS.some((re) => re.test(flat)) || SIGN_OFFS.some((re) => re.test(flat)) || isDateLine(flat)) return true;
+  if (COUNTERS.some((re) => re.test(flat)) || SIGN_OFFS.some((re) => re.test(flat)) || isDateLine(flat) || isReaderNotice(flat)) return true;
   return extra.some((re) => re.test(flat));
 }
 
@@ -329,12 +397,14 @@ export function removeBoilerplate(blocks: readonly Block[], context: Boilerplate
     const parsed = CREDIT_HINT.test(block.text) ? parseFlatCaption(flats[i]!) : null;
     const previous = out[out.length - 1];
     const uncaptioned = (b: CleanBlock | undefined): boolean => b?.ref !== undefined && b.ref.url !== '' && !b.ref.caption && !b.ref.credit;
-    // Right under an uncaptioned picture, a short italic or small-print paragraph is its caption, wherever the
-    // picture stands (inside an answer too); a bare bracketed source closing it is the credit.
-    if (!parsed && uncaptioned(previous) && flats[i]!.length <= MAX_CAPTION_CHARS && CAPTION_STYLED.test(block.html)) {
-      const bare = CAPTION_WITH_BARE_CREDIT.exec(flats[i]!);
-      const credit = bare && looksLikeCredit(squeeze(bare[2] ?? '')) ? squeeze(bare[2] ?? '') : '';
-      previous!.ref = { ...previous!.ref!, ...withoutEmpty(credit ? { caption: squeeze(bare![1] ?? ''), credit } : { caption: flats[i]! }) };
+    // Right under an uncaptioned picture, a block that reads as a caption is its caption by position, wherever the
+    // picture stands (inside an answer too), whatever its words.
+    const byPosition =
+      !parsed && uncaptioned(previous) && !isFlatFurniture(flats[i]!, blockKeys[i]!, keys, extra)
+        ? captionByPosition(block, flats[i]!, previous!.image?.alt ?? '')
+        : null;
+    if (byPosition) {
+      previous!.ref = { ...previous!.ref!, ...withoutEmpty(byPosition) };
       return;
     }
     // Picture, short line, credit line: the line between them is the caption the credit closes.
