@@ -329,7 +329,7 @@ export const configSchema = z
         failedJobRetention: duration('30d'),
         /** Failed jobs kept per queue at most: the oldest go first. */
         failedJobCap: z.number().int().positive().default(10_000),
-        /** How often the retention sweep runs (scheduler role). */
+        /** How often the retention sweep runs (scheduler role); a quarter of `retention` when that is shorter. */
         sweepInterval: duration('10m'),
         /** Feed variants (`/feeds/x.atom?limit=&filter=…`) whose rendered documents each API process keeps, least recently used dropped first. */
         feedVariants: z.number().int().min(1).max(100_000).default(200),
