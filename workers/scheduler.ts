@@ -1,5 +1,6 @@
 import { syncSchedules } from '../src/scheduler/source-scheduler.js';
-import { bringUnderBounds, sweepRetention } from '../src/runtime/retention.js';
+import { errorCodeOf } from '../src/redis/server-memory.js';
+import { bringUnderBounds, sweepPeriodMs, sweepRetention } from '../src/runtime/retention.js';
 import type { RoleDefinition } from '../src/runtime/role.js';
 
 const RECONCILE_MS = 60_000;
@@ -7,7 +8,7 @@ const RECONCILE_MS = 60_000;
 /**
  * The scheduler role: the fetch stage chains each source's polls itself (see source-scheduler.ts); this role starts
  * new sources and, every minute, re-adds any poll whose job was lost. It also keeps state bounded
- * (runtime/retention.ts): the start-up pass once, then the retention sweep every `limits.sweepInterval`.
+ * (runtime/retention.ts): the start-up pass once, then the retention sweep every `limits.sweepInterval` (or a quarter of `limits.retention`, if shorter).
  */
 export const schedulerRole: RoleDefinition = {
   name: 'scheduler',
@@ -26,12 +27,13 @@ export const schedulerRole: RoleDefinition = {
     const sweep = (pass: () => Promise<unknown>) => {
       // One sweep at a time per process: a slow one is never stacked under the next.
       sweeping ??= pass()
-        .catch((err: Error) => ctx.logger.warn({ code: 'SYN_ERR_REDIS_UNAVAILABLE', err: err.message }, 'retention sweep failed: next one retries'))
+        .catch((err: Error) =>
+          ctx.logger.warn({ code: errorCodeOf(err) ?? 'SYN_ERR_REDIS_UNAVAILABLE', err: err.message }, 'retention sweep failed: next one retries'),
+        )
         .finally(() => (sweeping = null));
     };
     sweep(() => bringUnderBounds(ctx));
-    // Node's timers hold at most 2^31 - 1 ms (about 24.8 days); a longer interval would fire at once.
-    const sweepTimer = setInterval(() => sweep(() => sweepRetention(ctx)), Math.min(ctx.config.limits.sweepInterval, 2 ** 31 - 1));
+    const sweepTimer = setInterval(() => sweep(() => sweepRetention(ctx)), sweepPeriodMs(ctx.config.limits));
     sweepTimer.unref();
     return {
       name: 'scheduler',

@@ -219,7 +219,13 @@ export const ROUTE_SCHEMAS = {
   'PUT /api/v1/sources/:id': {
     params: byId,
     // `request` left out keeps the stored profile, `null` removes it, and a `[REDACTED]` value keeps that secret.
-    body: sourceObjectSchema.extend({ ...optionalId, request: requestProfileSchema.nullable().optional() }),
+    body: sourceObjectSchema.extend({
+      ...optionalId,
+      request: requestProfileSchema
+        .nullable()
+        .optional()
+        .describe('request profile; left out keeps the stored one, null removes it, a [REDACTED] value keeps that secret'),
+    }),
     querystring: noQuery,
     response: z.object({ source: sourceAnswer }),
   },

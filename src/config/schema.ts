@@ -63,15 +63,19 @@ const linearPattern = (flags: string) =>
 export const cleanupRulesSchema = z
   .object({
     /** The article's main element on the page (and in a feed's body): kept instead of the generic pick when it matches. */
-    keepSelector: cssSelector.optional(),
-    removeSelectors: z.array(cssSelector).optional(),
+    keepSelector: cssSelector.optional().describe("CSS selector of the article's main element, kept instead of the generic pick when it matches"),
+    removeSelectors: z.array(cssSelector).optional().describe('CSS selectors of elements removed from the article'),
     /** Regular expressions; a paragraph that one matches entirely is removed (case-insensitive). */
-    removePatterns: z.array(linearPattern('iu')).optional(),
+    removePatterns: z
+      .array(linearPattern('iu'))
+      .optional()
+      .describe('regular expressions a paragraph must match whole to be removed (case-insensitive); each must run in linear time'),
     /** Rewrites an article's address before its page is fetched (a print or AMP view): `pattern` replaced by `replacement` (`$1`…). */
     articleUrl: z
       .object({ pattern: linearPattern('u'), replacement: z.string() })
       .strict()
-      .optional(),
+      .optional()
+      .describe("rewrites the article's address before its page is fetched (a print or AMP view): pattern (linear-time) replaced by replacement ($1…)"),
   })
   .strict();
 
@@ -79,15 +83,15 @@ export const cleanupRulesSchema = z
 export const listingSchema = z
   .object({
     /** `html`: a CSS selector of each entry's element; `json`: the dot path of the array of entries ('' for the root). */
-    item: z.string(),
+    item: z.string().describe("html: a CSS selector per entry; json: the dot path of the entries' array ('' for the root)"),
     /** Within an entry (selector or dot path): its title; html default: the text of its link. */
-    title: z.string().min(1).optional(),
+    title: z.string().min(1).optional().describe("the entry's title (selector or dot path); html default: its link's text; json default: title"),
     /** Its link, the entry's identity; html default: the first `a[href]` (the item itself when it is a link). */
-    link: z.string().min(1).optional(),
+    link: z.string().min(1).optional().describe("the entry's link, its identity; html default: the first a[href]; json default: url"),
     /** Its date (an html element's `datetime` or `content`, else its text). */
-    date: z.string().min(1).optional(),
+    date: z.string().min(1).optional().describe("the entry's date (an element's datetime or content, else its text); html default: time[datetime]"),
     /** Its summary (text). */
-    summary: z.string().min(1).optional(),
+    summary: z.string().min(1).optional().describe("the entry's summary (text)"),
   })
   .strict();
 
@@ -136,15 +140,20 @@ export const sourceObjectSchema = z
     interval: duration('5m'),
     enabled: z.boolean().default(true),
     fullText: z.enum(['auto', 'always', 'never']).default('auto'),
-    cleanup: cleanupRulesSchema.optional(),
+    cleanup: cleanupRulesSchema.optional().describe('extraction rules: keepSelector, removeSelectors, removePatterns, articleUrl'),
     /** What `url` answers: a feed, or a site's listing page (`html`) or JSON (`json`) read with `listing`. */
-    format: z.enum(['feed', 'html', 'json']).default('feed'),
-    listing: listingSchema.optional(),
+    format: z
+      .enum(['feed', 'html', 'json'])
+      .default('feed')
+      .describe('what url answers: a feed, or the listing page (html) or JSON (json) of a site without a feed, read with listing (then required)'),
+    listing: listingSchema.optional().describe('where the entries of an html or json source are'),
     /** The zone of the source's dates that name none (else UTC). */
-    timezone: timeZone.optional(),
+    timezone: timeZone.optional().describe('the zone of its dates that name none (IANA name or offset); else UTC'),
     /** How its ambiguous numeric dates (`03/04/2026`) are read; inferred from its own dates when absent. */
-    dayOrder: z.enum(['dmy', 'mdy']).optional(),
-    request: requestProfileSchema.optional(),
+    dayOrder: z.enum(['dmy', 'mdy']).optional().describe('how its ambiguous numeric dates are read; inferred from its own dates when absent'),
+    request: requestProfileSchema
+      .optional()
+      .describe('request profile: userAgent, headers, auth, cookies (secrets, redacted in answers), hosts it also goes to'),
   })
   .strict();
 
@@ -320,7 +329,7 @@ export const configSchema = z
         failedJobRetention: duration('30d'),
         /** Failed jobs kept per queue at most: the oldest go first. */
         failedJobCap: z.number().int().positive().default(10_000),
-        /** How often the retention sweep runs (scheduler role). */
+        /** How often the retention sweep runs (scheduler role); a quarter of `retention` when that is shorter. */
         sweepInterval: duration('10m'),
         /** Feed variants (`/feeds/x.atom?limit=&filter=…`) whose rendered documents each API process keeps, least recently used dropped first. */
         feedVariants: z.number().int().min(1).max(100_000).default(200),

@@ -80,12 +80,12 @@ function removeLinkLists(root: DomElement): void {
 }
 
 /**
- * Class or id words that mark site widgets rather than content: share bars, newsletter boxes, comment threads,
+ * Class or id words that mark site widgets rather than content: share bars, newsletter boxes, comment threads, author boxes, cookie banners,
  * related-story lists. Read on the page before Readability (whose output drops class names) and again on a feed's
  * own body (`normalize/article/blocks.ts`).
  */
 export const WIDGET_ATTR =
-  /(?:^|[\s_-])(?:share|sharing|social|related|newsletter|subscribe|advert|ads|adv|promo|breadcrumbs?|comments?|tags|widget|popular|most-read|read-more|readmore|sidebar|banner|sponsor|lang-switch|language-switcher|langs)(?:$|[\s_-])/i;
+  /(?:^|[\s_-])(?:share|sharing|social|related|newsletter|subscribe|advert|ads|adv|promo|breadcrumbs?|comments?|tags|widget|popular|most-read|read-more|readmore|sidebar|banner|sponsor|lang-switch|language-switcher|langs|bio|author-(?:bio|box|details|content|info|card)|about-author|post-author|cta|recirc|recirculation|recommended|recommendations|outbrain|taboola|cookies?|cookie-notice|gdpr)(?:$|[\s_-])/i;
 
 /** Text hidden from sight and read only by screen readers ("Image caption", "Image copyright" labels). */
 const SCREEN_READER_ONLY =

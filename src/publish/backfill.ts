@@ -4,7 +4,7 @@ import { belongsInChannel } from './channel-filter.js';
 import { enqueueChannelUpdates, type ChannelUpdateDeps } from './hub-publisher.js';
 import type { StageServices } from '../queues/stage-services.js';
 import type { Catalog } from '../catalog/catalog.js';
-import type { ItemStore } from './item-store.js';
+import { withinRetention, type ItemStore } from './item-store.js';
 
 /** At most this many of the newest stored stories are considered: a new channel shows recent history, not all. */
 export const BACKFILL_MAX_STORIES = 5_000;
@@ -81,18 +81,22 @@ export async function backfillChannel(ctx: BackfillDeps, channelId: string): Pro
   if (digest === (await ctx.items.filedDigest(channelId))) return { channelId, added: 0, removed: 0, skipped: 'unchanged' };
   const channel = (await ctx.catalog.get('channels', channelId))!;
   const now = ctx.clock.now();
-  const oldest = now - ctx.config.limits.retention;
+  // Within retention as the sweep decides it: first stored at or after the cutoff (a story's publication time says
+  // nothing: an old article stored today is kept for the whole retention). Stories past it wait for the next sweep.
+  const cutoff = now - ctx.config.limits.retention;
 
   const matching: Array<{ id: string; score: number }> = [];
   for (let offset = 0; offset < BACKFILL_MAX_STORIES; offset += PAGE) {
-    const rows = (await ctx.items.idsByTime(Math.min(PAGE, BACKFILL_MAX_STORIES - offset), offset)).filter((row) => row.score >= oldest);
-    if (rows.length === 0) break;
+    const page = await ctx.items.idsByTime(Math.min(PAGE, BACKFILL_MAX_STORIES - offset), offset);
+    if (page.length === 0) break;
+    const storedAt = await ctx.items.storedAt(page.map((row) => row.id));
+    const rows = page.filter((_row, i) => withinRetention(storedAt[i] ?? null, cutoff));
     const stories = new Map((await ctx.items.getMany(rows.map((r) => r.id))).map((s) => [s.id, s]));
     for (const row of rows) {
       const story = stories.get(row.id);
       if (story && belongsInChannel(story, channel)) matching.push(row);
     }
-    if (rows.length < PAGE) break;
+    if (page.length < PAGE) break;
   }
   matching.reverse(); // oldest first, so stories the log has never seen are numbered by publication
 

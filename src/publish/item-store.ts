@@ -17,6 +17,15 @@ const TOUCH_ITEM = luaScript('items-touch');
 
 const sourceField = (source: SourceRef) => `${source.id} ${source.itemUrl}`;
 
+/**
+ * Whether a story first stored at `storedAt` is within retention at a `cutoff` of now − `limits.retention`: stored at
+ * or after it (the retention sweep takes those stored before it). One not tracked yet (written before retention was
+ * tracked, until the start-up pass stamps it) counts as within.
+ */
+export function withinRetention(storedAt: number | null, cutoff: number): boolean {
+  return storedAt === null || storedAt >= cutoff;
+}
+
 /** The outlet that published first: the earliest `publishedAt` among the outlets, ties to the one listed first. */
 export function firstSourceOf(sources: SourceRef[]): { firstSource?: string } {
   let first: SourceRef | undefined;
@@ -323,9 +332,18 @@ export class ItemStore {
     return { total: gone + size, trimmed: gone };
   }
 
-  /** Ids of stories first stored before `cutoff` (pipeline clock), oldest first, at most `limit`. */
+  /**
+   * Ids of stories first stored before `cutoff` (pipeline clock), oldest first, at most `limit`: those past
+   * retention (see {@link withinRetention}).
+   */
   async storedBefore(cutoff: number, limit: number): Promise<string[]> {
     return this.redis.zrangebyscore(this.keys.itemsByStored, '-inf', `(${cutoff}`, 'LIMIT', 0, limit);
+  }
+
+  /** When each of `storyIds` was first stored (pipeline clock), null for one not tracked (yet). */
+  async storedAt(storyIds: string[]): Promise<Array<number | null>> {
+    if (storyIds.length === 0) return [];
+    return (await this.redis.zmscore(this.keys.itemsByStored, ...storyIds)).map((score) => (score === null ? null : Number(score)));
   }
 
   /**

@@ -1,9 +1,32 @@
-import { Worker, type Job, type WorkerOptions } from 'bullmq';
+import { DelayedError, Worker, type Job, type WorkerOptions } from 'bullmq';
 import { withJobContext } from '../core/logger.js';
-import { errorCodeOf } from '../redis/server-memory.js';
+import { errorCodeOf, isOutOfMemory } from '../redis/server-memory.js';
 import type { QueueName, QueuePayloads } from './pipeline.js';
+import { postponeDelay, timesPostponed } from './postpone.js';
 import { STALL_POLICY } from './queues.js';
 import type { StageServices } from './stage-services.js';
+
+/** The wait of a job whose writes Redis refused for memory: 5 s, growing by half each time, at most a minute. */
+const MEMORY_WAIT_MS = 5_000;
+const MEMORY_WAIT_CAP_MS = 60_000;
+
+/**
+ * A job whose writes Redis refused for memory (`SYN_ERR_REDIS_FULL`) is put back to wait without spending an
+ * attempt, so however long memory stays full, the work runs again once it is back instead of exhausting its attempts
+ * into the failed set. Processors are idempotent (a retried job redoes what its refused run did). Answers false when
+ * the job could not be put back (Redis refused that too): it then fails this attempt as any error does.
+ */
+async function waitForMemory(job: Job, token: string | undefined, log: StageServices['logger']): Promise<boolean> {
+  if (!token) return false;
+  const times = timesPostponed(job);
+  try {
+    await job.moveToDelayed(Date.now() + postponeDelay(MEMORY_WAIT_MS, times, MEMORY_WAIT_CAP_MS), token);
+  } catch {
+    return false;
+  }
+  log.warn({ code: 'SYN_ERR_REDIS_FULL', postponed: times + 1 }, 'job postponed: Redis refuses writes for memory');
+  return true;
+}
 
 /**
  * Processes one job of a stage with the process context. `token` is the worker's lock token, which
@@ -79,6 +102,10 @@ export function startStageWorker<K extends QueueName, Ctx extends StageWorkerSer
       stop({ result: 'completed' });
       return result;
     } catch (err) {
+      if (isOutOfMemory(err) && (await waitForMemory(job, token, ctx.logger))) {
+        stop({ result: 'delayed' });
+        throw new DelayedError();
+      }
       // A postponed job (DelayedError) is not a failure, but its time is spent all the same.
       stop({ result: (err as Error).name === 'DelayedError' ? 'delayed' : 'failed' });
       throw err;
@@ -100,11 +127,27 @@ export function startStageWorker<K extends QueueName, Ctx extends StageWorkerSer
       'job failed',
     ),
   );
-  worker.on('error', (err) => ctx.logger.error({ queue, code: errorCodeOf(err), err: err.message }, 'worker error'));
+  // BullMQ retries taking the next job at once after an error other than a lost connection: while Redis refuses
+  // writes for memory, that is a busy loop (thousands of refusals and log lines a second). The worker pauses instead,
+  // logging the refusal once per pause, and tries again after a while; jobs it holds carry on.
+  let memoryPause: NodeJS.Timeout | null = null;
+  let closing = false;
+  worker.on('error', (err) => {
+    if (!isOutOfMemory(err)) return ctx.logger.error({ queue, code: errorCodeOf(err), err: err.message }, 'worker error');
+    if (memoryPause || closing) return;
+    ctx.logger.error({ queue, code: 'SYN_ERR_REDIS_FULL', err: err.message }, 'worker paused: Redis refuses writes for memory');
+    void worker.pause(true).catch(() => {});
+    memoryPause = setTimeout(() => {
+      memoryPause = null;
+      if (!closing) void worker.resume().catch(() => {});
+    }, MEMORY_WAIT_MS);
+  });
   ctx.state.workersRunning++;
   return {
     name: role,
     async close(graceMs) {
+      closing = true;
+      if (memoryPause) clearTimeout(memoryPause);
       const how = await closeWorkerWithin(worker, graceMs);
       ctx.state.workersRunning--;
       ctx.logger.info({ queue, how }, 'worker stopped');

@@ -22,7 +22,9 @@ function infoField(info: string, field: string): number {
  * done, and nothing acknowledged is lost (jobs stay where they were and run again once memory is back).
  */
 export function isOutOfMemory(err: unknown): boolean {
-  return /\bOOM command not allowed\b/.test((err as Error | null)?.message ?? '');
+  // A MULTI whose queued commands Redis refused ends in EXECABORT; ioredis keeps the refusals in `previousErrors`.
+  const { message, previousErrors } = (err ?? {}) as { message?: string; previousErrors?: unknown[] };
+  return /\bOOM command not allowed\b/.test(message ?? '') || (previousErrors ?? []).some(isOutOfMemory);
 }
 
 /** The Redis server's memory, for /metrics and the status page. */

@@ -84,6 +84,15 @@ export async function trimFailedJobs(ctx: Pick<RetentionDeps, 'config' | 'queues
   return removed;
 }
 
+/**
+ * How often the scheduler role runs the retention sweep: every `limits.sweepInterval`, or a quarter of
+ * `limits.retention` when that is shorter (at least a second), so that a story never outlives its retention by more
+ * than a quarter of it, however short an operator sets it. Within what Node's timers hold (about 24.8 days).
+ */
+export function sweepPeriodMs(limits: RetentionDeps['config']['limits']): number {
+  return Math.min(limits.sweepInterval, Math.max(1_000, Math.floor(limits.retention / 4)), 2 ** 31 - 1);
+}
+
 /** One pass of every time bound, at the pipeline clock's now. Idempotent; safe to run in several processes at once. */
 export async function sweepRetention(ctx: RetentionDeps): Promise<SweepOutcome> {
   const now = ctx.clock.now();

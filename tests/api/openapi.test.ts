@@ -108,6 +108,54 @@ describe('/api/v1/openapi.json: OpenAPI 3.1 from the schemas that validate reque
     }
   });
 
+  it('shows every per-source setting of issue 25 in the source body and answer, and the server takes a source using them all', async () => {
+    type Props = Record<string, { description?: string; properties?: Record<string, { description?: string }> }>;
+    const body = (doc.paths['/api/v1/sources/{id}']!.put!.requestBody!.content['application/json'].schema as { properties: Props }).properties;
+    const answer = (
+      doc.paths['/api/v1/sources/{id}']!.get!.responses['200']!.content!['application/json']!.schema as { properties: { source: { properties: Props } } }
+    ).properties.source.properties;
+    const nested: Record<string, string[]> = {
+      cleanup: ['keepSelector', 'removeSelectors', 'removePatterns', 'articleUrl'],
+      listing: ['item', 'title', 'link', 'date', 'summary'],
+    };
+    for (const setting of ['format', 'listing', 'cleanup', 'timezone', 'dayOrder', 'request']) {
+      for (const [where, props] of [
+        ['body', body],
+        ['answer', answer],
+      ] as const) {
+        expect(props[setting]?.description, `${where}: ${setting}`).toBeTruthy();
+        for (const field of nested[setting] ?? []) expect(props[setting]!.properties?.[field]?.description, `${where}: ${setting}.${field}`).toBeTruthy();
+      }
+    }
+    const source = {
+      name: 'Harbour Gazette',
+      url: 'https://gazette.example/latest',
+      format: 'html',
+      listing: { item: 'li.teaser', title: 'h2', link: 'a', date: 'time', summary: '.dek' },
+      cleanup: {
+        keepSelector: '.story',
+        removeSelectors: ['.promo'],
+        removePatterns: ['Read more.*'],
+        articleUrl: { pattern: '^(https://[^/]+)/', replacement: '$1/print/' },
+      },
+      timezone: 'Europe/Rome',
+      dayOrder: 'dmy',
+    };
+    const put = await app.inject({ method: 'PUT', url: '/api/v1/sources/all-settings', headers: auth, payload: source });
+    expect(put.statusCode, put.body).toBeLessThan(300);
+    const { source: stored } = (await app.inject({ method: 'GET', url: '/api/v1/sources/all-settings', headers: auth })).json();
+    expect(stored).toMatchObject(source);
+    // What the document cannot say across fields, the server still checks: html needs listing; a pattern must run in linear time.
+    const refused = [
+      { ...source, listing: undefined },
+      { ...source, cleanup: { removePatterns: ['(a+)+$'] } },
+    ];
+    for (const payload of refused) {
+      const response = await app.inject({ method: 'PUT', url: '/api/v1/sources/all-settings', headers: auth, payload });
+      expect(response.statusCode, JSON.stringify(payload)).toBe(400);
+    }
+  });
+
   it('documents the source status the API answers: numbers as numbers, ISO times, internals left out', async () => {
     await app.inject({ method: 'PUT', url: '/api/v1/sources/typed', headers: auth, payload: { name: 'Typed', url: 'https://example.com/rss' } });
     // A history as the fetch stage records it: a success with validators, then a failure.

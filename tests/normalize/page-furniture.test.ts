@@ -128,3 +128,54 @@ describe('lists of other stories made of paragraphs', () => {
     for (const p of PROSE) expect(text).toContain(p);
   });
 });
+
+describe('notices to the reader go; sentences on the same subjects stay', () => {
+  it.each([
+    'Get the latest updates right in your inbox. Subscribe to our newsletters.',
+    'Sign up to our newsletter for exclusive updates and enhanced content',
+    'Let our news meet your inbox. The news and stories that matter, delivered weekday mornings.',
+    "This website uses cookies to improve your experience. We'll assume you're ok with this, but you can opt-out if you wish.",
+    'Note: we are temporarily moderating all comments submitted to deal with a surge in spam.',
+    'ATENÇÃO: Comentários com textos ininteligíveis não serão aprovados pelo moderador.',
+    'This slideshow requires JavaScript.',
+    'Follow the Harbour Desk on Instagram, Facebook, Twitter and YouTube.',
+    'Reporting by Jane Roe; additional reporting by Sam Poe; Editing by John Doe',
+    'Copyright © 2019 Harbour Press. All rights reserved.',
+    '[button link="https://harbour.example/submit/" type="big"] Send us YOUR story[/button]',
+    'Advert',
+    'Continue Reading Below',
+  ])('%s', async (notice) => {
+    const { text } = await textOf(page([paragraphs[0], `<p>${notice}</p>`, ...paragraphs.slice(1), `<p>${notice}</p>`].join('')));
+    expect(text).not.toContain(notice.slice(0, 20));
+    for (const prose of PROSE) expect(text).toContain(prose);
+  });
+
+  it('keeps story sentences that name a newsletter, comments or Twitter without a notice’s action, and long paragraphs', async () => {
+    const story = [
+      'The harbour newsletter, printed since 1952, carried the first report of the storm damage to the outer wall.',
+      'The harbour master declined to comment on the cost of the repairs.',
+      'Fishermen posted pictures of the waves on Twitter within minutes of the first breach.',
+      `Residents who subscribe to the harbour newsletter were told of the works in May. ${PROSE[1]} ${PROSE[2]}`,
+    ];
+    const { text } = await textOf(page([...paragraphs, ...story.map((p) => `<p>${p}</p>`)].join('')));
+    for (const sentence of story) expect(text).toContain(sentence);
+  });
+});
+
+describe('author boxes and reader-notice widgets marked by class go before the pick', () => {
+  it('an author bio box and a cookie banner go; the story stays', async () => {
+    const bio = 'Regan Doe is a harbour reporter living in Portsmouth with her husband, two sons and two cats, and writes about boats.';
+    const banner = 'We value your privacy and ask before we store anything on your device, as the rules of the region require.';
+    const html = page(
+      [
+        ...paragraphs,
+        `<div class="post-author"><div class="author-content"><p>${bio}</p></div></div>`,
+        `<div class="cookie-notice"><p>${banner}</p></div>`,
+      ].join(''),
+    );
+    const { text } = await textOf(html);
+    expect(text).not.toContain(bio.slice(0, 30));
+    expect(text).not.toContain(banner.slice(0, 30));
+    for (const prose of PROSE) expect(text).toContain(prose);
+  });
+});

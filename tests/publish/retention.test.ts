@@ -102,8 +102,23 @@ describe('retention of minutes: stories and channel entries go, feeds stay valid
     const all = await stored();
     const publishedBefore = await system.ctx.queues.deliver.count();
     now += MINUTE + 30_000; // 2.5 min after the first 12 were stored, 1.5 min after the last 3
+    // Before the sweep runs, a channel created now is filed with the stories within retention only: its backfill
+    // draws the line where the sweep does (when a story was first stored), whatever the stories' publication dates.
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/channels/late',
+      headers: { authorization: 'Bearer test-admin-token' },
+      payload: { title: 'Late' },
+    });
+    expect(put.statusCode).toBe(201);
+    const late = await waitFor('the late channel backfilled', async () => {
+      const members = await system.ctx.items.channelMembers('late');
+      return members.length ? members : null;
+    });
     expect(await sweepRetention(system.ctx)).toMatchObject({ stories: 12 });
     const kept = await stored();
+    expect(late.sort()).toEqual([...kept].sort());
+    expect((await app.inject({ method: 'DELETE', url: '/api/v1/channels/late', headers: { authorization: 'Bearer test-admin-token' } })).statusCode).toBe(204);
     expect(kept).toHaveLength(3);
     const gone = all.filter((id) => !kept.includes(id));
     for (const id of gone) expect((await get(`/api/v1/items/${id}`)).statusCode).toBe(404);
@@ -152,5 +167,57 @@ describe('retention of minutes: stories and channel entries go, feeds stay valid
     expect(JSON.parse((await get('/feeds/x.json')).body).items).toEqual([]);
     // The start-up pass finds nothing left to do, however often it runs.
     expect(await bringUnderBounds(system.ctx)).toMatchObject({ adoptedStories: 0, adoptedSeen: 0, forgotten: 0, stories: 0 });
+  });
+});
+
+/**
+ * The same, on the machine's clock and the scheduler role's own timer (no sweep called by the test): with
+ * `limits.retention` of 2 s, the sweep runs every half second (a quarter of the retention, as the default
+ * `limits.sweepInterval` of 10 min is longer), so the stories and their channel entries are gone within 2.5 s of
+ * being stored, and the feed stays valid and empty.
+ */
+describe('retention of seconds on the scheduler timer', () => {
+  let feedServer: LoopbackServer;
+  let system: Awaited<ReturnType<typeof startTestSystem>>;
+
+  beforeAll(async () => {
+    feedServer = await startServer(
+      (_request, response) => void response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss([1, 2, 3], feedServer.url)),
+    );
+    system = await startTestSystem(
+      'retention-timer',
+      {
+        sources: [{ id: 'short', name: 'Short', url: `${feedServer.url}/rss`, interval: '1h', fullText: 'never' }],
+        channels: [{ id: 'x', title: 'Everything', pageSize: 5 }],
+        limits: { retention: '2s' },
+      },
+      ['scheduler', 'fetch', 'normalize', 'dedup', 'publish'],
+    );
+  });
+
+  afterAll(async () => {
+    await system?.cleanup();
+    await feedServer?.close();
+  });
+
+  it('stories and channel entries leave on their own once retention has passed', async () => {
+    const { ctx } = system;
+    const storedAt = await waitFor('the stories stored', async () => ((await ctx.items.idsByTime(10)).length === 3 ? Date.now() : null), 15_000);
+    const goneAt = await waitFor(
+      'the stories swept',
+      async () => ((await ctx.items.idsByTime(10)).length === 0 && (await ctx.redis.zcard(ctx.keys.channelItems('x'))) === 0 ? Date.now() : null),
+      15_000,
+    );
+    // Not before retention has passed (the last of the three was stored no later than storedAt), and within a
+    // quarter of it after (plus the test's and the sweep's own time).
+    expect(goneAt - storedAt).toBeGreaterThanOrEqual(1_000);
+    const app = await buildApp({ ctx, adminToken: 'test-admin-token' });
+    try {
+      const feed = await app.inject({ url: '/feeds/x.json' });
+      expect(feed.statusCode).toBe(200);
+      expect(JSON.parse(feed.body).items).toEqual([]);
+    } finally {
+      await app.close();
+    }
   });
 });

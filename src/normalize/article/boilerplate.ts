@@ -1,7 +1,7 @@
 import type { ImageRef } from '../../core/item.js';
 import type { Block } from './blocks.js';
 import { compareKey, endsSentence, squeeze, wordCount } from '../../content/text.js';
-import { alternation, anyOf, entries, WORD_END } from '../lexicon/compile.js';
+import { alternation, anyOf, entries, WORD_END, WORD_START } from '../lexicon/compile.js';
 import { KNOWN_LANGUAGES } from '../lexicon/index.js';
 import { startsLikeTurn } from './markers.js';
 
@@ -155,6 +155,20 @@ function isBreadcrumb(flat: string, atTop = false): boolean {
   return crumbs.length > 2 || atTop || HOME_CRUMB.test(crumbs[0]!);
 }
 
+/** Longest paragraph taken for a notice to the reader: a notice says its piece in a sentence or two. */
+const MAX_NOTICE_CHARS = 250;
+
+/** The notices of every known language, each as a pattern of its topics and one of its actions (whole words). */
+const NOTICES = KNOWN_LANGUAGES.flatMap((language) => language.notices ?? []).map((notice) => ({
+  topic: new RegExp(`${WORD_START}${alternation(notice.topics, { caseless: true })}${WORD_END}`, 'iu'),
+  action: new RegExp(`${WORD_START}${alternation(notice.actions, { caseless: true })}${WORD_END}`, 'iu'),
+}));
+
+/** True for a short notice to the reader: a newsletter sign-up, a cookie banner, a comment policy, a follow-us line. */
+function isReaderNotice(flat: string): boolean {
+  return flat.length <= MAX_NOTICE_CHARS && NOTICES.some((notice) => notice.topic.test(flat) && notice.action.test(flat));
+}
+
 /** A bare domain name (a source widget's label) or a bare URL. */
 const BARE_DOMAIN = /^(?:https?:\/\/)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:\/\S*)?$/i;
 
@@ -166,6 +180,12 @@ const SIGN_OFFS = [
   new RegExp(`^${anyOf((lexicon) => lexicon.furniture.interviewerCredits)}(?:\\s*:)?\\s*[\\p{L}.'-][\\p{L}\\s.'-]{1,59}$`, 'iu'),
   new RegExp(`^${anyOf((lexicon) => lexicon.furniture.editorNotes)} .{0,80}$`, 'iu'),
   new RegExp(`^${anyOf((lexicon) => lexicon.furniture.tagLabels)}\\s*:.{0,200}$`, 'iu'),
+  // "Copyright © 2019 Press TV. All rights reserved.", "Copyright @ 2019 The New Arab.": the page's, not the story's.
+  /^(?:copyright|\(c\)|©)(?:\s*[©@])?\s*(?:19|20)\d\d(?:\s*[-\u2013]\s*(?:19|20)\d\d)?(?![\p{L}\p{N}]).{0,100}$/iu,
+  // An unrendered shortcode of the site's publishing system: "[button link=…] Send us your review[/button]".
+  /^\[[a-z][\w-]{1,20}(?:\s[^\]]{0,300})?\][^[\]]{0,200}\[\/[a-z][\w-]{1,20}\]$/iu,
+  // "Reporting by Jane Roe; Editing by John Doe": the wire's staff, after the story.
+  new RegExp(`^${anyOf((lexicon) => lexicon.furniture.staffCredits)}\\s+\\p{L}.{0,300}$`, 'iu'),
   // Without the colon, the tags are a list: "Tags stock car 2018, stock car brasil, interlagos".
   new RegExp(`^${anyOf((lexicon) => lexicon.furniture.tagLabels)}\\s[^,.!?]{1,100}(?:,[^,.!?]{1,100}){1,40},?$`, 'iu'),
 ];
@@ -310,7 +330,7 @@ function isFlatFurniture(flat: string, key: string, keys: ContextKeys, extra: re
   // A link line has no sentence end, or sets the linked headline off with a colon or dash.
   if (flat.length <= 300 && RELATED.test(flat) && (!endsSentence(flat) || /^[^.!?]*[-:\u2013\u2014]/.test(flat))) return true;
   if (LEAVE_LINKS.test(flat) || WIDGET_WORDS.test(flat) || BARE_DOMAIN.test(flat)) return true;
-  if (COUNTERS.some((re) => re.test(flat)) || SIGN_OFFS.some((re) => re.test(flat)) || isDateLine(flat)) return true;
+  if (COUNTERS.some((re) => re.test(flat)) || SIGN_OFFS.some((re) => re.test(flat)) || isDateLine(flat) || isReaderNotice(flat)) return true;
   return extra.some((re) => re.test(flat));
 }
 

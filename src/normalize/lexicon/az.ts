@@ -42,7 +42,10 @@ export const az: Lexicon = {
     interviewerCredits: ['müsahibəni apardı', 'müsahibəni hazırladı', 'söhbəti apardı'],
     editorNotes: [],
     tagLabels: ['teqlər'],
+    staffCredits: [],
   },
+
+  notices: [{ topics: ['şərh*'], actions: ['moderator*', 'moderasiya*'] }],
 
   captions: {
     creditWords: ['foto', 'şəkil'],

@@ -58,6 +58,7 @@ export const en: Lexicon = {
     leaveLinks: [
       'read more',
       'continue reading',
+      'continue reading below',
       'read the full story',
       'read the full article',
       'read the full interview',
@@ -99,6 +100,7 @@ export const en: Lexicon = {
       'follow',
       'advertisement',
       'advertising',
+      'advert',
       'ad',
       'sponsored',
       'loading',
@@ -122,7 +124,19 @@ export const en: Lexicon = {
     interviewerCredits: ['interviewed by', 'interview by'],
     editorNotes: pairs(['this', 'the'], ['interview has been edited', 'interview has been condensed', 'interview was edited', 'interview was condensed']),
     tagLabels: ['tags', 'keywords', 'filed under', 'posted in'],
+    staffCredits: ['reporting by', 'additional reporting by', 'writing by', 'editing by', 'compiled by'],
   },
+
+  notices: [
+    { topics: ['newsletter*', 'inbox'], actions: ['sign up', 'signup', 'sign-up', 'subscribe*', 'deliver*'] },
+    {
+      topics: ['uses cookies', 'use cookies', 'using cookies', 'cookie policy', 'cookie settings'],
+      actions: ['accept*', 'opt-out', 'opt out', 'consent*', 'agree*', 'brows*', 'experience', 'continu*'],
+    },
+    { topics: ['comment', 'comments'], actions: ['moderat*'] },
+    { topics: ['javascript'], actions: ['requires', 'require', 'enable', 'enabled', 'disabled'] },
+    { topics: ['facebook', 'twitter', 'instagram', 'youtube', 'linkedin', 'tiktok', 'telegram'], actions: ['follow'] },
+  ],
 
   captions: {
     creditWords: ['photo', 'photos', 'photo credit', 'image', 'picture', 'credit'],

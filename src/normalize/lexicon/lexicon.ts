@@ -44,6 +44,18 @@ export interface KnownLanguage {
   switcherLabels: readonly string[];
   /** Words that mark a text as an interview (genre words in a title: "entretien"). */
   interviewWords?: readonly string[];
+  /** Notices to the reader in this language, for languages read or only recognized (see {@link ReaderNotice}). */
+  notices?: readonly ReaderNotice[];
+}
+
+/**
+ * A notice to the reader rather than the story: a newsletter sign-up, a cookie banner, a comment policy. A short
+ * paragraph holding one of the `topics` and one of the `actions` of the same notice is site furniture ("Sign up for
+ * our free newsletter", "This website uses cookies … opt-out", "Comments … approved by the moderator").
+ */
+export interface ReaderNotice {
+  topics: readonly string[];
+  actions: readonly string[];
 }
 
 /** The outlet named next to an interview's intro phrase: "interview with News.Az", "News.Az-a müsahibə", "News.Az'a röportaj". */
@@ -172,6 +184,8 @@ export interface Lexicon extends KnownLanguage {
     editorNotes: readonly string[];
     /** "Tags:" before a list of tags. */
     tagLabels: readonly string[];
+    /** Staff credits closing a wire story, before names ("Reporting by …; Editing by …"). */
+    staffCredits: readonly string[];
   };
 
   /** Captions and photo credits. */
@@ -237,6 +251,7 @@ export const MAY_BE_EMPTY: readonly string[] = [
   'voice.secondPersonEndings',
   'furniture.counterSuffixes',
   'furniture.editorNotes',
+  'furniture.staffCredits',
   'captions.creditBy',
   'people.roleWords',
   'people.roleStems',

@@ -42,7 +42,14 @@ export const ru: Lexicon = {
     interviewerCredits: ['интервью взял', 'интервью взяла', 'интервью записал', 'интервью записала', 'интервью подготовил', 'интервью подготовила'],
     editorNotes: [],
     tagLabels: ['теги', 'метки'],
+    staffCredits: [],
   },
+
+  notices: [
+    { topics: ['рассылк*'], actions: ['подпис*', 'подпиш*'] },
+    { topics: ['комментари*'], actions: ['модерац*', 'модератор*'] },
+    { topics: ['cookie', 'cookies', 'куки'], actions: ['использу*', 'соглаш*', 'соглас*'] },
+  ],
 
   captions: {
     creditWords: ['фото', 'фотография'],

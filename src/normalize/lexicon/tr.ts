@@ -42,7 +42,13 @@ export const tr: Lexicon = {
     interviewerCredits: ['röportaj'],
     editorNotes: [],
     tagLabels: ['etiketler'],
+    staffCredits: [],
   },
+
+  notices: [
+    { topics: ['yorum*'], actions: ['moderatör*', 'moderasyon*'] },
+    { topics: ['çerez*'], actions: ['kabul*', 'kullan*'] },
+  ],
 
   captions: {
     creditWords: ['foto', 'fotoğraf', 'görsel'],
