@@ -167,6 +167,10 @@ describe('boilerplate', () => {
       '<p>That is what matters for families.</p>',
       '<p>Energy security</p>',
       '<p>The plan has three parts:</p>',
+      // An enumeration under its pictures (a shopping list, a ranking) is the article's list, not captions.
+      '<p>1) Lego Star Wars Resistance Bomber</p>',
+      '<p>2. Polistil Electric Racing Track</p>',
+      '<p>• Ghostbusters Collection Steelbook Edition</p>',
     ]) {
       const { image, texts } = under(block);
       expect(image, block).toEqual({ url: 'https://x.az/p.jpg' });

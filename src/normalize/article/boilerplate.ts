@@ -223,6 +223,9 @@ const MAX_CAPTION_CHARS = 300;
 /** Fewest words of a caption that is a phrase (no closing punctuation): two words are more often a subheading. */
 const MIN_PHRASE_CAPTION_WORDS = 3;
 
+/** An item of an enumeration ("1) …", "2. …", "a) …", "• …"): a list the article goes through, not a caption. */
+const ENUMERATED_ITEM = /^(?:\p{N}{1,3}|\p{Ll})[).]\s|^[•·▪–—-]\s/u;
+
 /** Where a phrase may end: a letter, digit, closing bracket or quote (not a comma, colon or dash that leads on). */
 const PHRASE_END = /[\p{L}\p{N})\]"'\u201d\u00bb]$/u;
 
@@ -263,7 +266,7 @@ function captionByPosition(block: Block, flat: string, alt: string): { caption?:
   const separated = separatedCredit(flat);
   if (separated) return separated;
   if (CAPTION_STYLED.test(block.html)) return { caption: flat };
-  if (!endsSentence(flat) && PHRASE_END.test(flat) && wordCount(flat) >= MIN_PHRASE_CAPTION_WORDS) return { caption: flat };
+  if (!endsSentence(flat) && PHRASE_END.test(flat) && wordCount(flat) >= MIN_PHRASE_CAPTION_WORDS && !ENUMERATED_ITEM.test(flat)) return { caption: flat };
   return repeatsAlt(flat, alt) ? { caption: flat } : null;
 }
 
