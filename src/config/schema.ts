@@ -450,4 +450,3 @@ export const rulesTestSchema = z
     (test) => [test.channel, test.subscription, test.rules ?? test.filter].filter((given) => given !== undefined).length === 1,
     'give one of: channel, subscription, or rules (with or without filter)',
   );
-export type RulesTest = z.output<typeof rulesTestSchema>;
