@@ -9,6 +9,7 @@ import type { FeedEntry } from '../src/content/feed-entry.js';
 import { availableParallelism } from 'node:os';
 import { documentCaps } from '../src/content/caps.js';
 import { Sandbox } from '../src/sandbox/sandbox.js';
+import type { KeyFigure } from './_summary.js';
 
 const seed = readFileSync(new URL('../tests/fixtures/seed/news-az-trofimchuk.txt', import.meta.url), 'utf8');
 const html = seed
@@ -81,3 +82,21 @@ export default async function benchNormalize(): Promise<Record<string, number>> 
     'ratio pool / one thread in-process': pooled / normalize,
   };
 }
+
+/** This benchmark's rows in the report `npm run bench` ends with (bench/_summary.ts). */
+export const keyFigures: KeyFigure[] = [
+  {
+    label: 'normalize the seed interview: items/s',
+    figure: 'normalize (full item), items/s',
+    baseline: 'parse only (cheerio/slim load), docs/s',
+    ratio: 'ratio normalize / parse',
+    goal: '≥ 0.3',
+  },
+  {
+    label: 'normalize in the sandbox pool: items/s',
+    figure: 'normalize in the sandbox pool*',
+    baseline: 'normalize (full item), items/s',
+    ratio: 'ratio pool / one thread in-process',
+    goal: '(reported)',
+  },
+];
