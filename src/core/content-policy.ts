@@ -289,6 +289,15 @@ export function plainText(value: string | null | undefined): string {
   return value ? stripMarkup(htmlToText(value)) : '';
 }
 
+/**
+ * Text made safe as HTML character data, escaped exactly as the sanitizer writes text (`&`, `<`, `>`; quotes stay),
+ * so a body built from it can be proved clean ({@link isSanitizedContentHtml}) instead of sanitized. Not for
+ * attribute values: {@link escapeHtml}.
+ */
+export function escapeHtmlText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** Text made safe as HTML character data or a quoted attribute value. */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
