@@ -306,7 +306,11 @@ export class StoryIndex {
     if (byFingerprint && fingerprintEntry?.story)
       return { kind: 'copy', storyId: fingerprintEntry.story, basis: byFingerprint, matchedBy: 'fingerprint', bucketsDigest: '' };
     const current = read.buckets[read.buckets.length - 1] ?? [];
-    const bucketsDigest = current.length ? createHash('sha1').update(current.map((v) => v ?? '').join('|')).digest('hex') : '';
+    const bucketsDigest = current.length
+      ? createHash('sha1')
+          .update(current.map((v) => v ?? '').join('|'))
+          .digest('hex')
+      : '';
     const ranked = mine.length ? rankCandidates(read.buckets.flat(), this.maxCandidates) : [];
     for (let from = 0; from < ranked.length; from += CANDIDATE_BATCH) {
       const batch = ranked.slice(from, from + CANDIDATE_BATCH);
