@@ -179,3 +179,13 @@ describe('author boxes and reader-notice widgets marked by class go before the p
     for (const prose of PROSE) expect(text).toContain(prose);
   });
 });
+
+describe('bare links', () => {
+  it("a line linking the page's own site goes (a permalink); a reference to another site within the story stays", async () => {
+    const own = 'https://harbour.example/news/breakwater-finished-14848175.php';
+    const reference = 'http://amzn.example/2iJFhRj';
+    const { text } = await textOf(page([paragraphs[0], `<p>${own}</p>`, paragraphs[1], `<p>${reference}</p>`, ...paragraphs.slice(2)].join('')));
+    expect(text).not.toContain(own);
+    expect(text).toContain(reference);
+  });
+});

@@ -77,6 +77,7 @@ export function analyzeArticle(input: ArticleInput): ArticleAnalysis {
     title: input.title,
     sourceName: input.sourceName,
     removePatterns: input.rules?.removePatterns,
+    pageUrl: input.baseUrl,
   });
   const textBlocks = clean.blocks.filter((b) => b.kind !== 'image');
   const extraction = extractTurns(textBlocks);
@@ -112,7 +113,8 @@ export function analyzeArticle(input: ArticleInput): ArticleAnalysis {
     intro,
     qa: assignTurnIds(extraction.turns),
   };
-  const contentText = [intro, ...extraction.turns.flatMap((t) => [t.question, t.answer])].filter(Boolean).join('\n\n');
+  // The cleaned body as the page writes it, its turns' labels ("Q:", "A:") included; `qa` carries the turns without them.
+  const contentText = bodyText;
   return {
     kind: 'interview',
     interview,

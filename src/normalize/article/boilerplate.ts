@@ -12,6 +12,8 @@ export interface BoilerplateContext {
   sourceName?: string;
   /** Per-source patterns (regular expression source); a block matching one entirely is removed. */
   removePatterns?: readonly string[];
+  /** The article's own address: a line that is only a link to its own site is a share widget's permalink. */
+  pageUrl?: string;
 }
 
 /** The body without furniture; pictures stay in place as image blocks carrying their final reference. */
@@ -169,8 +171,25 @@ function isReaderNotice(flat: string): boolean {
   return flat.length <= MAX_NOTICE_CHARS && NOTICES.some((notice) => notice.topic.test(flat) && notice.action.test(flat));
 }
 
-/** A bare domain name (a source widget's label) or a bare URL. */
-const BARE_DOMAIN = /^(?:https?:\/\/)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:\/\S*)?$/i;
+/** A bare domain name (a source widget's label), or one with a path: "news.az", "report.az/en/". */
+const BARE_DOMAIN = /^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:\/\S*)?$/i;
+/** A bare URL with its scheme: furniture when it points to the page's own site (a permalink), else a reference the story cites. */
+const BARE_URL = /^https?:\/\/\S+$/i;
+
+/** The host of an address without its `www.`, lower case; null when it is none. */
+function siteOf(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).hostname.toLowerCase().replace(/^www\./, '') || null;
+  } catch {
+    return null;
+  }
+}
+
+/** True for a line that is only a link to the page's own site (`site`), a share widget's permalink. */
+function isOwnLink(flat: string, site: string | null): boolean {
+  return site !== null && BARE_URL.test(flat) && siteOf(flat) === site;
+}
 
 /** Sign-offs and notes that close a story without being part of it. */
 const SIGN_OFFS = [
@@ -309,10 +328,12 @@ function parseFlatCaption(flat: string): { caption?: string; credit?: string } |
 interface ContextKeys {
   titleKey: string;
   sourceKey: string | null;
+  /** The page's own site ({@link siteOf}). */
+  site: string | null;
 }
 
 function contextKeys(context: BoilerplateContext): ContextKeys {
-  return { titleKey: compareKey(context.title), sourceKey: context.sourceName ? compareKey(context.sourceName) : null };
+  return { titleKey: compareKey(context.title), sourceKey: context.sourceName ? compareKey(context.sourceName) : null, site: siteOf(context.pageUrl) };
 }
 
 /** True when a block is site furniture by the generic rules or the source's own patterns. */
@@ -332,7 +353,7 @@ function isFlatFurniture(flat: string, key: string, keys: ContextKeys, extra: re
   if (LANGUAGE_SWITCHER.test(flat) || isBreadcrumb(flat, atTop)) return true;
   // A link line has no sentence end, or sets the linked headline off with a colon or dash.
   if (flat.length <= 300 && RELATED.test(flat) && (!endsSentence(flat) || /^[^.!?]*[-:\u2013\u2014]/.test(flat))) return true;
-  if (LEAVE_LINKS.test(flat) || WIDGET_WORDS.test(flat) || BARE_DOMAIN.test(flat)) return true;
+  if (LEAVE_LINKS.test(flat) || WIDGET_WORDS.test(flat) || BARE_DOMAIN.test(flat) || isOwnLink(flat, keys.site)) return true;
   if (COUNTERS.some((re) => re.test(flat)) || SIGN_OFFS.some((re) => re.test(flat)) || isDateLine(flat) || isReaderNotice(flat)) return true;
   return extra.some((re) => re.test(flat));
 }
