@@ -44,6 +44,14 @@ module.exports = {
       to: { path: folders(EDGES) },
     },
     {
+      name: 'bullmq-only-in-queues',
+      severity: 'error',
+      comment:
+        'queues/ is the one facade over BullMQ: it owns job names, ids and options, and hands processors a StageJob of its own. Everything else asks it (queues.enqueueNormalize(…)), never BullMQ itself.',
+      from: { path: '^(src|workers)/', pathNot: '^src/queues/' },
+      to: { path: '^node_modules/bullmq/' },
+    },
+    {
       name: 'src-below-workers',
       severity: 'error',
       comment: 'workers/ is the top, composing src/; src/ never imports it.',
@@ -53,7 +61,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(dist|node_modules|coverage)/' },
+    exclude: { path: '^(dist|coverage)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { extensions: ['.ts', '.js'], conditionNames: ['import', 'node', 'default'] },

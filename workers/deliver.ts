@@ -1,9 +1,9 @@
-import type { Job } from 'bullmq';
-import { FANOUT_JOB_NAME } from '../src/deliver/build-event.js';
 import { processDeliverJob } from '../src/deliver/deliver-processor.js';
 import { createFanoutPermits, processFanoutJob } from '../src/deliver/fanout-processor.js';
 import { retryDelay } from '../src/deliver/retry-schedule.js';
 import type { DeliverJob, FanoutJob } from '../src/queues/pipeline.js';
+import { FANOUT_JOB_NAME } from '../src/queues/queues.js';
+import type { StageJob } from '../src/queues/stage-job.js';
 import { startStageWorker } from '../src/queues/stage-worker.js';
 import type { RoleDefinition } from '../src/runtime/role.js';
 
@@ -34,8 +34,8 @@ export const deliverRole: RoleDefinition = {
       'deliver',
       (context, job, token) =>
         job.name === FANOUT_JOB_NAME
-          ? processFanoutJob(context, job as Job<FanoutJob>, token, permits)
-          : processDeliverJob(context, job as Job<DeliverJob>, token),
+          ? processFanoutJob(context, job as StageJob<FanoutJob>, token, permits)
+          : processDeliverJob(context, job as StageJob<DeliverJob>, token),
       {
         concurrency,
         settings: {

@@ -15,7 +15,7 @@ export const schedulerRole: RoleDefinition = {
   async start(ctx) {
     const sync = async () => {
       try {
-        await syncSchedules({ queue: ctx.queues.fetch, sourceStatus: ctx.sourceStatus }, await ctx.catalog.list('sources'), ctx.clock.now());
+        await syncSchedules(ctx, await ctx.catalog.list('sources'), ctx.clock.now());
       } catch (err) {
         ctx.logger.warn({ code: 'SYN_ERR_REDIS_UNAVAILABLE', err: (err as Error).message }, 'could not sync source schedules');
       }

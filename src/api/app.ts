@@ -86,7 +86,7 @@ export async function buildApp({ ctx: processCtx, adminToken, logger = false }: 
 
   const board = new FastifyAdapter();
   const readOnlyMode = !ctx.config.admin.queueDashboardWritable;
-  createBullBoard({ queues: Object.values(ctx.queues).map((queue) => new BullMQAdapter(queue, { readOnlyMode })), serverAdapter: board });
+  createBullBoard({ queues: ctx.queues.all().map(([, queue]) => new BullMQAdapter(queue, { readOnlyMode })), serverAdapter: board });
   board.setBasePath('/admin/queues');
   await app.register(async (admin) => {
     // Never inside a frame (clickjacking an operator's signed-in session): on every answer, the 401 included.

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
-import { closeQueues, createQueues } from '../queues/queues.js';
+import { PipelineQueues } from '../queues/queues.js';
 import { createClientConnection, waitReady } from '../redis/connection.js';
 import type { AppContext } from '../runtime/context.js';
 import { createStores } from '../runtime/stores.js';
@@ -31,14 +31,14 @@ export async function createHttpContext(ctx: AppContext): Promise<HttpContext> {
     ...ctx,
     redis,
     ...createStores(redis, ctx.keys, ctx.config, ctx.logger, ctx.clock),
-    queues: createQueues(redis, ctx.env.redisPrefix, ctx.config.delivery.retrySchedule.length + 1, ctx.config.limits),
+    queues: new PipelineQueues(redis, ctx.env.redisPrefix, ctx.config.delivery.retrySchedule.length + 1, ctx.config.limits),
     redisUp: () => redis.status === 'ready',
   };
 }
 
 /** Releases what {@link createHttpContext} opened. */
 export async function closeHttpContext(http: HttpContext): Promise<void> {
-  await Promise.race([closeQueues(http.queues), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+  await Promise.race([http.queues.close(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
   http.redis.disconnect();
 }
 

@@ -62,7 +62,7 @@ export function createMetrics(http: MetricsDeps) {
     registers: [registry],
     async collect() {
       if (!http.redisUp()) return;
-      for (const [name, queue] of Object.entries(queues)) {
+      for (const [name, queue] of queues.all()) {
         const counts = await withinOrNull(queue.getJobCounts(...JOB_STATES));
         if (!counts) continue;
         for (const state of JOB_STATES) this.set({ queue: name, state }, counts[state] ?? 0);

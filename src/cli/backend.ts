@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { ChannelConfig, SourceConfig } from '../config/schema.js';
 import { loadConfigFile, loadEnv, parseConfig } from '../config/load-config.js';
-import type { Queue } from 'bullmq';
 import { CatalogOperations, type PublicSubscription, type RulesTestResult, type SourceWithStatus } from '../runtime/catalog-operations.js';
 import type { ScopedToken } from '../catalog/token-store.js';
 import type { RetractedItem } from '../core/item.js';
@@ -135,8 +134,8 @@ class RedisBackend extends CatalogOperations implements CatalogBackend {
     return this.people.split(id, names);
   }
 
-  private stageQueue(queue: Exclude<JobQueue, 'deliver'>): Queue<unknown> {
-    return this.system.queues[queue] as unknown as Queue<unknown>;
+  private stageQueue(queue: Exclude<JobQueue, 'deliver'>) {
+    return this.system.queues.producer(queue);
   }
 
   /** On the operator's own machine a `file:` feed is allowed, relative to the working directory, as in the config file. */

@@ -14,26 +14,9 @@ export function eventId(type: EventType, item: Pick<NormalizedItem, 'id'>, discr
   return `msg_${digest.slice(0, 27)}`;
 }
 
-/**
- * The deliver job id of an event to a subscription. The fan-out adds its hand-offs under it (so a repeated add is
- * dropped, and a retried fan-out skips a subscription that has one) and the ordering rule finds a story's
- * `item.published` job by it.
- */
-export function deliverJobId(subscriptionId: string, id: string): string {
-  return `${subscriptionId}-${id}`;
-}
-
-/** The job name of fan-out jobs on the deliver queue (per-subscription jobs are named after their event type). */
-export const FANOUT_JOB_NAME = 'fanout';
-
-/** The job id of an event's fan-out job: a repeated publish of the same event adds nothing. */
-export function fanoutJobId(id: string): string {
-  return `fanout-${id}`;
-}
-
-/** The deliver job id of a story's `item.published` event to a subscription. */
-export function publishedJobId(subscriptionId: string, storyId: string): string {
-  return deliverJobId(subscriptionId, eventId('item.published', { id: storyId }));
+/** The event id of a story's `item.published`: later events of the story wait for its delivery (the ordering rule). */
+export function publishedEventId(storyId: string): string {
+  return eventId('item.published', { id: storyId });
 }
 
 /**

@@ -1,5 +1,4 @@
-import type { Job, Queue } from 'bullmq';
-import { failedWithin, getFailedJob, listFailedJobs, parseTime, retryFailedJob } from '../queues/failed-jobs.js';
+import { failedWithin, getFailedJob, listFailedJobs, parseTime, retryFailedJob, type FailedStageJob } from '../queues/failed-jobs.js';
 import type { DeliverJob } from '../queues/pipeline.js';
 import type { PipelineQueues } from '../queues/queues.js';
 
@@ -29,7 +28,7 @@ export interface DeadLetter {
 /** Parses an ISO time (or epoch ms): the one parser, shared with every queue's failed jobs. */
 export { parseTime };
 
-function matches(job: Job<DeliverJob>, filter: DeadLetterFilter): boolean {
+function matches(job: FailedStageJob<DeliverJob>, filter: DeadLetterFilter): boolean {
   // Fan-out jobs share the queue; their deliveries that failed are per-subscription jobs, so only those are letters.
   if (typeof job.data.subscriptionId !== 'string') return false;
   if (filter.subscription && job.data.subscriptionId !== filter.subscription) return false;
@@ -37,12 +36,13 @@ function matches(job: Job<DeliverJob>, filter: DeadLetterFilter): boolean {
 }
 
 /** Failed deliveries (exhausted, 410, disabled) matching the filter, newest first, at most `limit`. */
-export async function listDeadLetters(queues: DeliverQueue, filter: DeadLetterFilter, limit = 1000): Promise<Job<DeliverJob>[]> {
-  return listFailedJobs(queues.deliver as unknown as Queue<DeliverJob>, (job) => matches(job, filter), limit);
+export async function listDeadLetters(queues: DeliverQueue, filter: DeadLetterFilter, limit = 1000): Promise<FailedStageJob<DeliverJob>[]> {
+  // The deliver queue holds fan-outs too: `matches` keeps the per-subscription jobs only.
+  return (await listFailedJobs(queues.deliver, (job) => matches(job as FailedStageJob<DeliverJob>, filter), limit)) as FailedStageJob<DeliverJob>[];
 }
 
 /** The API view of a dead letter. */
-export function describeDeadLetter(job: Job<DeliverJob>): DeadLetter {
+export function describeDeadLetter(job: FailedStageJob<DeliverJob>): DeadLetter {
   const { subscriptionId, eventId, eventType, storyId } = job.data;
   return {
     jobId: job.id ?? '',
@@ -57,7 +57,7 @@ export function describeDeadLetter(job: Job<DeliverJob>): DeadLetter {
 }
 
 /** A fan-out's verdict (410, disabled) made the job a dead letter at once; a replay must really send it again. */
-async function clearVerdict(job: Job<DeliverJob>): Promise<void> {
+async function clearVerdict(job: FailedStageJob<DeliverJob>): Promise<void> {
   if (!job.data.verdict) return;
   const { verdict: _verdict, ...data } = job.data;
   await job.updateData(data);
@@ -68,7 +68,7 @@ async function clearVerdict(job: Job<DeliverJob>): Promise<void> {
  * with the same job id and `webhook-id`. Throws SYN_ERR_NOT_FOUND / SYN_ERR_CONFLICT when it is not a dead letter.
  */
 export async function replayDeadLetter(queues: DeliverQueue, jobId: string): Promise<DeadLetter> {
-  const job = (await getFailedJob(queues.deliver, jobId, 'delivery job')) as Job<DeliverJob>;
+  const job = (await getFailedJob(queues.deliver, jobId, 'delivery job')) as FailedStageJob<DeliverJob>;
   const described = describeDeadLetter(job);
   await clearVerdict(job);
   await retryFailedJob(job);

@@ -1,10 +1,11 @@
-import { UnrecoverableError, type Job } from 'bullmq';
 import { SyndicateError, type ErrorCode } from '../core/errors.js';
 import type { DeliverJob } from '../queues/pipeline.js';
 import { jittered, postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
+import type { PipelineQueues } from '../queues/queues.js';
+import { failsAtOnce, type StageJob } from '../queues/stage-job.js';
 import { followsPublished, isOperationalEvent } from '../core/item.js';
 import { LOG_LENGTH, concludeAttempt, newAttempt, send, type AttemptDeps } from './attempt.js';
-import { publishedJobId } from './build-event.js';
+import { publishedEventId } from './build-event.js';
 import { raiseOperationalEvent, type OperationalEventDeps } from './operational-events.js';
 import { BUSY_WAIT_CAP_MS, BUSY_WAIT_MS, ORDER_WAIT_CAP_MS, ORDER_WAIT_MS, RATE_WAIT_CAP_MS, fitPayload, orderDecision } from './policy.js';
 import type { EndpointState } from './endpoint-state.js';
@@ -18,11 +19,11 @@ export interface DeliveryResult {
 }
 
 /** What a per-subscription delivery touches: the endpoint state, the deliver queue (ordering), and one attempt's needs. */
-export type DeliverDeps = AttemptDeps & OperationalEventDeps & { endpoints: EndpointState };
+export type DeliverDeps = AttemptDeps & OperationalEventDeps & { endpoints: EndpointState } & { queues: Pick<PipelineQueues, 'deliveryState'> };
 
 /** An error that ends the job at once (a dead letter), carrying its code for the worker's failure log. */
-function unrecoverable(code: ErrorCode, message: string): UnrecoverableError {
-  return Object.assign(new UnrecoverableError(`${code}: ${message}`), { code });
+function unrecoverable(code: ErrorCode, message: string): Error {
+  return failsAtOnce(`${code}: ${message}`, code);
 }
 
 /**
@@ -33,7 +34,7 @@ function unrecoverable(code: ErrorCode, message: string): UnrecoverableError {
  * endpoint; other failures throw so BullMQ retries on the schedule with the same `webhook-id`. An endpoint failing
  * without success for `delivery.disableAfter` is disabled. Every attempt goes to the delivery log.
  */
-export async function processDeliverJob(ctx: DeliverDeps, job: Job<DeliverJob>, token?: string): Promise<DeliveryResult> {
+export async function processDeliverJob(ctx: DeliverDeps, job: StageJob<DeliverJob>, token?: string): Promise<DeliveryResult> {
   const { subscriptionId, eventId, eventType, storyId } = job.data;
   // Times this job was taken up without being a real attempt (postponed): drives the growing postpone delay.
   const postponed = timesPostponed(job);
@@ -63,7 +64,7 @@ export async function processDeliverJob(ctx: DeliverDeps, job: Job<DeliverJob>, 
   }
 
   if (followsPublished(eventType)) {
-    const decision = orderDecision(await ctx.queues.deliver.getJobState(publishedJobId(subscriptionId, storyId)));
+    const decision = orderDecision(await ctx.queues.deliveryState(subscriptionId, publishedEventId(storyId)));
     if (decision === 'wait') return postpone(job, token, now + postponeDelay(ORDER_WAIT_MS, postponed, ORDER_WAIT_CAP_MS), now);
     if (decision === 'blocked') {
       await refuse('SYN_ERR_DELIVERY_ORDER_BLOCKED', `item.published of story ${storyId} to ${subscriptionId} is a dead letter; replay it first`);
@@ -106,7 +107,7 @@ export async function processDeliverJob(ctx: DeliverDeps, job: Job<DeliverJob>, 
  * this one). The delivery of an operational event raises nothing, so that failing listeners cannot keep
  * announcing each other's failures.
  */
-async function exhausted(ctx: DeliverDeps, job: Job<DeliverJob>, errorCode: string | null, error: string | null, attempts: number): Promise<void> {
+async function exhausted(ctx: DeliverDeps, job: StageJob<DeliverJob>, errorCode: string | null, error: string | null, attempts: number): Promise<void> {
   const { subscriptionId, eventId, eventType, storyId } = job.data;
   if (isOperationalEvent(eventType)) return;
   const now = ctx.clock.now();

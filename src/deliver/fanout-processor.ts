@@ -1,8 +1,9 @@
-import type { Job } from 'bullmq';
 import type { SubscriptionConfig } from '../config/schema.js';
 import { followsPublished } from '../core/item.js';
 import type { DeliverJob, FanoutJob } from '../queues/pipeline.js';
-import { deliverJobId, fanoutJobId, publishedJobId, eventId as makeEventId } from './build-event.js';
+import { deliverJobId, type PipelineQueues } from '../queues/queues.js';
+import type { StageJob } from '../queues/stage-job.js';
+import { publishedEventId } from './build-event.js';
 import { concludeAttempt, newAttempt, send, type AttemptDeps, type AttemptVerdict } from './attempt.js';
 import type { Admission } from './endpoint-state.js';
 import type { OperationalEventDeps } from './operational-events.js';
@@ -17,7 +18,10 @@ import type { EndpointState, FanoutPriorState } from './endpoint-state.js';
  * What a fan-out touches: the endpoint state (admission, done set, log), the deliver queue (ordering, hand-offs),
  * and what one attempt needs (see {@link AttemptDeps}).
  */
-export type FanoutDeps = AttemptDeps & OperationalEventDeps & { endpoints: EndpointState };
+export type FanoutDeps = AttemptDeps &
+  OperationalEventDeps & { endpoints: EndpointState } & {
+    queues: Pick<PipelineQueues, 'enqueueDeliveries' | 'fanoutState' | 'deliveryJobKey'>;
+  };
 
 /** What a fan-out job did: delivered inline, handed to per-subscription jobs, skipped (done by an earlier run). */
 export interface FanoutResult {
@@ -130,7 +134,7 @@ export function createFanoutPermits(size: number): FanoutPermits {
  * Idempotency: each inline success joins the event's done set in the same Redis command that logs it; a retried
  * (or stalled and restarted) fan-out job skips those and any subscription that already has its own job.
  */
-export async function processFanoutJob(ctx: FanoutDeps, job: Job<FanoutJob>, token: string | undefined, permits: FanoutPermits): Promise<FanoutResult> {
+export async function processFanoutJob(ctx: FanoutDeps, job: StageJob<FanoutJob>, token: string | undefined, permits: FanoutPermits): Promise<FanoutResult> {
   const { eventType, storyId, subscriptionIds } = job.data;
   const now = ctx.clock.now();
   if (followsPublished(eventType) && (await publishedFanoutPending(ctx, storyId))) {
@@ -172,19 +176,18 @@ export async function processFanoutJob(ctx: FanoutDeps, job: Job<FanoutJob>, tok
 
 /** Whether a later event's story still has its `item.published` fan-out in flight (the ordering rule). */
 async function publishedFanoutPending(ctx: FanoutDeps, storyId: string): Promise<boolean> {
-  const state = await ctx.queues.deliver.getJobState(fanoutJobId(makeEventId('item.published', { id: storyId })));
+  const state = await ctx.queues.fanoutState(publishedEventId(storyId));
   return fanoutOrderDecision(state) === 'wait';
 }
 
 /** What earlier runs (or the ordering rule) left behind, per subscription, in one command. */
 async function priorState(ctx: FanoutDeps, data: FanoutJob): Promise<FanoutPriorState[]> {
-  const queue = ctx.queues.deliver;
   const { eventId, eventType, storyId, subscriptionIds } = data;
   return ctx.endpoints.fanoutPriorState(
     ctx.endpoints.fanoutDoneKey(eventId),
     subscriptionIds,
-    subscriptionIds.map((id) => queue.toKey(deliverJobId(id, eventId))),
-    followsPublished(eventType) ? subscriptionIds.map((id) => queue.toKey(publishedJobId(id, storyId))) : [],
+    subscriptionIds.map((id) => ctx.queues.deliveryJobKey(id, eventId)),
+    followsPublished(eventType) ? subscriptionIds.map((id) => ctx.queues.deliveryJobKey(id, publishedEventId(storyId))) : [],
   );
 }
 
@@ -275,10 +278,8 @@ class InlineAttempts {
 async function handOff(ctx: FanoutDeps, data: FanoutJob, handoffs: Array<{ subscriptionId: string; handoff: Handoff }>): Promise<number> {
   if (!handoffs.length) return 0;
   const { eventId, eventType, storyId, body } = data;
-  const attempts = ctx.config.delivery.retrySchedule.length + 1;
-  await ctx.queues.deliver.addBulk(
+  await ctx.queues.enqueueDeliveries(
     handoffs.map(({ subscriptionId, handoff }) => ({
-      name: eventType,
       data: {
         subscriptionId,
         eventId,
@@ -288,7 +289,7 @@ async function handOff(ctx: FanoutDeps, data: FanoutJob, handoffs: Array<{ subsc
         ...(handoff.priorAttempts ? { priorAttempts: handoff.priorAttempts } : {}),
         ...(handoff.verdict ? { verdict: handoff.verdict } : {}),
       } satisfies DeliverJob,
-      opts: { jobId: deliverJobId(subscriptionId, eventId), delay: handoff.delayMs, attempts: Math.max(1, attempts - handoff.priorAttempts) },
+      delayMs: handoff.delayMs,
     })),
   );
   return handoffs.length;

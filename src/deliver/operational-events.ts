@@ -6,12 +6,12 @@
 import type { SubscriptionConfig } from '../config/schema.js';
 import type { OperationalEventType } from '../core/item.js';
 import type { PipelineQueues } from '../queues/queues.js';
-import { FANOUT_JOB_NAME, eventId, fanoutJobId } from './build-event.js';
+import { eventId } from './build-event.js';
 import type { StageServices } from '../queues/stage-services.js';
 import type { Catalog } from '../catalog/catalog.js';
 
 /** What raising an operational event touches: the catalog (who listens), the deliver queue, the clock, the logger. */
-export type OperationalEventDeps = Pick<StageServices, 'clock' | 'logger'> & { catalog: Catalog } & { queues: Pick<PipelineQueues, 'deliver'> };
+export type OperationalEventDeps = Pick<StageServices, 'clock' | 'logger'> & { catalog: Catalog } & { queues: Pick<PipelineQueues, 'enqueueFanout'> };
 
 /** One operational event to raise. */
 export interface OperationalEvent {
@@ -40,11 +40,7 @@ export async function raiseOperationalEvent(ctx: OperationalEventDeps, event: Op
     const subjectId = event.subject.subscriptionId ?? event.subject.sourceId ?? '';
     const id = eventId(event.type, { id: subjectId }, event.occurrence);
     const body = JSON.stringify({ type: event.type, timestamp: new Date(ctx.clock.now()).toISOString(), data: event.data });
-    await ctx.queues.deliver.add(
-      FANOUT_JOB_NAME,
-      { eventId: id, eventType: event.type, body, storyId: subjectId, subscriptionIds: recipients },
-      { jobId: fanoutJobId(id), attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
-    );
+    await ctx.queues.enqueueFanout({ eventId: id, eventType: event.type, body, storyId: subjectId, subscriptionIds: recipients });
     ctx.logger.info({ event: event.type, ...event.subject, recipients: recipients.length }, 'operational event raised');
     return recipients.length;
   } catch (err) {

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Job } from 'bullmq';
 import { SyndicateError, toSyndicateError, type ErrorCode } from '../core/errors.js';
 import { RequestSlots, hostOf, waitForSlot } from '../net/host-politeness.js';
 import type { FetchJob } from '../queues/pipeline.js';
 import { postpone } from '../queues/postpone.js';
-import type { PipelineQueues } from '../queues/queues.js';
+import { pollJobDueAt, type PipelineQueues } from '../queues/queues.js';
+import type { StageJob } from '../queues/stage-job.js';
 import { decideRedirect, freshnessFromHeaders, planNextPoll, type PollObservation } from '../scheduler/next-fetch.js';
-import { enqueuePoll, pollJobDueAt } from '../scheduler/source-scheduler.js';
 import { fetchLimits, httpFetch, type FetchResult } from './http-fetch.js';
 import { credentialsOf, headersFor, type RequestCredentials } from './request-profile.js';
 import { discoverFeed } from './discover-feed.js';
@@ -53,11 +52,11 @@ export type IngestDeps = Pick<StageServices, 'config' | 'guard' | 'clock' | 'met
   sourceStatus: SourceStatusStore;
   politeness: HostPoliteness;
 } & {
-  queues: Pick<PipelineQueues, 'normalize' | 'publish'>;
+  queues: Pick<PipelineQueues, 'enqueueNormalize' | 'enqueueRetraction'>;
 };
 
 /** What the fetch stage touches: ingesting's needs, plus the fetch queue (the next poll) and WebSub subscribing. */
-export type FetchDeps = IngestDeps & WebSubSubscribeDeps & { queues: Pick<PipelineQueues, 'fetch' | 'normalize' | 'deliver'> };
+export type FetchDeps = IngestDeps & WebSubSubscribeDeps & { queues: Pick<PipelineQueues, 'enqueuePoll' | 'enqueueFanout'> };
 
 /**
  * An entry's digest: what tells a changed entry from an unchanged one. A date clamped to the fetch time counts as
@@ -77,7 +76,7 @@ const hashEntry = (entry: FeedEntry | string) =>
  * Every fetch's outcome, good or bad, is recorded in the source status (fetch/source-status.ts), where the API shows
  * it; a job that finds its source disabled, gone or superseded by a newer poll ends without a fetch and records nothing.
  */
-export async function processFetchJob(ctx: FetchDeps, job: Job<FetchJob>, token?: string): Promise<FetchOutcome> {
+export async function processFetchJob(ctx: FetchDeps, job: StageJob<FetchJob>, token?: string): Promise<FetchOutcome> {
   const { sourceId } = job.data;
   const nothing = (skipped: FetchOutcome['skipped']): FetchOutcome => ({ sourceId, status: null, entries: 0, newEntries: 0, notModified: false, skipped });
   const source = await ctx.catalog.get('sources', sourceId);
@@ -353,7 +352,7 @@ async function planAndEnqueue(ctx: Pick<FetchDeps, 'clock' | 'queues'>, sourceId
   const now = ctx.clock.now();
   const plan = planNextPoll(observation);
   const at = now + plan.delayMs;
-  await enqueuePoll(ctx.queues.fetch, sourceId, at, now);
+  await ctx.queues.enqueuePoll(sourceId, at, now);
   return { at, intervalMs: plan.intervalMs };
 }
 
@@ -395,7 +394,7 @@ export async function ingestFeedDocument(
     if (handed.has(key) ? handed.get(key) === digest : unchanged[i]) continue;
     const rules = rulesFor(feedEntry.link ?? documentUrl, source?.cleanup, ctx.config.extractionRules);
     const entry = await completeFromPage(ctx, sourceId, feedEntry, fullText[i]!, credentials, rules);
-    await ctx.queues.normalize.add('normalize', { sourceId, sourceHomepage: homepage, entry, fetchedAt }, { jobId: `${sourceId}-${digest}` });
+    await ctx.queues.enqueueNormalize({ sourceId, sourceHomepage: homepage, entry, fetchedAt }, digest);
     await ctx.seenEntries.remember(sourceId, key, digest, ctx.clock.now());
     handed.set(key, digest);
     newEntries++;
@@ -426,7 +425,7 @@ async function retractDeletedEntries(ctx: IngestDeps, sourceId: string, feed: Pa
   for (const [i, { ref, when }] of tombstones.entries()) {
     if (done[i]) continue;
     const at = when && !Number.isNaN(Date.parse(when)) ? new Date(when).toISOString() : new Date(ctx.clock.now()).toISOString();
-    await ctx.queues.publish.add('item.retracted', { event: 'item.retracted', sourceId, guid: ref, at }, { jobId: `retract-${sourceId}-${hashEntry(ref)}` });
+    await ctx.queues.enqueueRetraction({ event: 'item.retracted', sourceId, guid: ref, at }, hashEntry(ref));
     await ctx.seenEntries.remember(sourceId, ref, DELETED_DIGEST, ctx.clock.now());
   }
 }

@@ -1,8 +1,8 @@
-import { UnrecoverableError, type Job } from 'bullmq';
 import { documentCaps } from '../content/caps.js';
 import type { SyndicateError } from '../core/errors.js';
 import type { NormalizeJob } from '../queues/pipeline.js';
 import type { PipelineQueues } from '../queues/queues.js';
+import { failsAtOnce, type StageJob } from '../queues/stage-job.js';
 import { rulesFor } from '../content/extraction-rules.js';
 import type { StageServices } from '../queues/stage-services.js';
 import type { Catalog } from '../catalog/catalog.js';
@@ -21,7 +21,7 @@ export type NormalizeDeps = Pick<StageServices, 'metrics' | 'config' | 'sandbox'
   catalog: Catalog;
   sourceStatus: NormalizeErrorLog;
 } & {
-  queues: Pick<PipelineQueues, 'dedup'>;
+  queues: Pick<PipelineQueues, 'enqueueDedup'>;
 };
 
 /**
@@ -29,7 +29,7 @@ export type NormalizeDeps = Pick<StageServices, 'metrics' | 'config' | 'sandbox'
  * deadline, the heap limit or the nesting it follows) fails its job at once, without retries (the same entry would
  * overrun again; the fetch stage does not hand it down again unless it changes), and is counted on the source status.
  */
-export async function processNormalizeJob(ctx: NormalizeDeps, job: Job<NormalizeJob>): Promise<{ storyId: string; kind: string } | null> {
+export async function processNormalizeJob(ctx: NormalizeDeps, job: StageJob<NormalizeJob>): Promise<{ storyId: string; kind: string } | null> {
   const { sourceId, sourceHomepage, entry, fetchedAt } = job.data;
   const source = await ctx.catalog.get('sources', sourceId);
   if (!source) return null;
@@ -53,9 +53,9 @@ export async function processNormalizeJob(ctx: NormalizeDeps, job: Job<Normalize
       guid: entry.guid,
     });
     ctx.logger.warn({ sourceId, code: error.code, err: error.message, guid: entry.guid }, 'entry given up by the sandbox: not retried');
-    throw new UnrecoverableError(`${error.code}: ${error.message}`);
+    throw failsAtOnce(`${error.code}: ${error.message}`);
   }
-  await ctx.queues.dedup.add('dedup', { item, guid: entry.guid }, { jobId: `${job.id}` });
+  await ctx.queues.enqueueDedup({ item, guid: entry.guid }, job.id);
   ctx.metrics.itemsNormalized.inc({ kind: item.kind });
   return { storyId: item.id, kind: item.kind };
 }

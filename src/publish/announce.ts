@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { PatchOperation } from '../core/item-changes.js';
 import type { EventType, NormalizedItem } from '../core/item.js';
-import { FANOUT_JOB_NAME, buildEvent, eventId, fanoutJobId, subscriptionWants } from '../deliver/build-event.js';
+import { buildEvent, eventId, subscriptionWants } from '../deliver/build-event.js';
 import type { PipelineQueues } from '../queues/queues.js';
 import type { StageServices } from '../queues/stage-services.js';
 import { definitionDigest } from './backfill.js';
@@ -19,7 +19,7 @@ export interface PublishOutcome {
 
 /** What an announcement touches: channels (catalog), stored stories, the WebSub and deliver queues, a counter. */
 export type AnnounceDeps = ChannelUpdateDeps &
-  Pick<StageServices, 'metrics' | 'logger'> & { catalog: Catalog; items: ItemStore } & { queues: Pick<PipelineQueues, 'deliver' | 'websub'> };
+  Pick<StageServices, 'metrics' | 'logger'> & { catalog: Catalog; items: ItemStore } & { queues: Pick<PipelineQueues, 'enqueueFanout' | 'enqueueWebSub'> };
 
 /**
  * Files a stored story (or its change) in every channel whose filter it matches, takes an edited one out of those it
@@ -70,11 +70,7 @@ export async function fileAndAnnounce(
   // jobs): a queue job per delivery would cost more than the POST itself. Its own attempts and backoff, since
   // it only fails on Redis trouble, never on an endpoint.
   if (wanted.length) {
-    await ctx.queues.deliver.add(
-      FANOUT_JOB_NAME,
-      { eventId: id, eventType: data.event, body, storyId: item.id, subscriptionIds: wanted },
-      { jobId: fanoutJobId(id), attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
-    );
+    await ctx.queues.enqueueFanout({ eventId: id, eventType: data.event, body, storyId: item.id, subscriptionIds: wanted });
   }
   const deliveries = wanted.length;
   ctx.metrics.storiesPublished.inc({ event: data.event });

@@ -21,7 +21,7 @@ export function definitionDigest(storedJson: string): string {
 }
 
 /** What queueing a backfill touches: the channel's definition, the digest it was filed for, the publish queue. */
-export type BackfillRequestDeps = { catalog: Catalog; items: ItemStore } & { queues: Pick<PipelineQueues, 'publish'> };
+export type BackfillRequestDeps = { catalog: Catalog; items: ItemStore } & { queues: Pick<PipelineQueues, 'enqueueBackfill'> };
 
 /** What a backfill job touches: the channel's definition, the stored stories, and WebSub distribution of the result. */
 export type BackfillDeps = Pick<StageServices, 'clock' | 'config' | 'logger'> & { catalog: Catalog; items: ItemStore } & ChannelUpdateDeps;
@@ -42,7 +42,7 @@ export async function requestBackfill(ctx: BackfillRequestDeps, channelId: strin
   if (digest === null || digest === (await ctx.items.filedDigest(channelId))) return false;
   // No fixed job id: the job re-checks the digest when it runs, so a repeat costs one comparison, while a fixed
   // id would make BullMQ drop the job of a definition that comes back (A → B → A) as long as the old one is kept.
-  await ctx.queues.publish.add('backfill', { event: 'channel.backfill', channelId });
+  await ctx.queues.enqueueBackfill(channelId);
   return true;
 }
 

@@ -1,5 +1,4 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
-import type { Job, JobsOptions } from 'bullmq';
+import { createHmac, randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import { FeedCache } from './feed-cache.js';
 import { SyndicateError } from '../core/errors.js';
@@ -7,6 +6,7 @@ import { assertUrlAllowed } from '../net/address-guard.js';
 import { readHead } from '../net/read-head.js';
 import type { WebSubJob } from '../queues/pipeline.js';
 import type { PipelineQueues } from '../queues/queues.js';
+import type { StageJob } from '../queues/stage-job.js';
 import { hubUrl, renderChannelDocument, topicUrl } from './channel-feed.js';
 import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from './render-feed.js';
 import type { StageServices } from '../queues/stage-services.js';
@@ -137,22 +137,9 @@ async function postOnce(ctx: Pick<StageServices, 'guard' | 'config'>, url: strin
   return response.statusCode;
 }
 
-const jobKey = (...parts: string[]) => createHash('sha1').update(parts.join('\n')).digest('base64url');
-
-/**
- * Job options that make a subscriber's pushes of a topic (or an external hub's pings of it) coalesce: while one is
- * waiting, further channel changes add nothing, since the waiting job sends the document current when it runs;
- * while one is in flight, at most one more is kept (BullMQ `keepLastIfActive`) and runs after it, for the changes
- * the one in flight may have missed. So a burst of publishes costs each subscriber one push in flight plus one,
- * never one per publish, and two pushes to one subscriber never race.
- */
-export function coalescingOptions(kind: WebSubJob['kind'], target: string, topic: string): JobsOptions {
-  return { deduplication: { id: `${kind}-${jobKey(target, topic)}`, keepLastIfActive: true } };
-}
-
 /** What queueing a channel's WebSub distribution touches: our hub's subscriptions, the configured hubs, the websub queue. */
 export type ChannelUpdateDeps = Pick<StageServices, 'clock' | 'env' | 'config'> & { hubSubscriptions: WebSubStore } & {
-  queues: Pick<PipelineQueues, 'websub'>;
+  queues: Pick<PipelineQueues, 'enqueueWebSub'>;
 };
 
 /** What a push or ping job touches: our hub's subscriptions, the channel and its stories (to render), the guard. */
@@ -161,26 +148,20 @@ export type WebSubJobDeps = Pick<StageServices, 'clock' | 'env' | 'guard' | 'con
 /**
  * Queues the distribution of each changed channel: one push job per verified subscriber of each of its formats,
  * and one ping per external hub named in the config, coalesced per subscriber and topic (see
- * {@link coalescingOptions}).
+ * `PipelineQueues.enqueueWebSub`).
  */
 export async function enqueueChannelUpdates(ctx: ChannelUpdateDeps, channelIds: string[]): Promise<number> {
   const store = ctx.hubSubscriptions;
   const now = ctx.clock.now();
-  const jobs: Array<{ name: string; data: WebSubJob; opts: JobsOptions }> = [];
+  const jobs: WebSubJob[] = [];
   for (const channelId of channelIds) {
     for (const format of FEED_FORMATS) {
       const topic = topicUrl(ctx.env.publicUrl, channelId, format);
-      for (const hub of ctx.config.websub?.externalHubs ?? [])
-        jobs.push({ name: 'ping', data: { kind: 'ping', hub, topic }, opts: coalescingOptions('ping', hub, topic) });
-      for (const sub of await store.active(topic, now))
-        jobs.push({
-          name: 'push',
-          data: { kind: 'push', channelId, format, topic, callback: sub.callback },
-          opts: coalescingOptions('push', sub.callback, topic),
-        });
+      for (const hub of ctx.config.websub?.externalHubs ?? []) jobs.push({ kind: 'ping', hub, topic });
+      for (const sub of await store.active(topic, now)) jobs.push({ kind: 'push', channelId, format, topic, callback: sub.callback });
     }
   }
-  if (jobs.length) await ctx.queues.websub.addBulk(jobs);
+  await ctx.queues.enqueueWebSub(jobs);
   return jobs.length;
 }
 
@@ -192,7 +173,11 @@ export async function enqueueChannelUpdates(ctx: ChannelUpdateDeps, channelIds: 
  * current documents, shared by every subscriber of a topic (rendered once per channel version); the websub role
  * keeps one.
  */
-export async function processWebSubJob(ctx: WebSubJobDeps, job: Job<WebSubJob>, documents: FeedCache): Promise<'pushed' | 'pinged' | 'skipped' | 'unchanged'> {
+export async function processWebSubJob(
+  ctx: WebSubJobDeps,
+  job: Pick<StageJob<WebSubJob>, 'data'>,
+  documents: FeedCache,
+): Promise<'pushed' | 'pinged' | 'skipped' | 'unchanged'> {
   const data = job.data;
   if (data.kind === 'ping') {
     await postOnce(

@@ -1,4 +1,3 @@
-import type { Job } from 'bullmq';
 import type { NormalizedItem } from '../core/item.js';
 import { SyndicateError } from '../core/errors.js';
 import { itemChanges, type PatchOperation } from '../core/item-changes.js';
@@ -6,6 +5,7 @@ import { safeItem } from '../core/safe-item.js';
 import { carryTurnIds, turnDiff } from '../core/turn-ids.js';
 import type { PublishJob } from '../queues/pipeline.js';
 import { postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
+import type { StageJob } from '../queues/stage-job.js';
 import type { PeopleStore } from '../people/people-store.js';
 import { backfillChannel, type BackfillDeps, type BackfillOutcome } from './backfill.js';
 import { retractFromSource, type RetractDeps, type RetractOutcome } from './retract.js';
@@ -30,7 +30,7 @@ const STORY_WAIT_LIMIT = 20;
  * sit in the publish queue, and workers take them in parallel): the event waits, without spending an attempt,
  * rather than lose the outlet or store an edit that the older version would then overwrite.
  */
-async function waitForStory(ctx: Pick<StageServices, 'clock'>, job: Job<PublishJob>, token: string | undefined, storyId: string): Promise<never> {
+async function waitForStory(ctx: Pick<StageServices, 'clock'>, job: StageJob<PublishJob>, token: string | undefined, storyId: string): Promise<never> {
   const times = timesPostponed(job);
   if (times < STORY_WAIT_LIMIT) {
     const now = ctx.clock.now();
@@ -78,7 +78,7 @@ async function withPerson(ctx: { people: PeopleStore }, item: NormalizedItem): P
  */
 export async function processPublishJob(
   ctx: PublishDeps,
-  job: Job<PublishJob>,
+  job: StageJob<PublishJob>,
   token?: string,
 ): Promise<PublishOutcome | BackfillOutcome | RetractOutcome | null> {
   const data = job.data;

@@ -10,7 +10,7 @@ import { SyndicateError } from '../core/errors.js';
 import { itemChanges } from '../core/item-changes.js';
 import { safeItem } from '../core/safe-item.js';
 import type { NormalizedItem, RetractedItem } from '../core/item.js';
-import { FANOUT_JOB_NAME, eventId, fanoutJobId, subscriptionWants } from '../deliver/build-event.js';
+import { eventId, subscriptionWants } from '../deliver/build-event.js';
 import type { PublishJob } from '../queues/pipeline.js';
 import { firstSourceOf } from './item-store.js';
 import { fileAndAnnounce, type AnnounceDeps } from './announce.js';
@@ -77,17 +77,13 @@ export async function deleteStory(ctx: RetractDeps, story: NormalizedItem, reaso
   // event (its id is the story's version, which a story published again under the same id would not share).
   if (wanted.length) {
     const id = eventId('item.deleted', story, story.updatedAt);
-    await ctx.queues.deliver.add(
-      FANOUT_JOB_NAME,
-      {
-        eventId: id,
-        eventType: 'item.deleted',
-        body: JSON.stringify({ type: 'item.deleted', timestamp: deleted.deletedAt, data: deleted }),
-        storyId: story.id,
-        subscriptionIds: wanted,
-      },
-      { jobId: fanoutJobId(id), attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
-    );
+    await ctx.queues.enqueueFanout({
+      eventId: id,
+      eventType: 'item.deleted',
+      body: JSON.stringify({ type: 'item.deleted', timestamp: deleted.deletedAt, data: deleted }),
+      storyId: story.id,
+      subscriptionIds: wanted,
+    });
   }
   const personId = story.interview?.interviewee?.personId;
   if (personId) await ctx.people.forgetStory(personId, story.id);

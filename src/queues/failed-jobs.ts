@@ -7,6 +7,21 @@
  */
 import type { Job, Queue } from 'bullmq';
 import { SyndicateError } from '../core/errors.js';
+import type { StageJob } from './stage-job.js';
+
+/** A failed job, as the failed-job tools and the deliver stage's dead letters read and replay it. */
+export interface FailedStageJob<T> extends Pick<StageJob<T>, 'id' | 'name' | 'data' | 'attemptsMade'> {
+  readonly queueName: string;
+  /** How many times the workers holding it died (BullMQ's stall counter). */
+  readonly stalledCounter: number;
+  /** When it failed (epoch ms). */
+  readonly finishedOn?: number;
+  readonly failedReason: string;
+  /** Replaces its data (kept when it runs again). */
+  updateData(data: T): Promise<void>;
+  /** Puts it back to wait; see {@link retryFailedJob}. */
+  retry(state?: 'failed', options?: { resetAttemptsMade?: boolean; resetAttemptsStarted?: boolean }): Promise<void>;
+}
 
 /** A time range of failure (epoch ms, inclusive; the job's `finishedOn`). */
 export interface FailedRange {
@@ -25,14 +40,14 @@ export function parseTime(value: unknown, field: string): number | undefined {
 }
 
 /** Answers whether a failed job's failure time is in the range. */
-export function failedWithin(job: Job, range: FailedRange): boolean {
+export function failedWithin(job: Pick<FailedStageJob<unknown>, 'finishedOn'>, range: FailedRange): boolean {
   const at = job.finishedOn ?? 0;
   return (range.from === undefined || at >= range.from) && (range.to === undefined || at <= range.to);
 }
 
 /** Failed jobs of `queue` that `accept` keeps, newest first, at most `limit`. */
-export async function listFailedJobs<T>(queue: Queue<T>, accept: (job: Job<T>) => boolean, limit = 1000): Promise<Job<T>[]> {
-  const found: Job<T>[] = [];
+export async function listFailedJobs<T>(queue: Queue<T>, accept: (job: FailedStageJob<T>) => boolean, limit = 1000): Promise<FailedStageJob<T>[]> {
+  const found: FailedStageJob<T>[] = [];
   for (let start = 0; found.length < limit; start += PAGE) {
     const page = (await queue.getFailed(start, start + PAGE - 1)) as Job<T>[];
     for (const job of page) if (job && accept(job) && found.length < limit) found.push(job);
@@ -54,7 +69,7 @@ export interface FailedJob {
 }
 
 /** The API view of a failed job. */
-export function describeFailedJob(job: Job): FailedJob {
+export function describeFailedJob(job: FailedStageJob<unknown>): FailedJob {
   return {
     queue: job.queueName,
     jobId: job.id ?? '',
@@ -67,7 +82,7 @@ export function describeFailedJob(job: Job): FailedJob {
 }
 
 /** The failed job `jobId` of `queue`; SYN_ERR_NOT_FOUND / SYN_ERR_CONFLICT when there is none or it is not failed. */
-export async function getFailedJob<T>(queue: Queue<T>, jobId: string, what = `${queue.name} job`): Promise<Job<T>> {
+export async function getFailedJob<T>(queue: Queue<T>, jobId: string, what = `${queue.name} job`): Promise<FailedStageJob<T>> {
   const job = (await queue.getJob(jobId)) as Job<T> | undefined;
   if (!job) throw new SyndicateError('SYN_ERR_NOT_FOUND', `no ${what} ${jobId}`);
   const state = await job.getState();
@@ -76,7 +91,7 @@ export async function getFailedJob<T>(queue: Queue<T>, jobId: string, what = `${
 }
 
 /** Puts a failed job back to wait with its attempt counters reset: it runs its whole retry schedule again, same id. */
-export async function retryFailedJob(job: Job): Promise<void> {
+export async function retryFailedJob(job: FailedStageJob<unknown>): Promise<void> {
   await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
 }
 
@@ -89,7 +104,7 @@ export async function replayFailedJob<T>(queue: Queue<T>, jobId: string): Promis
 }
 
 /** Replays every failed job of `queue` in the range, oldest first (so a story's earlier jobs go back first). */
-export async function replayFailedJobs<T>(queue: Queue<T>, range: FailedRange, accept: (job: Job<T>) => boolean = () => true): Promise<FailedJob[]> {
+export async function replayFailedJobs<T>(queue: Queue<T>, range: FailedRange, accept: (job: FailedStageJob<T>) => boolean = () => true): Promise<FailedJob[]> {
   const jobs = (await listFailedJobs(queue, (job) => accept(job) && failedWithin(job, range), Number.MAX_SAFE_INTEGER)).sort(
     (a, b) => (a.finishedOn ?? 0) - (b.finishedOn ?? 0),
   );

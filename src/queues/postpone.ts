@@ -3,7 +3,8 @@
  * own (a busy or paused endpoint or host, an event whose story is not stored yet). Pure delay arithmetic plus the
  * one BullMQ call that does it.
  */
-import { DelayedError, type Job } from 'bullmq';
+import { DelayedError } from 'bullmq';
+import type { StageJob } from './stage-job.js';
 
 /** A delay of about `baseMs` with jitter (0.5× to 1.5×), so jobs waiting on the same thing do not all come back at once. */
 export function jittered(baseMs: number, random: () => number = Math.random): number {
@@ -19,7 +20,7 @@ export function postponeDelay(baseMs: number, times: number, capMs: number, rand
 }
 
 /** How many times this job was taken up only to be postponed (BullMQ counts those starts, but not as attempts made). */
-export function timesPostponed(job: Job): number {
+export function timesPostponed(job: Pick<StageJob<unknown>, 'attemptsStarted' | 'attemptsMade'>): number {
   return Math.max(0, (job.attemptsStarted ?? 0) - job.attemptsMade - 1);
 }
 
@@ -29,7 +30,7 @@ export function timesPostponed(job: Job): number {
  * clock, so the wait is handed to it as a duration from there (the same under the system clock; right under any
  * other, e.g. the soak test's fast one). Needs the worker's lock `token`.
  */
-export async function postpone(job: Job, token: string | undefined, until: number, now: number): Promise<never> {
+export async function postpone(job: Pick<StageJob<unknown>, 'moveToDelayed'>, token: string | undefined, until: number, now: number): Promise<never> {
   await job.moveToDelayed(Date.now() + Math.max(0, Math.ceil(until - now)), token);
   throw new DelayedError();
 }

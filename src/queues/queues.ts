@@ -1,8 +1,19 @@
-import { Queue, type ConnectionOptions, type DefaultJobOptions, type WorkerOptions } from 'bullmq';
-import { QUEUE_NAMES, type QueueName, type QueuePayloads } from './pipeline.js';
+import { createHash } from 'node:crypto';
+import { Queue, type ConnectionOptions, type DefaultJobOptions, type JobState as BullJobState, type JobsOptions, type WorkerOptions } from 'bullmq';
+import {
+  QUEUE_NAMES,
+  type DedupJob,
+  type DeliverJob,
+  type FanoutJob,
+  type NormalizeJob,
+  type PublishJob,
+  type QueueName,
+  type QueuePayloads,
+  type WebSubJob,
+} from './pipeline.js';
 
-/** One typed producer per pipeline queue. */
-export type PipelineQueues = { [K in QueueName]: Queue<QueuePayloads[K]> };
+/** One typed BullMQ producer per pipeline queue. */
+export type QueueProducers = { [K in QueueName]: Queue<QueuePayloads[K]> };
 
 const DAY_S = 86_400;
 
@@ -64,29 +75,198 @@ export const STALL_POLICY: Record<QueueName, Pick<WorkerOptions, 'lockDuration' 
   websub: { lockDuration: 10_000, stalledInterval: 3_000, maxStalledCount: 20 },
 };
 
-/**
- * Creates the producers of every queue on one connection, all under the BullMQ `prefix`; `bounds` (the config's
- * `limits`) bound their finished jobs, `deliverAttempts` is the delivery retry schedule's length plus one.
- */
-export function createQueues(connection: ConnectionOptions, prefix: string, deliverAttempts: number, bounds: JobBounds): PipelineQueues {
-  const options = stageJobOptions(bounds);
-  const make = <K extends QueueName>(name: K) =>
-    new Queue<QueuePayloads[K]>(name, {
-      connection,
-      prefix,
-      defaultJobOptions: name === 'deliver' ? { ...options.deliver, attempts: deliverAttempts } : options[name],
-    }) as unknown as PipelineQueues[K];
-  return {
-    fetch: make(QUEUE_NAMES.fetch),
-    normalize: make(QUEUE_NAMES.normalize),
-    dedup: make(QUEUE_NAMES.dedup),
-    publish: make(QUEUE_NAMES.publish),
-    deliver: make(QUEUE_NAMES.deliver),
-    websub: make(QUEUE_NAMES.websub),
-  };
+/** The job name of fan-out jobs on the deliver queue (per-subscription jobs are named after their event type). */
+export const FANOUT_JOB_NAME = 'fanout';
+
+/** The job id of an event's fan-out job: a repeated publish of the same event adds nothing. */
+export function fanoutJobId(eventId: string): string {
+  return `fanout-${eventId}`;
 }
 
-/** Closes every producer. */
-export async function closeQueues(queues: PipelineQueues): Promise<void> {
-  await Promise.all(Object.values(queues).map((queue) => queue.close()));
+/**
+ * The deliver job id of an event to a subscription. The fan-out adds its hand-offs under it (so a repeated add is
+ * dropped, and a retried fan-out skips a subscription that has one) and the ordering rule finds a story's
+ * `item.published` job by it.
+ */
+export function deliverJobId(subscriptionId: string, eventId: string): string {
+  return `${subscriptionId}-${eventId}`;
+}
+
+/** Job id of the poll of a source due at `at`. */
+const pollJobId = (sourceId: string, at: number) => `poll-${sourceId}-${at}`;
+
+/** The due time a `poll-*` job id encodes, or null for any other job (initial, manual). */
+export function pollJobDueAt(jobId: string | undefined, sourceId: string): number | null {
+  const prefix = `poll-${sourceId}-`;
+  if (!jobId?.startsWith(prefix)) return null;
+  const at = Number(jobId.slice(prefix.length));
+  return Number.isFinite(at) ? at : null;
+}
+
+/** A fan-out's own attempts: it fails only on Redis trouble, never on an endpoint. */
+const FANOUT_OPTIONS = { attempts: 5, backoff: { type: 'exponential', delay: 1000 } } as const;
+
+const jobKey = (...parts: string[]) => createHash('sha1').update(parts.join('\n')).digest('base64url');
+
+/**
+ * Job options that make a subscriber's pushes of a topic (or an external hub's pings of it) coalesce: while one is
+ * waiting, further channel changes add nothing, since the waiting job sends the document current when it runs;
+ * while one is in flight, at most one more is kept (BullMQ `keepLastIfActive`) and runs after it, for the changes
+ * the one in flight may have missed. So a burst of publishes costs each subscriber one push in flight plus one,
+ * never one per publish, and two pushes to one subscriber never race.
+ */
+function coalescingOptions(job: WebSubJob): JobsOptions {
+  const target = job.kind === 'ping' ? job.hub : job.callback;
+  return { deduplication: { id: `${job.kind}-${jobKey(target, job.topic)}`, keepLastIfActive: true } };
+}
+
+/** A delivery the fan-out hands to a job of its own: the job's data and when it starts. */
+export interface DeliveryHandoff {
+  data: DeliverJob;
+  delayMs: number;
+}
+
+/** A job's state as BullMQ reports it (`unknown` when there is no such job). */
+export type JobState = BullJobState | 'unknown';
+
+/**
+ * The one place that adds jobs: it owns each job's name, id and options (the stages ask for what they want
+ * queued, by what it is), and holds the BullMQ producer of every queue. The producers themselves (`fetch`,
+ * `normalize`…) are for what handles a queue as a whole — the dashboard, the gauges, failed-job tools, tests.
+ */
+export class PipelineQueues implements QueueProducers {
+  readonly fetch: Queue<QueuePayloads['fetch']>;
+  readonly normalize: Queue<QueuePayloads['normalize']>;
+  readonly dedup: Queue<QueuePayloads['dedup']>;
+  readonly publish: Queue<QueuePayloads['publish']>;
+  readonly deliver: Queue<QueuePayloads['deliver']>;
+  readonly websub: Queue<QueuePayloads['websub']>;
+  /** The delivery retry schedule's length plus one: a delivery job's attempts. */
+  readonly #deliverAttempts: number;
+
+  /**
+   * Creates the producers of every queue on one connection, all under the BullMQ `prefix`; `bounds` (the config's
+   * `limits`) bound their finished jobs, `deliverAttempts` is the delivery retry schedule's length plus one.
+   */
+  constructor(connection: ConnectionOptions, prefix: string, deliverAttempts: number, bounds: JobBounds) {
+    const options = stageJobOptions(bounds);
+    const make = <K extends QueueName>(name: K) =>
+      new Queue<QueuePayloads[K]>(name, {
+        connection,
+        prefix,
+        defaultJobOptions: name === 'deliver' ? { ...options.deliver, attempts: deliverAttempts } : options[name],
+      }) as unknown as QueueProducers[K];
+    this.fetch = make(QUEUE_NAMES.fetch);
+    this.normalize = make(QUEUE_NAMES.normalize);
+    this.dedup = make(QUEUE_NAMES.dedup);
+    this.publish = make(QUEUE_NAMES.publish);
+    this.deliver = make(QUEUE_NAMES.deliver);
+    this.websub = make(QUEUE_NAMES.websub);
+    this.#deliverAttempts = deliverAttempts;
+  }
+
+  /** The producer of one queue, whatever its payload (for the tools that list and replay failed jobs). */
+  producer(name: QueueName): Queue {
+    return this[name] as unknown as Queue;
+  }
+
+  /** Every producer with its queue name, in pipeline order. */
+  all(): Array<[QueueName, Queue]> {
+    return (Object.values(QUEUE_NAMES) as QueueName[]).map((name) => [name, this.producer(name)]);
+  }
+
+  /** Closes every producer. */
+  async close(): Promise<void> {
+    await Promise.all(this.all().map(([, queue]) => queue.close()));
+  }
+
+  /** Queues a fetch of the source now, outside its chain of polls; answers the job id. */
+  async fetchNow(sourceId: string, now: number): Promise<string> {
+    const jobId = `manual-${sourceId}-${now}`;
+    await this.fetch.add('fetch', { sourceId }, { jobId });
+    return jobId;
+  }
+
+  /** Queues the poll of a source due at `at` (idempotent: the id is deterministic). */
+  async enqueuePoll(sourceId: string, at: number, now: number): Promise<void> {
+    await this.fetch.add('fetch', { sourceId }, { jobId: pollJobId(sourceId, at), delay: Math.max(0, at - now) });
+  }
+
+  /** Removes the BullMQ job scheduler that earlier versions kept per source (`source-<id>`). */
+  async removeLegacySchedule(sourceId: string): Promise<void> {
+    await this.fetch.removeJobScheduler(`source-${sourceId}`);
+  }
+
+  /** Removes every per-source job scheduler of earlier versions. */
+  async removeLegacySchedules(): Promise<void> {
+    for (const legacy of await this.fetch.getJobSchedulers(0, -1)) if (legacy.key.startsWith('source-')) await this.fetch.removeJobScheduler(legacy.key);
+  }
+
+  /** Queues the normalization of a feed entry, once per version of it (`entryDigest` names the version). */
+  async enqueueNormalize(job: NormalizeJob, entryDigest: string): Promise<void> {
+    await this.normalize.add('normalize', job, { jobId: `${job.sourceId}-${entryDigest}` });
+  }
+
+  /** Queues an outlet's retraction of one of its entries (`entryKey` names the entry within the source). */
+  async enqueueRetraction(job: Extract<PublishJob, { event: 'item.retracted' }>, entryKey: string): Promise<void> {
+    await this.publish.add('item.retracted', job, { jobId: `retract-${job.sourceId}-${entryKey}` });
+  }
+
+  /** Hands a normalized item to dedup under the id of its normalize job (a retried normalize adds nothing new). */
+  async enqueueDedup(job: DedupJob, normalizeJobId: string | undefined): Promise<void> {
+    await this.dedup.add('dedup', job, { jobId: `${normalizeJobId}` });
+  }
+
+  /** Hands dedup's decision (`outcome`) about the item of dedup job `dedupJobId` to publish, once per decision. */
+  async enqueueDecision(job: PublishJob, outcome: string, dedupJobId: string | undefined): Promise<void> {
+    await this.publish.add('publish', job, { jobId: `${outcome}-${dedupJobId}` });
+  }
+
+  /** Queues the filing of a channel's stored stories after its definition changed. */
+  async enqueueBackfill(channelId: string): Promise<void> {
+    await this.publish.add('backfill', { event: 'channel.backfill', channelId });
+  }
+
+  /** Queues the fan-out of one event (its first attempt to every subscription); a repeated event adds nothing. */
+  async enqueueFanout(job: FanoutJob): Promise<void> {
+    await this.deliver.add(FANOUT_JOB_NAME, job, { jobId: fanoutJobId(job.eventId), ...FANOUT_OPTIONS });
+  }
+
+  /**
+   * Adds a job of its own for each delivery the fan-out did not finish, named after its event type, with the
+   * attempts the fan-out left it (`priorAttempts` already spent).
+   */
+  async enqueueDeliveries(handoffs: DeliveryHandoff[]): Promise<void> {
+    await this.deliver.addBulk(
+      handoffs.map(({ data, delayMs }) => ({
+        name: data.eventType,
+        data,
+        opts: {
+          jobId: deliverJobId(data.subscriptionId, data.eventId),
+          delay: delayMs,
+          attempts: Math.max(1, this.#deliverAttempts - (data.priorAttempts ?? 0)),
+        },
+      })),
+    );
+  }
+
+  /** The state of the fan-out job of an event. */
+  async fanoutState(eventId: string): Promise<JobState> {
+    return this.deliver.getJobState(fanoutJobId(eventId));
+  }
+
+  /** The state of the delivery job of an event to a subscription. */
+  async deliveryState(subscriptionId: string, eventId: string): Promise<JobState> {
+    return this.deliver.getJobState(deliverJobId(subscriptionId, eventId));
+  }
+
+  /** The Redis key of the delivery job of an event to a subscription (for scripts that check it exists). */
+  deliveryJobKey(subscriptionId: string, eventId: string): string {
+    return this.deliver.toKey(deliverJobId(subscriptionId, eventId));
+  }
+
+  /** Queues WebSub pushes and pings, coalesced per subscriber (or hub) and topic (see {@link coalescingOptions}). */
+  async enqueueWebSub(jobs: WebSubJob[]): Promise<void> {
+    if (jobs.length) await this.websub.addBulk(jobs.map((data) => ({ name: data.kind, data, opts: coalescingOptions(data) })));
+  }
 }

@@ -4,6 +4,7 @@ import { errorCodeOf, isOutOfMemory } from '../redis/server-memory.js';
 import type { QueueName, QueuePayloads } from './pipeline.js';
 import { postponeDelay, timesPostponed } from './postpone.js';
 import { STALL_POLICY } from './queues.js';
+import type { StageJob } from './stage-job.js';
 import type { StageServices } from './stage-services.js';
 
 /** The wait of a job whose writes Redis refused for memory: 5 s, growing by half each time, at most a minute. */
@@ -33,7 +34,7 @@ async function waitForMemory(job: Job, token: string | undefined, log: StageServ
  * `job.moveToDelayed(ts, token)` needs (e.g. to postpone a fetch while its host is paused). A processor declares the
  * narrower part of the context it uses (e.g. `FetchDeps`); the context the role hands over satisfies it.
  */
-export type StageProcessor<K extends QueueName, Ctx> = (ctx: Ctx, job: Job<QueuePayloads[K]>, token?: string) => Promise<unknown>;
+export type StageProcessor<K extends QueueName, Ctx> = (ctx: Ctx, job: StageJob<QueuePayloads[K]>, token?: string) => Promise<unknown>;
 
 /** What the stage worker itself uses of the process: its connection, settings, logger, job timer and worker count. */
 export type StageWorkerServices = Pick<StageServices, 'env' | 'workerRedis' | 'logger' | 'metrics' | 'state'>;

@@ -92,7 +92,7 @@ export type CatalogOperationsDeps = Pick<
   AppContext,
   'catalog' | 'sourceStatus' | 'seenEntries' | 'feedSubscriptions' | 'endpoints' | 'items' | 'tokens' | 'guard' | 'clock'
 > & {
-  queues: Pick<PipelineQueues, 'fetch' | 'publish'>;
+  queues: Pick<PipelineQueues, 'fetchNow' | 'enqueuePoll' | 'removeLegacySchedule' | 'enqueueBackfill'>;
 };
 
 const notFound = (what: string, id: string) => new SyndicateError('SYN_ERR_NOT_FOUND', `no ${what} ${id}`);
@@ -147,14 +147,14 @@ export class CatalogOperations {
     if (request) source.request = request;
     else delete source.request;
     await this.ctx.catalog.put('sources', source);
-    await scheduleSource({ queue: this.ctx.queues.fetch, sourceStatus: this.ctx.sourceStatus }, source, this.ctx.clock.now());
+    await scheduleSource(this.ctx, source, this.ctx.clock.now());
     return { source: redactSource(source), created: stored === null };
   }
 
   /** Removes a source, its pending poll (so polling stops) and its state; `SYN_ERR_NOT_FOUND` when unknown. */
   async removeSource(id: string): Promise<void> {
     if (!(await this.ctx.catalog.remove('sources', id))) throw notFound('source', id);
-    await unscheduleSource(this.ctx.queues.fetch, id);
+    await unscheduleSource(this.ctx, id);
     await Promise.all([this.ctx.sourceStatus.forget(id), this.ctx.seenEntries.forget(id), this.ctx.feedSubscriptions.forget(id)]);
   }
 
@@ -163,9 +163,7 @@ export class CatalogOperations {
     const source = await this.ctx.catalog.get('sources', id);
     if (!source) throw notFound('source', id);
     if (!source.enabled) throw new SyndicateError('SYN_ERR_BAD_REQUEST', `source ${id} is disabled`);
-    const jobId = `manual-${id}-${this.ctx.clock.now()}`;
-    await this.ctx.queues.fetch.add('fetch', { sourceId: id }, { jobId });
-    return jobId;
+    return this.ctx.queues.fetchNow(id, this.ctx.clock.now());
   }
 
   /** Every channel as defined (id, title, filter, page size). */

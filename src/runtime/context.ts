@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { DeliveryTargets } from '../net/delivery-targets.js';
 import { createNetworkGuard } from '../net/network-guard.js';
-import { closeQueues, createQueues } from '../queues/queues.js';
+import { PipelineQueues } from '../queues/queues.js';
 import type { StageServices } from '../queues/stage-services.js';
 import { createStageMetrics } from '../queues/stage-metrics.js';
 import { createStoreConnection, createWorkerConnection } from '../redis/connection.js';
@@ -39,7 +39,7 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
     workerRedis,
     keys,
     ...createStores(redis, keys, config, logger, clock),
-    queues: createQueues(workerRedis, env.redisPrefix, config.delivery.retrySchedule.length + 1, config.limits),
+    queues: new PipelineQueues(workerRedis, env.redisPrefix, config.delivery.retrySchedule.length + 1, config.limits),
     guard,
     deliveryTargets: new DeliveryTargets(guard.allow),
     metrics,
@@ -57,7 +57,7 @@ export function createContext(env: RuntimeEnv, config: SyndicationConfig, logger
  * be away) and both connections.
  */
 export async function closeContext(ctx: AppContext): Promise<void> {
-  await Promise.race([closeQueues(ctx.queues), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+  await Promise.race([ctx.queues.close(), new Promise((resolve) => setTimeout(resolve, 2_000))]);
   ctx.redis.disconnect();
   ctx.workerRedis.disconnect();
   await ctx.sandbox.close();

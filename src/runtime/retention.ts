@@ -3,7 +3,6 @@
  * retention sweep and the start-up pass. Both read the pipeline's clock (`ctx.clock`), never Redis's, so that one
  * clock drives every bound (the soak test runs a year on a fast one); Redis TTLs are only a backstop behind them.
  */
-import type { Queue } from 'bullmq';
 import type { AppContext } from './context.js';
 
 /** What the sweep and the start-up pass touch. */
@@ -69,7 +68,7 @@ async function sweepSeenEntries(ctx: RetentionDeps, now: number): Promise<number
 export async function trimFailedJobs(ctx: Pick<RetentionDeps, 'config' | 'queues'>): Promise<number> {
   const { limits } = ctx.config;
   let removed = 0;
-  for (const queue of Object.values(ctx.queues) as Queue[]) {
+  for (const [, queue] of ctx.queues.all()) {
     removed += (await queue.clean(failedJobAgeMs(limits), 0, 'failed')).length;
     const excess = (await queue.getFailedCount()) - limits.failedJobCap;
     // getFailed lists newest first: the excess is at the end.

@@ -1,6 +1,5 @@
-import type { Queue } from 'bullmq';
 import type { SourceConfig } from '../config/schema.js';
-import type { FetchJob } from '../queues/pipeline.js';
+import type { PipelineQueues } from '../queues/queues.js';
 
 /**
  * How sources are polled.
@@ -29,7 +28,7 @@ export interface PollPlans {
 
 /** What scheduling touches: the fetch queue and the planned polls. */
 export interface SchedulerDeps {
-  queue: Queue<FetchJob>;
+  queues: Pick<PipelineQueues, 'enqueuePoll' | 'removeLegacySchedule' | 'removeLegacySchedules'>;
   sourceStatus: PollPlans;
 }
 
@@ -43,22 +42,6 @@ export function pollOffset(sourceId: string, intervalMs: number): number {
   return Math.floor((hash / 2 ** 32) * intervalMs);
 }
 
-/** Job id of the poll due at `at`. */
-export const pollJobId = (sourceId: string, at: number) => `poll-${sourceId}-${at}`;
-
-/** The due time a `poll-*` job id encodes, or null for any other job (initial, manual). */
-export function pollJobDueAt(jobId: string | undefined, sourceId: string): number | null {
-  const prefix = `poll-${sourceId}-`;
-  if (!jobId?.startsWith(prefix)) return null;
-  const at = Number(jobId.slice(prefix.length));
-  return Number.isFinite(at) ? at : null;
-}
-
-/** Enqueues the poll of a source due at `at` (idempotent: the id is deterministic). */
-export async function enqueuePoll(queue: Queue<FetchJob>, sourceId: string, at: number, now: number): Promise<void> {
-  await queue.add('fetch', { sourceId }, { jobId: pollJobId(sourceId, at), delay: Math.max(0, at - now) });
-}
-
 /**
  * Fetches a source now (a source just added or changed shows up within seconds), exactly once: the fetch is a
  * `poll-*` job due now, and `nextFetchAt` says so before it is added. So the reconcile pass, which starts a chain
@@ -66,18 +49,22 @@ export async function enqueuePoll(queue: Queue<FetchJob>, sourceId: string, at: 
  * matches `nextFetchAt` and is skipped as stale. Clearing `gone` lets an operator revive a source that answered
  * 410 by putting it again (it stops again if it still answers 410).
  */
-export async function scheduleSource(deps: SchedulerDeps, source: SourceConfig, now: number): Promise<void> {
+export async function scheduleSource(
+  deps: { queues: Pick<SchedulerDeps['queues'], 'enqueuePoll'>; sourceStatus: PollPlans },
+  source: SourceConfig,
+  now: number,
+): Promise<void> {
   if (!source.enabled) return;
   await deps.sourceStatus.scheduleFetch(source.id, now);
-  await enqueuePoll(deps.queue, source.id, now, now);
+  await deps.queues.enqueuePoll(source.id, now, now);
 }
 
 /**
  * Stops polling a source. The pending poll, if any, finds the source gone or disabled and ends the chain; the
  * legacy job scheduler of earlier versions is removed.
  */
-export async function unscheduleSource(queue: Queue<FetchJob>, sourceId: string): Promise<void> {
-  await queue.removeJobScheduler(`source-${sourceId}`);
+export async function unscheduleSource(deps: { queues: Pick<SchedulerDeps['queues'], 'removeLegacySchedule'> }, sourceId: string): Promise<void> {
+  await deps.queues.removeLegacySchedule(sourceId);
 }
 
 /** The longest window over which the first fetches of many new sources are spread. */
@@ -90,8 +77,8 @@ export const OVERDUE_GRACE_MS = 60_000;
  * The safety net (see above): every enabled source that is not gone has a pending fetch. Also removes the
  * `source-*` job schedulers that earlier versions created.
  */
-export async function syncSchedules({ queue, sourceStatus }: SchedulerDeps, sources: SourceConfig[], now: number): Promise<void> {
-  for (const legacy of await queue.getJobSchedulers(0, -1)) if (legacy.key.startsWith('source-')) await queue.removeJobScheduler(legacy.key);
+export async function syncSchedules({ queues, sourceStatus }: SchedulerDeps, sources: SourceConfig[], now: number): Promise<void> {
+  await queues.removeLegacySchedules();
   // First fetches spread over 10 ms per source, at most 10 s: a handful start at once, thousands do not.
   const spreadMs = Math.min(INITIAL_SPREAD_MAX_MS, sources.length * 10);
   for (const source of sources) {
@@ -102,7 +89,7 @@ export async function syncSchedules({ queue, sourceStatus }: SchedulerDeps, sour
       // Start the chain through the status hash (HSETNX), so a first fetch still waiting on a paused host is not
       // added again by the next pass or by another scheduler process.
       const due = now + pollOffset(source.id, spreadMs);
-      if (await sourceStatus.startChain(source.id, due)) await enqueuePoll(queue, source.id, due, now);
-    } else if (at + OVERDUE_GRACE_MS < now) await enqueuePoll(queue, source.id, at, now);
+      if (await sourceStatus.startChain(source.id, due)) await queues.enqueuePoll(source.id, due, now);
+    } else if (at + OVERDUE_GRACE_MS < now) await queues.enqueuePoll(source.id, at, now);
   }
 }

@@ -40,7 +40,7 @@ describe('a new source', () => {
       });
       // The scheduler role's pass, racing the API (before, during and after its write).
       const ctx = system.ctx;
-      const sync = async () => syncSchedules({ queue: ctx.queues.fetch, sourceStatus: ctx.sourceStatus }, await ctx.catalog.list('sources'), Date.now());
+      const sync = async () => syncSchedules(ctx, await ctx.catalog.list('sources'), Date.now());
       await Promise.all([put, sync()]);
       expect((await put).statusCode).toBe(201);
       await sync();

@@ -7,7 +7,6 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { parseConfig } from '../../src/config/load-config.js';
-import { closeQueues } from '../../src/queues/queues.js';
 import { createContext, type AppContext } from '../../src/runtime/context.js';
 import { runCli } from '../support/cli.js';
 import { startServer, type LoopbackServer } from '../support/http.js';
@@ -42,7 +41,7 @@ describe('syndicate CLI: catalog commands, OPML, misuse', () => {
 
   afterAll(async () => {
     process.env = saved;
-    await closeQueues(ctx.queues);
+    await ctx.queues.close();
     ctx.redis.disconnect();
     ctx.workerRedis.disconnect();
     await deleteKeys(env.redisPrefix);

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from 'bullmq';
-import { deliverJobId, fanoutJobId } from '../../src/deliver/build-event.js';
+import { deliverJobId, fanoutJobId } from '../../src/queues/queues.js';
 import { createFanoutPermits, processFanoutJob } from '../../src/deliver/fanout-processor.js';
 import { listDeadLetters } from '../../src/deliver/dead-letters.js';
 import type { FanoutJob } from '../../src/queues/pipeline.js';

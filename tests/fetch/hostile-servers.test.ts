@@ -164,11 +164,7 @@ describe('fetch stage against misbehaving loopback servers', () => {
     expect(servers.gone!.requests).toHaveLength(1);
     // An operator re-adding the source (PUT in the API) revives it once the server answers again.
     revived = true;
-    await scheduleSource(
-      { queue: system.ctx.queues.fetch, sourceStatus: system.ctx.sourceStatus },
-      (await system.ctx.catalog.get('sources', 'gone'))!,
-      Date.now(),
-    );
+    await scheduleSource(system.ctx, (await system.ctx.catalog.get('sources', 'gone'))!, Date.now());
     await waitFor('revival', async () => (await statusOf(system.ctx, 'gone')).httpStatus === 200);
     expect((await statusOf(system.ctx, 'gone')).gone).toBe(false);
   });

@@ -62,7 +62,7 @@ describe('per-host politeness shared through Redis', () => {
     // A second source on the same host, added during the pause, waits for it too.
     const r2 = parseConfig({ sources: [{ id: 'r2', name: 'r2', url: `${limited.url}/r2`, interval: '1h', fullText: 'never' }] }).sources[0]!;
     await system.ctx.catalog.put('sources', r2);
-    await scheduleSource({ queue: system.ctx.queues.fetch, sourceStatus: system.ctx.sourceStatus }, r2, Date.now());
+    await scheduleSource(system.ctx, r2, Date.now());
     await waitFor('r2 fetched', () => limited.requests.find((r) => r.url === '/r2'), 4_000);
     for (const request of limited.requests.slice(1)) expect(request.at - pausedAt).toBeGreaterThanOrEqual(950);
     // and r1 recovers its normal rhythm

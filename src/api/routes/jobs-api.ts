@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { Queue } from 'bullmq';
 import { describeFailedJob, listFailedJobs, failedWithin, parseTime, replayFailedJob, replayFailedJobs } from '../../queues/failed-jobs.js';
 import type { PipelineQueues } from '../../queues/queues.js';
 import type { HttpContext } from '../http-context.js';
 import { schemaOf, type RouteRequest } from '../schemas.js';
 
 /** What the jobs API touches: the normalize, dedup and publish queues (their failed jobs) and the log. */
-export type JobsRouteDeps = Pick<HttpContext, 'logger'> & { queues: Pick<PipelineQueues, 'normalize' | 'dedup' | 'publish'> };
+export type JobsRouteDeps = Pick<HttpContext, 'logger'> & { queues: Pick<PipelineQueues, 'producer'> };
 
 /**
  * `/api/v1/jobs/{normalize|dedup|publish}`: a story's jobs that exhausted their attempts (or whose workers died
@@ -14,7 +13,7 @@ export type JobsRouteDeps = Pick<HttpContext, 'logger'> & { queues: Pick<Pipelin
  * Their count per queue is `syndicate_queue_jobs{state="failed"}` in `/metrics`. Registered inside the admin scope.
  */
 export function registerJobsApi(app: FastifyInstance, ctx: JobsRouteDeps): void {
-  const queueOf = (name: 'normalize' | 'dedup' | 'publish') => ctx.queues[name] as unknown as Queue<unknown>;
+  const queueOf = (name: 'normalize' | 'dedup' | 'publish') => ctx.queues.producer(name);
 
   app.get<RouteRequest<'GET /api/v1/jobs/:queue/failed'>>(
     '/api/v1/jobs/:queue/failed',

@@ -33,7 +33,7 @@ export async function loadStatusView(ctx: StatusPageRouteDeps, ops: CatalogOpera
   for (const job of deadLetters) lettersBySubscription.set(job.data.subscriptionId, (lettersBySubscription.get(job.data.subscriptionId) ?? 0) + 1);
   const logs = await Promise.all(subscriptions.map((s) => ctx.endpoints.log(s.id, RECENT_ATTEMPTS)));
   const queues = await Promise.all(
-    Object.entries(ctx.queues).map(async ([name, queue]) => {
+    ctx.queues.all().map(async ([name, queue]) => {
       const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
       return {
         name,
