@@ -160,5 +160,6 @@ describe('channel backfill at start: a config channel whose definition changed w
     } finally {
       await second.cleanup();
     }
-  });
+    // Three process starts, each warming its sandbox threads: 17 s alone at load 15, over the 20 s default.
+  }, 60_000);
 });
