@@ -22,7 +22,7 @@ import { INTERVIEWS, renderInterview } from '../tests/interviews/translation-set
 
 const RETENTION = 30 * 24 * 3600;
 const GENERATIONS = 4;
-const SHARD_BITS = Number(process.env.BENCH_DEDUP_SHARD_BITS ?? 16);
+const SHARD_BITS = Number(process.env.BENCH_DEDUP_SHARD_BITS ?? 0);
 /** Shingles per synthetic story: a 400-word article. */
 const SHINGLES_PER_STORY = 400;
 const BATCH = 250;
@@ -89,8 +89,11 @@ async function sampledBytesPerStory(redis: Redis, prefix: string, stories: numbe
   }
   const { gen } = generationOf(Date.now(), RETENTION, GENERATIONS);
   let buckets = 0;
-  const probes = 400;
-  for (let i = 0; i < probes; i++) buckets += await usage(keys.bucket(gen - (i % GENERATIONS), next() % 2 ** SHARD_BITS));
+  // every bucket hash when there are few (one per generation by default), else 400 drawn at random
+  const shards = 2 ** SHARD_BITS;
+  const probes = Math.min(400, GENERATIONS * shards);
+  for (let i = 0; i < probes; i++)
+    buckets += await usage(keys.bucket(gen - (i % GENERATIONS), probes === GENERATIONS * shards ? Math.floor(i / GENERATIONS) : next() % shards));
   return own / sample + (buckets / probes) * ((GENERATIONS * 2 ** SHARD_BITS) / stories);
 }
 

@@ -189,11 +189,38 @@ async function info(redis: Redis, section: string): Promise<Map<string, string>>
   );
 }
 
-async function redisWork(redis: Redis): Promise<{ commands: number; cpuMs: number }> {
+interface RedisWork {
+  commands: number;
+  cpuMs: number;
+  /** Calls and microseconds per command name (`INFO commandstats`). */
+  byCommand: Map<string, { calls: number; usec: number }>;
+}
+
+async function redisWork(redis: Redis): Promise<RedisWork> {
   const stats = await info(redis, 'commandstats');
-  const commands = [...stats.values()].reduce((sum, value) => sum + Number(/calls=(\d+)/.exec(value)?.[1] ?? 0), 0);
+  const byCommand = new Map(
+    [...stats].map(([name, value]) => [
+      name.replace(/^cmdstat_/, ''),
+      { calls: Number(/calls=(\d+)/.exec(value)?.[1] ?? 0), usec: Number(/usec=(\d+)/.exec(value)?.[1] ?? 0) },
+    ]),
+  );
+  const commands = [...byCommand.values()].reduce((sum, c) => sum + c.calls, 0);
   const cpu = await info(redis, 'cpu');
-  return { commands, cpuMs: (Number(cpu.get('used_cpu_sys')) + Number(cpu.get('used_cpu_user'))) * 1000 };
+  return { commands, cpuMs: (Number(cpu.get('used_cpu_sys')) + Number(cpu.get('used_cpu_user'))) * 1000, byCommand };
+}
+
+/** The busiest commands between two readings, per entry: `name calls/entry (µs/entry)`, most calls first. */
+function busiestCommands(before: RedisWork, after: RedisWork, entries: number, top = 12): string {
+  return [...after.byCommand]
+    .map(([name, c]) => {
+      const b = before.byCommand.get(name) ?? { calls: 0, usec: 0 };
+      return { name, calls: (c.calls - b.calls) / entries, usec: (c.usec - b.usec) / entries };
+    })
+    .filter((c) => c.calls > 0)
+    .sort((x, y) => y.calls - x.calls)
+    .slice(0, top)
+    .map((c) => `${c.name} ${c.calls.toFixed(1)} (${c.usec.toFixed(0)} µs)`)
+    .join(', ');
 }
 
 function peakRssMb(pid: number | undefined): number {
@@ -210,6 +237,7 @@ interface ModeFigures {
   sourceAdded: number;
   commandsPerEntry: number;
   redisCpuMsPerEntry: number;
+  busiestCommands: string;
   redisBytesPerStory: number;
   peakRssMb: Record<string, number>;
 }
@@ -248,6 +276,7 @@ async function runMode(roles: string[], port: number): Promise<ModeFigures> {
       sourceAdded: receiver.byType.get('item.source_added') ?? 0,
       commandsPerEntry: (after.commands - before.commands) / entries,
       redisCpuMsPerEntry: (after.cpuMs - before.cpuMs) / entries,
+      busiestCommands: busiestCommands(before, after, entries),
       redisBytesPerStory: (usedBytes - emptyBytes) / Math.max(1, stories),
       peakRssMb: peak,
     };
@@ -315,6 +344,7 @@ export default async function benchEndToEnd(): Promise<Record<string, number | s
       figures[`${label}: deliveries (published + source_added)`] = `${mode.deliveries} (${mode.published} + ${mode.sourceAdded})`;
       figures[`${label}: Redis commands per entry`] = mode.commandsPerEntry;
       figures[`${label}: Redis CPU ms per entry`] = mode.redisCpuMsPerEntry;
+      figures[`${label}: Redis calls per entry, busiest`] = mode.busiestCommands;
       figures[`${label}: Redis KB per story`] = mode.redisBytesPerStory / 1024;
       figures[`${label}: peak RSS MB`] = Object.entries(mode.peakRssMb)
         .map(([name, mb]) => `${name} ${mb.toFixed(0)}`)

@@ -245,7 +245,7 @@ export const KEY_FAMILIES: KeyFamily[] = [
     shape: 'dd:b:{generation}:{shard}',
     match: /^dd:b:\d+:\d+$/,
     bound: 'retention',
-    rule: "a story's bucket entries leave with it; a generation's hashes expire retention + one generation after it began (EXPIREAT)",
+    rule: "a story's bucket entries leave with it; a generation's hash (one per generation unless shardBits splits it) expires retention + one generation after it began (EXPIREAT)",
   },
   {
     family: 'dedup-index',

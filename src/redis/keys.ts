@@ -136,6 +136,8 @@ export function dedupKeys(prefix: string) {
   return {
     seq: `${prefix}:dd:seq`,
     entry: (n: number | string) => `${prefix}:dd:e:${n}`,
+    /** An entry's band keys then its shingle hashes (packed 32-bit big-endian). */
+    bandsAndShingles: (n: number | string) => `${prefix}:dd:x:${n}`,
     guid: (digest: string) => `${prefix}:dd:g:${digest}`,
     url: (digest: string) => `${prefix}:dd:u:${digest}`,
     fingerprint: (digest: string) => `${prefix}:dd:f:${digest}`,

@@ -140,6 +140,52 @@ describe('StoryIndex on Redis', () => {
     }
   });
 
+  it('files concurrent near-duplicates (no two alike in fingerprint) under one story, from two workers, round after round', async () => {
+    // Two StoryIndex instances on connections of their own, as two dedup workers: each round resolves six copies of
+    // one story that differ in intro and dropped paragraph (so only the band buckets and the shingle check can
+    // match them), three per worker, all at once; a round's story must be one, with all six outlets.
+    const prefix = `${PREFIX}:e`;
+    const conns = [0, 1].map(() => new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'));
+    const workers = conns.map((conn) => new StoryIndex(conn, { prefix, retentionSeconds: RETENTION }));
+    const bases = [body, sameEvent];
+    try {
+      for (let round = 0; round < 6; round++) {
+        const text = bases[round % 2]!;
+        const copies = Array.from({ length: 6 }, (_, i) => {
+          const paras = text.split(/\n\s*\n/);
+          paras.splice(2 + (i % 4), 1);
+          return [`Outlet ${i} carries this story, round ${round}.`, ...paras].join('\n\n');
+        });
+        const results = await Promise.all(
+          copies.map((contentText, i) =>
+            workers[i % 2]!.resolve({
+              sourceId: `outlet-${round}-${i}`,
+              guid: `g-${round}-${i}`,
+              url: `https://outlet${i}.example/${round}`,
+              title: `copy ${i}`,
+              contentText,
+              proposedStoryId: `story-${round}-${i}`,
+            }),
+          ),
+        );
+        const stories = new Set(results.map((r) => r.storyId));
+        // round 0 and 1 each make a story; later rounds are copies of those
+        expect(
+          results.filter((r) => r.outcome === 'new'),
+          `round ${round}`,
+        ).toHaveLength(round < 2 ? 1 : 0);
+        expect(stories.size, `round ${round}`).toBe(1);
+        expect(
+          results.filter((r) => r.outcome === 'duplicate').every((r) => r.matchedBy === 'near-duplicate'),
+          `round ${round}`,
+        ).toBe(true);
+        expect(await workers[0]!.sourcesOf([...stories][0]!)).toEqual(expect.arrayContaining(copies.map((_, i) => `outlet-${round}-${i}`)));
+      }
+    } finally {
+      await Promise.all(conns.map((c) => c.quit()));
+    }
+  });
+
   it('sets a TTL on every key but the entry counter, and forgets a removed story', async () => {
     const prefix = `${PREFIX}:c`;
     const index = new StoryIndex(redis, { prefix, retentionSeconds: RETENTION });

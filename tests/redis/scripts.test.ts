@@ -28,7 +28,7 @@ describe('the Lua script loader', () => {
   });
 
   it('expands includes, and Redis compiles every script', async () => {
-    expect(luaScript('dedup-resolve').source).toContain('local function decode_u32');
+    expect(luaScript('dedup-claim').source).toContain('local function band_groups');
     expect(luaScript('channel-add').source).toContain('local function definitionIs');
     expect(luaScript('channel-add').source).not.toContain('@include');
     for (const name of scriptNames()) {
@@ -39,7 +39,7 @@ describe('the Lua script loader', () => {
 
   it('counts the KEYS a header declares, and refuses a call with another number', async () => {
     expect(luaScript('host-acquire').numberOfKeys).toBe(2);
-    expect(luaScript('dedup-resolve').numberOfKeys).toBe(5);
+    expect(luaScript('dedup-claim').numberOfKeys).toBe(5);
     expect(luaScript('fanout-prior-state').numberOfKeys).toBeNull();
     await expect(runScript(redis, luaScript('host-pause'), [], [1])).rejects.toThrow(/takes 1 keys/);
   });

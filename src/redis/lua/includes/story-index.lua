@@ -1,9 +1,10 @@
 --[[
   What the story index scripts share: key names built from the prefix (ARGV[1] of every story index script),
-  reading packed 32-bit values, and taking an entry out of its band buckets.
+  where an entry's band keys live in the bucket hashes, and taking an entry out of its band buckets.
 
-  Lua side of the story index. One script makes the whole decision and writes it, so two workers resolving copies
-  of one story at the same moment are serialized by Redis: the second sees the first one's entry.
+  Lua side of the story index. The worker reads the index and takes the decision (dedup/story-index.ts: lookups in
+  one round trip, candidates compared in the worker); dedup-claim.lua only records it, atomically, after checking
+  that nothing the decision rests on changed since the worker read it (else the worker reads again).
 
   Key layout (P is the prefix with its hash tag, so every key sits in one Cluster slot):
     P:dd:seq            counter of entry numbers (no TTL: numbers must never be reused)
@@ -19,7 +20,8 @@
     P:dd:a:<attempt>    string: the decision already taken for one attempt (a job id), kept a day
     P:dd:b:<gen>:<shard> hash: band bucket → comma-separated entry numbers. Buckets are grouped by generation
                         (a slice of the retention window) because Redis 7.0 cannot expire hash fields: a whole
-                        generation's keys expire together, retention + one generation after it began.
+                        generation's keys expire together, retention + one generation after it began. One hash
+                        per generation by default (shard bits 0), so an entry's 32 buckets are read with one HMGET.
   Candidate entry records are read by computed names; they share the hash tag, so this is Cluster-safe in practice.
 ]]
 local P = ARGV[1]
@@ -32,42 +34,62 @@ local function u32(s, i)
   return ((a * 256 + b) * 256 + c) * 256 + d
 end
 
--- struct.unpack in chunks: far faster than byte arithmetic, and within Lua's C stack limit
-local CHUNK = 200
-local CHUNK_FMT = '>' .. string.rep('I4', CHUNK)
-local function decode_u32(s)
-  local out, n, pos = {}, #s / 4, 1
-  while n > 0 do
-    local take = math.min(n, CHUNK)
-    local vals = { struct.unpack(take == CHUNK and CHUNK_FMT or ('>' .. string.rep('I4', take)), s, pos) }
-    pos = vals[take + 1]
-    for k = 1, take do out[#out + 1] = vals[k] end
-    n = n - take
-  end
-  return out
-end
-
--- band i (0-based) with key k lives in shard floor(k / 2^low) under field i * 2^low + k % 2^low
-local function band_slots(blob, shardBits)
+-- Band i (0-based) with key k lives in shard floor(k / 2^low) under field i * 2^low + k % 2^low (low = 32 - shard
+-- bits), as bandSlots in story-index.ts computes it. Answers the bucket fields grouped by shard, each with the
+-- positions (1-based band numbers) of its fields: { { shard, { field, … }, { position, … } }, … }.
+local function band_groups(blob, shardBits)
   local span = 2 ^ (32 - shardBits)
-  local out = {}
+  local groups, byShard = {}, {}
   for i = 1, #blob, 4 do
     local k = u32(blob, i)
-    local band = (i - 1) / 4
-    out[#out + 1] = { string.format('%d', math.floor(k / span)), string.format('%d', band * span + k % span) }
+    local shard = string.format('%d', math.floor(k / span))
+    local group = byShard[shard]
+    if not group then
+      group = { shard, {}, {} }
+      byShard[shard] = group
+      groups[#groups + 1] = group
+    end
+    group[2][#group[2] + 1] = string.format('%d', ((i - 1) / 4) * span + k % span)
+    group[3][#group[3] + 1] = (i + 3) / 4
   end
-  return out
+  return groups
+end
+
+-- The buckets of one generation for those groups, in band order ('' for an empty bucket).
+local function read_buckets(gen, groups)
+  local values = {}
+  for _, group in ipairs(groups) do
+    local got = redis.call('HMGET', bkey(gen, group[1]), unpack(group[2]))
+    for j, position in ipairs(group[3]) do values[position] = got[j] or '' end
+  end
+  return values
+end
+
+-- Writes the buckets of one generation (values in band order; '' deletes the field), one HSET per shard.
+local function write_buckets(gen, groups, values, expireAt)
+  for _, group in ipairs(groups) do
+    local key = bkey(gen, group[1])
+    local set, del = {}, {}
+    for j, position in ipairs(group[3]) do
+      local v = values[position]
+      if v == '' then del[#del + 1] = group[2][j] else set[#set + 1] = group[2][j]; set[#set + 1] = v end
+    end
+    if #del > 0 then redis.call('HDEL', key, unpack(del)) end
+    if #set > 0 then
+      redis.call('HSET', key, unpack(set))
+      if expireAt then redis.call('EXPIREAT', key, expireAt) end
+    end
+  end
 end
 
 local function unindex(num, gen, blob, shardBits)
   if not gen or not blob or blob == '' then return end
-  for _, slot in ipairs(band_slots(blob, shardBits)) do
-    local key = bkey(gen, slot[1])
-    local v = redis.call('HGET', key, slot[2])
-    if v then
-      local kept = {}
-      for x in string.gmatch(v, '[^,]+') do if x ~= num then kept[#kept + 1] = x end end
-      if #kept == 0 then redis.call('HDEL', key, slot[2]) else redis.call('HSET', key, slot[2], table.concat(kept, ',')) end
-    end
+  local groups = band_groups(blob, shardBits)
+  local values = read_buckets(gen, groups)
+  for position, v in pairs(values) do
+    local kept = {}
+    for x in string.gmatch(v, '[^,]+') do if x ~= num then kept[#kept + 1] = x end end
+    values[position] = table.concat(kept, ',')
   end
+  write_buckets(gen, groups, values, nil)
 end
