@@ -19,6 +19,7 @@ import { TranslationIndex } from '../src/dedup/translation-index.js';
 import { translationSignature, type TranslationSignature } from '../src/dedup/translation.js';
 import { dedupKeys, redisKeys } from '../src/redis/keys.js';
 import { INTERVIEWS, renderInterview } from '../tests/interviews/translation-set.js';
+import type { KeyFigure } from './_summary.js';
 
 const RETENTION = 30 * 24 * 3600;
 const GENERATIONS = 4;
@@ -309,3 +310,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   console.log(JSON.stringify(r));
 }
 export default benchDedup;
+
+/** This benchmark's rows in the report `npm run bench` ends with (bench/_summary.ts). */
+export const keyFigures: KeyFigure[] = [
+  { label: 'dedup, new story with 1 M stories indexed: ms', figure: 'newStoryMsAtLarge', baseline: 'newStoryMsAt10k', ratio: 'ratioNewStory', goal: '≤ 1.3' },
+  { label: 'dedup, Redis bytes per story (1 M)', figure: 'memPerStoryLargeBytes', goal: '(reported)' },
+];

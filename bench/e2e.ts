@@ -9,6 +9,8 @@
  * peak RSS.
  *
  * Needs the compiled build (`npm run build`; `npm ci` makes it); `BENCH_E2E_OUTLETS` / `BENCH_E2E_ENTRIES` size it.
+ * `BENCH_E2E_MODES=one` runs the one-process mode only; `BENCH_E2E_CPU_PROF=DIR` starts every role process with
+ * `--cpu-prof --cpu-prof-dir=DIR` (one .cpuprofile per thread, written when the process exits; bench/README.md).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,10 +31,13 @@ import { normalizeEntry } from '../src/normalize/normalize-entry.js';
 import { renderChannel } from '../src/publish/render-feed.js';
 import { ROOT, RoleProcess, TestRedis, WEBHOOK_SECRET, freePort, roleEnv, sleep } from '../tests-stress/support/harness.js';
 import { random } from './_random.js';
+import type { KeyFigure } from './_summary.js';
 
 const OUTLETS = Number(process.env.BENCH_E2E_OUTLETS ?? 20);
 const ENTRIES = Number(process.env.BENCH_E2E_ENTRIES ?? 100);
 const MODE_TIMEOUT_MS = 300_000;
+const MODES = (process.env.BENCH_E2E_MODES ?? 'one,per-role').split(',');
+const CPU_PROFILE_DIR = process.env.BENCH_E2E_CPU_PROF;
 const ROLES = ['api', 'scheduler', 'fetch', 'normalize', 'dedup', 'publish', 'deliver'];
 
 const WORDS =
@@ -251,6 +256,7 @@ async function runMode(roles: string[], port: number): Promise<ModeFigures> {
   const logDir = mkdtempSync(join(tmpdir(), 'syn-bench-e2e-logs-'));
   const env = { ...roleEnv(redisServer.url, writeConfig(port, receiver.url)), LOG_LEVEL: 'error' };
   const processes = await Promise.all((roles.length ? roles : ['']).map(async (role) => new RoleProcess(role, await freePort(), env, logDir)));
+  if (CPU_PROFILE_DIR) for (const process of processes) process.nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`];
   const expected = OUTLETS * ENTRIES;
   try {
     const emptyBytes = Number((await info(redis, 'memory')).get('used_memory'));
@@ -329,16 +335,14 @@ export default async function benchEndToEnd(): Promise<Record<string, number | s
   try {
     await pureBaseline(outlets); // warm-up: the first pass compiles and fills caches
     const baseline = await pureBaseline(outlets);
-    const oneProcess = await runMode([], port);
-    const perRole = await runMode(ROLES, port);
+    const modes: Array<readonly [string, ModeFigures]> = [];
+    if (MODES.includes('one')) modes.push(['one process', await runMode([], port)]);
+    if (MODES.includes('per-role')) modes.push(['per role', await runMode(ROLES, port)]);
     const figures: Record<string, number | string> = {
       'entries (outlets x entries)': `${OUTLETS} x ${ENTRIES}`,
       'pure stages, one thread, entries/s': baseline,
     };
-    for (const [label, mode] of [
-      ['one process', oneProcess],
-      ['per role', perRole],
-    ] as const) {
+    for (const [label, mode] of modes) {
       figures[`${label}: entries/s`] = mode.entriesPerSecond;
       figures[`${label}: ratio to pure stages`] = mode.entriesPerSecond / baseline;
       figures[`${label}: deliveries (published + source_added)`] = `${mode.deliveries} (${mode.published} + ${mode.sourceAdded})`;
@@ -355,3 +359,24 @@ export default async function benchEndToEnd(): Promise<Record<string, number | s
     await stopOutlets();
   }
 }
+
+/** This benchmark's rows in the report `npm run bench` ends with (bench/_summary.ts). */
+export const keyFigures: KeyFigure[] = [
+  {
+    label: 'end to end, one process: entries/s',
+    figure: 'one process: entries/s',
+    baseline: 'pure stages, one thread, entries/s',
+    ratio: 'one process: ratio to pure stages',
+    goal: '≥ 0.75, and ≥ 600 entries/s',
+  },
+  {
+    label: 'end to end, one process per role: entries/s',
+    figure: 'per role: entries/s',
+    baseline: 'pure stages, one thread, entries/s',
+    ratio: 'per role: ratio to pure stages',
+    goal: '(reported)',
+  },
+  { label: 'one process: Redis CPU ms per entry', figure: 'one process: Redis CPU ms per entry', goal: '≤ 0.5' },
+  { label: 'one process: Redis commands per entry', figure: 'one process: Redis commands per entry', goal: '(reported)' },
+  { label: 'one process: Redis KB per story', figure: 'one process: Redis KB per story', goal: '≤ 12' },
+];

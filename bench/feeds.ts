@@ -14,6 +14,7 @@ import { loadEnv, parseConfig } from '../src/config/load-config.js';
 import { renderChannel, FEED_FORMATS } from '../src/publish/render-feed.js';
 import { startSystem } from '../src/runtime/start.js';
 import { articleItem, channel, interviewItem } from '../tests/publish/fixtures.js';
+import type { KeyFigure } from './_summary.js';
 
 const ROUND_MS = 700;
 const ROUNDS = 5;
@@ -119,3 +120,22 @@ export default async function feedsBench(): Promise<Record<string, number>> {
   }
   return figures;
 }
+
+/** This benchmark's rows in the report `npm run bench` ends with (bench/_summary.ts). */
+export const keyFigures: KeyFigure[] = [
+  {
+    label: 'cached /feeds/x.atom: req/s',
+    figure: 'cached /feeds/x.atom req/s (50 stories)',
+    baseline: 'static fastify route req/s (baseline, string)',
+    ratio: 'feed / static ratio (goal >= 0.7)',
+    goal: '≥ 0.7',
+  },
+  {
+    label: 'cached /feeds/x.atom against a static Buffer route: req/s',
+    figure: 'cached /feeds/x.atom req/s (50 stories)',
+    baseline: 'static fastify route req/s (same bytes as Buffer)',
+    ratio: 'feed / static Buffer ratio',
+    goal: '(reported)',
+  },
+  { label: 'render 500 stories as Atom: ms', figure: 'render 500 stories atom ms (median)', goal: '(reported)' },
+];

@@ -11,6 +11,7 @@ import { parseHTML } from 'linkedom';
 import { normalizeDocument } from '../src/normalize/normalize-document.js';
 import { Sandbox } from '../src/sandbox/sandbox.js';
 import { random } from './_random.js';
+import type { KeyFigure } from './_summary.js';
 
 const WORDS =
   'the council city harbour plan tram depot flats vote members year budget river bridge traffic report minister said would could after before during market prices energy industry workers union strike talks agreement region border trade export import growth forecast season league match coach players fans stadium museum exhibition artists'.split(
@@ -126,3 +127,14 @@ export default async function benchFullText(): Promise<Record<string, number>> {
     'ratio syndicate / Readability alone': oursRate / readabilityRate,
   };
 }
+
+/** This benchmark's rows in the report `npm run bench` ends with (bench/_summary.ts). */
+export const keyFigures: KeyFigure[] = [
+  {
+    label: 'article pages read into a whole item: pages/s',
+    figure: 'syndicate normalize page (whole item), pages/s',
+    baseline: 'Readability.js alone (linkedom), pages/s',
+    ratio: 'ratio syndicate / Readability alone',
+    goal: '(reported)',
+  },
+];

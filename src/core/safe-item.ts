@@ -44,7 +44,9 @@ function safeInterview(interview: Interview): Interview {
 /**
  * A story as any output may carry it: every address through the URL policy (dropped ones become `''`, pictures
  * without address or caption go), `contentHtml` through the one sanitizer, every plain-text field without
- * anything a reader could take for markup. Applying it to its own result changes nothing. `bodySanitized` says
+ * anything a reader could take for markup. Applying it to its own result changes nothing. A stored body, the
+ * sanitizer's own output, is proved clean by a linear scan rather than sanitized again ({@link sanitizeContentHtml}:
+ * this runs on every render and every event, so it must cost little). `bodySanitized` says
  * the caller has just built `contentHtml` with {@link sanitizeContentHtml} (normalization), so it is not run twice.
  */
 export function safeItem(item: NormalizedItem, options: { bodySanitized?: boolean } = {}): NormalizedItem {

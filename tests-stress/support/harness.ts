@@ -259,6 +259,8 @@ export class RoleProcess {
   private child: ChildProcess | null = null;
   starts = 0;
   readonly logPath: string;
+  /** Options for node itself before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept). */
+  nodeArgs: string[] = [];
 
   constructor(
     readonly role: string,
@@ -287,7 +289,7 @@ export class RoleProcess {
     const log = createWriteStream(this.logPath, { flags: 'a' });
     log.write(`--- start ${++this.starts} at ${new Date().toISOString()}\n`);
     // An empty role: `syndicate start` with no --roles, the whole system in one process.
-    this.child = spawn(process.execPath, [join(ROOT, 'bin/syndicate.js'), 'start', ...(this.role ? ['--roles', this.role] : [])], {
+    this.child = spawn(process.execPath, [...this.nodeArgs, join(ROOT, 'bin/syndicate.js'), 'start', ...(this.role ? ['--roles', this.role] : [])], {
       cwd: ROOT,
       env: { ...process.env, ...this.env, ...extraEnv, PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { plainText, sanitizeContentHtml, stripMarkup } from '../../src/core/content-policy.js';
+import { readFileSync } from 'node:fs';
+import { isSanitizedContentHtml, plainText, rewriteContentHtml, sanitizeContentHtml, stripMarkup } from '../../src/core/content-policy.js';
 import { safeItem } from '../../src/core/safe-item.js';
 import { safeUrl } from '../../src/core/url-policy.js';
 import { renderChannel } from '../../src/publish/render-feed.js';
@@ -83,5 +84,84 @@ describe('the content policy', () => {
       );
       expect(body).toContain('trofimchuk-interview-2');
     }
+  });
+});
+
+describe('the proof that a body is already clean (the outputs skip the sanitizer on stored bodies)', () => {
+  const base = 'https://news.example/a/b';
+  const { attacks } = JSON.parse(readFileSync(new URL('../fixtures/xss/attacks.json', import.meta.url), 'utf8')) as { attacks: Array<{ payload: string }> };
+  const inputs = attacks.flatMap(({ payload }) => [payload, `<p>x</p>${payload}`, `<p><a href="${payload.replace(/"/g, '&quot;')}">link</a></p>`]);
+  inputs.push(interviewItem(1).contentHtml, '<p>A &amp; B &lt;c&gt; "q"</p>\n<ul><li>one</li><li>two</li></ul><img alt="" src="https://x.example/i.jpg" />');
+  const clean = inputs.map((html) => rewriteContentHtml(html, base)).filter(Boolean);
+  /** Edits a sanitized body may suffer in storage, one or several at random places. */
+  const EDITS = [
+    '<p>',
+    '</p>',
+    '<div>',
+    '</div>',
+    '&nbsp;',
+    '&',
+    '"',
+    '>',
+    '<',
+    ' class="q"',
+    ' class="x"',
+    '<br>',
+    '<br />',
+    '<img src="javascript:x" />',
+    '<img src="https://x.example/i.jpg" />',
+    '<a href="https://x.y/">',
+    '</a>',
+    ' ',
+    '<li>',
+    '</li>',
+    '<td>',
+    '<tr>',
+    '</tr>',
+    '<dt>',
+    '<dd>',
+    '&quot;',
+    '<a title="">',
+    '<a href="/rel">',
+    '<a href="https://x.y">',
+    '<span class="a b">',
+    '</span>',
+    '<!-- c -->',
+    '<P>',
+    '<p class="q a">',
+    '<p class="q  a">',
+    '<hr>',
+    '<hr />',
+    '<img src="mailto:a@b.c" />',
+    '<tbody>',
+    '<tfoot>',
+    '<svg>',
+    '<a onclick="x">',
+    '<a href="javascript:alert(1)">',
+  ];
+
+  it('holds for everything the sanitizer writes', () => {
+    for (const html of clean) expect(isSanitizedContentHtml(html, base), html).toBe(true);
+  });
+
+  it('holds only for bodies the sanitizer leaves unchanged (random edits of clean bodies)', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let proved = 0;
+    for (let round = 0; round < 20_000; round++) {
+      let html = next() < 0.5 ? clean[Math.floor(next() * clean.length)]! : '';
+      for (let edits = 1 + Math.floor(next() * 4); edits > 0; edits--) {
+        const at = Math.floor(next() * (html.length + 1));
+        html = html.slice(0, at) + EDITS[Math.floor(next() * EDITS.length)] + html.slice(at);
+      }
+      if (!isSanitizedContentHtml(html, base)) continue;
+      proved++;
+      expect(rewriteContentHtml(html, base), html).toBe(html);
+    }
+    expect(proved).toBeGreaterThan(500);
+  });
+
+  it('never holds for an attack', () => {
+    for (const html of inputs) if (rewriteContentHtml(html, base) !== html) expect(isSanitizedContentHtml(html, base), html).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import type { AnyNode, Element } from 'domhandler';
 import { startsLikeTurn } from './markers.js';
 import { absoluteUrl, HTML_OPTIONS } from '../../content/html.js';
 import { WIDGET_ATTR } from '../../content/main-content.js';
-import { endsSentence, escapeHtml, squeeze } from '../../content/text.js';
+import { endsSentence, escapeHtmlText, squeeze } from '../../content/text.js';
 
 /** A picture found in the body, before its caption and credit are sorted out. */
 export interface RawImage {
@@ -177,7 +177,7 @@ function linesToBlocks(lines: (Line | null)[], kind: Block['kind']): Block[] {
     } else {
       const text = group.map((l) => l.text).join(' ');
       const bold = group.every((l) => l.bold);
-      blocks.push({ kind, text, html: group.map((l) => l.html).join('<br>'), bold, leadBold: bold ? text : group[0]!.leadBold });
+      blocks.push({ kind, text, html: group.map((l) => l.html).join('<br />'), bold, leadBold: bold ? text : group[0]!.leadBold });
     }
   }
   return blocks;
@@ -199,7 +199,7 @@ function textBlocks(body: string): Block[] {
       const leadBold = whole ? (whole[1] ?? '') : lead ? (lead[1] ?? '') : '';
       const text = squeeze(line.replace(/\*\*|__/g, ''));
       if (text === '') return null;
-      return { text, html: escapeHtml(text), bold: whole !== null || kind === 'heading', leadBold: squeeze(leadBold) };
+      return { text, html: escapeHtmlText(text), bold: whole !== null || kind === 'heading', leadBold: squeeze(leadBold) };
     });
     blocks.push(
       ...linesToBlocks(
@@ -324,7 +324,7 @@ class HtmlBlockWalker {
       if (node.type === 'text') {
         const text = (node as unknown as { data: string }).data.replace(/\s+/g, ' ');
         draft.parts.push({ text, bold });
-        draft.html += escapeHtml(text);
+        draft.html += escapeHtmlText(text);
         return;
       }
       if (!isElement(node)) return;
@@ -405,7 +405,8 @@ class HtmlBlockWalker {
       // A table row is one line of data: its cells read together ("3 Kevin Harvick 5033"), not as scraps.
       const cells = el.children.filter((c): c is Element => isElement(c) && (c.name === 'td' || c.name === 'th'));
       const text = squeeze(cells.map((c) => $(c).text()).join(' '));
-      if (text !== '') this.blocks.push({ kind: 'text', text, html: cells.map((c) => escapeHtml(squeeze($(c).text()))).join(' '), bold: false, leadBold: '' });
+      if (text !== '')
+        this.blocks.push({ kind: 'text', text, html: cells.map((c) => escapeHtmlText(squeeze($(c).text()))).join(' '), bold: false, leadBold: '' });
     } else {
       const bold = boldContext || BOLD_TAGS.has(name);
       if (hasBlockDescendant(el)) this.walk(el, bold);
