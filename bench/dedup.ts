@@ -18,7 +18,7 @@ import { generationOf, StoryIndex } from '../src/dedup/story-index.js';
 import { TranslationIndex } from '../src/dedup/translation-index.js';
 import { translationSignature, type TranslationSignature } from '../src/dedup/translation.js';
 import { dedupKeys, redisKeys } from '../src/redis/keys.js';
-import { INTERVIEWS, renderInterview } from '../tests/interviews/translation-set.js';
+import { INTERVIEWS, renderInterview } from '../tests/dedup/translation-set.js';
 import type { KeyFigure } from './_summary.js';
 
 const RETENTION = 30 * 24 * 3600;

@@ -5,7 +5,7 @@ import type { WebhookEvent } from '../../src/core/item.js';
 import { processPublishJob } from '../../src/publish/publish-processor.js';
 import type { FanoutJob, PublishJob } from '../../src/queues/pipeline.js';
 import { startTestSystem } from '../support/system.js';
-import { interviewItem } from '../publish/fixtures.js';
+import { interviewItem } from './fixtures.js';
 
 describe('item.updated carries a JSON Patch whose paths name turns by id', () => {
   let system: Awaited<ReturnType<typeof startTestSystem>>;

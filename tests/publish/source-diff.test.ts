@@ -4,7 +4,7 @@ import { assignTurnIds, turnDiff } from '../../src/core/turn-ids.js';
 import { processPublishJob } from '../../src/publish/publish-processor.js';
 import type { PublishJob } from '../../src/queues/pipeline.js';
 import { startTestSystem } from '../support/system.js';
-import { interviewItem } from '../publish/fixtures.js';
+import { interviewItem } from './fixtures.js';
 import { EDIT_VARIANTS } from './edit-variants.js';
 
 const asTurns = (turns: ReadonlyArray<readonly [string, string]>) => turns.map(([question, answer]) => ({ question, answer }));
