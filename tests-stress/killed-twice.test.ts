@@ -49,7 +49,8 @@ describe('a job whose worker is killed twice still completes', () => {
 
   it('in deliver: the event is delivered, with one webhook-id, and no dead letter', async () => {
     // Only the first source: the second is added later, for publish.
-    const configPath = writeConfig(rig.feeds.url, 1, rig.receiver.url);
+    // Completed jobs are read back after the run (their stall counters): all of them are kept.
+    const configPath = writeConfig(rig.feeds.url, 1, rig.receiver.url, '  completedJobCap: 1000');
     rig.receiver.hold(() => true); // every delivery hangs: the deliver worker is holding its job when it dies
     rig.processes = await startRoles(['api', 'scheduler', 'fetch', 'normalize', 'dedup', 'publish', 'deliver'], roleEnv(rig.redis.url, configPath), logDir);
     const deliver = rig.processes.get('deliver')!;

@@ -178,7 +178,9 @@ describe('soak: 400 simulated days with 30-day retention on a fast clock', () =>
         { id: 'evens', title: 'Even sources', pageSize: PAGE_SIZE, filter: { sources: feeds.urls.map((_, s) => `src-${s}`).filter((_, s) => s % 2 === 0) } },
       ],
       // The sweep runs once per simulated day below (the same function the scheduler role runs on its timer).
-      limits: { retention: `${RETENTION_DAYS}d`, sweepInterval: '1000d' },
+      // A job id's window is a BullMQ TTL, on the machine's clock, which the fast clock does not move: it is scaled
+      // like a day (a simulated day takes about 2 s here), so the ids held at once are a day's, as in production.
+      limits: { retention: `${RETENTION_DAYS}d`, sweepInterval: '1000d', jobIdWindow: '2s' },
     });
     const env = {
       ...loadEnv({

@@ -329,6 +329,17 @@ export const configSchema = z
         failedJobRetention: duration('30d'),
         /** Failed jobs kept per queue at most: the oldest go first. */
         failedJobCap: z.number().int().positive().default(10_000),
+        /**
+         * Completed jobs of a story's stages (normalize, dedup, publish, the deliver queue's fan-outs) kept per queue
+         * for the dashboard, newest first (at most a day). Each holds an entry, item or event (about 10 KB).
+         */
+        completedJobCap: z.number().int().min(0).default(20),
+        /**
+         * How long a story's job id (normalize, dedup, publish, fan-out) stays taken after its job finished: an add
+         * with that id meanwhile (a replay after a crash) is dropped. Longer than the slowest replay: a source's
+         * next poll (`maxInterval`) for an entry handed down by a fetch that died before remembering it.
+         */
+        jobIdWindow: duration('1d'),
         /** How often the retention sweep runs (scheduler role); a quarter of `retention` when that is shorter. */
         sweepInterval: duration('10m'),
         /** Feed variants (`/feeds/x.atom?limit=&filter=…`) whose rendered documents each API process keeps, least recently used dropped first. */
@@ -450,4 +461,3 @@ export const rulesTestSchema = z
     (test) => [test.channel, test.subscription, test.rules ?? test.filter].filter((given) => given !== undefined).length === 1,
     'give one of: channel, subscription, or rules (with or without filter)',
   );
-export type RulesTest = z.output<typeof rulesTestSchema>;

@@ -225,40 +225,62 @@ function takeDoctype(text: string): { body: string; entities: Map<string, string
   return { body, entities };
 }
 
+/** An element being read, with the namespace scope it opened and how many children it has so far. */
+interface OpenElement {
+  element: XmlElement;
+  scope: Map<string, string>;
+  children: number;
+}
+
 /**
- * Reads an XML document leniently. Throws {@link NestedEntitiesError}: entities are expanded one level, never
- * recursively, and a document that declares nested ones is not read at all; {@link TooDeepError} past
- * `limits.maxDepth`; and, from the elements' text, {@link EntityExpansionError} once declared entities have expanded
- * to more than `limits.maxExpandedChars` in all (a 20 KB entity referenced 40 000 times is 800 MB of text).
+ * Builds the element tree from htmlparser2's events, one named step per event, and notes what a strict parser
+ * would have refused. Holds the reading state: the open elements, the subtree being skipped, the entities expanded
+ * so far.
  */
-export function readXmlLeniently(text: string, limits: LenientLimits = NO_LIMITS): LenientDocument {
-  const { body, entities } = takeDoctype(text.replace(/^\uFEFF/, ''));
-  let expandedChars = 0;
-  const expand = (whole: string, name: string): string => {
-    const value = entities.get(name);
-    if (value === undefined) return whole;
-    expandedChars += value.length;
-    if (expandedChars > limits.maxExpandedChars)
-      throw new EntityExpansionError(`its entity references expand to more than ${limits.maxExpandedChars} characters`);
-    return value;
-  };
-  const decode = (raw: string): string => {
+class LenientTreeBuilder {
+  root: XmlElement | null = null;
+  /** Whether the text that comes is inside a CDATA section. */
+  inCdata = false;
+  private readonly stack: OpenElement[] = [];
+  private readonly problems = new Map<string, number>();
+  private readonly maxChildren: number;
+  /** Open elements of a skipped subtree (0: reading). */
+  private skipping = 0;
+  /** The root's own prefix when its namespace is not one the mapper knows (its vocabulary is the feed's). */
+  private rootPrefix: string | null = null;
+  private expandedChars = 0;
+
+  constructor(
+    private readonly body: string,
+    private readonly entities: Map<string, string>,
+    private readonly limits: LenientLimits,
+  ) {
+    this.maxChildren = limits.maxChildren ?? Infinity;
+  }
+
+  /** Decodes an attribute value or a text piece: declared entities expanded (one level), then XML and HTML ones. */
+  readonly decode = (raw: string): string => {
     if (!raw.includes('&')) return raw;
-    const expanded = entities.size ? raw.replace(/&([\w.-]+);/g, expand) : raw;
+    const expanded = this.entities.size ? raw.replace(/&([\w.-]+);/g, this.expand) : raw;
     return decodeHTMLStrict(expanded);
   };
-  const problems = new Map<string, number>();
-  const note = (problem: string) => problems.set(problem, (problems.get(problem) ?? 0) + 1);
 
-  let root: XmlElement | null = null;
-  const stack: Array<{ element: XmlElement; scope: Map<string, string>; children: number }> = [];
-  const maxChildren = limits.maxChildren ?? Infinity;
-  // Open elements of a skipped subtree (0: reading).
-  let skipping = 0;
-  let rootPrefix: string | null = null;
-  let inCdata = false;
+  /** One declared entity's value, counted against `limits.maxExpandedChars`; an undeclared one stays as written. */
+  private readonly expand = (whole: string, name: string): string => {
+    const value = this.entities.get(name);
+    if (value === undefined) return whole;
+    this.expandedChars += value.length;
+    if (this.expandedChars > this.limits.maxExpandedChars)
+      throw new EntityExpansionError(`its entity references expand to more than ${this.limits.maxExpandedChars} characters`);
+    return value;
+  };
 
-  const resolve = (qname: string, scope: Map<string, string>, isAttribute: boolean): string => {
+  private note(problem: string): void {
+    this.problems.set(problem, (this.problems.get(problem) ?? 0) + 1);
+  }
+
+  /** A qualified name under its canonical prefix (see {@link knownPrefix}); an unprefixed attribute has none. */
+  private resolve(qname: string, scope: Map<string, string>, isAttribute: boolean): string {
     const lower = qname.toLowerCase();
     const colon = lower.indexOf(':');
     const prefix = colon >= 0 ? lower.slice(0, colon) : '';
@@ -269,80 +291,111 @@ export function readXmlLeniently(text: string, limits: LenientLimits = NO_LIMITS
     const known = uri === undefined ? undefined : knownPrefix(uri);
     if (known !== undefined) return known ? `${known}:${local}` : local;
     // The root's own vocabulary, whatever its namespace, is the feed's (e.g. a private URI for RSS 2.0).
-    if (!isAttribute && prefix === rootPrefix) return local;
+    if (!isAttribute && prefix === this.rootPrefix) return local;
     return prefix ? `${prefix}:${local}` : local;
-  };
+  }
 
+  /** The parent's namespace scope with the element's own `xmlns` declarations added. */
+  private scopeOf(parent: OpenElement | undefined, attribs: Record<string, string>): Map<string, string> {
+    let scope = parent?.scope ?? new Map<string, string>();
+    const declarations = Object.entries(attribs).filter(([key]) => key === 'xmlns' || key.startsWith('xmlns:'));
+    if (declarations.length) {
+      scope = new Map(scope);
+      for (const [key, value] of declarations) scope.set(key === 'xmlns' ? '' : key.slice(6).toLowerCase(), this.decode(value));
+    }
+    return scope;
+  }
+
+  /** Remembers the root's prefix when its namespace is unknown (or the feed's own), so its vocabulary reads as the feed's. */
+  private noteRootPrefix(qname: string, scope: Map<string, string>): void {
+    const colon = qname.indexOf(':');
+    const prefix = colon >= 0 ? qname.slice(0, colon).toLowerCase() : '';
+    const uri = scope.get(prefix);
+    const known = uri === undefined ? undefined : knownPrefix(uri);
+    this.rootPrefix = known === undefined || known === '' ? prefix : null;
+  }
+
+  /** An opening tag: past the depth limit it throws, past the children limit its subtree is skipped. */
+  open(qname: string, attribs: Record<string, string>): void {
+    if (this.skipping) {
+      this.skipping++;
+      return;
+    }
+    if (this.stack.length >= this.limits.maxDepth) throw new TooDeepError(`its elements nest deeper than ${this.limits.maxDepth}`);
+    const parent = this.stack[this.stack.length - 1];
+    if (parent && ++parent.children > this.maxChildren) {
+      this.note(`elements past ${this.maxChildren} in one element left out`);
+      this.skipping = 1;
+      return;
+    }
+    const scope = this.scopeOf(parent, attribs);
+    if (!parent && this.root === null) this.noteRootPrefix(qname, scope);
+    const attrs: Record<string, string> = {};
+    for (const [key, value] of Object.entries(attribs))
+      attrs[key.startsWith('xmlns') ? key.toLowerCase() : this.resolve(key, scope, true)] = this.decode(value);
+    const colon = qname.indexOf(':');
+    const element = new XmlElement(this.resolve(qname, scope, false), colon >= 0 ? qname.slice(colon + 1) : qname, attrs, this.decode);
+    if (parent) parent.element.kids.push(element);
+    else if (this.root === null) this.root = element;
+    else this.note('content after the root element');
+    this.stack.push({ element, scope, children: 0 });
+  }
+
+  /** A closing tag, or one the parser implied (`end`: where it stopped), noted when no "/>" closed it. */
+  close(qname: string, isImplied: boolean, end: number): void {
+    if (this.skipping) {
+      this.skipping--;
+      return;
+    }
+    this.stack.pop();
+    // htmlparser2 calls a self-closing tag's close implied too: only one that no "/>" ends was left open.
+    if (isImplied && !(this.body[end] === '>' && this.body[end - 1] === '/')) this.note(`unclosed <${qname}>`);
+  }
+
+  /** A piece of text: kept raw (decoded when read), its bare `&` and undeclared entities noted outside CDATA. */
+  text(raw: string): void {
+    const parent = this.stack[this.stack.length - 1];
+    if (!parent || this.skipping) return;
+    if (!this.inCdata) {
+      for (const m of raw.matchAll(/&(?:([A-Za-z_][\w.-]*);|#\d+;|#x[0-9A-Fa-f]+;)?/g)) {
+        if (m[0] === '&') this.note('unescaped &');
+        else if (m[1] && !XML_ENTITIES.has(m[1]) && !this.entities.has(m[1])) this.note(`undeclared entity &${m[1]};`);
+      }
+    }
+    const last = parent.element.kids[parent.element.kids.length - 1];
+    if (last && !(last instanceof XmlElement) && last.cdata === this.inCdata) last.raw += raw;
+    else parent.element.kids.push({ raw, cdata: this.inCdata });
+  }
+
+  /** What a strict parser would have refused, each once with its count. */
+  warnings(): string[] {
+    return [...this.problems].map(([problem, count]) => (count > 1 ? `${problem} (${count} times)` : problem));
+  }
+}
+
+/**
+ * Reads an XML document leniently. Throws {@link NestedEntitiesError}: entities are expanded one level, never
+ * recursively, and a document that declares nested ones is not read at all; {@link TooDeepError} past
+ * `limits.maxDepth`; and, from the elements' text, {@link EntityExpansionError} once declared entities have expanded
+ * to more than `limits.maxExpandedChars` in all (a 20 KB entity referenced 40 000 times is 800 MB of text).
+ */
+export function readXmlLeniently(text: string, limits: LenientLimits = NO_LIMITS): LenientDocument {
+  const { body, entities } = takeDoctype(text.replace(/^\uFEFF/, ''));
+  const tree = new LenientTreeBuilder(body, entities, limits);
   const parser = new Parser(
     {
-      onopentag(qname, attribs) {
-        if (skipping) {
-          skipping++;
-          return;
-        }
-        if (stack.length >= limits.maxDepth) throw new TooDeepError(`its elements nest deeper than ${limits.maxDepth}`);
-        const parent = stack[stack.length - 1];
-        if (parent && ++parent.children > maxChildren) {
-          note(`elements past ${maxChildren} in one element left out`);
-          skipping = 1;
-          return;
-        }
-        let scope = parent?.scope ?? new Map<string, string>();
-        const declarations = Object.entries(attribs).filter(([key]) => key === 'xmlns' || key.startsWith('xmlns:'));
-        if (declarations.length) {
-          scope = new Map(scope);
-          for (const [key, value] of declarations) scope.set(key === 'xmlns' ? '' : key.slice(6).toLowerCase(), decode(value));
-        }
-        if (!parent && root === null) {
-          const colon = qname.indexOf(':');
-          const prefix = colon >= 0 ? qname.slice(0, colon).toLowerCase() : '';
-          const uri = scope.get(prefix);
-          const known = uri === undefined ? undefined : knownPrefix(uri);
-          rootPrefix = known === undefined || known === '' ? prefix : null;
-        }
-        const attrs: Record<string, string> = {};
-        for (const [key, value] of Object.entries(attribs)) attrs[key.startsWith('xmlns') ? key.toLowerCase() : resolve(key, scope, true)] = decode(value);
-        const colon = qname.indexOf(':');
-        const element = new XmlElement(resolve(qname, scope, false), colon >= 0 ? qname.slice(colon + 1) : qname, attrs, decode);
-        if (parent) parent.element.kids.push(element);
-        else if (root === null) root = element;
-        else note('content after the root element');
-        stack.push({ element, scope, children: 0 });
+      onopentag: (qname, attribs) => tree.open(qname, attribs),
+      onclosetag: (qname, isImplied) => tree.close(qname, isImplied, parser.endIndex),
+      ontext: (raw) => tree.text(raw),
+      oncdatastart: () => {
+        tree.inCdata = true;
       },
-      onclosetag(qname, isImplied) {
-        if (skipping) {
-          skipping--;
-          return;
-        }
-        stack.pop();
-        // htmlparser2 calls a self-closing tag's close implied too: only one that no "/>" ends was left open.
-        const end = parser.endIndex;
-        if (isImplied && !(body[end] === '>' && body[end - 1] === '/')) note(`unclosed <${qname}>`);
-      },
-      ontext(raw) {
-        const parent = stack[stack.length - 1];
-        if (!parent || skipping) return;
-        if (!inCdata) {
-          for (const m of raw.matchAll(/&(?:([A-Za-z_][\w.-]*);|#\d+;|#x[0-9A-Fa-f]+;)?/g)) {
-            if (m[0] === '&') note('unescaped &');
-            else if (m[1] && !XML_ENTITIES.has(m[1]) && !entities.has(m[1])) note(`undeclared entity &${m[1]};`);
-          }
-        }
-        const last = parent.element.kids[parent.element.kids.length - 1];
-        if (last && !(last instanceof XmlElement) && last.cdata === inCdata) last.raw += raw;
-        else parent.element.kids.push({ raw, cdata: inCdata });
-      },
-      oncdatastart() {
-        inCdata = true;
-      },
-      oncdataend() {
-        inCdata = false;
+      oncdataend: () => {
+        tree.inCdata = false;
       },
     },
     { xmlMode: true, decodeEntities: false, recognizeCDATA: true, recognizeSelfClosing: true },
   );
   parser.end(body);
-
-  const warnings = [...problems].map(([problem, count]) => (count > 1 ? `${problem} (${count} times)` : problem));
-  return { root, warnings };
+  return { root: tree.root, warnings: tree.warnings() };
 }

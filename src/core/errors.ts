@@ -24,6 +24,10 @@ export const ERROR_CATALOGUE = {
   SYN_ERR_FETCH_TIMEOUT: { httpStatus: 504, description: 'the source did not answer in time' },
   SYN_ERR_FETCH_TOO_LARGE: { httpStatus: 502, description: 'the response exceeded the byte cap' },
   SYN_ERR_FETCH_HTTP_STATUS: { httpStatus: 502, description: 'the source answered with an error status' },
+  // The one private-address guard (net/address-guard.ts) refuses every outgoing request with this code: feeds, article
+  // pages, webhook deliveries, and the source and subscription URLs when stored. The name predates webhooks; codes are
+  // part of the contract (API answers, the delivery log, `normalize --jsonl` lines), so it stays shared rather than
+  // split into a per-concern code that existing clients would not know.
   SYN_ERR_FETCH_BLOCKED_ADDRESS: { httpStatus: 403, description: 'the address is private and not allowed' },
   SYN_ERR_FETCH_GONE: { httpStatus: 410, description: 'the source answered 410 Gone' },
   SYN_ERR_FETCH_RATE_LIMITED: { httpStatus: 429, description: 'the host asked us to wait' },

@@ -110,7 +110,6 @@ export const OPERATIONAL_EVENT_TYPES = [
 /** Webhook event types, as named by the contract. */
 export const EVENT_TYPES = [...ITEM_EVENT_TYPES, ...OPERATIONAL_EVENT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
-export type ItemEventType = (typeof ITEM_EVENT_TYPES)[number];
 export type OperationalEventType = (typeof OPERATIONAL_EVENT_TYPES)[number];
 
 /** Answers whether an event type is operational (sent only to subscriptions that list it). */

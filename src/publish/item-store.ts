@@ -1,3 +1,4 @@
+import { deflateSync, inflateSync } from 'node:zlib';
 import type { Redis } from 'ioredis';
 import type { PatchOperation } from '../core/item-changes.js';
 import type { NormalizedItem, SourceRef, Translation } from '../core/item.js';
@@ -37,6 +38,23 @@ export function firstSourceOf(sources: SourceRef[]): { firstSource?: string } {
   return first ? { firstSource: first.id } : {};
 }
 
+/** The first byte of a story stored as plain JSON (before stories were compressed): `{`. */
+const PLAIN_JSON = 0x7b;
+
+/**
+ * A story's content as stored: its JSON, deflated (zlib format, whose first byte is never `{`). A story carries
+ * its body twice or three times (`contentHtml`, `contentText`, an interview's `qa`), so it shrinks three to five
+ * times, and it is most of what Redis holds per story.
+ */
+export function encodeStoredStory(content: object): Buffer {
+  return deflateSync(JSON.stringify(content));
+}
+
+/** The content of a stored story, deflated ({@link encodeStoredStory}) or plain JSON (stored by earlier versions). */
+export function decodeStoredStory<T>(stored: Buffer): T {
+  return JSON.parse((stored[0] === PLAIN_JSON ? stored : inflateSync(stored)).toString('utf8')) as T;
+}
+
 /** An edit as stored beside the story: what names it, and the patch from the version before. */
 export interface StoredChange {
   discriminator: string;
@@ -50,7 +68,7 @@ export interface ChannelState {
 }
 
 /**
- * Stored stories and channel membership in Redis. Stories are JSON strings; channels are sorted sets by
+ * Stored stories and channel membership in Redis. Stories are deflated JSON ({@link encodeStoredStory}); channels are sorted sets by
  * publication time, with a version counter that the feed cache keys on.
  */
 export class ItemStore {
@@ -72,7 +90,7 @@ export class ItemStore {
     const { sources, translations: _translations, ...content } = item;
     const multi = this.redis
       .multi()
-      .set(this.keys.item(item.id), JSON.stringify(content))
+      .set(this.keys.item(item.id), encodeStoredStory(content))
       .zadd(this.keys.itemsByTime, Date.parse(item.publishedAt), item.id)
       // Retention counts from the first storing (an edit does not renew it): see runtime/retention.ts.
       .zadd(this.keys.itemsByStored, 'NX', now, item.id);
@@ -151,12 +169,12 @@ export class ItemStore {
   async getMany(storyIds: string[]): Promise<NormalizedItem[]> {
     if (storyIds.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const id of storyIds) pipeline.get(this.keys.item(id)).hvals(this.keys.itemSources(id)).hvals(this.keys.itemTranslations(id));
+    for (const id of storyIds) pipeline.getBuffer(this.keys.item(id)).hvals(this.keys.itemSources(id)).hvals(this.keys.itemTranslations(id));
     const rows = (await pipeline.exec()) ?? [];
     const items: NormalizedItem[] = [];
     for (let i = 0; i < storyIds.length; i++) {
-      const json = rows[3 * i]?.[1] as string | null;
-      if (!json) continue;
+      const stored = rows[3 * i]?.[1] as Buffer | null;
+      if (!stored) continue;
       const sources = ((rows[3 * i + 1]?.[1] as string[] | undefined) ?? [])
         .map((row) => JSON.parse(row) as { order: number; source: SourceRef })
         .sort((a, b) => a.order - b.order)
@@ -165,7 +183,7 @@ export class ItemStore {
         .map((row) => JSON.parse(row) as { order: number; translation: Translation })
         .sort((a, b) => a.order - b.order)
         .map((row) => row.translation);
-      const { translations: _stored, firstSource: _first, ...content } = JSON.parse(json) as Omit<NormalizedItem, 'sources'>;
+      const { translations: _stored, firstSource: _first, ...content } = decodeStoredStory<Omit<NormalizedItem, 'sources'>>(stored);
       items.push({ ...content, sources, ...firstSourceOf(sources), ...(translations.length ? { translations } : {}) });
     }
     return items;

@@ -25,26 +25,50 @@ export interface JobBounds {
   failedJobRetention: number;
   /** Failed jobs kept per queue at most (`limits.failedJobCap`). */
   failedJobCap: number;
+  /** Completed jobs of a story's stages kept per queue, newest first (`limits.completedJobCap`). */
+  completedJobCap: number;
+  /** How long a story's job id stays taken after its job finished (`limits.jobIdWindow`, ms): see {@link addedOnce}. */
+  jobIdWindow: number;
 }
 
 /**
- * Job options per stage. Completed jobs are kept a while (a day, or a week for deliveries) so operators can see
- * them on the dashboard and a repeated add with the same job id is dropped meanwhile; failed ones (a story's jobs
- * that exhausted their attempts, the deliver stage's dead letters) are kept for an operator to replay for
- * `failedJobRetention` and at most `failedJobCap` per queue (counted in `syndicate_queue_jobs{state="failed"}`, so an
- * operator sees them before they go). No finished job outlives `retention`: it carries a story's content.
+ * The options of an add that happens once per `jobId`. While the job exists, BullMQ drops a second add of its id;
+ * a completed job of a story's stages is not kept for that (it holds a whole entry, item or event, about 10 KB, and
+ * only the newest `limits.completedJobCap` stay, for the dashboard), so the id is also a BullMQ deduplication id
+ * with a TTL of `windowMs` (`limits.jobIdWindow`): a key of about 100 bytes that outlives the job, since BullMQ
+ * deletes a deduplication key that has a TTL only when it expires. The window covers every replay that adds a job
+ * again: a stage's job retried or taken up again after its worker died adds its hand-off again within minutes; a
+ * fetch killed before it remembered the entries it handed down hands them down again at the source's next poll.
  */
-export function stageJobOptions(bounds: JobBounds): Record<QueueName, DefaultJobOptions> {
+function addedOnce(jobId: string, windowMs: number): Pick<JobsOptions, 'jobId' | 'deduplication'> {
+  return { jobId, deduplication: { id: jobId, ttl: windowMs } };
+}
+
+/**
+ * Job options per stage, and of the deliver queue's fan-out jobs (`fanout`, given with each add). Completed jobs of
+ * a story's stages (normalize, dedup, publish, fan-outs) are kept only for operators to see the latest on the
+ * dashboard: the newest `completedJobCap` per queue, at most a day (what makes a repeated add a no-op is the
+ * deduplication key of {@link addedOnce}, not the job). Per-subscription deliveries (the fan-out's hand-offs: failures
+ * and refusals, each with its own retries) stay a week and up to 10,000, since the fan-out and the ordering rule read
+ * their state. Failed ones (a story's jobs that exhausted their attempts, the deliver stage's dead letters) are kept
+ * for an operator to replay for `failedJobRetention` and at most `failedJobCap` per queue (counted in
+ * `syndicate_queue_jobs{state="failed"}`, so an operator sees them before they go). No finished job outlives
+ * `retention`: it carries a story's content.
+ */
+export function stageJobOptions(bounds: JobBounds): Record<QueueName | 'fanout', DefaultJobOptions> {
   const retentionS = Math.max(1, Math.floor(bounds.retention / 1000));
   const kept = (ageS: number, count: number) => ({ age: Math.min(ageS, retentionS), count });
   const failed = kept(Math.floor(bounds.failedJobRetention / 1000), bounds.failedJobCap);
+  const latest = kept(DAY_S, bounds.completedJobCap);
   return {
     fetch: { attempts: 1, removeOnComplete: kept(DAY_S, 1000), removeOnFail: kept(7 * DAY_S, Math.min(5000, bounds.failedJobCap)) },
-    normalize: { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: kept(DAY_S, 5000), removeOnFail: failed },
-    dedup: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: kept(DAY_S, 5000), removeOnFail: failed },
-    publish: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: kept(DAY_S, 5000), removeOnFail: failed },
+    normalize: { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: latest, removeOnFail: failed },
+    dedup: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: latest, removeOnFail: failed },
+    publish: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: latest, removeOnFail: failed },
     // Delivery retries follow the configured schedule (see deliver/retry-schedule.ts); failed ones are the dead letters.
     deliver: { backoff: { type: 'schedule' }, removeOnComplete: kept(7 * DAY_S, 10_000), removeOnFail: failed },
+    // A fan-out fails only on Redis trouble, never on an endpoint: attempts of its own.
+    fanout: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: latest, removeOnFail: failed },
     // WebSub pushes: 1 s, 2 s, 4 s … about 17 minutes in all; a subscriber down longer catches up by polling.
     websub: {
       attempts: 11,
@@ -103,8 +127,11 @@ export function pollJobDueAt(jobId: string | undefined, sourceId: string): numbe
   return Number.isFinite(at) ? at : null;
 }
 
-/** A fan-out's own attempts: it fails only on Redis trouble, never on an endpoint. */
-const FANOUT_OPTIONS = { attempts: 5, backoff: { type: 'exponential', delay: 1000 } } as const;
+/**
+ * Events each queue's stream keeps (BullMQ's default, 10,000, is about 1 MB a queue). Nothing here reads them (no
+ * `QueueEvents` listener; the dashboard reads jobs): they are a recent trail for an operator's own tools.
+ */
+const EVENTS_KEPT = 1000;
 
 const jobKey = (...parts: string[]) => createHash('sha1').update(parts.join('\n')).digest('base64url');
 
@@ -143,6 +170,10 @@ export class PipelineQueues implements QueueProducers {
   readonly websub: Queue<QueuePayloads['websub']>;
   /** The delivery retry schedule's length plus one: a delivery job's attempts. */
   readonly #deliverAttempts: number;
+  /** What a fan-out is added with, besides its id (see {@link stageJobOptions}). */
+  readonly #fanoutOptions: JobsOptions;
+  /** `limits.jobIdWindow`, ms: see {@link addedOnce}. */
+  readonly #jobIdWindow: number;
 
   /**
    * Creates the producers of every queue on one connection, all under the BullMQ `prefix`; `bounds` (the config's
@@ -155,6 +186,7 @@ export class PipelineQueues implements QueueProducers {
         connection,
         prefix,
         defaultJobOptions: name === 'deliver' ? { ...options.deliver, attempts: deliverAttempts } : options[name],
+        streams: { events: { maxLen: EVENTS_KEPT } },
       }) as unknown as QueueProducers[K];
     this.fetch = make(QUEUE_NAMES.fetch);
     this.normalize = make(QUEUE_NAMES.normalize);
@@ -163,6 +195,8 @@ export class PipelineQueues implements QueueProducers {
     this.deliver = make(QUEUE_NAMES.deliver);
     this.websub = make(QUEUE_NAMES.websub);
     this.#deliverAttempts = deliverAttempts;
+    this.#fanoutOptions = options.fanout;
+    this.#jobIdWindow = bounds.jobIdWindow;
   }
 
   /** The producer of one queue, whatever its payload (for the tools that list and replay failed jobs). */
@@ -204,22 +238,22 @@ export class PipelineQueues implements QueueProducers {
 
   /** Queues the normalization of a feed entry, once per version of it (`entryDigest` names the version). */
   async enqueueNormalize(job: NormalizeJob, entryDigest: string): Promise<void> {
-    await this.normalize.add('normalize', job, { jobId: `${job.sourceId}-${entryDigest}` });
+    await this.normalize.add('normalize', job, addedOnce(`${job.sourceId}-${entryDigest}`, this.#jobIdWindow));
   }
 
   /** Queues an outlet's retraction of one of its entries (`entryKey` names the entry within the source). */
   async enqueueRetraction(job: Extract<PublishJob, { event: 'item.retracted' }>, entryKey: string): Promise<void> {
-    await this.publish.add('item.retracted', job, { jobId: `retract-${job.sourceId}-${entryKey}` });
+    await this.publish.add('item.retracted', job, addedOnce(`retract-${job.sourceId}-${entryKey}`, this.#jobIdWindow));
   }
 
   /** Hands a normalized item to dedup under the id of its normalize job (a retried normalize adds nothing new). */
   async enqueueDedup(job: DedupJob, normalizeJobId: string | undefined): Promise<void> {
-    await this.dedup.add('dedup', job, { jobId: `${normalizeJobId}` });
+    await this.dedup.add('dedup', job, addedOnce(`${normalizeJobId}`, this.#jobIdWindow));
   }
 
   /** Hands dedup's decision (`outcome`) about the item of dedup job `dedupJobId` to publish, once per decision. */
   async enqueueDecision(job: PublishJob, outcome: string, dedupJobId: string | undefined): Promise<void> {
-    await this.publish.add('publish', job, { jobId: `${outcome}-${dedupJobId}` });
+    await this.publish.add('publish', job, addedOnce(`${outcome}-${dedupJobId}`, this.#jobIdWindow));
   }
 
   /** Queues the filing of a channel's stored stories after its definition changed. */
@@ -229,7 +263,7 @@ export class PipelineQueues implements QueueProducers {
 
   /** Queues the fan-out of one event (its first attempt to every subscription); a repeated event adds nothing. */
   async enqueueFanout(job: FanoutJob): Promise<void> {
-    await this.deliver.add(FANOUT_JOB_NAME, job, { jobId: fanoutJobId(job.eventId), ...FANOUT_OPTIONS });
+    await this.deliver.add(FANOUT_JOB_NAME, job, { ...addedOnce(fanoutJobId(job.eventId), this.#jobIdWindow), ...this.#fanoutOptions });
   }
 
   /**

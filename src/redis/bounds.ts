@@ -260,9 +260,15 @@ export const KEY_FAMILIES: KeyFamily[] = [
     shape: '{queue}:{meta|wait|completed|failed|events|…}',
     match: new RegExp(`^${QUEUE}:(?:${BULLMQ_STRUCTURE})$`),
     bound: 'fixed',
-    rule: 'a few keys per queue; events stream capped (~10,000); members bounded by the job rows',
+    rule: 'a few keys per queue; events stream capped (~1,000); members bounded by the job rows',
   },
-  { family: 'queue-dedup', shape: '{queue}:de:{id}', match: new RegExp(`^${QUEUE}:de:.+$`), bound: 'ttl', rule: 'BullMQ deduplication id, gone with its job' },
+  {
+    family: 'queue-dedup',
+    shape: '{queue}:de:{id}',
+    match: new RegExp(`^${QUEUE}:de:.+$`),
+    bound: 'ttl',
+    rule: "BullMQ deduplication ids: a story's job id, which outlives its job for limits.jobIdWindow (1 d) so a repeated add is dropped; WebSub's coalescing ids, gone with their job",
+  },
   { family: 'queue-job-lock', shape: '{queue}:{job}:lock', match: new RegExp(`^${QUEUE}:.+:lock$`), bound: 'ttl', rule: 'lock TTL (10 s)' },
   { family: 'queue-job-logs', shape: '{queue}:{job}:logs', match: new RegExp(`^${QUEUE}:.+:logs$`), bound: 'cap', rule: 'removed with its job' },
   {
@@ -270,7 +276,7 @@ export const KEY_FAMILIES: KeyFamily[] = [
     shape: '{queue}:{job}',
     match: new RegExp(`^${QUEUE}:[^:]+$`),
     bound: 'cap',
-    rule: 'waiting/active/delayed: the pipeline in flight; completed: ≤ 1,000–10,000 per queue and ≤ 1 d (deliver 7 d), never past limits.retention; failed: limits.failedJobRetention (30 d, never past retention) and limits.failedJobCap (10,000) per queue',
+    rule: "waiting/active/delayed: the pipeline in flight; completed: a story's stages (normalize, dedup, publish, fan-outs) the newest limits.completedJobCap (20) per queue, per-subscription deliveries ≤ 10,000 and ≤ 7 d, fetch and WebSub ≤ 1,000–5,000 and ≤ 1 d, never past limits.retention; failed: limits.failedJobRetention (30 d, never past retention) and limits.failedJobCap (10,000) per queue",
   },
 ];
 

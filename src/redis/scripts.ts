@@ -87,11 +87,6 @@ export function luaScript(name: ScriptName): LuaScript {
   return script;
 }
 
-/** Names of every loaded script (for tests that check each one against its header). */
-export function scriptNames(): string[] {
-  return [...SCRIPTS.keys()];
-}
-
 /** Runs a script: EVALSHA, falling back to EVAL when Redis answers NOSCRIPT. Answers the script's raw reply. */
 export async function runScript(redis: Redis, script: LuaScript, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
   if (script.numberOfKeys !== null && keys.length !== script.numberOfKeys) {

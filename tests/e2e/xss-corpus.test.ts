@@ -271,6 +271,8 @@ describe('markup attacks through the running pipeline: nothing executable in RSS
       })),
       channels: [{ id: 'all', title: 'Everything', pageSize: 1000 }],
       subscriptions: [{ id: 'receiver', url: `${receiver.url}/hooks`, secret: SECRET }],
+      // Every completed dedup job is kept: counting them tells when every entry was processed.
+      limits: { completedJobCap: 10_000 },
     });
     app = await buildApp({ ctx: system.ctx, adminToken: 'test-admin-token' });
     // Every entry is a story of its own (no two share a guid, a link or a text), so all of them must arrive.

@@ -29,8 +29,7 @@ const teaserFeed = (base: string, title: string, path: string, guid: string) => 
 
 async function storedItems(ctx: AppContext): Promise<NormalizedItem[]> {
   const ids = await ctx.redis.zrange(ctx.keys.itemsByTime, '0', '-1');
-  const raw = await Promise.all(ids.map((id) => ctx.redis.get(ctx.keys.item(id))));
-  return raw.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as NormalizedItem);
+  return ctx.items.getMany(ids);
 }
 const itemOf = (ctx: AppContext, sourceId: string) =>
   waitFor(`the stored item of ${sourceId}`, async () => (await storedItems(ctx)).find((i) => i.source.id === sourceId), 20_000);

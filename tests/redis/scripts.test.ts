@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { luaScript, runScript, scriptNames, type LuaScript, type ScriptName } from '../../src/redis/scripts.js';
+import { luaScript, runScript, type LuaScript, type ScriptName } from '../../src/redis/scripts.js';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
 
 const LUA_DIR = new URL('../../src/redis/lua/', import.meta.url);
@@ -18,8 +18,9 @@ describe('the Lua script loader', () => {
     const files = readdirSync(LUA_DIR)
       .filter((f) => f.endsWith('.lua'))
       .map((f) => f.slice(0, -4));
-    expect(scriptNames().sort()).toEqual(files.sort());
     for (const name of files) {
+      // The loader read it (luaScript throws for a script it does not know).
+      expect(luaScript(name as ScriptName).name, name).toBe(name);
       const header = /^--\[\[([\s\S]*?)\]\]/.exec(readFileSync(new URL(`${name}.lua`, LUA_DIR), 'utf8'))?.[1] ?? '';
       expect(header, name).toMatch(/Input:[\s\S]*Output:/);
       expect(header, name).toMatch(/KEYS\[1\]/);
@@ -31,7 +32,10 @@ describe('the Lua script loader', () => {
     expect(luaScript('dedup-claim').source).toContain('local function band_groups');
     expect(luaScript('channel-add').source).toContain('local function definitionIs');
     expect(luaScript('channel-add').source).not.toContain('@include');
-    for (const name of scriptNames()) {
+    const names = readdirSync(LUA_DIR)
+      .filter((f) => f.endsWith('.lua'))
+      .map((f) => f.slice(0, -4));
+    for (const name of names) {
       const script = luaScript(name as ScriptName);
       expect(await redis.script('LOAD', script.source), name).toBe(script.sha);
     }

@@ -379,95 +379,146 @@ function compilePatterns(patterns: readonly string[] | undefined): RegExp[] {
   return compiled;
 }
 
-/**
- * Removes site furniture from the blocks and moves captions and credits out of the text into images.
- * Generic rules come first; `context.removePatterns` catch what a given source adds beyond them.
- */
-export function removeBoilerplate(blocks: readonly Block[], context: BoilerplateContext): CleanBody {
-  const extra = compilePatterns(context.removePatterns);
-  const keys = contextKeys(context);
+/** What the furniture rules read of each block, computed once per body. */
+interface BodyLines {
+  /** Each block's text squeezed (whitespace folded). */
+  flats: string[];
+  /** Each block's comparison key. */
+  blockKeys: string[];
+  keys: ContextKeys;
+  /** The source's own `removePatterns`, compiled. */
+  extra: RegExp[];
+  /** Indexes of the blocks that form a list of links (related stories, tags). */
+  linkLists: Set<number>;
+}
+
+function readLines(blocks: readonly Block[], context: BoilerplateContext): BodyLines {
   // squeeze is idempotent and compareKey squeezes first, so the key of the squeezed text is the text's key.
   const flats = blocks.map((b) => squeeze(b.text));
-  const blockKeys = flats.map((flat) => compareKey(flat));
-  const counts = new Map<string, number>();
-  for (const key of blockKeys) counts.set(key, (counts.get(key) ?? 0) + 1);
-
-  const linkLists = linkListBlocks(blocks);
-  const out: CleanBlock[] = [];
-  let pendingCaption: { caption?: string; credit?: string } | null = null;
-  // The story has started once a kept paragraph ends a sentence; furniture lines come before that.
-  let storyStarted = false;
-  const attach = (parsed: { caption?: string; credit?: string }, at: number): void => {
-    const previous = out[out.length - 1];
-    const next = blocks[at + 1];
-    if (previous?.ref && !previous.ref.credit && !(parsed.caption && previous.ref.caption)) {
-      previous.ref = { ...previous.ref, ...withoutEmpty(parsed) };
-    } else if (next?.kind === 'image' && next.image && next.image.caption === '') {
-      // The caption sits above its picture: hand it to the picture's own figcaption slot.
-      pendingCaption = parsed;
-    } else {
-      out.push({ kind: 'image', text: '', html: '', bold: false, leadBold: '', ref: { url: '', ...withoutEmpty(parsed) } });
-    }
+  return {
+    flats,
+    blockKeys: flats.map((flat) => compareKey(flat)),
+    keys: contextKeys(context),
+    extra: compilePatterns(context.removePatterns),
+    linkLists: linkListBlocks(blocks),
   };
+}
 
-  blocks.forEach((block, i) => {
-    if (block.kind === 'image' && block.image) {
-      const parsed = block.image.caption ? (parseCaption(block.image.caption) ?? { caption: squeeze(block.image.caption) }) : {};
-      const fromText = pendingCaption ?? {};
-      pendingCaption = null;
-      out.push({ ...block, ref: { url: block.image.url, ...withoutEmpty({ ...fromText, ...parsed }) } });
-      return;
-    }
-    const parsed = CREDIT_HINT.test(block.text) ? parseFlatCaption(flats[i]!) : null;
-    const previous = out[out.length - 1];
-    const uncaptioned = (b: CleanBlock | undefined): boolean => b?.ref !== undefined && b.ref.url !== '' && !b.ref.caption && !b.ref.credit;
-    // Right under an uncaptioned picture, a block that reads as a caption is its caption by position, wherever the
-    // picture stands (inside an answer too), whatever its words.
-    const byPosition =
-      !parsed && uncaptioned(previous) && !isFlatFurniture(flats[i]!, blockKeys[i]!, keys, extra)
-        ? captionByPosition(block, flats[i]!, previous!.image?.alt ?? '')
-        : null;
-    if (byPosition) {
-      previous!.ref = { ...previous!.ref!, ...withoutEmpty(byPosition) };
-      return;
-    }
-    // Picture, short line, credit line: the line between them is the caption the credit closes.
-    const beforePrevious = out[out.length - 2];
-    if (
-      parsed?.credit &&
-      !parsed.caption &&
-      previous &&
-      !previous.ref &&
-      previous.kind === 'text' &&
-      uncaptioned(beforePrevious) &&
-      previous.text.length <= MAX_CAPTION_CHARS
-    ) {
-      out.pop();
-      beforePrevious!.ref = { ...beforePrevious!.ref!, caption: squeeze(previous.text), credit: parsed.credit };
-      return;
-    }
-    if (parsed) {
-      attach(parsed, i);
-      return;
-    }
-    const key = blockKeys[i]!;
-    if (linkLists.has(i)) return;
-    if (isFlatFurniture(flats[i]!, key, keys, extra, !storyStarted)) return;
-    storyStarted ||= endsSentence(block.text);
-    out.push(block);
-  });
+type CaptionParts = { caption?: string; credit?: string };
 
-  // Widget leftovers at the very end: short, unpunctuated scraps after the last real paragraph.
+/** The kept blocks so far, a caption waiting for the picture under it, and whether the story has started. */
+interface Sweep {
+  out: CleanBlock[];
+  pendingCaption: CaptionParts | null;
+  /** The story has started once a kept paragraph ends a sentence; furniture lines come before that. */
+  storyStarted: boolean;
+}
+
+/** A picture with neither caption nor credit yet (a text picture's `ref` has no URL). */
+const uncaptioned = (b: CleanBlock | undefined): boolean => b?.ref !== undefined && b.ref.url !== '' && !b.ref.caption && !b.ref.credit;
+
+/** A picture block with its caption and credit: its own figcaption's, over a caption line that stood above it. */
+function pictureWithCaption(block: Block & { image: NonNullable<Block['image']> }, sweep: Sweep): CleanBlock {
+  const parsed = block.image.caption ? (parseCaption(block.image.caption) ?? { caption: squeeze(block.image.caption) }) : {};
+  const fromText = sweep.pendingCaption ?? {};
+  sweep.pendingCaption = null;
+  return { ...block, ref: { url: block.image.url, ...withoutEmpty({ ...fromText, ...parsed }) } };
+}
+
+/**
+ * Right under an uncaptioned picture, a block that reads as a caption is its caption by position, wherever the
+ * picture stands (inside an answer too), whatever its words. Answers whether the block became that caption.
+ */
+function takeCaptionByPosition(out: CleanBlock[], block: Block, i: number, lines: BodyLines): boolean {
+  const previous = out[out.length - 1];
+  if (!uncaptioned(previous) || isFlatFurniture(lines.flats[i]!, lines.blockKeys[i]!, lines.keys, lines.extra)) return false;
+  const byPosition = captionByPosition(block, lines.flats[i]!, previous!.image?.alt ?? '');
+  if (!byPosition) return false;
+  previous!.ref = { ...previous!.ref!, ...withoutEmpty(byPosition) };
+  return true;
+}
+
+/**
+ * Picture, short line, credit line: the line between them is the caption the credit closes. Answers whether the
+ * credit line closed one (the short line then leaves the text for the picture).
+ */
+function creditClosesCaption(out: CleanBlock[], parsed: CaptionParts): boolean {
+  const previous = out[out.length - 1];
+  const beforePrevious = out[out.length - 2];
+  const closes =
+    parsed.credit &&
+    !parsed.caption &&
+    previous &&
+    !previous.ref &&
+    previous.kind === 'text' &&
+    uncaptioned(beforePrevious) &&
+    previous.text.length <= MAX_CAPTION_CHARS;
+  if (!closes) return false;
+  out.pop();
+  beforePrevious!.ref = { ...beforePrevious!.ref!, caption: squeeze(previous.text), credit: parsed.credit };
+  return true;
+}
+
+/**
+ * A caption or credit line: to the picture above when it has room for it, else held for the picture right under it
+ * (its own figcaption slot empty), else a picture reference of its own without URL.
+ */
+function attachCaption(sweep: Sweep, parsed: CaptionParts, next: Block | undefined): void {
+  const previous = sweep.out[sweep.out.length - 1];
+  if (previous?.ref && !previous.ref.credit && !(parsed.caption && previous.ref.caption)) {
+    previous.ref = { ...previous.ref, ...withoutEmpty(parsed) };
+  } else if (next?.kind === 'image' && next.image && next.image.caption === '') {
+    // The caption sits above its picture: hand it to the picture's own figcaption slot.
+    sweep.pendingCaption = parsed;
+  } else {
+    sweep.out.push({ kind: 'image', text: '', html: '', bold: false, leadBold: '', ref: { url: '', ...withoutEmpty(parsed) } });
+  }
+}
+
+/** One block through the rules: a picture, a caption or credit, furniture (dropped) or the story's text (kept). */
+function sweepBlock(sweep: Sweep, blocks: readonly Block[], i: number, lines: BodyLines): void {
+  const block = blocks[i]!;
+  if (block.kind === 'image' && block.image) {
+    sweep.out.push(pictureWithCaption({ ...block, image: block.image }, sweep));
+    return;
+  }
+  const parsed = CREDIT_HINT.test(block.text) ? parseFlatCaption(lines.flats[i]!) : null;
+  if (!parsed && takeCaptionByPosition(sweep.out, block, i, lines)) return;
+  if (parsed && creditClosesCaption(sweep.out, parsed)) return;
+  if (parsed) {
+    attachCaption(sweep, parsed, blocks[i + 1]);
+    return;
+  }
+  if (lines.linkLists.has(i)) return;
+  if (isFlatFurniture(lines.flats[i]!, lines.blockKeys[i]!, lines.keys, lines.extra, !sweep.storyStarted)) return;
+  sweep.storyStarted ||= endsSentence(block.text);
+  sweep.out.push(block);
+}
+
+/** Widget leftovers at the very end: short, unpunctuated scraps after the last real paragraph. */
+function dropTrailingScraps(out: CleanBlock[]): void {
   while (out.length > 0) {
     const last = out[out.length - 1]!;
     if (last.kind === 'image' || wordCount(last.text) > 3 || endsSentence(last.text)) break;
     out.pop();
   }
+}
+
+/**
+ * Removes site furniture from the blocks and moves captions and credits out of the text into images.
+ * Generic rules come first; `context.removePatterns` catch what a given source adds beyond them.
+ */
+export function removeBoilerplate(blocks: readonly Block[], context: BoilerplateContext): CleanBody {
+  const lines = readLines(blocks, context);
+  const sweep: Sweep = { out: [], pendingCaption: null, storyStarted: false };
+  blocks.forEach((_, i) => sweepBlock(sweep, blocks, i, lines));
+  const { out } = sweep;
+  dropTrailingScraps(out);
   const images = out.filter((b) => b.ref).map((b) => b.ref!);
   // Furniture rules judge lines by their look; a body that is nothing but such a line ("Example description",
   // a two-word teaser) is the entry's only text, and removing it would leave the item empty.
   if (!out.some((b) => b.kind !== 'image')) {
-    const texts = blocks.filter((b, i) => b.kind !== 'image' && flats[i] !== '');
+    const texts = blocks.filter((b, i) => b.kind !== 'image' && lines.flats[i] !== '');
     if (texts.length > 0) return { blocks: [...texts, ...out], images };
   }
   return { blocks: out, images };

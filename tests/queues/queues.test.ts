@@ -1,0 +1,55 @@
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load-config.js';
+import type { NormalizeJob } from '../../src/queues/pipeline.js';
+import { PipelineQueues } from '../../src/queues/queues.js';
+import { waitFor } from '../support/http.js';
+import { TEST_REDIS_URL, deleteKeys, uniquePrefix } from '../support/redis.js';
+
+/**
+ * A story's jobs are not kept once completed (each holds an entry, item or event) beyond the newest few, yet an add
+ * with the id of a finished one (a replay after a crash) is still dropped for `limits.jobIdWindow`.
+ */
+describe('queue facade: a story job is added once per id, without keeping the job', () => {
+  const prefix = uniquePrefix('queues');
+  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  const limits = parseConfig({ limits: { completedJobCap: 2, jobIdWindow: '2s' } }).limits;
+  const queues = new PipelineQueues(redis, prefix, 1, limits);
+  const runs: string[] = [];
+  const worker = new Worker<NormalizeJob>('normalize', async (job) => void runs.push(job.data.sourceId), { connection: redis, prefix });
+
+  afterAll(async () => {
+    await worker.close();
+    await queues.close();
+    await deleteKeys(prefix);
+    redis.disconnect();
+  });
+
+  const entry = (n: number): NormalizeJob => ({
+    sourceId: `s${n}`,
+    sourceHomepage: 'https://news.example/',
+    entry: { guid: `g${n}`, link: null, title: `Entry ${n}` } as NormalizeJob['entry'],
+    fetchedAt: '2026-12-01T00:00:00.000Z',
+  });
+
+  it('keeps only the newest completed jobs, drops a repeated add within the window, takes it after', async () => {
+    for (const n of [1, 2, 3, 4]) await queues.enqueueNormalize(entry(n), `digest-${n}`);
+    await waitFor('four jobs run', () => runs.length === 4);
+    await waitFor('the newest two kept', async () => (await queues.normalize.getCompletedCount()) === 2);
+    expect(await queues.normalize.getJobState('s1-digest-1')).toBe('unknown');
+
+    // The first entry handed down again (its job long gone): dropped, its id is still taken.
+    await queues.enqueueNormalize(entry(1), 'digest-1');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(runs).toEqual(['s1', 's2', 's3', 's4']);
+    const ttl = await redis.pttl(`${prefix}:normalize:de:s1-digest-1`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(2000);
+
+    // Past the window the same id is a new job.
+    await new Promise((resolve) => setTimeout(resolve, ttl + 50));
+    await queues.enqueueNormalize(entry(1), 'digest-1');
+    await waitFor('the entry run again', () => runs.length === 5);
+  });
+});
