@@ -34,22 +34,20 @@ const BASE: Turn[] = [
   ['When do you expect the capacity to double?', 'I am confident we reach 20 billion cubic metres by 2030 if the financing closes in 2026.'],
 ];
 
+/** A variant of the base interview: its title, intro and turns before the edit. */
+const ON_BASE = { title: TITLE, intro: INTRO, before: BASE } as const;
+
+/** The same-turn pairs written as the labeller reads them: `'0>0 1>2'` is old turn 0 → new 0, old 1 → new 2. */
+const pairs = (written: string): Array<[number, number]> => written.split(' ').map((pair) => pair.split('>').map(Number) as [number, number]);
+
 const replaceTurn = (turns: Turn[], index: number, turn: Turn): Turn[] => turns.map((t, i) => (i === index ? turn : t));
 
 export const EDIT_VARIANTS: EditVariant[] = [
   {
     name: 'one answer corrected (a figure)',
-    title: TITLE,
-    intro: INTRO,
-    before: BASE,
+    ...ON_BASE,
     after: replaceTurn(BASE, 0, [BASE[0]![0], 'I expect about 13.2 billion cubic metres to reach Europe, a little more than last year.']),
-    same: [
-      [0, 0],
-      [1, 1],
-      [2, 2],
-      [3, 3],
-      [4, 4],
-    ],
+    same: pairs('0>0 1>1 2>2 3>3 4>4'),
     added: [],
     ops: [
       { op: 'replace', turn: 0, field: 'answer' },
@@ -59,17 +57,9 @@ export const EDIT_VARIANTS: EditVariant[] = [
   },
   {
     name: 'one question reworded',
-    title: TITLE,
-    intro: INTRO,
-    before: BASE,
+    ...ON_BASE,
     after: replaceTurn(BASE, 1, ['Which countries are going to buy the extra volumes?', BASE[1]![1]]),
-    same: [
-      [0, 0],
-      [1, 1],
-      [2, 2],
-      [3, 3],
-      [4, 4],
-    ],
+    same: pairs('0>0 1>1 2>2 3>3 4>4'),
     added: [],
     ops: [
       { op: 'replace', turn: 1, field: 'question' },
@@ -79,17 +69,9 @@ export const EDIT_VARIANTS: EditVariant[] = [
   },
   {
     name: 'a turn inserted in the middle',
-    title: TITLE,
-    intro: INTRO,
-    before: BASE,
+    ...ON_BASE,
     after: [...BASE.slice(0, 2), ['What about Central Asian gas?', 'I think Turkmen gas will come, but not before 2028.'], ...BASE.slice(2)],
-    same: [
-      [0, 0],
-      [1, 1],
-      [2, 3],
-      [3, 4],
-      [4, 5],
-    ],
+    same: pairs('0>0 1>1 2>3 3>4 4>5'),
     added: [2],
     ops: [
       { op: 'add', turn: 2 },
@@ -100,16 +82,9 @@ export const EDIT_VARIANTS: EditVariant[] = [
   },
   {
     name: 'a turn cut',
-    title: TITLE,
-    intro: INTRO,
-    before: BASE,
+    ...ON_BASE,
     after: [...BASE.slice(0, 3), BASE[4]!],
-    same: [
-      [0, 0],
-      [1, 1],
-      [2, 2],
-      [4, 3],
-    ],
+    same: pairs('0>0 1>1 2>2 4>3'),
     added: [],
     ops: [
       { op: 'remove', turn: 3 },
@@ -120,17 +95,9 @@ export const EDIT_VARIANTS: EditVariant[] = [
   },
   {
     name: 'two turns swapped',
-    title: TITLE,
-    intro: INTRO,
-    before: BASE,
+    ...ON_BASE,
     after: [BASE[0]!, BASE[2]!, BASE[1]!, BASE[3]!, BASE[4]!],
-    same: [
-      [0, 0],
-      [1, 2],
-      [2, 1],
-      [3, 3],
-      [4, 4],
-    ],
+    same: pairs('0>0 1>2 2>1 3>3 4>4'),
     added: [],
     ops: [
       { op: 'replace', path: '/interview/qaOrder' },
@@ -140,17 +107,9 @@ export const EDIT_VARIANTS: EditVariant[] = [
   },
   {
     name: 'an answer rewritten from scratch under the same question',
-    title: TITLE,
-    intro: INTRO,
-    before: BASE,
+    ...ON_BASE,
     after: replaceTurn(BASE, 3, [BASE[3]![0], 'Honestly, I see politics in Brussels as the main brake, not money.']),
-    same: [
-      [0, 0],
-      [1, 1],
-      [2, 2],
-      [3, 3],
-      [4, 4],
-    ],
+    same: pairs('0>0 1>1 2>2 3>3 4>4'),
     added: [],
     ops: [
       { op: 'replace', turn: 3, field: 'answer' },
@@ -160,16 +119,9 @@ export const EDIT_VARIANTS: EditVariant[] = [
   },
   {
     name: 'a turn replaced by a different one (question and answer new)',
-    title: TITLE,
-    intro: INTRO,
-    before: BASE,
+    ...ON_BASE,
     after: replaceTurn(BASE, 2, ['Will Azerbaijan build a second LNG terminal?', 'I doubt it: our partners prefer pipelines, and so do I.']),
-    same: [
-      [0, 0],
-      [1, 1],
-      [3, 3],
-      [4, 4],
-    ],
+    same: pairs('0>0 1>1 3>3 4>4'),
     added: [2],
     ops: [
       { op: 'remove', turn: 2 },
@@ -189,13 +141,7 @@ export const EDIT_VARIANTS: EditVariant[] = [
       BASE[4]![0],
       `${BASE[4]![1]} That is my estimate.`,
     ]),
-    same: [
-      [0, 0],
-      [1, 1],
-      [2, 2],
-      [3, 3],
-      [4, 4],
-    ],
+    same: pairs('0>0 1>1 2>2 3>3 4>4'),
     added: [],
     ops: [
       { op: 'replace', path: '/title' },
@@ -207,16 +153,9 @@ export const EDIT_VARIANTS: EditVariant[] = [
   },
   {
     name: 'the last turn dropped and a new last turn added',
-    title: TITLE,
-    intro: INTRO,
-    before: BASE,
+    ...ON_BASE,
     after: [...BASE.slice(0, 4), ['What do you tell young engineers?', 'Learn hydrogen: I am sure it is the next corridor.']],
-    same: [
-      [0, 0],
-      [1, 1],
-      [2, 2],
-      [3, 3],
-    ],
+    same: pairs('0>0 1>1 2>2 3>3'),
     added: [4],
     ops: [
       { op: 'remove', turn: 4 },
@@ -229,17 +168,9 @@ export const EDIT_VARIANTS: EditVariant[] = [
   {
     name: 'nothing but typography (quotes, spaces) in one answer',
     typographyOnly: true,
-    title: TITLE,
-    intro: INTRO,
-    before: BASE,
+    ...ON_BASE,
     after: replaceTurn(BASE, 2, [BASE[2]![0], 'I would say they are.  Our long-term contracts protect both sides from the "spot" market.']),
-    same: [
-      [0, 0],
-      [1, 1],
-      [2, 2],
-      [3, 3],
-      [4, 4],
-    ],
+    same: pairs('0>0 1>1 2>2 3>3 4>4'),
     added: [],
     ops: [
       { op: 'replace', turn: 2, field: 'answer' },
