@@ -29,6 +29,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { HostPoliteness } from '../net/host-politeness.js';
 import type { SeenEntries } from './seen-entries.js';
 import type { SourceStatusStore } from './source-status.js';
+import { isOutOfMemory } from '../redis/server-memory.js';
 
 /** What the fetch stage did with one source. */
 export interface FetchOutcome {
@@ -172,6 +173,9 @@ async function fetchSource(
     const read = answer.kind === 'not-modified' ? await readUnchanged(ctx, run) : await readDocument(ctx, run, response);
     return await recordSuccess(ctx, run, response, read);
   } catch (err) {
+    // Redis refusing a write for memory is not the source failing: the stage worker puts the job back to run again
+    // once memory is back (wrapped as a fetch failure, it would count against the source and plan no next poll).
+    if (isOutOfMemory(err)) throw err;
     throw await recordFailure(ctx, run, response, err);
   }
 }
