@@ -23,8 +23,9 @@ function infoField(info: string, field: string): number {
  */
 export function isOutOfMemory(err: unknown): boolean {
   // A MULTI whose queued commands Redis refused ends in EXECABORT; ioredis keeps the refusals in `previousErrors`.
-  const { message, previousErrors } = (err ?? {}) as { message?: string; previousErrors?: unknown[] };
-  return /\bOOM command not allowed\b/.test(message ?? '') || (previousErrors ?? []).some(isOutOfMemory);
+  // A stage that wraps the refusal in its own error (`toSyndicateError`) keeps it as the `cause`.
+  const { message, previousErrors, cause } = (err ?? {}) as { message?: string; previousErrors?: unknown[]; cause?: unknown };
+  return /\bOOM command not allowed\b/.test(message ?? '') || (previousErrors ?? []).some(isOutOfMemory) || (cause !== undefined && isOutOfMemory(cause));
 }
 
 /** The Redis server's memory, for /metrics and the status page. */
