@@ -125,6 +125,14 @@ export function toBlocks(body: string, options: BlockOptions = {}): Block[] {
   return looksLikeHtml(body) ? htmlBlocks(body, options) : textBlocks(body);
 }
 
+/** A run of white space other than one space: what {@link collapseWhiteSpace} rewrites. */
+const UNCOLLAPSED_SPACE = /[^\S ]| {2}/;
+
+/** Each run of white space (`\s`) as one space; the text itself when it has nothing to collapse. */
+function collapseWhiteSpace(text: string): string {
+  return UNCOLLAPSED_SPACE.test(text) ? text.replace(/\s+/g, ' ') : text;
+}
+
 /** One visual line inside a paragraph, as text plus the matching inline HTML. */
 interface Line {
   text: string;
@@ -322,7 +330,7 @@ class HtmlBlockWalker {
     };
     const visit = (node: AnyNode, bold: boolean): void => {
       if (node.type === 'text') {
-        const text = (node as unknown as { data: string }).data.replace(/\s+/g, ' ');
+        const text = collapseWhiteSpace((node as unknown as { data: string }).data);
         draft.parts.push({ text, bold });
         draft.html += escapeHtmlText(text);
         return;
