@@ -335,6 +335,12 @@ export const configSchema = z
          */
         completedJobCap: z.number().int().min(0).default(20),
         /**
+         * Entries of one fetched document that travel through normalize, dedup and publish as one job (a longer
+         * document is split): fewer queue operations per entry, while an entry that fails goes on alone in a job of its
+         * own (its retries, failed set and replay per entry). A crash re-runs at most this many entries of a stage.
+         */
+        entriesPerJob: z.number().int().min(1).max(500).default(25),
+        /**
          * How long a story's job id (normalize, dedup, publish, fan-out) stays taken after its job finished: an add
          * with that id meanwhile (a replay after a crash) is dropped. Longer than the slowest replay: a source's
          * next poll (`maxInterval`) for an entry handed down by a fetch that died before remembering it.

@@ -10,13 +10,14 @@ import type { QaTurn, TurnDiff } from './item.js';
 /** A turn's text before it has an id. */
 export type TurnText = Pick<QaTurn, 'question' | 'answer'>;
 
+/** A run of letters and digits. */
+const WORD_RUN = /[\p{L}\p{N}]+/gu;
+
 /** Lower-case words of a text, without punctuation or typography: what a turn's identity is read from. */
 export function turnWords(text: string): string[] {
-  return text
-    .normalize('NFKC')
-    .toLocaleLowerCase('und')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean);
+  // toLowerCase is the root locale's lower case (toLocaleLowerCase('und')), without the locale lookup; the runs of
+  // letters and digits are the pieces a split at everything else leaves, without the empty ones.
+  return text.normalize('NFKC').toLowerCase().match(WORD_RUN) ?? [];
 }
 
 function digestId(text: string): string {

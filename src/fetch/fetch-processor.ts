@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SyndicateError, toSyndicateError, type ErrorCode } from '../core/errors.js';
 import { RequestSlots, hostOf, waitForSlot } from '../net/host-politeness.js';
-import type { FetchJob } from '../queues/pipeline.js';
+import type { FetchJob, NormalizeJob } from '../queues/pipeline.js';
 import { postpone } from '../queues/postpone.js';
 import { pollJobDueAt, type PipelineQueues } from '../queues/queues.js';
 import type { StageJob } from '../queues/stage-job.js';
@@ -21,7 +21,7 @@ import { rulesFor } from '../content/extraction-rules.js';
 import type { CleanupRules } from '../config/schema.js';
 import { fetchFullText } from './full-text/fetch-full-text.js';
 import { sourceHomepage } from '../core/url-policy.js';
-import type { FetchSuccess, PlannedPoll, PollBookkeeping, SourceStatus } from './source-status.js';
+import type { FetchSuccess, FullTextTally, PlannedPoll, PollBookkeeping, SourceStatus } from './source-status.js';
 import { ensureWebSubSubscription, websubActive, type WebSubSubscribeDeps } from './hub-subscriber.js';
 import { raiseOperationalEvent } from '../deliver/operational-events.js';
 import type { StageServices } from '../queues/stage-services.js';
@@ -53,7 +53,7 @@ export type IngestDeps = Pick<StageServices, 'config' | 'guard' | 'clock' | 'met
   sourceStatus: SourceStatusStore;
   politeness: HostPoliteness;
 } & {
-  queues: Pick<PipelineQueues, 'enqueueNormalize' | 'enqueueRetraction'>;
+  queues: Pick<PipelineQueues, 'enqueueNormalizeBatch' | 'enqueueRetraction'>;
 };
 
 /** What the fetch stage touches: ingesting's needs, plus the fetch queue (the next poll) and WebSub subscribing. */
@@ -393,22 +393,59 @@ export async function ingestFeedDocument(
   const unchanged = await ctx.seenEntries.unchanged(sourceId, keyed);
   // What this document handed down already: a key repeated in it compares with its own earlier entry.
   const handed = new Map<string, string>();
-  let newEntries = 0;
-  for (const [i, { feedEntry, key, digest }] of keyed.entries()) {
-    if (handed.has(key) ? handed.get(key) === digest : unchanged[i]) continue;
-    const rules = rulesFor(feedEntry.link ?? documentUrl, source?.cleanup, ctx.config.extractionRules);
-    const entry = await completeFromPage(ctx, sourceId, feedEntry, fullText[i]!, credentials, rules);
-    await ctx.queues.enqueueNormalize({ sourceId, sourceHomepage: homepage, entry, fetchedAt }, digest);
-    await ctx.seenEntries.remember(sourceId, key, digest, ctx.clock.now());
-    handed.set(key, digest);
-    newEntries++;
+  const batch = new NormalizeBatch(ctx, sourceId);
+  const pages: FullTextTally = { fetched: 0, errors: 0 };
+  try {
+    for (const [i, { feedEntry, key, digest }] of keyed.entries()) {
+      if (handed.has(key) ? handed.get(key) === digest : unchanged[i]) continue;
+      const rules = rulesFor(feedEntry.link ?? documentUrl, source?.cleanup, ctx.config.extractionRules);
+      const entry = await completeFromPage(ctx, sourceId, feedEntry, fullText[i]!, credentials, rules, pages);
+      await batch.add({ sourceId, sourceHomepage: homepage, entry, fetchedAt }, key, digest);
+      handed.set(key, digest);
+    }
+    await batch.flush();
+  } finally {
+    await ctx.sourceStatus.recordFullText(sourceId, pages);
   }
+  const newEntries = batch.handedDown;
   await retractDeletedEntries(ctx, sourceId, feed);
   // Every entry this document lists is listed still, so the retention sweep keeps it (never handed down again).
   await ctx.seenEntries.listed(sourceId, [...new Set(keyed.map((entry) => entry.key))], ctx.clock.now());
   ctx.metrics.entriesFetched.inc({ result: 'new' }, newEntries);
   ctx.metrics.entriesFetched.inc({ result: 'unchanged' }, feed.entries.length - newEntries);
   return { feed, newEntries };
+}
+
+/**
+ * A document's new entries on their way to normalize: handed down `limits.entriesPerJob` at a time as one batch job
+ * (queues/batch.ts), each remembered (fetch/seen-entries.ts) only once its batch is queued, so a fetch that dies in
+ * between hands it down again at the next poll, under the same ids.
+ */
+class NormalizeBatch {
+  #pending: Array<{ job: NormalizeJob; key: string; entryDigest: string }> = [];
+  /** Entries handed down so far. */
+  handedDown = 0;
+
+  constructor(
+    private readonly ctx: IngestDeps,
+    private readonly sourceId: string,
+  ) {}
+
+  /** Adds an entry (`key` in the source, `entryDigest` its version); a full batch is handed down at once. */
+  async add(job: NormalizeJob, key: string, entryDigest: string): Promise<void> {
+    this.#pending.push({ job, key, entryDigest });
+    if (this.#pending.length >= this.ctx.config.limits.entriesPerJob) await this.flush();
+  }
+
+  /** Hands down what is pending, then remembers it. */
+  async flush(): Promise<void> {
+    const pending = this.#pending;
+    if (!pending.length) return;
+    this.#pending = [];
+    await this.ctx.queues.enqueueNormalizeBatch(pending);
+    await this.ctx.seenEntries.rememberAll(this.sourceId, pending, this.ctx.clock.now());
+    this.handedDown += pending.length;
+  }
 }
 
 /** What a seen entry's digest becomes once its source marked it deleted: a tombstone is handed on once. */
@@ -483,7 +520,10 @@ async function readFeedInSandbox(
   }
 }
 
-/** Completes one entry from its article page when it needs it; records the outcome on the source status. */
+/**
+ * Completes one entry from its article page when it needs it; counts the outcome in `pages`, which the document's
+ * ingest records on the source status once.
+ */
 async function completeFromPage(
   ctx: IngestDeps,
   sourceId: string,
@@ -491,13 +531,13 @@ async function completeFromPage(
   decision: FullTextDecision,
   credentials: RequestCredentials | undefined,
   rules: CleanupRules,
+  pages: FullTextTally,
 ): Promise<FeedEntry> {
   const outcome = await fetchFullText(ctx, ctx.politeness, entry, decision, credentials, rules);
-  const error = outcome.error
-    ? { code: outcome.error.code, message: outcome.error.message, at: new Date(ctx.clock.now()).toISOString(), url: entry.link ?? null }
-    : undefined;
-  await ctx.sourceStatus.recordFullText(sourceId, { fetched: outcome.fetched, error });
+  if (outcome.fetched) pages.fetched++;
   if (outcome.error) {
+    pages.errors++;
+    pages.lastError = { code: outcome.error.code, message: outcome.error.message, at: new Date(ctx.clock.now()).toISOString(), url: entry.link ?? null };
     ctx.logger.warn({ sourceId, code: outcome.error.code, err: outcome.error.message, url: entry.link }, 'article page unusable: entry kept with its summary');
   }
   return outcome.entry;

@@ -34,6 +34,16 @@ export class SeenEntries {
     await this.redis.multi().hset(this.keys.sourceSeen(sourceId), entryKey, digest).zadd(this.keys.sourceSeenAt(sourceId), now, entryKey).exec();
   }
 
+  /** Remembers entries (`key` in the source, `entryDigest` their version) once they are handed to normalize, listed at `now`. */
+  async rememberAll(sourceId: string, entries: ReadonlyArray<{ key: string; entryDigest: string }>, now: number): Promise<void> {
+    if (!entries.length) return;
+    await this.redis
+      .multi()
+      .hset(this.keys.sourceSeen(sourceId), ...entries.flatMap(({ key, entryDigest }) => [key, entryDigest]))
+      .zadd(this.keys.sourceSeenAt(sourceId), ...entries.flatMap(({ key }) => [String(now), key]))
+      .exec();
+  }
+
   /**
    * After each document read: stamps the remembered entries it lists (`entryKeys`) as listed at `now`, and keeps
    * the source's memory for another backstop period.

@@ -67,6 +67,13 @@ export interface SourceDiscovery {
 }
 
 /** A document the sandbox gave up: the digest of its bytes and the error it was given up with. */
+/** A document's article pages (fetch/full-text): read, failed, and the last failure. */
+export interface FullTextTally {
+  fetched: number;
+  errors: number;
+  lastError?: { code: string; message: string; at: string; url: string | null };
+}
+
 export interface RefusedDocument {
   digest: string;
   code: string;
@@ -340,18 +347,18 @@ export class SourceStatusStore {
     await this.redis.hset(this.keys.sourceStatus(sourceId), { redirectedFrom: from, redirectedTo: to, redirectedAt: at });
   }
 
-  /** Counts an article page read for an entry, or one that failed (kept as the last full-text error). */
-  async recordFullText(
-    sourceId: string,
-    outcome: { fetched: boolean; error?: { code: string; message: string; at: string; url: string | null } },
-  ): Promise<void> {
-    if (!outcome.fetched && !outcome.error) return;
+  /**
+   * Records a document's article pages: how many were read and how many failed (their entries kept their summary),
+   * and the last failure. One write per document, not per page.
+   */
+  async recordFullText(sourceId: string, tally: FullTextTally): Promise<void> {
+    if (!tally.fetched && !tally.errors) return;
     const key = this.keys.sourceStatus(sourceId);
     const transaction = this.redis.multi();
-    if (outcome.fetched) transaction.hincrby(key, 'fullTextFetched', 1);
-    const { error } = outcome;
+    if (tally.fetched) transaction.hincrby(key, 'fullTextFetched', tally.fetched);
+    const error = tally.lastError;
+    if (tally.errors) transaction.hincrby(key, 'fullTextErrors', tally.errors);
     if (error) {
-      transaction.hincrby(key, 'fullTextErrors', 1);
       transaction.hset(key, {
         fullTextErrorCode: error.code,
         fullTextErrorMessage: error.message,

@@ -3,7 +3,8 @@ import { SyndicateError } from '../core/errors.js';
 import { itemChanges, type PatchOperation } from '../core/item-changes.js';
 import { safeItem } from '../core/safe-item.js';
 import { carryTurnIds, turnDiff } from '../core/turn-ids.js';
-import type { PublishJob } from '../queues/pipeline.js';
+import { isBatch, runBatch, type BatchHandOff } from '../queues/batch.js';
+import type { BatchJob, PublishJob } from '../queues/pipeline.js';
 import { postpone, postponeDelay, timesPostponed } from '../queues/postpone.js';
 import type { StageJob } from '../queues/stage-job.js';
 import type { PeopleStore } from '../people/people-store.js';
@@ -16,7 +17,7 @@ import type { StageServices } from '../queues/stage-services.js';
  * What the publish stage touches: the stored stories and the channels they are filed in (catalog), the deliver
  * queue (fan-outs), and through its helpers the backfill and WebSub distribution.
  */
-export type PublishDeps = BackfillDeps & AnnounceDeps & RetractDeps;
+export type PublishDeps = BackfillDeps & AnnounceDeps & RetractDeps & { queues: BatchHandOff };
 
 /** First wait of a later event whose story is not stored yet; it grows by half each time up to the cap. */
 const STORY_WAIT_MS = 250;
@@ -78,9 +79,21 @@ async function withPerson(ctx: { people: PeopleStore }, item: NormalizedItem): P
  */
 export async function processPublishJob(
   ctx: PublishDeps,
-  job: StageJob<PublishJob>,
+  job: StageJob<PublishJob | BatchJob<PublishJob>>,
   token?: string,
-): Promise<PublishOutcome | BackfillOutcome | RetractOutcome | null> {
+): Promise<PublishOutcome | BackfillOutcome | RetractOutcome | { published: number } | null> {
+  const batch = job.data;
+  // A batch of a document's decisions: each member in turn; one that fails, or waits for its story, goes on in a
+  // publish job of its own (queues/batch.ts).
+  if (isBatch(batch)) {
+    const done = await runBatch(ctx, 'publish', job as StageJob<BatchJob<PublishJob>>, (member) => processPublishJob(ctx, member, token));
+    return { published: done.length };
+  }
+  return publishOne(ctx, job as StageJob<PublishJob>, token);
+}
+
+/** Publishes one decision, backfill or retraction (see {@link processPublishJob}). */
+async function publishOne(ctx: PublishDeps, job: StageJob<PublishJob>, token?: string): Promise<PublishOutcome | BackfillOutcome | RetractOutcome | null> {
   const data = job.data;
   // Backfills share the publish queue so they are serialized with nothing but run by the same workers.
   if (data.event === 'channel.backfill') return backfillChannel(ctx, data.channelId);

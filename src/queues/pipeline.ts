@@ -95,12 +95,29 @@ export interface FanoutJob {
 export type WebSubJob =
   { kind: 'push'; channelId: string; format: 'rss' | 'atom' | 'json'; topic: string; callback: string } | { kind: 'ping'; hub: string; topic: string };
 
+/** One entry of a batch job: its payload under the job id a single-entry job of it has (see queues/batch.ts). */
+export interface BatchMember<T> {
+  id: string;
+  data: T;
+}
+
+/**
+ * Several entries of one fetched document (at most `limits.entriesPerJob`) in one job: a stage runs them one by one
+ * and hands a member that fails to a single-entry job of its own (queues/batch.ts).
+ */
+export interface BatchJob<T> {
+  members: Array<BatchMember<T>>;
+}
+
+/** The queues whose jobs carry a batch of entries (or, for a member handed off, one entry). */
+export type BatchQueue = 'normalize' | 'dedup' | 'publish';
+
 /** Job payload type of each queue. */
 export interface QueuePayloads {
   fetch: FetchJob;
-  normalize: NormalizeJob;
-  dedup: DedupJob;
-  publish: PublishJob;
+  normalize: NormalizeJob | BatchJob<NormalizeJob>;
+  dedup: DedupJob | BatchJob<DedupJob>;
+  publish: PublishJob | BatchJob<PublishJob>;
   deliver: DeliverJob | FanoutJob;
   websub: WebSubJob;
 }

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { Queue, type ConnectionOptions, type DefaultJobOptions, type JobState as BullJobState, type JobsOptions, type WorkerOptions } from 'bullmq';
 import {
   QUEUE_NAMES,
+  type BatchJob,
+  type BatchMember,
+  type BatchQueue,
   type DedupJob,
   type DeliverJob,
   type FanoutJob,
@@ -29,6 +32,8 @@ export interface JobBounds {
   completedJobCap: number;
   /** How long a story's job id stays taken after its job finished (`limits.jobIdWindow`, ms): see {@link addedOnce}. */
   jobIdWindow: number;
+  /** Entries one batch job carries at most (`limits.entriesPerJob`): see queues/batch.ts. */
+  entriesPerJob: number;
 }
 
 /**
@@ -55,12 +60,15 @@ function addedOnce(jobId: string, windowMs: number): Pick<JobsOptions, 'jobId' |
  * `syndicate_queue_jobs{state="failed"}`, so an operator sees them before they go). No finished job outlives
  * `retention`: it carries a story's content.
  */
-export function stageJobOptions(bounds: JobBounds): Record<QueueName | 'fanout', DefaultJobOptions> {
+export function stageJobOptions(bounds: JobBounds): Record<QueueName | 'fanout' | 'batch', DefaultJobOptions> {
   const retentionS = Math.max(1, Math.floor(bounds.retention / 1000));
   const kept = (ageS: number, count: number) => ({ age: Math.min(ageS, retentionS), count });
   const failed = kept(Math.floor(bounds.failedJobRetention / 1000), bounds.failedJobCap);
   const latest = kept(DAY_S, bounds.completedJobCap);
   return {
+    // A batch job holds up to `entriesPerJob` entries or items: as many completed ones as hold about
+    // `completedJobCap` entries are kept, so the dashboard's history costs what single-entry jobs' did.
+    batch: { removeOnComplete: kept(DAY_S, Math.ceil(bounds.completedJobCap / Math.max(1, bounds.entriesPerJob))) },
     fetch: { attempts: 1, removeOnComplete: kept(DAY_S, 1000), removeOnFail: kept(7 * DAY_S, Math.min(5000, bounds.failedJobCap)) },
     normalize: { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: latest, removeOnFail: failed },
     dedup: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: latest, removeOnFail: failed },
@@ -101,6 +109,24 @@ export const STALL_POLICY: Record<QueueName, Pick<WorkerOptions, 'lockDuration' 
 
 /** The job name of fan-out jobs on the deliver queue (per-subscription jobs are named after their event type). */
 export const FANOUT_JOB_NAME = 'fanout';
+
+/** The job name of batch jobs (queues/batch.ts) on the normalize, dedup and publish queues. */
+export const BATCH_JOB_NAME = 'batch';
+
+/** The job name of a single-entry job of each batch queue (a member handed off keeps it). */
+const SINGLE_JOB_NAME: Record<BatchQueue, string> = { normalize: 'normalize', dedup: 'dedup', publish: 'publish' };
+
+/** The job id of the normalize job of a source's entry, by version (`entryDigest`); its item's dedup job has it too. */
+function entryJobId(sourceId: string, entryDigest: string): string {
+  return `${sourceId}-${entryDigest}`;
+}
+
+/** The job id of a batch of a document's entries: its members name it, so the same batch added again is dropped. */
+function batchJobId(members: ReadonlyArray<BatchMember<unknown>>): string {
+  return `batch-${createHash('sha1')
+    .update(members.map((member) => member.id).join('\n'))
+    .digest('base64url')}`;
+}
 
 /** The job id of an event's fan-out job: a repeated publish of the same event adds nothing. */
 export function fanoutJobId(eventId: string): string {
@@ -174,6 +200,8 @@ export class PipelineQueues implements QueueProducers {
   readonly #fanoutOptions: JobsOptions;
   /** `limits.jobIdWindow`, ms: see {@link addedOnce}. */
   readonly #jobIdWindow: number;
+  /** What a batch job is added with, besides its id (see {@link stageJobOptions}). */
+  readonly #batchOptions: JobsOptions;
 
   /**
    * Creates the producers of every queue on one connection, all under the BullMQ `prefix`; `bounds` (the config's
@@ -197,6 +225,7 @@ export class PipelineQueues implements QueueProducers {
     this.#deliverAttempts = deliverAttempts;
     this.#fanoutOptions = options.fanout;
     this.#jobIdWindow = bounds.jobIdWindow;
+    this.#batchOptions = options.batch;
   }
 
   /** The producer of one queue, whatever its payload (for the tools that list and replay failed jobs). */
@@ -236,9 +265,44 @@ export class PipelineQueues implements QueueProducers {
     for (const legacy of await this.fetch.getJobSchedulers(0, -1)) if (legacy.key.startsWith('source-')) await this.fetch.removeJobScheduler(legacy.key);
   }
 
-  /** Queues the normalization of a feed entry, once per version of it (`entryDigest` names the version). */
-  async enqueueNormalize(job: NormalizeJob, entryDigest: string): Promise<void> {
-    await this.normalize.add('normalize', job, addedOnce(`${job.sourceId}-${entryDigest}`, this.#jobIdWindow));
+  /**
+   * Queues the normalization of several entries of one document as one batch job (queues/batch.ts): each member
+   * under the id its single-entry job would have (`entryDigest` names the entry's version). The caller keeps a batch
+   * within `limits.entriesPerJob`.
+   */
+  async enqueueNormalizeBatch(entries: ReadonlyArray<{ job: NormalizeJob; entryDigest: string }>): Promise<void> {
+    const members = entries.map(({ job, entryDigest }) => ({ id: entryJobId(job.sourceId, entryDigest), data: job }));
+    await this.#addBatch(this.normalize as unknown as Queue<BatchJob<unknown>>, batchJobId(members), members);
+  }
+
+  /** Hands the items of a normalize batch (`normalizeBatchId`) to dedup as one batch job, each under its entry's id. */
+  async enqueueDedupBatch(members: Array<BatchMember<DedupJob>>, normalizeBatchId: string | undefined): Promise<void> {
+    await this.#addBatch(this.dedup as unknown as Queue<BatchJob<unknown>>, `${normalizeBatchId}`, members);
+  }
+
+  /**
+   * Hands the decisions of a dedup batch (`dedupBatchId`) to publish as one batch job, each under the id
+   * {@link enqueueDecision} gives it (`outcome` and the dedup member's id).
+   */
+  async enqueueDecisionBatch(
+    decisions: ReadonlyArray<{ job: PublishJob; outcome: string; dedupJobId: string }>,
+    dedupBatchId: string | undefined,
+  ): Promise<void> {
+    const members = decisions.map(({ job, outcome, dedupJobId }) => ({ id: `${outcome}-${dedupJobId}`, data: job }));
+    await this.#addBatch(this.publish as unknown as Queue<BatchJob<unknown>>, `decisions-${dedupBatchId}`, members);
+  }
+
+  /**
+   * Hands a batch member to a single-entry job of its queue, under its own id, starting after `delayMs`: from there
+   * BullMQ's retries, the failed set and replay treat it as any job of one entry (queues/batch.ts).
+   */
+  async handOff<K extends BatchQueue>(queue: K, member: BatchMember<QueuePayloads[K]>, delayMs: number): Promise<void> {
+    const producer = this.producer(queue);
+    await producer.add(SINGLE_JOB_NAME[queue], member.data, { ...addedOnce(member.id, this.#jobIdWindow), delay: delayMs });
+  }
+
+  async #addBatch(queue: Queue<BatchJob<unknown>>, jobId: string, members: Array<BatchMember<unknown>>): Promise<void> {
+    if (members.length) await queue.add(BATCH_JOB_NAME, { members }, { ...addedOnce(jobId, this.#jobIdWindow), ...this.#batchOptions });
   }
 
   /** Queues an outlet's retraction of one of its entries (`entryKey` names the entry within the source). */

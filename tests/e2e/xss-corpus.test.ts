@@ -6,6 +6,7 @@ import { buildApp } from '../../src/api/app.js';
 import type { NormalizedItem, WebhookEvent } from '../../src/core/item.js';
 import { type LoopbackServer, startAcceptingReceiver, startServer, waitFor } from '../support/http.js';
 import { startTestSystem } from '../support/system.js';
+import { queuedEntries } from '../support/queued.js';
 
 /**
  * The markup-attack corpus (tests/fixtures/xss/attacks.json) through the running system: a loopback server serves
@@ -271,13 +272,13 @@ describe('markup attacks through the running pipeline: nothing executable in RSS
       })),
       channels: [{ id: 'all', title: 'Everything', pageSize: 1000 }],
       subscriptions: [{ id: 'receiver', url: `${receiver.url}/hooks`, secret: SECRET }],
-      // Every completed dedup job is kept: counting them tells when every entry was processed.
+      // Every completed dedup job is kept: counting their entries tells when every entry was processed.
       limits: { completedJobCap: 10_000 },
     });
     app = await buildApp({ ctx: system.ctx, adminToken: 'test-admin-token' });
     // Every entry is a story of its own (no two share a guid, a link or a text), so all of them must arrive.
     // A shortfall is reported by the tests below, entry by entry.
-    await waitFor('every entry processed', async () => (await system.ctx.queues.dedup.getCompletedCount()) >= ALL_ENTRIES.length, 120_000);
+    await waitFor('every entry processed', async () => (await queuedEntries(system.ctx.queues.dedup, ['completed'])).length >= ALL_ENTRIES.length, 120_000);
     await waitFor(
       'the publish and deliver queues drained',
       async () => {

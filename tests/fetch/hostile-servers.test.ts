@@ -5,6 +5,7 @@ import { buildApp } from '../../src/api/app.js';
 import type { AppContext } from '../../src/runtime/context.js';
 import { scheduleSource } from '../../src/scheduler/source-scheduler.js';
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
+import { queuedEntries } from '../support/queued.js';
 import { startTestSystem } from '../support/system.js';
 import { items, rss } from './feeds.js';
 
@@ -12,7 +13,7 @@ type System = Awaited<ReturnType<typeof startTestSystem>>;
 
 const statusOf = (ctx: AppContext, id: string) => ctx.sourceStatus.get(id);
 const entriesOf = async (ctx: AppContext, id: string) =>
-  (await ctx.queues.normalize.getJobs(['waiting', 'prioritized', 'delayed', 'active', 'completed']))
+  (await queuedEntries(ctx.queues.normalize, ['waiting', 'prioritized', 'delayed', 'active', 'completed']))
     .filter((j) => j.data.sourceId === id)
     .map((j) => j.data.entry);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

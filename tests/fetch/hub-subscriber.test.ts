@@ -8,6 +8,7 @@ import { REQUESTED_LEASE_SECONDS, websubSignatureValid, websubSubscriptionDue } 
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
 import { testEnv } from '../support/redis.js';
 import { startTestSystem } from '../support/system.js';
+import { queuedEntries } from '../support/queued.js';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -67,7 +68,7 @@ describe('WebSub subscriber with a hub on loopback', () => {
   }, 60_000);
 
   const pushed = async (id: string) =>
-    (await system.ctx.queues.normalize.getJobs(['waiting', 'prioritized'])).some((j) => j.data.sourceId === 'pushed' && j.data.entry.guid === `urn:${id}`);
+    (await queuedEntries(system.ctx.queues.normalize)).some((j) => j.data.sourceId === 'pushed' && j.data.entry.guid === `urn:${id}`);
   const push = (body: string, signature: string) =>
     fetch(subscription.callback!, { method: 'POST', headers: { 'content-type': 'application/atom+xml', 'x-hub-signature': signature }, body });
 

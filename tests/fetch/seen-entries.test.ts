@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveRss, waitFor, type LoopbackServer } from '../support/http.js';
 import { startTestSystem } from '../support/system.js';
+import { queuedEntries } from '../support/queued.js';
 
 /** An entry of a test feed: its guid, title and text (an entry's digest covers all three). */
 const item = (guid: string, title: string, text: string) =>
@@ -42,7 +43,7 @@ describe('only new or changed entries go on, a document read at once', () => {
     });
     expect(status.totals.newEntries).toBe(2);
     expect(status.newEntries).toBe(0);
-    const jobs = await system.ctx.queues.normalize.getJobs(['waiting', 'prioritized']);
+    const jobs = await queuedEntries(system.ctx.queues.normalize);
     expect(jobs.map((job) => job.data.entry.guid).sort()).toEqual(['a', 'b']);
   });
 });

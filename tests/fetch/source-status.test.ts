@@ -147,10 +147,11 @@ describe('the fetch stage stores on real Redis: source status, seen entries, our
     await statuses.rememberRedirect('r', { target: 'https://b.example/feed', seen: 1 });
     expect((await statuses.load('r')).poll.permanentRedirect).toEqual({ target: 'https://b.example/feed', seen: 1 });
     await statuses.recordRedirect('r', 'https://a.example/feed', 'https://b.example/feed', '2026-12-01T10:00:00.000Z');
-    await statuses.recordFullText('r', { fetched: true });
+    await statuses.recordFullText('r', { fetched: 1, errors: 0 });
     await statuses.recordFullText('r', {
-      fetched: false,
-      error: { code: 'SYN_ERR_FETCH_HTTP_STATUS', message: 'answered 500', at: '2026-12-01T10:01:00.000Z', url: 'https://a.example/1' },
+      fetched: 1,
+      errors: 1,
+      lastError: { code: 'SYN_ERR_FETCH_HTTP_STATUS', message: 'answered 500', at: '2026-12-01T10:01:00.000Z', url: 'https://a.example/1' },
     });
     await statuses.recordWebSub('r', { hub: 'https://hub.example/', state: 'pending', error: '' });
     await statuses.recordWebSub('r', { state: 'active', leaseUntil: Date.parse('2026-12-11T10:00:00Z') });
@@ -158,7 +159,7 @@ describe('the fetch stage stores on real Redis: source status, seen entries, our
     const [r, none] = await statuses.list(['r', 'none']);
     expect(r).toMatchObject({
       redirect: { from: 'https://a.example/feed', to: 'https://b.example/feed', at: '2026-12-01T10:00:00.000Z' },
-      fullText: { fetched: 1, errors: 1, lastError: { code: 'SYN_ERR_FETCH_HTTP_STATUS', message: 'answered 500', url: 'https://a.example/1' } },
+      fullText: { fetched: 2, errors: 1, lastError: { code: 'SYN_ERR_FETCH_HTTP_STATUS', message: 'answered 500', url: 'https://a.example/1' } },
       websub: { hub: 'https://hub.example/', state: 'active', leaseUntil: '2026-12-11T10:00:00.000Z', error: null },
       lastPush: { at: '2026-12-01T10:02:00.000Z', newEntries: 3 },
       totals: { newEntries: 3 },

@@ -2,7 +2,8 @@ import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
-import type { NormalizeJob } from '../../src/queues/pipeline.js';
+import { isBatch } from '../../src/queues/batch.js';
+import type { BatchJob, NormalizeJob } from '../../src/queues/pipeline.js';
 import { PipelineQueues } from '../../src/queues/queues.js';
 import { waitFor } from '../support/http.js';
 import { TEST_REDIS_URL, deleteKeys, uniquePrefix } from '../support/redis.js';
@@ -14,10 +15,14 @@ import { TEST_REDIS_URL, deleteKeys, uniquePrefix } from '../support/redis.js';
 describe('queue facade: a story job is added once per id, without keeping the job', () => {
   const prefix = uniquePrefix('queues');
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-  const limits = parseConfig({ limits: { completedJobCap: 2, jobIdWindow: '2s' } }).limits;
+  const limits = parseConfig({ limits: { completedJobCap: 2, jobIdWindow: '2s', entriesPerJob: 2 } }).limits;
   const queues = new PipelineQueues(redis, prefix, 1, limits);
   const runs: string[] = [];
-  const worker = new Worker<NormalizeJob>('normalize', async (job) => void runs.push(job.data.sourceId), { connection: redis, prefix });
+  const worker = new Worker<NormalizeJob | BatchJob<NormalizeJob>>(
+    'normalize',
+    async (job) => void runs.push(...(isBatch(job.data) ? job.data.members.map((member) => member.data.sourceId) : [job.data.sourceId])),
+    { connection: redis, prefix },
+  );
 
   afterAll(async () => {
     await worker.close();
@@ -34,13 +39,14 @@ describe('queue facade: a story job is added once per id, without keeping the jo
   });
 
   it('keeps only the newest completed jobs, drops a repeated add within the window, takes it after', async () => {
-    for (const n of [1, 2, 3, 4]) await queues.enqueueNormalize(entry(n), `digest-${n}`);
+    const single = (n: number) => queues.handOff('normalize', { id: `s${n}-digest-${n}`, data: entry(n) }, 0);
+    for (const n of [1, 2, 3, 4]) await single(n);
     await waitFor('four jobs run', () => runs.length === 4);
     await waitFor('the newest two kept', async () => (await queues.normalize.getCompletedCount()) === 2);
     expect(await queues.normalize.getJobState('s1-digest-1')).toBe('unknown');
 
     // The first entry handed down again (its job long gone): dropped, its id is still taken.
-    await queues.enqueueNormalize(entry(1), 'digest-1');
+    await single(1);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(runs).toEqual(['s1', 's2', 's3', 's4']);
     const ttl = await redis.pttl(`${prefix}:normalize:de:s1-digest-1`);
@@ -49,7 +55,21 @@ describe('queue facade: a story job is added once per id, without keeping the jo
 
     // Past the window the same id is a new job.
     await new Promise((resolve) => setTimeout(resolve, ttl + 50));
-    await queues.enqueueNormalize(entry(1), 'digest-1');
+    await single(1);
     await waitFor('the entry run again', () => runs.length === 5);
+  });
+
+  it('adds a batch of a document once, and keeps about as many completed entries as single jobs would', async () => {
+    runs.length = 0;
+    const batch = (from: number) => [0, 1].map((i) => ({ job: entry(from + i), entryDigest: `digest-${from + i}` }));
+    await queues.enqueueNormalizeBatch(batch(10));
+    await queues.enqueueNormalizeBatch(batch(10));
+    await queues.enqueueNormalizeBatch(batch(12));
+    await waitFor('both batches run', () => runs.length === 4);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(runs).toEqual(['s10', 's11', 's12', 's13']);
+    // completedJobCap 2, two entries per job: one batch job kept.
+    expect(limits.entriesPerJob).toBe(2);
+    await waitFor('one batch kept', async () => (await queues.normalize.getCompleted()).filter((job) => isBatch(job.data)).length === 1);
   });
 });

@@ -4,6 +4,7 @@ import { parseConfig } from '../../src/config/load-config.js';
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
 import { startTestSystem } from '../support/system.js';
 import { items, rss } from '../fetch/feeds.js';
+import { queuedEntries } from '../support/queued.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -109,7 +110,7 @@ describe('one broken source never delays the others', () => {
     const started = Date.now();
     await waitFor(
       'the good entries',
-      async () => (await system.ctx.queues.normalize.getJobs(['waiting', 'prioritized'])).filter((j) => j.data.sourceId === 'good').length === 2,
+      async () => (await queuedEntries(system.ctx.queues.normalize)).filter((j) => j.data.sourceId === 'good').length === 2,
       3_000,
     );
     expect(Date.now() - started).toBeLessThan(3_000);

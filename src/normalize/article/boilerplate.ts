@@ -1,7 +1,7 @@
 import type { ImageRef } from '../../core/item.js';
 import type { Block } from './blocks.js';
 import { compareKey, endsSentence, squeeze, wordCount } from '../../content/text.js';
-import { alternation, anyOf, entries, WORD_END, WORD_START } from '../lexicon/compile.js';
+import { alternation, anyOf, entries, WORD_END, wordAlternation } from '../lexicon/compile.js';
 import { KNOWN_LANGUAGES } from '../lexicon/index.js';
 import { startsLikeTurn } from './markers.js';
 
@@ -162,13 +162,26 @@ const MAX_NOTICE_CHARS = 250;
 
 /** The notices of every known language, each as a pattern of its topics and one of its actions (whole words). */
 const NOTICES = KNOWN_LANGUAGES.flatMap((language) => language.notices ?? []).map((notice) => ({
-  topic: new RegExp(`${WORD_START}${alternation(notice.topics, { caseless: true })}${WORD_END}`, 'iu'),
-  action: new RegExp(`${WORD_START}${alternation(notice.actions, { caseless: true })}${WORD_END}`, 'iu'),
+  topic: new RegExp(`${wordAlternation(notice.topics, { caseless: true })}${WORD_END}`, 'iu'),
+  action: new RegExp(`${wordAlternation(notice.actions, { caseless: true })}${WORD_END}`, 'iu'),
 }));
+
+/**
+ * Any notice's topic, in one pattern: a necessary condition of every notice, so a paragraph is scanned once, not once
+ * per notice of every language.
+ */
+const ANY_NOTICE_TOPIC = new RegExp(
+  `${wordAlternation(
+    KNOWN_LANGUAGES.flatMap((language) => language.notices ?? []).flatMap((notice) => notice.topics),
+    { caseless: true },
+  )}${WORD_END}`,
+  'iu',
+);
 
 /** True for a short notice to the reader: a newsletter sign-up, a cookie banner, a comment policy, a follow-us line. */
 function isReaderNotice(flat: string): boolean {
-  return flat.length <= MAX_NOTICE_CHARS && NOTICES.some((notice) => notice.topic.test(flat) && notice.action.test(flat));
+  if (flat.length > MAX_NOTICE_CHARS || !ANY_NOTICE_TOPIC.test(flat)) return false;
+  return NOTICES.some((notice) => notice.topic.test(flat) && notice.action.test(flat));
 }
 
 /** A bare domain name (a source widget's label), or one with a path: "news.az", "report.az/en/". */
@@ -342,14 +355,37 @@ export function isFurniture(text: string, context: BoilerplateContext, extra: re
   return isFlatFurniture(flat, compareKey(flat), contextKeys(context), extra);
 }
 
-/** {@link isFurniture} on a squeezed text whose compare key is known; `atTop`: no paragraph of the story precedes it. */
-function isFlatFurniture(flat: string, key: string, keys: ContextKeys, extra: readonly RegExp[], atTop = false): boolean {
-  if (flat === '') return true;
+/** The title again, alone or with a short prefix or suffix ("News about -…", "… | News.Az"), or the outlet's name alone. */
+function isTitleOrSource(key: string, keys: ContextKeys): boolean {
   const { titleKey } = keys;
-  // The title again, alone or with a short prefix or suffix ("News about -…", "… | News.Az").
   const aroundTitle = (key.endsWith(titleKey) || key.startsWith(titleKey)) && key.length - titleKey.length <= 30;
   if (titleKey !== '' && (key === titleKey || (titleKey.length >= 15 && aroundTitle))) return true;
-  if (keys.sourceKey !== null && key === keys.sourceKey) return true;
+  return keys.sourceKey !== null && key === keys.sourceKey;
+}
+
+/** True for a code unit that is or becomes a {@link compareKey} edge (white space, quote, dash, end punctuation). */
+function mayBeKeyEdge(code: number): boolean {
+  return code <= 0x40 || code === 0x60 || code === 0xa0 || code === 0xab || code === 0x1680 || code === 0xb4 || code === 0xbb || code >= 0x2000;
+}
+
+/**
+ * Whether a squeezed line's compare key could pass {@link isTitleOrSource}: a key is never shorter than the line
+ * less what may be edges at its ends (lower case never shortens a text), so a line longer than the title with room
+ * for a prefix, and than the outlet's name, needs no key. Saves lower-casing and rewriting every paragraph.
+ */
+function keyMayMatter(flat: string, keys: ContextKeys): boolean {
+  let start = 0;
+  let end = flat.length;
+  while (start < end && mayBeKeyEdge(flat.charCodeAt(start))) start += 1;
+  while (end > start && mayBeKeyEdge(flat.charCodeAt(end - 1))) end -= 1;
+  const longest = Math.max(keys.titleKey.length + 30, keys.sourceKey?.length ?? 0);
+  return end - start <= longest;
+}
+
+/** {@link isFurniture} on a squeezed text whose compare key is known (null: it cannot be the title's nor the source's); `atTop`: no paragraph of the story precedes it. */
+function isFlatFurniture(flat: string, key: string | null, keys: ContextKeys, extra: readonly RegExp[], atTop = false): boolean {
+  if (flat === '') return true;
+  if (key !== null && isTitleOrSource(key, keys)) return true;
   if (LANGUAGE_SWITCHER.test(flat) || isBreadcrumb(flat, atTop)) return true;
   // A link line has no sentence end, or sets the linked headline off with a colon or dash.
   if (flat.length <= 300 && RELATED.test(flat) && (!endsSentence(flat) || /^[^.!?]*[-:\u2013\u2014]/.test(flat))) return true;
@@ -383,8 +419,8 @@ function compilePatterns(patterns: readonly string[] | undefined): RegExp[] {
 interface BodyLines {
   /** Each block's text squeezed (whitespace folded). */
   flats: string[];
-  /** Each block's comparison key. */
-  blockKeys: string[];
+  /** Each block's comparison key; null where it cannot matter ({@link keyMayMatter}). */
+  blockKeys: (string | null)[];
   keys: ContextKeys;
   /** The source's own `removePatterns`, compiled. */
   extra: RegExp[];
@@ -395,10 +431,11 @@ interface BodyLines {
 function readLines(blocks: readonly Block[], context: BoilerplateContext): BodyLines {
   // squeeze is idempotent and compareKey squeezes first, so the key of the squeezed text is the text's key.
   const flats = blocks.map((b) => squeeze(b.text));
+  const keys = contextKeys(context);
   return {
     flats,
-    blockKeys: flats.map((flat) => compareKey(flat)),
-    keys: contextKeys(context),
+    blockKeys: flats.map((flat) => (keyMayMatter(flat, keys) ? compareKey(flat) : null)),
+    keys,
     extra: compilePatterns(context.removePatterns),
     linkLists: linkListBlocks(blocks),
   };
@@ -431,7 +468,7 @@ function pictureWithCaption(block: Block & { image: NonNullable<Block['image']> 
  */
 function takeCaptionByPosition(out: CleanBlock[], block: Block, i: number, lines: BodyLines): boolean {
   const previous = out[out.length - 1];
-  if (!uncaptioned(previous) || isFlatFurniture(lines.flats[i]!, lines.blockKeys[i]!, lines.keys, lines.extra)) return false;
+  if (!uncaptioned(previous) || isFlatFurniture(lines.flats[i]!, lines.blockKeys[i] ?? null, lines.keys, lines.extra)) return false;
   const byPosition = captionByPosition(block, lines.flats[i]!, previous!.image?.alt ?? '');
   if (!byPosition) return false;
   previous!.ref = { ...previous!.ref!, ...withoutEmpty(byPosition) };
@@ -490,7 +527,7 @@ function sweepBlock(sweep: Sweep, blocks: readonly Block[], i: number, lines: Bo
     return;
   }
   if (lines.linkLists.has(i)) return;
-  if (isFlatFurniture(lines.flats[i]!, lines.blockKeys[i]!, lines.keys, lines.extra, !sweep.storyStarted)) return;
+  if (isFlatFurniture(lines.flats[i]!, lines.blockKeys[i] ?? null, lines.keys, lines.extra, !sweep.storyStarted)) return;
   sweep.storyStarted ||= endsSentence(block.text);
   sweep.out.push(block);
 }

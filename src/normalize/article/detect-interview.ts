@@ -1,7 +1,7 @@
 import type { TurnExtraction } from './extract-turns.js';
 import { hasTitleMarker, INTERVIEW_WORD, type Person } from './interviewee.js';
 import { share } from '../../content/text.js';
-import { alternation, anyOf, capitalised, WORD_END, WORD_START } from '../lexicon/compile.js';
+import { anyOf, capitalised, entries, WORD_END, WORD_START, wordAlternation } from '../lexicon/compile.js';
 import { LEXICONS } from '../lexicon/index.js';
 
 /** The evidence behind an interview decision, kept for tests and for logging a surprising verdict. */
@@ -20,11 +20,17 @@ export interface InterviewEvidence {
 }
 
 /** How an intro says the text came about: a genre word, or a phrase such as "spoke to" or "в беседе". */
-const INTRO_PHRASE = new RegExp(`${INTERVIEW_WORD.source}|${WORD_START}${anyOf((lexicon) => lexicon.genre.introPhrases)}${WORD_END}`, 'iu');
+const INTRO_PHRASE = new RegExp(
+  `${INTERVIEW_WORD.source}|${wordAlternation(
+    entries((lexicon) => lexicon.genre.introPhrases),
+    { caseless: true },
+  )}${WORD_END}`,
+  'iu',
+);
 
 /** First-person words, as written or capitalised, and nothing else: "I" but not "i", "us" but not "US" (a country). */
 const FIRST_PERSON = new RegExp(
-  `${WORD_START}${alternation(LEXICONS.flatMap((lexicon) => lexicon.voice.firstPerson.flatMap((word) => capitalised(word, lexicon.code))))}${WORD_END}`,
+  `${wordAlternation(LEXICONS.flatMap((lexicon) => lexicon.voice.firstPerson.flatMap((word) => capitalised(word, lexicon.code))))}${WORD_END}`,
   'u',
 );
 /** Words addressing the interviewee, and verb forms ending like them. */

@@ -1,6 +1,6 @@
 import { caseAfter, nominativeName, nominativeRoleHead } from './name-case.js';
-import { compareKey, squeeze } from '../../content/text.js';
-import { alternation, anyOf, entries, knownEntries, WORD_END, WORD_START } from '../lexicon/compile.js';
+import { compareKey, escapeRegExp, squeeze } from '../../content/text.js';
+import { alternation, anyOf, entries, knownEntries, WORD_END, wordAlternation } from '../lexicon/compile.js';
 import { LEXICONS } from '../lexicon/index.js';
 import type { OutletCue } from '../lexicon/lexicon.js';
 
@@ -12,7 +12,7 @@ export interface Person {
 
 /** The genre words of every known language ("interview", "интервью", "müsahibə", "röportaj"), whole words. */
 export const INTERVIEW_WORD = new RegExp(
-  `${WORD_START}${alternation(
+  `${wordAlternation(
     knownEntries((language) => language.interviewWords ?? []),
     { caseless: true },
   )}${WORD_END}`,
@@ -39,8 +39,14 @@ const lowerSet = (pick: Parameters<typeof entries>[0]): ReadonlySet<string> => n
 
 /** Role nouns matched whole ("ambassador"). */
 const ROLE_WORDS = lowerSet((lexicon) => lexicon.people.roleWords);
-/** Role nouns that inflect, matched as word beginnings ("политолог", "səfir"). */
-const ROLE_STEMS = entries((lexicon) => lexicon.people.roleStems);
+/** Role nouns that inflect, matched as word beginnings ("политолог", "səfir"): one anchored alternation of literals. */
+const ROLE_STEM = new RegExp(
+  `^(?:${
+    entries((lexicon) => lexicon.people.roleStems)
+      .map(escapeRegExp)
+      .join('|') || '(?!)'
+  })`,
+);
 /** Inflected role forms that no stem reaches ("послом"). */
 const ROLE_FORMS = lowerSet((lexicon) => lexicon.people.roleForms);
 /** Professions named by their ending ("-ologist"). */
@@ -70,8 +76,23 @@ const COMPLEMENT_SCRIPT = new RegExp(
   'u',
 );
 
+/** Opening quotes and brackets that {@link bare} drops at the start of a token. */
+const TOKEN_OPENERS = new Set(['(', '"', '«', '\u201c', '\u2018', "'"]);
+/** Closing quotes, brackets and punctuation that {@link bare} drops at the end of a token. */
+const TOKEN_CLOSERS = new Set([')', '"', '»', '\u201d', '\u2019', "'", ',', '.', ';', ':', '!', '?']);
+
+/**
+ * A token without its opening quotes and brackets and its closing ones and punctuation, read from both ends (what
+ * `/^[openers]+|(?<![closers])[closers]+$/g` removes, without trying the closers at every position). The closing run
+ * goes only when it lies wholly after the opening one: inside it, each position follows a closer.
+ */
 function bare(token: string): string {
-  return token.replace(/^[("«\u201c\u2018']+|(?<![)"»\u201d\u2019',.;:!?])[)"»\u201d\u2019',.;:!?]+$/gu, '');
+  let start = 0;
+  while (start < token.length && TOKEN_OPENERS.has(token[start]!)) start += 1;
+  let end = token.length;
+  while (end > 0 && TOKEN_CLOSERS.has(token[end - 1]!)) end -= 1;
+  if (end < start) end = token.length;
+  return start === 0 && end === token.length ? token : token.slice(start, end);
 }
 
 function isRoleWord(token: string): boolean {
@@ -79,7 +100,7 @@ function isRoleWord(token: string): boolean {
   if (word === '') return false;
   if (ROLE_WORDS.has(word) || ROLE_WORDS.has(word.split('-').pop() ?? '') || ROLE_FORMS.has(word)) return true;
   if (ROLE_SUFFIX.test(word)) return true;
-  return ROLE_STEMS.some((stem) => word.startsWith(stem));
+  return ROLE_STEM.test(word);
 }
 
 function isNameToken(token: string): boolean {
@@ -275,11 +296,13 @@ function nameStartInRun(tokens: readonly string[], runStart: number, runEnd: num
 /** People named in a text by two to four capitalised words, with the role next to their name when there is one. */
 function mentions(tokens: readonly string[]): Mention[] {
   const found: Mention[] = [];
+  // Each token is judged once: the loop below asks about most of them two or three times.
+  const person = tokens.map(isPersonToken);
   for (let i = 0; i < tokens.length; i += 1) {
-    if (!isPersonToken(tokens[i]!) || (i > 0 && isPersonToken(tokens[i - 1]!) && !/[,;:.]$/.test(tokens[i - 1]!))) continue;
+    if (!person[i] || (i > 0 && person[i - 1] && !/[,;:.]$/.test(tokens[i - 1]!))) continue;
     // A run of two to four name words; punctuation on a word closes the run.
     let end = i;
-    while (end + 1 < tokens.length && end - i < 3 && !/[,;:.!?)]$/.test(tokens[end]!) && isPersonToken(tokens[end + 1]!)) end += 1;
+    while (end + 1 < tokens.length && end - i < 3 && !/[,;:.!?)]$/.test(tokens[end]!) && person[end + 1]) end += 1;
     if (end === i) continue;
     const previous = i > 0 ? tokens[i - 1]! : '';
     const lower = previous.toLowerCase();
