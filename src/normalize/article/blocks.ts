@@ -125,12 +125,17 @@ export function toBlocks(body: string, options: BlockOptions = {}): Block[] {
   return looksLikeHtml(body) ? htmlBlocks(body, options) : textBlocks(body);
 }
 
-/** A run of white space other than one space: what {@link collapseWhiteSpace} rewrites. */
-const UNCOLLAPSED_SPACE = /[^\S ]| {2}/;
+/** What a text node's reading rewrites: a run of white space other than one space, or a character HTML escapes. */
+const TEXT_TO_REWRITE = /[^\S ]| {2}|[&<>]/;
 
-/** Each run of white space (`\s`) as one space; the text itself when it has nothing to collapse. */
-function collapseWhiteSpace(text: string): string {
-  return UNCOLLAPSED_SPACE.test(text) ? text.replace(/\s+/g, ' ') : text;
+/**
+ * A text node's text, each run of white space (`\s`) as one space, and that text escaped as HTML: one scan tells
+ * when both are the node's text itself, as they mostly are.
+ */
+function readTextNode(data: string): { text: string; html: string } {
+  if (!TEXT_TO_REWRITE.test(data)) return { text: data, html: data };
+  const text = data.replace(/\s+/g, ' ');
+  return { text, html: escapeHtmlText(text) };
 }
 
 /** One visual line inside a paragraph, as text plus the matching inline HTML. */
@@ -330,9 +335,9 @@ class HtmlBlockWalker {
     };
     const visit = (node: AnyNode, bold: boolean): void => {
       if (node.type === 'text') {
-        const text = collapseWhiteSpace((node as unknown as { data: string }).data);
+        const { text, html } = readTextNode((node as unknown as { data: string }).data);
         draft.parts.push({ text, bold });
-        draft.html += escapeHtmlText(text);
+        draft.html += html;
         return;
       }
       if (!isElement(node)) return;
