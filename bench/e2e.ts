@@ -232,6 +232,18 @@ function busiestCommands(before: RedisWork, after: RedisWork, entries: number, t
     .join(', ');
 }
 
+/** CPU time (user + system, every thread) a process has used so far, in ms; 0 when it is gone. */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in clock ticks.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 function peakRssMb(pid: number | undefined): number {
   if (pid === undefined) return 0;
   const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -254,6 +266,8 @@ interface ModeFigures {
   busiestCommands: string;
   redisBytesPerStory: number;
   peakRssMb: Record<string, number>;
+  /** CPU ms per entry the role processes used from ready to the last delivery, all of them together. */
+  processCpuMsPerEntry: number;
 }
 
 /** Where a mode's Redis runs: one server, or a local cluster whose masters are measured one by one. */
@@ -312,12 +326,14 @@ async function runMode(roles: string[], port: number, target: BenchRedis): Promi
     const before = await Promise.all(target.servers.map(redisWork));
     for (const process of processes) process.start();
     await Promise.all(processes.map((process) => process.ready(300_000)));
+    const cpuBefore = processes.reduce((sum, process) => sum + cpuMs(process.pid), 0);
     const started = Date.now();
     const deadline = started + MODE_TIMEOUT_MS;
     while (receiver.count() < expected && Date.now() < deadline) await sleep(50);
     // Copies that dedup could not tell apart arrive as stories of their own: wait for the pipeline to go quiet.
     while (Date.now() - receiver.lastAt() < 2_000 && Date.now() < deadline) await sleep(100);
     const seconds = (receiver.lastAt() - started) / 1000;
+    const cpuAfter = processes.reduce((sum, process) => sum + cpuMs(process.pid), 0);
     const after = await Promise.all(target.servers.map(redisWork));
     const peak = Object.fromEntries(processes.map((process) => [process.name, peakRssMb(process.pid)]));
     const stories = receiver.byType.get('item.published') ?? 0;
@@ -338,6 +354,7 @@ async function runMode(roles: string[], port: number, target: BenchRedis): Promi
       busiestCommands: servers.busiestCommands,
       redisBytesPerStory: (usedBytes - emptyBytes) / Math.max(1, stories),
       peakRssMb: peak,
+      processCpuMsPerEntry: (cpuAfter - cpuBefore) / entries,
     };
   } finally {
     await Promise.all(processes.map((process) => process.stop(10_000)));
@@ -409,11 +426,13 @@ export default async function benchEndToEnd(): Promise<Record<string, number | s
     const figures: Record<string, number | string> = {
       'entries (outlets x entries)': `${OUTLETS} x ${ENTRIES}`,
       'pure stages, one thread, entries/s': baseline,
+      'pure stages, one thread, ms per entry': 1000 / baseline,
     };
     for (const [label, mode] of modes) {
       figures[`${label}: entries/s`] = mode.entriesPerSecond;
       figures[`${label}: ratio to pure stages`] = mode.entriesPerSecond / baseline;
       figures[`${label}: deliveries (published + source_added)`] = `${mode.deliveries} (${mode.published} + ${mode.sourceAdded})`;
+      figures[`${label}: process CPU ms per entry`] = mode.processCpuMsPerEntry;
       figures[`${label}: Redis commands per entry`] = mode.commandsPerEntry;
       figures[`${label}: Redis CPU ms per entry`] = mode.redisCpuMsPerEntry;
       figures[`${label}: Redis calls per entry, busiest`] = mode.busiestCommands;
