@@ -6,9 +6,11 @@
  * mid-batch runs the whole batch again: every member's work is idempotent (deterministic downstream ids, dedup's
  * attempt memo and atomic claim), so what the first run handed on is not handed on twice.
  */
+import { withJobContext } from '../core/logger.js';
 import { isOutOfMemory, errorCodeOf } from '../redis/server-memory.js';
 import type { BatchJob, BatchMember, BatchQueue, QueuePayloads } from './pipeline.js';
 import type { StageJob } from './stage-job.js';
+import { jobLogBindings } from './stage-worker.js';
 
 /** Answers whether a job's payload is a batch of members rather than one entry's payload. */
 export function isBatch<T>(data: T | BatchJob<T>): data is BatchJob<T> {
@@ -68,8 +70,10 @@ export async function runBatch<T extends QueuePayloads[BatchQueue], R>(
   const done: Array<MemberResult<T, R>> = [];
   for (const member of job.data.members) {
     const view = memberJob(member, job);
+    // The member's lines carry its own ids (job, source, story), and the batch's.
+    const bindings = { ...jobLogBindings(queue, { id: member.id, data: member.data }), batchJobId: String(job.id) };
     try {
-      done.push({ member, result: await processOne(view) });
+      done.push({ member, result: await withJobContext(bindings, () => processOne(view)) });
     } catch (err) {
       if (isOutOfMemory(err)) throw err;
       const delayMs = view.delayedUntil === null ? 0 : Math.max(0, view.delayedUntil - Date.now());

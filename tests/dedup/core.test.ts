@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { sketchText } from '../../src/dedup/analyze.js';
 import { canonicalizeText, contentFingerprint, isFurnitureLine, shingles } from '../../src/dedup/fingerprint.js';
 import { estimateJaccard, lshBandKeys, minhashSignature, NUM_PERMUTATIONS, shareBand } from '../../src/dedup/minhash.js';
 import { isNearDuplicate, shingleOverlap } from '../../src/dedup/similarity.js';
 import { canonicalUrl, keyDigest, packU32 } from '../../src/dedup/story-index.js';
+import { fmix32 } from '../../src/dedup/hash.js';
 
 const words = (n: number, seed: string) => Array.from({ length: n }, (_, i) => `${seed}${(i * 7919) % 1009}`).join(' ');
 
@@ -73,6 +75,12 @@ describe('MinHash and LSH', () => {
 
   it('gives no band keys to an empty text', () => {
     expect(lshBandKeys(minhashSignature(new Uint32Array(0))).length).toBe(0);
+  });
+
+  it('keeps the signature values the stored index was built with (a faster loop must not change them)', () => {
+    const sig = minhashSignature(Uint32Array.from({ length: 50 }, (_, i) => fmix32(i + 1)));
+    expect([...sig.slice(0, 4)]).toEqual([48831038, 12940757, 172212868, 49596113]);
+    expect(createHash('sha256').update(Buffer.from(sig.buffer)).digest('hex').slice(0, 16)).toBe('61cff51dcf09bde9');
   });
 });
 

@@ -1,8 +1,8 @@
-import { load } from 'cheerio/slim';
+import { htmlText } from '../../content/html.js';
 import type { PageMetadata } from '../../content/page-metadata.js';
 import type { FeedEntry } from '../../content/feed-entry.js';
 
-const textLength = (html: string | null): number => (html ? load(html, null, false).text().replace(/\s+/g, ' ').trim().length : 0);
+const textLength = (html: string | null): number => htmlText(html).length;
 
 /**
  * Folds what the article page says into the feed entry, for the normalize stage to treat like any entry:

@@ -1,4 +1,4 @@
-import { load } from 'cheerio/slim';
+import { htmlText } from '../../content/html.js';
 import type { FeedEntry } from '../../content/feed-entry.js';
 
 /** Per-source full-text setting (`sources[].fullText`). */
@@ -23,12 +23,6 @@ export const SHORT_BODY_CHARS = 500;
 const READ_MORE =
   /(?:read\s+the\s+(?:full|whole|rest)\b[^.]{0,120}|(?:read\s+more|continue\s+reading|weiterlesen|mehr\s+lesen|читать\s+(?:далее|полностью)|подробнее|devamı(?:nı\s+oku)?|ətraflı|lire\s+la\s+suite|leer\s+más|seguir\s+leyendo|\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)(?:\s*(?:»|›|→|>>))?\s*)$/i;
 
-/** The text of an HTML fragment or plain text, whitespace squeezed. */
-function textOf(html: string | null): string {
-  if (!html) return '';
-  return load(html, null, false).text().replace(/\s+/g, ' ').trim();
-}
-
 /**
  * Decides whether an entry's article page should be fetched. `never` and `always` mean what they say (an entry
  * without an http(s) link is never fetched); `auto` fetches when the entry "carries only a summary": no body
@@ -39,10 +33,10 @@ export function needsFullText(entry: Pick<FeedEntry, 'link' | 'summary' | 'conte
   if (mode === 'never') return { fetch: false, reason: 'never' };
   if (!entry.link || !/^https?:\/\//i.test(entry.link)) return { fetch: false, reason: 'no-link' };
   if (mode === 'always') return { fetch: true, reason: 'always' };
-  const body = textOf(entry.contentHtml);
+  const body = htmlText(entry.contentHtml);
   if (body === '') return { fetch: true, reason: 'no-content' };
   if (READ_MORE.test(body)) return { fetch: true, reason: 'read-more' };
-  if (body === textOf(entry.summary)) return { fetch: true, reason: 'content-is-summary' };
+  if (body === htmlText(entry.summary)) return { fetch: true, reason: 'content-is-summary' };
   if (body.length < SHORT_BODY_CHARS) return { fetch: true, reason: 'short-content' };
   return { fetch: false, reason: 'has-content' };
 }
