@@ -9,7 +9,10 @@
  * peak RSS.
  *
  * Needs the compiled build (`npm run build`; `npm ci` makes it); `BENCH_E2E_OUTLETS` / `BENCH_E2E_ENTRIES` size it.
- * `BENCH_E2E_MODES=one` runs the one-process mode only; `BENCH_E2E_CPU_PROF=DIR` starts every role process with
+ * (c) every role in one process on a local 3-master Redis Cluster (tests-stress/support/redis-cluster.ts): each
+ * master's Redis CPU per entry, the busiest one beside the single node of (a) — the spread of Redis work over the
+ * slot groups (src/redis/README.md, "Slot map"). `BENCH_E2E_MODES=one` runs the one-process mode only (default
+ * `one,per-role,cluster`); `BENCH_E2E_CPU_PROF=DIR` starts every role process with
  * `--cpu-prof --cpu-prof-dir=DIR` (one .cpuprofile per thread, written when the process exits; bench/README.md).
  */
 import { execFileSync } from 'node:child_process';
@@ -32,11 +35,12 @@ import { renderChannel } from '../src/publish/render-feed.js';
 import { ROOT, RoleProcess, TestRedis, WEBHOOK_SECRET, freePort, roleEnv, sleep } from '../tests-stress/support/harness.js';
 import { random } from './_random.js';
 import type { KeyFigure } from './_summary.js';
+import { startLocalCluster } from '../tests-stress/support/redis-cluster.js';
 
 const OUTLETS = Number(process.env.BENCH_E2E_OUTLETS ?? 20);
 const ENTRIES = Number(process.env.BENCH_E2E_ENTRIES ?? 100);
 const MODE_TIMEOUT_MS = 300_000;
-const MODES = (process.env.BENCH_E2E_MODES ?? 'one,per-role').split(',');
+const MODES = (process.env.BENCH_E2E_MODES ?? 'one,per-role,cluster').split(',');
 const CPU_PROFILE_DIR = process.env.BENCH_E2E_CPU_PROF;
 const ROLES = ['api', 'scheduler', 'fetch', 'normalize', 'dedup', 'publish', 'deliver'];
 
@@ -254,6 +258,11 @@ interface ModeFigures {
   sourceAdded: number;
   commandsPerEntry: number;
   redisCpuMsPerEntry: number;
+  /** Per server (each master of a cluster): Redis CPU ms and commands per entry. */
+  perServerCpuMsPerEntry: number[];
+  perServerCommandsPerEntry: number[];
+  perServerBusiestCommands: string[];
+  /** The busiest server's busiest commands. */
   busiestCommands: string;
   redisBytesPerStory: number;
   peakRssMb: Record<string, number>;
@@ -261,20 +270,60 @@ interface ModeFigures {
   processCpuMsPerEntry: number;
 }
 
+/** Where a mode's Redis runs: one server, or a local cluster whose masters are measured one by one. */
+interface BenchRedis {
+  url: string;
+  /** Extra environment of the role processes (`REDIS_CLUSTER_NODES` on a cluster). */
+  env: Record<string, string>;
+  /** A connection to each server (each master of a cluster). */
+  servers: Redis[];
+  stop(): Promise<void>;
+}
+
+async function singleRedis(): Promise<BenchRedis> {
+  const server = new TestRedis(await freePort());
+  await server.start();
+  const redis = new Redis(server.url);
+  return { url: server.url, env: {}, servers: [redis], stop: async () => (redis.disconnect(), await server.stop()) };
+}
+
+/** A local 3-master Redis Cluster (tests-stress/support/redis-cluster.ts), as the cluster stress test starts it. */
+async function clusterRedis(): Promise<BenchRedis> {
+  const cluster = await startLocalCluster(3);
+  const servers = cluster.ports.map((port) => new Redis(port, '127.0.0.1'));
+  return {
+    url: `redis://127.0.0.1:${cluster.ports[0]}`,
+    env: { REDIS_CLUSTER_NODES: cluster.ports.map((port) => `127.0.0.1:${port}`).join(',') },
+    servers,
+    stop: async () => {
+      for (const server of servers) server.disconnect();
+      cluster.stop();
+    },
+  };
+}
+
+/** Redis CPU and commands per entry of each server between two readings, and the busiest server's top commands. */
+function perServer(before: RedisWork[], after: RedisWork[], entries: number) {
+  const cpu = after.map((a, i) => (a.cpuMs - before[i]!.cpuMs) / entries);
+  const commands = after.map((a, i) => (a.commands - before[i]!.commands) / entries);
+  const busiest = cpu.indexOf(Math.max(...cpu));
+  const top = after.map((a, i) => busiestCommands(before[i]!, a, entries, 6));
+  return { cpu, commands, busiestCommands: busiestCommands(before[busiest]!, after[busiest]!, entries), top };
+}
+
 /** One run of the whole system on a fresh Redis: `roles` empty means every role in one process. */
-async function runMode(roles: string[], port: number): Promise<ModeFigures> {
-  const redisServer = new TestRedis(await freePort());
-  await redisServer.start();
-  const redis = new Redis(redisServer.url);
+async function runMode(roles: string[], port: number, target: BenchRedis): Promise<ModeFigures> {
   const receiver = await startReceiver();
   const logDir = mkdtempSync(join(tmpdir(), 'syn-bench-e2e-logs-'));
-  const env = { ...roleEnv(redisServer.url, writeConfig(port, receiver.url)), LOG_LEVEL: 'error' };
+  const env = { ...roleEnv(target.url, writeConfig(port, receiver.url)), ...target.env, LOG_LEVEL: 'error' };
   const processes = await Promise.all((roles.length ? roles : ['']).map(async (role) => new RoleProcess(role, await freePort(), env, logDir)));
   if (CPU_PROFILE_DIR) for (const process of processes) process.nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`];
   const expected = OUTLETS * ENTRIES;
+  const usedMemory = async () =>
+    (await Promise.all(target.servers.map(async (r) => Number((await info(r, 'memory')).get('used_memory'))))).reduce((a, b) => a + b, 0);
   try {
-    const emptyBytes = Number((await info(redis, 'memory')).get('used_memory'));
-    const before = await redisWork(redis);
+    const emptyBytes = await usedMemory();
+    const before = await Promise.all(target.servers.map(redisWork));
     for (const process of processes) process.start();
     await Promise.all(processes.map((process) => process.ready(300_000)));
     const cpuBefore = processes.reduce((sum, process) => sum + cpuMs(process.pid), 0);
@@ -285,20 +334,24 @@ async function runMode(roles: string[], port: number): Promise<ModeFigures> {
     while (Date.now() - receiver.lastAt() < 2_000 && Date.now() < deadline) await sleep(100);
     const seconds = (receiver.lastAt() - started) / 1000;
     const cpuAfter = processes.reduce((sum, process) => sum + cpuMs(process.pid), 0);
-    const after = await redisWork(redis);
+    const after = await Promise.all(target.servers.map(redisWork));
     const peak = Object.fromEntries(processes.map((process) => [process.name, peakRssMb(process.pid)]));
     const stories = receiver.byType.get('item.published') ?? 0;
-    const usedBytes = Number((await info(redis, 'memory')).get('used_memory'));
+    const usedBytes = await usedMemory();
     const entries = receiver.count();
+    const servers = perServer(before, after, entries);
     return {
       entriesPerSecond: entries / seconds,
       seconds,
       deliveries: entries,
       published: stories,
       sourceAdded: receiver.byType.get('item.source_added') ?? 0,
-      commandsPerEntry: (after.commands - before.commands) / entries,
-      redisCpuMsPerEntry: (after.cpuMs - before.cpuMs) / entries,
-      busiestCommands: busiestCommands(before, after, entries),
+      commandsPerEntry: servers.commands.reduce((a, b) => a + b, 0),
+      redisCpuMsPerEntry: servers.cpu.reduce((a, b) => a + b, 0),
+      perServerCpuMsPerEntry: servers.cpu,
+      perServerCommandsPerEntry: servers.commands,
+      perServerBusiestCommands: servers.top,
+      busiestCommands: servers.busiestCommands,
       redisBytesPerStory: (usedBytes - emptyBytes) / Math.max(1, stories),
       peakRssMb: peak,
       processCpuMsPerEntry: (cpuAfter - cpuBefore) / entries,
@@ -306,9 +359,23 @@ async function runMode(roles: string[], port: number): Promise<ModeFigures> {
   } finally {
     await Promise.all(processes.map((process) => process.stop(10_000)));
     await receiver.close();
-    redis.disconnect();
-    await redisServer.stop();
+    await target.stop();
   }
+}
+
+/**
+ * The cluster's spread of Redis work: each master's CPU and commands per entry, and the busiest master's CPU per
+ * entry beside the single node's of the same run (`one process`): what more masters buy.
+ */
+function clusterFigures(cluster: ModeFigures, single: ModeFigures | undefined): Record<string, number | string> {
+  const busiest = Math.max(...cluster.perServerCpuMsPerEntry);
+  return {
+    'cluster: Redis CPU ms per entry, per master': cluster.perServerCpuMsPerEntry.map((ms) => ms.toFixed(3)).join(', '),
+    'cluster: Redis commands per entry, per master': cluster.perServerCommandsPerEntry.map((n) => n.toFixed(1)).join(', '),
+    ...Object.fromEntries(cluster.perServerBusiestCommands.map((top, i) => [`cluster: master ${i + 1}, Redis calls per entry, busiest`, top])),
+    'cluster: busiest master, Redis CPU ms per entry': busiest,
+    ...(single ? { 'cluster: busiest master / single node': busiest / single.redisCpuMsPerEntry } : {}),
+  };
 }
 
 /** The same entries through the pure stage functions in this thread; answers entries per second. */
@@ -353,8 +420,9 @@ export default async function benchEndToEnd(): Promise<Record<string, number | s
     await pureBaseline(outlets); // warm-up: the first pass compiles and fills caches
     const baseline = await pureBaseline(outlets);
     const modes: Array<readonly [string, ModeFigures]> = [];
-    if (MODES.includes('one')) modes.push(['one process', await runMode([], port)]);
-    if (MODES.includes('per-role')) modes.push(['per role', await runMode(ROLES, port)]);
+    if (MODES.includes('one')) modes.push(['one process', await runMode([], port, await singleRedis())]);
+    if (MODES.includes('per-role')) modes.push(['per role', await runMode(ROLES, port, await singleRedis())]);
+    if (MODES.includes('cluster')) modes.push(['cluster, one process', await runMode([], port, await clusterRedis())]);
     const figures: Record<string, number | string> = {
       'entries (outlets x entries)': `${OUTLETS} x ${ENTRIES}`,
       'pure stages, one thread, entries/s': baseline,
@@ -373,6 +441,9 @@ export default async function benchEndToEnd(): Promise<Record<string, number | s
         .map(([name, mb]) => `${name} ${mb.toFixed(0)}`)
         .join(', ');
     }
+    const single = modes.find(([label]) => label === 'one process')?.[1];
+    const cluster = modes.find(([label]) => label === 'cluster, one process')?.[1];
+    if (cluster) Object.assign(figures, clusterFigures(cluster, single));
     return figures;
   } finally {
     await stopOutlets();
@@ -398,4 +469,11 @@ export const keyFigures: KeyFigure[] = [
   { label: 'one process: Redis CPU ms per entry', figure: 'one process: Redis CPU ms per entry', goal: '≤ 0.5' },
   { label: 'one process: Redis commands per entry', figure: 'one process: Redis commands per entry', goal: '(reported)' },
   { label: 'one process: Redis KB per story', figure: 'one process: Redis KB per story', goal: '≤ 12' },
+  {
+    label: '3-master cluster: busiest master, Redis CPU ms per entry',
+    figure: 'cluster: busiest master, Redis CPU ms per entry',
+    baseline: 'one process: Redis CPU ms per entry',
+    ratio: 'cluster: busiest master / single node',
+    goal: '≤ 0.4',
+  },
 ];

@@ -15,6 +15,7 @@ import { renderChannel, FEED_FORMATS } from '../src/publish/render-feed.js';
 import { startSystem } from '../src/runtime/start.js';
 import { articleItem, channel, interviewItem } from '../tests/publish/fixtures.js';
 import type { KeyFigure } from './_summary.js';
+import { deploymentKeyPattern } from '../src/redis/keys.js';
 
 const ROUND_MS = 700;
 const ROUNDS = 5;
@@ -114,7 +115,7 @@ export default async function feedsBench(): Promise<Record<string, number>> {
     for (const format of FEED_FORMATS)
       figures[`render 500 stories ${format} ms (median)`] = medianMs(() => renderChannel(format, channel(), items, links, updated));
   } finally {
-    const keys = await ctx.redis.keys(`${env.redisPrefix}*`);
+    const keys = await ctx.redis.keys(deploymentKeyPattern(env.redisPrefix));
     if (keys.length) await ctx.redis.unlink(...keys);
     await system.stop('bench done');
   }

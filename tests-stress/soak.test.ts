@@ -13,6 +13,7 @@ import { ROLES } from '../workers/index.js';
 import { keyCensus, unbounded } from '../tests/support/key-families.js';
 import { freePort, TestRedis, text, until } from './support/harness.js';
 import { report } from './support/report.js';
+import { deploymentKeyPattern } from '../src/redis/keys.js';
 
 /**
  * A year unattended, on a fast clock. 50 loopback sources (each its own 127.0.0.x host) publish every simulated day;
@@ -114,7 +115,7 @@ async function familyCounts(redis: Redis): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}:*`, 'COUNT', 10_000);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', deploymentKeyPattern(PREFIX), 'COUNT', 10_000);
     cursor = next;
     for (const key of keys) {
       const family = familyOf(key, PREFIX)?.family ?? '(unknown)';

@@ -8,6 +8,7 @@ import { channelsCommand, exportOpmlCommand, importOpmlCommand, sourcesCommand, 
 import { normalizeCommand, type PreviewOptions } from './normalize.js';
 import { jobsCommand, replayCommand } from './jobs-commands.js';
 import { peopleCommand } from './people-commands.js';
+import { redisCommand } from './redis-commands.js';
 import { rulesCommand } from './rules-commands.js';
 import { CliUsageError } from './usage-error.js';
 
@@ -113,6 +114,7 @@ export function buildProgram(roleSet?: RoleSet): Command {
     replayCommand(),
     peopleCommand(),
     rulesCommand(),
+    redisCommand(),
   ])
     program.addCommand(command);
   inheritSettings(program);

@@ -15,7 +15,10 @@ export interface RuntimeEnv {
   logLevel: string;
   publicUrl: string;
   configPath: string;
-  /** Key prefix shared by every Redis key; the hash tag keeps multi-key scripts in one Cluster slot. */
+  /**
+   * The deployment's Redis hash tag (`{syndicate}`): every key starts with it or with a group tag derived from it
+   * (`{syndicate:fetch}`, `{syndicate:dd}`…, redis/keys.ts `slotTag`), one Cluster slot per group.
+   */
   redisPrefix: string;
   /**
    * Jobs in flight per process, by stage queue (`fetch`, `deliver`...), from `SYNDICATE_CONCURRENCY_<QUEUE>`; a
@@ -68,7 +71,7 @@ const envSchema = z.object({
     .optional(),
   SYNDICATE_REDIS_PREFIX: z
     .string()
-    .regex(/^\{[^{}]+\}$/, 'must be a Redis hash tag such as {syndicate}')
+    .regex(/^\{[^{}:\s]+\}$/, "must be a Redis hash tag such as {syndicate}, without ':' or spaces (key groups add ':GROUP' inside it)")
     .default('{syndicate}'),
   SYNDICATE_FAULT_HOLD_JOBS: z
     .string()

@@ -14,6 +14,7 @@ import {
   type QueuePayloads,
   type WebSubJob,
 } from './pipeline.js';
+import { slotTag } from '../redis/keys.js';
 
 /** One typed BullMQ producer per pipeline queue. */
 export type QueueProducers = { [K in QueueName]: Queue<QueuePayloads[K]> };
@@ -204,7 +205,8 @@ export class PipelineQueues implements QueueProducers {
   readonly #batchOptions: JobsOptions;
 
   /**
-   * Creates the producers of every queue on one connection, all under the BullMQ `prefix`; `bounds` (the config's
+   * Creates the producers of every queue on one connection, each under its own hash tag derived from `prefix`
+   * (`{syndicate:fetch}`…, {@link slotTag}: one Cluster slot per queue); `bounds` (the config's
    * `limits`) bound their finished jobs, `deliverAttempts` is the delivery retry schedule's length plus one.
    */
   constructor(connection: ConnectionOptions, prefix: string, deliverAttempts: number, bounds: JobBounds) {
@@ -212,7 +214,7 @@ export class PipelineQueues implements QueueProducers {
     const make = <K extends QueueName>(name: K) =>
       new Queue<QueuePayloads[K]>(name, {
         connection,
-        prefix,
+        prefix: slotTag(prefix, name),
         defaultJobOptions: name === 'deliver' ? { ...options.deliver, attempts: deliverAttempts } : options[name],
         streams: { events: { maxLen: EVENTS_KEPT } },
       }) as unknown as QueueProducers[K];

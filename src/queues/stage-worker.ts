@@ -1,6 +1,7 @@
 import { DelayedError, Worker, type Job, type WorkerOptions } from 'bullmq';
 import { withJobContext } from '../core/logger.js';
 import { errorCodeOf, isOutOfMemory } from '../redis/server-memory.js';
+import { slotTag } from '../redis/keys.js';
 import type { QueueName, QueuePayloads } from './pipeline.js';
 import { postponeDelay, timesPostponed } from './postpone.js';
 import { STALL_POLICY } from './queues.js';
@@ -116,7 +117,7 @@ export function startStageWorker<K extends QueueName, Ctx extends StageWorkerSer
   const run = (job: Job<QueuePayloads[K]>, token?: string) => withJobContext(jobLogBindings(queue, job), () => timed(job, token));
   const worker = new Worker<QueuePayloads[K]>(queue, run, {
     connection: ctx.workerRedis,
-    prefix: ctx.env.redisPrefix,
+    prefix: slotTag(ctx.env.redisPrefix, queue),
     ...STALL_POLICY[queue],
     ...options,
     // The operator's SYNDICATE_CONCURRENCY_<QUEUE> wins over the role's default.

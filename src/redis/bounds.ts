@@ -1,7 +1,9 @@
+import { keyAfterPrefix } from './keys.js';
+
 /**
  * What bounds every Redis key family: the machine-readable form of the bounds table in src/redis/README.md (a test
  * keeps the two equal, and fails on any key a full run leaves that matches no row here and has no TTL, naming it).
- * Each row matches keys by their name after the prefix (`{prefix}:`); the first row that matches wins, so the more
+ * Each row matches keys by their name after their slot group's tag (`{prefix}:`, `{prefix:dd}:`…, keys.ts); the first row that matches wins, so the more
  * specific rows come first. To add a key family: add its key to keys.ts, its row here and in the README's table.
  *
  * Bound kinds:
@@ -280,9 +282,9 @@ export const KEY_FAMILIES: KeyFamily[] = [
   },
 ];
 
-/** The family of a key (its full name, prefix included), or null when no row matches. */
+/** The family of a key (its full name, slot tag included), or null when no row matches. */
 export function familyOf(key: string, prefix: string): KeyFamily | null {
-  if (!key.startsWith(`${prefix}:`)) return null;
-  const name = key.slice(prefix.length + 1);
+  const name = keyAfterPrefix(key, prefix);
+  if (name === null) return null;
   return KEY_FAMILIES.find((row) => row.match.test(name)) ?? null;
 }

@@ -1,13 +1,50 @@
 /**
- * Every Redis key the system writes (besides BullMQ's own, which use the same prefix). One place, so the layout
- * is visible and a prefix change moves everything. The prefix is a hash tag (`{syndicate}`): on Redis Cluster
- * all keys land in one slot, which multi-key Lua scripts need.
+ * The slot groups keys are spread over on a Redis Cluster (src/redis/README.md, "Slot map"): besides the core group
+ * (the prefix itself), one per BullMQ queue and one for the dedup index. Keys that a script or a transaction touches
+ * together are in one group; groups share nothing atomic, so a cluster places them on any master.
+ */
+export const SLOT_GROUPS = ['fetch', 'normalize', 'dedup', 'publish', 'deliver', 'websub', 'dd'] as const;
+export type SlotGroup = (typeof SLOT_GROUPS)[number];
+
+/**
+ * The hash tag that starts every key of a group: the prefix (`{syndicate}`) for the core group, `{syndicate:GROUP}`
+ * for the others. Every key of a deployment starts with the prefix's name, so {@link deploymentKeyPattern} finds them all.
+ */
+export function slotTag(prefix: string, group?: SlotGroup): string {
+  return group ? `${prefix.slice(0, -1)}:${group}}` : prefix;
+}
+
+/** A SCAN pattern that matches every key of the deployment, all groups (`{syndicate[}:]*`). */
+export function deploymentKeyPattern(prefix: string): string {
+  return `${prefix.slice(0, -1)}[}:]*`;
+}
+
+/**
+ * A key's name after its group's tag and colon (`catalog:sources`, `fetch:wait`, `dd:e:7`), or null for a key of
+ * another deployment.
+ */
+export function keyAfterPrefix(key: string, prefix: string): string | null {
+  if (key.startsWith(`${prefix}:`)) return key.slice(prefix.length + 1);
+  const open = `${prefix.slice(0, -1)}:`;
+  if (!key.startsWith(open)) return null;
+  const close = key.indexOf('}:', open.length);
+  return close < 0 || !SLOT_GROUPS.includes(key.slice(open.length, close) as SlotGroup) ? null : key.slice(close + 2);
+}
+
+/**
+ * Every Redis key the system writes (besides BullMQ's own, under {@link slotTag} of their queue). One place, so the
+ * layout is visible and a prefix change moves everything. Each key starts with its slot group's hash tag: the
+ * prefix (`{syndicate}`) for most, `{syndicate:deliver}` for the deliver stage's endpoint state (beside the deliver
+ * queue's jobs, which its scripts read) and `{syndicate:dd}` for the dedup index; on a Redis Cluster each group is one
+ * slot, so multi-key scripts and transactions keep working while the groups spread over the masters.
  */
 // eslint-disable-next-line max-lines-per-function -- key table: one line per key family, the one place key names are built
 export function redisKeys(prefix: string) {
-  const deliveryKeyPrefix = `${prefix}:delivery:`;
+  const deliveryKeyPrefix = `${slotTag(prefix, 'deliver')}:delivery:`;
   return {
     prefix,
+    /** The BullMQ prefix of one queue: its own slot group, so each queue's keys are one Cluster slot. */
+    queuePrefix: (queue: Exclude<SlotGroup, 'dd'>) => slotTag(prefix, queue),
     /** Hash of source id → JSON source definition (config and API). */
     sources: `${prefix}:catalog:sources`,
     channels: `${prefix}:catalog:channels`,
@@ -86,7 +123,7 @@ export function redisKeys(prefix: string) {
     /** List of the latest delivery attempts of a subscription (JSON, newest first). */
     deliveryLog: (subscriptionId: string) => `${deliveryKeyPrefix}${subscriptionId}:log`,
     /** Hash subscription id → JSON {at, reason}: subscriptions the deliver stage disabled (410, continuous failure). */
-    deliveryDisabled: `${prefix}:delivery:disabled`,
+    deliveryDisabled: `${deliveryKeyPrefix}disabled`,
     /** String: epoch ms until which an endpoint asked us to wait (429/503 Retry-After). */
     deliveryPausedUntil: (subscriptionId: string) => `${deliveryKeyPrefix}${subscriptionId}:paused-until`,
     /** Sorted set of job id → lease expiry: deliveries in flight to an endpoint, across all workers. */
@@ -98,9 +135,9 @@ export function redisKeys(prefix: string) {
     /** String: epoch ms when a delivery to an endpoint was last exhausted (expires after `limits.retention`); the next success takes it and raises delivery.recovered. */
     deliveryExhaustedAt: (subscriptionId: string) => `${deliveryKeyPrefix}${subscriptionId}:exhausted-at`,
     /** Set of subscription ids an event's fan-out job delivered to: a retried fan-out job skips them. */
-    deliveryFanoutDone: (eventId: string) => `${prefix}:delivery:fanout:${eventId}:done`,
+    deliveryFanoutDone: (eventId: string) => `${deliveryKeyPrefix}fanout:${eventId}:done`,
     /** Hash outcome → count: delivery attempts by outcome (for /metrics). */
-    deliveryStats: `${prefix}:delivery:stats`,
+    deliveryStats: `${deliveryKeyPrefix}stats`,
     /** String: the person id a name key stands for (people/people-store.ts; keys from people/person-key.ts). */
     personKey: (nameKey: string) => `${prefix}:people:key:${nameKey}`,
     /** Set of "personId givenSkeleton": people by one word of their name, for names written with an initial. */
@@ -123,14 +160,17 @@ export function redisKeys(prefix: string) {
     translationOf: (storyId: string) => `${prefix}:tx:of:${storyId}`,
     /** Hash "sourceId url" → JSON {order, translation}: the story in other languages. */
     itemTranslations: (storyId: string) => `${prefix}:item:${storyId}:translations`,
-    /** The dedup stage's story index ({prefix}:dd:*), laid out in redis/lua/includes/story-index.lua. */
-    dedup: dedupKeys(prefix),
+    /** The prefix of the dedup stage's story index: the `dd` slot group. */
+    dedupPrefix: slotTag(prefix, 'dd'),
+    /** The dedup stage's story index ({prefix:dd}:dd:*), laid out in redis/lua/includes/story-index.lua. */
+    dedup: dedupKeys(slotTag(prefix, 'dd')),
   };
 }
 
 /**
- * The story index's keys (layout in redis/lua/includes/story-index.lua, whose scripts build the entry and bucket
- * names `e`, `x`, `b` from the same prefix). Shared with the benchmark's bulk loader.
+ * The story index's keys under `prefix` (the `dd` slot tag in production: `redisKeys(p).dedupPrefix`; layout in
+ * redis/lua/includes/story-index.lua, whose scripts build the entry and bucket names `e`, `x`, `b` from the same
+ * prefix, so they share the declared keys' slot). Shared with the benchmark's bulk loader.
  */
 export function dedupKeys(prefix: string) {
   return {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 
 /** Redis's memory as INFO reports it: bytes in use and the configured ceiling (0: none). */
 export interface RedisMemoryUsage {
@@ -48,14 +48,20 @@ export function errorCodeOf(err: unknown): string | undefined {
   return isOutOfMemory(err) ? 'SYN_ERR_REDIS_FULL' : (err as { code?: string } | null)?.code;
 }
 
-/** Every key matching `pattern`, by SCAN (never KEYS), in batches. */
+/**
+ * Every key matching `pattern`, by SCAN (never KEYS), in batches; on a Redis Cluster, of every master (a SCAN
+ * reaches one node, and the key groups are spread over all of them).
+ */
 export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  const nodes = redis instanceof Cluster ? (redis as unknown as Cluster).nodes('master') : [redis];
   const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    found.push(...keys);
-  } while (cursor !== '0');
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      found.push(...keys);
+    } while (cursor !== '0');
+  }
   return found;
 }

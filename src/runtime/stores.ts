@@ -67,7 +67,7 @@ export function createStores(redis: Redis, keys: RedisKeys, config: SyndicationC
     people: new PeopleStore(redis, keys),
     endpoints: new EndpointState({ redis, keys, catalog, logger, config }),
     hubSubscriptions: new WebSubStore(redis, keys),
-    storyIndex: new StoryIndex(redis, { prefix: keys.prefix, retentionSeconds, now: () => clock.now() }),
+    storyIndex: new StoryIndex(redis, { prefix: keys.dedupPrefix, retentionSeconds, now: () => clock.now() }),
     translations: new TranslationIndex(redis, keys, retentionSeconds),
     sourceStatus: new SourceStatusStore(redis, keys),
     seenEntries: new SeenEntries(redis, keys, backstopSeconds),

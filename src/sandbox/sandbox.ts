@@ -9,7 +9,7 @@ import type { SyndicationConfig } from '../config/schema.js';
 import { SyndicateError, type ErrorCode } from '../core/errors.js';
 import type { TaskName, TaskInput, TaskOutput } from './tasks.js';
 import { threadCpuMs } from './thread-clock.js';
-import type { TaskAnswer, TaskMessage, TaskStarted } from './worker.js';
+import type { TaskAnswer, TaskMessage, TaskStarted, ThreadLoaded } from './worker.js';
 
 /** How the pool runs untrusted work (from the configuration's `limits`). */
 export interface SandboxOptions {
@@ -115,6 +115,8 @@ function workerFile(): string {
  */
 export class Sandbox {
   private readonly pool: Piscina;
+  /** Ids of the threads that have loaded their modules (worker.ts says so): the ones safe to terminate. */
+  private readonly loadedThreads = new Set<number>();
 
   constructor(
     private readonly options: SandboxOptions,
@@ -129,6 +131,10 @@ export class Sandbox {
       niceIncrement: options.niceIncrement ?? 5,
       resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, options.maxHeapMb / 8)) },
     });
+    this.pool.on('message', (message: Partial<ThreadLoaded> | null) => {
+      if (typeof message?.syndicateThreadLoaded === 'number') this.loadedThreads.add(message.syndicateThreadLoaded);
+    });
+    this.pool.on('workerDestroy', (worker: { threadId: number }) => this.loadedThreads.delete(worker.threadId));
   }
 
   /** Threads the pool may run at once. */
@@ -222,8 +228,16 @@ export class Sandbox {
     return new SyndicateError(OVERRUN_CODES[task][reason], `given up: ${WHAT[task]} ${why}`, { details: { overrun: reason } });
   }
 
-  /** Stops every thread (running tasks fail). */
-  async close(): Promise<void> {
+  /**
+   * Stops every thread (running tasks fail). Waits first (at most `loadWaitMs`) for threads still loading their
+   * modules: Node 20 aborts the process (a V8 fatal error) when a thread is terminated while `require()` is still
+   * instantiating its ES modules, which a system stopped right after it started would otherwise risk.
+   */
+  async close(loadWaitMs = 15_000): Promise<void> {
+    const until = performance.now() + loadWaitMs;
+    while (this.pool.threads.some((worker) => !this.loadedThreads.has(worker.threadId)) && performance.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     await this.pool.destroy();
   }
 }

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { redisAnswers } from '../../src/redis/ensure-redis.js';
-import { redisKeys } from '../../src/redis/keys.js';
+import { redisKeys, slotTag } from '../../src/redis/keys.js';
 import { QUEUE_NAMES, type QueueName } from '../../src/queues/pipeline.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -379,10 +379,9 @@ export class Inspector {
     this.redis = new Redis(url, { maxRetriesPerRequest: null });
     this.redis.on('error', () => {});
     const connection = { url, maxRetriesPerRequest: null };
-    this.queues = Object.fromEntries(Object.values(QUEUE_NAMES).map((name) => [name, new Queue(name, { connection, prefix: PREFIX })])) as Record<
-      QueueName,
-      Queue
-    >;
+    this.queues = Object.fromEntries(
+      Object.values(QUEUE_NAMES).map((name) => [name, new Queue(name, { connection, prefix: slotTag(PREFIX, name) })]),
+    ) as Record<QueueName, Queue>;
     // The outage test stops Redis on purpose: reconnect errors are expected, not news.
     for (const queue of Object.values(this.queues)) queue.on('error', () => {});
   }

@@ -7,6 +7,7 @@ import type { PublishJob } from '../../src/queues/pipeline.js';
 import { openTestApp, TEST_ADMIN_TOKEN } from '../support/app.js';
 import { runCli } from '../support/cli.js';
 import { waitFor } from '../support/http.js';
+import { slotTag } from '../../src/redis/keys.js';
 
 /**
  * `syndicate jobs failed|replay <queue>` and `replay --queue`: a publish job that exhausted its attempts is listed
@@ -38,7 +39,7 @@ describe('syndicate jobs (CLI): failed jobs of a stage', () => {
     );
     const worker = new Worker('publish', async () => Promise.reject(new Error('the item store refused it')), {
       connection: ctx.workerRedis,
-      prefix: ctx.env.redisPrefix,
+      prefix: slotTag(ctx.env.redisPrefix, 'publish'),
     });
     await waitFor('the jobs to fail', async () => (await Promise.all(ids.map((id) => ctx.queues.publish.getJobState(id)))).every((s) => s === 'failed'));
     await worker.close();

@@ -10,6 +10,7 @@ import { PipelineQueues } from '../../src/queues/queues.js';
 import { failsAtOnce } from '../../src/queues/stage-job.js';
 import { waitFor } from '../support/http.js';
 import { TEST_REDIS_URL, deleteKeys, uniquePrefix } from '../support/redis.js';
+import { slotTag } from '../../src/redis/keys.js';
 
 /**
  * A batch job runs its members one by one; a member that fails, or must wait, goes on in a single-entry job of the
@@ -44,7 +45,7 @@ describe('batch jobs: one job per document, failure per entry', () => {
       if (isBatch(data)) return (await runBatch(ctx, 'normalize', { id: job.id, data, processedOn: job.processedOn }, processOne)).length;
       return processOne({ data, moveToDelayed: (ts, token) => job.moveToDelayed(ts, token) });
     },
-    { connection: redis, prefix },
+    { connection: redis, prefix: slotTag(prefix, 'normalize') },
   );
 
   afterAll(async () => {

@@ -7,6 +7,7 @@ import type { BatchJob, NormalizeJob } from '../../src/queues/pipeline.js';
 import { PipelineQueues } from '../../src/queues/queues.js';
 import { waitFor } from '../support/http.js';
 import { TEST_REDIS_URL, deleteKeys, uniquePrefix } from '../support/redis.js';
+import { slotTag } from '../../src/redis/keys.js';
 
 /**
  * A story's jobs are not kept once completed (each holds an entry, item or event) beyond the newest few, yet an add
@@ -21,7 +22,7 @@ describe('queue facade: a story job is added once per id, without keeping the jo
   const worker = new Worker<NormalizeJob | BatchJob<NormalizeJob>>(
     'normalize',
     async (job) => void runs.push(...(isBatch(job.data) ? job.data.members.map((member) => member.data.sourceId) : [job.data.sourceId])),
-    { connection: redis, prefix },
+    { connection: redis, prefix: slotTag(prefix, 'normalize') },
   );
 
   afterAll(async () => {
@@ -49,7 +50,7 @@ describe('queue facade: a story job is added once per id, without keeping the jo
     await single(1);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(runs).toEqual(['s1', 's2', 's3', 's4']);
-    const ttl = await redis.pttl(`${prefix}:normalize:de:s1-digest-1`);
+    const ttl = await redis.pttl(`${slotTag(prefix, 'normalize')}:normalize:de:s1-digest-1`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(2000);
 

@@ -5,6 +5,7 @@ import { closeWorkerWithin } from '../../src/queues/stage-worker.js';
 import { startServer, waitFor } from '../support/http.js';
 import { deleteKeys, uniquePrefix } from '../support/redis.js';
 import { startTestSystem } from '../support/system.js';
+import { slotTag } from '../../src/redis/keys.js';
 
 describe('graceful shutdown', () => {
   it('bounds worker.close() by the grace period when a job never finishes', async () => {
@@ -43,7 +44,7 @@ describe('graceful shutdown', () => {
       expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
       setTimeout(release, 300);
       await stopping;
-      const queue = new Queue('fetch', { connection: { host: '127.0.0.1', port: 6379 }, prefix: system.env.redisPrefix });
+      const queue = new Queue('fetch', { connection: { host: '127.0.0.1', port: 6379 }, prefix: slotTag(system.env.redisPrefix, 'fetch') });
       // the job finished during the grace period: nothing is left active
       expect(await queue.getActiveCount()).toBe(0);
       expect(await queue.getCompletedCount()).toBe(1);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KEY_FAMILIES, familyOf } from '../../src/redis/bounds.js';
-import { redisKeys } from '../../src/redis/keys.js';
+import { redisKeys, slotTag } from '../../src/redis/keys.js';
 import { keyCensus, unbounded } from '../support/key-families.js';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
 
@@ -28,7 +28,7 @@ describe('the bounds table (src/redis/bounds.ts, mirrored in src/redis/README.md
 
   it('puts the keys of keys.ts in the families they belong to', () => {
     const keys = redisKeys(prefix);
-    const cases: Array<[string, string]> = [
+    const cases: Array<[string, string | null]> = [
       [keys.item('s1'), 'item'],
       [keys.itemSources('s1'), 'item-sources'],
       [keys.itemTranslations('s1'), 'item-translations'],
@@ -47,10 +47,13 @@ describe('the bounds table (src/redis/bounds.ts, mirrored in src/redis/README.md
       [keys.deliveryFanoutDone('msg_1'), 'delivery-fanout-done'],
       [keys.dedup.entry(7), 'dedup-index'],
       [keys.dedup.bucket(3, 12), 'dedup-buckets'],
-      [`${prefix}:normalize:news-abc`, 'queue-job'],
-      [`${prefix}:normalize:completed`, 'queue-structure'],
+      [`${slotTag(prefix, 'normalize')}:normalize:news-abc`, 'queue-job'],
+      [`${slotTag(prefix, 'normalize')}:normalize:completed`, 'queue-structure'],
+      [`${slotTag(prefix, 'deliver')}:deliver:de:fanout-msg_1`, 'queue-dedup'],
+      [`${prefix.slice(0, -1)}:elsewhere}:normalize:completed`, null],
+      [`${prefix.slice(0, -1)}x}:catalog:sources`, null],
     ];
-    for (const [key, family] of cases) expect(familyOf(key, prefix)?.family, key).toBe(family);
+    for (const [key, family] of cases) expect(familyOf(key, prefix)?.family ?? null, key).toBe(family);
   });
 
   it('names a key family with neither a row nor a TTL, and passes one with a TTL', async () => {

@@ -176,3 +176,20 @@ describe('the sandbox under load', { timeout: 120_000 }, () => {
     expect(threadCpuMs(2 ** 30)).toBeNull();
   });
 });
+
+describe('closing the sandbox', { timeout: 120_000 }, () => {
+  it('waits for threads still loading their modules, then stops them all (terminating one mid-load aborts Node 20)', async () => {
+    for (const delayMs of [0, 150, 400]) {
+      const sandbox = new Sandbox({ deadlineMs: 2_000, maxHeapMb: 64, threads: 2 });
+      let loaded = 0;
+      sandbox['pool'].on('message', (message: { syndicateThreadLoaded?: number }) => {
+        if (typeof message?.syndicateThreadLoaded === 'number') loaded += 1;
+      });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await sandbox.close();
+      // Had close() not waited, a thread would have been terminated before saying it loaded (and, at the wrong
+      // moment, taken this process down with it).
+      expect(loaded).toBe(2);
+    }
+  });
+});

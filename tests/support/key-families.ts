@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { familyOf, KEY_FAMILIES } from '../../src/redis/bounds.js';
+import { deploymentKeyPattern } from '../../src/redis/keys.js';
 
 /** One key a run left, with its family (null: none) and TTL in ms (-1: none). */
 export interface KeyCensusRow {
@@ -13,7 +14,7 @@ export async function keyCensus(redis: Redis, prefix: string): Promise<KeyCensus
   const keys: string[] = [];
   let cursor = '0';
   do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5000);
+    const [next, batch] = await redis.scan(cursor, 'MATCH', deploymentKeyPattern(prefix), 'COUNT', 5000);
     cursor = next;
     keys.push(...batch);
   } while (cursor !== '0');

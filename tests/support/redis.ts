@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { loadEnv, type RuntimeEnv } from '../../src/config/load-config.js';
+import { deploymentKeyPattern } from '../../src/redis/keys.js';
 
 /** The Redis every test file uses (the global setup made sure one answers). */
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -25,7 +26,7 @@ export async function deleteKeys(prefix: string): Promise<void> {
   try {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 10_000);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', prefix.endsWith('}') ? deploymentKeyPattern(prefix) : `${prefix}*`, 'COUNT', 10_000);
       cursor = next;
       if (keys.length) await redis.unlink(...keys);
     } while (cursor !== '0');

@@ -12,7 +12,8 @@
     KEYS[3] entry by canonical URL (P:dd:u:<digest>)
     KEYS[4] entry by content fingerprint (P:dd:f:<digest>)
     KEYS[5] decision of this attempt (P:dd:a:<attempt id>; P:dd:a:- for none)
-    ARGV[1] key prefix (with its hash tag)
+    ARGV[1] key prefix: the dd group's hash tag (`{prefix:dd}`), so the entry, bucket and story keys built from it
+            share the declared keys' slot
     ARGV[2] source id
     ARGV[3] decision: 'same' (the source's entry ARGV[5] seen again), 'copy' (of the story of entry ARGV[5]) or 'new'
     ARGV[4] story id: the proposed one for 'new', else the story of entry ARGV[5]

@@ -5,7 +5,8 @@
   An endpoint's keys are built here from the deliver key prefix and the subscription id, exactly as
   redis/keys.ts names them (`deliveryLeases` and the others: <prefix><id>:<suffix>): passing four or five key names
   per call, and deduplicating them per batch, cost more client CPU than anything else in the batch. All keys share
-  the prefix's hash tag, so they live in one slot (on Redis Cluster too).
+  the deliver group's hash tag (`{prefix:deliver}`, the disabled and stats hashes declared in KEYS included), so
+  they live in one slot on Redis Cluster too (src/redis/README.md, "Slot map").
 
   Input:
     KEYS[1] the disabled subscriptions hash
