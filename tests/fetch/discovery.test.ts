@@ -6,7 +6,7 @@ import { parseOpml } from '../../src/catalog/opml.js';
 import { feedLinksOf } from '../../src/content/feed-discovery.js';
 import { runCli } from '../support/cli.js';
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
-import { startTestSystem } from '../support/system.js';
+import { startTestSystem, stopSystemAndServers } from '../support/system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -60,11 +60,7 @@ describe('discovery: a source whose URL is a home page', () => {
     );
   }, 30_000);
 
-  afterAll(async () => {
-    await system?.cleanup();
-    await site?.close();
-    await bare?.close();
-  });
+  afterAll(() => stopSystemAndServers(system, site, bare));
 
   it('reads the feed links of a page in document order, resolved, feeds only', () => {
     expect(feedLinksOf(HOME('https://outlet.example'), 'https://outlet.example/')).toEqual([

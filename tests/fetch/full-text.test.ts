@@ -2,9 +2,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NormalizedItem } from '../../src/core/item.js';
 import type { AppContext } from '../../src/runtime/context.js';
-import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
+import { startServer, type LoopbackServer } from '../support/http.js';
 import { escape, expectedTurns, seedPage, TITLE } from '../support/seed.js';
-import { startTestSystem } from '../support/system.js';
+import { READING_ROLES, startTestSystem, stopSystemAndServers, storedItemsOf } from '../support/system.js';
 import { assignTurnIds } from '../../src/core/turn-ids.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
@@ -27,12 +27,8 @@ const teaserFeed = (base: string, title: string, path: string, guid: string) => 
 <description>${escape(TEASERS[guid] ?? ONE_LINE)}</description></item>
 </channel></rss>`;
 
-async function storedItems(ctx: AppContext): Promise<NormalizedItem[]> {
-  const ids = await ctx.redis.zrange(ctx.keys.itemsByTime, '0', '-1');
-  return ctx.items.getMany(ids);
-}
-const itemOf = (ctx: AppContext, sourceId: string) =>
-  waitFor(`the stored item of ${sourceId}`, async () => (await storedItems(ctx)).find((i) => i.source.id === sourceId), 20_000);
+/** The first stored item of a source, once there is one. */
+const itemOf = async (ctx: AppContext, sourceId: string): Promise<NormalizedItem> => (await storedItemsOf(ctx, sourceId, 1, 20_000)).at(-1)!;
 
 describe('full text: an entry with only a summary is completed from its article page', () => {
   let site: LoopbackServer;
@@ -76,14 +72,11 @@ describe('full text: an entry with only a summary is completed from its article 
           { id: 'ssrf', name: 'Metadata', url: `${site.url}/feed/ssrf`, interval: '1h', fullText: 'always' },
         ],
       },
-      ['scheduler', 'fetch', 'normalize', 'dedup', 'publish'],
+      READING_ROLES,
     );
   });
 
-  afterAll(async () => {
-    await system?.cleanup();
-    await site?.close();
-  }, 30_000);
+  afterAll(() => stopSystemAndServers(system, site), 30_000);
 
   it('fullText auto: the stored item is the interview with its 4 turns, canonical URL and page metadata', async () => {
     const item = await itemOf(system.ctx, 'auto');
@@ -156,19 +149,14 @@ describe('full text: a page with no article in it', () => {
       if (path === '/empty/page') return void res.writeHead(200, { 'content-type': 'text/html' }).end(EMPTY_PAGE);
       res.writeHead(404).end();
     });
-    system = await startTestSystem('full-text-empty', { sources: [{ id: 'empty', name: 'News.Az empty', url: `${site.url}/feed/empty`, interval: '1h' }] }, [
-      'scheduler',
-      'fetch',
-      'normalize',
-      'dedup',
-      'publish',
-    ]);
+    system = await startTestSystem(
+      'full-text-empty',
+      { sources: [{ id: 'empty', name: 'News.Az empty', url: `${site.url}/feed/empty`, interval: '1h' }] },
+      READING_ROLES,
+    );
   });
 
-  afterAll(async () => {
-    await system?.cleanup();
-    await site?.close();
-  }, 30_000);
+  afterAll(() => stopSystemAndServers(system, site), 30_000);
 
   it('leaves the summary and records SYN_ERR_NO_ARTICLE on the source status', async () => {
     const item = await itemOf(system.ctx, 'empty');

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NormalizedItem } from '../../src/core/item.js';
-import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
+import { startServer, type LoopbackServer } from '../support/http.js';
 import { DOMAIN_NOTE, EDITORS_PICK, outletRules, outletWithoutFeed, PAYWALL, PROMO, SIDEBAR, STORIES } from '../support/outlet-without-feed.js';
-import { startTestSystem } from '../support/system.js';
+import { READING_ROLES, startTestSystem, stopSystemAndServers, storedItemsOf } from '../support/system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -10,15 +9,7 @@ describe('sites without a feed, read with extraction rules, through the running 
   let site: LoopbackServer;
   let system: System;
 
-  const itemsOf = async (sourceId: string, count: number): Promise<NormalizedItem[]> =>
-    waitFor(
-      `${count} stored items of ${sourceId}`,
-      async () => {
-        const items = (await system.ctx.items.latest(100)).filter((item) => item.source.id === sourceId);
-        return items.length >= count ? items : null;
-      },
-      30_000,
-    );
+  const itemsOf = (sourceId: string, count: number) => storedItemsOf(system.ctx, sourceId, count);
 
   beforeAll(async () => {
     site = await startServer(outletWithoutFeed(() => site.url));
@@ -49,14 +40,11 @@ describe('sites without a feed, read with extraction rules, through the running 
           },
         ],
       },
-      ['scheduler', 'fetch', 'normalize', 'dedup', 'publish'],
+      READING_ROLES,
     );
   }, 30_000);
 
-  afterAll(async () => {
-    await system?.cleanup();
-    await site?.close();
-  }, 30_000);
+  afterAll(() => stopSystemAndServers(system, site), 30_000);
 
   it('format html: each linked entry of the listing page once, titled and dated from it, completed from its page', async () => {
     const items = await itemsOf('gazette-html', 2);

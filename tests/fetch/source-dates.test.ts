@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NormalizedItem } from '../../src/core/item.js';
-import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
-import { startTestSystem } from '../support/system.js';
+import { startServer, type LoopbackServer } from '../support/http.js';
+import { READING_ROLES, startTestSystem, stopSystemAndServers, storedItemsOf } from '../support/system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -37,24 +37,14 @@ describe("a source's dates as it writes them, through the running system", () =>
         limits: { hostSpacing: '20ms', fetchTimeout: '3s' },
         sources: [{ id: 'gazzetta', name: 'Gazzetta', url: `${site.url}/rss`, interval: '1h', fullText: 'never', timezone: 'Europe/Rome' }],
       },
-      ['scheduler', 'fetch', 'normalize', 'dedup', 'publish'],
+      READING_ROLES,
     );
   }, 30_000);
 
-  afterAll(async () => {
-    await system?.cleanup();
-    await site?.close();
-  }, 30_000);
+  afterAll(() => stopSystemAndServers(system, site), 30_000);
 
-  const items = (): Promise<Map<string, NormalizedItem>> =>
-    waitFor(
-      'the five stored items',
-      async () => {
-        const stored = (await system.ctx.items.latest(50)).filter((item) => item.source.id === 'gazzetta');
-        return stored.length >= DATES.length ? new Map(stored.map((item) => [item.url.replace(/^.*\/notizie\//, ''), item])) : null;
-      },
-      30_000,
-    );
+  const items = async (): Promise<Map<string, NormalizedItem>> =>
+    new Map((await storedItemsOf(system.ctx, 'gazzetta', DATES.length)).map((item) => [item.url.replace(/^.*\/notizie\//, ''), item]));
 
   it('reads Italian names, numeric dates in the order the source shows and 12-hour times, in the source zone', async () => {
     const byIndex = await items();

@@ -1,26 +1,22 @@
-import { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load-config.js';
 import { isBatch, runBatch } from '../../src/queues/batch.js';
 import { listFailedJobs, replayFailedJob } from '../../src/queues/failed-jobs.js';
-import type { BatchJob, NormalizeJob } from '../../src/queues/pipeline.js';
+import type { NormalizeJob } from '../../src/queues/pipeline.js';
 import { postpone } from '../../src/queues/postpone.js';
-import { PipelineQueues } from '../../src/queues/queues.js';
 import { failsAtOnce } from '../../src/queues/stage-job.js';
 import { waitFor } from '../support/http.js';
-import { TEST_REDIS_URL, deleteKeys, uniquePrefix } from '../support/redis.js';
-import { slotTag } from '../../src/redis/keys.js';
+import { openNormalizeQueues } from '../support/queued.js';
 
 /**
  * A batch job runs its members one by one; a member that fails, or must wait, goes on in a single-entry job of the
  * same queue under its own id, where the failed set and replay work per entry, while the other members go on.
  */
 describe('batch jobs: one job per document, failure per entry', () => {
-  const prefix = uniquePrefix('batch');
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-  const limits = parseConfig({ limits: { entriesPerJob: 10 } }).limits;
-  const queues = new PipelineQueues(redis, prefix, 1, limits);
+  const { queues, close } = openNormalizeQueues('batch', { entriesPerJob: 10 }, async (job) => {
+    const data = job.data;
+    if (isBatch(data)) return (await runBatch(ctx, 'normalize', { id: job.id, data, processedOn: job.processedOn }, processOne)).length;
+    return processOne({ data, moveToDelayed: (ts, token) => job.moveToDelayed(ts, token) });
+  });
   const warnings: object[] = [];
   const ctx = { queues, logger: { warn: (bindings: object) => void warnings.push(bindings) } };
   /** Entries processed, by title, in order; `broken` titles fail until mended, `waiting` ones postpone once. */
@@ -38,22 +34,8 @@ describe('batch jobs: one job per document, failure per entry', () => {
     processed.push(title);
     return title;
   };
-  const worker = new Worker<NormalizeJob | BatchJob<NormalizeJob>>(
-    'normalize',
-    async (job) => {
-      const data = job.data;
-      if (isBatch(data)) return (await runBatch(ctx, 'normalize', { id: job.id, data, processedOn: job.processedOn }, processOne)).length;
-      return processOne({ data, moveToDelayed: (ts, token) => job.moveToDelayed(ts, token) });
-    },
-    { connection: redis, prefix: slotTag(prefix, 'normalize') },
-  );
 
-  afterAll(async () => {
-    await worker.close();
-    await queues.close();
-    await deleteKeys(prefix);
-    redis.disconnect();
-  });
+  afterAll(close);
 
   const entry = (title: string): { job: NormalizeJob; entryDigest: string } => ({
     job: {

@@ -1,12 +1,8 @@
-import { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load-config.js';
 import { isBatch } from '../../src/queues/batch.js';
-import type { BatchJob, NormalizeJob } from '../../src/queues/pipeline.js';
-import { PipelineQueues } from '../../src/queues/queues.js';
+import type { NormalizeJob } from '../../src/queues/pipeline.js';
 import { waitFor } from '../support/http.js';
-import { TEST_REDIS_URL, deleteKeys, uniquePrefix } from '../support/redis.js';
+import { openNormalizeQueues } from '../support/queued.js';
 import { slotTag } from '../../src/redis/keys.js';
 
 /**
@@ -14,23 +10,14 @@ import { slotTag } from '../../src/redis/keys.js';
  * with the id of a finished one (a replay after a crash) is still dropped for `limits.jobIdWindow`.
  */
 describe('queue facade: a story job is added once per id, without keeping the job', () => {
-  const prefix = uniquePrefix('queues');
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-  const limits = parseConfig({ limits: { completedJobCap: 2, jobIdWindow: '2s', entriesPerJob: 2 } }).limits;
-  const queues = new PipelineQueues(redis, prefix, 1, limits);
   const runs: string[] = [];
-  const worker = new Worker<NormalizeJob | BatchJob<NormalizeJob>>(
-    'normalize',
+  const { prefix, redis, queues, limits, close } = openNormalizeQueues(
+    'queues',
+    { completedJobCap: 2, jobIdWindow: '2s', entriesPerJob: 2 },
     async (job) => void runs.push(...(isBatch(job.data) ? job.data.members.map((member) => member.data.sourceId) : [job.data.sourceId])),
-    { connection: redis, prefix: slotTag(prefix, 'normalize') },
   );
 
-  afterAll(async () => {
-    await worker.close();
-    await queues.close();
-    await deleteKeys(prefix);
-    redis.disconnect();
-  });
+  afterAll(close);
 
   const entry = (n: number): NormalizeJob => ({
     sourceId: `s${n}`,

@@ -6,16 +6,21 @@ import { threadCpuMs, threadId } from '../../src/sandbox/thread-clock.js';
 
 const caps = documentCaps({ maxFeedBytes: 10 * 1024 * 1024 });
 const bytes = (text: string) => Buffer.from(text);
-const read = (sandbox: Sandbox, text: string) =>
-  sandbox.run('readDocument', {
-    body: bytes(text),
-    contentType: 'application/xml',
-    location: 'https://hostile.example/feed',
-    caps,
-    maxEntries: 500,
-    fullText: 'never',
-    accept: 'feed',
-  });
+/** Reads `text` as a hostile feed in `sandbox`; `queueWaitMs` as `Sandbox.run` takes it. */
+const read = (sandbox: Sandbox, text: string, queueWaitMs?: number) =>
+  sandbox.run(
+    'readDocument',
+    {
+      body: bytes(text),
+      contentType: 'application/xml',
+      location: 'https://hostile.example/feed',
+      caps,
+      maxEntries: 500,
+      fullText: 'never',
+      accept: 'feed',
+    },
+    queueWaitMs,
+  );
 const rss = (items: string, prolog = '') =>
   `${prolog}<rss version="2.0"><channel><title>Hostile</title><link>https://hostile.example/</link>${items}</channel></rss>`;
 const item = (i: number, body = 'An ordinary paragraph.') =>
@@ -142,19 +147,7 @@ describe('the sandbox under load', { timeout: 120_000 }, () => {
       await narrow.warm();
       const big = rss(Array.from({ length: 3000 }, (_, i) => item(i, 'word '.repeat(200))).join(''));
       // The first takes the thread (no bound of its own); the second waits behind it past 1 ms.
-      const first = narrow.run(
-        'readDocument',
-        {
-          body: bytes(big),
-          contentType: 'application/xml',
-          location: 'https://hostile.example/feed',
-          caps,
-          maxEntries: 500,
-          fullText: 'never',
-          accept: 'feed',
-        },
-        Infinity,
-      );
+      const first = read(narrow, big, Infinity);
       const [, second] = await Promise.allSettled([first, read(narrow, rss(item(1)))]);
       await first;
       expect(second.status).toBe('rejected');
