@@ -1,11 +1,12 @@
-import { Cluster } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { pino } from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/api/app.js';
 import { parseConfig } from '../src/config/load-config.js';
 import type { WebhookEvent } from '../src/core/item.js';
-import { keyAfterPrefix } from '../src/redis/keys.js';
+import { keyAfterPrefix, redisKeys } from '../src/redis/keys.js';
+import { convertedBucketField, migrateKeyLayout } from '../src/redis/layout-migration.js';
 import { startSystem, type RunningSystem } from '../src/runtime/start.js';
 import { ROLES } from '../workers/index.js';
 import { type LoopbackServer, serveRss, startAcceptingReceiver, waitFor } from '../tests/support/http.js';
@@ -88,4 +89,29 @@ describe('Redis Cluster: the whole pipeline on a local 3-master cluster, feed to
       expect(groups, group).toContain(group);
     expect([...groupsByMaster.values()].filter((set) => set.size > 0).length).toBeGreaterThan(1);
   }, 180_000);
+
+  it("moves an earlier version's keys to their slot groups across masters (DUMP + RESTORE + DEL), TTLs kept", async () => {
+    const old = '{syn-old}';
+    const keys = redisKeys(old);
+    const redis = new Cluster(cluster.nodes);
+    try {
+      await redis.lpush(`${old}:delivery:partner:log`, '{"status":200}');
+      await redis.set(`${old}:dd:seq`, '41');
+      await redis.set(`${old}:dd:a:job-1`, 'memo', 'EX', 600);
+      await redis.hset(`${old}:fetch:meta`, 'opts.maxLenEvents', '1000');
+      await redis.hset(`${old}:dd:b:7:3`, '65543', '5'); // band 1, key 3 * 2^16 + 7, in the old 65,536-hash layout
+      await redis.hset(`${old}:catalog:sources`, 'news-az', '{}');
+      const report = await migrateKeyLayout(redis as unknown as Redis, old, { dryRun: false });
+      expect(report).toMatchObject({ moved: { deliver: 1, dd: 2, fetch: 1 }, bucketsConverted: 1, generationsConverted: [7], conflicts: [] });
+      expect(await redis.lrange(keys.deliveryLog('partner'), 0, -1)).toEqual(['{"status":200}']);
+      expect(await redis.get(keys.dedup.seq)).toBe('41');
+      expect(await redis.ttl(keys.dedup.attempt('job-1'))).toBeGreaterThan(500);
+      expect(await redis.hget(`{syn-old:fetch}:fetch:meta`, 'opts.maxLenEvents')).toBe('1000');
+      expect(await redis.hget(keys.dedup.bucket(7, 0), convertedBucketField(3, '65543'))).toBe('5');
+      for (const gone of ['delivery:partner:log', 'dd:seq', 'dd:a:job-1', 'fetch:meta', 'dd:b:7:3']) expect(await redis.exists(`${old}:${gone}`), gone).toBe(0);
+      expect(await redis.hget(keys.sources, 'news-az')).toBe('{}');
+    } finally {
+      redis.disconnect();
+    }
+  }, 60_000);
 });

@@ -2,8 +2,8 @@ import { Cluster, Redis, type RedisOptions } from 'ioredis';
 
 /**
  * Where Redis is: one server (`url`), or a Redis Cluster (`cluster`: seed nodes, from `REDIS_CLUSTER_NODES`). On a
- * cluster every key carries the hash-tagged prefix (`{syndicate}`), so all of them, BullMQ's included, live in one
- * slot and multi-key scripts work; the cluster adds failover and room for several deployments, not sharding of one.
+ * cluster every key carries one of the deployment's slot-group tags (`{syndicate}`, `{syndicate:fetch}`…, keys.ts):
+ * each group is one slot, so multi-key scripts work, and the groups spread over the masters.
  */
 export interface RedisTarget {
   url: string;

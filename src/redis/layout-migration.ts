@@ -47,6 +47,15 @@ export function convertedBucketField(shard: number, field: string): string {
   return String(band * 2 ** 32 + bandKey);
 }
 
+/**
+ * Whether keys of the one-tag layout are still there (the dedup counter, a queue's meta hash, the delivery stats,
+ * under the old names): an upgrade that skipped `syndicate redis migrate`. One EXISTS: the old names share a slot.
+ */
+export async function hasOneTagLayout(redis: Redis, prefix: string): Promise<boolean> {
+  const sentinels = ['dd:seq', 'delivery:stats', ...['fetch', 'normalize', 'dedup', 'publish', 'deliver', 'websub'].map((q) => `${q}:meta`)];
+  return (await redis.exists(...sentinels.map((name) => `${prefix}:${name}`))) > 0;
+}
+
 /** What a migration did (or, dry, would do). */
 export interface LayoutMigrationReport {
   dryRun: boolean;

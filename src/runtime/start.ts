@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import { ensureRedis, type RedisHandle } from '../redis/ensure-redis.js';
 import { waitReady } from '../redis/connection.js';
+import { hasOneTagLayout } from '../redis/layout-migration.js';
 import { closeContext, createContext, type AppContext } from './context.js';
 import type { HealthListener, RoleDefinition, RoleHandle } from './role.js';
 
@@ -76,6 +77,11 @@ export async function startSystem(
   const warm = ctx.sandbox.warm();
   warm.catch(() => undefined); // awaited below; not unhandled if finding Redis fails first
   await waitForRedis(ctx, logger, health);
+  if (await hasOneTagLayout(ctx.redis, env.redisPrefix))
+    logger.warn(
+      { prefix: env.redisPrefix },
+      'keys of an earlier version (one hash tag for all) are here: stop every process and run `syndicate redis migrate` once, or their queued jobs stay unrun and the stories they indexed unseen (src/redis/README.md)',
+    );
   await ctx.catalog.seedFromConfig(config);
   await warm;
   const handles: RoleHandle[] = [];

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { StoryIndex } from '../../src/dedup/story-index.js';
-import { convertedBucketField, migrateKeyLayout, movedKeyName } from '../../src/redis/layout-migration.js';
+import { convertedBucketField, hasOneTagLayout, migrateKeyLayout, movedKeyName } from '../../src/redis/layout-migration.js';
 import { redisKeys, slotTag } from '../../src/redis/keys.js';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from '../support/redis.js';
 
@@ -80,7 +80,9 @@ describe('moving the keys of the one-tag layout to their slot groups', () => {
       else process.env.SYNDICATE_REDIS_PREFIX = previous;
     }
 
+    expect(await hasOneTagLayout(redis, prefix)).toBe(true); // what the start warns of
     const report = await migrateKeyLayout(redis, prefix, { dryRun: false });
+    expect(await hasOneTagLayout(redis, prefix)).toBe(false);
     expect(report.conflicts).toEqual([]);
     expect(report.moved.deliver).toBe(1);
     expect(report.bucketsConverted).toBeGreaterThan(10);
