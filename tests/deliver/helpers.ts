@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import type { EventType, NormalizedItem } from '../../src/core/item.js';
 import { buildEvent, eventId } from '../../src/deliver/build-event.js';
@@ -154,4 +155,19 @@ export async function startDeliverRig(label: string, { config, withApi = false, 
     await receiver.close();
     throw err;
   }
+}
+
+/**
+ * Expects a subscription's one event to have met a 429 with Retry-After, then to have been delivered under the same
+ * webhook-id at least `minPauseMs` later, with one attempt spent (the throttled request does not count).
+ */
+export async function expectDeliveredAfterThrottle(rig: DeliverRig, subscriptionId: string, minPauseMs: number): Promise<void> {
+  const requests = await waitForList('the attempt after the pause', () => rig.at(`/${subscriptionId}`), 2, 5000);
+  expect(requests[1]!.at - requests[0]!.at).toBeGreaterThanOrEqual(minPauseMs);
+  expect(requests[1]!.headers['webhook-id']).toBe(requests[0]!.headers['webhook-id']);
+  const attempts = await waitForList('log', () => rig.log(subscriptionId), 2);
+  expect(attempts.map((a) => [a.status, a.attempt, a.errorCode])).toEqual([
+    [429, 1, 'SYN_ERR_DELIVERY_THROTTLED'],
+    [204, 1, null],
+  ]);
 }
