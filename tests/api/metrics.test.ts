@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { buildHealthApp } from '../../src/api/health-app.js';
-import { type LoopbackServer, startAcceptingReceiver, startServer, waitFor } from '../support/http.js';
-import { sampleFeed } from '../support/seed.js';
+import { type LoopbackServer, startAcceptingReceiver, waitFor } from '../support/http.js';
+import { startSampleFeedSite } from '../support/seed.js';
 import { startTestSystem } from '../support/system.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -19,14 +19,7 @@ describe('/metrics after an ingest: every stage is counted, with no label per so
   let body = '';
 
   beforeAll(async () => {
-    feeds = await startServer((req, res) => {
-      if (req.url.startsWith('/broken')) {
-        res.statusCode = 500;
-        return void res.end('down');
-      }
-      res.setHeader('content-type', 'application/rss+xml; charset=utf-8');
-      res.end(sampleFeed);
-    });
+    feeds = await startSampleFeedSite(500, 'down');
     receiver = await startAcceptingReceiver();
     // Two outlets carry the same story (the second is a duplicate of the first); a third answers 500.
     system = await startTestSystem('metrics', {

@@ -5,7 +5,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
-import { sampleFeed } from '../support/seed.js';
+import { startSampleFeedSite } from '../support/seed.js';
 import { startTestSystem } from '../support/system.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -22,14 +22,7 @@ describe('/admin: the status page, as a person sees it in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    feeds = await startServer((req, res) => {
-      if (req.url.startsWith('/broken')) {
-        res.statusCode = 503;
-        return void res.end('maintenance');
-      }
-      res.setHeader('content-type', 'application/rss+xml; charset=utf-8');
-      res.end(sampleFeed);
-    });
+    feeds = await startSampleFeedSite(503, 'maintenance');
     receiver = await startServer((req, res) => {
       // One endpoint works; the other is gone (410), which disables its subscription and dead-letters the event.
       res.statusCode = req.url.startsWith('/gone') ? 410 : 204;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { startServer, type LoopbackServer } from './http.js';
 
 /** The seed interview (shared/seeds) and the page News.Az would serve it in, for tests at every level. */
 
@@ -88,3 +89,15 @@ ${body}
 
 /** The bundled sample feed (a real News.Az interview, furniture left in), as the demo config reads it. */
 export const sampleFeed = readFileSync(new URL('../../config/samples/news-az-interview.rss', import.meta.url), 'utf8');
+
+/** A loopback feed site: {@link sampleFeed} at every path, but paths under `/broken` answer `brokenStatus` with `brokenBody`. */
+export function startSampleFeedSite(brokenStatus: number, brokenBody: string): Promise<LoopbackServer> {
+  return startServer((req, res) => {
+    if (req.url.startsWith('/broken')) {
+      res.statusCode = brokenStatus;
+      return void res.end(brokenBody);
+    }
+    res.setHeader('content-type', 'application/rss+xml; charset=utf-8');
+    res.end(sampleFeed);
+  });
+}
