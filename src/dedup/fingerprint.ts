@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { fmix32, fnv1a32 } from './hash.js';
 
 /**
@@ -54,11 +53,6 @@ export function canonicalizeText(text: string): string {
       .replace(/[^\p{L}\p{N}]+/gu, ' ')
       .trim()
   );
-}
-
-/** Exact content fingerprint: sha256 (hex) of the canonical text, so typography-only copies match exactly. */
-export function contentFingerprint(text: string): string {
-  return createHash('sha256').update(canonicalizeText(text), 'utf8').digest('hex');
 }
 
 /** Words per shingle. Five keeps names and places shared by different stories of one event from matching alone. */

@@ -51,15 +51,6 @@ export function minhashSignature(shingleSet: Uint32Array): Uint32Array {
   return sig;
 }
 
-/** Fraction of equal positions of two signatures: an unbiased estimate of the Jaccard similarity. */
-export function estimateJaccard(a: Uint32Array, b: Uint32Array): number {
-  const n = Math.min(a.length, b.length);
-  if (n === 0) return 0;
-  let same = 0;
-  for (let i = 0; i < n; i++) if (a[i] === b[i]) same++;
-  return same / n;
-}
-
 /**
  * One 32-bit key per band: a hash of the band's rows and its index. Two signatures that agree on every row of a
  * band get the same key for it, which is what makes them candidates. Empty signatures get no keys.

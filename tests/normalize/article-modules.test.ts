@@ -183,11 +183,15 @@ describe('boilerplate', () => {
 
 describe('extractTurns', () => {
   const turns = (text: string) => extractTurns(toBlocks(text));
+  /** Reads `text`, expecting the interview `found` there (a subset of its fields) with exactly the `expected` turns. */
+  const expectTurns = (text: string, found: Partial<NonNullable<ReturnType<typeof turns>>>, expected: Array<{ question: string; answer: string }>) => {
+    const result = turns(text);
+    expect(result).toMatchObject(found);
+    expect(result!.turns).toEqual(expected);
+  };
 
   it('reads dash turns with answers of several paragraphs', () => {
-    const result = turns('Intro.\n\n— First?\n\n— One.\n\nTwo.\n\n— Second, then?\n\n— Three.');
-    expect(result).toMatchObject({ shape: 'dash', start: 1 });
-    expect(result!.turns).toEqual([
+    expectTurns('Intro.\n\n— First?\n\n— One.\n\nTwo.\n\n— Second, then?\n\n— Three.', { shape: 'dash', start: 1 }, [
       { question: 'First?', answer: 'One.\n\nTwo.' },
       { question: 'Second, then?', answer: 'Three.' },
     ]);
@@ -200,9 +204,7 @@ describe('extractTurns', () => {
       ['Вопрос:', 'Ответ:'],
       ['Sual:', 'Cavab:'],
     ]) {
-      const result = turns(`${q} One?\n\n${a} Yes.\n\n${q} Two?\n\n${a} No.`);
-      expect(result?.shape).toBe('label');
-      expect(result!.turns).toEqual([
+      expectTurns(`${q} One?\n\n${a} Yes.\n\n${q} Two?\n\n${a} No.`, { shape: 'label' }, [
         { question: 'One?', answer: 'Yes.' },
         { question: 'Two?', answer: 'No.' },
       ]);
@@ -216,9 +218,7 @@ describe('extractTurns', () => {
   });
 
   it('reads bold questions, a bold standfirst staying intro', () => {
-    const result = turns('**A bold standfirst.**\n\n**Why now?**\n\nBecause.\n\n**And then?**\n\nWe will see.');
-    expect(result).toMatchObject({ shape: 'emphasis', start: 1 });
-    expect(result!.turns).toEqual([
+    expectTurns('**A bold standfirst.**\n\n**Why now?**\n\nBecause.\n\n**And then?**\n\nWe will see.', { shape: 'emphasis', start: 1 }, [
       { question: 'Why now?', answer: 'Because.' },
       { question: 'And then?', answer: 'We will see.' },
     ]);
