@@ -23,7 +23,8 @@ const json = async (...argv: string[]) => {
   return JSON.parse(result.stdout);
 };
 
-describe('syndicate CLI: catalog commands, OPML, misuse', () => {
+// Each test runs the CLI as several child processes: on a loaded 2-core machine one takes seconds to start.
+describe('syndicate CLI: catalog commands, OPML, misuse', { timeout: 60_000 }, () => {
   const env = testEnv('cli');
   const saved = { ...process.env };
   let ctx: AppContext;
