@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOpml } from '../../src/catalog/opml.js';
 import { feedLinksOf } from '../../src/content/feed-discovery.js';
 import { runCli } from '../support/cli.js';
-import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
-import { startTestSystem, stopSystemAndServers } from '../support/system.js';
+import { startServer, type LoopbackServer } from '../support/http.js';
+import { sourceStatusWhen, startTestSystem, stopSystemAndServers } from '../support/system.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
 
@@ -71,14 +71,7 @@ describe('discovery: a source whose URL is a home page', () => {
   });
 
   it('the fetch stage takes the first feed, stores it as the URL, lists the others in the status, and reads it', async () => {
-    const status = await waitFor(
-      'home discovered and read',
-      async () => {
-        const s = await system.ctx.sourceStatus.get('home');
-        return s.discovery && s.lastSuccessAt ? s : null;
-      },
-      20_000,
-    );
+    const status = await sourceStatusWhen(system.ctx, 'home', (s) => s.discovery && s.lastSuccessAt);
     expect(status.discovery!.feed).toBe(`${site.url}/atom.xml`);
     expect(status.discovery!.candidates.map((c) => c.type)).toEqual(['atom', 'rss', 'json']);
     expect(status.entriesSeen).toBe(1);
@@ -89,14 +82,7 @@ describe('discovery: a source whose URL is a home page', () => {
   });
 
   it('a page that names no feed and has none at the usual paths is an error with its code, and polling goes on', async () => {
-    const status = await waitFor(
-      'bare failed',
-      async () => {
-        const s = await system.ctx.sourceStatus.get('bare');
-        return s.errorCode ? s : null;
-      },
-      20_000,
-    );
+    const status = await sourceStatusWhen(system.ctx, 'bare', (s) => s.errorCode);
     expect(status.errorCode).toBe('SYN_ERR_NO_FEED_FOUND');
     expect(status.nextFetchAt).not.toBeNull();
     const probed = bare.requests.map((r) => r.url);
@@ -106,14 +92,7 @@ describe('discovery: a source whose URL is a home page', () => {
   it('the usual paths are probed when the page names none, through the API too', async () => {
     const ops = (await import('../../src/runtime/catalog-operations.js')).CatalogOperations;
     await new ops(system.ctx).putSource({ id: 'plain', name: 'Plain', url: `${site.url}/plain/`, interval: '1h' });
-    const status = await waitFor(
-      'plain discovered',
-      async () => {
-        const s = await system.ctx.sourceStatus.get('plain');
-        return s.discovery && s.lastSuccessAt ? s : null;
-      },
-      20_000,
-    );
+    const status = await sourceStatusWhen(system.ctx, 'plain', (s) => s.discovery && s.lastSuccessAt);
     // /feed and /rss answer 404 here; /atom.xml is the first usual path that holds a feed.
     expect(status.discovery!.feed).toBe(`${site.url}/atom.xml`);
     expect((await system.ctx.catalog.get('sources', 'plain'))!.url).toBe(`${site.url}/atom.xml`);

@@ -6,7 +6,7 @@ import type { AppContext } from '../../src/runtime/context.js';
 import { scheduleSource } from '../../src/scheduler/source-scheduler.js';
 import { startServer, waitFor, type LoopbackServer } from '../support/http.js';
 import { queuedEntries } from '../support/queued.js';
-import { startTestSystem } from '../support/system.js';
+import { sourceStatusWhen, startTestSystem } from '../support/system.js';
 import { items, rss } from './feeds.js';
 
 type System = Awaited<ReturnType<typeof startTestSystem>>;
@@ -108,9 +108,7 @@ describe('fetch stage against misbehaving loopback servers', () => {
     expect(first!.headers['if-none-match']).toBeUndefined();
     expect(second!.headers['if-none-match']).toBe('"v1"');
     expect(second!.headers['if-modified-since']).toBe('Tue, 10 Jun 2025 09:00:00 GMT');
-    const status = await waitFor('a 304 status', async () =>
-      (await statusOf(system.ctx, 'conditional')).httpStatus === 304 ? statusOf(system.ctx, 'conditional') : null,
-    );
+    const status = await sourceStatusWhen(system.ctx, 'conditional', (s) => s.httpStatus === 304, 10_000);
     expect(Date.parse(status.nextFetchAt!)).toBeGreaterThan(0);
     expect(status.intervalMs).toBeGreaterThan(150); // a quiet feed is polled less often
     expect(await entriesOf(system.ctx, 'conditional')).toHaveLength(3);
@@ -131,7 +129,7 @@ describe('fetch stage against misbehaving loopback servers', () => {
   });
 
   it('follows at most 5 redirects', async () => {
-    const status = await waitFor('loop status', async () => ((await statusOf(system.ctx, 'loop')).errorCode ? statusOf(system.ctx, 'loop') : null), 18_000);
+    const status = await sourceStatusWhen(system.ctx, 'loop', (s) => s.errorCode, 18_000);
     expect(status.errorMessage).toContain('more than 5 redirects');
     expect(servers.loop!.requests).toHaveLength(6);
   });
@@ -159,7 +157,7 @@ describe('fetch stage against misbehaving loopback servers', () => {
   });
 
   it('410: marks the source gone and stops polling it', async () => {
-    const status = await waitFor('gone', async () => ((await statusOf(system.ctx, 'gone')).gone ? statusOf(system.ctx, 'gone') : null));
+    const status = await sourceStatusWhen(system.ctx, 'gone', (s) => s.gone, 10_000);
     expect(status.errorCode).toBe('SYN_ERR_FETCH_GONE');
     await sleep(500);
     expect(servers.gone!.requests).toHaveLength(1);
@@ -185,12 +183,12 @@ describe('fetch stage against misbehaving loopback servers', () => {
   });
 
   it('a gzip bomb stops at the byte cap after decompression', async () => {
-    const status = await waitFor('bomb status', async () => ((await statusOf(system.ctx, 'bomb')).errorCode ? statusOf(system.ctx, 'bomb') : null));
+    const status = await sourceStatusWhen(system.ctx, 'bomb', (s) => s.errorCode, 10_000);
     expect(status.errorCode).toBe('SYN_ERR_FETCH_TOO_LARGE');
   });
 
   it('a server sending one byte a second times out', async () => {
-    const status = await waitFor('slow status', async () => ((await statusOf(system.ctx, 'slow')).errorCode ? statusOf(system.ctx, 'slow') : null), 15_000);
+    const status = await sourceStatusWhen(system.ctx, 'slow', (s) => s.errorCode, 15_000);
     expect(status.errorCode).toBe('SYN_ERR_FETCH_TIMEOUT');
   });
 
@@ -203,21 +201,19 @@ describe('fetch stage against misbehaving loopback servers', () => {
 
   it('a huge feed is capped to maxEntriesPerFetch', async () => {
     // Waits for the success: a failed fetch also writes entriesSeen (0, what it saw).
-    const status = await waitFor('huge status', async () => ((await statusOf(system.ctx, 'huge')).lastSuccessAt ? statusOf(system.ctx, 'huge') : null), 18_000);
+    const status = await sourceStatusWhen(system.ctx, 'huge', (s) => s.lastSuccessAt, 18_000);
     expect(status.entriesSeen, JSON.stringify(status)).toBe(50);
     expect(await entriesOf(system.ctx, 'huge')).toHaveLength(50);
   });
 
   it('a billion-laughs document is refused without expanding anything', async () => {
-    const status = await waitFor('laughs status', async () => ((await statusOf(system.ctx, 'laughs')).errorCode ? statusOf(system.ctx, 'laughs') : null));
+    const status = await sourceStatusWhen(system.ctx, 'laughs', (s) => s.errorCode, 10_000);
     expect(status.errorCode).toBe('SYN_ERR_PARSE_FAILED');
     expect(await entriesOf(system.ctx, 'laughs')).toHaveLength(0);
   });
 
   it('an ill-formed feed is read leniently and its status says what was wrong', async () => {
-    const status = await waitFor('illformed status', async () =>
-      (await statusOf(system.ctx, 'illformed')).lastSuccessAt ? statusOf(system.ctx, 'illformed') : null,
-    );
+    const status = await sourceStatusWhen(system.ctx, 'illformed', (s) => s.lastSuccessAt, 10_000);
     expect(status.errorCode).toBeNull();
     expect(status.parseWarning).toBe('undeclared entity &nbsp;; unescaped & (2 times); unclosed <channel>; unclosed <rss>');
     const [entry] = await entriesOf(system.ctx, 'illformed');

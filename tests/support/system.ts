@@ -58,6 +58,23 @@ export function storedItemsOf(ctx: AppContext, sourceId: string, count = 1, time
   );
 }
 
+/** A source's status once `ready` holds for it (waits up to `timeoutMs`). */
+export function sourceStatusWhen(
+  ctx: AppContext,
+  sourceId: string,
+  ready: (status: Awaited<ReturnType<AppContext['sourceStatus']['get']>>) => unknown,
+  timeoutMs = 20_000,
+): ReturnType<AppContext['sourceStatus']['get']> {
+  return waitFor(
+    `the status of ${sourceId}`,
+    async () => {
+      const status = await ctx.sourceStatus.get(sourceId);
+      return ready(status) ? status : null;
+    },
+    timeoutMs,
+  );
+}
+
 /** Stops a test system, then the loopback servers it read; those a failed `beforeAll` never started are skipped. */
 export async function stopSystemAndServers(system: { cleanup(): Promise<void> } | undefined, ...servers: Array<LoopbackServer | undefined>): Promise<void> {
   await system?.cleanup();
