@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Job } from 'bullmq';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, PREFIX, publishedOnce, roleEnv, startRoles, until, writeConfig, useStressRig } from './support/harness.js';
+import { ADMIN_TOKEN, publishedOnce, roleEnv, startRoles, until, writeConfig, useStressRig } from './support/harness.js';
 import { report } from './support/report.js';
 import { queuedEntries } from '../tests/support/queued.js';
 
@@ -13,6 +13,7 @@ import { queuedEntries } from '../tests/support/queued.js';
  * back within seconds, not a minute.
  */
 const PER_SOURCE = 30;
+type StressQueue = 'deliver' | 'publish';
 
 describe('a job whose worker is killed twice still completes', () => {
   const rig = useStressRig(2, PER_SOURCE);
@@ -23,16 +24,16 @@ describe('a job whose worker is killed twice still completes', () => {
   });
 
   /** Ids of the jobs active in a queue right now (one Redis round trip, so it can be polled fast). */
-  const activeIds = (queue: string) => rig.inspector.redis.lrange(`${PREFIX}:${queue}:active`, 0, -1);
+  const activeIds = (queue: StressQueue) => rig.inspector.redis.lrange(rig.inspector.queues[queue].toKey('active'), 0, -1);
 
   /**
    * Which of `first` (jobs of a killed process) are active again, taken by another process. A dead process's job
    * stays in the active list until stall detection moves it back, raising its stall counter (`stc`): only one that
    * is active after that is held by a successor.
    */
-  const retaken = async (queue: string, first: string[], active: string[]) => {
+  const retaken = async (queue: StressQueue, first: string[], active: string[]) => {
     const candidates = active.filter((id) => first.includes(id));
-    const counters = await Promise.all(candidates.map((id) => rig.inspector.redis.hget(`${PREFIX}:${queue}:${id}`, 'stc')));
+    const counters = await Promise.all(candidates.map((id) => rig.inspector.redis.hget(rig.inspector.queues[queue].toKey(id), 'stc')));
     return candidates.filter((_id, i) => Number(counters[i]) >= 1);
   };
 
@@ -40,7 +41,7 @@ describe('a job whose worker is killed twice still completes', () => {
    * The jobs retaken and killed a second time are completed, each with both deaths counted, and the queue failed
    * none: reports the figures, then checks them.
    */
-  const expectSurvivedTwice = async (queue: 'deliver' | 'publish', ids: string[], backAfterMs: number) => {
+  const expectSurvivedTwice = async (queue: StressQueue, ids: string[], backAfterMs: number) => {
     const done = (await Promise.all(ids.map((id) => rig.inspector.queues[queue].getJob(id)))) as Job[];
     const failed = await rig.inspector.queues[queue].getFailedCount();
     report(`killed-twice-${queue}`, { jobs: ids.length, stalledCounters: done.map((j) => j.stalledCounter), jobBackAfterKillMs: backAfterMs, failed });
