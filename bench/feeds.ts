@@ -73,7 +73,7 @@ function medianMs(fn: () => void, runs = 9): number {
 
 export default async function feedsBench(): Promise<Record<string, number>> {
   const env = {
-    ...loadEnv({ ...process.env, SYNDICATE_REDIS_PREFIX: `{syn-bench-${randomBytes(4).toString('hex')}}`, ADMIN_TOKEN: 'bench' }),
+    ...loadEnv({ ...process.env, SYNDICATE_REDIS_PREFIX: `{syn-bench-${randomBytes(4).toString('hex')}}`, ADMIN_TOKEN: 'bench-admin-token' }),
     publicUrl: 'http://127.0.0.1:8080',
   };
   const config = parseConfig({ channels: [{ id: 'x', title: 'Bench', pageSize: 50 }] });
