@@ -66,7 +66,6 @@ export interface SourceDiscovery {
   at: string;
 }
 
-/** A document the sandbox gave up: the digest of its bytes and the error it was given up with. */
 /** A document's article pages (fetch/full-text): read, failed, and the last failure. */
 export interface FullTextTally {
   fetched: number;
@@ -74,6 +73,7 @@ export interface FullTextTally {
   lastError?: { code: string; message: string; at: string; url: string | null };
 }
 
+/** A document the sandbox gave up: the digest of its bytes and the error it was given up with. */
 export interface RefusedDocument {
   digest: string;
   code: string;

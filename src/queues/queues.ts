@@ -122,6 +122,11 @@ function entryJobId(sourceId: string, entryDigest: string): string {
   return `${sourceId}-${entryDigest}`;
 }
 
+/** The job id of the publish job of dedup's decision (`outcome`) about the item of dedup job `dedupJobId`. */
+function decisionJobId(outcome: string, dedupJobId: string | undefined): string {
+  return `${outcome}-${dedupJobId}`;
+}
+
 /** The job id of a batch of a document's entries: its members name it, so the same batch added again is dropped. */
 function batchJobId(members: ReadonlyArray<BatchMember<unknown>>): string {
   return `batch-${createHash('sha1')
@@ -290,7 +295,7 @@ export class PipelineQueues implements QueueProducers {
     decisions: ReadonlyArray<{ job: PublishJob; outcome: string; dedupJobId: string }>,
     dedupBatchId: string | undefined,
   ): Promise<void> {
-    const members = decisions.map(({ job, outcome, dedupJobId }) => ({ id: `${outcome}-${dedupJobId}`, data: job }));
+    const members = decisions.map(({ job, outcome, dedupJobId }) => ({ id: decisionJobId(outcome, dedupJobId), data: job }));
     await this.#addBatch(this.publish as unknown as Queue<BatchJob<unknown>>, `decisions-${dedupBatchId}`, members);
   }
 
@@ -319,7 +324,7 @@ export class PipelineQueues implements QueueProducers {
 
   /** Hands dedup's decision (`outcome`) about the item of dedup job `dedupJobId` to publish, once per decision. */
   async enqueueDecision(job: PublishJob, outcome: string, dedupJobId: string | undefined): Promise<void> {
-    await this.publish.add('publish', job, addedOnce(`${outcome}-${dedupJobId}`, this.#jobIdWindow));
+    await this.publish.add('publish', job, addedOnce(decisionJobId(outcome, dedupJobId), this.#jobIdWindow));
   }
 
   /** Queues the filing of a channel's stored stories after its definition changed. */

@@ -4,6 +4,8 @@
  * together are in one group; groups share nothing atomic, so a cluster places them on any master.
  */
 export const SLOT_GROUPS = ['fetch', 'normalize', 'dedup', 'publish', 'deliver', 'websub', 'dd'] as const;
+/** The slot groups that are BullMQ queues (each queue's prefix is its group's tag): all but the dedup index. */
+export const QUEUE_SLOT_GROUPS = SLOT_GROUPS.filter((group): group is Exclude<SlotGroup, 'dd'> => group !== 'dd');
 export type SlotGroup = (typeof SLOT_GROUPS)[number];
 
 /**
@@ -43,8 +45,6 @@ export function redisKeys(prefix: string) {
   const deliveryKeyPrefix = `${slotTag(prefix, 'deliver')}:delivery:`;
   return {
     prefix,
-    /** The BullMQ prefix of one queue: its own slot group, so each queue's keys are one Cluster slot. */
-    queuePrefix: (queue: Exclude<SlotGroup, 'dd'>) => slotTag(prefix, queue),
     /** Hash of source id → JSON source definition (config and API). */
     sources: `${prefix}:catalog:sources`,
     channels: `${prefix}:catalog:channels`,

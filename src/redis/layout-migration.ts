@@ -1,6 +1,6 @@
 import { Cluster, type Redis } from 'ioredis';
 import { scanKeys } from './server-memory.js';
-import { slotTag, type SlotGroup } from './keys.js';
+import { QUEUE_SLOT_GROUPS, slotTag, type SlotGroup } from './keys.js';
 
 /**
  * The move of an existing deployment's keys from the one-tag layout (every key under `{prefix}:`, before the slot
@@ -14,7 +14,7 @@ import { slotTag, type SlotGroup } from './keys.js';
 
 /** The hub's own keys under `websub:`, which are not the websub queue's and stay in the core group. */
 const HUB_KEY = /^websub:(?:topic:|pushed:|host:|rate:|expiries$)/;
-const QUEUE_KEY = /^(fetch|normalize|dedup|publish|deliver|websub):/;
+const QUEUE_KEY = new RegExp(`^(${QUEUE_SLOT_GROUPS.join('|')}):`);
 /** An old band bucket: `dd:b:<generation>:<shard>`. */
 const BUCKET_KEY = /^dd:b:(\d+):(\d+)$/;
 /** Shard bits of the buckets before #22: 65,536 hashes per generation. */
@@ -52,7 +52,7 @@ export function convertedBucketField(shard: number, field: string): string {
  * under the old names): an upgrade that skipped `syndicate redis migrate`. One EXISTS: the old names share a slot.
  */
 export async function hasOneTagLayout(redis: Redis, prefix: string): Promise<boolean> {
-  const sentinels = ['dd:seq', 'delivery:stats', ...['fetch', 'normalize', 'dedup', 'publish', 'deliver', 'websub'].map((q) => `${q}:meta`)];
+  const sentinels = ['dd:seq', 'delivery:stats', ...QUEUE_SLOT_GROUPS.map((queue) => `${queue}:meta`)];
   return (await redis.exists(...sentinels.map((name) => `${prefix}:${name}`))) > 0;
 }
 
